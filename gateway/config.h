@@ -1,0 +1,66 @@
+/*
+ * config: sampark.conf, an INI file whose whole vocabulary is the one
+ * directive table in config.c.
+ *
+ *     # comment (also ';')
+ *     listen = 127.0.0.1:8080         top-level keys have no section
+ *     [twilio]
+ *     enabled = yes                   known as "twilio.enabled"
+ *
+ * Values are trimmed; a value may be wrapped in double quotes.  Relative
+ * paths (directives of type PATH) are resolved against the directory of
+ * the config file, so the daemon can be started from anywhere.  Overrides
+ * ("--set name=value") are applied after the file and checked the same
+ * way.  Every problem is reported, each on its own line, as
+ * "FILE:LINE: message" (or "--set NAME: message"), and loading fails if
+ * there was any.
+ */
+#ifndef SP_CONFIG_H
+#define SP_CONFIG_H
+
+#include <stddef.h>
+
+struct buf;
+
+enum config_type {
+	CONFIG_STRING,
+	CONFIG_INT,		/* decimal, within [min, max] */
+	CONFIG_BOOL,		/* yes/no, true/false, on/off, 1/0 */
+	CONFIG_PATH,		/* resolved against the config file's dir */
+	CONFIG_ENUM,		/* one of choices, "a|b|c" */
+};
+
+struct config_directive {
+	const char	*name;		/* "key" or "section.key" */
+	enum config_type type;
+	const char	*defval;	/* NULL: no default (empty) */
+	long		 min, max;	/* CONFIG_INT */
+	const char	*choices;	/* CONFIG_ENUM */
+	const char	*help;		/* one line, for docs and --help */
+};
+
+struct config;
+
+struct config *config_load(const char *path, char *const *overrides,
+	    size_t noverrides, struct buf *errors);
+/* Configuration with every default, for commands run without -c. */
+struct config *config_defaults(void);
+void	 config_free(struct config *);
+
+/*
+ * Typed getters.  name must be in the directive table (anything else is a
+ * programming error and aborts).  Strings are owned by the config and are
+ * never NULL ("" when unset).
+ */
+const char *config_str(const struct config *, const char *name);
+long	 config_int(const struct config *, const char *name);
+int	 config_bool(const struct config *, const char *name);
+/* 1 if the value came from the file or an override, 0 if it is a default. */
+int	 config_is_set(const struct config *, const char *name);
+/* The file the config came from ("" for config_defaults()). */
+const char *config_file(const struct config *);
+
+/* The directive table (for documentation and its test). */
+const struct config_directive *config_directives(size_t *n);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * log: key=value lines on stderr.  Kept deliberately small: journald or a
+ * pipe adds timestamps and storage; we only promise one line per event.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+static enum log_level current_level = LOG_LEVEL_INFO;
+
+void
+log_set_level(enum log_level level)
+{
+	current_level = level;
+}
+
+int
+log_level_parse(const char *s, enum log_level *out)
+{
+	static const char *names[] = { "error", "warn", "info", "debug" };
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(names); i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (enum log_level)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+log_debug_enabled(void)
+{
+	return current_level >= LOG_LEVEL_DEBUG;
+}
+
+static void
+log_emit(enum log_level level, const char *event, const char *fmt, va_list ap)
+{
+	static const char *names[] = { "error", "warn", "info", "debug" };
+	char ts[32], line[4096];
+	int n;
+
+	if (level > current_level)
+		return;
+	sp_iso8601(sp_wall_ms(), ts);
+	n = snprintf(line, sizeof(line), "ts=%s level=%s event=%s ", ts,
+	    names[level], event);
+	if (n > 0 && (size_t)n < sizeof(line))
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	/* One write per line so that concurrent writers never interleave. */
+	fprintf(stderr, "%s\n", line);
+}
+
+#define LOG_FN(name, level)						\
+void									\
+name(const char *event, const char *fmt, ...)				\
+{									\
+	va_list ap;							\
+									\
+	va_start(ap, fmt);						\
+	log_emit(level, event, fmt, ap);				\
+	va_end(ap);							\
+}
+
+LOG_FN(log_error, LOG_LEVEL_ERROR)
+LOG_FN(log_warn, LOG_LEVEL_WARN)
+LOG_FN(log_info, LOG_LEVEL_INFO)
+LOG_FN(log_debug, LOG_LEVEL_DEBUG)
+
+const char *
+log_phone(const char *phone, char *out, size_t outlen)
+{
+	size_t n, i;
+
+	if (phone == NULL)
+		phone = "";
+	n = strlen(phone);
+	if (log_debug_enabled() || n <= 4) {
+		sp_strlcpy(out, phone, outlen);
+		return out;
+	}
+	for (i = 0; i < n && i + 1 < outlen; i++)
+		out[i] = i + 4 < n ? '*' : phone[i];
+	if (outlen > 0)
+		out[i < outlen ? i : outlen - 1] = '\0';
+	return out;
+}
+
+const char *
+log_quote(const char *s, size_t maxlen, char *out, size_t outlen)
+{
+	size_t o = 0, i;
+
+	if (outlen < 3) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return out;
+	}
+	out[o++] = '"';
+	for (i = 0; s != NULL && s[i] != '\0' && i < maxlen; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (o + 5 >= outlen)
+			break;
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+	return out;
+}

@@ -1,0 +1,348 @@
+/*
+ * util: allocation that cannot fail, bounded buffers, small string and time
+ * helpers shared by every module.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "util.h"
+
+static void
+oom(size_t n)
+{
+	log_error("fatal", "reason=out_of_memory bytes=%zu", n);
+	abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+xcalloc(size_t nmemb, size_t size)
+{
+	void *p = calloc(nmemb ? nmemb : 1, size ? size : 1);
+
+	if (p == NULL)
+		oom(nmemb * size);
+	return p;
+}
+
+void *
+xrealloc(void *old, size_t n)
+{
+	void *p = realloc(old, n ? n : 1);
+
+	if (p == NULL)
+		oom(n);
+	return p;
+}
+
+void *
+xreallocarray(void *old, size_t nmemb, size_t size)
+{
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		oom(SIZE_MAX);
+	return xrealloc(old, nmemb * size);
+}
+
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&p, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		oom(0);
+	return p;
+}
+
+void
+buf_init(struct buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->max = max;
+}
+
+int
+buf_append(struct buf *b, const void *p, size_t n)
+{
+	size_t need;
+
+	if (b->max != 0 && (n > b->max || b->len > b->max - n))
+		return -1;
+	need = b->len + n + 1;
+	if (need > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+
+		while (cap < need)
+			cap *= 2;
+		b->data = xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	if (n > 0)
+		memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+int
+buf_puts(struct buf *b, const char *s)
+{
+	return buf_append(b, s, strlen(s));
+}
+
+int
+buf_putc(struct buf *b, char c)
+{
+	return buf_append(b, &c, 1);
+}
+
+int
+buf_printf(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256], *big;
+	int n, rc;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	if ((size_t)n < sizeof(small))
+		return buf_append(b, small, (size_t)n);
+	big = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(big, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	rc = buf_append(b, big, (size_t)n);
+	free(big);
+	return rc;
+}
+
+void
+buf_reset(struct buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL)
+		b->data[0] = '\0';
+}
+
+char *
+buf_steal(struct buf *b)
+{
+	char *p = b->data ? b->data : xstrdup("");
+
+	b->data = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void
+buf_free(struct buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+const char *
+buf_cstr(const struct buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+int
+buf_xml_escape(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		const char *rep;
+
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&apos;"; break;
+		default: continue;
+		}
+		if (buf_append(b, run, (size_t)(s - run)) == -1 ||
+		    buf_puts(b, rep) == -1)
+			return -1;
+		run = s + 1;
+	}
+	return buf_append(b, run, (size_t)(s - run));
+}
+
+int
+buf_json_escape(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (buf_append(b, run, (size_t)(s - run)) == -1)
+			return -1;
+		switch (c) {
+		case '"': strcpy(esc, "\\\""); break;
+		case '\\': strcpy(esc, "\\\\"); break;
+		case '\n': strcpy(esc, "\\n"); break;
+		case '\r': strcpy(esc, "\\r"); break;
+		case '\t': strcpy(esc, "\\t"); break;
+		default: snprintf(esc, sizeof(esc), "\\u%04x", c); break;
+		}
+		if (buf_puts(b, esc) == -1)
+			return -1;
+		run = s + 1;
+	}
+	return buf_append(b, run, (size_t)(s - run));
+}
+
+size_t
+sp_strlcpy(char *dst, const char *src, size_t dstsize)
+{
+	size_t n = strlen(src);
+
+	if (dstsize > 0) {
+		size_t c = n < dstsize - 1 ? n : dstsize - 1;
+
+		memcpy(dst, src, c);
+		dst[c] = '\0';
+	}
+	return n;
+}
+
+void
+sp_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int64_t
+sp_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t
+sp_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+sp_iso8601(int64_t wall_ms, char out[32])
+{
+	time_t secs = (time_t)(wall_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (int)(wall_ms % 1000));
+}
+
+int
+sp_parse_iso8601(const char *s, int64_t *wall_ms)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, n = 0, off = 0;
+	const char *p;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+		return -1;
+	p = s + n;
+	if (*p == 'T' || *p == ' ') {
+		if (sscanf(p + 1, "%2d:%2d%n", &h, &mi, &n) != 2 || n != 5)
+			return -1;
+		p += 1 + n;
+		if (*p == ':') {
+			if (sscanf(p + 1, "%2d%n", &sec, &n) != 1 || n != 2)
+				return -1;
+			p += 1 + n;
+			if (*p == '.') {
+				int digits = 0;
+
+				for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+					if (digits < 3)
+						ms = ms * 10 + (*p - '0');
+				for (; digits > 0 && digits < 3; digits++)
+					ms *= 10;
+			}
+		}
+		if (*p == 'Z') {
+			p++;
+		} else if (*p == '+' || *p == '-') {
+			int oh, om;
+
+			if (sscanf(p + 1, "%2d:%2d%n", &oh, &om, &n) != 2 ||
+			    n != 5)
+				return -1;
+			off = (oh * 60 + om) * 60 * (*p == '+' ? 1 : -1);
+			p += 1 + n;
+		}
+	}
+	if (*p != '\0' || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	    mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*wall_ms = ((int64_t)timegm(&tm) - off) * 1000 + ms;
+	return 0;
+}

@@ -1,0 +1,55 @@
+/*
+ * keywords: the keyword vocabulary loaded from config/keywords.conf.
+ *
+ * File format (INI-like, UTF-8):
+ *
+ *     # comment
+ *     [loan]                      keyword name: [a-z][a-z0-9_-]*
+ *     handler  = info             which handler serves it (required)
+ *     category = loan             optional argument for the handler
+ *     en       = loan, loans, credit
+ *     hi       = ऋण, लोन, कर्ज़
+ *     hinglish = rin, karz, karza
+ *     digit    = 1
+ *
+ * Alias lines (en, hi, hinglish, digit, and any other language tag of
+ * 2-8 lower-case letters) hold comma-separated aliases; each is normalised
+ * with text_normalize() before it goes into one alias table.  Every error
+ * is reported as "FILE:LINE: message" on its own line in *errors, and
+ * loading fails if there was any: a duplicate alias on two keywords, a
+ * keyword without handler, an unknown key, a line outside a section, an
+ * empty alias, invalid UTF-8.
+ */
+#ifndef SP_KEYWORDS_H
+#define SP_KEYWORDS_H
+
+#include <stddef.h>
+
+struct buf;
+
+struct keyword {
+	char	*name;		/* section name, e.g. "loan" */
+	char	*handler;	/* e.g. "info" */
+	char	*category;	/* NULL when not given */
+};
+
+struct kw_table;
+
+/* NULL on error (each problem appended to *errors as a line). */
+struct kw_table *kw_load(const char *path, struct buf *errors);
+void	 kw_free(struct kw_table *);
+
+/*
+ * Match one normalised word (or phrase).  Returns 1 and sets *kw (owned by
+ * the table) and *fuzzy, or 0 if nothing matches.
+ */
+int	 kw_match(const struct kw_table *, const char *word,
+	    const struct keyword **kw, int *fuzzy);
+
+/* Keyword by section name, or NULL. */
+const struct keyword *kw_find(const struct kw_table *, const char *name);
+
+size_t	 kw_count(const struct kw_table *);
+const struct keyword *kw_at(const struct kw_table *, size_t i);
+
+#endif
