@@ -1,0 +1,269 @@
+/*
+ * district: load config/districts.csv into district records plus one alias
+ * table (key, both display names and every listed spelling), reporting
+ * each bad row as file:line before failing.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alias.h"
+#include "csv.h"
+#include "district.h"
+#include "text.h"
+#include "util.h"
+
+static const char *const district_header[] = {
+	"key", "name_en", "name_hi", "state", "aliases"
+};
+#define NCOLS	SP_ARRAY_LEN(district_header)
+
+struct district_table {
+	struct district	*d;
+	size_t		 n;
+	size_t		 cap;
+	struct alias_table *aliases;
+};
+
+struct district_parse {
+	const char	*path;
+	size_t		 line;
+	struct buf	*errors;
+	int		 nerrors;
+};
+
+static void derr(struct district_parse *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+derr(struct district_parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->nerrors++;
+	if (p->errors != NULL)
+		buf_printf(p->errors, "%s:%zu: %s\n", p->path, p->line, msg);
+}
+
+static int
+valid_key(const char *s)
+{
+	if (*s < 'a' || *s > 'z')
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* Normalise one spelling and add it for key; 0 or -1 (reported). */
+static int
+add_alias(struct district_parse *p, struct alias_table *a, const char *key,
+    const char *s, size_t len)
+{
+	char *norm, err[256];
+	int rc = 0;
+
+	while (len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		len--;
+	}
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	if (len == 0) {
+		derr(p, "empty alias for \"%s\"", key);
+		return -1;
+	}
+	if ((norm = text_normalize(s, len)) == NULL) {
+		derr(p, "invalid UTF-8 in alias for \"%s\"", key);
+		return -1;
+	}
+	if (*norm == '\0') {
+		derr(p, "alias \"%.*s\" is only punctuation", (int)len, s);
+		rc = -1;
+	} else if (alias_table_add(a, norm, key, err, sizeof(err)) == -1) {
+		derr(p, "%s", err);
+		rc = -1;
+	}
+	free(norm);
+	return rc;
+}
+
+static void
+add_row(struct district_parse *p, struct district_table *t, char **f)
+{
+	const char *s, *bar;
+	struct district *d;
+	size_t i;
+
+	if (!valid_key(f[0])) {
+		derr(p, "bad key \"%s\" (want [a-z][a-z0-9_-]*)", f[0]);
+		return;
+	}
+	if (district_find(t, f[0]) != NULL) {
+		derr(p, "district \"%s\" listed twice", f[0]);
+		return;
+	}
+	for (i = 1; i < 4; i++)
+		if (f[i][0] == '\0') {
+			derr(p, "%s is empty for \"%s\"", district_header[i],
+			    f[0]);
+			return;
+		}
+	if (!text_has_devanagari(f[2]))
+		derr(p, "name_hi \"%s\" has no Devanagari", f[2]);
+
+	add_alias(p, t->aliases, f[0], f[0], strlen(f[0]));
+	add_alias(p, t->aliases, f[0], f[1], strlen(f[1]));
+	add_alias(p, t->aliases, f[0], f[2], strlen(f[2]));
+	if (f[4][0] != '\0') {
+		for (s = f[4]; ; s = bar + 1) {
+			bar = strchr(s, '|');
+			add_alias(p, t->aliases, f[0], s,
+			    bar ? (size_t)(bar - s) : strlen(s));
+			if (bar == NULL)
+				break;
+		}
+	}
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 8;
+		t->d = xreallocarray(t->d, t->cap, sizeof(*t->d));
+	}
+	d = &t->d[t->n++];
+	d->key = xstrdup(f[0]);
+	d->name_en = xstrdup(f[1]);
+	d->name_hi = xstrdup(f[2]);
+	d->state = xstrdup(f[3]);
+}
+
+/* csv_next() errors start "line N: "; we print the line our own way. */
+static const char *
+csv_reason(const char *err)
+{
+	const char *c;
+
+	if (strncmp(err, "line ", 5) == 0 && (c = strstr(err, ": ")) != NULL)
+		return c + 2;
+	return err;
+}
+
+struct district_table *
+district_load(const char *path, struct buf *errors)
+{
+	struct district_parse p;
+	struct district_table *t;
+	struct csv_reader *r;
+	char **f, err[256];
+	size_t n, i;
+	int rc, header = 0;
+
+	memset(&p, 0, sizeof(p));
+	p.path = path;
+	p.errors = errors;
+	if ((r = csv_open(path, err, sizeof(err))) == NULL) {
+		if (errors != NULL)
+			buf_printf(errors, "%s\n", err);
+		return NULL;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->aliases = alias_table_new();
+	while ((rc = csv_next(r, &f, &n, &p.line, err, sizeof(err))) != 0) {
+		if (rc == -1) {
+			derr(&p, "%s", csv_reason(err));
+			continue;
+		}
+		if (!header) {
+			header = 1;
+			for (i = 0; i < n && i < NCOLS; i++)
+				if (strcmp(f[i], district_header[i]) != 0)
+					break;
+			if (n != NCOLS || i != NCOLS) {
+				derr(&p, "header must be exactly "
+				    "key,name_en,name_hi,state,aliases");
+				break;
+			}
+			continue;
+		}
+		if (n != NCOLS) {
+			derr(&p, "%zu fields, want %zu", n, NCOLS);
+			continue;
+		}
+		add_row(&p, t, f);
+	}
+	if (p.nerrors == 0 && !header) {
+		p.line = 1;
+		derr(&p, "empty file (no header)");
+	}
+	csv_close(r);
+	if (p.nerrors > 0) {
+		district_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+district_free(struct district_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->d[i].key);
+		free(t->d[i].name_en);
+		free(t->d[i].name_hi);
+		free(t->d[i].state);
+	}
+	free(t->d);
+	alias_table_free(t->aliases);
+	free(t);
+}
+
+int
+district_match(const struct district_table *t, const char *text,
+    const struct district **d)
+{
+	const char *id;
+	const struct district *found;
+	int fuzzy;
+
+	if (t == NULL || text == NULL)
+		return 0;
+	if (alias_table_lookup(t->aliases, text, &id, &fuzzy) != 1)
+		return 0;
+	if ((found = district_find(t, id)) == NULL)
+		return 0;
+	*d = found;
+	return 1;
+}
+
+const struct district *
+district_find(const struct district_table *t, const char *key)
+{
+	size_t i;
+
+	if (t == NULL || key == NULL)
+		return NULL;
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->d[i].key, key) == 0)
+			return &t->d[i];
+	return NULL;
+}
+
+const char *
+district_name(const struct district *d, const char *lang)
+{
+	if (d == NULL)
+		return NULL;
+	if (lang != NULL && strcmp(lang, "hi") == 0)
+		return d->name_hi;
+	return d->name_en;
+}

@@ -1,0 +1,363 @@
+/*
+ * keywords: load config/keywords.conf into keyword records plus one alias
+ * table, reporting every problem with its file:line before failing.
+ *
+ * The whole vocabulary of keys is the table below; any other key that
+ * looks like a language tag (2-8 lower-case letters) is an alias list too,
+ * so a new language needs no code.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alias.h"
+#include "keywords.h"
+#include "text.h"
+#include "util.h"
+
+struct kw_table {
+	struct keyword	*kw;
+	size_t		 n;
+	size_t		 cap;
+	struct alias_table *aliases;
+};
+
+/* Parser state for one file. */
+struct kw_parse {
+	const char	*path;
+	size_t		 line;
+	struct buf	*errors;
+	int		 nerrors;
+	struct kw_table	*t;
+	struct keyword	*cur;		/* section being read or NULL */
+	size_t		 cur_line;	/* line of its [header] */
+	int		 cur_dup;	/* broken section: ignore it */
+};
+
+enum kw_key { KEY_HANDLER, KEY_CATEGORY, KEY_ALIASES };
+
+static const struct {
+	const char	*name;
+	enum kw_key	 key;
+} kw_keys[] = {
+	{ "handler",	KEY_HANDLER },
+	{ "category",	KEY_CATEGORY },
+};
+
+static void kw_error(struct kw_parse *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+kw_error(struct kw_parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->nerrors++;
+	if (p->errors != NULL)
+		buf_printf(p->errors, "%s:%zu: %s\n", p->path, p->line, msg);
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+static int
+valid_name(const char *s)
+{
+	if (*s < 'a' || *s > 'z')
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int
+is_lang_tag(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++, n++)
+		if (*s < 'a' || *s > 'z')
+			return 0;
+	return n >= 2 && n <= 8;
+}
+
+/* The section just read is complete: check what must be there. */
+static void
+end_section(struct kw_parse *p)
+{
+	size_t saved = p->line;
+
+	if (p->cur != NULL && !p->cur_dup && p->cur->handler == NULL) {
+		p->line = p->cur_line;
+		kw_error(p, "keyword \"%s\" has no handler", p->cur->name);
+		p->line = saved;
+	}
+	p->cur = NULL;
+	p->cur_dup = 0;
+}
+
+static void
+start_section(struct kw_parse *p, char *s)
+{
+	struct kw_table *t = p->t;
+	char *name;
+	size_t len = strlen(s);
+
+	end_section(p);
+	if (len < 2 || s[len - 1] != ']') {
+		kw_error(p, "section header must be [name]");
+		p->cur_dup = 1;
+		p->cur = NULL;
+		return;
+	}
+	s[len - 1] = '\0';
+	name = trim(s + 1);
+	if (!valid_name(name)) {
+		kw_error(p, "bad keyword name \"%s\" (want [a-z][a-z0-9_-]*)",
+		    name);
+		p->cur_dup = 1;
+		return;
+	}
+	if (kw_find(t, name) != NULL) {
+		kw_error(p, "keyword \"%s\" defined twice", name);
+		p->cur_dup = 1;
+		return;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 16;
+		t->kw = xreallocarray(t->kw, t->cap, sizeof(*t->kw));
+	}
+	p->cur = &t->kw[t->n++];
+	memset(p->cur, 0, sizeof(*p->cur));
+	p->cur->name = xstrdup(name);
+	p->cur_line = p->line;
+}
+
+static void
+add_aliases(struct kw_parse *p, const char *key, char *value)
+{
+	char *item, *next, *norm, err[256];
+
+	for (item = value; item != NULL; item = next) {
+		if ((next = strchr(item, ',')) != NULL)
+			*next++ = '\0';
+		item = trim(item);
+		if (*item == '\0') {
+			kw_error(p, "empty alias in \"%s\"", key);
+			continue;
+		}
+		norm = text_normalize(item, strlen(item));
+		if (norm == NULL) {
+			kw_error(p, "invalid UTF-8 in alias");
+			continue;
+		}
+		if (*norm == '\0')
+			kw_error(p, "alias \"%s\" is only punctuation", item);
+		else if (alias_table_add(p->t->aliases, norm, p->cur->name,
+		    err, sizeof(err)) == -1)
+			kw_error(p, "%s", err);
+		free(norm);
+	}
+}
+
+static void
+key_value(struct kw_parse *p, char *s)
+{
+	char *eq, *key, *value;
+	size_t i;
+	enum kw_key k = KEY_ALIASES;
+	int known = 0;
+
+	if ((eq = strchr(s, '=')) == NULL) {
+		kw_error(p, "expected key = value");
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+	for (i = 0; i < SP_ARRAY_LEN(kw_keys); i++)
+		if (strcmp(key, kw_keys[i].name) == 0) {
+			k = kw_keys[i].key;
+			known = 1;
+		}
+	if (!known && !is_lang_tag(key)) {
+		kw_error(p, "unknown key \"%s\"", key);
+		return;
+	}
+	/*
+	 * "handlr" looks like a language tag, but a typo of a real key would
+	 * otherwise turn silently into an alias list.
+	 */
+	for (i = 0; !known && i < SP_ARRAY_LEN(kw_keys); i++)
+		if (text_within_one_edit(key, kw_keys[i].name)) {
+			kw_error(p, "unknown key \"%s\" (did you mean %s?)",
+			    key, kw_keys[i].name);
+			return;
+		}
+	if (p->cur == NULL) {
+		if (!p->cur_dup)
+			kw_error(p, "\"%s\" outside a [keyword] section", key);
+		return;
+	}
+	switch (k) {
+	case KEY_HANDLER:
+	case KEY_CATEGORY:
+		if (!valid_name(value)) {
+			kw_error(p, "bad %s \"%s\"", key, value);
+			return;
+		}
+		if ((k == KEY_HANDLER ? p->cur->handler : p->cur->category)
+		    != NULL) {
+			kw_error(p, "%s given twice", key);
+			return;
+		}
+		if (k == KEY_HANDLER)
+			p->cur->handler = xstrdup(value);
+		else
+			p->cur->category = xstrdup(value);
+		break;
+	case KEY_ALIASES:
+		add_aliases(p, key, value);
+		break;
+	}
+}
+
+static void
+parse_line(struct kw_parse *p, char *raw, size_t len)
+{
+	char *s;
+
+	if (!text_utf8_valid(raw, len)) {
+		kw_error(p, "invalid UTF-8");
+		return;
+	}
+	s = trim(raw);
+	if (*s == '\0' || *s == '#')
+		return;
+	if (*s == '[')
+		start_section(p, s);
+	else
+		key_value(p, s);
+}
+
+struct kw_table *
+kw_load(const char *path, struct buf *errors)
+{
+	struct kw_parse p;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *fp;
+
+	memset(&p, 0, sizeof(p));
+	p.path = path;
+	p.errors = errors;
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errors != NULL)
+			buf_printf(errors, "%s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	p.t = xcalloc(1, sizeof(*p.t));
+	p.t->aliases = alias_table_new();
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		p.line++;
+		/* The UTF-8 check sees the real length, so NULs are caught. */
+		if (p.line == 1 && len >= 3 &&
+		    memcmp(line, "\xef\xbb\xbf", 3) == 0)
+			parse_line(&p, line + 3, (size_t)len - 3);
+		else
+			parse_line(&p, line, (size_t)len);
+	}
+	end_section(&p);
+	if (ferror(fp))
+		kw_error(&p, "read error");
+	free(line);
+	fclose(fp);
+	if (p.nerrors > 0) {
+		kw_free(p.t);
+		return NULL;
+	}
+	return p.t;
+}
+
+void
+kw_free(struct kw_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->kw[i].name);
+		free(t->kw[i].handler);
+		free(t->kw[i].category);
+	}
+	free(t->kw);
+	alias_table_free(t->aliases);
+	free(t);
+}
+
+int
+kw_match(const struct kw_table *t, const char *word,
+    const struct keyword **kw, int *fuzzy)
+{
+	const char *id;
+	const struct keyword *k;
+	int fz;
+
+	if (t == NULL || word == NULL)
+		return 0;
+	if (alias_table_lookup(t->aliases, word, &id, &fz) != 1)
+		return 0;
+	if ((k = kw_find(t, id)) == NULL)
+		return 0;
+	*kw = k;
+	*fuzzy = fz;
+	return 1;
+}
+
+const struct keyword *
+kw_find(const struct kw_table *t, const char *name)
+{
+	size_t i;
+
+	if (t == NULL || name == NULL)
+		return NULL;
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->kw[i].name, name) == 0)
+			return &t->kw[i];
+	return NULL;
+}
+
+size_t
+kw_count(const struct kw_table *t)
+{
+	return t == NULL ? 0 : t->n;
+}
+
+const struct keyword *
+kw_at(const struct kw_table *t, size_t i)
+{
+	if (t == NULL || i >= t->n)
+		return NULL;
+	return &t->kw[i];
+}
