@@ -1,0 +1,559 @@
+/*
+ * config: the INI reader behind sampark.conf.  The directive table below is
+ * the whole vocabulary; the parser knows nothing about any one directive.
+ *
+ * Every problem in the file and in the overrides is collected, one line
+ * each, before config_load() fails, so an operator fixes them all in one
+ * go.  The only abort() is a getter asked for a name that is not in the
+ * table: that is a typo in our code, not in the operator's file.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "config.h"
+#include "log.h"
+#include "util.h"
+
+#define D_STR(n, def, help)	{ n, CONFIG_STRING, def, 0, 0, NULL, help }
+#define D_PATH(n, def, help)	{ n, CONFIG_PATH, def, 0, 0, NULL, help }
+#define D_BOOL(n, def, help)	{ n, CONFIG_BOOL, def, 0, 0, NULL, help }
+#define D_INT(n, def, lo, hi, help) { n, CONFIG_INT, def, lo, hi, NULL, help }
+#define D_ENUM(n, def, ch, help) { n, CONFIG_ENUM, def, 0, 0, ch, help }
+
+/* Adding a directive is one line here; nothing else in this file changes. */
+static const struct config_directive directives[] = {
+	D_STR("listen", "127.0.0.1:8080",
+	    "address:port of the webhook listener"),
+	D_PATH("db", "../var/sampark.db", "SQLite database file"),
+	D_STR("public_url", "",
+	    "public base URL providers call (e.g. https://sms.example.org); "
+	    "used for signature checks"),
+	D_ENUM("log_level", "info", "error|warn|info|debug",
+	    "least severe log level written to stderr"),
+	D_ENUM("default_language", "hi", "hi|en",
+	    "reply language when the contact has none"),
+	D_STR("default_country", "91",
+	    "country calling code for national numbers"),
+	D_INT("segment_budget", "2", 1, 10, "most SMS segments in one reply"),
+	D_INT("max_body", "65536", 1024, 10485760,
+	    "largest webhook body accepted, bytes"),
+	D_INT("request_timeout", "10", 1, 300,
+	    "seconds a client may take to send a request"),
+	D_INT("pending_minutes", "30", 1, 1440,
+	    "how long a question (e.g. which district) waits for its answer"),
+	D_INT("more_minutes", "60", 1, 10080,
+	    "how long a paged answer waits for MORE"),
+	D_ENUM("synchronous", "normal", "normal|full",
+	    "SQLite durability: normal survives a killed process, full also "
+	    "power loss"),
+	D_PATH("keywords", "keywords.conf",
+	    "keyword aliases (English, Hindi, Hinglish, menu digits)"),
+	D_PATH("districts", "districts.csv",
+	    "districts and their spellings, for the second word of a request"),
+	D_PATH("stakeholders", "stakeholders.csv",
+	    "sample directory imported by make run into an empty database"),
+	D_PATH("prompts_dir", "../prompts",
+	    "message catalogue directory, one <language>.txt per language"),
+	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
+	    "environment variable holding the export pseudonym key (a key is "
+	    "generated and kept in the database if unset)"),
+	D_BOOL("console.enabled", "yes",
+	    "accept the local console provider at /sms/console"),
+	D_BOOL("twilio.enabled", "no", "accept Twilio webhooks at /sms/twilio"),
+	D_STR("twilio.account_sid", "", "Twilio account SID (AC...)"),
+	D_STR("twilio.auth_token_env", "SAMPARK_TWILIO_AUTH_TOKEN",
+	    "environment variable holding the Twilio auth token"),
+	D_ENUM("twilio.reply", "inline", "inline|outbox",
+	    "answer in the webhook response (inline) or send through the "
+	    "outbox"),
+};
+
+#define NDIRECTIVES	SP_ARRAY_LEN(directives)
+
+struct config_value {
+	char	*str;		/* as given (ENUM: canonical; PATH: resolved) */
+	long	 num;		/* INT value, BOOL 0/1 */
+	size_t	 line;		/* line in the file, 0 if not from the file */
+	int	 set;
+};
+
+struct config {
+	char			*file;
+	struct config_value	 values[NDIRECTIVES];
+};
+
+static const char *bool_true[] = { "yes", "true", "on", "1" };
+static const char *bool_false[] = { "no", "false", "off", "0" };
+
+static void
+add_error(struct buf *errors, const char *where, const char *msg)
+{
+	if (errors != NULL)
+		buf_printf(errors, "%s: %s\n", where, msg);
+}
+
+/* Well-formed UTF-8, no NUL, no surrogates, nothing past U+10FFFF. */
+static int
+utf8_ok(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = p[i];
+		uint32_t cp, min;
+		size_t n, k;
+
+		if (c == 0)
+			return 0;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if ((c & 0xe0) == 0xc0) {
+			n = 1; cp = c & 0x1f; min = 0x80;
+		} else if ((c & 0xf0) == 0xe0) {
+			n = 2; cp = c & 0x0f; min = 0x800;
+		} else if ((c & 0xf8) == 0xf0) {
+			n = 3; cp = c & 0x07; min = 0x10000;
+		} else
+			return 0;
+		if (len - i - 1 < n)
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+static int
+directive_index(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NDIRECTIVES; i++)
+		if (strcmp(directives[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+section_known(const char *section)
+{
+	size_t i, n = strlen(section);
+
+	for (i = 0; i < NDIRECTIVES; i++)
+		if (strncmp(directives[i].name, section, n) == 0 &&
+		    directives[i].name[n] == '.')
+			return 1;
+	return 0;
+}
+
+/* Canonical spelling of s among "a|b|c", or NULL. */
+static char *
+enum_match(const char *choices, const char *s)
+{
+	const char *p = choices, *bar;
+	size_t n;
+
+	for (;;) {
+		bar = strchr(p, '|');
+		n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n == strlen(s) && strncasecmp(p, s, n) == 0)
+			return xstrndup(p, n);
+		if (bar == NULL)
+			return NULL;
+		p = bar + 1;
+	}
+}
+
+static int
+bool_parse(const char *s, long *out)
+{
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(bool_true); i++) {
+		if (strcasecmp(s, bool_true[i]) == 0) {
+			*out = 1;
+			return 0;
+		}
+		if (strcasecmp(s, bool_false[i]) == 0) {
+			*out = 0;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Check value against directive d and store it in v.  dir is the directory
+ * relative PATH values are resolved against ("" leaves them as is).
+ * Returns 0, or -1 with a message in err.
+ */
+static int
+value_set(const struct config_directive *d, struct config_value *v,
+    const char *value, const char *dir, char *err, size_t errlen)
+{
+	char *str = NULL, *end;
+	long num = 0;
+
+	switch (d->type) {
+	case CONFIG_STRING:
+		str = xstrdup(value);
+		break;
+	case CONFIG_PATH:
+		if (value[0] != '/' && value[0] != '\0' && dir[0] != '\0')
+			str = xasprintf("%s%s%s", dir,
+			    dir[strlen(dir) - 1] == '/' ? "" : "/", value);
+		else
+			str = xstrdup(value);
+		break;
+	case CONFIG_INT:
+		errno = 0;
+		num = strtol(value, &end, 10);
+		if (value[0] == '\0' || end == value || *end != '\0') {
+			sp_err(err, errlen, "%s: '%s' is not an integer",
+			    d->name, value);
+			return -1;
+		}
+		if (errno == ERANGE || num < d->min || num > d->max) {
+			sp_err(err, errlen, "%s: %s is out of range (%ld..%ld)",
+			    d->name, value, d->min, d->max);
+			return -1;
+		}
+		str = xstrdup(value);
+		break;
+	case CONFIG_BOOL:
+		if (bool_parse(value, &num) == -1) {
+			sp_err(err, errlen, "%s: '%s' is not a boolean "
+			    "(yes/no, true/false, on/off, 1/0)", d->name, value);
+			return -1;
+		}
+		str = xstrdup(num ? "yes" : "no");
+		break;
+	case CONFIG_ENUM:
+		if ((str = enum_match(d->choices, value)) == NULL) {
+			sp_err(err, errlen, "%s: '%s' is not one of %s",
+			    d->name, value, d->choices);
+			return -1;
+		}
+		break;
+	}
+	free(v->str);
+	v->str = str;
+	v->num = num;
+	return 0;
+}
+
+/* Every directive at its default; PATH defaults resolved against dir. */
+static struct config *
+config_new(const char *file, const char *dir)
+{
+	struct config *cf = xcalloc(1, sizeof(*cf));
+	char err[256];
+	size_t i;
+
+	cf->file = xstrdup(file);
+	for (i = 0; i < NDIRECTIVES; i++) {
+		const struct config_directive *d = &directives[i];
+
+		if (value_set(d, &cf->values[i], d->defval ? d->defval : "",
+		    dir, err, sizeof(err)) == -1) {
+			/* The table is ours: a bad default is a build bug. */
+			log_error("config_bad_default", "name=%s", d->name);
+			abort();
+		}
+	}
+	return cf;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/*
+ * Cut the value out of the text after '=': a quoted value is taken
+ * literally up to the closing quote; an unquoted one ends at a '#' or ';'
+ * that follows white space.  Returns the value, or NULL with err set.
+ */
+static char *
+parse_value(char *s, char *err, size_t errlen)
+{
+	char *p, *q;
+
+	s = trim(s);
+	if (*s == '"') {
+		if ((q = strchr(s + 1, '"')) == NULL) {
+			sp_err(err, errlen, "unterminated quote");
+			return NULL;
+		}
+		*q = '\0';
+		p = trim(q + 1);
+		if (*p != '\0' && *p != '#' && *p != ';') {
+			sp_err(err, errlen, "unexpected text after quoted value");
+			return NULL;
+		}
+		return s + 1;
+	}
+	for (p = s; *p != '\0'; p++)
+		if ((*p == '#' || *p == ';') && p > s &&
+		    (p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	return trim(s);
+}
+
+/* Parse one line; on a problem, return -1 with err set. */
+static int
+parse_line(struct config *cf, char *line, size_t lineno, char **section,
+    int *section_ok, const char *dir, char *err, size_t errlen)
+{
+	char *s = trim(line), *eq, *key, *value, *name, *end, *rest;
+	int idx, rc;
+
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return 0;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL) {
+			sp_err(err, errlen, "missing ']' in section header");
+			return -1;
+		}
+		*end = '\0';
+		key = trim(s + 1);
+		free(*section);
+		*section = xstrdup(key);
+		*section_ok = section_known(key);
+		rest = trim(end + 1);
+		if (*rest != '\0' && *rest != '#' && *rest != ';') {
+			sp_err(err, errlen, "unexpected text after [%s]", key);
+			return -1;
+		}
+		if (!*section_ok) {
+			sp_err(err, errlen, "unknown section [%s]", key);
+			return -1;
+		}
+		return 0;
+	}
+	if ((eq = strchr(s, '=')) == NULL) {
+		sp_err(err, errlen, "missing '=' in \"%.60s\"", s);
+		return -1;
+	}
+	*eq = '\0';
+	key = trim(s);
+	if (*key == '\0') {
+		sp_err(err, errlen, "missing key before '='");
+		return -1;
+	}
+	if ((value = parse_value(eq + 1, err, errlen)) == NULL)
+		return -1;
+	/* Keys under an unknown section were already reported with it. */
+	if (!*section_ok)
+		return 0;
+	name = *section ? xasprintf("%s.%s", *section, key) : xstrdup(key);
+	rc = -1;
+	if ((idx = directive_index(name)) == -1)
+		sp_err(err, errlen, "unknown key '%s'", name);
+	else if (cf->values[idx].line != 0)
+		sp_err(err, errlen, "duplicate key '%s' (first set on line "
+		    "%zu)", name, cf->values[idx].line);
+	else if (value_set(&directives[idx], &cf->values[idx], value, dir,
+	    err, errlen) == 0) {
+		cf->values[idx].line = lineno;
+		cf->values[idx].set = 1;
+		rc = 0;
+	}
+	free(name);
+	return rc;
+}
+
+/* Read path into cf; returns the number of problems appended to errors. */
+static int
+parse_file(struct config *cf, const char *path, const char *dir,
+    struct buf *errors)
+{
+	FILE *fp;
+	char *line = NULL, *section = NULL, err[512], where[512];
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	int nerr = 0, section_ok = 1;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		snprintf(err, sizeof(err), "cannot open: %s", strerror(errno));
+		add_error(errors, path, err);
+		return 1;
+	}
+	while ((n = getline(&line, &cap, fp)) != -1) {
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%zu", path, lineno);
+		if (!utf8_ok(line, (size_t)n)) {
+			add_error(errors, where, "invalid UTF-8");
+			nerr++;
+			continue;
+		}
+		if (parse_line(cf, line, lineno, &section, &section_ok, dir,
+		    err, sizeof(err)) == -1) {
+			add_error(errors, where, err);
+			nerr++;
+		}
+	}
+	if (ferror(fp)) {
+		snprintf(err, sizeof(err), "read error: %s", strerror(errno));
+		add_error(errors, path, err);
+		nerr++;
+	}
+	free(line);
+	free(section);
+	fclose(fp);
+	return nerr;
+}
+
+static int
+apply_override(struct config *cf, const char *ov, struct buf *errors)
+{
+	const char *eq = strchr(ov, '=');
+	char *name, err[512], where[300];
+	int idx, rc = 0;
+
+	name = eq ? xstrndup(ov, (size_t)(eq - ov)) : xstrdup(ov);
+	snprintf(where, sizeof(where), "--set %.200s", name);
+	if (eq == NULL) {
+		add_error(errors, where, "missing '='");
+		rc = -1;
+	} else if (!utf8_ok(ov, strlen(ov))) {
+		add_error(errors, where, "invalid UTF-8");
+		rc = -1;
+	} else if ((idx = directive_index(name)) == -1) {
+		add_error(errors, where, "unknown key");
+		rc = -1;
+	} else if (value_set(&directives[idx], &cf->values[idx], eq + 1, "",
+	    err, sizeof(err)) == -1) {
+		add_error(errors, where, err);
+		rc = -1;
+	} else
+		cf->values[idx].set = 1;
+	free(name);
+	return rc;
+}
+
+struct config *
+config_load(const char *path, char *const *overrides, size_t noverrides,
+    struct buf *errors)
+{
+	struct config *cf;
+	char *dir = NULL, *slash;
+	size_t i;
+	int nerr = 0;
+
+	if (path != NULL) {
+		dir = xstrdup(path);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			dir[0] = '\0';
+		else if (slash == dir)
+			slash[1] = '\0';	/* "/x.conf": the root */
+		else
+			*slash = '\0';
+	}
+	cf = config_new(path ? path : "", dir ? dir : "");
+	if (path != NULL)
+		nerr += parse_file(cf, path, dir, errors);
+	for (i = 0; i < noverrides; i++)
+		if (apply_override(cf, overrides[i], errors) == -1)
+			nerr++;
+	free(dir);
+	if (nerr > 0) {
+		config_free(cf);
+		return NULL;
+	}
+	return cf;
+}
+
+struct config *
+config_defaults(void)
+{
+	return config_new("", "");
+}
+
+void
+config_free(struct config *cf)
+{
+	size_t i;
+
+	if (cf == NULL)
+		return;
+	for (i = 0; i < NDIRECTIVES; i++)
+		free(cf->values[i].str);
+	free(cf->file);
+	free(cf);
+}
+
+static const struct config_value *
+lookup(const struct config *cf, const char *name, int type)
+{
+	int idx = directive_index(name);
+
+	if (idx == -1) {
+		log_error("config_unknown_directive", "name=%s", name);
+		abort();
+	}
+	if (type != -1 && (int)directives[idx].type != type)
+		log_error("config_type_mismatch", "name=%s", name);
+	return &cf->values[idx];
+}
+
+const char *
+config_str(const struct config *cf, const char *name)
+{
+	return lookup(cf, name, -1)->str;
+}
+
+long
+config_int(const struct config *cf, const char *name)
+{
+	return lookup(cf, name, CONFIG_INT)->num;
+}
+
+int
+config_bool(const struct config *cf, const char *name)
+{
+	return (int)lookup(cf, name, CONFIG_BOOL)->num;
+}
+
+int
+config_is_set(const struct config *cf, const char *name)
+{
+	return lookup(cf, name, -1)->set;
+}
+
+const char *
+config_file(const struct config *cf)
+{
+	return cf->file;
+}
+
+const struct config_directive *
+config_directives(size_t *n)
+{
+	if (n != NULL)
+		*n = NDIRECTIVES;
+	return directives;
+}
