@@ -1,0 +1,783 @@
+/*
+ * store: the SQLite backend behind store.h.
+ *
+ * Every statement is listed once in sql_text[] below, prepared at open and
+ * reused with bound parameters; no SQL is ever built from values.  The
+ * schema lives in migrations[] (index = version), each step run in one
+ * transaction together with the PRAGMA user_version that records it, so a
+ * later version only appends a step.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define STORE_DEFAULT_BUSY_MS	5000
+
+/* migrations[v] takes a database from version v - 1 to version v. */
+static const char *const migrations[] = {
+	NULL,
+	/* 1: the first schema */
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL);"
+	"CREATE TABLE contacts ("
+	"  phone TEXT PRIMARY KEY,"
+	"  name TEXT, language TEXT, district TEXT,"
+	"  role TEXT NOT NULL DEFAULT 'entrepreneur',"
+	"  pending_keyword TEXT,"
+	"  pending_until_ms INTEGER NOT NULL DEFAULT 0,"
+	"  more_text TEXT,"
+	"  more_until_ms INTEGER NOT NULL DEFAULT 0,"
+	"  opted_out_ms INTEGER NOT NULL DEFAULT 0,"
+	"  first_seen_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_seen_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE stakeholders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL, category TEXT NOT NULL, district TEXT NOT NULL,"
+	"  phone TEXT, languages TEXT, description_en TEXT,"
+	"  description_hi TEXT, source TEXT,"
+	"  imported_ms INTEGER NOT NULL);"
+	"CREATE INDEX stakeholders_category_district"
+	"  ON stakeholders(category, district);"
+	"CREATE TABLE interactions ("
+	"  id INTEGER PRIMARY KEY,"
+	"  time_ms INTEGER NOT NULL,"
+	"  channel TEXT NOT NULL,"
+	"  direction TEXT NOT NULL CHECK (direction IN ('in', 'out')),"
+	"  provider TEXT, provider_msg_id TEXT, phone TEXT, text TEXT,"
+	"  keyword TEXT, handler TEXT, district TEXT, language TEXT,"
+	"  encoding TEXT, segments INTEGER NOT NULL DEFAULT 0,"
+	"  latency_ms INTEGER, reply_to INTEGER, status TEXT);"
+	"CREATE UNIQUE INDEX interactions_inbound_dedupe"
+	"  ON interactions(provider, provider_msg_id)"
+	"  WHERE direction = 'in' AND provider_msg_id IS NOT NULL;"
+	"CREATE INDEX interactions_time ON interactions(time_ms);"
+	"CREATE INDEX interactions_reply_to ON interactions(reply_to);",
+};
+#define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+	S_HEARTBEAT, S_META_GET, S_META_SET,
+	S_INBOUND_FIND, S_INTERACTION_INSERT, S_REPLIES_FOR, S_EXPORT,
+	S_CONTACT_GET, S_CONTACT_PUT,
+	S_SH_DELETE, S_SH_INSERT, S_SH_COUNT, S_SH_FIND,
+	S_COUNT
+};
+
+#define INTERACTION_COLUMNS \
+	"time_ms, channel, direction, provider, provider_msg_id, phone," \
+	" text, keyword, handler, district, language, encoding, segments," \
+	" latency_ms, reply_to, status"
+#define CONTACT_COLUMNS \
+	"phone, name, language, district, role, pending_keyword," \
+	" pending_until_ms, more_text, more_until_ms, opted_out_ms," \
+	" first_seen_ms, last_seen_ms"
+#define SH_COLUMNS \
+	"name, category, district, phone, languages, description_en," \
+	" description_hi"
+
+static const char *const sql_text[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	/* A savepoint nests inside a caller's transaction or starts one. */
+	[S_SAVEPOINT] = "SAVEPOINT store_replace",
+	[S_RELEASE] = "RELEASE store_replace",
+	[S_ROLLBACK_TO] = "ROLLBACK TO store_replace",
+	[S_HEARTBEAT] = "INSERT INTO meta(key, value) VALUES ('heartbeat', ?1)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	[S_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[S_META_SET] = "INSERT INTO meta(key, value) VALUES (?1, ?2)"
+	    " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+	/* Repeats the partial index's WHERE so the planner can use it. */
+	[S_INBOUND_FIND] = "SELECT id FROM interactions WHERE provider = ?1"
+	    " AND provider_msg_id = ?2 AND direction = 'in'"
+	    " AND provider_msg_id IS NOT NULL",
+	[S_INTERACTION_INSERT] = "INSERT INTO interactions ("
+	    INTERACTION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	    " ON CONFLICT DO NOTHING RETURNING id",
+	[S_REPLIES_FOR] = "SELECT text FROM interactions WHERE reply_to = ?1"
+	    " AND direction = 'out' ORDER BY id",
+	/* NULL means "no filter"; the time bounds are always bound. */
+	[S_EXPORT] = "SELECT id, " INTERACTION_COLUMNS " FROM interactions"
+	    " WHERE time_ms >= ?1 AND time_ms < ?2"
+	    " AND (?3 IS NULL OR channel = ?3)"
+	    " AND (?4 IS NULL OR district = ?4)"
+	    " ORDER BY time_ms, id",
+	[S_CONTACT_GET] = "SELECT " CONTACT_COLUMNS " FROM contacts"
+	    " WHERE phone = ?1",
+	[S_CONTACT_PUT] = "INSERT INTO contacts (" CONTACT_COLUMNS ") VALUES"
+	    " (?1, ?2, ?3, ?4, COALESCE(?5, 'entrepreneur'), ?6, ?7, ?8, ?9,"
+	    " ?10, ?11, ?12) ON CONFLICT(phone) DO UPDATE SET"
+	    " name = excluded.name, language = excluded.language,"
+	    " district = excluded.district, role = excluded.role,"
+	    " pending_keyword = excluded.pending_keyword,"
+	    " pending_until_ms = excluded.pending_until_ms,"
+	    " more_text = excluded.more_text,"
+	    " more_until_ms = excluded.more_until_ms,"
+	    " opted_out_ms = excluded.opted_out_ms,"
+	    " first_seen_ms = excluded.first_seen_ms,"
+	    " last_seen_ms = excluded.last_seen_ms",
+	[S_SH_DELETE] = "DELETE FROM stakeholders",
+	[S_SH_INSERT] = "INSERT INTO stakeholders (" SH_COLUMNS
+	    ", source, imported_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_SH_COUNT] = "SELECT count(*) FROM stakeholders",
+	[S_SH_FIND] = "SELECT " SH_COLUMNS " FROM stakeholders"
+	    " WHERE category = ?1 AND (district = ?2 OR district = '*')"
+	    " ORDER BY id",
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[S_COUNT];
+	char		 err[512];
+};
+
+/* Record msg as the error of op, log it once, and return -1. */
+static int
+fail_msg(struct store *st, const char *op, const char *msg)
+{
+	char q[600];
+
+	sp_strlcpy(st->err, msg, sizeof(st->err));
+	log_error("store", "op=%s error=%s", op,
+	    log_quote(st->err, 400, q, sizeof(q)));
+	return -1;
+}
+
+static int
+fail(struct store *st, const char *op)
+{
+	return fail_msg(st, op, sqlite3_errmsg(st->db));
+}
+
+/* Make a statement ready for its next use (bound strings are released). */
+static void
+done(sqlite3_stmt *s)
+{
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+}
+
+/* Bound strings belong to the caller for the call; done() drops them. */
+static void
+bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Bind v[0..n) to parameters first, first + 1, ... */
+static void
+bind_texts(sqlite3_stmt *s, int first, const char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		bind_text_or_null(s, first + (int)i, v[i]);
+}
+
+static char *
+column_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *v = sqlite3_column_text(s, i);
+
+	return v == NULL ? NULL : xstrdup((const char *)v);
+}
+
+static const char *
+column_str(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+/* Step a statement that returns no rows to completion. */
+static int
+run(struct store *st, enum stmt_id id, const char *op)
+{
+	sqlite3_stmt *s = st->stmt[id];
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		fail(st, op);
+		done(s);
+		return -1;
+	}
+	done(s);
+	return 0;
+}
+
+/*
+ * Step a lookup: 1 with the row ready to read (the caller then calls
+ * done()), 0 when there is none, -1 on error (logged).
+ */
+static int
+step_row(struct store *st, sqlite3_stmt *s, const char *op)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc != SQLITE_DONE)
+		fail(st, op);
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* ---- open, migrate, close ---- */
+
+static int
+user_version(sqlite3 *db, int *v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? 0 : -1;
+}
+
+static int
+migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	char pragma[64];
+	int v, i;
+
+	if (user_version(db, &v) == -1)
+		goto dberr;
+	if (v > SCHEMA_VERSION) {
+		sp_err(err, errlen, "database schema version %d is newer than "
+		    "this sampark (%d); upgrade sampark", v, SCHEMA_VERSION);
+		return -1;
+	}
+	if (v == SCHEMA_VERSION)
+		return 0;
+	/* IMMEDIATE and a re-read: two processes opening at once migrate once. */
+	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto dberr;
+	if (user_version(db, &v) == -1)
+		goto rollback;
+	for (i = v + 1; i <= SCHEMA_VERSION; i++) {
+		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) !=
+		    SQLITE_OK)
+			goto rollback;
+	}
+	if (v < SCHEMA_VERSION) {
+		/* PRAGMA takes no parameters; the number is our own constant. */
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d",
+		    SCHEMA_VERSION);
+		if (sqlite3_exec(db, pragma, NULL, NULL, NULL) != SQLITE_OK)
+			goto rollback;
+		log_info("store", "op=migrate from=%d to=%d", v,
+		    SCHEMA_VERSION);
+	}
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto rollback;
+	return 0;
+rollback:
+	sp_err(err, errlen, "migrating schema: %s", sqlite3_errmsg(db));
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+dberr:
+	sp_err(err, errlen, "reading schema version: %s", sqlite3_errmsg(db));
+	return -1;
+}
+
+static int
+configure(sqlite3 *db, const struct store_options *opt, char *err,
+    size_t errlen)
+{
+	int busy = opt != NULL ? opt->busy_timeout_ms : 0;
+	const char *sync = opt != NULL && opt->synchronous_full ?
+	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+
+	sqlite3_busy_timeout(db, busy > 0 ? busy : STORE_DEFAULT_BUSY_MS);
+	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) !=
+	    SQLITE_OK ||
+	    sqlite3_exec(db, sync, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		sp_err(err, errlen, "configuring: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+struct store *
+store_open(const char *path, const struct store_options *opt, char *err,
+    size_t errlen)
+{
+	struct store *st;
+	int i;
+
+	st = xcalloc(1, sizeof(*st));
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		sp_err(err, errlen, "%s: %s", path, st->db != NULL ?
+		    sqlite3_errmsg(st->db) : "cannot open");
+		goto fail;
+	}
+	sqlite3_extended_result_codes(st->db, 1);
+	if (configure(st->db, opt, err, errlen) == -1 ||
+	    migrate(st->db, err, errlen) == -1)
+		goto fail;
+	for (i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, sql_text[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
+			sp_err(err, errlen, "preparing statement %d: %s", i,
+			    sqlite3_errmsg(st->db));
+			goto fail;
+		}
+	}
+	return st;
+fail:
+	store_close(st);
+	return NULL;
+}
+
+void
+store_close(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	if (st->db != NULL && !sqlite3_get_autocommit(st->db)) {
+		log_warn("store", "op=close note=\"open transaction rolled "
+		    "back\"");
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+const char *
+store_errmsg(const struct store *st)
+{
+	return st != NULL ? st->err : "no store";
+}
+
+int
+store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+/* ---- transactions ---- */
+
+int
+store_begin(struct store *st)
+{
+	return run(st, S_BEGIN, "begin");
+}
+
+int
+store_commit(struct store *st)
+{
+	return run(st, S_COMMIT, "commit");
+}
+
+int
+store_rollback(struct store *st)
+{
+	return run(st, S_ROLLBACK, "rollback");
+}
+
+int
+store_check_writable(struct store *st)
+{
+	sqlite3_bind_int64(st->stmt[S_HEARTBEAT], 1, sp_wall_ms());
+	return run(st, S_HEARTBEAT, "check_writable");
+}
+
+/* ---- interactions ---- */
+
+int
+store_inbound_find(struct store *st, const char *provider,
+    const char *provider_msg_id, int64_t *id)
+{
+	sqlite3_stmt *s = st->stmt[S_INBOUND_FIND];
+	int rc;
+
+	bind_text_or_null(s, 1, provider);
+	bind_text_or_null(s, 2, provider_msg_id);
+	if ((rc = step_row(st, s, "inbound_find")) == 1) {
+		*id = sqlite3_column_int64(s, 0);
+		done(s);
+	}
+	return rc;
+}
+
+/* 0 ("not applicable") and -1 ("unknown") are kept as SQL NULL. */
+static void
+bind_int64_or_null(sqlite3_stmt *s, int i, int64_t v, int64_t null_value)
+{
+	if (v == null_value)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, v);
+}
+
+int
+store_interaction_insert(struct store *st, struct store_interaction *row)
+{
+	sqlite3_stmt *s = st->stmt[S_INTERACTION_INSERT];
+	const char *v[] = { row->channel, row->direction, row->provider,
+	    row->provider_msg_id, row->phone, row->text, row->keyword,
+	    row->handler, row->district, row->language, row->encoding };
+	int rc, found;
+
+	sqlite3_bind_int64(s, 1, row->time_ms);
+	bind_texts(s, 2, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int(s, 13, row->segments);
+	bind_int64_or_null(s, 14, row->latency_ms, -1);
+	bind_int64_or_null(s, 15, row->reply_to, 0);
+	bind_text_or_null(s, 16, row->status);
+	if ((rc = step_row(st, s, "interaction_insert")) == 1) {
+		row->id = sqlite3_column_int64(s, 0);	/* RETURNING id */
+		done(s);
+		return 1;
+	}
+	if (rc == -1)
+		return -1;
+	/* DO NOTHING fired: only the inbound dedupe index can cause that. */
+	found = store_inbound_find(st, row->provider, row->provider_msg_id,
+	    &row->id);
+	if (found == 0)
+		fail_msg(st, "interaction_insert", "ignored, yet no such row");
+	return found == 1 ? 0 : -1;
+}
+
+int
+store_replies_for(struct store *st, int64_t inbound_id, char ***texts,
+    size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_REPLIES_FOR];
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+	const char *t;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, inbound_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		t = column_str(s, 0);
+		v[len++] = xstrdup(t != NULL ? t : "");
+	}
+	if (rc != SQLITE_DONE) {
+		fail(st, "replies_for");
+		done(s);
+		store_strings_free(v, len);
+		*texts = NULL;
+		*n = 0;
+		return -1;
+	}
+	done(s);
+	*texts = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Point row at the current export row; valid until the next step. */
+static void
+export_row(sqlite3_stmt *s, struct store_interaction *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = sqlite3_column_int64(s, 0);
+	row->time_ms = sqlite3_column_int64(s, 1);
+	row->channel = column_str(s, 2);
+	row->direction = column_str(s, 3);
+	row->provider = column_str(s, 4);
+	row->provider_msg_id = column_str(s, 5);
+	row->phone = column_str(s, 6);
+	row->text = column_str(s, 7);
+	row->keyword = column_str(s, 8);
+	row->handler = column_str(s, 9);
+	row->district = column_str(s, 10);
+	row->language = column_str(s, 11);
+	row->encoding = column_str(s, 12);
+	row->segments = sqlite3_column_int(s, 13);
+	row->latency_ms = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(s, 14);
+	row->reply_to = sqlite3_column_int64(s, 15);
+	row->status = column_str(s, 16);
+}
+
+/*
+ * One statement stepped row by row: SQLite reads the table lazily, so
+ * memory stays flat whatever its size.
+ */
+int
+store_export(struct store *st, const struct store_filter *f,
+    int (*cb)(void *, const struct store_interaction *), void *arg)
+{
+	sqlite3_stmt *s = st->stmt[S_EXPORT];
+	struct store_interaction row;
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(s, 1, f != NULL && f->since_ms != 0 ?
+	    f->since_ms : INT64_MIN);
+	sqlite3_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
+	    f->until_ms : INT64_MAX);
+	bind_text_or_null(s, 3, f != NULL ? f->channel : NULL);
+	bind_text_or_null(s, 4, f != NULL ? f->district : NULL);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		export_row(s, &row);
+		if (cb(arg, &row) != 0) {
+			/* The caller's choice, not a store error: not logged. */
+			sp_strlcpy(st->err, "export stopped by the callback",
+			    sizeof(st->err));
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = fail(st, "export");
+	done(s);
+	return ret;
+}
+
+/* ---- contacts ---- */
+
+int
+store_contact_get(struct store *st, const char *phone,
+    struct store_contact *c)
+{
+	sqlite3_stmt *s = st->stmt[S_CONTACT_GET];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	bind_text_or_null(s, 1, phone);
+	if ((rc = step_row(st, s, "contact_get")) == 1) {
+		c->phone = column_dup(s, 0);
+		c->name = column_dup(s, 1);
+		c->language = column_dup(s, 2);
+		c->district = column_dup(s, 3);
+		c->role = column_dup(s, 4);
+		c->pending_keyword = column_dup(s, 5);
+		c->pending_until_ms = sqlite3_column_int64(s, 6);
+		c->more_text = column_dup(s, 7);
+		c->more_until_ms = sqlite3_column_int64(s, 8);
+		c->opted_out_ms = sqlite3_column_int64(s, 9);
+		c->first_seen_ms = sqlite3_column_int64(s, 10);
+		c->last_seen_ms = sqlite3_column_int64(s, 11);
+		done(s);
+	}
+	return rc;
+}
+
+int
+store_contact_put(struct store *st, const struct store_contact *c)
+{
+	sqlite3_stmt *s = st->stmt[S_CONTACT_PUT];
+	const char *v[] = { c->phone, c->name, c->language, c->district,
+	    c->role, c->pending_keyword };
+
+	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 7, c->pending_until_ms);
+	bind_text_or_null(s, 8, c->more_text);
+	sqlite3_bind_int64(s, 9, c->more_until_ms);
+	sqlite3_bind_int64(s, 10, c->opted_out_ms);
+	sqlite3_bind_int64(s, 11, c->first_seen_ms);
+	sqlite3_bind_int64(s, 12, c->last_seen_ms);
+	return run(st, S_CONTACT_PUT, "contact_put");
+}
+
+void
+store_contact_clear(struct store_contact *c)
+{
+	if (c == NULL)
+		return;
+	free(c->phone);
+	free(c->name);
+	free(c->language);
+	free(c->district);
+	free(c->role);
+	free(c->pending_keyword);
+	free(c->more_text);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- stakeholders ---- */
+
+#define SH_NFIELDS	7
+
+/* The string fields of r in SH_COLUMNS order. */
+static void
+sh_fields(struct store_stakeholder *r, char **f[SH_NFIELDS])
+{
+	f[0] = &r->name;
+	f[1] = &r->category;
+	f[2] = &r->district;
+	f[3] = &r->phone;
+	f[4] = &r->languages;
+	f[5] = &r->description_en;
+	f[6] = &r->description_hi;
+}
+
+static int
+stakeholder_insert(struct store *st, const struct store_stakeholder *r,
+    const char *source, int64_t now)
+{
+	sqlite3_stmt *s = st->stmt[S_SH_INSERT];
+	const char *v[] = { r->name, r->category, r->district, r->phone,
+	    r->languages, r->description_en, r->description_hi, source };
+
+	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 9, now);
+	return run(st, S_SH_INSERT, "stakeholders_replace");
+}
+
+int
+store_stakeholders_replace(struct store *st,
+    const struct store_stakeholder *rows, size_t n, const char *source)
+{
+	int64_t now = sp_wall_ms();
+	size_t i;
+
+	if (run(st, S_SAVEPOINT, "stakeholders_replace") == -1)
+		return -1;
+	if (run(st, S_SH_DELETE, "stakeholders_replace") == -1)
+		goto undo;
+	for (i = 0; i < n; i++) {
+		if (stakeholder_insert(st, &rows[i], source, now) == -1)
+			goto undo;
+	}
+	if (run(st, S_RELEASE, "stakeholders_replace") == -1)
+		goto undo;
+	return 0;
+undo:
+	/* Errors here are already past the one we report; keep that one. */
+	sqlite3_step(st->stmt[S_ROLLBACK_TO]);
+	done(st->stmt[S_ROLLBACK_TO]);
+	sqlite3_step(st->stmt[S_RELEASE]);
+	done(st->stmt[S_RELEASE]);
+	return -1;
+}
+
+int
+store_stakeholders_count(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_SH_COUNT];
+	int rc;
+
+	if ((rc = step_row(st, s, "stakeholders_count")) == 1) {
+		*n = sqlite3_column_int64(s, 0);
+		done(s);
+	}
+	return rc == 1 ? 0 : -1;
+}
+
+int
+store_stakeholders_find(struct store *st, const char *category,
+    const char *district, struct store_stakeholder **rows, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_SH_FIND];
+	struct store_stakeholder *v = NULL;
+	char **f[SH_NFIELDS];
+	size_t len = 0, cap = 0;
+	int rc, i;
+
+	bind_text_or_null(s, 1, category);
+	bind_text_or_null(s, 2, district);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		sh_fields(&v[len++], f);
+		for (i = 0; i < SH_NFIELDS; i++)
+			*f[i] = column_dup(s, i);
+	}
+	if (rc != SQLITE_DONE)
+		fail(st, "stakeholders_find");
+	done(s);
+	if (rc != SQLITE_DONE) {
+		store_stakeholders_free(v, len);
+		*rows = NULL;
+		*n = 0;
+		return -1;
+	}
+	*rows = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_stakeholders_free(struct store_stakeholder *v, size_t n)
+{
+	char **f[SH_NFIELDS];
+	size_t i;
+	int j;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		sh_fields(&v[i], f);
+		for (j = 0; j < SH_NFIELDS; j++)
+			free(*f[j]);
+	}
+	free(v);
+}
+
+/* ---- meta ---- */
+
+int
+store_meta_get(struct store *st, const char *key, char **value)
+{
+	sqlite3_stmt *s = st->stmt[S_META_GET];
+	int rc;
+
+	*value = NULL;
+	bind_text_or_null(s, 1, key);
+	if ((rc = step_row(st, s, "meta_get")) == 1) {
+		*value = column_dup(s, 0);
+		done(s);
+	}
+	return rc;
+}
+
+int
+store_meta_set(struct store *st, const char *key, const char *value)
+{
+	sqlite3_stmt *s = st->stmt[S_META_SET];
+
+	const char *v[] = { key, value };
+
+	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	return run(st, S_META_SET, "meta_set");
+}
