@@ -1,0 +1,296 @@
+/*
+ * test_provider_twilio: every Twilio signature vector of
+ * shared/specs/test-vectors.json (produced with twilio-node 6.2.0), the
+ * webhook parser's answers to good and bad requests, and TwiML rendering.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <strings.h>
+
+#include "form.h"
+#include "provider.h"
+#include "provider_twilio.h"
+#include "util.h"
+
+static void
+form_set(struct form *f, const char *const *kv)
+{
+	size_t i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; kv[i] != NULL; i += 2) {
+		f->fields = xreallocarray(f->fields, f->n + 1,
+		    sizeof(*f->fields));
+		f->fields[f->n].name = xstrdup(kv[i]);
+		f->fields[f->n].value = xstrdup(kv[i + 1]);
+		f->n++;
+	}
+}
+
+static const char *const call_params[] = { "CallSid", "CA1234567890ABCDE",
+    "Caller", "+14158675309", "Digits", "1234", "From", "+14158675309",
+    "To", "+18005551212", NULL };
+
+struct vector {
+	const char	*token, *url, *sig;
+	const char *const *params;
+};
+
+static const char *const classic_params[] = { "CallSid", "CA1234567890ABCDE",
+    "Caller", "+12349013030", "Digits", "1234", "From", "+12349013030",
+    "To", "+18005551212", NULL };
+/* Deliberately not in name order: the signer must sort. */
+static const char *const hindi_params[] = { "To", "+14155550100",
+    "Body", "नमस्ते 1", "AccountSid", "AC00000000000000000000000000000000",
+    "ApiVersion", "2010-04-01", "From", "+919812345678",
+    "MessageSid", "SM11111111111111111111111111111111", "NumMedia", "0",
+    "NumSegments", "1", "SmsStatus", "received", "ToCity", "", NULL };
+static const char *const repeated_params[] = { "Body", "hi", "MediaUrl", "b",
+    "MediaUrl", "a", "MediaUrl", "a", NULL };
+static const char *const no_params[] = { NULL };
+
+static const struct vector vectors[] = {
+	{ "12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+	  "RSOYDt4T1cUTdK1PDd93/VVr8B8=", call_params },
+	{ "12345", "https://mycompany.com:443/myapp.php?foo=1&bar=2",
+	  "kvajT1Ptam85bY51eRf/AJRuM3w=", call_params },
+	{ "12345", "http://mycompany.com:1234/myapp.php?foo=1&bar=2",
+	  "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=", call_params },
+	{ "12345", "https://mycompany.com/myapp.php?foo=1&bar=2",
+	  "0/KCTR6DLpKmkAf8muzZqo1nDgQ=", classic_params },
+	{ "secret_token_abc", "https://gw.example.in/twilio/sms",
+	  "0ty6A+ZCBbcafZ1nvShONM62Iqg=", hindi_params },
+	{ "12345", "https://gw.example.in/twilio/voice?CallSid=CA1&Digits=2&"
+	  "From=%2B919812345678", "GVmHWL0Wv1KumVTq6iN60qHwfig=", no_params },
+	{ "12345", "https://x.example/cb", "DpSDPgv44/QycfhhO5UrFf80lbE=",
+	  repeated_params },
+};
+
+static void
+test_signature_vectors(void **state)
+{
+	char sig[CRYPTO_SHA1_B64_LEN + 1];
+	struct form f;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(vectors); i++) {
+		form_set(&f, vectors[i].params);
+		twilio_signature(vectors[i].token, vectors[i].url, &f, sig);
+		assert_string_equal(sig, vectors[i].sig);
+		assert_int_equal(twilio_signature_valid(vectors[i].token,
+		    vectors[i].sig, vectors[i].url, &f), 1);
+		/* Wrong token, tampered signature: refused. */
+		assert_int_equal(twilio_signature_valid("54321",
+		    vectors[i].sig, vectors[i].url, &f), 0);
+		sig[3] ^= 1;
+		assert_int_equal(twilio_signature_valid(vectors[i].token, sig,
+		    vectors[i].url, &f), 0);
+		form_free(&f);
+	}
+}
+
+static void
+test_port_variants(void **state)
+{
+	struct form f;
+
+	(void)state;
+	form_set(&f, call_params);
+	/* Signed with :443, received without; and the other way round. */
+	assert_int_equal(twilio_signature_valid("12345",
+	    "kvajT1Ptam85bY51eRf/AJRuM3w=",
+	    "https://mycompany.com/myapp.php?foo=1&bar=2", &f), 1);
+	assert_int_equal(twilio_signature_valid("12345",
+	    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
+	    "https://mycompany.com:443/myapp.php?foo=1&bar=2", &f), 1);
+	/* Signed without the port, our public URL names :1234. */
+	assert_int_equal(twilio_signature_valid("12345",
+	    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
+	    "https://mycompany.com:1234/myapp.php?foo=1&bar=2", &f), 1);
+	/* A different path is never accepted. */
+	assert_int_equal(twilio_signature_valid("12345",
+	    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
+	    "https://mycompany.com/other.php?foo=1&bar=2", &f), 0);
+	form_free(&f);
+}
+
+static void
+test_json_body_vectors(void **state)
+{
+	const char *body = "{\"property\": \"value\", \"boolean\": true}";
+	const char *url = "https://mycompany.com/myapp.php?foo=1&bar=2&"
+	    "bodySHA256=0a1ff7634d9ab3b95db5c9a2dfe9416e41502b283a80c7cf19632632f96e6620";
+	const char *url2 = "https://mycompany.com/myapp.php?foo=1&bar=2&"
+	    "bodySHA256=44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
+
+	(void)state;
+	assert_int_equal(twilio_signature_valid_body("12345",
+	    "a9nBmqA0ju/hNViExpshrM61xv4=", url, body, strlen(body)), 1);
+	/* A body that does not match its hash is refused. */
+	assert_int_equal(twilio_signature_valid_body("12345",
+	    "a9nBmqA0ju/hNViExpshrM61xv4=", url, "{}", 2), 0);
+	/* Both the URL as given and its :443 form. */
+	assert_int_equal(twilio_signature_valid_body("12345",
+	    "rw/jVviOgicj2+kHZULvebnA4ag=", url2, "{}", 2), 1);
+	assert_int_equal(twilio_signature_valid_body("12345",
+	    "Ldidvp12m26NI7eqEvxnEpkd9Hc=", url2, "{}", 2), 1);
+}
+
+/* ---- the webhook parser ---- */
+
+struct fake_headers {
+	const char *sig;
+	const char *host;
+};
+
+static const char *
+fake_header(const struct sp_request *r, const char *name)
+{
+	const struct fake_headers *h = r->header_arg;
+
+	if (strcasecmp(name, "X-Twilio-Signature") == 0)
+		return h->sig;
+	if (strcasecmp(name, "Host") == 0)
+		return h->host;
+	return NULL;
+}
+
+static struct provider_conf
+conf(char *token)
+{
+	struct provider_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.enabled = 1;
+	c.public_url = "https://gw.example.in";
+	c.default_cc = "91";
+	c.account_sid = "";
+	c.auth_token = token;
+	c.reply_inline = 1;
+	return c;
+}
+
+static int
+parse(struct provider_conf *c, const char *method, const char *body,
+    const char *sig, struct sp_inbound *in)
+{
+	struct fake_headers h = { sig, "127.0.0.1:8080" };
+	struct sp_request r;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	r.method = method;
+	r.uri = "/sms/twilio";
+	r.path = "/sms/twilio";
+	r.content_type = "application/x-www-form-urlencoded";
+	r.body = body;
+	r.body_len = strlen(body);
+	r.header = fake_header;
+	r.header_arg = &h;
+	return provider_twilio.parse_sms(c, &r, in, err, sizeof(err));
+}
+
+/* Sign a form body for the test public URL. */
+static void
+sign(const char *token, const char *body, char sig[CRYPTO_SHA1_B64_LEN + 1])
+{
+	struct form f;
+
+	assert_int_equal(form_parse(body, strlen(body), &f, NULL, 0), 0);
+	twilio_signature(token, "https://gw.example.in/sms/twilio", &f, sig);
+	form_free(&f);
+}
+
+static void
+test_parse_sms(void **state)
+{
+	const char *body = "MessageSid=SM1&AccountSid=AC1&From=%2B919812345678"
+	    "&To=%2B14155550100&Body=%E0%A4%B2%E0%A5%8B%E0%A4%A8+bhadohi";
+	char token[] = "tok", sig[CRYPTO_SHA1_B64_LEN + 1];
+	struct provider_conf c = conf(token);
+	struct sp_inbound in;
+
+	(void)state;
+	sign("tok", body, sig);
+	assert_int_equal(parse(&c, "POST", body, sig, &in), 0);
+	assert_string_equal(in.from, "+919812345678");
+	assert_string_equal(in.provider_msg_id, "SM1");
+	assert_string_equal(in.body, "लोन bhadohi");
+	sp_inbound_clear(&in);
+
+	assert_int_equal(parse(&c, "POST", body, NULL, &in), 403);
+	assert_int_equal(parse(&c, "POST", body, "bm90IGEgc2lnbmF0dXJl", &in),
+	    403);
+	assert_int_equal(parse(&c, "GET", body, sig, &in), 405);
+	c.account_sid = "AC2";
+	assert_int_equal(parse(&c, "POST", body, sig, &in), 403);
+	c.account_sid = "AC1";
+	assert_int_equal(parse(&c, "POST", body, sig, &in), 0);
+	sp_inbound_clear(&in);
+	c.auth_token = NULL;
+	assert_int_equal(parse(&c, "POST", body, sig, &in), 403);
+}
+
+static void
+test_parse_sms_bad_fields(void **state)
+{
+	const char *no_from = "MessageSid=SM1&Body=loan";
+	const char *bad_utf8 = "MessageSid=SM1&From=%2B919812345678&Body=%FF";
+	char token[] = "tok", sig[CRYPTO_SHA1_B64_LEN + 1];
+	struct provider_conf c = conf(token);
+	struct sp_inbound in;
+
+	(void)state;
+	sign("tok", no_from, sig);
+	assert_int_equal(parse(&c, "POST", no_from, sig, &in), 400);
+	sign("tok", bad_utf8, sig);
+	assert_int_equal(parse(&c, "POST", bad_utf8, sig, &in), 400);
+	assert_null(in.body);
+}
+
+static void
+test_render(void **state)
+{
+	char token[] = "tok";
+	struct provider_conf c = conf(token);
+	char *texts[] = { "a & <b> \"c\" 'd'", "दूसरा" };
+	const char *ctype;
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(provider_twilio.render_sms_reply(&c, texts, 0, &b,
+	    &ctype), 0);
+	assert_string_equal(buf_cstr(&b),
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
+	assert_string_equal(ctype, "text/xml; charset=utf-8");
+	buf_reset(&b);
+	assert_int_equal(provider_twilio.render_sms_reply(&c, texts, 2, &b,
+	    &ctype), 0);
+	assert_string_equal(buf_cstr(&b),
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
+	    "<Message>a &amp; &lt;b&gt; &quot;c&quot; &apos;d&apos;</Message>"
+	    "<Message>दूसरा</Message></Response>");
+	buf_free(&b);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_signature_vectors),
+		cmocka_unit_test(test_port_variants),
+		cmocka_unit_test(test_json_body_vectors),
+		cmocka_unit_test(test_parse_sms),
+		cmocka_unit_test(test_parse_sms_bad_fields),
+		cmocka_unit_test(test_render),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
