@@ -1,0 +1,124 @@
+/*
+ * handler: the handler table, reply ownership, and paging of long answers
+ * behind "MORE" so that every reply fits the segment budget.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "handler.h"
+#include "prompts.h"
+#include "segment.h"
+#include "util.h"
+
+const struct handler *const handler_table[] = {
+	&handler_info,
+	&handler_help,
+	&handler_more,
+	NULL,
+};
+
+const struct handler *
+handler_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; handler_table[i] != NULL; i++)
+		if (strcmp(handler_table[i]->name, name) == 0)
+			return handler_table[i];
+	return NULL;
+}
+
+void
+sp_reply_add(struct sp_reply *r, char *text)
+{
+	if (r->n == SP_REPLY_MAX) {
+		/* A handler bug, not input: keep what we have. */
+		free(text);
+		return;
+	}
+	r->texts[r->n++] = text;
+}
+
+void
+sp_reply_clear(struct sp_reply *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		free(r->texts[i]);
+	memset(r, 0, sizeof(*r));
+}
+
+static int
+fits(const struct sp_ctx *ctx, const char *s, size_t len)
+{
+	struct seg_info si;
+
+	return seg_count(s, len, &si) == 0 && si.segments <= ctx->segment_budget;
+}
+
+/* Page text[0..cut) followed by the MORE note. */
+static char *
+page_with_note(const char *text, size_t cut, const char *note)
+{
+	return xasprintf("%.*s\n%s", (int)cut, text, note);
+}
+
+void
+handler_page(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *text, struct sp_reply *reply)
+{
+	struct store_contact *c = req->contact;
+	const char *note, *nl, *rest;
+	size_t len = strlen(text), cut = 0;
+	char *page;
+
+	free(c->more_text);
+	c->more_text = NULL;
+	c->more_until_ms = 0;
+	if (fits(ctx, text, len)) {
+		sp_reply_add(reply, xstrdup(text));
+		return;
+	}
+	note = prompts_get(ctx->prompts, req->lang, "info.more");
+	if (note == NULL)
+		note = "MORE";
+
+	/* The most whole lines that fit together with the note. */
+	for (nl = strchr(text, '\n'); nl != NULL; nl = strchr(nl + 1, '\n')) {
+		page = page_with_note(text, (size_t)(nl - text), note);
+		if (!fits(ctx, page, strlen(page))) {
+			free(page);
+			break;
+		}
+		free(page);
+		cut = (size_t)(nl - text);
+	}
+	if (cut == 0) {
+		/* Not even one line fits: cut inside it, on a character. */
+		cut = seg_fit(text, len, ctx->segment_budget);
+		for (;;) {
+			page = page_with_note(text, cut, note);
+			if (cut == 0 || fits(ctx, page, strlen(page)))
+				break;
+			free(page);
+			do
+				cut--;
+			while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80);
+		}
+		free(page);
+		if (cut == 0) {
+			sp_reply_add(reply, xstrndup(text,
+			    seg_fit(text, len, ctx->segment_budget)));
+			return;
+		}
+	}
+	sp_reply_add(reply, page_with_note(text, cut, note));
+	rest = text + cut;
+	while (*rest == '\n' || *rest == ' ')
+		rest++;
+	if (*rest != '\0') {
+		c->more_text = xstrdup(rest);
+		c->more_until_ms = ctx->now_ms + ctx->more_ms;
+	}
+}

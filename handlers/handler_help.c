@@ -1,0 +1,34 @@
+/*
+ * handler_help: the menu.  Also the answer to anything not understood, so
+ * that nobody who texts Sampark is left without a next step.
+ */
+#include "handler.h"
+#include "prompts.h"
+#include "util.h"
+
+static int
+help_run(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (req->unmatched) {
+		if (prompts_format(ctx->prompts, req->lang, "help.unknown", &b,
+		    NULL) == 0)
+			buf_putc(&b, ' ');
+	}
+	if (prompts_format(ctx->prompts, req->lang, "help.menu", &b,
+	    NULL) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	handler_page(ctx, req, buf_cstr(&b), reply);
+	buf_free(&b);
+	return 0;
+}
+
+const struct handler handler_help = {
+	.name = "help",
+	.run = help_run,
+};

@@ -1,0 +1,92 @@
+/*
+ * handler_info: the stakeholders of a category (loan, training, market...)
+ * in the caller's district, one per line, paged behind MORE.  Without a
+ * district it asks for one and leaves the question pending on the contact,
+ * so that a reply of just the district name completes the request.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "district.h"
+#include "handler.h"
+#include "prompts.h"
+#include "util.h"
+
+static const char *
+category_name(const struct sp_ctx *ctx, const char *lang, const char *category,
+    char *key, size_t keylen)
+{
+	const char *name;
+
+	snprintf(key, keylen, "category.%s", category);
+	name = prompts_get(ctx->prompts, lang, key);
+	return name != NULL ? name : category;
+}
+
+static int
+ask_district(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	struct store_contact *c = req->contact;
+	struct buf b;
+
+	free(c->pending_keyword);
+	c->pending_keyword = xstrdup(req->keyword);
+	c->pending_until_ms = ctx->now_ms + ctx->pending_ms;
+	buf_init(&b, 0);
+	if (prompts_format(ctx->prompts, req->lang, "ask.district", &b,
+	    NULL) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	sp_reply_add(reply, buf_steal(&b));
+	return 0;
+}
+
+static int
+info_run(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	const char *category = req->category ? req->category : req->keyword;
+	const char *dname, *cname;
+	struct store_stakeholder *rows;
+	char key[64];
+	size_t n, i;
+	struct buf b;
+	int rc = 0;
+
+	if (req->district == NULL)
+		return ask_district(ctx, req, reply);
+	if (ctx->ops->stakeholders_find(ctx->ops_arg, category,
+	    req->district->key, &rows, &n) == -1)
+		return -1;
+	dname = district_name(req->district, req->lang);
+	cname = category_name(ctx, req->lang, category, key, sizeof(key));
+	buf_init(&b, 0);
+	if (n == 0) {
+		rc = prompts_format(ctx->prompts, req->lang, "info.none", &b,
+		    "category", cname, "district", dname, NULL);
+		if (rc == 0)
+			sp_reply_add(reply, buf_steal(&b));
+		goto out;
+	}
+	rc = prompts_format(ctx->prompts, req->lang, "info.header", &b,
+	    "category", cname, "district", dname, NULL);
+	for (i = 0; rc == 0 && i < n; i++) {
+		buf_putc(&b, '\n');
+		rc = prompts_format(ctx->prompts, req->lang, "info.entry", &b,
+		    "name", rows[i].name, "phone", rows[i].phone, NULL);
+	}
+	if (rc == 0)
+		handler_page(ctx, req, buf_cstr(&b), reply);
+out:
+	buf_free(&b);
+	ctx->ops->stakeholders_free(rows, n);
+	return rc;
+}
+
+const struct handler handler_info = {
+	.name = "info",
+	.run = info_run,
+};

@@ -1,0 +1,188 @@
+/*
+ * router: normalise, match, resolve the district and the language, call
+ * the handler, keep the contact.  See router.h for the contract.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "district.h"
+#include "keywords.h"
+#include "prompts.h"
+#include "router.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+static int
+store_find(void *arg, const char *category, const char *district,
+    struct store_stakeholder **rows, size_t *n)
+{
+	return store_stakeholders_find(arg, category, district, rows, n);
+}
+
+const struct sp_ctx_ops router_store_ops = {
+	.stakeholders_find = store_find,
+	.stakeholders_free = store_stakeholders_free,
+};
+
+void
+router_result_clear(struct router_result *res)
+{
+	free(res->keyword);
+	free(res->handler);
+	free(res->language);
+	free(res->district);
+	sp_reply_clear(&res->reply);
+	memset(res, 0, sizeof(*res));
+}
+
+static const char *
+reply_language(const struct sp_ctx *ctx, const struct store_contact *c,
+    const char *text)
+{
+	if (c->language != NULL && prompts_has_language(ctx->prompts,
+	    c->language))
+		return c->language;
+	/* Someone who writes in Devanagari reads it. */
+	if (text_has_devanagari(text))
+		return "hi";
+	return ctx->default_language;
+}
+
+static void
+clear_pending(struct store_contact *c)
+{
+	free(c->pending_keyword);
+	c->pending_keyword = NULL;
+	c->pending_until_ms = 0;
+}
+
+static void
+set_district(struct store_contact *c, const struct district *d)
+{
+	free(c->district);
+	c->district = xstrdup(d->key);
+}
+
+static int
+load_contact(struct store *store, const char *phone, int64_t now,
+    struct store_contact *c)
+{
+	int rc = store_contact_get(store, phone, c);
+
+	if (rc == -1)
+		return -1;
+	if (rc == 0) {
+		memset(c, 0, sizeof(*c));
+		c->phone = xstrdup(phone);
+		c->role = xstrdup("entrepreneur");
+		c->first_seen_ms = now;
+	}
+	c->last_seen_ms = now;
+	return 0;
+}
+
+/*
+ * Decide which keyword the text asks for.  Fills req (keyword, category,
+ * args, district, unmatched) and returns the handler.
+ */
+static const struct handler *
+match(const struct sp_ctx *ctx, const char *norm, struct store_contact *c,
+    struct handler_request *req, const char **matched_kw)
+{
+	const struct keyword *kw = NULL;
+	const struct district *d = NULL;
+	const char *space = strchr(norm, ' ');
+	char *first = xstrndup(norm, space ? (size_t)(space - norm) :
+	    strlen(norm));
+	int fuzzy;
+
+	req->args = space ? space + 1 : "";
+	if (!kw_match(ctx->keywords, first, &kw, &fuzzy) &&
+	    kw_match(ctx->keywords, norm, &kw, &fuzzy))
+		req->args = "";
+	free(first);
+
+	if (kw == NULL) {
+		int pending = c->pending_keyword != NULL &&
+		    c->pending_until_ms > ctx->now_ms;
+
+		if (*norm != '\0' && district_match(ctx->districts, norm, &d)) {
+			set_district(c, d);
+			req->district = d;
+			if (pending)
+				kw = kw_find(ctx->keywords, c->pending_keyword);
+			clear_pending(c);
+			if (kw == NULL) {
+				/* Just her district: remember it, show the menu. */
+				*matched_kw = "district";
+				return handler_find("help");
+			}
+		} else {
+			req->unmatched = 1;
+			*matched_kw = NULL;
+			return handler_find("help");
+		}
+	} else {
+		clear_pending(c);
+		if (*req->args != '\0' &&
+		    district_match(ctx->districts, req->args, &d)) {
+			set_district(c, d);
+			req->district = d;
+		}
+	}
+	if (req->district == NULL && c->district != NULL)
+		req->district = district_find(ctx->districts, c->district);
+	req->keyword = kw->name;
+	req->category = kw->category;
+	*matched_kw = kw->name;
+	return handler_find(kw->handler);
+}
+
+int
+router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
+    const char *text, struct router_result *res)
+{
+	struct store_contact contact;
+	struct handler_request req;
+	const struct handler *h;
+	const char *kwname = NULL;
+	char *norm;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	memset(&req, 0, sizeof(req));
+	if (load_contact(store, phone, ctx->now_ms, &contact) == -1)
+		return -1;
+	norm = text_normalize(text, strlen(text));
+	if (norm == NULL)
+		norm = xstrdup("");
+	req.contact = &contact;
+	req.lang = reply_language(ctx, &contact, text);
+	h = match(ctx, norm, &contact, &req, &kwname);
+	if (req.keyword == NULL)
+		req.keyword = kwname ? kwname : "help";
+
+	if (h == NULL || h->run(ctx, &req, &res->reply) == -1) {
+		struct buf b;
+
+		sp_reply_clear(&res->reply);
+		buf_init(&b, 0);
+		if (prompts_format(ctx->prompts, req.lang, "error.internal",
+		    &b, NULL) == -1)
+			buf_puts(&b, "Sorry, something went wrong.");
+		sp_reply_add(&res->reply, buf_steal(&b));
+	}
+	res->matched = !req.unmatched;
+	res->keyword = kwname ? xstrdup(kwname) : NULL;
+	res->handler = xstrdup(h ? h->name : "error");
+	res->language = xstrdup(req.lang);
+	res->district = contact.district ? xstrdup(contact.district) : NULL;
+	if (store_contact_put(store, &contact) == 0)
+		rc = 0;
+	if (rc == -1)
+		router_result_clear(res);
+	store_contact_clear(&contact);
+	free(norm);
+	return rc;
+}

@@ -1,0 +1,43 @@
+/*
+ * router: from an inbound text to a reply.  Normalises the text, matches
+ * the first word against the keyword aliases, resolves the district (a
+ * second word naming one overrides the contact's), answers a pending
+ * question (which district?), picks the reply language, calls the handler
+ * and keeps the contact up to date in the store.
+ *
+ * The router never knows which provider a message came from.  It uses the
+ * store only for the contact and, through the handler context, the
+ * directory; the caller owns the transaction.
+ */
+#ifndef SP_ROUTER_H
+#define SP_ROUTER_H
+
+#include <stdint.h>
+
+#include "handler.h"
+
+struct store;
+
+struct router_result {
+	char		*keyword;	/* matched keyword, NULL if unmatched */
+	char		*handler;	/* handler that answered */
+	char		*language;	/* language of the reply */
+	char		*district;	/* district key in effect, or NULL */
+	int		 matched;	/* 0: the text was not understood */
+	struct sp_reply	 reply;
+};
+
+/*
+ * Route text from phone.  ctx->ops must be set; contact state is read and
+ * written through store.  Returns 0 with *res filled (cleared by
+ * router_result_clear), or -1 if the store failed (the caller rolls back
+ * and answers 503).
+ */
+int	router_route(const struct sp_ctx *ctx, struct store *store,
+	    const char *phone, const char *text, struct router_result *res);
+void	router_result_clear(struct router_result *);
+
+/* ops for a context backed by the store (arg is the struct store *). */
+extern const struct sp_ctx_ops router_store_ops;
+
+#endif
