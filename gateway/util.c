@@ -286,11 +286,13 @@ sp_iso8601(int64_t wall_ms, char out[32])
 {
 	time_t secs = (time_t)(wall_ms / 1000);
 	struct tm tm;
+	char tmp[96];	/* roomy enough that no int can truncate it */
 
 	gmtime_r(&secs, &tm);
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (int)(wall_ms % 1000));
+	sp_strlcpy(out, tmp, 32);
 }
 
 int

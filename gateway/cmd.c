@@ -1,0 +1,60 @@
+/*
+ * cmd: what the command-line subcommands share.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "config.h"
+#include "store.h"
+#include "util.h"
+
+#define DEFAULT_CONFIG "config/sampark.conf"
+
+struct config *
+cmd_config(const char *path)
+{
+	struct config *cfg;
+	struct buf errors;
+
+	if (path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
+		path = DEFAULT_CONFIG;
+	if (path == NULL)
+		return config_defaults();
+	buf_init(&errors, 0);
+	cfg = config_load(path, NULL, 0, &errors);
+	if (cfg == NULL)
+		fprintf(stderr, "%s", buf_cstr(&errors));
+	buf_free(&errors);
+	return cfg;
+}
+
+char *
+cmd_abspath(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
+		return xstrdup(path);
+	return xasprintf("%s/%s", cwd, path);
+}
+
+struct store *
+cmd_open_store(const struct config *cfg, const char *db)
+{
+	struct store_options so;
+	struct store *st;
+	char err[512];
+
+	memset(&so, 0, sizeof(so));
+	/* The daemon may be writing: wait for its transactions. */
+	so.busy_timeout_ms = 10000;
+	so.synchronous_full = strcmp(config_str(cfg, "synchronous"), "full") == 0;
+	st = store_open(db != NULL ? db : config_str(cfg, "db"), &so, err,
+	    sizeof(err));
+	if (st == NULL)
+		fprintf(stderr, "sampark: %s\n", err);
+	return st;
+}

@@ -1,0 +1,517 @@
+/*
+ * daemon: the event loop and the webhook path.
+ *
+ * Durability with speed: a webhook is answered only after the transaction
+ * that recorded it has committed.  The webhooks that arrive in one turn of
+ * the event loop are queued, and one deferred event (run after every I/O
+ * callback of that turn) records them all in a single transaction, then
+ * answers each.  If the store cannot write, all of them get 503 and the
+ * provider retries; a retry of a message we did record is recognised by
+ * its provider message id and answered with the replies we gave before.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "http.h"
+#include "log.h"
+#include "provider.h"
+#include "router.h"
+#include "runtime.h"
+#include "segment.h"
+#include "store.h"
+#include "util.h"
+
+/* On shutdown, how long without a new request before we stop. */
+#define DRAIN_QUIET_MS	300
+
+struct batch_item {
+	struct batch_item	*next;
+	struct http_exchange	*x;
+	const struct provider	*provider;
+	struct sp_inbound	 in;
+	int64_t			 t0_mono;
+	int64_t			 t0_wall;
+	/* Filled by the flush. */
+	char			**replies;
+	size_t			 nreplies;
+	int			 duplicate;
+};
+
+struct sp_daemon {
+	const struct serve_options *opts;
+	struct event_base	*base;
+	struct sp_runtime	*rt;
+	struct store		*store;
+	struct http_server	*http;
+	struct event		*ev_term, *ev_int, *ev_hup;
+	struct event		*ev_flush;	/* group commit, once per turn */
+	struct event		*ev_drain;	/* shutdown: wait for answers */
+	struct batch_item	*queue;
+	struct batch_item	**queue_tail;
+	size_t			 queue_len;
+	int			 stopping;
+	int64_t			 drain_deadline;
+	int64_t			 last_request_ms;	/* monotonic */
+};
+
+/* ---- the webhook path ---- */
+
+static void
+item_free(struct batch_item *it)
+{
+	store_strings_free(it->replies, it->nreplies);
+	sp_inbound_clear(&it->in);
+	free(it);
+}
+
+static int
+record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
+    const struct router_result *res)
+{
+	struct store_interaction row;
+	struct seg_info si;
+	size_t i;
+
+	it->replies = xcalloc(res->reply.n ? res->reply.n : 1, sizeof(char *));
+	for (i = 0; i < res->reply.n; i++) {
+		const char *text = res->reply.texts[i];
+
+		memset(&row, 0, sizeof(row));
+		seg_count(text, strlen(text), &si);
+		row.time_ms = sp_wall_ms();
+		row.channel = "sms";
+		row.direction = "out";
+		row.provider = it->provider->name;
+		row.phone = it->in.from;
+		row.text = text;
+		row.keyword = res->keyword;
+		row.handler = res->handler;
+		row.district = res->district;
+		row.language = res->language;
+		row.encoding = seg_encoding_name(si.encoding);
+		row.segments = (int)si.segments;
+		row.latency_ms = sp_mono_ms() - it->t0_mono;
+		row.reply_to = inbound_id;
+		row.status = "replied";
+		if (store_interaction_insert(d->store, &row) == -1)
+			return -1;
+		it->replies[it->nreplies++] = xstrdup(text);
+	}
+	return 0;
+}
+
+/* Record one webhook and decide its replies, inside the open transaction. */
+static int
+process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
+    struct batch_item *it)
+{
+	struct store_interaction row;
+	struct router_result res;
+	struct seg_info si;
+	int64_t id;
+	int rc;
+
+	if (it->in.provider_msg_id != NULL) {
+		rc = store_inbound_find(d->store, it->provider->name,
+		    it->in.provider_msg_id, &id);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			it->duplicate = 1;
+			return store_replies_for(d->store, id, &it->replies,
+			    &it->nreplies);
+		}
+	}
+	if (router_route(ctx, d->store, it->in.from, it->in.body, &res) == -1)
+		return -1;
+	memset(&row, 0, sizeof(row));
+	seg_count(it->in.body, strlen(it->in.body), &si);
+	row.time_ms = it->t0_wall;
+	row.channel = "sms";
+	row.direction = "in";
+	row.provider = it->provider->name;
+	row.provider_msg_id = it->in.provider_msg_id;
+	row.phone = it->in.from;
+	row.text = it->in.body;
+	row.keyword = res.keyword;
+	row.handler = res.handler;
+	row.district = res.district;
+	row.language = res.language;
+	row.encoding = seg_encoding_name(si.encoding);
+	row.segments = (int)si.segments;
+	row.latency_ms = -1;
+	row.status = res.matched ? "matched" : "unmatched";
+	rc = store_interaction_insert(d->store, &row);
+	if (rc == 1)
+		rc = record_reply(d, it, row.id, &res);
+	else if (rc == 0)	/* raced with a retry in this same batch */
+		rc = store_replies_for(d->store, row.id, &it->replies,
+		    &it->nreplies);
+	if (rc != -1) {
+		char masked[32], kw[80];
+
+		log_info("sms_in", "provider=%s from=%s keyword=%s handler=%s "
+		    "matched=%d replies=%zu", it->provider->name,
+		    log_phone(it->in.from, masked, sizeof(masked)),
+		    log_quote(res.keyword ? res.keyword : "", 40, kw,
+		    sizeof(kw)), res.handler, res.matched, res.reply.n);
+	}
+	router_result_clear(&res);
+	return rc == -1 ? -1 : 0;
+}
+
+static void
+answer_item(struct sp_daemon *d, struct batch_item *it, int stored)
+{
+	const struct provider_conf *pc;
+	const char *ctype;
+	struct buf body;
+
+	if (!stored) {
+		http_respond_text(it->x, 503, "store unavailable, retry\n");
+		return;
+	}
+	pc = runtime_provider_conf(d->rt, it->provider);
+	buf_init(&body, 0);
+	if (it->provider->render_sms_reply(pc, it->replies, it->nreplies,
+	    &body, &ctype) == -1) {
+		buf_free(&body);
+		http_respond_text(it->x, 500, "reply too large\n");
+		return;
+	}
+	http_respond(it->x, 200, ctype, buf_cstr(&body), body.len);
+	buf_free(&body);
+}
+
+static void
+flush_queue(struct sp_daemon *d)
+{
+	struct batch_item *it, *next, *batch = d->queue;
+	struct sp_ctx ctx;
+	size_t n = d->queue_len;
+	int ok;
+
+	d->queue = NULL;
+	d->queue_tail = &d->queue;
+	d->queue_len = 0;
+	if (batch == NULL)
+		return;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.ops = &router_store_ops;
+	ctx.ops_arg = d->store;
+	ctx.keywords = d->rt->keywords;
+	ctx.districts = d->rt->districts;
+	ctx.prompts = d->rt->prompts;
+	ctx.default_language = config_str(d->rt->cfg, "default_language");
+	ctx.segment_budget = (unsigned)config_int(d->rt->cfg, "segment_budget");
+	ctx.now_ms = sp_wall_ms();
+	ctx.pending_ms = config_int(d->rt->cfg, "pending_minutes") * 60000;
+	ctx.more_ms = config_int(d->rt->cfg, "more_minutes") * 60000;
+
+	ok = store_begin(d->store) == 0;
+	for (it = batch; ok && it != NULL; it = it->next)
+		ok = process_item(d, &ctx, it) == 0;
+	if (ok)
+		ok = store_commit(d->store) == 0;
+	if (!ok) {
+		store_rollback(d->store);
+		log_error("batch_failed", "messages=%zu error=\"%s\" "
+		    "answer=503", n, store_errmsg(d->store));
+	}
+	for (it = batch; it != NULL; it = next) {
+		next = it->next;
+		answer_item(d, it, ok);
+		item_free(it);
+	}
+}
+
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	flush_queue(arg);
+}
+
+static void
+sms_webhook(struct sp_daemon *d, struct http_exchange *x,
+    const struct sp_request *req, const char *name)
+{
+	const struct provider *p = provider_find(name);
+	const struct provider_conf *pc;
+	struct batch_item *it;
+	char err[256], quoted[300];
+	int status;
+
+	if (p == NULL || (pc = runtime_provider_conf(d->rt, p)) == NULL ||
+	    !pc->enabled) {
+		http_respond_text(x, 404, "no such provider\n");
+		return;
+	}
+	it = xcalloc(1, sizeof(*it));
+	it->t0_mono = sp_mono_ms();
+	it->t0_wall = sp_wall_ms();
+	status = p->parse_sms(pc, req, &it->in, err, sizeof(err));
+	if (status != 0) {
+		log_warn("webhook_rejected", "provider=%s status=%d reason=%s",
+		    p->name, status, log_quote(err, 200, quoted,
+		    sizeof(quoted)));
+		snprintf(quoted, sizeof(quoted), "%s\n", err);
+		http_respond_text(x, status, quoted);
+		item_free(it);
+		return;
+	}
+	it->x = x;
+	it->provider = p;
+	*d->queue_tail = it;
+	d->queue_tail = &it->next;
+	if (d->queue_len++ == 0)
+		event_active(d->ev_flush, EV_TIMEOUT, 0);
+}
+
+static void
+healthz(struct sp_daemon *d, struct http_exchange *x,
+    const struct sp_request *req)
+{
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD")) {
+		http_respond_text(x, 405, "use GET\n");
+		return;
+	}
+	if (store_check_writable(d->store) == 0)
+		http_respond_text(x, 200, "ok\n");
+	else
+		http_respond_text(x, 503, "store not writable\n");
+}
+
+static void
+on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
+{
+	struct sp_daemon *d = arg;
+	const char *name;
+
+	d->last_request_ms = sp_mono_ms();
+	if (strcmp(req->path, "/healthz") == 0) {
+		healthz(d, x, req);
+	} else if (strncmp(req->path, "/sms/", 5) == 0) {
+		name = req->path + 5;
+		if (*name == '\0' || strchr(name, '/') != NULL)
+			http_respond_text(x, 404, "not found\n");
+		else
+			sms_webhook(d, x, req, name);
+	} else {
+		http_respond_text(x, 404, "not found\n");
+	}
+}
+
+/* ---- signals: stop and reload ---- */
+
+static void
+on_drain(evutil_socket_t fd, short what, void *arg)
+{
+	struct sp_daemon *d = arg;
+	struct timeval tick = { 0, 20 * 1000 };
+
+	(void)fd;
+	(void)what;
+	flush_queue(d);
+	/*
+	 * Requests still being received on open connections are invisible
+	 * until complete, so wait for a short quiet spell as well as for
+	 * every received request to be answered.
+	 */
+	if ((http_server_inflight(d->http) == 0 &&
+	    sp_mono_ms() - d->last_request_ms >= DRAIN_QUIET_MS) ||
+	    sp_mono_ms() >= d->drain_deadline) {
+		if (http_server_inflight(d->http) > 0)
+			log_warn("shutdown", "unanswered=%zu",
+			    http_server_inflight(d->http));
+		event_base_loopexit(d->base, NULL);
+		return;
+	}
+	evtimer_add(d->ev_drain, &tick);
+}
+
+static void
+on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct sp_daemon *d = arg;
+
+	(void)what;
+	if (d->stopping)
+		return;
+	d->stopping = 1;
+	d->last_request_ms = sp_mono_ms();
+	log_info("shutdown", "signal=%d inflight=%zu queued=%zu", (int)sig,
+	    http_server_inflight(d->http), d->queue_len);
+	http_server_stop_accepting(d->http);
+	d->drain_deadline = sp_mono_ms() +
+	    config_int(d->rt->cfg, "request_timeout") * 1000;
+	event_active(d->ev_drain, EV_TIMEOUT, 0);
+}
+
+static void
+log_problems(const char *event, const struct buf *errors)
+{
+	const char *line = buf_cstr(errors), *nl;
+	char quoted[600];
+
+	for (; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		if (nl == NULL)
+			nl = line + strlen(line);
+		char one[512];
+		snprintf(one, sizeof(one), "%.*s", (int)(nl - line), line);
+		log_error(event, "problem=%s", log_quote(one, 500, quoted,
+		    sizeof(quoted)));
+		if (*nl == '\0')
+			break;
+	}
+}
+
+static void
+check_providers(const struct sp_runtime *rt)
+{
+	size_t i;
+
+	for (i = 0; provider_table[i] != NULL; i++)
+		if (rt->pconf[i].enabled && provider_table[i]->check_conf)
+			provider_table[i]->check_conf(&rt->pconf[i]);
+}
+
+static void
+apply_log_level(const struct sp_runtime *rt)
+{
+	enum log_level level;
+
+	if (log_level_parse(config_str(rt->cfg, "log_level"), &level) == 0)
+		log_set_level(level);
+}
+
+static void
+on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct sp_daemon *d = arg;
+	struct sp_runtime *rt;
+	struct buf errors;
+
+	(void)sig;
+	(void)what;
+	buf_init(&errors, 0);
+	rt = runtime_load(d->opts->config_path, d->opts->overrides,
+	    d->opts->noverrides, &errors);
+	if (rt == NULL) {
+		log_problems("reload_problem", &errors);
+		log_error("reload_failed", "keeping=previous_configuration");
+		buf_free(&errors);
+		return;
+	}
+	buf_free(&errors);
+	/* Webhooks already queued were parsed with the old settings; they
+	 * are answered with the new tables, which is what a reload means. */
+	runtime_free(d->rt);
+	d->rt = rt;
+	apply_log_level(rt);
+	check_providers(rt);
+	log_info("reloaded", "config=%s", d->opts->config_path);
+}
+
+/* ---- set-up ---- */
+
+static void
+daemon_free(struct sp_daemon *d)
+{
+	struct event **evs[] = { &d->ev_term, &d->ev_int, &d->ev_hup,
+	    &d->ev_flush, &d->ev_drain };
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(evs); i++)
+		if (*evs[i] != NULL)
+			event_free(*evs[i]);
+	http_server_free(d->http);
+	store_close(d->store);
+	runtime_free(d->rt);
+	if (d->base != NULL)
+		event_base_free(d->base);
+}
+
+int
+daemon_serve(const struct serve_options *opts)
+{
+	struct sp_daemon d;
+	struct store_options so;
+	struct buf errors;
+	char err[512];
+	int rc = 1;
+
+	memset(&d, 0, sizeof(d));
+	d.opts = opts;
+	d.queue_tail = &d.queue;
+	buf_init(&errors, 0);
+	d.rt = runtime_load(opts->config_path, opts->overrides,
+	    opts->noverrides, &errors);
+	if (d.rt == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		fprintf(stderr, "sampark: configuration has errors, not "
+		    "starting\n");
+		buf_free(&errors);
+		return 1;
+	}
+	buf_free(&errors);
+	apply_log_level(d.rt);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&so, 0, sizeof(so));
+	so.synchronous_full = strcmp(config_str(d.rt->cfg, "synchronous"),
+	    "full") == 0;
+	/* The loop must not stall behind a CLI holding the lock: give up
+	 * quickly and answer 503, so that the provider retries. */
+	so.busy_timeout_ms = 250;
+	d.store = store_open(config_str(d.rt->cfg, "db"), &so, err,
+	    sizeof(err));
+	if (d.store == NULL) {
+		fprintf(stderr, "sampark: %s\n", err);
+		goto out;
+	}
+	if ((d.base = event_base_new()) == NULL) {
+		fprintf(stderr, "sampark: cannot create the event loop\n");
+		goto out;
+	}
+	d.http = http_server_new(d.base, config_str(d.rt->cfg, "listen"),
+	    (size_t)config_int(d.rt->cfg, "max_body"),
+	    (int)config_int(d.rt->cfg, "request_timeout"), on_request, &d,
+	    err, sizeof(err));
+	if (d.http == NULL) {
+		fprintf(stderr, "sampark: %s\n", err);
+		goto out;
+	}
+	d.ev_flush = event_new(d.base, -1, 0, on_flush, &d);
+	d.ev_drain = evtimer_new(d.base, on_drain, &d);
+	d.ev_term = evsignal_new(d.base, SIGTERM, on_stop, &d);
+	d.ev_int = evsignal_new(d.base, SIGINT, on_stop, &d);
+	d.ev_hup = evsignal_new(d.base, SIGHUP, on_reload, &d);
+	if (d.ev_flush == NULL || d.ev_drain == NULL || d.ev_term == NULL ||
+	    d.ev_int == NULL || d.ev_hup == NULL || evsignal_add(d.ev_term,
+	    NULL) || evsignal_add(d.ev_int, NULL) || evsignal_add(d.ev_hup,
+	    NULL)) {
+		fprintf(stderr, "sampark: cannot set up events\n");
+		goto out;
+	}
+	check_providers(d.rt);
+	log_info("listening", "address=%s port=%d db=%s",
+	    config_str(d.rt->cfg, "listen"), http_server_port(d.http),
+	    config_str(d.rt->cfg, "db"));
+	event_base_dispatch(d.base);
+	flush_queue(&d);
+	log_info("stopped", "status=clean");
+	rc = 0;
+out:
+	daemon_free(&d);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * runtime: everything the daemon reloads on SIGHUP, built in one go and
+ * swapped whole: the config, keywords, districts, prompts and the resolved
+ * settings of each provider.  A runtime that failed to build is never
+ * half-used: the old one stays.
+ */
+#ifndef SP_RUNTIME_H
+#define SP_RUNTIME_H
+
+#include <stddef.h>
+
+#include "provider.h"
+
+struct buf;
+struct config;
+struct district_table;
+struct kw_table;
+struct prompts;
+
+struct sp_runtime {
+	struct config		*cfg;
+	struct kw_table		*keywords;
+	struct district_table	*districts;
+	struct prompts		*prompts;
+	/* Indexed like provider_table. */
+	struct provider_conf	*pconf;
+	size_t			 npconf;
+};
+
+/*
+ * Load config_path with the --set overrides, then everything it names.
+ * Every problem is appended to *errors as its own line; NULL if any.
+ */
+struct sp_runtime *runtime_load(const char *config_path,
+	    char *const *overrides, size_t noverrides, struct buf *errors);
+void	 runtime_free(struct sp_runtime *);
+
+/* Settings of a provider, or NULL if Sampark has no such provider. */
+const struct provider_conf *runtime_provider_conf(const struct sp_runtime *,
+	    const struct provider *);
+
+#endif

@@ -1,0 +1,148 @@
+"""Integration test harness: runs the real `sampark serve` on a loopback
+port with a temporary database and configuration, and talks HTTP to it.
+
+Everything started here is stopped by Daemon.stop() (also called from
+tearDown), and every wait is bounded.
+"""
+import base64
+import hashlib
+import hmac
+import http.client
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.parse
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(ROOT, os.environ.get("SAMPARK_BIN", "build/sampark"))
+TWILIO_TOKEN = "test_token_for_integration"
+
+
+def twilio_signature(token, url, params):
+    s = url + "".join(k + v for k, v in sorted(params))
+    mac = hmac.new(token.encode(), s.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(mac).decode()
+
+
+class Daemon:
+    """One sampark daemon with its own copy of config/ and prompts/."""
+
+    def __init__(self, extra_args=(), env=None, import_directory=True):
+        self.tmp = tempfile.mkdtemp(prefix="sampark-it-")
+        shutil.copytree(os.path.join(ROOT, "config"),
+                        os.path.join(self.tmp, "config"))
+        shutil.copytree(os.path.join(ROOT, "prompts"),
+                        os.path.join(self.tmp, "prompts"))
+        self.conf = os.path.join(self.tmp, "config", "sampark.conf")
+        self.db = os.path.join(self.tmp, "sampark.db")
+        self.log_path = os.path.join(self.tmp, "daemon.log")
+        self.env = dict(os.environ)
+        self.env["SAMPARK_TWILIO_AUTH_TOKEN"] = TWILIO_TOKEN
+        self.env.pop("SAMPARK_PSEUDONYM_KEY", None)
+        if env:
+            self.env.update(env)
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.port = None
+        if import_directory:
+            r = self.cli("import", "stakeholders",
+                         os.path.join(self.tmp, "config", "stakeholders.csv"))
+            assert r.returncode == 0, r.stderr
+
+    # ---- process control ----
+
+    def start(self, timeout=10.0):
+        self.log = open(self.log_path, "ab")
+        args = [BIN, "serve", "-c", self.conf, "--listen", "127.0.0.1:0",
+                "--db", self.db,
+                "--set", "public_url=https://gw.example.in"] + self.extra_args
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
+                                     env=self.env, cwd=self.tmp)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = re.search(rb"event=listening .*port=(\d+)", self.read_log())
+            if m:
+                self.port = int(m.group(1))
+                return self
+            if self.proc.poll() is not None:
+                raise AssertionError("daemon exited %d:\n%s" % (
+                    self.proc.returncode, self.read_log().decode()))
+            time.sleep(0.02)
+        raise AssertionError("daemon did not start:\n" +
+                             self.read_log().decode())
+
+    def read_log(self):
+        with open(self.log_path, "rb") as f:
+            return f.read()
+
+    def signal(self, sig):
+        self.proc.send_signal(sig)
+
+    def wait(self, timeout=10.0):
+        return self.proc.wait(timeout=timeout)
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        if self.proc is not None:
+            self.log.close()
+        self.proc = None
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    # ---- the command line ----
+
+    def cli(self, *args, env=None):
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        return subprocess.run([BIN] + list(args) + ["-c", self.conf,
+                              "--db", self.db], capture_output=True,
+                              env=e, cwd=self.tmp, timeout=30)
+
+    def export(self, *args, env=None):
+        import json
+        r = self.cli("export", "--format", "jsonl", *args, env=env)
+        assert r.returncode == 0, r.stderr
+        return [json.loads(line) for line in r.stdout.decode().splitlines()]
+
+    # ---- HTTP ----
+
+    def request(self, method, path, body=None, headers=None, timeout=10.0):
+        c = http.client.HTTPConnection("127.0.0.1", self.port,
+                                       timeout=timeout)
+        try:
+            c.request(method, path, body=body, headers=headers or {})
+            r = c.getresponse()
+            return r.status, r.getheader("Content-Type"), r.read()
+        finally:
+            c.close()
+
+    def console(self, sender, body, msg_id=None):
+        fields = [("From", sender), ("Body", body)]
+        if msg_id is not None:
+            fields.append(("MessageId", msg_id))
+        status, ctype, data = self.request(
+            "POST", "/sms/console", urllib.parse.urlencode(fields),
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        return status, data.decode("utf-8", "replace")
+
+    def twilio(self, params, token=TWILIO_TOKEN, path="/sms/twilio",
+               signature=None):
+        body = urllib.parse.urlencode(params)
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if signature is None and token is not None:
+            signature = twilio_signature(
+                token, "https://gw.example.in" + path, params)
+        if signature is not None:
+            headers["X-Twilio-Signature"] = signature
+        status, ctype, data = self.request("POST", path, body, headers)
+        return status, ctype, data.decode("utf-8", "replace")
