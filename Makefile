@@ -8,7 +8,7 @@
 # SANITIZE=1 builds into build/asan with AddressSanitizer and UBSan.
 
 CC	?= cc
-PKGS	 = libevent libcurl sqlite3 libutf8proc libcrypto
+PKGS	 = libevent libcurl sqlite3 libutf8proc libcrypto jansson
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Werror
 CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Igateway -Ihandlers $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -34,6 +34,7 @@ GATEWAY_SRC = \
 	gateway/store.c \
 	gateway/phone.c \
 	gateway/provider.c \
+	gateway/provider_table.c \
 	gateway/provider_console.c \
 	gateway/provider_twilio.c \
 	gateway/runtime.c \
@@ -75,10 +76,10 @@ UT_config		= gateway/config $(UT_util)
 UT_prompts		= handlers/prompts handlers/text $(UT_util)
 UT_store		= gateway/store $(UT_util)
 UT_phone		= gateway/phone $(UT_util)
-UT_providers		= gateway/provider gateway/provider_console gateway/provider_twilio gateway/phone gateway/form \
-			  gateway/crypto handlers/text $(UT_util)
-UT_provider_twilio	= $(UT_providers)
-UT_provider_console	= $(UT_providers)
+# What every provider adapter links; the adapter under test adds itself.
+UT_providers		= gateway/provider gateway/phone gateway/form gateway/crypto handlers/text $(UT_util)
+UT_provider_twilio	= gateway/provider_twilio $(UT_providers)
+UT_provider_console	= gateway/provider_console gateway/provider_twilio gateway/provider_table $(UT_providers)
 UT_router		= handlers/router handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
 			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store $(UT_alias)
 

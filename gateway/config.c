@@ -23,6 +23,39 @@
 #define D_INT(n, def, lo, hi, help) { n, CONFIG_INT, def, lo, hi, NULL, help }
 #define D_ENUM(n, def, ch, help) { n, CONFIG_ENUM, def, 0, 0, ch, help }
 
+/*
+ * The settings every telecom provider has.  Secrets are never values here:
+ * the *_env directives name the environment variables that hold them.
+ */
+#define PROVIDER(p, P, api)					\
+	D_BOOL(p ".enabled", "no", p ": accept its webhooks and send "	\
+	    "through it"),						\
+	D_STR(p ".account_sid", "", p ": account id (Twilio AccountSid, "\
+	    "Exotel SID, Plivo Auth ID, Android gateway username)"),	\
+	D_STR(p ".api_key", "", p ": API key (Exotel)"),		\
+	D_STR(p ".auth_token_env", "SAMPARK_" P "_AUTH_TOKEN", p ": "\
+	    "environment variable "\
+	    "holding the auth token / API token / password"),		\
+	D_STR(p ".url_token_env", "SAMPARK_" P "_URL_TOKEN", p ": "	\
+	    "environment variable holding the secret token in webhook "	\
+	    "URLs of providers that sign nothing"),			\
+	D_STR(p ".webhook_key_env", "SAMPARK_" P "_WEBHOOK_KEY", p ": "\
+	    "environment variable holding a webhook signing key"),	\
+	D_STR(p ".api_base", api, p ": base URL of its REST API"),	\
+	D_STR(p ".from", "", p ": sender number or DLT header"),	\
+	D_STR(p ".dlt_entity_id", "", p ": India DLT principal entity id"),\
+	D_STR(p ".dlt_template_id", "", p ": India DLT template id for "\
+	    "replies"),							\
+	D_ENUM(p ".sms_type", "transactional",				\
+	    "transactional|transactional_opt_in|promotional",		\
+	    p ": DLT message category of replies"),			\
+	D_ENUM(p ".reply", "inline", "inline|outbox", p ": answer in "	\
+	    "the webhook response when the provider allows it, or "	\
+	    "send through the outbox"),					\
+	D_STR(p ".rate", "1", p ": messages per second (0: no limit)"),	\
+	D_INT(p ".max_inflight", "4", 1, 1000, p ": most send requests "\
+	    "at once")
+
 /* Adding a directive is one line here; nothing else in this file changes. */
 static const struct config_directive directives[] = {
 	D_STR("listen", "127.0.0.1:8080",
@@ -60,15 +93,30 @@ static const struct config_directive directives[] = {
 	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
 	    "environment variable holding the export pseudonym key (a key is "
 	    "generated and kept in the database if unset)"),
+	D_INT("send_attempts", "6", 1, 100,
+	    "most attempts to send one message before it fails"),
+	D_INT("send_max_age", "86400", 60, 604800,
+	    "seconds after which a message not yet sent expires"),
+	D_INT("send_timeout", "15", 1, 300,
+	    "seconds one send request to a provider may take"),
+	D_INT("retry_base_ms", "1000", 10, 600000,
+	    "first retry delay; doubles per attempt, with jitter"),
+	D_INT("retry_max_ms", "600000", 100, 86400000,
+	    "longest delay between two attempts"),
+	D_INT("outbox_poll_ms", "250", 10, 10000,
+	    "how often the daemon looks for messages queued by other "
+	    "processes (sampark send)"),
+
+	/* One block per provider; see PROVIDER() below. */
 	D_BOOL("console.enabled", "yes",
 	    "accept the local console provider at /sms/console"),
-	D_BOOL("twilio.enabled", "no", "accept Twilio webhooks at /sms/twilio"),
-	D_STR("twilio.account_sid", "", "Twilio account SID (AC...)"),
-	D_STR("twilio.auth_token_env", "SAMPARK_TWILIO_AUTH_TOKEN",
-	    "environment variable holding the Twilio auth token"),
-	D_ENUM("twilio.reply", "inline", "inline|outbox",
-	    "answer in the webhook response (inline) or send through the "
-	    "outbox"),
+	D_STR("console.rate", "0", "console: messages per second (0: no limit)"),
+	D_INT("console.max_inflight", "8", 1, 1000,
+	    "console: most send requests at once"),
+	PROVIDER("twilio", "TWILIO", "https://api.twilio.com"),
+	PROVIDER("exotel", "EXOTEL", "https://api.exotel.com"),
+	PROVIDER("plivo", "PLIVO", "https://api.plivo.com"),
+	PROVIDER("android", "ANDROID", "https://api.sms-gate.app/3rdparty/v1"),
 };
 
 #define NDIRECTIVES	SP_ARRAY_LEN(directives)

@@ -179,7 +179,8 @@ answer_item(struct sp_daemon *d, struct batch_item *it, int stored)
 	}
 	pc = runtime_provider_conf(d->rt, it->provider);
 	buf_init(&body, 0);
-	if (it->provider->render_sms_reply(pc, it->replies, it->nreplies,
+	if (it->provider->render_sms_reply(pc, &it->in, it->replies,
+	    it->nreplies,
 	    &body, &ctype) == -1) {
 		buf_free(&body);
 		http_respond_text(it->x, 500, "reply too large\n");

@@ -1,32 +1,18 @@
 /*
- * provider: the table of adapters, found by name.  No if/else chains on
- * provider names anywhere else.
+ * provider: what the adapters share (form webhooks, URL tokens, message
+ * states, the common reading of a send answer).
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "crypto.h"
 #include "form.h"
 #include "provider.h"
 #include "text.h"
 #include "util.h"
-
-const struct provider *const provider_table[] = {
-	&provider_console,
-	&provider_twilio,
-	NULL,
-};
-
-const struct provider *
-provider_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; provider_table[i] != NULL; i++)
-		if (strcmp(provider_table[i]->name, name) == 0)
-			return provider_table[i];
-	return NULL;
-}
 
 void
 sp_inbound_clear(struct sp_inbound *in)
@@ -96,5 +82,117 @@ provider_parse_form_post(const struct sp_request *req, struct form *f,
 	}
 	if (form_parse(req->body, req->body_len, f, err, errlen) == -1)
 		return 400;
+	return 0;
+}
+
+void
+sp_http_call_clear(struct sp_http_call *call)
+{
+	size_t i;
+
+	free(call->url);
+	free(call->userpwd);
+	for (i = 0; i < call->nheaders; i++)
+		free(call->headers[i]);
+	if (call->body != NULL) {
+		buf_free(call->body);
+		free(call->body);
+	}
+	memset(call, 0, sizeof(*call));
+}
+
+void
+sp_http_call_header(struct sp_http_call *call, const char *fmt, ...)
+{
+	va_list ap;
+	char *h;
+
+	if (call->nheaders == SP_CALL_MAX_HEADERS)
+		return;		/* an adapter bug; the table is generous */
+	va_start(ap, fmt);
+	if (vasprintf(&h, fmt, ap) == -1)
+		h = NULL;
+	va_end(ap);
+	if (h == NULL)
+		h = xstrdup("X-Sampark-Oom: 1");
+	call->headers[call->nheaders++] = h;
+}
+
+static const char *const state_names[] = {
+	[MSG_QUEUED] = "queued",
+	[MSG_SENDING] = "sending",
+	[MSG_SENT] = "sent",
+	[MSG_DELIVERED] = "delivered",
+	[MSG_UNDELIVERED] = "undelivered",
+	[MSG_FAILED] = "failed",
+	[MSG_EXPIRED] = "expired",
+};
+
+const char *
+sp_msg_state_name(enum sp_msg_state s)
+{
+	return (size_t)s < SP_ARRAY_LEN(state_names) ? state_names[s] : "?";
+}
+
+int
+sp_msg_state_parse(const char *name, enum sp_msg_state *out)
+{
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(state_names); i++)
+		if (strcmp(name, state_names[i]) == 0) {
+			*out = (enum sp_msg_state)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+sp_msg_state_rank(enum sp_msg_state s)
+{
+	switch (s) {
+	case MSG_QUEUED: return 0;
+	case MSG_SENDING: return 1;
+	case MSG_SENT: return 2;
+	default: return 3;
+	}
+}
+
+void
+provider_classify_send(long http_status, struct sp_send_result *res)
+{
+	memset(res, 0, sizeof(*res));
+	if (http_status >= 200 && http_status < 300)
+		res->outcome = SEND_ACCEPTED;
+	else if (http_status == 0 || http_status == 408 ||
+	    http_status == 429 || http_status >= 500)
+		res->outcome = SEND_RETRY;
+	else
+		res->outcome = SEND_FAILED;
+	if (res->outcome != SEND_ACCEPTED)
+		snprintf(res->error_message, sizeof(res->error_message),
+		    http_status ? "HTTP %ld" : "no answer", http_status);
+}
+
+int
+provider_check_url_token(const struct provider_conf *conf,
+    const struct sp_request *req, char *err, size_t errlen)
+{
+	const char *given = req->path_arg;
+	struct form q;
+	int ok;
+
+	memset(&q, 0, sizeof(q));
+	if ((given == NULL || *given == '\0') && req->query != NULL &&
+	    form_parse(req->query, strlen(req->query), &q, NULL, 0) == 0)
+		given = form_get(&q, "token");
+	ok = conf->url_token != NULL && *conf->url_token != '\0' &&
+	    crypto_str_equal(given, conf->url_token);
+	form_free(&q);
+	if (!ok) {
+		sp_err(err, errlen, "%s URL token",
+		    given == NULL ? "missing" : "wrong");
+		return 403;
+	}
 	return 0;
 }

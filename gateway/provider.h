@@ -12,6 +12,7 @@
 #define SP_PROVIDER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "phone.h"
 
@@ -22,6 +23,8 @@ struct sp_request {
 	const char	*method;	/* "GET", "POST", "HEAD", ... */
 	const char	*uri;		/* path and query exactly as received */
 	const char	*path;		/* decoded path, without the query */
+	const char	*path_arg;	/* what follows /<kind>/<provider>/ in the
+					   path (e.g. a URL token), or NULL */
 	const char	*query;		/* the part after '?', or NULL */
 	const char	*content_type;	/* NULL if absent */
 	const char	*body;
@@ -31,14 +34,31 @@ struct sp_request {
 	void		*header_arg;
 };
 
-/* Settings of one provider, resolved from the config by the daemon. */
+/*
+ * Settings of one provider, resolved from the config by the daemon
+ * (directives "<provider>.<key>", see config.c).  Strings are never NULL
+ * ("" when unset) except the secrets, which come from the environment and
+ * are NULL when missing.
+ */
 struct provider_conf {
 	int		 enabled;
+	const char	*name;		/* the provider's name */
 	const char	*public_url;	/* base URL providers call, no trailing '/' */
 	const char	*default_cc;	/* e.g. "91" */
-	const char	*account_sid;	/* Twilio AccountSid we expect, or "" */
-	char		*auth_token;	/* secret from the environment, or NULL */
+	const char	*account_sid;	/* Twilio AccountSid, Exotel SID, Plivo
+					   Auth ID, Android username */
+	const char	*api_key;	/* Exotel API key */
+	const char	*api_base;	/* REST base URL, no trailing '/' */
+	const char	*from;		/* sender number or DLT header */
+	const char	*dlt_entity_id;
+	const char	*dlt_template_id;
+	const char	*sms_type;	/* transactional | ... | promotional */
+	char		*auth_token;	/* secret: token / password */
+	char		*url_token;	/* secret in webhook URLs (unsigned providers) */
+	char		*webhook_key;	/* secret: webhook signing key */
 	int		 reply_inline;	/* replies in the webhook answer */
+	double		 rate;		/* messages per second, 0: no limit */
+	int		 max_inflight;	/* most send requests at once */
 };
 
 /* An inbound SMS as Sampark sees it; all strings owned, UTF-8, E.164. */
@@ -47,9 +67,74 @@ struct sp_inbound {
 	char		 from[PHONE_E164_MAX + 1];
 	char		 to[PHONE_E164_MAX + 1];	/* "" when unknown */
 	char		*body;
+	/* Set by adapters whose webhook answer can carry the reply (Twilio,
+	 * Plivo, Exotel's classic GET); 0 means replies go through the
+	 * outbox whatever the config says. */
+	int		 reply_inline_ok;
 };
 
 void	sp_inbound_clear(struct sp_inbound *);
+
+/* A message to send, as the sender hands it to an adapter. */
+struct sp_outbound {
+	int64_t		 id;		/* outbox id (e.g. for a custom field) */
+	const char	*to;		/* E.164 */
+	const char	*from;		/* sender number / header ("" for default) */
+	const char	*body;		/* UTF-8 */
+	int		 unicode;	/* 1 if the text needs UCS-2 */
+	const char	*status_url;	/* where delivery reports go, or NULL */
+};
+
+/* The HTTP request an adapter wants made; the sender performs it. */
+#define SP_CALL_MAX_HEADERS	6
+struct sp_http_call {
+	char		*url;		/* full URL */
+	char		*userpwd;	/* "user:password" for Basic auth, or NULL */
+	char		*headers[SP_CALL_MAX_HEADERS];	/* "Name: value" */
+	size_t		 nheaders;
+	struct buf	*body;		/* request body (POST) */
+};
+void	sp_http_call_clear(struct sp_http_call *);
+void	sp_http_call_header(struct sp_http_call *, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* What a send answer means. */
+enum sp_send_outcome {
+	SEND_ACCEPTED,		/* the provider took it: state "sent" */
+	SEND_RETRY,		/* try again later (429, 5xx, ...) */
+	SEND_FAILED,		/* permanent: never retry */
+};
+
+struct sp_send_result {
+	enum sp_send_outcome outcome;
+	char		 provider_id[128];	/* when accepted */
+	char		 error_code[64];	/* provider's code, verbatim */
+	char		 error_message[256];
+};
+
+/* Message states, in rank order: a state never goes back to a lower rank. */
+enum sp_msg_state {
+	MSG_QUEUED,
+	MSG_SENDING,
+	MSG_SENT,
+	MSG_DELIVERED,
+	MSG_UNDELIVERED,
+	MSG_FAILED,
+	MSG_EXPIRED,
+};
+const char *sp_msg_state_name(enum sp_msg_state);
+int	sp_msg_state_parse(const char *, enum sp_msg_state *);
+/* queued 0, sending 1, sent 2, every final state 3. */
+int	sp_msg_state_rank(enum sp_msg_state);
+
+/* A delivery report. */
+struct sp_status_update {
+	char		 provider_id[128];
+	enum sp_msg_state state;	/* MSG_SENT .. MSG_FAILED */
+	char		 raw_status[64];	/* the provider's word, verbatim */
+	char		 error_code[64];	/* verbatim, "" if none */
+	char		 reason[128];	/* our reading of the code, "" if none */
+};
 
 struct provider {
 	const char	*name;
@@ -63,15 +148,44 @@ struct provider {
 			    const struct sp_request *, struct sp_inbound *in,
 			    char *err, size_t errlen);
 	/*
-	 * The webhook answer that carries texts[0..n) as replies (n may be 0).
-	 * Sets *content_type to a static string.  0, or -1 if the body cap
-	 * would be passed.
+	 * The webhook answer to inbound message in, carrying texts[0..n) as
+	 * replies (n may be 0: the answer that says "no reply"; in is then
+	 * possibly NULL, e.g. for a HEAD request).  Sets *content_type to a
+	 * static string.  0, or -1 if the body cap would be passed.
 	 */
 	int		(*render_sms_reply)(const struct provider_conf *,
-			    char *const *texts, size_t n, struct buf *out,
+			    const struct sp_inbound *in, char *const *texts,
+			    size_t n, struct buf *out,
 			    const char **content_type);
 	/* Log once at start-up what is missing from the settings (optional). */
 	void		(*check_conf)(const struct provider_conf *);
+
+	/*
+	 * Outbound (all optional: a provider without build_send cannot send).
+	 * build_send fills *call for msg; 0, or -1 with err (the message then
+	 * fails: e.g. settings missing).
+	 */
+	int		(*build_send)(const struct provider_conf *,
+			    const struct sp_outbound *msg,
+			    struct sp_http_call *call, char *err, size_t errlen);
+	/*
+	 * Read the provider's answer to a send.  http_status is 0 when no
+	 * answer came (connection error or timeout).  Adapters only need to
+	 * extract ids and error codes: provider_classify_send() applies the
+	 * common rule (2xx accepted, 429/5xx/0 retry, other 4xx failed) first
+	 * and adapters may refine it.
+	 */
+	void		(*parse_send)(const struct provider_conf *,
+			    long http_status, const char *body, size_t len,
+			    struct sp_send_result *res);
+	/*
+	 * A delivery-report webhook (POST /status/<provider>): verify it and
+	 * read it.  Returns 0, or the HTTP status to answer with err.
+	 */
+	int		(*parse_status)(const struct provider_conf *,
+			    const struct sp_request *,
+			    struct sp_status_update *up, char *err,
+			    size_t errlen);
 };
 
 extern const struct provider provider_console;
@@ -105,5 +219,18 @@ int	provider_fill_inbound(const struct provider_conf *, const char *from,
  */
 int	provider_parse_form_post(const struct sp_request *, struct form *f,
 	    char *err, size_t errlen);
+
+/* The common reading of a send answer (see parse_send). */
+void	provider_classify_send(long http_status, struct sp_send_result *);
+
+/*
+ * Check the secret token of an unsigned provider's webhook: given as the
+ * path element after the provider ("/sms/exotel/<token>", req->path_arg)
+ * or as the query parameter "token".  Constant time.  Returns 0 if it
+ * matches conf->url_token, else 403 with err (also when no token is
+ * configured: an unsigned webhook without a token is never accepted).
+ */
+int	provider_check_url_token(const struct provider_conf *,
+	    const struct sp_request *, char *err, size_t errlen);
 
 #endif

@@ -31,18 +31,20 @@ console_parse_sms(const struct provider_conf *conf,
 	}
 	status = provider_fill_inbound(conf, from, form_get(&f, "To"), body,
 	    form_get(&f, "MessageId"), in, err, errlen);
+	in->reply_inline_ok = 1;
 out:
 	form_free(&f);
 	return status;
 }
 
 static int
-console_render_sms_reply(const struct provider_conf *conf, char *const *texts,
-    size_t n, struct buf *out, const char **content_type)
+console_render_sms_reply(const struct provider_conf *conf,
+    const struct sp_inbound *in, char *const *texts, size_t n, struct buf *out, const char **content_type)
 {
 	size_t i;
 
 	(void)conf;
+	(void)in;
 	*content_type = "text/plain; charset=utf-8";
 	for (i = 0; i < n; i++) {
 		if (i > 0 && buf_puts(out, "\n\n") == -1)

@@ -192,6 +192,7 @@ twilio_parse_sms(const struct provider_conf *conf,
 	}
 	status = provider_fill_inbound(conf, from, form_get(&f, "To"), body,
 	    form_get(&f, "MessageSid"), in, err, errlen);
+	in->reply_inline_ok = 1;
 out:
 	free(url);
 	form_free(&f);
@@ -199,12 +200,13 @@ out:
 }
 
 static int
-twilio_render_sms_reply(const struct provider_conf *conf, char *const *texts,
-    size_t n, struct buf *out, const char **content_type)
+twilio_render_sms_reply(const struct provider_conf *conf,
+    const struct sp_inbound *in, char *const *texts, size_t n, struct buf *out, const char **content_type)
 {
 	size_t i;
 
 	(void)conf;
+	(void)in;
 	*content_type = "text/xml; charset=utf-8";
 	if (n == 0)
 		return buf_puts(out, TWIML_HEAD "<Response/>");

@@ -158,6 +158,106 @@ int	 store_stakeholders_find(struct store *, const char *category,
 	    const char *district, struct store_stakeholder **rows, size_t *n);
 void	 store_stakeholders_free(struct store_stakeholder *, size_t);
 
+/* ---- the outbox: durable queue of messages to send ---- */
+
+/*
+ * States are the names of enum sp_msg_state (provider.h): "queued",
+ * "sending", "sent", "delivered", "undelivered", "failed", "expired", with
+ * ranks queued 0 < sending 1 < sent 2 < final 3.  Every change of state is
+ * stored (outbox_events) with its time, so the lifecycle can be read back.
+ */
+struct store_outbox_msg {
+	int64_t		 id;
+	char		*provider;
+	char		*to;		/* E.164 */
+	char		*from;		/* "" for the provider's default */
+	char		*body;
+	char		*encoding;	/* "GSM-7" | "UCS-2" */
+	int		 segments;
+	char		*state;
+	int		 attempts;	/* send attempts made so far */
+	int64_t		 created_ms;
+	int64_t		 next_attempt_ms;	/* when it may be (re)tried */
+	int64_t		 updated_ms;
+	char		*provider_id;	/* once accepted, else NULL */
+	char		*error_code;	/* last provider error code, or NULL */
+	char		*error;		/* last error text, or NULL */
+	char		*reason;	/* our reading of error_code, or NULL */
+	int64_t		 reply_to;	/* inbound interaction it answers, or 0 */
+	int64_t		 broadcast_id;	/* or 0 */
+};
+void	 store_outbox_msg_clear(struct store_outbox_msg *);
+void	 store_outbox_msgs_free(struct store_outbox_msg *, size_t n);
+
+/*
+ * Queue a message (state "queued", next_attempt_ms = created_ms unless
+ * given).  Sets m->id.  Uses provider, to, from, body, encoding, segments,
+ * created_ms, next_attempt_ms, reply_to, broadcast_id.
+ */
+int	 store_outbox_add(struct store *, struct store_outbox_msg *m);
+
+/*
+ * Claim up to max messages of provider that are "queued" with
+ * next_attempt_ms <= now_ms, oldest first: they become "sending" with
+ * attempts + 1, in one transaction.  *msgs (n of them) freed with
+ * store_outbox_msgs_free.
+ */
+int	 store_outbox_claim(struct store *, const char *provider, int64_t now_ms,
+	    size_t max, struct store_outbox_msg **msgs, size_t *n);
+
+/* One send attempt, as made: for the message's history. */
+struct store_outbox_attempt {
+	int64_t		 outbox_id;
+	int64_t		 time_ms;
+	int		 attempt;	/* 1-based */
+	long		 http_status;	/* 0: no answer */
+	const char	*error_code;	/* NULL if none */
+	const char	*error;		/* NULL if none */
+	int64_t		 latency_ms;
+};
+int	 store_outbox_attempt_add(struct store *,
+	    const struct store_outbox_attempt *);
+
+/*
+ * Record the result of an attempt on a "sending" message: state becomes
+ * state ("queued" again for a retry at next_attempt_ms, "sent" with
+ * provider_id, or "failed"/"expired"); error_code, error and reason are
+ * stored (NULL clears).  Returns 0, -1.
+ */
+int	 store_outbox_finish(struct store *, int64_t id, const char *state,
+	    int64_t now_ms, int64_t next_attempt_ms, const char *provider_id,
+	    const char *error_code, const char *error, const char *reason);
+
+/*
+ * A delivery report for (provider, provider_id).  Returns 1 if the state
+ * changed, 2 if it was ignored (same state again, or a lower or equal
+ * rank: states never go back), 0 if no message has that id, -1 error.
+ * error_code/reason are stored when the state changes.
+ */
+int	 store_outbox_report(struct store *, const char *provider,
+	    const char *provider_id, const char *state, int64_t now_ms,
+	    const char *error_code, const char *reason);
+
+/* At start-up: every "sending" message back to "queued" (a crash left
+ * them).  *n = how many. */
+int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
+	    int64_t *n);
+
+/* Earliest next_attempt_ms of a "queued" message of provider: 1 and *when,
+ * 0 if none. */
+int	 store_outbox_next_due(struct store *, const char *provider,
+	    int64_t *when);
+
+/* Messages, newest first, optionally of one state (NULL: all), at most
+ * limit (0: no limit); cb as for store_export. */
+int	 store_outbox_list(struct store *, const char *state, size_t limit,
+	    int (*cb)(void *arg, const struct store_outbox_msg *m), void *arg);
+/* One message by id: 1 found, 0 not, -1 error. */
+int	 store_outbox_get(struct store *, int64_t id, struct store_outbox_msg *m);
+/* How many messages are in each state: calls cb(state, count). */
+int	 store_outbox_counts(struct store *,
+	    void (*cb)(void *arg, const char *state, int64_t n), void *arg);
+
 /* ---- small key/value facts (e.g. the generated pseudonym key) ---- */
 
 /* 1 and *value (caller frees), 0 not found, -1 error. */

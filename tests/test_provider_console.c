@@ -92,7 +92,7 @@ test_render_and_table(void **state)
 
 	(void)state;
 	buf_init(&b, 0);
-	assert_int_equal(provider_console.render_sms_reply(NULL, texts, 2, &b,
+	assert_int_equal(provider_console.render_sms_reply(NULL, NULL, texts, 2, &b,
 	    &ctype), 0);
 	assert_string_equal(buf_cstr(&b), "one\n\nदो\n");
 	assert_string_equal(ctype, "text/plain; charset=utf-8");

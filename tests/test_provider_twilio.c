@@ -265,13 +265,13 @@ test_render(void **state)
 
 	(void)state;
 	buf_init(&b, 0);
-	assert_int_equal(provider_twilio.render_sms_reply(&c, texts, 0, &b,
+	assert_int_equal(provider_twilio.render_sms_reply(&c, NULL, texts, 0, &b,
 	    &ctype), 0);
 	assert_string_equal(buf_cstr(&b),
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
 	assert_string_equal(ctype, "text/xml; charset=utf-8");
 	buf_reset(&b);
-	assert_int_equal(provider_twilio.render_sms_reply(&c, texts, 2, &b,
+	assert_int_equal(provider_twilio.render_sms_reply(&c, NULL, texts, 2, &b,
 	    &ctype), 0);
 	assert_string_equal(buf_cstr(&b),
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response>"
