@@ -60,6 +60,37 @@ static const char *const migrations[] = {
 	"  WHERE direction = 'in' AND provider_msg_id IS NOT NULL;"
 	"CREATE INDEX interactions_time ON interactions(time_ms);"
 	"CREATE INDEX interactions_reply_to ON interactions(reply_to);",
+	/* 2: the outbox, its state changes and its send attempts */
+	"CREATE TABLE outbox ("
+	"  id INTEGER PRIMARY KEY,"
+	"  provider TEXT NOT NULL, to_phone TEXT NOT NULL,"
+	"  from_addr TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
+	"  encoding TEXT, segments INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'sent',"
+	"    'delivered', 'undelivered', 'failed', 'expired')),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  provider_id TEXT, error_code TEXT, error TEXT, reason TEXT,"
+	"  reply_to INTEGER, broadcast_id INTEGER);"
+	/* Serves claim and next_due; the rowid after it orders equal times. */
+	"CREATE INDEX outbox_due ON outbox(state, provider, next_attempt_ms);"
+	"CREATE UNIQUE INDEX outbox_provider_id"
+	"  ON outbox(provider, provider_id)"
+	"  WHERE provider_id IS NOT NULL;"
+	"CREATE TABLE outbox_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+	"  time_ms INTEGER NOT NULL,"
+	"  from_state TEXT, to_state TEXT NOT NULL, detail TEXT);"
+	"CREATE INDEX outbox_events_outbox ON outbox_events(outbox_id);"
+	"CREATE TABLE outbox_attempts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  outbox_id INTEGER NOT NULL REFERENCES outbox(id),"
+	"  time_ms INTEGER NOT NULL, attempt INTEGER NOT NULL,"
+	"  http_status INTEGER, error_code TEXT, error TEXT,"
+	"  latency_ms INTEGER);"
+	"CREATE INDEX outbox_attempts_outbox ON outbox_attempts(outbox_id);",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -70,6 +101,9 @@ enum stmt_id {
 	S_INBOUND_FIND, S_INTERACTION_INSERT, S_REPLIES_FOR, S_EXPORT,
 	S_CONTACT_GET, S_CONTACT_PUT,
 	S_SH_DELETE, S_SH_INSERT, S_SH_COUNT, S_SH_FIND,
+	S_OB_ADD, S_OB_EVENT, S_OB_CLAIM, S_OB_ATTEMPT, S_OB_FINISH,
+	S_OB_FIND_PID, S_OB_REPORT, S_OB_REQUEUE_EVENTS, S_OB_REQUEUE,
+	S_OB_NEXT_DUE, S_OB_LIST, S_OB_GET, S_OB_COUNTS,
 	S_COUNT
 };
 
@@ -84,6 +118,11 @@ enum stmt_id {
 #define SH_COLUMNS \
 	"name, category, district, phone, languages, description_en," \
 	" description_hi"
+/* The order outbox_row() reads. */
+#define OUTBOX_COLUMNS \
+	"id, provider, to_phone, from_addr, body, encoding, segments, state," \
+	" attempts, created_ms, next_attempt_ms, updated_ms, provider_id," \
+	" error_code, error, reason, reply_to, broadcast_id"
 
 static const char *const sql_text[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -135,6 +174,53 @@ static const char *const sql_text[S_COUNT] = {
 	[S_SH_FIND] = "SELECT " SH_COLUMNS " FROM stakeholders"
 	    " WHERE category = ?1 AND (district = ?2 OR district = '*')"
 	    " ORDER BY id",
+	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
+	    " encoding, segments, state, created_ms, next_attempt_ms,"
+	    " updated_ms, reply_to, broadcast_id) VALUES (?1, ?2,"
+	    " COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8, ?7, ?9, ?10)"
+	    " RETURNING id",
+	[S_OB_EVENT] = "INSERT INTO outbox_events (outbox_id, time_ms,"
+	    " from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+	/*
+	 * The subquery walks outbox_due in (next_attempt_ms, id) order; the
+	 * RETURNING rows come back in no promised order, so they are sorted.
+	 */
+	[S_OB_CLAIM] = "UPDATE outbox SET state = 'sending',"
+	    " attempts = attempts + 1, updated_ms = ?3"
+	    " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued'"
+	    " AND provider = ?1 AND next_attempt_ms <= ?2"
+	    " ORDER BY next_attempt_ms, id LIMIT ?4)"
+	    " RETURNING " OUTBOX_COLUMNS,
+	[S_OB_ATTEMPT] = "INSERT INTO outbox_attempts (outbox_id, time_ms,"
+	    " attempt, http_status, error_code, error, latency_ms)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* Only the retry time of a requeued message matters. */
+	[S_OB_FINISH] = "UPDATE outbox SET state = ?2, updated_ms = ?3,"
+	    " next_attempt_ms = CASE WHEN ?2 = 'queued' THEN ?4"
+	    " ELSE next_attempt_ms END,"
+	    " provider_id = COALESCE(?5, provider_id),"
+	    " error_code = ?6, error = ?7, reason = ?8"
+	    " WHERE id = ?1 AND state = 'sending'",
+	[S_OB_FIND_PID] = "SELECT id, state FROM outbox WHERE provider = ?1"
+	    " AND provider_id = ?2 AND provider_id IS NOT NULL",
+	/* "AND state = ?6": a change made since the read wins. */
+	[S_OB_REPORT] = "UPDATE outbox SET state = ?2, updated_ms = ?3,"
+	    " error_code = ?4, reason = ?5 WHERE id = ?1 AND state = ?6",
+	[S_OB_REQUEUE_EVENTS] = "INSERT INTO outbox_events (outbox_id,"
+	    " time_ms, from_state, to_state, detail) SELECT id, ?1, 'sending',"
+	    " 'queued', 'requeued at start-up' FROM outbox"
+	    " WHERE state = 'sending'",
+	[S_OB_REQUEUE] = "UPDATE outbox SET state = 'queued',"
+	    " next_attempt_ms = ?1, updated_ms = ?1 WHERE state = 'sending'",
+	[S_OB_NEXT_DUE] = "SELECT next_attempt_ms FROM outbox"
+	    " WHERE state = 'queued' AND provider = ?1"
+	    " ORDER BY next_attempt_ms LIMIT 1",
+	/* A negative LIMIT is no limit. */
+	[S_OB_LIST] = "SELECT " OUTBOX_COLUMNS " FROM outbox"
+	    " WHERE (?1 IS NULL OR state = ?1) ORDER BY id DESC LIMIT ?2",
+	[S_OB_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1",
+	[S_OB_COUNTS] = "SELECT state, count(*) FROM outbox GROUP BY state"
+	    " ORDER BY state",
 };
 
 struct store {
@@ -234,6 +320,17 @@ step_row(struct store *st, sqlite3_stmt *s, const char *op)
 		fail(st, op);
 	done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Undo and leave the savepoint opened by S_SAVEPOINT. */
+static void
+savepoint_undo(struct store *st)
+{
+	/* Errors here are already past the one we report; keep that one. */
+	sqlite3_step(st->stmt[S_ROLLBACK_TO]);
+	done(st->stmt[S_ROLLBACK_TO]);
+	sqlite3_step(st->stmt[S_RELEASE]);
+	done(st->stmt[S_RELEASE]);
 }
 
 /* ---- open, migrate, close ---- */
@@ -681,11 +778,7 @@ store_stakeholders_replace(struct store *st,
 		goto undo;
 	return 0;
 undo:
-	/* Errors here are already past the one we report; keep that one. */
-	sqlite3_step(st->stmt[S_ROLLBACK_TO]);
-	done(st->stmt[S_ROLLBACK_TO]);
-	sqlite3_step(st->stmt[S_RELEASE]);
-	done(st->stmt[S_RELEASE]);
+	savepoint_undo(st);
 	return -1;
 }
 
@@ -752,6 +845,402 @@ store_stakeholders_free(struct store_stakeholder *v, size_t n)
 			free(*f[j]);
 	}
 	free(v);
+}
+
+/* ---- outbox ---- */
+
+/*
+ * The ranks of sp_msg_state_rank() in provider.h, kept here by name: the
+ * store knows no providers.  -1 for a name that is not a state.
+ */
+static int
+state_rank(const char *state)
+{
+	static const struct {
+		const char	*name;
+		int		 rank;
+	} ranks[] = {
+		{ "queued", 0 }, { "sending", 1 }, { "sent", 2 },
+		{ "delivered", 3 }, { "undelivered", 3 }, { "failed", 3 },
+		{ "expired", 3 },
+	};
+	size_t i;
+
+	for (i = 0; state != NULL && i < SP_ARRAY_LEN(ranks); i++) {
+		if (strcmp(state, ranks[i].name) == 0)
+			return ranks[i].rank;
+	}
+	return -1;
+}
+
+/* Fill m from a row in OUTBOX_COLUMNS order; m owns copies. */
+static void
+outbox_row(sqlite3_stmt *s, struct store_outbox_msg *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->provider = column_dup(s, 1);
+	m->to = column_dup(s, 2);
+	m->from = column_dup(s, 3);
+	m->body = column_dup(s, 4);
+	m->encoding = column_dup(s, 5);
+	m->segments = sqlite3_column_int(s, 6);
+	m->state = column_dup(s, 7);
+	m->attempts = sqlite3_column_int(s, 8);
+	m->created_ms = sqlite3_column_int64(s, 9);
+	m->next_attempt_ms = sqlite3_column_int64(s, 10);
+	m->updated_ms = sqlite3_column_int64(s, 11);
+	m->provider_id = column_dup(s, 12);
+	m->error_code = column_dup(s, 13);
+	m->error = column_dup(s, 14);
+	m->reason = column_dup(s, 15);
+	m->reply_to = sqlite3_column_int64(s, 16);
+	m->broadcast_id = sqlite3_column_int64(s, 17);
+}
+
+void
+store_outbox_msg_clear(struct store_outbox_msg *m)
+{
+	if (m == NULL)
+		return;
+	free(m->provider);
+	free(m->to);
+	free(m->from);
+	free(m->body);
+	free(m->encoding);
+	free(m->state);
+	free(m->provider_id);
+	free(m->error_code);
+	free(m->error);
+	free(m->reason);
+	memset(m, 0, sizeof(*m));
+}
+
+void
+store_outbox_msgs_free(struct store_outbox_msg *v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		store_outbox_msg_clear(&v[i]);
+	free(v);
+}
+
+/* Store one state change of message id (from is NULL when it is new). */
+static int
+outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
+    const char *to, const char *detail, const char *op)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_EVENT];
+	const char *v[] = { from, to, detail };
+
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, now_ms);
+	bind_texts(s, 3, v, SP_ARRAY_LEN(v));
+	if (run(st, S_OB_EVENT, op) == -1)
+		return -1;
+	log_debug("store", "op=%s id=%lld from=%s to=%s", op, (long long)id,
+	    from != NULL ? from : "-", to);
+	return 0;
+}
+
+int
+store_outbox_add(struct store *st, struct store_outbox_msg *m)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_ADD];
+	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
+	int rc;
+
+	if (m->created_ms == 0)
+		m->created_ms = sp_wall_ms();
+	if (m->next_attempt_ms == 0)
+		m->next_attempt_ms = m->created_ms;
+	if (run(st, S_SAVEPOINT, "outbox_add") == -1)
+		return -1;
+	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int(s, 6, m->segments);
+	sqlite3_bind_int64(s, 7, m->created_ms);
+	sqlite3_bind_int64(s, 8, m->next_attempt_ms);
+	bind_int64_or_null(s, 9, m->reply_to, 0);
+	bind_int64_or_null(s, 10, m->broadcast_id, 0);
+	if ((rc = step_row(st, s, "outbox_add")) != 1) {
+		if (rc == 0)
+			fail_msg(st, "outbox_add", "insert returned no id");
+		goto undo;
+	}
+	m->id = sqlite3_column_int64(s, 0);	/* RETURNING id */
+	done(s);
+	if (outbox_event(st, m->id, m->created_ms, NULL, "queued", NULL,
+	    "outbox_add") == -1 ||
+	    run(st, S_RELEASE, "outbox_add") == -1)
+		goto undo;
+	return 0;
+undo:
+	savepoint_undo(st);
+	m->id = 0;
+	return -1;
+}
+
+/* Claim order: due time, then queue order. */
+static int
+due_cmp(const void *a, const void *b)
+{
+	const struct store_outbox_msg *x = a, *y = b;
+
+	if (x->next_attempt_ms != y->next_attempt_ms)
+		return x->next_attempt_ms < y->next_attempt_ms ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int
+store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
+    size_t max, struct store_outbox_msg **msgs, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_CLAIM];
+	struct store_outbox_msg *v = NULL;
+	size_t len = 0, cap = 0, i;
+	char detail[32];
+	int rc;
+
+	*msgs = NULL;
+	*n = 0;
+	if (max == 0)
+		return 0;
+	if (run(st, S_SAVEPOINT, "outbox_claim") == -1)
+		return -1;
+	bind_text_or_null(s, 1, provider);
+	sqlite3_bind_int64(s, 2, now_ms);
+	sqlite3_bind_int64(s, 3, now_ms);
+	sqlite3_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
+	    (int64_t)max);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 16 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		outbox_row(s, &v[len++]);
+	}
+	if (rc != SQLITE_DONE)
+		fail(st, "outbox_claim");
+	done(s);
+	if (rc != SQLITE_DONE)
+		goto undo;
+	if (len > 1)
+		qsort(v, len, sizeof(*v), due_cmp);
+	for (i = 0; i < len; i++) {
+		snprintf(detail, sizeof(detail), "attempt %d", v[i].attempts);
+		if (outbox_event(st, v[i].id, now_ms, "queued", "sending",
+		    detail, "outbox_claim") == -1)
+			goto undo;
+	}
+	if (run(st, S_RELEASE, "outbox_claim") == -1)
+		goto undo;
+	*msgs = v;
+	*n = len;
+	return 0;
+undo:
+	savepoint_undo(st);
+	store_outbox_msgs_free(v, len);
+	return -1;
+}
+
+int
+store_outbox_attempt_add(struct store *st,
+    const struct store_outbox_attempt *a)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_ATTEMPT];
+	const char *v[] = { a->error_code, a->error };
+
+	sqlite3_bind_int64(s, 1, a->outbox_id);
+	sqlite3_bind_int64(s, 2, a->time_ms);
+	sqlite3_bind_int(s, 3, a->attempt);
+	bind_int64_or_null(s, 4, a->http_status, 0);
+	bind_texts(s, 5, v, SP_ARRAY_LEN(v));
+	bind_int64_or_null(s, 7, a->latency_ms, -1);
+	return run(st, S_OB_ATTEMPT, "outbox_attempt_add");
+}
+
+int
+store_outbox_finish(struct store *st, int64_t id, const char *state,
+    int64_t now_ms, int64_t next_attempt_ms, const char *provider_id,
+    const char *error_code, const char *error, const char *reason)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_FINISH];
+	const char *v[] = { provider_id, error_code, error, reason };
+	const char *op = "outbox_finish";
+
+	if (state_rank(state) < 0 || strcmp(state, "sending") == 0)
+		return fail_msg(st, op, "not a state an attempt ends in");
+	if (run(st, S_SAVEPOINT, op) == -1)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	bind_text_or_null(s, 2, state);
+	sqlite3_bind_int64(s, 3, now_ms);
+	sqlite3_bind_int64(s, 4, next_attempt_ms);
+	bind_texts(s, 5, v, SP_ARRAY_LEN(v));
+	if (run(st, S_OB_FINISH, op) == -1)
+		goto undo;
+	if (sqlite3_changes(st->db) == 0) {
+		/* Requeued or moved on by another process: theirs stands. */
+		log_warn("store", "op=%s id=%lld state=%s note=\"not sending; "
+		    "unchanged\"", op, (long long)id, state);
+	} else if (outbox_event(st, id, now_ms, "sending", state,
+	    error != NULL ? error : provider_id, op) == -1)
+		goto undo;
+	if (run(st, S_RELEASE, op) == -1)
+		goto undo;
+	return 0;
+undo:
+	savepoint_undo(st);
+	return -1;
+}
+
+int
+store_outbox_report(struct store *st, const char *provider,
+    const char *provider_id, const char *state, int64_t now_ms,
+    const char *error_code, const char *reason)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_FIND_PID];
+	const char *op = "outbox_report";
+	const char *v[] = { state };
+	const char *w[] = { error_code, reason };
+	char cur[16];
+	int64_t id;
+	int rank, rc;
+
+	if ((rank = state_rank(state)) < 0)
+		return fail_msg(st, op, "not a message state");
+	bind_text_or_null(s, 1, provider);
+	bind_text_or_null(s, 2, provider_id);
+	if ((rc = step_row(st, s, op)) != 1)
+		return rc;
+	id = sqlite3_column_int64(s, 0);
+	sp_strlcpy(cur, column_str(s, 1) != NULL ? column_str(s, 1) : "",
+	    sizeof(cur));
+	done(s);
+	/* Equal ranks too: a final state is never replaced by another. */
+	if (rank <= state_rank(cur))
+		return 2;
+	if (run(st, S_SAVEPOINT, op) == -1)
+		return -1;
+	s = st->stmt[S_OB_REPORT];
+	sqlite3_bind_int64(s, 1, id);
+	bind_texts(s, 2, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 3, now_ms);
+	bind_texts(s, 4, w, SP_ARRAY_LEN(w));
+	bind_text_or_null(s, 6, cur);
+	if (run(st, S_OB_REPORT, op) == -1)
+		goto undo;
+	rc = sqlite3_changes(st->db) == 1 ? 1 : 2;
+	if (rc == 1 && outbox_event(st, id, now_ms, cur, state,
+	    reason != NULL ? reason : error_code, op) == -1)
+		goto undo;
+	if (run(st, S_RELEASE, op) == -1)
+		goto undo;
+	return rc;
+undo:
+	savepoint_undo(st);
+	return -1;
+}
+
+int
+store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
+{
+	const char *op = "outbox_requeue_sending";
+
+	*n = 0;
+	if (run(st, S_SAVEPOINT, op) == -1)
+		return -1;
+	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
+	if (run(st, S_OB_REQUEUE_EVENTS, op) == -1)
+		goto undo;
+	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
+	if (run(st, S_OB_REQUEUE, op) == -1)
+		goto undo;
+	*n = sqlite3_changes(st->db);
+	if (run(st, S_RELEASE, op) == -1)
+		goto undo;
+	return 0;
+undo:
+	savepoint_undo(st);
+	*n = 0;
+	return -1;
+}
+
+int
+store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_NEXT_DUE];
+	int rc;
+
+	bind_text_or_null(s, 1, provider);
+	if ((rc = step_row(st, s, "outbox_next_due")) == 1) {
+		*when = sqlite3_column_int64(s, 0);
+		done(s);
+	}
+	return rc;
+}
+
+/* Stepped row by row like store_export; each row is copied for the call. */
+int
+store_outbox_list(struct store *st, const char *state, size_t limit,
+    int (*cb)(void *, const struct store_outbox_msg *), void *arg)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_LIST];
+	struct store_outbox_msg m;
+	int rc, stop, ret = 0;
+
+	bind_text_or_null(s, 1, state);
+	sqlite3_bind_int64(s, 2, limit == 0 || limit > (size_t)INT64_MAX ?
+	    -1 : (int64_t)limit);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		outbox_row(s, &m);
+		stop = cb(arg, &m);
+		store_outbox_msg_clear(&m);
+		if (stop != 0) {
+			/* The caller's choice, not a store error: not logged. */
+			sp_strlcpy(st->err, "list stopped by the callback",
+			    sizeof(st->err));
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = fail(st, "outbox_list");
+	done(s);
+	return ret;
+}
+
+int
+store_outbox_get(struct store *st, int64_t id, struct store_outbox_msg *m)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_GET];
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = step_row(st, s, "outbox_get")) == 1) {
+		outbox_row(s, m);
+		done(s);
+	}
+	return rc;
+}
+
+int
+store_outbox_counts(struct store *st,
+    void (*cb)(void *, const char *, int64_t), void *arg)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_COUNTS];
+	int rc;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cb(arg, column_str(s, 0), sqlite3_column_int64(s, 1));
+	if (rc != SQLITE_DONE)
+		fail(st, "outbox_counts");
+	done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* ---- meta ---- */

@@ -192,7 +192,8 @@ void	 store_outbox_msgs_free(struct store_outbox_msg *, size_t n);
 /*
  * Queue a message (state "queued", next_attempt_ms = created_ms unless
  * given).  Sets m->id.  Uses provider, to, from, body, encoding, segments,
- * created_ms, next_attempt_ms, reply_to, broadcast_id.
+ * created_ms, next_attempt_ms, reply_to, broadcast_id; a created_ms of 0
+ * is set to now (and next_attempt_ms of 0 to created_ms) in *m.
  */
 int	 store_outbox_add(struct store *, struct store_outbox_msg *m);
 
@@ -222,7 +223,9 @@ int	 store_outbox_attempt_add(struct store *,
  * Record the result of an attempt on a "sending" message: state becomes
  * state ("queued" again for a retry at next_attempt_ms, "sent" with
  * provider_id, or "failed"/"expired"); error_code, error and reason are
- * stored (NULL clears).  Returns 0, -1.
+ * stored (NULL clears).  Returns 0, -1.  A message that is not
+ * "sending" (unknown id, or requeued / moved on meanwhile by another
+ * process) is left unchanged: 0, with a warning logged.
  */
 int	 store_outbox_finish(struct store *, int64_t id, const char *state,
 	    int64_t now_ms, int64_t next_attempt_ms, const char *provider_id,
@@ -248,8 +251,9 @@ int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
 int	 store_outbox_next_due(struct store *, const char *provider,
 	    int64_t *when);
 
-/* Messages, newest first, optionally of one state (NULL: all), at most
- * limit (0: no limit); cb as for store_export. */
+/* Messages, newest (last queued) first, optionally of one state (NULL:
+ * all), at most limit (0: no limit); cb as for store_export, m valid only
+ * during the call. */
 int	 store_outbox_list(struct store *, const char *state, size_t limit,
 	    int (*cb)(void *arg, const struct store_outbox_msg *m), void *arg);
 /* One message by id: 1 found, 0 not, -1 error. */

@@ -1,7 +1,8 @@
 /*
- * Tests for the store: schema and migration guard, inbound dedupe,
- * transactions, contacts, the stakeholder directory, meta, export filters
- * and the writability check.  Each test gets a fresh database in a
+ * Tests for the store: schema, migration from version 1 and the guard
+ * against newer files, inbound dedupe, transactions, contacts, the
+ * stakeholder directory, meta, export filters, the writability check and
+ * the outbox lifecycle.  Each test gets a fresh database in a
  * temporary directory that is removed afterwards.
  */
 #include <stdarg.h>
@@ -125,7 +126,7 @@ test_open_creates_schema(void **state)
 	char *v = NULL;
 	int64_t n = -1;
 
-	assert_int_equal(store_schema_version(), 1);
+	assert_int_equal(store_schema_version(), 2);
 	assert_string_equal(store_errmsg(f->st), "");
 	assert_int_equal(store_stakeholders_count(f->st, &n), 0);
 	assert_int_equal(n, 0);
@@ -160,7 +161,7 @@ test_newer_schema_refused(void **state)
 	st = store_open(f->path, NULL, err, sizeof(err));
 	assert_null(st);
 	assert_non_null(strstr(err, "database schema version 999 is newer "
-	    "than this sampark (1); upgrade sampark"));
+	    "than this sampark (2); upgrade sampark"));
 	/* Refused, not damaged: still refused the second time. */
 	assert_null(store_open(f->path, NULL, err, sizeof(err)));
 }
@@ -551,6 +552,472 @@ test_readonly_file(void **state)
 	assert_string_not_equal(store_errmsg(f->st), "");
 }
 
+/* The user_version word of a closed database's file header. */
+static int
+file_user_version(const char *path)
+{
+	unsigned char v[4];
+	FILE *fp;
+
+	assert_non_null(fp = fopen(path, "rb"));
+	assert_int_equal(fseek(fp, 60, SEEK_SET), 0);
+	assert_int_equal(fread(v, 1, sizeof(v), fp), sizeof(v));
+	fclose(fp);
+	return v[0] << 24 | v[1] << 16 | v[2] << 8 | v[3];
+}
+
+static void
+copy_file(const char *from, const char *to)
+{
+	char b[4096];
+	FILE *in, *out;
+	size_t n;
+
+	assert_non_null(in = fopen(from, "rb"));
+	assert_non_null(out = fopen(to, "wb"));
+	while ((n = fread(b, 1, sizeof(b), in)) > 0)
+		assert_int_equal(fwrite(b, 1, n, out), n);
+	assert_false(ferror(in));
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+static struct store_outbox_msg
+queued(const char *provider, int64_t created, const char *body)
+{
+	struct store_outbox_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.provider = (char *)provider;
+	m.to = (char *)"+919876500001";
+	m.body = (char *)body;
+	m.encoding = (char *)"GSM-7";
+	m.segments = 1;
+	m.created_ms = created;
+	return m;
+}
+
+/* add, then check the id came back */
+static int64_t
+add_ok(struct store *st, struct store_outbox_msg m)
+{
+	assert_int_equal(store_outbox_add(st, &m), 0);
+	assert_true(m.id > 0);
+	return m.id;
+}
+
+/* The state of message id, copied into a static buffer for asserts. */
+static const char *
+state_of(struct store *st, int64_t id)
+{
+	static char state[16];
+	struct store_outbox_msg m;
+
+	assert_int_equal(store_outbox_get(st, id, &m), 1);
+	sp_strlcpy(state, m.state, sizeof(state));
+	store_outbox_msg_clear(&m);
+	return state;
+}
+
+/*
+ * tests/data/store/v1.db was written by the schema-1 store (before the
+ * outbox): an inbound row, its reply, a contact and a meta key, then
+ * vacuumed with a 512-byte page to stay small.
+ */
+static void
+test_migrate_from_v1(void **state)
+{
+	struct fixture *f = *state;
+	struct store_contact c;
+	char **texts = NULL, *v = NULL;
+	size_t n = 0;
+	int64_t id = 0;
+
+	if (access("tests/data/store/v1.db", R_OK) != 0)
+		fail_msg("tests/data/store/v1.db: run from the repo root");
+	store_close(f->st);
+	f->st = NULL;
+	unlink_db(f->path);
+	copy_file("tests/data/store/v1.db", f->path);
+	assert_int_equal(file_user_version(f->path), 1);
+
+	f->st = open_ok(f->path);
+	assert_int_equal(store_inbound_find(f->st, "twilio", "SMv1", &id), 1);
+	assert_int_equal(store_replies_for(f->st, id, &texts, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(texts[0], "Bank of Baroda: Mudra loans");
+	store_strings_free(texts, n);
+	assert_int_equal(store_contact_get(f->st, "+919876543210", &c), 1);
+	assert_string_equal(c.district, "bhadohi");
+	store_contact_clear(&c);
+	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &v), 1);
+	assert_string_equal(v, "v1key");
+	free(v);
+	/* The new tables are there and the old dedupe still holds. */
+	add_ok(f->st, queued("twilio", 1000, "hello"));
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(file_user_version(f->path), 2);
+	f->st = open_ok(f->path);
+	assert_string_equal(state_of(f->st, 1), "queued");
+}
+
+static void
+test_outbox_lifecycle(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_msg *msgs = NULL, m, x;
+	struct store_outbox_attempt at;
+	int64_t a, b, c, d, e, g, h, when = 0;
+	size_t n = 99;
+
+	a = add_ok(f->st, queued("twilio", 1000, "a"));
+	b = add_ok(f->st, queued("twilio", 2000, "b"));
+	x = queued("twilio", 1500, "c");
+	x.next_attempt_ms = 5000;
+	c = add_ok(f->st, x);
+	d = add_ok(f->st, queued("plivo", 500, "d"));
+	g = add_ok(f->st, queued("twilio", 2000, "g"));	/* ties with b */
+	e = add_ok(f->st, queued("twilio", 2500, "e"));
+	/* Queued last, yet due first. */
+	h = add_ok(f->st, queued("twilio", 100, "h"));
+
+	assert_int_equal(store_outbox_next_due(f->st, "twilio", &when), 1);
+	assert_int_equal(when, 100);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 3000, 0, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	assert_null(msgs);
+
+	/* Due, of that provider, oldest first (queue order on ties), max. */
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 3000, 3, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(msgs[0].id, h);
+	assert_int_equal(msgs[1].id, a);
+	assert_int_equal(msgs[2].id, b);
+	assert_string_equal(msgs[1].state, "sending");
+	assert_int_equal(msgs[1].attempts, 1);
+	assert_int_equal(msgs[1].updated_ms, 3000);
+	assert_string_equal(msgs[1].body, "a");
+	assert_string_equal(msgs[1].from, "");
+	assert_string_equal(msgs[2].to, "+919876500001");
+	store_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 3000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(msgs[0].id, g);
+	assert_int_equal(msgs[1].id, e);
+	store_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 3000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 0);				/* c is not due */
+	store_outbox_msgs_free(msgs, n);
+	assert_string_equal(state_of(f->st, c), "queued");
+	assert_string_equal(state_of(f->st, d), "queued");
+	assert_int_equal(store_outbox_claim(f->st, "plivo", 3000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msgs[0].id, d);
+	store_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_next_due(f->st, "plivo", &when), 0);
+
+	/* Accepted, then delivery reports; states never go back. */
+	memset(&at, 0, sizeof(at));
+	at.outbox_id = a;
+	at.time_ms = 3010;
+	at.attempt = 1;
+	at.http_status = 201;
+	at.latency_ms = 10;
+	assert_int_equal(store_outbox_attempt_add(f->st, &at), 0);
+	assert_int_equal(store_outbox_finish(f->st, a, "sent", 3010, 0, "SMa",
+	    NULL, NULL, NULL), 0);
+	assert_int_equal(store_outbox_get(f->st, a, &m), 1);
+	assert_string_equal(m.state, "sent");
+	assert_string_equal(m.provider_id, "SMa");
+	assert_int_equal(m.attempts, 1);
+	assert_int_equal(m.updated_ms, 3010);
+	assert_int_equal(m.next_attempt_ms, 1000);
+	store_outbox_msg_clear(&m);
+	assert_null(m.state);
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMa",
+	    "delivered", 4000, NULL, NULL), 1);
+	assert_string_equal(state_of(f->st, a), "delivered");
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMa", "sent",
+	    4100, NULL, NULL), 2);
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMa",
+	    "delivered", 4200, NULL, NULL), 2);
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMa",
+	    "undelivered", 4300, "30003", "unreachable"), 2);
+	assert_int_equal(store_outbox_get(f->st, a, &m), 1);
+	assert_string_equal(m.state, "delivered");
+	assert_int_equal(m.updated_ms, 4000);
+	assert_null(m.error_code);
+	store_outbox_msg_clear(&m);
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMnone",
+	    "delivered", 4400, NULL, NULL), 0);
+	assert_int_equal(store_outbox_report(f->st, "plivo", "SMa",
+	    "delivered", 4400, NULL, NULL), 0);
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMa",
+	    "bogus", 4400, NULL, NULL), -1);
+	assert_string_not_equal(store_errmsg(f->st), "");
+	/* A report that the message failed is stored with its reason. */
+	assert_int_equal(store_outbox_finish(f->st, e, "sent", 3020, 0, "SMe",
+	    NULL, NULL, NULL), 0);
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMe",
+	    "undelivered", 4500, "30003", "handset unreachable"), 1);
+	assert_int_equal(store_outbox_get(f->st, e, &m), 1);
+	assert_string_equal(m.state, "undelivered");
+	assert_string_equal(m.error_code, "30003");
+	assert_string_equal(m.reason, "handset unreachable");
+	store_outbox_msg_clear(&m);
+
+	/* finish applies to "sending" only: a delivered message stays. */
+	assert_int_equal(store_outbox_finish(f->st, a, "failed", 5000, 0, NULL,
+	    "x", "late", NULL), 0);
+	assert_string_equal(state_of(f->st, a), "delivered");
+	assert_int_equal(store_outbox_finish(f->st, 99999, "sent", 5000, 0,
+	    "SMz", NULL, NULL, NULL), 0);
+	assert_int_equal(store_outbox_finish(f->st, b, "sending", 5000, 0,
+	    NULL, NULL, NULL, NULL), -1);
+	assert_int_equal(store_outbox_finish(f->st, b, "bogus", 5000, 0,
+	    NULL, NULL, NULL, NULL), -1);
+	assert_string_equal(state_of(f->st, b), "sending");
+
+	/* A retry: not claimable before its time, which next_due tells. */
+	assert_int_equal(store_outbox_finish(f->st, b, "queued", 3030, 9000,
+	    NULL, "20429", "Too Many Requests", "throttled"), 0);
+	assert_int_equal(store_outbox_get(f->st, b, &m), 1);
+	assert_string_equal(m.state, "queued");
+	assert_int_equal(m.next_attempt_ms, 9000);
+	assert_string_equal(m.error_code, "20429");
+	assert_string_equal(m.error, "Too Many Requests");
+	assert_string_equal(m.reason, "throttled");
+	assert_null(m.provider_id);
+	store_outbox_msg_clear(&m);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msgs[0].id, c);
+	store_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 8999, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_next_due(f->st, "twilio", &when), 1);
+	assert_int_equal(when, 9000);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 9000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msgs[0].id, b);
+	assert_int_equal(msgs[0].attempts, 2);
+	store_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_next_due(f->st, "twilio", &when), 0);
+
+	/* Giving up; the error is kept, the old one cleared. */
+	assert_int_equal(store_outbox_finish(f->st, b, "failed", 9010, 0,
+	    NULL, "21211", "Invalid 'To' Phone Number", NULL), 0);
+	assert_int_equal(store_outbox_get(f->st, b, &m), 1);
+	assert_string_equal(m.state, "failed");
+	assert_string_equal(m.error_code, "21211");
+	assert_null(m.reason);
+	store_outbox_msg_clear(&m);
+
+	/* An attempt on no message is refused (foreign key). */
+	at.outbox_id = 99999;
+	assert_int_equal(store_outbox_attempt_add(f->st, &at), -1);
+	assert_int_equal(store_outbox_get(f->st, 99999, &m), 0);
+	assert_null(m.state);
+	store_outbox_msg_clear(&m);
+	store_outbox_msg_clear(NULL);
+	store_outbox_msgs_free(NULL, 0);
+}
+
+static void
+test_outbox_requeue(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_msg *msgs = NULL, m;
+	int64_t a, b, c, n64 = -1;
+	size_t n = 0;
+
+	a = add_ok(f->st, queued("twilio", 1000, "a"));
+	b = add_ok(f->st, queued("twilio", 1001, "b"));
+	c = add_ok(f->st, queued("twilio", 1002, "c"));
+
+	/* Inside an outer transaction that rolls back, nothing is claimed. */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 2, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	store_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_rollback(f->st), 0);
+	assert_string_equal(state_of(f->st, a), "queued");
+
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 2, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	store_outbox_msgs_free(msgs, n);
+	/* A crash, a restart: the "sending" two go back to the queue. */
+	reopen(f);
+	assert_int_equal(store_outbox_requeue_sending(f->st, 7000, &n64), 0);
+	assert_int_equal(n64, 2);
+	assert_int_equal(store_outbox_get(f->st, b, &m), 1);
+	assert_string_equal(m.state, "queued");
+	assert_int_equal(m.next_attempt_ms, 7000);
+	assert_int_equal(m.updated_ms, 7000);
+	assert_int_equal(m.attempts, 1);	/* it may have gone out */
+	store_outbox_msg_clear(&m);
+	assert_string_equal(state_of(f->st, c), "queued");
+	assert_int_equal(store_outbox_requeue_sending(f->st, 7100, &n64), 0);
+	assert_int_equal(n64, 0);
+	/* c was never claimed, so it is due first; then a and b. */
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 7000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(msgs[0].id, c);
+	assert_int_equal(msgs[0].attempts, 1);
+	assert_int_equal(msgs[1].id, a);
+	assert_int_equal(msgs[1].attempts, 2);
+	assert_int_equal(msgs[2].id, b);
+	store_outbox_msgs_free(msgs, n);
+}
+
+struct ob_seen {
+	int	 n;
+	int	 stop_after;
+	int64_t	 ids[8];
+	int64_t	 counts[8];		/* by state_index() */
+};
+
+static int
+ob_list_cb(void *arg, const struct store_outbox_msg *m)
+{
+	struct ob_seen *s = arg;
+
+	if (s->stop_after > 0 && s->n == s->stop_after)
+		return -1;
+	if (s->n < 8)
+		s->ids[s->n] = m->id;
+	s->n++;
+	return 0;
+}
+
+static int
+state_index(const char *state)
+{
+	static const char *const names[] = { "queued", "sending", "sent",
+	    "delivered", "undelivered", "failed", "expired" };
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(names); i++)
+		if (strcmp(state, names[i]) == 0)
+			return (int)i;
+	fail_msg("unexpected state %s", state);
+	return -1;
+}
+
+static void
+ob_count_cb(void *arg, const char *state, int64_t n)
+{
+	struct ob_seen *s = arg;
+
+	s->counts[state_index(state)] += n;
+	s->n++;
+}
+
+static void
+test_outbox_list_counts(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_msg *msgs = NULL, m, x;
+	struct ob_seen seen;
+	int64_t id[4];
+	size_t n = 0, i;
+
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_outbox_counts(f->st, ob_count_cb, &seen), 0);
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(store_outbox_list(f->st, NULL, 0, ob_list_cb, &seen),
+	    0);
+	assert_int_equal(seen.n, 0);
+
+	for (i = 0; i < 4; i++)
+		id[i] = add_ok(f->st, queued("twilio", 1000 + (int64_t)i, "hi"));
+	x = queued("exotel", 0, "नमस्ते, आपका स्वागत है");
+	x.from = (char *)"SAMPRK";
+	x.encoding = (char *)"UCS-2";
+	x.segments = 2;
+	x.reply_to = 42;
+	x.broadcast_id = 7;
+	assert_int_equal(store_outbox_add(f->st, &x), 0);
+	assert_true(x.created_ms > 0);			/* 0 means now */
+	assert_int_equal(x.next_attempt_ms, x.created_ms);
+	assert_int_equal(store_outbox_get(f->st, x.id, &m), 1);
+	assert_string_equal(m.provider, "exotel");
+	assert_string_equal(m.from, "SAMPRK");
+	assert_string_equal(m.body, "नमस्ते, आपका स्वागत है");
+	assert_string_equal(m.encoding, "UCS-2");
+	assert_int_equal(m.segments, 2);
+	assert_int_equal(m.reply_to, 42);
+	assert_int_equal(m.broadcast_id, 7);
+	assert_int_equal(m.attempts, 0);
+	assert_int_equal(m.created_ms, x.created_ms);
+	assert_int_equal(m.updated_ms, x.created_ms);
+	assert_null(m.provider_id);
+	store_outbox_msg_clear(&m);
+
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 2, &msgs,
+	    &n), 0);
+	assert_int_equal(store_outbox_finish(f->st, msgs[0].id, "sent", 5001,
+	    0, "SM0", NULL, NULL, NULL), 0);
+	store_outbox_msgs_free(msgs, n);
+
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_outbox_counts(f->st, ob_count_cb, &seen), 0);
+	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.counts[0], 3);		/* queued */
+	assert_int_equal(seen.counts[1], 1);		/* sending */
+	assert_int_equal(seen.counts[2], 1);		/* sent */
+
+	/* Newest first, filtered, limited, stoppable. */
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_outbox_list(f->st, NULL, 0, ob_list_cb, &seen),
+	    0);
+	assert_int_equal(seen.n, 5);
+	assert_int_equal(seen.ids[0], x.id);
+	assert_int_equal(seen.ids[4], id[0]);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_outbox_list(f->st, "queued", 2, ob_list_cb,
+	    &seen), 0);
+	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.ids[0], x.id);
+	assert_int_equal(seen.ids[1], id[3]);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_outbox_list(f->st, "sent", 0, ob_list_cb,
+	    &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.ids[0], id[0]);
+	memset(&seen, 0, sizeof(seen));
+	seen.stop_after = 1;
+	assert_int_equal(store_outbox_list(f->st, NULL, 0, ob_list_cb, &seen),
+	    -1);
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_outbox_list(f->st, NULL, 0, ob_list_cb, &seen),
+	    0);
+	assert_int_equal(seen.n, 5);
+
+	/* A message without a body is refused and nothing is queued. */
+	x = queued("twilio", 1000, NULL);
+	assert_int_equal(store_outbox_add(f->st, &x), -1);
+	assert_int_equal(x.id, 0);
+	assert_string_not_equal(store_errmsg(f->st), "");
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(store_outbox_list(f->st, NULL, 0, ob_list_cb, &seen),
+	    0);
+	assert_int_equal(seen.n, 5);
+}
+
 int
 main(void)
 {
@@ -572,6 +1039,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_writable,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v1,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_lifecycle,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_requeue,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_list_counts,
 		    setup, teardown),
 	};
 
