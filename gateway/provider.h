@@ -190,6 +190,9 @@ struct provider {
 
 extern const struct provider provider_console;
 extern const struct provider provider_twilio;
+extern const struct provider provider_plivo;
+extern const struct provider provider_exotel;
+extern const struct provider provider_android;
 
 /* NULL-terminated table of every provider Sampark knows. */
 extern const struct provider *const provider_table[];

@@ -11,6 +11,9 @@
 const struct provider *const provider_table[] = {
 	&provider_console,
 	&provider_twilio,
+	&provider_plivo,
+	&provider_exotel,
+	&provider_android,
 	NULL,
 };
 

@@ -1,7 +1,8 @@
 /*
  * test_provider_twilio: every Twilio signature vector of
  * shared/specs/test-vectors.json (produced with twilio-node 6.2.0), the
- * webhook parser's answers to good and bad requests, and TwiML rendering.
+ * webhook parser's answers to good and bad requests, TwiML rendering, the
+ * send request and the reading of its answer, and delivery reports.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -280,6 +282,324 @@ test_render(void **state)
 	buf_free(&b);
 }
 
+/* ---- sending ---- */
+
+#define SID	"AC0123456789abcdef0123456789abcdef"
+
+static struct provider_conf
+send_conf(char *token)
+{
+	struct provider_conf c = conf(token);
+
+	c.account_sid = SID;
+	c.api_base = "http://127.0.0.1:4010";
+	c.from = "+15005550006";
+	return c;
+}
+
+static void
+test_build_send(void **state)
+{
+	char token[] = "tok", err[256];
+	struct provider_conf c = send_conf(token);
+	struct sp_outbound m = { 7, "+919812345678", "", "नमस्ते & hi", 1,
+	    "https://gw.example.in/status/twilio" };
+	struct sp_http_call call;
+
+	(void)state;
+	assert_int_equal(provider_twilio.build_send(&c, &m, &call, err,
+	    sizeof(err)), 0);
+	assert_string_equal(call.url, "http://127.0.0.1:4010/2010-04-01/"
+	    "Accounts/" SID "/Messages.json");
+	assert_string_equal(call.userpwd, SID ":tok");
+	assert_string_equal(buf_cstr(call.body), "To=%2B919812345678"
+	    "&From=%2B15005550006"
+	    "&Body=%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87"
+	    "%20%26%20hi"
+	    "&StatusCallback=https%3A%2F%2Fgw.example.in%2Fstatus%2Ftwilio");
+	assert_int_equal(call.nheaders, 2);
+	assert_string_equal(call.headers[0],
+	    "Content-Type: application/x-www-form-urlencoded");
+	sp_http_call_clear(&call);
+
+	/* The message's own sender wins; a Messaging Service is named as
+	 * such; no status URL, no StatusCallback; default API base. */
+	m.from = "MG0123456789abcdef0123456789abcdef";
+	m.status_url = NULL;
+	c.api_base = "";
+	assert_int_equal(provider_twilio.build_send(&c, &m, &call, err,
+	    sizeof(err)), 0);
+	assert_string_equal(call.url, "https://api.twilio.com/2010-04-01/"
+	    "Accounts/" SID "/Messages.json");
+	assert_string_equal(buf_cstr(call.body), "To=%2B919812345678"
+	    "&MessagingServiceSid=MG0123456789abcdef0123456789abcdef"
+	    "&Body=%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87"
+	    "%20%26%20hi");
+	assert_null(strstr(buf_cstr(call.body), "StatusCallback"));
+	sp_http_call_clear(&call);
+}
+
+static void
+test_build_send_missing(void **state)
+{
+	char token[] = "tok", err[256];
+	struct provider_conf c;
+	struct sp_outbound m = { 1, "+919812345678", "", "hi", 0, NULL };
+	struct sp_http_call call;
+
+	(void)state;
+	c = send_conf(token);
+	c.account_sid = "";
+	err[0] = '\0';
+	assert_int_equal(provider_twilio.build_send(&c, &m, &call, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "account_sid"));
+	assert_null(call.url);
+	assert_null(call.body);
+
+	c = send_conf(token);
+	c.account_sid = "AC1/../../x";
+	assert_int_equal(provider_twilio.build_send(&c, &m, &call, err,
+	    sizeof(err)), -1);
+
+	c = send_conf(NULL);
+	err[0] = '\0';
+	assert_int_equal(provider_twilio.build_send(&c, &m, &call, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "auth token"));
+
+	c = send_conf(token);
+	c.from = "";
+	err[0] = '\0';
+	assert_int_equal(provider_twilio.build_send(&c, &m, &call, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "from"));
+	assert_null(call.userpwd);
+}
+
+static void
+send_answer(long status, const char *body, struct sp_send_result *res)
+{
+	char token[] = "tok";
+	struct provider_conf c = send_conf(token);
+
+	provider_twilio.parse_send(&c, status, body,
+	    body != NULL ? strlen(body) : 0, res);
+}
+
+static void
+test_parse_send(void **state)
+{
+	struct sp_send_result r;
+
+	(void)state;
+	send_answer(201, "{\"sid\": \"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", "
+	    "\"status\": \"queued\", \"error_code\": null}", &r);
+	assert_int_equal(r.outcome, SEND_ACCEPTED);
+	assert_string_equal(r.provider_id,
+	    "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	assert_string_equal(r.error_code, "");
+
+	send_answer(400, "{\"code\": 21211, \"message\": \"The 'To' number "
+	    "+91 is not a valid phone number.\", \"more_info\": "
+	    "\"https://www.twilio.com/docs/errors/21211\", \"status\": 400}",
+	    &r);
+	assert_int_equal(r.outcome, SEND_FAILED);
+	assert_string_equal(r.error_code, "21211");
+	assert_string_equal(r.error_message,
+	    "The 'To' number +91 is not a valid phone number.");
+	assert_string_equal(r.provider_id, "");
+
+	send_answer(400, "{\"code\": 21610, \"message\": \"unsubscribed\"}",
+	    &r);
+	assert_int_equal(r.outcome, SEND_FAILED);
+	assert_string_equal(r.error_code, "21610");
+
+	send_answer(429, "{\"code\": 20429, \"message\": \"Too Many "
+	    "Requests\", \"status\": 429}", &r);
+	assert_int_equal(r.outcome, SEND_RETRY);
+	assert_string_equal(r.error_code, "20429");
+	/* 20429 is a retry even under another HTTP status. */
+	send_answer(400, "{\"code\": \"20429\", \"message\": \"slow down\"}",
+	    &r);
+	assert_int_equal(r.outcome, SEND_RETRY);
+	assert_string_equal(r.error_code, "20429");
+
+	send_answer(503, "<html>Service Unavailable</html>", &r);
+	assert_int_equal(r.outcome, SEND_RETRY);
+	assert_string_equal(r.error_code, "");
+	send_answer(0, NULL, &r);
+	assert_int_equal(r.outcome, SEND_RETRY);
+	send_answer(401, "{\"code\": 20003, \"message\": \"Authenticate\"}",
+	    &r);
+	assert_int_equal(r.outcome, SEND_FAILED);
+	assert_string_equal(r.error_code, "20003");
+}
+
+static void
+test_parse_send_hostile(void **state)
+{
+	static const char *const bodies[] = { "", "{", "[1,2]", "null",
+	    "\"sid\"", "{\"sid\": 12}", "{\"sid\": {\"a\": 1}}",
+	    "{\"code\": [1], \"message\": null}", "\xff\xfe{}",
+	    "{\"sid\": \"SM1\", \"sid\": \"SM2\"}",
+	    "{\"sid\": \"SM\\u0000x\"}" };
+	char big[600];
+	struct sp_send_result r;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(bodies); i++) {
+		send_answer(201, bodies[i], &r);
+		assert_int_equal(r.outcome, SEND_ACCEPTED);
+		send_answer(400, bodies[i], &r);
+		assert_int_equal(r.outcome, SEND_FAILED);
+		assert_string_equal(r.error_code, "");
+	}
+	/* An over-long sid is cut, never overflows. */
+	memset(big, 'S', sizeof(big));
+	memcpy(big, "{\"sid\": \"", 9);
+	memcpy(big + sizeof(big) - 3, "\"}", 3);
+	send_answer(201, big, &r);
+	assert_int_equal(strlen(r.provider_id), sizeof(r.provider_id) - 1);
+}
+
+/* ---- delivery reports ---- */
+
+static int
+status_post(struct provider_conf *c, const char *method, const char *body,
+    const char *sig, struct sp_status_update *up)
+{
+	struct fake_headers h = { sig, "127.0.0.1:8080" };
+	struct sp_request r;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	r.method = method;
+	r.uri = "/status/twilio";
+	r.path = "/status/twilio";
+	r.content_type = "application/x-www-form-urlencoded";
+	r.body = body;
+	r.body_len = strlen(body);
+	r.header = fake_header;
+	r.header_arg = &h;
+	return provider_twilio.parse_status(c, &r, up, err, sizeof(err));
+}
+
+/* Sign body for /status/twilio and post it. */
+static int
+status_signed(struct provider_conf *c, const char *body,
+    struct sp_status_update *up)
+{
+	char sig[CRYPTO_SHA1_B64_LEN + 1];
+	struct form f;
+
+	assert_int_equal(form_parse(body, strlen(body), &f, NULL, 0), 0);
+	twilio_signature("tok", "https://gw.example.in/status/twilio", &f,
+	    sig);
+	form_free(&f);
+	return status_post(c, "POST", body, sig, up);
+}
+
+static void
+test_parse_status(void **state)
+{
+	static const struct {
+		const char		*word;
+		enum sp_msg_state	 state;
+	} words[] = {
+		{ "queued", MSG_SENT }, { "accepted", MSG_SENT },
+		{ "scheduled", MSG_SENT }, { "sending", MSG_SENT },
+		{ "sent", MSG_SENT }, { "delivered", MSG_DELIVERED },
+		{ "read", MSG_DELIVERED }, { "undelivered", MSG_UNDELIVERED },
+		{ "failed", MSG_FAILED }, { "canceled", MSG_FAILED },
+	};
+	char token[] = "tok", *body;
+	struct provider_conf c = send_conf(token);
+	struct sp_status_update up;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(words); i++) {
+		body = xasprintf("MessageSid=SM1234&SmsSid=SM1234&AccountSid="
+		    SID "&From=%%2B15005550006&To=%%2B919812345678"
+		    "&MessageStatus=%s&SmsStatus=%s&ApiVersion=2010-04-01",
+		    words[i].word, words[i].word);
+		assert_int_equal(status_signed(&c, body, &up), 0);
+		assert_string_equal(up.provider_id, "SM1234");
+		assert_int_equal(up.state, words[i].state);
+		assert_string_equal(up.raw_status, words[i].word);
+		assert_string_equal(up.error_code, "");
+		assert_string_equal(up.reason, "");
+		free(body);
+	}
+
+	assert_int_equal(status_signed(&c, "MessageSid=SM9&AccountSid=" SID
+	    "&MessageStatus=undelivered&ErrorCode=30003", &up), 0);
+	assert_int_equal(up.state, MSG_UNDELIVERED);
+	assert_string_equal(up.error_code, "30003");
+	assert_string_equal(up.reason, "unreachable handset");
+	assert_int_equal(status_signed(&c, "MessageSid=SM9&AccountSid=" SID
+	    "&MessageStatus=failed&ErrorCode=21610", &up), 0);
+	assert_int_equal(up.state, MSG_FAILED);
+	assert_string_equal(up.reason, "recipient opted out (STOP)");
+	/* A code we do not know is kept verbatim, without a reason. */
+	assert_int_equal(status_signed(&c, "MessageSid=SM9&AccountSid=" SID
+	    "&MessageStatus=failed&ErrorCode=39999", &up), 0);
+	assert_string_equal(up.error_code, "39999");
+	assert_string_equal(up.reason, "");
+	/* The legacy names alone are enough. */
+	assert_int_equal(status_signed(&c, "SmsSid=SM8&AccountSid=" SID
+	    "&SmsStatus=delivered", &up), 0);
+	assert_string_equal(up.provider_id, "SM8");
+	assert_int_equal(up.state, MSG_DELIVERED);
+}
+
+static void
+test_parse_status_refused(void **state)
+{
+	const char *ok = "MessageSid=SM1&AccountSid=" SID
+	    "&MessageStatus=delivered";
+	char token[] = "tok";
+	struct provider_conf c = send_conf(token);
+	struct sp_status_update up;
+
+	(void)state;
+	assert_int_equal(status_signed(&c, "MessageSid=SM1&AccountSid=" SID
+	    "&MessageStatus=received", &up), 400);
+	assert_string_equal(up.provider_id, "");
+	assert_int_equal(status_signed(&c, "MessageSid=SM1&AccountSid=" SID
+	    "&MessageStatus=receiving", &up), 400);
+	assert_int_equal(status_signed(&c, "MessageSid=SM1&AccountSid=" SID
+	    "&MessageStatus=lost", &up), 400);
+	assert_int_equal(status_signed(&c, "AccountSid=" SID
+	    "&MessageStatus=sent", &up), 400);
+	assert_int_equal(status_signed(&c, "MessageSid=SM1&AccountSid=" SID,
+	    &up), 400);
+	assert_int_equal(status_signed(&c, "MessageSid=SM%0A1&AccountSid="
+	    SID "&MessageStatus=sent", &up), 400);
+	assert_int_equal(status_signed(&c, "MessageSid=SM1&AccountSid=" SID
+	    "&MessageStatus=failed&ErrorCode=3%20003", &up), 400);
+	/* Signature, method, account, token. */
+	assert_int_equal(status_post(&c, "POST", ok, NULL, &up), 403);
+	assert_int_equal(status_post(&c, "POST", ok, "bm90IGEgc2lnbmF0dXJl",
+	    &up), 403);
+	assert_int_equal(status_post(&c, "GET", ok, NULL, &up), 405);
+	assert_int_equal(status_signed(&c, "MessageSid=SM1&AccountSid=AC2"
+	    "&MessageStatus=delivered", &up), 403);
+	c.auth_token = NULL;
+	assert_int_equal(status_signed(&c, ok, &up), 403);
+	c.auth_token = token;
+	assert_int_equal(status_signed(&c, ok, &up), 0);
+	/* Signed for /sms/twilio but posted to /status/twilio. */
+	{
+		char sig[CRYPTO_SHA1_B64_LEN + 1];
+
+		sign("tok", ok, sig);
+		assert_int_equal(status_post(&c, "POST", ok, sig, &up), 403);
+	}
+}
+
 int
 main(void)
 {
@@ -290,6 +610,12 @@ main(void)
 		cmocka_unit_test(test_parse_sms),
 		cmocka_unit_test(test_parse_sms_bad_fields),
 		cmocka_unit_test(test_render),
+		cmocka_unit_test(test_build_send),
+		cmocka_unit_test(test_build_send_missing),
+		cmocka_unit_test(test_parse_send),
+		cmocka_unit_test(test_parse_send_hostile),
+		cmocka_unit_test(test_parse_status),
+		cmocka_unit_test(test_parse_status_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
