@@ -37,12 +37,17 @@ GATEWAY_SRC = \
 	gateway/provider_table.c \
 	gateway/provider_console.c \
 	gateway/provider_twilio.c \
+	gateway/provider_plivo.c \
+	gateway/provider_exotel.c \
+	gateway/provider_android.c \
 	gateway/runtime.c \
+	gateway/sender.c \
 	gateway/daemon.c \
 	gateway/http.c \
 	gateway/cmd.c \
 	gateway/cmd_import.c \
-	gateway/cmd_export.c
+	gateway/cmd_export.c \
+	gateway/cmd_outbox.c
 
 HANDLER_SRC = \
 	handlers/text.c \
@@ -62,7 +67,8 @@ LIB_OBJ	= $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 
 # Each unit test links only the modules it exercises.
 UNIT_TESTS = util text alias keywords district segment crypto form csv config \
-	prompts store phone provider_twilio provider_console router
+	prompts store phone provider_twilio provider_console router \
+	provider_exotel provider_android provider_plivo
 UT_util			= gateway/util gateway/log
 UT_text			= handlers/text $(UT_util)
 UT_alias		= handlers/alias $(UT_text)
@@ -79,7 +85,10 @@ UT_phone		= gateway/phone $(UT_util)
 # What every provider adapter links; the adapter under test adds itself.
 UT_providers		= gateway/provider gateway/phone gateway/form gateway/crypto handlers/text $(UT_util)
 UT_provider_twilio	= gateway/provider_twilio $(UT_providers)
-UT_provider_console	= gateway/provider_console gateway/provider_twilio gateway/provider_table $(UT_providers)
+UT_provider_android	= gateway/provider_android $(UT_providers)
+UT_provider_exotel	= gateway/provider_exotel $(UT_providers)
+UT_provider_plivo	= gateway/provider_plivo $(UT_providers)
+UT_provider_console	= gateway/provider_console gateway/provider_twilio gateway/provider_exotel gateway/provider_android gateway/provider_plivo gateway/provider_table $(UT_providers)
 UT_router		= handlers/router handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
 			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store $(UT_alias)
 

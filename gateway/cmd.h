@@ -11,6 +11,8 @@ struct store;
 
 int	cmd_import(int argc, char **argv);
 int	cmd_export(int argc, char **argv);
+int	cmd_send(int argc, char **argv);
+int	cmd_outbox(int argc, char **argv);
 
 /*
  * The config a command uses: path if given, else config/sampark.conf when

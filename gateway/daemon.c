@@ -24,6 +24,7 @@
 #include "router.h"
 #include "runtime.h"
 #include "segment.h"
+#include "sender.h"
 #include "store.h"
 #include "util.h"
 
@@ -38,7 +39,8 @@ struct batch_item {
 	int64_t			 t0_mono;
 	int64_t			 t0_wall;
 	/* Filled by the flush. */
-	char			**replies;
+	int			 inline_reply;	/* else through the outbox */
+	char			**replies;	/* what the answer carries */
 	size_t			 nreplies;
 	int			 duplicate;
 };
@@ -49,6 +51,7 @@ struct sp_daemon {
 	struct sp_runtime	*rt;
 	struct store		*store;
 	struct http_server	*http;
+	struct sender		*sender;
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
 	struct event		*ev_drain;	/* shutdown: wait for answers */
@@ -75,6 +78,7 @@ record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
     const struct router_result *res)
 {
 	struct store_interaction row;
+	struct store_outbox_msg out;
 	struct seg_info si;
 	size_t i;
 
@@ -84,6 +88,19 @@ record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
 
 		memset(&row, 0, sizeof(row));
 		seg_count(text, strlen(text), &si);
+		if (!it->inline_reply) {
+			memset(&out, 0, sizeof(out));
+			out.provider = (char *)it->provider->name;
+			out.to = it->in.from;
+			out.from = (char *)"";
+			out.body = (char *)text;
+			out.encoding = (char *)seg_encoding_name(si.encoding);
+			out.segments = (int)si.segments;
+			out.created_ms = sp_wall_ms();
+			out.reply_to = inbound_id;
+			if (store_outbox_add(d->store, &out) == -1)
+				return -1;
+		}
 		row.time_ms = sp_wall_ms();
 		row.channel = "sms";
 		row.direction = "out";
@@ -98,10 +115,11 @@ record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
 		row.segments = (int)si.segments;
 		row.latency_ms = sp_mono_ms() - it->t0_mono;
 		row.reply_to = inbound_id;
-		row.status = "replied";
+		row.status = it->inline_reply ? "replied" : "queued";
 		if (store_interaction_insert(d->store, &row) == -1)
 			return -1;
-		it->replies[it->nreplies++] = xstrdup(text);
+		if (it->inline_reply)
+			it->replies[it->nreplies++] = xstrdup(text);
 	}
 	return 0;
 }
@@ -117,13 +135,19 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	int64_t id;
 	int rc;
 
+	it->inline_reply = it->in.reply_inline_ok &&
+	    runtime_provider_conf(d->rt, it->provider)->reply_inline;
 	if (it->in.provider_msg_id != NULL) {
 		rc = store_inbound_find(d->store, it->provider->name,
 		    it->in.provider_msg_id, &id);
 		if (rc == -1)
 			return -1;
 		if (rc == 1) {
+			/* A retry: answer as before; outbox replies are
+			 * already queued, so the answer carries none. */
 			it->duplicate = 1;
+			if (!it->inline_reply)
+				return 0;
 			return store_replies_for(d->store, id, &it->replies,
 			    &it->nreplies);
 		}
@@ -150,7 +174,7 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	rc = store_interaction_insert(d->store, &row);
 	if (rc == 1)
 		rc = record_reply(d, it, row.id, &res);
-	else if (rc == 0)	/* raced with a retry in this same batch */
+	else if (rc == 0 && it->inline_reply)	/* a retry in this batch */
 		rc = store_replies_for(d->store, row.id, &it->replies,
 		    &it->nreplies);
 	if (rc != -1) {
@@ -231,6 +255,8 @@ flush_queue(struct sp_daemon *d)
 		answer_item(d, it, ok);
 		item_free(it);
 	}
+	if (ok)
+		sender_kick(d->sender);
 }
 
 static void
@@ -241,19 +267,31 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	flush_queue(arg);
 }
 
+/* HEAD /sms/<p>: some providers probe before they GET; same headers. */
+static void
+sms_head(struct sp_daemon *d, struct http_exchange *x, const struct provider *p)
+{
+	const char *ctype;
+	struct buf body;
+
+	buf_init(&body, 0);
+	p->render_sms_reply(runtime_provider_conf(d->rt, p), NULL, NULL, 0,
+	    &body, &ctype);
+	http_respond(x, 200, ctype, buf_cstr(&body), body.len);
+	buf_free(&body);
+}
+
 static void
 sms_webhook(struct sp_daemon *d, struct http_exchange *x,
-    const struct sp_request *req, const char *name)
+    const struct sp_request *req, const struct provider *p,
+    const struct provider_conf *pc)
 {
-	const struct provider *p = provider_find(name);
-	const struct provider_conf *pc;
 	struct batch_item *it;
 	char err[256], quoted[300];
 	int status;
 
-	if (p == NULL || (pc = runtime_provider_conf(d->rt, p)) == NULL ||
-	    !pc->enabled) {
-		http_respond_text(x, 404, "no such provider\n");
+	if (strcmp(req->method, "HEAD") == 0) {
+		sms_head(d, x, p);
 		return;
 	}
 	it = xcalloc(1, sizeof(*it));
@@ -278,6 +316,56 @@ sms_webhook(struct sp_daemon *d, struct http_exchange *x,
 }
 
 static void
+status_webhook(struct sp_daemon *d, struct http_exchange *x,
+    const struct sp_request *req, const struct provider *p,
+    const struct provider_conf *pc)
+{
+	struct sp_status_update up;
+	char err[256], quoted[300];
+	const char *outcome;
+	int status;
+
+	if (p->parse_status == NULL) {
+		http_respond_text(x, 404, "no delivery reports for this "
+		    "provider\n");
+		return;
+	}
+	memset(&up, 0, sizeof(up));
+	status = p->parse_status(pc, req, &up, err, sizeof(err));
+	if (status != 0) {
+		log_warn("status_rejected", "provider=%s status=%d reason=%s",
+		    p->name, status, log_quote(err, 200, quoted,
+		    sizeof(quoted)));
+		snprintf(quoted, sizeof(quoted), "%s\n", err);
+		http_respond_text(x, status, quoted);
+		return;
+	}
+	if (up.provider_id[0] == '\0') {
+		/* An event we do not track: acknowledged, nothing to do. */
+		http_respond(x, 200, "text/plain", "", 0);
+		return;
+	}
+	switch (store_outbox_report(d->store, p->name, up.provider_id,
+	    sp_msg_state_name(up.state), sp_wall_ms(),
+	    up.error_code[0] ? up.error_code : NULL,
+	    up.reason[0] ? up.reason : NULL)) {
+	case 1: outcome = "updated"; break;
+	case 2: outcome = "ignored"; break;	/* duplicate or out of order */
+	case 0: outcome = "unknown_id"; break;	/* 200 all the same: a
+						   provider must not retry */
+	default:
+		http_respond_text(x, 503, "store unavailable, retry\n");
+		return;
+	}
+	log_info("delivery_report", "provider=%s provider_id=%s state=%s "
+	    "raw=%s error_code=%s outcome=%s", p->name,
+	    log_quote(up.provider_id, 128, quoted, sizeof(quoted)),
+	    sp_msg_state_name(up.state), up.raw_status[0] ? up.raw_status : "-",
+	    up.error_code[0] ? up.error_code : "-", outcome);
+	http_respond(x, 200, "text/plain", "", 0);
+}
+
+static void
 healthz(struct sp_daemon *d, struct http_exchange *x,
     const struct sp_request *req)
 {
@@ -294,21 +382,54 @@ healthz(struct sp_daemon *d, struct http_exchange *x,
 static void
 on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 {
+	static const struct {
+		const char	*prefix;
+		void		(*fn)(struct sp_daemon *, struct http_exchange *,
+				    const struct sp_request *,
+				    const struct provider *,
+				    const struct provider_conf *);
+	} routes[] = {
+		{ "/sms/", sms_webhook },
+		{ "/status/", status_webhook },
+	};
 	struct sp_daemon *d = arg;
-	const char *name;
+	const struct provider *p;
+	const struct provider_conf *pc;
+	struct sp_request r;
+	char name[32];
+	const char *rest, *slash;
+	size_t i, len;
 
 	d->last_request_ms = sp_mono_ms();
 	if (strcmp(req->path, "/healthz") == 0) {
 		healthz(d, x, req);
-	} else if (strncmp(req->path, "/sms/", 5) == 0) {
-		name = req->path + 5;
-		if (*name == '\0' || strchr(name, '/') != NULL)
-			http_respond_text(x, 404, "not found\n");
-		else
-			sms_webhook(d, x, req, name);
-	} else {
-		http_respond_text(x, 404, "not found\n");
+		return;
 	}
+	for (i = 0; i < SP_ARRAY_LEN(routes); i++) {
+		len = strlen(routes[i].prefix);
+		if (strncmp(req->path, routes[i].prefix, len) != 0)
+			continue;
+		/* /<kind>/<provider>[/<arg>] */
+		rest = req->path + len;
+		slash = strchr(rest, '/');
+		len = slash ? (size_t)(slash - rest) : strlen(rest);
+		if (len == 0 || len >= sizeof(name) ||
+		    (slash != NULL && strchr(slash + 1, '/') != NULL))
+			break;
+		memcpy(name, rest, len);
+		name[len] = '\0';
+		if ((p = provider_find(name)) == NULL ||
+		    (pc = runtime_provider_conf(d->rt, p)) == NULL ||
+		    !pc->enabled) {
+			http_respond_text(x, 404, "no such provider\n");
+			return;
+		}
+		r = *req;
+		r.path_arg = slash != NULL ? slash + 1 : NULL;
+		routes[i].fn(d, x, &r, p, pc);
+		return;
+	}
+	http_respond_text(x, 404, "not found\n");
 }
 
 /* ---- signals: stop and reload ---- */
@@ -328,6 +449,7 @@ on_drain(evutil_socket_t fd, short what, void *arg)
 	 * every received request to be answered.
 	 */
 	if ((http_server_inflight(d->http) == 0 &&
+	    sender_inflight(d->sender) == 0 &&
 	    sp_mono_ms() - d->last_request_ms >= DRAIN_QUIET_MS) ||
 	    sp_mono_ms() >= d->drain_deadline) {
 		if (http_server_inflight(d->http) > 0)
@@ -352,6 +474,7 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	log_info("shutdown", "signal=%d inflight=%zu queued=%zu", (int)sig,
 	    http_server_inflight(d->http), d->queue_len);
 	http_server_stop_accepting(d->http);
+	sender_stop(d->sender);
 	d->drain_deadline = sp_mono_ms() +
 	    config_int(d->rt->cfg, "request_timeout") * 1000;
 	event_active(d->ev_drain, EV_TIMEOUT, 0);
@@ -418,6 +541,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	 * are answered with the new tables, which is what a reload means. */
 	runtime_free(d->rt);
 	d->rt = rt;
+	sender_set_runtime(d->sender, rt);
 	apply_log_level(rt);
 	check_providers(rt);
 	log_info("reloaded", "config=%s", d->opts->config_path);
@@ -436,6 +560,7 @@ daemon_free(struct sp_daemon *d)
 		if (*evs[i] != NULL)
 			event_free(*evs[i]);
 	http_server_free(d->http);
+	sender_free(d->sender);
 	store_close(d->store);
 	runtime_free(d->rt);
 	if (d->base != NULL)
@@ -482,6 +607,25 @@ daemon_serve(const struct serve_options *opts)
 	}
 	if ((d.base = event_base_new()) == NULL) {
 		fprintf(stderr, "sampark: cannot create the event loop\n");
+		goto out;
+	}
+	{
+		int64_t requeued = 0;
+
+		/* A crash left these half-sent: send them again. */
+		if (store_outbox_requeue_sending(d.store, sp_wall_ms(),
+		    &requeued) == -1) {
+			fprintf(stderr, "sampark: %s\n", store_errmsg(d.store));
+			goto out;
+		}
+		if (requeued > 0)
+			log_warn("outbox_requeued", "messages=%lld "
+			    "reason=left_sending_by_previous_run",
+			    (long long)requeued);
+	}
+	d.sender = sender_new(d.base, d.store, d.rt, err, sizeof(err));
+	if (d.sender == NULL) {
+		fprintf(stderr, "sampark: %s\n", err);
 		goto out;
 	}
 	d.http = http_server_new(d.base, config_str(d.rt->cfg, "listen"),

@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	{ "serve", cmd_serve, "run the gateway daemon in the foreground" },
 	{ "import", cmd_import, "load the stakeholder directory from a CSV file" },
 	{ "export", cmd_export, "write the interaction log as JSON lines or CSV" },
+	{ "send", cmd_send, "queue an SMS in the outbox" },
+	{ "outbox", cmd_outbox, "list the outbox and each message's state" },
 	{ "help", cmd_help, "list the commands" },
 };
 

@@ -29,8 +29,21 @@ provider_setting(const struct config *cfg, const char *provider,
 	return "";
 }
 
+/* The secret in the environment variable named by directive name. */
+static char *
+secret_from_env(const struct config *cfg, const char *provider,
+    const char *key)
+{
+	char name[128];
+	const char *env = provider_setting(cfg, provider, key, name,
+	    sizeof(name));
+	const char *v = *env != '\0' ? getenv(env) : NULL;
+
+	return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+}
+
 static void
-resolve_providers(struct sp_runtime *rt)
+resolve_providers(struct sp_runtime *rt, struct buf *errors)
 {
 	char name[128];
 	size_t i;
@@ -39,22 +52,45 @@ resolve_providers(struct sp_runtime *rt)
 		;
 	rt->pconf = xcalloc(rt->npconf, sizeof(*rt->pconf));
 	for (i = 0; i < rt->npconf; i++) {
-		const char *p = provider_table[i]->name;
+		const char *p = provider_table[i]->name, *v;
 		struct provider_conf *pc = &rt->pconf[i];
-		const char *env;
+		char *end;
 
+		pc->name = p;
 		pc->enabled = strcmp(provider_setting(rt->cfg, p, "enabled",
 		    name, sizeof(name)), "") != 0 && config_bool(rt->cfg, name);
 		pc->public_url = config_str(rt->cfg, "public_url");
 		pc->default_cc = config_str(rt->cfg, "default_country");
 		pc->account_sid = provider_setting(rt->cfg, p, "account_sid",
 		    name, sizeof(name));
-		env = provider_setting(rt->cfg, p, "auth_token_env", name,
+		pc->api_key = provider_setting(rt->cfg, p, "api_key", name,
 		    sizeof(name));
-		if (*env != '\0' && getenv(env) != NULL)
-			pc->auth_token = xstrdup(getenv(env));
+		pc->api_base = provider_setting(rt->cfg, p, "api_base", name,
+		    sizeof(name));
+		pc->from = provider_setting(rt->cfg, p, "from", name,
+		    sizeof(name));
+		pc->dlt_entity_id = provider_setting(rt->cfg, p,
+		    "dlt_entity_id", name, sizeof(name));
+		pc->dlt_template_id = provider_setting(rt->cfg, p,
+		    "dlt_template_id", name, sizeof(name));
+		pc->sms_type = provider_setting(rt->cfg, p, "sms_type", name,
+		    sizeof(name));
+		pc->auth_token = secret_from_env(rt->cfg, p, "auth_token_env");
+		pc->url_token = secret_from_env(rt->cfg, p, "url_token_env");
+		pc->webhook_key = secret_from_env(rt->cfg, p,
+		    "webhook_key_env");
 		pc->reply_inline = strcmp(provider_setting(rt->cfg, p, "reply",
 		    name, sizeof(name)), "outbox") != 0;
+		v = provider_setting(rt->cfg, p, "rate", name, sizeof(name));
+		pc->rate = *v != '\0' ? strtod(v, &end) : 0;
+		if (*v != '\0' && (*end != '\0' || pc->rate < 0 ||
+		    pc->rate > 100000))
+			buf_printf(errors, "%s: %s: \"%s\" is not a rate in "
+			    "messages per second (0 to 100000)\n",
+			    config_file(rt->cfg), name, v);
+		v = provider_setting(rt->cfg, p, "max_inflight", name,
+		    sizeof(name));
+		pc->max_inflight = *v != '\0' ? (int)config_int(rt->cfg, name) : 4;
 	}
 }
 
@@ -101,7 +137,11 @@ runtime_load(const char *config_path, char *const *overrides,
 		runtime_free(rt);
 		return NULL;
 	}
-	resolve_providers(rt);
+	resolve_providers(rt, errors);
+	if (errors->len != before) {
+		runtime_free(rt);
+		return NULL;
+	}
 	return rt;
 }
 
@@ -112,8 +152,11 @@ runtime_free(struct sp_runtime *rt)
 
 	if (rt == NULL)
 		return;
-	for (i = 0; i < rt->npconf; i++)
+	for (i = 0; i < rt->npconf; i++) {
 		free(rt->pconf[i].auth_token);
+		free(rt->pconf[i].url_token);
+		free(rt->pconf[i].webhook_key);
+	}
 	free(rt->pconf);
 	kw_free(rt->keywords);
 	district_free(rt->districts);

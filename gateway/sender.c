@@ -1,0 +1,669 @@
+/*
+ * sender: the outbox's way out.  See sender.h for the contract.
+ *
+ * One "lane" per provider holds its token bucket and in-flight count.  A
+ * pump event looks at every lane: it claims as many due messages as the
+ * bucket and the in-flight cap allow and starts their requests.  The pump
+ * runs when kicked (something was queued), when a request finishes, when
+ * the next token or the next retry is due, and every outbox_poll_ms to
+ * pick up messages queued by other processes (`sampark send`).
+ *
+ * Results of the requests that finish in one loop turn are recorded in one
+ * transaction, for the same reason webhooks are: one commit is cheaper
+ * than many.
+ */
+#include <sys/queue.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "config.h"
+#include "log.h"
+#include "provider.h"
+#include "runtime.h"
+#include "segment.h"
+#include "sender.h"
+#include "store.h"
+#include "util.h"
+
+#define RESPONSE_MAX	(64 * 1024)	/* a provider's answer, at most */
+#define CLAIM_MAX	64		/* messages claimed in one go */
+
+struct lane {
+	const struct provider	*provider;
+	double			 tokens;
+	int64_t			 refill_ms;
+	int			 inflight;
+};
+
+struct transfer {
+	TAILQ_ENTRY(transfer)	 entry;
+	struct sender		*sender;
+	struct lane		*lane;
+	CURL			*easy;
+	struct curl_slist	*headers;
+	struct sp_http_call	 call;
+	struct store_outbox_msg	 msg;
+	struct buf		 response;
+	long			 retry_after_s;	/* -1: none given */
+	int64_t			 started_ms;
+};
+
+struct sock_ctx {
+	struct event		*ev;
+	struct sender		*sender;
+};
+
+struct sender {
+	struct event_base	*base;
+	struct store		*store;
+	const struct sp_runtime	*rt;
+	CURLM			*multi;
+	struct event		*curl_timer;
+	struct event		*pump;
+	struct lane		*lanes;
+	size_t			 nlanes;
+	size_t			 inflight;
+	TAILQ_HEAD(, transfer)	 transfers;	/* in flight */
+	int			 stopped;
+	int			 pump_scheduled;
+	uint64_t		 rng;
+};
+
+static void	pump_schedule(struct sender *, int64_t delay_ms);
+
+/* xorshift64*: jitter needs no cryptography, only spread. */
+static double
+next_random(struct sender *s)
+{
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return (double)((s->rng * 2685821657736338717ULL) >> 11) /
+	    (double)(1ULL << 53);
+}
+
+static long
+cfg_int(const struct sender *s, const char *name)
+{
+	return config_int(s->rt->cfg, name);
+}
+
+/* ---- finishing a message ---- */
+
+static int64_t
+backoff_ms(struct sender *s, int attempts, long retry_after_s)
+{
+	double base = (double)cfg_int(s, "retry_base_ms");
+	double max = (double)cfg_int(s, "retry_max_ms");
+	double d = base;
+	int i;
+
+	for (i = 1; i < attempts && d < max; i++)
+		d *= 2;
+	if (d > max)
+		d = max;
+	/* Full jitter in [d/2, d): retries from many messages spread out. */
+	d = d / 2 + next_random(s) * d / 2;
+	if (retry_after_s > 0 && retry_after_s * 1000.0 > d)
+		d = retry_after_s * 1000.0;
+	return (int64_t)d;
+}
+
+static void
+log_transition(const struct store_outbox_msg *m, const char *state,
+    long http, const struct sp_send_result *r, int64_t latency)
+{
+	char masked[32], err[300];
+
+	log_info("outbox", "id=%lld provider=%s to=%s state=%s attempt=%d "
+	    "http=%ld provider_id=%s error_code=%s error=%s latency_ms=%lld",
+	    (long long)m->id, m->provider, log_phone(m->to, masked,
+	    sizeof(masked)), state, m->attempts, http,
+	    r && r->provider_id[0] ? r->provider_id : "-",
+	    r && r->error_code[0] ? r->error_code : "-",
+	    log_quote(r ? r->error_message : "", 200, err, sizeof(err)),
+	    (long long)latency);
+}
+
+static void
+record_result(struct sender *s, struct transfer *t, long http,
+    struct sp_send_result *r)
+{
+	const struct store_outbox_msg *m = &t->msg;
+	struct store_outbox_attempt a;
+	int64_t now = sp_wall_ms(), latency = sp_mono_ms() - t->started_ms;
+	const char *state;
+	int64_t next = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.outbox_id = m->id;
+	a.time_ms = now;
+	a.attempt = m->attempts;
+	a.http_status = http;
+	a.error_code = r->error_code[0] ? r->error_code : NULL;
+	a.error = r->error_message[0] ? r->error_message : NULL;
+	a.latency_ms = latency;
+	store_outbox_attempt_add(s->store, &a);
+
+	switch (r->outcome) {
+	case SEND_ACCEPTED:
+		state = "sent";
+		break;
+	case SEND_RETRY:
+		if (m->attempts >= cfg_int(s, "send_attempts")) {
+			state = "failed";
+			break;
+		}
+		next = now + backoff_ms(s, m->attempts, t->retry_after_s);
+		if (next - m->created_ms > cfg_int(s, "send_max_age") * 1000) {
+			state = "expired";
+			break;
+		}
+		state = "queued";
+		break;
+	default:
+		state = "failed";
+		break;
+	}
+	store_outbox_finish(s->store, m->id, state, now, next,
+	    r->provider_id[0] ? r->provider_id : NULL,
+	    r->error_code[0] ? r->error_code : NULL,
+	    r->error_message[0] ? r->error_message : NULL, NULL);
+	log_transition(m, state, http, r, latency);
+}
+
+static void
+transfer_free(struct transfer *t)
+{
+	if (t->easy != NULL) {
+		curl_multi_remove_handle(t->sender->multi, t->easy);
+		curl_easy_cleanup(t->easy);
+	}
+	curl_slist_free_all(t->headers);
+	sp_http_call_clear(&t->call);
+	store_outbox_msg_clear(&t->msg);
+	buf_free(&t->response);
+	free(t);
+}
+
+/* Requests that finished: read their answers, record them in one go. */
+static void
+check_done(struct sender *s)
+{
+	struct transfer *t;
+	CURLMsg *cm;
+	int left, began = 0;
+
+	while ((cm = curl_multi_info_read(s->multi, &left)) != NULL) {
+		struct sp_send_result r;
+		long http = 0;
+
+		if (cm->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(cm->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		if (cm->data.result == CURLE_OK)
+			curl_easy_getinfo(cm->easy_handle,
+			    CURLINFO_RESPONSE_CODE, &http);
+		provider_classify_send(http, &r);
+		if (cm->data.result != CURLE_OK)
+			snprintf(r.error_message, sizeof(r.error_message),
+			    "%s", curl_easy_strerror(cm->data.result));
+		else if (t->lane->provider->parse_send != NULL)
+			t->lane->provider->parse_send(runtime_provider_conf(s->rt,
+			    t->lane->provider), http, buf_cstr(&t->response),
+			    t->response.len, &r);
+		if (!began)
+			began = store_begin(s->store) == 0;
+		record_result(s, t, http, &r);
+		t->lane->inflight--;
+		s->inflight--;
+		TAILQ_REMOVE(&s->transfers, t, entry);
+		transfer_free(t);
+	}
+	if (began && store_commit(s->store) == -1)
+		store_rollback(s->store);
+	pump_schedule(s, 0);
+}
+
+/* ---- curl on the libevent loop ---- */
+
+static void
+on_socket_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct sender *s = arg;
+	int running, flags = 0;
+
+	if (what & EV_READ)
+		flags |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(s->multi, fd, flags, &running);
+	check_done(s);
+}
+
+static void
+on_curl_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct sender *s = arg;
+	int running;
+
+	(void)fd;
+	(void)what;
+	curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(s);
+}
+
+static int
+curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
+    void *socketp)
+{
+	struct sender *s = userp;
+	struct sock_ctx *ctx = socketp;
+	short kind = EV_PERSIST;
+
+	(void)easy;
+	if (what == CURL_POLL_REMOVE) {
+		if (ctx != NULL) {
+			event_free(ctx->ev);
+			free(ctx);
+			curl_multi_assign(s->multi, fd, NULL);
+		}
+		return 0;
+	}
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	if (ctx == NULL) {
+		ctx = xcalloc(1, sizeof(*ctx));
+		ctx->sender = s;
+		curl_multi_assign(s->multi, fd, ctx);
+	} else {
+		event_free(ctx->ev);
+	}
+	ctx->ev = event_new(s->base, fd, kind, on_socket_event, s);
+	event_add(ctx->ev, NULL);
+	return 0;
+}
+
+static int
+curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct sender *s = userp;
+	struct timeval tv;
+
+	(void)multi;
+	if (timeout_ms < 0) {
+		evtimer_del(s->curl_timer);
+		return 0;
+	}
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	evtimer_add(s->curl_timer, &tv);
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+
+	/* Past the cap we keep what we have: the status code still counts. */
+	buf_append(&t->response, data, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+	const char name[] = "Retry-After:";
+
+	if (len > sizeof(name) && strncasecmp(data, name, sizeof(name) - 1) == 0) {
+		char value[64];
+		time_t when;
+
+		snprintf(value, sizeof(value), "%.*s",
+		    (int)(len - (sizeof(name) - 1)), data + sizeof(name) - 1);
+		value[strcspn(value, "\r\n")] = '\0';
+		if (strspn(value, " 0123456789") == strlen(value))
+			t->retry_after_s = strtol(value, NULL, 10);
+		else if ((when = curl_getdate(value, NULL)) > 0)
+			t->retry_after_s = (long)(when - sp_wall_ms() / 1000);
+	}
+	return len;
+}
+
+/* ---- starting requests ---- */
+
+/* Where the provider should send delivery reports for this message. */
+static char *
+status_url(const struct sender *s, const struct provider_conf *pc)
+{
+	const char *base = config_str(s->rt->cfg, "public_url");
+
+	if (*base == '\0')
+		return NULL;
+	if (pc->url_token != NULL)
+		return xasprintf("%s/status/%s/%s", base, pc->name,
+		    pc->url_token);
+	return xasprintf("%s/status/%s", base, pc->name);
+}
+
+/* A message that cannot be sent at all: record why and move on. */
+static void
+fail_now(struct sender *s, struct store_outbox_msg *m, const char *state,
+    const char *why)
+{
+	struct sp_send_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.outcome = SEND_FAILED;
+	snprintf(r.error_message, sizeof(r.error_message), "%s", why);
+	store_outbox_finish(s->store, m->id, state, sp_wall_ms(), 0, NULL,
+	    NULL, why, NULL);
+	log_transition(m, state, 0, &r, 0);
+}
+
+static void
+send_local(struct sender *s, struct store_outbox_msg *m)
+{
+	struct sp_send_result r;
+	char id[64], text[400];
+
+	memset(&r, 0, sizeof(r));
+	snprintf(id, sizeof(id), "local-%lld", (long long)m->id);
+	snprintf(r.provider_id, sizeof(r.provider_id), "%s", id);
+	store_outbox_finish(s->store, m->id, "sent", sp_wall_ms(), 0, id, NULL,
+	    NULL, NULL);
+	log_info("console_send", "id=%lld to=%s text=%s", (long long)m->id,
+	    m->to, log_quote(m->body, 300, text, sizeof(text)));
+	log_transition(m, "sent", 0, &r, 0);
+}
+
+/* Start one claimed message.  Takes ownership of *m's contents. */
+static void
+start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
+{
+	const struct provider_conf *pc = runtime_provider_conf(s->rt,
+	    lane->provider);
+	struct transfer *t;
+	struct sp_outbound out;
+	char err[256], *surl;
+	size_t i;
+
+	if (sp_wall_ms() - m->created_ms > cfg_int(s, "send_max_age") * 1000) {
+		fail_now(s, m, "expired", "too old to send");
+		store_outbox_msg_clear(m);
+		return;
+	}
+	if (lane->provider->build_send == NULL) {
+		send_local(s, m);
+		store_outbox_msg_clear(m);
+		return;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->sender = s;
+	t->lane = lane;
+	t->msg = *m;
+	memset(m, 0, sizeof(*m));
+	t->retry_after_s = -1;
+	buf_init(&t->response, RESPONSE_MAX);
+
+	memset(&out, 0, sizeof(out));
+	out.id = t->msg.id;
+	out.to = t->msg.to;
+	out.from = t->msg.from ? t->msg.from : "";
+	out.body = t->msg.body;
+	out.unicode = t->msg.encoding != NULL &&
+	    strcmp(t->msg.encoding, "UCS-2") == 0;
+	out.status_url = surl = status_url(s, pc);
+	if (lane->provider->build_send(pc, &out, &t->call, err,
+	    sizeof(err)) == -1) {
+		free(surl);
+		fail_now(s, &t->msg, "failed", err);
+		transfer_free(t);
+		return;
+	}
+	free(surl);
+
+	t->easy = curl_easy_init();
+	if (t->easy == NULL) {
+		fail_now(s, &t->msg, "failed", "curl_easy_init failed");
+		transfer_free(t);
+		return;
+	}
+	for (i = 0; i < t->call.nheaders; i++)
+		t->headers = curl_slist_append(t->headers, t->call.headers[i]);
+	/* No "Expect: 100-continue" round trip on large bodies. */
+	t->headers = curl_slist_append(t->headers, "Expect:");
+	curl_easy_setopt(t->easy, CURLOPT_URL, t->call.url);
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+	curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS,
+	    t->call.body ? buf_cstr(t->call.body) : "");
+	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE,
+	    (long)(t->call.body ? t->call.body->len : 0));
+	if (t->call.userpwd != NULL) {
+		curl_easy_setopt(t->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(t->easy, CURLOPT_USERPWD, t->call.userpwd);
+	}
+	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS,
+	    cfg_int(s, "send_timeout") * 1000L);
+	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "sampark/1");
+	t->started_ms = sp_mono_ms();
+	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK) {
+		fail_now(s, &t->msg, "failed", "curl_multi_add_handle failed");
+		transfer_free(t);
+		return;
+	}
+	lane->inflight++;
+	s->inflight++;
+	TAILQ_INSERT_TAIL(&s->transfers, t, entry);
+}
+
+/* ---- the pump ---- */
+
+/* Fill the bucket; returns how many messages it allows now. */
+static size_t
+lane_allowance(struct lane *lane, const struct provider_conf *pc,
+    int64_t now)
+{
+	double burst;
+
+	if (pc->rate <= 0)
+		return SIZE_MAX;
+	/* A small burst keeps pacing exact at low rates and smooth at
+	 * high ones (50 ms worth of tokens). */
+	burst = pc->rate / 20 > 1 ? pc->rate / 20 : 1;
+	lane->tokens += (double)(now - lane->refill_ms) * pc->rate / 1000.0;
+	lane->refill_ms = now;
+	if (lane->tokens > burst)
+		lane->tokens = burst;
+	return lane->tokens >= 1 ? (size_t)lane->tokens : 0;
+}
+
+/* Run one lane; returns ms until it wants to run again (-1: no need). */
+static int64_t
+pump_lane(struct sender *s, struct lane *lane)
+{
+	const struct provider_conf *pc = runtime_provider_conf(s->rt,
+	    lane->provider);
+	struct store_outbox_msg *msgs;
+	int64_t now = sp_mono_ms(), wall = sp_wall_ms(), due;
+	size_t allow, room, n, i;
+
+	if (pc == NULL || !pc->enabled)
+		return -1;
+	allow = lane_allowance(lane, pc, now);
+	room = lane->inflight < pc->max_inflight ?
+	    (size_t)(pc->max_inflight - lane->inflight) : 0;
+	if (allow > room)
+		allow = room;
+	if (allow > CLAIM_MAX)
+		allow = CLAIM_MAX;
+	if (allow == 0) {
+		if (room == 0)
+			return -1;	/* a finishing request pumps again */
+		return (int64_t)((1 - lane->tokens) * 1000 / pc->rate) + 1;
+	}
+	if (store_outbox_claim(s->store, lane->provider->name, wall, allow,
+	    &msgs, &n) == -1)
+		return 1000;		/* the store logged why; try later */
+	if (pc->rate > 0)
+		lane->tokens -= (double)n;
+	for (i = 0; i < n; i++)
+		start(s, lane, &msgs[i]);
+	store_outbox_msgs_free(msgs, n);
+	if (n == allow)
+		return 0;		/* there may be more right now */
+	if (store_outbox_next_due(s->store, lane->provider->name, &due) == 1)
+		return due > wall ? due - wall : 0;
+	return -1;
+}
+
+static void
+on_pump(evutil_socket_t fd, short what, void *arg)
+{
+	struct sender *s = arg;
+	int64_t next = cfg_int(s, "outbox_poll_ms"), d;
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	s->pump_scheduled = 0;
+	if (s->stopped)
+		return;
+	for (i = 0; i < s->nlanes; i++) {
+		d = pump_lane(s, &s->lanes[i]);
+		if (d >= 0 && d < next)
+			next = d;
+	}
+	pump_schedule(s, next);
+}
+
+static void
+pump_schedule(struct sender *s, int64_t delay_ms)
+{
+	struct timeval tv;
+
+	if (s->stopped)
+		return;
+	if (s->pump_scheduled) {
+		/* Only ever bring the next run closer. */
+		if (delay_ms > 0)
+			return;
+		evtimer_del(s->pump);
+	}
+	tv.tv_sec = delay_ms / 1000;
+	tv.tv_usec = (delay_ms % 1000) * 1000;
+	evtimer_add(s->pump, &tv);
+	s->pump_scheduled = 1;
+}
+
+/* ---- life cycle ---- */
+
+struct sender *
+sender_new(struct event_base *base, struct store *store,
+    const struct sp_runtime *rt, char *err, size_t errlen)
+{
+	struct sender *s;
+	size_t i;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		sp_err(err, errlen, "curl_global_init failed");
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->base = base;
+	s->store = store;
+	s->rt = rt;
+	TAILQ_INIT(&s->transfers);
+	s->rng = (uint64_t)sp_wall_ms() * 0x9e3779b97f4a7c15ULL | 1;
+	s->multi = curl_multi_init();
+	s->curl_timer = evtimer_new(base, on_curl_timer, s);
+	s->pump = evtimer_new(base, on_pump, s);
+	if (s->multi == NULL || s->curl_timer == NULL || s->pump == NULL) {
+		sp_err(err, errlen, "cannot set up the sender");
+		sender_free(s);
+		return NULL;
+	}
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, curl_socket_cb);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
+	for (s->nlanes = 0; provider_table[s->nlanes] != NULL; s->nlanes++)
+		;
+	s->lanes = xcalloc(s->nlanes, sizeof(*s->lanes));
+	for (i = 0; i < s->nlanes; i++) {
+		s->lanes[i].provider = provider_table[i];
+		s->lanes[i].tokens = 1;
+		s->lanes[i].refill_ms = sp_mono_ms();
+	}
+	pump_schedule(s, 0);
+	return s;
+}
+
+void
+sender_set_runtime(struct sender *s, const struct sp_runtime *rt)
+{
+	s->rt = rt;
+	pump_schedule(s, 0);
+}
+
+void
+sender_kick(struct sender *s)
+{
+	pump_schedule(s, 0);
+}
+
+void
+sender_stop(struct sender *s)
+{
+	s->stopped = 1;
+	if (s->pump_scheduled)
+		evtimer_del(s->pump);
+	s->pump_scheduled = 0;
+}
+
+size_t
+sender_inflight(const struct sender *s)
+{
+	return s->inflight;
+}
+
+void
+sender_free(struct sender *s)
+{
+	struct transfer *t;
+
+	if (s == NULL)
+		return;
+	while ((t = TAILQ_FIRST(&s->transfers)) != NULL) {
+		TAILQ_REMOVE(&s->transfers, t, entry);
+		transfer_free(t);
+	}
+	if (s->multi != NULL)
+		curl_multi_cleanup(s->multi);
+	if (s->curl_timer != NULL)
+		event_free(s->curl_timer);
+	if (s->pump != NULL)
+		event_free(s->pump);
+	free(s->lanes);
+	free(s);
+	curl_global_cleanup();
+}
