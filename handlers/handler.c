@@ -70,7 +70,7 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 {
 	struct store_contact *c = req->contact;
 	const char *note, *nl, *rest;
-	size_t len = strlen(text), cut = 0;
+	size_t len = strlen(text), cut = 0, *ends = NULL, nends = 0, lo, hi;
 	char *page;
 
 	free(c->more_text);
@@ -84,16 +84,29 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 	if (note == NULL)
 		note = "MORE";
 
-	/* The most whole lines that fit together with the note. */
+	/*
+	 * The most whole lines that fit together with the note.  More lines
+	 * never cost fewer segments, so a binary search over the line ends
+	 * finds it with a few counts instead of one per line.
+	 */
 	for (nl = strchr(text, '\n'); nl != NULL; nl = strchr(nl + 1, '\n')) {
-		page = page_with_note(text, (size_t)(nl - text), note);
-		if (!fits(ctx, page, strlen(page))) {
-			free(page);
-			break;
-		}
-		free(page);
-		cut = (size_t)(nl - text);
+		ends = xreallocarray(ends, nends + 1, sizeof(*ends));
+		ends[nends++] = (size_t)(nl - text);
 	}
+	lo = 0;
+	hi = nends;		/* answer in [lo, hi): how many line ends fit */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		page = page_with_note(text, ends[mid - 1], note);
+		if (fits(ctx, page, strlen(page)))
+			lo = mid;
+		else
+			hi = mid - 1;
+		free(page);
+	}
+	cut = lo > 0 ? ends[lo - 1] : 0;
+	free(ends);
 	if (cut == 0) {
 		/* Not even one line fits: cut inside it, on a character. */
 		cut = seg_fit(text, len, ctx->segment_budget);

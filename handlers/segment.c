@@ -165,6 +165,10 @@ gsm_cost(uint32_t cp)
 	}
 	if (cp >= 0x20 && cp < 0x7F)
 		return 1;
+	/* The table is sorted; most text past it (Devanagari) stops here. */
+	if (cp < gsm_basic_high[0] ||
+	    cp > gsm_basic_high[SP_ARRAY_LEN(gsm_basic_high) - 1])
+		return 0;
 	for (i = 0; i < SP_ARRAY_LEN(gsm_basic_high); i++)
 		if (gsm_basic_high[i] == cp)
 			return 1;
@@ -226,6 +230,12 @@ next_cluster(const unsigned char *s, size_t len, size_t *units,
 	uint32_t cp, prev, base;
 	size_t n, off, ncp = 1;
 
+	/* Fast path: ASCII not followed by anything that could join it. */
+	if (s[0] < 0x80 && (len == 1 || s[1] < 0x80)) {
+		*units = 1;
+		*septets = gsm_cost(s[0]);
+		return 1;
+	}
 	if ((n = utf8_decode(s, len, &cp)) == 0)
 		return 0;
 	off = n;
