@@ -41,6 +41,7 @@ GATEWAY_SRC = \
 	gateway/provider_exotel.c \
 	gateway/provider_android.c \
 	gateway/runtime.c \
+	gateway/directory.c \
 	gateway/sender.c \
 	gateway/daemon.c \
 	gateway/http.c \

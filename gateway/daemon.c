@@ -18,6 +18,7 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "directory.h"
 #include "http.h"
 #include "log.h"
 #include "provider.h"
@@ -52,6 +53,8 @@ struct sp_daemon {
 	struct store		*store;
 	struct http_server	*http;
 	struct sender		*sender;
+	struct directory	*directory;
+	int64_t			 data_version;	/* when directory was read */
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
 	struct event		*ev_drain;	/* shutdown: wait for answers */
@@ -214,13 +217,37 @@ answer_item(struct sp_daemon *d, struct batch_item *it, int stored)
 	buf_free(&body);
 }
 
+/*
+ * Reload the in-memory directory when another process has committed to the
+ * database (an import) or when forced (SIGHUP).  On a store error the
+ * handlers fall back to querying the store directly.
+ */
+static void
+refresh_directory(struct sp_daemon *d, int force)
+{
+	struct directory *fresh;
+	int64_t version;
+
+	if (store_data_version(d->store, &version) == -1)
+		return;
+	if (!force && d->directory != NULL && version == d->data_version)
+		return;
+	if ((fresh = directory_load(d->store)) == NULL)
+		return;
+	directory_free(d->directory);
+	d->directory = fresh;
+	d->data_version = version;
+	log_debug("directory_loaded", "stakeholders=%zu",
+	    directory_count(fresh));
+}
+
 static void
 flush_queue(struct sp_daemon *d)
 {
 	struct batch_item *it, *next, *batch = d->queue;
 	struct sp_ctx ctx;
 	size_t n = d->queue_len;
-	int ok;
+	int ok, queued_outbox = 0;
 
 	d->queue = NULL;
 	d->queue_tail = &d->queue;
@@ -228,9 +255,10 @@ flush_queue(struct sp_daemon *d)
 	if (batch == NULL)
 		return;
 
+	refresh_directory(d, 0);
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.ops = &router_store_ops;
-	ctx.ops_arg = d->store;
+	ctx.ops = d->directory ? &directory_ops : &router_store_ops;
+	ctx.ops_arg = d->directory ? (void *)d->directory : (void *)d->store;
 	ctx.keywords = d->rt->keywords;
 	ctx.districts = d->rt->districts;
 	ctx.prompts = d->rt->prompts;
@@ -241,10 +269,13 @@ flush_queue(struct sp_daemon *d)
 	ctx.more_ms = config_int(d->rt->cfg, "more_minutes") * 60000;
 
 	ok = store_begin(d->store) == 0;
-	for (it = batch; ok && it != NULL; it = it->next)
+	for (it = batch; ok && it != NULL; it = it->next) {
 		ok = process_item(d, &ctx, it) == 0;
+		queued_outbox |= !it->inline_reply && !it->duplicate;
+	}
 	if (ok)
 		ok = store_commit(d->store) == 0;
+	log_debug("batch", "messages=%zu committed=%d", n, ok);
 	if (!ok) {
 		store_rollback(d->store);
 		log_error("batch_failed", "messages=%zu error=\"%s\" "
@@ -255,7 +286,7 @@ flush_queue(struct sp_daemon *d)
 		answer_item(d, it, ok);
 		item_free(it);
 	}
-	if (ok)
+	if (ok && queued_outbox)
 		sender_kick(d->sender);
 }
 
@@ -542,6 +573,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	runtime_free(d->rt);
 	d->rt = rt;
 	sender_set_runtime(d->sender, rt);
+	refresh_directory(d, 1);
 	apply_log_level(rt);
 	check_providers(rt);
 	log_info("reloaded", "config=%s", d->opts->config_path);
@@ -561,6 +593,7 @@ daemon_free(struct sp_daemon *d)
 			event_free(*evs[i]);
 	http_server_free(d->http);
 	sender_free(d->sender);
+	directory_free(d->directory);
 	store_close(d->store);
 	runtime_free(d->rt);
 	if (d->base != NULL)

@@ -521,9 +521,18 @@ pump_lane(struct sender *s, struct lane *lane)
 			return -1;	/* a finishing request pumps again */
 		return (int64_t)((1 - lane->tokens) * 1000 / pc->rate) + 1;
 	}
+	/* A read first: claiming is a write, and mostly nothing is due. */
+	switch (store_outbox_next_due(s->store, lane->provider->name, &due)) {
+	case -1:
+		return 1000;		/* the store logged why; try later */
+	case 0:
+		return -1;
+	}
+	if (due > wall)
+		return due - wall;
 	if (store_outbox_claim(s->store, lane->provider->name, wall, allow,
 	    &msgs, &n) == -1)
-		return 1000;		/* the store logged why; try later */
+		return 1000;
 	if (pc->rate > 0)
 		lane->tokens -= (double)n;
 	for (i = 0; i < n; i++)

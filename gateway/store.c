@@ -100,7 +100,8 @@ enum stmt_id {
 	S_HEARTBEAT, S_META_GET, S_META_SET,
 	S_INBOUND_FIND, S_INTERACTION_INSERT, S_REPLIES_FOR, S_EXPORT,
 	S_CONTACT_GET, S_CONTACT_PUT,
-	S_SH_DELETE, S_SH_INSERT, S_SH_COUNT, S_SH_FIND,
+	S_SH_DELETE, S_SH_INSERT, S_SH_COUNT, S_SH_FIND, S_SH_ALL,
+	S_DATA_VERSION,
 	S_OB_ADD, S_OB_EVENT, S_OB_CLAIM, S_OB_ATTEMPT, S_OB_FINISH,
 	S_OB_FIND_PID, S_OB_REPORT, S_OB_REQUEUE_EVENTS, S_OB_REQUEUE,
 	S_OB_NEXT_DUE, S_OB_LIST, S_OB_GET, S_OB_COUNTS,
@@ -174,6 +175,8 @@ static const char *const sql_text[S_COUNT] = {
 	[S_SH_FIND] = "SELECT " SH_COLUMNS " FROM stakeholders"
 	    " WHERE category = ?1 AND (district = ?2 OR district = '*')"
 	    " ORDER BY id",
+	[S_SH_ALL] = "SELECT " SH_COLUMNS " FROM stakeholders ORDER BY id",
+	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
 	    " encoding, segments, state, created_ms, next_attempt_ms,"
 	    " updated_ms, reply_to, broadcast_id) VALUES (?1, ?2,"
@@ -795,18 +798,15 @@ store_stakeholders_count(struct store *st, int64_t *n)
 	return rc == 1 ? 0 : -1;
 }
 
-int
-store_stakeholders_find(struct store *st, const char *category,
-    const char *district, struct store_stakeholder **rows, size_t *n)
+static int
+stakeholders_read(struct store *st, sqlite3_stmt *s,
+    struct store_stakeholder **rows, size_t *n)
 {
-	sqlite3_stmt *s = st->stmt[S_SH_FIND];
 	struct store_stakeholder *v = NULL;
 	char **f[SH_NFIELDS];
 	size_t len = 0, cap = 0;
 	int rc, i;
 
-	bind_text_or_null(s, 1, category);
-	bind_text_or_null(s, 2, district);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
@@ -828,6 +828,37 @@ store_stakeholders_find(struct store *st, const char *category,
 	*rows = v;
 	*n = len;
 	return 0;
+}
+
+int
+store_stakeholders_find(struct store *st, const char *category,
+    const char *district, struct store_stakeholder **rows, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_SH_FIND];
+
+	bind_text_or_null(s, 1, category);
+	bind_text_or_null(s, 2, district);
+	return stakeholders_read(st, s, rows, n);
+}
+
+int
+store_stakeholders_all(struct store *st, struct store_stakeholder **rows,
+    size_t *n)
+{
+	return stakeholders_read(st, st->stmt[S_SH_ALL], rows, n);
+}
+
+int
+store_data_version(struct store *st, int64_t *version)
+{
+	sqlite3_stmt *s = st->stmt[S_DATA_VERSION];
+	int rc;
+
+	if ((rc = step_row(st, s, "data_version")) == 1) {
+		*version = sqlite3_column_int64(s, 0);
+		done(s);
+	}
+	return rc == 1 ? 0 : -1;
 }
 
 void

@@ -157,6 +157,16 @@ int	 store_stakeholders_count(struct store *, int64_t *n);
 int	 store_stakeholders_find(struct store *, const char *category,
 	    const char *district, struct store_stakeholder **rows, size_t *n);
 void	 store_stakeholders_free(struct store_stakeholder *, size_t);
+/* The whole directory, in import order (for a cache). */
+int	 store_stakeholders_all(struct store *, struct store_stakeholder **rows,
+	    size_t *n);
+
+/*
+ * A number that changes whenever another connection (another process, e.g.
+ * `sampark import`) has committed a change to the database: cheap enough
+ * to ask once per batch, to know when a cache must be reloaded.
+ */
+int	 store_data_version(struct store *, int64_t *version);
 
 /* ---- the outbox: durable queue of messages to send ---- */
 
