@@ -56,6 +56,10 @@ class Daemon:
     # ---- process control ----
 
     def start(self, timeout=10.0):
+        # After a restart the log holds the old "listening" line too: only
+        # what this run writes counts.
+        mark = os.path.getsize(self.log_path) if os.path.exists(
+            self.log_path) else 0
         self.log = open(self.log_path, "ab")
         args = [BIN, "serve", "-c", self.conf, "--listen", "127.0.0.1:0",
                 "--db", self.db,
@@ -64,7 +68,8 @@ class Daemon:
                                      env=self.env, cwd=self.tmp)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            m = re.search(rb"event=listening .*port=(\d+)", self.read_log())
+            m = re.search(rb"event=listening .*port=(\d+)",
+                          self.read_log()[mark:])
             if m:
                 self.port = int(m.group(1))
                 return self
@@ -84,6 +89,13 @@ class Daemon:
 
     def wait(self, timeout=10.0):
         return self.proc.wait(timeout=timeout)
+
+    def kill9(self):
+        """SIGKILL the daemon (a crash) and reap it; start() may follow."""
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.log.close()
+        self.proc = None
 
     def stop(self):
         if self.proc is not None and self.proc.poll() is None:

@@ -1,0 +1,231 @@
+"""Outbound delivery through each provider's send API, against the mock
+provider: what the request carries, and what the outbox records for
+success, retries, permanent errors and timeouts."""
+import time
+import unittest
+
+from mockprovider import MockProvider
+from outboundlib import (ENGLISH, HINDI, PROVIDERS, TO, db_query, outbox,
+                         provider_daemon, send, sent_to, wait_state)
+
+
+class Harness(unittest.TestCase):
+    """One mock and, per test, daemons started through self.daemon()."""
+
+    def setUp(self):
+        self.mock = MockProvider().start()
+        self.daemons = []
+
+    def tearDown(self):
+        for d in self.daemons:
+            d.stop()
+        self.mock.stop()
+
+    def daemon(self, provider, start=True, **kw):
+        d = provider_daemon(provider, self.mock, **kw)
+        self.daemons.append(d)
+        if start:
+            d.start()
+        return d
+
+
+class HappyPath(Harness):
+    """A Hindi and an English message per provider reach the mock with the
+    right auth and fields, and end "sent" with the mock's id."""
+
+    def send_two(self, provider):
+        d = self.daemon(provider)
+        hi = send(d, HINDI, provider=provider)
+        en = send(d, ENGLISH, to="+919812300001", provider=provider)
+        rows = {i: wait_state(d, i, "sent") for i in (hi, en)}
+        reqs = self.mock.wait_for(2, timeout=5)
+        self.assertEqual(len(reqs), 2, [r.path for r in reqs])
+        p = PROVIDERS[provider]
+        for r in reqs:
+            self.assertEqual(r.method, "POST")
+            self.assertEqual(r.path, p["path"])
+            self.assertEqual(r.auth(), p["auth"])
+            self.assertEqual(r.status // 100, 2)
+        by_text = {}
+        for r in reqs:
+            text = (r.field("Body") or r.field("text") or
+                    (r.field("textMessage") or {}).get("text"))
+            by_text[text] = r
+        self.assertEqual(set(by_text), {HINDI, ENGLISH})
+        # The outbox holds the id the mock answered with, one per message.
+        ids = {rows[hi].provider_id, rows[en].provider_id}
+        self.assertEqual(len(ids), 2)
+        self.assertTrue(all(ids))
+        for i in (hi, en):
+            self.assertEqual(rows[i].attempts, 1)
+            self.assertEqual(rows[i].provider, provider)
+        self.assertEqual(rows[hi].to, TO)
+        return d, rows, by_text[HINDI], by_text[ENGLISH], hi, en
+
+    def test_twilio(self):
+        d, rows, hi, en, hid, eid = self.send_two("twilio")
+        self.assertEqual(hi.field("To"), TO)
+        self.assertEqual(hi.field("From"), "+15005550006")
+        self.assertEqual(en.field("To"), "+919812300001")
+        self.assertEqual(hi.field("StatusCallback"),
+                         "https://gw.example.in/status/twilio")
+        self.assertRegex(rows[hid].provider_id, r"^SM[0-9a-f]{32}$")
+        self.assertEqual(rows[hid].segments, 1)
+
+    def test_exotel(self):
+        d, rows, hi, en, hid, eid = self.send_two("exotel")
+        self.assertEqual(hi.headers["content-type"],
+                         "application/x-www-form-urlencoded")
+        self.assertEqual(hi.field("To"), TO)
+        self.assertEqual(hi.field("From"), "SMPARK")
+        self.assertEqual(hi.field("EncodingType"), "unicode")
+        self.assertIsNone(en.field("EncodingType"))
+        self.assertEqual(hi.field("DltEntityId"), "1101000000000001")
+        self.assertEqual(hi.field("CustomField"), str(hid))
+        self.assertEqual(hi.field("StatusCallback"),
+                         "https://gw.example.in/status/exotel/"
+                         "exo-url-token-42")
+        self.assertRegex(rows[hid].provider_id, r"^[0-9a-f]{32}$")
+
+    def test_plivo(self):
+        d, rows, hi, en, hid, eid = self.send_two("plivo")
+        self.assertEqual(hi.headers["content-type"], "application/json")
+        self.assertEqual(hi.field("dst"), TO[1:])       # no '+'
+        self.assertEqual(hi.field("src"), "918045678901")
+        self.assertEqual(hi.field("type"), "sms")
+        self.assertEqual(hi.field("url"), "https://gw.example.in/status/plivo")
+        self.assertEqual(hi.field("method"), "POST")
+        self.assertRegex(rows[hid].provider_id,
+                         r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-")
+
+    def test_android(self):
+        d, rows, hi, en, hid, eid = self.send_two("android")
+        self.assertEqual(hi.headers["content-type"], "application/json")
+        self.assertEqual(hi.field("phoneNumbers"), [TO])
+        self.assertEqual(hi.field("textMessage"), {"text": HINDI})
+        self.assertIs(hi.field("withDeliveryReport"), True)
+        self.assertRegex(rows[hid].provider_id, r"^[0-9a-f]{21}$")
+
+
+class Retries(Harness):
+    def quiet_mock(self):
+        """The daemon hangs up on a late answer: the mock's broken-pipe
+        traces are expected here, not news."""
+        self.mock._server.handle_error = lambda request, address: None
+
+    def attempts_http(self, d, msg_id):
+        return [r[0] for r in db_query(
+            d, "SELECT http_status FROM outbox_attempts WHERE outbox_id = ?"
+            " ORDER BY attempt", (msg_id,))]
+
+    def test_429_with_retry_after_waits_then_sends(self):
+        self.mock.push("twilio", 429, {"code": 20429,
+                                       "message": "Too Many Requests"},
+                       headers={"Retry-After": "1"})
+        d = self.daemon("twilio")
+        t0 = time.monotonic()
+        i = send(d, ENGLISH, provider="twilio")
+        self.mock.wait_for(1, timeout=5)
+        t1 = time.monotonic()
+        row = wait_state(d, i, "sent", timeout=10)
+        self.assertEqual(row.attempts, 2)
+        self.assertEqual(len(sent_to(self.mock, TO)), 2)
+        self.assertEqual(self.attempts_http(d, i), [429, 201])
+        # retry_base_ms is 50: only Retry-After explains a 1 s wait.
+        times = [r[0] for r in db_query(
+            d, "SELECT time_ms FROM outbox_attempts WHERE outbox_id = ?"
+            " ORDER BY attempt", (i,))]
+        self.assertGreaterEqual(times[1] - times[0], 1000)
+        self.assertGreaterEqual(time.monotonic() - t1, 0.9)
+        self.assertLess(time.monotonic() - t0, 8)
+
+    def test_two_500s_then_success(self):
+        for _ in range(2):
+            self.mock.push("exotel", 500, "Internal Server Error")
+        d = self.daemon("exotel")
+        i = send(d, HINDI, provider="exotel")
+        row = wait_state(d, i, "sent", timeout=10)
+        self.assertEqual(row.attempts, 3)
+        self.assertTrue(row.provider_id)
+        self.assertEqual(self.attempts_http(d, i), [500, 500, 200])
+        self.assertEqual(len(sent_to(self.mock, TO)), 3)
+
+    def test_permanent_400_fails_at_once_with_the_providers_code(self):
+        self.mock.push("twilio", 400, {
+            "code": 21211, "message": "Invalid 'To' Phone Number",
+            "more_info": "https://www.twilio.com/docs/errors/21211",
+            "status": 400})
+        d = self.daemon("twilio")
+        i = send(d, ENGLISH, provider="twilio")
+        row = wait_state(d, i, "failed", timeout=10)
+        self.assertEqual(row.attempts, 1)
+        self.assertIsNone(row.provider_id)
+        self.assertIn("21211", row.error)
+        self.assertIn("Invalid 'To' Phone Number", row.error)
+        time.sleep(0.5)         # several retry_base_ms: nothing more comes
+        self.assertEqual(len(self.mock.requests), 1)
+        self.assertEqual(outbox(d)[i].state, "failed")
+
+    def test_plivo_400_fails_with_its_error(self):
+        self.mock.push("plivo", 400, {"api_id": "x",
+                                      "error": "invalid destination number"})
+        d = self.daemon("plivo")
+        i = send(d, ENGLISH, provider="plivo")
+        row = wait_state(d, i, "failed", timeout=10)
+        self.assertEqual(row.attempts, 1)
+        self.assertIn("invalid destination number", row.error)
+
+    def test_timeouts_until_attempts_run_out_fail_the_message(self):
+        # Each answer comes after 3 s; the daemon gives up after 1 s.
+        self.quiet_mock()
+        for _ in range(2):
+            self.mock.push("android", 202, {"id": "late", "state": "Pending"},
+                           delay=3)
+        d = self.daemon("android", globals_={"send_timeout": "1",
+                                             "send_attempts": "2"})
+        t0 = time.monotonic()
+        i = send(d, ENGLISH, provider="android")
+        row = wait_state(d, i, ("failed", "sent"), timeout=10)
+        self.assertEqual(row.state, "failed")
+        self.assertEqual(row.attempts, 2)
+        self.assertIsNone(row.provider_id)
+        self.assertRegex(row.error.lower(), "time")
+        # Two requests of 1 s each and a short backoff: well under 3 s each.
+        self.assertLess(time.monotonic() - t0, 5.5)
+        self.assertEqual(len(self.mock.requests), 2)
+        self.assertEqual(self.attempts_http(d, i), [None, None])  # no answer
+
+    def test_a_timeout_then_success_is_sent(self):
+        self.quiet_mock()
+        self.mock.push("exotel", 200, {"SMSMessage": {"Sid": "late"}},
+                       delay=3)
+        d = self.daemon("exotel", globals_={"send_timeout": "1",
+                                            "send_attempts": "3"})
+        i = send(d, ENGLISH, provider="exotel")
+        row = wait_state(d, i, "sent", timeout=10)
+        self.assertEqual(row.attempts, 2)
+        # The late answer's id never counts: the second request's does.
+        self.assertNotEqual(row.provider_id, "late")
+        self.assertRegex(row.provider_id, r"^[0-9a-f]{32}$")
+
+    def test_retries_exhausted_fail_the_message(self):
+        for _ in range(5):
+            self.mock.push("twilio", 503, "Service Unavailable")
+        d = self.daemon("twilio", globals_={"send_attempts": "3"})
+        i = send(d, ENGLISH, provider="twilio")
+        row = wait_state(d, i, "failed", timeout=10)
+        self.assertEqual(row.attempts, 3)
+        time.sleep(0.5)
+        self.assertEqual(len(self.mock.requests), 3)
+        self.assertEqual(self.attempts_http(d, i), [503, 503, 503])
+
+    def test_settings_missing_fail_without_a_request(self):
+        d = self.daemon("exotel", settings={"api_key": ""})
+        i = send(d, ENGLISH, provider="exotel")
+        row = wait_state(d, i, "failed", timeout=10)
+        self.assertIn("api_key", row.error)
+        self.assertEqual(self.mock.requests, [])
+
+
+if __name__ == "__main__":
+    unittest.main()
