@@ -255,6 +255,7 @@ flush_queue(struct sp_daemon *d)
 	if (batch == NULL)
 		return;
 
+	log_hold();
 	refresh_directory(d, 0);
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.ops = d->directory ? &directory_ops : &router_store_ops;
@@ -286,6 +287,7 @@ flush_queue(struct sp_daemon *d)
 		answer_item(d, it, ok);
 		item_free(it);
 	}
+	log_release();
 	if (ok && queued_outbox)
 		sender_kick(d->sender);
 }

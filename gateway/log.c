@@ -1,16 +1,56 @@
 /*
  * log: key=value lines on stderr.  Kept deliberately small: journald or a
- * pipe adds timestamps and storage; we only promise one line per event.
+ * pipe adds storage; we only promise one whole line per event.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 #include "util.h"
 
 static enum log_level current_level = LOG_LEVEL_INFO;
+
+/*
+ * Lines written while held are gathered and written together on release:
+ * a batch of webhooks logs with one write(2) instead of one per message.
+ * Each line is still whole, so readers never see a torn line.
+ */
+static struct {
+	int	held;
+	size_t	len;
+	char	data[64 * 1024];
+} pending;
+
+static void
+write_all(const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(STDERR_FILENO, p, len);
+		if (n <= 0)
+			return;		/* nowhere to complain to */
+		p += n;
+		len -= (size_t)n;
+	}
+}
+
+void
+log_hold(void)
+{
+	pending.held = 1;
+}
+
+void
+log_release(void)
+{
+	write_all(pending.data, pending.len);
+	pending.len = 0;
+	pending.held = 0;
+}
 
 void
 log_set_level(enum log_level level)
@@ -52,8 +92,20 @@ log_emit(enum log_level level, const char *event, const char *fmt, va_list ap)
 	    names[level], event);
 	if (n > 0 && (size_t)n < sizeof(line))
 		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	/* One write per line so that concurrent writers never interleave. */
-	fprintf(stderr, "%s\n", line);
+	n = (int)strlen(line);
+	line[n++] = '\n';
+	if (!pending.held) {
+		/* One write per line so that concurrent writers never
+		 * interleave. */
+		write_all(line, (size_t)n);
+		return;
+	}
+	if (pending.len + (size_t)n > sizeof(pending.data)) {
+		write_all(pending.data, pending.len);
+		pending.len = 0;
+	}
+	memcpy(pending.data + pending.len, line, (size_t)n);
+	pending.len += (size_t)n;
 }
 
 #define LOG_FN(name, level)						\

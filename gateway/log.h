@@ -1,8 +1,9 @@
 /*
  * log: one line per event on stderr, "ts=… level=… event=… key=value…".
  *
- * The level is the only process-wide state outside the daemon context, as
- * in every daemon's logger: it is set once at start-up from the config.
+ * The level (set once at start-up from the config) and the held-lines
+ * buffer are the only process-wide state outside the daemon context, as in
+ * every daemon's logger.
  * Phone numbers must go through log_phone() so that only the last four
  * digits appear unless debug logging is on.
  */
@@ -26,6 +27,13 @@ void	log_info(const char *event, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 void	log_debug(const char *event, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Gather the lines logged from now until log_release() and write them in
+ * one go (the daemon holds the log while it processes a batch).
+ */
+void	log_hold(void);
+void	log_release(void);
 
 /* Mask a phone number into out ("*******1234", or as is when debugging). */
 const char *log_phone(const char *phone, char *out, size_t outlen);

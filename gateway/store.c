@@ -91,6 +91,30 @@ static const char *const migrations[] = {
 	"  http_status INTEGER, error_code TEXT, error TEXT,"
 	"  latency_ms INTEGER);"
 	"CREATE INDEX outbox_attempts_outbox ON outbox_attempts(outbox_id);",
+	/*
+	 * 3: less work per inbound message.  Contacts are looked up by phone
+	 * only, so the phone is the table's key (no separate rowid b-tree);
+	 * only replies have reply_to, so only they enter its index.
+	 */
+	"DROP INDEX interactions_reply_to;"
+	"CREATE INDEX interactions_reply_to ON interactions(reply_to)"
+	"  WHERE reply_to IS NOT NULL;"
+	"CREATE TABLE contacts_v3 ("
+	"  phone TEXT PRIMARY KEY,"
+	"  name TEXT, language TEXT, district TEXT,"
+	"  role TEXT NOT NULL DEFAULT 'entrepreneur',"
+	"  pending_keyword TEXT,"
+	"  pending_until_ms INTEGER NOT NULL DEFAULT 0,"
+	"  more_text TEXT,"
+	"  more_until_ms INTEGER NOT NULL DEFAULT 0,"
+	"  opted_out_ms INTEGER NOT NULL DEFAULT 0,"
+	"  first_seen_ms INTEGER NOT NULL DEFAULT 0,"
+	"  last_seen_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"INSERT INTO contacts_v3 SELECT phone, name, language, district, role,"
+	"  pending_keyword, pending_until_ms, more_text, more_until_ms,"
+	"  opted_out_ms, first_seen_ms, last_seen_ms FROM contacts;"
+	"DROP TABLE contacts;"
+	"ALTER TABLE contacts_v3 RENAME TO contacts;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
