@@ -32,6 +32,7 @@ GATEWAY_SRC = \
 	gateway/csv.c \
 	gateway/config.c \
 	gateway/store.c \
+	gateway/store_outbox.c \
 	gateway/phone.c \
 	gateway/provider.c \
 	gateway/provider_table.c \
@@ -81,7 +82,7 @@ UT_form			= gateway/form $(UT_util)
 UT_csv			= gateway/csv handlers/text $(UT_util)
 UT_config		= gateway/config $(UT_util)
 UT_prompts		= handlers/prompts handlers/text $(UT_util)
-UT_store		= gateway/store $(UT_util)
+UT_store		= gateway/store gateway/store_outbox $(UT_util)
 UT_phone		= gateway/phone $(UT_util)
 # What every provider adapter links; the adapter under test adds itself.
 UT_providers		= gateway/provider gateway/phone gateway/form gateway/crypto handlers/text $(UT_util)
@@ -91,7 +92,7 @@ UT_provider_exotel	= gateway/provider_exotel $(UT_providers)
 UT_provider_plivo	= gateway/provider_plivo $(UT_providers)
 UT_provider_console	= gateway/provider_console gateway/provider_twilio gateway/provider_exotel gateway/provider_android gateway/provider_plivo gateway/provider_table $(UT_providers)
 UT_router		= handlers/router handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
-			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store $(UT_alias)
+			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store gateway/store_outbox $(UT_alias)
 
 UNIT_BINS = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 

@@ -1,7 +1,8 @@
 /*
  * store: the SQLite backend behind store.h.
  *
- * Every statement is listed once in sql_text[] below, prepared at open and
+ * Every statement is listed once in sql_text[] below (or, in the area
+ * files, named once and prepared with sq_prepared()), prepared once and
  * reused with bound parameters; no SQL is ever built from values.  The
  * schema lives in migrations[] (index = version), each step run in one
  * transaction together with the PRAGMA user_version that records it, so a
@@ -12,10 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "log.h"
-#include "store.h"
+#include "store_int.h"
 #include "util.h"
 
 #define STORE_DEFAULT_BUSY_MS	5000
@@ -115,39 +114,19 @@ static const char *const migrations[] = {
 	"  opted_out_ms, first_seen_ms, last_seen_ms FROM contacts;"
 	"DROP TABLE contacts;"
 	"ALTER TABLE contacts_v3 RENAME TO contacts;",
+	/*
+	 * Reserved while these features are being built side by side; each
+	 * fills its own step.  An empty step changes nothing.
+	 * 4: contacts' interests, groups, broadcasts, meetings, RSVPs.
+	 */
+	"",
+	/* 5: calls and IVR state. */
+	"",
+	/* 6: analytics (reports, sessions). */
+	"",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
-enum stmt_id {
-	S_BEGIN, S_COMMIT, S_ROLLBACK,
-	S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
-	S_HEARTBEAT, S_META_GET, S_META_SET,
-	S_INBOUND_FIND, S_INTERACTION_INSERT, S_REPLIES_FOR, S_EXPORT,
-	S_CONTACT_GET, S_CONTACT_PUT,
-	S_SH_DELETE, S_SH_INSERT, S_SH_COUNT, S_SH_FIND, S_SH_ALL,
-	S_DATA_VERSION,
-	S_OB_ADD, S_OB_EVENT, S_OB_CLAIM, S_OB_ATTEMPT, S_OB_FINISH,
-	S_OB_FIND_PID, S_OB_REPORT, S_OB_REQUEUE_EVENTS, S_OB_REQUEUE,
-	S_OB_NEXT_DUE, S_OB_LIST, S_OB_GET, S_OB_COUNTS,
-	S_COUNT
-};
-
-#define INTERACTION_COLUMNS \
-	"time_ms, channel, direction, provider, provider_msg_id, phone," \
-	" text, keyword, handler, district, language, encoding, segments," \
-	" latency_ms, reply_to, status"
-#define CONTACT_COLUMNS \
-	"phone, name, language, district, role, pending_keyword," \
-	" pending_until_ms, more_text, more_until_ms, opted_out_ms," \
-	" first_seen_ms, last_seen_ms"
-#define SH_COLUMNS \
-	"name, category, district, phone, languages, description_en," \
-	" description_hi"
-/* The order outbox_row() reads. */
-#define OUTBOX_COLUMNS \
-	"id, provider, to_phone, from_addr, body, encoding, segments, state," \
-	" attempts, created_ms, next_attempt_ms, updated_ms, provider_id," \
-	" error_code, error, reason, reply_to, broadcast_id"
 
 static const char *const sql_text[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -250,15 +229,10 @@ static const char *const sql_text[S_COUNT] = {
 	    " ORDER BY state",
 };
 
-struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt[S_COUNT];
-	char		 err[512];
-};
 
 /* Record msg as the error of op, log it once, and return -1. */
-static int
-fail_msg(struct store *st, const char *op, const char *msg)
+int
+sq_fail_msg(struct store *st, const char *op, const char *msg)
 {
 	char q[600];
 
@@ -268,23 +242,23 @@ fail_msg(struct store *st, const char *op, const char *msg)
 	return -1;
 }
 
-static int
-fail(struct store *st, const char *op)
+int
+sq_fail(struct store *st, const char *op)
 {
-	return fail_msg(st, op, sqlite3_errmsg(st->db));
+	return sq_fail_msg(st, op, sqlite3_errmsg(st->db));
 }
 
 /* Make a statement ready for its next use (bound strings are released). */
-static void
-done(sqlite3_stmt *s)
+void
+sq_done(sqlite3_stmt *s)
 {
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 }
 
-/* Bound strings belong to the caller for the call; done() drops them. */
-static void
-bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
+/* Bound strings belong to the caller for the call; sq_done() drops them. */
+void
+sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -293,71 +267,71 @@ bind_text_or_null(sqlite3_stmt *s, int i, const char *v)
 }
 
 /* Bind v[0..n) to parameters first, first + 1, ... */
-static void
-bind_texts(sqlite3_stmt *s, int first, const char *const *v, size_t n)
+void
+sq_bind_texts(sqlite3_stmt *s, int first, const char *const *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		bind_text_or_null(s, first + (int)i, v[i]);
+		sq_bind_text(s, first + (int)i, v[i]);
 }
 
-static char *
-column_dup(sqlite3_stmt *s, int i)
+char *
+sq_column_dup(sqlite3_stmt *s, int i)
 {
 	const unsigned char *v = sqlite3_column_text(s, i);
 
 	return v == NULL ? NULL : xstrdup((const char *)v);
 }
 
-static const char *
-column_str(sqlite3_stmt *s, int i)
+const char *
+sq_column_str(sqlite3_stmt *s, int i)
 {
 	return (const char *)sqlite3_column_text(s, i);
 }
 
 /* Step a statement that returns no rows to completion. */
-static int
-run(struct store *st, enum stmt_id id, const char *op)
+int
+sq_run(struct store *st, enum stmt_id id, const char *op)
 {
 	sqlite3_stmt *s = st->stmt[id];
 	int rc = sqlite3_step(s);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fail(st, op);
-		done(s);
+		sq_fail(st, op);
+		sq_done(s);
 		return -1;
 	}
-	done(s);
+	sq_done(s);
 	return 0;
 }
 
 /*
  * Step a lookup: 1 with the row ready to read (the caller then calls
- * done()), 0 when there is none, -1 on error (logged).
+ * sq_done()), 0 when there is none, -1 on error (logged).
  */
-static int
-step_row(struct store *st, sqlite3_stmt *s, const char *op)
+int
+sq_step_row(struct store *st, sqlite3_stmt *s, const char *op)
 {
 	int rc = sqlite3_step(s);
 
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
-		fail(st, op);
-	done(s);
+		sq_fail(st, op);
+	sq_done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Undo and leave the savepoint opened by S_SAVEPOINT. */
-static void
-savepoint_undo(struct store *st)
+void
+sq_savepoint_undo(struct store *st)
 {
 	/* Errors here are already past the one we report; keep that one. */
 	sqlite3_step(st->stmt[S_ROLLBACK_TO]);
-	done(st->stmt[S_ROLLBACK_TO]);
+	sq_done(st->stmt[S_ROLLBACK_TO]);
 	sqlite3_step(st->stmt[S_RELEASE]);
-	done(st->stmt[S_RELEASE]);
+	sq_done(st->stmt[S_RELEASE]);
 }
 
 /* ---- open, migrate, close ---- */
@@ -490,6 +464,9 @@ store_close(struct store *st)
 	}
 	for (i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < (int)st->ncached; i++)
+		sqlite3_finalize(st->cached[i].stmt);
+	free(st->cached);
 	sqlite3_close(st->db);
 	free(st);
 }
@@ -506,31 +483,54 @@ store_schema_version(void)
 	return SCHEMA_VERSION;
 }
 
+sqlite3_stmt *
+sq_prepared(struct store *st, const char *const *sql, const char *op)
+{
+	sqlite3_stmt *s;
+	size_t i;
+
+	/* A few dozen statements at most: a scan beats a hash here. */
+	for (i = 0; i < st->ncached; i++)
+		if (st->cached[i].sql == *sql)
+			return st->cached[i].stmt;
+	if (sqlite3_prepare_v3(st->db, *sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &s, NULL) != SQLITE_OK) {
+		sq_fail(st, op);
+		return NULL;
+	}
+	st->cached = xreallocarray(st->cached, st->ncached + 1,
+	    sizeof(*st->cached));
+	st->cached[st->ncached].sql = *sql;
+	st->cached[st->ncached].stmt = s;
+	st->ncached++;
+	return s;
+}
+
 /* ---- transactions ---- */
 
 int
 store_begin(struct store *st)
 {
-	return run(st, S_BEGIN, "begin");
+	return sq_run(st, S_BEGIN, "begin");
 }
 
 int
 store_commit(struct store *st)
 {
-	return run(st, S_COMMIT, "commit");
+	return sq_run(st, S_COMMIT, "commit");
 }
 
 int
 store_rollback(struct store *st)
 {
-	return run(st, S_ROLLBACK, "rollback");
+	return sq_run(st, S_ROLLBACK, "rollback");
 }
 
 int
 store_check_writable(struct store *st)
 {
 	sqlite3_bind_int64(st->stmt[S_HEARTBEAT], 1, sp_wall_ms());
-	return run(st, S_HEARTBEAT, "check_writable");
+	return sq_run(st, S_HEARTBEAT, "check_writable");
 }
 
 /* ---- interactions ---- */
@@ -542,18 +542,18 @@ store_inbound_find(struct store *st, const char *provider,
 	sqlite3_stmt *s = st->stmt[S_INBOUND_FIND];
 	int rc;
 
-	bind_text_or_null(s, 1, provider);
-	bind_text_or_null(s, 2, provider_msg_id);
-	if ((rc = step_row(st, s, "inbound_find")) == 1) {
+	sq_bind_text(s, 1, provider);
+	sq_bind_text(s, 2, provider_msg_id);
+	if ((rc = sq_step_row(st, s, "inbound_find")) == 1) {
 		*id = sqlite3_column_int64(s, 0);
-		done(s);
+		sq_done(s);
 	}
 	return rc;
 }
 
 /* 0 ("not applicable") and -1 ("unknown") are kept as SQL NULL. */
-static void
-bind_int64_or_null(sqlite3_stmt *s, int i, int64_t v, int64_t null_value)
+void
+sq_bind_int64(sqlite3_stmt *s, int i, int64_t v, int64_t null_value)
 {
 	if (v == null_value)
 		sqlite3_bind_null(s, i);
@@ -571,14 +571,14 @@ store_interaction_insert(struct store *st, struct store_interaction *row)
 	int rc, found;
 
 	sqlite3_bind_int64(s, 1, row->time_ms);
-	bind_texts(s, 2, v, SP_ARRAY_LEN(v));
+	sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int(s, 13, row->segments);
-	bind_int64_or_null(s, 14, row->latency_ms, -1);
-	bind_int64_or_null(s, 15, row->reply_to, 0);
-	bind_text_or_null(s, 16, row->status);
-	if ((rc = step_row(st, s, "interaction_insert")) == 1) {
+	sq_bind_int64(s, 14, row->latency_ms, -1);
+	sq_bind_int64(s, 15, row->reply_to, 0);
+	sq_bind_text(s, 16, row->status);
+	if ((rc = sq_step_row(st, s, "interaction_insert")) == 1) {
 		row->id = sqlite3_column_int64(s, 0);	/* RETURNING id */
-		done(s);
+		sq_done(s);
 		return 1;
 	}
 	if (rc == -1)
@@ -587,7 +587,7 @@ store_interaction_insert(struct store *st, struct store_interaction *row)
 	found = store_inbound_find(st, row->provider, row->provider_msg_id,
 	    &row->id);
 	if (found == 0)
-		fail_msg(st, "interaction_insert", "ignored, yet no such row");
+		sq_fail_msg(st, "interaction_insert", "ignored, yet no such row");
 	return found == 1 ? 0 : -1;
 }
 
@@ -607,18 +607,18 @@ store_replies_for(struct store *st, int64_t inbound_id, char ***texts,
 			cap = cap == 0 ? 4 : cap * 2;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
-		t = column_str(s, 0);
+		t = sq_column_str(s, 0);
 		v[len++] = xstrdup(t != NULL ? t : "");
 	}
 	if (rc != SQLITE_DONE) {
-		fail(st, "replies_for");
-		done(s);
+		sq_fail(st, "replies_for");
+		sq_done(s);
 		store_strings_free(v, len);
 		*texts = NULL;
 		*n = 0;
 		return -1;
 	}
-	done(s);
+	sq_done(s);
 	*texts = v;
 	*n = len;
 	return 0;
@@ -643,22 +643,22 @@ export_row(sqlite3_stmt *s, struct store_interaction *row)
 	memset(row, 0, sizeof(*row));
 	row->id = sqlite3_column_int64(s, 0);
 	row->time_ms = sqlite3_column_int64(s, 1);
-	row->channel = column_str(s, 2);
-	row->direction = column_str(s, 3);
-	row->provider = column_str(s, 4);
-	row->provider_msg_id = column_str(s, 5);
-	row->phone = column_str(s, 6);
-	row->text = column_str(s, 7);
-	row->keyword = column_str(s, 8);
-	row->handler = column_str(s, 9);
-	row->district = column_str(s, 10);
-	row->language = column_str(s, 11);
-	row->encoding = column_str(s, 12);
+	row->channel = sq_column_str(s, 2);
+	row->direction = sq_column_str(s, 3);
+	row->provider = sq_column_str(s, 4);
+	row->provider_msg_id = sq_column_str(s, 5);
+	row->phone = sq_column_str(s, 6);
+	row->text = sq_column_str(s, 7);
+	row->keyword = sq_column_str(s, 8);
+	row->handler = sq_column_str(s, 9);
+	row->district = sq_column_str(s, 10);
+	row->language = sq_column_str(s, 11);
+	row->encoding = sq_column_str(s, 12);
 	row->segments = sqlite3_column_int(s, 13);
 	row->latency_ms = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(s, 14);
 	row->reply_to = sqlite3_column_int64(s, 15);
-	row->status = column_str(s, 16);
+	row->status = sq_column_str(s, 16);
 }
 
 /*
@@ -677,8 +677,8 @@ store_export(struct store *st, const struct store_filter *f,
 	    f->since_ms : INT64_MIN);
 	sqlite3_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
 	    f->until_ms : INT64_MAX);
-	bind_text_or_null(s, 3, f != NULL ? f->channel : NULL);
-	bind_text_or_null(s, 4, f != NULL ? f->district : NULL);
+	sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
+	sq_bind_text(s, 4, f != NULL ? f->district : NULL);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		export_row(s, &row);
 		if (cb(arg, &row) != 0) {
@@ -690,8 +690,8 @@ store_export(struct store *st, const struct store_filter *f,
 		}
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = fail(st, "export");
-	done(s);
+		ret = sq_fail(st, "export");
+	sq_done(s);
 	return ret;
 }
 
@@ -705,21 +705,21 @@ store_contact_get(struct store *st, const char *phone,
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	bind_text_or_null(s, 1, phone);
-	if ((rc = step_row(st, s, "contact_get")) == 1) {
-		c->phone = column_dup(s, 0);
-		c->name = column_dup(s, 1);
-		c->language = column_dup(s, 2);
-		c->district = column_dup(s, 3);
-		c->role = column_dup(s, 4);
-		c->pending_keyword = column_dup(s, 5);
+	sq_bind_text(s, 1, phone);
+	if ((rc = sq_step_row(st, s, "contact_get")) == 1) {
+		c->phone = sq_column_dup(s, 0);
+		c->name = sq_column_dup(s, 1);
+		c->language = sq_column_dup(s, 2);
+		c->district = sq_column_dup(s, 3);
+		c->role = sq_column_dup(s, 4);
+		c->pending_keyword = sq_column_dup(s, 5);
 		c->pending_until_ms = sqlite3_column_int64(s, 6);
-		c->more_text = column_dup(s, 7);
+		c->more_text = sq_column_dup(s, 7);
 		c->more_until_ms = sqlite3_column_int64(s, 8);
 		c->opted_out_ms = sqlite3_column_int64(s, 9);
 		c->first_seen_ms = sqlite3_column_int64(s, 10);
 		c->last_seen_ms = sqlite3_column_int64(s, 11);
-		done(s);
+		sq_done(s);
 	}
 	return rc;
 }
@@ -731,14 +731,14 @@ store_contact_put(struct store *st, const struct store_contact *c)
 	const char *v[] = { c->phone, c->name, c->language, c->district,
 	    c->role, c->pending_keyword };
 
-	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 7, c->pending_until_ms);
-	bind_text_or_null(s, 8, c->more_text);
+	sq_bind_text(s, 8, c->more_text);
 	sqlite3_bind_int64(s, 9, c->more_until_ms);
 	sqlite3_bind_int64(s, 10, c->opted_out_ms);
 	sqlite3_bind_int64(s, 11, c->first_seen_ms);
 	sqlite3_bind_int64(s, 12, c->last_seen_ms);
-	return run(st, S_CONTACT_PUT, "contact_put");
+	return sq_run(st, S_CONTACT_PUT, "contact_put");
 }
 
 void
@@ -781,9 +781,9 @@ stakeholder_insert(struct store *st, const struct store_stakeholder *r,
 	const char *v[] = { r->name, r->category, r->district, r->phone,
 	    r->languages, r->description_en, r->description_hi, source };
 
-	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 9, now);
-	return run(st, S_SH_INSERT, "stakeholders_replace");
+	return sq_run(st, S_SH_INSERT, "stakeholders_replace");
 }
 
 int
@@ -793,19 +793,19 @@ store_stakeholders_replace(struct store *st,
 	int64_t now = sp_wall_ms();
 	size_t i;
 
-	if (run(st, S_SAVEPOINT, "stakeholders_replace") == -1)
+	if (sq_run(st, S_SAVEPOINT, "stakeholders_replace") == -1)
 		return -1;
-	if (run(st, S_SH_DELETE, "stakeholders_replace") == -1)
+	if (sq_run(st, S_SH_DELETE, "stakeholders_replace") == -1)
 		goto undo;
 	for (i = 0; i < n; i++) {
 		if (stakeholder_insert(st, &rows[i], source, now) == -1)
 			goto undo;
 	}
-	if (run(st, S_RELEASE, "stakeholders_replace") == -1)
+	if (sq_run(st, S_RELEASE, "stakeholders_replace") == -1)
 		goto undo;
 	return 0;
 undo:
-	savepoint_undo(st);
+	sq_savepoint_undo(st);
 	return -1;
 }
 
@@ -815,9 +815,9 @@ store_stakeholders_count(struct store *st, int64_t *n)
 	sqlite3_stmt *s = st->stmt[S_SH_COUNT];
 	int rc;
 
-	if ((rc = step_row(st, s, "stakeholders_count")) == 1) {
+	if ((rc = sq_step_row(st, s, "stakeholders_count")) == 1) {
 		*n = sqlite3_column_int64(s, 0);
-		done(s);
+		sq_done(s);
 	}
 	return rc == 1 ? 0 : -1;
 }
@@ -838,11 +838,11 @@ stakeholders_read(struct store *st, sqlite3_stmt *s,
 		}
 		sh_fields(&v[len++], f);
 		for (i = 0; i < SH_NFIELDS; i++)
-			*f[i] = column_dup(s, i);
+			*f[i] = sq_column_dup(s, i);
 	}
 	if (rc != SQLITE_DONE)
-		fail(st, "stakeholders_find");
-	done(s);
+		sq_fail(st, "stakeholders_find");
+	sq_done(s);
 	if (rc != SQLITE_DONE) {
 		store_stakeholders_free(v, len);
 		*rows = NULL;
@@ -860,8 +860,8 @@ store_stakeholders_find(struct store *st, const char *category,
 {
 	sqlite3_stmt *s = st->stmt[S_SH_FIND];
 
-	bind_text_or_null(s, 1, category);
-	bind_text_or_null(s, 2, district);
+	sq_bind_text(s, 1, category);
+	sq_bind_text(s, 2, district);
 	return stakeholders_read(st, s, rows, n);
 }
 
@@ -878,9 +878,9 @@ store_data_version(struct store *st, int64_t *version)
 	sqlite3_stmt *s = st->stmt[S_DATA_VERSION];
 	int rc;
 
-	if ((rc = step_row(st, s, "data_version")) == 1) {
+	if ((rc = sq_step_row(st, s, "data_version")) == 1) {
 		*version = sqlite3_column_int64(s, 0);
-		done(s);
+		sq_done(s);
 	}
 	return rc == 1 ? 0 : -1;
 }
@@ -902,402 +902,6 @@ store_stakeholders_free(struct store_stakeholder *v, size_t n)
 	free(v);
 }
 
-/* ---- outbox ---- */
-
-/*
- * The ranks of sp_msg_state_rank() in provider.h, kept here by name: the
- * store knows no providers.  -1 for a name that is not a state.
- */
-static int
-state_rank(const char *state)
-{
-	static const struct {
-		const char	*name;
-		int		 rank;
-	} ranks[] = {
-		{ "queued", 0 }, { "sending", 1 }, { "sent", 2 },
-		{ "delivered", 3 }, { "undelivered", 3 }, { "failed", 3 },
-		{ "expired", 3 },
-	};
-	size_t i;
-
-	for (i = 0; state != NULL && i < SP_ARRAY_LEN(ranks); i++) {
-		if (strcmp(state, ranks[i].name) == 0)
-			return ranks[i].rank;
-	}
-	return -1;
-}
-
-/* Fill m from a row in OUTBOX_COLUMNS order; m owns copies. */
-static void
-outbox_row(sqlite3_stmt *s, struct store_outbox_msg *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->id = sqlite3_column_int64(s, 0);
-	m->provider = column_dup(s, 1);
-	m->to = column_dup(s, 2);
-	m->from = column_dup(s, 3);
-	m->body = column_dup(s, 4);
-	m->encoding = column_dup(s, 5);
-	m->segments = sqlite3_column_int(s, 6);
-	m->state = column_dup(s, 7);
-	m->attempts = sqlite3_column_int(s, 8);
-	m->created_ms = sqlite3_column_int64(s, 9);
-	m->next_attempt_ms = sqlite3_column_int64(s, 10);
-	m->updated_ms = sqlite3_column_int64(s, 11);
-	m->provider_id = column_dup(s, 12);
-	m->error_code = column_dup(s, 13);
-	m->error = column_dup(s, 14);
-	m->reason = column_dup(s, 15);
-	m->reply_to = sqlite3_column_int64(s, 16);
-	m->broadcast_id = sqlite3_column_int64(s, 17);
-}
-
-void
-store_outbox_msg_clear(struct store_outbox_msg *m)
-{
-	if (m == NULL)
-		return;
-	free(m->provider);
-	free(m->to);
-	free(m->from);
-	free(m->body);
-	free(m->encoding);
-	free(m->state);
-	free(m->provider_id);
-	free(m->error_code);
-	free(m->error);
-	free(m->reason);
-	memset(m, 0, sizeof(*m));
-}
-
-void
-store_outbox_msgs_free(struct store_outbox_msg *v, size_t n)
-{
-	size_t i;
-
-	if (v == NULL)
-		return;
-	for (i = 0; i < n; i++)
-		store_outbox_msg_clear(&v[i]);
-	free(v);
-}
-
-/* Store one state change of message id (from is NULL when it is new). */
-static int
-outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
-    const char *to, const char *detail, const char *op)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_EVENT];
-	const char *v[] = { from, to, detail };
-
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now_ms);
-	bind_texts(s, 3, v, SP_ARRAY_LEN(v));
-	if (run(st, S_OB_EVENT, op) == -1)
-		return -1;
-	log_debug("store", "op=%s id=%lld from=%s to=%s", op, (long long)id,
-	    from != NULL ? from : "-", to);
-	return 0;
-}
-
-int
-store_outbox_add(struct store *st, struct store_outbox_msg *m)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_ADD];
-	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
-	int rc;
-
-	if (m->created_ms == 0)
-		m->created_ms = sp_wall_ms();
-	if (m->next_attempt_ms == 0)
-		m->next_attempt_ms = m->created_ms;
-	if (run(st, S_SAVEPOINT, "outbox_add") == -1)
-		return -1;
-	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int(s, 6, m->segments);
-	sqlite3_bind_int64(s, 7, m->created_ms);
-	sqlite3_bind_int64(s, 8, m->next_attempt_ms);
-	bind_int64_or_null(s, 9, m->reply_to, 0);
-	bind_int64_or_null(s, 10, m->broadcast_id, 0);
-	if ((rc = step_row(st, s, "outbox_add")) != 1) {
-		if (rc == 0)
-			fail_msg(st, "outbox_add", "insert returned no id");
-		goto undo;
-	}
-	m->id = sqlite3_column_int64(s, 0);	/* RETURNING id */
-	done(s);
-	if (outbox_event(st, m->id, m->created_ms, NULL, "queued", NULL,
-	    "outbox_add") == -1 ||
-	    run(st, S_RELEASE, "outbox_add") == -1)
-		goto undo;
-	return 0;
-undo:
-	savepoint_undo(st);
-	m->id = 0;
-	return -1;
-}
-
-/* Claim order: due time, then queue order. */
-static int
-due_cmp(const void *a, const void *b)
-{
-	const struct store_outbox_msg *x = a, *y = b;
-
-	if (x->next_attempt_ms != y->next_attempt_ms)
-		return x->next_attempt_ms < y->next_attempt_ms ? -1 : 1;
-	return x->id < y->id ? -1 : x->id > y->id;
-}
-
-int
-store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
-    size_t max, struct store_outbox_msg **msgs, size_t *n)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_CLAIM];
-	struct store_outbox_msg *v = NULL;
-	size_t len = 0, cap = 0, i;
-	char detail[32];
-	int rc;
-
-	*msgs = NULL;
-	*n = 0;
-	if (max == 0)
-		return 0;
-	if (run(st, S_SAVEPOINT, "outbox_claim") == -1)
-		return -1;
-	bind_text_or_null(s, 1, provider);
-	sqlite3_bind_int64(s, 2, now_ms);
-	sqlite3_bind_int64(s, 3, now_ms);
-	sqlite3_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
-	    (int64_t)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		outbox_row(s, &v[len++]);
-	}
-	if (rc != SQLITE_DONE)
-		fail(st, "outbox_claim");
-	done(s);
-	if (rc != SQLITE_DONE)
-		goto undo;
-	if (len > 1)
-		qsort(v, len, sizeof(*v), due_cmp);
-	for (i = 0; i < len; i++) {
-		snprintf(detail, sizeof(detail), "attempt %d", v[i].attempts);
-		if (outbox_event(st, v[i].id, now_ms, "queued", "sending",
-		    detail, "outbox_claim") == -1)
-			goto undo;
-	}
-	if (run(st, S_RELEASE, "outbox_claim") == -1)
-		goto undo;
-	*msgs = v;
-	*n = len;
-	return 0;
-undo:
-	savepoint_undo(st);
-	store_outbox_msgs_free(v, len);
-	return -1;
-}
-
-int
-store_outbox_attempt_add(struct store *st,
-    const struct store_outbox_attempt *a)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_ATTEMPT];
-	const char *v[] = { a->error_code, a->error };
-
-	sqlite3_bind_int64(s, 1, a->outbox_id);
-	sqlite3_bind_int64(s, 2, a->time_ms);
-	sqlite3_bind_int(s, 3, a->attempt);
-	bind_int64_or_null(s, 4, a->http_status, 0);
-	bind_texts(s, 5, v, SP_ARRAY_LEN(v));
-	bind_int64_or_null(s, 7, a->latency_ms, -1);
-	return run(st, S_OB_ATTEMPT, "outbox_attempt_add");
-}
-
-int
-store_outbox_finish(struct store *st, int64_t id, const char *state,
-    int64_t now_ms, int64_t next_attempt_ms, const char *provider_id,
-    const char *error_code, const char *error, const char *reason)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_FINISH];
-	const char *v[] = { provider_id, error_code, error, reason };
-	const char *op = "outbox_finish";
-
-	if (state_rank(state) < 0 || strcmp(state, "sending") == 0)
-		return fail_msg(st, op, "not a state an attempt ends in");
-	if (run(st, S_SAVEPOINT, op) == -1)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	bind_text_or_null(s, 2, state);
-	sqlite3_bind_int64(s, 3, now_ms);
-	sqlite3_bind_int64(s, 4, next_attempt_ms);
-	bind_texts(s, 5, v, SP_ARRAY_LEN(v));
-	if (run(st, S_OB_FINISH, op) == -1)
-		goto undo;
-	if (sqlite3_changes(st->db) == 0) {
-		/* Requeued or moved on by another process: theirs stands. */
-		log_warn("store", "op=%s id=%lld state=%s note=\"not sending; "
-		    "unchanged\"", op, (long long)id, state);
-	} else if (outbox_event(st, id, now_ms, "sending", state,
-	    error != NULL ? error : provider_id, op) == -1)
-		goto undo;
-	if (run(st, S_RELEASE, op) == -1)
-		goto undo;
-	return 0;
-undo:
-	savepoint_undo(st);
-	return -1;
-}
-
-int
-store_outbox_report(struct store *st, const char *provider,
-    const char *provider_id, const char *state, int64_t now_ms,
-    const char *error_code, const char *reason)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_FIND_PID];
-	const char *op = "outbox_report";
-	const char *v[] = { state };
-	const char *w[] = { error_code, reason };
-	char cur[16];
-	int64_t id;
-	int rank, rc;
-
-	if ((rank = state_rank(state)) < 0)
-		return fail_msg(st, op, "not a message state");
-	bind_text_or_null(s, 1, provider);
-	bind_text_or_null(s, 2, provider_id);
-	if ((rc = step_row(st, s, op)) != 1)
-		return rc;
-	id = sqlite3_column_int64(s, 0);
-	sp_strlcpy(cur, column_str(s, 1) != NULL ? column_str(s, 1) : "",
-	    sizeof(cur));
-	done(s);
-	/* Equal ranks too: a final state is never replaced by another. */
-	if (rank <= state_rank(cur))
-		return 2;
-	if (run(st, S_SAVEPOINT, op) == -1)
-		return -1;
-	s = st->stmt[S_OB_REPORT];
-	sqlite3_bind_int64(s, 1, id);
-	bind_texts(s, 2, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 3, now_ms);
-	bind_texts(s, 4, w, SP_ARRAY_LEN(w));
-	bind_text_or_null(s, 6, cur);
-	if (run(st, S_OB_REPORT, op) == -1)
-		goto undo;
-	rc = sqlite3_changes(st->db) == 1 ? 1 : 2;
-	if (rc == 1 && outbox_event(st, id, now_ms, cur, state,
-	    reason != NULL ? reason : error_code, op) == -1)
-		goto undo;
-	if (run(st, S_RELEASE, op) == -1)
-		goto undo;
-	return rc;
-undo:
-	savepoint_undo(st);
-	return -1;
-}
-
-int
-store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
-{
-	const char *op = "outbox_requeue_sending";
-
-	*n = 0;
-	if (run(st, S_SAVEPOINT, op) == -1)
-		return -1;
-	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
-	if (run(st, S_OB_REQUEUE_EVENTS, op) == -1)
-		goto undo;
-	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
-	if (run(st, S_OB_REQUEUE, op) == -1)
-		goto undo;
-	*n = sqlite3_changes(st->db);
-	if (run(st, S_RELEASE, op) == -1)
-		goto undo;
-	return 0;
-undo:
-	savepoint_undo(st);
-	*n = 0;
-	return -1;
-}
-
-int
-store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_NEXT_DUE];
-	int rc;
-
-	bind_text_or_null(s, 1, provider);
-	if ((rc = step_row(st, s, "outbox_next_due")) == 1) {
-		*when = sqlite3_column_int64(s, 0);
-		done(s);
-	}
-	return rc;
-}
-
-/* Stepped row by row like store_export; each row is copied for the call. */
-int
-store_outbox_list(struct store *st, const char *state, size_t limit,
-    int (*cb)(void *, const struct store_outbox_msg *), void *arg)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_LIST];
-	struct store_outbox_msg m;
-	int rc, stop, ret = 0;
-
-	bind_text_or_null(s, 1, state);
-	sqlite3_bind_int64(s, 2, limit == 0 || limit > (size_t)INT64_MAX ?
-	    -1 : (int64_t)limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		outbox_row(s, &m);
-		stop = cb(arg, &m);
-		store_outbox_msg_clear(&m);
-		if (stop != 0) {
-			/* The caller's choice, not a store error: not logged. */
-			sp_strlcpy(st->err, "list stopped by the callback",
-			    sizeof(st->err));
-			ret = -1;
-			break;
-		}
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = fail(st, "outbox_list");
-	done(s);
-	return ret;
-}
-
-int
-store_outbox_get(struct store *st, int64_t id, struct store_outbox_msg *m)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_GET];
-	int rc;
-
-	memset(m, 0, sizeof(*m));
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = step_row(st, s, "outbox_get")) == 1) {
-		outbox_row(s, m);
-		done(s);
-	}
-	return rc;
-}
-
-int
-store_outbox_counts(struct store *st,
-    void (*cb)(void *, const char *, int64_t), void *arg)
-{
-	sqlite3_stmt *s = st->stmt[S_OB_COUNTS];
-	int rc;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb(arg, column_str(s, 0), sqlite3_column_int64(s, 1));
-	if (rc != SQLITE_DONE)
-		fail(st, "outbox_counts");
-	done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* ---- meta ---- */
 
 int
@@ -1307,10 +911,10 @@ store_meta_get(struct store *st, const char *key, char **value)
 	int rc;
 
 	*value = NULL;
-	bind_text_or_null(s, 1, key);
-	if ((rc = step_row(st, s, "meta_get")) == 1) {
-		*value = column_dup(s, 0);
-		done(s);
+	sq_bind_text(s, 1, key);
+	if ((rc = sq_step_row(st, s, "meta_get")) == 1) {
+		*value = sq_column_dup(s, 0);
+		sq_done(s);
 	}
 	return rc;
 }
@@ -1322,6 +926,6 @@ store_meta_set(struct store *st, const char *key, const char *value)
 
 	const char *v[] = { key, value };
 
-	bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	return run(st, S_META_SET, "meta_set");
+	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	return sq_run(st, S_META_SET, "meta_set");
 }

@@ -1,0 +1,93 @@
+/*
+ * store_int: what the files of the store module share, and nothing else
+ * may include: the struct behind struct store, the statement ids, and a
+ * small toolkit over sqlite3 (prefix sq_).  The store is one module split
+ * over store.c (open, schema, transactions, interactions, contacts,
+ * directory, meta) and store_<area>.c files; store.h stays its whole
+ * contract.
+ *
+ * Statements of store.c are prepared at open from its table; an area file
+ * may instead name its SQL as a static string and get the statement with
+ * sq_prepared(), which prepares it once, on first use, and keeps it for the
+ * life of the store.
+ */
+#ifndef SP_STORE_INT_H
+#define SP_STORE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum stmt_id {
+	S_BEGIN, S_COMMIT, S_ROLLBACK,
+	S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+	S_HEARTBEAT, S_META_GET, S_META_SET,
+	S_INBOUND_FIND, S_INTERACTION_INSERT, S_REPLIES_FOR, S_EXPORT,
+	S_CONTACT_GET, S_CONTACT_PUT,
+	S_SH_DELETE, S_SH_INSERT, S_SH_COUNT, S_SH_FIND, S_SH_ALL,
+	S_DATA_VERSION,
+	S_OB_ADD, S_OB_EVENT, S_OB_CLAIM, S_OB_ATTEMPT, S_OB_FINISH,
+	S_OB_FIND_PID, S_OB_REPORT, S_OB_REQUEUE_EVENTS, S_OB_REQUEUE,
+	S_OB_NEXT_DUE, S_OB_LIST, S_OB_GET, S_OB_COUNTS,
+	S_COUNT
+};
+
+#define INTERACTION_COLUMNS \
+	"time_ms, channel, direction, provider, provider_msg_id, phone," \
+	" text, keyword, handler, district, language, encoding, segments," \
+	" latency_ms, reply_to, status"
+#define CONTACT_COLUMNS \
+	"phone, name, language, district, role, pending_keyword," \
+	" pending_until_ms, more_text, more_until_ms, opted_out_ms," \
+	" first_seen_ms, last_seen_ms"
+#define SH_COLUMNS \
+	"name, category, district, phone, languages, description_en," \
+	" description_hi"
+/* The order outbox_row() reads. */
+#define OUTBOX_COLUMNS \
+	"id, provider, to_phone, from_addr, body, encoding, segments, state," \
+	" attempts, created_ms, next_attempt_ms, updated_ms, provider_id," \
+	" error_code, error, reason, reply_to, broadcast_id"
+
+
+struct sq_cached {
+	const char	*sql;	/* identity: the address of the area's string */
+	sqlite3_stmt	*stmt;
+};
+
+struct store {
+	sqlite3		*db;
+	sqlite3_stmt	*stmt[S_COUNT];
+	char		 err[512];
+	struct sq_cached *cached;	/* sq_prepared() statements */
+	size_t		 ncached;
+};
+
+/* Record msg (or sqlite's message) as the error of op, log it once; -1. */
+int	sq_fail_msg(struct store *, const char *op, const char *msg);
+int	sq_fail(struct store *, const char *op);
+/* Make a statement ready for its next use (bound strings are released). */
+void	sq_done(sqlite3_stmt *);
+/* Bound strings belong to the caller for the call; sq_done() drops them. */
+void	sq_bind_text(sqlite3_stmt *, int i, const char *v);
+void	sq_bind_texts(sqlite3_stmt *, int first, const char *const *v,
+	    size_t n);
+/* v == null_value is bound as SQL NULL. */
+void	sq_bind_int64(sqlite3_stmt *, int i, int64_t v, int64_t null_value);
+char	*sq_column_dup(sqlite3_stmt *, int i);	/* caller frees; NULL stays */
+const char *sq_column_str(sqlite3_stmt *, int i);
+/* Step a statement of the table that returns no rows to completion. */
+int	sq_run(struct store *, enum stmt_id, const char *op);
+/* Step a lookup: 1 row ready (caller calls sq_done), 0 none, -1 error. */
+int	sq_step_row(struct store *, sqlite3_stmt *, const char *op);
+/* Undo and leave the savepoint opened by S_SAVEPOINT. */
+void	sq_savepoint_undo(struct store *);
+/* The statement for sql (a string with static storage), prepared once;
+ * NULL with the error recorded. */
+sqlite3_stmt *sq_prepared(struct store *, const char *const *sql,
+	    const char *op);
+
+#endif
