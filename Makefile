@@ -44,6 +44,7 @@ GATEWAY_SRC = \
 	gateway/runtime.c \
 	gateway/directory.c \
 	gateway/sender.c \
+	gateway/admin.c \
 	gateway/daemon.c \
 	gateway/http.c \
 	gateway/cmd.c \

@@ -93,6 +93,13 @@ static const struct config_directive directives[] = {
 	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
 	    "environment variable holding the export pseudonym key (a key is "
 	    "generated and kept in the database if unset)"),
+	D_STR("admin_listen", "127.0.0.1:8081",
+	    "address:port of the admin listener (/api, /dashboard, /metrics); "
+	    "empty: none"),
+	D_PATH("tokens_file", "",
+	    "file of \"role token\" lines (mode 0600) for the admin listener, "
+	    "besides SAMPARK_ADMIN_TOKEN, SAMPARK_COORDINATOR_TOKEN and "
+	    "SAMPARK_ANALYST_TOKEN"),
 	D_INT("send_attempts", "6", 1, 100,
 	    "most attempts to send one message before it fails"),
 	D_INT("send_max_age", "86400", 60, 604800,

@@ -16,6 +16,7 @@
 
 #include <event2/event.h>
 
+#include "admin.h"
 #include "config.h"
 #include "daemon.h"
 #include "directory.h"
@@ -52,6 +53,8 @@ struct sp_daemon {
 	struct sp_runtime	*rt;
 	struct store		*store;
 	struct http_server	*http;
+	struct http_server	*admin_http;	/* NULL: no admin listener */
+	struct admin_auth	*auth;
 	struct sender		*sender;
 	struct directory	*directory;
 	int64_t			 data_version;	/* when directory was read */
@@ -465,6 +468,61 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 	http_respond_text(x, 404, "not found\n");
 }
 
+/* ---- the admin listener ---- */
+
+static void
+on_admin_request(void *arg, struct http_exchange *x,
+    const struct sp_request *req)
+{
+	struct sp_daemon *d = arg;
+	struct admin_response res;
+	struct admin_ctx ctx;
+
+	d->last_request_ms = sp_mono_ms();
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.store = d->store;
+	ctx.rt = d->rt;
+	ctx.sender = d->sender;
+	ctx.daemon = d;
+	ctx.auth = d->auth;
+	admin_dispatch(&ctx, req, &res);
+	if (res.set_cookie != NULL)
+		http_add_header(x, "Set-Cookie", res.set_cookie);
+	if (res.location != NULL)
+		http_add_header(x, "Location", res.location);
+	/* Nothing on this listener is for caches. */
+	http_add_header(x, "Cache-Control", "no-store");
+	http_respond(x, res.status ? res.status : 500, res.content_type ?
+	    res.content_type : "text/plain", buf_cstr(&res.body),
+	    res.body.len);
+	admin_response_clear(&res);
+}
+
+static int
+start_admin(struct sp_daemon *d, char *err, size_t errlen)
+{
+	const char *listen = config_str(d->rt->cfg, "admin_listen");
+
+	d->auth = admin_auth_load(config_str(d->rt->cfg, "tokens_file"), err,
+	    errlen);
+	if (d->auth == NULL)
+		return -1;
+	if (*listen == '\0')
+		return 0;
+	d->admin_http = http_server_new(d->base, listen,
+	    (size_t)config_int(d->rt->cfg, "max_body"),
+	    (int)config_int(d->rt->cfg, "request_timeout"), on_admin_request,
+	    d, err, errlen);
+	if (d->admin_http == NULL)
+		return -1;
+	if (admin_auth_count(d->auth) == 0)
+		log_warn("admin_config", "problem=\"no tokens: every admin "
+		    "request will be refused with 401\"");
+	log_info("admin_listening", "address=%s port=%d", listen,
+	    http_server_port(d->admin_http));
+	return 0;
+}
+
 /* ---- signals: stop and reload ---- */
 
 static void
@@ -482,6 +540,8 @@ on_drain(evutil_socket_t fd, short what, void *arg)
 	 * every received request to be answered.
 	 */
 	if ((http_server_inflight(d->http) == 0 &&
+	    (d->admin_http == NULL ||
+	    http_server_inflight(d->admin_http) == 0) &&
 	    sender_inflight(d->sender) == 0 &&
 	    sp_mono_ms() - d->last_request_ms >= DRAIN_QUIET_MS) ||
 	    sp_mono_ms() >= d->drain_deadline) {
@@ -507,6 +567,8 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	log_info("shutdown", "signal=%d inflight=%zu queued=%zu", (int)sig,
 	    http_server_inflight(d->http), d->queue_len);
 	http_server_stop_accepting(d->http);
+	if (d->admin_http != NULL)
+		http_server_stop_accepting(d->admin_http);
 	sender_stop(d->sender);
 	d->drain_deadline = sp_mono_ms() +
 	    config_int(d->rt->cfg, "request_timeout") * 1000;
@@ -570,6 +632,21 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	buf_free(&errors);
+	{
+		char err[512];
+		struct admin_auth *auth = admin_auth_load(config_str(rt->cfg,
+		    "tokens_file"), err, sizeof(err));
+
+		if (auth == NULL) {
+			log_error("reload_problem", "problem=\"%s\"", err);
+			log_error("reload_failed",
+			    "keeping=previous_configuration");
+			runtime_free(rt);
+			return;
+		}
+		admin_auth_free(d->auth);
+		d->auth = auth;
+	}
 	/* Webhooks already queued were parsed with the old settings; they
 	 * are answered with the new tables, which is what a reload means. */
 	runtime_free(d->rt);
@@ -594,6 +671,8 @@ daemon_free(struct sp_daemon *d)
 		if (*evs[i] != NULL)
 			event_free(*evs[i]);
 	http_server_free(d->http);
+	http_server_free(d->admin_http);
+	admin_auth_free(d->auth);
 	sender_free(d->sender);
 	directory_free(d->directory);
 	store_close(d->store);
@@ -668,6 +747,10 @@ daemon_serve(const struct serve_options *opts)
 	    (int)config_int(d.rt->cfg, "request_timeout"), on_request, &d,
 	    err, sizeof(err));
 	if (d.http == NULL) {
+		fprintf(stderr, "sampark: %s\n", err);
+		goto out;
+	}
+	if (start_admin(&d, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sampark: %s\n", err);
 		goto out;
 	}

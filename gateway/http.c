@@ -222,6 +222,9 @@ http_respond(struct http_exchange *x, int status, const char *content_type,
 
 	switch (status) {
 	case 200: reason = "OK"; break;
+	case 201: reason = "Created"; break;
+	case 302: reason = "Found"; break;
+	case 303: reason = "See Other"; break;
 	case 204: reason = "No Content"; break;
 	case 400: reason = "Bad Request"; break;
 	case 401: reason = "Unauthorized"; break;
@@ -245,6 +248,13 @@ http_respond(struct http_exchange *x, int status, const char *content_type,
 		evbuffer_free(out);
 	}
 	free(x);
+}
+
+void
+http_add_header(struct http_exchange *x, const char *name, const char *value)
+{
+	evhttp_add_header(evhttp_request_get_output_headers(x->req), name,
+	    value);
 }
 
 void

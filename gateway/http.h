@@ -40,6 +40,9 @@ void	 http_server_free(struct http_server *);
 /* Answer (exactly once per exchange).  body may hold any bytes. */
 void	 http_respond(struct http_exchange *, int status,
 	    const char *content_type, const char *body, size_t len);
+/* Add a header to the answer (before http_respond). */
+void	 http_add_header(struct http_exchange *, const char *name,
+	    const char *value);
 /* Convenience: a short text/plain answer. */
 void	 http_respond_text(struct http_exchange *, int status,
 	    const char *text);

@@ -63,7 +63,8 @@ class Daemon:
         self.log = open(self.log_path, "ab")
         args = [BIN, "serve", "-c", self.conf, "--listen", "127.0.0.1:0",
                 "--db", self.db,
-                "--set", "public_url=https://gw.example.in"] + self.extra_args
+                "--set", "public_url=https://gw.example.in",
+                "--set", "admin_listen=127.0.0.1:0"] + self.extra_args
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
                                      env=self.env, cwd=self.tmp)
         deadline = time.monotonic() + timeout
@@ -72,6 +73,9 @@ class Daemon:
                           self.read_log()[mark:])
             if m:
                 self.port = int(m.group(1))
+                a = re.search(rb"event=admin_listening .*port=(\d+)",
+                              self.read_log()[mark:])
+                self.admin_port = int(a.group(1)) if a else None
                 return self
             if self.proc.poll() is not None:
                 raise AssertionError("daemon exited %d:\n%s" % (
@@ -135,6 +139,21 @@ class Daemon:
             c.request(method, path, body=body, headers=headers or {})
             r = c.getresponse()
             return r.status, r.getheader("Content-Type"), r.read()
+        finally:
+            c.close()
+
+    def admin(self, method, path, token=None, body=None, headers=None,
+              timeout=10.0):
+        """A request to the admin listener; returns (status, headers, body)."""
+        h = dict(headers or {})
+        if token is not None:
+            h["Authorization"] = "Bearer " + token
+        c = http.client.HTTPConnection("127.0.0.1", self.admin_port,
+                                       timeout=timeout)
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            return r.status, dict(r.getheaders()), r.read()
         finally:
             c.close()
 

@@ -1,0 +1,324 @@
+/*
+ * admin: authentication, role checks, audit and routing for the admin
+ * listener.  See admin.h.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "admin.h"
+#include "crypto.h"
+#include "log.h"
+#include "provider.h"
+#include "util.h"
+
+#define SESSION_MAX	64
+
+struct token {
+	enum admin_role	 role;
+	char		*secret;
+};
+
+struct session {
+	char		 id[65];
+	enum admin_role	 role;
+	int64_t		 expires_ms;
+};
+
+struct admin_auth {
+	struct token	*tokens;
+	size_t		 ntokens;
+	struct session	 sessions[SESSION_MAX];
+};
+
+static const char *const role_names[] = {
+	[ROLE_NONE] = "none",
+	[ROLE_ANALYST] = "analyst",
+	[ROLE_COORDINATOR] = "coordinator",
+	[ROLE_ADMIN] = "admin",
+};
+
+const char *
+admin_role_name(enum admin_role r)
+{
+	return (size_t)r < SP_ARRAY_LEN(role_names) ? role_names[r] : "?";
+}
+
+static int
+role_parse(const char *s, enum admin_role *out)
+{
+	size_t i;
+
+	for (i = ROLE_ANALYST; i < SP_ARRAY_LEN(role_names); i++)
+		if (strcmp(s, role_names[i]) == 0) {
+			*out = (enum admin_role)i;
+			return 0;
+		}
+	return -1;
+}
+
+static void
+token_add(struct admin_auth *a, enum admin_role role, const char *secret)
+{
+	a->tokens = xreallocarray(a->tokens, a->ntokens + 1,
+	    sizeof(*a->tokens));
+	a->tokens[a->ntokens].role = role;
+	a->tokens[a->ntokens].secret = xstrdup(secret);
+	a->ntokens++;
+}
+
+static int
+load_file(struct admin_auth *a, const char *path, char *err, size_t errlen)
+{
+	char line[1024], role[32], secret[512];
+	struct stat sb;
+	enum admin_role r;
+	size_t lineno = 0;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		sp_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fileno(fp), &sb) == -1 || (sb.st_mode & 077) != 0) {
+		sp_err(err, errlen, "%s: must not be readable by group or "
+		    "others (chmod 600)", path);
+		fclose(fp);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		lineno++;
+		if (line[0] == '#' || strspn(line, " \t\r\n") == strlen(line))
+			continue;
+		if (sscanf(line, "%31s %511s", role, secret) != 2 ||
+		    role_parse(role, &r) == -1 || strlen(secret) < 16) {
+			/* Never echo the line: it may hold a secret. */
+			sp_err(err, errlen, "%s:%zu: expected \"ROLE TOKEN\" "
+			    "with ROLE admin, coordinator or analyst and a "
+			    "token of 16 characters or more", path, lineno);
+			fclose(fp);
+			return -1;
+		}
+		token_add(a, r, secret);
+	}
+	fclose(fp);
+	return 0;
+}
+
+struct admin_auth *
+admin_auth_load(const char *tokens_file, char *err, size_t errlen)
+{
+	static const struct { const char *env; enum admin_role role; } envs[] = {
+		{ "SAMPARK_ADMIN_TOKEN", ROLE_ADMIN },
+		{ "SAMPARK_COORDINATOR_TOKEN", ROLE_COORDINATOR },
+		{ "SAMPARK_ANALYST_TOKEN", ROLE_ANALYST },
+	};
+	struct admin_auth *a = xcalloc(1, sizeof(*a));
+	const char *v;
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(envs); i++)
+		if ((v = getenv(envs[i].env)) != NULL && *v != '\0')
+			token_add(a, envs[i].role, v);
+	if (tokens_file != NULL && *tokens_file != '\0' &&
+	    load_file(a, tokens_file, err, errlen) == -1) {
+		admin_auth_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+void
+admin_auth_free(struct admin_auth *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->ntokens; i++)
+		free(a->tokens[i].secret);
+	free(a->tokens);
+	free(a);
+}
+
+size_t
+admin_auth_count(const struct admin_auth *a)
+{
+	return a->ntokens;
+}
+
+enum admin_role
+admin_auth_check(const struct admin_auth *a, const char *token)
+{
+	enum admin_role found = ROLE_NONE;
+	int64_t now = sp_wall_ms();
+	size_t i;
+
+	if (token == NULL || *token == '\0')
+		return ROLE_NONE;
+	/* Compare against every token, so timing says nothing. */
+	for (i = 0; i < a->ntokens; i++)
+		if (crypto_str_equal(a->tokens[i].secret, token))
+			found = a->tokens[i].role;
+	for (i = 0; i < SESSION_MAX; i++)
+		if (a->sessions[i].expires_ms > now &&
+		    crypto_str_equal(a->sessions[i].id, token))
+			found = a->sessions[i].role;
+	return found;
+}
+
+const char *
+admin_auth_session_new(struct admin_auth *a, enum admin_role role,
+    long max_age_s)
+{
+	unsigned char raw[32];
+	struct session *slot = &a->sessions[0];
+	size_t i;
+
+	/* Reuse an expired slot, else the one closest to expiry. */
+	for (i = 0; i < SESSION_MAX; i++)
+		if (a->sessions[i].expires_ms < slot->expires_ms)
+			slot = &a->sessions[i];
+	if (crypto_random(raw, sizeof(raw)) == -1)
+		return NULL;
+	for (i = 0; i < sizeof(raw); i++)
+		snprintf(slot->id + 2 * i, 3, "%02x", raw[i]);
+	slot->role = role;
+	slot->expires_ms = sp_wall_ms() + (int64_t)max_age_s * 1000;
+	return slot->id;
+}
+
+/* ---- dispatch ---- */
+
+void
+admin_error(struct admin_response *res, int status, const char *msg)
+{
+	res->status = status;
+	res->content_type = "application/json";
+	buf_reset(&res->body);
+	buf_puts(&res->body, "{\"error\":\"");
+	buf_json_escape(&res->body, msg);
+	buf_puts(&res->body, "\"}\n");
+}
+
+void
+admin_response_clear(struct admin_response *res)
+{
+	buf_free(&res->body);
+	free(res->set_cookie);
+	free(res->location);
+	memset(res, 0, sizeof(*res));
+}
+
+static void
+whoami(struct admin_ctx *ctx, const struct sp_request *req,
+    enum admin_role role, struct admin_response *res)
+{
+	(void)ctx;
+	(void)req;
+	res->status = 200;
+	res->content_type = "application/json";
+	buf_printf(&res->body, "{\"role\":\"%s\"}\n", admin_role_name(role));
+}
+
+static const struct admin_route core_routes[] = {
+	{ "GET", "/api/v1/whoami", ROLE_ANALYST, 0, whoami },
+	{ NULL, NULL, ROLE_NONE, 0, NULL },
+};
+
+/* Every feature's routes; adding a feature = one line here. */
+static const struct admin_route *const route_tables[] = {
+	core_routes,
+	NULL,
+};
+
+/* The bearer token, or the session cookie's value. */
+static const char *
+credential(const struct sp_request *req, char *buf, size_t buflen)
+{
+	const char *h = req->header(req, "Authorization"), *c, *end;
+	size_t len;
+
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
+		return h + 7;
+	if ((h = req->header(req, "Cookie")) == NULL)
+		return NULL;
+	for (c = h; (c = strstr(c, "sampark_session=")) != NULL; c++) {
+		if (c != h && c[-1] != ' ' && c[-1] != ';')
+			continue;
+		c += strlen("sampark_session=");
+		end = c + strcspn(c, "; ");
+		len = (size_t)(end - c);
+		if (len >= buflen)
+			return NULL;
+		memcpy(buf, c, len);
+		buf[len] = '\0';
+		return buf;
+	}
+	return NULL;
+}
+
+static int
+path_matches(const char *pattern, const char *path)
+{
+	size_t n = strlen(pattern);
+
+	if (n > 0 && pattern[n - 1] == '*')
+		return strncmp(pattern, path, n - 1) == 0;
+	return strcmp(pattern, path) == 0;
+}
+
+void
+admin_dispatch(struct admin_ctx *ctx, const struct sp_request *req,
+    struct admin_response *res)
+{
+	const struct admin_route *route = NULL, *t;
+	char cookie[128], quoted[200];
+	enum admin_role role;
+	int path_known = 0;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	buf_init(&res->body, 0);
+	for (i = 0; route == NULL && route_tables[i] != NULL; i++)
+		for (t = route_tables[i]; t->path != NULL; t++) {
+			if (!path_matches(t->path, req->path))
+				continue;
+			path_known = 1;
+			if (strcmp(t->method, req->method) == 0 ||
+			    (strcmp(t->method, "GET") == 0 &&
+			    strcmp(req->method, "HEAD") == 0)) {
+				route = t;
+				break;
+			}
+		}
+	if (route == NULL) {
+		admin_error(res, path_known ? 405 : 404, path_known ?
+		    "method not allowed" : "not found");
+		return;
+	}
+	role = admin_auth_check(ctx->auth, credential(req, cookie,
+	    sizeof(cookie)));
+	if (route->role != ROLE_NONE && role == ROLE_NONE) {
+		admin_error(res, 401, "a bearer token is required");
+		return;
+	}
+	if (route->role != ROLE_NONE && role != route->role &&
+	    role != ROLE_ADMIN) {
+		log_warn("admin_denied", "method=%s path=%s role=%s need=%s",
+		    req->method, log_quote(req->path, 100, quoted,
+		    sizeof(quoted)), admin_role_name(role),
+		    admin_role_name(route->role));
+		admin_error(res, 403, "this token's role may not do that");
+		return;
+	}
+	route->fn(ctx, req, role, res);
+	if (route->audit)
+		log_info("admin_audit", "method=%s path=%s role=%s status=%d",
+		    req->method, log_quote(req->path, 100, quoted,
+		    sizeof(quoted)), admin_role_name(role), res->status);
+}

@@ -1,0 +1,103 @@
+/*
+ * admin: the admin and analyst surface — /api/v1/..., /dashboard, /metrics
+ * — served on its own listener (admin_listen, loopback by default), apart
+ * from the public webhook listener.
+ *
+ * Every route names the least role it needs.  A request proves its role
+ * with "Authorization: Bearer <token>" (or, for the dashboard, a session
+ * cookie); tokens per role come from the environment (SAMPARK_ADMIN_TOKEN,
+ * SAMPARK_COORDINATOR_TOKEN, SAMPARK_ANALYST_TOKEN) or a 0600 file
+ * (tokens_file, lines "role token"), and are compared in constant time.
+ * admin may do everything; coordinator and analyst only their own routes.
+ * Every request that changes something is audit-logged.  Tokens never
+ * reach the log.
+ *
+ * Adding routes = a NULL-terminated const struct admin_route table in the
+ * feature's own file and one line in admin.c's route_tables[].
+ */
+#ifndef SP_ADMIN_H
+#define SP_ADMIN_H
+
+#include <stddef.h>
+
+#include "util.h"
+
+struct buf;
+struct event_base;
+struct sp_request;
+struct sp_runtime;
+struct store;
+struct sender;
+
+enum admin_role {
+	ROLE_NONE,
+	ROLE_ANALYST,
+	ROLE_COORDINATOR,
+	ROLE_ADMIN,
+};
+
+const char *admin_role_name(enum admin_role);
+
+/* What route handlers may use; owned by the daemon, valid during a call. */
+struct admin_ctx {
+	struct store		*store;
+	const struct sp_runtime	*rt;
+	struct sender		*sender;
+	void			*daemon;	/* opaque, for daemon-owned hooks */
+	struct admin_auth	*auth;
+};
+
+struct admin_response {
+	int		 status;
+	const char	*content_type;	/* static string */
+	struct buf	 body;
+	char		*set_cookie;	/* a Set-Cookie value, or NULL */
+	char		*location;	/* a Location value (redirects), or NULL */
+};
+
+/* Set a JSON error body {"error": msg} with status. */
+void	admin_error(struct admin_response *, int status, const char *msg);
+
+struct admin_route {
+	const char	*method;	/* "GET", "POST", "DELETE" */
+	const char	*path;		/* exact, or ending in '*' for a prefix */
+	enum admin_role	 role;		/* least role that may call it */
+	int		 audit;		/* 1: log every call (changes state) */
+	/* Fill *res; the role that was proven is passed for finer checks. */
+	void		(*fn)(struct admin_ctx *, const struct sp_request *,
+			    enum admin_role, struct admin_response *res);
+};
+
+/* ---- tokens ---- */
+
+struct admin_auth;
+
+/*
+ * Load tokens from the environment and, if path is not empty, from a file
+ * that must not be readable by group or others.  NULL with err set.  A
+ * setup without any token is valid: every route then answers 401.
+ */
+struct admin_auth *admin_auth_load(const char *tokens_file, char *err,
+	    size_t errlen);
+void	 admin_auth_free(struct admin_auth *);
+/* The role a bearer token (or session id) proves, ROLE_NONE if none. */
+enum admin_role admin_auth_check(const struct admin_auth *, const char *token);
+/* How many tokens are configured. */
+size_t	 admin_auth_count(const struct admin_auth *);
+/* Create a session for role (login form); returns the session id to set as
+ * a cookie (owned by auth), or NULL.  Sessions expire after max_age_s. */
+const char *admin_auth_session_new(struct admin_auth *, enum admin_role,
+	    long max_age_s);
+
+/* ---- dispatch ---- */
+
+/*
+ * Answer one request on the admin listener: authenticate, find the route,
+ * check the role, call it, audit-log it.  res is initialised here; the
+ * caller sends it and frees it with admin_response_clear().
+ */
+void	 admin_dispatch(struct admin_ctx *, const struct sp_request *,
+	    struct admin_response *res);
+void	 admin_response_clear(struct admin_response *);
+
+#endif
