@@ -117,12 +117,14 @@ static const char *const migrations[] = {
 	/*
 	 * Reserved while these features are being built side by side; each
 	 * fills its own step.  An empty step changes nothing.
-	 * 4: contacts' interests, groups, broadcasts, meetings, RSVPs.
+	 * 4: contacts' interests and groups.
 	 */
 	"",
 	/* 5: calls and IVR state. */
 	"",
 	/* 6: analytics (reports, sessions). */
+	"",
+	/* 7: broadcasts, meetings, RSVPs. */
 	"",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
