@@ -148,6 +148,25 @@ in_ranges(const struct cp_range *r, size_t n, uint32_t cp)
 	return 0;
 }
 
+/*
+ * The Devanagari rows of ext_ranges as a bitmap (bit i: U+0900 + i), so
+ * that Hindi text, the bulk of what we count, needs no search.
+ */
+static const uint64_t deva_marks[2] = {
+	/* U+0900..U+093F: 0900-0903, 093A-093C, 093E-093F */
+	0x000000000000000FULL | (0x7ULL << 0x3A) | (0x3ULL << 0x3E),
+	/* U+0940..U+097F: 0940-094F, 0951-0957, 0962-0963 */
+	0x000000000000FFFFULL | (0x7FULL << 0x11) | (0x3ULL << 0x22),
+};
+
+static int
+devanagari_extends(uint32_t cp)
+{
+	uint32_t i = cp - 0x0900;
+
+	return (deva_marks[i / 64] >> (i % 64)) & 1;
+}
+
 /* Septets for cp in GSM-7, or 0 if it has none. */
 static unsigned
 gsm_cost(uint32_t cp)
@@ -245,10 +264,15 @@ next_cluster(const unsigned char *s, size_t len, size_t *units,
 	while (off < len) {
 		int join = 0;
 
+		/* ASCII never extends a cluster. */
+		if (s[off] < 0x80)
+			break;
 		/* A bad sequence ends the cluster; the next call reports it. */
 		if ((n = utf8_decode(s + off, len - off, &cp)) == 0)
 			break;
-		if (in_ranges(ext_ranges, SP_ARRAY_LEN(ext_ranges), cp))
+		if (cp >= 0x0900 && cp <= 0x097F)
+			join = devanagari_extends(cp);	/* most of our text */
+		else if (in_ranges(ext_ranges, SP_ARRAY_LEN(ext_ranges), cp))
 			join = 1;
 		else if (cp >= CP_MOD_LO && cp <= CP_MOD_HI)
 			join = in_ranges(emoji_ranges,
