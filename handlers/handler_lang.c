@@ -1,0 +1,75 @@
+/*
+ * handler_lang: "LANG HI|EN" (also "भाषा हिंदी", "bhasha english", or just
+ * "HINDI" / "ENGLISH", whose keyword carries the language as its
+ * category) sets the language she is answered in, and confirms in it.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "handler.h"
+#include "prompts.h"
+#include "text.h"
+#include "util.h"
+
+static const struct {
+	const char	*word;		/* as typed; normalised before use */
+	const char	*lang;
+} words[] = {
+	{ "hi", "hi" }, { "hin", "hi" }, { "hindi", "hi" },
+	{ "हिंदी", "hi" }, { "हिन्दी", "hi" },
+	{ "en", "en" }, { "eng", "en" }, { "english", "en" },
+	{ "angrezi", "en" }, { "angreji", "en" }, { "inglish", "en" },
+	{ "अंग्रेज़ी", "en" }, { "अंग्रेजी", "en" }, { "इंग्लिश", "en" },
+};
+
+/* The language args names ("hi", "en"), or NULL. */
+static const char *
+language_named(const char *args)
+{
+	const char *lang = NULL;
+	size_t i;
+	char *w;
+
+	for (i = 0; lang == NULL && i < SP_ARRAY_LEN(words); i++) {
+		w = text_normalize(words[i].word, strlen(words[i].word));
+		if (w != NULL && strcmp(w, args) == 0)
+			lang = words[i].lang;
+		free(w);
+	}
+	return lang;
+}
+
+static int
+lang_run(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	struct store_contact *c = req->contact;
+	const char *lang = req->category;
+	struct buf b;
+
+	if (lang == NULL && req->args != NULL)
+		lang = language_named(req->args);
+	buf_init(&b, 0);
+	if (lang == NULL || !prompts_has_language(ctx->prompts, lang)) {
+		if (prompts_format(ctx->prompts, req->lang, "lang.usage", &b,
+		    NULL) == -1)
+			goto fail;
+		sp_reply_add(reply, buf_steal(&b));
+		return 0;
+	}
+	free(c->language);
+	c->language = xstrdup(lang);
+	req->lang = c->language;
+	if (prompts_format(ctx->prompts, lang, "lang.set", &b, NULL) == -1)
+		goto fail;
+	sp_reply_add(reply, buf_steal(&b));
+	return 0;
+fail:
+	buf_free(&b);
+	return -1;
+}
+
+const struct handler handler_lang = {
+	.name = "lang",
+	.run = lang_run,
+};

@@ -1,0 +1,88 @@
+/*
+ * handler_name: "NAME <name>" keeps the name she gives, as she wrote it
+ * (raw_args: case kept), tidied and cut to a length an SMS greeting can
+ * carry.  Also exports the tidying for JOIN.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "handler.h"
+#include "prompts.h"
+#include "util.h"
+
+#define NAME_MAX_CHARS	40
+
+char *
+handler_name_clean(const char *raw)
+{
+	struct buf b;
+	size_t chars = 0;
+	const unsigned char *p;
+	int space = 0;
+
+	buf_init(&b, 0);
+	for (p = (const unsigned char *)(raw ? raw : ""); *p != '\0'; p++) {
+		/* Whitespace and ASCII control bytes collapse to one space;
+		 * digits and SMS punctuation at the edges are noise. */
+		if (*p <= ' ') {
+			space = b.len > 0;
+			continue;
+		}
+		if ((*p & 0xc0) != 0x80) {
+			if (chars == NAME_MAX_CHARS)
+				break;
+			if (space) {
+				buf_putc(&b, ' ');
+				chars++;
+				space = 0;
+				if (chars == NAME_MAX_CHARS)
+					break;
+			}
+			chars++;
+		}
+		buf_putc(&b, (char)*p);
+	}
+	/* Cut at a character boundary already; drop a trailing space. */
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b);
+}
+
+static int
+say(const struct sp_ctx *ctx, const char *lang, const char *key,
+    const char *name, struct sp_reply *reply)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (prompts_format(ctx->prompts, lang, key, &b, "name",
+	    name ? name : "", NULL) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	sp_reply_add(reply, buf_steal(&b));
+	return 0;
+}
+
+static int
+name_run(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	struct store_contact *c = req->contact;
+	char *name = handler_name_clean(req->raw_args);
+
+	if (name == NULL)
+		return say(ctx, req->lang, "name.usage", NULL, reply);
+	free(c->name);
+	c->name = name;
+	return say(ctx, req->lang, "name.saved", c->name, reply);
+}
+
+const struct handler handler_name = {
+	.name = "name",
+	.run = name_run,
+};

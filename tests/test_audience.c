@@ -1,0 +1,395 @@
+/*
+ * test_audience: the expression parser (good expressions and their
+ * canonical form, errors naming the position), matching with a fake
+ * membership callback, and evaluation over a temporary store.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "audience.h"
+#include "store.h"
+#include "util.h"
+
+static void
+test_parse_good(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "all", "all" },
+		{ "district:bhadohi", "district:bhadohi" },
+		{ "District:Bhadohi + Interest:LOAN",
+		    "district:bhadohi+interest:loan" },
+		{ "group:weavers-shg,district:mirzapur+interest:market",
+		    "group:weavers-shg,district:mirzapur+interest:market" },
+		{ " language:hi , language:en ", "language:hi,language:en" },
+		{ "group:a.b_c-9", "group:a.b_c-9" },
+	};
+	struct audience *a, *b;
+	char err[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(cases); i++) {
+		a = audience_parse(cases[i][0], err, sizeof(err));
+		if (a == NULL)
+			fail_msg("%s: %s", cases[i][0], err);
+		assert_string_equal(audience_text(a), cases[i][1]);
+		/* The canonical form parses to itself. */
+		b = audience_parse(audience_text(a), err, sizeof(err));
+		assert_non_null(b);
+		assert_string_equal(audience_text(b), cases[i][1]);
+		audience_free(b);
+		audience_free(a);
+	}
+	a = audience_parse("district:bhadohi+interest:loan,group:x", err,
+	    sizeof(err));
+	assert_non_null(a);
+	assert_int_equal(a->nconjs, 2);
+	assert_int_equal(a->conjs[0].nterms, 2);
+	assert_int_equal(a->conjs[0].terms[1].kind, AUD_INTEREST);
+	assert_string_equal(a->conjs[0].terms[1].name, "loan");
+	assert_int_equal(a->conjs[1].terms[0].kind, AUD_GROUP);
+	assert_true(a->needs_groups);
+	assert_true(a->needs_interests);
+	audience_free(a);
+	audience_free(NULL);
+}
+
+static void
+test_parse_errors_name_the_position(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "", "position 1:" },
+		{ "district", "position 9: expected ':'" },
+		{ "district:", "position 10: expected a name" },
+		{ "distrct:bhadohi", "position 1: unknown term" },
+		{ "district:bhadohi+", "position 18: expected a term" },
+		{ "district:bhadohi,,group:x", "position 18: expected a term" },
+		{ "language:fr", "position 10: language must be hi or en" },
+		{ "district:bha dohi", "position 14: expected '+', ','" },
+		{ "group:a/b", "position 8: expected '+', ','" },
+		{ "group:भदोही", "position 7: expected a name" },
+		{ "all:x", "position 4: expected '+', ','" },
+	};
+	char err[128], longname[200];
+	struct audience *a;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(cases); i++) {
+		err[0] = '\0';
+		a = audience_parse(cases[i][0], err, sizeof(err));
+		if (a != NULL)
+			fail_msg("\"%s\" parsed", cases[i][0]);
+		if (strncmp(err, cases[i][1], strlen(cases[i][1])) != 0)
+			fail_msg("\"%s\": got \"%s\", want \"%s...\"",
+			    cases[i][0], err, cases[i][1]);
+	}
+	memset(longname, 'a', sizeof(longname));
+	memcpy(longname, "group:", 6);
+	longname[6 + 65] = '\0';
+	assert_null(audience_parse(longname, err, sizeof(err)));
+	assert_non_null(strstr(err, "longer than 64"));
+	longname[6 + 64] = '\0';
+	a = audience_parse(longname, err, sizeof(err));
+	assert_non_null(a);
+	audience_free(a);
+	assert_null(audience_parse(NULL, err, sizeof(err)));
+}
+
+static void
+test_limits(void **state)
+{
+	struct buf b;
+	char err[128];
+	struct audience *a;
+	int i;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (i = 0; i < AUDIENCE_MAX_TERMS + 1; i++)
+		buf_printf(&b, "%sall", i ? "+" : "");
+	assert_null(audience_parse(buf_cstr(&b), err, sizeof(err)));
+	assert_non_null(strstr(err, "too many"));
+	buf_reset(&b);
+	for (i = 0; i < AUDIENCE_MAX_CONJ + 1; i++)
+		buf_printf(&b, "%sall", i ? "," : "");
+	assert_null(audience_parse(buf_cstr(&b), err, sizeof(err)));
+	buf_reset(&b);
+	for (i = 0; i < AUDIENCE_MAX_CONJ; i++)
+		buf_printf(&b, "%sall", i ? "," : "");
+	a = audience_parse(buf_cstr(&b), err, sizeof(err));
+	assert_non_null(a);
+	audience_free(a);
+	buf_free(&b);
+}
+
+static void
+test_name_normalize(void **state)
+{
+	char err[128], *n;
+
+	(void)state;
+	n = audience_name_normalize("Weavers-SHG", err, sizeof(err));
+	assert_string_equal(n, "weavers-shg");
+	free(n);
+	assert_null(audience_name_normalize("", err, sizeof(err)));
+	assert_null(audience_name_normalize(NULL, err, sizeof(err)));
+	assert_null(audience_name_normalize("a b", err, sizeof(err)));
+	assert_null(audience_name_normalize("a+b", err, sizeof(err)));
+	assert_null(audience_name_normalize("समूह", err, sizeof(err)));
+}
+
+/* Fake membership: "name@phone" pairs in a NULL-terminated list. */
+static int
+fake_member(void *arg, enum audience_kind kind, const struct store_contact *c,
+    const char *name)
+{
+	const char *const *pairs = arg;
+	char want[128];
+	size_t i;
+
+	if (strcmp(name, "broken") == 0)
+		return -1;
+	snprintf(want, sizeof(want), "%s:%s@%s",
+	    kind == AUD_GROUP ? "g" : "i", name, c->phone);
+	for (i = 0; pairs[i] != NULL; i++)
+		if (strcmp(pairs[i], want) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+matches(const char *expr, const struct store_contact *c,
+    const char *const *pairs)
+{
+	char err[128];
+	struct audience *a = audience_parse(expr, err, sizeof(err));
+	int r;
+
+	if (a == NULL)
+		fail_msg("%s: %s", expr, err);
+	r = audience_match(a, c, fake_member, (void *)pairs);
+	audience_free(a);
+	return r;
+}
+
+static void
+test_match(void **state)
+{
+	static const char *const pairs[] = { "g:shg@+911", "i:loan@+911",
+	    "i:market@+912", NULL };
+	struct store_contact c1, c2;
+
+	(void)state;
+	memset(&c1, 0, sizeof(c1));
+	memset(&c2, 0, sizeof(c2));
+	c1.phone = (char *)"+911";
+	c1.district = (char *)"bhadohi";
+	c1.language = (char *)"en";
+	c2.phone = (char *)"+912";
+	c2.district = (char *)"mirzapur";	/* language unknown: "hi" */
+
+	assert_int_equal(matches("all", &c1, pairs), 1);
+	assert_int_equal(matches("district:bhadohi", &c1, pairs), 1);
+	assert_int_equal(matches("district:bhadohi", &c2, pairs), 0);
+	assert_int_equal(matches("district:bhadohi+interest:loan", &c1,
+	    pairs), 1);
+	assert_int_equal(matches("district:bhadohi+interest:market", &c1,
+	    pairs), 0);
+	assert_int_equal(matches("group:shg,district:mirzapur+interest:market",
+	    &c1, pairs), 1);
+	assert_int_equal(matches("group:shg,district:mirzapur+interest:market",
+	    &c2, pairs), 1);
+	assert_int_equal(matches("group:shg,district:mirzapur+interest:loan",
+	    &c2, pairs), 0);
+	assert_int_equal(matches("language:en", &c1, pairs), 1);
+	assert_int_equal(matches("language:hi", &c2, pairs), 1);
+	assert_int_equal(matches("language:en", &c2, pairs), 0);
+	/* A failing lookup is an error, unless a cheap term ruled it out. */
+	assert_int_equal(matches("group:broken", &c1, pairs), -1);
+	assert_int_equal(matches("district:mirzapur+group:broken", &c1,
+	    pairs), 0);
+	{
+		char err[64];
+		struct audience *a = audience_parse("language:en", err,
+		    sizeof(err));
+
+		assert_int_equal(audience_set_default_language(a, "en"), 0);
+		assert_int_equal(audience_set_default_language(a, "fr"), -1);
+		assert_int_equal(audience_match(a, &c2, fake_member,
+		    (void *)pairs), 1);
+		audience_free(a);
+	}
+}
+
+/* ---- over a store ---- */
+
+struct fixture {
+	char		 dir[64];
+	char		*dbpath;
+	struct store	*store;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	static const char *const shg[] = { "weavers-shg" };
+	static const char *const both[] = { "weavers-shg", "sellers" };
+	const struct store_contact_import rows[] = {
+		{ "+919800000001", "A", "bhadohi", "hi", NULL, shg, 1 },
+		{ "+919800000002", "B", "bhadohi", "en", NULL, NULL, 0 },
+		{ "+919800000003", "C", "mirzapur", NULL, NULL, both, 2 },
+		{ "+919800000004", "D", "mirzapur", "hi", NULL, NULL, 0 },
+		{ "+919800000005", "E", "samastipur", "hi", "coordinator",
+		    NULL, 0 },
+	};
+
+	strcpy(f->dir, "/tmp/sampark-audience-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->dbpath = xasprintf("%s/t.db", f->dir);
+	f->store = store_open(f->dbpath, NULL, NULL, 0);
+	assert_non_null(f->store);
+	assert_int_equal(store_contacts_import(f->store, rows,
+	    SP_ARRAY_LEN(rows), 1000), 0);
+	assert_int_equal(store_interest_add(f->store, "+919800000002", "loan",
+	    2000), 0);
+	assert_int_equal(store_interest_add(f->store, "+919800000004",
+	    "market", 2000), 0);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *wal = xasprintf("%s-wal", f->dbpath), *shm = xasprintf("%s-shm",
+	    f->dbpath);
+
+	store_close(f->store);
+	unlink(f->dbpath);
+	unlink(wal);
+	unlink(shm);
+	rmdir(f->dir);
+	free(wal);
+	free(shm);
+	free(f->dbpath);
+	free(f);
+	return 0;
+}
+
+static int
+collect(void *arg, const struct store_contact *c)
+{
+	struct buf *b = arg;
+
+	/* The last digit of each phone, in the order visited. */
+	buf_putc(b, c->phone[strlen(c->phone) - 1]);
+	return 0;
+}
+
+static char *
+who(struct store *st, const char *expr, int include_opted_out)
+{
+	struct audience *a;
+	struct buf b;
+	char err[128];
+	int64_t n;
+
+	a = audience_parse(expr, err, sizeof(err));
+	assert_non_null(a);
+	buf_init(&b, 0);
+	buf_puts(&b, "");
+	assert_int_equal(store_audience_each(st, a, include_opted_out,
+	    collect, &b), 0);
+	assert_int_equal(store_audience_count(st, a, include_opted_out, &n),
+	    0);
+	assert_int_equal((size_t)n, b.len);
+	audience_free(a);
+	return buf_steal(&b);
+}
+
+#define ASSERT_WHO(f, expr, want) do {					\
+	char *got_ = who((f)->store, (expr), 0);			\
+	assert_string_equal(got_, (want));				\
+	free(got_);							\
+} while (0)
+
+static void
+test_store_evaluation(void **state)
+{
+	struct fixture *f = *state;
+	struct store_contact c;
+	char *got;
+
+	ASSERT_WHO(f, "all", "12345");
+	ASSERT_WHO(f, "district:bhadohi", "12");
+	ASSERT_WHO(f, "district:bhadohi+interest:loan", "2");
+	ASSERT_WHO(f, "group:weavers-shg", "13");
+	ASSERT_WHO(f, "group:sellers+district:mirzapur", "3");
+	ASSERT_WHO(f, "group:weavers-shg,district:mirzapur+interest:market",
+	    "134");
+	ASSERT_WHO(f, "language:hi", "1345");	/* 3: unknown counts as hi */
+	ASSERT_WHO(f, "language:en", "2");
+	ASSERT_WHO(f, "group:nobody", "");
+	ASSERT_WHO(f, "district:varanasi", "");
+
+	/* Opted-out contacts are left out unless asked for. */
+	assert_int_equal(store_contact_get(f->store, "+919800000001", &c), 1);
+	c.opted_out_ms = 5000;
+	assert_int_equal(store_contact_put(f->store, &c), 0);
+	store_contact_clear(&c);
+	ASSERT_WHO(f, "group:weavers-shg", "3");
+	got = who(f->store, "group:weavers-shg", 1);
+	assert_string_equal(got, "13");
+	free(got);
+}
+
+static int
+stop_at_two(void *arg, const struct store_contact *c)
+{
+	(void)c;
+	return ++*(int *)arg == 2 ? -1 : 0;
+}
+
+static void
+test_callback_stops(void **state)
+{
+	struct fixture *f = *state;
+	struct audience *a;
+	char err[64];
+	int calls = 0;
+
+	a = audience_parse("all", err, sizeof(err));
+	assert_int_equal(store_audience_each(f->store, a, 0, stop_at_two,
+	    &calls), -1);
+	assert_int_equal(calls, 2);
+	audience_free(a);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good),
+		cmocka_unit_test(test_parse_errors_name_the_position),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_name_normalize),
+		cmocka_unit_test(test_match),
+		cmocka_unit_test_setup_teardown(test_store_evaluation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_callback_stops, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
