@@ -1,0 +1,324 @@
+/*
+ * api_broadcasts: broadcasts over the admin API.  JSON in and out:
+ *
+ *   GET  /api/v1/broadcasts             {"broadcasts": [...]}, newest first
+ *   POST /api/v1/broadcasts             {"to", "template", "vars": {..},
+ *                                        "at", "dry_run", "meeting":
+ *                                        {"title", "place", "time"},
+ *                                        "no_reminder", "provider"}
+ *        → 200 {"preview": ..} when dry_run, else 201 {"id", "preview"};
+ *          400 {"error"} when refused (nothing queued)
+ *   GET  /api/v1/broadcasts/ID          the broadcast and its counts
+ *   POST /api/v1/broadcasts/ID/cancel   {"id", "stopped"}
+ *
+ * Times are ISO 8601, IST unless they carry Z or an offset.  A create
+ * queues the whole audience before it answers (seconds for 100,000).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "admin.h"
+#include "api_broadcasts.h"
+#include "broadcast.h"
+#include "provider.h"
+#include "runtime.h"
+#include "sender.h"
+#include "store.h"
+#include "util.h"
+
+#define PREFIX		"/api/v1/broadcasts/"
+#define LIST_MAX	100
+
+static void
+json_reply(struct admin_response *res, int status, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT);
+
+	res->status = status;
+	res->content_type = "application/json";
+	buf_reset(&res->body);
+	buf_puts(&res->body, s ? s : "null");
+	buf_putc(&res->body, '\n');
+	free(s);
+	json_decref(v);
+}
+
+static json_t *
+iso(int64_t ms)
+{
+	char s[32];
+
+	if (ms == 0)
+		return json_null();
+	sp_iso8601(ms, s);
+	return json_string(s);
+}
+
+static json_t *
+texts_json(const struct bcast_lang *l, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:i, "
+		    "s:I}", "lang", l[i].lang, "text", l[i].text,
+		    "dlt_template_id", l[i].dlt_id, "encoding", l[i].encoding,
+		    "segments", (int)l[i].segments, "recipients",
+		    (json_int_t)l[i].recipients));
+	return a;
+}
+
+static json_t *
+preview_json(const struct bcast_preview *pv)
+{
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, "
+	    "s:o}", "template", pv->tpl->key, "category",
+	    tpl_category_name(pv->tpl->category), "audience", pv->audience,
+	    "provider", pv->provider, "recipients",
+	    (json_int_t)pv->recipients, "opted_out",
+	    (json_int_t)pv->opted_out, "segments", (json_int_t)pv->segments,
+	    "first_send", iso(pv->first_ms), "texts",
+	    texts_json(pv->langs, pv->nlangs), "reminder_at",
+	    iso(pv->reminder_ms), "reminders",
+	    texts_json(pv->reminders, pv->nreminders));
+}
+
+/* Fill req from the body; strings point into v.  0 or -1 with res set. */
+static int
+request_from(json_t *v, struct bcast_request *req, struct tpl_var *vars,
+    struct admin_response *res)
+{
+	json_t *jv = json_object_get(v, "vars"), *m, *val;
+	const char *key, *at;
+
+	req->to = json_string_value(json_object_get(v, "to"));
+	req->template_key = json_string_value(json_object_get(v, "template"));
+	req->provider = json_string_value(json_object_get(v, "provider"));
+	req->no_reminder = json_is_true(json_object_get(v, "no_reminder"));
+	req->created_by = "api";
+	req->vars = vars;
+	if (req->to == NULL || req->template_key == NULL) {
+		admin_error(res, 400, "\"to\" and \"template\" are required");
+		return -1;
+	}
+	if (jv != NULL && !json_is_object(jv)) {
+		admin_error(res, 400, "\"vars\" must be an object of strings");
+		return -1;
+	}
+	json_object_foreach(jv, key, val) {
+		if (!json_is_string(val) || req->nvars == TPL_MAX_VARS) {
+			admin_error(res, 400, "\"vars\" must be an object of "
+			    "at most 16 strings");
+			return -1;
+		}
+		vars[req->nvars].name = key;
+		vars[req->nvars++].value = json_string_value(val);
+	}
+	if ((at = json_string_value(json_object_get(v, "at"))) != NULL &&
+	    bcast_parse_time(at, &req->at_ms) == -1) {
+		admin_error(res, 400, "\"at\": expected ISO 8601");
+		return -1;
+	}
+	if ((m = json_object_get(v, "meeting")) != NULL && !json_is_null(m)) {
+		const char *t = json_string_value(json_object_get(m, "time"));
+
+		req->meeting_title = json_string_value(json_object_get(m,
+		    "title"));
+		req->meeting_place = json_string_value(json_object_get(m,
+		    "place"));
+		if (req->meeting_title == NULL || req->meeting_place == NULL ||
+		    t == NULL || bcast_parse_time(t, &req->meeting_ms) == -1) {
+			admin_error(res, 400, "\"meeting\" needs \"title\", "
+			    "\"place\" and \"time\" (ISO 8601)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+create(struct admin_ctx *ctx, const struct sp_request *hreq,
+    enum admin_role role, struct admin_response *res)
+{
+	struct tpl_var vars[TPL_MAX_VARS];
+	struct bcast_request req;
+	struct bcast_preview pv;
+	struct bcast_env env;
+	json_error_t je;
+	char err[512];
+	int64_t id;
+	json_t *v;
+	int rc;
+
+	(void)role;
+	v = json_loadb(hreq->body ? hreq->body : "", hreq->body_len, 0, &je);
+	if (v == NULL || !json_is_object(v)) {
+		json_decref(v);
+		admin_error(res, 400, "body must be a JSON object");
+		return;
+	}
+	memset(&req, 0, sizeof(req));
+	if (request_from(v, &req, vars, res) == -1) {
+		json_decref(v);
+		return;
+	}
+	memset(&env, 0, sizeof(env));
+	env.store = ctx->store;
+	env.templates = ctx->rt->templates;
+	env.cfg = ctx->rt->cfg;
+	env.now_ms = sp_wall_ms();
+	if (json_is_true(json_object_get(v, "dry_run")))
+		rc = bcast_preview(&env, &req, &pv, err, sizeof(err));
+	else
+		rc = bcast_create(&env, &req, &pv, &id, err, sizeof(err));
+	if (rc == -1) {
+		admin_error(res, 400, err);
+	} else if (json_is_true(json_object_get(v, "dry_run"))) {
+		json_reply(res, 200, json_pack("{s:o}", "preview",
+		    preview_json(&pv)));
+	} else {
+		if (ctx->sender != NULL)
+			sender_kick(ctx->sender);
+		json_reply(res, 201, json_pack("{s:I, s:o}", "id",
+		    (json_int_t)id, "preview", preview_json(&pv)));
+	}
+	bcast_preview_clear(&pv);
+	json_decref(v);
+}
+
+static int
+list_one(void *arg, const struct store_broadcast *b)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
+	    "s:I, s:o, s:o}", "id", (json_int_t)b->id, "kind", b->kind,
+	    "state", b->state, "template", b->template_key, "audience",
+	    b->audience, "recipients", (json_int_t)b->recipients, "segments",
+	    (json_int_t)b->segments, "created", iso(b->created_ms),
+	    "first_send", iso(b->send_at_ms)));
+	return 0;
+}
+
+static void
+list(struct admin_ctx *ctx, const struct sp_request *req,
+    enum admin_role role, struct admin_response *res)
+{
+	json_t *a = json_array();
+
+	(void)req;
+	(void)role;
+	if (store_broadcasts_list(ctx->store, LIST_MAX, list_one, a) == -1) {
+		json_decref(a);
+		admin_error(res, 503, "store unavailable");
+		return;
+	}
+	json_reply(res, 200, json_pack("{s:o}", "broadcasts", a));
+}
+
+static json_t *
+counts_json(const struct store_broadcast_counts *c)
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "queued",
+	    (json_int_t)c->queued, "sent", (json_int_t)c->sent, "delivered",
+	    (json_int_t)c->delivered, "failed", (json_int_t)c->failed,
+	    "opted_out", (json_int_t)c->opted_out, "cancelled",
+	    (json_int_t)c->cancelled);
+}
+
+/* ID from "/api/v1/broadcasts/ID[suffix]"; 0 if the path is not that. */
+static int64_t
+path_id(const char *path, const char *suffix)
+{
+	const char *p = path + strlen(PREFIX);
+	char *end;
+	long long id;
+
+	if (strncmp(path, PREFIX, strlen(PREFIX)) != 0 || *p < '1' ||
+	    *p > '9')
+		return 0;
+	id = strtoll(p, &end, 10);
+	return strcmp(end, suffix) == 0 ? id : 0;
+}
+
+static void
+show(struct admin_ctx *ctx, const struct sp_request *req,
+    enum admin_role role, struct admin_response *res)
+{
+	struct store_broadcast b;
+	struct store_broadcast_counts c, rc_;
+	struct store_meeting m;
+	int64_t id = path_id(req->path, ""), rid = 0;
+	json_t *o;
+	int rc;
+
+	(void)role;
+	if (id == 0 || (rc = store_broadcast_get(ctx->store, id, &b)) == 0) {
+		admin_error(res, 404, "no such broadcast");
+		return;
+	}
+	if (rc == -1 || store_broadcast_counts(ctx->store, id, &c) == -1) {
+		if (rc == 1)
+			store_broadcast_clear(&b);
+		admin_error(res, 503, "store unavailable");
+		return;
+	}
+	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, "
+	    "s:I, s:I, s:I, s:o}", "id", (json_int_t)b.id, "kind", b.kind,
+	    "state", b.state, "template", b.template_key, "category",
+	    b.category, "audience", b.audience, "provider", b.provider,
+	    "created_by", b.created_by ? b.created_by : "", "created",
+	    iso(b.created_ms), "first_send", iso(b.send_at_ms), "recipients",
+	    (json_int_t)b.recipients, "segments", (json_int_t)b.segments,
+	    "skipped_opted_out", (json_int_t)b.skipped_opted_out, "counts",
+	    counts_json(&c));
+	if (b.meeting_id != 0 &&
+	    store_meeting_get(ctx->store, b.meeting_id, &m) == 1) {
+		json_object_set_new(o, "meeting", json_pack("{s:s, s:s, s:o}",
+		    "title", m.title, "place", m.place, "time",
+		    iso(m.time_ms)));
+		json_object_set_new(o, "rsvp", json_pack("{s:I, s:I, s:I}",
+		    "yes", (json_int_t)c.rsvp_yes, "no", (json_int_t)c.rsvp_no,
+		    "no_answer", (json_int_t)(b.recipients - c.rsvp_yes -
+		    c.rsvp_no)));
+		store_meeting_clear(&m);
+	}
+	if (store_broadcast_reminder_of(ctx->store, id, &rid) == 1 &&
+	    store_broadcast_counts(ctx->store, rid, &rc_) == 0)
+		json_object_set_new(o, "reminder", json_pack("{s:I, s:o}",
+		    "id", (json_int_t)rid, "counts", counts_json(&rc_)));
+	store_broadcast_clear(&b);
+	json_reply(res, 200, o);
+}
+
+static void
+cancel(struct admin_ctx *ctx, const struct sp_request *req,
+    enum admin_role role, struct admin_response *res)
+{
+	int64_t id = path_id(req->path, "/cancel"), stopped = 0;
+	int rc;
+
+	(void)role;
+	if (id == 0) {
+		admin_error(res, 404, "no such route (POST "
+		    "/api/v1/broadcasts/ID/cancel)");
+		return;
+	}
+	rc = store_broadcast_cancel(ctx->store, id, sp_wall_ms(), &stopped);
+	if (rc == 0)
+		admin_error(res, 404, "no such broadcast");
+	else if (rc == -1)
+		admin_error(res, 503, "store unavailable");
+	else
+		json_reply(res, 200, json_pack("{s:I, s:I}", "id",
+		    (json_int_t)id, "stopped", (json_int_t)stopped));
+}
+
+const struct admin_route api_broadcasts_routes[] = {
+	{ "GET", "/api/v1/broadcasts", ROLE_COORDINATOR, 0, list },
+	{ "POST", "/api/v1/broadcasts", ROLE_COORDINATOR, 1, create },
+	{ "GET", PREFIX "*", ROLE_COORDINATOR, 0, show },
+	{ "POST", PREFIX "*", ROLE_COORDINATOR, 1, cancel },
+	{ NULL, NULL, ROLE_NONE, 0, NULL },
+};

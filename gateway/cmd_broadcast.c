@@ -1,0 +1,387 @@
+/*
+ * cmd_broadcast: `sampark broadcast create|list|show|cancel|templates`.
+ * `create` always shows the preview first (texts per language, segments,
+ * recipients after opt-outs, the cost) and queues only with --yes; a
+ * running daemon sends what it queued.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "broadcast.h"
+#include "cmd.h"
+#include "config.h"
+#include "schedule.h"
+#include "store.h"
+#include "templates.h"
+#include "util.h"
+
+static const char usage[] =
+    "usage: sampark broadcast create --to EXPR --template KEY [--var NAME=VALUE]...\n"
+    "           [--at TIME] [--meeting \"TITLE|PLACE|TIME\"] [--no-reminder]\n"
+    "           [--provider NAME] [--dry-run] [--yes] [-c CONFIG] [--db PATH]\n"
+    "       sampark broadcast list [--limit N]\n"
+    "       sampark broadcast show ID\n"
+    "       sampark broadcast cancel ID\n"
+    "       sampark broadcast templates\n"
+    "\n"
+    "create checks the template (DLT: fixed text as registered, variables of\n"
+    "at most 30 characters) and prints a preview: the text per language, its\n"
+    "SMS segments, the recipients after opt-outs and the total segments (the\n"
+    "cost).  Nothing is queued without --yes.  EXPR is an audience, e.g.\n"
+    "district:bhadohi+interest:loan or group:weavers-shg.  TIME is ISO 8601,\n"
+    "IST unless it has Z or an offset (2026-12-04T11:00).  --meeting adds a\n"
+    "meeting: replies YES / NO are counted, and those who say YES are reminded\n"
+    "before it (reminder_minutes) unless --no-reminder.  Messages respect\n"
+    "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST.\n"
+    "show prints the counts (queued, sent, delivered, failed, opted out,\n"
+    "RSVP); cancel stops every message not yet sent.  templates prints each\n"
+    "text as it must be registered on DLT.\n";
+
+static void
+print_time(const char *label, int64_t ms)
+{
+	char iso[32], d[32], t[16];
+
+	sp_iso8601(ms, iso);
+	sched_ist_date(ms, d, sizeof(d));
+	sched_ist_time(ms, t, sizeof(t));
+	printf("%-12s %s %s IST (%s)\n", label, d, t, iso);
+}
+
+static void
+print_preview(const struct bcast_preview *pv)
+{
+	size_t i;
+
+	printf("%-12s %s (%s, header %s)\n", "template", pv->tpl->key,
+	    tpl_category_name(pv->tpl->category), pv->tpl->header);
+	printf("%-12s %s\n", "audience", pv->audience);
+	printf("%-12s %s\n", "provider", pv->provider);
+	printf("%-12s %lld (%lld opted out, left out)\n", "recipients",
+	    (long long)pv->recipients, (long long)pv->opted_out);
+	print_time("first send", pv->first_ms);
+	for (i = 0; i < pv->nlangs; i++)
+		printf("\n[%s] DLT template %s, %s, %u SMS per message, %lld "
+		    "recipients\n  %s\n", pv->langs[i].lang, pv->langs[i].dlt_id,
+		    pv->langs[i].encoding, pv->langs[i].segments,
+		    (long long)pv->langs[i].recipients, pv->langs[i].text);
+	if (pv->reminder_ms != 0) {
+		printf("\n");
+		print_time("reminders", pv->reminder_ms);
+		printf("  to those who answer YES:\n");
+		for (i = 0; i < pv->nreminders; i++)
+			printf("  [%s] %s\n", pv->reminders[i].lang,
+			    pv->reminders[i].text);
+	}
+	printf("\n%-12s %lld SMS segments\n", "total", (long long)pv->segments);
+}
+
+static int
+do_create(int argc, char **argv, const char **config_path, const char **db)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "to", required_argument, NULL, 't' },
+		{ "template", required_argument, NULL, 'T' },
+		{ "var", required_argument, NULL, 'v' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "meeting", required_argument, NULL, 'm' },
+		{ "no-reminder", no_argument, NULL, 'R' },
+		{ "provider", required_argument, NULL, 'p' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tpl_var vars[TPL_MAX_VARS];
+	struct bcast_request req;
+	struct bcast_preview pv;
+	struct bcast_env env;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	struct tpl_table *tpl = NULL;
+	struct buf errors;
+	char err[512];
+	int ch, yes = 0, dry = 0, rc = 1;
+	int64_t id;
+
+	memset(&req, 0, sizeof(req));
+	memset(&pv, 0, sizeof(pv));
+	req.created_by = "cli";
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': *config_path = optarg; break;
+		case 'd': *db = optarg; break;
+		case 't': req.to = optarg; break;
+		case 'T': req.template_key = optarg; break;
+		case 'p': req.provider = optarg; break;
+		case 'R': req.no_reminder = 1; break;
+		case 'n': dry = 1; break;
+		case 'y': yes = 1; break;
+		case 'v':
+			if (req.nvars == TPL_MAX_VARS ||
+			    bcast_var_parse(optarg, &vars[req.nvars]) == -1) {
+				fprintf(stderr, "sampark: --var NAME=VALUE "
+				    "(at most %d)\n", TPL_MAX_VARS);
+				return 2;
+			}
+			req.nvars++;
+			break;
+		case 'a':
+			if (bcast_parse_time(optarg, &req.at_ms) == -1) {
+				fprintf(stderr, "sampark: --at \"%s\": expected "
+				    "ISO 8601, e.g. 2026-12-04T11:00\n", optarg);
+				return 2;
+			}
+			break;
+		case 'm':
+			if (bcast_parse_meeting(optarg, &req, err,
+			    sizeof(err)) == -1) {
+				fprintf(stderr, "sampark: --meeting: %s\n", err);
+				return 2;
+			}
+			break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if (optind != argc || req.to == NULL || req.template_key == NULL) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	req.vars = vars;
+	if ((cfg = cmd_config(*config_path)) == NULL)
+		return 1;
+	buf_init(&errors, 0);
+	if ((tpl = tpl_load(config_str(cfg, "templates"), &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		goto out;
+	}
+	if ((st = cmd_open_store(cfg, *db)) == NULL)
+		goto out;
+	memset(&env, 0, sizeof(env));
+	env.store = st;
+	env.templates = tpl;
+	env.cfg = cfg;
+	env.now_ms = sp_wall_ms();
+	if (!yes || dry) {
+		if (bcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {
+			fprintf(stderr, "sampark: broadcast refused: %s\n", err);
+			goto out;
+		}
+		print_preview(&pv);
+		printf("\nNothing was queued.%s\n", dry ? "" : " To send it, "
+		    "run the same command with --yes.");
+		rc = 0;
+		goto out;
+	}
+	if (bcast_create(&env, &req, &pv, &id, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sampark: broadcast refused: %s\n", err);
+		goto out;
+	}
+	print_preview(&pv);
+	printf("\nbroadcast %lld queued: %lld messages, %lld SMS segments\n",
+	    (long long)id, (long long)pv.recipients, (long long)pv.segments);
+	rc = 0;
+out:
+	bcast_preview_clear(&pv);
+	buf_free(&errors);
+	store_close(st);
+	tpl_free(tpl);
+	config_free(cfg);
+	return rc;
+}
+
+static int
+list_cb(void *arg, const struct store_broadcast *b)
+{
+	char iso[32];
+
+	(void)arg;
+	sp_iso8601(b->created_ms, iso);
+	printf("%-6lld %-24s %-9s %-9s %8lld %-18s %s\n", (long long)b->id,
+	    iso, b->kind, b->state, (long long)b->recipients, b->template_key,
+	    b->audience);
+	return 0;
+}
+
+static void
+print_counts(const char *label, const struct store_broadcast_counts *c)
+{
+	printf("%-12s queued %lld  sent %lld  delivered %lld  failed %lld  "
+	    "opted-out %lld  cancelled %lld\n", label, (long long)c->queued,
+	    (long long)c->sent, (long long)c->delivered, (long long)c->failed,
+	    (long long)c->opted_out, (long long)c->cancelled);
+}
+
+static int
+do_show(struct store *st, int64_t id)
+{
+	struct store_broadcast b;
+	struct store_broadcast_counts c, rc_;
+	struct store_meeting m;
+	int64_t rid;
+	int rc;
+
+	if ((rc = store_broadcast_get(st, id, &b)) != 1) {
+		fprintf(stderr, "sampark: %s\n", rc == 0 ? "no such broadcast" :
+		    store_errmsg(st));
+		return 1;
+	}
+	if (store_broadcast_counts(st, id, &c) == -1) {
+		store_broadcast_clear(&b);
+		return 1;
+	}
+	printf("%-12s %lld (%s), %s\n", "broadcast", (long long)b.id, b.kind,
+	    b.state);
+	printf("%-12s %s (%s)\n", "template", b.template_key, b.category);
+	printf("%-12s %s\n", "audience", b.audience);
+	printf("%-12s %s, by %s\n", "provider", b.provider,
+	    b.created_by ? b.created_by : "-");
+	print_time("created", b.created_ms);
+	print_time("first send", b.send_at_ms);
+	printf("%-12s %lld messages, %lld SMS segments, %lld opted out "
+	    "before\n", "recipients", (long long)b.recipients,
+	    (long long)b.segments, (long long)b.skipped_opted_out);
+	print_counts("messages", &c);
+	if (b.meeting_id != 0 && store_meeting_get(st, b.meeting_id, &m) == 1) {
+		char d[32], t[16];
+
+		sched_ist_date(m.time_ms, d, sizeof(d));
+		sched_ist_time(m.time_ms, t, sizeof(t));
+		printf("%-12s %s, %s, %s %s IST\n", "meeting", m.title, m.place,
+		    d, t);
+		printf("%-12s yes %lld  no %lld  no answer %lld\n", "RSVP",
+		    (long long)c.rsvp_yes, (long long)c.rsvp_no,
+		    (long long)(b.recipients - c.rsvp_yes - c.rsvp_no));
+		store_meeting_clear(&m);
+	}
+	if (store_broadcast_reminder_of(st, id, &rid) == 1 &&
+	    store_broadcast_counts(st, rid, &rc_) == 0) {
+		printf("%-12s broadcast %lld\n", "reminders", (long long)rid);
+		print_counts("", &rc_);
+	}
+	store_broadcast_clear(&b);
+	return 0;
+}
+
+static int
+parse_id(const char *s, int64_t *id)
+{
+	char *end;
+
+	*id = strtoll(s, &end, 10);
+	return *s != '\0' && *end == '\0' && *id > 0 ? 0 : -1;
+}
+
+static int
+do_templates(const struct config *cfg)
+{
+	struct tpl_table *tab;
+	struct buf errors;
+	size_t i, j;
+
+	buf_init(&errors, 0);
+	if ((tab = tpl_load(config_str(cfg, "templates"), &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		buf_free(&errors);
+		return 1;
+	}
+	for (i = 0; i < tpl_count(tab); i++) {
+		const struct template *t = tpl_at(tab, i);
+
+		printf("[%s] %s, header %s\n", t->key,
+		    tpl_category_name(t->category), t->header);
+		for (j = 0; j < t->ntexts; j++)
+			printf("  %s  DLT %s\n    %s\n", t->texts[j].lang,
+			    t->texts[j].dlt_id, t->texts[j].registered);
+	}
+	tpl_free(tab);
+	buf_free(&errors);
+	return 0;
+}
+
+int
+cmd_broadcast(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "limit", required_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = NULL, *db = NULL, *sub;
+	struct config *cfg = NULL;
+	struct store *st = NULL;
+	int64_t id = 0, stopped;
+	long limit = 20;
+	int ch, rc = 1;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		fputs(usage, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	sub = argv[1];
+	if (strcmp(sub, "create") == 0)
+		return do_create(argc - 1, argv + 1, &config_path, &db);
+	argc--;
+	argv++;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 'l': limit = strtol(optarg, NULL, 10); break;
+		case 'h': fputs(usage, stdout); return 0;
+		default: fputs(usage, stderr); return 2;
+		}
+	}
+	if ((strcmp(sub, "show") == 0 || strcmp(sub, "cancel") == 0) &&
+	    (optind + 1 != argc || parse_id(argv[optind], &id) == -1)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if ((cfg = cmd_config(config_path)) == NULL)
+		return 1;
+	if (strcmp(sub, "templates") == 0) {
+		rc = do_templates(cfg);
+		goto out;
+	}
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
+	    strcmp(sub, "cancel") != 0) {
+		fprintf(stderr, "sampark: no broadcast command \"%s\"\n", sub);
+		rc = 2;
+		goto out;
+	}
+	if ((st = cmd_open_store(cfg, db)) == NULL)
+		goto out;
+	if (strcmp(sub, "list") == 0) {
+		printf("%-6s %-24s %-9s %-9s %8s %-18s %s\n", "id", "created",
+		    "kind", "state", "messages", "template", "audience");
+		rc = store_broadcasts_list(st, limit > 0 ? (size_t)limit : 0,
+		    list_cb, NULL) == 0 ? 0 : 1;
+	} else if (strcmp(sub, "show") == 0) {
+		rc = do_show(st, id);
+	} else {
+		switch (store_broadcast_cancel(st, id, sp_wall_ms(), &stopped)) {
+		case 1:
+			printf("broadcast %lld cancelled: %lld messages not "
+			    "sent\n", (long long)id, (long long)stopped);
+			rc = 0;
+			break;
+		case 0:
+			fprintf(stderr, "sampark: no such broadcast\n");
+			break;
+		default:
+			fprintf(stderr, "sampark: %s\n", store_errmsg(st));
+		}
+	}
+out:
+	store_close(st);
+	config_free(cfg);
+	return rc;
+}

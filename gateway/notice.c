@@ -1,0 +1,254 @@
+/*
+ * notice: the broadcast features handlers reach through sp_bcast_ops —
+ * a coordinator's NOTICE by SMS, its "YES <code>" confirmation, and a
+ * recipient's YES / NO to a meeting.
+ *
+ * DLT and free text: an operator delivers only texts that match a
+ * registered template, and a coordinator's own words cannot be one.  So a
+ * NOTICE goes out through the configured notice template (notice_template,
+ * default "notice"), whose variables are {#district#} and text1..textN
+ * placed next to each other ({#text1#}{#text2#}...): the free text is cut
+ * into pieces of at most TPL_VAR_MAX characters, one per variable, which
+ * read as the whole text once sent, while each piece stays within the
+ * scrubber's limit.  A text longer than N x TPL_VAR_MAX characters is
+ * refused with the limit, never cut short.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "broadcast.h"
+#include "config.h"
+#include "crypto.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define NOTICE_PIECES	TPL_MAX_VARS
+
+struct notice_vars {
+	struct tpl_var	 v[NOTICE_PIECES + 1];
+	size_t		 n;
+	char		 names[NOTICE_PIECES][16];
+	char		*pieces[NOTICE_PIECES];
+	char		*district;
+};
+
+static void
+notice_vars_clear(struct notice_vars *nv)
+{
+	size_t i;
+
+	for (i = 0; i < NOTICE_PIECES; i++)
+		free(nv->pieces[i]);
+	free(nv->district);
+	memset(nv, 0, sizeof(*nv));
+}
+
+/* How many text1..textN variables t has. */
+static size_t
+text_vars(const struct template *t)
+{
+	char name[16];
+	size_t n;
+
+	for (n = 0; n < NOTICE_PIECES; n++) {
+		snprintf(name, sizeof(name), "text%zu", n + 1);
+		if (!tpl_has_var(t, name))
+			break;
+	}
+	return n;
+}
+
+/*
+ * The variables for a notice of text to district.  0, or 1 if the text is
+ * too long (*max_chars: the most that fits).
+ */
+static int
+notice_vars_fill(const struct template *t, const char *district,
+    const char *text, struct notice_vars *nv, size_t *max_chars)
+{
+	size_t pieces = text_vars(t), i, k, cp, start;
+	char *clean = xstrdup(text), *p;
+
+	memset(nv, 0, sizeof(*nv));
+	*max_chars = pieces * TPL_VAR_MAX;
+	/* Line breaks would fail the scrubber: make them spaces. */
+	for (p = clean; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	nv->district = xstrdup(district);
+	for (p = nv->district; *p != '\0'; p++)
+		if (*p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	if (tpl_has_var(t, "district")) {
+		nv->v[nv->n].name = "district";
+		nv->v[nv->n++].value = nv->district;
+	}
+	for (i = 0, k = 0; k < pieces; k++) {
+		for (start = i, cp = 0; clean[i] != '\0' && cp < TPL_VAR_MAX;
+		    cp++) {
+			i++;
+			while (((unsigned char)clean[i] & 0xc0) == 0x80)
+				i++;
+		}
+		snprintf(nv->names[k], sizeof(nv->names[k]), "text%zu", k + 1);
+		nv->pieces[k] = xstrndup(clean + start, i - start);
+		nv->v[nv->n].name = nv->names[k];
+		nv->v[nv->n++].value = nv->pieces[k];
+	}
+	k = clean[i] != '\0';
+	free(clean);
+	return (int)k;
+}
+
+static void
+notice_request(const struct bcast_env *env, const char *phone,
+    const char *district, const struct notice_vars *nv, char *to,
+    size_t tolen, struct bcast_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	snprintf(to, tolen, "district:%s", district);
+	req->to = to;
+	req->template_key = config_str(env->cfg, "notice_template");
+	req->vars = nv->v;
+	req->nvars = nv->n;
+	req->kind = "notice";
+	req->created_by = phone;
+}
+
+static int
+op_notice_prepare(void *arg, const char *phone, const char *district,
+    const char *text, struct sp_notice_preview *out)
+{
+	const struct bcast_env *env = arg;
+	const struct template *t = tpl_find(env->templates,
+	    config_str(env->cfg, "notice_template"));
+	struct store_notice n;
+	struct bcast_request req;
+	struct bcast_preview pv;
+	struct notice_vars nv;
+	unsigned char rnd[2];
+	char to[128], err[256], code[8];
+	size_t i;
+	int rc = -1, tries;
+
+	memset(out, 0, sizeof(*out));
+	if (t == NULL) {
+		log_error("notice", "error=\"no template %s\"",
+		    config_str(env->cfg, "notice_template"));
+		return -1;
+	}
+	if (notice_vars_fill(t, district, text, &nv, &out->max_chars) == 1) {
+		notice_vars_clear(&nv);
+		return 1;
+	}
+	notice_request(env, phone, district, &nv, to, sizeof(to), &req);
+	if (bcast_preview(env, &req, &pv, err, sizeof(err)) == -1) {
+		log_warn("notice", "error=\"%s\"", err);
+		notice_vars_clear(&nv);
+		return -1;
+	}
+	out->recipients = pv.recipients;
+	out->total_segments = pv.segments;
+	for (i = 0; i < pv.nlangs; i++)
+		if (pv.langs[i].segments > out->segments)
+			out->segments = pv.langs[i].segments;
+	memset(&n, 0, sizeof(n));
+	n.phone = (char *)phone;
+	n.district = (char *)district;
+	n.text = (char *)text;
+	n.created_ms = env->now_ms;
+	n.expires_ms = env->now_ms + BCAST_NOTICE_MINUTES * 60000LL;
+	n.code = code;
+	for (tries = 0; tries < 8; tries++) {
+		if (crypto_random(rnd, sizeof(rnd)) == -1)
+			break;
+		snprintf(code, sizeof(code), "%04u",
+		    (unsigned)(rnd[0] << 8 | rnd[1]) % 10000);
+		if ((rc = store_notice_add(env->store, &n)) != 0)
+			break;
+	}
+	if (rc == 1) {
+		sp_strlcpy(out->code, code, sizeof(out->code));
+		rc = 0;
+	} else {
+		rc = -1;
+	}
+	bcast_preview_clear(&pv);
+	notice_vars_clear(&nv);
+	return rc;
+}
+
+static int
+op_notice_confirm(void *arg, const char *phone, const char *code,
+    int64_t *recipients)
+{
+	const struct bcast_env *env = arg;
+	const struct template *t = tpl_find(env->templates,
+	    config_str(env->cfg, "notice_template"));
+	struct store_notice n;
+	struct bcast_request req;
+	struct bcast_preview pv;
+	struct notice_vars nv;
+	char to[128], err[256];
+	size_t max;
+	int64_t id;
+	int rc;
+
+	*recipients = 0;
+	if ((rc = store_notice_find(env->store, phone, code, env->now_ms,
+	    &n)) != 1)
+		return rc;
+	rc = -1;
+	if (t == NULL)
+		goto out;
+	if (notice_vars_fill(t, n.district, n.text, &nv, &max) != 0) {
+		notice_vars_clear(&nv);
+		goto out;
+	}
+	notice_request(env, phone, n.district, &nv, to, sizeof(to), &req);
+	if (bcast_create(env, &req, &pv, &id, err, sizeof(err)) == -1) {
+		log_warn("notice", "error=\"%s\"", err);
+	} else if (store_notice_confirmed(env->store, phone, code, id) == 0) {
+		*recipients = pv.recipients;
+		rc = 1;
+	}
+	bcast_preview_clear(&pv);
+	notice_vars_clear(&nv);
+out:
+	store_notice_clear(&n);
+	return rc;
+}
+
+static int
+op_rsvp(void *arg, const char *phone, int yes, char **title,
+    int64_t *meeting_ms)
+{
+	const struct bcast_env *env = arg;
+	struct store_meeting m;
+	int64_t bid = 0;
+	int rc;
+
+	*title = NULL;
+	*meeting_ms = 0;
+	if ((rc = store_meeting_open_for(env->store, phone, env->now_ms, &m,
+	    &bid)) != 1)
+		return rc;
+	if (store_rsvp_set(env->store, m.id, phone, yes ? "yes" : "no", bid,
+	    env->now_ms) == -1) {
+		store_meeting_clear(&m);
+		return -1;
+	}
+	*title = m.title;
+	m.title = NULL;
+	*meeting_ms = m.time_ms;
+	store_meeting_clear(&m);
+	return 1;
+}
+
+const struct sp_bcast_ops bcast_handler_ops = {
+	.notice_prepare = op_notice_prepare,
+	.notice_confirm = op_notice_confirm,
+	.rsvp = op_rsvp,
+};

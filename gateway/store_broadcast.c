@@ -1,0 +1,582 @@
+/*
+ * store_broadcast: broadcasts, meetings, RSVPs and phone notices (see
+ * store.h).  A broadcast's messages are ordinary outbox rows carrying its
+ * id; its counts are read from the outbox, so they are never out of step
+ * with what was really sent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_int.h"
+#include "util.h"
+
+#define BROADCAST_COLUMNS \
+	"id, kind, parent_id, audience, template, category, vars, provider," \
+	" created_by, state, created_ms, send_at_ms, cancelled_ms," \
+	" recipients, segments, skipped_opted_out, meeting_id, reminder"
+
+static const char *const sql_add =
+    "INSERT INTO broadcasts (kind, parent_id, audience, template, category,"
+    " vars, provider, created_by, state, created_ms, send_at_ms,"
+    " meeting_id, reminder) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+    " COALESCE(?9, 'creating'), ?10, ?11, ?12, ?13)";
+static const char *const sql_finish =
+    "UPDATE broadcasts SET state = ?2, recipients = ?3, segments = ?4,"
+    " skipped_opted_out = ?5 WHERE id = ?1";
+static const char *const sql_get =
+    "SELECT " BROADCAST_COLUMNS " FROM broadcasts WHERE id = ?1";
+static const char *const sql_reminder_of =
+    "SELECT id FROM broadcasts WHERE parent_id = ?1 AND kind = 'reminder'";
+static const char *const sql_list =
+    "SELECT " BROADCAST_COLUMNS " FROM broadcasts WHERE kind <> 'reminder'"
+    " ORDER BY id DESC LIMIT ?1";
+static const char *const sql_cancel =
+    "UPDATE broadcasts SET state = 'cancelled', cancelled_ms = ?2"
+    " WHERE (id = ?1 OR parent_id = ?1) AND state <> 'cancelled'";
+/* The events first: they name the messages the update then moves. */
+static const char *const sql_cancel_events =
+    "INSERT INTO outbox_events (outbox_id, time_ms, from_state, to_state,"
+    " detail) SELECT id, ?2, 'queued', 'failed', 'cancelled' FROM outbox"
+    " WHERE broadcast_id IS NOT NULL AND state = 'queued' AND broadcast_id"
+    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
+static const char *const sql_cancel_msgs =
+    "UPDATE outbox SET state = 'failed', updated_ms = ?2,"
+    " error = 'cancelled', reason = 'cancelled'"
+    " WHERE broadcast_id IS NOT NULL AND state = 'queued' AND broadcast_id"
+    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
+static const char *const sql_counts =
+    "SELECT state, reason, count(*) FROM outbox"
+    " WHERE broadcast_id IS NOT NULL AND broadcast_id = ?1"
+    " GROUP BY state, reason";
+static const char *const sql_rsvp_counts =
+    "SELECT sum(answer = 'yes'), sum(answer = 'no') FROM rsvps"
+    " WHERE meeting_id = ?1";
+static const char *const sql_planned =
+    "SELECT count(*) FROM outbox o JOIN broadcasts b"
+    " ON b.id = o.broadcast_id AND b.kind <> 'reminder'"
+    " WHERE o.broadcast_id IS NOT NULL AND o.to_phone = ?1"
+    " AND o.next_attempt_ms >= ?2 AND o.next_attempt_ms < ?3"
+    " AND o.state NOT IN ('failed', 'expired')";
+static const char *const sql_meeting_add =
+    "INSERT INTO meetings (title, place, time_ms, created_ms)"
+    " VALUES (?1, ?2, ?3, ?4)";
+static const char *const sql_meeting_get =
+    "SELECT id, title, place, time_ms FROM meetings WHERE id = ?1";
+static const char *const sql_meeting_open =
+    "SELECT m.id, m.title, m.place, m.time_ms, b.id FROM outbox o"
+    " JOIN broadcasts b ON b.id = o.broadcast_id"
+    " JOIN meetings m ON m.id = b.meeting_id"
+    " WHERE o.broadcast_id IS NOT NULL AND o.to_phone = ?1"
+    " AND b.kind <> 'reminder' AND b.state <> 'cancelled'"
+    " AND o.state IN ('sent', 'delivered') AND m.time_ms > ?2"
+    " ORDER BY o.updated_ms DESC, o.id DESC LIMIT 1";
+static const char *const sql_rsvp_set =
+    "INSERT INTO rsvps (meeting_id, phone, answer, broadcast_id, time_ms)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(meeting_id, phone) DO UPDATE"
+    " SET answer = excluded.answer, broadcast_id = excluded.broadcast_id,"
+    " time_ms = excluded.time_ms";
+static const char *const sql_rsvp_get =
+    "SELECT answer FROM rsvps WHERE meeting_id = ?1 AND phone = ?2";
+static const char *const sql_notice_add =
+    "INSERT INTO notices (phone, code, district, text, created_ms,"
+    " expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT(phone, code) DO UPDATE SET district = excluded.district,"
+    " text = excluded.text, created_ms = excluded.created_ms,"
+    " expires_ms = excluded.expires_ms, broadcast_id = NULL"
+    " WHERE notices.expires_ms <= excluded.created_ms"
+    " OR notices.broadcast_id IS NOT NULL";
+static const char *const sql_notice_find =
+    "SELECT phone, code, district, text, created_ms, expires_ms FROM notices"
+    " WHERE phone = ?1 AND code = ?2 AND expires_ms > ?3"
+    " AND broadcast_id IS NULL";
+static const char *const sql_notice_done =
+    "UPDATE notices SET broadcast_id = ?3 WHERE phone = ?1 AND code = ?2";
+
+static const char *const sql_sp_begin = "SAVEPOINT broadcast";
+static const char *const sql_sp_release = "RELEASE broadcast";
+static const char *const sql_sp_undo = "ROLLBACK TO broadcast";
+
+/* Step a statement that returns no rows; 0 or -1. */
+static int
+run(struct store *st, sqlite3_stmt *s, const char *op)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		sq_fail(st, op);
+		sq_done(s);
+		return -1;
+	}
+	sq_done(s);
+	return 0;
+}
+
+int
+store_in_transaction(struct store *st)
+{
+	return !sqlite3_get_autocommit(st->db);
+}
+
+int
+store_savepoint_begin(struct store *st)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_sp_begin, "savepoint");
+
+	return s == NULL ? -1 : run(st, s, "savepoint");
+}
+
+int
+store_savepoint_end(struct store *st, int keep)
+{
+	sqlite3_stmt *u = sq_prepared(st, &sql_sp_undo, "savepoint_undo");
+	sqlite3_stmt *r = sq_prepared(st, &sql_sp_release, "savepoint");
+
+	if (u == NULL || r == NULL)
+		return -1;
+	if (!keep && run(st, u, "savepoint_undo") == -1)
+		return -1;
+	return run(st, r, "savepoint");
+}
+
+void
+store_broadcast_clear(struct store_broadcast *b)
+{
+	if (b == NULL)
+		return;
+	free(b->kind);
+	free(b->audience);
+	free(b->template_key);
+	free(b->category);
+	free(b->vars);
+	free(b->provider);
+	free(b->created_by);
+	free(b->state);
+	memset(b, 0, sizeof(*b));
+}
+
+static void
+broadcast_row(sqlite3_stmt *s, struct store_broadcast *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->id = sqlite3_column_int64(s, 0);
+	b->kind = sq_column_dup(s, 1);
+	b->parent_id = sqlite3_column_int64(s, 2);
+	b->audience = sq_column_dup(s, 3);
+	b->template_key = sq_column_dup(s, 4);
+	b->category = sq_column_dup(s, 5);
+	b->vars = sq_column_dup(s, 6);
+	b->provider = sq_column_dup(s, 7);
+	b->created_by = sq_column_dup(s, 8);
+	b->state = sq_column_dup(s, 9);
+	b->created_ms = sqlite3_column_int64(s, 10);
+	b->send_at_ms = sqlite3_column_int64(s, 11);
+	b->cancelled_ms = sqlite3_column_int64(s, 12);
+	b->recipients = sqlite3_column_int64(s, 13);
+	b->segments = sqlite3_column_int64(s, 14);
+	b->skipped_opted_out = sqlite3_column_int64(s, 15);
+	b->meeting_id = sqlite3_column_int64(s, 16);
+	b->reminder = sqlite3_column_int(s, 17);
+}
+
+int
+store_broadcast_add(struct store *st, struct store_broadcast *b)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_add, "broadcast_add");
+	const char *v[] = { b->audience, b->template_key, b->category,
+	    b->vars, b->provider, b->created_by, b->state };
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, b->kind != NULL ? b->kind : "broadcast");
+	sq_bind_int64(s, 2, b->parent_id, 0);
+	sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 10, b->created_ms);
+	sqlite3_bind_int64(s, 11, b->send_at_ms);
+	sq_bind_int64(s, 12, b->meeting_id, 0);
+	sqlite3_bind_int(s, 13, b->reminder);
+	if (run(st, s, "broadcast_add") == -1)
+		return -1;
+	b->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_broadcast_finish(struct store *st, int64_t id, const char *state,
+    int64_t recipients, int64_t segments, int64_t skipped)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_finish, "broadcast_finish");
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sq_bind_text(s, 2, state);
+	sqlite3_bind_int64(s, 3, recipients);
+	sqlite3_bind_int64(s, 4, segments);
+	sqlite3_bind_int64(s, 5, skipped);
+	return run(st, s, "broadcast_finish");
+}
+
+int
+store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *b)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_get, "broadcast_get");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sq_step_row(st, s, "broadcast_get")) == 1) {
+		broadcast_row(s, b);
+		sq_done(s);
+	}
+	return rc;
+}
+
+/* A single-integer lookup: 1 and *v, 0 no row, -1 error. */
+static int
+int_lookup(struct store *st, const char *const *sql, int64_t a,
+    int64_t *v, const char *op)
+{
+	sqlite3_stmt *s = sq_prepared(st, sql, op);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, a);
+	if ((rc = sq_step_row(st, s, op)) == 1) {
+		*v = sqlite3_column_int64(s, 0);
+		sq_done(s);
+	}
+	return rc;
+}
+
+int
+store_broadcast_reminder_of(struct store *st, int64_t id, int64_t *rid)
+{
+	return int_lookup(st, &sql_reminder_of, id, rid,
+	    "broadcast_reminder_of");
+}
+
+int
+store_broadcasts_list(struct store *st, size_t limit,
+    int (*cb)(void *, const struct store_broadcast *), void *arg)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_list, "broadcasts_list");
+	struct store_broadcast b;
+	int rc, ret = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, limit > 0 && limit < INT64_MAX ?
+	    (int64_t)limit : -1);
+	/* Few rows: copy each so cb may use the store. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		broadcast_row(s, &b);
+		ret = cb(arg, &b);
+		store_broadcast_clear(&b);
+		if (ret != 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sq_fail(st, "broadcasts_list");
+	sq_done(s);
+	return ret;
+}
+
+int
+store_broadcast_cancel(struct store *st, int64_t id, int64_t now_ms,
+    int64_t *stopped)
+{
+	sqlite3_stmt *ev, *up, *bc;
+	struct store_broadcast b;
+	int own = 0, rc;
+
+	*stopped = 0;
+	if ((rc = store_broadcast_get(st, id, &b)) != 1)
+		return rc;
+	store_broadcast_clear(&b);
+	if ((ev = sq_prepared(st, &sql_cancel_events, "broadcast_cancel")) ==
+	    NULL || (up = sq_prepared(st, &sql_cancel_msgs,
+	    "broadcast_cancel")) == NULL || (bc = sq_prepared(st, &sql_cancel,
+	    "broadcast_cancel")) == NULL)
+		return -1;
+	if (!store_in_transaction(st)) {
+		if (store_begin(st) == -1)
+			return -1;
+		own = 1;
+	}
+	sqlite3_bind_int64(ev, 1, id);
+	sqlite3_bind_int64(ev, 2, now_ms);
+	sqlite3_bind_int64(up, 1, id);
+	sqlite3_bind_int64(up, 2, now_ms);
+	sqlite3_bind_int64(bc, 1, id);
+	sqlite3_bind_int64(bc, 2, now_ms);
+	if (run(st, ev, "broadcast_cancel") == -1 ||
+	    run(st, up, "broadcast_cancel") == -1)
+		goto fail;
+	*stopped = sqlite3_changes(st->db);
+	if (run(st, bc, "broadcast_cancel") == -1)
+		goto fail;
+	if (own && store_commit(st) == -1)
+		goto fail;
+	return 1;
+fail:
+	if (own)
+		store_rollback(st);
+	return -1;
+}
+
+int
+store_broadcast_counts(struct store *st, int64_t id,
+    struct store_broadcast_counts *c)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_counts, "broadcast_counts");
+	struct store_broadcast b;
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *state = sq_column_str(s, 0);
+		const char *reason = sq_column_str(s, 1);
+		int64_t n = sqlite3_column_int64(s, 2);
+
+		if (state == NULL)
+			state = "";
+		if (reason == NULL)
+			reason = "";
+		if (strcmp(state, "queued") == 0 ||
+		    strcmp(state, "sending") == 0)
+			c->queued += n;
+		else if (strcmp(state, "sent") == 0)
+			c->sent += n;
+		else if (strcmp(state, "delivered") == 0)
+			c->delivered += n;
+		else if (strcmp(reason, "opted out") == 0)
+			c->opted_out += n;
+		else if (strcmp(reason, "cancelled") == 0)
+			c->cancelled += n;
+		else
+			c->failed += n;
+	}
+	sq_done(s);
+	if (rc != SQLITE_DONE)
+		return sq_fail(st, "broadcast_counts");
+	if ((rc = store_broadcast_get(st, id, &b)) == -1)
+		return -1;
+	if (rc == 1 && b.meeting_id != 0 && (s = sq_prepared(st,
+	    &sql_rsvp_counts, "broadcast_counts")) != NULL) {
+		sqlite3_bind_int64(s, 1, b.meeting_id);
+		if (sq_step_row(st, s, "broadcast_counts") == 1) {
+			c->rsvp_yes = sqlite3_column_int64(s, 0);
+			c->rsvp_no = sqlite3_column_int64(s, 1);
+			sq_done(s);
+		}
+	}
+	store_broadcast_clear(&b);
+	return 0;
+}
+
+int
+store_broadcast_planned(struct store *st, const char *phone,
+    int64_t from_ms, int64_t to_ms, int64_t *n)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_planned, "broadcast_planned");
+	int rc;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, phone);
+	sqlite3_bind_int64(s, 2, from_ms);
+	sqlite3_bind_int64(s, 3, to_ms);
+	if ((rc = sq_step_row(st, s, "broadcast_planned")) == 1) {
+		*n = sqlite3_column_int64(s, 0);
+		sq_done(s);
+	}
+	return rc == -1 ? -1 : 0;
+}
+
+/* ---- meetings and RSVPs ---- */
+
+void
+store_meeting_clear(struct store_meeting *m)
+{
+	if (m == NULL)
+		return;
+	free(m->title);
+	free(m->place);
+	memset(m, 0, sizeof(*m));
+}
+
+static void
+meeting_row(sqlite3_stmt *s, struct store_meeting *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(s, 0);
+	m->title = sq_column_dup(s, 1);
+	m->place = sq_column_dup(s, 2);
+	m->time_ms = sqlite3_column_int64(s, 3);
+}
+
+int
+store_meeting_add(struct store *st, struct store_meeting *m, int64_t now_ms)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_meeting_add, "meeting_add");
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, m->title);
+	sq_bind_text(s, 2, m->place);
+	sqlite3_bind_int64(s, 3, m->time_ms);
+	sqlite3_bind_int64(s, 4, now_ms);
+	if (run(st, s, "meeting_add") == -1)
+		return -1;
+	m->id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_meeting_get(struct store *st, int64_t id, struct store_meeting *m)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_meeting_get, "meeting_get");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if ((rc = sq_step_row(st, s, "meeting_get")) == 1) {
+		meeting_row(s, m);
+		sq_done(s);
+	}
+	return rc;
+}
+
+int
+store_meeting_open_for(struct store *st, const char *phone, int64_t now_ms,
+    struct store_meeting *m, int64_t *broadcast_id)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_meeting_open, "meeting_open");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, phone);
+	sqlite3_bind_int64(s, 2, now_ms);
+	if ((rc = sq_step_row(st, s, "meeting_open")) == 1) {
+		meeting_row(s, m);
+		*broadcast_id = sqlite3_column_int64(s, 4);
+		sq_done(s);
+	}
+	return rc;
+}
+
+int
+store_rsvp_set(struct store *st, int64_t meeting_id, const char *phone,
+    const char *answer, int64_t broadcast_id, int64_t now_ms)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_rsvp_set, "rsvp_set");
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, meeting_id);
+	sq_bind_text(s, 2, phone);
+	sq_bind_text(s, 3, answer);
+	sq_bind_int64(s, 4, broadcast_id, 0);
+	sqlite3_bind_int64(s, 5, now_ms);
+	return run(st, s, "rsvp_set");
+}
+
+int
+store_rsvp_get(struct store *st, int64_t meeting_id, const char *phone,
+    const char **answer)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_rsvp_get, "rsvp_get");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, meeting_id);
+	sq_bind_text(s, 2, phone);
+	if ((rc = sq_step_row(st, s, "rsvp_get")) == 1) {
+		*answer = strcmp(sq_column_str(s, 0), "yes") == 0 ? "yes" :
+		    "no";
+		sq_done(s);
+	}
+	return rc;
+}
+
+/* ---- notices from a coordinator's phone ---- */
+
+void
+store_notice_clear(struct store_notice *n)
+{
+	if (n == NULL)
+		return;
+	free(n->phone);
+	free(n->code);
+	free(n->district);
+	free(n->text);
+	memset(n, 0, sizeof(*n));
+}
+
+int
+store_notice_add(struct store *st, const struct store_notice *n)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_notice_add, "notice_add");
+	const char *v[] = { n->phone, n->code, n->district, n->text };
+
+	if (s == NULL)
+		return -1;
+	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 5, n->created_ms);
+	sqlite3_bind_int64(s, 6, n->expires_ms);
+	if (run(st, s, "notice_add") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_notice_find(struct store *st, const char *phone, const char *code,
+    int64_t now_ms, struct store_notice *n)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_notice_find, "notice_find");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, phone);
+	sq_bind_text(s, 2, code);
+	sqlite3_bind_int64(s, 3, now_ms);
+	if ((rc = sq_step_row(st, s, "notice_find")) == 1) {
+		memset(n, 0, sizeof(*n));
+		n->phone = sq_column_dup(s, 0);
+		n->code = sq_column_dup(s, 1);
+		n->district = sq_column_dup(s, 2);
+		n->text = sq_column_dup(s, 3);
+		n->created_ms = sqlite3_column_int64(s, 4);
+		n->expires_ms = sqlite3_column_int64(s, 5);
+		sq_done(s);
+	}
+	return rc;
+}
+
+int
+store_notice_confirmed(struct store *st, const char *phone,
+    const char *code, int64_t broadcast_id)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_notice_done, "notice_done");
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, phone);
+	sq_bind_text(s, 2, code);
+	sqlite3_bind_int64(s, 3, broadcast_id);
+	return run(st, s, "notice_done");
+}

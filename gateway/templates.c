@@ -1,0 +1,642 @@
+/*
+ * templates: load config/templates.conf, render a template's text with its
+ * variables, and match a message against its registered DLT text the way
+ * an operator's scrubber does.  See templates.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "templates.h"
+#include "text.h"
+#include "util.h"
+
+#define DLT_TOKEN	"{#var#}"
+#define DLT_TOKEN_LEN	(sizeof(DLT_TOKEN) - 1)
+
+struct tpl_table {
+	struct template	*t;
+	size_t		 n;
+};
+
+struct tpl_parse {
+	const char	*path;
+	size_t		 line;
+	struct buf	*errors;
+	int		 nerrors;
+	struct tpl_table *tab;
+	struct template	*cur;		/* section being read, or NULL */
+	size_t		 cur_line;
+	int		 cur_category;	/* category given */
+};
+
+static const char *const category_names[] = {
+	[TPL_TRANSACTIONAL] = "transactional",
+	[TPL_SERVICE] = "service",
+	[TPL_PROMOTIONAL] = "promotional",
+};
+
+static void tpl_error(struct tpl_parse *, size_t, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+tpl_error(struct tpl_parse *p, size_t line, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->nerrors++;
+	buf_printf(p->errors, "%s:%zu: %s\n", p->path, line, msg);
+}
+
+const char *
+tpl_category_name(enum tpl_category c)
+{
+	return (size_t)c < SP_ARRAY_LEN(category_names) ?
+	    category_names[c] : "?";
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+/* [a-z][a-z0-9_-]* up to 64, with extra allowed characters. */
+static int
+valid_name(const char *s, const char *extra)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 64 || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr(extra, s[i])))
+			return 0;
+	return 1;
+}
+
+static int
+valid_lang(const char *s)
+{
+	size_t n = strlen(s);
+
+	/* ISO 639-1 or -2 codes: hi, en, bho, mai... */
+	return n >= 2 && n <= 3 && strspn(s, "abcdefghijklmnopqrstuvwxyz") == n;
+}
+
+static void
+text_clear(struct tpl_text *tt)
+{
+	size_t i;
+
+	free(tt->text);
+	free(tt->registered);
+	free(tt->dlt_id);
+	for (i = 0; i < tt->nvars; i++)
+		free(tt->vars[i]);
+}
+
+static void
+template_clear(struct template *t)
+{
+	size_t i;
+
+	free(t->key);
+	free(t->header);
+	free(t->numeric);
+	for (i = 0; i < t->ntexts; i++)
+		text_clear(&t->texts[i]);
+	free(t->texts);
+}
+
+void
+tpl_free(struct tpl_table *tab)
+{
+	size_t i;
+
+	if (tab == NULL)
+		return;
+	for (i = 0; i < tab->n; i++)
+		template_clear(&tab->t[i]);
+	free(tab->t);
+	free(tab);
+}
+
+static struct tpl_text *
+text_get(struct template *t, const char *lang, int create)
+{
+	size_t i;
+
+	for (i = 0; i < t->ntexts; i++)
+		if (strcmp(t->texts[i].lang, lang) == 0)
+			return &t->texts[i];
+	if (!create)
+		return NULL;
+	t->texts = xreallocarray(t->texts, t->ntexts + 1, sizeof(*t->texts));
+	memset(&t->texts[t->ntexts], 0, sizeof(*t->texts));
+	sp_strlcpy(t->texts[t->ntexts].lang, lang, sizeof(t->texts[0].lang));
+	return &t->texts[t->ntexts++];
+}
+
+/*
+ * Read the {#name#} placeholders of tt->text into tt->vars and build the
+ * registered form.  0, or -1 with the reason in err.
+ */
+static int
+parse_text(struct tpl_text *tt, char *err, size_t errlen)
+{
+	const char *p = tt->text, *open, *close;
+	struct buf reg;
+	size_t fixed = 0;
+	char name[80];
+
+	if (!text_utf8_valid(p, strlen(p))) {
+		sp_err(err, errlen, "text is not valid UTF-8");
+		return -1;
+	}
+	buf_init(&reg, 0);
+	while ((open = strstr(p, "{#")) != NULL) {
+		fixed += (size_t)(open - p);
+		buf_append(&reg, p, (size_t)(open - p));
+		if ((close = strstr(open + 2, "#}")) == NULL ||
+		    (size_t)(close - open - 2) >= sizeof(name)) {
+			sp_err(err, errlen, "\"{#\" without its \"#}\"");
+			goto fail;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)(close - open - 2),
+		    open + 2);
+		if (strcmp(name, "var") == 0 || !valid_name(name, "_")) {
+			sp_err(err, errlen, "placeholder {#%s#}: name each "
+			    "variable, {#name#} with a-z 0-9 _ (it is "
+			    "registered as {#var#})", name);
+			goto fail;
+		}
+		if (tt->nvars == TPL_MAX_VARS) {
+			sp_err(err, errlen, "more than %d variables",
+			    TPL_MAX_VARS);
+			goto fail;
+		}
+		tt->vars[tt->nvars++] = xstrdup(name);
+		buf_puts(&reg, DLT_TOKEN);
+		p = close + 2;
+	}
+	fixed += strlen(p);
+	buf_puts(&reg, p);
+	/* DLT refuses a template that is only variables. */
+	if (fixed == 0) {
+		sp_err(err, errlen, "a template cannot be only variables");
+		goto fail;
+	}
+	tt->registered = buf_steal(&reg);
+	return 0;
+fail:
+	buf_free(&reg);
+	return -1;
+}
+
+/* Check the section just read; drop it if it is broken. */
+static void
+section_end(struct tpl_parse *p)
+{
+	struct template *t = p->cur;
+	int before = p->nerrors;
+	size_t i;
+
+	if (t == NULL)
+		return;
+	if (!p->cur_category)
+		tpl_error(p, p->cur_line, "[%s]: no category (transactional, "
+		    "service or promotional)", t->key);
+	if (t->header == NULL)
+		tpl_error(p, p->cur_line, "[%s]: no header", t->key);
+	if (t->ntexts == 0)
+		tpl_error(p, p->cur_line, "[%s]: no text (e.g. en = ...)",
+		    t->key);
+	for (i = 0; i < t->ntexts; i++) {
+		if (t->texts[i].text == NULL)
+			tpl_error(p, p->cur_line, "[%s]: %s.dlt_id without "
+			    "an %s text", t->key, t->texts[i].lang,
+			    t->texts[i].lang);
+		else if (t->texts[i].dlt_id == NULL)
+			tpl_error(p, p->cur_line, "[%s]: %s has no %s.dlt_id",
+			    t->key, t->texts[i].lang, t->texts[i].lang);
+	}
+	if (t->numeric != NULL && p->nerrors == before) {
+		char *list = xstrdup(t->numeric), *tok, *save = NULL;
+
+		for (tok = strtok_r(list, ", ", &save); tok != NULL;
+		    tok = strtok_r(NULL, ", ", &save))
+			if (!tpl_has_var(t, tok))
+				tpl_error(p, p->cur_line, "[%s]: numeric names "
+				    "\"%s\", which no text uses", t->key, tok);
+		free(list);
+	}
+	if (p->nerrors != before) {
+		template_clear(t);
+		p->tab->n--;
+	}
+	p->cur = NULL;
+}
+
+static void
+section_begin(struct tpl_parse *p, char *name)
+{
+	struct template *t;
+
+	section_end(p);
+	if (!valid_name(name, "_-")) {
+		tpl_error(p, p->line, "template key \"%s\": use a-z 0-9 _ -",
+		    name);
+		return;
+	}
+	if (tpl_find(p->tab, name) != NULL) {
+		tpl_error(p, p->line, "template [%s] defined twice", name);
+		return;
+	}
+	p->tab->t = xreallocarray(p->tab->t, p->tab->n + 1,
+	    sizeof(*p->tab->t));
+	t = &p->tab->t[p->tab->n++];
+	memset(t, 0, sizeof(*t));
+	t->key = xstrdup(name);
+	p->cur = t;
+	p->cur_line = p->line;
+	p->cur_category = 0;
+}
+
+static void
+set_once(struct tpl_parse *p, char **field, const char *key, const char *v)
+{
+	if (*field != NULL) {
+		tpl_error(p, p->line, "%s given twice", key);
+		return;
+	}
+	*field = xstrdup(v);
+}
+
+static void
+key_value(struct tpl_parse *p, const char *key, const char *v)
+{
+	struct template *t = p->cur;
+	char lang[16], err[256];
+	const char *dot = strchr(key, '.');
+	struct tpl_text *tt;
+	size_t i;
+
+	if (strcmp(key, "category") == 0) {
+		for (i = 0; i < SP_ARRAY_LEN(category_names); i++)
+			if (strcmp(v, category_names[i]) == 0)
+				break;
+		if (i == SP_ARRAY_LEN(category_names))
+			tpl_error(p, p->line, "category \"%s\": use "
+			    "transactional, service or promotional", v);
+		else if (p->cur_category)
+			tpl_error(p, p->line, "category given twice");
+		t->category = (enum tpl_category)i;
+		p->cur_category = 1;
+	} else if (strcmp(key, "header") == 0) {
+		if (*v == '\0' || strlen(v) > 11)
+			tpl_error(p, p->line, "header \"%s\": 1 to 11 "
+			    "characters", v);
+		else
+			set_once(p, &t->header, key, v);
+	} else if (strcmp(key, "numeric") == 0) {
+		set_once(p, &t->numeric, key, v);
+	} else if (dot != NULL && strcmp(dot, ".dlt_id") == 0 &&
+	    (size_t)(dot - key) < sizeof(lang)) {
+		snprintf(lang, sizeof(lang), "%.*s", (int)(dot - key), key);
+		if (!valid_lang(lang) || *v == '\0' || strlen(v) > 30 ||
+		    strspn(v, "0123456789") != strlen(v)) {
+			tpl_error(p, p->line, "%s: a DLT template id is 1 to "
+			    "30 digits", key);
+			return;
+		}
+		set_once(p, &text_get(t, lang, 1)->dlt_id, key, v);
+	} else if (dot == NULL && valid_lang(key)) {
+		tt = text_get(t, key, 1);
+		if (tt->text != NULL) {
+			tpl_error(p, p->line, "%s text given twice", key);
+			return;
+		}
+		tt->text = xstrdup(v);
+		if (*v == '\0' || parse_text(tt, err, sizeof(err)) == -1)
+			tpl_error(p, p->line, "%s text: %s", key,
+			    *v == '\0' ? "empty" : err);
+	} else {
+		tpl_error(p, p->line, "unknown key \"%s\" (category, header, "
+		    "numeric, <lang>, <lang>.dlt_id)", key);
+	}
+}
+
+static void
+parse_line(struct tpl_parse *p, char *line)
+{
+	char *s = trim(line), *eq, *end;
+
+	if (*s == '\0' || *s == '#' || *s == ';')
+		return;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL || end[1] != '\0') {
+			tpl_error(p, p->line, "expected [template]");
+			return;
+		}
+		*end = '\0';
+		section_begin(p, trim(s + 1));
+		return;
+	}
+	if ((eq = strchr(s, '=')) == NULL) {
+		tpl_error(p, p->line, "expected key = value");
+		return;
+	}
+	if (p->cur == NULL) {
+		/* A line of a broken section was reported with it. */
+		if (p->nerrors == 0)
+			tpl_error(p, p->line, "key outside a [template]");
+		return;
+	}
+	*eq = '\0';
+	key_value(p, trim(s), trim(eq + 1));
+}
+
+struct tpl_table *
+tpl_load(const char *path, struct buf *errors)
+{
+	struct tpl_parse p;
+	char *line = NULL;
+	size_t cap = 0;
+	FILE *fp;
+
+	memset(&p, 0, sizeof(p));
+	p.path = path;
+	p.errors = errors;
+	if ((fp = fopen(path, "r")) == NULL) {
+		buf_printf(errors, "%s: cannot open the templates file\n",
+		    path);
+		return NULL;
+	}
+	p.tab = xcalloc(1, sizeof(*p.tab));
+	while (getline(&line, &cap, fp) != -1) {
+		p.line++;
+		parse_line(&p, line);
+	}
+	section_end(&p);
+	free(line);
+	fclose(fp);
+	if (p.nerrors != 0) {
+		tpl_free(p.tab);
+		return NULL;
+	}
+	return p.tab;
+}
+
+const struct template *
+tpl_find(const struct tpl_table *tab, const char *key)
+{
+	size_t i;
+
+	for (i = 0; tab != NULL && i < tab->n; i++)
+		if (strcmp(tab->t[i].key, key) == 0)
+			return &tab->t[i];
+	return NULL;
+}
+
+size_t
+tpl_count(const struct tpl_table *tab)
+{
+	return tab != NULL ? tab->n : 0;
+}
+
+const struct template *
+tpl_at(const struct tpl_table *tab, size_t i)
+{
+	return i < tpl_count(tab) ? &tab->t[i] : NULL;
+}
+
+const struct tpl_text *
+tpl_text_for(const struct template *t, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; lang != NULL && i < t->ntexts; i++)
+		if (strcmp(t->texts[i].lang, lang) == 0)
+			return &t->texts[i];
+	return &t->texts[0];
+}
+
+int
+tpl_has_var(const struct template *t, const char *name)
+{
+	size_t i, j;
+
+	for (i = 0; i < t->ntexts; i++)
+		for (j = 0; j < t->texts[i].nvars; j++)
+			if (strcmp(t->texts[i].vars[j], name) == 0)
+				return 1;
+	return 0;
+}
+
+static int
+is_numeric_var(const struct template *t, const char *name)
+{
+	const char *p = t->numeric;
+	size_t n = strlen(name);
+
+	while (p != NULL && *p != '\0') {
+		p += strspn(p, ", ");
+		if (strncmp(p, name, n) == 0 && (p[n] == '\0' || p[n] == ',' ||
+		    p[n] == ' '))
+			return 1;
+		p += strcspn(p, ", ");
+	}
+	return 0;
+}
+
+/* What the scrubber would refuse in one value. */
+static int
+check_value(const struct template *t, const char *name, const char *v,
+    char *err, size_t errlen)
+{
+	size_t n, i;
+
+	if (!text_utf8_valid(v, strlen(v))) {
+		sp_err(err, errlen, "variable %s: not valid UTF-8", name);
+		return -1;
+	}
+	for (i = 0; v[i] != '\0'; i++)
+		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
+			sp_err(err, errlen, "variable %s: no line breaks or "
+			    "control characters in a variable", name);
+			return -1;
+		}
+	if (strstr(v, "{#") != NULL) {
+		sp_err(err, errlen, "variable %s: must not contain \"{#\"",
+		    name);
+		return -1;
+	}
+	if ((n = text_codepoints(v)) > TPL_VAR_MAX) {
+		sp_err(err, errlen, "variable %s: %zu characters, at most %d "
+		    "(the DLT limit per variable)", name, n, TPL_VAR_MAX);
+		return -1;
+	}
+	if (is_numeric_var(t, name) && (*v == '\0' ||
+	    strspn(v, "0123456789") != strlen(v))) {
+		sp_err(err, errlen, "variable %s: digits only (put units "
+		    "such as Rs in the fixed text)", name);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+value_of(const struct tpl_var *vars, size_t nvars, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < nvars; i++)
+		if (strcmp(vars[i].name, name) == 0)
+			return vars[i].value;
+	return NULL;
+}
+
+char *
+tpl_render(const struct template *t, const struct tpl_text *tt,
+    const struct tpl_var *vars, size_t nvars, char *err, size_t errlen)
+{
+	const char *p = tt->text, *open, *close, *v;
+	char reason[256];
+	struct buf out;
+	size_t i, j;
+
+	for (i = 0; i < nvars; i++) {
+		if (vars[i].name == NULL || vars[i].value == NULL ||
+		    !tpl_has_var(t, vars[i].name)) {
+			sp_err(err, errlen, "template %s has no variable "
+			    "\"%s\"", t->key, vars[i].name ? vars[i].name : "");
+			return NULL;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(vars[i].name, vars[j].name) == 0) {
+				sp_err(err, errlen, "variable %s given twice",
+				    vars[i].name);
+				return NULL;
+			}
+		if (check_value(t, vars[i].name, vars[i].value, err,
+		    errlen) == -1)
+			return NULL;
+	}
+	for (i = 0; i < tt->nvars; i++)
+		if (value_of(vars, nvars, tt->vars[i]) == NULL) {
+			sp_err(err, errlen, "template %s (%s) needs variable "
+			    "%s", t->key, tt->lang, tt->vars[i]);
+			return NULL;
+		}
+	buf_init(&out, 0);
+	while ((open = strstr(p, "{#")) != NULL &&
+	    (close = strstr(open + 2, "#}")) != NULL) {
+		char name[80];
+
+		buf_append(&out, p, (size_t)(open - p));
+		snprintf(name, sizeof(name), "%.*s", (int)(close - open - 2),
+		    open + 2);
+		v = value_of(vars, nvars, name);
+		buf_puts(&out, v != NULL ? v : "");
+		p = close + 2;
+	}
+	buf_puts(&out, p);
+	/* The scrubber's own check, on what would really be sent. */
+	if (tpl_scrub_check(tt->registered, buf_cstr(&out), reason,
+	    sizeof(reason)) == -1) {
+		sp_err(err, errlen, "template %s (%s) would not match its DLT "
+		    "text: %s", t->key, tt->lang, reason);
+		buf_free(&out);
+		return NULL;
+	}
+	return buf_steal(&out);
+}
+
+/* Byte length of the first up to max code points of s that are not line
+ * breaks, as offsets: ends[k] = bytes of the first k code points. */
+static size_t
+var_ends(const char *s, size_t *ends, size_t max)
+{
+	size_t k = 0, off = 0;
+
+	ends[0] = 0;
+	while (k < max && s[off] != '\0' && s[off] != '\n' && s[off] != '\r') {
+		off++;
+		while (((unsigned char)s[off] & 0xc0) == 0x80)
+			off++;
+		ends[++k] = off;
+	}
+	return k;
+}
+
+int
+tpl_scrub_check(const char *registered, const char *message, char *err,
+    size_t errlen)
+{
+	size_t len = strlen(message), ends[TPL_VAR_MAX + 1], far = 0, k, i, j;
+	unsigned char *reach, *next;
+	const char *seg = registered, *tok;
+	int ok = 0;
+
+	/* reach[p]: the registered text so far can match message[0..p). */
+	reach = xcalloc(len + 1, 1);
+	next = xcalloc(len + 1, 1);
+	reach[0] = 1;
+	for (;;) {
+		size_t flen;
+
+		tok = strstr(seg, DLT_TOKEN);
+		flen = tok != NULL ? (size_t)(tok - seg) : strlen(seg);
+		memset(next, 0, len + 1);
+		for (i = 0; i <= len; i++) {
+			size_t m = 0;
+
+			if (!reach[i])
+				continue;
+			while (m < flen && i + m < len &&
+			    message[i + m] == seg[m])
+				m++;
+			if (m == flen)
+				next[i + flen] = 1;
+			if (i + m > far)
+				far = i + m;
+		}
+		memcpy(reach, next, len + 1);
+		if (tok == NULL)
+			break;
+		/* {#var#}: 0..TPL_VAR_MAX characters, no line break. */
+		memset(next, 0, len + 1);
+		for (i = 0; i <= len; i++) {
+			if (!reach[i])
+				continue;
+			k = var_ends(message + i, ends, TPL_VAR_MAX);
+			for (j = 0; j <= k; j++)
+				next[i + ends[j]] = 1;
+		}
+		memcpy(reach, next, len + 1);
+		seg = tok + DLT_TOKEN_LEN;
+	}
+	ok = reach[len];
+	free(reach);
+	free(next);
+	if (!ok)
+		sp_err(err, errlen, "the fixed text differs from the "
+		    "registered one at byte %zu (or a variable is longer than "
+		    "%d characters)", far, TPL_VAR_MAX);
+	return ok ? 0 : -1;
+}

@@ -1,0 +1,89 @@
+/*
+ * handler_notice: "NOTICE <district> <free text>" (सूचना, suchna) from a
+ * coordinator's basic phone.  Sampark answers with a preview — how many
+ * people, how many SMS — and a 4-digit code; nothing is sent until she
+ * replies "YES <code>" within 15 minutes (handler_rsvp.c).  From anyone
+ * whose role is not coordinator, NOTICE is a word we do not know: the
+ * help menu, logged as unmatched, so the keyword gives nothing away.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "district.h"
+#include "handler.h"
+#include "prompts.h"
+#include "util.h"
+
+/* The text after the first space-separated word of s. */
+static const char *
+after_first_word(const char *s)
+{
+	s += strspn(s, " \t\r\n");
+	s += strcspn(s, " \t\r\n");
+	return s + strspn(s, " \t\r\n");
+}
+
+static int
+reply_key(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *key, struct sp_reply *reply, const char *district,
+    const struct sp_notice_preview *pv)
+{
+	char count[24], seg[16], total[24], max[16];
+	struct buf b;
+
+	snprintf(count, sizeof(count), "%lld", (long long)pv->recipients);
+	snprintf(seg, sizeof(seg), "%u", pv->segments);
+	snprintf(total, sizeof(total), "%lld", (long long)pv->total_segments);
+	snprintf(max, sizeof(max), "%zu", pv->max_chars);
+	buf_init(&b, 0);
+	if (prompts_format(ctx->prompts, req->lang, key, &b, "district",
+	    district, "count", count, "segments", seg, "total", total,
+	    "code", pv->code, "max", max, NULL) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	sp_reply_add(reply, buf_steal(&b));
+	return 0;
+}
+
+static int
+notice_run(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	const struct store_contact *c = req->contact;
+	const struct district *d = NULL;
+	struct sp_notice_preview pv;
+	const char *text, *key;
+	char *word;
+	int rc;
+
+	if (ctx->bcast == NULL || c->role == NULL ||
+	    strcmp(c->role, "coordinator") != 0) {
+		req->unmatched = 1;
+		return handler_help.run(ctx, req, reply);
+	}
+	memset(&pv, 0, sizeof(pv));
+	word = xstrndup(req->args, strcspn(req->args, " "));
+	text = after_first_word(req->raw_args != NULL ? req->raw_args : "");
+	if (*word != '\0')
+		district_match(ctx->districts, word, &d);
+	key = *word == '\0' || *text == '\0' ? "notice.usage" :
+	    d == NULL ? "notice.district" : NULL;
+	free(word);
+	if (key != NULL)
+		return reply_key(ctx, req, key, reply, "", &pv);
+	rc = ctx->bcast->notice_prepare(ctx->bcast_arg, c->phone, d->key,
+	    text, &pv);
+	if (rc == 1)
+		return reply_key(ctx, req, "notice.too_long", reply, "", &pv);
+	if (rc == -1)
+		return reply_key(ctx, req, "notice.error", reply, "", &pv);
+	return reply_key(ctx, req, "notice.preview", reply,
+	    district_name(d, req->lang), &pv);
+}
+
+const struct handler handler_notice = {
+	.name = "notice",
+	.run = notice_run,
+};

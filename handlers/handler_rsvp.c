@@ -1,0 +1,97 @@
+/*
+ * handler_rsvp: YES / NO (हाँ / नहीं, haan / nahi; the keyword's category
+ * says which).  Three meanings, in this order:
+ *   - "YES <4 digits>" from a coordinator confirms her pending NOTICE;
+ *   - otherwise it is her answer to the meeting she was last told of and
+ *     that is still to come: recorded (the latest answer counts) and
+ *     acknowledged;
+ *   - with no such meeting, the help menu.
+ * Menu digits are never an answer: they stay the menu.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "handler.h"
+#include "prompts.h"
+#include "util.h"
+
+#define IST_OFFSET_S	19800	/* +05:30 */
+
+static int
+is_code(const char *args)
+{
+	return strlen(args) == 4 && strspn(args, "0123456789") == 4;
+}
+
+static int
+say(const struct sp_ctx *ctx, struct handler_request *req, const char *key,
+    struct sp_reply *reply, const char *title, const char *date,
+    const char *tm, const char *count)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	if (prompts_format(ctx->prompts, req->lang, key, &b, "title", title,
+	    "date", date, "time", tm, "count", count, NULL) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	sp_reply_add(reply, buf_steal(&b));
+	return 0;
+}
+
+static int
+confirm(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	char count[24];
+	int64_t n = 0;
+	int rc;
+
+	rc = ctx->bcast->notice_confirm(ctx->bcast_arg, req->contact->phone,
+	    req->args, &n);
+	if (rc == -1)
+		return say(ctx, req, "notice.error", reply, "", "", "", "");
+	snprintf(count, sizeof(count), "%lld", (long long)n);
+	return say(ctx, req, rc == 1 ? "notice.sent" : "notice.bad_code",
+	    reply, "", "", "", count);
+}
+
+static int
+rsvp_run(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	const struct store_contact *c = req->contact;
+	int yes = req->category == NULL || strcmp(req->category, "no") != 0;
+	char *title = NULL, date[32], tm[16];
+	int64_t when = 0;
+	time_t s;
+	struct tm t;
+	int rc;
+
+	if (ctx->bcast == NULL)
+		return handler_help.run(ctx, req, reply);
+	if (yes && is_code(req->args) && c->role != NULL &&
+	    strcmp(c->role, "coordinator") == 0)
+		return confirm(ctx, req, reply);
+	rc = ctx->bcast->rsvp(ctx->bcast_arg, c->phone, yes, &title, &when);
+	if (rc == 0)
+		return handler_help.run(ctx, req, reply);
+	if (rc == -1)
+		return -1;
+	s = (time_t)(when / 1000 + IST_OFFSET_S);
+	gmtime_r(&s, &t);
+	strftime(date, sizeof(date), "%d %b", &t);
+	strftime(tm, sizeof(tm), "%H:%M", &t);
+	rc = say(ctx, req, yes ? "rsvp.yes" : "rsvp.no", reply, title, date,
+	    tm, "");
+	free(title);
+	return rc;
+}
+
+const struct handler handler_rsvp = {
+	.name = "rsvp",
+	.run = rsvp_run,
+};

@@ -1,0 +1,335 @@
+"""Broadcasts end to end, through the mock provider (Twilio's API): a
+mixed audience with an opt-out, RSVP counts, reminders only for YES, quiet
+hours deferring (at queue time and again at send time), a coordinator's
+NOTICE by SMS with its code, cancel mid-way, and the admin API.
+
+Each daemon runs with no quiet hours and no daily cap unless a test says
+otherwise, so the tests pass at any hour; quiet hours are tested with a
+window computed around the current IST time.
+"""
+import datetime
+import json
+import os
+import re
+import time
+import unittest
+
+from mockprovider import MockProvider
+from outboundlib import db_query, provider_daemon, wait_until
+
+COORD_TOKEN = "coordinator-token-0123456789ab"
+ANALYST_TOKEN = "analyst-token-0123456789abcdef"
+IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
+
+HI = "+919800000001"       # Bhadohi, Hindi
+EN = "+919800000002"       # Bhadohi, English
+OUT = "+919800000003"      # Bhadohi, says STOP before the broadcast
+FAR = "+919800000004"      # Mirzapur: not in the audience
+COORD = "+919800000009"    # Bhadohi, coordinator, English
+CONTACTS = [
+    (HI, "Sunita", "bhadohi", "hi", "entrepreneur"),
+    (EN, "Rekha", "bhadohi", "en", "entrepreneur"),
+    (OUT, "Meena", "bhadohi", "en", "entrepreneur"),
+    (FAR, "Asha", "mirzapur", "hi", "entrepreneur"),
+    (COORD, "Kiran", "bhadohi", "en", "coordinator"),
+] + [("+91981000%04d" % i, "W%d" % i, "samastipur", "hi", "entrepreneur")
+     for i in range(8)]
+
+
+def ist_iso(dt):
+    return dt.astimezone(IST).strftime("%Y-%m-%dT%H:%M:%S+05:30")
+
+
+class Broadcasts(unittest.TestCase):
+    def setUp(self):
+        self.mock = MockProvider().start()
+        self.d = None
+
+    def tearDown(self):
+        if self.d:
+            self.d.stop()
+        self.mock.stop()
+
+    def start(self, conf=None, settings=None, sets=None):
+        """A daemon sending through the mock; conf lines go at the top of
+        its sampark.conf (the CLI reads them too), sets are --set for the
+        daemon only."""
+        d = provider_daemon("twilio", self.mock, settings=settings,
+                            globals_=sets,
+                            env={"SAMPARK_COORDINATOR_TOKEN": COORD_TOKEN,
+                                 "SAMPARK_ANALYST_TOKEN": ANALYST_TOKEN})
+        self.d = d
+        lines = {"quiet_hours": "", "daily_cap": "0",
+                 "broadcast_provider": "twilio"}
+        lines.update(conf or {})
+        with open(d.conf, encoding="utf-8") as f:
+            text = f.read()
+        with open(d.conf, "w", encoding="utf-8") as f:
+            for k, v in lines.items():
+                f.write("%s = %s\n" % (k, v))
+            f.write(text)
+        path = os.path.join(d.tmp, "contacts.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("phone,name,district,language,role,groups\n")
+            for c in CONTACTS:
+                f.write(",".join(c) + ",\n")
+        r = d.cli("import", "contacts", path)
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        d.start()
+        return d
+
+    def create(self, *args):
+        r = self.d.cli("broadcast", "create", *args)
+        out = r.stdout.decode("utf-8", "replace")
+        self.assertEqual(r.returncode, 0, r.stderr.decode() + out)
+        m = re.search(r"^broadcast (\d+) queued: (\d+) messages", out, re.M)
+        self.assertIsNotNone(m, out)
+        return int(m.group(1)), int(m.group(2)), out
+
+    def show(self, bid):
+        r = self.d.cli("broadcast", "show", str(bid))
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        return r.stdout.decode("utf-8", "replace")
+
+    def texts_to(self, number):
+        return [r.field("Body") for r in self.mock.requests
+                if number in r.destinations()]
+
+    def wait_states(self, bid, n, states=("sent", "delivered", "failed")):
+        q = ("SELECT count(*) FROM outbox WHERE broadcast_id = ? AND state"
+             " IN (%s)" % ",".join("?" * len(states)))
+        wait_until(lambda: db_query(self.d, q, (bid,) + tuple(states))[0][0]
+                   >= n, 10, "%d messages of broadcast %d done" % (n, bid))
+
+    def meeting_arg(self, delta):
+        when = datetime.datetime.now(datetime.timezone.utc) + delta
+        return "Coalition meeting|Gyanpur block office|" + ist_iso(when)
+
+    # ---- the tests ----
+
+    def test_mixed_audience_optout_and_rsvp(self):
+        d = self.start()
+        self.assertIn("not get any more", d.console(OUT, "STOP")[1])
+        meeting = self.meeting_arg(datetime.timedelta(days=3))
+        # Without --yes: a preview, nothing queued.
+        r = d.cli("broadcast", "create", "--to", "district:bhadohi",
+                  "--template", "meeting", "--meeting", meeting)
+        out = r.stdout.decode()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("recipients   3 (1 opted out, left out)", out)
+        self.assertIn("--yes", out)
+        self.assertEqual(db_query(d, "SELECT count(*) FROM outbox")[0][0], 0)
+
+        bid, n, out = self.create("--to", "district:bhadohi", "--template",
+                                  "meeting", "--meeting", meeting, "--yes")
+        self.assertEqual(n, 3)
+        self.mock.wait_for(3, timeout=10)
+        self.wait_states(bid, 3)
+        counts = self.mock.counts()
+        self.assertEqual(set(counts), {HI, EN, COORD})
+        self.assertEqual(self.texts_to(OUT), [])
+        self.assertEqual(self.texts_to(FAR), [])
+        self.assertIn("संपर्क: Coalition meeting, Gyanpur block office",
+                      self.texts_to(HI)[0])
+        self.assertTrue(self.texts_to(EN)[0].startswith(
+            "Sampark: Coalition meeting at Gyanpur block office on "))
+
+        # RSVPs: Hinglish yes, English no; the latest answer counts.
+        self.assertIn("will come to Coalition meeting",
+                      d.console(EN, "yes")[1])
+        self.assertIn("आएँगी", d.console(HI, "haan")[1])
+        self.assertIn("cannot come", d.console(EN, "NO")[1])
+        # Not a recipient: YES is not an answer, she gets the menu.
+        self.assertIn("लोन के लिए 1", d.console(FAR, "yes")[1])
+        out = self.show(bid)
+        self.assertIn("RSVP         yes 1  no 1  no answer 1", out)
+        self.assertIn("queued 0  sent 3", out)
+        rows = db_query(d, "SELECT phone, answer FROM rsvps ORDER BY phone")
+        self.assertEqual(rows, [(HI, "yes"), (EN, "no")])
+        # Menu digits stay the menu, never an answer.
+        self.assertIn("Loans", d.console(EN, "1 bhadohi")[1])
+        self.assertEqual(db_query(d, "SELECT phone, answer FROM rsvps "
+                                  "ORDER BY phone"), rows)
+
+    def test_optout_while_queued(self):
+        d = self.start()
+        at = datetime.datetime.now(datetime.timezone.utc) + \
+            datetime.timedelta(seconds=3)
+        bid, n, _ = self.create("--to", "district:bhadohi", "--template",
+                                "scheme_deadline", "--var", "scheme=PMEGP",
+                                "--var", "date=15 Dec", "--var",
+                                "place=Gyanpur block office", "--at",
+                                ist_iso(at), "--yes")
+        self.assertEqual(n, 4)
+        d.console(EN, "STOP")
+        self.wait_states(bid, 4)
+        self.assertEqual(self.texts_to(EN), [])
+        self.assertEqual(len(self.texts_to(HI)), 1)
+        self.assertIn("opted-out 1", self.show(bid))
+
+    def test_reminder_only_for_yes(self):
+        d = self.start(conf={"reminder_minutes": "1"})
+        meeting = self.meeting_arg(datetime.timedelta(seconds=68))
+        bid, n, out = self.create("--to", "district:bhadohi", "--template",
+                                  "meeting", "--meeting", meeting, "--yes")
+        self.assertIn("reminders", out)
+        self.wait_states(bid, 4)
+        d.console(HI, "हाँ")
+        d.console(EN, "nahi")
+        rid = db_query(d, "SELECT id FROM broadcasts WHERE parent_id = ?",
+                       (bid,))[0][0]
+        self.wait_states(rid, 4)
+        reminders = [t for t in self.texts_to(HI) if "याद" in t]
+        self.assertEqual(len(reminders), 1)
+        self.assertFalse([t for t in self.texts_to(EN)
+                          if t.startswith("Reminder")])
+        self.assertFalse([t for t in self.texts_to(COORD)
+                          if t.startswith("Reminder")])
+        dropped = db_query(d, "SELECT count(*) FROM outbox WHERE "
+                           "broadcast_id = ? AND reason = ?",
+                           (rid, "no yes to the meeting"))[0][0]
+        self.assertEqual(dropped, 3)
+
+    def quiet_window(self):
+        now = datetime.datetime.now(IST)
+        a = (now - datetime.timedelta(hours=1)).strftime("%H:%M")
+        b = (now + datetime.timedelta(hours=1)).strftime("%H:%M")
+        return "%s-%s" % (a, b), time.time() + 3000
+
+    def test_quiet_hours_defer_when_queued(self):
+        window, later = self.quiet_window()
+        d = self.start(conf={"quiet_hours": window})
+        bid, n, out = self.create("--to", "district:bhadohi", "--template",
+                                  "meeting", "--meeting", self.meeting_arg(
+                                      datetime.timedelta(days=3)),
+                                  "--no-reminder", "--yes")
+        self.assertEqual(n, 4)
+        rows = db_query(d, "SELECT state, next_attempt_ms FROM outbox "
+                        "WHERE broadcast_id = ?", (bid,))
+        self.assertEqual(len(rows), 4)
+        for state, nxt in rows:
+            self.assertEqual(state, "queued")
+            self.assertGreater(nxt / 1000.0, later)
+        time.sleep(1.0)
+        self.assertEqual(self.mock.count(), 0)
+
+    def test_quiet_hours_recheck_at_send(self):
+        # The CLI plans with no quiet hours; the daemon's window closed
+        # meanwhile: the sender puts them back in the queue.
+        window, later = self.quiet_window()
+        d = self.start(sets={"quiet_hours": window})
+        bid, n, _ = self.create("--to", "district:mirzapur", "--template",
+                                "scheme_deadline", "--var", "scheme=PMEGP",
+                                "--var", "date=15 Dec", "--var",
+                                "place=Chunar", "--yes")
+        self.assertEqual(n, 1)
+        wait_until(lambda: b"event=send_deferred" in d.read_log(), 10,
+                   "a deferred broadcast message")
+        state, nxt = db_query(d, "SELECT state, next_attempt_ms FROM outbox "
+                              "WHERE broadcast_id = ?", (bid,))[0]
+        self.assertEqual(state, "queued")
+        self.assertGreater(nxt / 1000.0, later)
+        self.assertEqual(self.mock.count(), 0)
+
+    def test_notice_from_coordinator_phone(self):
+        d = self.start()
+        text = "Meeting moved to Friday 11am at Gyanpur block office"
+        # Anyone else: an unknown word, logged unmatched.
+        status, reply = d.console(EN, "NOTICE bhadohi " + text)
+        self.assertIn("did not understand", reply)
+        self.assertEqual(db_query(
+            d, "SELECT status FROM interactions WHERE phone = ? AND "
+            "direction = 'in'", (EN,))[-1][0], "unmatched")
+        # Too long for the template's four 30-character variables.
+        reply = d.console(COORD, "NOTICE bhadohi " + "x" * 121)[1]
+        self.assertIn("at most 120 characters", reply)
+        reply = d.console(COORD, "NOTICE bhadohi " + text)[1]
+        self.assertIn("Notice to Bhadohi: 4 people", reply)
+        code = re.search(r"YES (\d{4})", reply).group(1)
+        time.sleep(0.5)
+        self.assertEqual(self.mock.count(), 0)
+        wrong = "%04d" % ((int(code) + 1) % 10000)
+        self.assertIn("No notice is waiting", d.console(
+            COORD, "YES " + wrong)[1])
+        self.assertIn("sent to 4 people", d.console(COORD, "yes " + code)[1])
+        self.mock.wait_for(4, timeout=10)
+        self.assertEqual(self.texts_to(EN), [
+            "Sampark notice for BHADOHI: " + text +
+            " Reply STOP to stop messages."])
+        self.assertIn(text, self.texts_to(HI)[0])
+        self.assertTrue(self.texts_to(HI)[0].startswith("संपर्क सूचना"))
+        # A code works once.
+        self.assertIn("No notice is waiting", d.console(
+            COORD, "YES " + code)[1])
+        kind, by = db_query(d, "SELECT kind, created_by FROM broadcasts")[0]
+        self.assertEqual((kind, by), ("notice", COORD))
+
+    def test_cancel_midway(self):
+        # One message a second: cancel stops what is not yet sent.
+        d = self.start(settings={"rate": "1"})
+        bid, n, _ = self.create("--to", "district:samastipur", "--template",
+                                "scheme_deadline", "--var", "scheme=PMEGP",
+                                "--var", "date=15 Dec", "--var",
+                                "place=Samastipur DIC", "--yes")
+        self.assertEqual(n, 8)
+        self.mock.wait_for(2, timeout=10)
+        r = d.cli("broadcast", "cancel", str(bid))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        stopped = int(re.search(rb"cancelled: (\d+)", r.stdout).group(1))
+        self.assertGreaterEqual(stopped, 3)
+        time.sleep(1.5)
+        sent = self.mock.count()
+        self.assertEqual(sent + stopped, 8)
+        time.sleep(1.5)
+        self.assertEqual(self.mock.count(), sent)
+        out = self.show(bid)
+        self.assertIn("cancelled %d" % stopped, out)
+        self.assertIn("(broadcast), cancelled", out)
+
+    def test_api(self):
+        d = self.start()
+        body = {"to": "district:bhadohi", "template": "scheme_deadline",
+                "vars": {"scheme": "PMEGP", "date": "15 Dec",
+                         "place": "Gyanpur block office"},
+                "dry_run": True}
+        st, _, data = d.admin("POST", "/api/v1/broadcasts", COORD_TOKEN,
+                              json.dumps(body))
+        self.assertEqual(st, 200, data)
+        pv = json.loads(data)["preview"]
+        self.assertEqual(pv["recipients"], 4)
+        self.assertEqual({t["lang"] for t in pv["texts"]}, {"en", "hi"})
+        self.assertEqual(self.mock.count(), 0)
+        # A variable over DLT's 30 characters: refused, nothing queued.
+        body["vars"]["place"] = "Block development office, Gyanpur"
+        st, _, data = d.admin("POST", "/api/v1/broadcasts", COORD_TOKEN,
+                              json.dumps(body))
+        self.assertEqual(st, 400)
+        self.assertIn("at most 30", json.loads(data)["error"])
+        self.assertEqual(db_query(d, "SELECT count(*) FROM outbox")[0][0], 0)
+        # Analysts may not send.
+        self.assertEqual(d.admin("POST", "/api/v1/broadcasts", ANALYST_TOKEN,
+                                 json.dumps(body))[0], 403)
+        body["vars"]["place"] = "Gyanpur block office"
+        body["dry_run"] = False
+        st, _, data = d.admin("POST", "/api/v1/broadcasts", COORD_TOKEN,
+                              json.dumps(body))
+        self.assertEqual(st, 201, data)
+        bid = json.loads(data)["id"]
+        self.wait_states(bid, 4)
+        st, _, data = d.admin("GET", "/api/v1/broadcasts/%d" % bid,
+                              COORD_TOKEN)
+        self.assertEqual(st, 200)
+        b = json.loads(data)
+        self.assertEqual(b["counts"]["sent"] + b["counts"]["delivered"], 4)
+        st, _, data = d.admin("GET", "/api/v1/broadcasts", COORD_TOKEN)
+        self.assertEqual([x["id"] for x in json.loads(data)["broadcasts"]],
+                         [bid])
+        st, _, data = d.admin("POST", "/api/v1/broadcasts/%d/cancel" % bid,
+                              COORD_TOKEN)
+        self.assertEqual((st, json.loads(data)["stopped"]), (200, 0))
+        self.assertEqual(d.admin("GET", "/api/v1/broadcasts/999",
+                                 COORD_TOKEN)[0], 404)
+
+
+if __name__ == "__main__":
+    unittest.main()
