@@ -1,0 +1,123 @@
+/*
+ * provider_voice: what the voice adapters share (see provider_voice.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "phone.h"
+#include "provider_voice.h"
+#include "util.h"
+
+void
+sp_voice_say(struct sp_voice_answer *ans, const char *text, const char *lang,
+    const char *audio_url)
+{
+	struct sp_voice_speech *s;
+
+	if (ans->nspeech == SP_VOICE_SPEECH_MAX || text == NULL)
+		return;
+	s = &ans->speech[ans->nspeech++];
+	s->text = text;
+	s->lang = lang;
+	s->audio_url = audio_url;
+}
+
+char *
+voice_public_url(const struct provider_conf *conf,
+    const struct sp_request *req)
+{
+	const char *host;
+
+	if (conf->public_url != NULL && *conf->public_url != '\0')
+		return xasprintf("%s%s", conf->public_url, req->uri);
+	/* Without public_url, trust Host: only right without a proxy. */
+	host = req->header != NULL ? req->header(req, "Host") : NULL;
+	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
+	    req->uri);
+}
+
+const char *
+voice_lang_tag(const char *lang)
+{
+	if (lang != NULL && strcmp(lang, "hi") == 0)
+		return "hi-IN";
+	return "en-IN";
+}
+
+int
+voice_status_ended(const char *status)
+{
+	static const char *const over[] = { "completed", "busy", "failed",
+	    "no-answer", "canceled", "cancel", "hangup", "timeout",
+	    "machine" };
+	size_t i;
+
+	for (i = 0; status != NULL && i < SP_ARRAY_LEN(over); i++)
+		if (strcasecmp(status, over[i]) == 0)
+			return 1;
+	return 0;
+}
+
+int
+voice_copy_call_id(const char *id, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	size_t i;
+
+	if (id == NULL || *id == '\0' || strlen(id) >= outlen) {
+		sp_err(err, errlen, "%s call id", id == NULL || *id == '\0' ?
+		    "missing" : "too long a");
+		return 400;
+	}
+	for (i = 0; id[i] != '\0'; i++)
+		if (id[i] <= ' ' || id[i] > '~') {
+			sp_err(err, errlen, "bad call id");
+			return 400;
+		}
+	sp_strlcpy(out, id, outlen);
+	return 0;
+}
+
+int
+voice_copy_digits(const char *raw, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	size_t n = 0;
+
+	out[0] = '\0';
+	for (; raw != NULL && *raw != '\0'; raw++) {
+		if (*raw == '"' || *raw == ' ')
+			continue;	/* Exotel sends "1", quotes included */
+		if (strchr("0123456789*#", *raw) == NULL || n + 1 >= outlen) {
+			sp_err(err, errlen, "bad digits");
+			return 400;
+		}
+		out[n++] = *raw;
+		out[n] = '\0';
+	}
+	return 0;
+}
+
+void
+voice_number(const struct provider_conf *conf, const char *raw, char *out,
+    size_t outlen)
+{
+	char plus[64];
+
+	out[0] = '\0';
+	if (raw == NULL || *raw == '\0')
+		return;
+	if (phone_to_e164(raw, conf->default_cc, out, outlen, NULL, 0) == 0)
+		return;
+	/* Plivo writes international numbers without '+'. */
+	if (strlen(raw) < sizeof(plus) - 1 &&
+	    strspn(raw, "0123456789") == strlen(raw)) {
+		snprintf(plus, sizeof(plus), "+%s", raw);
+		if (phone_to_e164(plus, conf->default_cc, out, outlen, NULL,
+		    0) == 0)
+			return;
+	}
+	out[0] = '\0';
+}

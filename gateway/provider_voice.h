@@ -1,0 +1,129 @@
+/*
+ * provider_voice: the voice half of the provider interface (the plain
+ * structs behind parse_voice, render_voice and build_call in provider.h),
+ * helpers the adapters share, and each adapter's voice functions (in
+ * provider_<name>_voice.c, wired into its const struct provider).
+ *
+ * As for SMS, adapters translate wire format to these structs and back and
+ * nothing else: the menu, the call state and the store are voice.c's.
+ */
+#ifndef SP_PROVIDER_VOICE_H
+#define SP_PROVIDER_VOICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "phone.h"
+#include "provider.h"
+
+/* What a voice webhook is for; decided by voice.c from our own "ev"
+ * query parameter, since that is in the URLs we hand out. */
+enum sp_voice_kind {
+	VOICE_CALL,		/* a call fetch: advance the menu */
+	VOICE_PROMPT,		/* Exotel's Gather applet: only the prompt */
+	VOICE_STATUS,		/* a status callback: nothing to say */
+};
+
+/* One voice webhook, as parse_voice reads it.  All strings plain UTF-8. */
+struct sp_voice_event {
+	char	call_id[128];		/* CallSid / CallUUID */
+	char	from[PHONE_E164_MAX + 1];	/* E.164, "" if not a number */
+	char	to[PHONE_E164_MAX + 1];
+	int	outbound;		/* we placed the call: the person is to */
+	int	has_digits;		/* a Digits field came (maybe empty) */
+	char	digits[32];		/* keys pressed, quotes stripped */
+	char	status[32];		/* the provider's call status word */
+	int	ended;			/* that status means the call is over */
+	int	new_call;		/* the provider's first fetch of a call
+					   (no digits, not one of our menu
+					   URLs); voice.c trusts its store */
+};
+
+#define SP_VOICE_SPEECH_MAX	8
+
+/* Something said: a recorded/generated file when audio_url is set (played
+ * instead of text), else text spoken by the provider's TTS in lang. */
+struct sp_voice_speech {
+	const char	*text;
+	const char	*lang;		/* "hi", "en" */
+	const char	*audio_url;	/* or NULL */
+};
+
+/*
+ * The answer to one voice webhook, in the order the verbs run:
+ * reject_busy alone; else the speech (inside the gather when there is one),
+ * then the redirect (no key pressed) or the dial, then the hang-up.
+ */
+struct sp_voice_answer {
+	enum sp_voice_kind kind;	/* what it answers */
+	int		 reject_busy;	/* a missed call: busy, unanswered */
+	struct sp_voice_speech speech[SP_VOICE_SPEECH_MAX];
+	size_t		 nspeech;
+	int		 gather;	/* wait for keys after the speech */
+	int		 num_digits;
+	int		 timeout_s;
+	const char	*lang;		/* the gather's language */
+	const char	*action_url;	/* where the keys go */
+	const char	*redirect_url;	/* fetched when no key came */
+	const char	*dial;		/* put the caller through (E.164) */
+	int		 hangup;
+};
+
+/* Add speech to ans (ignored past SP_VOICE_SPEECH_MAX); strings borrowed. */
+void	sp_voice_say(struct sp_voice_answer *, const char *text,
+	    const char *lang, const char *audio_url);
+
+/* An outbound call to place (build_call). */
+struct sp_call {
+	int64_t		 id;		/* outbox id */
+	const char	*to;		/* E.164: the person to call */
+	const char	*from;		/* our number ("" for the default) */
+	const char	*answer_url;	/* our /voice/<provider> URL */
+	const char	*status_url;	/* or NULL */
+};
+
+/* ---- helpers for the adapters ---- */
+
+/* The URL the provider called: public_url + uri, else from Host; caller
+ * frees. */
+char	*voice_public_url(const struct provider_conf *,
+	    const struct sp_request *);
+/* The BCP-47 tag for a language: "hi" → "hi-IN", "en" → "en-IN". */
+const char *voice_lang_tag(const char *lang);
+/* 1 if a call status word (any provider's) means the call is over. */
+int	 voice_status_ended(const char *status);
+/* Copy a call id; 0, or 400 with err if empty, too long or not a token. */
+int	 voice_copy_call_id(const char *id, char *out, size_t outlen,
+	    char *err, size_t errlen);
+/* Copy keys pressed, dropping quotes and anything but 0-9 * #: 0 or 400. */
+int	 voice_copy_digits(const char *raw, char *out, size_t outlen,
+	    char *err, size_t errlen);
+/* A number as E.164 into out (size PHONE_E164_MAX + 1), "" if it is not
+ * one; Plivo's "9198..." without '+' is accepted too. */
+void	 voice_number(const struct provider_conf *, const char *raw,
+	    char *out, size_t outlen);
+
+/* ---- the adapters' voice functions ---- */
+
+int	twilio_parse_voice(const struct provider_conf *,
+	    const struct sp_request *, struct sp_voice_event *, char *, size_t);
+int	twilio_render_voice(const struct provider_conf *,
+	    const struct sp_voice_answer *, struct buf *, const char **, int *);
+int	twilio_build_call(const struct provider_conf *, const struct sp_call *,
+	    struct sp_http_call *, char *, size_t);
+
+int	plivo_parse_voice(const struct provider_conf *,
+	    const struct sp_request *, struct sp_voice_event *, char *, size_t);
+int	plivo_render_voice(const struct provider_conf *,
+	    const struct sp_voice_answer *, struct buf *, const char **, int *);
+int	plivo_build_call(const struct provider_conf *, const struct sp_call *,
+	    struct sp_http_call *, char *, size_t);
+
+int	exotel_parse_voice(const struct provider_conf *,
+	    const struct sp_request *, struct sp_voice_event *, char *, size_t);
+int	exotel_render_voice(const struct provider_conf *,
+	    const struct sp_voice_answer *, struct buf *, const char **, int *);
+int	exotel_build_call(const struct provider_conf *, const struct sp_call *,
+	    struct sp_http_call *, char *, size_t);
+
+#endif

@@ -1,0 +1,187 @@
+/*
+ * test_store_voice: the calls part of the store (store_voice.c): a call's
+ * menu state round-trips, missed-call follow-ups are found within their
+ * window, callbacks are outbox messages of kind "call".
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "util.h"
+
+struct fixture {
+	char		 dir[64];
+	char		*path;
+	struct store	*st;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	char err[256] = "";
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/test_store_voice.XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->path = xasprintf("%s/sampark.db", f->dir);
+	f->st = store_open(f->path, NULL, err, sizeof(err));
+	if (f->st == NULL)
+		fail_msg("store_open: %s", err);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+	char *p;
+
+	store_close(f->st);
+	p = xasprintf("%s-wal", f->path);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s-shm", f->path);
+	unlink(p);
+	free(p);
+	unlink(f->path);
+	rmdir(f->dir);
+	free(f->path);
+	free(f);
+	return 0;
+}
+
+static void
+test_call_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct store_call c, got;
+
+	memset(&c, 0, sizeof(c));
+	c.call_id = "CA1";
+	c.provider = "twilio";
+	c.caller = "+919812345678";
+	c.our_number = "+918045678901";
+	c.start_ms = 1000;
+	c.updated_ms = 1000;
+	c.node = "district";
+	c.back = "main";
+	c.retries = 1;
+	c.pending = "loan";
+	c.pending_next = "answer";
+	c.last_answer = "भदोही में लोन:\nLDM";
+	c.steps = 2;
+	assert_int_equal(store_call_put(f->st, &c), 0);
+	assert_int_equal(store_call_get(f->st, "plivo", "CA1", &got), 0);
+	assert_int_equal(store_call_get(f->st, "twilio", "CA1", &got), 1);
+	assert_string_equal(got.caller, "+919812345678");
+	assert_string_equal(got.direction, "in");
+	assert_string_equal(got.status, "active");
+	assert_string_equal(got.node, "district");
+	assert_string_equal(got.back, "main");
+	assert_int_equal(got.retries, 1);
+	assert_string_equal(got.pending_next, "answer");
+	assert_string_equal(got.last_answer, "भदोही में लोन:\nLDM");
+	assert_null(got.district);
+	assert_int_equal(got.end_ms, 0);
+	store_call_clear(&got);
+
+	/* An update keeps the row and its start. */
+	c.node = "answer";
+	c.pending = NULL;
+	c.status = "completed";
+	c.end_ms = 5000;
+	c.start_ms = 9999;
+	assert_int_equal(store_call_put(f->st, &c), 0);
+	assert_int_equal(store_call_get(f->st, "twilio", "CA1", &got), 1);
+	assert_string_equal(got.node, "answer");
+	assert_null(got.pending);
+	assert_string_equal(got.status, "completed");
+	assert_int_equal(got.end_ms, 5000);
+	assert_int_equal(got.start_ms, 1000);
+	store_call_clear(&got);
+	store_call_clear(NULL);
+
+	c.caller = NULL;
+	assert_int_equal(store_call_put(f->st, &c), -1);
+}
+
+static void
+test_followup_window(void **state)
+{
+	struct fixture *f = *state;
+	struct store_call c;
+
+	memset(&c, 0, sizeof(c));
+	c.call_id = "M1";
+	c.provider = "twilio";
+	c.caller = "+919812345678";
+	c.start_ms = 10000;
+	c.updated_ms = 10000;
+	c.status = "missed";
+	c.followup = "duplicate";
+	assert_int_equal(store_call_put(f->st, &c), 0);
+	/* A duplicate is no follow-up of its own. */
+	assert_int_equal(store_call_recent_followup(f->st, c.caller, 0), 0);
+	c.call_id = "M2";
+	c.followup = "callback";
+	assert_int_equal(store_call_put(f->st, &c), 0);
+	assert_int_equal(store_call_recent_followup(f->st, c.caller, 5000), 1);
+	assert_int_equal(store_call_recent_followup(f->st, c.caller, 10001),
+	    0);
+	assert_int_equal(store_call_recent_followup(f->st, "+919800000000",
+	    0), 0);
+}
+
+static void
+test_outbox_call(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_msg sms, call, *claimed;
+	size_t n;
+
+	memset(&sms, 0, sizeof(sms));
+	sms.provider = "twilio";
+	sms.to = "+919812345678";
+	sms.body = "hello";
+	sms.encoding = "GSM-7";
+	sms.segments = 1;
+	sms.created_ms = 1000;
+	assert_int_equal(store_outbox_add(f->st, &sms), 0);
+	call = sms;
+	call.id = 0;
+	call.body = "callback";
+	assert_int_equal(store_outbox_add_call(f->st, &call), 0);
+	assert_true(call.id > sms.id);
+	assert_int_equal(store_outbox_is_call(f->st, sms.id), 0);
+	assert_int_equal(store_outbox_is_call(f->st, call.id), 1);
+	assert_int_equal(store_outbox_is_call(f->st, 12345), 0);
+	/* A call is claimed like any message. */
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 10,
+	    &claimed, &n), 0);
+	assert_int_equal(n, 2);
+	store_outbox_msgs_free(claimed, n);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_call_round_trip, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_followup_window, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_call, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
