@@ -1,0 +1,292 @@
+/*
+ * store_report: the analytics part of the store (see store.h): the top
+ * unmatched texts, broadcast funnels, IVR drop-off and opt-out counts.
+ * The per-group figures are not computed here: report.c aggregates the
+ * rows that store_export() streams.
+ *
+ * Broadcasts, RSVPs and calls belong to features that may not be in this
+ * database yet (or may have been built with other column names): their
+ * sections look at the schema first (sqlite_master, pragma_table_info)
+ * and answer "section absent" (0) instead of failing.  Where a column
+ * name has to be chosen, it comes from a fixed list below and is checked
+ * to exist; no value is ever put into SQL text.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_int.h"
+#include "util.h"
+
+static const char *const sql_table_exists =
+    "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view')"
+    " AND name = ?1";
+static const char *const sql_column_exists =
+    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2";
+
+/* Normalised (trimmed, lower-case ASCII) so "Loon " and "loon" add up. */
+static const char *const sql_unmatched =
+    "SELECT lower(trim(text)) AS t, count(*), count(DISTINCT phone)"
+    " FROM interactions WHERE direction = 'in' AND status = 'unmatched'"
+    " AND time_ms >= ?1 AND time_ms < ?2"
+    " AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR district = ?4)"
+    " AND text IS NOT NULL AND trim(text) <> ''"
+    " GROUP BY t ORDER BY count(*) DESC, t LIMIT ?5";
+
+static const char *const sql_funnels =
+    "SELECT broadcast_id, min(created_ms), count(*),"
+    " sum(state IN ('queued', 'sending')),"
+    " sum(state IN ('sent', 'delivered', 'undelivered')),"
+    " sum(state = 'delivered'),"
+    " sum(state IN ('failed', 'undelivered', 'expired'))"
+    " FROM outbox WHERE broadcast_id IS NOT NULL AND broadcast_id <> 0"
+    " AND created_ms >= ?1 AND created_ms < ?2"
+    " GROUP BY broadcast_id ORDER BY broadcast_id";
+
+static const char *const sql_opted_out =
+    "SELECT count(*) FROM contacts WHERE opted_out_ms > 0"
+    " AND opted_out_ms >= ?1 AND opted_out_ms < ?2"
+    " AND (?3 IS NULL OR district = ?3)";
+
+/* Column names other features might have chosen, in order of preference. */
+static const char *const answer_columns[] = { "answer", "response", "rsvp",
+    "reply", "status", NULL };
+static const char *const node_columns[] = { "last_node", "node",
+    "current_node", "node_id", "state", NULL };
+static const char *const call_time_columns[] = { "started_ms", "start_ms",
+    "created_ms", "time_ms", "start_time_ms", NULL };
+
+static void
+bind_range(sqlite3_stmt *s, const struct store_filter *f)
+{
+	sqlite3_bind_int64(s, 1, f != NULL && f->since_ms != 0 ?
+	    f->since_ms : INT64_MIN);
+	sqlite3_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
+	    f->until_ms : INT64_MAX);
+}
+
+/* A count(*) lookup with up to two text parameters: the count, or -1. */
+static int64_t
+count_of(struct store *st, const char *const *sql, const char *a,
+    const char *b, const char *op)
+{
+	sqlite3_stmt *s = sq_prepared(st, sql, op);
+	int64_t n = -1;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, a);
+	if (b != NULL)
+		sq_bind_text(s, 2, b);
+	if (sq_step_row(st, s, op) == 1) {
+		n = sqlite3_column_int64(s, 0);
+		sq_done(s);
+	}
+	return n;
+}
+
+/* 1 the table exists, 0 not, -1 error. */
+static int
+table_exists(struct store *st, const char *table)
+{
+	int64_t n = count_of(st, &sql_table_exists, table, NULL,
+	    "report_table_exists");
+
+	return n < 0 ? -1 : n > 0;
+}
+
+/* The first of names that is a column of table, or NULL. */
+static const char *
+pick_column(struct store *st, const char *table, const char *const *names)
+{
+	for (; *names != NULL; names++)
+		if (count_of(st, &sql_column_exists, table, *names,
+		    "report_column_exists") > 0)
+			return *names;
+	return NULL;
+}
+
+/*
+ * Prepare SQL put together from identifiers that pick_column() chose from
+ * our own lists (never from input).  For a report, run once: not cached.
+ */
+static sqlite3_stmt *
+prepare_built(struct store *st, const char *sql, const char *op)
+{
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		sq_fail(st, op);
+		return NULL;
+	}
+	return s;
+}
+
+int
+store_report_unmatched(struct store *st, const struct store_filter *f,
+    size_t limit, int (*cb)(void *, const char *, int64_t, int64_t),
+    void *arg)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_unmatched, "report_unmatched");
+	int rc, ret = 0;
+
+	if (s == NULL)
+		return -1;
+	bind_range(s, f);
+	sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
+	sq_bind_text(s, 4, f != NULL ? f->district : NULL);
+	sqlite3_bind_int64(s, 5, limit > 0 && limit < INT64_MAX ?
+	    (int64_t)limit : -1);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, sq_column_str(s, 0), sqlite3_column_int64(s, 1),
+		    sqlite3_column_int64(s, 2)) != 0) {
+			ret = -1;
+			break;
+		}
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = sq_fail(st, "report_unmatched");
+	sq_done(s);
+	return ret;
+}
+
+/*
+ * RSVP answers per broadcast, when an rsvps table can be read: either it
+ * names the broadcast, or it names a meeting that broadcasts point at.
+ */
+static sqlite3_stmt *
+prepare_rsvps(struct store *st)
+{
+	const char *answer;
+	char sql[512];
+
+	if (table_exists(st, "rsvps") != 1 ||
+	    (answer = pick_column(st, "rsvps", answer_columns)) == NULL)
+		return NULL;
+	/* Through the meeting first: an answer counts for its meeting's
+	 * broadcast even when it names no broadcast. */
+	if (pick_column(st, "rsvps", (const char *const[]){ "meeting_id",
+	    NULL }) != NULL && table_exists(st, "broadcasts") == 1 &&
+	    pick_column(st, "broadcasts", (const char *const[]){ "meeting_id",
+	    NULL }) != NULL)
+		snprintf(sql, sizeof(sql), "SELECT b.id,"
+		    " sum(lower(r.%s) IN ('yes', 'y', 'haan', '1')),"
+		    " sum(lower(r.%s) IN ('no', 'n', 'nahi', '0'))"
+		    " FROM broadcasts b JOIN rsvps r ON r.meeting_id ="
+		    " b.meeting_id GROUP BY b.id", answer, answer);
+	else if (pick_column(st, "rsvps", (const char *const[]){
+	    "broadcast_id", NULL }) != NULL)
+		snprintf(sql, sizeof(sql), "SELECT r.broadcast_id,"
+		    " sum(lower(r.%s) IN ('yes', 'y', 'haan', '1')),"
+		    " sum(lower(r.%s) IN ('no', 'n', 'nahi', '0'))"
+		    " FROM rsvps r GROUP BY r.broadcast_id", answer, answer);
+	else
+		return NULL;
+	return prepare_built(st, sql, "report_rsvps");
+}
+
+int
+store_report_funnels(struct store *st, const struct store_filter *f,
+    int (*cb)(void *, const struct store_funnel *), void *arg)
+{
+	sqlite3_stmt *s, *r = NULL;
+	struct store_funnel fu;
+	int rc, ret = 0, any = 0;
+
+	if ((s = sq_prepared(st, &sql_funnels, "report_funnels")) == NULL)
+		return -1;
+	r = prepare_rsvps(st);
+	bind_range(s, f);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&fu, 0, sizeof(fu));
+		fu.broadcast_id = sqlite3_column_int64(s, 0);
+		fu.created_ms = sqlite3_column_int64(s, 1);
+		fu.messages = sqlite3_column_int64(s, 2);
+		fu.pending = sqlite3_column_int64(s, 3);
+		fu.sent = sqlite3_column_int64(s, 4);
+		fu.delivered = sqlite3_column_int64(s, 5);
+		fu.failed = sqlite3_column_int64(s, 6);
+		if (r != NULL) {
+			/* Few broadcasts: a scan of the grouped answers each. */
+			fu.has_rsvp = 1;
+			while (sqlite3_step(r) == SQLITE_ROW)
+				if (sqlite3_column_int64(r, 0) ==
+				    fu.broadcast_id) {
+					fu.rsvp_yes = sqlite3_column_int64(r, 1);
+					fu.rsvp_no = sqlite3_column_int64(r, 2);
+				}
+			sqlite3_reset(r);
+		}
+		any = 1;
+		if (cb(arg, &fu) != 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = sq_fail(st, "report_funnels");
+	sq_done(s);
+	sqlite3_finalize(r);
+	return ret == -1 ? -1 : any;
+}
+
+int
+store_report_ivr(struct store *st, const struct store_filter *f,
+    int (*cb)(void *, const char *, int64_t), void *arg)
+{
+	const char *node, *when;
+	sqlite3_stmt *s;
+	char sql[512];
+	int rc, ret = 1;
+
+	if ((rc = table_exists(st, "calls")) != 1)
+		return rc;
+	if ((node = pick_column(st, "calls", node_columns)) == NULL) {
+		log_warn("report", "section=ivr skipped=\"calls has no node "
+		    "column\"");
+		return 0;
+	}
+	when = pick_column(st, "calls", call_time_columns);
+	/* The node a call was at when it was last seen: where it ended. */
+	if (when != NULL)
+		snprintf(sql, sizeof(sql), "SELECT COALESCE(%s, '(start)'),"
+		    " count(*) FROM calls WHERE %s >= ?1 AND %s < ?2"
+		    " GROUP BY 1 ORDER BY 2 DESC, 1", node, when, when);
+	else
+		snprintf(sql, sizeof(sql), "SELECT COALESCE(%s, '(start)'),"
+		    " count(*) FROM calls GROUP BY 1 ORDER BY 2 DESC, 1", node);
+	if ((s = prepare_built(st, sql, "report_ivr")) == NULL)
+		return -1;
+	if (when != NULL)
+		bind_range(s, f);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, sq_column_str(s, 0), sqlite3_column_int64(s, 1))
+		    != 0) {
+			ret = -1;
+			break;
+		}
+	if (ret == 1 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = sq_fail(st, "report_ivr");
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+store_report_opted_out(struct store *st, const struct store_filter *f,
+    int64_t *n)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_opted_out, "report_opted_out");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_range(s, f);
+	sq_bind_text(s, 3, f != NULL ? f->district : NULL);
+	if ((rc = sq_step_row(st, s, "report_opted_out")) == 1) {
+		*n = sqlite3_column_int64(s, 0);
+		sq_done(s);
+		return 0;
+	}
+	return rc == 0 ? (*n = 0, 0) : -1;
+}

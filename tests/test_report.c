@@ -1,0 +1,485 @@
+/* Tests for gateway/report.c and report_render.c: aggregation,
+ * percentiles, suppression, time keys, display width, renderings and the
+ * pseudonym key. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "report.h"
+#include "store.h"
+#include "util.h"
+
+/* 2026-11-26T10:00:00Z, a Thursday. */
+#define T0	1795687200000LL
+#define DAY	86400000LL
+
+static int64_t next_id = 1;
+
+static int64_t
+add_in(struct report *r, int64_t t, const char *phone, const char *kw,
+    const char *district, const char *status)
+{
+	struct store_interaction row;
+
+	memset(&row, 0, sizeof(row));
+	row.id = next_id++;
+	row.time_ms = t;
+	row.channel = "sms";
+	row.direction = "in";
+	row.phone = phone;
+	row.keyword = kw;
+	row.district = district;
+	row.language = "hi";
+	row.latency_ms = -1;
+	row.status = status != NULL ? status : (kw ? "matched" : "unmatched");
+	assert_int_equal(report_add_row(r, &row), 0);
+	return row.id;
+}
+
+static void
+add_out(struct report *r, int64_t t, int64_t reply_to, const char *kw,
+    const char *district, int segments, int64_t latency)
+{
+	struct store_interaction row;
+
+	memset(&row, 0, sizeof(row));
+	row.time_ms = t;
+	row.channel = "sms";
+	row.direction = "out";
+	row.phone = "+919800000000";
+	row.keyword = kw;
+	row.district = district;
+	row.language = "hi";
+	row.segments = segments;
+	row.latency_ms = latency;
+	row.reply_to = reply_to;
+	row.status = "replied";
+	assert_int_equal(report_add_row(r, &row), 0);
+}
+
+static struct report *
+make(enum report_by by, int suppress_below, int no_suppress,
+    const char *district)
+{
+	struct report_options o;
+
+	memset(&o, 0, sizeof(o));
+	o.by = by;
+	o.suppress_below = suppress_below;
+	o.no_suppress = no_suppress;
+	o.district = district;
+	o.utc_offset_min = 330;
+	return report_new(&o);
+}
+
+/* 6 loan queries from 4 women in Bhadohi, 2 unmatched, 1 join, 1 stop. */
+static void
+seed(struct report *r)
+{
+	static const char *const phones[] = { "+919800000001",
+	    "+919800000002", "+919800000003", "+919800000001",
+	    "+919800000004", "+919800000002" };
+	size_t i;
+	int64_t id;
+
+	for (i = 0; i < 6; i++) {
+		id = add_in(r, T0 + (int64_t)i * 1000, phones[i], "loan",
+		    "bhadohi", NULL);
+		/* Latencies 10, 20, ..., 60 ms; one reply of 2 segments. */
+		add_out(r, T0 + (int64_t)i * 1000 + 5, id, "loan", "bhadohi",
+		    i == 0 ? 2 : 1, (int64_t)(i + 1) * 10);
+	}
+	add_in(r, T0 + DAY, "+919800000005", NULL, "mirzapur", NULL);
+	add_in(r, T0 + DAY, "+919800000005", NULL, "mirzapur", NULL);
+	add_in(r, T0 + DAY, "+919800000006", "join", "samastipur", NULL);
+	add_in(r, T0 + DAY, "+919800000006", "STOP", "samastipur", NULL);
+}
+
+static const struct report_counts *
+group_named(const struct report *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < report_ngroups(r); i++)
+		if (strcmp(report_group_key(r, i), key) == 0)
+			return report_group(r, i);
+	fail_msg("no group %s", key);
+	return NULL;
+}
+
+static void
+test_by_keyword(void **state)
+{
+	struct report *r = make(REPORT_BY_KEYWORD, 5, 0, NULL);
+	const struct report_counts *c;
+
+	(void)state;
+	seed(r);
+	report_finish(r);
+	assert_int_equal(report_ngroups(r), 4);
+	/* Most queries first. */
+	assert_string_equal(report_group_key(r, 0), "loan");
+	c = group_named(r, "loan");
+	assert_int_equal(c->inbound, 6);
+	assert_int_equal(c->contacts, 4);
+	assert_int_equal(c->matched, 6);
+	assert_int_equal(c->unmatched, 0);
+	assert_int_equal(c->replies, 6);
+	assert_int_equal(c->segments, 7);
+	/* Nearest rank: p50 of 10..60 is 30, p95 is 60. */
+	assert_int_equal(c->latency_p50_ms, 30);
+	assert_int_equal(c->latency_p95_ms, 60);
+	c = group_named(r, "(unmatched)");
+	assert_int_equal(c->inbound, 2);
+	assert_int_equal(c->contacts, 1);
+	assert_int_equal(c->unmatched, 2);
+	assert_int_equal(c->replies, 0);
+	assert_int_equal(c->latency_p50_ms, -1);
+	assert_int_equal(group_named(r, "join")->opt_ins, 1);
+	assert_int_equal(group_named(r, "STOP")->opt_outs, 1);
+	c = report_total(r);
+	assert_int_equal(c->inbound, 10);
+	assert_int_equal(c->contacts, 6);
+	assert_int_equal(c->matched, 8);
+	assert_int_equal(c->unmatched, 2);
+	assert_int_equal(c->opt_ins, 1);
+	assert_int_equal(c->opt_outs, 1);
+	/* By keyword, over all districts: nothing is suppressed. */
+	assert_int_equal(report_suppressing(r), 0);
+	report_free(r);
+	report_free(NULL);
+}
+
+static void
+test_suppression(void **state)
+{
+	struct report *r = make(REPORT_BY_DISTRICT, 5, 0, NULL);
+	char out[16];
+	struct buf b;
+
+	(void)state;
+	seed(r);
+	report_finish(r);
+	assert_int_equal(report_suppressing(r), 1);
+	report_format_count(r, 4, out, sizeof(out));
+	assert_string_equal(out, "<5");
+	report_format_count(r, 5, out, sizeof(out));
+	assert_string_equal(out, "5");
+	report_format_count(r, 0, out, sizeof(out));
+	assert_string_equal(out, "0");
+	buf_init(&b, 0);
+	report_render_csv(r, "groups", &b);
+	/* bhadohi: 6 queries shown, 4 contacts hidden; matched 6 and
+	 * unmatched 0 both shown (neither is from 1 to 4). */
+	assert_non_null(strstr(buf_cstr(&b),
+	    "bhadohi,6,<5,6,0,6,7,30,60,0,0\r\n"));
+	/* mirzapur: 2 unmatched -> hidden, and matched (0) hidden with it. */
+	assert_non_null(strstr(buf_cstr(&b),
+	    "mirzapur,<5,<5,<5,<5,0,0,,,0,0\r\n"));
+	buf_free(&b);
+	report_free(r);
+
+	/* --no-suppress shows everything. */
+	r = make(REPORT_BY_DISTRICT, 5, 1, NULL);
+	seed(r);
+	buf_init(&b, 0);
+	report_render_csv(r, NULL, &b);
+	assert_non_null(strstr(buf_cstr(&b),
+	    "mirzapur,2,1,0,2,0,0,,,0,0\r\n"));
+	buf_free(&b);
+	report_free(r);
+
+	/* A configured threshold of 3; weeks are suppressed too. */
+	r = make(REPORT_BY_WEEK, 3, 0, NULL);
+	seed(r);
+	report_format_count(r, 2, out, sizeof(out));
+	assert_string_equal(out, "<3");
+	report_free(r);
+
+	/* By keyword within one district: district-level, so suppressed,
+	 * and its total as well. */
+	r = make(REPORT_BY_KEYWORD, 5, 0, "mirzapur");
+	add_in(r, T0, "+919800000005", NULL, "mirzapur", NULL);
+	add_in(r, T0, "+919800000005", "loan", "mirzapur", NULL);
+	buf_init(&b, 0);
+	report_render_json(r, &b);
+	{
+		json_error_t e;
+		json_t *j = json_loads(buf_cstr(&b), 0, &e);
+
+		assert_non_null(j);
+		assert_true(json_is_true(json_object_get(j, "suppressed")));
+		assert_string_equal(json_string_value(json_object_get(
+		    json_object_get(j, "total"), "inbound")), "<5");
+		json_decref(j);
+	}
+	buf_free(&b);
+	report_free(r);
+}
+
+static void
+test_time_keys(void **state)
+{
+	char k[16];
+
+	(void)state;
+	report_day_key(T0, 0, k);
+	assert_string_equal(k, "2026-11-26");
+	/* 20:00 UTC is 01:30 the next day in India. */
+	report_day_key(T0 + 10 * 3600000LL, 330, k);
+	assert_string_equal(k, "2026-11-27");
+	report_day_key(0, 0, k);
+	assert_string_equal(k, "1970-01-01");
+	report_week_key(T0, 330, k);
+	assert_string_equal(k, "2026-W48");
+	/* 2027-01-01 is a Friday: ISO week 53 of 2026. */
+	report_week_key(1798761600000LL, 0, k);
+	assert_string_equal(k, "2026-W53");
+	/* 2025-12-29, a Monday: week 1 of 2026. */
+	report_week_key(1766966400000LL, 0, k);
+	assert_string_equal(k, "2026-W01");
+}
+
+static void
+test_by_day_sorted(void **state)
+{
+	struct report *r = make(REPORT_BY_DAY, 5, 0, NULL);
+
+	(void)state;
+	add_in(r, T0 + 2 * DAY, "+919800000001", "loan", NULL, NULL);
+	add_in(r, T0, "+919800000001", "loan", NULL, NULL);
+	add_in(r, T0 + DAY, "+919800000001", "loan", NULL, NULL);
+	add_in(r, T0 + DAY, "+919800000002", "loan", NULL, NULL);
+	report_finish(r);
+	assert_int_equal(report_ngroups(r), 3);
+	assert_string_equal(report_group_key(r, 0), "2026-11-26");
+	assert_string_equal(report_group_key(r, 2), "2026-11-28");
+	assert_int_equal(report_group(r, 1)->inbound, 2);
+	assert_int_equal(report_group(r, 1)->contacts, 2);
+	report_free(r);
+}
+
+static void
+test_display_width(void **state)
+{
+	(void)state;
+	assert_int_equal(report_display_width("loan"), 4);
+	assert_int_equal(report_display_width(""), 0);
+	/* ऋण: two letters; लोन: ल ो न, the vowel sign takes no column. */
+	assert_int_equal(report_display_width("ऋण"), 2);
+	assert_int_equal(report_display_width("लोन"), 2);
+	/* प ् र श ि क ् ष ण: six letters, three marks. */
+	assert_int_equal(report_display_width("प्रशिक्षण"), 6);
+	assert_int_equal(report_display_width("\xff" "a"), 2);
+}
+
+/* Every line of the table's first block ends at the same column. */
+static void
+test_table_aligned(void **state)
+{
+	struct report *r = make(REPORT_BY_KEYWORD, 5, 0, NULL);
+	struct buf b;
+	const char *p, *nl;
+	size_t width = 0, lines = 0;
+	char line[512];
+
+	(void)state;
+	seed(r);
+	add_in(r, T0, "+919800000007", "ऋण", "bhadohi", NULL);
+	add_in(r, T0, "+919800000007", "प्रशिक्षण", "bhadohi", NULL);
+	report_add_unmatched(r, "mera number 9876543210 hai", 3, 1);
+	buf_init(&b, 0);
+	report_render_table(r, &b);
+	for (p = buf_cstr(&b); (nl = strchr(p, '\n')) != NULL && nl > p;
+	    p = nl + 1) {
+		snprintf(line, sizeof(line), "%.*s", (int)(nl - p), p);
+		if (width == 0)
+			width = report_display_width(line);
+		assert_int_equal(report_display_width(line), width);
+		lines++;
+	}
+	assert_int_equal(lines, 1 + 6 + 1);	/* header, groups, total */
+	assert_non_null(strstr(buf_cstr(&b), "TOTAL"));
+	/* Digits that could be a phone number never reach the output. */
+	assert_non_null(strstr(buf_cstr(&b), "mera number ##########"));
+	assert_null(strstr(buf_cstr(&b), "9876543210"));
+	assert_non_null(strstr(buf_cstr(&b), "(no broadcasts"));
+	assert_non_null(strstr(buf_cstr(&b), "(no call log"));
+	buf_free(&b);
+	report_free(r);
+}
+
+static void
+test_json_and_sections(void **state)
+{
+	struct report *r = make(REPORT_BY_KEYWORD, 5, 0, NULL);
+	struct store_funnel f;
+	json_error_t e;
+	json_t *j, *g;
+	struct buf b;
+
+	(void)state;
+	seed(r);
+	memset(&f, 0, sizeof(f));
+	f.broadcast_id = 7;
+	f.created_ms = T0;
+	f.messages = 10;
+	f.sent = 8;
+	f.delivered = 6;
+	f.failed = 2;
+	report_add_funnel(r, &f);
+	report_add_ivr(r, "menu", 4);
+	report_add_outbox_state(r, "queued", 3);
+	report_add_unmatched(r, "a,\"b\"", 2, 2);
+	buf_init(&b, 0);
+	report_render_json(r, &b);
+	j = json_loads(buf_cstr(&b), 0, &e);
+	assert_non_null(j);
+	g = json_array_get(json_object_get(j, "groups"), 0);
+	assert_string_equal(json_string_value(json_object_get(g, "key")),
+	    "loan");
+	assert_int_equal(json_integer_value(json_object_get(g, "inbound")), 6);
+	assert_true(json_is_null(json_object_get(json_array_get(
+	    json_object_get(j, "groups"), 1), "latency_p50_ms")));
+	g = json_array_get(json_object_get(j, "funnels"), 0);
+	assert_int_equal(json_integer_value(json_object_get(g, "delivered")),
+	    6);
+	assert_true(json_is_null(json_object_get(g, "rsvp_yes")));
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(
+	    json_object_get(j, "ivr"), 0), "calls")), 4);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j,
+	    "outbox"), "queued")), 3);
+	json_decref(j);
+	buf_reset(&b);
+	assert_int_equal(report_render_csv(r, "unmatched", &b), 0);
+	assert_string_equal(buf_cstr(&b), "text,count,contacts\r\n"
+	    "\"a,\"\"b\"\"\",2,2\r\n");
+	buf_reset(&b);
+	assert_int_equal(report_render_csv(r, "funnels", &b), 0);
+	assert_non_null(strstr(buf_cstr(&b), "7,2026-11-26T10:00,10,0,8,6,2,,"
+	    "\r\n"));
+	assert_int_equal(report_render_csv(r, "nonsense", &b), -1);
+	buf_free(&b);
+	report_free(r);
+}
+
+static void
+test_pseudonym_key(void **state)
+{
+	char a[REPORT_PSEUDONYM_LEN + 1], b[REPORT_PSEUDONYM_LEN + 1],
+	    c[REPORT_PSEUDONYM_LEN + 1], d[REPORT_PSEUDONYM_LEN + 1];
+
+	(void)state;
+	report_pseudonym("key-one", "+919876500001", a);
+	report_pseudonym("key-one", "+919876500001", b);
+	report_pseudonym("key-two", "+919876500001", c);
+	report_pseudonym("key-one", "+919876500002", d);
+	assert_int_equal(strlen(a), REPORT_PSEUDONYM_LEN);
+	assert_memory_equal(a, "c_", 2);
+	assert_string_equal(a, b);		/* same key: same id */
+	assert_string_not_equal(a, c);		/* another key: another id */
+	assert_string_not_equal(a, d);		/* another woman */
+	assert_null(strstr(a, "9876500001"));
+	/* HMAC-SHA256("key-one", "+919876500001"), first 16 hex digits,
+	 * computed independently with Python's hmac module. */
+	assert_string_equal(a, "c_c17d0a1b1e531589");
+}
+
+static void
+test_by_parse(void **state)
+{
+	enum report_by by;
+
+	(void)state;
+	assert_int_equal(report_by_parse("week", &by), 0);
+	assert_int_equal(by, REPORT_BY_WEEK);
+	assert_string_equal(report_by_name(by), "week");
+	assert_int_equal(report_by_parse("village", &by), -1);
+	assert_int_equal(report_by_parse(NULL, &by), -1);
+}
+
+static void
+test_xtab(void **state)
+{
+	struct report_options o;
+	struct report_xtab *x;
+	struct store_interaction row;
+	json_error_t e;
+	json_t *j;
+	struct buf b;
+	char kw[16];
+	int i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.suppress_below = 5;
+	o.utc_offset_min = 330;
+	x = report_xtab_new(REPORT_BY_DISTRICT, REPORT_BY_KEYWORD, &o);
+	memset(&row, 0, sizeof(row));
+	row.direction = "in";
+	row.time_ms = T0;
+	/* 20 keywords (more columns than the first allocation holds). */
+	for (i = 0; i < 20; i++) {
+		snprintf(kw, sizeof(kw), "kw%02d", i);
+		row.keyword = kw;
+		row.district = i % 2 ? "bhadohi" : "mirzapur";
+		report_xtab_add_row(x, &row);
+	}
+	row.keyword = "loan";
+	for (i = 0; i < 7; i++) {
+		row.district = "bhadohi";
+		report_xtab_add_row(x, &row);
+	}
+	row.direction = "out";
+	report_xtab_add_row(x, &row);		/* not counted */
+	assert_int_equal(report_xtab_get(x, "bhadohi", "loan"), 7);
+	assert_int_equal(report_xtab_get(x, "mirzapur", "kw00"), 1);
+	assert_int_equal(report_xtab_get(x, "bhadohi", "kw00"), 0);
+	assert_int_equal(report_xtab_get(x, "patna", "loan"), -1);
+	buf_init(&b, 0);
+	report_xtab_render_json(x, &b);
+	j = json_loads(buf_cstr(&b), 0, &e);
+	assert_non_null(j);
+	/* bhadohi (17) before mirzapur (10); loan (7) the first column. */
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j,
+	    "rows"), 0)), "bhadohi");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(j,
+	    "cols"), 0)), "loan");
+	assert_int_equal(json_integer_value(json_array_get(json_array_get(
+	    json_object_get(j, "cells"), 0), 0)), 7);
+	/* District-level: a cell of 1 is hidden, an empty one is not. */
+	assert_string_equal(json_string_value(json_array_get(json_array_get(
+	    json_object_get(j, "cells"), 1), 1)), "<5");
+	assert_int_equal(json_integer_value(json_object_get(j, "total")), 27);
+	json_decref(j);
+	buf_free(&b);
+	report_xtab_free(x);
+	report_xtab_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_by_keyword),
+		cmocka_unit_test(test_suppression),
+		cmocka_unit_test(test_time_keys),
+		cmocka_unit_test(test_by_day_sorted),
+		cmocka_unit_test(test_display_width),
+		cmocka_unit_test(test_table_aligned),
+		cmocka_unit_test(test_json_and_sections),
+		cmocka_unit_test(test_pseudonym_key),
+		cmocka_unit_test(test_by_parse),
+		cmocka_unit_test(test_xtab),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
