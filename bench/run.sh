@@ -4,19 +4,25 @@
 #   bench/run.sh [path/to/sampark]        (default build/sampark)
 #
 # Each section starts what it measures on 127.0.0.1 (free ports, temp
-# database), drives it with wrk from this separate process, prints a table
-# and checks its targets.  Exit status 1 when any target is missed or a
-# section could not run, so a regression fails `make bench`.
+# database), drives it from a separate process (wrk inbound, a local
+# provider sink outbound), prints a table and checks its targets.  Exit
+# status 1 when any target is missed or a section could not run, so a
+# regression fails `make bench`.
 #
 # Environment:
+#   BENCH_SECTIONS     sections to run (default "inbound outbound broadcast")
 #   BENCH_SECONDS      measured duration per target (default 10)
 #   BENCH_WARMUP       warm-up duration per target, not measured (default 2)
 #   BENCH_CONNECTIONS  wrk connections (default 64)
 #   BENCH_THREADS      wrk threads (default 2)
+#   BENCH_OUTBOUND_N   messages in the outbound run (default 20000)
+#   BENCH_OUTBOUND_INFLIGHT  requests in flight, daemon and bare (default 32)
+#   BENCH_PERF         set: perf record the daemon's outbound run into
+#                      build/bench/outbound.perf.data
 #
 # Logs of the servers and the raw wrk output are kept in build/bench/.
-# To add a benchmark (e.g. outbound), write a section_<name> function
-# like section_inbound and call it from the bottom of this file.
+# To add a benchmark, write a section_<name> function like section_inbound
+# and call it from the bottom of this file.
 
 set -eu
 
@@ -192,8 +198,10 @@ bench_sampark() {
 		return 1
 	fi
 	port=$(free_port)
+	# No admin listener: its fixed port may be taken, and it is not
+	# what is measured.
 	"$sampark" serve -c config/sampark.conf --listen "127.0.0.1:$port" \
-	    --db "$db" 2>"$outdir/sampark.log" &
+	    --db "$db" --set admin_listen= 2>"$outdir/sampark.log" &
 	pid=$!
 	pids="$pids $pid"
 	if ! wait_ready "http://127.0.0.1:$port/healthz" "$pid"; then
@@ -264,6 +272,350 @@ section_inbound() {
 	fi
 }
 
+# ---- outbound: the sender against a local Twilio-like sink ----
+
+out_n=${BENCH_OUTBOUND_N:-20000}
+out_inflight=${BENCH_OUTBOUND_INFLIGHT:-32}
+out_timeout=120		# seconds the daemon may take for all messages
+out_rate=50		# messages/s for the throttling run
+out_settle=2		# seconds after the first send before the window
+out_window=20		# seconds counted
+out_rate_tol=5		# percent
+sink_bin=$outdir/sink_server
+sender_bin=$outdir/bare_sender
+# What the daemon is configured with; the bare client sends the same.
+out_sid=AC0123456789abcdef0123456789abcdef
+out_token=bench-auth-token
+out_from=+15005550006
+out_text="Bhadohi loan mela on 12 March at DIC Gyanpur, 10am. Bring Aadhaar and bank passbook. Reply HELP for menu."
+
+build_outbound() {
+	local flags="-std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror"
+
+	mkdir -p "$outdir"
+	cc $flags bench/sink_server.c -o "$sink_bin" \
+	    $(pkg-config --cflags --libs libevent) &&
+	cc $flags bench/bare_sender.c -o "$sender_bin" \
+	    $(pkg-config --cflags --libs libcurl)
+}
+
+# sq DB SQL: a query's output, waiting out the daemon's write locks.
+sq() {
+	sqlite3 -cmd '.timeout 5000' "$1" "$2"
+}
+
+now_ms() {
+	date +%s%3N
+}
+
+start_sink() {
+	sink_port=$(free_port)
+	"$sink_bin" 127.0.0.1 "$sink_port" 2>"$outdir/sink.log" &
+	sink_pid=$!
+	pids="$pids $sink_pid"
+	if ! wait_ready "http://127.0.0.1:$sink_port/" "$sink_pid"; then
+		why="sink not ready, see $outdir/sink.log"
+		return 1
+	fi
+}
+
+sink_count() {
+	curl -fsS --max-time 5 "http://127.0.0.1:$sink_port/count"
+}
+
+# bench_bare_sender: the yardstick, three runs; the median goes in
+# $tmp/bare-out.result.
+bench_bare_sender() {
+	local i url=http://127.0.0.1:$sink_port/2010-04-01/Accounts/$out_sid/Messages.json
+
+	echo "bench: bare libcurl-multi client: 3 x $out_n messages," \
+	    "$out_inflight in flight"
+	: >"$outdir/bare-sender.out"
+	for i in 1 2 3; do
+		if ! "$sender_bin" "$url" "$out_sid:$out_token" "$out_n" \
+		    "$out_inflight" "$out_from" \
+		    "http://127.0.0.1:$out_port/status/twilio" "$out_text" \
+		    >>"$outdir/bare-sender.out" 2>&1; then
+			tail -n 5 "$outdir/bare-sender.out" >&2
+			why="bare_sender failed, see $outdir/bare-sender.out"
+			return 1
+		fi
+	done
+	grep '^RESULT ' "$outdir/bare-sender.out" | sort -t= -k6,6 -n |
+	    sed -n 2p >"$tmp/bare-out.result"
+	[ -s "$tmp/bare-out.result" ] || { why="no RESULT from bare_sender"; return 1; }
+}
+
+# outbound_db NAME COUNT: a fresh database with COUNT queued messages.
+outbound_db() {
+	local db=$tmp/$1.db
+
+	if ! "$sampark" import stakeholders config/stakeholders.csv \
+	    --db "$db" >"$outdir/$1-import.log" 2>&1; then
+		why="import failed, see $outdir/$1-import.log"
+		return 1
+	fi
+	if ! python3 bench/outbox_fill.py "$db" "$2" "$out_text" \
+	    >>"$outdir/$1-import.log" 2>&1; then
+		why="filling the outbox failed, see $outdir/$1-import.log"
+		return 1
+	fi
+}
+
+# start_outbound NAME PORT RATE: the daemon, Twilio pointed at the sink.
+start_outbound() {
+	env -u SAMPARK_TWILIO_URL_TOKEN SAMPARK_BENCH_TWILIO_TOKEN=$out_token \
+	    "$sampark" serve -c config/sampark.conf \
+	    --listen "127.0.0.1:$2" --db "$tmp/$1.db" --set admin_listen= \
+	    --set public_url="http://127.0.0.1:$2" \
+	    --set twilio.enabled=yes \
+	    --set twilio.api_base="http://127.0.0.1:$sink_port" \
+	    --set twilio.account_sid=$out_sid \
+	    --set twilio.auth_token_env=SAMPARK_BENCH_TWILIO_TOKEN \
+	    --set twilio.from=$out_from \
+	    --set twilio.rate="$3" \
+	    --set twilio.max_inflight="$out_inflight" \
+	    2>"$outdir/$1.log" &
+	daemon_pid=$!
+	pids="$pids $daemon_pid"
+}
+
+# first_send DB: wall ms of the first claim, empty before there is one.
+first_send() {
+	sq "$1" "select min(time_ms) from outbox_events where to_state = 'sending'"
+}
+
+# bench_sampark_out: all messages through the daemon, rate 0.  Sets the
+# RESULT line in $tmp/sampark-out.result, out_rss and out_sink.
+bench_sampark_out() {
+	local db=$tmp/outbound.db sent=0 last_sent=-1 stalled=0 t=0 c0 c1
+	local first last perf_pid=""
+
+	out_rss="-"
+	out_sink="-"
+	outbound_db outbound "$out_n" || return 1
+	c0=$(sink_count) || { why="sink does not answer /count"; return 1; }
+	echo "bench: sampark: $out_n queued messages, rate 0," \
+	    "max_inflight $out_inflight"
+	start_outbound outbound "$out_port" 0
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf record -g -o "$outdir/outbound.perf.data" -p "$daemon_pid" \
+		    >"$outdir/perf.log" 2>&1 &
+		perf_pid=$!
+	fi
+	while [ "$sent" -lt "$out_n" ]; do
+		if ! kill -0 "$daemon_pid" 2>/dev/null; then
+			tail -n 20 "$outdir/outbound.log" >&2
+			why="sampark serve exited, see $outdir/outbound.log"
+			return 1
+		fi
+		sleep 0.1
+		t=$((t + 1))
+		sent=$(sq "$db" "select count(*) from outbox where state = 'sent'") ||
+		    sent=0
+		# Ten seconds without progress: it is stuck, not slow.
+		if [ "$sent" = "$last_sent" ]; then stalled=$((stalled + 1)); else
+			stalled=0; fi
+		last_sent=$sent
+		if [ $t -ge $((out_timeout * 10)) ] || [ $stalled -ge 100 ]; then
+			why="only $sent of $out_n sent after $((t / 10)) s, see $outdir/outbound.log"
+			tail -n 5 "$outdir/outbound.log" >&2
+			break
+		fi
+	done
+	if [ -n "$perf_pid" ]; then
+		kill -INT "$perf_pid" 2>/dev/null || true
+		wait "$perf_pid" 2>/dev/null || true
+	fi
+	out_rss=$(awk '/^VmHWM:/ { print $2 " " $3 }' "/proc/$daemon_pid/status" \
+	    2>/dev/null || echo "-")
+	if ! stop "$daemon_pid"; then
+		tail -n 20 "$outdir/outbound.log" >&2
+		fail "sampark did not exit cleanly on SIGTERM (outbound)"
+	fi
+	c1=$(sink_count) && out_sink=$((c1 - c0))
+	first=$(first_send "$db")
+	last=$(sq "$db" "select max(updated_ms) from outbox where state = 'sent'")
+	sent=$(sq "$db" "select count(*) from outbox where state = 'sent'")
+	if [ -z "$first" ] || [ -z "$last" ] || [ "$last" -le "$first" ]; then
+		why="nothing was sent, see $outdir/outbound.log"
+		return 1
+	fi
+	# The same clock as bare_sender's: first request started to last
+	# answer recorded.
+	awk -v n="$out_n" -v s="$sent" -v a="$first" -v b="$last" 'BEGIN {
+		sec = (b - a) / 1000
+		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
+		    n, s, n - s, sec, s / sec }' >"$tmp/sampark-out.result"
+	[ "$sent" -eq "$out_n" ] || return 1
+}
+
+# bench_rate: rate=50 for the settle and the window; sets rate_measured
+# and rate_count.
+bench_rate() {
+	local db=$tmp/rate.db first="" t=0 t0 t1 queued
+	local total=$((out_rate * (out_settle + out_window + 6)))
+
+	rate_measured="-"
+	outbound_db rate "$total" || return 1
+	echo "bench: sampark: $total queued messages, rate $out_rate/s," \
+	    "${out_settle}s settle + ${out_window}s window"
+	start_outbound rate "$(free_port)" "$out_rate"
+	while [ -z "$first" ]; do
+		if ! kill -0 "$daemon_pid" 2>/dev/null || [ $t -ge 100 ]; then
+			tail -n 20 "$outdir/rate.log" >&2
+			why="the rate-limited daemon sent nothing, see $outdir/rate.log"
+			return 1
+		fi
+		sleep 0.1
+		t=$((t + 1))
+		first=$(first_send "$db")
+	done
+	t0=$((first + out_settle * 1000))
+	t1=$((t0 + out_window * 1000))
+	# One more second for the requests started before t1 to finish.
+	while [ "$(now_ms)" -lt $((t1 + 1000)) ]; do
+		sleep 0.2
+	done
+	queued=$(sq "$db" "select count(*) from outbox where state = 'queued'")
+	stop "$daemon_pid" || fail "sampark did not exit cleanly on SIGTERM (rate)"
+	rate_count=$(sq "$db" "select count(*) from outbox where state = 'sent'
+	    and updated_ms >= $t0 and updated_ms < $t1")
+	rate_measured=$(awk -v c="$rate_count" -v w="$out_window" \
+	    'BEGIN { printf "%.2f", c / w }')
+	if [ "$queued" -eq 0 ]; then
+		why="the outbox ran dry during the window; queue more"
+		return 1
+	fi
+}
+
+orow() {
+	printf '  %-10s %12s %10s %8s %8s\n' "$@"
+}
+
+orow_of() {
+	if [ -s "$tmp/$2.result" ]; then
+		orow "$1" "$(field "$2" mps)" "$(field "$2" seconds)" \
+		    "$(field "$2" ok)" "$(field "$2" errors)"
+	else
+		orow "$1" "-" "-" "-" "-"
+	fi
+}
+
+section_outbound() {
+	local bare_ok=0 sampark_ok=0 rate_ok=0 ratio v lo hi
+
+	echo
+	echo "== outbound SMS: Twilio Messages API on a local sink"
+	rm -f "$tmp/bare-out.result" "$tmp/sampark-out.result"
+	why="see the messages above"
+	if ! build_outbound || ! start_sink; then
+		fail "outbound benchmark did not run: $why"
+		return 0
+	fi
+	out_port=$(free_port)
+	why="see the messages above"
+	bench_bare_sender && bare_ok=1 ||
+	    fail "bare client benchmark did not run: $why"
+	why="see the messages above"
+	bench_sampark_out && sampark_ok=1 ||
+	    fail "sampark outbound benchmark did not run: $why"
+	why="see the messages above"
+	bench_rate && rate_ok=1 || fail "rate benchmark did not run: $why"
+	stop "$sink_pid" || echo "bench: sink exited with status $?" >&2
+
+	echo
+	echo "outbound SMS, $out_n messages, $out_inflight in flight," \
+	    "rate 0, 127.0.0.1 (bare: median of 3)"
+	orow target messages/s seconds sent errors
+	orow_of bare bare-out
+	orow_of sampark sampark-out
+	echo
+	if [ $bare_ok = 1 ] && [ -s "$tmp/sampark-out.result" ]; then
+		ratio=$(awk -v s="$(field sampark-out mps)" \
+		    -v b="$(field bare-out mps)" \
+		    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
+		if ge "$ratio" "$target_ratio"; then v=PASS; else
+			v=FAIL; fail "outbound ratio $ratio < $target_ratio"; fi
+		echo "  ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
+	else
+		echo "  ratio sampark/bare  -   (target >= $target_ratio)  FAIL: not measured"
+	fi
+	if [ $sampark_ok = 1 ] && [ "$out_sink" = "$out_n" ]; then v=PASS; else
+		v=FAIL
+		[ $sampark_ok = 0 ] || fail "the sink got $out_sink requests for $out_n messages"
+	fi
+	echo "  sampark sent        $(field sampark-out ok 2>/dev/null || echo -)" \
+	    "of $out_n, sink requests $out_sink   (target all, once each)  $v"
+	echo "  sampark peak RSS    $out_rss (VmHWM)"
+	lo=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 - t / 100) }')
+	hi=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 + t / 100) }')
+	if [ $rate_ok = 1 ] && ge "$rate_measured" "$lo" && le "$rate_measured" "$hi"; then
+		v=PASS
+	else
+		v=FAIL
+		[ $rate_ok = 0 ] || fail "rate $rate_measured/s outside $lo..$hi"
+	fi
+	echo "  rate $out_rate/s measured  $rate_measured/s over ${out_window}s" \
+	    "(${rate_count:-?} sent; target $lo..$hi)  $v"
+}
+
+# ---- broadcast: creating a broadcast to 10,000 and 100,000 contacts ----
+#
+# The audience is streamed into the outbox in batches, so peak RSS should
+# not grow with the audience, and creation should take seconds.  Contacts
+# are inserted straight with sqlite3 (the CLI creates the schema first);
+# `sampark broadcast create --yes` is timed with its peak RSS (getrusage).
+broadcast_rss_slack_kb=20480	# 100k may use at most 20 MB more than 10k
+broadcast_max_s=30		# creating 100,000 messages, at most
+
+section_broadcast() {
+	local n db out secs rss rss10=0 v
+	echo
+	echo "broadcast creation (template scheme_deadline, daily cap on)"
+	printf '  %-10s %10s %12s %10s\n' recipients seconds "peak RSS" verdict
+	for n in 10000 100000; do
+		db=$tmp/broadcast-$n.db
+		if ! "$sampark" broadcast list --db "$db" -c config/sampark.conf \
+		    >/dev/null 2>"$outdir/broadcast-$n.log" ||
+		    ! sqlite3 "$db" "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL
+		    SELECT i + 1 FROM s WHERE i < $n - 1) INSERT INTO contacts
+		    (phone, name, district, language, role) SELECT
+		    printf('+9197%08d', i), 'W' || i, 'bhadohi',
+		    CASE i % 2 WHEN 0 THEN 'hi' ELSE 'en' END, 'entrepreneur'
+		    FROM s"; then
+			fail "broadcast: could not set up $n contacts"
+			continue
+		fi
+		out=$(python3 -c 'import resource, subprocess, sys, time
+t = time.monotonic()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(r.returncode, "%.2f" % (time.monotonic() - t),
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+		    "$sampark" broadcast create -c config/sampark.conf \
+		    --db "$db" --to district:bhadohi --template scheme_deadline \
+		    --var scheme=PMEGP --var "date=15 Dec" \
+		    --var "place=Gyanpur block office" --yes \
+		    2>>"$outdir/broadcast-$n.log")
+		set -- $out
+		secs=$2
+		rss=$3
+		v=PASS
+		if [ "$1" != 0 ]; then
+			v=FAIL
+			fail "broadcast: create to $n contacts failed (see $outdir/broadcast-$n.log)"
+		elif [ $n = 10000 ]; then
+			rss10=$rss
+		elif ! le "$rss" $((rss10 + broadcast_rss_slack_kb)) ||
+		    ! le "$secs" $broadcast_max_s; then
+			v=FAIL
+			fail "broadcast: 100000 took ${secs}s, peak RSS ${rss} kB (10000: ${rss10} kB)"
+		fi
+		printf '  %-10s %10s %9s kB %10s\n' "$n" "$secs" "$rss" "$v"
+		rm -f "$db" "$db-wal" "$db-shm"
+	done
+}
+
 for tool in wrk curl python3 sqlite3 cc pkg-config; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "bench: $tool is not installed (make deps installs it)" >&2
@@ -272,7 +624,12 @@ for tool in wrk curl python3 sqlite3 cc pkg-config; do
 done
 mkdir -p "$outdir"
 
-section_inbound
+for section in ${BENCH_SECTIONS:-inbound outbound broadcast}; do
+	case $section in
+	inbound|outbound|broadcast) "section_$section" ;;
+	*) echo "bench: no section '$section'" >&2; exit 2 ;;
+	esac
+done
 
 echo
 if [ -n "$failures" ]; then

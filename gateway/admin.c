@@ -11,6 +11,9 @@
 #include <strings.h>
 
 #include "admin.h"
+#include "analytics.h"
+#include "api_broadcasts.h"
+#include "api_groups.h"
 #include "crypto.h"
 #include "log.h"
 #include "provider.h"
@@ -233,6 +236,9 @@ static const struct admin_route core_routes[] = {
 /* Every feature's routes; adding a feature = one line here. */
 static const struct admin_route *const route_tables[] = {
 	core_routes,
+	api_groups_routes,
+	analytics_routes,
+	api_broadcasts_routes,
 	NULL,
 };
 

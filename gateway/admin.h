@@ -28,6 +28,7 @@ struct sp_request;
 struct sp_runtime;
 struct store;
 struct sender;
+struct metrics;
 
 enum admin_role {
 	ROLE_NONE,
@@ -45,6 +46,7 @@ struct admin_ctx {
 	struct sender		*sender;
 	void			*daemon;	/* opaque, for daemon-owned hooks */
 	struct admin_auth	*auth;
+	struct metrics		*metrics;	/* the daemon's registry, or NULL */
 };
 
 struct admin_response {

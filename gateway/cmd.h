@@ -11,8 +11,18 @@ struct store;
 
 int	cmd_import(int argc, char **argv);
 int	cmd_export(int argc, char **argv);
+int	cmd_report(int argc, char **argv);		/* cmd_report.c */
 int	cmd_send(int argc, char **argv);
 int	cmd_outbox(int argc, char **argv);
+int	cmd_broadcast(int argc, char **argv);		/* cmd_broadcast.c */
+int	cmd_contacts(int argc, char **argv);		/* cmd_contacts.c */
+int	cmd_group(int argc, char **argv);
+int	cmd_check_config(int argc, char **argv);	/* cmd_check.c */
+/* `sampark help config`: every directive, as Markdown or a commented
+ * sampark.conf (cmd_check.c). */
+int	cmd_config_reference(int argc, char **argv);
+int	cmd_backup(int argc, char **argv);		/* cmd_backup.c */
+int	cmd_restore(int argc, char **argv);
 
 /*
  * The config a command uses: path if given, else config/sampark.conf when

@@ -18,6 +18,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "log.h"
+#include "report.h"
 #include "store.h"
 #include "util.h"
 
@@ -33,8 +34,6 @@ static const char export_usage[] =
     "pseudonym: a keyed hash of the phone number (key from the environment\n"
     "variable named by pseudonym_key_env, else one kept in the database).\n";
 
-#define PSEUDONYM_HEX	16
-
 struct export_state {
 	FILE		*out;
 	int		 csv;
@@ -48,15 +47,6 @@ static const char *const fields[] = { "time", "channel", "direction",
     "provider", "provider_msg_id", "contact", "text", "keyword", "handler",
     "district", "language", "encoding", "segments", "latency_ms", "status",
     "phone" };
-
-static void
-pseudonym(const char *key, const char *phone, char out[PSEUDONYM_HEX + 3])
-{
-	char hex[CRYPTO_SHA256_HEX_LEN + 1];
-
-	crypto_hmac_sha256_hex(key, strlen(key), phone, strlen(phone), hex);
-	snprintf(out, PSEUDONYM_HEX + 3, "c_%.*s", PSEUDONYM_HEX, hex);
-}
 
 static void
 csv_field(struct buf *b, const char *s)
@@ -93,12 +83,12 @@ static int
 write_row(void *arg, const struct store_interaction *r)
 {
 	struct export_state *st = arg;
-	char time[32], contact[PSEUDONYM_HEX + 3], seg[16], lat[24];
+	char time[32], contact[REPORT_PSEUDONYM_LEN + 1], seg[16], lat[24];
 	const char *v[SP_ARRAY_LEN(fields)];
 	size_t i, nf = SP_ARRAY_LEN(fields) - (st->reveal ? 0 : 1);
 
 	sp_iso8601(r->time_ms, time);
-	pseudonym(st->key, r->phone, contact);
+	report_pseudonym(st->key, r->phone != NULL ? r->phone : "", contact);
 	snprintf(seg, sizeof(seg), "%d", r->segments);
 	snprintf(lat, sizeof(lat), "%lld", (long long)r->latency_ms);
 	v[0] = time; v[1] = r->channel; v[2] = r->direction;

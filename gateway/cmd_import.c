@@ -1,7 +1,9 @@
 /*
- * cmd_import: `sampark import stakeholders FILE.csv`.  The whole file is
- * checked first and every bad row reported as FILE:LINE: reason; only a
- * clean file replaces the directory, in one transaction.
+ * cmd_import: `sampark import stakeholders FILE.csv` and `sampark import
+ * contacts FILE.csv`.  The whole file is checked first and every bad row
+ * reported as FILE:LINE: reason; only a clean file is imported, in one
+ * transaction (stakeholders replace the directory; contacts are added or
+ * updated, with their groups).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -11,6 +13,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "csv.h"
+#include "audience.h"
 #include "district.h"
 #include "keywords.h"
 #include "phone.h"
@@ -19,6 +22,7 @@
 
 static const char import_usage[] =
     "usage: sampark import stakeholders FILE.csv [-c CONFIG] [--db PATH] [--if-empty]\n"
+    "       sampark import contacts FILE.csv [-c CONFIG] [--db PATH]\n"
     "\n"
     "Replaces the stakeholder directory with FILE.csv, whose header is\n"
     "  name,category,district,phone,languages,description_en,description_hi\n"
@@ -26,10 +30,58 @@ static const char import_usage[] =
     "district a key of districts.csv or * for all districts, phone any\n"
     "number form (stored as E.164), languages e.g. hi|en|bho.  Every bad row\n"
     "is reported as FILE:LINE: reason and nothing is imported.\n"
-    "  --if-empty   import only into a database that has no directory yet\n";
+    "  --if-empty   import only into a database that has no directory yet\n"
+    "\n"
+    "contacts adds or updates contacts from FILE.csv, whose header is\n"
+    "  phone,name,district,language,role,groups\n"
+    "phone is required; an empty field leaves what a known contact has.\n"
+    "district is a key of districts.csv, language hi or en, role\n"
+    "entrepreneur or coordinator, groups names joined by | (created when\n"
+    "missing).  Opt-outs are never changed by an import.\n";
 
 static const char *const header[] = { "name", "category", "district",
     "phone", "languages", "description_en", "description_hi" };
+static const char *const contact_header[] = { "phone", "name", "district",
+    "language", "role", "groups" };
+
+/* What a row checker gets besides the row. */
+struct import_ctx {
+	const char		*path;
+	const struct kw_table	*kw;
+	const struct district_table *dt;
+	const char		*cc;
+	/* stakeholders */
+	struct store_stakeholder *rows;
+	size_t			 n;
+	/* contacts: the strings of contacts[] live in strings[] */
+	struct store_contact_import *contacts;
+	size_t			 ncontacts;
+	char			**strings;
+	size_t			 nstrings;
+};
+
+static const char *
+keep(struct import_ctx *ic, char *s)
+{
+	ic->strings = xreallocarray(ic->strings, ic->nstrings + 1,
+	    sizeof(*ic->strings));
+	ic->strings[ic->nstrings++] = s;
+	return s;
+}
+
+static void
+import_ctx_clear(struct import_ctx *ic)
+{
+	size_t i;
+
+	store_stakeholders_free(ic->rows, ic->n);
+	for (i = 0; i < ic->ncontacts; i++)
+		free((void *)ic->contacts[i].groups);
+	free(ic->contacts);
+	for (i = 0; i < ic->nstrings; i++)
+		free(ic->strings[i]);
+	free(ic->strings);
+}
 
 static int
 known_category(const struct kw_table *kw, const char *c)
@@ -68,11 +120,13 @@ valid_languages(const char *s)
 
 /* Check one record; on success append it to rows. */
 static int
-check_row(const char *path, size_t line, char **f, size_t nf,
-    const struct kw_table *kw, const struct district_table *dt,
-    const char *cc, struct store_stakeholder **rows, size_t *n)
+check_row(struct import_ctx *ic, size_t line, char **f, size_t nf)
 {
-	struct store_stakeholder *r;
+	const char *path = ic->path, *cc = ic->cc;
+	const struct kw_table *kw = ic->kw;
+	const struct district_table *dt = ic->dt;
+	struct store_stakeholder **rows = &ic->rows, *r;
+	size_t *n = &ic->n;
 	char e164[PHONE_E164_MAX + 1], why[128];
 
 	if (nf != SP_ARRAY_LEN(header)) {
@@ -117,11 +171,89 @@ check_row(const char *path, size_t line, char **f, size_t nf,
 	return 0;
 }
 
+/* Check one contacts row; on success append it to ic->contacts. */
 static int
-read_file(const char *path, const struct kw_table *kw,
-    const struct district_table *dt, const char *cc,
-    struct store_stakeholder **rows, size_t *n)
+check_contact(struct import_ctx *ic, size_t line, char **f, size_t nf)
 {
+	struct store_contact_import *c;
+	char e164[PHONE_E164_MAX + 1], why[128], *g, *p, *name;
+	const char **groups = NULL;
+	size_t ngroups = 0;
+	int bad = 0;
+
+	if (nf != SP_ARRAY_LEN(contact_header)) {
+		fprintf(stderr, "%s:%zu: expected %zu fields, found %zu\n",
+		    ic->path, line, SP_ARRAY_LEN(contact_header), nf);
+		return -1;
+	}
+	if (phone_to_e164(f[0], ic->cc, e164, sizeof(e164), why,
+	    sizeof(why)) == -1) {
+		fprintf(stderr, "%s:%zu: bad phone \"%s\": %s\n", ic->path,
+		    line, f[0], why);
+		bad = 1;
+	}
+	if (strlen(f[1]) > 100) {
+		fprintf(stderr, "%s:%zu: name longer than 100 bytes\n",
+		    ic->path, line);
+		bad = 1;
+	}
+	if (*f[2] != '\0' && district_find(ic->dt, f[2]) == NULL) {
+		fprintf(stderr, "%s:%zu: unknown district \"%s\" (use a key "
+		    "from districts.csv)\n", ic->path, line, f[2]);
+		bad = 1;
+	}
+	if (*f[3] != '\0' && strcmp(f[3], "hi") != 0 &&
+	    strcmp(f[3], "en") != 0) {
+		fprintf(stderr, "%s:%zu: language must be hi or en, not "
+		    "\"%s\"\n", ic->path, line, f[3]);
+		bad = 1;
+	}
+	if (*f[4] != '\0' && strcmp(f[4], "entrepreneur") != 0 &&
+	    strcmp(f[4], "coordinator") != 0) {
+		fprintf(stderr, "%s:%zu: role must be entrepreneur or "
+		    "coordinator, not \"%s\"\n", ic->path, line, f[4]);
+		bad = 1;
+	}
+	/* "" is no group; "a||b" has an empty one, which is an error. */
+	for (g = f[5]; !bad && *f[5] != '\0'; g = p + 1) {
+		if ((p = strchr(g, '|')) != NULL)
+			*p = '\0';
+		if ((name = audience_name_normalize(g, why,
+		    sizeof(why))) == NULL) {
+			fprintf(stderr, "%s:%zu: bad group \"%s\": %s\n",
+			    ic->path, line, g, why);
+			bad = 1;
+			break;
+		}
+		groups = xreallocarray(groups, ngroups + 1, sizeof(*groups));
+		groups[ngroups++] = keep(ic, name);
+		if (p == NULL)
+			break;
+	}
+	if (bad) {
+		free(groups);
+		return -1;
+	}
+	ic->contacts = xreallocarray(ic->contacts, ic->ncontacts + 1,
+	    sizeof(*ic->contacts));
+	c = &ic->contacts[ic->ncontacts++];
+	memset(c, 0, sizeof(*c));
+	c->phone = keep(ic, xstrdup(e164));
+	c->name = keep(ic, xstrdup(f[1]));
+	c->district = keep(ic, xstrdup(f[2]));
+	c->language = keep(ic, xstrdup(f[3]));
+	c->role = keep(ic, xstrdup(f[4]));
+	c->groups = groups;
+	c->ngroups = ngroups;
+	return 0;
+}
+
+/* Check every row of path with check; 0 if all were good. */
+static int
+read_file(struct import_ctx *ic, const char *const *hdr, size_t nhdr,
+    int (*check)(struct import_ctx *, size_t, char **, size_t))
+{
+	const char *path = ic->path;
 	struct csv_reader *r;
 	char err[256], **f;
 	size_t nf, line, i;
@@ -139,20 +271,22 @@ read_file(const char *path, const struct kw_table *kw,
 		}
 		if (first) {
 			first = 0;
-			for (i = 0; i < nf && i < SP_ARRAY_LEN(header); i++)
-				if (strcmp(f[i], header[i]) != 0)
+			for (i = 0; i < nf && i < nhdr; i++)
+				if (strcmp(f[i], hdr[i]) != 0)
 					break;
-			if (nf != SP_ARRAY_LEN(header) || i != nf) {
-				fprintf(stderr, "%s:%zu: header must be "
-				    "name,category,district,phone,languages,"
-				    "description_en,description_hi\n", path,
+			if (nf != nhdr || i != nf) {
+				fprintf(stderr, "%s:%zu: header must be ", path,
 				    line);
+				for (i = 0; i < nhdr; i++)
+					fprintf(stderr, "%s%s", i ? "," : "",
+					    hdr[i]);
+				fputc('\n', stderr);
 				bad++;
 				break;
 			}
 			continue;
 		}
-		if (check_row(path, line, f, nf, kw, dt, cc, rows, n) == -1)
+		if (check(ic, line, f, nf) == -1)
 			bad++;
 	}
 	if (first && bad == 0) {
@@ -171,12 +305,12 @@ import_stakeholders(const char *path, const char *config_path,
 	struct kw_table *kw = NULL;
 	struct district_table *dt = NULL;
 	struct store *st = NULL;
-	struct store_stakeholder *rows = NULL;
+	struct import_ctx ic;
 	struct buf errors;
-	size_t n = 0;
 	int64_t existing;
 	int rc = 1;
 
+	memset(&ic, 0, sizeof(ic));
 	buf_init(&errors, 0);
 	if ((cfg = cmd_config(config_path)) == NULL)
 		goto out;
@@ -198,24 +332,76 @@ import_stakeholders(const char *path, const char *config_path,
 			goto out;
 		}
 	}
-	if (read_file(path, kw, dt, config_str(cfg, "default_country"),
-	    &rows, &n) == -1) {
+	ic.path = path;
+	ic.kw = kw;
+	ic.dt = dt;
+	ic.cc = config_str(cfg, "default_country");
+	if (read_file(&ic, header, SP_ARRAY_LEN(header), check_row) == -1) {
 		fprintf(stderr, "sampark: %s has errors; nothing imported\n",
 		    path);
 		goto out;
 	}
-	if (store_stakeholders_replace(st, rows, n, path) == -1) {
+	if (store_stakeholders_replace(st, ic.rows, ic.n, path) == -1) {
 		fprintf(stderr, "sampark: import failed: %s\n",
 		    store_errmsg(st));
 		goto out;
 	}
-	printf("imported %zu stakeholders from %s\n", n, path);
+	printf("imported %zu stakeholders from %s\n", ic.n, path);
 	rc = 0;
 out:
-	store_stakeholders_free(rows, n);
+	import_ctx_clear(&ic);
 	store_close(st);
 	district_free(dt);
 	kw_free(kw);
+	config_free(cfg);
+	buf_free(&errors);
+	return rc;
+}
+
+static int
+import_contacts(const char *path, const char *config_path, const char *db)
+{
+	struct config *cfg = NULL;
+	struct district_table *dt = NULL;
+	struct store *st = NULL;
+	struct import_ctx ic;
+	struct buf errors;
+	int rc = 1;
+
+	memset(&ic, 0, sizeof(ic));
+	buf_init(&errors, 0);
+	if ((cfg = cmd_config(config_path)) == NULL)
+		goto out;
+	if ((dt = district_load(config_str(cfg, "districts"),
+	    &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		goto out;
+	}
+	ic.path = path;
+	ic.dt = dt;
+	ic.cc = config_str(cfg, "default_country");
+	if (read_file(&ic, contact_header, SP_ARRAY_LEN(contact_header),
+	    check_contact) == -1) {
+		fprintf(stderr, "sampark: %s has errors; nothing imported\n",
+		    path);
+		goto out;
+	}
+	if ((st = cmd_open_store(cfg, db)) == NULL)
+		goto out;
+	if (store_begin(st) == -1 ||
+	    store_contacts_import(st, ic.contacts, ic.ncontacts,
+	    sp_wall_ms()) == -1 || store_commit(st) == -1) {
+		fprintf(stderr, "sampark: import failed: %s\n",
+		    store_errmsg(st));
+		store_rollback(st);
+		goto out;
+	}
+	printf("imported %zu contacts from %s\n", ic.ncontacts, path);
+	rc = 0;
+out:
+	import_ctx_clear(&ic);
+	store_close(st);
+	district_free(dt);
 	config_free(cfg);
 	buf_free(&errors);
 	return rc;
@@ -242,6 +428,13 @@ cmd_import(int argc, char **argv)
 		case 'h': fputs(import_usage, stdout); return 0;
 		default: fputs(import_usage, stderr); return 2;
 		}
+	}
+	if (argc - optind == 2 && strcmp(argv[optind], "contacts") == 0) {
+		if (if_empty) {
+			fputs(import_usage, stderr);
+			return 2;
+		}
+		return import_contacts(argv[optind + 1], config_path, db);
 	}
 	if (argc - optind != 2 || strcmp(argv[optind], "stakeholders") != 0) {
 		fputs(import_usage, stderr);

@@ -88,11 +88,25 @@ static const struct config_directive directives[] = {
 	    "districts and their spellings, for the second word of a request"),
 	D_PATH("stakeholders", "stakeholders.csv",
 	    "sample directory imported by make run into an empty database"),
+	D_PATH("ivr", "ivr.conf", "voice menu (nodes, keys, actions)"),
+	D_STR("missed_call_numbers", "", "comma-separated E.164 numbers whose "
+	    "calls are missed calls: rejected busy, then answered per "
+	    "missed_call_action"),
+	D_ENUM("missed_call_action", "callback", "sms|callback",
+	    "after a missed call: send the SMS menu, or call back into the "
+	    "voice menu"),
+	D_INT("missed_call_window_s", "300", 0, 86400,
+	    "repeated missed calls within this many seconds get one answer"),
 	D_PATH("prompts_dir", "../prompts",
 	    "message catalogue directory, one <language>.txt per language"),
 	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
 	    "environment variable holding the export pseudonym key (a key is "
 	    "generated and kept in the database if unset)"),
+	D_INT("suppress_below", "5", 0, 1000,
+	    "reports: counts from 1 to this minus 1 in district- or week-level "
+	    "groups show as <N (0 or 1: never)"),
+	D_INT("report_utc_offset", "330", -720, 840,
+	    "reports: minutes east of UTC of the days and weeks (India: 330)"),
 	D_STR("admin_listen", "127.0.0.1:8081",
 	    "address:port of the admin listener (/api, /dashboard, /metrics); "
 	    "empty: none"),
@@ -113,6 +127,40 @@ static const struct config_directive directives[] = {
 	D_INT("outbox_poll_ms", "250", 10, 10000,
 	    "how often the daemon looks for messages queued by other "
 	    "processes (sampark send)"),
+	/* Broadcasts (broadcast.h, schedule.h). */
+	D_PATH("templates", "templates.conf",
+	    "broadcast templates as registered on DLT (key, texts, ids)"),
+	D_STR("quiet_hours", "21:00-08:00", "IST window (HH:MM-HH:MM) in "
+	    "which no broadcast message is sent; empty: none"),
+	D_INT("daily_cap", "3", 0, 100,
+	    "most broadcast messages per contact per IST day (0: no cap)"),
+	D_STR("broadcast_provider", "", "provider broadcasts go through "
+	    "(empty: the first enabled one that can send)"),
+	D_STR("notice_template", "notice",
+	    "template of a NOTICE sent from a coordinator's phone"),
+	D_STR("reminder_template", "meeting_reminder",
+	    "template of the reminder before a meeting"),
+	D_INT("reminder_minutes", "1440", 0, 20160, "how long before a "
+	    "meeting those who said yes are reminded (0: never)"),
+	/* Abuse limits (abuse.h); 0 turns a limit off. */
+	D_INT("inbound_per_hour", "20", 0, 1000000, "messages per hour from "
+	    "one sender that get a reply; later ones are stored, not answered"),
+	D_INT("replies_per_day", "30", 0, 1000000,
+	    "most replies to one contact per day (India time)"),
+	D_STR("allowed_prefixes", "+91", "comma-separated number prefixes "
+	    "replies and broadcasts may go to (\"*\": anywhere)"),
+	D_INT("loop_repeats", "4", 0, 1000, "the same text this many times "
+	    "within loop_window (or an echo of our reply) stops the replies"),
+	D_INT("loop_window", "600", 1, 86400, "seconds of the loop check, "
+	    "and of the silence towards a sender found looping"),
+	D_INT("loop_fast_ms", "2000", 0, 60000, "an answer sooner than this "
+	    "after our reply is not typed by a person"),
+	D_INT("loop_fast_strikes", "3", 0, 1000, "so many such answers in a "
+	    "row mark the sender as a machine"),
+	D_INT("outbound_per_hour", "50000", 0, 100000000, "global budget of "
+	    "messages sent per clock hour through paid providers"),
+	D_INT("abuse_senders", "20000", 16, 10000000,
+	    "senders whose limits are tracked in memory (read at start)"),
 
 	/* One block per provider; see PROVIDER() below. */
 	D_BOOL("console.enabled", "yes",
@@ -122,6 +170,8 @@ static const struct config_directive directives[] = {
 	    "console: most send requests at once"),
 	PROVIDER("twilio", "TWILIO", "https://api.twilio.com"),
 	PROVIDER("exotel", "EXOTEL", "https://api.exotel.com"),
+	D_STR("exotel.voice_url", "", "exotel: the flow a callback is "
+	    "connected to (http://my.exotel.com/<sid>/exoml/start_voice/<id>)"),
 	PROVIDER("plivo", "PLIVO", "https://api.plivo.com"),
 	PROVIDER("android", "ANDROID", "https://api.sms-gate.app/3rdparty/v1"),
 };

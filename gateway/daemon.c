@@ -16,12 +16,16 @@
 
 #include <event2/event.h>
 
+#include "abuse.h"
 #include "admin.h"
+#include "broadcast.h"
 #include "config.h"
+#include "crypto.h"
 #include "daemon.h"
 #include "directory.h"
 #include "http.h"
 #include "log.h"
+#include "metrics.h"
 #include "provider.h"
 #include "router.h"
 #include "runtime.h"
@@ -29,6 +33,7 @@
 #include "sender.h"
 #include "store.h"
 #include "util.h"
+#include "voice.h"
 
 /* On shutdown, how long without a new request before we stop. */
 #define DRAIN_QUIET_MS	300
@@ -56,6 +61,8 @@ struct sp_daemon {
 	struct http_server	*admin_http;	/* NULL: no admin listener */
 	struct admin_auth	*auth;
 	struct sender		*sender;
+	struct metrics		*metrics;	/* GET /metrics */
+	struct abuse		*abuse;		/* rate, loop and budget limits */
 	struct directory	*directory;
 	int64_t			 data_version;	/* when directory was read */
 	struct event		*ev_term, *ev_int, *ev_hup;
@@ -124,6 +131,9 @@ record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
 		row.status = it->inline_reply ? "replied" : "queued";
 		if (store_interaction_insert(d->store, &row) == -1)
 			return -1;
+		metrics_add(d->metrics, "sampark_replies_total", 1, NULL);
+		metrics_add(d->metrics, "sampark_reply_segments_total",
+		    (double)si.segments, NULL);
 		if (it->inline_reply)
 			it->replies[it->nreplies++] = xstrdup(text);
 	}
@@ -138,6 +148,7 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	struct store_interaction row;
 	struct router_result res;
 	struct seg_info si;
+	enum abuse_verdict verdict;
 	int64_t id;
 	int rc;
 
@@ -158,6 +169,10 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 			    &it->nreplies);
 		}
 	}
+	/* A refused message is still routed and stored (STOP must work,
+	 * nothing accepted is lost); only its replies are dropped. */
+	verdict = abuse_inbound(d->abuse, it->in.from, it->in.body,
+	    it->t0_wall);
 	if (router_route(ctx, d->store, it->in.from, it->in.body, &res) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));
@@ -179,6 +194,14 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	row.status = res.matched ? "matched" : "unmatched";
 	rc = store_interaction_insert(d->store, &row);
 	if (rc == 1)
+		metrics_add(d->metrics, "sampark_inbound_messages_total", 1,
+		    "keyword", res.keyword != NULL ? res.keyword : "none", NULL);
+	if (rc == 1 && verdict == ABUSE_OK)
+		verdict = abuse_reply(d->abuse, it->in.from,
+		    (const char *const *)res.reply.texts, res.reply.n,
+		    it->inline_reply && it->provider->build_send != NULL,
+		    it->t0_wall);
+	if (rc == 1 && verdict == ABUSE_OK)
 		rc = record_reply(d, it, row.id, &res);
 	else if (rc == 0 && it->inline_reply)	/* a retry in this batch */
 		rc = store_replies_for(d->store, row.id, &it->replies,
@@ -187,10 +210,13 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 		char masked[32], kw[80];
 
 		log_info("sms_in", "provider=%s from=%s keyword=%s handler=%s "
-		    "matched=%d replies=%zu", it->provider->name,
+		    "matched=%d replies=%zu%s%s", it->provider->name,
 		    log_phone(it->in.from, masked, sizeof(masked)),
 		    log_quote(res.keyword ? res.keyword : "", 40, kw,
-		    sizeof(kw)), res.handler, res.matched, res.reply.n);
+		    sizeof(kw)), res.handler, res.matched,
+		    verdict == ABUSE_OK ? res.reply.n : 0,
+		    verdict == ABUSE_OK ? "" : " limited=",
+		    verdict == ABUSE_OK ? "" : abuse_verdict_name(verdict));
 	}
 	router_result_clear(&res);
 	return rc == -1 ? -1 : 0;
@@ -248,6 +274,7 @@ static void
 flush_queue(struct sp_daemon *d)
 {
 	struct batch_item *it, *next, *batch = d->queue;
+	struct bcast_env benv;
 	struct sp_ctx ctx;
 	size_t n = d->queue_len;
 	int ok, queued_outbox = 0;
@@ -271,6 +298,14 @@ flush_queue(struct sp_daemon *d)
 	ctx.now_ms = sp_wall_ms();
 	ctx.pending_ms = config_int(d->rt->cfg, "pending_minutes") * 60000;
 	ctx.more_ms = config_int(d->rt->cfg, "more_minutes") * 60000;
+	/* NOTICE and YES/NO reach broadcasts through this (broadcast.h). */
+	memset(&benv, 0, sizeof(benv));
+	benv.store = d->store;
+	benv.templates = d->rt->templates;
+	benv.cfg = d->rt->cfg;
+	benv.now_ms = ctx.now_ms;
+	ctx.bcast = &bcast_handler_ops;
+	ctx.bcast_arg = &benv;
 
 	ok = store_begin(d->store) == 0;
 	for (it = batch; ok && it != NULL; it = it->next) {
@@ -385,7 +420,12 @@ status_webhook(struct sp_daemon *d, struct http_exchange *x,
 	    sp_msg_state_name(up.state), sp_wall_ms(),
 	    up.error_code[0] ? up.error_code : NULL,
 	    up.reason[0] ? up.reason : NULL)) {
-	case 1: outcome = "updated"; break;
+	case 1:
+		outcome = "updated";
+		metrics_add(d->metrics, "sampark_delivery_reports_total", 1,
+		    "provider", p->name, "state", sp_msg_state_name(up.state),
+		    NULL);
+		break;
 	case 2: outcome = "ignored"; break;	/* duplicate or out of order */
 	case 0: outcome = "unknown_id"; break;	/* 200 all the same: a
 						   provider must not retry */
@@ -427,6 +467,7 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 	} routes[] = {
 		{ "/sms/", sms_webhook },
 		{ "/status/", status_webhook },
+		{ "/voice/", voice_webhook },
 	};
 	struct sp_daemon *d = arg;
 	const struct provider *p;
@@ -439,6 +480,10 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 	d->last_request_ms = sp_mono_ms();
 	if (strcmp(req->path, "/healthz") == 0) {
 		healthz(d, x, req);
+		return;
+	}
+	if (strncmp(req->path, "/audio/", 7) == 0) {
+		voice_audio_route(d, x, req);
 		return;
 	}
 	for (i = 0; i < SP_ARRAY_LEN(routes); i++) {
@@ -468,6 +513,60 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 	http_respond_text(x, 404, "not found\n");
 }
 
+void
+daemon_parts(struct sp_daemon *d, struct daemon_parts *parts)
+{
+	parts->store = d->store;
+	parts->rt = d->rt;
+	parts->sender = d->sender;
+	parts->ops = d->directory ? &directory_ops : &router_store_ops;
+	parts->ops_arg = d->directory ? (void *)d->directory : (void *)d->store;
+}
+
+/* ---- metrics of every answer ---- */
+
+/* Webhooks by kind, provider (only names we know: a path is not allowed
+ * to invent label values) and status code. */
+static void
+on_webhook_answer(void *arg, const char *path, int status, double seconds)
+{
+	static const char *const kinds[] = { "sms", "status", "voice" };
+	struct sp_daemon *d = arg;
+	const char *kind = "other", *provider = "", *rest;
+	char name[32], code[8];
+	size_t i, len;
+
+	for (i = 0; i < SP_ARRAY_LEN(kinds); i++) {
+		len = strlen(kinds[i]);
+		if (path[0] != '/' || strncmp(path + 1, kinds[i], len) != 0 ||
+		    path[len + 1] != '/')
+			continue;
+		kind = kinds[i];
+		rest = path + len + 2;
+		len = strcspn(rest, "/");
+		snprintf(name, sizeof(name), "%.*s", (int)len, rest);
+		provider = len < sizeof(name) && provider_find(name) != NULL ?
+		    name : "unknown";
+		break;
+	}
+	snprintf(code, sizeof(code), "%d", status);
+	metrics_add(d->metrics, "sampark_webhook_requests_total", 1, "kind",
+	    kind, "provider", provider, "code", code, NULL);
+	metrics_observe(d->metrics, "sampark_http_request_duration_seconds",
+	    seconds, "listener", "webhook", NULL);
+}
+
+static void
+on_admin_answer(void *arg, const char *path, int status, double seconds)
+{
+	struct sp_daemon *d = arg;
+
+	(void)path;
+	(void)status;
+	metrics_observe(d->metrics, "sampark_http_request_duration_seconds",
+	    seconds, "listener", "admin", NULL);
+}
+
 /* ---- the admin listener ---- */
 
 static void
@@ -485,6 +584,7 @@ on_admin_request(void *arg, struct http_exchange *x,
 	ctx.sender = d->sender;
 	ctx.daemon = d;
 	ctx.auth = d->auth;
+	ctx.metrics = d->metrics;
 	admin_dispatch(&ctx, req, &res);
 	if (res.set_cookie != NULL)
 		http_add_header(x, "Set-Cookie", res.set_cookie);
@@ -515,6 +615,7 @@ start_admin(struct sp_daemon *d, char *err, size_t errlen)
 	    d, err, errlen);
 	if (d->admin_http == NULL)
 		return -1;
+	http_server_observe(d->admin_http, on_admin_answer, d);
 	if (admin_auth_count(d->auth) == 0)
 		log_warn("admin_config", "problem=\"no tokens: every admin "
 		    "request will be refused with 401\"");
@@ -652,6 +753,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	runtime_free(d->rt);
 	d->rt = rt;
 	sender_set_runtime(d->sender, rt);
+	abuse_configure(d->abuse, rt->cfg);
 	refresh_directory(d, 1);
 	apply_log_level(rt);
 	check_providers(rt);
@@ -674,6 +776,8 @@ daemon_free(struct sp_daemon *d)
 	http_server_free(d->admin_http);
 	admin_auth_free(d->auth);
 	sender_free(d->sender);
+	abuse_free(d->abuse);
+	metrics_free(d->metrics);
 	directory_free(d->directory);
 	store_close(d->store);
 	runtime_free(d->rt);
@@ -742,6 +846,18 @@ daemon_serve(const struct serve_options *opts)
 		fprintf(stderr, "sampark: %s\n", err);
 		goto out;
 	}
+	{
+		uint64_t seed = (uint64_t)sp_wall_ms();
+
+		crypto_random(&seed, sizeof(seed));
+		d.abuse = abuse_new((size_t)config_int(d.rt->cfg,
+		    "abuse_senders"), seed);
+		abuse_configure(d.abuse, d.rt->cfg);
+		sender_set_abuse(d.sender, d.abuse);
+	}
+	d.metrics = metrics_new_sampark();
+	sender_set_metrics(d.sender, d.metrics);
+	abuse_set_metrics(d.abuse, d.metrics);
 	d.http = http_server_new(d.base, config_str(d.rt->cfg, "listen"),
 	    (size_t)config_int(d.rt->cfg, "max_body"),
 	    (int)config_int(d.rt->cfg, "request_timeout"), on_request, &d,
@@ -750,6 +866,7 @@ daemon_serve(const struct serve_options *opts)
 		fprintf(stderr, "sampark: %s\n", err);
 		goto out;
 	}
+	http_server_observe(d.http, on_webhook_answer, &d);
 	if (start_admin(&d, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sampark: %s\n", err);
 		goto out;

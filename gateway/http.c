@@ -2,6 +2,8 @@
  * http: evhttp wrapped behind http.h.  The only module besides the daemon
  * loop that includes libevent headers.
  */
+#include <sys/queue.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 
@@ -10,9 +12,12 @@
 #include <string.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <event2/util.h>
 
 #include "http.h"
 #include "log.h"
@@ -26,11 +31,24 @@ struct http_server {
 	void				*cb_arg;
 	size_t				 inflight;
 	int				 port;
+	http_answer_cb			*observe;
+	void				*observe_arg;
+	/* Connections (see "connections" below). */
+	struct event_base		*base;
+	int				 timeout_s;
+	TAILQ_HEAD(, conn)		 conns;
+	struct conn			**map;		/* by evhttp_connection */
+	size_t				 map_mask;
+	size_t				 nconns, max_conns;
+	int				 full, freeing;
+	uint64_t			 timed_out;
 };
 
 struct http_exchange {
 	struct evhttp_request	*req;
 	struct http_server	*srv;
+	int64_t			 t0_mono;
+	char			 path[64];	/* for the observer */
 };
 
 static const char *
@@ -54,15 +72,220 @@ header_lookup(const struct sp_request *r, const char *name)
 	return evhttp_find_header(r->header_arg, name);
 }
 
+/*
+ * ---- connections: a deadline per request and a cap on their number ----
+ *
+ * evhttp 2.1's timeout is an idle timeout: it restarts with every byte,
+ * so a client sending its headers a byte at a time (slowloris) could hold
+ * a connection for hours, and enough of them would take every file
+ * descriptor.  evhttp 2.1 has no connection cap (evhttp_set_max_connections
+ * came with 2.2) nor a hook at accept time, so:
+ *
+ *  - evhttp_set_bevcb() tells us of each accepted connection; one loop
+ *    turn later (holding a reference, in case evhttp dropped it already)
+ *    we find its evhttp_connection in the bufferevent's callback argument
+ *    and set a close callback.
+ *  - From its accept, and again from each answer written, a connection
+ *    has timeout_s seconds to deliver a complete request, however it
+ *    trickles; then it is closed.  While a request waits for its answer
+ *    the clock is stopped.
+ *  - At max_conns open connections the listener stops accepting: new
+ *    clients wait in the kernel's backlog, using no descriptor.  Each
+ *    server (webhooks, admin) may use half of the descriptor limit less a
+ *    reserve for the store, the sender and the logs, so accept() never
+ *    meets EMFILE.  (A listener error callback cannot do this job in 2.1:
+ *    it is called with evhttp's argument, not ours.)
+ */
+
+#define FD_RESERVE	64	/* descriptors kept for everything else */
+
+struct conn {
+	TAILQ_ENTRY(conn)	 entry;
+	struct conn		*hnext;		/* in srv->map */
+	struct http_server	*srv;
+	struct bufferevent	*bev;		/* referenced until adopted */
+	struct evhttp_connection *evcon;	/* NULL until adopted */
+	struct event		*timer;		/* adopt, then the deadline */
+	int			 firing;	/* in its timer's callback */
+};
+
+static size_t
+conn_slot(const struct http_server *srv, const void *evcon)
+{
+	uintptr_t p = (uintptr_t)evcon;
+
+	return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ULL >> 20) &
+	    srv->map_mask;
+}
+
+static struct conn *
+conn_find(const struct http_server *srv, const struct evhttp_connection *evcon)
+{
+	struct conn *c;
+
+	if (evcon == NULL)
+		return NULL;
+	for (c = srv->map[conn_slot(srv, evcon)]; c != NULL; c = c->hnext)
+		if (c->evcon == evcon)
+			return c;
+	return NULL;
+}
+
+static void
+listener_set(struct http_server *srv, int on)
+{
+	struct evconnlistener *l;
+
+	if (srv->freeing || srv->bound == NULL ||
+	    (l = evhttp_bound_socket_get_listener(srv->bound)) == NULL)
+		return;
+	if (on)
+		evconnlistener_enable(l);
+	else
+		evconnlistener_disable(l);
+}
+
+/* A connection is gone: forget it, and accept again if we had stopped. */
+static void
+conn_free(struct conn *c)
+{
+	struct http_server *srv = c->srv;
+	struct conn **p;
+
+	if (c->evcon != NULL) {
+		for (p = &srv->map[conn_slot(srv, c->evcon)]; *p != NULL;
+		    p = &(*p)->hnext)
+			if (*p == c) {
+				*p = c->hnext;
+				break;
+			}
+	}
+	if (c->bev != NULL)
+		bufferevent_decref(c->bev);
+	event_free(c->timer);
+	TAILQ_REMOVE(&srv->conns, c, entry);
+	free(c);
+	srv->nconns--;
+	if (srv->full && srv->nconns < srv->max_conns) {
+		srv->full = 0;
+		listener_set(srv, 1);
+	}
+}
+
+static void
+conn_arm(struct conn *c)
+{
+	struct timeval tv = { c->srv->timeout_s, 0 };
+
+	evtimer_add(c->timer, &tv);
+}
+
+static void
+on_conn_close(struct evhttp_connection *evcon, void *arg)
+{
+	struct conn *c = arg;
+
+	(void)evcon;
+	/* When its own timer closed it, the timer frees it afterwards. */
+	if (!c->firing)
+		conn_free(c);
+}
+
+static void
+on_conn_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct conn *c = arg;
+	struct http_server *srv = c->srv;
+	bufferevent_event_cb errorcb = NULL;
+	void *cbarg = NULL;
+
+	(void)fd;
+	(void)what;
+	if (c->evcon == NULL) {
+		/* Adopt: evhttp has set the connection up, or dropped it
+		 * already (then its callbacks were cleared). */
+		bufferevent_getcb(c->bev, NULL, NULL, &errorcb, &cbarg);
+		if (errorcb == NULL || cbarg == NULL) {
+			conn_free(c);
+			return;
+		}
+		c->evcon = cbarg;
+		evhttp_connection_set_closecb(c->evcon, on_conn_close, c);
+		c->hnext = srv->map[conn_slot(srv, c->evcon)];
+		srv->map[conn_slot(srv, c->evcon)] = c;
+		bufferevent_decref(c->bev);
+		c->bev = NULL;
+		conn_arm(c);
+		return;
+	}
+	/* The deadline: no complete request in timeout_s seconds. */
+	srv->timed_out++;
+	log_debug("http_timeout", "port=%d open=%zu", srv->port, srv->nconns);
+	c->firing = 1;
+	evhttp_connection_free(c->evcon);
+	conn_free(c);
+}
+
+/* evhttp's hook for each accepted connection: count it, adopt it soon. */
+static struct bufferevent *
+on_accept(struct event_base *base, void *arg)
+{
+	struct http_server *srv = arg;
+	struct timeval now = { 0, 0 };
+	struct conn *c;
+	struct bufferevent *bev;
+
+	if ((bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE))
+	    == NULL)
+		return NULL;		/* evhttp tries itself, and fails */
+	c = xcalloc(1, sizeof(*c));
+	c->srv = srv;
+	c->bev = bev;
+	bufferevent_incref(bev);
+	if ((c->timer = evtimer_new(base, on_conn_timer, c)) == NULL) {
+		bufferevent_decref(bev);
+		free(c);
+		return bev;
+	}
+	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	evtimer_add(c->timer, &now);
+	if (++srv->nconns >= srv->max_conns && !srv->full) {
+		srv->full = 1;
+		listener_set(srv, 0);
+		log_warn("http_busy", "port=%d connections=%zu "
+		    "note=\"not accepting until one closes\"", srv->port,
+		    srv->nconns);
+	}
+	return bev;
+}
+
+/* The cap: half the descriptor limit less the reserve, at least 8. */
+static size_t
+max_connections(void)
+{
+	struct rlimit rl;
+	rlim_t n = 1000000;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY
+	    && rl.rlim_cur < n)
+		n = rl.rlim_cur;
+	if (n < FD_RESERVE + 16)
+		return 8;
+	return (size_t)(n - FD_RESERVE) / 2;
+}
+
 /* Called by evhttp once the answer has been written (or given up on). */
 static void
 on_complete(struct evhttp_request *req, void *arg)
 {
 	struct http_server *srv = arg;
+	struct conn *c;
 
-	(void)req;
 	if (srv->inflight > 0)
 		srv->inflight--;
+	/* Answered: the clock for the next request starts. */
+	if ((c = conn_find(srv, evhttp_request_get_connection(req))) != NULL)
+		conn_arm(c);
 }
 
 static void
@@ -79,9 +302,18 @@ on_request(struct evhttp_request *req, void *arg)
 
 	srv->inflight++;
 	evhttp_request_set_on_complete_cb(req, on_complete, srv);
+	/* A complete request: no deadline while it waits for its answer. */
+	{
+		struct conn *c = conn_find(srv,
+		    evhttp_request_get_connection(req));
+
+		if (c != NULL)
+			evtimer_del(c->timer);
+	}
 	x = xcalloc(1, sizeof(*x));
 	x->req = req;
 	x->srv = srv;
+	x->t0_mono = sp_mono_ms();
 
 	rawpath = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	path = evhttp_uridecode(rawpath != NULL ? rawpath : "/", 0, NULL);
@@ -89,6 +321,7 @@ on_request(struct evhttp_request *req, void *arg)
 		http_respond_text(x, 400, "bad path\n");
 		return;
 	}
+	sp_strlcpy(x->path, path, sizeof(x->path));
 	/* A NUL-terminated copy, so that adapters may treat it as text. */
 	len = evbuffer_get_length(in);
 	body = xmalloc(len + 1);
@@ -179,6 +412,17 @@ http_server_new(struct event_base *base, const char *listen, size_t max_body,
 		else if (ss.ss_family == AF_INET6)
 			srv->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	}
+	/* The connection guard (see "connections" above). */
+	srv->base = base;
+	srv->timeout_s = timeout_s;
+	srv->max_conns = max_connections();
+	TAILQ_INIT(&srv->conns);
+	for (srv->map_mask = 64; srv->map_mask < srv->max_conns &&
+	    srv->map_mask < 65536; srv->map_mask *= 2)
+		;
+	srv->map = xcalloc(srv->map_mask, sizeof(*srv->map));
+	srv->map_mask--;
+	evhttp_set_bevcb(srv->evhttp, on_accept, srv);
 	return srv;
 }
 
@@ -206,9 +450,19 @@ http_server_port(const struct http_server *srv)
 void
 http_server_free(struct http_server *srv)
 {
+	struct conn *c;
+
 	if (srv == NULL)
 		return;
+	/* evhttp closes its connections, calling on_conn_close for the
+	 * adopted ones; the rest are freed here. */
+	srv->freeing = 1;
 	evhttp_free(srv->evhttp);
+	while ((c = TAILQ_FIRST(&srv->conns)) != NULL) {
+		c->evcon = NULL;
+		conn_free(c);
+	}
+	free(srv->map);
 	free(srv);
 }
 
@@ -247,7 +501,17 @@ http_respond(struct http_exchange *x, int status, const char *content_type,
 		evhttp_send_reply(x->req, status, reason, out);
 		evbuffer_free(out);
 	}
+	if (x->srv->observe != NULL)
+		x->srv->observe(x->srv->observe_arg, x->path, status,
+		    (double)(sp_mono_ms() - x->t0_mono) / 1000.0);
 	free(x);
+}
+
+void
+http_server_observe(struct http_server *srv, http_answer_cb *cb, void *arg)
+{
+	srv->observe = cb;
+	srv->observe_arg = arg;
 }
 
 void

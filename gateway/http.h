@@ -37,6 +37,15 @@ size_t	 http_server_inflight(const struct http_server *);
 int	 http_server_port(const struct http_server *);
 void	 http_server_free(struct http_server *);
 
+/*
+ * Be told of every answer (for metrics): cb(arg, path of the request
+ * (cut to 63 bytes), HTTP status, seconds since the request arrived).
+ */
+typedef void http_answer_cb(void *arg, const char *path, int status,
+    double seconds);
+void	 http_server_observe(struct http_server *, http_answer_cb *cb,
+	    void *arg);
+
 /* Answer (exactly once per exchange).  body may hold any bytes. */
 void	 http_respond(struct http_exchange *, int status,
 	    const char *content_type, const char *body, size_t len);

@@ -26,10 +26,19 @@ struct command {
 
 static const struct command commands[] = {
 	{ "serve", cmd_serve, "run the gateway daemon in the foreground" },
-	{ "import", cmd_import, "load the stakeholder directory from a CSV file" },
+	{ "import", cmd_import, "load the stakeholder directory or contacts from a CSV file" },
 	{ "export", cmd_export, "write the interaction log as JSON lines or CSV" },
+	{ "report", cmd_report, "figures for analysts: queries, replies, opt-outs, funnels" },
 	{ "send", cmd_send, "queue an SMS in the outbox" },
 	{ "outbox", cmd_outbox, "list the outbox and each message's state" },
+	{ "broadcast", cmd_broadcast,
+	    "preview, queue, list, show and cancel broadcasts" },
+	{ "contacts", cmd_contacts, "list contacts, by district or group" },
+	{ "group", cmd_group, "create, fill, list and delete named groups" },
+	{ "check-config", cmd_check_config,
+	    "check a configuration and every file it names" },
+	{ "backup", cmd_backup, "copy the database while the daemon runs" },
+	{ "restore", cmd_restore, "put a backup back (daemon stopped)" },
 	{ "help", cmd_help, "list the commands" },
 };
 
@@ -107,18 +116,36 @@ out:
 	return rc;
 }
 
+/*
+ * `sampark help`: the commands; `sampark help COMMAND`: what
+ * `sampark COMMAND --help` says; `sampark help config`: every directive.
+ */
 static int
 cmd_help(int argc, char **argv)
 {
+	char *args[] = { NULL, "--help", NULL };
 	size_t i;
 
-	(void)argc;
-	(void)argv;
+	if (argc >= 2 && strcmp(argv[1], "config") == 0)
+		return cmd_config_reference(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "help") != 0 &&
+	    argv[1][0] != '-') {
+		for (i = 0; i < SP_ARRAY_LEN(commands); i++)
+			if (strcmp(argv[1], commands[i].name) == 0) {
+				args[0] = argv[1];
+				return commands[i].run(2, args);
+			}
+		fprintf(stderr, "sampark: no command \"%s\" (try `sampark "
+		    "help`)\n", argv[1]);
+		return 2;
+	}
 	printf("Sampark — SMS gateway for entrepreneur outreach\n\n"
 	    "usage: sampark COMMAND [OPTIONS]\n\n");
 	for (i = 0; i < SP_ARRAY_LEN(commands); i++)
-		printf("  %-8s %s\n", commands[i].name, commands[i].summary);
-	printf("\n`sampark COMMAND --help` describes each command.\n");
+		printf("  %-12s %s\n", commands[i].name, commands[i].summary);
+	printf("\n`sampark COMMAND --help` (or `sampark help COMMAND`) "
+	    "describes each command;\n`sampark help config` lists every "
+	    "configuration directive.\n");
 	return 0;
 }
 

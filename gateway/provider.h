@@ -17,6 +17,9 @@
 #include "phone.h"
 
 struct buf;
+struct sp_call;
+struct sp_voice_answer;
+struct sp_voice_event;
 
 /* A plain view of an HTTP request, filled by the HTTP layer. */
 struct sp_request {
@@ -59,6 +62,8 @@ struct provider_conf {
 	int		 reply_inline;	/* replies in the webhook answer */
 	double		 rate;		/* messages per second, 0: no limit */
 	int		 max_inflight;	/* most send requests at once */
+	const char	*voice_url;	/* where a placed call starts (Exotel's
+					   flow URL), "" for our /voice/ URL */
 };
 
 /* An inbound SMS as Sampark sees it; all strings owned, UTF-8, E.164. */
@@ -186,6 +191,26 @@ struct provider {
 			    const struct sp_request *,
 			    struct sp_status_update *up, char *err,
 			    size_t errlen);
+
+	/*
+	 * Voice (all optional; the structs are in provider_voice.h).
+	 * parse_voice verifies and reads a /voice/<provider> webhook: 0, or
+	 * the HTTP status to answer with err.  render_voice writes the
+	 * answer in the provider's language and sets *content_type and
+	 * *http_status (Exotel's Passthru branches on it): 0, or -1 if the
+	 * body cap would be passed.  build_call fills *call to place an
+	 * outbound call (a missed-call callback): 0, or -1 with err.
+	 */
+	int		(*parse_voice)(const struct provider_conf *,
+			    const struct sp_request *,
+			    struct sp_voice_event *ev, char *err,
+			    size_t errlen);
+	int		(*render_voice)(const struct provider_conf *,
+			    const struct sp_voice_answer *ans, struct buf *out,
+			    const char **content_type, int *http_status);
+	int		(*build_call)(const struct provider_conf *,
+			    const struct sp_call *c, struct sp_http_call *call,
+			    char *err, size_t errlen);
 };
 
 extern const struct provider provider_console;

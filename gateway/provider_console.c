@@ -46,6 +46,9 @@ console_render_sms_reply(const struct provider_conf *conf,
 	(void)conf;
 	(void)in;
 	*content_type = "text/plain; charset=utf-8";
+	/* No reply (e.g. to someone who opted out) is an empty body. */
+	if (n == 0)
+		return 0;
 	for (i = 0; i < n; i++) {
 		if (i > 0 && buf_puts(out, "\n\n") == -1)
 			return -1;

@@ -31,6 +31,7 @@
 #include "form.h"
 #include "log.h"
 #include "provider.h"
+#include "provider_voice.h"
 #include "text.h"
 #include "util.h"
 
@@ -475,4 +476,7 @@ const struct provider provider_exotel = {
 	.build_send = exotel_build_send,
 	.parse_send = exotel_parse_send,
 	.parse_status = exotel_parse_status,
+	.parse_voice = exotel_parse_voice,
+	.render_voice = exotel_render_voice,
+	.build_call = exotel_build_call,
 };

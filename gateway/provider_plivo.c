@@ -21,6 +21,7 @@
 #include "form.h"
 #include "log.h"
 #include "provider.h"
+#include "provider_voice.h"
 #include "provider_plivo.h"
 #include "util.h"
 
@@ -552,4 +553,7 @@ const struct provider provider_plivo = {
 	.build_send = plivo_build_send,
 	.parse_send = plivo_parse_send,
 	.parse_status = plivo_parse_status,
+	.parse_voice = plivo_parse_voice,
+	.render_voice = plivo_render_voice,
+	.build_call = plivo_build_call,
 };

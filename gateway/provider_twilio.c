@@ -20,6 +20,7 @@
 #include "form.h"
 #include "log.h"
 #include "provider.h"
+#include "provider_voice.h"
 #include "provider_twilio.h"
 #include "util.h"
 
@@ -492,4 +493,7 @@ const struct provider provider_twilio = {
 	.build_send = twilio_build_send,
 	.parse_send = twilio_parse_send,
 	.parse_status = twilio_parse_status,
+	.parse_voice = twilio_parse_voice,
+	.render_voice = twilio_render_voice,
+	.build_call = twilio_build_call,
 };

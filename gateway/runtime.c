@@ -8,9 +8,13 @@
 #include "config.h"
 #include "district.h"
 #include "handler.h"
+#include "ivr.h"
 #include "keywords.h"
+#include "phone.h"
 #include "prompts.h"
 #include "runtime.h"
+#include "schedule.h"
+#include "templates.h"
 #include "util.h"
 
 /* A directive that only some providers have: "" when absent. */
@@ -75,6 +79,8 @@ resolve_providers(struct sp_runtime *rt, struct buf *errors)
 		    "dlt_template_id", name, sizeof(name));
 		pc->sms_type = provider_setting(rt->cfg, p, "sms_type", name,
 		    sizeof(name));
+		pc->voice_url = provider_setting(rt->cfg, p, "voice_url", name,
+		    sizeof(name));
 		pc->auth_token = secret_from_env(rt->cfg, p, "auth_token_env");
 		pc->url_token = secret_from_env(rt->cfg, p, "url_token_env");
 		pc->webhook_key = secret_from_env(rt->cfg, p,
@@ -110,6 +116,51 @@ check_handlers(const struct kw_table *kw, const char *path,
 	}
 }
 
+static int
+handler_exists(const char *name)
+{
+	return handler_find(name) != NULL;
+}
+
+/* missed_call_numbers: each one a phone number, written in E.164. */
+static void
+check_missed_call_numbers(const struct config *cfg, struct buf *errors)
+{
+	const char *list = config_str(cfg, "missed_call_numbers");
+	char *copy = xstrdup(list), *tok, *save = NULL;
+
+	for (tok = strtok_r(copy, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save))
+		if (!phone_is_e164(tok))
+			buf_printf(errors, "%s: missed_call_numbers: \"%s\" is "
+			    "not an E.164 number (+ and country code)\n",
+			    config_file(cfg), tok);
+	free(copy);
+}
+
+/* quiet_hours must parse; the templates that NOTICE and reminders use
+ * must exist. */
+static void
+check_broadcast_settings(struct sp_runtime *rt, struct buf *errors)
+{
+	const char *names[] = { "notice_template", "reminder_template" };
+	struct sched_rules r;
+	char err[256];
+	size_t i;
+
+	if (sched_rules_init(&r, config_str(rt->cfg, "quiet_hours"), 0, err,
+	    sizeof(err)) == -1)
+		buf_printf(errors, "%s: quiet_hours: %s\n",
+		    config_file(rt->cfg), err);
+	for (i = 0; rt->templates != NULL && i < SP_ARRAY_LEN(names); i++)
+		if (tpl_find(rt->templates, config_str(rt->cfg,
+		    names[i])) == NULL)
+			buf_printf(errors, "%s: %s: no template \"%s\" in %s\n",
+			    config_file(rt->cfg), names[i],
+			    config_str(rt->cfg, names[i]),
+			    config_str(rt->cfg, "templates"));
+}
+
 struct sp_runtime *
 runtime_load(const char *config_path, char *const *overrides,
     size_t noverrides, struct buf *errors)
@@ -126,14 +177,22 @@ runtime_load(const char *config_path, char *const *overrides,
 	rt->keywords = kw_load(config_str(rt->cfg, "keywords"), errors);
 	rt->districts = district_load(config_str(rt->cfg, "districts"), errors);
 	rt->prompts = prompts_load(config_str(rt->cfg, "prompts_dir"), errors);
+	rt->templates = tpl_load(config_str(rt->cfg, "templates"), errors);
+	check_broadcast_settings(rt, errors);
+	rt->ivr = ivr_load(config_str(rt->cfg, "ivr"), errors);
 	if (rt->keywords != NULL)
 		check_handlers(rt->keywords, config_str(rt->cfg, "keywords"),
 		    errors);
+	if (rt->ivr != NULL && rt->prompts != NULL && rt->districts != NULL)
+		ivr_check(rt->ivr, rt->prompts, rt->districts, handler_exists,
+		    errors);
+	check_missed_call_numbers(rt->cfg, errors);
 	if (rt->prompts != NULL && !prompts_has_language(rt->prompts, "en"))
 		buf_printf(errors, "%s: no en.txt (English is the fallback "
 		    "language)\n", config_str(rt->cfg, "prompts_dir"));
 	if (errors->len != before || rt->keywords == NULL ||
-	    rt->districts == NULL || rt->prompts == NULL) {
+	    rt->districts == NULL || rt->prompts == NULL || rt->ivr == NULL ||
+	    rt->templates == NULL) {
 		runtime_free(rt);
 		return NULL;
 	}
@@ -161,6 +220,8 @@ runtime_free(struct sp_runtime *rt)
 	kw_free(rt->keywords);
 	district_free(rt->districts);
 	prompts_free(rt->prompts);
+	tpl_free(rt->templates);
+	ivr_free(rt->ivr);
 	config_free(rt->cfg);
 	free(rt);
 }

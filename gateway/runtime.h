@@ -14,14 +14,18 @@
 struct buf;
 struct config;
 struct district_table;
+struct ivr_menu;
 struct kw_table;
 struct prompts;
+struct tpl_table;
 
 struct sp_runtime {
 	struct config		*cfg;
 	struct kw_table		*keywords;
 	struct district_table	*districts;
 	struct prompts		*prompts;
+	struct tpl_table	*templates;	/* broadcast templates (DLT) */
+	struct ivr_menu		*ivr;		/* the voice menu */
 	/* Indexed like provider_table. */
 	struct provider_conf	*pconf;
 	size_t			 npconf;

@@ -22,9 +22,13 @@
 #include <curl/curl.h>
 #include <event2/event.h>
 
+#include "abuse.h"
+#include "broadcast.h"
 #include "config.h"
 #include "log.h"
+#include "metrics.h"
 #include "provider.h"
+#include "provider_voice.h"
 #include "runtime.h"
 #include "segment.h"
 #include "sender.h"
@@ -63,6 +67,8 @@ struct sender {
 	struct event_base	*base;
 	struct store		*store;
 	const struct sp_runtime	*rt;
+	struct abuse		*abuse;		/* NULL: no limits */
+	struct metrics		*metrics;	/* NULL: not counted */
 	CURLM			*multi;
 	struct event		*curl_timer;
 	struct event		*pump;
@@ -171,6 +177,14 @@ record_result(struct sender *s, struct transfer *t, long http,
 		state = "failed";
 		break;
 	}
+	metrics_add(s->metrics, "sampark_send_attempts_total", 1, "provider",
+	    m->provider, NULL);
+	metrics_observe(s->metrics, "sampark_send_duration_seconds",
+	    (double)latency / 1000.0, "provider", m->provider, NULL);
+	if (strcmp(state, "sent") != 0)
+		metrics_add(s->metrics, "sampark_send_errors_total", 1,
+		    "provider", m->provider, "outcome", strcmp(state, "queued")
+		    == 0 ? "retry" : state, NULL);
 	store_outbox_finish(s->store, m->id, state, now, next,
 	    r->provider_id[0] ? r->provider_id : NULL,
 	    r->error_code[0] ? r->error_code : NULL,
@@ -376,7 +390,7 @@ static void
 send_local(struct sender *s, struct store_outbox_msg *m)
 {
 	struct sp_send_result r;
-	char id[64], text[400];
+	char id[64], text[400], masked[32];
 
 	memset(&r, 0, sizeof(r));
 	snprintf(id, sizeof(id), "local-%lld", (long long)m->id);
@@ -384,8 +398,97 @@ send_local(struct sender *s, struct store_outbox_msg *m)
 	store_outbox_finish(s->store, m->id, "sent", sp_wall_ms(), 0, id, NULL,
 	    NULL, NULL);
 	log_info("console_send", "id=%lld to=%s text=%s", (long long)m->id,
-	    m->to, log_quote(m->body, 300, text, sizeof(text)));
+	    log_phone(m->to, masked, sizeof(masked)), log_quote(m->body, 300,
+	    text, sizeof(text)));
 	log_transition(m, "sent", 0, &r, 0);
+}
+
+/*
+ * A broadcast message that may not go now after all (broadcast.h): its
+ * window closed since it was queued (back to the queue until it opens),
+ * its broadcast was cancelled, or it is a reminder she did not say yes
+ * to (dropped).  1 if it was held back, 0 to send it.
+ */
+static int
+broadcast_held(struct sender *s, struct store_outbox_msg *m)
+{
+	int64_t now = sp_wall_ms(), next;
+	const char *why;
+
+	switch (bcast_send_check(s->store, s->rt->cfg, m, now, &next, &why)) {
+	case BCAST_SEND:
+		return 0;
+	case BCAST_DEFER:
+		store_outbox_finish(s->store, m->id, "queued", now, next, NULL,
+		    NULL, NULL, NULL);
+		log_info("send_deferred", "id=%lld broadcast=%lld "
+		    "until_ms=%lld", (long long)m->id,
+		    (long long)m->broadcast_id, (long long)next);
+		return 1;
+	case BCAST_DROP:
+		store_outbox_finish(s->store, m->id, "failed", now, 0, NULL,
+		    NULL, why, why);
+		log_info("send_skipped", "id=%lld broadcast=%lld reason=\"%s\"",
+		    (long long)m->id, (long long)m->broadcast_id, why);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is m for a contact who has opted out?  The one exception is the STOP
+ * confirmation: a reply to her own message, queued no earlier than her
+ * opt-out (after STOP the router queues no other reply).  A store error
+ * counts as opted out: better a message lost than one sent after STOP.
+ */
+static int
+opted_out(struct sender *s, const struct store_outbox_msg *m)
+{
+	int64_t since = 0;
+	int rc = store_contact_opted_out(s->store, m->to, &since);
+
+	if (rc == 0)
+		return 0;
+	if (rc == 1 && m->reply_to != 0 && m->created_ms >= since)
+		return 0;
+	return 1;
+}
+
+/*
+ * The request for msg: a send, or for an outbox message of kind "call"
+ * (a missed-call callback) the provider's call into our voice menu.
+ */
+static int
+build_request(struct sender *s, const struct provider *p,
+    const struct provider_conf *pc, const struct sp_outbound *msg,
+    struct sp_http_call *call, char *err, size_t errlen)
+{
+	struct sp_call c;
+	char *url;
+	int rc;
+
+	switch (store_outbox_is_call(s->store, msg->id)) {
+	case 0:
+		return p->build_send(pc, msg, call, err, errlen);
+	case -1:
+		sp_err(err, errlen, "cannot read the message kind");
+		return -1;
+	}
+	if (p->build_call == NULL) {
+		sp_err(err, errlen, "%s cannot place calls", p->name);
+		return -1;
+	}
+	url = xasprintf("%s/voice/%s%s%s", config_str(s->rt->cfg, "public_url"),
+	    p->name, pc->url_token != NULL ? "/" : "",
+	    pc->url_token != NULL ? pc->url_token : "");
+	memset(&c, 0, sizeof(c));
+	c.id = msg->id;
+	c.to = msg->to;
+	c.from = msg->from;
+	c.answer_url = url;
+	rc = p->build_call(pc, &c, call, err, errlen);
+	free(url);
+	return rc;
 }
 
 /* Start one claimed message.  Takes ownership of *m's contents. */
@@ -401,6 +504,29 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 
 	if (sp_wall_ms() - m->created_ms > cfg_int(s, "send_max_age") * 1000) {
 		fail_now(s, m, "expired", "too old to send");
+		store_outbox_msg_clear(m);
+		return;
+	}
+	if (opted_out(s, m)) {
+		store_outbox_finish(s->store, m->id, "failed", sp_wall_ms(), 0,
+		    NULL, NULL, "opted out", "opted out");
+		log_info("send_skipped", "id=%lld reason=opted_out",
+		    (long long)m->id);
+		store_outbox_msg_clear(m);
+		return;
+	}
+	if (m->broadcast_id != 0 && broadcast_held(s, m)) {
+		store_outbox_msg_clear(m);
+		return;
+	}
+	/* The one prefix check of the outbox: replies, broadcasts and
+	 * `sampark send` all come through here. */
+	if (s->abuse != NULL && !abuse_destination_ok(s->abuse, m->to)) {
+		store_outbox_finish(s->store, m->id, "failed", sp_wall_ms(), 0,
+		    NULL, NULL, "destination not allowed",
+		    "destination not allowed");
+		log_info("send_skipped", "id=%lld reason=prefix",
+		    (long long)m->id);
 		store_outbox_msg_clear(m);
 		return;
 	}
@@ -425,7 +551,7 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	out.unicode = t->msg.encoding != NULL &&
 	    strcmp(t->msg.encoding, "UCS-2") == 0;
 	out.status_url = surl = status_url(s, pc);
-	if (lane->provider->build_send(pc, &out, &t->call, err,
+	if (build_request(s, lane->provider, pc, &out, &t->call, err,
 	    sizeof(err)) == -1) {
 		free(surl);
 		fail_now(s, &t->msg, "failed", err);
@@ -474,6 +600,8 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	lane->inflight++;
 	s->inflight++;
 	TAILQ_INSERT_TAIL(&s->transfers, t, entry);
+	if (s->abuse != NULL)
+		abuse_budget_take(s->abuse, 1, sp_wall_ms());
 }
 
 /* ---- the pump ---- */
@@ -530,6 +658,15 @@ pump_lane(struct sender *s, struct lane *lane)
 	}
 	if (due > wall)
 		return due - wall;
+	/* The circuit breaker: a spent budget claims nothing this hour. */
+	if (s->abuse != NULL && lane->provider->build_send != NULL) {
+		size_t left = abuse_budget_left(s->abuse, wall);
+
+		if (left == 0)
+			return abuse_budget_wait_ms(wall);
+		if (allow > left)
+			allow = left;
+	}
 	if (store_outbox_claim(s->store, lane->provider->name, wall, allow,
 	    &msgs, &n) == -1)
 		return 1000;
@@ -632,6 +769,18 @@ sender_set_runtime(struct sender *s, const struct sp_runtime *rt)
 {
 	s->rt = rt;
 	pump_schedule(s, 0);
+}
+
+void
+sender_set_abuse(struct sender *s, struct abuse *a)
+{
+	s->abuse = a;
+}
+
+void
+sender_set_metrics(struct sender *s, struct metrics *m)
+{
+	s->metrics = m;
 }
 
 void

@@ -22,7 +22,9 @@
 
 #include <stddef.h>
 
+struct abuse;
 struct event_base;
+struct metrics;
 struct sp_runtime;
 struct store;
 struct sender;
@@ -32,6 +34,14 @@ struct sender *sender_new(struct event_base *, struct store *,
 	    const struct sp_runtime *rt, char *err, size_t errlen);
 /* Use a reloaded runtime from now on (in-flight requests finish as built). */
 void	 sender_set_runtime(struct sender *, const struct sp_runtime *);
+/*
+ * Check every message against these limits (abuse.h): its destination
+ * against allowed_prefixes, and, for providers that cost money, the
+ * global hourly budget (no claiming while it is spent).  Not owned.
+ */
+void	 sender_set_abuse(struct sender *, struct abuse *);
+/* Count attempts, errors and send durations in m (not owned; NULL: none). */
+void	 sender_set_metrics(struct sender *, struct metrics *);
 /* Something was queued: look at the outbox now rather than at the next poll. */
 void	 sender_kick(struct sender *);
 /* Claim nothing more (shutdown); requests in flight go on. */

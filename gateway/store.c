@@ -119,13 +119,84 @@ static const char *const migrations[] = {
 	 * fills its own step.  An empty step changes nothing.
 	 * 4: contacts' interests and groups.
 	 */
-	"",
-	/* 5: calls and IVR state. */
-	"",
+	"CREATE TABLE contact_interests ("
+	"  phone TEXT NOT NULL, interest TEXT NOT NULL,"
+	"  first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (phone, interest)) WITHOUT ROWID;"
+	"CREATE TABLE contact_groups ("
+	"  name TEXT PRIMARY KEY, created_ms INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE group_members ("
+	"  group_name TEXT NOT NULL, phone TEXT NOT NULL,"
+	"  added_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (group_name, phone)) WITHOUT ROWID;"
+	"CREATE INDEX group_members_phone ON group_members(phone);",
+	/*
+	 * 5: calls and IVR state (store_voice.c): one row per call, keyed by
+	 * the provider's call id, holding where the caller is in the menu
+	 * so that a restart mid-call continues it; outbox rows get a kind,
+	 * since a missed-call callback is queued like an SMS.
+	 */
+	"CREATE TABLE calls ("
+	"  id INTEGER PRIMARY KEY,"
+	"  call_id TEXT NOT NULL, provider TEXT NOT NULL,"
+	"  caller TEXT NOT NULL, our_number TEXT,"
+	"  direction TEXT NOT NULL DEFAULT 'in',"
+	"  start_ms INTEGER NOT NULL, end_ms INTEGER,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  node TEXT, back TEXT, retries INTEGER NOT NULL DEFAULT 0,"
+	"  district TEXT, language TEXT, pending TEXT, pending_next TEXT,"
+	"  last_answer TEXT, say_next TEXT,"
+	"  steps INTEGER NOT NULL DEFAULT 0, followup TEXT);"
+	"CREATE UNIQUE INDEX calls_provider_call ON calls(provider, call_id);"
+	"CREATE INDEX calls_caller ON calls(caller, start_ms);"
+	"ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'sms';",
 	/* 6: analytics (reports, sessions). */
 	"",
-	/* 7: broadcasts, meetings, RSVPs. */
-	"",
+	/*
+	 * 7: broadcasts, meetings, RSVPs and phone notices awaiting their
+	 * code.  A reminder is a broadcast of its own (kind 'reminder',
+	 * parent_id its broadcast), so its messages count apart.  The
+	 * partial indexes serve a broadcast's counts and cancel, and the
+	 * per-contact daily cap and open-meeting lookups.
+	 */
+	"CREATE TABLE meetings ("
+	"  id INTEGER PRIMARY KEY,"
+	"  title TEXT NOT NULL, place TEXT NOT NULL,"
+	"  time_ms INTEGER NOT NULL, created_ms INTEGER NOT NULL);"
+	"CREATE TABLE broadcasts ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL CHECK (kind IN ('broadcast', 'notice',"
+	"    'reminder')),"
+	"  parent_id INTEGER, audience TEXT NOT NULL,"
+	"  template TEXT NOT NULL, category TEXT NOT NULL, vars TEXT,"
+	"  provider TEXT NOT NULL, created_by TEXT,"
+	"  state TEXT NOT NULL CHECK (state IN ('creating', 'queued',"
+	"    'cancelled')),"
+	"  created_ms INTEGER NOT NULL, send_at_ms INTEGER NOT NULL,"
+	"  cancelled_ms INTEGER NOT NULL DEFAULT 0,"
+	"  recipients INTEGER NOT NULL DEFAULT 0,"
+	"  segments INTEGER NOT NULL DEFAULT 0,"
+	"  skipped_opted_out INTEGER NOT NULL DEFAULT 0,"
+	"  meeting_id INTEGER REFERENCES meetings(id),"
+	"  reminder INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX broadcasts_parent ON broadcasts(parent_id)"
+	"  WHERE parent_id IS NOT NULL;"
+	"CREATE TABLE rsvps ("
+	"  meeting_id INTEGER NOT NULL, phone TEXT NOT NULL,"
+	"  answer TEXT NOT NULL CHECK (answer IN ('yes', 'no')),"
+	"  broadcast_id INTEGER, time_ms INTEGER NOT NULL,"
+	"  PRIMARY KEY (meeting_id, phone)) WITHOUT ROWID;"
+	"CREATE TABLE notices ("
+	"  phone TEXT NOT NULL, code TEXT NOT NULL,"
+	"  district TEXT NOT NULL, text TEXT NOT NULL,"
+	"  created_ms INTEGER NOT NULL, expires_ms INTEGER NOT NULL,"
+	"  broadcast_id INTEGER,"
+	"  PRIMARY KEY (phone, code)) WITHOUT ROWID;"
+	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state)"
+	"  WHERE broadcast_id IS NOT NULL;"
+	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
+	"  WHERE broadcast_id IS NOT NULL;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -150,7 +221,7 @@ static const char *const sql_text[S_COUNT] = {
 	[S_INTERACTION_INSERT] = "INSERT INTO interactions ("
 	    INTERACTION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
-	    " ON CONFLICT DO NOTHING RETURNING id",
+	    " ON CONFLICT DO NOTHING",
 	[S_REPLIES_FOR] = "SELECT text FROM interactions WHERE reply_to = ?1"
 	    " AND direction = 'out' ORDER BY id",
 	/* NULL means "no filter"; the time bounds are always bound. */
@@ -185,8 +256,7 @@ static const char *const sql_text[S_COUNT] = {
 	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
 	    " encoding, segments, state, created_ms, next_attempt_ms,"
 	    " updated_ms, reply_to, broadcast_id) VALUES (?1, ?2,"
-	    " COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8, ?7, ?9, ?10)"
-	    " RETURNING id",
+	    " COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8, ?7, ?9, ?10)",
 	[S_OB_EVENT] = "INSERT INTO outbox_events (outbox_id, time_ms,"
 	    " from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
 	/*
@@ -570,7 +640,7 @@ store_interaction_insert(struct store *st, struct store_interaction *row)
 	const char *v[] = { row->channel, row->direction, row->provider,
 	    row->provider_msg_id, row->phone, row->text, row->keyword,
 	    row->handler, row->district, row->language, row->encoding };
-	int rc, found;
+	int rc, found, changed;
 
 	sqlite3_bind_int64(s, 1, row->time_ms);
 	sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
@@ -578,13 +648,22 @@ store_interaction_insert(struct store *st, struct store_interaction *row)
 	sq_bind_int64(s, 14, row->latency_ms, -1);
 	sq_bind_int64(s, 15, row->reply_to, 0);
 	sq_bind_text(s, 16, row->status);
-	if ((rc = sq_step_row(st, s, "interaction_insert")) == 1) {
-		row->id = sqlite3_column_int64(s, 0);	/* RETURNING id */
+	/*
+	 * No RETURNING here: SQLite gathers RETURNING rows in a temporary
+	 * b-tree, and opening one per message costs more than the insert.
+	 */
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE) {
+		sq_fail(st, "interaction_insert");
 		sq_done(s);
+		return -1;
+	}
+	changed = sqlite3_changes(st->db);
+	sq_done(s);
+	if (changed == 1) {
+		row->id = sqlite3_last_insert_rowid(st->db);
 		return 1;
 	}
-	if (rc == -1)
-		return -1;
 	/* DO NOTHING fired: only the inbound dedupe index can cause that. */
 	found = store_inbound_find(st, row->provider, row->provider_msg_id,
 	    &row->id);

@@ -272,10 +272,355 @@ int	 store_outbox_get(struct store *, int64_t id, struct store_outbox_msg *m);
 int	 store_outbox_counts(struct store *,
 	    void (*cb)(void *arg, const char *state, int64_t n), void *arg);
 
+/* ---- contacts: opt-out, interests, import; groups; audiences ----
+ * (store_contacts.c)  Group names are stored as given: callers normalise
+ * them with audience_name_normalize() (audience.h) first. */
+
+struct audience;
+
+/*
+ * Is phone opted out?  1 yes (and *since_ms = opted_out_ms, if since_ms is
+ * not NULL), 0 no or no such contact, -1 error.
+ */
+int	 store_contact_opted_out(struct store *, const char *phone,
+	    int64_t *since_ms);
+
+/*
+ * Record that phone asked about interest (a keyword category: "loan",
+ * "training", "market"...): first_ms is kept, last_ms becomes now_ms.
+ */
+int	 store_interest_add(struct store *, const char *phone,
+	    const char *interest, int64_t now_ms);
+/* 1 has the interest, 0 not, -1 error. */
+int	 store_interest_has(struct store *, const char *phone,
+	    const char *interest);
+/* Her interests in name order: *names (n) freed with store_strings_free. */
+int	 store_interests_get(struct store *, const char *phone, char ***names,
+	    size_t *n);
+
+/* One row of a contacts import; NULL/"" fields leave an existing contact's
+ * value as it is (a new contact gets role "entrepreneur"). */
+struct store_contact_import {
+	const char	*phone;		/* E.164, already validated */
+	const char	*name;
+	const char	*district;	/* district key */
+	const char	*language;	/* "hi" | "en" */
+	const char	*role;		/* "entrepreneur" | "coordinator" */
+	const char *const *groups;	/* normalised group names, created */
+	size_t		 ngroups;	/*   when missing; memberships added */
+};
+/*
+ * Upsert rows[0..n) and their group memberships in one transaction (or in
+ * the caller's): all or nothing.  Opt-out and seen times are never
+ * changed.  0 or -1.
+ */
+int	 store_contacts_import(struct store *,
+	    const struct store_contact_import *rows, size_t n, int64_t now_ms);
+
+struct store_group {
+	char	*name;
+	int64_t	 created_ms;
+	int64_t	 members;	/* how many phones (opted out included) */
+};
+void	 store_group_clear(struct store_group *);
+
+/* 1 created, 0 already there, -1 error. */
+int	 store_group_create(struct store *, const char *name, int64_t now_ms);
+/* 1 deleted (with its memberships), 0 no such group, -1 error. */
+int	 store_group_delete(struct store *, const char *name);
+/* 1 and *g filled (caller clears), 0 no such group, -1 error. */
+int	 store_group_get(struct store *, const char *name, struct store_group *g);
+/* Every group in name order; g valid only during the call; cb as for
+ * store_export. */
+int	 store_groups_list(struct store *,
+	    int (*cb)(void *arg, const struct store_group *g), void *arg);
+/*
+ * Add phone to an existing group, creating a bare contact for a phone
+ * never seen (so the audience can reach it): 1 added, 0 already a member,
+ * -1 error (also when the group does not exist: check with
+ * store_group_get first).
+ */
+int	 store_group_add(struct store *, const char *name, const char *phone,
+	    int64_t now_ms);
+/* 1 removed, 0 was not a member, -1 error. */
+int	 store_group_remove(struct store *, const char *name,
+	    const char *phone);
+/* 1 phone is a member of group name, 0 not, -1 error. */
+int	 store_group_has(struct store *, const char *name, const char *phone);
+
+/*
+ * Stream the contacts of an audience (audience.h), in phone order, with
+ * flat memory: contacts are read in batches by key (keyset pagination)
+ * and the expression is evaluated per contact, group and interest terms
+ * by indexed lookups.  Opted-out contacts are skipped unless
+ * include_opted_out.  c is valid only during the call; cb may write to
+ * the store (e.g. queue a message: no read is open while it runs) and
+ * returns 0 to go on or -1 to stop (store_audience_each then returns -1).
+ * 0 or -1.
+ */
+int	 store_audience_each(struct store *, const struct audience *,
+	    int include_opted_out,
+	    int (*cb)(void *arg, const struct store_contact *c), void *arg);
+/* How many contacts store_audience_each would visit. 0 or -1. */
+int	 store_audience_count(struct store *, const struct audience *,
+	    int include_opted_out, int64_t *n);
+
+/* ---- broadcasts, meetings, RSVPs, phone notices (store_broadcast.c) ---- */
+
+/* 1 if a transaction is open on this connection (the caller's). */
+int	 store_in_transaction(struct store *);
+/* A savepoint inside the caller's transaction, so that a broadcast that
+ * fails leaves nothing of itself: begin, then end with keep 1 (release)
+ * or 0 (roll back to it and release).  0 or -1. */
+int	 store_savepoint_begin(struct store *);
+int	 store_savepoint_end(struct store *, int keep);
+
+struct store_broadcast {
+	int64_t	 id;
+	char	*kind;		/* "broadcast" | "notice" | "reminder" */
+	int64_t	 parent_id;	/* reminder: its broadcast, else 0 */
+	char	*audience;	/* canonical expression */
+	char	*template_key;
+	char	*category;	/* transactional | service | promotional */
+	char	*vars;		/* "name=value" lines, as given */
+	char	*provider;
+	char	*created_by;	/* "cli", "api", or the coordinator's phone */
+	char	*state;		/* "creating" | "queued" | "cancelled" */
+	int64_t	 created_ms;
+	int64_t	 send_at_ms;
+	int64_t	 cancelled_ms;
+	int64_t	 recipients;	/* messages queued */
+	int64_t	 segments;	/* their segments in all (the cost) */
+	int64_t	 skipped_opted_out;
+	int64_t	 meeting_id;	/* 0: none */
+	int	 reminder;	/* 1: those who say yes get a reminder */
+};
+void	 store_broadcast_clear(struct store_broadcast *);
+
+/* Insert b (state as given, "creating" if NULL); sets b->id.  0 or -1. */
+int	 store_broadcast_add(struct store *, struct store_broadcast *b);
+/* Set state and the totals once its messages are queued.  0 or -1. */
+int	 store_broadcast_finish(struct store *, int64_t id, const char *state,
+	    int64_t recipients, int64_t segments, int64_t skipped_opted_out);
+/* 1 and *b filled (caller clears), 0 no such broadcast, -1 error. */
+int	 store_broadcast_get(struct store *, int64_t id,
+	    struct store_broadcast *b);
+/* The reminder broadcast of broadcast id: 1 and *reminder_id, 0 none. */
+int	 store_broadcast_reminder_of(struct store *, int64_t id,
+	    int64_t *reminder_id);
+/* Broadcasts (not reminders), newest first, at most limit (0: all); b
+ * valid only during the call; cb as for store_export. */
+int	 store_broadcasts_list(struct store *, size_t limit,
+	    int (*cb)(void *arg, const struct store_broadcast *b), void *arg);
+/*
+ * Cancel broadcast id and its reminder: state "cancelled", and every
+ * message of theirs still "queued" becomes "failed" with reason
+ * "cancelled" (messages already with the provider go on).  *stopped = how
+ * many.  1 done, 0 no such broadcast, -1 error.  Runs in the caller's
+ * transaction if one is open, else in its own.
+ */
+int	 store_broadcast_cancel(struct store *, int64_t id, int64_t now_ms,
+	    int64_t *stopped);
+
+struct store_broadcast_counts {
+	int64_t	 queued;	/* queued or sending */
+	int64_t	 sent;		/* with the provider, no report yet */
+	int64_t	 delivered;
+	int64_t	 failed;	/* failed, undelivered, expired: not below */
+	int64_t	 opted_out;	/* dropped at send time: she said STOP */
+	int64_t	 cancelled;
+	int64_t	 rsvp_yes;	/* of its meeting, if any */
+	int64_t	 rsvp_no;
+};
+/* Counts of the messages of broadcast id (and RSVPs).  0 or -1. */
+int	 store_broadcast_counts(struct store *, int64_t id,
+	    struct store_broadcast_counts *);
+
+/*
+ * Broadcast messages (reminders and failed ones not counted) planned for
+ * phone with next_attempt_ms in [from_ms, to_ms): for the daily cap.
+ */
+int	 store_broadcast_planned(struct store *, const char *phone,
+	    int64_t from_ms, int64_t to_ms, int64_t *n);
+
+struct store_meeting {
+	int64_t	 id;
+	char	*title;
+	char	*place;
+	int64_t	 time_ms;
+};
+void	 store_meeting_clear(struct store_meeting *);
+/* Sets m->id.  0 or -1. */
+int	 store_meeting_add(struct store *, struct store_meeting *m,
+	    int64_t now_ms);
+/* 1 and *m (caller clears), 0 none, -1 error. */
+int	 store_meeting_get(struct store *, int64_t id, struct store_meeting *m);
+/*
+ * The meeting phone can answer now: of the broadcasts with a meeting
+ * still to come whose message reached her (sent or delivered), the one
+ * sent last.  1 and *m, *broadcast_id; 0 none; -1 error.
+ */
+int	 store_meeting_open_for(struct store *, const char *phone,
+	    int64_t now_ms, struct store_meeting *m, int64_t *broadcast_id);
+/* Her answer ("yes" | "no"), replacing an earlier one.  0 or -1. */
+int	 store_rsvp_set(struct store *, int64_t meeting_id, const char *phone,
+	    const char *answer, int64_t broadcast_id, int64_t now_ms);
+/* 1 and *answer ("yes"/"no", static), 0 no answer, -1 error. */
+int	 store_rsvp_get(struct store *, int64_t meeting_id, const char *phone,
+	    const char **answer);
+
+/* A NOTICE from a coordinator's phone, waiting for "YES <code>". */
+struct store_notice {
+	char	*phone;
+	char	*code;
+	char	*district;
+	char	*text;
+	int64_t	 created_ms;
+	int64_t	 expires_ms;
+	int64_t	 broadcast_id;	/* 0 until confirmed */
+};
+void	 store_notice_clear(struct store_notice *);
+/* 1 added, 0 that code is already pending for phone, -1 error. */
+int	 store_notice_add(struct store *, const struct store_notice *n);
+/* The unconfirmed, unexpired notice of phone with code: 1 and *n, 0 none. */
+int	 store_notice_find(struct store *, const char *phone, const char *code,
+	    int64_t now_ms, struct store_notice *n);
+/* Mark it confirmed as broadcast_id.  0 or -1. */
+int	 store_notice_confirmed(struct store *, const char *phone,
+	    const char *code, int64_t broadcast_id);
+
 /* ---- small key/value facts (e.g. the generated pseudonym key) ---- */
 
 /* 1 and *value (caller frees), 0 not found, -1 error. */
 int	 store_meta_get(struct store *, const char *key, char **value);
 int	 store_meta_set(struct store *, const char *key, const char *value);
+
+/* ---- backup and restore (store_backup.c) ---- */
+
+/*
+ * Write a consistent copy of the database to path while others (the
+ * daemon) go on writing: one snapshot, copied in steps, checked with
+ * integrity_check, then renamed into place (a failed backup leaves no file
+ * at path).  The copy is a single file, not in WAL mode.  *pages (may be
+ * NULL) = pages copied.  Must not be called inside a transaction.  0 / -1.
+ */
+int	 store_backup(struct store *, const char *path, int64_t *pages);
+
+/*
+ * Check that the file at path is a Sampark database this binary can open:
+ * integrity_check passes and 1 <= schema version <= store_schema_version().
+ * *version (may be NULL) is set when it could be read.  0, or -1 with err.
+ */
+int	 store_file_check(const char *path, int *version, char *err,
+	    size_t errlen);
+
+/*
+ * Replace the database at db with the backup at from (checked first with
+ * store_file_check).  Refused while any other connection has db open (a
+ * running daemon).  The database replaced is kept as db.bak.  The restored
+ * file is migrated forward by the next store_open().  0, or -1 with err.
+ */
+int	 store_restore(const char *from, const char *db, char *err,
+	    size_t errlen);
+
+/* ---- analytics (store_report.c): the sections of `sampark report` ---- */
+
+/*
+ * The most frequent unmatched inbound texts (trimmed, lower-cased) within
+ * the filter, most frequent first, at most limit (0: all): cb(text, how
+ * many times, from how many contacts).  0 or -1.
+ */
+int	 store_report_unmatched(struct store *, const struct store_filter *,
+	    size_t limit, int (*cb)(void *arg, const char *text, int64_t n,
+	    int64_t contacts), void *arg);
+
+/* One broadcast's delivery funnel, from the outbox (and RSVPs if kept). */
+struct store_funnel {
+	int64_t	 broadcast_id;
+	int64_t	 created_ms;	/* first message queued */
+	int64_t	 messages;	/* queued in all */
+	int64_t	 pending;	/* still queued or sending */
+	int64_t	 sent;		/* accepted by the provider (incl. delivered) */
+	int64_t	 delivered;
+	int64_t	 failed;	/* failed, undelivered or expired */
+	int	 has_rsvp;	/* an RSVP table could be read */
+	int64_t	 rsvp_yes;
+	int64_t	 rsvp_no;
+};
+
+/*
+ * Funnels of the broadcasts whose messages were queued within the filter's
+ * time range, by broadcast id: 1 (some), 0 (none), -1 error.
+ */
+int	 store_report_funnels(struct store *, const struct store_filter *,
+	    int (*cb)(void *arg, const struct store_funnel *), void *arg);
+
+/*
+ * IVR drop-off: calls by the menu node they ended at, most first: 1 (cb
+ * called per node), 0 when there is no call log in this database, -1.
+ */
+int	 store_report_ivr(struct store *, const struct store_filter *,
+	    int (*cb)(void *arg, const char *node, int64_t calls), void *arg);
+
+/* Contacts who opted out within the time range (and district). 0 or -1. */
+int	 store_report_opted_out(struct store *, const struct store_filter *,
+	    int64_t *n);
+
+/* ---- calls: voice calls and their menu state (store_voice.c) ---- */
+
+/*
+ * One call, keyed by (provider, call_id).  The menu state (node, back,
+ * retries, district, language, pending, pending_next) is what the IVR
+ * needs to continue after a restart; last_answer is the last list read
+ * out (for "send it by SMS"), say_next what the next prompt fetch must
+ * speak first (Exotel).  followup says what a missed call led to:
+ * "sms", "callback", "duplicate", "opted_out" (NULL otherwise).
+ * Strings may be NULL.
+ */
+struct store_call {
+	char	*call_id;
+	char	*provider;
+	char	*caller;		/* the person, E.164 */
+	char	*our_number;		/* the number she called / we used */
+	char	*direction;		/* "in" | "out" (a callback) */
+	int64_t	 start_ms;
+	int64_t	 end_ms;		/* 0 while the call goes on */
+	int64_t	 updated_ms;
+	char	*status;		/* "active" | "completed" | "missed" |
+					   the provider's final word */
+	char	*node;
+	char	*back;
+	int	 retries;
+	char	*district;
+	char	*language;
+	char	*pending;
+	char	*pending_next;
+	char	*last_answer;
+	char	*say_next;
+	int	 steps;			/* menu steps taken */
+	char	*followup;
+};
+
+/* 1 and *c filled (caller clears), 0 not found, -1 error. */
+int	 store_call_get(struct store *, const char *provider,
+	    const char *call_id, struct store_call *c);
+/* Insert or update every field of c (by provider and call_id). */
+int	 store_call_put(struct store *, const struct store_call *c);
+/* Free the strings of c and zero it; a zeroed call is a no-op. */
+void	 store_call_clear(struct store_call *);
+/*
+ * Did a missed call from caller since since_ms already lead to an SMS or a
+ * callback?  1 yes, 0 no, -1 error.
+ */
+int	 store_call_recent_followup(struct store *, const char *caller,
+	    int64_t since_ms);
+/*
+ * Queue an outbound call (a callback) to m->to through m->provider: an
+ * outbox message of kind "call", as store_outbox_add() otherwise.
+ */
+int	 store_outbox_add_call(struct store *, struct store_outbox_msg *m);
+/* The kind of outbox message id: 1 "call", 0 anything else (or no such
+ * message), -1 error. */
+int	 store_outbox_is_call(struct store *, int64_t id);
 
 #endif

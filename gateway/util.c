@@ -199,7 +199,14 @@ buf_xml_escape(struct buf *b, const char *s)
 		case '>': rep = "&gt;"; break;
 		case '"': rep = "&quot;"; break;
 		case '\'': rep = "&apos;"; break;
-		default: continue;
+		default:
+			/* XML 1.0 cannot carry other C0 controls: drop them,
+			 * or the provider rejects the whole document. */
+			if ((unsigned char)*s >= 0x20 || *s == '\t' ||
+			    *s == '\n' || *s == '\r')
+				continue;
+			rep = "";
+			break;
 		}
 		if (buf_append(b, run, (size_t)(s - run)) == -1 ||
 		    buf_puts(b, rep) == -1)

@@ -49,7 +49,8 @@ void	 buf_free(struct buf *);
 /* Content as a C string ("" when empty). */
 const char *buf_cstr(const struct buf *);
 
-/* Append s with XML special characters (& < > " ') escaped. */
+/* Append s with XML special characters (& < > " ') escaped and the C0
+ * controls XML cannot carry (all but tab, LF, CR) dropped. */
 int	 buf_xml_escape(struct buf *, const char *s);
 /* Append s as the inside of a JSON string (quotes not included). */
 int	 buf_json_escape(struct buf *, const char *s);

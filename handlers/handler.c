@@ -14,6 +14,13 @@ const struct handler *const handler_table[] = {
 	&handler_info,
 	&handler_help,
 	&handler_more,
+	&handler_join,
+	&handler_name,
+	&handler_lang,
+	&handler_stop,
+	&handler_start,
+	&handler_notice,
+	&handler_rsvp,
 	NULL,
 };
 
@@ -69,14 +76,16 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
     const char *text, struct sp_reply *reply)
 {
 	struct store_contact *c = req->contact;
-	const char *note, *nl, *rest;
-	size_t len = strlen(text), cut = 0, *ends = NULL, nends = 0, lo, hi;
-	char *page;
+	const char *note, *rest;
+	size_t len = strlen(text), fit, cut = 0, end;
+	char *page = NULL;
 
 	free(c->more_text);
 	c->more_text = NULL;
 	c->more_until_ms = 0;
-	if (fits(ctx, text, len)) {
+	/* One pass finds how much of the text fits at all. */
+	fit = seg_fit(text, len, ctx->segment_budget);
+	if (fit == len) {
 		sp_reply_add(reply, xstrdup(text));
 		return;
 	}
@@ -85,31 +94,25 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 		note = "MORE";
 
 	/*
-	 * The most whole lines that fit together with the note.  More lines
-	 * never cost fewer segments, so a binary search over the line ends
-	 * finds it with a few counts instead of one per line.
+	 * The most whole lines that fit together with the note: a page ends
+	 * at a line break no later than what fits without the note, and the
+	 * note is short, so the first line break back from there that fits
+	 * is nearly always the first one tried.
 	 */
-	for (nl = strchr(text, '\n'); nl != NULL; nl = strchr(nl + 1, '\n')) {
-		ends = xreallocarray(ends, nends + 1, sizeof(*ends));
-		ends[nends++] = (size_t)(nl - text);
-	}
-	lo = 0;
-	hi = nends;		/* answer in [lo, hi): how many line ends fit */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo + 1) / 2;
-
-		page = page_with_note(text, ends[mid - 1], note);
-		if (fits(ctx, page, strlen(page)))
-			lo = mid;
-		else
-			hi = mid - 1;
+	for (end = fit; end > 0; end--) {
+		if (text[end] != '\n')
+			continue;
+		page = page_with_note(text, end, note);
+		if (fits(ctx, page, strlen(page))) {
+			cut = end;
+			break;
+		}
 		free(page);
+		page = NULL;
 	}
-	cut = lo > 0 ? ends[lo - 1] : 0;
-	free(ends);
 	if (cut == 0) {
 		/* Not even one line fits: cut inside it, on a character. */
-		cut = seg_fit(text, len, ctx->segment_budget);
+		cut = fit;
 		for (;;) {
 			page = page_with_note(text, cut, note);
 			if (cut == 0 || fits(ctx, page, strlen(page)))
@@ -119,14 +122,13 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 				cut--;
 			while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80);
 		}
-		free(page);
 		if (cut == 0) {
-			sp_reply_add(reply, xstrndup(text,
-			    seg_fit(text, len, ctx->segment_budget)));
+			free(page);
+			sp_reply_add(reply, xstrndup(text, fit));
 			return;
 		}
 	}
-	sp_reply_add(reply, page_with_note(text, cut, note));
+	sp_reply_add(reply, page);
 	rest = text + cut;
 	while (*rest == '\n' || *rest == ' ')
 		rest++;

@@ -42,9 +42,37 @@ struct sp_ctx_ops {
 	void	(*stakeholders_free)(struct store_stakeholder *rows, size_t n);
 };
 
+/*
+ * Broadcast features for the NOTICE and YES/NO handlers (issue 4), served
+ * by the gateway (broadcast.h); NULL in a context without them.
+ */
+struct sp_notice_preview {
+	int64_t		 recipients;	/* after opt-outs */
+	unsigned	 segments;	/* per message (the longest language) */
+	int64_t		 total_segments;
+	char		 code[8];	/* what YES must carry */
+	size_t		 max_chars;	/* text too long: the most that fits */
+};
+struct sp_bcast_ops {
+	/* A NOTICE to district: 0 and *pv (pending for its code), 1 the
+	 * text does not fit (pv->max_chars), -1 error. */
+	int	(*notice_prepare)(void *arg, const char *phone,
+		    const char *district, const char *text,
+		    struct sp_notice_preview *pv);
+	/* "YES code": 1 sent (*recipients), 0 no such pending code, -1. */
+	int	(*notice_confirm)(void *arg, const char *phone,
+		    const char *code, int64_t *recipients);
+	/* Her answer to the meeting she can answer: 1 recorded (*title,
+	 * caller frees, and *meeting_ms), 0 no open meeting, -1 error. */
+	int	(*rsvp)(void *arg, const char *phone, int yes, char **title,
+		    int64_t *meeting_ms);
+};
+
 struct sp_ctx {
 	const struct sp_ctx_ops	*ops;
 	void			*ops_arg;
+	const struct sp_bcast_ops *bcast;	/* NULL: no broadcasts */
+	void			*bcast_arg;
 	const struct kw_table	*keywords;
 	const struct district_table *districts;
 	const struct prompts	*prompts;
@@ -60,6 +88,10 @@ struct handler_request {
 	const char		*keyword;	/* matched keyword name */
 	const char		*category;	/* its category, or NULL */
 	const char		*args;		/* normalised words after it */
+	const char		*raw_args;	/* the same words as sent (case,
+						   punctuation kept; words
+						   split on spaces), for
+						   names and free text */
 	const char		*lang;		/* reply language */
 	const struct district	*district;	/* resolved district, or NULL */
 	int			 unmatched;	/* help: the text was not understood */
@@ -78,6 +110,20 @@ struct handler {
 extern const struct handler handler_info;
 extern const struct handler handler_help;
 extern const struct handler handler_more;
+/* Contacts (issue 4): registration, name, language, opt-out / opt-in.
+ * STOP sets contact->opted_out_ms; from then on the router answers
+ * nothing but START (router.c). */
+extern const struct handler handler_join;
+extern const struct handler handler_name;
+extern const struct handler handler_lang;
+extern const struct handler handler_stop;
+extern const struct handler handler_start;
+/* Broadcasts by SMS (issue 4): NOTICE from a coordinator, YES / NO. */
+extern const struct handler handler_notice;
+extern const struct handler handler_rsvp;
+/* A name as she wrote it, whitespace collapsed, at most 40 characters;
+ * NULL if nothing is left.  Caller frees.  (handler_name.c) */
+char	*handler_name_clean(const char *raw);
 
 /* NULL-terminated table of every handler; found by name. */
 extern const struct handler *const handler_table[];

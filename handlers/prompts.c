@@ -243,7 +243,8 @@ load_file(struct lang *l, const char *file, struct buf *errors)
 	}
 	free(line);
 	fclose(fp);
-	qsort(l->items, l->n, sizeof(*l->items), prompt_cmp);
+	if (l->n > 0)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(l->items, l->n, sizeof(*l->items), prompt_cmp);
 	return nerr;
 }
 

@@ -25,6 +25,22 @@ const struct sp_ctx_ops router_store_ops = {
 	.stakeholders_free = store_stakeholders_free,
 };
 
+/* What an opted-out contact gets for anything but START: no reply. */
+static int
+opted_out_run(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	(void)ctx;
+	(void)req;
+	(void)reply;
+	return 0;
+}
+
+static const struct handler router_opted_out = {
+	.name = "opted-out",
+	.run = opted_out_run,
+};
+
 void
 router_result_clear(struct router_result *res)
 {
@@ -76,10 +92,26 @@ load_contact(struct store *store, const char *phone, int64_t now,
 		memset(c, 0, sizeof(*c));
 		c->phone = xstrdup(phone);
 		c->role = xstrdup("entrepreneur");
-		c->first_seen_ms = now;
 	}
+	/* Imported or grouped contacts exist before she first writes. */
+	if (c->first_seen_ms == 0)
+		c->first_seen_ms = now;
 	c->last_seen_ms = now;
 	return 0;
+}
+
+/* text after its first space-separated word, as sent. */
+static const char *
+raw_rest(const char *text)
+{
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	while (*text != '\0' && *text != ' ' && *text != '\t' &&
+	    *text != '\n' && *text != '\r')
+		text++;
+	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
+		text++;
+	return text;
 }
 
 /*
@@ -87,8 +119,9 @@ load_contact(struct store *store, const char *phone, int64_t now,
  * args, district, unmatched) and returns the handler.
  */
 static const struct handler *
-match(const struct sp_ctx *ctx, const char *norm, struct store_contact *c,
-    struct handler_request *req, const char **matched_kw)
+match(const struct sp_ctx *ctx, const char *text, const char *norm,
+    struct store_contact *c, struct handler_request *req,
+    const char **matched_kw)
 {
 	const struct keyword *kw = NULL;
 	const struct district *d = NULL;
@@ -98,10 +131,16 @@ match(const struct sp_ctx *ctx, const char *norm, struct store_contact *c,
 	int fuzzy;
 
 	req->args = space ? space + 1 : "";
+	req->raw_args = raw_rest(text);
 	if (!kw_match(ctx->keywords, first, &kw, &fuzzy) &&
-	    kw_match(ctx->keywords, norm, &kw, &fuzzy))
+	    kw_match(ctx->keywords, norm, &kw, &fuzzy)) {
 		req->args = "";
+		req->raw_args = "";
+	}
 	free(first);
+	/* A typo never opts anyone out: "bank" is not "band". */
+	if (kw != NULL && fuzzy && strcmp(kw->handler, "stop") == 0)
+		kw = NULL;
 
 	if (kw == NULL) {
 		int pending = c->pending_keyword != NULL &&
@@ -159,10 +198,20 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 		norm = xstrdup("");
 	req.contact = &contact;
 	req.lang = reply_language(ctx, &contact, text);
-	h = match(ctx, norm, &contact, &req, &kwname);
+	h = match(ctx, text, norm, &contact, &req, &kwname);
 	if (req.keyword == NULL)
 		req.keyword = kwname ? kwname : "help";
 
+	if (contact.opted_out_ms != 0 && (h == NULL ||
+	    strcmp(h->name, "start") != 0)) {
+		/* She said STOP: nothing is sent until START, not even a
+		 * "not understood".  The inbound is still logged. */
+		h = &router_opted_out;
+	} else if (kwname != NULL && req.category != NULL && h != NULL &&
+	    strcmp(h->name, "info") == 0 &&
+	    store_interest_add(store, phone, req.category, ctx->now_ms) == -1) {
+		goto out;
+	}
 	if (h == NULL || h->run(ctx, &req, &res->reply) == -1) {
 		struct buf b;
 
@@ -180,6 +229,7 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 	res->district = contact.district ? xstrdup(contact.district) : NULL;
 	if (store_contact_put(store, &contact) == 0)
 		rc = 0;
+out:
 	if (rc == -1)
 		router_result_clear(res);
 	store_contact_clear(&contact);

@@ -12,6 +12,8 @@ belongs to:
            202 {"message_uuid": ["<uuid>"], ...}
   Exotel   POST .../v1/Accounts/<sid>/Sms/send[.json]
            200 {"SMSMessage": {"Sid": "<32 hex>", "Status": "queued", ...}}
+  Calls    POST .../Calls.json (Twilio), .../Call/ (Plivo),
+           .../Calls/connect[.json] (Exotel): the provider's "call placed"
   Android  POST .../message or .../messages   (SMS Gateway for Android)
            202 {"id": "<id>", "state": "Pending", ...}
   other    404 {"error": "no mock for this path"}
@@ -38,6 +40,10 @@ import urllib.parse
 import uuid
 
 STYLES = (
+    # Outbound calls (missed-call callbacks), before the SMS styles.
+    ("twilio_call", re.compile(r"/2010-04-01/Accounts/[^/]+/Calls\.json$")),
+    ("plivo_call", re.compile(r"/v1/Account/[^/]+/Call/?$")),
+    ("exotel_call", re.compile(r"/v1/Accounts/[^/]+/Calls/connect(\.json)?$")),
     ("twilio", re.compile(r"/2010-04-01/Accounts/[^/]+/Messages\.json$")),
     ("plivo", re.compile(r"/v1/Account/[^/]+/Message/?$")),
     ("exotel", re.compile(r"/v1/Accounts/[^/]+/Sms/send(\.json)?$")),
@@ -120,7 +126,9 @@ class Request:
     def destinations(self):
         """Every number this request sends to (To, dst, phoneNumbers)."""
         out = []
-        for name in ("To", "dst"):
+        # An Exotel call rings From first: that is the person.
+        for name in ("To", "dst", "to") + (
+                ("From",) if self.style == "exotel_call" else ()):
             v = self.field(name)
             if isinstance(v, str) and v:
                 # Plivo joins several destinations with '<'.
@@ -145,6 +153,15 @@ def default_response(style):
     if style == "exotel":
         return Response(200, {"SMSMessage": {"Sid": hexid,
                                              "Status": "queued"}})
+    if style == "twilio_call":
+        return Response(201, {"sid": "CA" + hexid, "status": "queued"})
+    if style == "plivo_call":
+        return Response(201, {"api_id": str(uuid.uuid4()),
+                              "message": "call fired",
+                              "request_uuid": str(uuid.uuid4())})
+    if style == "exotel_call":
+        return Response(200, {"Call": {"Sid": hexid,
+                                       "Status": "in-progress"}})
     if style == "android":
         return Response(202, {"id": hexid[:21], "state": "Pending"})
     return Response(404, {"error": "no mock for this path"})

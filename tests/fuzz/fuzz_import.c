@@ -1,0 +1,73 @@
+/*
+ * fuzz_import: the whole check `sampark import stakeholders|contacts`
+ * runs on a CSV file before it touches the database: header, fields,
+ * category, district, phone, languages, groups (cmd_import.c's static
+ * read_file, check_row and check_contact, reached by including the file),
+ * against the shipped config/keywords.conf and config/districts.csv.
+ * The same input is read as both kinds of file.
+ */
+#include "cmd_import.c"
+
+#include "fuzz_common.h"
+#include "log.h"
+
+int	LLVMFuzzerInitialize(int *, char ***);
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+static struct kw_table *fuzz_kw;
+static struct district_table *fuzz_dt;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *dir = getenv("SAMPARK_FUZZ_CONFIG");
+	struct buf errors;
+	char *path;
+
+	(void)argc;
+	(void)argv;
+	log_set_level(LOG_LEVEL_ERROR);
+	if (dir == NULL)
+		dir = "config";
+	buf_init(&errors, 0);
+	path = xasprintf("%s/keywords.conf", dir);
+	fuzz_kw = kw_load(path, &errors);
+	free(path);
+	path = xasprintf("%s/districts.csv", dir);
+	fuzz_dt = district_load(path, &errors);
+	free(path);
+	if (fuzz_kw == NULL || fuzz_dt == NULL) {
+		fprintf(stderr, "fuzz_import: cannot load %s (run from the "
+		    "repository root): %s\n", dir, buf_cstr(&errors));
+		exit(1);
+	}
+	buf_free(&errors);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct import_ctx ic;
+	const char *path;
+	size_t i;
+
+	if ((path = fuzz_write_file("import.csv", data, size)) == NULL)
+		return 0;
+	memset(&ic, 0, sizeof(ic));
+	ic.path = path;
+	ic.kw = fuzz_kw;
+	ic.dt = fuzz_dt;
+	ic.cc = "91";
+	if (read_file(&ic, header, SP_ARRAY_LEN(header), check_row) == 0)
+		for (i = 0; i < ic.n; i++)
+			if (!phone_is_e164(ic.rows[i].phone))
+				abort();
+	if (read_file(&ic, contact_header, SP_ARRAY_LEN(contact_header),
+	    check_contact) == 0)
+		for (i = 0; i < ic.ncontacts; i++)
+			if (!phone_is_e164(ic.contacts[i].phone))
+				abort();
+	import_ctx_clear(&ic);
+	return 0;
+}

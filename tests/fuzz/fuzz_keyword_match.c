@@ -1,0 +1,77 @@
+/*
+ * fuzz_keyword_match: an SMS text through normalisation and the keyword
+ * and district matching the router does, against the shipped
+ * config/keywords.conf and config/districts.csv (SAMPARK_FUZZ_CONFIG
+ * names another directory).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "district.h"
+#include "keywords.h"
+#include "log.h"
+#include "text.h"
+#include "util.h"
+
+int	LLVMFuzzerInitialize(int *, char ***);
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* Loaded once: read-only afterwards. */
+static struct kw_table *kw;
+static struct district_table *dt;
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *dir = getenv("SAMPARK_FUZZ_CONFIG");
+	struct buf errors;
+	char *path;
+
+	(void)argc;
+	(void)argv;
+	log_set_level(LOG_LEVEL_ERROR);
+	if (dir == NULL)
+		dir = "config";
+	buf_init(&errors, 0);
+	path = xasprintf("%s/keywords.conf", dir);
+	kw = kw_load(path, &errors);
+	free(path);
+	path = xasprintf("%s/districts.csv", dir);
+	dt = district_load(path, &errors);
+	free(path);
+	if (kw == NULL || dt == NULL) {
+		fprintf(stderr, "fuzz_keyword_match: cannot load %s (run from "
+		    "the repository root): %s\n", dir, buf_cstr(&errors));
+		exit(1);
+	}
+	buf_free(&errors);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const struct keyword *k;
+	const struct district *d;
+	char *norm, *first, *space;
+	int fuzzy;
+
+	if ((norm = text_normalize((const char *)data, size)) == NULL)
+		return 0;
+	space = strchr(norm, ' ');
+	first = xstrndup(norm, space ? (size_t)(space - norm) : strlen(norm));
+	if (kw_match(kw, first, &k, &fuzzy) == 1 && kw_find(kw, k->name) != k)
+		abort();
+	if (kw_match(kw, norm, &k, &fuzzy) == 1 && k->handler == NULL)
+		abort();
+	if (district_match(dt, norm, &d) == 1 &&
+	    district_find(dt, d->key) != d)
+		abort();
+	if (space != NULL)
+		(void)district_match(dt, space + 1, &d);
+	free(first);
+	free(norm);
+	return 0;
+}
