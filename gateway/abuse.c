@@ -331,18 +331,17 @@ refuse(struct abuse *a, struct entry *e, enum abuse_verdict v,
 	a->refused[v]++;
 	metrics_add(a->metrics, M_REFUSED, 1, "reason", verdict_names[v],
 	    NULL);
-	/* Once per episode: a flood must not become a flood of log lines. */
-	if (e != NULL && (e->logged & (1u << v)))
-		return v;
-	if (e != NULL)
-		e->logged |= (uint8_t)(1u << v);
-	if (e != NULL)
-		log_warn("abuse_limited", "reason=%s phone=%s %s",
-		    verdict_names[v], log_phone(e->phone, masked,
-		    sizeof(masked)), detail);
-	else
+	if (e == NULL) {
 		log_warn("abuse_limited", "reason=%s %s", verdict_names[v],
 		    detail);
+		return v;
+	}
+	/* Once per episode: a flood must not become a flood of log lines. */
+	if (e->logged & (1u << v))
+		return v;
+	e->logged |= (uint8_t)(1u << v);
+	log_warn("abuse_limited", "reason=%s phone=%s %s", verdict_names[v],
+	    log_phone(e->phone, masked, sizeof(masked)), detail);
 	return v;
 }
 

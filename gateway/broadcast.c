@@ -352,6 +352,13 @@ plan_time(struct pass *p, const char *phone)
 	return t;
 }
 
+/* The providers' SmsType for a template category (providers.md §5). */
+static const char *
+sms_type_of(enum tpl_category c)
+{
+	return c == TPL_PROMOTIONAL ? "promotional" : "transactional";
+}
+
 static int
 queue_one(struct pass *p, int64_t bid, const struct store_contact *c,
     const struct bcast_lang *l, int64_t at)
@@ -361,7 +368,14 @@ queue_one(struct pass *p, int64_t bid, const struct store_contact *c,
 	memset(&m, 0, sizeof(m));
 	m.provider = (char *)p->pv->provider;
 	m.to = c->phone;
+	/*
+	 * DLT: the template's id and category travel with the message; the
+	 * sender is the provider's "from", which must be the header the
+	 * templates are registered under (templates.conf says which).
+	 */
 	m.from = (char *)"";
+	m.dlt_template_id = (char *)l->dlt_id;
+	m.sms_type = (char *)sms_type_of(p->pv->tpl->category);
 	m.body = l->text;
 	m.encoding = (char *)l->encoding;
 	m.segments = (int)l->segments;

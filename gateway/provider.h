@@ -88,6 +88,10 @@ struct sp_outbound {
 	const char	*body;		/* UTF-8 */
 	int		 unicode;	/* 1 if the text needs UCS-2 */
 	const char	*status_url;	/* where delivery reports go, or NULL */
+	/* DLT (India): this text's template id and category, or NULL for
+	 * the provider's configured ones. */
+	const char	*dlt_template_id;
+	const char	*sms_type;
 };
 
 /* The HTTP request an adapter wants made; the sender performs it. */

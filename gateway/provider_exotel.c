@@ -256,10 +256,17 @@ exotel_build_send(const struct provider_conf *conf,
 		rc |= form_encode_pair(b, "EncodingType", "unicode");
 	if (!unset(conf->dlt_entity_id))
 		rc |= form_encode_pair(b, "DltEntityId", conf->dlt_entity_id);
-	if (!unset(conf->dlt_template_id))
+	/* A broadcast's own template id and category win over the
+	 * provider's defaults (which serve replies). */
+	if (!unset(msg->dlt_template_id))
+		rc |= form_encode_pair(b, "DltTemplateId",
+		    msg->dlt_template_id);
+	else if (!unset(conf->dlt_template_id))
 		rc |= form_encode_pair(b, "DltTemplateId",
 		    conf->dlt_template_id);
-	if (!unset(conf->sms_type))
+	if (!unset(msg->sms_type))
+		rc |= form_encode_pair(b, "SmsType", msg->sms_type);
+	else if (!unset(conf->sms_type))
 		rc |= form_encode_pair(b, "SmsType", conf->sms_type);
 	if (msg->status_url != NULL)
 		rc |= form_encode_pair(b, "StatusCallback", msg->status_url);

@@ -372,7 +372,7 @@ plivo_build_send(const struct provider_conf *conf,
     size_t errlen)
 {
 	const char *src = is_set(msg->from) ? msg->from : conf->from;
-	const char *cat;
+	const char *cat, *tid, *type;
 	json_t *o;
 	char *json;
 	int rc = 0;
@@ -407,14 +407,18 @@ plivo_build_send(const struct provider_conf *conf,
 		rc |= set_str(o, "url", msg->status_url);
 		rc |= set_str(o, "method", "POST");
 	}
+	/* A broadcast's own template id and category win over the
+	 * provider's defaults (which serve replies). */
+	tid = is_set(msg->dlt_template_id) ? msg->dlt_template_id :
+	    conf->dlt_template_id;
+	type = is_set(msg->sms_type) ? msg->sms_type : conf->sms_type;
 	if (is_set(conf->dlt_entity_id))
 		rc |= set_str(o, "dlt_entity_id", conf->dlt_entity_id);
-	if (is_set(conf->dlt_template_id))
-		rc |= set_str(o, "dlt_template_id", conf->dlt_template_id);
+	if (is_set(tid))
+		rc |= set_str(o, "dlt_template_id", tid);
 	/* A category means nothing without the DLT ids it belongs to. */
-	if ((is_set(conf->dlt_entity_id) || is_set(conf->dlt_template_id)) &&
-	    is_set(conf->sms_type) &&
-	    (cat = dlt_category(conf->sms_type)) != NULL)
+	if ((is_set(conf->dlt_entity_id) || is_set(tid)) && is_set(type) &&
+	    (cat = dlt_category(type)) != NULL)
 		rc |= set_str(o, "dlt_template_category", cat);
 	json = rc == 0 ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);

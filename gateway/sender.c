@@ -551,6 +551,8 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	out.unicode = t->msg.encoding != NULL &&
 	    strcmp(t->msg.encoding, "UCS-2") == 0;
 	out.status_url = surl = status_url(s, pc);
+	out.dlt_template_id = t->msg.dlt_template_id;
+	out.sms_type = t->msg.sms_type;
 	if (build_request(s, lane->provider, pc, &out, &t->call, err,
 	    sizeof(err)) == -1) {
 		free(surl);

@@ -151,8 +151,12 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX calls_provider_call ON calls(provider, call_id);"
 	"CREATE INDEX calls_caller ON calls(caller, start_ms);"
 	"ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'sms';",
-	/* 6: analytics (reports, sessions). */
-	"",
+	/*
+	 * 6: what DLT needs per message: a broadcast's template id and
+	 * category travel with each of its messages.
+	 */
+	"ALTER TABLE outbox ADD COLUMN dlt_template_id TEXT;"
+	"ALTER TABLE outbox ADD COLUMN sms_type TEXT;",
 	/*
 	 * 7: broadcasts, meetings, RSVPs and phone notices awaiting their
 	 * code.  A reminder is a broadcast of its own (kind 'reminder',
@@ -255,8 +259,9 @@ static const char *const sql_text[S_COUNT] = {
 	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
 	    " encoding, segments, state, created_ms, next_attempt_ms,"
-	    " updated_ms, reply_to, broadcast_id) VALUES (?1, ?2,"
-	    " COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8, ?7, ?9, ?10)",
+	    " updated_ms, reply_to, broadcast_id, dlt_template_id, sms_type)"
+	    " VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8,"
+	    " ?7, ?9, ?10, ?11, ?12)",
 	[S_OB_EVENT] = "INSERT INTO outbox_events (outbox_id, time_ms,"
 	    " from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
 	/*

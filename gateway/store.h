@@ -195,6 +195,9 @@ struct store_outbox_msg {
 	char		*reason;	/* our reading of error_code, or NULL */
 	int64_t		 reply_to;	/* inbound interaction it answers, or 0 */
 	int64_t		 broadcast_id;	/* or 0 */
+	char		*dlt_template_id; /* DLT template of this text, or NULL:
+					     the provider's configured one */
+	char		*sms_type;	/* DLT category, or NULL: configured */
 };
 void	 store_outbox_msg_clear(struct store_outbox_msg *);
 void	 store_outbox_msgs_free(struct store_outbox_msg *, size_t n);

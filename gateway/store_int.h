@@ -50,7 +50,8 @@ enum stmt_id {
 #define OUTBOX_COLUMNS \
 	"id, provider, to_phone, from_addr, body, encoding, segments, state," \
 	" attempts, created_ms, next_attempt_ms, updated_ms, provider_id," \
-	" error_code, error, reason, reply_to, broadcast_id"
+	" error_code, error, reason, reply_to, broadcast_id, dlt_template_id," \
+	" sms_type"
 
 
 struct sq_cached {

@@ -59,6 +59,8 @@ outbox_row(sqlite3_stmt *s, struct store_outbox_msg *m)
 	m->reason = sq_column_dup(s, 15);
 	m->reply_to = sqlite3_column_int64(s, 16);
 	m->broadcast_id = sqlite3_column_int64(s, 17);
+	m->dlt_template_id = sq_column_dup(s, 18);
+	m->sms_type = sq_column_dup(s, 19);
 }
 
 void
@@ -76,6 +78,8 @@ store_outbox_msg_clear(struct store_outbox_msg *m)
 	free(m->error_code);
 	free(m->error);
 	free(m->reason);
+	free(m->dlt_template_id);
+	free(m->sms_type);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -128,6 +132,8 @@ store_outbox_add(struct store *st, struct store_outbox_msg *m)
 	sqlite3_bind_int64(s, 8, m->next_attempt_ms);
 	sq_bind_int64(s, 9, m->reply_to, 0);
 	sq_bind_int64(s, 10, m->broadcast_id, 0);
+	sq_bind_text(s, 11, m->dlt_template_id);
+	sq_bind_text(s, 12, m->sms_type);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
 	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
 		sq_fail(st, "outbox_add");

@@ -306,7 +306,7 @@ test_build_send(void **state)
 	char tok[] = "s3cret", secret[] = "apitoken";
 	struct provider_conf c = conf(tok);
 	struct sp_outbound m = { 42, "+919812345678", "", "Meeting at 10 & 11",
-	    0, "https://gw.example.in/status/exotel/s3cret" };
+	    0, "https://gw.example.in/status/exotel/s3cret", NULL, NULL };
 	struct sp_http_call call;
 	struct form f;
 	size_t i;
@@ -357,6 +357,17 @@ test_build_send(void **state)
 	assert_null(form_get(&f, "StatusCallback"));
 	form_free(&f);
 	sp_http_call_clear(&call);
+
+	/* A broadcast's own template id and category win over the config. */
+	m.dlt_template_id = "1107160000000099999";
+	m.sms_type = "promotional";
+	assert_int_equal(build(&c, &m, &call, &f), 0);
+	assert_string_equal(form_get(&f, "DltTemplateId"),
+	    "1107160000000099999");
+	assert_string_equal(form_get(&f, "SmsType"), "promotional");
+	assert_string_equal(form_get(&f, "DltEntityId"), "1201160000000000001");
+	form_free(&f);
+	sp_http_call_clear(&call);
 }
 
 static void
@@ -364,7 +375,8 @@ test_build_send_missing(void **state)
 {
 	char tok[] = "s3cret", secret[] = "apitoken";
 	struct provider_conf c = conf(tok);
-	struct sp_outbound m = { 1, "+919812345678", "", "hi", 0, NULL };
+	struct sp_outbound m = { 1, "+919812345678", "", "hi", 0, NULL, NULL,
+	    NULL };
 	struct sp_http_call call;
 	struct form f;
 

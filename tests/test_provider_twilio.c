@@ -303,7 +303,7 @@ test_build_send(void **state)
 	char token[] = "tok", err[256];
 	struct provider_conf c = send_conf(token);
 	struct sp_outbound m = { 7, "+919812345678", "", "नमस्ते & hi", 1,
-	    "https://gw.example.in/status/twilio" };
+	    "https://gw.example.in/status/twilio", NULL, NULL };
 	struct sp_http_call call;
 
 	(void)state;
@@ -344,7 +344,8 @@ test_build_send_missing(void **state)
 {
 	char token[] = "tok", err[256];
 	struct provider_conf c;
-	struct sp_outbound m = { 1, "+919812345678", "", "hi", 0, NULL };
+	struct sp_outbound m = { 1, "+919812345678", "", "hi", 0, NULL, NULL,
+	    NULL };
 	struct sp_http_call call;
 
 	(void)state;
