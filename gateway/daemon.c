@@ -516,6 +516,8 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 void
 daemon_parts(struct sp_daemon *d, struct daemon_parts *parts)
 {
+	/* Voice callers see an import at once, as SMS senders do. */
+	refresh_directory(d, 0);
 	parts->store = d->store;
 	parts->rt = d->rt;
 	parts->sender = d->sender;
