@@ -78,6 +78,8 @@ struct sender {
 	TAILQ_HEAD(, transfer)	 transfers;	/* in flight */
 	int			 stopped;
 	int			 pump_scheduled;
+	struct event		*commit_ev;	/* ends the turn's transaction */
+	int			 txn_open;
 	uint64_t		 rng;
 };
 
@@ -206,6 +208,66 @@ transfer_free(struct transfer *t)
 	free(t);
 }
 
+/*
+ * The sender writes in batches: the results of finished requests gather
+ * in one transaction, committed when the pump next claims (it commits
+ * them first), when nothing is in flight any more, or after RESULTS_MAX_MS
+ * at the latest; claims are committed before their requests go out.  So a
+ * crash can leave at most max_inflight messages sent but not recorded,
+ * which bounds the duplicates after a restart, while one commit serves
+ * many messages.  The log lines of a batch go out together.
+ */
+#define RESULTS_MAX_MS	20
+
+static void
+txn_open(struct sender *s)
+{
+	/* Joins the open transaction, or opens it again if a webhook batch
+	 * committed it in between. */
+	if (store_defer_begin(s->store) == -1)
+		return;		/* the store logged why; writes go one by one */
+	if (s->txn_open)
+		return;
+	s->txn_open = 1;
+	log_hold();
+}
+
+static void
+txn_commit(struct sender *s)
+{
+	evtimer_del(s->commit_ev);
+	if (!s->txn_open)
+		return;
+	s->txn_open = 0;
+	store_defer_commit(s->store);
+	log_release();
+}
+
+/* Is it worth claiming now?  When a lane has half its slots free. */
+static int
+worth_pumping(const struct sender *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlanes; i++) {
+		const struct provider_conf *pc = runtime_provider_conf(s->rt,
+		    s->lanes[i].provider);
+
+		if (pc != NULL && pc->enabled &&
+		    s->lanes[i].inflight * 2 <= pc->max_inflight)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+on_commit(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	txn_commit(arg);
+}
+
 /* Requests that finished: read their answers, record them in one go. */
 static void
 check_done(struct sender *s)
@@ -232,17 +294,27 @@ check_done(struct sender *s)
 			t->lane->provider->parse_send(runtime_provider_conf(s->rt,
 			    t->lane->provider), http, buf_cstr(&t->response),
 			    t->response.len, &r);
-		if (!began)
-			began = store_begin(s->store) == 0;
+		if (!began) {
+			txn_open(s);
+			began = 1;
+		}
 		record_result(s, t, http, &r);
 		t->lane->inflight--;
 		s->inflight--;
 		TAILQ_REMOVE(&s->transfers, t, entry);
 		transfer_free(t);
 	}
-	if (began && store_commit(s->store) == -1)
-		store_rollback(s->store);
-	pump_schedule(s, 0);
+	if (!began)
+		return;
+	if (s->stopped) {
+		txn_commit(s);		/* no pump will come to do it */
+	} else if (s->inflight == 0 || worth_pumping(s)) {
+		pump_schedule(s, 0);	/* it commits these results first */
+	} else if (!evtimer_pending(s->commit_ev, NULL)) {
+		struct timeval tv = { 0, RESULTS_MAX_MS * 1000 };
+
+		evtimer_add(s->commit_ev, &tv);
+	}
 }
 
 /* ---- curl on the libevent loop ---- */
@@ -694,13 +766,16 @@ on_pump(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	s->pump_scheduled = 0;
+	txn_commit(s);		/* results first: see txn_open() */
 	if (s->stopped)
 		return;
+	txn_open(s);
 	for (i = 0; i < s->nlanes; i++) {
 		d = pump_lane(s, &s->lanes[i]);
 		if (d >= 0 && d < next)
 			next = d;
 	}
+	txn_commit(s);		/* claims are durable before requests go out */
 	pump_schedule(s, next);
 }
 
@@ -745,7 +820,9 @@ sender_new(struct event_base *base, struct store *store,
 	s->multi = curl_multi_init();
 	s->curl_timer = evtimer_new(base, on_curl_timer, s);
 	s->pump = evtimer_new(base, on_pump, s);
-	if (s->multi == NULL || s->curl_timer == NULL || s->pump == NULL) {
+	s->commit_ev = evtimer_new(base, on_commit, s);
+	if (s->multi == NULL || s->curl_timer == NULL || s->pump == NULL ||
+	    s->commit_ev == NULL) {
 		sp_err(err, errlen, "cannot set up the sender");
 		sender_free(s);
 		return NULL;
@@ -754,6 +831,9 @@ sender_new(struct event_base *base, struct store *store,
 	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
 	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
+	/* Keep connections for reuse: by default the cache shrinks as
+	 * finished transfers are removed, and every send pays a handshake. */
+	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, 256L);
 	for (s->nlanes = 0; provider_table[s->nlanes] != NULL; s->nlanes++)
 		;
 	s->lanes = xcalloc(s->nlanes, sizeof(*s->lanes));
@@ -813,6 +893,7 @@ sender_free(struct sender *s)
 
 	if (s == NULL)
 		return;
+	txn_commit(s);
 	while ((t = TAILQ_FIRST(&s->transfers)) != NULL) {
 		TAILQ_REMOVE(&s->transfers, t, entry);
 		transfer_free(t);
@@ -823,6 +904,8 @@ sender_free(struct sender *s)
 		event_free(s->curl_timer);
 	if (s->pump != NULL)
 		event_free(s->pump);
+	if (s->commit_ev != NULL)
+		event_free(s->commit_ev);
 	free(s->lanes);
 	free(s);
 	curl_global_cleanup();

@@ -588,7 +588,34 @@ sq_prepared(struct store *st, const char *const *sql, const char *op)
 int
 store_begin(struct store *st)
 {
+	/* Whoever needs its own transaction closes the loop turn's first. */
+	if (st->deferred && store_defer_commit(st) == -1)
+		return -1;
 	return sq_run(st, S_BEGIN, "begin");
+}
+
+int
+store_defer_begin(struct store *st)
+{
+	if (st->deferred)
+		return 0;
+	if (sq_run(st, S_BEGIN, "defer_begin") == -1)
+		return -1;
+	st->deferred = 1;
+	return 0;
+}
+
+int
+store_defer_commit(struct store *st)
+{
+	if (!st->deferred)
+		return 0;
+	st->deferred = 0;
+	if (sq_run(st, S_COMMIT, "defer_commit") == -1) {
+		sq_run(st, S_ROLLBACK, "defer_rollback");
+		return -1;
+	}
+	return 0;
 }
 
 int
@@ -606,6 +633,8 @@ store_rollback(struct store *st)
 int
 store_check_writable(struct store *st)
 {
+	if (st->deferred && store_defer_commit(st) == -1)
+		return -1;
 	sqlite3_bind_int64(st->stmt[S_HEARTBEAT], 1, sp_wall_ms());
 	return sq_run(st, S_HEARTBEAT, "check_writable");
 }

@@ -40,6 +40,16 @@ int	 store_begin(struct store *);
 int	 store_commit(struct store *);
 int	 store_rollback(struct store *);
 
+/*
+ * A transaction shared by everything that writes in one turn of the
+ * event loop (the sender's claims and results): defer_begin joins it or
+ * opens it, defer_commit commits it.  store_begin() and
+ * store_check_writable() commit it first, so that a caller that needs its
+ * own transaction (a webhook batch) gets one.  0 or -1.
+ */
+int	 store_defer_begin(struct store *);
+int	 store_defer_commit(struct store *);
+
 /* A real write (a heartbeat row) to prove the database is writable. */
 int	 store_check_writable(struct store *);
 

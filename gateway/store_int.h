@@ -64,6 +64,7 @@ struct store {
 	sqlite3_stmt	*stmt[S_COUNT];
 	char		 err[512];
 	struct sq_cached *cached;	/* sq_prepared() statements */
+	int		 deferred;	/* a store_defer_begin() txn is open */
 	size_t		 ncached;
 };
 
