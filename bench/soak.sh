@@ -9,8 +9,9 @@
 #   - delivery-status callbacks (wrk, bench/soak_status.lua: Exotel form,
 #     URL token, ids the outbox does not know);
 #   - a broadcast every SOAK_BROADCAST_EVERY seconds to SOAK_CONTACTS
-#     contacts (`sampark broadcast create`), sent through the Twilio adapter
-#     to bench/sink_server.c standing in for Twilio's API;
+#     contacts (POST /api/v1/broadcasts on the admin listener), sent
+#     through the Twilio adapter to bench/sink_server.c standing in for
+#     Twilio's API;
 #   - GET /metrics on the admin listener every 10 s.
 # After a warm-up (SOAK_WARMUP seconds of the same load, so that caches
 # and the abuse table reach their steady size) it records the resident
@@ -144,8 +145,7 @@ wait_ready "http://127.0.0.1:$sink_port/" "$sink_pid" ||
     { echo "soak: sink not ready, see $outdir/sink.log" >&2; exit 1; }
 
 # ---- configuration: ours, with broadcasts at any hour ----
-# The broadcast command has no --set: the settings it must share with the
-# daemon go at the top of a copy of the configuration.
+# Top-level keys must come before any [section]: prepended to a copy.
 cp -r config prompts "$tmp/"
 conf=$tmp/config/sampark.conf
 { printf 'quiet_hours =\ndaily_cap = 100\n'; cat config/sampark.conf; } >"$conf"
@@ -232,10 +232,17 @@ while :; do
 	fi
 	now=$(date +%s)
 	if [ "$now" -ge "$next_bcast" ] && [ "$now" -lt $((t0 + secs - 5)) ]; then
-		if "$sampark" broadcast create --to group:soak \
-		    --template scheme_deadline --var scheme=PMEGP \
-		    --var date=31-Dec --var place=DIC-$broadcasts \
-		    --provider twilio --yes --db "$db" -c "$conf" \
+		# Through the admin API, as the dashboard does: `sampark
+		# broadcast create` would hold the database's write lock from
+		# another process and the daemon would rightly answer some
+		# webhooks 503 meanwhile.
+		if curl -fsS --max-time 30 -X POST \
+		    -H "Authorization: Bearer $admin_token" \
+		    -H "Content-Type: application/json" \
+		    -d "{\"to\": \"group:soak\", \"template\": \"scheme_deadline\",
+		    \"provider\": \"twilio\", \"vars\": {\"scheme\": \"PMEGP\",
+		    \"date\": \"31-Dec\", \"place\": \"DIC-$broadcasts\"}}" \
+		    "http://127.0.0.1:$admin_port/api/v1/broadcasts" \
 		    >>"$outdir/broadcast.log" 2>&1; then
 			broadcasts=$((broadcasts + 1))
 		else

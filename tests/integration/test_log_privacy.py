@@ -22,7 +22,6 @@ class LogPrivacy(unittest.TestCase):
     def run_traffic(self, level):
         d = Daemon(extra_args=["--set", "log_level=" + level,
                                "--set", "exotel.enabled=yes",
-                               "--set", "console.reply=outbox",
                                "--set", "inbound_per_hour=2"],
                    env={"SAMPARK_ADMIN_TOKEN": ADMIN,
                         "SAMPARK_ANALYST_TOKEN": ANALYST,
@@ -33,7 +32,8 @@ class LogPrivacy(unittest.TestCase):
             self.assertEqual(d.console(p, "loan bhadohi")[0], 200)
         for i in range(3):          # the third is over the rate
             d.console(PHONES[0], "help %d" % i)
-        r = d.cli("send", "--to", PHONES[1], "--text", "hello")
+        r = d.cli("send", "--to", PHONES[1], "--text", "hello",
+                  "--provider", "console")
         self.assertEqual(r.returncode, 0, r.stderr)
         status, _, _ = form_post(d, "/status/exotel/" + EXOTEL_URL_TOKEN,
                                  {"SmsSid": "abc123", "Status": "sent"})
