@@ -24,6 +24,28 @@ static struct {
 	char	data[64 * 1024];
 } pending;
 
+/* The time of a line; the date part is formatted once a second. */
+static void
+log_timestamp(char ts[32])
+{
+	static int64_t second = -1;
+	static char prefix[32];
+	int64_t now = sp_wall_ms();
+
+	if (now / 1000 != second) {
+		second = now / 1000;
+		sp_iso8601(second * 1000, prefix);
+		prefix[19] = '\0';	/* "YYYY-MM-DDTHH:MM:SS" */
+	}
+	memcpy(ts, prefix, 19);
+	ts[19] = '.';
+	ts[20] = (char)('0' + now % 1000 / 100);
+	ts[21] = (char)('0' + now % 100 / 10);
+	ts[22] = (char)('0' + now % 10);
+	ts[23] = 'Z';
+	ts[24] = '\0';
+}
+
 static void
 write_all(const char *p, size_t len)
 {
@@ -87,7 +109,7 @@ log_emit(enum log_level level, const char *event, const char *fmt, va_list ap)
 
 	if (level > current_level)
 		return;
-	sp_iso8601(sp_wall_ms(), ts);
+	log_timestamp(ts);
 	n = snprintf(line, sizeof(line), "ts=%s level=%s event=%s ", ts,
 	    names[level], event);
 	if (n > 0 && (size_t)n < sizeof(line))

@@ -158,41 +158,44 @@ static int
 render_labels(va_list ap, int fold, char *out, size_t outlen)
 {
 	const char *k, *v, *p;
-	struct buf b;
-	int first = 1, rc = 0;
+	size_t o = 0;
+	int first = 1;
 
-	buf_init(&b, LABELS_MAX);
+	/* Straight into out: this runs on every count, on the hot path. */
+#define PUT(c) do {							\
+		if (o + 1 >= outlen)					\
+			return -1;					\
+		out[o++] = (c);						\
+	} while (0)
 	while ((k = va_arg(ap, const char *)) != NULL) {
 		v = va_arg(ap, const char *);
-		if (!valid_name(k, 0) || strncmp(k, "__", 2) == 0) {
-			rc = -1;
-			break;
-		}
+		if (!valid_name(k, 0) || strncmp(k, "__", 2) == 0)
+			return -1;
 		if (fold)
 			v = "_other";
-		if (buf_printf(&b, "%s%s=\"", first ? "" : ",", k) == -1) {
-			rc = -1;
-			break;
-		}
+		if (!first)
+			PUT(',');
 		first = 0;
-		for (p = v != NULL ? v : ""; *p != '\0' && rc == 0; p++) {
-			if (*p == '\\' || *p == '"')
-				rc = buf_putc(&b, '\\') == -1 ? -1 :
-				    buf_putc(&b, *p);
-			else if (*p == '\n')
-				rc = buf_puts(&b, "\\n");
-			else
-				rc = buf_putc(&b, *p);
+		for (p = k; *p != '\0'; p++)
+			PUT(*p);
+		PUT('=');
+		PUT('"');
+		for (p = v != NULL ? v : ""; *p != '\0'; p++) {
+			if (*p == '\\' || *p == '"') {
+				PUT('\\');
+				PUT(*p);
+			} else if (*p == '\n') {
+				PUT('\\');
+				PUT('n');
+			} else {
+				PUT(*p);
+			}
 		}
-		if (rc == -1 || buf_putc(&b, '"') == -1) {
-			rc = -1;
-			break;
-		}
+		PUT('"');
 	}
-	if (rc == 0)
-		sp_strlcpy(out, buf_cstr(&b), outlen);
-	buf_free(&b);
-	return rc;
+#undef PUT
+	out[o] = '\0';
+	return 0;
 }
 
 static struct series *
