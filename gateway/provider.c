@@ -158,6 +158,18 @@ sp_msg_state_rank(enum sp_msg_state s)
 	}
 }
 
+int
+provider_parse_params(const struct sp_request *req, struct form *f,
+    char *err, size_t errlen)
+{
+	const char *q = req->query != NULL ? req->query : "";
+
+	memset(f, 0, sizeof(*f));
+	if (strcmp(req->method, "GET") != 0)
+		return provider_parse_form_post(req, f, err, errlen);
+	return form_parse(q, strlen(q), f, err, errlen) == 0 ? 0 : 400;
+}
+
 void
 provider_classify_send(long http_status, struct sp_send_result *res)
 {

@@ -252,6 +252,14 @@ int	provider_fill_inbound(const struct provider_conf *, const char *from,
 int	provider_parse_form_post(const struct sp_request *, struct form *f,
 	    char *err, size_t errlen);
 
+/*
+ * A webhook's parameters wherever they are: the query of a GET, the form
+ * body of anything else (answers as provider_parse_form_post).  Call
+ * form_free() on *f in every case.
+ */
+int	provider_parse_params(const struct sp_request *, struct form *f,
+	    char *err, size_t errlen);
+
 /* The common reading of a send answer (see parse_send). */
 void	provider_classify_send(long http_status, struct sp_send_result *);
 

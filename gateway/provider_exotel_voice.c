@@ -42,7 +42,7 @@ exotel_parse_voice(const struct provider_conf *conf,
     const struct sp_request *req, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
-	const char *dir, *digits, *status, *q;
+	const char *dir, *digits, *status;
 	struct form f;
 	int rc;
 
@@ -50,11 +50,8 @@ exotel_parse_voice(const struct provider_conf *conf,
 	memset(&f, 0, sizeof(f));
 	if ((rc = provider_check_url_token(conf, req, err, errlen)) != 0)
 		return rc;
-	if (strcmp(req->method, "GET") == 0) {
-		q = req->query != NULL ? req->query : "";
-		rc = form_parse(q, strlen(q), &f, err, errlen) == 0 ? 0 : 400;
-	} else	/* the call's StatusCallback is a form POST */
-		rc = provider_parse_form_post(req, &f, err, errlen);
+	/* A GET from the flow; the call's StatusCallback is a form POST. */
+	rc = provider_parse_params(req, &f, err, errlen);
 	if (rc != 0)
 		goto out;
 	if ((rc = voice_copy_call_id(form_get(&f, "CallSid"), ev->call_id,

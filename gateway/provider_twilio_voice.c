@@ -27,18 +27,13 @@ twilio_parse_voice(const struct provider_conf *conf,
     const struct sp_request *req, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
-	const char *sig, *account, *dir, *digits, *status, *q;
+	const char *sig, *account, *dir, *digits, *status;
 	struct form f;
 	char *url;
 	int ok, rc, get = strcmp(req->method, "GET") == 0;
 
 	memset(ev, 0, sizeof(*ev));
-	memset(&f, 0, sizeof(f));
-	if (get) {
-		q = req->query != NULL ? req->query : "";
-		rc = form_parse(q, strlen(q), &f, err, errlen) == 0 ? 0 : 400;
-	} else
-		rc = provider_parse_form_post(req, &f, err, errlen);
+	rc = provider_parse_params(req, &f, err, errlen);
 	if (rc != 0)
 		goto out;
 	if (conf->auth_token == NULL || *conf->auth_token == '\0') {

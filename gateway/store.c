@@ -367,11 +367,9 @@ sq_column_str(sqlite3_stmt *s, int i)
 	return (const char *)sqlite3_column_text(s, i);
 }
 
-/* Step a statement that returns no rows to completion. */
 int
-sq_run(struct store *st, enum stmt_id id, const char *op)
+sq_step_done(struct store *st, sqlite3_stmt *s, const char *op)
 {
-	sqlite3_stmt *s = st->stmt[id];
 	int rc = sqlite3_step(s);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -381,6 +379,23 @@ sq_run(struct store *st, enum stmt_id id, const char *op)
 	}
 	sq_done(s);
 	return 0;
+}
+
+int
+sq_exists(struct store *st, sqlite3_stmt *s, const char *op)
+{
+	int rc = sq_step_row(st, s, op);
+
+	if (rc == 1)
+		sq_done(s);
+	return rc;
+}
+
+/* Step a statement of the table that returns no rows to completion. */
+int
+sq_run(struct store *st, enum stmt_id id, const char *op)
+{
+	return sq_step_done(st, st->stmt[id], op);
 }
 
 /*

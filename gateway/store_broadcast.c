@@ -98,21 +98,6 @@ static const char *const sql_sp_begin = "SAVEPOINT broadcast";
 static const char *const sql_sp_release = "RELEASE broadcast";
 static const char *const sql_sp_undo = "ROLLBACK TO broadcast";
 
-/* Step a statement that returns no rows; 0 or -1. */
-static int
-run(struct store *st, sqlite3_stmt *s, const char *op)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_fail(st, op);
-		sq_done(s);
-		return -1;
-	}
-	sq_done(s);
-	return 0;
-}
-
 int
 store_in_transaction(struct store *st)
 {
@@ -124,7 +109,7 @@ store_savepoint_begin(struct store *st)
 {
 	sqlite3_stmt *s = sq_prepared(st, &sql_sp_begin, "savepoint");
 
-	return s == NULL ? -1 : run(st, s, "savepoint");
+	return s == NULL ? -1 : sq_step_done(st, s, "savepoint");
 }
 
 int
@@ -135,9 +120,9 @@ store_savepoint_end(struct store *st, int keep)
 
 	if (u == NULL || r == NULL)
 		return -1;
-	if (!keep && run(st, u, "savepoint_undo") == -1)
+	if (!keep && sq_step_done(st, u, "savepoint_undo") == -1)
 		return -1;
-	return run(st, r, "savepoint");
+	return sq_step_done(st, r, "savepoint");
 }
 
 void
@@ -196,7 +181,7 @@ store_broadcast_add(struct store *st, struct store_broadcast *b)
 	sqlite3_bind_int64(s, 11, b->send_at_ms);
 	sq_bind_int64(s, 12, b->meeting_id, 0);
 	sqlite3_bind_int(s, 13, b->reminder);
-	if (run(st, s, "broadcast_add") == -1)
+	if (sq_step_done(st, s, "broadcast_add") == -1)
 		return -1;
 	b->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -215,7 +200,7 @@ store_broadcast_finish(struct store *st, int64_t id, const char *state,
 	sqlite3_bind_int64(s, 3, recipients);
 	sqlite3_bind_int64(s, 4, segments);
 	sqlite3_bind_int64(s, 5, skipped);
-	return run(st, s, "broadcast_finish");
+	return sq_step_done(st, s, "broadcast_finish");
 }
 
 int
@@ -315,11 +300,11 @@ store_broadcast_cancel(struct store *st, int64_t id, int64_t now_ms,
 	sqlite3_bind_int64(up, 2, now_ms);
 	sqlite3_bind_int64(bc, 1, id);
 	sqlite3_bind_int64(bc, 2, now_ms);
-	if (run(st, ev, "broadcast_cancel") == -1 ||
-	    run(st, up, "broadcast_cancel") == -1)
+	if (sq_step_done(st, ev, "broadcast_cancel") == -1 ||
+	    sq_step_done(st, up, "broadcast_cancel") == -1)
 		goto fail;
 	*stopped = sqlite3_changes(st->db);
-	if (run(st, bc, "broadcast_cancel") == -1)
+	if (sq_step_done(st, bc, "broadcast_cancel") == -1)
 		goto fail;
 	if (own && store_commit(st) == -1)
 		goto fail;
@@ -436,7 +421,7 @@ store_meeting_add(struct store *st, struct store_meeting *m, int64_t now_ms)
 	sq_bind_text(s, 2, m->place);
 	sqlite3_bind_int64(s, 3, m->time_ms);
 	sqlite3_bind_int64(s, 4, now_ms);
-	if (run(st, s, "meeting_add") == -1)
+	if (sq_step_done(st, s, "meeting_add") == -1)
 		return -1;
 	m->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -490,7 +475,7 @@ store_rsvp_set(struct store *st, int64_t meeting_id, const char *phone,
 	sq_bind_text(s, 3, answer);
 	sq_bind_int64(s, 4, broadcast_id, 0);
 	sqlite3_bind_int64(s, 5, now_ms);
-	return run(st, s, "rsvp_set");
+	return sq_step_done(st, s, "rsvp_set");
 }
 
 int
@@ -537,7 +522,7 @@ store_notice_add(struct store *st, const struct store_notice *n)
 	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 5, n->created_ms);
 	sqlite3_bind_int64(s, 6, n->expires_ms);
-	if (run(st, s, "notice_add") == -1)
+	if (sq_step_done(st, s, "notice_add") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
 }
@@ -578,5 +563,5 @@ store_notice_confirmed(struct store *st, const char *phone,
 	sq_bind_text(s, 1, phone);
 	sq_bind_text(s, 2, code);
 	sqlite3_bind_int64(s, 3, broadcast_id);
-	return run(st, s, "notice_done");
+	return sq_step_done(st, s, "notice_done");
 }

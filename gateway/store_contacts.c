@@ -70,32 +70,6 @@ static const char *const sql_page =
     "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
     " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3";
 
-/* Step a statement that returns no rows; 0 or -1. */
-static int
-run(struct store *st, sqlite3_stmt *s, const char *op)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_fail(st, op);
-		sq_done(s);
-		return -1;
-	}
-	sq_done(s);
-	return 0;
-}
-
-/* A yes/no lookup bound by the caller: 1, 0, -1. */
-static int
-exists(struct store *st, sqlite3_stmt *s, const char *op)
-{
-	int rc = sq_step_row(st, s, op);
-
-	if (rc == 1)
-		sq_done(s);
-	return rc;
-}
-
 int
 store_contact_opted_out(struct store *st, const char *phone,
     int64_t *since_ms)
@@ -131,7 +105,7 @@ store_interest_add(struct store *st, const char *phone, const char *interest,
 	sq_bind_text(s, 1, phone);
 	sq_bind_text(s, 2, interest);
 	sqlite3_bind_int64(s, 3, now_ms);
-	return run(st, s, "interest_add");
+	return sq_step_done(st, s, "interest_add");
 }
 
 int
@@ -143,7 +117,7 @@ store_interest_has(struct store *st, const char *phone, const char *interest)
 		return -1;
 	sq_bind_text(s, 1, phone);
 	sq_bind_text(s, 2, interest);
-	return exists(st, s, "interest_has");
+	return sq_exists(st, s, "interest_has");
 }
 
 int
@@ -186,7 +160,7 @@ import_row(struct store *st, const struct store_contact_import *r,
 	if (s == NULL)
 		return -1;
 	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	if (run(st, s, "contacts_import") == -1)
+	if (sq_step_done(st, s, "contacts_import") == -1)
 		return -1;
 	for (i = 0; i < r->ngroups; i++) {
 		if (store_group_create(st, r->groups[i], now_ms) == -1 ||
@@ -235,7 +209,7 @@ store_group_create(struct store *st, const char *name, int64_t now_ms)
 		return -1;
 	sq_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, now_ms);
-	if (run(st, s, "group_create") == -1)
+	if (sq_step_done(st, s, "group_create") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
@@ -253,10 +227,10 @@ store_group_delete(struct store *st, const char *name)
 	if (sq_run(st, S_SAVEPOINT, "group_delete") == -1)
 		return -1;
 	sq_bind_text(m, 1, name);
-	if (run(st, m, "group_delete") == -1)
+	if (sq_step_done(st, m, "group_delete") == -1)
 		goto undo;
 	sq_bind_text(g, 1, name);
-	if (run(st, g, "group_delete") == -1)
+	if (sq_step_done(st, g, "group_delete") == -1)
 		goto undo;
 	changed = sqlite3_changes(st->db);
 	if (sq_run(st, S_RELEASE, "group_delete") == -1)
@@ -328,17 +302,17 @@ store_group_add(struct store *st, const char *name, const char *phone,
 	if (t == NULL || s == NULL || e == NULL)
 		return -1;
 	sq_bind_text(e, 1, name);
-	if ((rc = exists(st, e, "group_add")) != 1)
+	if ((rc = sq_exists(st, e, "group_add")) != 1)
 		return rc == 0 ? sq_fail_msg(st, "group_add", "no such group") :
 		    -1;
 	/* A member must be a contact, or no audience would reach her. */
 	sq_bind_text(t, 1, phone);
-	if (run(st, t, "group_add") == -1)
+	if (sq_step_done(st, t, "group_add") == -1)
 		return -1;
 	sq_bind_text(s, 1, name);
 	sq_bind_text(s, 2, phone);
 	sqlite3_bind_int64(s, 3, now_ms);
-	if (run(st, s, "group_add") == -1)
+	if (sq_step_done(st, s, "group_add") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
@@ -352,7 +326,7 @@ store_group_remove(struct store *st, const char *name, const char *phone)
 		return -1;
 	sq_bind_text(s, 1, name);
 	sq_bind_text(s, 2, phone);
-	if (run(st, s, "group_remove") == -1)
+	if (sq_step_done(st, s, "group_remove") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
@@ -366,7 +340,7 @@ store_group_has(struct store *st, const char *name, const char *phone)
 		return -1;
 	sq_bind_text(s, 1, name);
 	sq_bind_text(s, 2, phone);
-	return exists(st, s, "group_has");
+	return sq_exists(st, s, "group_has");
 }
 
 /* ---- audiences ---- */

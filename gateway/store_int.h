@@ -81,7 +81,11 @@ void	sq_bind_texts(sqlite3_stmt *, int first, const char *const *v,
 void	sq_bind_int64(sqlite3_stmt *, int i, int64_t v, int64_t null_value);
 char	*sq_column_dup(sqlite3_stmt *, int i);	/* caller frees; NULL stays */
 const char *sq_column_str(sqlite3_stmt *, int i);
-/* Step a statement of the table that returns no rows to completion. */
+/* Step a statement that returns no rows to completion; 0 or -1. */
+int	sq_step_done(struct store *, sqlite3_stmt *, const char *op);
+/* A yes/no lookup bound by the caller: 1 a row, 0 none, -1 error. */
+int	sq_exists(struct store *, sqlite3_stmt *, const char *op);
+/* sq_step_done() on a statement of store.c's table. */
 int	sq_run(struct store *, enum stmt_id, const char *op);
 /* Step a lookup: 1 row ready (caller calls sq_done), 0 none, -1 error. */
 int	sq_step_row(struct store *, sqlite3_stmt *, const char *op);
