@@ -115,8 +115,6 @@ static const char *const migrations[] = {
 	"DROP TABLE contacts;"
 	"ALTER TABLE contacts_v3 RENAME TO contacts;",
 	/*
-	 * Reserved while these features are being built side by side; each
-	 * fills its own step.  An empty step changes nothing.
 	 * 4: contacts' interests and groups.
 	 */
 	"CREATE TABLE contact_interests ("

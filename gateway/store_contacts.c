@@ -69,6 +69,19 @@ static const char *const sql_group_has =
 static const char *const sql_page =
     "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
     " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3";
+/*
+ * When every part of an audience names a group, only those groups'
+ * members can match: walk them (CROSS JOIN keeps group_members the outer
+ * loop) instead of every contact.  ?4 is a JSON array of group names.
+ */
+static const char *const sql_page_groups =
+    "SELECT c.phone, c.name, c.language, c.district, c.role,"
+    " c.pending_keyword, c.pending_until_ms, c.more_text, c.more_until_ms,"
+    " c.opted_out_ms, c.first_seen_ms, c.last_seen_ms"
+    " FROM group_members m CROSS JOIN contacts c ON c.phone = m.phone"
+    " WHERE m.group_name IN (SELECT value FROM json_each(?4))"
+    " AND m.phone > ?1 AND (?2 OR c.opted_out_ms = 0)"
+    " GROUP BY m.phone ORDER BY m.phone LIMIT ?3";
 
 int
 store_contact_opted_out(struct store *st, const char *phone,
@@ -379,9 +392,11 @@ member(void *arg, enum audience_kind kind, const struct store_contact *c,
 /* Read the page of contacts after key *after into page; *n of them. */
 static int
 read_page(struct store *st, const char *after, int include_opted_out,
-    struct store_contact *page, size_t *n)
+    const char *groups, struct store_contact *page, size_t *n)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_page, "audience");
+	sqlite3_stmt *s = groups != NULL ?
+	    sq_prepared(st, &sql_page_groups, "audience") :
+	    sq_prepared(st, &sql_page, "audience");
 	int rc;
 
 	*n = 0;
@@ -390,6 +405,8 @@ read_page(struct store *st, const char *after, int include_opted_out,
 	sq_bind_text(s, 1, after);
 	sqlite3_bind_int(s, 2, include_opted_out ? 1 : 0);
 	sqlite3_bind_int(s, 3, AUDIENCE_PAGE);
+	if (groups != NULL)
+		sq_bind_text(s, 4, groups);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < AUDIENCE_PAGE)
 		contact_row(s, &page[(*n)++]);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
@@ -404,18 +421,50 @@ read_page(struct store *st, const char *after, int include_opted_out,
 	return 0;
 }
 
+/*
+ * The groups that bound the audience, as a JSON array, when every
+ * conjunction names one (caller frees); NULL when some part can match
+ * contacts outside any group.
+ */
+static char *
+bounding_groups(const struct audience *a)
+{
+	struct buf b;
+	size_t i, j;
+
+	buf_init(&b, 0);
+	buf_putc(&b, '[');
+	for (i = 0; i < a->nconjs; i++) {
+		const struct audience_conj *c = &a->conjs[i];
+
+		for (j = 0; j < c->nterms; j++)
+			if (c->terms[j].kind == AUD_GROUP)
+				break;
+		if (j == c->nterms) {
+			buf_free(&b);
+			return NULL;
+		}
+		buf_puts(&b, i > 0 ? ",\"" : "\"");
+		buf_json_escape(&b, c->terms[j].name);
+		buf_putc(&b, '"');
+	}
+	buf_putc(&b, ']');
+	return a->nconjs > 0 ? buf_steal(&b) : (buf_free(&b), NULL);
+}
+
 int
 store_audience_each(struct store *st, const struct audience *a,
     int include_opted_out,
     int (*cb)(void *arg, const struct store_contact *c), void *arg)
 {
 	struct store_contact *page = xcalloc(AUDIENCE_PAGE, sizeof(*page));
-	char *after = xstrdup("");
+	char *after = xstrdup(""), *groups = bounding_groups(a);
 	size_t n, i;
 	int ret = 0, m;
 
 	for (;;) {
-		if (read_page(st, after, include_opted_out, page, &n) == -1) {
+		if (read_page(st, after, include_opted_out, groups, page,
+		    &n) == -1) {
 			ret = -1;
 			break;
 		}
@@ -434,6 +483,7 @@ store_audience_each(struct store *st, const struct audience *a,
 			break;
 	}
 	free(after);
+	free(groups);
 	free(page);
 	return ret;
 }
