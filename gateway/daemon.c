@@ -100,7 +100,10 @@ record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
 		const char *text = res->reply.texts[i];
 
 		memset(&row, 0, sizeof(row));
-		seg_count(text, strlen(text), &si);
+		if (res->reply.counted[i])
+			si = res->reply.seg[i];
+		else
+			seg_count(text, strlen(text), &si);
 		if (!it->inline_reply) {
 			memset(&out, 0, sizeof(out));
 			out.provider = (char *)it->provider->name;

@@ -43,7 +43,21 @@ sp_reply_add(struct sp_reply *r, char *text)
 		free(text);
 		return;
 	}
+	r->counted[r->n] = 0;
 	r->texts[r->n++] = text;
+}
+
+void
+sp_reply_add_counted(struct sp_reply *r, char *text,
+    const struct seg_info *si)
+{
+	size_t i = r->n;
+
+	sp_reply_add(r, text);
+	if (r->n == i + 1) {
+		r->seg[i] = *si;
+		r->counted[i] = 1;
+	}
 }
 
 void
@@ -57,11 +71,10 @@ sp_reply_clear(struct sp_reply *r)
 }
 
 static int
-fits(const struct sp_ctx *ctx, const char *s, size_t len)
+fits(const struct sp_ctx *ctx, const char *s, size_t len,
+    struct seg_info *si)
 {
-	struct seg_info si;
-
-	return seg_count(s, len, &si) == 0 && si.segments <= ctx->segment_budget;
+	return seg_count(s, len, si) == 0 && si->segments <= ctx->segment_budget;
 }
 
 /* Page text[0..cut) followed by the MORE note. */
@@ -78,15 +91,16 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 	struct store_contact *c = req->contact;
 	const char *note, *rest;
 	size_t len = strlen(text), fit, cut = 0, end;
+	struct seg_info si;
 	char *page = NULL;
 
 	free(c->more_text);
 	c->more_text = NULL;
 	c->more_until_ms = 0;
 	/* One pass finds how much of the text fits at all. */
-	fit = seg_fit(text, len, ctx->segment_budget);
+	fit = seg_fit_info(text, len, ctx->segment_budget, &si);
 	if (fit == len) {
-		sp_reply_add(reply, xstrdup(text));
+		sp_reply_add_counted(reply, xstrdup(text), &si);
 		return;
 	}
 	note = prompts_get(ctx->prompts, req->lang, "info.more");
@@ -103,7 +117,7 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 		if (text[end] != '\n')
 			continue;
 		page = page_with_note(text, end, note);
-		if (fits(ctx, page, strlen(page))) {
+		if (fits(ctx, page, strlen(page), &si)) {
 			cut = end;
 			break;
 		}
@@ -115,7 +129,7 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 		cut = fit;
 		for (;;) {
 			page = page_with_note(text, cut, note);
-			if (cut == 0 || fits(ctx, page, strlen(page)))
+			if (cut == 0 || fits(ctx, page, strlen(page), &si))
 				break;
 			free(page);
 			do
@@ -128,7 +142,7 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 			return;
 		}
 	}
-	sp_reply_add(reply, page);
+	sp_reply_add_counted(reply, page, &si);
 	rest = text + cut;
 	while (*rest == '\n' || *rest == ' ')
 		rest++;

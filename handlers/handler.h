@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "segment.h"
 #include "store.h"	/* the plain contact and stakeholder structs only */
 
 struct district;
@@ -26,11 +27,18 @@ struct prompts;
 
 /* What a handler answers: up to SP_REPLY_MAX messages, owned. */
 struct sp_reply {
-	char	*texts[SP_REPLY_MAX];
-	size_t	 n;
+	char		*texts[SP_REPLY_MAX];
+	size_t		 n;
+	/* Segments of each text, when the handler already counted them
+	 * (so that the log need not count again). */
+	struct seg_info	 seg[SP_REPLY_MAX];
+	int		 counted[SP_REPLY_MAX];
 };
 
 void	sp_reply_add(struct sp_reply *, char *text);	/* takes ownership */
+/* The same, with the text's segments already counted. */
+void	sp_reply_add_counted(struct sp_reply *, char *text,
+	    const struct seg_info *);
 void	sp_reply_clear(struct sp_reply *);
 
 /* The only door from a handler to the outside world. */

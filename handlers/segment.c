@@ -400,10 +400,22 @@ seg_encoding_name(enum seg_encoding e)
 size_t
 seg_fit(const char *utf8, size_t len, unsigned max_segments)
 {
+	return seg_fit_info(utf8, len, max_segments, NULL);
+}
+
+size_t
+seg_fit_info(const char *utf8, size_t len, unsigned max_segments,
+    struct seg_info *info)
+{
 	const unsigned char *s = (const unsigned char *)utf8;
 	struct counter gsm, ucs;
 	size_t off, n, units, septets, segs, best = 0;
 	int is_gsm = 1;
+
+	if (info != NULL) {
+		info->encoding = SEG_GSM7;
+		info->segments = info->units = 0;
+	}
 
 	counter_init(&gsm, GSM_SINGLE, GSM_PART);
 	counter_init(&ucs, UCS_SINGLE, UCS_PART);
@@ -421,6 +433,11 @@ seg_fit(const char *utf8, size_t len, unsigned max_segments)
 		if (segs > max_segments)
 			return best;
 		best = off + n;
+		if (info != NULL) {
+			info->encoding = is_gsm ? SEG_GSM7 : SEG_UCS2;
+			info->segments = clamp_uint(segs);
+			info->units = clamp_uint(is_gsm ? gsm.total : ucs.total);
+		}
 	}
 	return best;
 }

@@ -37,5 +37,8 @@ const char *seg_encoding_name(enum seg_encoding);
  * when the whole text fits.
  */
 size_t	 seg_fit(const char *utf8, size_t len, unsigned max_segments);
+/* The same, also counting the prefix it returns into *info (may be NULL). */
+size_t	 seg_fit_info(const char *utf8, size_t len, unsigned max_segments,
+	    struct seg_info *info);
 
 #endif

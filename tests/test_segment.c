@@ -207,6 +207,33 @@ test_invalid_utf8(void **state)
 	assert_int_equal(seg_fit("abc\xff" "def", 7, 1), 3);
 }
 
+/* seg_fit_info counts the prefix it returns exactly as seg_count does. */
+static void
+test_fit_info(void **state)
+{
+	const char *texts[] = { "Hello World", "नमस्ते, आपका OTP 123456 है।",
+	    "ऋण भदोही:\nLDM (lead bank), Bhadohi +910000010101\n"
+	    "DIC Bhadohi - PMEGP desk +910000010102\n"
+	    "Microfinance branch, Gopiganj +910000010103\n"
+	    "NRLM block mission +910000010104", "{[]}~ € and more", "" };
+	struct seg_info a, b;
+	size_t i, len, cut;
+	unsigned budget;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (budget = 1; budget <= 3; budget++) {
+			len = strlen(texts[i]);
+			cut = seg_fit_info(texts[i], len, budget, &a);
+			assert_int_equal(cut, seg_fit(texts[i], len, budget));
+			assert_int_equal(seg_count(texts[i], cut, &b), 0);
+			assert_int_equal(a.segments, b.segments);
+			assert_int_equal(a.units, b.units);
+			assert_int_equal(a.encoding, b.encoding);
+			assert_true(a.segments <= budget);
+		}
+}
+
 static void
 test_fit(void **state)
 {
@@ -295,6 +322,7 @@ main(void)
 		cmocka_unit_test(test_empty_and_names),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit_info),
 		cmocka_unit_test(test_hostile),
 	};
 
