@@ -158,6 +158,20 @@ sp_msg_state_rank(enum sp_msg_state s)
 	}
 }
 
+char *
+provider_public_url(const struct provider_conf *conf,
+    const struct sp_request *req)
+{
+	const char *host;
+
+	if (conf->public_url != NULL && *conf->public_url != '\0')
+		return xasprintf("%s%s", conf->public_url, req->uri);
+	/* Without public_url, trust Host: only right without a proxy. */
+	host = req->header(req, "Host");
+	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
+	    req->uri);
+}
+
 int
 provider_parse_params(const struct sp_request *req, struct form *f,
     char *err, size_t errlen)

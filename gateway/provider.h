@@ -253,6 +253,14 @@ int	provider_parse_form_post(const struct sp_request *, struct form *f,
 	    char *err, size_t errlen);
 
 /*
+ * The URL the provider called, as signatures cover it: public_url and the
+ * path and query as received (behind a proxy, Host says nothing true).
+ * Caller frees.
+ */
+char	*provider_public_url(const struct provider_conf *,
+	    const struct sp_request *);
+
+/*
  * A webhook's parameters wherever they are: the query of a GET, the form
  * body of anything else (answers as provider_parse_form_post).  Call
  * form_free() on *f in every case.

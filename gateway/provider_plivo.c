@@ -166,20 +166,6 @@ plivo_v3_valid(const char *auth_token, const char *header,
 
 /* ---- webhooks ---- */
 
-static char *
-public_request_url(const struct provider_conf *conf,
-    const struct sp_request *req)
-{
-	const char *host;
-
-	if (conf->public_url != NULL && *conf->public_url != '\0')
-		return xasprintf("%s%s", conf->public_url, req->uri);
-	/* Without public_url, trust Host: only right without a proxy. */
-	host = req->header(req, "Host");
-	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
-	    req->uri);
-}
-
 /* 0 if the request's V3 signature holds, else 403 with err. */
 static int
 check_signature(const struct provider_conf *conf,
@@ -201,7 +187,7 @@ check_signature(const struct provider_conf *conf,
 		    PLIVO_SIG_HEADER : PLIVO_NONCE_HEADER);
 		return 403;
 	}
-	url = public_request_url(conf, req);
+	url = provider_public_url(conf, req);
 	ok = plivo_v3_valid(conf->auth_token, sig, req->method, url, f, nonce);
 	free(url);
 	if (!ok) {

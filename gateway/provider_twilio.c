@@ -142,20 +142,6 @@ twilio_signature_valid_body(const char *auth_token, const char *sig,
 	return ok;
 }
 
-static char *
-public_request_url(const struct provider_conf *conf,
-    const struct sp_request *req)
-{
-	const char *host;
-
-	if (conf->public_url != NULL && *conf->public_url != '\0')
-		return xasprintf("%s%s", conf->public_url, req->uri);
-	/* Without public_url, trust Host: only right without a proxy. */
-	host = req->header(req, "Host");
-	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
-	    req->uri);
-}
-
 /*
  * Parse a form POST from Twilio into *f and check that Twilio signed it
  * for our public URL and our account.  Returns 0, or the HTTP status to
@@ -176,7 +162,7 @@ twilio_signed_form(const struct provider_conf *conf,
 		return 403;
 	}
 	sig = req->header(req, "X-Twilio-Signature");
-	url = public_request_url(conf, req);
+	url = provider_public_url(conf, req);
 	ok = sig != NULL && twilio_signature_valid(conf->auth_token, sig, url,
 	    f);
 	free(url);
