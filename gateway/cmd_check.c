@@ -167,36 +167,6 @@ out:
 
 /* ---- the reference ---- */
 
-/* The type as docs/configuration.md writes it. */
-static void
-type_text(const struct config_directive *d, struct buf *out)
-{
-	const char *p;
-
-	switch (d->type) {
-	case CONFIG_STRING:
-		buf_puts(out, "string");
-		break;
-	case CONFIG_PATH:
-		buf_puts(out, "path");
-		break;
-	case CONFIG_BOOL:
-		buf_puts(out, "boolean");
-		break;
-	case CONFIG_INT:
-		buf_printf(out, "integer (%ld to %ld)", d->min, d->max);
-		break;
-	case CONFIG_ENUM:
-		buf_puts(out, "one of ");
-		for (p = d->choices; *p != '\0'; p++)
-			if (*p == '|')
-				buf_puts(out, ", ");
-			else
-				buf_putc(out, *p);
-		break;
-	}
-}
-
 static const char *
 defval(const struct config_directive *d)
 {
@@ -220,7 +190,7 @@ markdown_row(const struct config_directive *d)
 	struct buf type;
 
 	buf_init(&type, 0);
-	type_text(d, &type);
+	config_type_text(d, &type);
 	printf("| `%s` | %s | ", d->name, buf_cstr(&type));
 	if (*defval(d) != '\0')
 		printf("`%s`", defval(d));
@@ -238,7 +208,7 @@ conf_entry(const struct config_directive *d, const char *key)
 	struct buf type;
 
 	buf_init(&type, 0);
-	type_text(d, &type);
+	config_type_text(d, &type);
 	printf("\n# %s\n# (%s)\n#%s =%s%s\n", d->help, buf_cstr(&type),
 	    key, *defval(d) != '\0' ? " " : "", defval(d));
 	buf_free(&type);

@@ -655,6 +655,36 @@ config_file(const struct config *cf)
 	return cf->file;
 }
 
+/* The type as docs/configuration.md writes it. */
+void
+config_type_text(const struct config_directive *d, struct buf *out)
+{
+	const char *p;
+
+	switch (d->type) {
+	case CONFIG_STRING:
+		buf_puts(out, "string");
+		break;
+	case CONFIG_PATH:
+		buf_puts(out, "path");
+		break;
+	case CONFIG_BOOL:
+		buf_puts(out, "boolean");
+		break;
+	case CONFIG_INT:
+		buf_printf(out, "integer (%ld to %ld)", d->min, d->max);
+		break;
+	case CONFIG_ENUM:
+		buf_puts(out, "one of ");
+		for (p = d->choices; *p != '\0'; p++)
+			if (*p == '|')
+				buf_puts(out, ", ");
+			else
+				buf_putc(out, *p);
+		break;
+	}
+}
+
 const struct config_directive *
 config_directives(size_t *n)
 {

@@ -62,5 +62,8 @@ const char *config_file(const struct config *);
 
 /* The directive table (for documentation and its test). */
 const struct config_directive *config_directives(size_t *n);
+/* Append d's type as the reference writes it ("integer (1 to 10)",
+ * "one of hi, en", ...). */
+void	 config_type_text(const struct config_directive *d, struct buf *out);
 
 #endif

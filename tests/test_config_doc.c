@@ -25,36 +25,6 @@
 #define BEGIN_MARK	"<!-- directives:begin -->"
 #define END_MARK	"<!-- directives:end -->"
 
-/* The Type cell, as cmd_check.c writes it. */
-static void
-type_cell(const struct config_directive *d, struct buf *out)
-{
-	const char *p;
-
-	switch (d->type) {
-	case CONFIG_STRING:
-		buf_puts(out, "string");
-		break;
-	case CONFIG_PATH:
-		buf_puts(out, "path");
-		break;
-	case CONFIG_BOOL:
-		buf_puts(out, "boolean");
-		break;
-	case CONFIG_INT:
-		buf_printf(out, "integer (%ld to %ld)", d->min, d->max);
-		break;
-	case CONFIG_ENUM:
-		buf_puts(out, "one of ");
-		for (p = d->choices; *p != '\0'; p++)
-			if (*p == '|')
-				buf_puts(out, ", ");
-			else
-				buf_putc(out, *p);
-		break;
-	}
-}
-
 static void
 default_cell(const struct config_directive *d, struct buf *out)
 {
@@ -69,7 +39,7 @@ static void
 expected_row(const struct config_directive *d, struct buf *out)
 {
 	buf_printf(out, "| `%s` | ", d->name);
-	type_cell(d, out);
+	config_type_text(d, out);
 	buf_puts(out, " | ");
 	default_cell(d, out);
 	buf_printf(out, " | %s |", d->help);
@@ -193,7 +163,7 @@ check_doc(const char *doc, struct buf *problems)
 				continue;
 			found++;
 			buf_reset(&want);
-			type_cell(&d[i], &want);
+			config_type_text(&d[i], &want);
 			if (strcmp(rows[j].type, buf_cstr(&want)) != 0) {
 				buf_printf(problems, "%s:%d: directive \"%s\": "
 				    "type is \"%s\" in the code, \"%s\" in the "
