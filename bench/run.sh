@@ -46,52 +46,8 @@ target_p99_ms=20
 
 outdir=build/bench
 bare_bin=$outdir/bare_server
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sampark-bench.XXXXXX")
-pids=""
-failures=""
-
-cleanup() {
-	local p
-	for p in $pids; do
-		kill -TERM "$p" 2>/dev/null || true
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-	failures="$failures
-  - $*"
-}
-
-# A loopback port nothing listens on now.  The kernel picks it; the small
-# window before the server binds it is acceptable on a bench machine.
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# wait_ready URL PID: poll URL until it answers 200, while PID lives.
-wait_ready() {
-	local url=$1 pid=$2 i=0
-	while [ $i -lt $((ready_timeout * 10)) ]; do
-		if ! kill -0 "$pid" 2>/dev/null; then
-			return 1
-		fi
-		if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. bench/lib.sh
+bench_init bench
 
 # stop PID: SIGTERM, wait up to 10 s, then SIGKILL.  Returns its status.
 stop() {

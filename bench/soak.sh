@@ -54,48 +54,8 @@ sink_bin=$outdir/sink_server
 admin_token=soak-admin-token
 url_token=soak-url-token
 twilio_sid=AC0123456789abcdef0123456789abcdef
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/sampark-soak.XXXXXX")
-pids=""
-failures=""
-
-cleanup() {
-	local p
-	for p in $pids; do
-		kill -TERM "$p" 2>/dev/null || true
-	done
-	for p in $pids; do
-		wait "$p" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-fail() {
-	failures="$failures
-  - $*"
-}
-
-free_port() {
-	python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])'
-}
-
-# wait_ready URL PID: poll URL until it answers 200, while PID lives.
-wait_ready() {
-	local url=$1 pid=$2 i=0
-	while [ $i -lt 100 ]; do
-		kill -0 "$pid" 2>/dev/null || return 1
-		if curl -fsS -o /dev/null --max-time 1 "$url" 2>/dev/null; then
-			return 0
-		fi
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. bench/lib.sh
+bench_init soak
 
 rss_kb() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
