@@ -213,6 +213,12 @@ utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	if (len == 0)
 		return 0;
 	c = s[0];
+	/* Devanagari (U+0900..U+097F), most of the non-ASCII we count. */
+	if (c == 0xE0 && len >= 3 && (s[1] == 0xA4 || s[1] == 0xA5) &&
+	    (s[2] & 0xC0) == 0x80) {
+		*cp = 0x0900 | ((uint32_t)(s[1] & 1) << 6) | (s[2] & 0x3F);
+		return 3;
+	}
 	if (c < 0x80) {
 		*cp = c;
 		return 1;
@@ -339,6 +345,66 @@ counter_add_cluster(struct counter *c, const unsigned char *s, size_t len,
 	}
 }
 
+/*
+ * Add k clusters of one unit each: what counter_add(c, 1) k times does,
+ * in constant time.
+ */
+static void
+counter_add_ones(struct counter *c, size_t k)
+{
+	size_t room, rest, full;
+
+	if (k == 0)
+		return;
+	c->total += k;
+	if (c->parts == 0) {
+		c->parts = 1;
+		c->fill = 0;
+	}
+	room = c->part - c->fill;
+	if (k <= room) {
+		c->fill += k;
+		return;
+	}
+	rest = k - room;
+	full = (rest - 1) / c->part;
+	c->parts += full + 1;
+	c->fill = rest - full * c->part;
+}
+
+/*
+ * ASCII bytes that are one-septet GSM-7 characters: LF, CR and the
+ * printable ones but for the extension table's ^{}\\[~]| and the
+ * backtick, which GSM-7 lacks.  Bit i of word i / 64.
+ */
+static const uint64_t plain_ascii[2] = {
+	0xFFFFFFFF00002400ULL, 0x07FFFFFE87FFFFFFULL
+};
+
+/*
+ * Bytes at the start of s that are plain one-septet ASCII clusters: each
+ * costs exactly 1 in both encodings.  The last ASCII byte before a
+ * non-ASCII one is left out, as a combining mark may extend it.
+ */
+static size_t
+plain_ascii_run(const unsigned char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = s[i];
+
+		if (ch >= 0x80) {
+			if (i > 0)
+				i--;
+			break;
+		}
+		if (!((plain_ascii[ch >> 6] >> (ch & 63)) & 1))
+			break;
+	}
+	return i;
+}
+
 static size_t
 counter_segments(const struct counter *c)
 {
@@ -349,31 +415,84 @@ counter_segments(const struct counter *c)
 	return c->parts;
 }
 
+/*
+ * How many of n one-unit clusters can join c without going over
+ * max_segments.  Segments only grow as clusters are added, so a binary
+ * search finds it.
+ */
+static size_t
+ones_that_fit(const struct counter *c, size_t n, unsigned max_segments)
+{
+	struct counter t;
+	size_t lo = 0, hi = n + 1, mid;	/* lo fits, hi does not */
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		t = *c;
+		counter_add_ones(&t, mid);
+		if (counter_segments(&t) <= max_segments)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static unsigned
 clamp_uint(size_t v)
 {
 	return v > UINT_MAX ? UINT_MAX : (unsigned)v;
 }
 
-int
-seg_count(const char *utf8, size_t len, struct seg_info *out)
+/* More units than any text of max_segments can hold. */
+static size_t
+over_limit(const struct counter *c, unsigned max_segments)
 {
-	const unsigned char *s = (const unsigned char *)utf8;
+	size_t parts = (size_t)max_segments * c->part;
+
+	return (parts > c->single ? parts : c->single) + 1;
+}
+
+/*
+ * Count the text into *out; 0, or -1 on invalid UTF-8.  With a
+ * max_segments other than 0, stop and return 1 as soon as the text is
+ * certain to need more: a GSM-7 prefix over the limit cannot fit as UCS-2
+ * either, as each cluster costs at most 2 septets but at least 1 unit and
+ * a UCS-2 part holds less than half a GSM-7 one.
+ */
+static int
+count_text(const unsigned char *s, size_t len, unsigned max_segments,
+    struct seg_info *out)
+{
 	struct counter gsm, ucs;
-	size_t off, n, units, septets;
+	size_t off, n, units, septets, gsm_over, ucs_over;
 	int is_gsm = 1;
 
 	counter_init(&gsm, GSM_SINGLE, GSM_PART);
 	counter_init(&ucs, UCS_SINGLE, UCS_PART);
+	gsm_over = max_segments != 0 ? over_limit(&gsm, max_segments) :
+	    SIZE_MAX;
+	ucs_over = max_segments != 0 ? over_limit(&ucs, max_segments) :
+	    SIZE_MAX;
 	for (off = 0; off < len; off += n) {
-		if ((n = next_cluster(s + off, len - off, &units,
-		    &septets)) == 0)
-			return -1;
-		if (septets == 0)
-			is_gsm = 0;
-		if (is_gsm)
-			counter_add(&gsm, septets);
-		counter_add_cluster(&ucs, s + off, n, units);
+		/* Most replies are long runs of plain ASCII: count those
+		 * in one step instead of a cluster at a time. */
+		if ((n = plain_ascii_run(s + off, len - off)) > 1) {
+			if (is_gsm)
+				counter_add_ones(&gsm, n);
+			counter_add_ones(&ucs, n);
+		} else {
+			if ((n = next_cluster(s + off, len - off, &units,
+			    &septets)) == 0)
+				return -1;
+			if (septets == 0)
+				is_gsm = 0;
+			if (is_gsm)
+				counter_add(&gsm, septets);
+			counter_add_cluster(&ucs, s + off, n, units);
+		}
+		if (is_gsm ? gsm.total >= gsm_over : ucs.total >= ucs_over)
+			return 1;
 	}
 	out->encoding = is_gsm ? SEG_GSM7 : SEG_UCS2;
 	if (is_gsm) {
@@ -384,6 +503,12 @@ seg_count(const char *utf8, size_t len, struct seg_info *out)
 		out->units = clamp_uint(ucs.total);
 	}
 	return 0;
+}
+
+int
+seg_count(const char *utf8, size_t len, struct seg_info *out)
+{
+	return count_text((const unsigned char *)utf8, len, 0, out);
 }
 
 const char *
@@ -409,9 +534,18 @@ seg_fit_info(const char *utf8, size_t len, unsigned max_segments,
 {
 	const unsigned char *s = (const unsigned char *)utf8;
 	struct counter gsm, ucs;
+	struct seg_info whole;
 	size_t off, n, units, septets, segs, best = 0;
 	int is_gsm = 1;
 
+	/* Nearly every text fits whole: one quick count settles that,
+	 * and gives up early on one that does not. */
+	if (max_segments > 0 && count_text(s, len, max_segments, &whole) == 0 &&
+	    whole.segments <= max_segments) {
+		if (info != NULL)
+			*info = whole;
+		return len;
+	}
 	if (info != NULL) {
 		info->encoding = SEG_GSM7;
 		info->segments = info->units = 0;
@@ -420,18 +554,32 @@ seg_fit_info(const char *utf8, size_t len, unsigned max_segments,
 	counter_init(&gsm, GSM_SINGLE, GSM_PART);
 	counter_init(&ucs, UCS_SINGLE, UCS_PART);
 	for (off = 0; off < len; off += n) {
-		if ((n = next_cluster(s + off, len - off, &units,
-		    &septets)) == 0)
-			return best;
-		if (septets == 0)
-			is_gsm = 0;
-		if (is_gsm)
-			counter_add(&gsm, septets);
-		counter_add_cluster(&ucs, s + off, n, units);
-		segs = is_gsm ? counter_segments(&gsm) :
-		    counter_segments(&ucs);
-		if (segs > max_segments)
-			return best;
+		if ((n = plain_ascii_run(s + off, len - off)) > 1) {
+			/* A run of plain ASCII in one step, as much of it as
+			 * fits; if not all, the next turn stops the loop. */
+			n = ones_that_fit(is_gsm ? &gsm : &ucs, n,
+			    max_segments);
+			if (n == 0)
+				return best;
+			if (is_gsm)
+				counter_add_ones(&gsm, n);
+			counter_add_ones(&ucs, n);
+			segs = is_gsm ? counter_segments(&gsm) :
+			    counter_segments(&ucs);
+		} else {
+			if ((n = next_cluster(s + off, len - off, &units,
+			    &septets)) == 0)
+				return best;
+			if (septets == 0)
+				is_gsm = 0;
+			if (is_gsm)
+				counter_add(&gsm, septets);
+			counter_add_cluster(&ucs, s + off, n, units);
+			segs = is_gsm ? counter_segments(&gsm) :
+			    counter_segments(&ucs);
+			if (segs > max_segments)
+				return best;
+		}
 		best = off + n;
 		if (info != NULL) {
 			info->encoding = is_gsm ? SEG_GSM7 : SEG_UCS2;

@@ -95,6 +95,14 @@ static const struct vector extra[] = {
 	{ "crlf_160", { { "a", 158 }, { "\r\n", 1 } }, 0, 0, SEG_GSM7, 1, 160 },
 	{ "family_zwj", { { "न", 64 }, { "👨‍👩‍👧", 1 }, { "न", 10 } }, 0, 0, SEG_UCS2, 2, 82 },
 	{ "flag_straddle", { { "न", 66 }, { "🇮🇳", 1 }, { "न", 66 } }, 0, 0, SEG_UCS2, 3, 136 },
+	/* Long ASCII runs, counted in one step, meeting what ends them. */
+	{ "ascii_then_mark", { { "a", 159 }, { "e\xcc\x81", 1 } }, 0, 0, SEG_UCS2, 3, 161 },
+	{ "ascii_mark_mid", { { "a", 100 }, { "e\xcc\x81", 1 }, { "b", 100 } }, 0, 0,
+	    SEG_UCS2, 4, 202 },
+	{ "ascii_deva_runs", { { "Loan: ऋण ", 20 } }, 0, 0, SEG_UCS2, 3, 180 },
+	{ "long_ascii_ext", { { "a", 150 }, { "{", 1 }, { "a", 300 } }, 0, 0, SEG_GSM7, 3, 452 },
+	{ "ascii_ctrl", { { "a", 80 }, { "\t", 1 }, { "a", 80 } }, 0, 0, SEG_UCS2, 3, 161 },
+	{ "newline_runs", { { "line of text\n", 30 } }, 0, 0, SEG_GSM7, 3, 390 },
 };
 
 static char *
@@ -234,6 +242,45 @@ test_fit_info(void **state)
 		}
 }
 
+/*
+ * ASCII texts (every byte its own cluster) of GSM-7 runs broken by
+ * extension characters and, in some, a character GSM-7 lacks: the cut is
+ * the longest prefix that fits, found here the slow way.
+ */
+static void
+test_fit_ascii_runs(void **state)
+{
+	static const char alphabet[] = "abcdefgh ijk.,\n0123{}[]|~^\\`\t";
+	char text[700];
+	struct seg_info si;
+	uint32_t seed = 12345;
+	size_t len, i, k, best;
+	unsigned budget, round, rare;
+
+	(void)state;
+	for (round = 0; round < 60; round++) {
+		len = 100 + round * 10;
+		rare = 2 + round % 7;	/* how often a special character */
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 16) % 64 < rare)
+				text[i] = alphabet[14 + (seed >> 8) % 15];
+			else
+				text[i] = alphabet[(seed >> 8) % 14];
+		}
+		text[len] = '\0';
+		for (budget = 1; budget <= 4; budget++) {
+			best = 0;
+			for (k = 1; k <= len; k++) {
+				assert_int_equal(seg_count(text, k, &si), 0);
+				if (si.segments <= budget)
+					best = k;
+			}
+			assert_int_equal(seg_fit(text, len, budget), best);
+		}
+	}
+}
+
 static void
 test_fit(void **state)
 {
@@ -322,6 +369,7 @@ main(void)
 		cmocka_unit_test(test_empty_and_names),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_fit_ascii_runs),
 		cmocka_unit_test(test_fit_info),
 		cmocka_unit_test(test_hostile),
 	};
