@@ -374,7 +374,7 @@ counter_add_ones(struct counter *c, size_t k)
 
 /*
  * ASCII bytes that are one-septet GSM-7 characters: LF, CR and the
- * printable ones but for the extension table's ^{}\\[~]| and the
+ * printable ones but for the extension table's ^{}\[~]| and the
  * backtick, which GSM-7 lacks.  Bit i of word i / 64.
  */
 static const uint64_t plain_ascii[2] = {
@@ -415,22 +415,90 @@ counter_segments(const struct counter *c)
 	return c->parts;
 }
 
+static unsigned
+clamp_uint(size_t v)
+{
+	return v > UINT_MAX ? UINT_MAX : (unsigned)v;
+}
+
 /*
- * How many of n one-unit clusters can join c without going over
- * max_segments.  Segments only grow as clusters are added, so a binary
- * search finds it.
+ * A text counted so far: in both encodings side by side, so that a prefix
+ * still all GSM-7 is judged as GSM-7 even when the rest is not.
+ */
+struct tally {
+	struct counter	gsm, ucs;
+	int		is_gsm;
+};
+
+static void
+tally_init(struct tally *t)
+{
+	counter_init(&t->gsm, GSM_SINGLE, GSM_PART);
+	counter_init(&t->ucs, UCS_SINGLE, UCS_PART);
+	t->is_gsm = 1;
+}
+
+/* n plain ASCII clusters (plain_ascii_run): one unit in both encodings. */
+static void
+tally_add_ones(struct tally *t, size_t n)
+{
+	if (t->is_gsm)
+		counter_add_ones(&t->gsm, n);
+	counter_add_ones(&t->ucs, n);
+}
+
+/* The cluster at s; its length in bytes, or 0 on malformed UTF-8. */
+static size_t
+tally_add_cluster(struct tally *t, const unsigned char *s, size_t len)
+{
+	size_t n, units, septets;
+
+	if ((n = next_cluster(s, len, &units, &septets)) == 0)
+		return 0;
+	if (septets == 0)
+		t->is_gsm = 0;
+	if (t->is_gsm)
+		counter_add(&t->gsm, septets);
+	counter_add_cluster(&t->ucs, s, n, units);
+	return n;
+}
+
+static size_t
+tally_segments(const struct tally *t)
+{
+	return counter_segments(t->is_gsm ? &t->gsm : &t->ucs);
+}
+
+static void
+tally_info(const struct tally *t, struct seg_info *out)
+{
+	const struct counter *c = t->is_gsm ? &t->gsm : &t->ucs;
+
+	out->encoding = t->is_gsm ? SEG_GSM7 : SEG_UCS2;
+	out->segments = clamp_uint(counter_segments(c));
+	out->units = clamp_uint(c->total);
+}
+
+/*
+ * How many of n plain ASCII clusters can join t without going over
+ * max_segments.  Segments only grow as clusters are added, so when not
+ * all of them fit a binary search finds how many do.
  */
 static size_t
-ones_that_fit(const struct counter *c, size_t n, unsigned max_segments)
+ones_that_fit(const struct tally *t, size_t n, unsigned max_segments)
 {
-	struct counter t;
-	size_t lo = 0, hi = n + 1, mid;	/* lo fits, hi does not */
+	struct tally trial;
+	size_t lo = 0, hi = n, mid;	/* lo fit, hi does not */
 
+	trial = *t;
+	tally_add_ones(&trial, n);
+	if (tally_segments(&trial) <= max_segments)
+		return n;
 	while (hi - lo > 1) {
 		mid = lo + (hi - lo) / 2;
-		t = *c;
-		counter_add_ones(&t, mid);
-		if (counter_segments(&t) <= max_segments)
+		trial = *t;
+		tally_add_ones(&trial, mid);
+		if (tally_segments(&trial) <= max_segments)
 			lo = mid;
 		else
 			hi = mid;
@@ -438,77 +506,24 @@ ones_that_fit(const struct counter *c, size_t n, unsigned max_segments)
 	return lo;
 }
 
-static unsigned
-clamp_uint(size_t v)
-{
-	return v > UINT_MAX ? UINT_MAX : (unsigned)v;
-}
-
-/* More units than any text of max_segments can hold. */
-static size_t
-over_limit(const struct counter *c, unsigned max_segments)
-{
-	size_t parts = (size_t)max_segments * c->part;
-
-	return (parts > c->single ? parts : c->single) + 1;
-}
-
-/*
- * Count the text into *out; 0, or -1 on invalid UTF-8.  With a
- * max_segments other than 0, stop and return 1 as soon as the text is
- * certain to need more: a GSM-7 prefix over the limit cannot fit as UCS-2
- * either, as each cluster costs at most 2 septets but at least 1 unit and
- * a UCS-2 part holds less than half a GSM-7 one.
- */
-static int
-count_text(const unsigned char *s, size_t len, unsigned max_segments,
-    struct seg_info *out)
-{
-	struct counter gsm, ucs;
-	size_t off, n, units, septets, gsm_over, ucs_over;
-	int is_gsm = 1;
-
-	counter_init(&gsm, GSM_SINGLE, GSM_PART);
-	counter_init(&ucs, UCS_SINGLE, UCS_PART);
-	gsm_over = max_segments != 0 ? over_limit(&gsm, max_segments) :
-	    SIZE_MAX;
-	ucs_over = max_segments != 0 ? over_limit(&ucs, max_segments) :
-	    SIZE_MAX;
-	for (off = 0; off < len; off += n) {
-		/* Most replies are long runs of plain ASCII: count those
-		 * in one step instead of a cluster at a time. */
-		if ((n = plain_ascii_run(s + off, len - off)) > 1) {
-			if (is_gsm)
-				counter_add_ones(&gsm, n);
-			counter_add_ones(&ucs, n);
-		} else {
-			if ((n = next_cluster(s + off, len - off, &units,
-			    &septets)) == 0)
-				return -1;
-			if (septets == 0)
-				is_gsm = 0;
-			if (is_gsm)
-				counter_add(&gsm, septets);
-			counter_add_cluster(&ucs, s + off, n, units);
-		}
-		if (is_gsm ? gsm.total >= gsm_over : ucs.total >= ucs_over)
-			return 1;
-	}
-	out->encoding = is_gsm ? SEG_GSM7 : SEG_UCS2;
-	if (is_gsm) {
-		out->segments = clamp_uint(counter_segments(&gsm));
-		out->units = clamp_uint(gsm.total);
-	} else {
-		out->segments = clamp_uint(counter_segments(&ucs));
-		out->units = clamp_uint(ucs.total);
-	}
-	return 0;
-}
-
 int
 seg_count(const char *utf8, size_t len, struct seg_info *out)
 {
-	return count_text((const unsigned char *)utf8, len, 0, out);
+	const unsigned char *s = (const unsigned char *)utf8;
+	struct tally t;
+	size_t off, n;
+
+	tally_init(&t);
+	for (off = 0; off < len; off += n) {
+		/* Replies are mostly long runs of plain ASCII: count those
+		 * in one step instead of a cluster at a time. */
+		if ((n = plain_ascii_run(s + off, len - off)) > 1)
+			tally_add_ones(&t, n);
+		else if ((n = tally_add_cluster(&t, s + off, len - off)) == 0)
+			return -1;
+	}
+	tally_info(&t, out);
+	return 0;
 }
 
 const char *
@@ -518,9 +533,8 @@ seg_encoding_name(enum seg_encoding e)
 }
 
 /*
- * Both encodings are counted side by side, so that a prefix that is still
- * all GSM-7 is judged as GSM-7 even when the rest of the text is not.
- * Invalid UTF-8 ends the usable prefix.
+ * The prefix grows a cluster (or a plain ASCII run) at a time while its
+ * count stays within max_segments; invalid UTF-8 ends it.
  */
 size_t
 seg_fit(const char *utf8, size_t len, unsigned max_segments)
@@ -533,59 +547,25 @@ seg_fit_info(const char *utf8, size_t len, unsigned max_segments,
     struct seg_info *info)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
-	struct counter gsm, ucs;
-	struct seg_info whole;
-	size_t off, n, units, septets, segs, best = 0;
-	int is_gsm = 1;
+	struct tally t;
+	size_t off, n, run, best = 0;
 
-	/* Nearly every text fits whole: one quick count settles that,
-	 * and gives up early on one that does not. */
-	if (max_segments > 0 && count_text(s, len, max_segments, &whole) == 0 &&
-	    whole.segments <= max_segments) {
-		if (info != NULL)
-			*info = whole;
-		return len;
-	}
-	if (info != NULL) {
-		info->encoding = SEG_GSM7;
-		info->segments = info->units = 0;
-	}
-
-	counter_init(&gsm, GSM_SINGLE, GSM_PART);
-	counter_init(&ucs, UCS_SINGLE, UCS_PART);
+	tally_init(&t);
+	if (info != NULL)
+		tally_info(&t, info);
 	for (off = 0; off < len; off += n) {
-		if ((n = plain_ascii_run(s + off, len - off)) > 1) {
-			/* A run of plain ASCII in one step, as much of it as
-			 * fits; if not all, the next turn stops the loop. */
-			n = ones_that_fit(is_gsm ? &gsm : &ucs, n,
-			    max_segments);
-			if (n == 0)
-				return best;
-			if (is_gsm)
-				counter_add_ones(&gsm, n);
-			counter_add_ones(&ucs, n);
-			segs = is_gsm ? counter_segments(&gsm) :
-			    counter_segments(&ucs);
-		} else {
-			if ((n = next_cluster(s + off, len - off, &units,
-			    &septets)) == 0)
-				return best;
-			if (septets == 0)
-				is_gsm = 0;
-			if (is_gsm)
-				counter_add(&gsm, septets);
-			counter_add_cluster(&ucs, s + off, n, units);
-			segs = is_gsm ? counter_segments(&gsm) :
-			    counter_segments(&ucs);
-			if (segs > max_segments)
-				return best;
-		}
+		if ((run = plain_ascii_run(s + off, len - off)) > 1) {
+			if ((n = ones_that_fit(&t, run, max_segments)) == 0)
+				break;
+			tally_add_ones(&t, n);
+		} else if ((n = tally_add_cluster(&t, s + off,
+		    len - off)) == 0 || tally_segments(&t) > max_segments)
+			break;
 		best = off + n;
-		if (info != NULL) {
-			info->encoding = is_gsm ? SEG_GSM7 : SEG_UCS2;
-			info->segments = clamp_uint(segs);
-			info->units = clamp_uint(is_gsm ? gsm.total : ucs.total);
-		}
+		if (info != NULL)
+			tally_info(&t, info);
+		if (n < run)
+			break;		/* the run was cut where it stopped fitting */
 	}
 	return best;
 }
