@@ -199,6 +199,48 @@ static const char *const migrations[] = {
 	"  WHERE broadcast_id IS NOT NULL;"
 	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
 	"  WHERE broadcast_id IS NOT NULL;",
+	/*
+	 * 8: the outbox's state rule as comparisons.  SQLite checks "state
+	 * IN (seven names)" by building a temporary b-tree of the seven for
+	 * every row it writes, and every claim and every result writes the
+	 * state; spelled with OR, the same rule is a few comparisons.  SQLite
+	 * cannot alter a constraint, so the table is rebuilt with its rows
+	 * and indexes as they were (ids kept: events and attempts refer to
+	 * them).  Runs with foreign keys off, as store_open() migrates.
+	 */
+	"CREATE TABLE outbox_v8 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  provider TEXT NOT NULL, to_phone TEXT NOT NULL,"
+	"  from_addr TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
+	"  encoding TEXT, segments INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL CHECK (state = 'queued' OR state = 'sending'"
+	"    OR state = 'sent' OR state = 'delivered' OR state = 'undelivered'"
+	"    OR state = 'failed' OR state = 'expired'),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  provider_id TEXT, error_code TEXT, error TEXT, reason TEXT,"
+	"  reply_to INTEGER, broadcast_id INTEGER,"
+	"  kind TEXT NOT NULL DEFAULT 'sms',"
+	"  dlt_template_id TEXT, sms_type TEXT);"
+	"INSERT INTO outbox_v8 (id, provider, to_phone, from_addr, body,"
+	"  encoding, segments, state, attempts, created_ms, next_attempt_ms,"
+	"  updated_ms, provider_id, error_code, error, reason, reply_to,"
+	"  broadcast_id, kind, dlt_template_id, sms_type)"
+	"  SELECT id, provider, to_phone, from_addr, body, encoding, segments,"
+	"  state, attempts, created_ms, next_attempt_ms, updated_ms,"
+	"  provider_id, error_code, error, reason, reply_to, broadcast_id,"
+	"  kind, dlt_template_id, sms_type FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_v8 RENAME TO outbox;"
+	"CREATE INDEX outbox_due ON outbox(state, provider, next_attempt_ms);"
+	"CREATE UNIQUE INDEX outbox_provider_id"
+	"  ON outbox(provider, provider_id)"
+	"  WHERE provider_id IS NOT NULL;"
+	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state)"
+	"  WHERE broadcast_id IS NOT NULL;"
+	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
+	"  WHERE broadcast_id IS NOT NULL;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -499,9 +541,7 @@ configure(sqlite3 *db, const struct store_options *opt, char *err,
 	sqlite3_busy_timeout(db, busy > 0 ? busy : STORE_DEFAULT_BUSY_MS);
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) !=
 	    SQLITE_OK ||
-	    sqlite3_exec(db, sync, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	    sqlite3_exec(db, sync, NULL, NULL, NULL) != SQLITE_OK) {
 		sp_err(err, errlen, "configuring: %s", sqlite3_errmsg(db));
 		return -1;
 	}
@@ -523,9 +563,16 @@ store_open(const char *path, const struct store_options *opt, char *err,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	/* Foreign keys after migrating: a step that rebuilds a table drops
+	 * the old one, which their check would refuse while rows refer to it. */
 	if (configure(st->db, opt, err, errlen) == -1 ||
 	    migrate(st->db, err, errlen) == -1)
 		goto fail;
+	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL,
+	    NULL) != SQLITE_OK) {
+		sp_err(err, errlen, "configuring: %s", sqlite3_errmsg(st->db));
+		goto fail;
+	}
 	for (i = 0; i < S_COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, sql_text[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {

@@ -1,5 +1,5 @@
 /*
- * Tests for the store: schema, migration from version 1 and the guard
+ * Tests for the store: schema, migration from versions 1 and 7 and the guard
  * against newer files, inbound dedupe, transactions, contacts, the
  * stakeholder directory, meta, export filters, the writability check and
  * the outbox lifecycle.  Each test gets a fresh database in a
@@ -16,6 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "store.h"
 #include "util.h"
@@ -663,6 +665,78 @@ test_migrate_from_v1(void **state)
 	assert_string_equal(state_of(f->st, 1), "queued");
 }
 
+/* Does SQLite compile sql on db to a program with opcode op? */
+static int
+program_has(sqlite3 *db, const char *sql, const char *op)
+{
+	sqlite3_stmt *s;
+	char *explain = xasprintf("EXPLAIN %s", sql);
+	int found = 0;
+
+	assert_int_equal(sqlite3_prepare_v2(db, explain, -1, &s, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		if (strcmp((const char *)sqlite3_column_text(s, 1), op) == 0)
+			found = 1;
+	}
+	sqlite3_finalize(s);
+	free(explain);
+	return found;
+}
+
+/*
+ * tests/data/store/v7.db was written by the schema-7 store: one message
+ * queued, one sent with its claim and result events and its attempt.
+ * Step 8 rebuilds the outbox; rows, ids, events and the state rule stay.
+ */
+static void
+test_migrate_from_v7(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_msg m;
+	sqlite3 *db;
+	sqlite3_stmt *s;
+
+	if (access("tests/data/store/v7.db", R_OK) != 0)
+		fail_msg("tests/data/store/v7.db: run from the repo root");
+	store_close(f->st);
+	f->st = NULL;
+	unlink_db(f->path);
+	copy_file("tests/data/store/v7.db", f->path);
+	assert_int_equal(file_user_version(f->path), 7);
+
+	f->st = open_ok(f->path);
+	assert_int_equal(store_outbox_get(f->st, 1, &m), 1);
+	assert_string_equal(m.state, "queued");
+	assert_string_equal(m.body, "v7 queued");
+	store_outbox_msg_clear(&m);
+	assert_int_equal(store_outbox_get(f->st, 2, &m), 1);
+	assert_string_equal(m.state, "sent");
+	assert_string_equal(m.provider_id, "SMv7sent");
+	assert_int_equal(m.attempts, 1);
+	store_outbox_msg_clear(&m);
+	/* A delivery report still finds it by the provider's id. */
+	assert_int_equal(store_outbox_report(f->st, "twilio", "SMv7sent",
+	    "delivered", 1795750231000, NULL, NULL), 1);
+	assert_string_equal(state_of(f->st, 2), "delivered");
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(file_user_version(f->path), store_schema_version());
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+	    " outbox_events WHERE outbox_id = 2", -1, &s, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 4);	/* + "delivered" */
+	sqlite3_finalize(s);
+	/* The rule holds, and checking it builds no temporary table. */
+	assert_int_equal(sqlite3_exec(db, "UPDATE outbox SET state = 'lost'"
+	    " WHERE id = 1", NULL, NULL, NULL), SQLITE_CONSTRAINT);
+	assert_false(program_has(db, "UPDATE outbox SET state = 'sent'"
+	    " WHERE id = 1", "OpenEphemeral"));
+	sqlite3_close(db);
+}
+
 static void
 test_outbox_lifecycle(void **state)
 {
@@ -1040,6 +1114,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_writable,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_from_v7,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v1,
 		    setup, teardown),
