@@ -530,6 +530,13 @@ dberr:
 	return -1;
 }
 
+void
+store_library_setup(void)
+{
+	/* Refused (harmlessly) once SQLite is initialised. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int
 configure(sqlite3 *db, const struct store_options *opt, char *err,
     size_t errlen)

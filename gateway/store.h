@@ -27,6 +27,12 @@ struct store_options {
 	int	busy_timeout_ms;	/* for the CLI writing beside the daemon */
 };
 
+/*
+ * Process set-up, once, before the first store_open (main calls it): SQLite
+ * keeps no memory statistics, which would take a mutex on every one of its
+ * allocations.  A store opened without it works the same, only slower.
+ */
+void	 store_library_setup(void);
 /* Open (creating and migrating as needed).  NULL with err set. */
 struct store *store_open(const char *path, const struct store_options *,
 	    char *err, size_t errlen);
