@@ -210,8 +210,8 @@ transfer_free(struct transfer *t)
 
 /*
  * The sender writes in batches: the results of finished requests gather
- * in one transaction, committed when the pump next claims (it commits
- * them first), when nothing is in flight any more, or after RESULTS_MAX_MS
+ * in one transaction, committed when the pump next claims (together with
+ * its claims), when nothing is in flight any more, or after RESULTS_MAX_MS
  * at the latest; claims are committed before their requests go out.  So a
  * crash can leave at most max_inflight messages sent but not recorded,
  * which bounds the duplicates after a restart, while one commit serves
@@ -766,16 +766,19 @@ on_pump(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	s->pump_scheduled = 0;
-	txn_commit(s);		/* results first: see txn_open() */
-	if (s->stopped)
+	if (s->stopped) {
+		txn_commit(s);
 		return;
+	}
+	/* The results gathered since the last commit join the claims: one
+	 * commit makes both durable before the new requests go out. */
 	txn_open(s);
 	for (i = 0; i < s->nlanes; i++) {
 		d = pump_lane(s, &s->lanes[i]);
 		if (d >= 0 && d < next)
 			next = d;
 	}
-	txn_commit(s);		/* claims are durable before requests go out */
+	txn_commit(s);
 	pump_schedule(s, next);
 }
 
