@@ -508,22 +508,17 @@ broadcast_held(struct sender *s, struct store_outbox_msg *m)
 }
 
 /*
- * Is m for a contact who has opted out?  The one exception is the STOP
- * confirmation: a reply to her own message, queued no earlier than her
- * opt-out (after STOP the router queues no other reply).  A store error
- * counts as opted out: better a message lost than one sent after STOP.
+ * Is m for a contact who has opted out (as of its claim)?  The one
+ * exception is the STOP confirmation: a reply to her own message, queued
+ * no earlier than her opt-out (after STOP the router queues no other
+ * reply).
  */
 static int
-opted_out(struct sender *s, const struct store_outbox_msg *m)
+opted_out(const struct store_outbox_msg *m)
 {
-	int64_t since = 0;
-	int rc = store_contact_opted_out(s->store, m->to, &since);
-
-	if (rc == 0)
+	if (m->opted_out_ms == 0)
 		return 0;
-	if (rc == 1 && m->reply_to != 0 && m->created_ms >= since)
-		return 0;
-	return 1;
+	return m->reply_to == 0 || m->created_ms < m->opted_out_ms;
 }
 
 /*
@@ -533,19 +528,14 @@ opted_out(struct sender *s, const struct store_outbox_msg *m)
 static int
 build_request(struct sender *s, const struct provider *p,
     const struct provider_conf *pc, const struct sp_outbound *msg,
-    struct sp_http_call *call, char *err, size_t errlen)
+    int is_call, struct sp_http_call *call, char *err, size_t errlen)
 {
 	struct sp_call c;
 	char *url;
 	int rc;
 
-	switch (store_outbox_is_call(s->store, msg->id)) {
-	case 0:
+	if (!is_call)
 		return p->build_send(pc, msg, call, err, errlen);
-	case -1:
-		sp_err(err, errlen, "cannot read the message kind");
-		return -1;
-	}
 	if (p->build_call == NULL) {
 		sp_err(err, errlen, "%s cannot place calls", p->name);
 		return -1;
@@ -579,7 +569,7 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 		store_outbox_msg_clear(m);
 		return;
 	}
-	if (opted_out(s, m)) {
+	if (opted_out(m)) {
 		store_outbox_finish(s->store, m->id, "failed", sp_wall_ms(), 0,
 		    NULL, NULL, "opted out", "opted out");
 		log_info("send_skipped", "id=%lld reason=opted_out",
@@ -625,8 +615,8 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	out.status_url = surl = status_url(s, pc);
 	out.dlt_template_id = t->msg.dlt_template_id;
 	out.sms_type = t->msg.sms_type;
-	if (build_request(s, lane->provider, pc, &out, &t->call, err,
-	    sizeof(err)) == -1) {
+	if (build_request(s, lane->provider, pc, &out, t->msg.is_call,
+	    &t->call, err, sizeof(err)) == -1) {
 		free(surl);
 		fail_now(s, &t->msg, "failed", err);
 		transfer_free(t);

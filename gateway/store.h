@@ -214,6 +214,11 @@ struct store_outbox_msg {
 	char		*dlt_template_id; /* DLT template of this text, or NULL:
 					     the provider's configured one */
 	char		*sms_type;	/* DLT category, or NULL: configured */
+	int		 is_call;	/* kind "call" (store_outbox_add_call) */
+	/* Read with the message (claim, get, list), so the sender checks
+	 * STOP without a query of its own: when its contact opted out, 0 if
+	 * she has not (or is no contact).  Not written by store_outbox_add. */
+	int64_t		 opted_out_ms;
 };
 void	 store_outbox_msg_clear(struct store_outbox_msg *);
 void	 store_outbox_msgs_free(struct store_outbox_msg *, size_t n);
@@ -638,8 +643,5 @@ int	 store_call_recent_followup(struct store *, const char *caller,
  * outbox message of kind "call", as store_outbox_add() otherwise.
  */
 int	 store_outbox_add_call(struct store *, struct store_outbox_msg *m);
-/* The kind of outbox message id: 1 "call", 0 anything else (or no such
- * message), -1 error. */
-int	 store_outbox_is_call(struct store *, int64_t id);
 
 #endif

@@ -51,7 +51,8 @@ enum stmt_id {
 	"id, provider, to_phone, from_addr, body, encoding, segments, state," \
 	" attempts, created_ms, next_attempt_ms, updated_ms, provider_id," \
 	" error_code, error, reason, reply_to, broadcast_id, dlt_template_id," \
-	" sms_type"
+	" sms_type, kind = 'call', (SELECT opted_out_ms FROM contacts" \
+	" WHERE phone = outbox.to_phone)"
 
 
 struct sq_cached {

@@ -61,6 +61,8 @@ outbox_row(sqlite3_stmt *s, struct store_outbox_msg *m)
 	m->broadcast_id = sqlite3_column_int64(s, 17);
 	m->dlt_template_id = sq_column_dup(s, 18);
 	m->sms_type = sq_column_dup(s, 19);
+	m->is_call = sqlite3_column_int(s, 20);
+	m->opted_out_ms = sqlite3_column_int64(s, 21);
 }
 
 void

@@ -36,8 +36,6 @@ static const char *const sql_recent_followup =
     " AND followup IN ('sms', 'callback') LIMIT 1";
 static const char *const sql_outbox_kind_call =
     "UPDATE outbox SET kind = 'call' WHERE id = ?1";
-static const char *const sql_outbox_is_call =
-    "SELECT kind = 'call' FROM outbox WHERE id = ?1";
 
 void
 store_call_clear(struct store_call *c)
@@ -174,21 +172,4 @@ undo:
 	sq_savepoint_undo(st);
 	m->id = 0;
 	return -1;
-}
-
-int
-store_outbox_is_call(struct store *st, int64_t id)
-{
-	sqlite3_stmt *s = sq_prepared(st, &sql_outbox_is_call,
-	    "outbox_is_call");
-	int rc, call;
-
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sq_step_row(st, s, "outbox_is_call")) != 1)
-		return rc;
-	call = sqlite3_column_int(s, 0);
-	sq_done(s);
-	return call ? 1 : 0;
 }

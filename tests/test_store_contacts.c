@@ -88,6 +88,42 @@ test_opted_out(void **state)
 	    NULL), 0);
 }
 
+/* A claimed message carries its contact's opt-out time for the sender. */
+static void
+test_claim_reads_opt_out(void **state)
+{
+	struct fixture *f = *state;
+	const char *to[] = { "+919800000001", "+919800000002",
+	    "+910000000000" };
+	const int64_t want[] = { 0, 1234, 0 };
+	struct store_outbox_msg m, *claimed;
+	size_t n, i;
+
+	put_contact(f->store, to[0], 0);
+	put_contact(f->store, to[1], 1234);
+	for (i = 0; i < SP_ARRAY_LEN(to); i++) {
+		memset(&m, 0, sizeof(m));
+		m.provider = (char *)"twilio";
+		m.to = (char *)to[i];
+		m.body = (char *)"hello";
+		m.created_ms = 1000 + (int64_t)i;
+		assert_int_equal(store_outbox_add(f->store, &m), 0);
+	}
+	assert_int_equal(store_outbox_claim(f->store, "twilio", 5000, 10,
+	    &claimed, &n), 0);
+	assert_int_equal(n, SP_ARRAY_LEN(to));
+	for (i = 0; i < n; i++) {
+		assert_string_equal(claimed[i].to, to[i]);
+		assert_int_equal(claimed[i].opted_out_ms, want[i]);
+	}
+	store_outbox_msgs_free(claimed, n);
+	/* She says STOP after the claim: the next read sees it. */
+	put_contact(f->store, to[0], 4000);
+	assert_int_equal(store_outbox_get(f->store, 1, &m), 1);
+	assert_int_equal(m.opted_out_ms, 4000);
+	store_outbox_msg_clear(&m);
+}
+
 static void
 test_interests(void **state)
 {
@@ -298,6 +334,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_claim_reads_opt_out,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_opted_out, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_interests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_upserts_and_keeps,

@@ -145,7 +145,7 @@ static void
 test_outbox_call(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg sms, call, *claimed;
+	struct store_outbox_msg sms, call, m, *claimed;
 	size_t n;
 
 	memset(&sms, 0, sizeof(sms));
@@ -161,13 +161,20 @@ test_outbox_call(void **state)
 	call.body = "callback";
 	assert_int_equal(store_outbox_add_call(f->st, &call), 0);
 	assert_true(call.id > sms.id);
-	assert_int_equal(store_outbox_is_call(f->st, sms.id), 0);
-	assert_int_equal(store_outbox_is_call(f->st, call.id), 1);
-	assert_int_equal(store_outbox_is_call(f->st, 12345), 0);
-	/* A call is claimed like any message. */
+	assert_int_equal(store_outbox_get(f->st, sms.id, &m), 1);
+	assert_false(m.is_call);
+	store_outbox_msg_clear(&m);
+	assert_int_equal(store_outbox_get(f->st, call.id, &m), 1);
+	assert_true(m.is_call);
+	store_outbox_msg_clear(&m);
+	/* A call is claimed like any message, and stays a call. */
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 10,
 	    &claimed, &n), 0);
 	assert_int_equal(n, 2);
+	assert_int_equal(claimed[0].id, sms.id);
+	assert_false(claimed[0].is_call);
+	assert_int_equal(claimed[1].id, call.id);
+	assert_true(claimed[1].is_call);
 	store_outbox_msgs_free(claimed, n);
 }
 
