@@ -134,38 +134,47 @@ form_get(const struct form *f, const char *name)
 	return NULL;
 }
 
+static int
+unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~';
+}
+
 /*
  * RFC 3986 unreserved characters stay, everything else is %XX (upper
- * case), space included: "%20" is valid in both forms and queries.
+ * case), space included: "%20" is valid in both forms and queries.  A
+ * run of characters that stay is copied in one go: a message body is
+ * mostly words.
  */
 int
 form_urlencode(struct buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
+	const unsigned char *p = (const unsigned char *)s, *run;
 	size_t start = b->len;
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		int rc;
-
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
-		    *p == '_' || *p == '~')
-			rc = buf_putc(b, (char)*p);
-		else {
+	while (*p != '\0') {
+		for (run = p; unreserved(*p); p++)
+			;
+		if (p > run && buf_append(b, run, (size_t)(p - run)) == -1)
+			goto fail;
+		if (*p != '\0') {
 			char esc[3] = { '%', hex[*p >> 4], hex[*p & 0x0f] };
 
-			rc = buf_append(b, esc, sizeof(esc));
-		}
-		if (rc == -1) {
-			/* Leave nothing half-written behind. */
-			b->len = start;
-			if (b->data != NULL)
-				b->data[start] = '\0';
-			return -1;
+			if (buf_append(b, esc, sizeof(esc)) == -1)
+				goto fail;
+			p++;
 		}
 	}
 	return 0;
+fail:
+	/* Leave nothing half-written behind. */
+	b->len = start;
+	if (b->data != NULL)
+		b->data[start] = '\0';
+	return -1;
 }
 
 int

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "form.h"
@@ -164,6 +165,44 @@ test_encode(void **state)
 	buf_free(&b);
 }
 
+/* Every byte, alone and between runs, against the one-by-one rule. */
+static void
+test_encode_every_byte(void **state)
+{
+	char in[8], want[32];
+	struct buf b;
+	int c;
+
+	(void)state;
+	buf_init(&b, 0);
+	for (c = 1; c < 256; c++) {
+		int stays = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+		    c == '_' || c == '~';
+
+		snprintf(in, sizeof(in), "ab%cc", c);
+		if (stays)
+			snprintf(want, sizeof(want), "ab%cc", c);
+		else
+			snprintf(want, sizeof(want), "ab%%%02Xc", c);
+		buf_reset(&b);
+		assert_int_equal(form_urlencode(&b, in), 0);
+		assert_string_equal(buf_cstr(&b), want);
+		buf_reset(&b);
+		assert_int_equal(form_urlencode(&b, in + 2), 0);
+		assert_string_equal(buf_cstr(&b), want + 2);
+	}
+	/* A cap met inside a run or an escape leaves the buffer as it was. */
+	buf_free(&b);
+	buf_init(&b, 6);
+	assert_int_equal(form_urlencode(&b, "ab"), 0);
+	assert_int_equal(form_urlencode(&b, "cdefg"), -1);
+	assert_string_equal(buf_cstr(&b), "ab");
+	assert_int_equal(form_urlencode(&b, "c d"), -1);
+	assert_string_equal(buf_cstr(&b), "ab");
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -172,6 +211,7 @@ main(void)
 		cmocka_unit_test(test_empty_and_repeated),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_encode),
+		cmocka_unit_test(test_encode_every_byte),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
