@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 #include <event2/event.h>
@@ -58,9 +59,18 @@ struct transfer {
 	int64_t			 started_ms;
 };
 
+/*
+ * A socket curl opened, in sender.socks[fd] until curl closes it.  When
+ * curl stops watching one (its transfer is done and the connection goes
+ * back to the pool) it stays registered with the loop: the next request on
+ * that connection mostly wants the same readiness, and then costs no
+ * epoll_ctl at all, where unregistering and registering again took two
+ * per message.
+ */
 struct sock_ctx {
 	struct event		*ev;
-	struct sender		*sender;
+	short			 kind;		/* registered: EV_READ|EV_WRITE */
+	int			 watched;	/* curl wants to hear of it */
 };
 
 struct sender {
@@ -76,6 +86,8 @@ struct sender {
 	size_t			 nlanes;
 	size_t			 inflight;
 	TAILQ_HEAD(, transfer)	 transfers;	/* in flight */
+	struct sock_ctx		**socks;	/* by fd; NULL: not curl's */
+	size_t			 nsocks;
 	int			 stopped;
 	int			 pump_scheduled;
 	struct event		*commit_ev;	/* ends the turn's transaction */
@@ -319,12 +331,48 @@ check_done(struct sender *s)
 
 /* ---- curl on the libevent loop ---- */
 
+static void	on_socket_event(evutil_socket_t, short, void *);
+
+static struct sock_ctx *
+sock_find(const struct sender *s, curl_socket_t fd)
+{
+	return fd >= 0 && (size_t)fd < s->nsocks ? s->socks[fd] : NULL;
+}
+
+/* Register ctx's fd for kind (0: for nothing). */
+static void
+sock_register(struct sender *s, struct sock_ctx *ctx, curl_socket_t fd,
+    short kind)
+{
+	if (ctx->kind == kind)
+		return;
+	if (ctx->kind != 0)
+		event_del(ctx->ev);
+	ctx->kind = kind;
+	if (kind == 0)
+		return;
+	event_assign(ctx->ev, s->base, fd, kind | EV_PERSIST,
+	    on_socket_event, s);
+	event_add(ctx->ev, NULL);
+}
+
 static void
 on_socket_event(evutil_socket_t fd, short what, void *arg)
 {
 	struct sender *s = arg;
+	struct sock_ctx *ctx = sock_find(s, fd);
 	int running, flags = 0;
 
+	if (ctx != NULL && !ctx->watched) {
+		/*
+		 * A pooled connection nobody uses became readable: the
+		 * server closed it.  Stop listening, or level-triggered
+		 * readiness would spin; curl finds it dead when it next
+		 * looks, and closes it.
+		 */
+		sock_register(s, ctx, fd, 0);
+		return;
+	}
 	if (what & EV_READ)
 		flags |= CURL_CSELECT_IN;
 	if (what & EV_WRITE)
@@ -350,32 +398,60 @@ curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
     void *socketp)
 {
 	struct sender *s = userp;
-	struct sock_ctx *ctx = socketp;
-	short kind = EV_PERSIST;
+	struct sock_ctx *ctx = sock_find(s, fd);
+	short kind = 0;
 
 	(void)easy;
+	(void)socketp;
 	if (what == CURL_POLL_REMOVE) {
-		if (ctx != NULL) {
-			event_free(ctx->ev);
-			free(ctx);
-			curl_multi_assign(s->multi, fd, NULL);
-		}
+		if (ctx != NULL)
+			ctx->watched = 0;	/* still registered: see sock_ctx */
 		return 0;
 	}
+	if (fd < 0)
+		return -1;
+	if (ctx == NULL) {
+		if ((size_t)fd >= s->nsocks) {
+			size_t n = s->nsocks ? s->nsocks : 64;
+
+			while (n <= (size_t)fd)
+				n *= 2;
+			s->socks = xreallocarray(s->socks, n,
+			    sizeof(*s->socks));
+			memset(s->socks + s->nsocks, 0,
+			    (n - s->nsocks) * sizeof(*s->socks));
+			s->nsocks = n;
+		}
+		ctx = xcalloc(1, sizeof(*ctx));
+		if ((ctx->ev = event_new(s->base, fd, EV_PERSIST,
+		    on_socket_event, s)) == NULL) {
+			free(ctx);
+			return -1;
+		}
+		s->socks[fd] = ctx;
+	}
+	ctx->watched = 1;
 	if (what & CURL_POLL_IN)
 		kind |= EV_READ;
 	if (what & CURL_POLL_OUT)
 		kind |= EV_WRITE;
-	if (ctx == NULL) {
-		ctx = xcalloc(1, sizeof(*ctx));
-		ctx->sender = s;
-		curl_multi_assign(s->multi, fd, ctx);
-	} else {
-		event_free(ctx->ev);
-	}
-	ctx->ev = event_new(s->base, fd, kind, on_socket_event, s);
-	event_add(ctx->ev, NULL);
+	sock_register(s, ctx, fd, kind);
 	return 0;
+}
+
+/* curl closes a socket (every one it opens ends here): forget it first. */
+static int
+on_close_socket(void *arg, curl_socket_t fd)
+{
+	struct sender *s = arg;
+	struct sock_ctx *ctx = sock_find(s, fd);
+
+	if (ctx != NULL) {
+		event_free(ctx->ev);	/* unregisters it */
+		free(ctx);
+		s->socks[fd] = NULL;
+	}
+	return close(fd);
 }
 
 static int
@@ -655,6 +731,8 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "sampark/1");
+	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, s);
 	t->started_ms = sp_mono_ms();
 	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK) {
 		fail_now(s, &t->msg, "failed", "curl_multi_add_handle failed");
@@ -883,6 +961,7 @@ void
 sender_free(struct sender *s)
 {
 	struct transfer *t;
+	size_t i;
 
 	if (s == NULL)
 		return;
@@ -892,7 +971,14 @@ sender_free(struct sender *s)
 		transfer_free(t);
 	}
 	if (s->multi != NULL)
-		curl_multi_cleanup(s->multi);
+		curl_multi_cleanup(s->multi);	/* closes the pool's sockets */
+	for (i = 0; i < s->nsocks; i++) {
+		if (s->socks[i] != NULL) {
+			event_free(s->socks[i]->ev);
+			free(s->socks[i]);
+		}
+	}
+	free(s->socks);
 	if (s->curl_timer != NULL)
 		event_free(s->curl_timer);
 	if (s->pump != NULL)

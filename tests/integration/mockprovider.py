@@ -206,8 +206,11 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class MockProvider:
-    def __init__(self, host="127.0.0.1"):
+    def __init__(self, host="127.0.0.1", idle_timeout=None):
+        """idle_timeout: close a kept-alive connection after that many
+        seconds without a request, as real servers do (default: never)."""
         self.host = host
+        self.idle_timeout = idle_timeout
         self.port = None
         self._lock = threading.Condition()
         self._requests = []
@@ -222,7 +225,13 @@ class MockProvider:
         return "http://%s:%d" % (self.host, self.port)
 
     def start(self):
-        self._server = _Server((self.host, 0), _Handler)
+        handler = _Handler
+        if self.idle_timeout is not None:
+            # The request handler's socket timeout: an idle read times out
+            # and the handler closes the connection.
+            handler = type("_IdleHandler", (_Handler,),
+                           {"timeout": self.idle_timeout})
+        self._server = _Server((self.host, 0), handler)
         self._server.mock = self
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever,

@@ -1,6 +1,7 @@
 """Outbound delivery through each provider's send API, against the mock
 provider: what the request carries, and what the outbox records for
 success, retries, permanent errors and timeouts."""
+import os
 import time
 import unittest
 
@@ -225,6 +226,37 @@ class Retries(Harness):
         row = wait_state(d, i, "failed", timeout=10)
         self.assertIn("api_key", row.error)
         self.assertEqual(self.mock.requests, [])
+
+
+def cpu_seconds(pid):
+    """User + system CPU time of process pid so far, in seconds."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class PooledConnections(unittest.TestCase):
+    """Connections to the provider are kept for reuse.  When the server
+    closes one while it sits idle in the pool, the daemon must neither spin
+    on the closed socket nor lose the next message."""
+
+    def test_server_closes_idle_connection(self):
+        mock = MockProvider(idle_timeout=0.2).start()
+        d = provider_daemon("twilio", mock)
+        try:
+            d.start()
+            wait_state(d, send(d, ENGLISH), "sent")
+            time.sleep(0.6)         # the mock has closed it by now
+            before = cpu_seconds(d.proc.pid)
+            time.sleep(1.0)
+            spent = cpu_seconds(d.proc.pid) - before
+            self.assertLess(spent, 0.3, "busy while idle: %.2f s of CPU in"
+                            " 1 s" % spent)
+            wait_state(d, send(d, ENGLISH, to="+919812300002"), "sent")
+            self.assertEqual(mock.count(), 2)
+        finally:
+            d.stop()
+            mock.stop()
 
 
 if __name__ == "__main__":
