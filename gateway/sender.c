@@ -44,6 +44,19 @@ struct lane {
 	double			 tokens;
 	int64_t			 refill_ms;
 	int			 inflight;
+	char			*status_url;	/* for delivery reports, or NULL */
+};
+
+/*
+ * The settings read for every message, taken from the runtime once when
+ * it is set (config lookups search the directive table by name).
+ */
+struct send_settings {
+	long			 attempts;
+	int64_t			 max_age_ms;
+	long			 timeout_ms;
+	double			 retry_base_ms;
+	double			 retry_max_ms;
 };
 
 struct transfer {
@@ -77,6 +90,7 @@ struct sender {
 	struct event_base	*base;
 	struct store		*store;
 	const struct sp_runtime	*rt;
+	struct send_settings	 set;		/* from rt */
 	struct abuse		*abuse;		/* NULL: no limits */
 	struct metrics		*metrics;	/* NULL: not counted */
 	CURLM			*multi;
@@ -119,9 +133,7 @@ cfg_int(const struct sender *s, const char *name)
 static int64_t
 backoff_ms(struct sender *s, int attempts, long retry_after_s)
 {
-	double base = (double)cfg_int(s, "retry_base_ms");
-	double max = (double)cfg_int(s, "retry_max_ms");
-	double d = base;
+	double max = s->set.retry_max_ms, d = s->set.retry_base_ms;
 	int i;
 
 	for (i = 1; i < attempts && d < max; i++)
@@ -176,12 +188,12 @@ record_result(struct sender *s, struct transfer *t, long http,
 		state = "sent";
 		break;
 	case SEND_RETRY:
-		if (m->attempts >= cfg_int(s, "send_attempts")) {
+		if (m->attempts >= s->set.attempts) {
 			state = "failed";
 			break;
 		}
 		next = now + backoff_ms(s, m->attempts, t->retry_after_s);
-		if (next - m->created_ms > cfg_int(s, "send_max_age") * 1000) {
+		if (next - m->created_ms > s->set.max_age_ms) {
 			state = "expired";
 			break;
 		}
@@ -505,20 +517,6 @@ on_header(char *data, size_t size, size_t n, void *arg)
 
 /* ---- starting requests ---- */
 
-/* Where the provider should send delivery reports for this message. */
-static char *
-status_url(const struct sender *s, const struct provider_conf *pc)
-{
-	const char *base = config_str(s->rt->cfg, "public_url");
-
-	if (*base == '\0')
-		return NULL;
-	if (pc->url_token != NULL)
-		return xasprintf("%s/status/%s/%s", base, pc->name,
-		    pc->url_token);
-	return xasprintf("%s/status/%s", base, pc->name);
-}
-
 /* A message that cannot be sent at all: record why and move on. */
 static void
 fail_now(struct sender *s, struct store_outbox_msg *m, const char *state,
@@ -637,10 +635,10 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	    lane->provider);
 	struct transfer *t;
 	struct sp_outbound out;
-	char err[256], *surl;
+	char err[256];
 	size_t i;
 
-	if (sp_wall_ms() - m->created_ms > cfg_int(s, "send_max_age") * 1000) {
+	if (sp_wall_ms() - m->created_ms > s->set.max_age_ms) {
 		fail_now(s, m, "expired", "too old to send");
 		store_outbox_msg_clear(m);
 		return;
@@ -688,17 +686,15 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	out.body = t->msg.body;
 	out.unicode = t->msg.encoding != NULL &&
 	    strcmp(t->msg.encoding, "UCS-2") == 0;
-	out.status_url = surl = status_url(s, pc);
+	out.status_url = lane->status_url;
 	out.dlt_template_id = t->msg.dlt_template_id;
 	out.sms_type = t->msg.sms_type;
 	if (build_request(s, lane->provider, pc, &out, t->msg.is_call,
 	    &t->call, err, sizeof(err)) == -1) {
-		free(surl);
 		fail_now(s, &t->msg, "failed", err);
 		transfer_free(t);
 		return;
 	}
-	free(surl);
 
 	t->easy = curl_easy_init();
 	if (t->easy == NULL) {
@@ -726,8 +722,7 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS,
-	    cfg_int(s, "send_timeout") * 1000L);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, s->set.timeout_ms);
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "sampark/1");
@@ -871,6 +866,36 @@ pump_schedule(struct sender *s, int64_t delay_ms)
 
 /* ---- life cycle ---- */
 
+/* Take what the sender reads per message from s->rt. */
+static void
+use_runtime(struct sender *s)
+{
+	const char *base = config_str(s->rt->cfg, "public_url");
+	size_t i;
+
+	s->set.attempts = cfg_int(s, "send_attempts");
+	s->set.max_age_ms = (int64_t)cfg_int(s, "send_max_age") * 1000;
+	s->set.timeout_ms = cfg_int(s, "send_timeout") * 1000L;
+	s->set.retry_base_ms = (double)cfg_int(s, "retry_base_ms");
+	s->set.retry_max_ms = (double)cfg_int(s, "retry_max_ms");
+	for (i = 0; i < s->nlanes; i++) {
+		struct lane *l = &s->lanes[i];
+		const struct provider_conf *pc = runtime_provider_conf(s->rt,
+		    l->provider);
+
+		free(l->status_url);
+		l->status_url = NULL;
+		if (*base == '\0' || pc == NULL)
+			continue;
+		if (pc->url_token != NULL)
+			l->status_url = xasprintf("%s/status/%s/%s", base,
+			    pc->name, pc->url_token);
+		else
+			l->status_url = xasprintf("%s/status/%s", base,
+			    pc->name);
+	}
+}
+
 struct sender *
 sender_new(struct event_base *base, struct store *store,
     const struct sp_runtime *rt, char *err, size_t errlen)
@@ -913,6 +938,7 @@ sender_new(struct event_base *base, struct store *store,
 		s->lanes[i].tokens = 1;
 		s->lanes[i].refill_ms = sp_mono_ms();
 	}
+	use_runtime(s);
 	pump_schedule(s, 0);
 	return s;
 }
@@ -921,6 +947,7 @@ void
 sender_set_runtime(struct sender *s, const struct sp_runtime *rt)
 {
 	s->rt = rt;
+	use_runtime(s);
 	pump_schedule(s, 0);
 }
 
@@ -985,6 +1012,8 @@ sender_free(struct sender *s)
 		event_free(s->pump);
 	if (s->commit_ev != NULL)
 		event_free(s->commit_ev);
+	for (i = 0; s->lanes != NULL && i < s->nlanes; i++)
+		free(s->lanes[i].status_url);
 	free(s->lanes);
 	free(s);
 	curl_global_cleanup();
