@@ -737,6 +737,64 @@ test_migrate_from_v7(void **state)
 	sqlite3_close(db);
 }
 
+/* How many events message id has. */
+static int
+event_count(const char *path, int64_t id)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+	    " outbox_events WHERE outbox_id = ?1", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_int64(s, 1, id);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
+/*
+ * A result recorded inside the sender's transaction (no savepoint of its
+ * own) lands with its event when the transaction commits, and not at all
+ * when it rolls back.
+ */
+static void
+test_finish_in_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_msg *msgs = NULL;
+	int64_t a, b;
+	size_t n = 0;
+
+	a = add_ok(f->st, queued("twilio", 1000, "a"));
+	b = add_ok(f->st, queued("twilio", 1001, "b"));
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 2, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	store_outbox_msgs_free(msgs, n);
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_outbox_finish(f->st, a, "sent", 2100, 0, "SMa",
+	    NULL, NULL, NULL), 0);
+	assert_int_equal(store_rollback(f->st), 0);
+	assert_string_equal(state_of(f->st, a), "sending");
+	assert_int_equal(event_count(f->path, a), 2);	/* queued, sending */
+
+	assert_int_equal(store_defer_begin(f->st), 0);
+	assert_int_equal(store_outbox_finish(f->st, a, "sent", 2200, 0, "SMa",
+	    NULL, NULL, NULL), 0);
+	assert_int_equal(store_outbox_finish(f->st, b, "failed", 2200, 0, NULL,
+	    "21211", "invalid To", "bad_number"), 0);
+	assert_int_equal(store_defer_commit(f->st), 0);
+	assert_string_equal(state_of(f->st, a), "sent");
+	assert_string_equal(state_of(f->st, b), "failed");
+	assert_int_equal(event_count(f->path, a), 3);
+	assert_int_equal(event_count(f->path, b), 3);
+}
+
 static void
 test_outbox_lifecycle(void **state)
 {
@@ -1114,6 +1172,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_check_writable,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_file,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_finish_in_transaction,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v7,
 		    setup, teardown),
