@@ -31,6 +31,7 @@ GATEWAY_SRC = \
 	gateway/log.c \
 	gateway/crypto.c \
 	gateway/form.c \
+	gateway/jscan.c \
 	gateway/csv.c \
 	gateway/config.c \
 	gateway/store.c \
@@ -115,7 +116,7 @@ UNIT_TESTS = util abuse text alias keywords district segment crypto form csv con
 	prompts store phone provider_twilio provider_console router \
 	provider_exotel provider_android provider_plivo ivr voice_render store_voice config_doc store_backup \
 	audience store_contacts handlers_contacts metrics report \
-	templates schedule
+	templates schedule jscan
 UT_util			= gateway/util gateway/log
 UT_text			= handlers/text $(UT_util)
 UT_alias		= handlers/alias $(UT_text)
@@ -124,6 +125,7 @@ UT_district		= handlers/district gateway/csv $(UT_alias)
 UT_segment		= handlers/segment $(UT_util)
 UT_crypto		= gateway/crypto $(UT_util)
 UT_form			= gateway/form $(UT_util)
+UT_jscan		= gateway/jscan $(UT_util)
 UT_csv			= gateway/csv handlers/text $(UT_util)
 UT_config		= gateway/config $(UT_util)
 UT_config_doc		= gateway/config $(UT_util)
@@ -133,7 +135,7 @@ UT_store		= gateway/store gateway/store_outbox gateway/store_interactions gatewa
 UT_phone		= gateway/phone $(UT_util)
 UT_abuse		= gateway/abuse gateway/config gateway/metrics $(UT_util)
 # What every provider adapter links; the adapter under test adds itself.
-UT_providers		= gateway/provider gateway/phone gateway/form gateway/crypto handlers/text $(UT_util)
+UT_providers		= gateway/provider gateway/phone gateway/form gateway/jscan gateway/crypto handlers/text $(UT_util)
 UT_provider_twilio	= gateway/provider_twilio gateway/provider_twilio_voice gateway/provider_voice $(UT_providers)
 UT_provider_android	= gateway/provider_android $(UT_providers)
 UT_provider_exotel	= gateway/provider_exotel gateway/provider_exotel_voice gateway/provider_voice $(UT_providers)
@@ -264,9 +266,11 @@ FUZZ_BUILD	 = build/fuzz
 FUZZ_FLAGS	 = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS	 = form text keyword_match segment escape phone signature \
 	config keywords districts prompts csv import ivr audience \
-	provider_twilio provider_console provider_exotel provider_plivo provider_android
+	provider_twilio provider_console provider_exotel provider_plivo provider_android \
+	jscan
 FUZZ_base		= tests/fuzz/fuzz_common $(UT_util)
 FUZZ_form		= gateway/form $(FUZZ_base)
+FUZZ_jscan		= gateway/jscan $(FUZZ_base)
 FUZZ_text		= handlers/text $(FUZZ_base)
 FUZZ_keyword_match	= handlers/keywords handlers/district gateway/csv handlers/alias handlers/text $(FUZZ_base)
 FUZZ_segment		= handlers/segment handlers/text $(FUZZ_base)

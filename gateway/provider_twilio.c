@@ -14,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "crypto.h"
 #include "form.h"
+#include "jscan.h"
 #include "log.h"
 #include "provider.h"
 #include "provider_voice.h"
@@ -304,50 +303,34 @@ twilio_build_send(const struct provider_conf *conf,
 	return 0;
 }
 
-/* A JSON member as text: strings verbatim, integers in decimal. */
-static void
-json_member_text(json_t *obj, const char *name, char *out, size_t outlen)
-{
-	json_t *v = json_object_get(obj, name);
-
-	if (json_is_string(v))
-		sp_strlcpy(out, json_string_value(v), outlen);
-	else if (json_is_integer(v))
-		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-}
-
+/*
+ * The answer to a send is read with jscan, not a jansson tree: this runs
+ * for every message sent, and the tree's allocations cost more than the
+ * rest of reading it.  Not a JSON object (a proxy's HTML error page): the
+ * HTTP status says it all.
+ */
 static void
 twilio_parse_send(const struct provider_conf *conf, long http_status,
     const char *body, size_t len, struct sp_send_result *res)
 {
-	json_error_t jerr;
-	json_t *root;
-
 	(void)conf;
 	provider_classify_send(http_status, res);
 	if (body == NULL || len == 0)
 		return;
-	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!json_is_object(root)) {
-		/* A proxy's HTML error page: the HTTP status says it all. */
-		json_decref(root);
+	if (res->outcome == SEND_ACCEPTED) {
+		jscan_member(body, len, "sid", res->provider_id,
+		    sizeof(res->provider_id));
 		return;
 	}
-	if (res->outcome == SEND_ACCEPTED) {
-		json_member_text(root, "sid", res->provider_id,
-		    sizeof(res->provider_id));
-	} else {
-		json_member_text(root, "code", res->error_code,
-		    sizeof(res->error_code));
-		json_member_text(root, "message", res->error_message,
-		    sizeof(res->error_message));
-		/* Too many concurrent requests: never processed, safe to
-		 * send again later whatever the HTTP status said. */
-		if (strcmp(res->error_code, "20429") == 0)
-			res->outcome = SEND_RETRY;
-	}
-	json_decref(root);
+	if (jscan_member(body, len, "code", res->error_code,
+	    sizeof(res->error_code)) == -1)
+		return;
+	jscan_member(body, len, "message", res->error_message,
+	    sizeof(res->error_message));
+	/* Too many concurrent requests: never processed, safe to send again
+	 * later whatever the HTTP status said. */
+	if (strcmp(res->error_code, "20429") == 0)
+		res->outcome = SEND_RETRY;
 }
 
 /* ---- delivery reports (providers.md §1.7) ---- */

@@ -1,0 +1,104 @@
+/*
+ * fuzz_jscan: jscan_member on any bytes, against jansson read the way the
+ * providers read it (JSON_REJECT_DUPLICATES; a string as is, an integer
+ * in decimal).  The two must agree on every input but where jscan.h says
+ * they differ: a duplicate of some other member (jansson refuses the
+ * text, jscan does not look), nesting past JSCAN_MAX_DEPTH, and NUL bytes
+ * (jscan refuses them all; jansson passes over some).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "jscan.h"
+#include "util.h"
+
+int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+
+/* The deepest nesting of a text jansson accepted. */
+static int
+depth_of(const char *s, size_t len)
+{
+	int depth = 0, max = 0, in_string = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (in_string) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_string = 0;
+		} else if (s[i] == '"')
+			in_string = 1;
+		else if (s[i] == '{' || s[i] == '[') {
+			if (++depth > max)
+				max = depth;
+		} else if (s[i] == '}' || s[i] == ']')
+			depth--;
+	}
+	return max;
+}
+
+static void
+compare(const char *json, size_t len, const char *name, size_t outlen)
+{
+	char out[32], ref[32];
+	json_error_t e;
+	json_t *root, *v;
+	int rc, want = 0;
+
+	rc = jscan_member(json, len, name, out, outlen);
+	if (rc != 1 && out[0] != '\0')
+		abort();			/* out must be "" then */
+	ref[0] = '\0';
+	root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &e);
+	if (root == NULL && strstr(e.text, "duplicate object key") != NULL)
+		return;				/* a documented difference */
+	if (!json_is_object(root)) {
+		want = -1;
+	} else if (depth_of(json, len) > JSCAN_MAX_DEPTH) {
+		json_decref(root);
+		return;				/* the other one */
+	} else {
+		v = json_object_get(root, name);
+		if (json_is_string(v)) {
+			sp_strlcpy(ref, json_string_value(v), outlen);
+			want = 1;
+		} else if (json_is_integer(v)) {
+			snprintf(ref, outlen, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(v));
+			want = 1;
+		}
+	}
+	json_decref(root);
+	if (memchr(json, '\0', len) != NULL) {
+		if (rc != -1)
+			abort();		/* jscan refuses them all */
+		return;
+	}
+	if (rc != want || strcmp(out, ref) != 0) {
+		fprintf(stderr, "fuzz_jscan: name \"%s\": jscan %d \"%s\", "
+		    "jansson %d \"%s\" (%s)\n", name, rc, out, want, ref,
+		    root == NULL ? e.text : "parsed");
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* An exact-size copy: ASan sees any read past the end. */
+	char *json = malloc(size ? size : 1);
+
+	if (json == NULL)
+		return 0;
+	memcpy(json, data, size);
+	compare(json, size, "sid", 32);
+	compare(json, size, "code", 5);		/* cut short */
+	compare(json, size, "a", 32);
+	free(json);
+	return 0;
+}
