@@ -241,6 +241,17 @@ static const char *const migrations[] = {
 	"  WHERE broadcast_id IS NOT NULL;"
 	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
 	"  WHERE broadcast_id IS NOT NULL;",
+	/*
+	 * 9: the audit tables without indexes.  outbox_events and
+	 * outbox_attempts take a row for every change of state and every
+	 * attempt, and no code reads them back; their indexes on outbox_id
+	 * cost a b-tree insert per row, 5% of the sender's throughput.  A
+	 * message's history is now a scan (docs/operations.md), and outbox
+	 * rows are never deleted, so foreign keys need no index either; a
+	 * purge would delete a message's events and attempts first.
+	 */
+	"DROP INDEX outbox_events_outbox;"
+	"DROP INDEX outbox_attempts_outbox;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
