@@ -13,6 +13,7 @@
  * than many.
  */
 #include <sys/queue.h>
+#include <sys/socket.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,17 +74,25 @@ struct transfer {
 };
 
 /*
- * A socket curl opened, in sender.socks[fd] until curl closes it.  When
- * curl stops watching one (its transfer is done and the connection goes
- * back to the pool) it stays registered with the loop: the next request on
- * that connection mostly wants the same readiness, and then costs no
- * epoll_ctl at all, where unregistering and registering again took two
- * per message.
+ * A socket curl watches, in sender.socks[fd].  When curl stops watching a
+ * connection's socket (its transfer is done and the connection goes back
+ * to the pool) the socket stays registered with the loop: the next
+ * request on that connection mostly wants the same readiness, and then
+ * costs no epoll_ctl at all, where unregistering and registering again
+ * took two per message.
+ *
+ * Only sockets the sender opened for curl (on_open_socket) stay: curl
+ * closes those through on_close_socket, which unregisters them first.
+ * Others (the threaded resolver's socketpair) curl closes by itself; left
+ * registered, a closed fd would stay "registered" in libevent, and the
+ * next socket given that number (a webhook's connection) would never be
+ * polled.  Those are unregistered as soon as curl stops watching them.
  */
 struct sock_ctx {
 	struct event		*ev;
 	short			 kind;		/* registered: EV_READ|EV_WRITE */
 	int			 watched;	/* curl wants to hear of it */
+	int			 ours;		/* opened by on_open_socket */
 };
 
 struct sender {
@@ -405,43 +414,68 @@ on_curl_timer(evutil_socket_t fd, short what, void *arg)
 	check_done(s);
 }
 
+/* The entry for fd, made if need be (NULL if the loop refuses it). */
+static struct sock_ctx *
+sock_slot(struct sender *s, curl_socket_t fd)
+{
+	struct sock_ctx *ctx;
+
+	if ((ctx = sock_find(s, fd)) != NULL)
+		return ctx;
+	if ((size_t)fd >= s->nsocks) {
+		size_t n = s->nsocks ? s->nsocks : 64;
+
+		while (n <= (size_t)fd)
+			n *= 2;
+		s->socks = xreallocarray(s->socks, n, sizeof(*s->socks));
+		memset(s->socks + s->nsocks, 0,
+		    (n - s->nsocks) * sizeof(*s->socks));
+		s->nsocks = n;
+	}
+	ctx = xcalloc(1, sizeof(*ctx));
+	if ((ctx->ev = event_new(s->base, fd, EV_PERSIST, on_socket_event,
+	    s)) == NULL) {
+		free(ctx);
+		return NULL;
+	}
+	s->socks[fd] = ctx;
+	return ctx;
+}
+
+/* Unregister fd and drop its entry. */
+static void
+sock_forget(struct sender *s, curl_socket_t fd)
+{
+	struct sock_ctx *ctx = sock_find(s, fd);
+
+	if (ctx == NULL)
+		return;
+	event_free(ctx->ev);
+	free(ctx);
+	s->socks[fd] = NULL;
+}
+
 static int
 curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
     void *socketp)
 {
 	struct sender *s = userp;
-	struct sock_ctx *ctx = sock_find(s, fd);
+	struct sock_ctx *ctx;
 	short kind = 0;
 
 	(void)easy;
 	(void)socketp;
-	if (what == CURL_POLL_REMOVE) {
-		if (ctx != NULL)
-			ctx->watched = 0;	/* still registered: see sock_ctx */
-		return 0;
-	}
 	if (fd < 0)
 		return -1;
-	if (ctx == NULL) {
-		if ((size_t)fd >= s->nsocks) {
-			size_t n = s->nsocks ? s->nsocks : 64;
-
-			while (n <= (size_t)fd)
-				n *= 2;
-			s->socks = xreallocarray(s->socks, n,
-			    sizeof(*s->socks));
-			memset(s->socks + s->nsocks, 0,
-			    (n - s->nsocks) * sizeof(*s->socks));
-			s->nsocks = n;
-		}
-		ctx = xcalloc(1, sizeof(*ctx));
-		if ((ctx->ev = event_new(s->base, fd, EV_PERSIST,
-		    on_socket_event, s)) == NULL) {
-			free(ctx);
-			return -1;
-		}
-		s->socks[fd] = ctx;
+	if (what == CURL_POLL_REMOVE) {
+		if ((ctx = sock_find(s, fd)) != NULL && ctx->ours)
+			ctx->watched = 0;	/* stays: see sock_ctx */
+		else
+			sock_forget(s, fd);
+		return 0;
 	}
+	if ((ctx = sock_slot(s, fd)) == NULL)
+		return -1;
 	ctx->watched = 1;
 	if (what & CURL_POLL_IN)
 		kind |= EV_READ;
@@ -451,18 +485,34 @@ curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
 	return 0;
 }
 
-/* curl closes a socket (every one it opens ends here): forget it first. */
+/* curl opens a connection's socket: ours, so it may stay registered. */
+static curl_socket_t
+on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct sender *s = arg;
+	struct sock_ctx *ctx;
+	curl_socket_t fd;
+
+	(void)purpose;
+	fd = socket(addr->family, addr->socktype | SOCK_CLOEXEC,
+	    addr->protocol);
+	if (fd == CURL_SOCKET_BAD)
+		return CURL_SOCKET_BAD;
+	/* A stale entry cannot be: curl closed that fd through us. */
+	sock_forget(s, fd);
+	if ((ctx = sock_slot(s, fd)) == NULL) {
+		close(fd);
+		return CURL_SOCKET_BAD;
+	}
+	ctx->ours = 1;
+	return fd;
+}
+
+/* curl closes a socket on_open_socket opened: forget it first. */
 static int
 on_close_socket(void *arg, curl_socket_t fd)
 {
-	struct sender *s = arg;
-	struct sock_ctx *ctx = sock_find(s, fd);
-
-	if (ctx != NULL) {
-		event_free(ctx->ev);	/* unregisters it */
-		free(ctx);
-		s->socks[fd] = NULL;
-	}
+	sock_forget(arg, fd);
 	return close(fd);
 }
 
@@ -726,6 +776,8 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "sampark/1");
+	curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETDATA, s);
 	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
 	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, s);
 	t->started_ms = sp_mono_ms();

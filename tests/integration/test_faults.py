@@ -194,12 +194,13 @@ class FullDisk(unittest.TestCase):
                              (size, hard))
             return
         self.filler = os.path.join(self.mnt, "filler")
-        with open(self.filler, "wb") as f:
+        # Unbuffered: a buffered file would try the failed bytes again
+        # when closed, and fail there.
+        with open(self.filler, "wb", buffering=0) as f:
             chunk = b"\0" * 65536
             try:
                 while True:
                     f.write(chunk)
-                    f.flush()
             except OSError as e:
                 self.assertEqual(e.errno, errno.ENOSPC)
         # Byte by byte into the last partial block.

@@ -2,6 +2,9 @@
 provider: what the request carries, and what the outbox records for
 success, retries, permanent errors and timeouts."""
 import os
+import shutil
+import subprocess
+import tempfile
 import time
 import unittest
 
@@ -257,6 +260,51 @@ class PooledConnections(unittest.TestCase):
         finally:
             d.stop()
             mock.stop()
+
+    def test_sockets_of_the_resolver_are_let_go(self):
+        """A provider named by host name goes through curl's resolver; a
+        slow answer makes curl hand the loop the resolver's own socket,
+        which curl then closes by itself.  Webhooks accepted afterwards
+        get the fd numbers such sockets had, and must still be heard.  The
+        shim (shim/slow_resolver.c, preloaded) answers after 0.2 s, no DNS
+        asked; the name does not exist, so no connection takes the number
+        back first."""
+        shim = os.path.join(tempfile.mkdtemp(prefix="sampark-shim-"),
+                            "slow_resolver.so")
+        src = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                           "shim", "slow_resolver.c")
+        subprocess.run(["cc", "-shared", "-fPIC", "-O2", "-o", shim, src,
+                        "-ldl"], check=True)
+        mock = MockProvider().start()
+        d = provider_daemon(
+            "twilio", mock,
+            settings={"api_base": "http://provider.invalid:%d" % mock.port},
+            # Under ASan the shim comes first in the list, which ASan
+            # would otherwise refuse.
+            env={"LD_PRELOAD": shim,
+                 "ASAN_OPTIONS": "verify_asan_link_order=0"})
+        try:
+            d.start()
+            msg = send(d, ENGLISH)
+            deadline = time.monotonic() + 10
+            while b"resolve host" not in d.read_log():
+                self.assertLess(time.monotonic(), deadline,
+                                "no failed lookup in the log")
+                time.sleep(0.05)
+            for i in range(8):
+                status = d.request(
+                    "POST", "/sms/console",
+                    body="From=%%2B9198765000%02d&Body=help" % i,
+                    headers={"Content-Type":
+                             "application/x-www-form-urlencoded"},
+                    timeout=3)[0]
+                self.assertEqual(status, 200, "webhook %d" % i)
+            self.assertEqual(mock.count(), 0)
+            self.assertIsNotNone(msg)
+        finally:
+            d.stop()
+            mock.stop()
+            shutil.rmtree(os.path.dirname(shim), ignore_errors=True)
 
 
 if __name__ == "__main__":
