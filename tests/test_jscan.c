@@ -13,37 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "jscan.h"
+#include "jscan_ref.h"
 #include "util.h"
-
-/* jansson's reading: the contract of jscan_member, with a tree. */
-static int
-reference(const char *json, size_t len, const char *name, char *out,
-    size_t outlen)
-{
-	json_error_t e;
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &e), *v;
-	int rc = 0;
-
-	out[0] = '\0';
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return -1;
-	}
-	v = json_object_get(root, name);
-	if (json_is_string(v)) {
-		sp_strlcpy(out, json_string_value(v), outlen);
-		rc = 1;
-	} else if (json_is_integer(v)) {
-		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-		rc = 1;
-	}
-	json_decref(root);
-	return rc;
-}
 
 struct jcase {
 	const char	*json;
@@ -138,7 +110,8 @@ test_cases(void **state)
 		if (rc != c->rc || strcmp(out, c->out) != 0)
 			fail_msg("case %zu %s: got %d \"%s\", want %d \"%s\"",
 			    i, c->json, rc, out, c->rc, c->out);
-		if (reference(c->json, len, c->name, ref, sizeof(ref)) != rc ||
+		if (jscan_ref_member(c->json, len, c->name, ref, sizeof(ref),
+		    NULL) != rc ||
 		    strcmp(ref, out) != 0)
 			fail_msg("case %zu %s: jansson reads it otherwise "
 			    "(\"%s\")", i, c->json, ref);

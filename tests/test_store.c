@@ -665,6 +665,25 @@ test_migrate_from_v1(void **state)
 	assert_string_equal(state_of(f->st, 1), "queued");
 }
 
+/* How many events message id has. */
+static int
+event_count(const char *path, int64_t id)
+{
+	sqlite3 *db;
+	sqlite3_stmt *s;
+	int n;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
+	    " outbox_events WHERE outbox_id = ?1", -1, &s, NULL), SQLITE_OK);
+	sqlite3_bind_int64(s, 1, id);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	n = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return n;
+}
+
 /* Does SQLite compile sql on db to a program with opcode op? */
 static int
 program_has(sqlite3 *db, const char *sql, const char *op)
@@ -695,7 +714,6 @@ test_migrate_from_v7(void **state)
 	struct fixture *f = *state;
 	struct store_outbox_msg m;
 	sqlite3 *db;
-	sqlite3_stmt *s;
 
 	if (access("tests/data/store/v7.db", R_OK) != 0)
 		fail_msg("tests/data/store/v7.db: run from the repo root");
@@ -723,37 +741,14 @@ test_migrate_from_v7(void **state)
 	f->st = NULL;
 	assert_int_equal(file_user_version(f->path), store_schema_version());
 
+	assert_int_equal(event_count(f->path, 2), 4);	/* + "delivered" */
 	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
-	    " outbox_events WHERE outbox_id = 2", -1, &s, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(s, 0), 4);	/* + "delivered" */
-	sqlite3_finalize(s);
 	/* The rule holds, and checking it builds no temporary table. */
 	assert_int_equal(sqlite3_exec(db, "UPDATE outbox SET state = 'lost'"
 	    " WHERE id = 1", NULL, NULL, NULL), SQLITE_CONSTRAINT);
 	assert_false(program_has(db, "UPDATE outbox SET state = 'sent'"
 	    " WHERE id = 1", "OpenEphemeral"));
 	sqlite3_close(db);
-}
-
-/* How many events message id has. */
-static int
-event_count(const char *path, int64_t id)
-{
-	sqlite3 *db;
-	sqlite3_stmt *s;
-	int n;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM"
-	    " outbox_events WHERE outbox_id = ?1", -1, &s, NULL), SQLITE_OK);
-	sqlite3_bind_int64(s, 1, id);
-	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-	n = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	sqlite3_close(db);
-	return n;
 }
 
 /*
