@@ -431,8 +431,6 @@ end:
 	ws(&s);
 	if (s.p != s.end)
 		goto bad;		/* text after the object */
-	if (!text)
-		out[0] = '\0';
 	return text;
 bad:
 	out[0] = '\0';

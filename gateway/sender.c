@@ -498,7 +498,7 @@ on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
 	    addr->protocol);
 	if (fd == CURL_SOCKET_BAD)
 		return CURL_SOCKET_BAD;
-	/* A stale entry cannot be: curl closed that fd through us. */
+	/* An entry under this number is a socket's that is closed already. */
 	sock_forget(s, fd);
 	if ((ctx = sock_slot(s, fd)) == NULL) {
 		close(fd);
@@ -1051,12 +1051,8 @@ sender_free(struct sender *s)
 	}
 	if (s->multi != NULL)
 		curl_multi_cleanup(s->multi);	/* closes the pool's sockets */
-	for (i = 0; i < s->nsocks; i++) {
-		if (s->socks[i] != NULL) {
-			event_free(s->socks[i]->ev);
-			free(s->socks[i]);
-		}
-	}
+	for (i = 0; i < s->nsocks; i++)
+		sock_forget(s, (curl_socket_t)i);
 	free(s->socks);
 	if (s->curl_timer != NULL)
 		event_free(s->curl_timer);
