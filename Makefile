@@ -14,7 +14,7 @@ PKGS	 = libevent libcurl sqlite3 libutf8proc libcrypto jansson
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Werror
 CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Igateway -Ihandlers $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
+LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
 ifeq ($(SANITIZE),1)
@@ -40,6 +40,7 @@ GATEWAY_SRC = \
 	gateway/store_directory.c \
 	gateway/store_voice.c \
 	gateway/store_backup.c \
+	gateway/store_checkpoint.c \
 	gateway/store_contacts.c \
 	gateway/store_broadcast.c \
 	gateway/audience.c \
@@ -131,7 +132,7 @@ UT_config		= gateway/config $(UT_util)
 UT_config_doc		= gateway/config $(UT_util)
 UT_store_backup		= $(UT_store)
 UT_prompts		= handlers/prompts handlers/text $(UT_util)
-UT_store		= gateway/store gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_voice gateway/store_backup gateway/store_contacts gateway/audience gateway/store_report gateway/store_broadcast $(UT_util)
+UT_store		= gateway/store gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_voice gateway/store_backup gateway/store_checkpoint gateway/store_contacts gateway/audience gateway/store_report gateway/store_broadcast $(UT_util)
 UT_phone		= gateway/phone $(UT_util)
 UT_abuse		= gateway/abuse gateway/config gateway/metrics $(UT_util)
 # What every provider adapter links; the adapter under test adds itself.
@@ -146,7 +147,7 @@ UT_ivr			= handlers/ivr handlers/prompts handlers/district gateway/csv $(UT_alia
 UT_provider_console	= gateway/provider_console gateway/provider_twilio gateway/provider_exotel gateway/provider_android gateway/provider_plivo gateway/provider_table gateway/provider_twilio_voice gateway/provider_exotel_voice gateway/provider_plivo_voice gateway/provider_voice $(UT_providers)
 UT_router		= handlers/router handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
 			  handlers/handler_join handlers/handler_name handlers/handler_lang handlers/handler_stop handlers/handler_start handlers/handler_notice handlers/handler_rsvp \
-			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_contacts gateway/audience $(UT_alias)
+			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store gateway/store_checkpoint gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_contacts gateway/audience $(UT_alias)
 UT_audience		= $(UT_store)
 UT_store_contacts	= $(UT_store)
 UT_metrics		= gateway/metrics $(UT_util)

@@ -68,6 +68,7 @@ struct sp_daemon {
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
 	struct event		*ev_drain;	/* shutdown: wait for answers */
+	struct event		*ev_ckpt;	/* the checkpointer ended a round */
 	struct batch_item	*queue;
 	struct batch_item	**queue_tail;
 	size_t			 queue_len;
@@ -331,6 +332,36 @@ flush_queue(struct sp_daemon *d)
 	log_release();
 	if (ok && queued_outbox)
 		sender_kick(d->sender);
+}
+
+static void
+on_ckpt(evutil_socket_t fd, short what, void *arg)
+{
+	struct sp_daemon *d = arg;
+
+	(void)fd;
+	(void)what;
+	store_checkpointer_finish(d->store);
+}
+
+/* Without it the loop still works: SQLite checkpoints inside commits. */
+static void
+start_checkpointer(struct sp_daemon *d)
+{
+	char err[512];
+
+	if (store_checkpointer_start(d->store, 0, err, sizeof(err)) == -1) {
+		log_warn("checkpointer", "error=\"%s\" note=\"checkpoints "
+		    "stay in the commits\"", err);
+		return;
+	}
+	d->ev_ckpt = event_new(d->base, store_checkpointer_fd(d->store),
+	    EV_READ | EV_PERSIST, on_ckpt, d);
+	if (d->ev_ckpt == NULL || event_add(d->ev_ckpt, NULL) == -1) {
+		log_warn("checkpointer", "error=\"cannot watch it\" "
+		    "note=\"checkpoints stay in the commits\"");
+		store_checkpointer_stop(d->store);
+	}
 }
 
 static void
@@ -771,7 +802,7 @@ static void
 daemon_free(struct sp_daemon *d)
 {
 	struct event **evs[] = { &d->ev_term, &d->ev_int, &d->ev_hup,
-	    &d->ev_flush, &d->ev_drain };
+	    &d->ev_flush, &d->ev_drain, &d->ev_ckpt };
 	size_t i;
 
 	for (i = 0; i < SP_ARRAY_LEN(evs); i++)
@@ -904,6 +935,7 @@ daemon_serve(const struct serve_options *opts)
 		fprintf(stderr, "sampark: cannot set up events\n");
 		goto out;
 	}
+	start_checkpointer(&d);
 	check_providers(d.rt);
 	log_info("listening", "address=%s port=%d db=%s",
 	    config_str(d.rt->cfg, "listen"), http_server_port(d.http),

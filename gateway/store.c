@@ -581,6 +581,7 @@ store_open(const char *path, const struct store_options *opt, char *err,
 		goto fail;
 	}
 	sqlite3_extended_result_codes(st->db, 1);
+	st->synchronous_full = opt != NULL && opt->synchronous_full;
 	/* Foreign keys after migrating: a step that rebuilds a table drops
 	 * the old one, which their check would refuse while rows refer to it. */
 	if (configure(st->db, opt, err, errlen) == -1 ||
@@ -612,6 +613,7 @@ store_close(struct store *st)
 
 	if (st == NULL)
 		return;
+	store_checkpointer_stop(st);
 	if (st->db != NULL && !sqlite3_get_autocommit(st->db)) {
 		log_warn("store", "op=close note=\"open transaction rolled "
 		    "back\"");

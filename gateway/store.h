@@ -41,6 +41,24 @@ const char *store_errmsg(const struct store *);
 /* Schema version this binary creates and understands. */
 int	 store_schema_version(void);
 
+/*
+ * The write-ahead log copied back into the database beside the caller's
+ * event loop, not inside its commits (store_checkpoint.c says why).  After
+ * start, a thread with a connection of its own copies the log whenever a
+ * commit leaves it over `frames` pages (0: 1000, SQLite's own threshold);
+ * when store_checkpointer_fd() turns readable, the loop calls
+ * store_checkpointer_finish(), which copies the last few pages so that the
+ * log can start again from its beginning.  Should the thread fall behind,
+ * past eight times the threshold, the commits checkpoint as SQLite would.
+ * store_close() stops the thread; so may store_checkpointer_stop().
+ * -1 with err set (nothing started: SQLite keeps checkpointing itself).
+ */
+int	 store_checkpointer_start(struct store *, int frames, char *err,
+	    size_t errlen);
+int	 store_checkpointer_fd(const struct store *);	/* -1: not started */
+void	 store_checkpointer_finish(struct store *);
+void	 store_checkpointer_stop(struct store *);	/* not started: no-op */
+
 /* Explicit transactions (group commit); begin is BEGIN IMMEDIATE. */
 int	 store_begin(struct store *);
 int	 store_commit(struct store *);

@@ -66,6 +66,8 @@ struct store {
 	char		 err[512];
 	struct sq_cached *cached;	/* sq_prepared() statements */
 	int		 deferred;	/* a store_defer_begin() txn is open */
+	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints itself */
+	int		 synchronous_full;	/* as opened */
 	size_t		 ncached;
 };
 

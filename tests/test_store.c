@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1146,6 +1147,141 @@ test_outbox_list_counts(void **state)
 	assert_int_equal(seen.n, 5);
 }
 
+/* ---- the checkpointer ---- */
+
+/* n inbound rows of about a kilobyte each, in one transaction. */
+static void
+write_rows(struct store *st, int first, int n)
+{
+	char id[32], text[1024];
+	struct store_interaction r;
+	int i;
+
+	memset(text, 'k', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	assert_int_equal(store_begin(st), 0);
+	for (i = first; i < first + n; i++) {
+		snprintf(id, sizeof(id), "CK%d", i);
+		r = inbound(1000 + i, id, text);
+		assert_int_equal(store_interaction_insert(st, &r), 1);
+	}
+	assert_int_equal(store_commit(st), 0);
+}
+
+static off_t
+file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/* Frames in the log, read through a connection of the test's own. */
+static int
+wal_frames(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int frames = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA wal_checkpoint(PASSIVE)",
+	    -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		frames = sqlite3_column_int(q, 1);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return frames;
+}
+
+static int64_t
+count_rows(struct fixture *f)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_open_v2(f->path, &db, SQLITE_OPEN_READONLY,
+	    NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM "
+	    "interactions", -1, &q, NULL), SQLITE_OK);
+	if (sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1,
+	    &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+test_checkpointer_copies_beside_the_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct pollfd pfd;
+	char err[256] = "";
+	off_t before;
+
+	assert_int_equal(store_checkpointer_fd(f->st), -1);
+	assert_int_equal(store_checkpointer_start(f->st, 50, err,
+	    sizeof(err)), 0);
+	assert_int_equal(store_checkpointer_start(f->st, 50, err,
+	    sizeof(err)), -1);
+	pfd.fd = store_checkpointer_fd(f->st);
+	pfd.events = POLLIN;
+	assert_true(pfd.fd >= 0);
+
+	write_rows(f->st, 0, 10);		/* under the threshold */
+	assert_int_equal(poll(&pfd, 1, 200), 0);
+	before = file_size(f->path);
+	write_rows(f->st, 10, 200);		/* far over it */
+	/* The thread copied the log into the database: the file grew
+	 * without the writer checkpointing. */
+	assert_int_equal(poll(&pfd, 1, 10000), 1);
+	assert_true(file_size(f->path) > before + 100 * 1024);
+	store_checkpointer_finish(f->st);
+	/* All of the log was copied, so the next commit starts it again
+	 * from its beginning. */
+	write_rows(f->st, 210, 1);
+	assert_true(wal_frames(f->path) < 10);
+
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(count_rows(f), 211);
+	f->st = open_ok(f->path);
+}
+
+static void
+test_checkpointer_backstop(void **state)
+{
+	struct fixture *f = *state;
+	char err[256] = "";
+	int i;
+
+	assert_int_equal(store_checkpointer_start(f->st, 20, err,
+	    sizeof(err)), 0);
+	/* Nobody calls finish: after its first round the thread is not
+	 * asked again, and the commits themselves keep the log in bounds,
+	 * about eight times the threshold, where without any checkpoint
+	 * it would hold every page written. */
+	for (i = 0; i < 150; i++)
+		write_rows(f->st, i * 4, 4);
+	assert_true(file_size(f->path) > 150 * 4 * 1024);
+	assert_true(wal_frames(f->path) < 8 * 20 + 20);
+	store_checkpointer_stop(f->st);
+	assert_int_equal(store_checkpointer_fd(f->st), -1);
+	store_checkpointer_stop(f->st);		/* again: a no-op */
+	write_rows(f->st, 1000, 1);
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(count_rows(f), 601);
+	f->st = open_ok(f->path);
+}
+
 int
 main(void)
 {
@@ -1179,6 +1315,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_outbox_requeue,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_list_counts,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_checkpointer_copies_beside_the_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_checkpointer_backstop,
 		    setup, teardown),
 	};
 
