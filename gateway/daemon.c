@@ -64,6 +64,7 @@ struct sp_daemon {
 	struct metrics		*metrics;	/* GET /metrics */
 	struct abuse		*abuse;		/* rate, loop and budget limits */
 	struct directory	*directory;
+	struct page_memo	*page_memo;	/* pages of recent replies */
 	int64_t			 data_version;	/* when directory was read */
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
@@ -302,6 +303,7 @@ flush_queue(struct sp_daemon *d)
 	ctx.now_ms = sp_wall_ms();
 	ctx.pending_ms = config_int(d->rt->cfg, "pending_minutes") * 60000;
 	ctx.more_ms = config_int(d->rt->cfg, "more_minutes") * 60000;
+	ctx.page_memo = d->page_memo;
 	/* NOTICE and YES/NO reach broadcasts through this (broadcast.h). */
 	memset(&benv, 0, sizeof(benv));
 	benv.store = d->store;
@@ -815,6 +817,7 @@ daemon_free(struct sp_daemon *d)
 	abuse_free(d->abuse);
 	metrics_free(d->metrics);
 	directory_free(d->directory);
+	page_memo_free(d->page_memo);
 	store_close(d->store);
 	runtime_free(d->rt);
 	if (d->base != NULL)
@@ -908,6 +911,7 @@ daemon_serve(const struct serve_options *opts)
 		sender_set_abuse(d.sender, d.abuse);
 	}
 	d.metrics = metrics_new_sampark();
+	d.page_memo = page_memo_new();
 	sender_set_metrics(d.sender, d.metrics);
 	abuse_set_metrics(d.abuse, d.metrics);
 	d.http = http_server_new(d.base, config_str(d.rt->cfg, "listen"),

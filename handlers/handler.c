@@ -2,6 +2,7 @@
  * handler: the handler table, reply ownership, and paging of long answers
  * behind "MORE" so that every reply fits the segment budget.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,42 +72,56 @@ sp_reply_clear(struct sp_reply *r)
 }
 
 static int
-fits(const struct sp_ctx *ctx, const char *s, size_t len,
-    struct seg_info *si)
+fits(unsigned budget, const char *s, size_t len, struct seg_info *si)
 {
-	return seg_count(s, len, si) == 0 && si->segments <= ctx->segment_budget;
+	return seg_count(s, len, si) == 0 && si->segments <= budget;
 }
 
 /* Page text[0..cut) followed by the MORE note. */
 static char *
 page_with_note(const char *text, size_t cut, const char *note)
 {
-	return xasprintf("%.*s\n%s", (int)cut, text, note);
+	size_t nlen = strlen(note);
+	char *page = xmalloc(cut + 1 + nlen + 1);
+
+	memcpy(page, text, cut);
+	page[cut] = '\n';
+	memcpy(page + cut + 1, note, nlen + 1);
+	return page;
 }
 
-void
-handler_page(const struct sp_ctx *ctx, struct handler_request *req,
-    const char *text, struct sp_reply *reply)
-{
-	struct store_contact *c = req->contact;
-	const char *note, *rest;
-	size_t len = strlen(text), fit, cut = 0, end;
-	struct seg_info si;
-	char *page = NULL;
+/*
+ * How a text is cut into its first page: a pure function of the text, the
+ * note and the budget, which is what lets the memo below keep it.
+ */
+struct page_plan {
+	enum {
+		PAGE_WHOLE,	/* the text fits: sent as it is */
+		PAGE_NOTE,	/* text[0..cut), then the note */
+		PAGE_BARE,	/* not even a character fits beside the
+				   note: text[0..cut) alone, no MORE */
+	}		 kind;
+	size_t		 cut;
+	struct seg_info	 si;	/* of the page as sent (WHOLE, NOTE) */
+};
 
-	free(c->more_text);
-	c->more_text = NULL;
-	c->more_until_ms = 0;
+static void
+page_plan(const char *text, size_t len, const char *note, unsigned budget,
+    struct page_plan *plan)
+{
+	size_t fit, cut = 0, end;
+	struct seg_info si;
+	char *page;
+	int ok;
+
 	/* One pass finds how much of the text fits at all. */
-	fit = seg_fit_info(text, len, ctx->segment_budget, &si);
+	fit = seg_fit_info(text, len, budget, &si);
 	if (fit == len) {
-		sp_reply_add_counted(reply, xstrdup(text), &si);
+		plan->kind = PAGE_WHOLE;
+		plan->cut = len;
+		plan->si = si;
 		return;
 	}
-	note = prompts_get(ctx->prompts, req->lang, "info.more");
-	if (note == NULL)
-		note = "MORE";
-
 	/*
 	 * The most whole lines that fit together with the note: a page ends
 	 * at a line break no later than what fits without the note, and the
@@ -117,33 +132,168 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 		if (text[end] != '\n')
 			continue;
 		page = page_with_note(text, end, note);
-		if (fits(ctx, page, strlen(page), &si)) {
+		ok = fits(budget, page, strlen(page), &si);
+		free(page);
+		if (ok) {
 			cut = end;
 			break;
 		}
-		free(page);
-		page = NULL;
 	}
 	if (cut == 0) {
 		/* Not even one line fits: cut inside it, on a character. */
-		cut = fit;
-		for (;;) {
+		for (cut = fit; cut > 0; ) {
 			page = page_with_note(text, cut, note);
-			if (cut == 0 || fits(ctx, page, strlen(page), &si))
-				break;
+			ok = fits(budget, page, strlen(page), &si);
 			free(page);
+			if (ok)
+				break;
 			do
 				cut--;
 			while (cut > 0 && ((unsigned char)text[cut] & 0xc0) == 0x80);
 		}
-		if (cut == 0) {
-			free(page);
-			sp_reply_add(reply, xstrndup(text, fit));
-			return;
-		}
 	}
-	sp_reply_add_counted(reply, page, &si);
-	rest = text + cut;
+	if (cut == 0) {
+		plan->kind = PAGE_BARE;
+		plan->cut = fit;
+		memset(&plan->si, 0, sizeof(plan->si));
+		return;
+	}
+	plan->kind = PAGE_NOTE;
+	plan->cut = cut;
+	plan->si = si;
+}
+
+/* ---- the memo ---- */
+
+/*
+ * Replies repeat: every LOAN from Bhadohi in Hindi is the same list, cut
+ * the same way, and counting its segments (grapheme clusters, twice) was
+ * the dearest step of routing it.  The memo keeps the plans of recent
+ * texts; the key is the whole input, so an entry is never stale, only
+ * evicted by a text that hashes to the same slot.
+ */
+#define PAGE_MEMO_SLOTS	64
+#define PAGE_MEMO_MAX	16384		/* longer texts are not kept */
+
+struct page_memo_slot {
+	uint64_t	 hash;
+	char		*text;		/* NULL: empty slot */
+	size_t		 len;
+	char		*note;
+	unsigned	 budget;
+	struct page_plan plan;
+};
+
+struct page_memo {
+	struct page_memo_slot slot[PAGE_MEMO_SLOTS];
+	uint64_t	 hits, misses;
+};
+
+struct page_memo *
+page_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct page_memo));
+}
+
+void
+page_memo_free(struct page_memo *m)
+{
+	size_t i;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < PAGE_MEMO_SLOTS; i++) {
+		free(m->slot[i].text);
+		free(m->slot[i].note);
+	}
+	free(m);
+}
+
+void
+page_memo_stats(const struct page_memo *m, uint64_t *hits, uint64_t *misses)
+{
+	*hits = m->hits;
+	*misses = m->misses;
+}
+
+static uint64_t
+hash_mix(uint64_t h, const char *s, size_t len)
+{
+	uint64_t w;
+
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, len);
+	h = (h ^ w ^ (uint64_t)len) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
+
+static void
+page_plan_memo(struct page_memo *m, const char *text, size_t len,
+    const char *note, unsigned budget, struct page_plan *plan)
+{
+	struct page_memo_slot *s;
+	uint64_t h;
+
+	if (m == NULL || len > PAGE_MEMO_MAX) {
+		page_plan(text, len, note, budget, plan);
+		return;
+	}
+	h = hash_mix(hash_mix(budget, note, strlen(note)), text, len);
+	s = &m->slot[h % PAGE_MEMO_SLOTS];
+	if (s->text != NULL && s->hash == h && s->len == len &&
+	    s->budget == budget && strcmp(s->note, note) == 0 &&
+	    memcmp(s->text, text, len) == 0) {
+		m->hits++;
+		*plan = s->plan;
+		return;
+	}
+	m->misses++;
+	page_plan(text, len, note, budget, plan);
+	free(s->text);
+	free(s->note);
+	s->hash = h;
+	s->text = xstrndup(text, len);
+	s->len = len;
+	s->note = xstrdup(note);
+	s->budget = budget;
+	s->plan = *plan;
+}
+
+void
+handler_page(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *text, struct sp_reply *reply)
+{
+	struct store_contact *c = req->contact;
+	struct page_plan plan;
+	const char *note, *rest;
+	size_t len = strlen(text);
+
+	free(c->more_text);
+	c->more_text = NULL;
+	c->more_until_ms = 0;
+	note = prompts_get(ctx->prompts, req->lang, "info.more");
+	if (note == NULL)
+		note = "MORE";
+	page_plan_memo(ctx->page_memo, text, len, note, ctx->segment_budget,
+	    &plan);
+	switch (plan.kind) {
+	case PAGE_WHOLE:
+		sp_reply_add_counted(reply, xstrdup(text), &plan.si);
+		return;
+	case PAGE_BARE:
+		sp_reply_add(reply, xstrndup(text, plan.cut));
+		return;
+	case PAGE_NOTE:
+		break;
+	}
+	sp_reply_add_counted(reply, page_with_note(text, plan.cut, note),
+	    &plan.si);
+	rest = text + plan.cut;
 	while (*rest == '\n' || *rest == ' ')
 		rest++;
 	if (*rest != '\0') {

@@ -76,6 +76,8 @@ struct sp_bcast_ops {
 		    int64_t *meeting_ms);
 };
 
+struct page_memo;
+
 struct sp_ctx {
 	const struct sp_ctx_ops	*ops;
 	void			*ops_arg;
@@ -89,6 +91,7 @@ struct sp_ctx {
 	int64_t			 now_ms;
 	int64_t			 pending_ms;	/* how long a question waits */
 	int64_t			 more_ms;	/* how long MORE stays valid */
+	struct page_memo	*page_memo;	/* NULL: every text is counted */
 };
 
 /* One routed message, as a handler sees it. */
@@ -145,5 +148,16 @@ const struct handler *handler_find(const char *name);
  */
 void	handler_page(const struct sp_ctx *, struct handler_request *,
 	    const char *text, struct sp_reply *reply);
+
+/*
+ * Where handler_page cuts a text depends only on the text, the MORE note
+ * and the budget; a memo remembers that for recent texts, so that the same
+ * answer to the same question is not counted again.  The daemon keeps one
+ * for its life; it is not shared between threads.
+ */
+struct page_memo *page_memo_new(void);
+void	page_memo_free(struct page_memo *);	/* NULL is a no-op */
+void	page_memo_stats(const struct page_memo *, uint64_t *hits,
+	    uint64_t *misses);
 
 #endif

@@ -283,6 +283,120 @@ test_paging_behind_more(void **state)
 	f->ctx.segment_budget = 2;
 }
 
+/* handler_page's first page and MORE text for text, with or without memo. */
+static void
+page_of(struct fixture *f, struct page_memo *memo, const char *text,
+    const char *lang, char **page, char **more)
+{
+	struct store_contact c;
+	struct handler_request req;
+	struct sp_reply reply;
+	struct sp_ctx ctx = f->ctx;
+
+	memset(&c, 0, sizeof(c));
+	memset(&req, 0, sizeof(req));
+	memset(&reply, 0, sizeof(reply));
+	req.lang = lang;
+	req.contact = &c;
+	ctx.page_memo = memo;
+	handler_page(&ctx, &req, text, &reply);
+	assert_int_equal(reply.n, 1);
+	*page = xstrdup(reply.texts[0]);
+	*more = c.more_text != NULL ? xstrdup(c.more_text) : xstrdup("");
+	sp_reply_clear(&reply);
+	store_contact_clear(&c);
+}
+
+/*
+ * The memo answers as counting would: for long and short, English and
+ * Hindi texts, at each budget, and for two texts of one length that
+ * differ only where they break.
+ */
+static void
+test_page_memo_answers_as_counting(void **state)
+{
+	struct fixture *f = *state;
+	struct page_memo *memo = page_memo_new();
+	const char *hindi = "\xe0\xa4\xb2\xe0\xa5\x8b\xe0\xa4\xa8 "
+	    "\xe0\xa4\xae\xe0\xa5\x87\xe0\xa4\xb2\xe0\xa4\xbe\n";
+	char *texts[6], *p1, *m1, *p2, *m2;
+	uint64_t hits, misses;
+	struct buf b;
+	size_t i, k;
+	unsigned budget;
+	int round;
+
+	buf_init(&b, 0);
+	for (i = 0; i < 30; i++)
+		buf_printf(&b, "Stakeholder %zu: +91000000%04zu\n", i, i);
+	texts[0] = buf_steal(&b);
+	texts[1] = xstrdup("short answer");
+	buf_init(&b, 0);
+	for (i = 0; i < 40; i++)
+		buf_puts(&b, hindi);
+	texts[2] = buf_steal(&b);
+	/* One length, the line breaks elsewhere. */
+	texts[3] = xstrdup(texts[0]);
+	texts[3][40] = texts[3][40] == '\n' ? 'x' : '\n';
+	texts[4] = xstrdup(texts[0]);
+	memset(texts[4], 'y', 300);
+	texts[5] = xstrdup(texts[0]);
+	texts[5][5] = 'Z';
+
+	for (round = 0; round < 2; round++)
+	for (budget = 1; budget <= 3; budget++) {
+		f->ctx.segment_budget = budget;
+		for (k = 0; k < SP_ARRAY_LEN(texts); k++) {
+			page_of(f, NULL, texts[k], "en", &p1, &m1);
+			page_of(f, memo, texts[k], "en", &p2, &m2);
+			assert_string_equal(p1, p2);
+			assert_string_equal(m1, m2);
+			free(p1); free(m1); free(p2); free(m2);
+			page_of(f, memo, texts[k], "hi", &p2, &m2);
+			page_of(f, NULL, texts[k], "hi", &p1, &m1);
+			assert_string_equal(p1, p2);
+			assert_string_equal(m1, m2);
+			free(p1); free(m1); free(p2); free(m2);
+		}
+	}
+	page_memo_stats(memo, &hits, &misses);
+	assert_int_equal(hits + misses, 2 * 3 * 2 * SP_ARRAY_LEN(texts));
+	assert_true(hits > 0);
+	/* The same text again is found, not counted. */
+	f->ctx.segment_budget = 2;
+	page_of(f, memo, texts[2], "hi", &p1, &m1);
+	page_of(f, memo, texts[2], "hi", &p2, &m2);
+	assert_string_equal(p1, p2);
+	assert_string_equal(m1, m2);
+	free(p1); free(m1); free(p2); free(m2);
+	{
+		uint64_t before = hits;
+
+		page_memo_stats(memo, &hits, &misses);
+		assert_true(hits >= before + 1);
+	}
+	for (k = 0; k < SP_ARRAY_LEN(texts); k++)
+		free(texts[k]);
+	page_memo_free(memo);
+	page_memo_free(NULL);
+}
+
+/* Paging behind MORE, the memo kept across the messages. */
+static void
+test_paging_with_memo(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t hits, misses;
+
+	f->ctx.page_memo = page_memo_new();
+	test_paging_behind_more(state);
+	test_paging_behind_more(state);
+	page_memo_stats(f->ctx.page_memo, &hits, &misses);
+	assert_true(hits > 0);
+	page_memo_free(f->ctx.page_memo);
+	f->ctx.page_memo = NULL;
+}
+
 int
 main(void)
 {
@@ -296,6 +410,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_unmatched_gets_help, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_language, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_memo_answers_as_counting,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paging_with_memo, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_paging_behind_more, setup,
 		    teardown),
 	};
