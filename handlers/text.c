@@ -152,6 +152,48 @@ is_separator(int32_t cp)
 	}
 }
 
+/*
+ * Plain ASCII, most of what is texted: NFKC and case folding change only
+ * the case of its letters, and every ASCII character other than a letter
+ * or a digit is punctuation, a symbol, a space or a control, so a
+ * separator.  The same result as the walk below, without utf8proc.
+ */
+static char *
+normalize_ascii(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1);
+	size_t i, n = 0;
+	int pending_space = 0;
+	unsigned char ch;
+
+	for (i = 0; i < len; i++) {
+		ch = (unsigned char)s[i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (unsigned char)(ch - 'A' + 'a');
+		else if (!(ch >= 'a' && ch <= 'z') && !(ch >= '0' && ch <= '9')) {
+			pending_space = 1;
+			continue;
+		}
+		if (pending_space && n > 0)
+			out[n++] = ' ';
+		pending_space = 0;
+		out[n++] = (char)ch;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int
+all_ascii(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80 || s[i] == '\0')
+			return 0;	/* NUL: text_utf8_valid refuses it */
+	return 1;
+}
+
 char *
 text_normalize(const char *s, size_t len)
 {
@@ -162,6 +204,8 @@ text_normalize(const char *s, size_t len)
 	struct buf out;
 	int pending_space = 0;
 
+	if (s != NULL && all_ascii(s, len))
+		return normalize_ascii(s, len);
 	if (!text_utf8_valid(s, len))
 		return NULL;
 	if (len == 0)

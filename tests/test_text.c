@@ -220,6 +220,64 @@ test_long_strings(void **state)
 	assert_int_equal(text_within_one_edit(a, b), 0);
 }
 
+/*
+ * Plain ASCII takes a short cut past utf8proc; a trailing ideographic
+ * space (a separator, so it adds nothing) sends the same text the long
+ * way, and the two must agree: every character alone, then random texts
+ * over all of ASCII, controls included.  NUL is refused both ways.
+ */
+static void
+check_ascii_as_unicode(const char *s, size_t len)
+{
+	char buf[80];
+	char *fast, *slow;
+
+	assert_true(len + 3 <= sizeof(buf));
+	memcpy(buf, s, len);
+	memcpy(buf + len, "\xe3\x80\x80", 3);
+	fast = text_normalize(s, len);
+	slow = text_normalize(buf, len + 3);
+	assert_non_null(fast);
+	assert_non_null(slow);
+	assert_string_equal(fast, slow);
+	free(fast);
+	free(slow);
+}
+
+static void
+test_ascii_short_cut(void **state)
+{
+	uint32_t seed = 12345;
+	char s[64];
+	size_t len, i;
+	int c, round;
+
+	(void)state;
+	assert_null(text_normalize("loan\0x", 6));
+	assert_null(text_normalize("\0", 1));
+	for (c = 1; c < 0x80; c++) {
+		s[0] = 'a';
+		s[1] = (char)c;
+		s[2] = 'B';
+		check_ascii_as_unicode(s + 1, 1);
+		check_ascii_as_unicode(s, 3);
+	}
+	for (round = 0; round < 2000; round++) {
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 16) % sizeof(s);
+		for (i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			/* Letters and digits more often than not. */
+			if ((seed >> 24) & 1)
+				s[i] = "LoAn 12 mela,Bhadohi"[(seed >> 16) % 20];
+			else
+				s[i] = (char)(1 + (seed >> 16) % 0x7f);
+		}
+		check_ascii_as_unicode(s, len);
+	}
+	check_norm("  LOAN,,Bhadohi!! 2024\t", "loan bhadohi 2024");
+}
+
 int
 main(void)
 {
@@ -234,6 +292,7 @@ main(void)
 		cmocka_unit_test(test_one_edit_lone),
 		cmocka_unit_test(test_one_edit_devanagari),
 		cmocka_unit_test(test_long_strings),
+		cmocka_unit_test(test_ascii_short_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
