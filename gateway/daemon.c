@@ -582,12 +582,23 @@ on_webhook_answer(void *arg, const char *path, int status, double seconds)
 		kind = kinds[i];
 		rest = path + len + 2;
 		len = strcspn(rest, "/");
-		snprintf(name, sizeof(name), "%.*s", (int)len, rest);
-		provider = len < sizeof(name) && provider_find(name) != NULL ?
-		    name : "unknown";
+		provider = "unknown";
+		if (len < sizeof(name)) {
+			memcpy(name, rest, len);
+			name[len] = '\0';
+			if (provider_find(name) != NULL)
+				provider = name;
+		}
 		break;
 	}
-	snprintf(code, sizeof(code), "%d", status);
+	/* Once per webhook: three digits without snprintf. */
+	if (status >= 100 && status <= 999) {
+		code[0] = (char)('0' + status / 100);
+		code[1] = (char)('0' + status / 10 % 10);
+		code[2] = (char)('0' + status % 10);
+		code[3] = '\0';
+	} else
+		snprintf(code, sizeof(code), "%d", status);
 	metrics_add(d->metrics, "sampark_webhook_requests_total", 1, "kind",
 	    kind, "provider", provider, "code", code, NULL);
 	metrics_observe(d->metrics, "sampark_http_request_duration_seconds",
