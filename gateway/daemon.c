@@ -35,6 +35,10 @@
 #include "util.h"
 #include "voice.h"
 
+/* A retry is answered with the replies found after its message. */
+_Static_assert(SP_REPLY_MAX <= STORE_REPLY_WINDOW,
+    "replies beyond the store's window would be lost on a retry");
+
 /* On shutdown, how long without a new request before we stop. */
 #define DRAIN_QUIET_MS	300
 

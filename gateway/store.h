@@ -117,8 +117,11 @@ int	 store_interaction_insert(struct store *, struct store_interaction *row);
 /*
  * The texts of the out rows replying to inbound row id, in the order they
  * were inserted: *texts is an array of *n strings, freed by
- * store_strings_free().  0 or -1.
+ * store_strings_free().  0 or -1.  Replies are recorded right after their
+ * message, in its transaction, so only the STORE_REPLY_WINDOW rows after
+ * it are looked at (the daemon records at most four).
  */
+#define STORE_REPLY_WINDOW	16
 int	 store_replies_for(struct store *, int64_t inbound_id, char ***texts,
 	    size_t *n);
 void	 store_strings_free(char **, size_t);

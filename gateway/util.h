@@ -14,6 +14,9 @@
 #include <stdint.h>
 
 #define SP_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+/* A macro's value as a string literal: SP_STR(16) is "16". */
+#define SP_STR_(x)	#x
+#define SP_STR(x)	SP_STR_(x)
 
 void	*xmalloc(size_t);
 void	*xcalloc(size_t, size_t);
