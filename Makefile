@@ -17,12 +17,21 @@ CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE -Igateway -Ihandlers $(shell pkg-config --
 LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm -pthread
 TEST_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
 
+# The daemon's allocator is mimalloc (Debian's libmimalloc-dev): a webhook
+# makes some eighty small allocations in SQLite, libevent and ours, and
+# glibc's malloc took 9% of the daemon's time on them (consolidating its
+# fast bins among other things); with mimalloc the inbound benchmark does
+# 6% more.  Linked, not preloaded, it serves every library of the process.
+# The sanitizer build keeps ASan's own allocator, and valgrind needs
+# --soname-synonyms=somalloc=libmimalloc.so* to see the daemon's memory.
 ifeq ($(SANITIZE),1)
 BUILD	?= build/asan
 SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALLOC_LIBS =
 else
 BUILD	?= build
 SANFLAGS =
+ALLOC_LIBS = -lmimalloc
 endif
 
 # The explicit source lists: one module = one .c + one .h.
@@ -168,7 +177,7 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
 $(BUILD)/sampark: $(BUILD)/obj/gateway/main.o $(LIB_OBJ)
-	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(ALLOC_LIBS) $(LIBS)
 
 # Unit test binaries: test file + the objects named in UT_<name>.
 .SECONDEXPANSION:
@@ -196,6 +205,7 @@ $(BUILD)/obj/gen/dashboard_html.o: $(BUILD)/gen/dashboard_html.c
 # only when missing, so a machine that has them all is left alone.
 DEB_PACKAGES = gcc make pkg-config libevent-dev libcurl4-openssl-dev \
 	libsqlite3-dev libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
+	libmimalloc-dev \
 	python3 curl wrk sqlite3 clang libclang-rt-14-dev \
 	chromium fonts-noto-core
 deps:

@@ -111,8 +111,9 @@ cmd_serve(int argc, char **argv)
 	opts.noverrides = nsets;
 #ifdef M_TRIM_THRESHOLD
 	/*
-	 * The daemon's memory comes and goes in batches (a claim's transfers,
-	 * a burst of webhooks), each well over glibc's default 128 KiB trim
+	 * Only where glibc's malloc serves the daemon (the sanitizer build
+	 * has its own, the others mimalloc: Makefile).  Its memory comes and
+	 * goes in batches, each well over glibc's default 128 KiB trim
 	 * threshold: it would hand the top of the heap back to the kernel
 	 * after every batch and fault it in again for the next one.  Keep up
 	 * to 16 MiB; the peak is the same, only not given back.
