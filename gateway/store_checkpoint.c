@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -118,9 +119,15 @@ store_checkpointer_start(struct store *st, int frames, char *err,
 	struct store_ckpt *c;
 	const char *sync = st->synchronous_full ?
 	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+	sigset_t all, old;
+	int rc;
 
 	if (st->ckpt != NULL) {
 		sp_err(err, errlen, "checkpointer already running");
+		return -1;
+	}
+	if (path == NULL || *path == '\0') {
+		sp_err(err, errlen, "checkpointer: the database is not a file");
 		return -1;
 	}
 	c = xcalloc(1, sizeof(*c));
@@ -140,9 +147,13 @@ store_checkpointer_start(struct store *st, int frames, char *err,
 		sp_err(err, errlen, "checkpointer: pipe: %s", strerror(errno));
 		goto fail;
 	}
-	if ((errno = pthread_create(&c->thread, NULL, ckpt_thread, c)) != 0) {
-		sp_err(err, errlen, "checkpointer: thread: %s",
-		    strerror(errno));
+	/* Signals stay with the loop: the thread starts with all blocked. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&c->thread, NULL, ckpt_thread, c);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		sp_err(err, errlen, "checkpointer: thread: %s", strerror(rc));
 		goto fail;
 	}
 	st->ckpt = c;

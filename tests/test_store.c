@@ -1227,6 +1227,16 @@ test_checkpointer_copies_beside_the_writer(void **state)
 	off_t before;
 
 	assert_int_equal(store_checkpointer_fd(f->st), -1);
+	{
+		/* Nothing to copy back for a database in memory. */
+		struct store *mem = open_ok(":memory:");
+
+		assert_int_equal(store_checkpointer_start(mem, 50, err,
+		    sizeof(err)), -1);
+		assert_non_null(strstr(err, "not a file"));
+		assert_int_equal(store_checkpointer_fd(mem), -1);
+		store_close(mem);
+	}
 	assert_int_equal(store_checkpointer_start(f->st, 50, err,
 	    sizeof(err)), 0);
 	assert_int_equal(store_checkpointer_start(f->st, 50, err,
