@@ -324,13 +324,6 @@ int	 store_outbox_counts(struct store *,
 struct audience;
 
 /*
- * Is phone opted out?  1 yes (and *since_ms = opted_out_ms, if since_ms is
- * not NULL), 0 no or no such contact, -1 error.
- */
-int	 store_contact_opted_out(struct store *, const char *phone,
-	    int64_t *since_ms);
-
-/*
  * Record that phone asked about interest (a keyword category: "loan",
  * "training", "market"...): first_ms is kept, last_ms becomes now_ms.
  */

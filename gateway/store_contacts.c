@@ -21,8 +21,6 @@
 
 #define AUDIENCE_PAGE	1000
 
-static const char *const sql_opted_out =
-    "SELECT opted_out_ms FROM contacts WHERE phone = ?1";
 static const char *const sql_interest_add =
     "INSERT INTO contact_interests (phone, interest, first_ms, last_ms)"
     " VALUES (?1, ?2, ?3, ?3) ON CONFLICT(phone, interest)"
@@ -82,28 +80,6 @@ static const char *const sql_page_groups =
     " WHERE m.group_name IN (SELECT value FROM json_each(?4))"
     " AND m.phone > ?1 AND (?2 OR c.opted_out_ms = 0)"
     " GROUP BY m.phone ORDER BY m.phone LIMIT ?3";
-
-int
-store_contact_opted_out(struct store *st, const char *phone,
-    int64_t *since_ms)
-{
-	sqlite3_stmt *s = sq_prepared(st, &sql_opted_out, "contact_opted_out");
-	int64_t v;
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	sq_bind_text(s, 1, phone);
-	if ((rc = sq_step_row(st, s, "contact_opted_out")) != 1)
-		return rc;
-	v = sqlite3_column_int64(s, 0);
-	sq_done(s);
-	if (v == 0)
-		return 0;
-	if (since_ms != NULL)
-		*since_ms = v;
-	return 1;
-}
 
 /* ---- interests ---- */
 

@@ -73,19 +73,17 @@ static void
 test_opted_out(void **state)
 {
 	struct fixture *f = *state;
-	int64_t since = 0;
+	struct store_contact c;
 
 	put_contact(f->store, "+919800000001", 0);
 	put_contact(f->store, "+919800000002", 1234);
-	assert_int_equal(store_contact_opted_out(f->store, "+919800000001",
-	    &since), 0);
-	assert_int_equal(store_contact_opted_out(f->store, "+919800000002",
-	    &since), 1);
-	assert_int_equal(since, 1234);
-	assert_int_equal(store_contact_opted_out(f->store, "+919800000002",
-	    NULL), 1);
-	assert_int_equal(store_contact_opted_out(f->store, "+910000000000",
-	    NULL), 0);
+	assert_int_equal(store_contact_get(f->store, "+919800000001", &c), 1);
+	assert_int_equal(c.opted_out_ms, 0);
+	store_contact_clear(&c);
+	assert_int_equal(store_contact_get(f->store, "+919800000002", &c), 1);
+	assert_int_equal(c.opted_out_ms, 1234);
+	store_contact_clear(&c);
+	assert_int_equal(store_contact_get(f->store, "+910000000000", &c), 0);
 }
 
 /* A claimed message carries its contact's opt-out time for the sender. */
