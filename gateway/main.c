@@ -3,7 +3,6 @@
  * on it.  The only place that may exit().
  */
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,17 +108,6 @@ cmd_serve(int argc, char **argv)
 	}
 	opts.overrides = sets;
 	opts.noverrides = nsets;
-#ifdef M_TRIM_THRESHOLD
-	/*
-	 * Only where glibc's malloc serves the daemon (the sanitizer build
-	 * has its own, the others mimalloc: Makefile).  Its memory comes and
-	 * goes in batches, each well over glibc's default 128 KiB trim
-	 * threshold: it would hand the top of the heap back to the kernel
-	 * after every batch and fault it in again for the next one.  Keep up
-	 * to 16 MiB; the peak is the same, only not given back.
-	 */
-	mallopt(M_TRIM_THRESHOLD, 16 << 20);
-#endif
 	rc = daemon_serve(&opts);
 out:
 	for (i = 0; i < nsets; i++)
