@@ -315,6 +315,17 @@ on_request(struct evhttp_request *req, void *arg)
 	x->srv = srv;
 	x->t0_mono = sp_mono_ms();
 
+	/* No route of ours takes a proxy tunnel or an echo of the request;
+	 * CONNECT's target is not even a path.  Refused as every wrong
+	 * method is, before any route sees them. */
+	switch (evhttp_request_get_command(req)) {
+	case EVHTTP_REQ_TRACE:
+	case EVHTTP_REQ_CONNECT:
+		http_respond_text(x, 405, "method not allowed\n");
+		return;
+	default:
+		break;
+	}
 	rawpath = uri != NULL ? evhttp_uri_get_path(uri) : NULL;
 	path = evhttp_uridecode(rawpath != NULL ? rawpath : "/", 0, NULL);
 	if (path == NULL) {
@@ -393,9 +404,13 @@ http_server_new(struct event_base *base, const char *listen, size_t max_body,
 	evhttp_set_max_body_size(srv->evhttp, (ev_ssize_t)max_body);
 	evhttp_set_max_headers_size(srv->evhttp, 16 * 1024);
 	evhttp_set_timeout(srv->evhttp, timeout_s);
+	/* TRACE and CONNECT are let in only to be refused with 405 (in
+	 * on_request) like any other wrong method: libevent's own refusal
+	 * of a method it was not told about is a 501. */
 	evhttp_set_allowed_methods(srv->evhttp, EVHTTP_REQ_GET |
 	    EVHTTP_REQ_POST | EVHTTP_REQ_HEAD | EVHTTP_REQ_PUT |
-	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH);
+	    EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS | EVHTTP_REQ_PATCH |
+	    EVHTTP_REQ_TRACE | EVHTTP_REQ_CONNECT);
 	evhttp_set_gencb(srv->evhttp, on_request, srv);
 	srv->bound = evhttp_bind_socket_with_handle(srv->evhttp, host,
 	    (ev_uint16_t)port);

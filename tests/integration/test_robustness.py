@@ -35,6 +35,24 @@ class BadInput(unittest.TestCase):
         self.assertEqual(self.d.request("GET", "/sms/console")[0], 405)
         self.assertEqual(self.d.request("POST", "/healthz", "", FORM)[0], 405)
 
+    def _raw_status(self, request_line):
+        with socket.create_connection(("127.0.0.1", self.d.port),
+                                      timeout=5) as s:
+            s.sendall(request_line + b"\r\nHost: 127.0.0.1\r\n\r\n")
+            return s.recv(200).split(b"\r\n")[0]
+
+    def test_trace_and_connect_are_405(self):
+        # libevent refuses a method it was not told about with 501.
+        for path in ["/healthz", "/sms/console", "/nothing"]:
+            self.assertEqual(self.d.request("TRACE", path)[0], 405, path)
+        self.assertIn(b" 405 ", self._raw_status(
+            b"CONNECT example.org:443 HTTP/1.1"))
+        self.assertIn(b" 405 ", self._raw_status(
+            b"CONNECT 127.0.0.1:80 HTTP/1.1"))
+        status, _, _ = self.d.admin("TRACE", "/api/v1/whoami")
+        self.assertEqual(status, 405)
+        self.assertHealthy()
+
     def test_missing_fields_are_400(self):
         for body in ["Body=loan", "From=%2B919876500001", "", "From=&Body=x"]:
             status, _, _ = self.d.request("POST", "/sms/console", body, FORM)
