@@ -10,6 +10,7 @@
 
 #include "crypto.h"
 #include "form.h"
+#include "jscan.h"
 #include "provider.h"
 #include "text.h"
 #include "util.h"
@@ -198,6 +199,75 @@ provider_classify_send(long http_status, struct sp_send_result *res)
 	if (res->outcome != SEND_ACCEPTED)
 		snprintf(res->error_message, sizeof(res->error_message),
 		    http_status ? "HTTP %ld" : "no answer", http_status);
+}
+
+/* The first non-blank line of body as plain text, cut to outlen - 1. */
+static void
+first_line(const char *body, size_t len, char *out, size_t outlen)
+{
+	size_t i = 0, n = 0;
+
+	while (i < len && (body[i] == ' ' || body[i] == '\t' ||
+	    body[i] == '\r' || body[i] == '\n'))
+		i++;
+	for (; i < len && body[i] != '\n' && body[i] != '\r' &&
+	    n + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)body[i];
+
+		if (c == '\0')
+			break;
+		out[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	}
+	/* Never end inside a UTF-8 sequence that the cut split. */
+	if (n > 0 && ((unsigned char)out[n - 1] & 0x80) != 0) {
+		size_t lead = n - 1, need;
+		unsigned char c;
+
+		while (lead > 0 && n - lead < 4 &&
+		    ((unsigned char)out[lead] & 0xc0) == 0x80)
+			lead--;
+		c = (unsigned char)out[lead];
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		if (n - lead < need)
+			n = lead;
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+void
+provider_explain_failure(long http_status, const char *body, size_t len,
+    struct sp_send_result *res)
+{
+	static const char *const members[] = { "title", "detail", "message",
+	    "error" };
+	char bare[32], why[160];
+	size_t i;
+
+	if (res->outcome == SEND_ACCEPTED || http_status == 0 ||
+	    body == NULL || len == 0)
+		return;
+	snprintf(bare, sizeof(bare), "HTTP %ld", http_status);
+	if (res->error_message[0] != '\0' &&
+	    strcmp(res->error_message, bare) != 0)
+		return;
+	why[0] = '\0';
+	for (i = 0; i < SP_ARRAY_LEN(members) && why[0] == '\0'; i++) {
+		if (jscan_member(body, len, members[i], why,
+		    sizeof(why)) == -1)
+			break;		/* not a JSON object: read it as text */
+	}
+	if (why[0] == '\0' && i < SP_ARRAY_LEN(members))
+		first_line(body, len, why, sizeof(why));
+	else if (why[0] != '\0')
+		first_line(why, strlen(why), why, sizeof(why));
+	if (why[0] == '\0')
+		snprintf(res->error_message, sizeof(res->error_message), "%s",
+		    bare);
+	else
+		snprintf(res->error_message, sizeof(res->error_message),
+		    "%s: %s", bare, why);
 }
 
 int

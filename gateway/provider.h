@@ -272,6 +272,18 @@ int	provider_parse_params(const struct sp_request *, struct form *f,
 void	provider_classify_send(long http_status, struct sp_send_result *);
 
 /*
+ * After parse_send: a failed send whose answer the adapter could not read
+ * (an RFC 9457 problem document, a proxy's error page, another provider's
+ * JSON) still says why.  When res->error_message is empty or only the
+ * bare "HTTP <status>", it becomes "HTTP <status>: <why>", where why is
+ * the body's JSON "title", "detail", "message" or "error" member, or else
+ * its first line of text, without control characters.  Accepted sends
+ * and messages the adapter wrote are left alone.
+ */
+void	provider_explain_failure(long http_status, const char *body,
+	    size_t len, struct sp_send_result *);
+
+/*
  * Check the secret token of an unsigned provider's webhook: given as the
  * path element after the provider ("/sms/exotel/<token>", req->path_arg)
  * or as the query parameter "token".  Constant time.  Returns 0 if it

@@ -327,6 +327,9 @@ check_done(struct sender *s)
 			t->lane->provider->parse_send(runtime_provider_conf(s->rt,
 			    t->lane->provider), http, buf_cstr(&t->response),
 			    t->response.len, &r);
+		if (cm->data.result == CURLE_OK)
+			provider_explain_failure(http, buf_cstr(&t->response),
+			    t->response.len, &r);
 		if (!began) {
 			txn_open(s);
 			began = 1;

@@ -465,6 +465,53 @@ test_parse_send_hostile(void **state)
 	assert_int_equal(strlen(r.provider_id), sizeof(r.provider_id) - 1);
 }
 
+static void
+explained(long status, const char *body, struct sp_send_result *r)
+{
+	send_answer(status, body, r);
+	provider_explain_failure(status, body, body != NULL ? strlen(body) :
+	    0, r);
+}
+
+static void
+test_explain_failure(void **state)
+{
+	char page[400];
+	struct sp_send_result r;
+
+	(void)state;
+	/* An RFC 9457 problem from something in front of the API. */
+	explained(403, "{\"type\": \"about:blank\", \"title\": \"Forbidden\", "
+	    "\"status\": 403, \"detail\": \"IP not allowed\"}", &r);
+	assert_string_equal(r.error_message, "HTTP 403: Forbidden");
+	explained(400, "{\"detail\": \"bad To\"}", &r);
+	assert_string_equal(r.error_message, "HTTP 400: bad To");
+	/* Text: its first non-blank line, control characters blanked. */
+	explained(404, "\r\n  Not found\there\r\nsecond line", &r);
+	assert_string_equal(r.error_message, "HTTP 404: Not found here");
+	explained(502, "<html>Bad Gateway</html>", &r);
+	assert_string_equal(r.error_message, "HTTP 502: <html>Bad Gateway</html>");
+	/* JSON with nothing to say, or an empty body: the status alone. */
+	explained(400, "{\"error\": {\"code\": 7}}", &r);
+	assert_string_equal(r.error_message, "HTTP 400");
+	explained(400, "", &r);
+	assert_string_equal(r.error_message, "HTTP 400");
+	/* What the adapter read is kept; a success is not touched. */
+	explained(400, "{\"code\": 21211, \"message\": \"Invalid To\", "
+	    "\"title\": \"x\"}", &r);
+	assert_string_equal(r.error_message, "Invalid To");
+	explained(201, "{\"sid\": \"SM1\", \"title\": \"x\"}", &r);
+	assert_string_equal(r.error_message, "");
+	/* A long line is cut on a character boundary, never mid-sequence. */
+	memset(page, 0, sizeof(page));
+	while (strlen(page) + 3 < sizeof(page) - 1)
+		strcat(page, "\xe0\xa4\x95");	/* क */
+	explained(400, page, &r);
+	assert_true(strncmp(r.error_message, "HTTP 400: ", 10) == 0);
+	assert_int_equal((strlen(r.error_message) - 10) % 3, 0);
+	assert_true(strlen(r.error_message) > 100);
+}
+
 /* ---- delivery reports ---- */
 
 static int
@@ -615,6 +662,7 @@ main(void)
 		cmocka_unit_test(test_build_send_missing),
 		cmocka_unit_test(test_parse_send),
 		cmocka_unit_test(test_parse_send_hostile),
+		cmocka_unit_test(test_explain_failure),
 		cmocka_unit_test(test_parse_status),
 		cmocka_unit_test(test_parse_status_refused),
 	};

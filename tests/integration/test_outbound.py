@@ -1,6 +1,7 @@
 """Outbound delivery through each provider's send API, against the mock
 provider: what the request carries, and what the outbox records for
 success, retries, permanent errors and timeouts."""
+import json
 import os
 import shutil
 import subprocess
@@ -169,6 +170,28 @@ class Retries(Harness):
         time.sleep(0.5)         # several retry_base_ms: nothing more comes
         self.assertEqual(len(self.mock.requests), 1)
         self.assertEqual(outbox(d)[i].state, "failed")
+
+    def test_a_4xx_in_a_foreign_format_still_says_why(self):
+        """An answer the adapter cannot read (RFC 9457 problem JSON from a
+        gateway in front of the API, a plain-text page) shows its status
+        and its title or first line in `sampark outbox`."""
+        self.mock.push("twilio", 403, json.dumps({
+            "type": "about:blank", "title": "Forbidden by the edge policy",
+            "status": 403}).encode(),
+            headers={"Content-Type": "application/problem+json"})
+        self.mock.push("twilio", 404, b"\n  No route for this account\n"
+                       b"request id 1234\n",
+                       headers={"Content-Type": "text/plain"})
+        d = self.daemon("twilio")
+        first = send(d, ENGLISH, provider="twilio")
+        row = wait_state(d, first, "failed", timeout=10)
+        self.assertIn("HTTP 403", row.error)
+        self.assertIn("Forbidden by the edge policy", row.error)
+        second = send(d, ENGLISH, provider="twilio")
+        row = wait_state(d, second, "failed", timeout=10)
+        self.assertIn("HTTP 404", row.error)
+        self.assertIn("No route for this account", row.error)
+        self.assertNotIn("request id", row.error)
 
     def test_plivo_400_fails_with_its_error(self):
         self.mock.push("plivo", 400, {"api_id": "x",
