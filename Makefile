@@ -141,7 +141,9 @@ UT_config		= gateway/config $(UT_util)
 UT_config_doc		= gateway/config $(UT_util)
 UT_store_backup		= $(UT_store)
 UT_prompts		= handlers/prompts handlers/text $(UT_util)
-UT_store		= gateway/store gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_voice gateway/store_backup gateway/store_checkpoint gateway/store_contacts gateway/audience gateway/store_report gateway/store_broadcast $(UT_util)
+STORE_OBJS		= gateway/store gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_voice gateway/store_backup gateway/store_checkpoint gateway/store_contacts gateway/audience gateway/store_report gateway/store_broadcast $(UT_util)
+# Store tests also check the query plans of what they prepared.
+UT_store		= tests/plan_check $(STORE_OBJS)
 UT_phone		= gateway/phone $(UT_util)
 UT_abuse		= gateway/abuse gateway/config gateway/metrics $(UT_util)
 # What every provider adapter links; the adapter under test adds itself.
@@ -295,7 +297,7 @@ FUZZ_prompts		= handlers/prompts handlers/text $(FUZZ_base)
 FUZZ_csv		= gateway/csv handlers/text $(FUZZ_base)
 # fuzz_import includes cmd_import.c (its checks are static), so links what it calls.
 FUZZ_import		= gateway/cmd gateway/config gateway/csv gateway/phone handlers/keywords handlers/district \
-			  $(UT_store) $(UT_alias) $(FUZZ_base)
+			  $(STORE_OBJS) $(UT_alias) $(FUZZ_base)
 FUZZ_ivr		= handlers/ivr handlers/prompts handlers/district gateway/csv handlers/alias handlers/text $(FUZZ_base)
 FUZZ_audience		= gateway/audience $(FUZZ_base)
 # A provider target links what the adapter's unit test links.

@@ -359,10 +359,12 @@ static const char *const sql_text[S_COUNT] = {
 	    " WHERE state = 'queued' AND provider = ?1"
 	    " ORDER BY next_attempt_ms LIMIT 1",
 	/* A negative LIMIT is no limit. */
-	[S_OB_LIST] = "SELECT " OUTBOX_COLUMNS " FROM outbox"
+	[S_OB_LIST] = "/* report: the operator's listing, newest first,"
+	    " stops at its limit */ SELECT " OUTBOX_COLUMNS " FROM outbox"
 	    " WHERE (?1 IS NULL OR state = ?1) ORDER BY id DESC LIMIT ?2",
 	[S_OB_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1",
-	[S_OB_COUNTS] = "SELECT state, count(*) FROM outbox GROUP BY state"
+	[S_OB_COUNTS] = "/* report: the operator's totals by state */"
+	    " SELECT state, count(*) FROM outbox GROUP BY state"
 	    " ORDER BY state",
 };
 
@@ -670,6 +672,84 @@ sq_prepared(struct store *st, const char *const *sql, const char *op)
 	st->cached[st->ncached].stmt = s;
 	st->ncached++;
 	return s;
+}
+
+/* ---- query plans ---- */
+
+/* Tables that grow with use: a full scan of one costs more every month. */
+static int
+table_grows(const char *name, size_t len)
+{
+	static const char *const growing[] = { "contacts", "interactions",
+	    "outbox", "outbox_events", "outbox_attempts", "broadcasts",
+	    "group_members", "contact_interests", "meetings", "rsvps",
+	    "notices", "calls" };
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(growing); i++)
+		if (strlen(growing[i]) == len &&
+		    strncmp(growing[i], name, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+bulk_statement(const char *sql)
+{
+	while (*sql == ' ' || *sql == '\n' || *sql == '\t')
+		sql++;
+	return strncmp(sql, "/* batch: ", 10) == 0 ||
+	    strncmp(sql, "/* report: ", 11) == 0;
+}
+
+/* The scans of growing tables in one statement's plan; -1 on error. */
+static int
+plan_scans(struct store *st, const char *sql, struct buf *out)
+{
+	sqlite3_stmt *eqp;
+	char *q = xasprintf("EXPLAIN QUERY PLAN %s", sql);
+	int rc, found = 0;
+
+	rc = sqlite3_prepare_v2(st->db, q, -1, &eqp, NULL);
+	free(q);
+	if (rc != SQLITE_OK)
+		return sq_fail(st, "plan");
+	while ((rc = sqlite3_step(eqp)) == SQLITE_ROW) {
+		const char *d = (const char *)sqlite3_column_text(eqp, 3);
+		size_t len;
+
+		/* "SCAN t", "SCAN t USING ...", "SCAN t AS a ..." */
+		if (d == NULL || strncmp(d, "SCAN ", 5) != 0)
+			continue;
+		d += 5;
+		len = strcspn(d, " ");
+		if (!table_grows(d, len))
+			continue;
+		buf_printf(out, "SCAN %.*s: %s\n", (int)len, d, sql);
+		found++;
+	}
+	sqlite3_finalize(eqp);
+	if (rc != SQLITE_DONE)
+		return sq_fail(st, "plan");
+	return found;
+}
+
+int
+store_plan_scans(struct store *st, struct buf *out)
+{
+	sqlite3_stmt *s = NULL;
+	int n, total = 0;
+
+	while ((s = sqlite3_next_stmt(st->db, s)) != NULL) {
+		const char *sql = sqlite3_sql(s);
+
+		if (sql == NULL || bulk_statement(sql))
+			continue;
+		if ((n = plan_scans(st, sql, out)) == -1)
+			return -1;
+		total += n;
+	}
+	return total;
 }
 
 /* ---- transactions ---- */

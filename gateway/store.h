@@ -20,6 +20,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
+
 struct store;
 
 struct store_options {
@@ -73,6 +75,17 @@ int	 store_rollback(struct store *);
  */
 int	 store_defer_begin(struct store *);
 int	 store_defer_commit(struct store *);
+
+/*
+ * Query plans, for the tests: for every statement this store has prepared
+ * so far, each full SCAN of a table that grows with use (contacts,
+ * interactions, the outbox and its events and attempts, broadcasts,
+ * group members, interests, meetings, rsvps, notices, calls) is appended
+ * to *out as a line "SCAN <table>: <sql>".  A statement whose SQL begins
+ * with an SQL block comment "batch: <why>" or "report: <why>" is a bulk
+ * job that may scan.  Returns the number of lines added, or -1.
+ */
+int	 store_plan_scans(struct store *, struct buf *out);
 
 /* A real write (a heartbeat row) to prove the database is writable. */
 int	 store_check_writable(struct store *);

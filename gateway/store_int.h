@@ -52,7 +52,12 @@ enum stmt_id {
 	" attempts, created_ms, next_attempt_ms, updated_ms, provider_id," \
 	" error_code, error, reason, reply_to, broadcast_id, dlt_template_id," \
 	" sms_type, kind = 'call', (SELECT opted_out_ms FROM contacts" \
-	" WHERE phone = outbox.to_phone)"
+	" WHERE phone = CAST(outbox.to_phone AS TEXT))"
+/*
+ * The CAST is for the claim: in an UPDATE's RETURNING, SQLite 3.40 gives
+ * outbox.to_phone no affinity, and then plans the lookup as a full scan
+ * of contacts for every message claimed.  to_phone is TEXT already.
+ */
 
 
 struct sq_cached {

@@ -20,6 +20,7 @@
 
 #include <sqlite3.h>
 
+#include "plan_check.h"
 #include "store.h"
 #include "util.h"
 
@@ -75,6 +76,7 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
+	plan_check_no_growing_scans(f->st);
 	store_close(f->st);
 	unlink_db(f->path);
 	rmdir(f->dir);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "audience.h"
+#include "plan_check.h"
 #include "store.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ teardown(void **state)
 	char *wal = xasprintf("%s-wal", f->dbpath), *shm = xasprintf("%s-shm",
 	    f->dbpath);
 
+	plan_check_no_growing_scans(f->store);
 	store_close(f->store);
 	unlink(f->dbpath);
 	unlink(wal);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "plan_check.h"
 #include "store.h"
 #include "util.h"
 
@@ -45,6 +46,7 @@ teardown(void **state)
 	struct fixture *f = *state;
 	char *p;
 
+	plan_check_no_growing_scans(f->st);
 	store_close(f->st);
 	p = xasprintf("%s-wal", f->path);
 	unlink(p);
