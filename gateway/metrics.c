@@ -374,8 +374,10 @@ static const struct {
 	{ "sampark_send_attempts_total", METRIC_COUNTER,
 	    "Send requests made to a provider's API." },
 	{ "sampark_send_errors_total", METRIC_COUNTER,
-	    "Send attempts that did not succeed, by provider and outcome "
-	    "(retry, failed, expired)." },
+	    "Sends that did not get through, by provider, reason (config, "
+	    "dns, connect, tls, timeout, network, http_4xx, http_5xx, "
+	    "rejected, expired, internal) and outcome (retry, failed, "
+	    "expired)." },
 	{ "sampark_send_duration_seconds", METRIC_HISTOGRAM,
 	    "Duration of send requests, by provider." },
 	{ "sampark_delivery_reports_total", METRIC_COUNTER,

@@ -172,9 +172,52 @@ log_transition(const struct store_outbox_msg *m, const char *state,
 	    (long long)latency);
 }
 
+/*
+ * Why a send did not get through, as the label of
+ * sampark_send_errors_total: what an operator must fix differs for each.
+ */
+static const char *
+failure_reason(CURLcode cc, long http)
+{
+	switch (cc) {
+	case CURLE_OK:
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "dns";
+	case CURLE_COULDNT_CONNECT:
+		return "connect";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+		return "tls";
+	default:
+		return "network";
+	}
+	if (http >= 400 && http < 500)
+		return "http_4xx";
+	if (http >= 500)
+		return "http_5xx";
+	return "rejected";	/* a 2xx or 3xx the provider's answer refused */
+}
+
+static void
+count_error(struct sender *s, const char *provider, const char *reason,
+    const char *state)
+{
+	metrics_add(s->metrics, "sampark_send_errors_total", 1, "provider",
+	    provider, "reason", reason, "outcome", strcmp(state, "queued") == 0 ?
+	    "retry" : state, NULL);
+}
+
 static void
 record_result(struct sender *s, struct transfer *t, long http,
-    struct sp_send_result *r)
+    const char *reason, struct sp_send_result *r)
 {
 	const struct store_outbox_msg *m = &t->msg;
 	struct store_outbox_attempt a;
@@ -217,9 +260,7 @@ record_result(struct sender *s, struct transfer *t, long http,
 	metrics_observe(s->metrics, "sampark_send_duration_seconds",
 	    (double)latency / 1000.0, "provider", m->provider, NULL);
 	if (strcmp(state, "sent") != 0)
-		metrics_add(s->metrics, "sampark_send_errors_total", 1,
-		    "provider", m->provider, "outcome", strcmp(state, "queued")
-		    == 0 ? "retry" : state, NULL);
+		count_error(s, m->provider, reason, state);
 	store_outbox_finish(s->store, m->id, state, now, next,
 	    r->provider_id[0] ? r->provider_id : NULL,
 	    r->error_code[0] ? r->error_code : NULL,
@@ -334,7 +375,8 @@ check_done(struct sender *s)
 			txn_open(s);
 			began = 1;
 		}
-		record_result(s, t, http, &r);
+		record_result(s, t, http, failure_reason(cm->data.result, http),
+		    &r);
 		t->lane->inflight--;
 		s->inflight--;
 		TAILQ_REMOVE(&s->transfers, t, entry);
@@ -570,13 +612,17 @@ on_header(char *data, size_t size, size_t n, void *arg)
 
 /* ---- starting requests ---- */
 
-/* A message that cannot be sent at all: record why and move on. */
+/*
+ * A message that cannot be sent at all: record why, count it under
+ * reason (it never reached the provider) and move on.
+ */
 static void
 fail_now(struct sender *s, struct store_outbox_msg *m, const char *state,
-    const char *why)
+    const char *reason, const char *why)
 {
 	struct sp_send_result r;
 
+	count_error(s, m->provider, reason, state);
 	memset(&r, 0, sizeof(r));
 	r.outcome = SEND_FAILED;
 	snprintf(r.error_message, sizeof(r.error_message), "%s", why);
@@ -692,7 +738,7 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	size_t i;
 
 	if (sp_wall_ms() - m->created_ms > s->set.max_age_ms) {
-		fail_now(s, m, "expired", "too old to send");
+		fail_now(s, m, "expired", "expired", "too old to send");
 		store_outbox_msg_clear(m);
 		return;
 	}
@@ -744,14 +790,15 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	out.sms_type = t->msg.sms_type;
 	if (build_request(s, lane->provider, pc, &out, t->msg.is_call,
 	    &t->call, err, sizeof(err)) == -1) {
-		fail_now(s, &t->msg, "failed", err);
+		fail_now(s, &t->msg, "failed", "config", err);
 		transfer_free(t);
 		return;
 	}
 
 	t->easy = curl_easy_init();
 	if (t->easy == NULL) {
-		fail_now(s, &t->msg, "failed", "curl_easy_init failed");
+		fail_now(s, &t->msg, "failed", "internal",
+		    "curl_easy_init failed");
 		transfer_free(t);
 		return;
 	}
@@ -785,7 +832,8 @@ start(struct sender *s, struct lane *lane, struct store_outbox_msg *m)
 	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, s);
 	t->started_ms = sp_mono_ms();
 	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK) {
-		fail_now(s, &t->msg, "failed", "curl_multi_add_handle failed");
+		fail_now(s, &t->msg, "failed", "internal",
+		    "curl_multi_add_handle failed");
 		transfer_free(t);
 		return;
 	}

@@ -3,6 +3,7 @@ provider: what the request carries, and what the outbox records for
 success, retries, permanent errors and timeouts."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -12,6 +13,8 @@ import unittest
 from mockprovider import MockProvider
 from outboundlib import (ENGLISH, HINDI, PROVIDERS, TO, db_query, outbox,
                          provider_daemon, send, sent_to, wait_state)
+
+METRICS_TOKEN = "outbound-test-admin-token"
 
 
 class Harness(unittest.TestCase):
@@ -252,6 +255,51 @@ class Retries(Harness):
         row = wait_state(d, i, "failed", timeout=10)
         self.assertIn("api_key", row.error)
         self.assertEqual(self.mock.requests, [])
+
+    def send_errors(self, d):
+        """{(reason, outcome): count} of sampark_send_errors_total."""
+        status, _, body = d.admin("GET", "/metrics", METRICS_TOKEN)
+        self.assertEqual(status, 200, body)
+        out = {}
+        for line in body.decode().splitlines():
+            if line.startswith("sampark_send_errors_total{"):
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', line))
+                out[(labels["provider"], labels["reason"],
+                     labels["outcome"])] = float(line.split()[-1])
+        return out
+
+    def test_every_failed_send_is_counted_with_its_reason(self):
+        """The alert on sampark_send_errors_total must fire for sends
+        that never reached the provider (a missing setting, a name that
+        does not resolve) as much as for the provider's refusals."""
+        env = {"SAMPARK_ADMIN_TOKEN": METRICS_TOKEN}
+        bad = self.daemon("exotel", settings={"api_key": ""}, env=env)
+        for _ in range(3):
+            wait_state(bad, send(bad, ENGLISH, provider="exotel"),
+                       "failed", timeout=10)
+        self.assertEqual(self.send_errors(bad),
+                         {("exotel", "config", "failed"): 3.0})
+        bad.stop()
+
+        nowhere = self.daemon("twilio", settings={
+            "api_base": "http://no-such-host.invalid"}, env=env,
+            globals_={"send_attempts": "1"})
+        wait_state(nowhere, send(nowhere, ENGLISH, provider="twilio"),
+                   "failed", timeout=15)
+        self.assertEqual(self.send_errors(nowhere),
+                         {("twilio", "dns", "failed"): 1.0})
+        nowhere.stop()
+
+        self.mock.push("twilio", 400, {"code": 21211, "message": "bad To"})
+        self.mock.push("twilio", 503, "busy")
+        d = self.daemon("twilio", env=env)
+        wait_state(d, send(d, ENGLISH, provider="twilio"), "failed",
+                   timeout=10)
+        wait_state(d, send(d, ENGLISH, provider="twilio"), "sent",
+                   timeout=10)
+        self.assertEqual(self.send_errors(d), {
+            ("twilio", "http_4xx", "failed"): 1.0,
+            ("twilio", "http_5xx", "retry"): 1.0})
 
 
 def cpu_seconds(pid):
