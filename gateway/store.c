@@ -17,6 +17,8 @@
 #include "store_int.h"
 #include "util.h"
 
+static void	plan_log(struct store *);
+
 #define STORE_DEFAULT_BUSY_MS	5000
 
 /* migrations[v] takes a database from version v - 1 to version v. */
@@ -625,6 +627,7 @@ store_close(struct store *st)
 	if (st == NULL)
 		return;
 	store_checkpointer_stop(st);
+	plan_log(st);
 	if (st->db != NULL && !sqlite3_get_autocommit(st->db)) {
 		log_warn("store", "op=close note=\"open transaction rolled "
 		    "back\"");
@@ -750,6 +753,31 @@ store_plan_scans(struct store *st, struct buf *out)
 		total += n;
 	}
 	return total;
+}
+
+/*
+ * With SAMPARK_PLAN_LOG naming a file, a store appends the scans of the
+ * statements it prepared in its life (store_plan_scans) to it when it is
+ * closed: the integration tests run every process this way, so that the
+ * statements the daemon and the commands really use are all checked.
+ * Opened for append only; nothing is written when there is nothing to say.
+ */
+static void
+plan_log(struct store *st)
+{
+	const char *path = getenv("SAMPARK_PLAN_LOG");
+	struct buf scans;
+	FILE *f;
+
+	if (path == NULL || *path == '\0' || st->db == NULL)
+		return;
+	buf_init(&scans, 0);
+	if (store_plan_scans(st, &scans) > 0 &&
+	    (f = fopen(path, "a")) != NULL) {
+		fputs(buf_cstr(&scans), f);
+		fclose(f);
+	}
+	buf_free(&scans);
 }
 
 /* ---- transactions ---- */

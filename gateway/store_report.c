@@ -46,7 +46,8 @@ static const char *const sql_funnels =
     " GROUP BY broadcast_id ORDER BY broadcast_id";
 
 static const char *const sql_opted_out =
-    "SELECT count(*) FROM contacts WHERE opted_out_ms > 0"
+    "/* report: opt-outs in a period, once per report */"
+    " SELECT count(*) FROM contacts WHERE opted_out_ms > 0"
     " AND opted_out_ms >= ?1 AND opted_out_ms < ?2"
     " AND (?3 IS NULL OR district = ?3)";
 
