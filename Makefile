@@ -70,6 +70,7 @@ GATEWAY_SRC = \
 	gateway/sender.c \
 	gateway/abuse.c \
 	gateway/metrics.c \
+	gateway/suppress.c \
 	gateway/report.c \
 	gateway/report_render.c \
 	gateway/report_xtab.c \
@@ -126,7 +127,7 @@ UNIT_TESTS = util abuse text alias keywords district segment crypto form csv con
 	prompts store phone provider_twilio provider_console router \
 	provider_exotel provider_android provider_plivo ivr voice_render store_voice config_doc store_backup \
 	audience store_contacts handlers_contacts metrics report \
-	templates schedule jscan
+	templates schedule jscan suppress
 UT_util			= gateway/util gateway/log
 UT_text			= handlers/text $(UT_util)
 UT_alias		= handlers/alias $(UT_text)
@@ -162,7 +163,8 @@ UT_router		= handlers/router handlers/handler handlers/handler_info handlers/han
 UT_audience		= $(UT_store)
 UT_store_contacts	= $(UT_store)
 UT_metrics		= gateway/metrics $(UT_util)
-UT_report		= gateway/report gateway/report_render gateway/report_xtab gateway/crypto $(UT_util)
+UT_report		= gateway/report gateway/report_render gateway/report_xtab gateway/suppress gateway/crypto $(UT_util)
+UT_suppress		= gateway/suppress $(UT_util)
 UT_handlers_contacts	= $(UT_router)
 UT_templates		= gateway/templates handlers/text $(UT_util)
 UT_schedule		= gateway/schedule $(UT_util)

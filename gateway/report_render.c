@@ -13,6 +13,7 @@
 
 #include "report.h"
 #include "report_int.h"
+#include "suppress.h"
 #include "util.h"
 
 /* The fields of struct report_counts in column order. */
@@ -28,37 +29,13 @@ static const char *const funnel_names[] = { "broadcast", "first_queued",
     "rsvp_no" };
 #define NFUNNEL		SP_ARRAY_LEN(funnel_names)
 
-/*
- * The cells of one counts row: counts (suppressed when asked), latencies
- * as numbers or "" when there is none.  suppressed[i] tells which cells
- * were hidden.
- */
 static void
-count_cells(const struct report *r, const struct report_counts *c,
-    int suppress, char cells[NCOUNTS][CELL], int suppressed[NCOUNTS])
+count_values(const struct report_counts *c, int64_t v[NCOUNTS])
 {
-	const int64_t v[NCOUNTS] = { c->inbound, c->contacts, c->matched,
-	    c->unmatched, c->replies, c->segments, c->latency_p50_ms,
-	    c->latency_p95_ms, c->opt_ins, c->opt_outs };
-	size_t i;
-
-	for (i = 0; i < NCOUNTS; i++) {
-		suppressed[i] = 0;
-		if (IS_LATENCY(i) && v[i] < 0)
-			cells[i][0] = '\0';
-		else if (IS_LATENCY(i) || !suppress)
-			snprintf(cells[i], CELL, "%lld", (long long)v[i]);
-		else {
-			report_format_count(r, v[i], cells[i], CELL);
-			suppressed[i] = cells[i][0] == '<';
-		}
-	}
-	/* Matched + unmatched = inbound: hide both or neither. */
-	if (suppressed[2] != suppressed[3]) {
-		report_format_count(r, 1, cells[2], CELL);
-		report_format_count(r, 1, cells[3], CELL);
-		suppressed[2] = suppressed[3] = 1;
-	}
+	v[0] = c->inbound; v[1] = c->contacts; v[2] = c->matched;
+	v[3] = c->unmatched; v[4] = c->replies; v[5] = c->segments;
+	v[6] = c->latency_p50_ms; v[7] = c->latency_p95_ms;
+	v[8] = c->opt_ins; v[9] = c->opt_outs;
 }
 
 /* The total is region-wide unless the report is one district's. */
@@ -66,6 +43,79 @@ static int
 total_suppressed(const struct report *r)
 {
 	return report_suppressing(r) && r->o.district != NULL;
+}
+
+/*
+ * Which count cells of the groups table (rows 0..ngroups-1, then TOTAL
+ * as row ngroups) are hidden.  Small counts of a group, and of the total
+ * when the report is one district's, are hidden; then every column keeps
+ * at least two hidden cells or none, so that the total minus the shown
+ * groups never gives a hidden one, and inbound, matched and unmatched of
+ * a row are hidden together (inbound = matched + unmatched).  NULL when
+ * the report does not suppress.
+ */
+static struct suppress *
+groups_plan(const struct report *r)
+{
+	size_t rows = r->ngroups + 1, g, i, line[3];
+	size_t *column;
+	struct suppress *plan;
+	int64_t v[NCOUNTS];
+
+	if (!report_suppressing(r))
+		return NULL;
+	plan = suppress_new(rows * NCOUNTS);
+	column = xcalloc(rows, sizeof(*column));
+	for (g = 0; g < rows; g++) {
+		int is_total = g == r->ngroups;
+
+		count_values(is_total ? &r->total.c : &r->groups[g].c, v);
+		for (i = 0; i < NCOUNTS; i++)
+			suppress_cell(plan, g * NCOUNTS + i, v[i],
+			    !IS_LATENCY(i) && (!is_total ||
+			    total_suppressed(r)), is_total);
+		/* matched + unmatched = inbound, hidden together. */
+		line[0] = g * NCOUNTS + 2;
+		line[1] = g * NCOUNTS + 3;
+		line[2] = g * NCOUNTS + 0;
+		suppress_line(plan, line, 3);
+		suppress_tie(plan, line, 3);
+	}
+	for (i = 0; i < NCOUNTS; i++) {
+		if (IS_LATENCY(i))
+			continue;
+		for (g = 0; g < rows; g++)
+			column[g] = g * NCOUNTS + i;
+		suppress_line(plan, column, rows);
+	}
+	free(column);
+	suppress_run(plan, r->o.suppress_below);
+	return plan;
+}
+
+/*
+ * The cells of row `row` of the groups table: counts as numbers or "<N"
+ * where the plan hides them, latencies as numbers or "" when there is
+ * none.  suppressed[i] tells which cells were hidden.
+ */
+static void
+count_cells(const struct report *r, const struct report_counts *c,
+    const struct suppress *plan, size_t row, char cells[NCOUNTS][CELL],
+    int suppressed[NCOUNTS])
+{
+	int64_t v[NCOUNTS];
+	size_t i;
+
+	count_values(c, v);
+	for (i = 0; i < NCOUNTS; i++) {
+		suppressed[i] = suppress_hidden(plan, row * NCOUNTS + i);
+		if (IS_LATENCY(i) && v[i] < 0)
+			cells[i][0] = '\0';
+		else if (suppressed[i])
+			snprintf(cells[i], CELL, "<%d", r->o.suppress_below);
+		else
+			snprintf(cells[i], CELL, "%lld", (long long)v[i]);
+	}
 }
 
 static void
@@ -168,6 +218,7 @@ void
 report_render_table(struct report *r, struct buf *out)
 {
 	struct table t = { 0, NULL, 0, NULL };
+	struct suppress *plan;
 	char cells[NCOUNTS][CELL], fc[NFUNNEL][CELL], a[CELL], b[CELL];
 	const char *v[NFUNNEL];
 	int supp[NCOUNTS];
@@ -185,17 +236,20 @@ report_render_table(struct report *r, struct buf *out)
 			h[j + 1] = count_names[j];
 		table_row(&t, h);
 	}
+	plan = groups_plan(r);
 	for (i = 0; i < r->ngroups; i++) {
-		count_cells(r, &r->groups[i].c, 1, cells, supp);
+		count_cells(r, &r->groups[i].c, plan, i, cells, supp);
 		table_counts_row(&t, r->groups[i].key, cells);
 	}
-	count_cells(r, &r->total.c, total_suppressed(r), cells, supp);
+	count_cells(r, &r->total.c, plan, r->ngroups, cells, supp);
 	table_counts_row(&t, "TOTAL", cells);
 	table_emit(&t, out, "");
+	suppress_free(plan);
 	if (report_suppressing(r))
-		buf_printf(out, "(counts from 1 to %d are shown as <%d; "
-		    "--no-suppress shows them)\n", r->o.suppress_below - 1,
-		    r->o.suppress_below);
+		buf_printf(out, "(counts from 1 to %d are shown as <%d, and so "
+		    "are as many others as it takes that none can be worked "
+		    "out from the totals; --no-suppress shows them)\n",
+		    r->o.suppress_below - 1, r->o.suppress_below);
 
 	buf_puts(out, "\nTop unmatched texts (candidates for keywords.conf):\n");
 	if (r->nunmatched == 0)
@@ -289,6 +343,7 @@ csv_line(struct buf *b, const char *const *v, size_t n)
 int
 report_render_csv(struct report *r, const char *section, struct buf *out)
 {
+	struct suppress *plan;
 	char cells[NCOUNTS][CELL], fc[NFUNNEL][CELL], a[CELL], b[CELL];
 	const char *v[NCOUNTS + 1];
 	int supp[NCOUNTS];
@@ -300,13 +355,15 @@ report_render_csv(struct report *r, const char *section, struct buf *out)
 		for (j = 0; j < NCOUNTS; j++)
 			v[j + 1] = count_names[j];
 		csv_line(out, v, NCOUNTS + 1);
+		plan = groups_plan(r);
 		for (i = 0; i < r->ngroups; i++) {
-			count_cells(r, &r->groups[i].c, 1, cells, supp);
+			count_cells(r, &r->groups[i].c, plan, i, cells, supp);
 			v[0] = r->groups[i].key;
 			for (j = 0; j < NCOUNTS; j++)
 				v[j + 1] = cells[j];
 			csv_line(out, v, NCOUNTS + 1);
 		}
+		suppress_free(plan);
 	} else if (strcmp(section, "unmatched") == 0) {
 		v[0] = "text"; v[1] = "count"; v[2] = "contacts";
 		csv_line(out, v, 3);
@@ -370,13 +427,13 @@ json_count(struct buf *b, const struct report *r, int64_t n, int suppress)
 
 static void
 json_counts(struct buf *b, const struct report *r, const char *key,
-    const struct report_counts *c, int suppress)
+    const struct report_counts *c, const struct suppress *plan, size_t row)
 {
 	char cells[NCOUNTS][CELL];
 	int supp[NCOUNTS];
 	size_t i;
 
-	count_cells(r, c, suppress, cells, supp);
+	count_cells(r, c, plan, row, cells, supp);
 	buf_puts(b, "{\"key\":");
 	json_str(b, key);
 	for (i = 0; i < NCOUNTS; i++) {
@@ -407,6 +464,7 @@ json_time(struct buf *b, int64_t ms)
 void
 report_render_json(struct report *r, struct buf *out)
 {
+	struct suppress *plan;
 	int supp = report_suppressing(r);
 	size_t i;
 
@@ -422,13 +480,16 @@ report_render_json(struct report *r, struct buf *out)
 	buf_printf(out, ",\"utc_offset_minutes\":%d,\"suppress_below\":%d,"
 	    "\"suppressed\":%s,\"groups\":[", r->o.utc_offset_min,
 	    r->o.suppress_below, supp ? "true" : "false");
+	plan = groups_plan(r);
 	for (i = 0; i < r->ngroups; i++) {
 		if (i > 0)
 			buf_putc(out, ',');
-		json_counts(out, r, r->groups[i].key, &r->groups[i].c, 1);
+		json_counts(out, r, r->groups[i].key, &r->groups[i].c, plan,
+		    i);
 	}
 	buf_puts(out, "],\"total\":");
-	json_counts(out, r, "TOTAL", &r->total.c, total_suppressed(r));
+	json_counts(out, r, "TOTAL", &r->total.c, plan, r->ngroups);
+	suppress_free(plan);
 	buf_puts(out, ",\"top_unmatched\":[");
 	for (i = 0; i < r->nunmatched; i++) {
 		buf_puts(out, i > 0 ? ",{\"text\":" : "{\"text\":");

@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "report_int.h"
+#include "suppress.h"
 #include "util.h"
 
 struct axis {
@@ -192,10 +193,66 @@ suppressing(const struct report_xtab *x)
 	    x->cols.by == REPORT_BY_WEEK || x->o.district != NULL;
 }
 
-static void
-put_count(const struct report_xtab *x, struct buf *out, int64_t n)
+/*
+ * The grid as a suppression plan: cells r * cols + c, then the row totals,
+ * the column totals and the grand total; each row and each column is a
+ * line with its total, and so are the row totals and the column totals
+ * with the grand total.  The grand total is a small count to hide only
+ * when the grid is one district's (as in report.h).  NULL when the grid
+ * does not suppress.
+ */
+static struct suppress *
+grid_plan(const struct report_xtab *x)
 {
-	if (suppressing(x) && n > 0 && n < x->o.suppress_below)
+	size_t R = x->rows.n, C = x->cols.n, i, j;
+	size_t rt = R * C, ct = rt + R, gt = ct + C;
+	size_t *line = xcalloc((R > C ? R : C) + 1, sizeof(*line));
+	struct suppress *plan;
+
+	if (!suppressing(x)) {
+		free(line);
+		return NULL;
+	}
+	plan = suppress_new(gt + 1);
+	for (i = 0; i < R; i++)
+		for (j = 0; j < C; j++)
+			suppress_cell(plan, i * C + j,
+			    x->cells[i * x->capcols + j], 1, 0);
+	for (i = 0; i < R; i++)
+		suppress_cell(plan, rt + i, x->rows.totals[i], 1, 1);
+	for (j = 0; j < C; j++)
+		suppress_cell(plan, ct + j, x->cols.totals[j], 1, 1);
+	suppress_cell(plan, gt, x->total, x->o.district != NULL, 1);
+	for (i = 0; i < R; i++) {
+		for (j = 0; j < C; j++)
+			line[j] = i * C + j;
+		line[C] = rt + i;
+		suppress_line(plan, line, C + 1);
+	}
+	for (j = 0; j < C; j++) {
+		for (i = 0; i < R; i++)
+			line[i] = i * C + j;
+		line[R] = ct + j;
+		suppress_line(plan, line, R + 1);
+	}
+	for (i = 0; i < R; i++)
+		line[i] = rt + i;
+	line[R] = gt;
+	suppress_line(plan, line, R + 1);
+	for (j = 0; j < C; j++)
+		line[j] = ct + j;
+	line[C] = gt;
+	suppress_line(plan, line, C + 1);
+	free(line);
+	suppress_run(plan, x->o.suppress_below);
+	return plan;
+}
+
+static void
+put_count(const struct report_xtab *x, const struct suppress *plan,
+    size_t cell, struct buf *out, int64_t n)
+{
+	if (suppress_hidden(plan, cell))
 		buf_printf(out, "\"<%d\"", x->o.suppress_below);
 	else
 		buf_printf(out, "%lld", (long long)n);
@@ -265,7 +322,8 @@ put_keys(struct buf *out, const struct axis *a)
 void
 report_xtab_render_json(struct report_xtab *x, struct buf *out)
 {
-	size_t i, j;
+	size_t R = x->rows.n, C = x->cols.n, i, j, r, c;
+	struct suppress *plan = grid_plan(x);
 
 	axis_sort(&x->rows);
 	axis_sort(&x->cols);
@@ -280,8 +338,10 @@ report_xtab_render_json(struct report_xtab *x, struct buf *out)
 		for (j = 0; j < x->cols.n; j++) {
 			if (j > 0)
 				buf_putc(out, ',');
-			put_count(x, out, x->cells[x->rows.order[i] *
-			    x->capcols + x->cols.order[j]]);
+			r = x->rows.order[i];
+			c = x->cols.order[j];
+			put_count(x, plan, r * C + c, out,
+			    x->cells[r * x->capcols + c]);
 		}
 		buf_putc(out, ']');
 	}
@@ -289,19 +349,19 @@ report_xtab_render_json(struct report_xtab *x, struct buf *out)
 	for (i = 0; i < x->rows.n; i++) {
 		if (i > 0)
 			buf_putc(out, ',');
-		put_count(x, out, x->rows.totals[x->rows.order[i]]);
+		put_count(x, plan, R * C + x->rows.order[i], out,
+		    x->rows.totals[x->rows.order[i]]);
 	}
 	buf_puts(out, "],\"col_totals\":[");
 	for (j = 0; j < x->cols.n; j++) {
 		if (j > 0)
 			buf_putc(out, ',');
-		put_count(x, out, x->cols.totals[x->cols.order[j]]);
+		put_count(x, plan, R * C + R + x->cols.order[j], out,
+		    x->cols.totals[x->cols.order[j]]);
 	}
 	buf_puts(out, "],\"total\":");
-	if (x->o.district != NULL)
-		put_count(x, out, x->total);
-	else
-		buf_printf(out, "%lld", (long long)x->total);
+	put_count(x, plan, R * C + R + C, out, x->total);
+	suppress_free(plan);
 	buf_printf(out, ",\"suppress_below\":%d,\"suppressed\":%s}\n",
 	    x->o.suppress_below, suppressing(x) ? "true" : "false");
 }
