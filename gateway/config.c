@@ -163,8 +163,13 @@ static const struct config_directive directives[] = {
 	    "senders whose limits are tracked in memory (read at start)"),
 
 	/* One block per provider; see PROVIDER() below. */
-	D_BOOL("console.enabled", "yes",
+	/* Off unless a file turns it on: the console trusts any From, so an
+	 * installed configuration must not expose it by default. */
+	D_BOOL("console.enabled", "no",
 	    "accept the local console provider at /sms/console"),
+	D_BOOL("console.allow_remote", "no", "console: also answer requests "
+	    "from a non-loopback peer or relayed by a proxy (X-Forwarded-For,"
+	    " Forwarded, X-Real-IP); otherwise they get 403"),
 	D_STR("console.rate", "0", "console: messages per second (0: no limit)"),
 	D_INT("console.max_inflight", "8", 1, 1000,
 	    "console: most send requests at once"),

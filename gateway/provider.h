@@ -35,6 +35,8 @@ struct sp_request {
 	/* Request header by name (case-insensitive), or NULL. */
 	const char	*(*header)(const struct sp_request *, const char *name);
 	void		*header_arg;
+	int		 peer_loopback;	/* 1 if the TCP peer is a loopback
+					   address (127/8, ::1) */
 };
 
 /*
@@ -64,6 +66,13 @@ struct provider_conf {
 	int		 max_inflight;	/* most send requests at once */
 	const char	*voice_url;	/* where a placed call starts (Exotel's
 					   flow URL), "" for our /voice/ URL */
+	/* Names of the environment variables the secrets come from ("" when
+	 * the provider has none), so that a warning can say what to set. */
+	const char	*auth_token_env;
+	const char	*url_token_env;
+	const char	*webhook_key_env;
+	int		 allow_remote;	/* console: answer non-loopback peers
+					   and proxied requests too */
 };
 
 /* An inbound SMS as Sampark sees it; all strings owned, UTF-8, E.164. */

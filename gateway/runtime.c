@@ -85,6 +85,15 @@ resolve_providers(struct sp_runtime *rt, struct buf *errors)
 		pc->url_token = secret_from_env(rt->cfg, p, "url_token_env");
 		pc->webhook_key = secret_from_env(rt->cfg, p,
 		    "webhook_key_env");
+		pc->auth_token_env = provider_setting(rt->cfg, p,
+		    "auth_token_env", name, sizeof(name));
+		pc->url_token_env = provider_setting(rt->cfg, p,
+		    "url_token_env", name, sizeof(name));
+		pc->webhook_key_env = provider_setting(rt->cfg, p,
+		    "webhook_key_env", name, sizeof(name));
+		v = provider_setting(rt->cfg, p, "allow_remote", name,
+		    sizeof(name));
+		pc->allow_remote = *v != '\0' && config_bool(rt->cfg, name);
 		pc->reply_inline = strcmp(provider_setting(rt->cfg, p, "reply",
 		    name, sizeof(name)), "outbox") != 0;
 		v = provider_setting(rt->cfg, p, "rate", name, sizeof(name));

@@ -21,8 +21,18 @@ no_header(const struct sp_request *r, const char *name)
 	return NULL;
 }
 
+/* A request relayed by a proxy: it says for whom. */
+static const char *
+proxied_header(const struct sp_request *r, const char *name)
+{
+	(void)r;
+	return strcmp(name, r->header_arg) == 0 ? "203.0.113.9" : NULL;
+}
+
+/* Parse as the peer and headers say; allow is console.allow_remote. */
 static int
-parse(const char *method, const char *ctype, const char *body,
+parse_from(int loopback, const char *proxy_header, int allow,
+    const char *method, const char *ctype, const char *body,
     struct sp_inbound *in)
 {
 	struct provider_conf c;
@@ -32,14 +42,24 @@ parse(const char *method, const char *ctype, const char *body,
 	memset(&c, 0, sizeof(c));
 	c.enabled = 1;
 	c.default_cc = "91";
+	c.allow_remote = allow;
 	memset(&r, 0, sizeof(r));
 	r.method = method;
 	r.uri = r.path = "/sms/console";
 	r.content_type = ctype;
 	r.body = body;
 	r.body_len = strlen(body);
-	r.header = no_header;
+	r.header = proxy_header != NULL ? proxied_header : no_header;
+	r.header_arg = (void *)(uintptr_t)proxy_header;
+	r.peer_loopback = loopback;
 	return provider_console.parse_sms(&c, &r, in, err, sizeof(err));
+}
+
+static int
+parse(const char *method, const char *ctype, const char *body,
+    struct sp_inbound *in)
+{
+	return parse_from(1, NULL, 0, method, ctype, body, in);
 }
 
 #define FORM "application/x-www-form-urlencoded"
@@ -83,6 +103,34 @@ test_bad_requests(void **state)
 	assert_null(in.body);
 }
 
+/* Anyone who reaches the console can speak for any number: only this
+ * machine may, and not through a proxy, unless allow_remote says so. */
+static void
+test_local_only(void **state)
+{
+	static const char *const relayed[] = { "X-Forwarded-For", "Forwarded",
+	    "X-Real-IP" };
+	const char *stop = "From=9812345678&Body=STOP";
+	struct sp_inbound in;
+	size_t i;
+
+	(void)state;
+	assert_int_equal(parse_from(0, NULL, 0, "POST", FORM, stop, &in), 403);
+	assert_null(in.body);
+	for (i = 0; i < SP_ARRAY_LEN(relayed); i++) {
+		assert_int_equal(parse_from(1, relayed[i], 0, "POST", FORM,
+		    stop, &in), 403);
+		assert_int_equal(parse_from(1, relayed[i], 1, "POST", FORM,
+		    stop, &in), 0);
+		sp_inbound_clear(&in);
+	}
+	assert_int_equal(parse_from(0, NULL, 1, "POST", FORM, stop, &in), 0);
+	assert_string_equal(in.body, "STOP");
+	sp_inbound_clear(&in);
+	assert_int_equal(parse_from(1, NULL, 0, "POST", FORM, stop, &in), 0);
+	sp_inbound_clear(&in);
+}
+
 static void
 test_render_and_table(void **state)
 {
@@ -108,6 +156,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_local_only),
 		cmocka_unit_test(test_render_and_table),
 	};
 
