@@ -758,6 +758,33 @@ check_providers(const struct sp_runtime *rt)
 			provider_table[i]->check_conf(&rt->pconf[i]);
 }
 
+/*
+ * Each open connection holds a descriptor: with systemd's default soft
+ * limit of 1024 the daemon would hold some 480 at once and make the rest
+ * wait.  Raise the limit as far as allowed and say what it is.
+ */
+#define FD_LIMIT_LOW	4096
+
+static void
+log_fd_limit(void)
+{
+	unsigned long long soft, hard;
+	size_t per_server;
+
+	if (http_fd_limit(&soft, &hard, &per_server) == -1) {
+		log_warn("fd_limit", "problem=\"cannot read RLIMIT_NOFILE\"");
+		return;
+	}
+	if (soft < FD_LIMIT_LOW)
+		log_warn("fd_limit", "soft=%llu hard=%llu "
+		    "max_connections=%zu problem=\"few descriptors: raise "
+		    "LimitNOFILE= in the unit (or ulimit -n)\"", soft, hard,
+		    per_server);
+	else
+		log_info("fd_limit", "soft=%llu hard=%llu max_connections=%zu",
+		    soft, hard, per_server);
+}
+
 static void
 apply_log_level(const struct sp_runtime *rt)
 {
@@ -929,6 +956,7 @@ daemon_serve(const struct serve_options *opts)
 	d.page_memo = page_memo_new();
 	sender_set_metrics(d.sender, d.metrics);
 	abuse_set_metrics(d.abuse, d.metrics);
+	log_fd_limit();
 	d.http = http_server_new(d.base, config_str(d.rt->cfg, "listen"),
 	    (size_t)config_int(d.rt->cfg, "max_body"),
 	    (int)config_int(d.rt->cfg, "request_timeout"), on_request, &d,

@@ -302,6 +302,30 @@ max_connections(void)
 	return (size_t)(n - FD_RESERVE) / 2;
 }
 
+int
+http_fd_limit(unsigned long long *soft, unsigned long long *hard,
+    size_t *per_server)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_cur != rl.rlim_max) {
+		struct rlimit up = { rl.rlim_max, rl.rlim_max };
+
+		/* Refused (RLIM_INFINITY is above the kernel's nr_open):
+		 * keep what we have. */
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	*soft = rl.rlim_cur == RLIM_INFINITY ? ~0ULL :
+	    (unsigned long long)rl.rlim_cur;
+	*hard = rl.rlim_max == RLIM_INFINITY ? ~0ULL :
+	    (unsigned long long)rl.rlim_max;
+	*per_server = max_connections();
+	return 0;
+}
+
 /* Called by evhttp once the answer has been written (or given up on). */
 static void
 on_complete(struct evhttp_request *req, void *arg)

@@ -118,6 +118,7 @@ class Install(unittest.TestCase):
                      "ProtectSystem=strict", "ProtectHome=yes",
                      "PrivateTmp=yes", "ReadWritePaths=/var/lib/sampark",
                      "EnvironmentFile=-/etc/sampark/secrets.env",
+                     "LimitNOFILE=65536",
                      "ExecStart=%s/bin/sampark serve -c "
                      "/etc/sampark/sampark.conf" % PREFIX):
             self.assertIn("\n" + line + "\n", text)
