@@ -559,8 +559,10 @@ apply_override(struct config *cf, const char *ov, struct buf *errors)
 	    err, sizeof(err)) == -1) {
 		add_error(errors, where, err);
 		rc = -1;
-	} else
+	} else {
 		cf->values[idx].set = 1;
+		cf->values[idx].line = 0;	/* no longer the file's value */
+	}
 	free(name);
 	return rc;
 }
@@ -652,6 +654,12 @@ int
 config_is_set(const struct config *cf, const char *name)
 {
 	return lookup(cf, name, -1)->set;
+}
+
+size_t
+config_line(const struct config *cf, const char *name)
+{
+	return lookup(cf, name, -1)->line;
 }
 
 const char *

@@ -748,14 +748,36 @@ log_problems(const char *event, const struct buf *errors)
 	}
 }
 
+/*
+ * What check-config refuses, the daemon only warns about (it may be the
+ * one provider being set up while others work), once per line, naming
+ * the variable to set.
+ */
 static void
 check_providers(const struct sp_runtime *rt)
 {
+	struct buf problems, warnings, line;
+	const char *s, *e;
+	const struct buf *both[2];
 	size_t i;
 
-	for (i = 0; provider_table[i] != NULL; i++)
-		if (rt->pconf[i].enabled && provider_table[i]->check_conf)
-			provider_table[i]->check_conf(&rt->pconf[i]);
+	buf_init(&problems, 0);
+	buf_init(&warnings, 0);
+	buf_init(&line, 0);
+	runtime_check_references(rt, &problems, &warnings);
+	both[0] = &problems;
+	both[1] = &warnings;
+	for (i = 0; i < 2; i++)
+		for (s = buf_cstr(both[i]); (e = strchr(s, '\n')) != NULL;
+		    s = e + 1) {
+			buf_reset(&line);
+			buf_append(&line, s, (size_t)(e - s));
+			log_warn("provider_config", "problem=\"%s\"",
+			    buf_cstr(&line));
+		}
+	buf_free(&line);
+	buf_free(&warnings);
+	buf_free(&problems);
 }
 
 /*

@@ -131,6 +131,76 @@ test_local_only(void **state)
 	sp_inbound_clear(&in);
 }
 
+/* A provider that cannot send is never picked: the adapter's own rules
+ * say what is missing, and a missing secret names its variable. */
+static void
+test_can_send_and_check(void **state)
+{
+	struct provider_conf c;
+	struct buf problems, warnings;
+	char why[256];
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.enabled = 1;
+	c.name = "twilio";
+	c.public_url = "https://gw.example.in";
+	c.auth_token_env = "SAMPARK_TWILIO_AUTH_TOKEN";
+	/* The console delivers into the log: it can always "send". */
+	assert_int_equal(provider_can_send(&provider_console, &c, why,
+	    sizeof(why)), 1);
+	/* The shipped config's Twilio: enabled, nothing else. */
+	assert_int_equal(provider_can_send(&provider_twilio, &c, why,
+	    sizeof(why)), 0);
+	assert_non_null(strstr(why, "twilio.account_sid is not set"));
+	c.account_sid = "AC0123456789abcdef0123456789abcdef";
+	c.from = "+15005550006";
+	assert_int_equal(provider_can_send(&provider_twilio, &c, why,
+	    sizeof(why)), 0);
+	assert_non_null(strstr(why, "SAMPARK_TWILIO_AUTH_TOKEN"));
+
+	buf_init(&problems, 0);
+	buf_init(&warnings, 0);
+	provider_check(&provider_twilio, &c, &problems, &warnings);
+	assert_non_null(strstr(buf_cstr(&problems), "no auth token: set the "
+	    "environment variable SAMPARK_TWILIO_AUTH_TOKEN"));
+	/* The problem already says why it cannot send. */
+	assert_null(strstr(buf_cstr(&warnings), "cannot send"));
+
+	c.auth_token = "secret";
+	assert_int_equal(provider_can_send(&provider_twilio, &c, why,
+	    sizeof(why)), 1);
+	c.enabled = 0;
+	assert_int_equal(provider_can_send(&provider_twilio, &c, why,
+	    sizeof(why)), 0);
+	c.enabled = 1;
+	buf_reset(&problems);
+	buf_reset(&warnings);
+	provider_check(&provider_twilio, &c, &problems, &warnings);
+	assert_int_equal(problems.len, 0);
+
+	/* Webhooks work without an account, sending does not: a warning. */
+	c.account_sid = "";
+	provider_check(&provider_twilio, &c, &problems, &warnings);
+	assert_int_equal(problems.len, 0);
+	assert_non_null(strstr(buf_cstr(&warnings), "cannot send: "
+	    "twilio.account_sid is not set"));
+
+	/* Exotel signs nothing: its URL token is the webhook's secret. */
+	memset(&c, 0, sizeof(c));
+	c.enabled = 1;
+	c.name = "exotel";
+	c.url_token_env = "SAMPARK_EXOTEL_URL_TOKEN";
+	c.auth_token_env = "SAMPARK_EXOTEL_AUTH_TOKEN";
+	buf_reset(&problems);
+	provider_check(&provider_exotel, &c, &problems, &warnings);
+	assert_non_null(strstr(buf_cstr(&problems), "SAMPARK_EXOTEL_URL_TOKEN"));
+	assert_non_null(strstr(buf_cstr(&problems),
+	    "SAMPARK_EXOTEL_AUTH_TOKEN"));
+	buf_free(&problems);
+	buf_free(&warnings);
+}
+
 static void
 test_render_and_table(void **state)
 {
@@ -157,6 +227,7 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_bad_requests),
 		cmocka_unit_test(test_local_only),
+		cmocka_unit_test(test_can_send_and_check),
 		cmocka_unit_test(test_render_and_table),
 	};
 
