@@ -97,6 +97,10 @@ static const struct config_directive directives[] = {
 	    "voice menu"),
 	D_INT("missed_call_window_s", "300", 0, 86400,
 	    "repeated missed calls within this many seconds get one answer"),
+	D_BOOL("audio_public", "no", "the proxy in front passes /audio/ to "
+	    "the daemon (docs/operations.md), so providers can fetch recorded "
+	    "prompts: voice answers play them (with an https public_url); "
+	    "otherwise the provider speaks their text"),
 	D_PATH("prompts_dir", "../prompts",
 	    "message catalogue directory, one <language>.txt per language"),
 	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",

@@ -73,6 +73,11 @@ struct provider_conf {
 	const char	*webhook_key_env;
 	int		 allow_remote;	/* console: answer non-loopback peers
 					   and proxied requests too */
+	/* Recorded prompts at public_url/audio/ are known to reach the
+	 * provider (audio_public, over https): voice answers may play them.
+	 * Otherwise a caller would hear silence where a file cannot be
+	 * fetched, so the adapter speaks the prompt's text instead. */
+	int		 audio_ok;
 };
 
 /* An inbound SMS as Sampark sees it; all strings owned, UTF-8, E.164. */

@@ -66,6 +66,10 @@ runtime_providers_new(const struct config *cfg, size_t *np,
 		pc->enabled = strcmp(provider_setting(cfg, p, "enabled",
 		    name, sizeof(name)), "") != 0 && config_bool(cfg, name);
 		pc->public_url = config_str(cfg, "public_url");
+		/* Providers fetch prompts from the internet, over https: a
+		 * plain-http or unset public_url cannot be reached. */
+		pc->audio_ok = config_bool(cfg, "audio_public") &&
+		    strncmp(pc->public_url, "https://", 8) == 0;
 		pc->default_cc = config_str(cfg, "default_country");
 		pc->account_sid = provider_setting(cfg, p, "account_sid",
 		    name, sizeof(name));
