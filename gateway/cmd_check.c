@@ -86,10 +86,15 @@ static void
 warnings(const struct sp_runtime *rt, const char *provider_warnings)
 {
 	const char *db = config_str(rt->cfg, "db"), *s, *e;
-	char *dir, *slash;
+	char *dir, *slash, *line, quoted[1024];
 
-	for (s = provider_warnings; (e = strchr(s, '\n')) != NULL; s = e + 1)
-		log_warn("check_config", "problem=\"%.*s\"", (int)(e - s), s);
+	for (s = provider_warnings; (e = strchr(s, '\n')) != NULL;
+	    s = e + 1) {
+		line = xstrndup(s, (size_t)(e - s));
+		log_warn("check_config", "problem=%s", log_quote(line, 900,
+		    quoted, sizeof(quoted)));
+		free(line);
+	}
 	dir = xstrdup(db);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';

@@ -759,6 +759,7 @@ check_providers(const struct sp_runtime *rt)
 	struct buf problems, warnings, line;
 	const char *s, *e;
 	const struct buf *both[2];
+	char quoted[1024];
 	size_t i;
 
 	buf_init(&problems, 0);
@@ -772,8 +773,9 @@ check_providers(const struct sp_runtime *rt)
 		    s = e + 1) {
 			buf_reset(&line);
 			buf_append(&line, s, (size_t)(e - s));
-			log_warn("provider_config", "problem=\"%s\"",
-			    buf_cstr(&line));
+			log_warn("provider_config", "problem=%s",
+			    log_quote(buf_cstr(&line), 900, quoted,
+			    sizeof(quoted)));
 		}
 	buf_free(&line);
 	buf_free(&warnings);
