@@ -248,16 +248,41 @@ class DocumentedNginx(unittest.TestCase):
         st, _, body = self.via_nginx("GET", "/healthz")
         self.assertEqual((st, body), (200, b"ok\n"))
 
+
+
+class ConsoleBehindAProxy(unittest.TestCase):
+    """Had a proxy let the console through, the daemon itself refuses what
+    a proxy relays (nginx and Caddy add X-Forwarded-For), with or without
+    nginx on this machine."""
+
     def test_console_refuses_what_a_proxy_relays(self):
-        # Had a line of the block let the console through, the daemon
-        # itself would refuse it: nginx adds X-Forwarded-For.
-        st, _, body = self.d.request(
-            "POST", "/sms/console", self.console_form(),
-            {"Content-Type": "application/x-www-form-urlencoded",
-             "X-Forwarded-For": "203.0.113.7"})
-        self.assertEqual(st, 403, body)
-        self.assertIn("event=webhook_rejected provider=console status=403",
-                      self.d.read_log().decode())
+        d = Daemon(import_directory=False)
+        self.addCleanup(d.stop)
+        d.start()
+        form = urllib.parse.urlencode([("From", "+919812300042"),
+                                       ("Body", "STOP")])
+        ctype = {"Content-Type": "application/x-www-form-urlencoded"}
+        for header, value in (("X-Forwarded-For", "203.0.113.7"),
+                              ("Forwarded", "for=203.0.113.7"),
+                              ("X-Real-IP", "203.0.113.7")):
+            st, _, body = d.request("POST", "/sms/console", form,
+                                    dict(ctype, **{header: value}))
+            self.assertEqual(st, 403, body)
+        self.assertEqual(d.read_log().decode().count(
+            "event=webhook_rejected provider=console status=403"), 3)
+        self.assertEqual(d.export(), [])
+        # From this machine, directly: answered.
+        st, _, body = d.request("POST", "/sms/console", form, ctype)
+        self.assertEqual(st, 200, body)
+        # allow_remote lifts the guard.
+        d.stop()
+        d2 = Daemon(extra_args=["--set", "console.allow_remote=yes"],
+                    import_directory=False)
+        self.addCleanup(d2.stop)
+        d2.start()
+        st, _, body = d2.request("POST", "/sms/console", form,
+                                 dict(ctype, **{"X-Forwarded-For": "x"}))
+        self.assertEqual(st, 200, body)
 
 
 if __name__ == "__main__":
