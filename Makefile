@@ -211,7 +211,7 @@ DEB_PACKAGES = gcc make pkg-config libevent-dev libcurl4-openssl-dev \
 	libsqlite3-dev libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
 	libmimalloc-dev \
 	python3 curl wrk sqlite3 clang libclang-rt-14-dev \
-	chromium fonts-noto-core prometheus
+	chromium fonts-noto-core nginx prometheus
 deps:
 	@./tools/deps.sh $(DEB_PACKAGES)
 

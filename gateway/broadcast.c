@@ -11,6 +11,7 @@
 #include "config.h"
 #include "log.h"
 #include "provider.h"
+#include "runtime.h"
 #include "schedule.h"
 #include "segment.h"
 #include "store.h"
@@ -48,34 +49,25 @@ bcast_preview_clear(struct bcast_preview *pv)
 	memset(pv, 0, sizeof(*pv));
 }
 
-static int
-provider_enabled(const struct config *cfg, const char *name)
-{
-	const struct config_directive *d;
-	char key[64];
-	size_t n, i;
-
-	snprintf(key, sizeof(key), "%s.enabled", name);
-	d = config_directives(&n);
-	for (i = 0; i < n; i++)
-		if (strcmp(d[i].name, key) == 0)
-			return config_bool(cfg, key);
-	return 0;
-}
-
 const char *
-bcast_provider_name(const struct config *cfg)
+bcast_provider_name(const struct config *cfg, char *why, size_t whylen)
 {
 	const char *name = config_str(cfg, "broadcast_provider");
-	size_t i;
+	const struct provider *p;
+	struct provider_conf *pconf;
+	struct buf errors;
+	size_t n;
 
 	if (*name != '\0')
 		return name;
-	for (i = 0; provider_table[i] != NULL; i++)
-		if (provider_table[i]->build_send != NULL &&
-		    provider_enabled(cfg, provider_table[i]->name))
-			return provider_table[i]->name;
-	return "console";
+	/* Only a provider that can send: a broadcast through one without
+	 * its account or token fails for every woman in the audience. */
+	buf_init(&errors, 0);
+	pconf = runtime_providers_new(cfg, &n, &errors);
+	p = runtime_default_sender(pconf, n, why, whylen);
+	runtime_providers_free(pconf, n);
+	buf_free(&errors);
+	return p != NULL ? p->name : NULL;
 }
 
 int
@@ -304,7 +296,9 @@ bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
 	    plan_reminders(env, req, pv, &p.rules, err, errlen) == -1)
 		goto out;
 	pv->provider = req->provider != NULL ? req->provider :
-	    bcast_provider_name(env->cfg);
+	    bcast_provider_name(env->cfg, err, errlen);
+	if (pv->provider == NULL)
+		goto out;
 	if (provider_find(pv->provider) == NULL) {
 		sp_err(err, errlen, "no provider named \"%s\"", pv->provider);
 		goto out;

@@ -105,8 +105,10 @@ int	 bcast_create(const struct bcast_env *, const struct bcast_request *,
 	    struct bcast_preview *pv, int64_t *id, char *err, size_t errlen);
 
 /* The provider broadcasts go through: broadcast_provider, else the first
- * enabled one that can send, else "console". */
-const char *bcast_provider_name(const struct config *);
+ * enabled one that can send with its settings and secrets (console, into
+ * the log, only when no other can), else NULL with why. */
+const char *bcast_provider_name(const struct config *, char *why,
+	    size_t whylen);
 
 /* Split "name=value" into a tpl_var pointing into s.  0 or -1. */
 int	 bcast_var_parse(char *s, struct tpl_var *v);

@@ -35,6 +35,9 @@ static const char usage[] =
     "meeting: replies YES / NO are counted, and those who say YES are reminded\n"
     "before it (reminder_minutes) unless --no-reminder.  Messages respect\n"
     "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST.\n"
+    "--provider defaults to broadcast_provider, else the first enabled\n"
+    "provider that can send with its settings and secrets (the console,\n"
+    "into the log, only when no other can).\n"
     "show prints the counts (queued, sent, delivered, failed, opted out,\n"
     "RSVP); cancel stops every message not yet sent.  templates prints each\n"
     "text as it must be registered on DLT.\n";

@@ -31,10 +31,13 @@ static const char check_usage[] =
     "(keywords, districts, prompts, and whatever else the daemon loads) as\n"
     "`sampark serve` would, and prints every problem as FILE:LINE: message.\n"
     "Exit status 1 if there is any, else 0 with a one-line summary on\n"
-    "stdout.  Settings that only limit what works (a provider enabled\n"
-    "without its secret, no public_url) are printed as warnings on stderr\n"
-    "and do not fail the check; secrets are read from the environment, so\n"
-    "run it with the same environment as the daemon.\n"
+    "stdout.  References that cannot work are problems too: a provider\n"
+    "enabled without its secret (the message names the environment\n"
+    "variable to set) and a broadcast_provider that is no enabled provider\n"
+    "able to send.  Settings that only limit what works (a provider that\n"
+    "cannot send, no public_url) are printed as warnings on stderr and do\n"
+    "not fail the check.  Secrets are read from the environment, so run it\n"
+    "with the same environment as the daemon.\n"
     "  -c, --config FILE    configuration file\n"
     "  --set KEY=VALUE      override a key, as for serve\n"
     "  -q, --quiet          no summary and no warnings, only problems\n";
@@ -80,15 +83,18 @@ summary(const char *path, const struct sp_runtime *rt)
 
 /* What does not stop the daemon but will stop messages. */
 static void
-warnings(const struct sp_runtime *rt)
+warnings(const struct sp_runtime *rt, const char *provider_warnings)
 {
-	const char *db = config_str(rt->cfg, "db");
-	char *dir, *slash;
-	size_t i;
+	const char *db = config_str(rt->cfg, "db"), *s, *e;
+	char *dir, *slash, *line, quoted[1024];
 
-	for (i = 0; i < rt->npconf; i++)
-		if (rt->pconf[i].enabled && provider_table[i]->check_conf)
-			provider_table[i]->check_conf(&rt->pconf[i]);
+	for (s = provider_warnings; (e = strchr(s, '\n')) != NULL;
+	    s = e + 1) {
+		line = xstrndup(s, (size_t)(e - s));
+		log_warn("check_config", "problem=%s", log_quote(line, 900,
+		    quoted, sizeof(quoted)));
+		free(line);
+	}
 	dir = xstrdup(db);
 	if ((slash = strrchr(dir, '/')) != NULL) {
 		*slash = '\0';
@@ -112,11 +118,12 @@ cmd_check_config(int argc, char **argv)
 	const char *path = DEFAULT_CONFIG;
 	char **sets = xcalloc((size_t)argc + 1, sizeof(char *));
 	struct sp_runtime *rt = NULL;
-	struct buf errors;
+	struct buf errors, warned;
 	size_t nsets = 0, n;
 	int ch, quiet = 0, rc = 2;
 
 	buf_init(&errors, 0);
+	buf_init(&warned, 0);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:qh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -145,7 +152,9 @@ cmd_check_config(int argc, char **argv)
 	if (quiet)
 		log_set_level(LOG_LEVEL_ERROR);
 	rt = runtime_load(path, sets, nsets, &errors);
-	if (rt == NULL) {
+	if (rt != NULL)
+		runtime_check_references(rt, &errors, &warned);
+	if (errors.len > 0) {
 		n = count_lines(buf_cstr(&errors));
 		fputs(buf_cstr(&errors), stderr);
 		fprintf(stderr, "%s: %zu problem%s\n", path, n ? n : 1,
@@ -154,12 +163,13 @@ cmd_check_config(int argc, char **argv)
 		goto out;
 	}
 	if (!quiet) {
-		warnings(rt);
+		warnings(rt, buf_cstr(&warned));
 		summary(path, rt);
 	}
 	rc = 0;
 out:
 	runtime_free(rt);
+	buf_free(&warned);
 	buf_free(&errors);
 	free(sets);
 	return rc;

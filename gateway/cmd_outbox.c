@@ -13,6 +13,7 @@
 #include "log.h"
 #include "phone.h"
 #include "provider.h"
+#include "runtime.h"
 #include "segment.h"
 #include "store.h"
 #include "text.h"
@@ -23,8 +24,11 @@ static const char send_usage[] =
     "\n"
     "Queues one SMS in the outbox and prints its id; a running daemon sends\n"
     "it within a second.  NUMBER may be E.164 (+91...) or a national number.\n"
-    "--provider defaults to the first enabled provider that can send\n"
-    "(console when nothing else is enabled: it logs the message).\n";
+    "--provider defaults to the first enabled provider that can send with\n"
+    "its settings and secrets (account, sender, and the token in its\n"
+    "environment variable, as `sampark check-config` reports them); the\n"
+    "console, which only writes the message to the daemon's log, when it\n"
+    "is enabled and no other provider can send.  With none, send fails.\n";
 
 static const char outbox_usage[] =
     "usage: sampark outbox [--state STATE] [--limit N] [--reveal-phones] [-c CONFIG] [--db PATH]\n"
@@ -34,44 +38,47 @@ static const char outbox_usage[] =
     "queued, sending, sent, delivered, undelivered, failed, expired.\n"
     "Numbers are masked but for the last 4 digits unless --reveal-phones.\n";
 
-/* Is provider name enabled in cfg? */
-static int
-enabled(const struct config *cfg, const char *name)
-{
-	const struct config_directive *d;
-	char key[64];
-	size_t n, i;
-
-	snprintf(key, sizeof(key), "%s.enabled", name);
-	d = config_directives(&n);
-	for (i = 0; i < n; i++)
-		if (strcmp(d[i].name, key) == 0)
-			return config_bool(cfg, key);
-	return 0;
-}
-
+/*
+ * The provider named, or the default sender.  A provider named is taken
+ * as asked with a warning if it cannot send from here (the daemon may
+ * have settings of its own, e.g. --set); the default is never one that
+ * cannot.
+ */
 static const struct provider *
 pick_provider(const struct config *cfg, const char *name)
 {
-	const struct provider *p;
-	size_t i;
+	const struct provider *p = NULL;
+	struct provider_conf *pconf;
+	struct buf errors;
+	char why[256];
+	size_t n, i;
 
-	if (name != NULL) {
-		if ((p = provider_find(name)) == NULL) {
-			fprintf(stderr, "sampark: no provider named \"%s\"\n",
-			    name);
-			return NULL;
-		}
-		if (!enabled(cfg, name))
-			fprintf(stderr, "sampark: warning: provider %s is not "
-			    "enabled; the message waits until it is\n", name);
-		return p;
+	buf_init(&errors, 0);
+	pconf = runtime_providers_new(cfg, &n, &errors);
+	if (name == NULL) {
+		if ((p = runtime_default_sender(pconf, n, why,
+		    sizeof(why))) == NULL)
+			fprintf(stderr, "sampark: %s\n", why);
+		goto out;
 	}
-	for (i = 0; provider_table[i] != NULL; i++)
-		if (provider_table[i]->build_send != NULL &&
-		    enabled(cfg, provider_table[i]->name))
-			return provider_table[i];
-	return provider_find("console");
+	if ((p = provider_find(name)) == NULL) {
+		fprintf(stderr, "sampark: no provider named \"%s\"\n", name);
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (provider_table[i] == p)
+			break;
+	if (i == n || !pconf[i].enabled)
+		fprintf(stderr, "sampark: warning: provider %s is not "
+		    "enabled; the message waits until it is\n", name);
+	else if (!provider_can_send(p, &pconf[i], why, sizeof(why)))
+		fprintf(stderr, "sampark: warning: provider %s cannot send "
+		    "with these settings (%s); the message fails unless the "
+		    "daemon's differ\n", name, why);
+out:
+	runtime_providers_free(pconf, n);
+	buf_free(&errors);
+	return p;
 }
 
 int

@@ -97,6 +97,10 @@ static const struct config_directive directives[] = {
 	    "voice menu"),
 	D_INT("missed_call_window_s", "300", 0, 86400,
 	    "repeated missed calls within this many seconds get one answer"),
+	D_BOOL("audio_public", "no", "the proxy in front passes /audio/ to "
+	    "the daemon (docs/operations.md), so providers can fetch recorded "
+	    "prompts: voice answers play them (with an https public_url); "
+	    "otherwise the provider speaks their text"),
 	D_PATH("prompts_dir", "../prompts",
 	    "message catalogue directory, one <language>.txt per language"),
 	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
@@ -163,8 +167,13 @@ static const struct config_directive directives[] = {
 	    "senders whose limits are tracked in memory (read at start)"),
 
 	/* One block per provider; see PROVIDER() below. */
-	D_BOOL("console.enabled", "yes",
+	/* Off unless a file turns it on: the console trusts any From, so an
+	 * installed configuration must not expose it by default. */
+	D_BOOL("console.enabled", "no",
 	    "accept the local console provider at /sms/console"),
+	D_BOOL("console.allow_remote", "no", "console: also answer requests "
+	    "from a non-loopback peer or relayed by a proxy (X-Forwarded-For,"
+	    " Forwarded, X-Real-IP); otherwise they get 403"),
 	D_STR("console.rate", "0", "console: messages per second (0: no limit)"),
 	D_INT("console.max_inflight", "8", 1, 1000,
 	    "console: most send requests at once"),
@@ -554,8 +563,10 @@ apply_override(struct config *cf, const char *ov, struct buf *errors)
 	    err, sizeof(err)) == -1) {
 		add_error(errors, where, err);
 		rc = -1;
-	} else
+	} else {
 		cf->values[idx].set = 1;
+		cf->values[idx].line = 0;	/* no longer the file's value */
+	}
 	free(name);
 	return rc;
 }
@@ -647,6 +658,12 @@ int
 config_is_set(const struct config *cf, const char *name)
 {
 	return lookup(cf, name, -1)->set;
+}
+
+size_t
+config_line(const struct config *cf, const char *name)
+{
+	return lookup(cf, name, -1)->line;
 }
 
 const char *

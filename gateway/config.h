@@ -57,6 +57,8 @@ long	 config_int(const struct config *, const char *name);
 int	 config_bool(const struct config *, const char *name);
 /* 1 if the value came from the file or an override, 0 if it is a default. */
 int	 config_is_set(const struct config *, const char *name);
+/* The line of the file that set name, 0 if it did not come from the file. */
+size_t	 config_line(const struct config *, const char *name);
 /* The file the config came from ("" for config_defaults()). */
 const char *config_file(const struct config *);
 

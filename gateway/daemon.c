@@ -748,14 +748,65 @@ log_problems(const char *event, const struct buf *errors)
 	}
 }
 
+/*
+ * What check-config refuses, the daemon only warns about (it may be the
+ * one provider being set up while others work), once per line, naming
+ * the variable to set.
+ */
 static void
 check_providers(const struct sp_runtime *rt)
 {
+	struct buf problems, warnings, line;
+	const char *s, *e;
+	const struct buf *both[2];
+	char quoted[1024];
 	size_t i;
 
-	for (i = 0; provider_table[i] != NULL; i++)
-		if (rt->pconf[i].enabled && provider_table[i]->check_conf)
-			provider_table[i]->check_conf(&rt->pconf[i]);
+	buf_init(&problems, 0);
+	buf_init(&warnings, 0);
+	buf_init(&line, 0);
+	runtime_check_references(rt, &problems, &warnings);
+	both[0] = &problems;
+	both[1] = &warnings;
+	for (i = 0; i < 2; i++)
+		for (s = buf_cstr(both[i]); (e = strchr(s, '\n')) != NULL;
+		    s = e + 1) {
+			buf_reset(&line);
+			buf_append(&line, s, (size_t)(e - s));
+			log_warn("provider_config", "problem=%s",
+			    log_quote(buf_cstr(&line), 900, quoted,
+			    sizeof(quoted)));
+		}
+	buf_free(&line);
+	buf_free(&warnings);
+	buf_free(&problems);
+}
+
+/*
+ * Each open connection holds a descriptor: with systemd's default soft
+ * limit of 1024 the daemon would hold some 480 at once and make the rest
+ * wait.  Raise the limit as far as allowed and say what it is.
+ */
+#define FD_LIMIT_LOW	4096
+
+static void
+log_fd_limit(void)
+{
+	unsigned long long soft, hard;
+	size_t per_server;
+
+	if (http_fd_limit(&soft, &hard, &per_server) == -1) {
+		log_warn("fd_limit", "problem=\"cannot read RLIMIT_NOFILE\"");
+		return;
+	}
+	if (soft < FD_LIMIT_LOW)
+		log_warn("fd_limit", "soft=%llu hard=%llu "
+		    "max_connections=%zu problem=\"few descriptors: raise "
+		    "LimitNOFILE= in the unit (or ulimit -n)\"", soft, hard,
+		    per_server);
+	else
+		log_info("fd_limit", "soft=%llu hard=%llu max_connections=%zu",
+		    soft, hard, per_server);
 }
 
 static void
@@ -929,6 +980,7 @@ daemon_serve(const struct serve_options *opts)
 	d.page_memo = page_memo_new();
 	sender_set_metrics(d.sender, d.metrics);
 	abuse_set_metrics(d.abuse, d.metrics);
+	log_fd_limit();
 	d.http = http_server_new(d.base, config_str(d.rt->cfg, "listen"),
 	    (size_t)config_int(d.rt->cfg, "max_body"),
 	    (int)config_int(d.rt->cfg, "request_timeout"), on_request, &d,

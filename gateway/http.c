@@ -72,6 +72,34 @@ header_lookup(const struct sp_request *r, const char *name)
 	return evhttp_find_header(r->header_arg, name);
 }
 
+/* Is the peer of req on this machine (127.0.0.0/8, ::1, or either mapped
+ * into IPv6)?  Unknown counts as remote. */
+static int
+peer_is_loopback(struct evhttp_request *req)
+{
+	struct evhttp_connection *evcon = evhttp_request_get_connection(req);
+	const struct sockaddr *sa = evcon ? evhttp_connection_get_addr(evcon) :
+	    NULL;
+	const struct sockaddr_in *in4;
+	const struct sockaddr_in6 *in6;
+	const uint8_t *a;
+
+	if (sa == NULL)
+		return 0;
+	if (sa->sa_family == AF_INET) {
+		in4 = (const struct sockaddr_in *)(const void *)sa;
+		return (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		in6 = (const struct sockaddr_in6 *)(const void *)sa;
+		a = in6->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return 1;
+		return IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) && a[12] == 127;
+	}
+	return 0;
+}
+
 /*
  * ---- connections: a deadline per request and a cap on their number ----
  *
@@ -274,6 +302,30 @@ max_connections(void)
 	return (size_t)(n - FD_RESERVE) / 2;
 }
 
+int
+http_fd_limit(unsigned long long *soft, unsigned long long *hard,
+    size_t *per_server)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1)
+		return -1;
+	if (rl.rlim_cur != rl.rlim_max) {
+		struct rlimit up = { rl.rlim_max, rl.rlim_max };
+
+		/* Refused (RLIM_INFINITY is above the kernel's nr_open):
+		 * keep what we have. */
+		if (setrlimit(RLIMIT_NOFILE, &up) == 0)
+			rl = up;
+	}
+	*soft = rl.rlim_cur == RLIM_INFINITY ? ~0ULL :
+	    (unsigned long long)rl.rlim_cur;
+	*hard = rl.rlim_max == RLIM_INFINITY ? ~0ULL :
+	    (unsigned long long)rl.rlim_max;
+	*per_server = max_connections();
+	return 0;
+}
+
 /* Called by evhttp once the answer has been written (or given up on). */
 static void
 on_complete(struct evhttp_request *req, void *arg)
@@ -350,6 +402,7 @@ on_request(struct evhttp_request *req, void *arg)
 	r.body_len = len;
 	r.header = header_lookup;
 	r.header_arg = evhttp_request_get_input_headers(req);
+	r.peer_loopback = peer_is_loopback(req);
 	srv->cb(srv->cb_arg, x, &r);
 	free(body);
 	free(path);

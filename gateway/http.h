@@ -29,6 +29,15 @@ typedef void http_request_cb(void *arg, struct http_exchange *,
 struct http_server *http_server_new(struct event_base *, const char *listen,
 	    size_t max_body, int timeout_s, http_request_cb *cb, void *arg,
 	    char *err, size_t errlen);
+/*
+ * The descriptor limit, raised first from its soft value to the hard one
+ * (a soft limit below the hard one only costs connections; systemd's
+ * LimitNOFILE= or ulimit -Hn sets the hard one).  Reports both and how
+ * many connections each server made afterwards will hold open at once.
+ * Call before http_server_new().  0, or -1 if the limit cannot be read.
+ */
+int	 http_fd_limit(unsigned long long *soft, unsigned long long *hard,
+	    size_t *per_server);
 /* Close the listening socket: no new connections, open ones go on. */
 void	 http_server_stop_accepting(struct http_server *);
 /* Requests received and not yet completely answered. */

@@ -185,6 +185,51 @@ provider_parse_params(const struct sp_request *req, struct form *f,
 	return form_parse(q, strlen(q), f, err, errlen) == 0 ? 0 : 400;
 }
 
+int
+provider_can_send(const struct provider *p, const struct provider_conf *conf,
+    char *why, size_t whylen)
+{
+	struct sp_outbound msg;
+	struct sp_http_call call;
+	int rc;
+
+	if (p->build_send == NULL)
+		return 1;
+	if (conf == NULL || !conf->enabled) {
+		sp_err(why, whylen, "%s is not enabled", p->name);
+		return 0;
+	}
+	memset(&msg, 0, sizeof(msg));
+	msg.to = "+919000000000";
+	msg.from = "";
+	msg.body = "check";
+	memset(&call, 0, sizeof(call));
+	rc = p->build_send(conf, &msg, &call, why, whylen);
+	sp_http_call_clear(&call);
+	return rc == 0;
+}
+
+void
+provider_check(const struct provider *p, const struct provider_conf *conf,
+    struct buf *problems, struct buf *warnings)
+{
+	size_t before = problems->len;
+	char why[256];
+
+	if (p->check_conf != NULL)
+		p->check_conf(conf, problems, warnings);
+	if (problems->len == before && !provider_can_send(p, conf, why,
+	    sizeof(why)))
+		buf_printf(warnings, "cannot send: %s\n", why);
+}
+
+const char *
+provider_env_name(const char *env)
+{
+	return env != NULL && *env != '\0' ? env :
+	    "(no variable: set its *_env key)";
+}
+
 void
 provider_classify_send(long http_status, struct sp_send_result *res)
 {

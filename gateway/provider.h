@@ -35,6 +35,8 @@ struct sp_request {
 	/* Request header by name (case-insensitive), or NULL. */
 	const char	*(*header)(const struct sp_request *, const char *name);
 	void		*header_arg;
+	int		 peer_loopback;	/* 1 if the TCP peer is a loopback
+					   address (127/8, ::1) */
 };
 
 /*
@@ -64,6 +66,18 @@ struct provider_conf {
 	int		 max_inflight;	/* most send requests at once */
 	const char	*voice_url;	/* where a placed call starts (Exotel's
 					   flow URL), "" for our /voice/ URL */
+	/* Names of the environment variables the secrets come from ("" when
+	 * the provider has none), so that a warning can say what to set. */
+	const char	*auth_token_env;
+	const char	*url_token_env;
+	const char	*webhook_key_env;
+	int		 allow_remote;	/* console: answer non-loopback peers
+					   and proxied requests too */
+	/* Recorded prompts at public_url/audio/ are known to reach the
+	 * provider (audio_public, over https): voice answers may play them.
+	 * Otherwise a caller would hear silence where a file cannot be
+	 * fetched, so the adapter speaks the prompt's text instead. */
+	int		 audio_ok;
 };
 
 /* An inbound SMS as Sampark sees it; all strings owned, UTF-8, E.164. */
@@ -166,8 +180,15 @@ struct provider {
 			    const struct sp_inbound *in, char *const *texts,
 			    size_t n, struct buf *out,
 			    const char **content_type);
-	/* Log once at start-up what is missing from the settings (optional). */
-	void		(*check_conf)(const struct provider_conf *);
+	/*
+	 * What is wrong with the settings of the enabled provider (optional;
+	 * provider_check() is the caller): one line each, ending in '\n',
+	 * into problems what stops it from working at all (a secret missing:
+	 * the line names the environment variable to set), into warnings what
+	 * only limits it.  Whether it can send is provider_check's business.
+	 */
+	void		(*check_conf)(const struct provider_conf *,
+			    struct buf *problems, struct buf *warnings);
 
 	/*
 	 * Outbound (all optional: a provider without build_send cannot send).
@@ -267,6 +288,27 @@ char	*provider_public_url(const struct provider_conf *,
  */
 int	provider_parse_params(const struct sp_request *, struct form *f,
 	    char *err, size_t errlen);
+
+/*
+ * Can p send with settings conf?  The adapter's own build_send decides,
+ * asked to build a request for a sample message (nothing is sent).  1 if
+ * it can (also a provider that delivers locally, without build_send), 0
+ * with what is missing in why.
+ */
+int	provider_can_send(const struct provider *p,
+	    const struct provider_conf *conf, char *why, size_t whylen);
+
+/*
+ * Everything wrong with enabled provider p's settings, as check_conf
+ * describes, plus a warning when it cannot send (provider_can_send),
+ * unless a problem already says why.
+ */
+void	provider_check(const struct provider *p,
+	    const struct provider_conf *conf, struct buf *problems,
+	    struct buf *warnings);
+
+/* env, or a stand-in for messages when no variable is named. */
+const char *provider_env_name(const char *env);
 
 /* The common reading of a send answer (see parse_send). */
 void	provider_classify_send(long http_status, struct sp_send_result *);

@@ -231,20 +231,20 @@ android_render_sms_reply(const struct provider_conf *conf,
 }
 
 static void
-android_check_conf(const struct provider_conf *conf)
+android_check_conf(const struct provider_conf *conf, struct buf *problems,
+    struct buf *warnings)
 {
+	(void)warnings;
 	if (!is_set(conf->webhook_key) && !is_set(conf->url_token))
-		log_warn("provider_config", "provider=android problem=\"neither "
-		    "webhook_key nor url_token: every webhook will be refused "
-		    "with 403\"");
-	if (!is_set(conf->api_base))
-		log_warn("provider_config", "provider=android problem=\"no "
-		    "api_base (http://<phone-ip>:8080 or https://api.sms-gate."
-		    "app/3rdparty/v1): cannot send\"");
-	if (!is_set(conf->account_sid) || !is_set(conf->auth_token))
-		log_warn("provider_config", "provider=android problem=\"no "
-		    "username (account_sid) or password (auth_token): cannot "
-		    "send\"");
+		buf_printf(problems, "no webhook secret: set the environment "
+		    "variable %s (signing key) or %s (URL token) (until then "
+		    "every webhook is refused with 403)\n",
+		    provider_env_name(conf->webhook_key_env),
+		    provider_env_name(conf->url_token_env));
+	if (!is_set(conf->auth_token))
+		buf_printf(problems, "no password: set the environment "
+		    "variable %s (until then nothing is sent)\n",
+		    provider_env_name(conf->auth_token_env));
 }
 
 static int
@@ -257,12 +257,18 @@ android_build_send(const struct provider_conf *conf,
 
 	memset(call, 0, sizeof(*call));
 	if (!is_set(conf->api_base)) {
-		sp_err(err, errlen, "android.api_base is not set");
+		sp_err(err, errlen, "android.api_base is not set "
+		    "(http://<phone-ip>:8080 or https://api.sms-gate.app/"
+		    "3rdparty/v1)");
 		return -1;
 	}
-	if (!is_set(conf->account_sid) || !is_set(conf->auth_token)) {
-		sp_err(err, errlen, "android username (account_sid) or "
-		    "password (auth_token) is not set");
+	if (!is_set(conf->account_sid)) {
+		sp_err(err, errlen, "android.account_sid (username) is not set");
+		return -1;
+	}
+	if (!is_set(conf->auth_token)) {
+		sp_err(err, errlen, "no password: set the environment variable "
+		    "%s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
 	/* json_pack() refuses text that is not UTF-8. */

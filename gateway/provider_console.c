@@ -2,13 +2,44 @@
  * provider_console: a provider for local use and demos.  Inbound is a plain
  * form POST with From, Body and an optional MessageId (used for dedupe, so
  * retries can be tried by hand); the reply is the text itself.  Nothing is
- * signed: the console provider is meant for a loopback listener only.
+ * signed and any From is believed, so whoever reaches it can act as any
+ * woman or coordinator: it answers only a peer on this machine that is not
+ * a proxy relaying someone else (allow_remote lifts both checks).
  */
 #include <string.h>
 
 #include "form.h"
 #include "provider.h"
 #include "util.h"
+
+/*
+ * A proxy on this machine connects from loopback too: a request it relays
+ * carries one of these headers, and is someone else's.
+ */
+static const char *const proxy_headers[] = {
+	"X-Forwarded-For", "Forwarded", "X-Real-IP",
+};
+
+static int
+console_local_only(const struct sp_request *req, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (!req->peer_loopback) {
+		sp_err(err, errlen, "console answers loopback peers only "
+		    "(console.allow_remote)");
+		return 403;
+	}
+	for (i = 0; i < SP_ARRAY_LEN(proxy_headers); i++)
+		if (req->header != NULL &&
+		    req->header(req, proxy_headers[i]) != NULL) {
+			sp_err(err, errlen, "console refuses requests relayed "
+			    "by a proxy (%s; console.allow_remote)",
+			    proxy_headers[i]);
+			return 403;
+		}
+	return 0;
+}
 
 static int
 console_parse_sms(const struct provider_conf *conf,
@@ -20,6 +51,9 @@ console_parse_sms(const struct provider_conf *conf,
 	int status;
 
 	memset(in, 0, sizeof(*in));
+	if (!conf->allow_remote && (status = console_local_only(req, err,
+	    errlen)) != 0)
+		return status;
 	if ((status = provider_parse_form_post(req, &f, err, errlen)) != 0)
 		goto out;
 	from = provider_required(&f, "From");

@@ -201,18 +201,20 @@ unset(const char *s)
 }
 
 static void
-exotel_check_conf(const struct provider_conf *conf)
+exotel_check_conf(const struct provider_conf *conf, struct buf *problems,
+    struct buf *warnings)
 {
 	if (unset(conf->url_token))
-		log_warn("provider_config", "provider=exotel problem=\"no URL "
-		    "token: every Exotel webhook will be refused with 403\"");
-	if (unset(conf->account_sid) || unset(conf->api_key) ||
-	    unset(conf->auth_token) || unset(conf->from))
-		log_warn("provider_config", "provider=exotel problem=\"account "
-		    "sid, api key, api token or from missing: cannot send\"");
+		buf_printf(problems, "no URL token: set the environment "
+		    "variable %s (until then every Exotel webhook is refused "
+		    "with 403)\n", provider_env_name(conf->url_token_env));
+	if (unset(conf->auth_token))
+		buf_printf(problems, "no API token: set the environment "
+		    "variable %s (until then nothing is sent)\n",
+		    provider_env_name(conf->auth_token_env));
 	if (unset(conf->dlt_entity_id))
-		log_warn("provider_config", "provider=exotel problem=\"no DLT "
-		    "entity id: operators block SMS to Indian numbers\"");
+		buf_puts(warnings, "no DLT entity id: operators block SMS to "
+		    "Indian numbers\n");
 }
 
 static int
@@ -227,9 +229,14 @@ exotel_build_send(const struct provider_conf *conf,
 
 	memset(call, 0, sizeof(*call));
 	if (unset(conf->api_base) || unset(conf->account_sid) ||
-	    unset(conf->api_key) || unset(conf->auth_token)) {
-		sp_err(err, errlen, "exotel api_base, account_sid, api_key or "
-		    "api token not configured");
+	    unset(conf->api_key)) {
+		sp_err(err, errlen, "exotel: api_base, account_sid or api_key "
+		    "is not set");
+		return -1;
+	}
+	if (unset(conf->auth_token)) {
+		sp_err(err, errlen, "exotel: no API token: set the environment "
+		    "variable %s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
 	if (unset(from)) {

@@ -81,17 +81,23 @@ out:
 	return rc;
 }
 
-/* One prompt object: Exotel takes one text or one audio URL per prompt. */
+/*
+ * One prompt object: Exotel takes one text or one audio URL per prompt,
+ * so a recording is used only when it is the whole prompt and known to
+ * reach Exotel; else every part is read out as text.
+ */
 static json_t *
-prompt_object(const struct sp_voice_answer *ans)
+prompt_object(const struct provider_conf *conf,
+    const struct sp_voice_answer *ans)
 {
+	const char *url;
 	struct buf text;
 	json_t *o;
 	size_t i;
 
-	if (ans->nspeech == 1 && ans->speech[0].audio_url != NULL)
-		return json_pack("{s:s}", "audio_url",
-		    ans->speech[0].audio_url);
+	if (ans->nspeech == 1 &&
+	    (url = voice_play_url(conf, &ans->speech[0])) != NULL)
+		return json_pack("{s:s}", "audio_url", url);
 	buf_init(&text, 0);
 	for (i = 0; i < ans->nspeech; i++) {
 		if (i > 0)
@@ -112,7 +118,6 @@ exotel_render_voice(const struct provider_conf *conf,
 	char *json;
 	int rc;
 
-	(void)conf;
 	if (ans->kind != VOICE_PROMPT) {
 		/* A Passthru (or a status callback): the status is the
 		 * answer; 302 takes the flow's other branch. */
@@ -123,7 +128,7 @@ exotel_render_voice(const struct provider_conf *conf,
 	}
 	*content_type = "application/json";
 	*http_status = 200;
-	p = prompt_object(ans);
+	p = prompt_object(conf, ans);
 	o = json_pack("{s:o, s:i, s:i, s:i, s:O}",
 	    "gather_prompt", p,
 	    "max_input_digits", ans->num_digits > 0 ? ans->num_digits : 1,

@@ -300,18 +300,17 @@ plivo_render_sms_reply(const struct provider_conf *conf,
 }
 
 static void
-plivo_check_conf(const struct provider_conf *conf)
+plivo_check_conf(const struct provider_conf *conf, struct buf *problems,
+    struct buf *warnings)
 {
 	if (conf->auth_token == NULL || *conf->auth_token == '\0')
-		log_warn("provider_config", "provider=plivo problem=\"no auth "
-		    "token: every Plivo webhook will be refused with 403\"");
+		buf_printf(problems, "no auth token: set the environment "
+		    "variable %s (until then every Plivo webhook is refused "
+		    "with 403 and nothing is sent)\n",
+		    provider_env_name(conf->auth_token_env));
 	if (conf->public_url == NULL || *conf->public_url == '\0')
-		log_warn("provider_config", "provider=plivo problem=\"public_url"
-		    " not set: signatures are checked against the Host header\"");
-	if (conf->account_sid == NULL || *conf->account_sid == '\0' ||
-	    conf->from == NULL || *conf->from == '\0')
-		log_warn("provider_config", "provider=plivo problem=\"account_sid"
-		    " (Auth ID) or from not set: sending through Plivo fails\"");
+		buf_puts(warnings, "public_url not set: signatures are checked "
+		    "against the Host header\n");
 }
 
 /* ---- sending ---- */
@@ -363,10 +362,13 @@ plivo_build_send(const struct provider_conf *conf,
 	char *json;
 	int rc = 0;
 
-	if (!is_set(conf->account_sid) || !is_set(conf->auth_token)) {
-		sp_err(err, errlen, "plivo: %s not configured",
-		    is_set(conf->account_sid) ? "auth token" :
-		    "account_sid (Auth ID)");
+	if (!is_set(conf->account_sid)) {
+		sp_err(err, errlen, "plivo: account_sid (Auth ID) is not set");
+		return -1;
+	}
+	if (!is_set(conf->auth_token)) {
+		sp_err(err, errlen, "plivo: no auth token: set the environment "
+		    "variable %s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
 	/* The Auth ID goes into the URL path: nothing but letters/digits. */

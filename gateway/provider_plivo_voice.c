@@ -80,12 +80,17 @@ out:
 	return rc;
 }
 
+/* Play only what is known to reach the provider: a Play it cannot fetch
+ * is silence for the caller. */
 static int
-speech(struct buf *out, const struct sp_voice_speech *s)
+speech(const struct provider_conf *conf, struct buf *out,
+    const struct sp_voice_speech *s)
 {
-	if (s->audio_url != NULL)
-		return buf_puts(out, "<Play>") | buf_xml_escape(out,
-		    s->audio_url) | buf_puts(out, "</Play>");
+	const char *url = voice_play_url(conf, s);
+
+	if (url != NULL)
+		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
+		    buf_puts(out, "</Play>");
 	return buf_printf(out, "<Speak voice=\"" PLIVO_VOICE "\" "
 	    "language=\"%s\">", voice_lang_tag(s->lang)) |
 	    buf_xml_escape(out, s->text) | buf_puts(out, "</Speak>");
@@ -105,8 +110,7 @@ plivo_render_voice(const struct provider_conf *conf,
 	size_t i;
 	int rc = 0;
 
-	(void)conf;
-	*content_type = "application/xml";
+		*content_type = "application/xml";
 	*http_status = 200;
 	rc |= buf_puts(out, "<Response>");
 	if (ans->reject_busy)
@@ -123,7 +127,7 @@ plivo_render_voice(const struct provider_conf *conf,
 		rc |= buf_puts(out, "\">");
 	}
 	for (i = 0; i < ans->nspeech; i++)
-		rc |= speech(out, &ans->speech[i]);
+		rc |= speech(conf, out, &ans->speech[i]);
 	if (ans->gather)
 		rc |= buf_puts(out, "</GetDigits>");
 	if (ans->gather && ans->redirect_url != NULL)

@@ -262,7 +262,8 @@ twilio_build_send(const struct provider_conf *conf,
 		return -1;
 	}
 	if (conf->auth_token == NULL || *conf->auth_token == '\0') {
-		sp_err(err, errlen, "no twilio auth token configured");
+		sp_err(err, errlen, "no auth token: set the environment "
+		    "variable %s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
 	if (from == NULL || *from == '\0') {
@@ -444,14 +445,17 @@ out:
 }
 
 static void
-twilio_check_conf(const struct provider_conf *conf)
+twilio_check_conf(const struct provider_conf *conf, struct buf *problems,
+    struct buf *warnings)
 {
 	if (conf->auth_token == NULL || *conf->auth_token == '\0')
-		log_warn("provider_config", "provider=twilio problem=\"no auth "
-		    "token: every Twilio webhook will be refused with 403\"");
+		buf_printf(problems, "no auth token: set the environment "
+		    "variable %s (until then every Twilio webhook is refused "
+		    "with 403 and nothing is sent)\n",
+		    provider_env_name(conf->auth_token_env));
 	if (conf->public_url == NULL || *conf->public_url == '\0')
-		log_warn("provider_config", "provider=twilio problem=\"public_url"
-		    " not set: signatures are checked against the Host header\"");
+		buf_puts(warnings, "public_url not set: signatures are checked "
+		    "against the Host header\n");
 }
 
 const struct provider provider_twilio = {

@@ -86,12 +86,17 @@ out:
 	return rc;
 }
 
+/* Play only what is known to reach the provider: a Play it cannot fetch
+ * is silence for the caller. */
 static int
-speech(struct buf *out, const struct sp_voice_speech *s)
+speech(const struct provider_conf *conf, struct buf *out,
+    const struct sp_voice_speech *s)
 {
-	if (s->audio_url != NULL)
-		return buf_puts(out, "<Play>") | buf_xml_escape(out,
-		    s->audio_url) | buf_puts(out, "</Play>");
+	const char *url = voice_play_url(conf, s);
+
+	if (url != NULL)
+		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
+		    buf_puts(out, "</Play>");
 	return buf_printf(out, "<Say language=\"%s\">",
 	    voice_lang_tag(s->lang)) | buf_xml_escape(out, s->text) |
 	    buf_puts(out, "</Say>");
@@ -105,7 +110,6 @@ twilio_render_voice(const struct provider_conf *conf,
 	size_t i;
 	int rc = 0;
 
-	(void)conf;
 	*content_type = "text/xml; charset=utf-8";
 	*http_status = 200;
 	rc |= buf_puts(out, TWIML_HEAD "<Response>");
@@ -124,7 +128,7 @@ twilio_render_voice(const struct provider_conf *conf,
 		rc |= buf_puts(out, "\">");
 	}
 	for (i = 0; i < ans->nspeech; i++)
-		rc |= speech(out, &ans->speech[i]);
+		rc |= speech(conf, out, &ans->speech[i]);
 	if (ans->gather)
 		rc |= buf_puts(out, "</Gather>");
 	if (ans->gather && ans->redirect_url != NULL)

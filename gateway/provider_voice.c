@@ -121,3 +121,12 @@ voice_number(const struct provider_conf *conf, const char *raw, char *out,
 	}
 	out[0] = '\0';
 }
+
+const char *
+voice_play_url(const struct provider_conf *conf,
+    const struct sp_voice_speech *s)
+{
+	if (s->audio_url == NULL || conf == NULL || !conf->audio_ok)
+		return NULL;
+	return s->audio_url;
+}

@@ -42,7 +42,8 @@ struct sp_voice_event {
 #define SP_VOICE_SPEECH_MAX	8
 
 /* Something said: a recorded/generated file when audio_url is set (played
- * instead of text), else text spoken by the provider's TTS in lang. */
+ * instead of text when the provider's conf says audio_ok), else text spoken
+ * by the provider's TTS in lang.  text is always set. */
 struct sp_voice_speech {
 	const char	*text;
 	const char	*lang;		/* "hi", "en" */
@@ -83,6 +84,11 @@ struct sp_call {
 };
 
 /* ---- helpers for the adapters ---- */
+
+/* The audio URL to play for s, or NULL when its text must be spoken: no
+ * recording, or none confirmed reachable (conf->audio_ok). */
+const char *voice_play_url(const struct provider_conf *,
+	    const struct sp_voice_speech *s);
 
 /* The URL the provider called: public_url + uri, else from Host; caller
  * frees. */

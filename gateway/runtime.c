@@ -46,58 +46,179 @@ secret_from_env(const struct config *cfg, const char *provider,
 	return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
 }
 
-static void
-resolve_providers(struct sp_runtime *rt, struct buf *errors)
+struct provider_conf *
+runtime_providers_new(const struct config *cfg, size_t *np,
+    struct buf *errors)
 {
+	struct provider_conf *pconf;
 	char name[128];
-	size_t i;
+	size_t i, n;
 
-	for (rt->npconf = 0; provider_table[rt->npconf] != NULL; rt->npconf++)
+	for (n = 0; provider_table[n] != NULL; n++)
 		;
-	rt->pconf = xcalloc(rt->npconf, sizeof(*rt->pconf));
-	for (i = 0; i < rt->npconf; i++) {
+	pconf = xcalloc(n, sizeof(*pconf));
+	for (i = 0; i < n; i++) {
 		const char *p = provider_table[i]->name, *v;
-		struct provider_conf *pc = &rt->pconf[i];
+		struct provider_conf *pc = &pconf[i];
 		char *end;
 
 		pc->name = p;
-		pc->enabled = strcmp(provider_setting(rt->cfg, p, "enabled",
-		    name, sizeof(name)), "") != 0 && config_bool(rt->cfg, name);
-		pc->public_url = config_str(rt->cfg, "public_url");
-		pc->default_cc = config_str(rt->cfg, "default_country");
-		pc->account_sid = provider_setting(rt->cfg, p, "account_sid",
+		pc->enabled = strcmp(provider_setting(cfg, p, "enabled",
+		    name, sizeof(name)), "") != 0 && config_bool(cfg, name);
+		pc->public_url = config_str(cfg, "public_url");
+		/* Providers fetch prompts from the internet, over https: a
+		 * plain-http or unset public_url cannot be reached. */
+		pc->audio_ok = config_bool(cfg, "audio_public") &&
+		    strncmp(pc->public_url, "https://", 8) == 0;
+		pc->default_cc = config_str(cfg, "default_country");
+		pc->account_sid = provider_setting(cfg, p, "account_sid",
 		    name, sizeof(name));
-		pc->api_key = provider_setting(rt->cfg, p, "api_key", name,
+		pc->api_key = provider_setting(cfg, p, "api_key", name,
 		    sizeof(name));
-		pc->api_base = provider_setting(rt->cfg, p, "api_base", name,
+		pc->api_base = provider_setting(cfg, p, "api_base", name,
 		    sizeof(name));
-		pc->from = provider_setting(rt->cfg, p, "from", name,
+		pc->from = provider_setting(cfg, p, "from", name,
 		    sizeof(name));
-		pc->dlt_entity_id = provider_setting(rt->cfg, p,
+		pc->dlt_entity_id = provider_setting(cfg, p,
 		    "dlt_entity_id", name, sizeof(name));
-		pc->dlt_template_id = provider_setting(rt->cfg, p,
+		pc->dlt_template_id = provider_setting(cfg, p,
 		    "dlt_template_id", name, sizeof(name));
-		pc->sms_type = provider_setting(rt->cfg, p, "sms_type", name,
+		pc->sms_type = provider_setting(cfg, p, "sms_type", name,
 		    sizeof(name));
-		pc->voice_url = provider_setting(rt->cfg, p, "voice_url", name,
+		pc->voice_url = provider_setting(cfg, p, "voice_url", name,
 		    sizeof(name));
-		pc->auth_token = secret_from_env(rt->cfg, p, "auth_token_env");
-		pc->url_token = secret_from_env(rt->cfg, p, "url_token_env");
-		pc->webhook_key = secret_from_env(rt->cfg, p,
+		pc->auth_token = secret_from_env(cfg, p, "auth_token_env");
+		pc->url_token = secret_from_env(cfg, p, "url_token_env");
+		pc->webhook_key = secret_from_env(cfg, p,
 		    "webhook_key_env");
-		pc->reply_inline = strcmp(provider_setting(rt->cfg, p, "reply",
+		pc->auth_token_env = provider_setting(cfg, p,
+		    "auth_token_env", name, sizeof(name));
+		pc->url_token_env = provider_setting(cfg, p,
+		    "url_token_env", name, sizeof(name));
+		pc->webhook_key_env = provider_setting(cfg, p,
+		    "webhook_key_env", name, sizeof(name));
+		v = provider_setting(cfg, p, "allow_remote", name,
+		    sizeof(name));
+		pc->allow_remote = *v != '\0' && config_bool(cfg, name);
+		pc->reply_inline = strcmp(provider_setting(cfg, p, "reply",
 		    name, sizeof(name)), "outbox") != 0;
-		v = provider_setting(rt->cfg, p, "rate", name, sizeof(name));
+		v = provider_setting(cfg, p, "rate", name, sizeof(name));
 		pc->rate = *v != '\0' ? strtod(v, &end) : 0;
 		if (*v != '\0' && (*end != '\0' || pc->rate < 0 ||
 		    pc->rate > 100000))
 			buf_printf(errors, "%s: %s: \"%s\" is not a rate in "
 			    "messages per second (0 to 100000)\n",
-			    config_file(rt->cfg), name, v);
-		v = provider_setting(rt->cfg, p, "max_inflight", name,
+			    config_file(cfg), name, v);
+		v = provider_setting(cfg, p, "max_inflight", name,
 		    sizeof(name));
-		pc->max_inflight = *v != '\0' ? (int)config_int(rt->cfg, name) : 4;
+		pc->max_inflight = *v != '\0' ? (int)config_int(cfg, name) : 4;
 	}
+	*np = n;
+	return pconf;
+}
+
+void
+runtime_providers_free(struct provider_conf *pconf, size_t n)
+{
+	size_t i;
+
+	if (pconf == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(pconf[i].auth_token);
+		free(pconf[i].url_token);
+		free(pconf[i].webhook_key);
+	}
+	free(pconf);
+}
+
+const struct provider *
+runtime_default_sender(const struct provider_conf *pconf, size_t n,
+    char *why, size_t whylen)
+{
+	const struct provider *local = NULL;
+	char reason[256];
+	size_t i;
+
+	for (i = 0; i < n && provider_table[i] != NULL; i++) {
+		if (!pconf[i].enabled)
+			continue;
+		/* Delivering into the log is the last resort, not a choice. */
+		if (provider_table[i]->build_send == NULL) {
+			if (local == NULL)
+				local = provider_table[i];
+			continue;
+		}
+		if (provider_can_send(provider_table[i], &pconf[i], reason,
+		    sizeof(reason)))
+			return provider_table[i];
+	}
+	if (local == NULL)
+		sp_err(why, whylen, "no enabled provider can send (enable "
+		    "one with its settings and secrets, see check-config)");
+	return local;
+}
+
+/* The line of the file that set name, for FILE:LINE; the file alone if
+ * it came from a default or --set. */
+static void
+where(const struct config *cfg, const char *name, char *out, size_t outlen)
+{
+	size_t line = config_line(cfg, name);
+
+	if (line > 0)
+		snprintf(out, outlen, "%s:%zu", config_file(cfg), line);
+	else if (config_is_set(cfg, name))
+		snprintf(out, outlen, "--set %s", name);
+	else
+		snprintf(out, outlen, "%s", config_file(cfg));
+}
+
+void
+runtime_check_references(const struct sp_runtime *rt, struct buf *problems,
+    struct buf *warnings)
+{
+	const char *bp = config_str(rt->cfg, "broadcast_provider"), *s, *e;
+	const struct provider *p;
+	struct buf found, warned;
+	char at[512], key[64], why[256];
+	size_t i;
+
+	buf_init(&found, 0);
+	buf_init(&warned, 0);
+	for (i = 0; i < rt->npconf; i++) {
+		if (!rt->pconf[i].enabled)
+			continue;
+		buf_reset(&found);
+		buf_reset(&warned);
+		provider_check(provider_table[i], &rt->pconf[i], &found,
+		    &warned);
+		snprintf(key, sizeof(key), "%s.enabled", rt->pconf[i].name);
+		where(rt->cfg, key, at, sizeof(at));
+		for (s = buf_cstr(&found); (e = strchr(s, '\n')) != NULL;
+		    s = e + 1)
+			buf_printf(problems, "%s: %s: %.*s\n", at,
+			    rt->pconf[i].name, (int)(e - s), s);
+		for (s = buf_cstr(&warned); (e = strchr(s, '\n')) != NULL;
+		    s = e + 1)
+			buf_printf(warnings, "%s: %.*s\n", rt->pconf[i].name,
+			    (int)(e - s), s);
+	}
+	buf_free(&found);
+	buf_free(&warned);
+	if (*bp == '\0')
+		return;
+	where(rt->cfg, "broadcast_provider", at, sizeof(at));
+	if ((p = provider_find(bp)) == NULL)
+		buf_printf(problems, "%s: broadcast_provider: no provider "
+		    "named \"%s\"\n", at, bp);
+	else if (!runtime_provider_conf(rt, p)->enabled)
+		buf_printf(problems, "%s: broadcast_provider: %s is not "
+		    "enabled (set %s.enabled = yes)\n", at, bp, bp);
+	else if (!provider_can_send(p, runtime_provider_conf(rt, p), why,
+	    sizeof(why)))
+		buf_printf(problems, "%s: broadcast_provider: %s cannot send: "
+		    "%s\n", at, bp, why);
 }
 
 /* Every keyword must name a handler that exists. */
@@ -196,7 +317,7 @@ runtime_load(const char *config_path, char *const *overrides,
 		runtime_free(rt);
 		return NULL;
 	}
-	resolve_providers(rt, errors);
+	rt->pconf = runtime_providers_new(rt->cfg, &rt->npconf, errors);
 	if (errors->len != before) {
 		runtime_free(rt);
 		return NULL;
@@ -207,16 +328,9 @@ runtime_load(const char *config_path, char *const *overrides,
 void
 runtime_free(struct sp_runtime *rt)
 {
-	size_t i;
-
 	if (rt == NULL)
 		return;
-	for (i = 0; i < rt->npconf; i++) {
-		free(rt->pconf[i].auth_token);
-		free(rt->pconf[i].url_token);
-		free(rt->pconf[i].webhook_key);
-	}
-	free(rt->pconf);
+	runtime_providers_free(rt->pconf, rt->npconf);
 	kw_free(rt->keywords);
 	district_free(rt->districts);
 	prompts_free(rt->prompts);

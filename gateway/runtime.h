@@ -39,6 +39,35 @@ struct sp_runtime *runtime_load(const char *config_path,
 	    char *const *overrides, size_t noverrides, struct buf *errors);
 void	 runtime_free(struct sp_runtime *);
 
+/*
+ * The settings of every provider, resolved from cfg and the environment
+ * as runtime_load() does, indexed like provider_table (*n entries); for
+ * commands that need no more of the runtime.  A bad value is a line in
+ * errors.  Free with runtime_providers_free().
+ */
+struct provider_conf *runtime_providers_new(const struct config *cfg,
+	    size_t *n, struct buf *errors);
+void	 runtime_providers_free(struct provider_conf *, size_t n);
+
+/*
+ * The provider to send through when none is named: the first enabled
+ * provider of provider_table that can send with its settings
+ * (provider_can_send), the local console only when no other can; NULL
+ * with why when there is none.  pconf is indexed like provider_table.
+ */
+const struct provider *runtime_default_sender(const struct provider_conf *,
+	    size_t n, char *why, size_t whylen);
+
+/*
+ * Check the references between settings that cannot work, one line each
+ * into problems ("FILE:LINE: message"): an enabled provider without its
+ * secret (naming the variable to set), and a broadcast_provider that is
+ * no provider, not enabled, or cannot send.  What only limits a provider
+ * goes into warnings ("provider: message").
+ */
+void	 runtime_check_references(const struct sp_runtime *,
+	    struct buf *problems, struct buf *warnings);
+
 /* Settings of a provider, or NULL if Sampark has no such provider. */
 const struct provider_conf *runtime_provider_conf(const struct sp_runtime *,
 	    const struct provider *);

@@ -80,7 +80,9 @@ test_defaults(void **state)
 	assert_int_equal(config_int(cf, "segment_budget"), 2);
 	assert_int_equal(config_int(cf, "max_body"), 65536);
 	assert_int_equal(config_int(cf, "more_minutes"), 60);
-	assert_true(config_bool(cf, "console.enabled"));
+	/* The console believes any From: off unless a file turns it on. */
+	assert_false(config_bool(cf, "console.enabled"));
+	assert_false(config_bool(cf, "console.allow_remote"));
 	assert_false(config_bool(cf, "twilio.enabled"));
 	assert_int_equal(config_is_set(cf, "listen"), 0);
 	assert_int_equal(config_is_set(cf, "twilio.enabled"), 0);

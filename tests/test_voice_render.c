@@ -154,6 +154,8 @@ conf_for(const char *name)
 	c.api_base = "http://127.0.0.1:9";
 	c.from = "+918045678901";
 	c.voice_url = "";
+	/* Most tests: the proxy passes /audio/ (audio_public). */
+	c.audio_ok = 1;
 	return c;
 }
 
@@ -527,6 +529,87 @@ test_exotel_build_call(void **state)
 	sp_http_call_clear(&call);
 }
 
+/*
+ * A recording that cannot be confirmed to reach the provider is never
+ * played: a Play it cannot fetch is silence.  Its text is spoken in the
+ * provider's own way instead: Twilio <Say>, Plivo <Speak>, Exotel text.
+ */
+static void
+test_spoken_fallback(void **state)
+{
+	static const char *const spoken = "मुख्य मेनू सुनें";
+	const struct provider *xml[] = { &provider_twilio, &provider_plivo };
+	const char *const said[] = { "<Say language=\"hi-IN\">",
+	    "<Speak voice=\"Polly.Aditi\" language=\"hi-IN\">" };
+	struct provider_conf c;
+	struct sp_voice_answer a;
+	struct buf out, want;
+	const char *ct;
+	size_t i;
+	int status;
+	json_t *o, *p;
+
+	(void)state;
+	memset(&a, 0, sizeof(a));
+	a.kind = VOICE_CALL;
+	sp_voice_say(&a, spoken, "hi",
+	    "https://gw.example.in/audio/hi/ivr.main.wav");
+	a.gather = 1;
+	a.num_digits = 1;
+	a.lang = "hi";
+	a.action_url = "https://gw.example.in/voice/x?ev=menu";
+	for (i = 0; i < SP_ARRAY_LEN(xml); i++) {
+		c = conf_for(xml[i]->name);
+		c.audio_ok = 0;
+		buf_init(&out, 65536);
+		assert_int_equal(xml[i]->render_voice(&c, &a, &out, &ct,
+		    &status), 0);
+		assert_true(xml_well_formed(buf_cstr(&out)));
+		assert_null(strstr(buf_cstr(&out), "<Play>"));
+		assert_null(strstr(buf_cstr(&out), "/audio/"));
+		buf_init(&want, 0);
+		buf_printf(&want, "%s%s</", said[i], spoken);
+		assert_non_null(strstr(buf_cstr(&out), buf_cstr(&want)));
+		buf_free(&want);
+		buf_free(&out);
+		/* Confirmed: the recording alone. */
+		c.audio_ok = 1;
+		buf_init(&out, 65536);
+		assert_int_equal(xml[i]->render_voice(&c, &a, &out, &ct,
+		    &status), 0);
+		assert_non_null(strstr(buf_cstr(&out), "<Play>https://"
+		    "gw.example.in/audio/hi/ivr.main.wav</Play>"));
+		assert_null(strstr(buf_cstr(&out), spoken));
+		buf_free(&out);
+	}
+
+	/* Exotel's Gather prompt: text, not audio_url. */
+	a.kind = VOICE_PROMPT;
+	c = conf_for("exotel");
+	c.audio_ok = 0;
+	buf_init(&out, 65536);
+	assert_int_equal(provider_exotel.render_voice(&c, &a, &out, &ct,
+	    &status), 0);
+	o = json_loads(buf_cstr(&out), 0, NULL);
+	assert_non_null(o);
+	p = json_object_get(o, "gather_prompt");
+	assert_null(json_object_get(p, "audio_url"));
+	assert_string_equal(json_string_value(json_object_get(p, "text")),
+	    spoken);
+	json_decref(o);
+	buf_free(&out);
+	c.audio_ok = 1;
+	buf_init(&out, 65536);
+	assert_int_equal(provider_exotel.render_voice(&c, &a, &out, &ct,
+	    &status), 0);
+	o = json_loads(buf_cstr(&out), 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    o, "gather_prompt"), "audio_url")),
+	    "https://gw.example.in/audio/hi/ivr.main.wav");
+	json_decref(o);
+	buf_free(&out);
+}
+
 static void
 test_helpers(void **state)
 {
@@ -561,6 +644,7 @@ main(void)
 		cmocka_unit_test(test_plivo_build_call),
 		cmocka_unit_test(test_exotel),
 		cmocka_unit_test(test_exotel_build_call),
+		cmocka_unit_test(test_spoken_fallback),
 		cmocka_unit_test(test_helpers),
 	};
 

@@ -116,6 +116,7 @@ fuzz_request_parse(struct fuzz_request *fr, const uint8_t *data, size_t size)
 	fr->r.body_len = size - pos;
 	fr->r.header = lookup_header;
 	fr->r.header_arg = fr;
+	fr->r.peer_loopback = !fuzz_request_opt(fr, FUZZ_OPT_REMOTE);
 }
 
 void

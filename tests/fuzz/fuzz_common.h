@@ -36,6 +36,7 @@
 #define FUZZ_OPT_NO_PUBLIC	'p'	/* no public_url: Host: header used */
 #define FUZZ_OPT_NO_ACCOUNT	'a'	/* no account_sid configured */
 #define FUZZ_OPT_KEY		'k'	/* android: webhook_key, not url_token */
+#define FUZZ_OPT_REMOTE		'r'	/* the peer is not on loopback */
 
 struct fuzz_header {
 	char	*name;

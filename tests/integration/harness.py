@@ -70,7 +70,10 @@ class Daemon:
                 # A script answers faster than any person types: without
                 # this the fast-answer check (abuse.h) would take every
                 # test for a machine.  Tests of that check turn it on.
-                "--set", "loop_fast_strikes=0"] + self.extra_args
+                "--set", "loop_fast_strikes=0",
+                # The sample configuration leaves Twilio off until it is
+                # configured; the tests sign its webhooks with their token.
+                "--set", "twilio.enabled=yes"] + self.extra_args
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=self.log,
                                      env=self.env, cwd=self.tmp,
                                      preexec_fn=preexec_fn)

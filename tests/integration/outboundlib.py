@@ -90,11 +90,15 @@ def provider_daemon(provider, mock, settings=None, globals_=None, env=None,
     e = dict(p["env"])
     e.update(env or {})
     d = Daemon(extra_args=args, env=e, **kw)
+    # The CLI reads only the config file, where this provider is not set
+    # up (its settings are --set for the daemon): send() names it.
+    d.provider = provider
     return d
 
 
 def send(d, text, to=TO, provider=None):
     args = ["send", "--to", to, "--text", text]
+    provider = provider or getattr(d, "provider", None)
     if provider:
         args += ["--provider", provider]
     r = d.cli(*args)

@@ -13,7 +13,7 @@ import unittest
 import urllib.parse
 import xml.etree.ElementTree as ET
 
-from harness import BIN
+from harness import BIN, TWILIO_TOKEN, twilio_signature
 from mockprovider import MockProvider
 from outboundlib import (EXOTEL_URL_TOKEN, PUBLIC, TWILIO_SID, db_query,
                          plivo_post, provider_daemon, sent_to, wait_until)
@@ -332,10 +332,12 @@ class MissedCalls(unittest.TestCase):
 
 class Audio(unittest.TestCase):
     WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(28)
+    # The proxy passes /audio/ (docs/operations.md), so say so.
+    GLOBALS = {"audio_public": "yes"}
 
     def setUp(self):
         self.mock = MockProvider().start()
-        self.d = provider_daemon("twilio", self.mock)
+        self.d = provider_daemon("twilio", self.mock, globals_=self.GLOBALS)
         audio = os.path.join(self.d.tmp, "prompts", "audio")
         os.makedirs(os.path.join(audio, "hi"))
         with open(os.path.join(audio, "hi", "ivr.main.wav"), "wb") as f:
@@ -385,6 +387,48 @@ class Audio(unittest.TestCase):
         status, _, _ = self.d.request("POST", "/audio/hi/ivr.main.wav", b"")
         self.assertEqual(status, 405)
 
+
+
+class AudioNotConfirmed(unittest.TestCase):
+    """A recording exists, but nothing says providers can fetch it: the
+    caller must hear the prompt spoken, never a <Play> of a URL the proxy
+    does not pass (silence)."""
+
+    def daemon(self, globals_):
+        mock = MockProvider().start()
+        self.addCleanup(mock.stop)
+        d = provider_daemon("twilio", mock, globals_=globals_)
+        audio = os.path.join(d.tmp, "prompts", "audio", "hi")
+        os.makedirs(audio)
+        with open(os.path.join(audio, "ivr.main.wav"), "wb") as f:
+            f.write(Audio.WAV)
+        d.start()
+        self.addCleanup(stop_clean, self, d)
+        return d
+
+    def assert_spoken(self, d, public=PUBLIC):
+        params = [("CallSid", "S1"), ("AccountSid", TWILIO_SID),
+                  ("From", CALLER), ("To", OURS)]
+        status, _, body = d.twilio(params, path="/voice/twilio",
+                                   signature=twilio_signature(
+                                       TWILIO_TOKEN, public + "/voice/twilio",
+                                       params))
+        self.assertEqual(status, 200, body)
+        root = parse_xml(body)
+        self.assertIsNone(root.find(".//Play"), body)
+        say = root.find("Gather/Say")
+        self.assertIsNotNone(say, body)
+        self.assertEqual(say.get("language"), "hi-IN")
+        self.assertTrue(say.text and say.text.strip(), body)
+
+    def test_default_speaks(self):
+        self.assert_spoken(self.daemon({}))
+
+    def test_plain_http_public_url_speaks(self):
+        # No provider fetches prompts over plain http from the internet.
+        http = "http://gw.example.in"
+        self.assert_spoken(self.daemon({"audio_public": "yes",
+                                        "public_url": http}), http)
 
 class BadMenu(unittest.TestCase):
     """A broken ivr.conf stops the start and is refused on SIGHUP."""
