@@ -340,6 +340,34 @@ flush_queue(struct sp_daemon *d)
 		sender_kick(d->sender);
 }
 
+/*
+ * A broadcast still "creating" at start-up lost its creator (kill -9, an
+ * SSH drop, Ctrl-C of `broadcast create`, a crash during POST
+ * /api/v1/broadcasts): its messages are held, none was sendable.  It is
+ * rolled back (cancelled), not resumed: the request that made it is not
+ * kept whole, the audience and templates may have changed since, and an
+ * interrupted creation is often one its creator meant to stop.  She sees
+ * it cancelled in `broadcast list` and creates it again; nobody gets two.
+ * A creation still running in another process fails at its end (its
+ * broadcast is no longer "creating") and is cancelled the same way.
+ */
+static int
+abandon_creations(struct sp_daemon *d)
+{
+	int64_t n, stopped;
+
+	if (store_broadcasts_abandon_creating(d->store, sp_wall_ms(), &n,
+	    &stopped) == -1) {
+		fprintf(stderr, "sampark: %s\n", store_errmsg(d->store));
+		return -1;
+	}
+	if (n > 0)
+		log_warn("broadcast_rolled_back", "broadcasts=%lld "
+		    "messages=%lld reason=creation_interrupted",
+		    (long long)n, (long long)stopped);
+	return 0;
+}
+
 static void
 on_ckpt(evutil_socket_t fd, short what, void *arg)
 {
@@ -910,6 +938,8 @@ daemon_serve(const struct serve_options *opts)
 			log_warn("outbox_requeued", "messages=%lld "
 			    "reason=left_sending_by_previous_run",
 			    (long long)requeued);
+		if (abandon_creations(&d) == -1)
+			goto out;
 	}
 	d.sender = sender_new(d.base, d.store, d.rt, err, sizeof(err));
 	if (d.sender == NULL) {
