@@ -40,6 +40,15 @@ struct store_outbox_msg;
 #define BCAST_BATCH		1000	/* messages per transaction */
 #define BCAST_MAX_LANGS		8
 #define BCAST_NOTICE_MINUTES	15	/* a NOTICE waits this long for YES */
+/*
+ * Its code: BCAST_NOTICE_DIGITS random digits (digits: a keypad phone
+ * types them without multi-tap; six, as every bank OTP she knows), and
+ * BCAST_NOTICE_TRIES wrong "YES <code>" cancel her pending notice.  So a
+ * guesser wins at most 3 in 1,000,000 per notice, however fast she
+ * posts, and the code is worth nothing after 15 minutes anyway.
+ */
+#define BCAST_NOTICE_DIGITS	6
+#define BCAST_NOTICE_TRIES	3
 
 /* What the engine works with; owned by the caller. */
 struct bcast_env {

@@ -301,6 +301,11 @@ static const char *const migrations[] = {
 	"  WHERE broadcast_id IS NOT NULL;"
 	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
 	"  WHERE broadcast_id IS NOT NULL;",
+	/*
+	 * 12: wrong "YES <code>" tries against a pending notice: a few,
+	 * and the notice is cancelled (store_notice_wrong_try).
+	 */
+	"ALTER TABLE notices ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 

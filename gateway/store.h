@@ -545,6 +545,14 @@ int	 store_notice_add(struct store *, const struct store_notice *n);
 /* The unconfirmed, unexpired notice of phone with code: 1 and *n, 0 none. */
 int	 store_notice_find(struct store *, const char *phone, const char *code,
 	    int64_t now_ms, struct store_notice *n);
+/*
+ * A "YES <code>" from phone matched none of her pending notices: count a
+ * wrong try against each of them, and once one has had max_tries, cancel
+ * (expire now) all of them.  0 nothing pending, 1 counted, 2 counted and her
+ * pending notices were cancelled, -1 error.
+ */
+int	 store_notice_wrong_try(struct store *, const char *phone,
+	    int64_t now_ms, int max_tries);
 /* Mark it confirmed as broadcast_id.  0 or -1. */
 int	 store_notice_confirmed(struct store *, const char *phone,
 	    const char *code, int64_t broadcast_id);

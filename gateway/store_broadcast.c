@@ -105,13 +105,23 @@ static const char *const sql_notice_add =
     " expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     " ON CONFLICT(phone, code) DO UPDATE SET district = excluded.district,"
     " text = excluded.text, created_ms = excluded.created_ms,"
-    " expires_ms = excluded.expires_ms, broadcast_id = NULL"
+    " expires_ms = excluded.expires_ms, broadcast_id = NULL, tries = 0"
     " WHERE notices.expires_ms <= excluded.created_ms"
     " OR notices.broadcast_id IS NOT NULL";
 static const char *const sql_notice_find =
     "SELECT phone, code, district, text, created_ms, expires_ms FROM notices"
     " WHERE phone = ?1 AND code = ?2 AND expires_ms > ?3"
     " AND broadcast_id IS NULL";
+/* Through the primary key (phone, code): a coordinator has few rows. */
+static const char *const sql_notice_try =
+    "UPDATE notices SET tries = tries + 1 WHERE phone = ?1"
+    " AND expires_ms > ?2 AND broadcast_id IS NULL";
+/* One notice out of tries: all of hers go, the guessing is at her phone. */
+static const char *const sql_notice_spent =
+    "UPDATE notices SET expires_ms = ?2 WHERE phone = ?1"
+    " AND expires_ms > ?2 AND broadcast_id IS NULL AND EXISTS (SELECT 1"
+    " FROM notices WHERE phone = ?1 AND expires_ms > ?2"
+    " AND broadcast_id IS NULL AND tries >= ?3)";
 static const char *const sql_notice_done =
     "UPDATE notices SET broadcast_id = ?3 WHERE phone = ?1 AND code = ?2";
 
@@ -632,6 +642,29 @@ store_notice_find(struct store *st, const char *phone, const char *code,
 		sq_done(s);
 	}
 	return rc;
+}
+
+int
+store_notice_wrong_try(struct store *st, const char *phone, int64_t now_ms,
+    int max_tries)
+{
+	sqlite3_stmt *t = sq_prepared(st, &sql_notice_try, "notice_try");
+	sqlite3_stmt *x = sq_prepared(st, &sql_notice_spent, "notice_try");
+
+	if (t == NULL || x == NULL)
+		return -1;
+	sq_bind_text(t, 1, phone);
+	sqlite3_bind_int64(t, 2, now_ms);
+	if (sq_step_done(st, t, "notice_try") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	sq_bind_text(x, 1, phone);
+	sqlite3_bind_int64(x, 2, now_ms);
+	sqlite3_bind_int(x, 3, max_tries);
+	if (sq_step_done(st, x, "notice_try") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? 2 : 1;
 }
 
 int
