@@ -157,6 +157,7 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	struct store_interaction row;
 	struct router_result res;
 	struct seg_info si;
+	struct sp_ctx ictx;
 	enum abuse_verdict verdict;
 	int64_t id;
 	int rc;
@@ -178,11 +179,18 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 			    &it->nreplies);
 		}
 	}
-	/* A refused message is still routed and stored (STOP must work,
-	 * nothing accepted is lost); only its replies are dropped. */
+	/*
+	 * A refused message is still routed and stored (nothing accepted is
+	 * lost), but nothing it asks is carried out except STOP, and its
+	 * replies are dropped: a flood or a machine must not join, confirm
+	 * a NOTICE or change a contact just because its answers are muted.
+	 */
 	verdict = abuse_inbound(d->abuse, it->in.from, it->in.body,
 	    it->t0_wall);
-	if (router_route(ctx, d->store, it->in.from, it->in.body, &res) == -1)
+	ictx = *ctx;
+	ictx.limited = verdict != ABUSE_OK;
+	if (router_route(&ictx, d->store, it->in.from, it->in.body,
+	    &res) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));
 	seg_count(it->in.body, strlen(it->in.body), &si);
