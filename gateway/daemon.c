@@ -54,6 +54,12 @@ struct batch_item {
 	char			**replies;	/* what the answer carries */
 	size_t			 nreplies;
 	int			 duplicate;
+	/* Logged and counted once the batch has committed, never for a
+	 * webhook answered 503 (the provider retries it). */
+	char			*log_line;	/* sms_in, or NULL */
+	char			*m_keyword;	/* inbound counted, or NULL */
+	size_t			 m_replies;
+	double			 m_segments;
 };
 
 struct sp_daemon {
@@ -89,6 +95,8 @@ item_free(struct batch_item *it)
 {
 	store_strings_free(it->replies, it->nreplies);
 	sp_inbound_clear(&it->in);
+	free(it->log_line);
+	free(it->m_keyword);
 	free(it);
 }
 
@@ -140,9 +148,8 @@ record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
 		row.status = it->inline_reply ? "replied" : "queued";
 		if (store_interaction_insert(d->store, &row) == -1)
 			return -1;
-		metrics_add(d->metrics, "sampark_replies_total", 1, NULL);
-		metrics_add(d->metrics, "sampark_reply_segments_total",
-		    (double)si.segments, NULL);
+		it->m_replies++;
+		it->m_segments += (double)si.segments;
 		if (it->inline_reply)
 			it->replies[it->nreplies++] = xstrdup(text);
 	}
@@ -211,8 +218,8 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	row.status = res.matched ? "matched" : "unmatched";
 	rc = store_interaction_insert(d->store, &row);
 	if (rc == 1)
-		metrics_add(d->metrics, "sampark_inbound_messages_total", 1,
-		    "keyword", res.keyword != NULL ? res.keyword : "none", NULL);
+		it->m_keyword = xstrdup(res.keyword != NULL ? res.keyword :
+		    "none");
 	if (rc == 1 && verdict == ABUSE_OK)
 		verdict = abuse_reply(d->abuse, it->in.from,
 		    (const char *const *)res.reply.texts, res.reply.n,
@@ -226,8 +233,8 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	if (rc != -1) {
 		char masked[32], kw[80];
 
-		log_info("sms_in", "provider=%s from=%s keyword=%s handler=%s "
-		    "matched=%d replies=%zu%s%s", it->provider->name,
+		it->log_line = xasprintf("provider=%s from=%s keyword=%s "
+		    "handler=%s matched=%d replies=%zu%s%s", it->provider->name,
 		    log_phone(it->in.from, masked, sizeof(masked)),
 		    log_quote(res.keyword ? res.keyword : "", 40, kw,
 		    sizeof(kw)), res.handler, res.matched,
@@ -237,6 +244,23 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	}
 	router_result_clear(&res);
 	return rc == -1 ? -1 : 0;
+}
+
+/* What a committed webhook leaves in the log and the metrics. */
+static void
+committed_item(struct sp_daemon *d, const struct batch_item *it)
+{
+	if (it->log_line != NULL)
+		log_info("sms_in", "%s", it->log_line);
+	if (it->m_keyword != NULL)
+		metrics_add(d->metrics, "sampark_inbound_messages_total", 1,
+		    "keyword", it->m_keyword, NULL);
+	if (it->m_replies > 0) {
+		metrics_add(d->metrics, "sampark_replies_total",
+		    (double)it->m_replies, NULL);
+		metrics_add(d->metrics, "sampark_reply_segments_total",
+		    it->m_segments, NULL);
+	}
 }
 
 static void
@@ -325,6 +349,8 @@ flush_queue(struct sp_daemon *d)
 	ctx.bcast = &bcast_handler_ops;
 	ctx.bcast_arg = &benv;
 
+	/* The abuse counters move with the transaction (abuse.h). */
+	abuse_batch_begin(d->abuse);
 	ok = store_begin(d->store) == 0;
 	for (it = batch; ok && it != NULL; it = it->next) {
 		ok = process_item(d, &ctx, it) == 0;
@@ -332,6 +358,7 @@ flush_queue(struct sp_daemon *d)
 	}
 	if (ok)
 		ok = store_commit(d->store) == 0;
+	abuse_batch_end(d->abuse, ok);
 	log_debug("batch", "messages=%zu committed=%d", n, ok);
 	if (!ok) {
 		store_rollback(d->store);
@@ -340,6 +367,8 @@ flush_queue(struct sp_daemon *d)
 	}
 	for (it = batch; it != NULL; it = next) {
 		next = it->next;
+		if (ok)
+			committed_item(d, it);
 		answer_item(d, it, ok);
 		item_free(it);
 	}
