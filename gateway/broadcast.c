@@ -406,8 +406,14 @@ queue_cb(void *arg, const struct store_contact *c)
 	struct pass *p = arg;
 	struct store *st = p->env->store;
 	size_t i = lang_of(p, p->pv->tpl, c);
-	int64_t at = plan_time(p, c->phone);
+	int64_t at;
 
+	if (p->req->interrupted != NULL && *p->req->interrupted) {
+		sp_err(p->err, sizeof(p->err), "interrupted; the broadcast "
+		    "was cancelled and nothing was sent");
+		return -1;
+	}
+	at = plan_time(p, c->phone);
 	if (at == -1 || queue_one(p, p->id, c, &p->pv->langs[i], at) == -1)
 		goto fail;
 	p->queued++;

@@ -27,6 +27,7 @@
 #ifndef SP_BROADCAST_H
 #define SP_BROADCAST_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -71,6 +72,9 @@ struct bcast_request {
 	const char	*kind;		/* "broadcast" (NULL) or "notice" */
 	const char	*created_by;	/* "cli", "api", a phone */
 	const char	*provider;	/* NULL: config broadcast_provider */
+	/* Set (by a signal handler) to stop a creation midway: it is
+	 * then cancelled, nothing sent.  NULL: never. */
+	const volatile sig_atomic_t *interrupted;
 };
 
 struct bcast_lang {

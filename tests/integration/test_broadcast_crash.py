@@ -18,7 +18,7 @@ time than the test is about.
 """
 import collections
 import json
-import os
+import signal
 import sqlite3
 import subprocess
 import threading
@@ -166,6 +166,31 @@ class BroadcastCrash(unittest.TestCase):
         self.assertIn(b"event=broadcast_rolled_back", self.d.read_log())
         self.create_again_and_check_once()
         self.assertLess(time.monotonic() - self.t0, BUDGET_S)
+
+    def test_ctrl_c_of_cli_creation_cancels_it_at_once(self):
+        """Ctrl-C (or an SSH drop: SIGHUP) stops the creation, which
+        cancels what it wrote; no restart needed."""
+        self.d.start()
+        self.cli_proc = subprocess.Popen(
+            [BIN, "broadcast", "create"] + ARGS + ["--yes", "-c",
+                                                    self.d.conf, "--db",
+                                                    self.d.db],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=dict(self.d.env), cwd=self.d.tmp)
+        self.wait_written(KILL_AFTER, lambda: self.cli_proc.poll() is None)
+        self.cli_proc.send_signal(signal.SIGINT)
+        _, err = self.cli_proc.communicate(timeout=30)
+        self.assertNotEqual(self.cli_proc.returncode, 0)
+        self.assertIn(b"interrupted", err)
+        time.sleep(0.5)
+        self.assertEqual(db_query(self.d, "SELECT state FROM broadcasts"),
+                         [("cancelled",)])
+        bid, n = self.check_all_or_none()
+        self.assertEqual(n, 0)
+        self.assertEqual(db_query(
+            self.d, "SELECT count(*) FROM outbox WHERE state = 'held'"),
+            [(0,)])
+        self.create_again_and_check_once()
 
     def test_kill_9_of_daemon_during_api_creation(self):
         self.d.start()
