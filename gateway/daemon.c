@@ -378,9 +378,10 @@ flush_queue(struct sp_daemon *d)
 }
 
 /*
- * A broadcast still "creating" at start-up lost its creator (kill -9, an
- * SSH drop, Ctrl-C of `broadcast create`, a crash during POST
- * /api/v1/broadcasts): its messages are held, none was sendable.  It is
+ * A broadcast still "creating" at start-up lost its creator (kill -9 of
+ * `broadcast create`, which cancels its own creation on Ctrl-C or an SSH
+ * drop; a crash of this daemon during POST /api/v1/broadcasts): its
+ * messages are held, none was sendable.  It is
  * rolled back (cancelled), not resumed: the request that made it is not
  * kept whole, the audience and templates may have changed since, and an
  * interrupted creation is often one its creator meant to stop.  She sees
