@@ -48,6 +48,19 @@ struct entry {
 	uint32_t	 fast;		/* quick answers in a row */
 	uint8_t		 muted_why;	/* enum abuse_verdict */
 	uint8_t		 logged;	/* bit per verdict, this episode */
+	uint32_t	 batch;		/* journalled in this batch (gen) */
+};
+
+/* A refusal decided in a batch, counted and logged if it commits. */
+struct refusal {
+	uint8_t		 v;
+	char		 line[200];
+};
+
+/* A sender's record as it was before a batch first touched it. */
+struct undo {
+	uint32_t	 i;
+	struct entry	 was;
 };
 
 struct abuse {
@@ -68,6 +81,18 @@ struct abuse {
 	uint64_t		 refused[ABUSE_NVERDICTS];
 	uint64_t		 budget_trips;
 	int64_t			 published_ms;	/* gauges last copied */
+	/* The open batch (abuse_batch_begin): what to put back. */
+	int			 in_batch;
+	uint32_t		 gen;
+	struct undo		*undo;
+	size_t			 nundo, capundo;
+	uint64_t		 was_ring[RING];
+	size_t			 was_ring_next;
+	int64_t			 was_budget_hour;
+	uint64_t		 was_budget_used;
+	int			 was_budget_out;
+	struct refusal		*refusals;
+	size_t			 nrefusals, caprefusals;
 };
 
 static const char *const verdict_names[ABUSE_NVERDICTS] = {
@@ -197,11 +222,92 @@ lookup(struct abuse *a, const char *phone)
 		e->newer = e->older = NIL;
 	} else {
 		if (a->newest == i)
-			return &a->entries[i];
+			goto out;
 		lru_unlink(a, i);
 	}
 	lru_push(a, i);
-	return &a->entries[i];
+out:
+	e = &a->entries[i];
+	/* Every change to a sender goes through here first: journal it. */
+	if (a->in_batch && e->batch != a->gen) {
+		if (a->nundo == a->capundo) {
+			a->capundo = a->capundo == 0 ? 64 : a->capundo * 2;
+			a->undo = xreallocarray(a->undo, a->capundo,
+			    sizeof(*a->undo));
+		}
+		a->undo[a->nundo].i = i;
+		a->undo[a->nundo++].was = *e;
+		e->batch = a->gen;
+	}
+	return e;
+}
+
+/* ---- batches: counters follow what the store committed ---- */
+
+/* Count a refusal, and log it unless line is "" (already logged). */
+static void
+refusal_done(struct abuse *a, enum abuse_verdict v, const char *line)
+{
+	a->refused[v]++;
+	metrics_add(a->metrics, M_REFUSED, 1, "reason", verdict_names[v],
+	    NULL);
+	if (*line != '\0')
+		log_warn("abuse_limited", "%s", line);
+}
+
+void
+abuse_batch_begin(struct abuse *a)
+{
+	a->in_batch = 1;
+	if (++a->gen == 0)
+		a->gen = 1;	/* 0 marks a record never journalled */
+	a->nundo = 0;
+	a->nrefusals = 0;
+	memcpy(a->was_ring, a->ring, sizeof(a->ring));
+	a->was_ring_next = a->ring_next;
+	a->was_budget_hour = a->budget_hour;
+	a->was_budget_used = a->budget_used;
+	a->was_budget_out = a->budget_out;
+}
+
+void
+abuse_batch_end(struct abuse *a, int committed)
+{
+	struct entry *e, keep;
+	size_t k;
+
+	if (!a->in_batch)
+		return;
+	a->in_batch = 0;
+	if (committed) {
+		for (k = 0; k < a->nrefusals; k++)
+			refusal_done(a, (enum abuse_verdict)a->refusals[k].v,
+			    a->refusals[k].line);
+		a->nrefusals = 0;
+		a->nundo = 0;
+		return;
+	}
+	a->nrefusals = 0;
+	for (k = a->nundo; k-- > 0;) {
+		e = &a->entries[a->undo[k].i];
+		/* Evicted and reused in the batch: the one forgotten was
+		 * the least recently seen, as without a batch. */
+		if (strcmp(e->phone, a->undo[k].was.phone) != 0)
+			continue;
+		/* The counters go back; its place in the table stays. */
+		keep = *e;
+		*e = a->undo[k].was;
+		e->hnext = keep.hnext;
+		e->newer = keep.newer;
+		e->older = keep.older;
+		e->batch = 0;
+	}
+	a->nundo = 0;
+	memcpy(a->ring, a->was_ring, sizeof(a->ring));
+	a->ring_next = a->was_ring_next;
+	a->budget_hour = a->was_budget_hour;
+	a->budget_used = a->was_budget_used;
+	a->budget_out = a->was_budget_out;
 }
 
 /* ---- life cycle and settings ---- */
@@ -239,6 +345,8 @@ abuse_free(struct abuse *a)
 	free(a->entries);
 	free(a->buckets);
 	free(a->prefixes);
+	free(a->undo);
+	free(a->refusals);
 	free(a);
 }
 
@@ -326,22 +434,33 @@ static enum abuse_verdict
 refuse(struct abuse *a, struct entry *e, enum abuse_verdict v,
     const char *detail)
 {
-	char masked[32];
+	char masked[32], line[200];
+	struct refusal *r;
 
-	a->refused[v]++;
-	metrics_add(a->metrics, M_REFUSED, 1, "reason", verdict_names[v],
-	    NULL);
+	line[0] = '\0';
 	if (e == NULL) {
-		log_warn("abuse_limited", "reason=%s %s", verdict_names[v],
+		snprintf(line, sizeof(line), "reason=%s %s", verdict_names[v],
 		    detail);
+	} else if (!(e->logged & (1u << v))) {
+		/* Once per episode: a flood must not become a flood of log
+		 * lines. */
+		e->logged |= (uint8_t)(1u << v);
+		snprintf(line, sizeof(line), "reason=%s phone=%s %s",
+		    verdict_names[v], log_phone(e->phone, masked,
+		    sizeof(masked)), detail);
+	}
+	if (!a->in_batch) {
+		refusal_done(a, v, line);
 		return v;
 	}
-	/* Once per episode: a flood must not become a flood of log lines. */
-	if (e->logged & (1u << v))
-		return v;
-	e->logged |= (uint8_t)(1u << v);
-	log_warn("abuse_limited", "reason=%s phone=%s %s", verdict_names[v],
-	    log_phone(e->phone, masked, sizeof(masked)), detail);
+	if (a->nrefusals == a->caprefusals) {
+		a->caprefusals = a->caprefusals == 0 ? 16 : a->caprefusals * 2;
+		a->refusals = xreallocarray(a->refusals, a->caprefusals,
+		    sizeof(*a->refusals));
+	}
+	r = &a->refusals[a->nrefusals++];
+	r->v = (uint8_t)v;
+	memcpy(r->line, line, sizeof(r->line));
 	return v;
 }
 

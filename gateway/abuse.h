@@ -129,6 +129,20 @@ size_t	 abuse_budget_left(struct abuse *, int64_t now_ms);
 void	 abuse_budget_take(struct abuse *, size_t n, int64_t now_ms);
 int64_t	 abuse_budget_wait_ms(int64_t now_ms);
 
+/*
+ * The daemon decides a batch of webhooks inside one store transaction.
+ * Between abuse_batch_begin and abuse_batch_end every change to a
+ * sender's counters (rate, repeats, speed, mute, replies today) and to
+ * the budget and our recent replies is journalled; abuse_batch_end with
+ * committed 0 (the transaction rolled back, the webhooks were answered
+ * 503) puts them back as they were, so the provider's retries are not
+ * counted as repeats of messages that were never stored.  Refusals
+ * decided in the batch are counted and logged at abuse_batch_end, and
+ * only if it committed.
+ */
+void	 abuse_batch_begin(struct abuse *);
+void	 abuse_batch_end(struct abuse *, int committed);
+
 void	 abuse_stats(const struct abuse *, struct abuse_stats *);
 /* "ok", "rate", "loop", "automated", "reply_cap", "prefix", "budget". */
 const char *abuse_verdict_name(enum abuse_verdict);

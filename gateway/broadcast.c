@@ -377,6 +377,8 @@ queue_one(struct pass *p, int64_t bid, const struct store_contact *c,
 	m.created_ms = at > p->env->now_ms ? at : p->env->now_ms;
 	m.next_attempt_ms = at;
 	m.broadcast_id = bid;
+	/* Not sendable until the whole audience is written (bcast_create). */
+	m.held = 1;
 	return store_outbox_add(p->env->store, &m);
 }
 
@@ -398,8 +400,14 @@ queue_cb(void *arg, const struct store_contact *c)
 	struct pass *p = arg;
 	struct store *st = p->env->store;
 	size_t i = lang_of(p, p->pv->tpl, c);
-	int64_t at = plan_time(p, c->phone);
+	int64_t at;
 
+	if (p->req->interrupted != NULL && *p->req->interrupted) {
+		sp_err(p->err, sizeof(p->err), "interrupted; the broadcast "
+		    "was cancelled and nothing was sent");
+		return -1;
+	}
+	at = plan_time(p, c->phone);
 	if (at == -1 || queue_one(p, p->id, c, &p->pv->langs[i], at) == -1)
 		goto fail;
 	p->queued++;
@@ -408,7 +416,10 @@ queue_cb(void *arg, const struct store_contact *c)
 	    reminder_for(p->pv, p->pv->langs[i].lang),
 	    p->pv->reminder_ms) == -1)
 		goto fail;
-	/* Commit in batches: the daemon's writes go on in between. */
+	/*
+	 * Commit in batches: the daemon's writes go on in between.  The
+	 * messages stay held, so a creation cut short here sends nothing.
+	 */
 	if (p->own_txn && ++p->in_batch >= BCAST_BATCH) {
 		p->in_batch = 0;
 		if (store_commit(st) == -1 || store_begin(st) == -1)
@@ -497,6 +508,7 @@ bcast_create(const struct bcast_env *env, const struct bcast_request *req,
 	struct pass p;
 	int64_t stopped;
 	char by[32];
+	int rc = 0;
 
 	*id = 0;
 	if (bcast_preview(env, req, pv, err, errlen) == -1)
@@ -524,14 +536,26 @@ bcast_create(const struct bcast_env *env, const struct bcast_request *req,
 		goto fail;
 	}
 	if (store_audience_each(st, aud, 0, queue_cb, &p) == -1 ||
-	    store_broadcast_finish(st, p.id, "queued", p.queued, p.segments,
-	    pv->opted_out) == -1 || (p.reminder_id != 0 &&
-	    store_broadcast_finish(st, p.reminder_id, "queued", p.queued, 0,
-	    0) == -1) || (p.own_txn ? store_commit(st) == -1 :
-	    store_savepoint_end(st, 1) == -1)) {
+	    (rc = store_broadcast_finish(st, p.id, "queued", p.queued,
+	    p.segments, pv->opted_out)) == -1 || (rc == 1 &&
+	    p.reminder_id != 0 && (rc = store_broadcast_finish(st,
+	    p.reminder_id, "queued", p.queued, 0, 0)) == -1)) {
 		if (p.err[0] == '\0')
 			sp_err(p.err, sizeof(p.err), "store: %s",
 			    store_errmsg(st));
+		goto fail;
+	}
+	if (rc == 0) {
+		sp_err(p.err, sizeof(p.err), "broadcast %lld was cancelled "
+		    "while it was being created; nothing was sent",
+		    (long long)p.id);
+		goto fail;
+	}
+	/* One commit makes the whole audience sendable, or none of it. */
+	if (store_broadcast_release(st, p.id, env->now_ms) == -1 ||
+	    (p.own_txn ? store_commit(st) == -1 :
+	    store_savepoint_end(st, 1) == -1)) {
+		sp_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
 		goto fail;
 	}
 	audience_free(aud);
@@ -551,7 +575,7 @@ fail:
 	audience_free(aud);
 	if (p.own_txn) {
 		store_rollback(st);
-		/* Batches already committed must not go out half. */
+		/* Batches already committed are held: cancel them. */
 		if (p.id != 0)
 			store_broadcast_cancel(st, p.id, env->now_ms, &stopped);
 	} else {

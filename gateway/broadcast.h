@@ -27,6 +27,7 @@
 #ifndef SP_BROADCAST_H
 #define SP_BROADCAST_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,15 @@ struct store_outbox_msg;
 #define BCAST_BATCH		1000	/* messages per transaction */
 #define BCAST_MAX_LANGS		8
 #define BCAST_NOTICE_MINUTES	15	/* a NOTICE waits this long for YES */
+/*
+ * Its code: BCAST_NOTICE_DIGITS random digits (digits: a keypad phone
+ * types them without multi-tap; six, as every bank OTP she knows), and
+ * BCAST_NOTICE_TRIES wrong "YES <code>" cancel her pending notice.  So a
+ * guesser wins at most 3 in 1,000,000 per notice, however fast she
+ * posts, and the code is worth nothing after 15 minutes anyway.
+ */
+#define BCAST_NOTICE_DIGITS	6
+#define BCAST_NOTICE_TRIES	3
 
 /* What the engine works with; owned by the caller. */
 struct bcast_env {
@@ -62,6 +72,9 @@ struct bcast_request {
 	const char	*kind;		/* "broadcast" (NULL) or "notice" */
 	const char	*created_by;	/* "cli", "api", a phone */
 	const char	*provider;	/* NULL: config broadcast_provider */
+	/* Set (by a signal handler) to stop a creation midway: it is
+	 * then cancelled, nothing sent.  NULL: never. */
+	const volatile sig_atomic_t *interrupted;
 };
 
 struct bcast_lang {

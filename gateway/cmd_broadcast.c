@@ -5,6 +5,7 @@
  * running daemon sends what it queued.
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,6 +80,34 @@ print_preview(const struct bcast_preview *pv)
 			    pv->reminders[i].text);
 	}
 	printf("\n%-12s %lld SMS segments\n", "total", (long long)pv->segments);
+}
+
+/*
+ * Ctrl-C, a dropped SSH session or a kill during `create`: the creation
+ * stops at its next message and cancels what it wrote (broadcast.h).  A
+ * signal handler can only set a flag, hence this one static.
+ */
+static volatile sig_atomic_t create_interrupted;
+
+static void
+on_interrupt(int sig)
+{
+	(void)sig;
+	create_interrupted = 1;
+}
+
+static void
+catch_interrupts(void)
+{
+	static const int sigs[] = { SIGINT, SIGHUP, SIGTERM };
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_interrupt;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < SP_ARRAY_LEN(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 static int
@@ -181,6 +210,8 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		rc = 0;
 		goto out;
 	}
+	catch_interrupts();
+	req.interrupted = &create_interrupted;
 	if (bcast_create(&env, &req, &pv, &id, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sampark: broadcast refused: %s\n", err);
 		goto out;

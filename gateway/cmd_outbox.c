@@ -35,7 +35,8 @@ static const char outbox_usage[] =
     "\n"
     "Lists outbox messages, newest first: id, created (UTC), state, provider,\n"
     "to, attempts, segments, provider id and last error.  STATE is one of\n"
-    "queued, sending, sent, delivered, undelivered, failed, expired.\n"
+    "queued, sending, sent, delivered, undelivered, failed, expired, or\n"
+    "held (a broadcast's message while the broadcast is being created).\n"
     "Numbers are masked but for the last 4 digits unless --reveal-phones.\n";
 
 /*
@@ -211,7 +212,8 @@ cmd_outbox(int argc, char **argv)
 		}
 	}
 	if (optind != argc || limit < 0 ||
-	    (state != NULL && sp_msg_state_parse(state, &parsed) == -1)) {
+	    (state != NULL && strcmp(state, "held") != 0 &&
+	    sp_msg_state_parse(state, &parsed) == -1)) {
 		fputs(outbox_usage, stderr);
 		return 2;
 	}

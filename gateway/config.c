@@ -148,7 +148,8 @@ static const struct config_directive directives[] = {
 	    "meeting those who said yes are reminded (0: never)"),
 	/* Abuse limits (abuse.h); 0 turns a limit off. */
 	D_INT("inbound_per_hour", "20", 0, 1000000, "messages per hour from "
-	    "one sender that get a reply; later ones are stored, not answered"),
+	    "one sender that get a reply; later ones are stored, not answered "
+	    "and not carried out (but STOP)"),
 	D_INT("replies_per_day", "30", 0, 1000000,
 	    "most replies to one contact per day (India time)"),
 	D_STR("allowed_prefixes", "+91", "comma-separated number prefixes "

@@ -54,6 +54,12 @@ struct batch_item {
 	char			**replies;	/* what the answer carries */
 	size_t			 nreplies;
 	int			 duplicate;
+	/* Logged and counted once the batch has committed, never for a
+	 * webhook answered 503 (the provider retries it). */
+	char			*log_line;	/* sms_in, or NULL */
+	char			*m_keyword;	/* inbound counted, or NULL */
+	size_t			 m_replies;
+	double			 m_segments;
 };
 
 struct sp_daemon {
@@ -89,6 +95,8 @@ item_free(struct batch_item *it)
 {
 	store_strings_free(it->replies, it->nreplies);
 	sp_inbound_clear(&it->in);
+	free(it->log_line);
+	free(it->m_keyword);
 	free(it);
 }
 
@@ -140,9 +148,8 @@ record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
 		row.status = it->inline_reply ? "replied" : "queued";
 		if (store_interaction_insert(d->store, &row) == -1)
 			return -1;
-		metrics_add(d->metrics, "sampark_replies_total", 1, NULL);
-		metrics_add(d->metrics, "sampark_reply_segments_total",
-		    (double)si.segments, NULL);
+		it->m_replies++;
+		it->m_segments += (double)si.segments;
 		if (it->inline_reply)
 			it->replies[it->nreplies++] = xstrdup(text);
 	}
@@ -157,6 +164,7 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	struct store_interaction row;
 	struct router_result res;
 	struct seg_info si;
+	struct sp_ctx ictx;
 	enum abuse_verdict verdict;
 	int64_t id;
 	int rc;
@@ -178,11 +186,18 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 			    &it->nreplies);
 		}
 	}
-	/* A refused message is still routed and stored (STOP must work,
-	 * nothing accepted is lost); only its replies are dropped. */
+	/*
+	 * A refused message is still routed and stored (nothing accepted is
+	 * lost), but nothing it asks is carried out except STOP, and its
+	 * replies are dropped: a flood or a machine must not join, confirm
+	 * a NOTICE or change a contact just because its answers are muted.
+	 */
 	verdict = abuse_inbound(d->abuse, it->in.from, it->in.body,
 	    it->t0_wall);
-	if (router_route(ctx, d->store, it->in.from, it->in.body, &res) == -1)
+	ictx = *ctx;
+	ictx.limited = verdict != ABUSE_OK;
+	if (router_route(&ictx, d->store, it->in.from, it->in.body,
+	    &res) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));
 	seg_count(it->in.body, strlen(it->in.body), &si);
@@ -203,8 +218,8 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	row.status = res.matched ? "matched" : "unmatched";
 	rc = store_interaction_insert(d->store, &row);
 	if (rc == 1)
-		metrics_add(d->metrics, "sampark_inbound_messages_total", 1,
-		    "keyword", res.keyword != NULL ? res.keyword : "none", NULL);
+		it->m_keyword = xstrdup(res.keyword != NULL ? res.keyword :
+		    "none");
 	if (rc == 1 && verdict == ABUSE_OK)
 		verdict = abuse_reply(d->abuse, it->in.from,
 		    (const char *const *)res.reply.texts, res.reply.n,
@@ -218,8 +233,8 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	if (rc != -1) {
 		char masked[32], kw[80];
 
-		log_info("sms_in", "provider=%s from=%s keyword=%s handler=%s "
-		    "matched=%d replies=%zu%s%s", it->provider->name,
+		it->log_line = xasprintf("provider=%s from=%s keyword=%s "
+		    "handler=%s matched=%d replies=%zu%s%s", it->provider->name,
 		    log_phone(it->in.from, masked, sizeof(masked)),
 		    log_quote(res.keyword ? res.keyword : "", 40, kw,
 		    sizeof(kw)), res.handler, res.matched,
@@ -229,6 +244,23 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 	}
 	router_result_clear(&res);
 	return rc == -1 ? -1 : 0;
+}
+
+/* What a committed webhook leaves in the log and the metrics. */
+static void
+committed_item(struct sp_daemon *d, const struct batch_item *it)
+{
+	if (it->log_line != NULL)
+		log_info("sms_in", "%s", it->log_line);
+	if (it->m_keyword != NULL)
+		metrics_add(d->metrics, "sampark_inbound_messages_total", 1,
+		    "keyword", it->m_keyword, NULL);
+	if (it->m_replies > 0) {
+		metrics_add(d->metrics, "sampark_replies_total",
+		    (double)it->m_replies, NULL);
+		metrics_add(d->metrics, "sampark_reply_segments_total",
+		    it->m_segments, NULL);
+	}
 }
 
 static void
@@ -317,6 +349,8 @@ flush_queue(struct sp_daemon *d)
 	ctx.bcast = &bcast_handler_ops;
 	ctx.bcast_arg = &benv;
 
+	/* The abuse counters move with the transaction (abuse.h). */
+	abuse_batch_begin(d->abuse);
 	ok = store_begin(d->store) == 0;
 	for (it = batch; ok && it != NULL; it = it->next) {
 		ok = process_item(d, &ctx, it) == 0;
@@ -324,6 +358,7 @@ flush_queue(struct sp_daemon *d)
 	}
 	if (ok)
 		ok = store_commit(d->store) == 0;
+	abuse_batch_end(d->abuse, ok);
 	log_debug("batch", "messages=%zu committed=%d", n, ok);
 	if (!ok) {
 		store_rollback(d->store);
@@ -332,12 +367,43 @@ flush_queue(struct sp_daemon *d)
 	}
 	for (it = batch; it != NULL; it = next) {
 		next = it->next;
+		if (ok)
+			committed_item(d, it);
 		answer_item(d, it, ok);
 		item_free(it);
 	}
 	log_release();
 	if (ok && queued_outbox)
 		sender_kick(d->sender);
+}
+
+/*
+ * A broadcast still "creating" at start-up lost its creator (kill -9 of
+ * `broadcast create`, which cancels its own creation on Ctrl-C or an SSH
+ * drop; a crash of this daemon during POST /api/v1/broadcasts): its
+ * messages are held, none was sendable.  It is
+ * rolled back (cancelled), not resumed: the request that made it is not
+ * kept whole, the audience and templates may have changed since, and an
+ * interrupted creation is often one its creator meant to stop.  She sees
+ * it cancelled in `broadcast list` and creates it again; nobody gets two.
+ * A creation still running in another process fails at its end (its
+ * broadcast is no longer "creating") and is cancelled the same way.
+ */
+static int
+abandon_creations(struct sp_daemon *d)
+{
+	int64_t n, stopped;
+
+	if (store_broadcasts_abandon_creating(d->store, sp_wall_ms(), &n,
+	    &stopped) == -1) {
+		fprintf(stderr, "sampark: %s\n", store_errmsg(d->store));
+		return -1;
+	}
+	if (n > 0)
+		log_warn("broadcast_rolled_back", "broadcasts=%lld "
+		    "messages=%lld reason=creation_interrupted",
+		    (long long)n, (long long)stopped);
+	return 0;
 }
 
 static void
@@ -961,6 +1027,8 @@ daemon_serve(const struct serve_options *opts)
 			log_warn("outbox_requeued", "messages=%lld "
 			    "reason=left_sending_by_previous_run",
 			    (long long)requeued);
+		if (abandon_creations(&d) == -1)
+			goto out;
 	}
 	d.sender = sender_new(d.base, d.store, d.rt, err, sizeof(err));
 	if (d.sender == NULL) {

@@ -117,6 +117,29 @@ notice_request(const struct bcast_env *env, const char *phone,
 	req->created_by = phone;
 }
 
+/*
+ * BCAST_NOTICE_DIGITS digits from the system's CSPRNG, each value equally
+ * likely (draws past the last whole multiple of 10^digits are redrawn, so
+ * no code is likelier than another).  0 or -1.
+ */
+static int
+notice_code(char *code, size_t len)
+{
+	uint32_t space = 1, v, limit;
+	int i;
+
+	for (i = 0; i < BCAST_NOTICE_DIGITS; i++)
+		space *= 10;
+	limit = UINT32_MAX - UINT32_MAX % space;
+	do {
+		if (crypto_random(&v, sizeof(v)) == -1)
+			return -1;
+	} while (v >= limit);
+	snprintf(code, len, "%0*u", BCAST_NOTICE_DIGITS,
+	    (unsigned)(v % space));
+	return 0;
+}
+
 static int
 op_notice_prepare(void *arg, const char *phone, const char *district,
     const char *text, struct sp_notice_preview *out)
@@ -128,8 +151,7 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
 	struct bcast_request req;
 	struct bcast_preview pv;
 	struct notice_vars nv;
-	unsigned char rnd[2];
-	char to[128], err[256], code[8];
+	char to[128], err[256], code[12];
 	size_t i;
 	int rc = -1, tries;
 
@@ -162,10 +184,8 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
 	n.expires_ms = env->now_ms + BCAST_NOTICE_MINUTES * 60000LL;
 	n.code = code;
 	for (tries = 0; tries < 8; tries++) {
-		if (crypto_random(rnd, sizeof(rnd)) == -1)
+		if (notice_code(code, sizeof(code)) == -1)
 			break;
-		snprintf(code, sizeof(code), "%04u",
-		    (unsigned)(rnd[0] << 8 | rnd[1]) % 10000);
 		if ((rc = store_notice_add(env->store, &n)) != 0)
 			break;
 	}
@@ -198,7 +218,20 @@ op_notice_confirm(void *arg, const char *phone, const char *code,
 
 	*recipients = 0;
 	if ((rc = store_notice_find(env->store, phone, code, env->now_ms,
-	    &n)) != 1)
+	    &n)) == 0) {
+		/* Counted in the store, so a restart does not forgive. */
+		if ((rc = store_notice_wrong_try(env->store, phone,
+		    env->now_ms, BCAST_NOTICE_TRIES)) == 2) {
+			char masked[32];
+
+			log_warn("notice_cancelled", "phone=%s reason="
+			    "wrong_codes tries=%d", log_phone(phone, masked,
+			    sizeof(masked)), BCAST_NOTICE_TRIES);
+			return 2;
+		}
+		return rc == -1 ? -1 : 0;
+	}
+	if (rc != 1)
 		return rc;
 	rc = -1;
 	if (t == NULL)

@@ -262,6 +262,52 @@ static const char *const migrations[] = {
 	 * log page per reply, 2-3% of the webhook throughput.
 	 */
 	"DROP INDEX interactions_reply_to;",
+	/*
+	 * 11: a broadcast's messages are "held" while it is being created:
+	 * its creation commits in slices so that webhooks are not blocked,
+	 * and the claim, which looks only at "queued", must not send part of
+	 * an audience whose creation may yet be interrupted.  The last
+	 * commit of the creation makes them "queued" all at once.  The state
+	 * rule is a constraint, so the table is rebuilt as in 8.
+	 */
+	"CREATE TABLE outbox_v11 ("
+	"  id INTEGER PRIMARY KEY,"
+	"  provider TEXT NOT NULL, to_phone TEXT NOT NULL,"
+	"  from_addr TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
+	"  encoding TEXT, segments INTEGER NOT NULL DEFAULT 0,"
+	"  state TEXT NOT NULL CHECK (state = 'queued' OR state = 'sending'"
+	"    OR state = 'sent' OR state = 'delivered' OR state = 'undelivered'"
+	"    OR state = 'failed' OR state = 'expired' OR state = 'held'),"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL,"
+	"  updated_ms INTEGER NOT NULL,"
+	"  provider_id TEXT, error_code TEXT, error TEXT, reason TEXT,"
+	"  reply_to INTEGER, broadcast_id INTEGER,"
+	"  kind TEXT NOT NULL DEFAULT 'sms',"
+	"  dlt_template_id TEXT, sms_type TEXT);"
+	"INSERT INTO outbox_v11 (id, provider, to_phone, from_addr, body,"
+	"  encoding, segments, state, attempts, created_ms, next_attempt_ms,"
+	"  updated_ms, provider_id, error_code, error, reason, reply_to,"
+	"  broadcast_id, kind, dlt_template_id, sms_type)"
+	"  SELECT id, provider, to_phone, from_addr, body, encoding, segments,"
+	"  state, attempts, created_ms, next_attempt_ms, updated_ms,"
+	"  provider_id, error_code, error, reason, reply_to, broadcast_id,"
+	"  kind, dlt_template_id, sms_type FROM outbox;"
+	"DROP TABLE outbox;"
+	"ALTER TABLE outbox_v11 RENAME TO outbox;"
+	"CREATE INDEX outbox_due ON outbox(state, provider, next_attempt_ms);"
+	"CREATE UNIQUE INDEX outbox_provider_id"
+	"  ON outbox(provider, provider_id)"
+	"  WHERE provider_id IS NOT NULL;"
+	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state)"
+	"  WHERE broadcast_id IS NOT NULL;"
+	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
+	"  WHERE broadcast_id IS NOT NULL;",
+	/*
+	 * 12: wrong "YES <code>" tries against a pending notice: a few,
+	 * and the notice is cancelled (store_notice_wrong_try).
+	 */
+	"ALTER TABLE notices ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -322,7 +368,8 @@ static const char *const sql_text[S_COUNT] = {
 	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
 	    " encoding, segments, state, created_ms, next_attempt_ms,"
 	    " updated_ms, reply_to, broadcast_id, dlt_template_id, sms_type)"
-	    " VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8,"
+	    " VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6,"
+	    " CASE WHEN ?13 THEN 'held' ELSE 'queued' END, ?7, ?8,"
 	    " ?7, ?9, ?10, ?11, ?12)",
 	[S_OB_EVENT] = "INSERT INTO outbox_events (outbox_id, time_ms,"
 	    " from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5)",

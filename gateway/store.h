@@ -223,7 +223,8 @@ int	 store_data_version(struct store *, int64_t *version);
 /*
  * States are the names of enum sp_msg_state (provider.h): "queued",
  * "sending", "sent", "delivered", "undelivered", "failed", "expired", with
- * ranks queued 0 < sending 1 < sent 2 < final 3.  Every change of state is
+ * ranks queued 0 < sending 1 < sent 2 < final 3; and "held", the store's
+ * own, for a message of a broadcast still being created (never claimed).  Every change of state is
  * stored (outbox_events) with its time, so the lifecycle can be read back.
  */
 struct store_outbox_msg {
@@ -249,6 +250,9 @@ struct store_outbox_msg {
 					     the provider's configured one */
 	char		*sms_type;	/* DLT category, or NULL: configured */
 	int		 is_call;	/* kind "call" (store_outbox_add_call) */
+	/* store_outbox_add: state "held" instead of "queued", never claimed
+	 * until store_broadcast_release() (a broadcast being created). */
+	int		 held;
 	/* Read with the message (claim, get, list), so the sender checks
 	 * STOP without a query of its own: when its contact opted out, 0 if
 	 * she has not (or is no contact).  Not written by store_outbox_add. */
@@ -450,9 +454,27 @@ void	 store_broadcast_clear(struct store_broadcast *);
 
 /* Insert b (state as given, "creating" if NULL); sets b->id.  0 or -1. */
 int	 store_broadcast_add(struct store *, struct store_broadcast *b);
-/* Set state and the totals once its messages are queued.  0 or -1. */
+/*
+ * Set state and the totals once its messages are written, if it is still
+ * "creating" (a cancel or a start-up roll-back may have come first).
+ * 1 done, 0 it was no longer "creating", -1 error.
+ */
 int	 store_broadcast_finish(struct store *, int64_t id, const char *state,
 	    int64_t recipients, int64_t segments, int64_t skipped_opted_out);
+/*
+ * Make the "held" messages of broadcast id "queued" (sendable), in the
+ * caller's transaction: the last step of a creation, committed with
+ * store_broadcast_finish.  0 or -1.
+ */
+int	 store_broadcast_release(struct store *, int64_t id, int64_t now_ms);
+/*
+ * At start-up: cancel every broadcast left "creating" (its creator was
+ * killed), as store_broadcast_cancel: its held messages become "failed",
+ * reason "cancelled", and none was ever sendable.  *n broadcasts,
+ * *stopped messages.  0 or -1.
+ */
+int	 store_broadcasts_abandon_creating(struct store *, int64_t now_ms,
+	    int64_t *n, int64_t *stopped);
 /* 1 and *b filled (caller clears), 0 no such broadcast, -1 error. */
 int	 store_broadcast_get(struct store *, int64_t id,
 	    struct store_broadcast *b);
@@ -465,7 +487,7 @@ int	 store_broadcasts_list(struct store *, size_t limit,
 	    int (*cb)(void *arg, const struct store_broadcast *b), void *arg);
 /*
  * Cancel broadcast id and its reminder: state "cancelled", and every
- * message of theirs still "queued" becomes "failed" with reason
+ * message of theirs still "queued" or "held" becomes "failed" with reason
  * "cancelled" (messages already with the provider go on).  *stopped = how
  * many.  1 done, 0 no such broadcast, -1 error.  Runs in the caller's
  * transaction if one is open, else in its own.
@@ -536,6 +558,14 @@ int	 store_notice_add(struct store *, const struct store_notice *n);
 /* The unconfirmed, unexpired notice of phone with code: 1 and *n, 0 none. */
 int	 store_notice_find(struct store *, const char *phone, const char *code,
 	    int64_t now_ms, struct store_notice *n);
+/*
+ * A "YES <code>" from phone matched none of her pending notices: count a
+ * wrong try against each of them, and once one has had max_tries, cancel
+ * (expire now) all of them.  0 nothing pending, 1 counted, 2 counted and her
+ * pending notices were cancelled, -1 error.
+ */
+int	 store_notice_wrong_try(struct store *, const char *phone,
+	    int64_t now_ms, int max_tries);
 /* Mark it confirmed as broadcast_id.  0 or -1. */
 int	 store_notice_confirmed(struct store *, const char *phone,
 	    const char *code, int64_t broadcast_id);

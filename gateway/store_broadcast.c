@@ -24,7 +24,21 @@ static const char *const sql_add =
     " COALESCE(?9, 'creating'), ?10, ?11, ?12, ?13)";
 static const char *const sql_finish =
     "UPDATE broadcasts SET state = ?2, recipients = ?3, segments = ?4,"
-    " skipped_opted_out = ?5 WHERE id = ?1";
+    " skipped_opted_out = ?5 WHERE id = ?1 AND state = 'creating'";
+/* Through the partial index outbox_broadcast, as the cancel below. */
+static const char *const sql_release_events =
+    "INSERT INTO outbox_events (outbox_id, time_ms, from_state, to_state,"
+    " detail) SELECT id, ?2, 'held', 'queued', NULL FROM outbox"
+    " WHERE broadcast_id IS NOT NULL AND state = 'held' AND broadcast_id"
+    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
+static const char *const sql_release_msgs =
+    "UPDATE outbox SET state = 'queued', updated_ms = ?2"
+    " WHERE broadcast_id IS NOT NULL AND state = 'held' AND broadcast_id"
+    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
+/* Reminders go with their broadcast. */
+static const char *const sql_creating =
+    "SELECT id FROM broadcasts WHERE state = 'creating'"
+    " AND kind <> 'reminder' ORDER BY id";
 static const char *const sql_get =
     "SELECT " BROADCAST_COLUMNS " FROM broadcasts WHERE id = ?1";
 static const char *const sql_reminder_of =
@@ -36,17 +50,24 @@ static const char *const sql_list =
 static const char *const sql_cancel =
     "UPDATE broadcasts SET state = 'cancelled', cancelled_ms = ?2"
     " WHERE (id = ?1 OR parent_id = ?1) AND state <> 'cancelled'";
-/* The events first: they name the messages the update then moves. */
+/*
+ * The events first: they name the messages the update then moves.  Held
+ * messages (a creation not finished) are cancelled too: not deleted,
+ * since deleting an outbox row makes SQLite look for its events and
+ * attempts, which have no index on the message (migration 9).
+ */
 static const char *const sql_cancel_events =
     "INSERT INTO outbox_events (outbox_id, time_ms, from_state, to_state,"
-    " detail) SELECT id, ?2, 'queued', 'failed', 'cancelled' FROM outbox"
-    " WHERE broadcast_id IS NOT NULL AND state = 'queued' AND broadcast_id"
-    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
+    " detail) SELECT id, ?2, state, 'failed', 'cancelled' FROM outbox"
+    " WHERE broadcast_id IS NOT NULL AND state IN ('queued', 'held')"
+    " AND broadcast_id IN (SELECT id FROM broadcasts WHERE id = ?1"
+    " OR parent_id = ?1)";
 static const char *const sql_cancel_msgs =
     "UPDATE outbox SET state = 'failed', updated_ms = ?2,"
     " error = 'cancelled', reason = 'cancelled'"
-    " WHERE broadcast_id IS NOT NULL AND state = 'queued' AND broadcast_id"
-    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
+    " WHERE broadcast_id IS NOT NULL AND state IN ('queued', 'held')"
+    " AND broadcast_id IN (SELECT id FROM broadcasts WHERE id = ?1"
+    " OR parent_id = ?1)";
 static const char *const sql_counts =
     "SELECT state, reason, count(*) FROM outbox"
     " WHERE broadcast_id IS NOT NULL AND broadcast_id = ?1"
@@ -85,13 +106,23 @@ static const char *const sql_notice_add =
     " expires_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     " ON CONFLICT(phone, code) DO UPDATE SET district = excluded.district,"
     " text = excluded.text, created_ms = excluded.created_ms,"
-    " expires_ms = excluded.expires_ms, broadcast_id = NULL"
+    " expires_ms = excluded.expires_ms, broadcast_id = NULL, tries = 0"
     " WHERE notices.expires_ms <= excluded.created_ms"
     " OR notices.broadcast_id IS NOT NULL";
 static const char *const sql_notice_find =
     "SELECT phone, code, district, text, created_ms, expires_ms FROM notices"
     " WHERE phone = ?1 AND code = ?2 AND expires_ms > ?3"
     " AND broadcast_id IS NULL";
+/* Through the primary key (phone, code): a coordinator has few rows. */
+static const char *const sql_notice_try =
+    "UPDATE notices SET tries = tries + 1 WHERE phone = ?1"
+    " AND expires_ms > ?2 AND broadcast_id IS NULL";
+/* One notice out of tries: all of hers go, the guessing is at her phone. */
+static const char *const sql_notice_spent =
+    "UPDATE notices SET expires_ms = ?2 WHERE phone = ?1"
+    " AND expires_ms > ?2 AND broadcast_id IS NULL AND EXISTS (SELECT 1"
+    " FROM notices WHERE phone = ?1 AND expires_ms > ?2"
+    " AND broadcast_id IS NULL AND tries >= ?3)";
 static const char *const sql_notice_done =
     "UPDATE notices SET broadcast_id = ?3 WHERE phone = ?1 AND code = ?2";
 
@@ -201,7 +232,67 @@ store_broadcast_finish(struct store *st, int64_t id, const char *state,
 	sqlite3_bind_int64(s, 3, recipients);
 	sqlite3_bind_int64(s, 4, segments);
 	sqlite3_bind_int64(s, 5, skipped);
-	return sq_step_done(st, s, "broadcast_finish");
+	if (sq_step_done(st, s, "broadcast_finish") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_broadcast_release(struct store *st, int64_t id, int64_t now_ms)
+{
+	sqlite3_stmt *ev = sq_prepared(st, &sql_release_events,
+	    "broadcast_release");
+	sqlite3_stmt *up = sq_prepared(st, &sql_release_msgs,
+	    "broadcast_release");
+
+	if (ev == NULL || up == NULL)
+		return -1;
+	sqlite3_bind_int64(ev, 1, id);
+	sqlite3_bind_int64(ev, 2, now_ms);
+	sqlite3_bind_int64(up, 1, id);
+	sqlite3_bind_int64(up, 2, now_ms);
+	if (sq_step_done(st, ev, "broadcast_release") == -1 ||
+	    sq_step_done(st, up, "broadcast_release") == -1)
+		return -1;
+	return 0;
+}
+
+int
+store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
+    int64_t *n, int64_t *stopped)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_creating, "broadcast_abandon");
+	int64_t *ids = NULL, k;
+	size_t len = 0, cap = 0, i;
+	int rc;
+
+	*n = 0;
+	*stopped = 0;
+	if (s == NULL)
+		return -1;
+	/* Ids first: the cancel writes to the table being read. */
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
+		}
+		ids[len++] = sqlite3_column_int64(s, 0);
+	}
+	sq_done(s);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return sq_fail(st, "broadcast_abandon");
+	}
+	for (i = 0; i < len; i++) {
+		if (store_broadcast_cancel(st, ids[i], now_ms, &k) == -1) {
+			free(ids);
+			return -1;
+		}
+		(*n)++;
+		*stopped += k;
+	}
+	free(ids);
+	return 0;
 }
 
 int
@@ -338,7 +429,8 @@ store_broadcast_counts(struct store *st, int64_t id,
 		if (reason == NULL)
 			reason = "";
 		if (strcmp(state, "queued") == 0 ||
-		    strcmp(state, "sending") == 0)
+		    strcmp(state, "sending") == 0 ||
+		    strcmp(state, "held") == 0)
 			c->queued += n;
 		else if (strcmp(state, "sent") == 0)
 			c->sent += n;
@@ -551,6 +643,29 @@ store_notice_find(struct store *st, const char *phone, const char *code,
 		sq_done(s);
 	}
 	return rc;
+}
+
+int
+store_notice_wrong_try(struct store *st, const char *phone, int64_t now_ms,
+    int max_tries)
+{
+	sqlite3_stmt *t = sq_prepared(st, &sql_notice_try, "notice_try");
+	sqlite3_stmt *x = sq_prepared(st, &sql_notice_spent, "notice_try");
+
+	if (t == NULL || x == NULL)
+		return -1;
+	sq_bind_text(t, 1, phone);
+	sqlite3_bind_int64(t, 2, now_ms);
+	if (sq_step_done(st, t, "notice_try") == -1)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	sq_bind_text(x, 1, phone);
+	sqlite3_bind_int64(x, 2, now_ms);
+	sqlite3_bind_int(x, 3, max_tries);
+	if (sq_step_done(st, x, "notice_try") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? 2 : 1;
 }
 
 int

@@ -136,6 +136,7 @@ store_outbox_add(struct store *st, struct store_outbox_msg *m)
 	sq_bind_int64(s, 10, m->broadcast_id, 0);
 	sq_bind_text(s, 11, m->dlt_template_id);
 	sq_bind_text(s, 12, m->sms_type);
+	sqlite3_bind_int(s, 13, m->held != 0);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
 	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
 		sq_fail(st, "outbox_add");
@@ -144,8 +145,8 @@ store_outbox_add(struct store *st, struct store_outbox_msg *m)
 	}
 	sq_done(s);
 	m->id = sqlite3_last_insert_rowid(st->db);
-	if (outbox_event(st, m->id, m->created_ms, NULL, "queued", NULL,
-	    "outbox_add") == -1 ||
+	if (outbox_event(st, m->id, m->created_ms, NULL, m->held ? "held" :
+	    "queued", NULL, "outbox_add") == -1 ||
 	    sq_run(st, S_RELEASE, "outbox_add") == -1)
 		goto undo;
 	return 0;

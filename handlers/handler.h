@@ -58,7 +58,7 @@ struct sp_notice_preview {
 	int64_t		 recipients;	/* after opt-outs */
 	unsigned	 segments;	/* per message (the longest language) */
 	int64_t		 total_segments;
-	char		 code[8];	/* what YES must carry */
+	char		 code[12];	/* what YES must carry */
 	size_t		 max_chars;	/* text too long: the most that fits */
 };
 struct sp_bcast_ops {
@@ -67,7 +67,9 @@ struct sp_bcast_ops {
 	int	(*notice_prepare)(void *arg, const char *phone,
 		    const char *district, const char *text,
 		    struct sp_notice_preview *pv);
-	/* "YES code": 1 sent (*recipients), 0 no such pending code, -1. */
+	/* "YES code": 1 sent (*recipients), 0 no such pending code (a
+	 * wrong try, counted), 2 a wrong try that was one too many: her
+	 * pending notices are cancelled; -1 error. */
 	int	(*notice_confirm)(void *arg, const char *phone,
 		    const char *code, int64_t *recipients);
 	/* Her answer to the meeting she can answer: 1 recorded (*title,
@@ -92,6 +94,10 @@ struct sp_ctx {
 	int64_t			 pending_ms;	/* how long a question waits */
 	int64_t			 more_ms;	/* how long MORE stays valid */
 	struct page_memo	*page_memo;	/* NULL: every text is counted */
+	/* The sender is over an abuse limit (abuse.h: rate, loop, a
+	 * machine): nothing she asks takes effect, no contact change, no
+	 * NOTICE or YES, except STOP, an opt-out always honoured. */
+	int			 limited;
 };
 
 /* One routed message, as a handler sees it. */

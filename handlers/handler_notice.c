@@ -1,8 +1,9 @@
 /*
  * handler_notice: "NOTICE <district> <free text>" (सूचना, suchna) from a
  * coordinator's basic phone.  Sampark answers with a preview — how many
- * people, how many SMS — and a 4-digit code; nothing is sent until she
- * replies "YES <code>" within 15 minutes (handler_rsvp.c).  From anyone
+ * people, how many SMS — and a 6-digit code; nothing is sent until she
+ * replies "YES <code>" within 15 minutes, and three wrong codes cancel it
+ * (handler_rsvp.c, broadcast.h).  From anyone
  * whose role is not coordinator, NOTICE is a word we do not know: the
  * help menu, logged as unmatched, so the keyword gives nothing away.
  */

@@ -1,7 +1,9 @@
 /*
  * handler_rsvp: YES / NO (हाँ / नहीं, haan / nahi; the keyword's category
  * says which).  Three meanings, in this order:
- *   - "YES <4 digits>" from a coordinator confirms her pending NOTICE;
+ *   - "YES <digits>" (at least 4) from a coordinator confirms her
+ *     pending NOTICE; a wrong one counts against it, and a few wrong
+ *     ones cancel it (broadcast.h);
  *   - otherwise it is her answer to the meeting she was last told of and
  *     that is still to come: recorded (the latest answer counts) and
  *     acknowledged;
@@ -19,10 +21,14 @@
 
 #define IST_OFFSET_S	19800	/* +05:30 */
 
+/* Codes have 6 digits; shorter or longer ones are wrong tries, not
+ * RSVPs, so that guessing at any length is counted. */
 static int
 is_code(const char *args)
 {
-	return strlen(args) == 4 && strspn(args, "0123456789") == 4;
+	size_t n = strlen(args);
+
+	return n >= 4 && n <= 10 && strspn(args, "0123456789") == n;
 }
 
 static int
@@ -55,8 +61,8 @@ confirm(const struct sp_ctx *ctx, struct handler_request *req,
 	if (rc == -1)
 		return say(ctx, req, "notice.error", reply, "", "", "", "");
 	snprintf(count, sizeof(count), "%lld", (long long)n);
-	return say(ctx, req, rc == 1 ? "notice.sent" : "notice.bad_code",
-	    reply, "", "", "", count);
+	return say(ctx, req, rc == 1 ? "notice.sent" : rc == 2 ?
+	    "notice.cancelled" : "notice.bad_code", reply, "", "", "", count);
 }
 
 static int

@@ -41,6 +41,12 @@ static const struct handler router_opted_out = {
 	.run = opted_out_run,
 };
 
+/* A limited sender's message: stored by the caller, carried out never. */
+static const struct handler router_limited = {
+	.name = "limited",
+	.run = opted_out_run,
+};
+
 void
 router_result_clear(struct router_result *res)
 {
@@ -187,7 +193,7 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 	const struct handler *h;
 	const char *kwname = NULL;
 	char *norm;
-	int rc = -1;
+	int rc = -1, keep = 1;
 
 	memset(res, 0, sizeof(*res));
 	memset(&req, 0, sizeof(req));
@@ -202,7 +208,12 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 	if (req.keyword == NULL)
 		req.keyword = kwname ? kwname : "help";
 
-	if (contact.opted_out_ms != 0 && (h == NULL ||
+	if (ctx->limited && (h == NULL || strcmp(h->name, "stop") != 0)) {
+		/* Over a limit: what match() read is logged, nothing is done
+		 * and the contact is left as it was; STOP alone goes on. */
+		h = &router_limited;
+		keep = 0;
+	} else if (contact.opted_out_ms != 0 && (h == NULL ||
 	    strcmp(h->name, "start") != 0)) {
 		/* She said STOP: nothing is sent until START, not even a
 		 * "not understood".  The inbound is still logged. */
@@ -227,7 +238,7 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 	res->handler = xstrdup(h ? h->name : "error");
 	res->language = xstrdup(req.lang);
 	res->district = contact.district ? xstrdup(contact.district) : NULL;
-	if (store_contact_put(store, &contact) == 0)
+	if (!keep || store_contact_put(store, &contact) == 0)
 		rc = 0;
 out:
 	if (rc == -1)

@@ -367,6 +367,98 @@ test_metrics(void **state)
 	metrics_free(m);
 }
 
+/*
+ * A batch that the store rolled back leaves no trace: the provider's
+ * retries of a message answered 503 are not repeats, the replies it
+ * would have carried took nothing from the budget or the daily cap, and
+ * its refusals were neither counted nor logged.  A committed batch
+ * counts as if there were no batch.
+ */
+static void
+test_rolled_back_batch_leaves_no_trace(void **state)
+{
+	struct abuse_conf c = { .loop_repeats = 4, .loop_window_s = 600,
+	    .replies_per_day = 2, .outbound_per_hour = 10,
+	    .inbound_per_hour = 5 };
+	struct abuse *a = make(&c);
+	struct abuse_stats st;
+	int i;
+
+	(void)state;
+	/* Six retries of one message, each in a batch that failed. */
+	for (i = 0; i < 6; i++) {
+		abuse_batch_begin(a);
+		abuse_inbound(a, A, "loan bhadohi", T0 + i * 1000);
+		abuse_reply(a, A, REPLY, 1, 1, T0 + i * 1000);
+		abuse_batch_end(a, 0);
+	}
+	abuse_stats(a, &st);
+	assert_int_equal(st.refused[ABUSE_LOOP], 0);
+	assert_int_equal(st.refused[ABUSE_RATE], 0);
+	assert_int_equal(st.budget_used, 0);
+	/* The store is back: the retry is answered, and so is the next. */
+	abuse_batch_begin(a);
+	assert_int_equal(abuse_inbound(a, A, "loan bhadohi", T0 + 10000),
+	    ABUSE_OK);
+	assert_int_equal(abuse_reply(a, A, REPLY, 1, 1, T0 + 10000),
+	    ABUSE_OK);
+	abuse_batch_end(a, 1);
+	abuse_batch_begin(a);
+	assert_int_equal(abuse_inbound(a, A, "help", T0 + 20000), ABUSE_OK);
+	assert_int_equal(abuse_reply(a, A, REPLY, 1, 1, T0 + 20000),
+	    ABUSE_OK);
+	abuse_batch_end(a, 1);
+	abuse_stats(a, &st);
+	assert_int_equal(st.budget_used, 2);
+	/* Committed counts hold: the daily cap of 2 is spent. */
+	assert_int_equal(abuse_reply(a, A, REPLY, 1, 1, T0 + 30000),
+	    ABUSE_REPLY_CAP);
+	abuse_stats(a, &st);
+	assert_int_equal(st.refused[ABUSE_REPLY_CAP], 1);
+
+	/* A refusal inside a committed batch counts at its end. */
+	for (i = 0; i < 3; i++)
+		assert_int_equal(abuse_inbound(a, B, "x", T0 + i), ABUSE_OK);
+	abuse_batch_begin(a);
+	assert_int_equal(abuse_inbound(a, B, "x", T0 + 5), ABUSE_LOOP);
+	abuse_stats(a, &st);
+	assert_int_equal(st.refused[ABUSE_LOOP], 0);
+	abuse_batch_end(a, 1);
+	abuse_stats(a, &st);
+	assert_int_equal(st.refused[ABUSE_LOOP], 1);
+	assert_int_equal(abuse_inbound(a, B, "y", T0 + 6), ABUSE_LOOP);
+	abuse_free(a);
+}
+
+/* A sender evicted and replaced within a failed batch: no crossed wires. */
+static void
+test_rollback_after_eviction(void **state)
+{
+	struct abuse *a = abuse_new(16, 7);
+	struct abuse_conf c = { .loop_repeats = 2, .loop_window_s = 600 };
+	char phone[32];
+	int i;
+
+	(void)state;
+	abuse_set_conf(a, &c);
+	assert_int_equal(abuse_inbound(a, A, "loan", T0), ABUSE_OK);
+	abuse_batch_begin(a);
+	assert_int_equal(abuse_inbound(a, A, "loan", T0 + 1), ABUSE_LOOP);
+	/* Sixteen new senders push A out and reuse her record. */
+	for (i = 0; i < 16; i++) {
+		snprintf(phone, sizeof(phone), "+9198765%05d", i);
+		abuse_inbound(a, phone, "loan", T0 + 2);
+	}
+	abuse_batch_end(a, 0);
+	/* Every one of them starts afresh; none inherited A's mute. */
+	for (i = 0; i < 16; i++) {
+		snprintf(phone, sizeof(phone), "+9198765%05d", i);
+		assert_int_equal(abuse_inbound(a, phone, "help", T0 + 3),
+		    ABUSE_OK);
+	}
+	abuse_free(a);
+}
+
 static void
 test_names_and_null(void **state)
 {
@@ -382,6 +474,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_inbound_rate),
+		cmocka_unit_test(test_rolled_back_batch_leaves_no_trace),
+		cmocka_unit_test(test_rollback_after_eviction),
 		cmocka_unit_test(test_rate_off),
 		cmocka_unit_test(test_reply_cap_per_ist_day),
 		cmocka_unit_test(test_prefix_rule),

@@ -331,6 +331,96 @@ test_interests_learned(void **state)
 	    "market"), 0);
 }
 
+/* Broadcast features that only count how often they are reached. */
+static int bcast_calls;
+
+static int
+fake_prepare(void *arg, const char *phone, const char *district,
+    const char *text, struct sp_notice_preview *pv)
+{
+	(void)arg; (void)phone; (void)district; (void)text;
+	memset(pv, 0, sizeof(*pv));
+	strcpy(pv->code, "123456");
+	bcast_calls++;
+	return 0;
+}
+
+static int
+fake_confirm(void *arg, const char *phone, const char *code, int64_t *n)
+{
+	(void)arg; (void)phone; (void)code;
+	*n = 1;
+	bcast_calls++;
+	return 1;
+}
+
+static int
+fake_rsvp(void *arg, const char *phone, int yes, char **title, int64_t *ms)
+{
+	(void)arg; (void)phone; (void)yes;
+	*title = xstrdup("Meeting");
+	*ms = 1700000000000LL;
+	bcast_calls++;
+	return 1;
+}
+
+static const struct sp_bcast_ops fake_bcast = {
+	.notice_prepare = fake_prepare,
+	.notice_confirm = fake_confirm,
+	.rsvp = fake_rsvp,
+};
+
+/*
+ * A sender over an abuse limit: nothing she asks is carried out (no
+ * contact change, no interest, no NOTICE, YES or START), except STOP.
+ */
+static void
+test_limited_sender(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const texts[] = { "join bhadohi Sunita",
+	    "name Sunita", "lang hi", "loan bhadohi", "bhadohi",
+	    "NOTICE bhadohi meeting on friday", "YES 123456", "yes", "start" };
+	const char *coord = "+919800000400";
+	struct store_contact c;
+	size_t i;
+
+	f->ctx.bcast = &fake_bcast;
+	memset(&c, 0, sizeof(c));
+	c.phone = (char *)coord;
+	c.role = (char *)"coordinator";
+	assert_int_equal(store_contact_put(f->store, &c), 0);
+	/* Not limited, the fakes are reached. */
+	bcast_calls = 0;
+	free(say(f, coord, "YES 123456", "rsvp"));
+	assert_int_equal(bcast_calls, 1);
+
+	f->ctx.limited = 1;
+	bcast_calls = 0;
+	for (i = 0; i < SP_ARRAY_LEN(texts); i++)
+		free(say(f, coord, texts[i], "limited"));
+	assert_int_equal(bcast_calls, 0);
+	contact(f, coord, &c);
+	assert_null(c.name);
+	assert_null(c.district);
+	assert_null(c.language);
+	assert_string_equal(c.role, "coordinator");
+	store_contact_clear(&c);
+	assert_int_equal(store_interest_has(f->store, coord, "loan"), 0);
+	/* A stranger over the limit is not even made a contact. */
+	free(say(f, "+919800000401", "join bhadohi Rekha", "limited"));
+	assert_int_equal(store_contact_get(f->store, "+919800000401", &c), 0);
+
+	/* STOP is always honoured; START is not, while limited. */
+	free(say(f, coord, "stop", "stop"));
+	assert_true(opted_out_ms(f, coord) > 0);
+	free(say(f, coord, "start", "limited"));
+	assert_true(opted_out_ms(f, coord) > 0);
+	f->ctx.limited = 0;
+	free(say(f, coord, "start", "start"));
+	assert_int_equal(opted_out_ms(f, coord), 0);
+}
+
 int
 main(void)
 {
@@ -341,6 +431,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stop_and_start, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_interests_learned, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_limited_sender, setup,
 		    teardown),
 	};
 

@@ -765,6 +765,122 @@ test_migrate_from_v7(void **state)
 	sqlite3_close(db);
 }
 
+/* A broadcast row in state "creating", as bcast_create writes it first. */
+static int64_t
+creating_broadcast(struct store *st)
+{
+	struct store_broadcast b;
+
+	memset(&b, 0, sizeof(b));
+	b.audience = (char *)"district:bhadohi";
+	b.template_key = (char *)"notice";
+	b.category = (char *)"service";
+	b.provider = (char *)"twilio";
+	b.created_ms = 1000;
+	b.send_at_ms = 1000;
+	assert_int_equal(store_broadcast_add(st, &b), 0);
+	return b.id;
+}
+
+static int64_t
+held_ok(struct store *st, int64_t bid, const char *body)
+{
+	struct store_outbox_msg m = queued("twilio", 1000, body);
+
+	m.broadcast_id = bid;
+	m.held = 1;
+	return add_ok(st, m);
+}
+
+/*
+ * A broadcast's messages are held, never claimed, until its creation
+ * completes; then all become claimable at once.  A creation left
+ * "creating" is cancelled at start-up with its held messages, and its
+ * creator can then no longer finish it.
+ */
+static void
+test_broadcast_held_until_created(void **state)
+{
+	struct fixture *f = *state;
+	struct store_outbox_msg *msgs = NULL;
+	struct store_broadcast b;
+	int64_t bid, bid2, h1, h2, h3, other, nb, stopped;
+	size_t n = 0;
+
+	bid = creating_broadcast(f->st);
+	h1 = held_ok(f->st, bid, "h1");
+	h2 = held_ok(f->st, bid, "h2");
+	other = add_ok(f->st, queued("twilio", 1000, "a reply"));
+	assert_string_equal(state_of(f->st, h1), "held");
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(msgs[0].id, other);
+	store_outbox_msgs_free(msgs, n);
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_broadcast_finish(f->st, bid, "queued", 2, 2, 0),
+	    1);
+	assert_int_equal(store_broadcast_release(f->st, bid, 3000), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_string_equal(state_of(f->st, h2), "queued");
+	assert_int_equal(event_count(f->path, h2), 2);	/* held, queued */
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	store_outbox_msgs_free(msgs, n);
+
+	/* Interrupted: left "creating", then the daemon starts. */
+	bid2 = creating_broadcast(f->st);
+	h3 = held_ok(f->st, bid2, "h3");
+	assert_int_equal(store_broadcasts_abandon_creating(f->st, 6000, &nb,
+	    &stopped), 0);
+	assert_int_equal(nb, 1);
+	assert_int_equal(stopped, 1);
+	assert_string_equal(state_of(f->st, h3), "failed");
+	assert_int_equal(store_broadcast_get(f->st, bid2, &b), 1);
+	assert_string_equal(b.state, "cancelled");
+	store_broadcast_clear(&b);
+	assert_int_equal(store_broadcast_get(f->st, bid, &b), 1);
+	assert_string_equal(b.state, "queued");		/* untouched */
+	store_broadcast_clear(&b);
+	/* Its creator, if still running, cannot finish it any more. */
+	assert_int_equal(store_broadcast_finish(f->st, bid2, "queued", 1, 1,
+	    0), 0);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 9000, 10, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 0);
+	store_outbox_msgs_free(msgs, n);
+}
+
+/* Wrong codes count against her pending notices; the third cancels. */
+static void
+test_notice_wrong_tries(void **state)
+{
+	struct fixture *f = *state;
+	struct store_notice nt, got;
+
+	assert_int_equal(store_notice_wrong_try(f->st, "+919800000009", 1000,
+	    3), 0);				/* nothing pending */
+	memset(&nt, 0, sizeof(nt));
+	nt.phone = (char *)"+919800000009";
+	nt.code = (char *)"123456";
+	nt.district = (char *)"bhadohi";
+	nt.text = (char *)"meeting";
+	nt.created_ms = 1000;
+	nt.expires_ms = 1000 + 15 * 60000;
+	assert_int_equal(store_notice_add(f->st, &nt), 1);
+	assert_int_equal(store_notice_wrong_try(f->st, nt.phone, 2000, 3), 1);
+	assert_int_equal(store_notice_wrong_try(f->st, nt.phone, 3000, 3), 1);
+	assert_int_equal(store_notice_find(f->st, nt.phone, "123456", 3500,
+	    &got), 1);
+	store_notice_clear(&got);
+	assert_int_equal(store_notice_wrong_try(f->st, nt.phone, 4000, 3), 2);
+	assert_int_equal(store_notice_find(f->st, nt.phone, "123456", 4500,
+	    &got), 0);
+	assert_int_equal(store_notice_wrong_try(f->st, nt.phone, 5000, 3), 0);
+}
+
 /*
  * A result recorded inside the sender's transaction (no savepoint of its
  * own) lands with its event when the transaction commits, and not at all
@@ -1309,6 +1425,10 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_file,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broadcast_held_until_created,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notice_wrong_tries, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_finish_in_transaction,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_migrate_from_v7,

@@ -245,10 +245,10 @@ class Broadcasts(unittest.TestCase):
         self.assertIn("at most 120 characters", reply)
         reply = d.console(COORD, "NOTICE bhadohi " + text)[1]
         self.assertIn("Notice to Bhadohi: 4 people", reply)
-        code = re.search(r"YES (\d{4})", reply).group(1)
+        code = re.search(r"YES (\d{6})\b", reply).group(1)
         time.sleep(0.5)
         self.assertEqual(self.mock.count(), 0)
-        wrong = "%04d" % ((int(code) + 1) % 10000)
+        wrong = "%06d" % ((int(code) + 1) % 1000000)
         self.assertIn("No notice is waiting", d.console(
             COORD, "YES " + wrong)[1])
         self.assertIn("sent to 4 people", d.console(COORD, "yes " + code)[1])

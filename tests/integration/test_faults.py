@@ -254,6 +254,41 @@ class FullDisk(unittest.TestCase):
         self.assertEqual(set(answers) - set(stored), set())
         self.assertIn(b"answer=503", self.d.read_log())
 
+    def test_retries_refused_with_503_are_not_repeats(self):
+        """Abuse counters and sms_in lines follow only what committed:
+        a provider retrying a message that got 503 is not a sender
+        repeating herself (loop_repeats is 4), and the log does not say
+        replies=1 for an answer that was a 503."""
+        sender, masked = "+919876500077", b"from=*********0077"
+        body = "loan bhadohi " + "y" * 600
+        port = self.d.port
+        self.fill()
+        # Other senders until the store refuses every write.
+        last = []
+        for i in range(400):
+            last.append(post_console(port, number(5000 + i), body,
+                                     "fill-%d" % i))
+            if last[-5:] == [503] * 5:
+                break
+        self.assertEqual(last[-5:], [503] * 5, "the disk never filled up")
+        # Her message, and the provider's retries of it: all 503.
+        for attempt in range(6):
+            status, _ = self.d.console(sender, "loan bhadohi", "hers-1")
+            self.assertEqual(status, 503, attempt)
+        self.free()
+        status, reply = self.d.console(sender, "loan bhadohi", "hers-1")
+        self.assertEqual(status, 200)
+        self.assertIn("Bhadohi", reply, "the retry got no answer")
+        status, reply = self.d.console(sender, "help", "hers-2")
+        self.assertEqual(status, 200)
+        self.assertTrue(reply, "muted after the store recovered")
+        log = self.d.read_log()
+        lines = [ln for ln in log.splitlines()
+                 if b"event=sms_in" in ln and masked in ln]
+        self.assertEqual(len(lines), 2, lines)
+        self.assertTrue(all(b"limited=" not in ln for ln in lines), lines)
+        self.assertNotIn(b"abuse_limited reason=loop", log)
+
 
 class ProviderDown(unittest.TestCase):
     """The provider's API refuses connections, then answers 503, then
