@@ -8,6 +8,10 @@
  * cookie); tokens per role come from the environment (SAMPARK_ADMIN_TOKEN,
  * SAMPARK_COORDINATOR_TOKEN, SAMPARK_ANALYST_TOKEN) or a 0600 file
  * (tokens_file, lines "role token"), and are compared in constant time.
+ * Sessions live in the daemon's memory: logout and expiry end them there,
+ * and a request that changes something on the strength of the cookie
+ * alone must come from this listener's own page (Origin or Referer
+ * matching Host) and, under /api/, carry a JSON body.
  * admin may do everything; coordinator and analyst only their own routes.
  * Every request that changes something is audit-logged.  Tokens never
  * reach the log.
@@ -82,14 +86,22 @@ struct admin_auth;
 struct admin_auth *admin_auth_load(const char *tokens_file, char *err,
 	    size_t errlen);
 void	 admin_auth_free(struct admin_auth *);
-/* The role a bearer token (or session id) proves, ROLE_NONE if none. */
-enum admin_role admin_auth_check(const struct admin_auth *, const char *token);
+/* The role a bearer token (or session id) proves, ROLE_NONE if none.
+ * Sessions whose time is up are forgotten on the way. */
+enum admin_role admin_auth_check(struct admin_auth *, const char *token);
 /* How many tokens are configured. */
 size_t	 admin_auth_count(const struct admin_auth *);
 /* Create a session for role (login form); returns the session id to set as
  * a cookie (owned by auth), or NULL.  Sessions expire after max_age_s. */
 const char *admin_auth_session_new(struct admin_auth *, enum admin_role,
 	    long max_age_s);
+/* End the session id (logout): from now on it proves nothing.  1 if there
+ * was such a session, 0 if not. */
+int	 admin_auth_session_end(struct admin_auth *, const char *id);
+/* The session id in the request's sampark_session cookie, copied to buf,
+ * or NULL. */
+const char *admin_session_cookie(const struct sp_request *, char *buf,
+	    size_t buflen);
 
 /* ---- dispatch ---- */
 
