@@ -61,15 +61,19 @@ static int
 print_contact(void *arg, const struct store_contact *c)
 {
 	struct list_opts *lo = arg;
-	char phone[64], when[32];
+	char phone[64], when[32], *name, *district;
 
 	mask_phone(c->phone, lo->reveal, phone, sizeof(phone));
 	if (c->opted_out_ms != 0)
 		sp_iso8601(c->opted_out_ms, when);
-	printf("%-16s %-24s %-12s %-4s %-12s %s\n", phone,
-	    c->name ? c->name : "-", c->district ? c->district : "-",
+	/* A name is whatever she texted after NAME. */
+	name = sp_term_dup(c->name ? c->name : "-");
+	district = sp_term_dup(c->district ? c->district : "-");
+	printf("%-16s %-24s %-12s %-4s %-12s %s\n", phone, name, district,
 	    c->language ? c->language : "-", c->role ? c->role : "-",
 	    c->opted_out_ms ? when : "-");
+	free(name);
+	free(district);
 	lo->n++;
 	return 0;
 }

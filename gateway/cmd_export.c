@@ -17,6 +17,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "crypto.h"
+#include "csv.h"
 #include "log.h"
 #include "report.h"
 #include "store.h"
@@ -47,24 +48,6 @@ static const char *const fields[] = { "time", "channel", "direction",
     "provider", "provider_msg_id", "contact", "text", "keyword", "handler",
     "district", "language", "encoding", "segments", "latency_ms", "status",
     "phone" };
-
-static void
-csv_field(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
 
 static void
 json_field(struct buf *b, const char *name, const char *s, int first)
@@ -103,7 +86,7 @@ write_row(void *arg, const struct store_interaction *r)
 		for (i = 0; i < nf; i++) {
 			if (i > 0)
 				buf_putc(&st->line, ',');
-			csv_field(&st->line, v[i]);
+			csv_put_cell(&st->line, v[i]);
 		}
 		buf_puts(&st->line, "\r\n");
 	} else {
