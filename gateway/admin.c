@@ -43,6 +43,7 @@ static const char *const role_names[] = {
 	[ROLE_ANALYST] = "analyst",
 	[ROLE_COORDINATOR] = "coordinator",
 	[ROLE_ADMIN] = "admin",
+	[ROLE_ANY] = "any",
 };
 
 const char *
@@ -56,7 +57,8 @@ role_parse(const char *s, enum admin_role *out)
 {
 	size_t i;
 
-	for (i = ROLE_ANALYST; i < SP_ARRAY_LEN(role_names); i++)
+	/* Only the roles a token can hold ("any" is not one). */
+	for (i = ROLE_ANALYST; i <= ROLE_ADMIN; i++)
 		if (strcmp(s, role_names[i]) == 0) {
 			*out = (enum admin_role)i;
 			return 0;
@@ -261,7 +263,8 @@ whoami(struct admin_ctx *ctx, const struct sp_request *req,
 }
 
 static const struct admin_route core_routes[] = {
-	{ "GET", "/api/v1/whoami", ROLE_ANALYST, 0, whoami },
+	/* Every role may ask which it is. */
+	{ "GET", "/api/v1/whoami", ROLE_ANY, 0, whoami },
 	{ NULL, NULL, ROLE_NONE, 0, NULL },
 };
 
@@ -445,8 +448,8 @@ admin_dispatch(struct admin_ctx *ctx, const struct sp_request *req,
 		admin_error(res, 401, "a bearer token is required");
 		return;
 	}
-	if (route->role != ROLE_NONE && role != route->role &&
-	    role != ROLE_ADMIN) {
+	if (route->role != ROLE_NONE && route->role != ROLE_ANY &&
+	    role != route->role && role != ROLE_ADMIN) {
 		log_warn("admin_denied", "method=%s path=%s role=%s need=%s",
 		    req->method, log_quote(req->path, 100, quoted,
 		    sizeof(quoted)), admin_role_name(role),

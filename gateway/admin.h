@@ -39,6 +39,7 @@ enum admin_role {
 	ROLE_ANALYST,
 	ROLE_COORDINATOR,
 	ROLE_ADMIN,
+	ROLE_ANY,	/* in a route table only: whichever role is proven */
 };
 
 const char *admin_role_name(enum admin_role);
@@ -67,7 +68,9 @@ void	admin_error(struct admin_response *, int status, const char *msg);
 struct admin_route {
 	const char	*method;	/* "GET", "POST", "DELETE" */
 	const char	*path;		/* exact, or ending in '*' for a prefix */
-	enum admin_role	 role;		/* least role that may call it */
+	enum admin_role	 role;		/* least role that may call it
+					   (ROLE_NONE: no credential needed,
+					   ROLE_ANY: any credential) */
 	int		 audit;		/* 1: log every call (changes state) */
 	/* Fill *res; the role that was proven is passed for finer checks. */
 	void		(*fn)(struct admin_ctx *, const struct sp_request *,
