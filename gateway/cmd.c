@@ -41,14 +41,15 @@ cmd_abspath(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
-struct store *
-cmd_open_store(const struct config *cfg, const char *db)
+static struct store *
+open_store(const struct config *cfg, const char *db, int read_only)
 {
 	struct store_options so;
 	struct store *st;
 	char err[512];
 
 	memset(&so, 0, sizeof(so));
+	so.read_only = read_only;
 	/* The daemon may be writing: wait for its transactions. */
 	so.busy_timeout_ms = 10000;
 	so.synchronous_full = strcmp(config_str(cfg, "synchronous"), "full") == 0;
@@ -57,4 +58,16 @@ cmd_open_store(const struct config *cfg, const char *db)
 	if (st == NULL)
 		fprintf(stderr, "sampark: %s\n", err);
 	return st;
+}
+
+struct store *
+cmd_open_store(const struct config *cfg, const char *db)
+{
+	return open_store(cfg, db, 0);
+}
+
+struct store *
+cmd_open_store_readonly(const struct config *cfg, const char *db)
+{
+	return open_store(cfg, db, 1);
 }

@@ -37,5 +37,7 @@ char	*cmd_abspath(const char *path);
 
 /* Open the store at db (if non-NULL) or the config's db; prints errors. */
 struct store *cmd_open_store(const struct config *, const char *db);
+/* The same for reading only: an existing database, left as it is. */
+struct store *cmd_open_store_readonly(const struct config *, const char *db);
 
 #endif
