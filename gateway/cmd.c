@@ -1,6 +1,7 @@
 /*
  * cmd: what the command-line subcommands share.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,26 @@
 #include "util.h"
 
 #define DEFAULT_CONFIG "config/sampark.conf"
+
+void
+cmd_problem(const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) == -1)
+		line = NULL;
+	va_end(ap);
+	if (line == NULL)
+		return;
+	buf_init(&b, 0);
+	buf_term_escape(&b, line);
+	fprintf(stderr, "%s\n", buf_cstr(&b));
+	buf_free(&b);
+	free(line);
+}
 
 struct config *
 cmd_config(const char *path)

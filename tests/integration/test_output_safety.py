@@ -4,6 +4,7 @@ listing for a terminal, and the JSON lines export stays exact."""
 import csv
 import io
 import json
+import os
 import unittest
 
 from harness import Daemon
@@ -95,6 +96,19 @@ class OutputSafety(unittest.TestCase):
         self.assertIn("Sita\\u009b2J\\x7f", out)
         out = self.run_ok("report", "--no-suppress")
         self.assertFalse(has_controls(out), repr(out))
+
+    def test_import_errors_escape_controls(self):
+        # A contact list from a partner quotes its fields back in errors.
+        path = os.path.join(self.d.tmp, "partner.csv")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("phone,name,district,language,role,groups\n"
+                    "+919876500901,Asha,,\x1b[2J\x1b]0;owned\x07,,\n")
+        r = self.d.cli("import", "contacts", path)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode("utf-8")
+        self.assertIn("language must be hi or en, not "
+                      "\"\\x1b[2J\\x1b]0;owned\\x07\"", err)
+        self.assertFalse(has_controls(err), repr(err))
 
 
 if __name__ == "__main__":
