@@ -323,34 +323,48 @@ changes_state(const char *method)
 	    strcmp(method, "OPTIONS") != 0;
 }
 
-/*
- * Whether a request came from a page of this listener: the host and port
- * of its Origin (or, without one, of its Referer) must be those the
- * browser was asked for (Host).  A forged page elsewhere cannot make the
- * browser send our Host with its own Origin, and a proxy in front keeps
- * Host as the browser sent it, whatever the scheme.  No Origin and no
- * Referer, or "Origin: null", is refused: a browser sends one of them
- * on every cross-site POST, so only a crafted request lacks both.
- */
+/* Whether host (a Host header's "name[:port]") is the authority of an
+ * http or https URL. */
 static int
-same_origin(const struct sp_request *req)
+authority_is(const char *url, const char *host)
 {
-	const char *host = req->header(req, "Host");
-	const char *o = req->header(req, "Origin"), *p;
+	const char *p;
 	size_t n;
 
-	if (o == NULL)
-		o = req->header(req, "Referer");
-	if (host == NULL || *host == '\0' || o == NULL)
+	if (host == NULL || *host == '\0')
 		return 0;
-	if (strncasecmp(o, "http://", 7) == 0)
-		p = o + 7;
-	else if (strncasecmp(o, "https://", 8) == 0)
-		p = o + 8;
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
 	else
 		return 0;
 	n = strcspn(p, "/?#");
 	return n == strlen(host) && strncasecmp(p, host, n) == 0;
+}
+
+/*
+ * Whether a request came from a page of this listener: the host and port
+ * of its Origin (or, without one, of its Referer) must be those the
+ * browser was asked for -- Host, or X-Forwarded-Host when a proxy in
+ * front sets Host to its upstream.  A page elsewhere can make the browser
+ * send neither our Host with its own Origin nor an X-Forwarded-Host (a
+ * header of its choosing would need the CORS consent we never give).  No
+ * Origin and no Referer, or "Origin: null", is refused: a browser sends
+ * one of them on every cross-site POST, so only a crafted request lacks
+ * both.
+ */
+static int
+same_origin(const struct sp_request *req)
+{
+	const char *o = req->header(req, "Origin");
+
+	if (o == NULL)
+		o = req->header(req, "Referer");
+	if (o == NULL)
+		return 0;
+	return authority_is(o, req->header(req, "Host")) ||
+	    authority_is(o, req->header(req, "X-Forwarded-Host"));
 }
 
 /* "application/json", with or without parameters (charset). */

@@ -160,7 +160,20 @@ class Sessions(unittest.TestCase):
                                          origin=self.origin()), 201)
         self.assertEqual(self.post_group(
             cookie, "mine2", referer=self.origin() + "/dashboard"), 201)
-        self.assertLessEqual({"mine", "mine2"}, self.groups())
+        # Behind a proxy that sets Host to its upstream and passes the
+        # browser's host on.
+        self.assertEqual(self.d.admin(
+            "POST", "/api/v1/groups", body=json.dumps({"name": "proxied"}),
+            headers={"Cookie": cookie, "Content-Type": "application/json",
+                     "Origin": "https://admin.example.org",
+                     "X-Forwarded-Host": "admin.example.org"})[0], 201)
+        self.assertEqual(self.d.admin(
+            "POST", "/api/v1/groups", body=json.dumps({"name": "proxied2"}),
+            headers={"Cookie": cookie, "Content-Type": "application/json",
+                     "Origin": "https://evil.example",
+                     "X-Forwarded-Host": "admin.example.org"})[0], 403)
+        self.assertLessEqual({"mine", "mine2", "proxied"}, self.groups())
+        self.assertNotIn("proxied2", self.groups())
         # Reading with the cookie needs no Origin.
         self.assertEqual(self.d.admin("GET", "/api/v1/groups",
                                       headers={"Cookie": cookie})[0], 200)
