@@ -315,7 +315,7 @@ credential(const struct sp_request *req, char *buf, size_t buflen,
 	return c;
 }
 
-/* GET and HEAD read; every other method may change something. */
+/* GET, HEAD and OPTIONS read; every other method may change something. */
 static int
 changes_state(const char *method)
 {
