@@ -3,10 +3,11 @@
  *
  * The table is for a terminal: columns padded by display width, so a
  * Hindi keyword or text lines up with the Latin ones, and every cell made
- * safe for the terminal (sp_term_dup), since texts come from anyone.  CSV (RFC 4180,
- * CRLF) is one section per call, so that it stays one rectangular table a
- * spreadsheet can open.  JSON carries everything; a suppressed count is
- * the string "<N" where a number would be.
+ * safe for the terminal (sp_term_dup), since texts come from anyone.  CSV
+ * (RFC 4180, CRLF, cells by csv_put_cell) is one section per call, so that
+ * it stays one rectangular table a spreadsheet can open.  JSON carries
+ * everything; a suppressed count is the string "<N" where a number would
+ * be.
  */
 #include <stdio.h>
 #include <stdlib.h>
