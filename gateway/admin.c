@@ -43,6 +43,7 @@ static const char *const role_names[] = {
 	[ROLE_ANALYST] = "analyst",
 	[ROLE_COORDINATOR] = "coordinator",
 	[ROLE_ADMIN] = "admin",
+	[ROLE_ANY] = "any",
 };
 
 const char *
@@ -56,7 +57,8 @@ role_parse(const char *s, enum admin_role *out)
 {
 	size_t i;
 
-	for (i = ROLE_ANALYST; i < SP_ARRAY_LEN(role_names); i++)
+	/* Only the roles a token can hold ("any" is not one). */
+	for (i = ROLE_ANALYST; i <= ROLE_ADMIN; i++)
 		if (strcmp(s, role_names[i]) == 0) {
 			*out = (enum admin_role)i;
 			return 0;
@@ -154,8 +156,21 @@ admin_auth_count(const struct admin_auth *a)
 	return a->ntokens;
 }
 
+/* Forget sessions whose time is up, so an expired id is gone from the
+ * daemon and not merely refused. */
+static void
+sessions_sweep(struct admin_auth *a, int64_t now)
+{
+	size_t i;
+
+	for (i = 0; i < SESSION_MAX; i++)
+		if (a->sessions[i].id[0] != '\0' &&
+		    a->sessions[i].expires_ms <= now)
+			memset(&a->sessions[i], 0, sizeof(a->sessions[i]));
+}
+
 enum admin_role
-admin_auth_check(const struct admin_auth *a, const char *token)
+admin_auth_check(struct admin_auth *a, const char *token)
 {
 	enum admin_role found = ROLE_NONE;
 	int64_t now = sp_wall_ms();
@@ -163,12 +178,13 @@ admin_auth_check(const struct admin_auth *a, const char *token)
 
 	if (token == NULL || *token == '\0')
 		return ROLE_NONE;
+	sessions_sweep(a, now);
 	/* Compare against every token, so timing says nothing. */
 	for (i = 0; i < a->ntokens; i++)
 		if (crypto_str_equal(a->tokens[i].secret, token))
 			found = a->tokens[i].role;
 	for (i = 0; i < SESSION_MAX; i++)
-		if (a->sessions[i].expires_ms > now &&
+		if (a->sessions[i].id[0] != '\0' &&
 		    crypto_str_equal(a->sessions[i].id, token))
 			found = a->sessions[i].role;
 	return found;
@@ -182,7 +198,8 @@ admin_auth_session_new(struct admin_auth *a, enum admin_role role,
 	struct session *slot = &a->sessions[0];
 	size_t i;
 
-	/* Reuse an expired slot, else the one closest to expiry. */
+	sessions_sweep(a, sp_wall_ms());
+	/* Reuse a free slot, else the one closest to expiry. */
 	for (i = 0; i < SESSION_MAX; i++)
 		if (a->sessions[i].expires_ms < slot->expires_ms)
 			slot = &a->sessions[i];
@@ -193,6 +210,23 @@ admin_auth_session_new(struct admin_auth *a, enum admin_role role,
 	slot->role = role;
 	slot->expires_ms = sp_wall_ms() + (int64_t)max_age_s * 1000;
 	return slot->id;
+}
+
+int
+admin_auth_session_end(struct admin_auth *a, const char *id)
+{
+	int ended = 0;
+	size_t i;
+
+	if (id == NULL || *id == '\0')
+		return 0;
+	for (i = 0; i < SESSION_MAX; i++)
+		if (a->sessions[i].id[0] != '\0' &&
+		    crypto_str_equal(a->sessions[i].id, id)) {
+			memset(&a->sessions[i], 0, sizeof(a->sessions[i]));
+			ended = 1;
+		}
+	return ended;
 }
 
 /* ---- dispatch ---- */
@@ -229,7 +263,8 @@ whoami(struct admin_ctx *ctx, const struct sp_request *req,
 }
 
 static const struct admin_route core_routes[] = {
-	{ "GET", "/api/v1/whoami", ROLE_ANALYST, 0, whoami },
+	/* Every role may ask which it is. */
+	{ "GET", "/api/v1/whoami", ROLE_ANY, 0, whoami },
 	{ NULL, NULL, ROLE_NONE, 0, NULL },
 };
 
@@ -242,15 +277,12 @@ static const struct admin_route *const route_tables[] = {
 	NULL,
 };
 
-/* The bearer token, or the session cookie's value. */
-static const char *
-credential(const struct sp_request *req, char *buf, size_t buflen)
+const char *
+admin_session_cookie(const struct sp_request *req, char *buf, size_t buflen)
 {
-	const char *h = req->header(req, "Authorization"), *c, *end;
+	const char *h, *c, *end;
 	size_t len;
 
-	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
-		return h + 7;
 	if ((h = req->header(req, "Cookie")) == NULL)
 		return NULL;
 	for (c = h; (c = strstr(c, "sampark_session=")) != NULL; c++) {
@@ -266,6 +298,119 @@ credential(const struct sp_request *req, char *buf, size_t buflen)
 		return buf;
 	}
 	return NULL;
+}
+
+/* The bearer token, or the session cookie's value (*by_cookie set). */
+static const char *
+credential(const struct sp_request *req, char *buf, size_t buflen,
+    int *by_cookie)
+{
+	const char *h = req->header(req, "Authorization"), *c;
+
+	*by_cookie = 0;
+	if (h != NULL && strncasecmp(h, "Bearer ", 7) == 0)
+		return h + 7;
+	if ((c = admin_session_cookie(req, buf, buflen)) != NULL)
+		*by_cookie = 1;
+	return c;
+}
+
+/* GET, HEAD and OPTIONS read; every other method may change something. */
+static int
+changes_state(const char *method)
+{
+	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 &&
+	    strcmp(method, "OPTIONS") != 0;
+}
+
+/* Whether host (a Host header's "name[:port]") is the authority of an
+ * http or https URL. */
+static int
+authority_is(const char *url, const char *host)
+{
+	const char *p;
+	size_t n;
+
+	if (host == NULL || *host == '\0')
+		return 0;
+	if (strncasecmp(url, "http://", 7) == 0)
+		p = url + 7;
+	else if (strncasecmp(url, "https://", 8) == 0)
+		p = url + 8;
+	else
+		return 0;
+	n = strcspn(p, "/?#");
+	return n == strlen(host) && strncasecmp(p, host, n) == 0;
+}
+
+/*
+ * Whether a request came from a page of this listener: the host and port
+ * of its Origin (or, without one, of its Referer) must be those the
+ * browser was asked for -- Host, or X-Forwarded-Host when a proxy in
+ * front sets Host to its upstream.  A page elsewhere can make the browser
+ * send neither our Host with its own Origin nor an X-Forwarded-Host (a
+ * header of its choosing would need the CORS consent we never give).  No
+ * Origin and no Referer, or "Origin: null", is refused: a browser sends
+ * one of them on every cross-site POST, so only a crafted request lacks
+ * both.
+ */
+static int
+same_origin(const struct sp_request *req)
+{
+	const char *o = req->header(req, "Origin");
+
+	if (o == NULL)
+		o = req->header(req, "Referer");
+	if (o == NULL)
+		return 0;
+	return authority_is(o, req->header(req, "Host")) ||
+	    authority_is(o, req->header(req, "X-Forwarded-Host"));
+}
+
+/* "application/json", with or without parameters (charset). */
+static int
+json_content(const char *ctype)
+{
+	size_t n = strlen("application/json");
+
+	if (ctype == NULL)
+		return 0;
+	ctype += strspn(ctype, " \t");
+	return strncasecmp(ctype, "application/json", n) == 0 &&
+	    (ctype[n] == '\0' || ctype[n] == ';' || ctype[n] == ' ' ||
+	    ctype[n] == '\t');
+}
+
+/*
+ * A browser sends the session cookie with requests that other sites'
+ * pages make, so a request that changes something on the strength of the
+ * cookie alone must prove it came from our own page: same origin, and for
+ * the JSON API a JSON body (a form or text/plain POST, which any page may
+ * send without asking, is refused).  A bearer token is never sent by a
+ * browser on its own, so it needs neither.  0 to go on, or -1 with res
+ * filled.
+ */
+static int
+cookie_request_allowed(const struct sp_request *req,
+    struct admin_response *res)
+{
+	char quoted[200];
+
+	if (!same_origin(req)) {
+		log_warn("admin_cross_site", "method=%s path=%s",
+		    req->method, log_quote(req->path, 100, quoted,
+		    sizeof(quoted)));
+		admin_error(res, 403, "a request with a session cookie must "
+		    "come from this site (Origin)");
+		return -1;
+	}
+	if (strncmp(req->path, "/api/", 5) == 0 &&
+	    strcmp(req->method, "DELETE") != 0 &&
+	    !json_content(req->content_type)) {
+		admin_error(res, 415, "the body must be application/json");
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -284,8 +429,9 @@ admin_dispatch(struct admin_ctx *ctx, const struct sp_request *req,
 {
 	const struct admin_route *route = NULL, *t;
 	char cookie[128], quoted[200];
+	const char *cred;
 	enum admin_role role;
-	int path_known = 0;
+	int by_cookie, path_known = 0;
 	size_t i;
 
 	memset(res, 0, sizeof(*res));
@@ -307,14 +453,17 @@ admin_dispatch(struct admin_ctx *ctx, const struct sp_request *req,
 		    "method not allowed" : "not found");
 		return;
 	}
-	role = admin_auth_check(ctx->auth, credential(req, cookie,
-	    sizeof(cookie)));
+	cred = credential(req, cookie, sizeof(cookie), &by_cookie);
+	if (by_cookie && changes_state(req->method) &&
+	    cookie_request_allowed(req, res) == -1)
+		return;
+	role = admin_auth_check(ctx->auth, cred);
 	if (route->role != ROLE_NONE && role == ROLE_NONE) {
 		admin_error(res, 401, "a bearer token is required");
 		return;
 	}
-	if (route->role != ROLE_NONE && role != route->role &&
-	    role != ROLE_ADMIN) {
+	if (route->role != ROLE_NONE && route->role != ROLE_ANY &&
+	    role != route->role && role != ROLE_ADMIN) {
 		log_warn("admin_denied", "method=%s path=%s role=%s need=%s",
 		    req->method, log_quote(req->path, 100, quoted,
 		    sizeof(quoted)), admin_role_name(role),

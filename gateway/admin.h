@@ -8,6 +8,10 @@
  * cookie); tokens per role come from the environment (SAMPARK_ADMIN_TOKEN,
  * SAMPARK_COORDINATOR_TOKEN, SAMPARK_ANALYST_TOKEN) or a 0600 file
  * (tokens_file, lines "role token"), and are compared in constant time.
+ * Sessions live in the daemon's memory: logout and expiry end them there,
+ * and a request that changes something on the strength of the cookie
+ * alone must come from this listener's own page (Origin or Referer
+ * matching Host) and, under /api/, carry a JSON body.
  * admin may do everything; coordinator and analyst only their own routes.
  * Every request that changes something is audit-logged.  Tokens never
  * reach the log.
@@ -35,6 +39,7 @@ enum admin_role {
 	ROLE_ANALYST,
 	ROLE_COORDINATOR,
 	ROLE_ADMIN,
+	ROLE_ANY,	/* in a route table only: whichever role is proven */
 };
 
 const char *admin_role_name(enum admin_role);
@@ -63,7 +68,9 @@ void	admin_error(struct admin_response *, int status, const char *msg);
 struct admin_route {
 	const char	*method;	/* "GET", "POST", "DELETE" */
 	const char	*path;		/* exact, or ending in '*' for a prefix */
-	enum admin_role	 role;		/* least role that may call it */
+	enum admin_role	 role;		/* least role that may call it
+					   (ROLE_NONE: no credential needed,
+					   ROLE_ANY: any credential) */
 	int		 audit;		/* 1: log every call (changes state) */
 	/* Fill *res; the role that was proven is passed for finer checks. */
 	void		(*fn)(struct admin_ctx *, const struct sp_request *,
@@ -82,14 +89,22 @@ struct admin_auth;
 struct admin_auth *admin_auth_load(const char *tokens_file, char *err,
 	    size_t errlen);
 void	 admin_auth_free(struct admin_auth *);
-/* The role a bearer token (or session id) proves, ROLE_NONE if none. */
-enum admin_role admin_auth_check(const struct admin_auth *, const char *token);
+/* The role a bearer token (or session id) proves, ROLE_NONE if none.
+ * Sessions whose time is up are forgotten on the way. */
+enum admin_role admin_auth_check(struct admin_auth *, const char *token);
 /* How many tokens are configured. */
 size_t	 admin_auth_count(const struct admin_auth *);
 /* Create a session for role (login form); returns the session id to set as
  * a cookie (owned by auth), or NULL.  Sessions expire after max_age_s. */
 const char *admin_auth_session_new(struct admin_auth *, enum admin_role,
 	    long max_age_s);
+/* End the session id (logout): from now on it proves nothing.  1 if there
+ * was such a session, 0 if not. */
+int	 admin_auth_session_end(struct admin_auth *, const char *id);
+/* The session id in the request's sampark_session cookie, copied to buf,
+ * or NULL. */
+const char *admin_session_cookie(const struct sp_request *, char *buf,
+	    size_t buflen);
 
 /* ---- dispatch ---- */
 

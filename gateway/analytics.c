@@ -130,13 +130,20 @@ post_login(struct admin_ctx *ctx, const struct sp_request *req,
 	    admin_role_name(proven));
 }
 
+/* Clearing the cookie is not enough: a copy of it (another tab, a shared
+ * machine's history, a proxy's log) would still work, so the session ends
+ * in the daemon too. */
 static void
 post_logout(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	(void)ctx;
-	(void)req;
+	char sid[128];
+	int ended;
+
 	(void)role;
+	ended = admin_auth_session_end(ctx->auth, admin_session_cookie(req,
+	    sid, sizeof(sid)));
+	log_info("dashboard_logout", "session=%s", ended ? "ended" : "none");
 	res->set_cookie = xstrdup("sampark_session=; Path=/; HttpOnly; "
 	    "SameSite=Strict; Max-Age=0");
 	res->location = xstrdup("/dashboard");

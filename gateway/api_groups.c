@@ -6,7 +6,11 @@
  *   POST   /api/v1/groups                  {"name"} → 201, or 200 if it
  *                                          existed
  *   GET    /api/v1/groups/NAME             the group and its contacts
- *                                          (at most GROUP_SHOW_MAX)
+ *                                          (at most GROUP_SHOW_MAX), phones
+ *                                          masked as the CLI masks them;
+ *                                          ?reveal=phones shows them whole,
+ *                                          for role admin only (403 else),
+ *                                          and is audit-logged
  *   DELETE /api/v1/groups/NAME
  *   POST   /api/v1/groups/NAME/members     {"phones": [...]}
  *   DELETE /api/v1/groups/NAME/members     {"phones": [...]}
@@ -23,6 +27,8 @@
 #include "api_groups.h"
 #include "audience.h"
 #include "config.h"
+#include "form.h"
+#include "log.h"
 #include "phone.h"
 #include "provider.h"
 #include "runtime.h"
@@ -171,13 +177,14 @@ struct show {
 	json_t	*contacts;
 	size_t	 n;
 	int	 full;
+	int	 reveal;
 };
 
 static int
 show_one(void *arg, const struct store_contact *c)
 {
 	struct show *sh = arg;
-	char when[32];
+	char when[32], masked[PHONE_E164_MAX + 1];
 
 	if (sh->n == GROUP_SHOW_MAX) {
 		sh->full = 1;
@@ -186,7 +193,8 @@ show_one(void *arg, const struct store_contact *c)
 	if (c->opted_out_ms)
 		sp_iso8601(c->opted_out_ms, when);
 	json_array_append_new(sh->contacts, json_pack(
-	    "{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "phone", c->phone,
+	    "{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "phone", sh->reveal ?
+	    c->phone : phone_mask(c->phone, masked, sizeof(masked)),
 	    "name", c->name, "district", c->district, "language",
 	    c->language, "role", c->role, "opted_out",
 	    c->opted_out_ms ? when : NULL));
@@ -194,10 +202,49 @@ show_one(void *arg, const struct store_contact *c)
 	return 0;
 }
 
-static void
-group_show(struct admin_ctx *ctx, const char *name, struct admin_response *res)
+/*
+ * Whether the query asks for whole phone numbers (?reveal=phones): 1 yes,
+ * 0 no, -1 answered (a bad query, or a role that may not see them).  A
+ * coordinator manages members by the numbers she adds, and needs no list
+ * of everyone's whole number; the admin may, as the CLI's --reveal-phones
+ * is for whoever holds the database.
+ */
+static int
+wants_phones(const struct sp_request *req, enum admin_role role,
+    struct admin_response *res)
 {
-	struct show sh = { json_array(), 0, 0 };
+	struct form f;
+	const char *v;
+	char err[128];
+	int reveal;
+
+	memset(&f, 0, sizeof(f));
+	if (form_parse(req->query ? req->query : "", req->query ?
+	    strlen(req->query) : 0, &f, err, sizeof(err)) == -1) {
+		form_free(&f);
+		admin_error(res, 400, err);
+		return -1;
+	}
+	v = form_get(&f, "reveal");
+	reveal = v != NULL;
+	if (reveal && strcmp(v, "phones") != 0) {
+		form_free(&f);
+		admin_error(res, 400, "reveal: only \"phones\"");
+		return -1;
+	}
+	form_free(&f);
+	if (reveal && role != ROLE_ADMIN) {
+		admin_error(res, 403, "only the admin role may reveal phones");
+		return -1;
+	}
+	return reveal;
+}
+
+static void
+group_show(struct admin_ctx *ctx, const char *name, int reveal,
+    enum admin_role role, struct admin_response *res)
+{
+	struct show sh = { json_array(), 0, 0, reveal };
 	struct audience *a;
 	json_int_t count = 0;
 	char *expr, err[128];
@@ -217,8 +264,12 @@ group_show(struct admin_ctx *ctx, const char *name, struct admin_response *res)
 		store_error(ctx, res);
 		return;
 	}
-	json_reply(res, 200, json_pack("{s:s, s:I, s:o, s:b}", "name", name,
-	    "members", count, "contacts", sh.contacts, "truncated", sh.full));
+	if (reveal)
+		log_info("group_reveal_phones", "group=%s contacts=%zu role=%s",
+		    name, sh.n, admin_role_name(role));
+	json_reply(res, 200, json_pack("{s:s, s:I, s:o, s:b, s:s}", "name",
+	    name, "members", count, "contacts", sh.contacts, "truncated",
+	    sh.full, "phones", reveal ? "revealed" : "masked"));
 }
 
 /* Add (add = 1) or remove the body's phones, all or nothing. */
@@ -295,9 +346,8 @@ group_item(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
 	char *name;
-	int members, rc;
+	int members, rc, reveal;
 
-	(void)role;
 	if ((name = path_group(req, &members, res)) == NULL)
 		return;
 	if (members) {
@@ -317,8 +367,8 @@ group_item(struct admin_ctx *ctx, const struct sp_request *req,
 			    name));
 	} else if (strcmp(req->method, "POST") == 0) {
 		admin_error(res, 405, "POST /api/v1/groups/NAME/members");
-	} else {
-		group_show(ctx, name, res);
+	} else if ((reveal = wants_phones(req, role, res)) != -1) {
+		group_show(ctx, name, reveal, role, res);
 	}
 	free(name);
 }

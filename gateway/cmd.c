@@ -1,6 +1,7 @@
 /*
  * cmd: what the command-line subcommands share.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,26 @@
 #include "util.h"
 
 #define DEFAULT_CONFIG "config/sampark.conf"
+
+void
+cmd_problem(const char *fmt, ...)
+{
+	struct buf b;
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	if (vasprintf(&line, fmt, ap) == -1)
+		line = NULL;
+	va_end(ap);
+	if (line == NULL)
+		return;
+	buf_init(&b, 0);
+	buf_term_escape(&b, line);
+	fprintf(stderr, "%s\n", buf_cstr(&b));
+	buf_free(&b);
+	free(line);
+}
 
 struct config *
 cmd_config(const char *path)
@@ -41,14 +62,15 @@ cmd_abspath(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
-struct store *
-cmd_open_store(const struct config *cfg, const char *db)
+static struct store *
+open_store(const struct config *cfg, const char *db, int read_only)
 {
 	struct store_options so;
 	struct store *st;
 	char err[512];
 
 	memset(&so, 0, sizeof(so));
+	so.read_only = read_only;
 	/* The daemon may be writing: wait for its transactions. */
 	so.busy_timeout_ms = 10000;
 	so.synchronous_full = strcmp(config_str(cfg, "synchronous"), "full") == 0;
@@ -57,4 +79,16 @@ cmd_open_store(const struct config *cfg, const char *db)
 	if (st == NULL)
 		fprintf(stderr, "sampark: %s\n", err);
 	return st;
+}
+
+struct store *
+cmd_open_store(const struct config *cfg, const char *db)
+{
+	return open_store(cfg, db, 0);
+}
+
+struct store *
+cmd_open_store_readonly(const struct config *cfg, const char *db)
+{
+	return open_store(cfg, db, 1);
 }

@@ -35,7 +35,16 @@ struct config *cmd_config(const char *path);
  * frees). */
 char	*cmd_abspath(const char *path);
 
+/*
+ * One line to stderr (fmt without the newline), with control characters
+ * shown as escapes (buf_term_escape): for messages that quote what a file
+ * from elsewhere holds, such as a field of an imported CSV.
+ */
+void	cmd_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Open the store at db (if non-NULL) or the config's db; prints errors. */
 struct store *cmd_open_store(const struct config *, const char *db);
+/* The same for reading only: an existing database, left as it is. */
+struct store *cmd_open_store_readonly(const struct config *, const char *db);
 
 #endif

@@ -57,6 +57,7 @@ print_time(const char *label, int64_t ms)
 static void
 print_preview(const struct bcast_preview *pv)
 {
+	char *text;
 	size_t i;
 
 	printf("%-12s %s (%s, header %s)\n", "template", pv->tpl->key,
@@ -66,18 +67,24 @@ print_preview(const struct bcast_preview *pv)
 	printf("%-12s %lld (%lld opted out, left out)\n", "recipients",
 	    (long long)pv->recipients, (long long)pv->opted_out);
 	print_time("first send", pv->first_ms);
-	for (i = 0; i < pv->nlangs; i++)
+	/* The texts carry variables (a title, a place) from outside. */
+	for (i = 0; i < pv->nlangs; i++) {
+		text = sp_term_dup(pv->langs[i].text);
 		printf("\n[%s] DLT template %s, %s, %u SMS per message, %lld "
 		    "recipients\n  %s\n", pv->langs[i].lang, pv->langs[i].dlt_id,
 		    pv->langs[i].encoding, pv->langs[i].segments,
-		    (long long)pv->langs[i].recipients, pv->langs[i].text);
+		    (long long)pv->langs[i].recipients, text);
+		free(text);
+	}
 	if (pv->reminder_ms != 0) {
 		printf("\n");
 		print_time("reminders", pv->reminder_ms);
 		printf("  to those who answer YES:\n");
-		for (i = 0; i < pv->nreminders; i++)
-			printf("  [%s] %s\n", pv->reminders[i].lang,
-			    pv->reminders[i].text);
+		for (i = 0; i < pv->nreminders; i++) {
+			text = sp_term_dup(pv->reminders[i].text);
+			printf("  [%s] %s\n", pv->reminders[i].lang, text);
+			free(text);
+		}
 	}
 	printf("\n%-12s %lld SMS segments\n", "total", (long long)pv->segments);
 }
@@ -282,12 +289,17 @@ do_show(struct store *st, int64_t id)
 	    (long long)b.segments, (long long)b.skipped_opted_out);
 	print_counts("messages", &c);
 	if (b.meeting_id != 0 && store_meeting_get(st, b.meeting_id, &m) == 1) {
-		char d[32], t[16];
+		char d[32], t[16], *title, *place;
 
 		sched_ist_date(m.time_ms, d, sizeof(d));
 		sched_ist_time(m.time_ms, t, sizeof(t));
-		printf("%-12s %s, %s, %s %s IST\n", "meeting", m.title, m.place,
+		/* Title and place may come from a coordinator's SMS. */
+		title = sp_term_dup(m.title);
+		place = sp_term_dup(m.place);
+		printf("%-12s %s, %s, %s %s IST\n", "meeting", title, place,
 		    d, t);
+		free(title);
+		free(place);
 		printf("%-12s yes %lld  no %lld  no answer %lld\n", "RSVP",
 		    (long long)c.rsvp_yes, (long long)c.rsvp_no,
 		    (long long)(b.recipients - c.rsvp_yes - c.rsvp_no));

@@ -43,33 +43,26 @@ struct list_opts {
 	size_t	n;
 };
 
-static void
-mask_phone(const char *phone, int reveal, char *out, size_t outlen)
-{
-	size_t len = strlen(phone), i;
-
-	if (reveal || len <= 4 || outlen <= len) {
-		sp_strlcpy(out, phone, outlen);
-		return;
-	}
-	for (i = 0; i < len - 4; i++)
-		out[i] = phone[i] == '+' ? '+' : '*';
-	memcpy(out + i, phone + i, 5);
-}
-
 static int
 print_contact(void *arg, const struct store_contact *c)
 {
 	struct list_opts *lo = arg;
-	char phone[64], when[32];
+	char phone[64], when[32], *name, *district;
 
-	mask_phone(c->phone, lo->reveal, phone, sizeof(phone));
+	if (lo->reveal)
+		sp_strlcpy(phone, c->phone, sizeof(phone));
+	else
+		phone_mask(c->phone, phone, sizeof(phone));
 	if (c->opted_out_ms != 0)
 		sp_iso8601(c->opted_out_ms, when);
-	printf("%-16s %-24s %-12s %-4s %-12s %s\n", phone,
-	    c->name ? c->name : "-", c->district ? c->district : "-",
+	/* A name is whatever she texted after NAME. */
+	name = sp_term_dup(c->name ? c->name : "-");
+	district = sp_term_dup(c->district ? c->district : "-");
+	printf("%-16s %-24s %-12s %-4s %-12s %s\n", phone, name, district,
 	    c->language ? c->language : "-", c->role ? c->role : "-",
 	    c->opted_out_ms ? when : "-");
+	free(name);
+	free(district);
 	lo->n++;
 	return 0;
 }

@@ -5,9 +5,11 @@
  * Contacts appear as pseudonyms: a keyed hash of the phone number, so the
  * same woman has the same id in every export made with the same key and
  * her number cannot be recovered without it.  The key comes from the
- * environment variable named by pseudonym_key_env; without one, a random
- * key is generated once and kept in the database.  --reveal-phones adds
- * the number itself, and every export is audit-logged.
+ * environment variable named by pseudonym_key_env; without one, from the
+ * database, which has had one since it was made (store_open).  The export
+ * opens the database read-only and writes nothing to it, so it works on a
+ * full disk and leaves a backup it reads exactly as it was.
+ * --reveal-phones adds the number itself, and every export is audit-logged.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,7 +18,7 @@
 
 #include "cmd.h"
 #include "config.h"
-#include "crypto.h"
+#include "csv.h"
 #include "log.h"
 #include "report.h"
 #include "store.h"
@@ -32,7 +34,8 @@ static const char export_usage[] =
     "contact, text, keyword, handler, district, language, encoding, segments,\n"
     "latency_ms, status (and phone with --reveal-phones).  contact is a\n"
     "pseudonym: a keyed hash of the phone number (key from the environment\n"
-    "variable named by pseudonym_key_env, else one kept in the database).\n";
+    "variable named by pseudonym_key_env, else the one the database was made\n"
+    "with).  The database is only read, never written.\n";
 
 struct export_state {
 	FILE		*out;
@@ -47,24 +50,6 @@ static const char *const fields[] = { "time", "channel", "direction",
     "provider", "provider_msg_id", "contact", "text", "keyword", "handler",
     "district", "language", "encoding", "segments", "latency_ms", "status",
     "phone" };
-
-static void
-csv_field(struct buf *b, const char *s)
-{
-	if (s == NULL)
-		return;
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
 
 static void
 json_field(struct buf *b, const char *name, const char *s, int first)
@@ -103,7 +88,7 @@ write_row(void *arg, const struct store_interaction *r)
 		for (i = 0; i < nf; i++) {
 			if (i > 0)
 				buf_putc(&st->line, ',');
-			csv_field(&st->line, v[i]);
+			csv_put_cell(&st->line, v[i]);
 		}
 		buf_puts(&st->line, "\r\n");
 	} else {
@@ -124,14 +109,14 @@ write_row(void *arg, const struct store_interaction *r)
 	return 0;
 }
 
-/* The pseudonym key: from the environment, else kept in the database. */
+/* The pseudonym key: from the environment, else the database's.  NULL
+ * with a message printed. */
 static char *
 pseudonym_key(const struct config *cfg, struct store *db)
 {
-	const char *env = getenv(config_str(cfg, "pseudonym_key_env"));
-	unsigned char raw[32];
+	const char *name = config_str(cfg, "pseudonym_key_env");
+	const char *env = getenv(name);
 	char *key = NULL;
-	size_t i;
 
 	if (env != NULL && *env != '\0')
 		return xstrdup(env);
@@ -139,18 +124,16 @@ pseudonym_key(const struct config *cfg, struct store *db)
 	case 1:
 		return key;
 	case -1:
+		fprintf(stderr, "sampark: cannot read the pseudonym key: %s\n",
+		    store_errmsg(db));
 		return NULL;
 	}
-	if (crypto_random(raw, sizeof(raw)) == -1)
-		return NULL;
-	key = xmalloc(sizeof(raw) * 2 + 1);
-	for (i = 0; i < sizeof(raw); i++)
-		snprintf(key + 2 * i, 3, "%02x", raw[i]);
-	if (store_meta_set(db, "pseudonym_key", key) == -1) {
-		free(key);
-		return NULL;
-	}
-	return key;
+	/* Only a database that no writer has opened since it was made by
+	 * an older sampark lacks one. */
+	fprintf(stderr, "sampark: this database has no pseudonym key; open "
+	    "it once with a command that writes (sampark serve, import...) or "
+	    "set %s\n", name);
+	return NULL;
 }
 
 int
@@ -210,12 +193,10 @@ cmd_export(int argc, char **argv)
 	st.out = stdout;
 	buf_init(&st.line, 0);
 	if ((cfg = cmd_config(config_path)) == NULL ||
-	    (store = cmd_open_store(cfg, db)) == NULL)
+	    (store = cmd_open_store_readonly(cfg, db)) == NULL)
 		goto out;
-	if ((key = pseudonym_key(cfg, store)) == NULL) {
-		fprintf(stderr, "sampark: cannot get a pseudonym key\n");
+	if ((key = pseudonym_key(cfg, store)) == NULL)
 		goto out;
-	}
 	st.key = key;
 	if (st.csv) {
 		for (i = 0; i < SP_ARRAY_LEN(fields) - (st.reveal ? 0 : 1); i++)

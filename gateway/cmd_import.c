@@ -130,33 +130,33 @@ check_row(struct import_ctx *ic, size_t line, char **f, size_t nf)
 	char e164[PHONE_E164_MAX + 1], why[128];
 
 	if (nf != SP_ARRAY_LEN(header)) {
-		fprintf(stderr, "%s:%zu: expected %zu fields, found %zu\n",
+		cmd_problem("%s:%zu: expected %zu fields, found %zu",
 		    path, line, SP_ARRAY_LEN(header), nf);
 		return -1;
 	}
 	if (*f[0] == '\0') {
-		fprintf(stderr, "%s:%zu: name is empty\n", path, line);
+		cmd_problem("%s:%zu: name is empty", path, line);
 		return -1;
 	}
 	if (!known_category(kw, f[1])) {
-		fprintf(stderr, "%s:%zu: unknown category \"%s\" (categories "
-		    "come from keywords.conf)\n", path, line, f[1]);
+		cmd_problem("%s:%zu: unknown category \"%s\" (categories "
+		    "come from keywords.conf)", path, line, f[1]);
 		return -1;
 	}
 	if (strcmp(f[2], "*") != 0 && district_find(dt, f[2]) == NULL) {
-		fprintf(stderr, "%s:%zu: unknown district \"%s\" (use a key "
-		    "from districts.csv, or *)\n", path, line, f[2]);
+		cmd_problem("%s:%zu: unknown district \"%s\" (use a key "
+		    "from districts.csv, or *)", path, line, f[2]);
 		return -1;
 	}
 	if (phone_to_e164(f[3], cc, e164, sizeof(e164), why,
 	    sizeof(why)) == -1) {
-		fprintf(stderr, "%s:%zu: bad phone \"%s\": %s\n", path, line,
+		cmd_problem("%s:%zu: bad phone \"%s\": %s", path, line,
 		    f[3], why);
 		return -1;
 	}
 	if (!valid_languages(f[4])) {
-		fprintf(stderr, "%s:%zu: languages must be language codes "
-		    "joined by |, e.g. hi|en, not \"%s\"\n", path, line, f[4]);
+		cmd_problem("%s:%zu: languages must be language codes "
+		    "joined by |, e.g. hi|en, not \"%s\"", path, line, f[4]);
 		return -1;
 	}
 	*rows = xreallocarray(*rows, *n + 1, sizeof(**rows));
@@ -182,36 +182,36 @@ check_contact(struct import_ctx *ic, size_t line, char **f, size_t nf)
 	int bad = 0;
 
 	if (nf != SP_ARRAY_LEN(contact_header)) {
-		fprintf(stderr, "%s:%zu: expected %zu fields, found %zu\n",
+		cmd_problem("%s:%zu: expected %zu fields, found %zu",
 		    ic->path, line, SP_ARRAY_LEN(contact_header), nf);
 		return -1;
 	}
 	if (phone_to_e164(f[0], ic->cc, e164, sizeof(e164), why,
 	    sizeof(why)) == -1) {
-		fprintf(stderr, "%s:%zu: bad phone \"%s\": %s\n", ic->path,
+		cmd_problem("%s:%zu: bad phone \"%s\": %s", ic->path,
 		    line, f[0], why);
 		bad = 1;
 	}
 	if (strlen(f[1]) > 100) {
-		fprintf(stderr, "%s:%zu: name longer than 100 bytes\n",
+		cmd_problem("%s:%zu: name longer than 100 bytes",
 		    ic->path, line);
 		bad = 1;
 	}
 	if (*f[2] != '\0' && district_find(ic->dt, f[2]) == NULL) {
-		fprintf(stderr, "%s:%zu: unknown district \"%s\" (use a key "
-		    "from districts.csv)\n", ic->path, line, f[2]);
+		cmd_problem("%s:%zu: unknown district \"%s\" (use a key "
+		    "from districts.csv)", ic->path, line, f[2]);
 		bad = 1;
 	}
 	if (*f[3] != '\0' && strcmp(f[3], "hi") != 0 &&
 	    strcmp(f[3], "en") != 0) {
-		fprintf(stderr, "%s:%zu: language must be hi or en, not "
-		    "\"%s\"\n", ic->path, line, f[3]);
+		cmd_problem("%s:%zu: language must be hi or en, not "
+		    "\"%s\"", ic->path, line, f[3]);
 		bad = 1;
 	}
 	if (*f[4] != '\0' && strcmp(f[4], "entrepreneur") != 0 &&
 	    strcmp(f[4], "coordinator") != 0) {
-		fprintf(stderr, "%s:%zu: role must be entrepreneur or "
-		    "coordinator, not \"%s\"\n", ic->path, line, f[4]);
+		cmd_problem("%s:%zu: role must be entrepreneur or "
+		    "coordinator, not \"%s\"", ic->path, line, f[4]);
 		bad = 1;
 	}
 	/* "" is no group; "a||b" has an empty one, which is an error. */
@@ -220,7 +220,7 @@ check_contact(struct import_ctx *ic, size_t line, char **f, size_t nf)
 			*p = '\0';
 		if ((name = audience_name_normalize(g, why,
 		    sizeof(why))) == NULL) {
-			fprintf(stderr, "%s:%zu: bad group \"%s\": %s\n",
+			cmd_problem("%s:%zu: bad group \"%s\": %s",
 			    ic->path, line, g, why);
 			bad = 1;
 			break;

@@ -163,7 +163,7 @@ static int
 print_msg(void *arg, const struct store_outbox_msg *m)
 {
 	struct list_state *ls = arg;
-	char created[32], masked[32];
+	char created[32], masked[32], *pid, *code, *error;
 
 	sp_iso8601(m->created_ms, created);
 	created[19] = '\0';	/* seconds are enough here */
@@ -171,12 +171,18 @@ print_msg(void *arg, const struct store_outbox_msg *m)
 		printf("%-8s %-19s %-11s %-8s %-16s %4s %4s  %-24s %s\n", "ID",
 		    "CREATED", "STATE", "PROVIDER", "TO", "TRY", "SEG",
 		    "PROVIDER_ID", "ERROR");
+	/* The id and the error are the provider's words, not ours. */
+	pid = sp_term_dup(m->provider_id ? m->provider_id : "-");
+	code = sp_term_dup(m->error_code);
+	error = sp_term_dup(m->error);
 	printf("%-8lld %-19s %-11s %-8s %-16s %4d %4d  %-24s %s%s%s\n",
 	    (long long)m->id, created, m->state, m->provider,
 	    ls->reveal ? m->to : log_phone(m->to, masked, sizeof(masked)),
-	    m->attempts, m->segments, m->provider_id ? m->provider_id : "-",
-	    m->error_code ? m->error_code : "", m->error_code && m->error ?
-	    " " : "", m->error ? m->error : "");
+	    m->attempts, m->segments, pid, code, m->error_code && m->error ?
+	    " " : "", error);
+	free(pid);
+	free(code);
+	free(error);
 	return 0;
 }
 

@@ -104,8 +104,8 @@ static const struct config_directive directives[] = {
 	D_PATH("prompts_dir", "../prompts",
 	    "message catalogue directory, one <language>.txt per language"),
 	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
-	    "environment variable holding the export pseudonym key (a key is "
-	    "generated and kept in the database if unset)"),
+	    "environment variable holding the export pseudonym key (unset: "
+	    "the random key made with the database)"),
 	D_INT("suppress_below", "5", 0, 1000,
 	    "reports: counts from 1 to this minus 1 in district- or week-level "
 	    "groups show as <N (0 or 1: never)"),

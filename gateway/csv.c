@@ -7,6 +7,9 @@
  * prefer to report it and carry on at the line after the one where that
  * record began.  Other errors carry on at the line after the one where the
  * error was seen.
+ *
+ * Writing is one function, csv_put_cell, so that every CSV Sampark writes
+ * is quoted and defused the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -242,4 +245,61 @@ bad:
 	*fields = NULL;
 	*n = 0;
 	return -1;
+}
+
+/* ---- writing ---- */
+
+/*
+ * Whether a spreadsheet would read s as a formula (or a DDE command).
+ * Spaces in front are skipped, since some importers trim them.  The
+ * full-width forms count too: some spreadsheets fold them to ASCII when
+ * they read a cell.
+ */
+static int
+formula_like(const char *s)
+{
+	static const char *const wide[] = {
+		"\xef\xbc\x9d",	/* U+FF1D FULLWIDTH EQUALS SIGN */
+		"\xef\xbc\x8b",	/* U+FF0B FULLWIDTH PLUS SIGN */
+		"\xef\xbc\x8d",	/* U+FF0D FULLWIDTH HYPHEN-MINUS */
+		"\xef\xbc\xa0",	/* U+FF20 FULLWIDTH COMMERCIAL AT */
+	};
+	size_t i, n;
+
+	/* A number alone (a phone in E.164, a negative count) computes
+	 * nothing, and stays exactly as it was. */
+	n = *s == '+' || *s == '-' ? 1 : 0;
+	if (s[n] != '\0' && strspn(s + n, "0123456789") == strlen(s + n))
+		return 0;
+	s += strspn(s, " ");
+	if (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' ||
+	    *s == '\r' || *s == '\n')
+		return 1;
+	for (i = 0; i < SP_ARRAY_LEN(wide); i++)
+		if (strncmp(s, wide[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
+void
+csv_put_cell(struct buf *b, const char *s)
+{
+	int formula;
+
+	if (s == NULL)
+		return;
+	formula = formula_like(s);
+	if (!formula && strpbrk(s, ",\"\r\n") == NULL) {
+		buf_puts(b, s);
+		return;
+	}
+	buf_putc(b, '"');
+	if (formula)
+		buf_putc(b, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			buf_putc(b, '"');
+		buf_putc(b, *s);
+	}
+	buf_putc(b, '"');
 }

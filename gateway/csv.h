@@ -1,5 +1,6 @@
 /*
- * csv: a small RFC 4180 reader for the directory and contact imports.
+ * csv: a small RFC 4180 reader for the directory and contact imports, and
+ * the one cell writer every CSV output (export, reports) goes through.
  *
  * Fields may be quoted ("a, b"), with "" inside quotes for one quote and
  * line breaks allowed inside quotes; CRLF and LF both end a record; a UTF-8
@@ -11,6 +12,7 @@
 
 #include <stddef.h>
 
+struct buf;
 struct csv_reader;
 
 /* Open path for reading; NULL with err set if it cannot be opened. */
@@ -29,5 +31,16 @@ void	 csv_close(struct csv_reader *);
  */
 int	 csv_next(struct csv_reader *, char ***fields, size_t *n, size_t *line,
 	    char *err, size_t errlen);
+
+/*
+ * Append s as one CSV cell meant for a spreadsheet (NULL: an empty cell).
+ * Quoted as RFC 4180 wants when it holds a comma, quote, CR or LF.  Text
+ * from outside that a spreadsheet would take for a formula -- starting,
+ * after any spaces, with = + - @ (ASCII or full-width), a tab, CR or LF --
+ * is written as text instead: a ' in front, and quoted, as OWASP advises
+ * for CSV injection.  A cell that is only a number with a sign (a phone in
+ * E.164) computes nothing and is left as it is; nothing else is changed.
+ */
+void	 csv_put_cell(struct buf *, const char *s);
 
 #endif

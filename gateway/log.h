@@ -5,7 +5,7 @@
  * buffer are the only process-wide state outside the daemon context, as in
  * every daemon's logger.
  * Phone numbers must go through log_phone() so that only the last four
- * digits appear unless debug logging is on.
+ * digits appear, at every level, debug included.
  */
 #ifndef SP_LOG_H
 #define SP_LOG_H
@@ -35,7 +35,7 @@ void	log_debug(const char *event, const char *fmt, ...)
 void	log_hold(void);
 void	log_release(void);
 
-/* Mask a phone number into out ("*******1234", or as is when debugging). */
+/* Mask a phone number into out ("*******1234"), whatever the level. */
 const char *log_phone(const char *phone, char *out, size_t outlen);
 /* Make a value safe for key=value logging: quoted, control bytes escaped,
  * cut to maxlen bytes.  Returns out. */

@@ -194,3 +194,17 @@ phone_is_e164(const char *s)
 	n--;
 	return n >= E164_MIN_DIGITS && n <= E164_MAX_DIGITS;
 }
+
+const char *
+phone_mask(const char *phone, char *out, size_t outlen)
+{
+	size_t len = strlen(phone), i;
+
+	if (outlen == 0)
+		return out;
+	/* Cut to fit out, if it must be, but never unmasked. */
+	for (i = 0; i < len && i + 1 < outlen; i++)
+		out[i] = i + 4 >= len || phone[i] == '+' ? phone[i] : '*';
+	out[i] = '\0';
+	return out;
+}

@@ -28,4 +28,9 @@ int	phone_to_e164(const char *in, const char *default_cc, char *out,
 /* 1 if s is already in E.164 form. */
 int	phone_is_e164(const char *s);
 
+/* Mask a number for showing it to people: every character but the last
+ * four becomes '*', a '+' stays ("+*******5678"); one that does not fit
+ * out is cut, still masked.  Returns out. */
+const char *phone_mask(const char *phone, char *out, size_t outlen);
+
 #endif

@@ -2,15 +2,18 @@
  * report_render: the three renderings of a report (see report.h).
  *
  * The table is for a terminal: columns padded by display width, so a
- * Hindi keyword or text lines up with the Latin ones.  CSV (RFC 4180,
- * CRLF) is one section per call, so that it stays one rectangular table a
- * spreadsheet can open.  JSON carries everything; a suppressed count is
- * the string "<N" where a number would be.
+ * Hindi keyword or text lines up with the Latin ones, and every cell made
+ * safe for the terminal (sp_term_dup), since texts come from anyone.  CSV
+ * (RFC 4180, CRLF, cells by csv_put_cell) is one section per call, so that
+ * it stays one rectangular table a spreadsheet can open.  JSON carries
+ * everything; a suppressed count is the string "<N" where a number would
+ * be.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "report.h"
 #include "report_int.h"
 #include "suppress.h"
@@ -154,7 +157,7 @@ table_row(struct table *t, const char *const *v)
 	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols,
 	    sizeof(char *));
 	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = xstrdup(v[i] ? v[i] : "");
+		t->cells[t->nrows * t->ncols + i] = sp_term_dup(v[i]);
 	t->nrows++;
 }
 
@@ -313,30 +316,15 @@ report_render_table(struct report *r, struct buf *out)
 /* ---- CSV ---- */
 
 static void
-csv_cell(struct buf *b, const char *s, int first)
-{
-	if (!first)
-		buf_putc(b, ',');
-	if (strpbrk(s, ",\"\r\n") == NULL) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"')
-			buf_putc(b, '"');
-		buf_putc(b, *s);
-	}
-	buf_putc(b, '"');
-}
-
-static void
 csv_line(struct buf *b, const char *const *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		csv_cell(b, v[i], i == 0);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		csv_put_cell(b, v[i]);
+	}
 	buf_puts(b, "\r\n");
 }
 

@@ -601,6 +601,60 @@ dberr:
 	return -1;
 }
 
+/*
+ * Give the database its export pseudonym key if it has none.  Exports
+ * must be able to run on a full disk or from a backup they must not
+ * change, so the key is made here, when a writer opens the database (for
+ * a new one, right after its schema), never by the export.  SQLite's
+ * randomblob() is ChaCha20 seeded from the system's randomness.  A
+ * failure (a full disk under an old database) is only logged: the daemon
+ * does not need the key, and the export says what is missing.
+ */
+static void
+ensure_pseudonym_key(sqlite3 *db)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, "SELECT 1 FROM meta WHERE key = "
+	    "'pseudonym_key'", -1, &s, NULL) != SQLITE_OK)
+		goto fail;
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return;
+	if (rc == SQLITE_DONE && sqlite3_exec(db, "INSERT OR IGNORE INTO "
+	    "meta(key, value) VALUES ('pseudonym_key', "
+	    "lower(hex(randomblob(32))))", NULL, NULL, NULL) == SQLITE_OK) {
+		log_info("store", "op=pseudonym_key_created");
+		return;
+	}
+fail:
+	log_warn("store", "op=pseudonym_key_create problem=\"%s\"",
+	    sqlite3_errmsg(db));
+}
+
+/* A read-only open cannot migrate: the file must be of our version. */
+static int
+check_version(sqlite3 *db, char *err, size_t errlen)
+{
+	int v;
+
+	if (user_version(db, &v) == -1) {
+		sp_err(err, errlen, "reading schema version: %s",
+		    sqlite3_errmsg(db));
+		return -1;
+	}
+	if (v != SCHEMA_VERSION) {
+		sp_err(err, errlen, "database schema version %d, this sampark "
+		    "reads %d%s", v, SCHEMA_VERSION, v < SCHEMA_VERSION ?
+		    " (a copy opened by sampark serve or any other command is "
+		    "upgraded)" : "; upgrade sampark");
+		return -1;
+	}
+	return 0;
+}
+
 void
 store_library_setup(void)
 {
@@ -617,6 +671,9 @@ configure(sqlite3 *db, const struct store_options *opt, char *err,
 	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
 
 	sqlite3_busy_timeout(db, busy > 0 ? busy : STORE_DEFAULT_BUSY_MS);
+	/* A reader takes the journal mode the file has. */
+	if (opt != NULL && opt->read_only)
+		return 0;
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) !=
 	    SQLITE_OK ||
 	    sqlite3_exec(db, sync, NULL, NULL, NULL) != SQLITE_OK) {
@@ -631,11 +688,12 @@ store_open(const char *path, const struct store_options *opt, char *err,
     size_t errlen)
 {
 	struct store *st;
-	int i;
+	int i, ro = opt != NULL && opt->read_only;
 
 	st = xcalloc(1, sizeof(*st));
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &st->db, (ro ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
+	    NULL) != SQLITE_OK) {
 		sp_err(err, errlen, "%s: %s", path, st->db != NULL ?
 		    sqlite3_errmsg(st->db) : "cannot open");
 		goto fail;
@@ -645,8 +703,11 @@ store_open(const char *path, const struct store_options *opt, char *err,
 	/* Foreign keys after migrating: a step that rebuilds a table drops
 	 * the old one, which their check would refuse while rows refer to it. */
 	if (configure(st->db, opt, err, errlen) == -1 ||
-	    migrate(st->db, err, errlen) == -1)
+	    (ro ? check_version(st->db, err, errlen) :
+	    migrate(st->db, err, errlen)) == -1)
 		goto fail;
+	if (!ro)
+		ensure_pseudonym_key(st->db);
 	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL,
 	    NULL) != SQLITE_OK) {
 		sp_err(err, errlen, "configuring: %s", sqlite3_errmsg(st->db));

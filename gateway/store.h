@@ -27,6 +27,9 @@ struct store;
 struct store_options {
 	int	synchronous_full;	/* 1: PRAGMA synchronous=FULL (power loss) */
 	int	busy_timeout_ms;	/* for the CLI writing beside the daemon */
+	int	read_only;		/* 1: an existing database of this schema
+					   version, only read: nothing created,
+					   migrated or written (export) */
 };
 
 /*
@@ -35,7 +38,12 @@ struct store_options {
  * allocations.  A store opened without it works the same, only slower.
  */
 void	 store_library_setup(void);
-/* Open (creating and migrating as needed).  NULL with err set. */
+/*
+ * Open (creating and migrating as needed).  A database opened for writing
+ * also gets its export pseudonym key (meta "pseudonym_key", 64 hex digits)
+ * if it has none: made with the database, it travels with every backup and
+ * restore, and an export only ever reads it.  NULL with err set.
+ */
 struct store *store_open(const char *path, const struct store_options *,
 	    char *err, size_t errlen);
 void	 store_close(struct store *);		/* NULL is a no-op */
@@ -570,7 +578,7 @@ int	 store_notice_wrong_try(struct store *, const char *phone,
 int	 store_notice_confirmed(struct store *, const char *phone,
 	    const char *code, int64_t broadcast_id);
 
-/* ---- small key/value facts (e.g. the generated pseudonym key) ---- */
+/* ---- small key/value facts (e.g. the pseudonym key, see store_open) ---- */
 
 /* 1 and *value (caller frees), 0 not found, -1 error. */
 int	 store_meta_get(struct store *, const char *key, char **value);

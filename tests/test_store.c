@@ -33,7 +33,7 @@ struct fixture {
 static struct store *
 open_ok(const char *path)
 {
-	struct store_options opt = { 0, 0 };
+	struct store_options opt = { .busy_timeout_ms = 0 };
 	char err[256] = "";
 	struct store *st = store_open(path, &opt, err, sizeof(err));
 
@@ -422,6 +422,78 @@ test_meta(void **state)
 	free(v);
 }
 
+/* A new database has its export pseudonym key from the start, and keeps
+ * it: exports only read it. */
+static void
+test_pseudonym_key_with_database(void **state)
+{
+	struct fixture *f = *state;
+	char *v = NULL, *again = NULL;
+
+	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &v), 1);
+	assert_int_equal(strlen(v), 64);
+	assert_int_equal(strspn(v, "0123456789abcdef"), 64);
+	reopen(f);
+	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &again), 1);
+	assert_string_equal(v, again);
+	free(v);
+	free(again);
+}
+
+/* A database without one (made by an older sampark) gets one at the next
+ * open for writing; an open for reading adds nothing. */
+static void
+test_pseudonym_key_added_to_old_database(void **state)
+{
+	struct fixture *f = *state;
+	struct store_options ro = { .read_only = 1 };
+	char err[256] = "", *v = NULL;
+	sqlite3 *db;
+
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM meta WHERE key = "
+	    "'pseudonym_key'", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	f->st = store_open(f->path, &ro, err, sizeof(err));
+	assert_non_null(f->st);
+	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &v), 0);
+	store_close(f->st);
+	f->st = open_ok(f->path);
+	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &v), 1);
+	assert_int_equal(strlen(v), 64);
+	free(v);
+}
+
+/* Read-only: nothing is created or written, and a file of another schema
+ * version is refused rather than migrated. */
+static void
+test_read_only_open(void **state)
+{
+	struct fixture *f = *state;
+	struct store_options ro = { .read_only = 1 };
+	char err[256] = "", *missing, *v = NULL;
+	struct store *r;
+
+	missing = xasprintf("%s/none.db", f->dir);
+	assert_null(store_open(missing, &ro, err, sizeof(err)));
+	assert_int_equal(access(missing, F_OK), -1);
+	free(missing);
+
+	assert_int_equal(store_meta_set(f->st, "k", "v"), 0);
+	r = store_open(f->path, &ro, err, sizeof(err));
+	assert_non_null(r);
+	assert_int_equal(store_meta_get(r, "k", &v), 1);
+	assert_string_equal(v, "v");
+	free(v);
+	assert_int_equal(store_meta_set(r, "k", "changed"), -1);
+	store_close(r);
+	assert_int_equal(store_meta_get(f->st, "k", &v), 1);
+	assert_string_equal(v, "v");
+	free(v);
+}
+
 struct collect {
 	int	 n;
 	int	 stop_after;
@@ -518,7 +590,8 @@ static void
 test_check_writable(void **state)
 {
 	struct fixture *f = *state;
-	struct store_options opt = { 1, 50 };
+	struct store_options opt = { .synchronous_full = 1,
+	    .busy_timeout_ms = 50 };
 	char err[256] = "", *v = NULL;
 	struct store *other;
 
@@ -1420,6 +1493,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stakeholders,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pseudonym_key_with_database,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_pseudonym_key_added_to_old_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_only_open,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_writable,
 		    setup, teardown),

@@ -32,7 +32,7 @@ struct fixture {
 static struct store *
 open_ok(const char *path)
 {
-	struct store_options opt = { 0, 0 };
+	struct store_options opt = { .busy_timeout_ms = 0 };
 	char err[256] = "";
 	struct store *st = store_open(path, &opt, err, sizeof(err));
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
@@ -49,6 +50,64 @@ test_escaping(void **state)
 }
 
 static void
+test_json_escape_terminal_controls(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	/* ESC, DEL and a C1 CSI are written as \u escapes; é, U+00A0 and
+	 * Devanagari (other two- and three-byte sequences) are kept. */
+	buf_json_escape(&b, "\x1b[2J\x7f\xc2\x9b" "31m\xc3\xa9\xc2\xa0ऋ");
+	assert_string_equal(buf_cstr(&b),
+	    "\\u001b[2J\\u007f\\u009b31m\xc3\xa9\xc2\xa0ऋ");
+	buf_free(&b);
+}
+
+static void
+expect_term(const char *in, const char *want)
+{
+	struct buf b;
+	char *dup;
+
+	buf_init(&b, 0);
+	assert_int_equal(buf_term_escape(&b, in), 0);
+	assert_string_equal(buf_cstr(&b), want);
+	buf_free(&b);
+	dup = sp_term_dup(in);
+	assert_string_equal(dup, want);
+	free(dup);
+}
+
+static void
+test_term_escape(void **state)
+{
+	char *dup;
+
+	(void)state;
+	expect_term("", "");
+	expect_term("loan bhadohi", "loan bhadohi");
+	expect_term("लोन संत रविदास नगर", "लोन संत रविदास नगर");
+	expect_term("caf\xc3\xa9\xc2\xa0x", "caf\xc3\xa9\xc2\xa0x");
+	/* Clear screen, recolour, retitle the window. */
+	expect_term("\x1b[2J\x1b[31mred\x1b]0;owned\x07",
+	    "\\x1b[2J\\x1b[31mred\\x1b]0;owned\\x07");
+	/* Overwrite the line, back over it, delete. */
+	expect_term("ok\rFAKE\b\x7f", "ok\\rFAKE\\x08\\x7f");
+	expect_term("a\tb\nc", "a\\tb\\nc");
+	/* C1 CSI (U+009B) and the last C1 (U+009F). */
+	expect_term("\xc2\x9b" "31m\xc2\x9f", "\\u009b31m\\u009f");
+	/* Bytes that are not UTF-8: a lone C1 byte, a cut sequence,
+	 * an overlong form. */
+	expect_term("\x9b" "31m", "\\x9b31m");
+	expect_term("\xe0\xa4", "\\xe0\\xa4");
+	expect_term("\xc0\x9b", "\\xc0\\x9b");
+	dup = sp_term_dup(NULL);
+	assert_string_equal(dup, "");
+	free(dup);
+}
+
+static void
 test_iso8601(void **state)
 {
 	char out[32];
@@ -78,9 +137,10 @@ test_log_phone(void **state)
 	assert_string_equal(log_phone("+919812345678", out, sizeof(out)),
 	    "*********5678");
 	assert_string_equal(log_phone("123", out, sizeof(out)), "123");
+	/* Debug logging masks them too (the docs promise it). */
 	log_set_level(LOG_LEVEL_DEBUG);
 	assert_string_equal(log_phone("+919812345678", out, sizeof(out)),
-	    "+919812345678");
+	    "*********5678");
 	log_set_level(LOG_LEVEL_INFO);
 	assert_string_equal(log_quote("a\"b\nc", 100, out, sizeof(out)),
 	    "\"a\\\"b\\x0ac\"");
@@ -92,6 +152,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_escaping),
+		cmocka_unit_test(test_json_escape_terminal_controls),
+		cmocka_unit_test(test_term_escape),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_log_phone),
 	};

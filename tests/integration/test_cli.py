@@ -1,10 +1,12 @@
 """The command line: directory import (all-or-nothing, FILE:LINE errors),
 the export's fields, pseudonyms and audit line."""
+import hashlib
 import json
 import os
+import subprocess
 import unittest
 
-from harness import Daemon
+from harness import BIN, Daemon
 
 HEADER = "name,category,district,phone,languages,description_en,description_hi\n"
 
@@ -111,6 +113,32 @@ class Export(unittest.TestCase):
         self.assertEqual(self.d.export("--district", "mirzapur"), [])
         r = self.d.cli("export", "--since", "yesterday")
         self.assertEqual(r.returncode, 2)
+
+    def test_export_of_a_backup_leaves_it_as_it_was(self):
+        backup = os.path.join(self.d.tmp, "copy.db")
+        r = self.d.cli("backup", "--to", backup)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(backup, "rb") as f:
+            before = hashlib.sha256(f.read()).hexdigest()
+        r = subprocess.run([BIN, "export", "-c", self.d.conf, "--db",
+                            backup], capture_output=True, env=self.d.env,
+                           cwd=self.d.tmp, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(backup, "rb") as f:
+            self.assertEqual(hashlib.sha256(f.read()).hexdigest(), before)
+        # The key came with the database into its backup: the same women
+        # have the same pseudonyms in both exports.
+        rows = [json.loads(x) for x in r.stdout.decode().splitlines()]
+        self.assertEqual([x["contact"] for x in rows],
+                         [x["contact"] for x in self.d.export()])
+        # An export never makes a database.
+        r = subprocess.run([BIN, "export", "-c", self.d.conf, "--db",
+                            os.path.join(self.d.tmp, "none.db")],
+                           capture_output=True, env=self.d.env,
+                           cwd=self.d.tmp, timeout=30)
+        self.assertEqual(r.returncode, 1)
+        self.assertFalse(os.path.exists(os.path.join(self.d.tmp,
+                                                     "none.db")))
 
 
 if __name__ == "__main__":

@@ -325,8 +325,9 @@ class GroupsApi(unittest.TestCase):
         self.assertEqual(b["bad"][0]["index"], 1)
         s, b = self.call("GET", "/api/v1/groups/weavers")
         self.assertEqual((s, b["members"]), (200, 2))
+        # Masked as the CLI masks them (whole numbers: test_reveal_phones).
         self.assertEqual(sorted(c["phone"] for c in b["contacts"]),
-                         ["+919876500021", "+919876500022"])
+                         ["+********0021", "+********0022"])
         s, b = self.call("GET", "/api/v1/groups")
         self.assertEqual([(g["name"], g["members"]) for g in b["groups"]],
                          [("weavers", 2)])
@@ -345,6 +346,39 @@ class GroupsApi(unittest.TestCase):
         # The CLI sees what the API did.
         r = self.d.cli("group", "list")
         self.assertNotIn(b"weavers", r.stdout)
+
+    def test_reveal_phones(self):
+        self.assertEqual(self.call("POST", "/api/v1/groups",
+                                   body={"name": "potters"})[0], 201)
+        s, b = self.call("POST", "/api/v1/groups/potters/members",
+                         body={"phones": ["9876500031"]})
+        self.assertEqual(s, 200, b)
+        for token in (COORD, ADMIN):
+            s, b = self.call("GET", "/api/v1/groups/potters", token)
+            self.assertEqual(s, 200)
+            self.assertEqual(b["phones"], "masked")
+            self.assertEqual([c["phone"] for c in b["contacts"]],
+                             ["+********0031"])
+            self.assertNotIn("9876500031", json.dumps(b))
+        # Whole numbers: asked for, and only for the admin role.
+        s, b = self.call("GET", "/api/v1/groups/potters?reveal=phones",
+                         COORD)
+        self.assertEqual(s, 403)
+        self.assertNotIn("9876500031", json.dumps(b))
+        s, b = self.call("GET", "/api/v1/groups/potters?reveal=phones",
+                         ADMIN)
+        self.assertEqual((s, b["phones"]), (200, "revealed"))
+        self.assertEqual([c["phone"] for c in b["contacts"]],
+                         ["+919876500031"])
+        self.assertEqual(self.call("GET", "/api/v1/groups/potters?reveal=all",
+                                   ADMIN)[0], 400)
+        log = self.d.read_log()
+        self.assertIn(b"event=group_reveal_phones group=potters contacts=1 "
+                      b"role=admin", log)
+        # The CLI agrees: masked unless --reveal-phones.
+        out = self.d.cli("group", "show", "potters").stdout.decode()
+        self.assertIn("+********0031", out)
+        self.assertNotIn("9876500031", out)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ the fallback.
 """
 import errno
 import http.client
+import json
 import os
 import resource
 import select
@@ -26,7 +27,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import Daemon
+from harness import BIN, Daemon
 from mockprovider import MockProvider, _Handler, _Server
 from outboundlib import db_query, provider_daemon, send
 
@@ -288,6 +289,37 @@ class FullDisk(unittest.TestCase):
         self.assertEqual(len(lines), 2, lines)
         self.assertTrue(all(b"limited=" not in ln for ln in lines), lines)
         self.assertNotIn(b"abuse_limited reason=loop", log)
+
+    def test_first_export_works_on_a_full_disk(self):
+        # The database was made (by the harness's import) and has been
+        # written to, but nobody has exported yet.
+        port = self.d.port
+        self.assertEqual(post_console(port, number(1), "loan bhadohi",
+                                      "before-export"), 200)
+        self.fill()
+        preexec = None
+        if self.fsize:
+            limit = max(os.path.getsize(p) for p in (
+                self.d.db, self.d.db + "-wal") if os.path.exists(p))
+            preexec = lambda: (signal.signal(signal.SIGXFSZ,
+                                             signal.SIG_IGN),
+                               resource.setrlimit(resource.RLIMIT_FSIZE,
+                                                  (limit, limit)))
+        r = subprocess.run([BIN, "export", "-c", self.d.conf,
+                            "--db", self.d.db],
+                           capture_output=True, env=self.d.env,
+                           cwd=self.d.tmp, timeout=30,
+                           preexec_fn=preexec)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(b"pseudonym key", r.stderr)
+        lines = r.stdout.decode().splitlines()
+        self.assertTrue(lines)
+        self.free()
+        # The key was the database's, not one the export made up: the
+        # same women have the same pseudonyms once the disk has room.
+        again = self.d.export()
+        self.assertEqual([json.loads(x)["contact"] for x in lines],
+                         [x["contact"] for x in again[:len(lines)]])
 
 
 class ProviderDown(unittest.TestCase):

@@ -1,5 +1,5 @@
-"""Access (issue 7): the log never holds a token, and phone numbers appear
-only as their last four digits unless debug logging is on.  The test
+"""Access: the log never holds a token, and phone numbers appear only as
+their last four digits, at every log level (debug too).  The test
 drives every path that logs a number or handles a secret (inbound SMS,
 replies through the outbox and the console sender, delivery reports with
 a URL token, the admin API with good and bad tokens, a refusal by the
@@ -50,8 +50,7 @@ class LogPrivacy(unittest.TestCase):
         time.sleep(0.3)
         return d.read_log().decode("utf-8", "replace")
 
-    def test_no_whole_number_and_no_secret_in_the_log(self):
-        log = self.run_traffic("info")
+    def assert_private(self, log):
         for secret in SECRETS:
             self.assertNotIn(secret, log)
         for p in PHONES:
@@ -64,11 +63,15 @@ class LogPrivacy(unittest.TestCase):
         self.assertIsNone(re.search(r"(?<![\d*])(\+?91)?[6-9]\d{9}(?!\d)",
                                     log), log)
 
-    def test_debug_logging_shows_numbers(self):
+    def test_no_whole_number_and_no_secret_in_the_log(self):
+        self.assert_private(self.run_traffic("info"))
+
+    def test_debug_logging_masks_numbers_too(self):
+        # docs/operations.md promises masked numbers; debug is no
+        # exception (it once logged them whole).
         log = self.run_traffic("debug")
-        self.assertIn(PHONES[0], log)
-        for secret in SECRETS:
-            self.assertNotIn(secret, log)
+        self.assertIn("level=debug", log)
+        self.assert_private(log)
 
 
 if __name__ == "__main__":
