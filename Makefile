@@ -104,8 +104,11 @@ HANDLER_SRC = \
 	handlers/district.c \
 	handlers/segment.c \
 	handlers/prompts.c \
+	handlers/understand.c \
+	handlers/understand_load.c \
 	handlers/router.c \
 	handlers/handler.c \
+	handlers/handler_choose.c \
 	handlers/handler_info.c \
 	handlers/handler_help.c \
 	handlers/ivr.c \
@@ -154,7 +157,7 @@ UT_voice_render		= gateway/provider_twilio gateway/provider_plivo gateway/provid
 UT_store_voice		= $(UT_store)
 UT_ivr			= handlers/ivr handlers/prompts handlers/district gateway/csv $(UT_alias)
 UT_provider_console	= gateway/provider_console gateway/provider_twilio gateway/provider_exotel gateway/provider_android gateway/provider_plivo gateway/provider_table gateway/provider_twilio_voice gateway/provider_exotel_voice gateway/provider_plivo_voice gateway/provider_voice $(UT_providers)
-UT_router		= handlers/router handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
+UT_router		= handlers/router handlers/understand handlers/understand_load handlers/handler_choose handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
 			  handlers/handler_join handlers/handler_name handlers/handler_lang handlers/handler_stop handlers/handler_start handlers/handler_notice handlers/handler_rsvp \
 			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store gateway/store_checkpoint gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_contacts gateway/audience $(UT_alias)
 UT_audience		= $(UT_store)
@@ -162,6 +165,7 @@ UT_store_contacts	= $(UT_store)
 UT_metrics		= gateway/metrics $(UT_util)
 UT_report		= gateway/report gateway/report_render gateway/report_xtab gateway/crypto $(UT_util)
 UT_handlers_contacts	= $(UT_router)
+UT_eval			= tests/eval/eval_lib gateway/csv $(UT_router)
 UT_templates		= gateway/templates handlers/text $(UT_util)
 UT_schedule		= gateway/schedule $(UT_util)
 
@@ -255,6 +259,16 @@ test: deps
 
 bench: deps all
 	@./bench/run.sh $(BUILD)/sampark
+
+# The labelled corpus (tests/eval/README.md) through the real router:
+# accuracy per group, opt-outs missed, wrong-category sends, confusions.
+EVAL_OBJ = $(addprefix $(BUILD)/obj/,$(addsuffix .o,tests/eval/eval $(sort $(UT_eval))))
+$(BUILD)/tests/eval: $(EVAL_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+.PHONY: eval
+eval: $(BUILD)/tests/eval
+	@$(BUILD)/tests/eval tests/eval/corpus.tsv config prompts
 
 # Ten minutes (SOAK_SECONDS) of mixed load; see bench/soak.sh.  Not part
 # of `make test`.

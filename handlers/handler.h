@@ -22,6 +22,7 @@ struct district;
 struct district_table;
 struct kw_table;
 struct prompts;
+struct und_table;
 
 #define SP_REPLY_MAX	4
 
@@ -92,6 +93,7 @@ struct sp_ctx {
 	int64_t			 pending_ms;	/* how long a question waits */
 	int64_t			 more_ms;	/* how long MORE stays valid */
 	struct page_memo	*page_memo;	/* NULL: every text is counted */
+	const struct und_table	*understand;	/* whole-message reading */
 };
 
 /* One routed message, as a handler sees it. */
@@ -108,6 +110,8 @@ struct handler_request {
 	int			 unmatched;	/* help: the text was not understood */
 	struct store_contact	*contact;	/* handlers may change it; the
 						   router saves it */
+	const struct keyword	*choice[2];	/* choose: the two categories
+						   she named */
 };
 
 struct handler {
@@ -121,6 +125,8 @@ struct handler {
 extern const struct handler handler_info;
 extern const struct handler handler_help;
 extern const struct handler handler_more;
+/* Two categories in one message: which one, by its menu digit. */
+extern const struct handler handler_choose;
 /* Contacts (issue 4): registration, name, language, opt-out / opt-in.
  * STOP sets contact->opted_out_ms; from then on the router answers
  * nothing but START (router.c). */
