@@ -95,6 +95,7 @@ GATEWAY_SRC = \
 	gateway/notice.c \
 	gateway/api_broadcasts.c \
 	gateway/cmd_check.c \
+	gateway/cmd_explain.c \
 	gateway/cmd_backup.c
 
 HANDLER_SRC = \

@@ -269,6 +269,8 @@ split(const char *norm, struct und_result *r)
 		}
 		r->wstart[r->nwords] = o;
 		r->wlen[r->nwords] = n;
+		r->nstart[r->nwords] = (size_t)(s - norm);
+		r->nlen[r->nwords] = (size_t)(p - s);
 		r->nwords++;
 		o += n;
 	}
@@ -304,9 +306,58 @@ add_token(struct und_result *r, size_t word, size_t nwords, enum und_how how,
 	t->meaning = e ? (int)e->meaning : -1;
 }
 
+static int
+is_handler(const struct keyword *kw, const char *name)
+{
+	return kw != NULL && kw->handler != NULL &&
+	    strcmp(kw->handler, name) == 0;
+}
+
+/* a equals s[0..len) but for letters typed twice ("stopp", "baand"). */
+static int
+same_but_doubled(const char *a, const char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (*a != '\0' && i < len) {
+		if (*a != s[i])
+			return 0;
+		a++;
+		i++;
+		while (i < len && s[i] == s[i - 1] && *a != s[i])
+			i++;
+	}
+	return *a == '\0' && i == len;
+}
+
+/*
+ * STOP and START are taken only as listed, never through spelling
+ * folding: "banda" (a man) folds to "band" but opts nobody out.
+ */
+static int
+exact_enough(const struct und_table *t, const struct und_entry *e,
+    const char *norm, const struct und_result *r, size_t i, size_t w)
+{
+	const char *s;
+	size_t len;
+
+	if (e->meaning != UND_M_COMMAND || !(is_handler(e->kw, "stop") ||
+	    is_handler(e->kw, "start")))
+		return 1;
+	s = norm + r->nstart[i];
+	len = r->nstart[i + w - 1] + r->nlen[i + w - 1] - r->nstart[i];
+	for (;;) {
+		if (same_but_doubled(e->listed, s, len))
+			return 1;
+		if (e->next_same == 0)
+			return 0;
+		e = &t->e[e->next_same - 1];
+	}
+}
+
 /* Classify every word, the longest known phrase first. */
 static void
-classify(const struct und_table *t, struct und_result *r)
+classify(const struct und_table *t, const char *norm, struct und_result *r)
 {
 	const struct und_entry *e;
 	size_t i = 0, w, maxw, start, len;
@@ -320,8 +371,10 @@ classify(const struct und_table *t, struct und_result *r)
 		for (w = maxw; w >= 1; w--) {
 			start = r->wstart[i];
 			len = r->wstart[i + w - 1] + r->wlen[i + w - 1] - start;
-			if ((e = und_lookup(t, r->fold + start, len)) != NULL)
+			if ((e = und_lookup(t, r->fold + start, len)) != NULL &&
+			    exact_enough(t, e, norm, r, i, w))
 				break;
+			e = NULL;
 		}
 		if (e != NULL) {
 			add_token(r, i, w, e->how, e, 0);
@@ -333,7 +386,8 @@ classify(const struct und_table *t, struct und_result *r)
 		d = 0;
 		if (all_digits(r->fold + start, len))
 			add_token(r, i, 1, UND_NUMBER, NULL, 0);
-		else if ((e = fuzzy_find(t, r->fold + start, len, &d)) != NULL)
+		else if ((e = fuzzy_find(t, norm + r->nstart[i], r->nlen[i],
+		    &d)) != NULL)
 			add_token(r, i, 1, e->how, e, d);
 		else
 			add_token(r, i, 1, UND_UNKNOWN, NULL, 0);
@@ -355,6 +409,7 @@ emoji(const char *raw, struct und_result *r)
 		{ "\xe2\x9c\x94", UND_EMOJI_YES },	/* ✔ */
 		{ "\xf0\x9f\x91\x8e", UND_EMOJI_NO },	/* 👎 */
 		{ "\xe2\x9d\x8c", UND_EMOJI_NO },	/* ❌ */
+		{ "\xf0\x9f\x99\x8f", UND_EMOJI_GREETING },	/* 🙏 */
 	};
 	size_t i;
 
@@ -366,40 +421,40 @@ emoji(const char *raw, struct und_result *r)
 }
 
 static int
-is_handler(const struct keyword *kw, const char *name)
-{
-	return kw != NULL && kw->handler != NULL &&
-	    strcmp(kw->handler, name) == 0;
-}
-
-/* A command that takes words after it (JOIN <district>, NAME <name>). */
-static int
-takes_args(const struct keyword *kw)
-{
-	return is_handler(kw, "join") || is_handler(kw, "name") ||
-	    is_handler(kw, "notice") ||
-	    (is_handler(kw, "lang") && kw->category == NULL);
-}
-
-static int
 is_filler(const struct und_token *t)
 {
-	return t->how == UND_FILLER;
+	return t->how == UND_FILLER || t->how == UND_EMOJI_GREETING;
 }
 
-/* Is category token i negated by a "nahi chahiye" next to it? */
+/*
+ * Is category token i cancelled by a negation: "loan nahi chahiye",
+ * "training chahiye loan nahi" (a NO closing the message), "don't want
+ * loan"?  Filler between them does not count.
+ */
 static int
 negated(const struct und_result *r, size_t i)
 {
+	const struct und_token *n;
 	size_t j;
 
 	for (j = i + 1; j < r->ntok && is_filler(&r->tok[j]); j++)
 		;
-	if (j < r->ntok && r->tok[j].how == UND_NEGATION)
-		return 1;
+	if (j < r->ntok) {
+		n = &r->tok[j];
+		if (n->meaning == UND_M_NEGATION)
+			return 1;
+		if (n->meaning == UND_M_COMMAND && is_handler(n->kw, "rsvp") &&
+		    n->kw->category != NULL &&
+		    strcmp(n->kw->category, "no") == 0) {
+			for (j++; j < r->ntok && is_filler(&r->tok[j]); j++)
+				;
+			if (j == r->ntok)
+				return 1;
+		}
+	}
 	for (j = i; j > 0 && is_filler(&r->tok[j - 1]); j--)
 		;
-	return j > 0 && r->tok[j - 1].how == UND_NEGATION;
+	return j > 0 && r->tok[j - 1].meaning == UND_M_NEGATION_BEFORE;
 }
 
 static void
@@ -420,13 +475,39 @@ command(struct und_result *r, size_t i)
 			}
 }
 
+/* Is token t a refusal: NO, STOP, a negation ("mat", "nahi chahiye")? */
+static int
+refusal(const struct und_token *t)
+{
+	if (t->meaning == UND_M_NEGATION || t->meaning == UND_M_NEGATION_BEFORE)
+		return 1;
+	return t->meaning == UND_M_COMMAND && (is_handler(t->kw, "stop") ||
+	    (is_handler(t->kw, "rsvp") && t->kw->category != NULL &&
+	    strcmp(t->kw->category, "no") == 0));
+}
+
+static void
+add_category(const struct keyword **cats, size_t *ncat,
+    const struct keyword *kw)
+{
+	size_t i;
+
+	for (i = 0; i < *ncat; i++)
+		if (cats[i] == kw)
+			return;
+	if (*ncat < 4)
+		cats[(*ncat)++] = kw;
+}
+
 void
 und_understand(const struct und_table *t, const char *raw, const char *norm,
     struct und_result *r)
 {
-	const struct keyword *cats[4], *topic = NULL;
-	size_t i, ncat = 0, lead, last, nother = 0;
-	int yes = 0, no = 0, emoji_yes = 0, emoji_no = 0;
+	const struct keyword *cats[4], *topic = NULL, *digit = NULL;
+	size_t i, ncat = 0, lead, nother = 0, nstart = 0;
+	int emoji_yes = 0, emoji_no = 0, greeting = 0, msgword = 0,
+	    received = 0, refused = 0;
+	const struct und_token *first_yes = NULL, *first_no = NULL;
 	struct und_token *tk;
 
 	r->action = UND_ACT_UNKNOWN;
@@ -434,96 +515,117 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	r->district = NULL;
 	r->args_word = 0;
 	r->ntok = 0;
-	split(norm != NULL ? norm : "", r);
+	if (norm == NULL)
+		norm = "";
+	split(norm, r);
 	if (t == NULL)
 		return;
-	classify(t, r);
+	classify(t, norm, r);
 	emoji(raw, r);
 
-	/* The first and last tokens that are not filler. */
+	/* The first token that is not filler. */
 	for (lead = 0; lead < r->ntok && is_filler(&r->tok[lead]); lead++)
-		;
-	for (last = r->ntok; last > 0 && is_filler(&r->tok[last - 1]); last--)
 		;
 	for (i = 0; i < r->ntok; i++) {
 		tk = &r->tok[i];
-		if (tk->how == UND_EMOJI_YES)
+		switch (tk->how) {
+		case UND_EMOJI_YES:
 			emoji_yes = 1;
-		else if (tk->how == UND_EMOJI_NO)
+			continue;
+		case UND_EMOJI_NO:
 			emoji_no = 1;
+			continue;
+		case UND_EMOJI_GREETING:
+			greeting = 1;
+			continue;
+		default:
+			break;
+		}
+		greeting |= tk->meaning == UND_M_GREETING;
+		msgword |= tk->meaning == UND_M_MESSAGE;
+		received |= tk->meaning == UND_M_RECEIVED;
+		refused |= refusal(tk);
 		if (tk->district != NULL && r->district == NULL)
 			r->district = tk->district;
-		if (!is_filler(tk) && tk->how != UND_EMOJI_YES &&
-		    tk->how != UND_EMOJI_NO)
+		if (!is_filler(tk))
 			nother++;
-		if (tk->meaning == UND_M_TOPIC && topic == NULL)
+		if (tk->meaning == UND_M_COMMAND && is_handler(tk->kw, "start"))
+			nstart++;
+		if (tk->meaning == UND_M_COMMAND && is_handler(tk->kw, "rsvp")) {
+			if (tk->kw->category != NULL &&
+			    strcmp(tk->kw->category, "no") == 0) {
+				if (first_no == NULL)
+					first_no = tk;
+			} else if (first_yes == NULL)
+				first_yes = tk;
+		}
+		if (tk->meaning == UND_M_TOPIC && topic == NULL &&
+		    !negated(r, i))
 			topic = tk->kw;
 		if (tk->meaning != UND_M_CATEGORY || negated(r, i))
 			continue;
-		/* A menu digit is a choice only where a command would be. */
-		if (tk->how == UND_DIGIT && i != lead)
+		/* A menu digit is a choice only where a command would be
+		 * ("2 bakri ke liye paisa" is about two goats). */
+		if (tk->how == UND_DIGIT) {
+			if (i == lead)
+				digit = tk->kw;
 			continue;
-		if (ncat < 4 && (ncat == 0 || (cats[0] != tk->kw &&
-		    (ncat < 2 || cats[1] != tk->kw) &&
-		    (ncat < 3 || cats[2] != tk->kw))))
-			cats[ncat++] = tk->kw;
+		}
+		add_category(cats, &ncat, tk->kw);
 	}
 	if (ncat == 0 && topic != NULL)
 		cats[ncat++] = topic;
+	if (ncat == 0 && digit != NULL)
+		cats[ncat++] = digit;
 
-	/* 1. Opt-out. */
+	/* 1. Opt-out: a phrase anywhere, or "message" with a refusal
+	 * ("mujhe ye message nahi chahiye"), unless she complains that one
+	 * did not come ("message nahi aaya"). */
 	for (i = 0; i < r->ntok; i++) {
 		tk = &r->tok[i];
-		if (!is_handler(tk->kw, "stop") || tk->meaning != UND_M_COMMAND)
-			continue;
-		if (tk->how == UND_ANYWHERE || i == lead || i + 1 == last) {
+		if (tk->how == UND_ANYWHERE && is_handler(tk->kw, "stop")) {
 			command(r, i);
 			return;
 		}
 	}
+	if (msgword && refused && !received && ncat == 0) {
+		for (i = 0; i < r->ntok && !refusal(&r->tok[i]); i++)
+			;
+		command(r, i);
+		if (!is_handler(r->kw, "stop"))
+			r->kw = t->kw_stop;
+		if (r->kw != NULL)
+			return;
+		r->action = UND_ACT_UNKNOWN;
+	}
 
-	/* 2. A command where a person means one. */
+	/* 2. A command where a person means one: leading, and not giving
+	 * way to a category named with it ("aur jankari do loan ki" is
+	 * LOAN, "stop ke paas wali dukan" is no STOP).  A NOTICE's text
+	 * may name anything.  START is only ever the whole message. */
 	if (lead < r->ntok && r->tok[lead].meaning == UND_M_COMMAND) {
 		tk = &r->tok[lead];
-		if (takes_args(tk->kw) || ncat == 0) {
-			if (!is_handler(tk->kw, "rsvp")) {
-				command(r, lead);
-				return;
-			}
+		if (is_handler(tk->kw, "notice") || (ncat == 0 &&
+		    !is_handler(tk->kw, "rsvp") &&
+		    (!is_handler(tk->kw, "start") || nstart == nother))) {
+			command(r, lead);
+			return;
 		}
 	}
 	for (i = 0; ncat == 0 && i < r->ntok; i++) {
 		tk = &r->tok[i];
-		if ((tk->how == UND_PHRASE || tk->how == UND_ANYWHERE) &&
-		    tk->meaning == UND_M_COMMAND && nother == 1 &&
-		    !is_handler(tk->kw, "rsvp")) {
+		if (tk->how == UND_PHRASE && tk->meaning == UND_M_COMMAND &&
+		    nother == 1 && !is_handler(tk->kw, "rsvp")) {
 			command(r, i);
 			return;
 		}
 	}
 
-	/* 3. YES / NO in a message without a category. */
-	if (ncat == 0) {
-		const struct und_token *first_yes = NULL, *first_no = NULL;
-
-		for (i = 0; i < r->ntok; i++) {
-			tk = &r->tok[i];
-			if (!is_handler(tk->kw, "rsvp") ||
-			    tk->meaning != UND_M_COMMAND)
-				continue;
-			if (tk->kw->category != NULL &&
-			    strcmp(tk->kw->category, "no") == 0) {
-				no = 1;
-				if (first_no == NULL)
-					first_no = tk;
-			} else {
-				yes = 1;
-				if (first_yes == NULL)
-					first_yes = tk;
-			}
-		}
-		if (no || yes) {
-			tk = (struct und_token *)(no ? first_no : first_yes);
+	/* 3. YES / NO in a message without a category; NO wins ("haan
+	 * par nahi aa paungi"). */
+	if (ncat == 0 && r->district == NULL) {
+		tk = (struct und_token *)(first_no ? first_no : first_yes);
+		if (tk != NULL) {
 			command(r, (size_t)(tk - r->tok));
 			return;
 		}
@@ -552,6 +654,6 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	/* 5, 6. */
 	if (r->district != NULL)
 		r->action = UND_ACT_DISTRICT;
-	else if (r->ntok > 0 && nother == 0)
+	else if (nother == 0 && greeting)
 		r->action = UND_ACT_HELP;
 }

@@ -15,14 +15,19 @@
  *
  * lexicon.conf (UTF-8, INI-like, every error reported as FILE:LINE):
  *
- *     [loan]              a keyword of keywords.conf, or [filler], [negation]
+ *     [loan]              a keyword of keywords.conf, or one of [filler],
+ *                         [greeting], [message], [received], [negation]
  *     synonym  = paisa, पैसा, shg loan       same meaning, anywhere
  *     scheme   = mudra, pmegp, kcc            the same, reported as a scheme
  *     phrase   = band karo                    a command only when it leads
  *                                             or is the whole message
  *     anywhere = mat bhejo                    a command wherever it is
  *                                             (opt-out phrases)
- *     word     = ji, didi                     ([filler], [negation] only)
+ *     word     = ji, didi                     (the sections without a
+ *                                             keyword)
+ *     before   = don't want                   ([negation]: cancels the
+ *                                             category after it; "word"
+ *                                             cancels the one before)
  *
  * Entries may be several words.  A word listed under two meanings (here
  * or in keywords.conf / districts.csv) is an error.
@@ -33,7 +38,9 @@
  * Devanagari ई/ी→इ/ि, ऊ/ू→उ/ु (the nukta and chandrabindu are already
  * gone in text_normalize).
  *
- * Typo tolerance (optimal string alignment distance on the folded word):
+ * Typo tolerance (optimal string alignment distance on the word as
+ * written, after normalisation; folding would bring "sewing" within a
+ * letter of "selling"):
  * none up to 3 letters, 1 edit for 4-7, 2 for 8+, only for a word the
  * lexicon does not know, only towards categories and districts (never a
  * command), and only when every nearest candidate means the same thing.
@@ -69,7 +76,8 @@ enum und_how {
 				   is not wanted */
 	UND_NUMBER,		/* digits that are no menu choice */
 	UND_EMOJI_YES,		/* 👍 and the like */
-	UND_EMOJI_NO
+	UND_EMOJI_NO,
+	UND_EMOJI_GREETING	/* 🙏 */
 };
 
 struct und_token {
@@ -104,6 +112,8 @@ struct und_result {
 	char			 fold[UND_MAX_TEXT + 1];	/* folded words */
 	size_t			 wstart[UND_MAX_WORDS];		/* in fold */
 	size_t			 wlen[UND_MAX_WORDS];
+	size_t			 nstart[UND_MAX_WORDS];		/* in norm */
+	size_t			 nlen[UND_MAX_WORDS];
 };
 
 struct und_table;

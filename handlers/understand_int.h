@@ -20,7 +20,13 @@ enum und_meaning {
 	UND_M_COMMAND,		/* kw is any other keyword */
 	UND_M_DISTRICT,
 	UND_M_FILLER,
-	UND_M_NEGATION
+	UND_M_GREETING,		/* filler; alone, it asks for the menu */
+	UND_M_MESSAGE,		/* filler naming our messages: with a
+				   refusal it is an opt-out */
+	UND_M_RECEIVED,		/* filler: "message nahi aaya" is a
+				   complaint, not an opt-out */
+	UND_M_NEGATION,		/* cancels the category before it */
+	UND_M_NEGATION_BEFORE	/* cancels the category after it */
 };
 
 struct und_entry {
@@ -34,6 +40,10 @@ struct und_entry {
 	const char		*file;		/* owned by the table */
 	size_t			 line;
 	unsigned		 nwords;
+	int			 chained;	/* reached through next_same
+						   only, not the hash */
+	size_t			 next_same;	/* another entry with this key
+						   and meaning, + 1; 0 none */
 	/* Fuzzy target (a single word of a category or district): */
 	int			 fuzzy_ok;
 	uint32_t		 cp[UND_MAX_CP];
@@ -52,6 +62,7 @@ struct und_table {
 	unsigned		 max_words;	/* longest entry, in words */
 	const struct keyword	*kw_yes;	/* for a thumb up / down */
 	const struct keyword	*kw_no;
+	const struct keyword	*kw_stop;
 	char			*files[3];	/* keywords, districts, lexicon */
 };
 

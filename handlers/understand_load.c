@@ -93,6 +93,8 @@ rehash(struct und_table *t)
 	t->slot = xcalloc(t->nslot, sizeof(*t->slot));
 	mask = t->nslot - 1;
 	for (i = 0; i < t->n; i++) {
+		if (t->e[i].chained)
+			continue;
 		for (j = hash(t->e[i].key, t->e[i].keylen) & mask;
 		    t->slot[j] != 0; j = (j + 1) & mask)
 			;
@@ -108,9 +110,13 @@ meaning_name(const struct und_entry *e, char *buf, size_t len)
 		snprintf(buf, len, "district %s", e->district->key);
 		break;
 	case UND_M_FILLER:
+	case UND_M_GREETING:
+	case UND_M_MESSAGE:
+	case UND_M_RECEIVED:
 		snprintf(buf, len, "filler");
 		break;
 	case UND_M_NEGATION:
+	case UND_M_NEGATION_BEFORE:
 		snprintf(buf, len, "negation");
 		break;
 	default:
@@ -165,6 +171,31 @@ fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
 	return o;
 }
 
+/* Another spelling of an entry, linked from it, outside the hash. */
+static void
+chain_listed(struct und_table *t, size_t first, const char *norm)
+{
+	struct und_entry *e;
+	size_t i = first;
+
+	while (t->e[i].next_same != 0)
+		i = t->e[i].next_same - 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->e = xreallocarray(t->e, t->cap, sizeof(*t->e));
+	}
+	e = &t->e[t->n++];
+	*e = t->e[first];
+	e->key = xstrdup(t->e[first].key);
+	e->listed = xstrdup(norm);
+	e->next_same = 0;
+	e->chained = 1;
+	e->ncp = und_codepoints(norm, strlen(norm), e->cp, UND_MAX_CP,
+	    &e->mask);
+	e->fuzzy_ok = e->fuzzy_ok && e->ncp >= 4 && strchr(norm, ' ') == NULL;
+	t->e[i].next_same = t->n;
+}
+
 /*
  * Add one normalised entry.  0, or -1 if it is listed with another
  * meaning already (reported through p, whose path and line are the new
@@ -190,8 +221,12 @@ add_entry(struct und_parse *p, const char *norm, enum und_how how,
 	probe.kw = kw;
 	probe.district = d;
 	if ((old = und_lookup(t, key, len)) != NULL) {
-		if (same_meaning(old, &probe))
+		if (same_meaning(old, &probe)) {
+			/* Kept for the exact check of STOP and START. */
+			if (strcmp(old->listed, norm) != 0)
+				chain_listed(t, (size_t)(old - t->e), norm);
 			return 0;
+		}
 		perr(p, "\"%s\" means %s here but %s at %s:%zu", norm,
 		    meaning_name(&probe, a, sizeof(a)),
 		    meaning_name(old, b, sizeof(b)), old->file, old->line);
@@ -212,7 +247,10 @@ add_entry(struct und_parse *p, const char *norm, enum und_how how,
 	e->nwords = nwords;
 	if (nwords > t->max_words)
 		t->max_words = nwords;
-	e->ncp = und_codepoints(key, len, e->cp, UND_MAX_CP, &e->mask);
+	/* Typos are measured on the words as written, not folded: folding
+	 * brings "sewing" within one letter of "selling". */
+	e->ncp = und_codepoints(norm, strlen(norm), e->cp, UND_MAX_CP,
+	    &e->mask);
 	/* Typos lead only to categories and districts, never to a
 	 * command, and only from words long enough to tell apart. */
 	e->fuzzy_ok = nwords == 1 && e->ncp >= 4 && how != UND_DIGIT &&
@@ -261,6 +299,12 @@ start_section(struct und_parse *p, char *s)
 	p->sect_kw = NULL;
 	if (strcmp(name, "filler") == 0)
 		p->meaning = UND_M_FILLER;
+	else if (strcmp(name, "greeting") == 0)
+		p->meaning = UND_M_GREETING;
+	else if (strcmp(name, "message") == 0)
+		p->meaning = UND_M_MESSAGE;
+	else if (strcmp(name, "received") == 0)
+		p->meaning = UND_M_RECEIVED;
 	else if (strcmp(name, "negation") == 0)
 		p->meaning = UND_M_NEGATION;
 	else if ((p->sect_kw = kw_find(p->kw, name)) != NULL)
@@ -268,8 +312,8 @@ start_section(struct und_parse *p, char *s)
 		    strcmp(p->sect_kw->handler, "info") == 0 ?
 		    UND_M_CATEGORY : UND_M_COMMAND;
 	else {
-		perr(p, "[%s] is no keyword of %s, nor filler or negation",
-		    name, kw_path(p->kw));
+		perr(p, "[%s] is no keyword of %s, nor filler, greeting, "
+		    "message, received or negation", name, kw_path(p->kw));
 		return;
 	}
 	p->in_section = 1;
@@ -285,6 +329,7 @@ static const struct {
 	{ "phrase",	UND_PHRASE },
 	{ "anywhere",	UND_ANYWHERE },
 	{ "word",	UND_FILLER },
+	{ "before",	UND_NEGATION },
 };
 
 static void
@@ -317,13 +362,17 @@ key_value(struct und_parse *p, char *s)
 		perr(p, "\"%s\" outside a section", key);
 		return;
 	}
-	if ((how == UND_FILLER) != (meaning == UND_M_FILLER ||
-	    meaning == UND_M_NEGATION)) {
+	if ((how == UND_FILLER || how == UND_NEGATION) !=
+	    (p->sect_kw == NULL) || (how == UND_NEGATION &&
+	    meaning != UND_M_NEGATION)) {
 		perr(p, "\"%s\" does not belong in this section", key);
 		return;
 	}
-	if (meaning == UND_M_NEGATION)
+	if (meaning == UND_M_NEGATION) {
+		if (how == UND_NEGATION)
+			meaning = UND_M_NEGATION_BEFORE;
 		how = UND_NEGATION;
+	}
 	if ((how == UND_PHRASE || how == UND_ANYWHERE) &&
 	    meaning != UND_M_COMMAND) {
 		perr(p, "\"%s\" is for commands; a category's words count "
@@ -421,6 +470,9 @@ load_keywords(struct und_parse *p)
 	for (i = 0; i < kw_count(p->kw); i++) {
 		const struct keyword *k = kw_at(p->kw, i);
 
+		if (k->handler != NULL && strcmp(k->handler, "stop") == 0 &&
+		    p->t->kw_stop == NULL)
+			p->t->kw_stop = k;
 		if (k->handler == NULL || strcmp(k->handler, "rsvp") != 0 ||
 		    k->category == NULL)
 			continue;
@@ -509,8 +561,7 @@ conflicting(const struct und_entry *a, const struct und_entry *b)
 	    a->how == UND_DIGIT || b->how == UND_DIGIT)
 		return 0;
 	/* A command or a category word, next to another meaning. */
-	if (a->meaning == UND_M_FILLER || b->meaning == UND_M_FILLER ||
-	    a->meaning == UND_M_NEGATION || b->meaning == UND_M_NEGATION)
+	if (a->meaning >= UND_M_FILLER || b->meaning >= UND_M_FILLER)
 		return 0;
 	if (a->meaning != UND_M_COMMAND && b->meaning != UND_M_COMMAND &&
 	    a->meaning != UND_M_CATEGORY && b->meaning != UND_M_CATEGORY)
