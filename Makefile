@@ -130,7 +130,7 @@ UNIT_TESTS = util abuse text alias keywords district segment crypto form csv con
 	prompts store phone provider_twilio provider_console router \
 	provider_exotel provider_android provider_plivo ivr voice_render store_voice config_doc store_backup \
 	audience store_contacts handlers_contacts metrics report \
-	templates schedule jscan
+	templates schedule jscan understand eval
 UT_util			= gateway/util gateway/log
 UT_text			= handlers/text $(UT_util)
 UT_alias		= handlers/alias $(UT_text)
@@ -167,6 +167,7 @@ UT_metrics		= gateway/metrics $(UT_util)
 UT_report		= gateway/report gateway/report_render gateway/report_xtab gateway/crypto $(UT_util)
 UT_handlers_contacts	= $(UT_router)
 UT_eval			= tests/eval/eval_lib gateway/csv $(UT_router)
+UT_understand		= handlers/understand handlers/understand_load handlers/keywords handlers/district gateway/csv $(UT_alias)
 UT_templates		= gateway/templates handlers/text $(UT_util)
 UT_schedule		= gateway/schedule $(UT_util)
 
