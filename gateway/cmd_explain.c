@@ -28,7 +28,7 @@
 #include "util.h"
 
 static const char explain_usage[] =
-    "usage: sampark explain [-c FILE] [--phone NUMBER] TEXT...\n"
+    "usage: sampark explain [-c FILE] [--db PATH] [--phone NUMBER] TEXT...\n"
     "\n"
     "Prints the normalised words of TEXT, what each matched (keyword,\n"
     "synonym, scheme, district, filler, fuzzy with its distance, unknown),\n"
@@ -37,6 +37,7 @@ static const char explain_usage[] =
     "Nothing is written: the reply is worked out on a copy of the\n"
     "database, removed afterwards.\n"
     "  -c, --config FILE    configuration file (default config/sampark.conf)\n"
+    "  --db PATH            the database to copy, overriding `db`\n"
     "  --phone NUMBER       the sender (default +910000000000)\n";
 
 static const char *const action_names[] = {
@@ -132,9 +133,8 @@ sample_directory(struct store *st, const char *path)
 
 /* A throwaway store in dir: a copy of the database, or the sample. */
 static struct store *
-scratch_store(const struct sp_runtime *rt, const char *dir)
+scratch_store(const struct sp_runtime *rt, const char *db, const char *dir)
 {
-	const char *db = config_str(rt->cfg, "db");
 	char *copy = xasprintf("%s/explain.db", dir);
 	struct store *st = NULL, *orig;
 	int64_t pages;
@@ -166,11 +166,12 @@ cmd_explain(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "phone", required_argument, NULL, 'p' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_path = "config/sampark.conf";
-	const char *phone = "+910000000000";
+	const char *phone = "+910000000000", *db = NULL;
 	char dir[] = "/tmp/sampark-explain-XXXXXX", *cmd;
 	struct sp_runtime *rt;
 	struct router_result res;
@@ -190,6 +191,9 @@ cmd_explain(int argc, char **argv)
 			break;
 		case 'p':
 			phone = optarg;
+			break;
+		case 'd':
+			db = optarg;
 			break;
 		case 'h':
 			fputs(explain_usage, stdout);
@@ -226,7 +230,8 @@ cmd_explain(int argc, char **argv)
 	free(norm);
 
 	made = mkdtemp(dir) != NULL;
-	if (!made || (st = scratch_store(rt, dir)) == NULL) {
+	if (!made || (st = scratch_store(rt, db ? db : config_str(rt->cfg,
+	    "db"), dir)) == NULL) {
 		fprintf(stderr, "sampark: no scratch database for the reply\n");
 		goto out;
 	}
