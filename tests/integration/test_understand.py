@@ -100,6 +100,26 @@ class Understand(unittest.TestCase):
                         " WHERE phone = '+919876501031'")
         self.assertEqual(rows[0][0], 0)
 
+    def test_report_lists_the_words_not_understood(self):
+        texts = ["mujhe gudiya chahiye", "gudiya kahan milegi didi",
+                 "namaste gudiya bhadohi", "silai machine ki gudiya",
+                 "xyz abc"]
+        for i, t in enumerate(texts):
+            self.d.console("+91987650104%d" % i, t)
+        r = self.d.cli("report", "--format", "csv", "--section",
+                       "unmatched", "--no-suppress")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.decode().splitlines()
+        self.assertEqual(lines[0], "word,messages")
+        # "silai machine ki gudiya" (training) and "namaste gudiya
+        # bhadohi" (her district) were understood: not counted.
+        self.assertEqual(lines[1], "gudiya,2")
+        words = [line.split(",")[0] for line in lines[1:]]
+        # Filler, greetings and districts are no candidates.
+        for w in ("mujhe", "chahiye", "namaste", "bhadohi", "didi"):
+            self.assertNotIn(w, words)
+        self.assertIn("xyz", words)
+
 
 if __name__ == "__main__":
     unittest.main()
