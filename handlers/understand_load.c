@@ -569,6 +569,10 @@ conflicting(const struct und_entry *a, const struct und_entry *b)
 	n = a->ncp < b->ncp ? a->ncp : b->ncp;
 	if ((max = und_max_edits(n)) == 0)
 		return 0;
+	/* The same cheap filters as a fuzzy lookup, before the distance. */
+	if ((a->ncp > b->ncp ? a->ncp - b->ncp : b->ncp - a->ncp) >
+	    (size_t)max || __builtin_popcountll(a->mask ^ b->mask) > 2 * max)
+		return 0;
 	return und_distance(a->cp, a->ncp, b->cp, b->ncp, max) <= max;
 }
 
