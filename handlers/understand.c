@@ -107,6 +107,14 @@ und_fold_word(const char *w, size_t len, char *out, size_t outlen)
 			continue;
 		}
 		ascii = 0;
+		/* Keycap digits ("1️⃣"): the variation selector and the
+		 * enclosing keycap go, the digit stays. */
+		if (i + 2 < len && ((p[i] == 0xef && p[i + 1] == 0xb8 &&
+		    p[i + 2] == 0x8f) || (p[i] == 0xe2 && p[i + 1] == 0x83 &&
+		    p[i + 2] == 0xa3))) {
+			i += 3;
+			continue;
+		}
 		if (p[i] == 0xe0 && i + 2 < len && (p[i + 1] == 0xa4 ||
 		    p[i + 1] == 0xa5)) {
 			uint32_t cp = ((uint32_t)(p[i] & 0x0f) << 12) |

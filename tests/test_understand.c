@@ -163,6 +163,8 @@ test_commands_only_where_meant(void **state)
 	check(f, "unsubscribe please", "command stop");
 	check(f, "STOPP", "command stop");
 	check(f, "loan ke message band karo", "command stop");
+	check(f, "bas karo message bhejna", "command stop");
+	check(f, "meeting ka message nahi aaya", "unknown");
 	/* A typo or a fold never opts anyone out. */
 	check(f, "bank", "unknown");
 	check(f, "stpo", "unknown");
@@ -226,6 +228,7 @@ test_rsvp_and_greetings(void **state)
 	check(f, "हाँ आऊँगी", "command yes");
 	check(f, "\xf0\x9f\x91\x8d", "command yes");
 	check(f, "namaste", "help");
+	check(f, "1\xef\xb8\x8f\xe2\x83\xa3", "info loan");	/* keycap 1 */
 	check(f, "\xf0\x9f\x99\x8f", "help");
 	check(f, "ji", "unknown");
 	check(f, "", "unknown");
