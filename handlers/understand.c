@@ -629,9 +629,10 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 		}
 	}
 
-	/* 3. YES / NO in a message without a category; NO wins ("haan
-	 * par nahi aa paungi"). */
-	if (ncat == 0 && r->district == NULL) {
+	/* 3. YES / NO in a message without a category or a complaint; NO
+	 * wins ("haan par nahi aa paungi"). */
+	if (ncat == 0 && r->district == NULL && !received) {
+		/* "message nahi aaya" complains; it answers no meeting. */
 		tk = (struct und_token *)(first_no ? first_no : first_yes);
 		if (tk != NULL) {
 			command(r, (size_t)(tk - r->tok));
