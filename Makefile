@@ -4,6 +4,7 @@
 #   make run        install missing packages, build, start the daemon (console provider)
 #   make test       install missing packages, build, run every test (plain and ASan/UBSan)
 #   make bench      benchmarks (see bench/README.md)
+#   make eval       the labelled message corpus through the router (tests/eval/README.md)
 #   make soak       ten minutes of mixed load: memory, descriptors, errors
 #   make install    install (PREFIX=/usr/local, DESTDIR honoured; docs/operations.md)
 #
