@@ -4,6 +4,7 @@
 #   make run        install missing packages, build, start the daemon (console provider)
 #   make test       install missing packages, build, run every test (plain and ASan/UBSan)
 #   make bench      benchmarks (see bench/README.md)
+#   make eval       the labelled message corpus through the router (tests/eval/README.md)
 #   make soak       ten minutes of mixed load: memory, descriptors, errors
 #   make install    install (PREFIX=/usr/local, DESTDIR honoured; docs/operations.md)
 #
@@ -96,6 +97,7 @@ GATEWAY_SRC = \
 	gateway/notice.c \
 	gateway/api_broadcasts.c \
 	gateway/cmd_check.c \
+	gateway/cmd_explain.c \
 	gateway/cmd_backup.c
 
 HANDLER_SRC = \
@@ -105,8 +107,11 @@ HANDLER_SRC = \
 	handlers/district.c \
 	handlers/segment.c \
 	handlers/prompts.c \
+	handlers/understand.c \
+	handlers/understand_load.c \
 	handlers/router.c \
 	handlers/handler.c \
+	handlers/handler_choose.c \
 	handlers/handler_info.c \
 	handlers/handler_help.c \
 	handlers/ivr.c \
@@ -127,7 +132,7 @@ UNIT_TESTS = util abuse text alias keywords district segment crypto form csv con
 	prompts store phone provider_twilio provider_console router \
 	provider_exotel provider_android provider_plivo ivr voice_render store_voice config_doc store_backup \
 	audience store_contacts handlers_contacts metrics report \
-	templates schedule jscan suppress
+	templates schedule jscan suppress understand eval
 UT_util			= gateway/util gateway/log
 UT_text			= handlers/text $(UT_util)
 UT_alias		= handlers/alias $(UT_text)
@@ -157,7 +162,7 @@ UT_voice_render		= gateway/provider_twilio gateway/provider_plivo gateway/provid
 UT_store_voice		= $(UT_store)
 UT_ivr			= handlers/ivr handlers/prompts handlers/district gateway/csv $(UT_alias)
 UT_provider_console	= gateway/provider_console gateway/provider_twilio gateway/provider_exotel gateway/provider_android gateway/provider_plivo gateway/provider_table gateway/provider_twilio_voice gateway/provider_exotel_voice gateway/provider_plivo_voice gateway/provider_voice $(UT_providers)
-UT_router		= handlers/router handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
+UT_router		= handlers/router handlers/understand handlers/understand_load handlers/handler_choose handlers/handler handlers/handler_info handlers/handler_help handlers/handler_more \
 			  handlers/handler_join handlers/handler_name handlers/handler_lang handlers/handler_stop handlers/handler_start handlers/handler_notice handlers/handler_rsvp \
 			  handlers/keywords handlers/district gateway/csv handlers/segment handlers/prompts gateway/store gateway/store_checkpoint gateway/store_outbox gateway/store_interactions gateway/store_directory gateway/store_contacts gateway/audience $(UT_alias)
 UT_audience		= $(UT_store)
@@ -166,6 +171,8 @@ UT_metrics		= gateway/metrics $(UT_util)
 UT_report		= gateway/report gateway/report_render gateway/report_xtab gateway/suppress gateway/crypto gateway/csv handlers/text $(UT_util)
 UT_suppress		= gateway/suppress $(UT_util)
 UT_handlers_contacts	= $(UT_router)
+UT_eval			= tests/eval/eval_lib gateway/csv $(UT_router)
+UT_understand		= handlers/understand handlers/understand_load handlers/keywords handlers/district gateway/csv $(UT_alias)
 UT_templates		= gateway/templates handlers/text $(UT_util)
 UT_schedule		= gateway/schedule $(UT_util)
 
@@ -259,6 +266,16 @@ test: deps
 
 bench: deps all
 	@./bench/run.sh $(BUILD)/sampark
+
+# The labelled corpus (tests/eval/README.md) through the real router:
+# accuracy per group, opt-outs missed, wrong-category sends, confusions.
+EVAL_OBJ = $(addprefix $(BUILD)/obj/,$(addsuffix .o,tests/eval/eval $(sort $(UT_eval))))
+$(BUILD)/tests/eval: $(EVAL_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(SANFLAGS) -o $@ $^ $(LIBS)
+.PHONY: eval
+eval: $(BUILD)/tests/eval
+	@$(BUILD)/tests/eval tests/eval/corpus.tsv config prompts
 
 # Ten minutes (SOAK_SECONDS) of mixed load; see bench/soak.sh.  Not part
 # of `make test`.

@@ -18,6 +18,7 @@ int	cmd_broadcast(int argc, char **argv);		/* cmd_broadcast.c */
 int	cmd_contacts(int argc, char **argv);		/* cmd_contacts.c */
 int	cmd_group(int argc, char **argv);
 int	cmd_check_config(int argc, char **argv);	/* cmd_check.c */
+int	cmd_explain(int argc, char **argv);		/* cmd_explain.c */
 /* `sampark help config`: every directive, as Markdown or a commented
  * sampark.conf (cmd_check.c). */
 int	cmd_config_reference(int argc, char **argv);

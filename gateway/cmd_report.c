@@ -13,9 +13,12 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "district.h"
+#include "keywords.h"
 #include "log.h"
 #include "report.h"
 #include "store.h"
+#include "understand.h"
 #include "util.h"
 
 static const char report_usage[] =
@@ -28,12 +31,15 @@ static const char report_usage[] =
     "Per group: inbound queries, unique contacts, matched and unmatched,\n"
     "replies and their SMS segments (the cost), median and p95 reply\n"
     "latency, opt-ins (JOIN, START) and opt-outs (STOP); then the top\n"
-    "unmatched texts, broadcast funnels and IVR drop-off when those exist.\n"
+    "unmatched texts and the words that come up most in them, broadcast\n"
+    "funnels and IVR drop-off when those exist.\n"
     "DATE is YYYY-MM-DD (a whole day, both ends included, in the zone of\n"
     "report_utc_offset) or an ISO 8601 time.  In district- or week-level\n"
     "groups, and for one --district, counts below suppress_below (default 5)\n"
     "show as <5 unless --no-suppress is given.  CSV holds one section\n"
-    "(--section groups|unmatched|funnels|ivr, default groups); the table\n"
+    "(--section groups|unmatched|funnels|ivr, default groups; unmatched\n"
+    "is the most frequent words of the messages not understood, filler\n"
+    "and districts left out: the words to add to lexicon.conf); the table\n"
     "and JSON hold them all.\n";
 
 int
@@ -60,7 +66,10 @@ cmd_report(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct store *store = NULL;
 	struct report *r = NULL;
-	struct buf out;
+	struct kw_table *kw = NULL;
+	struct district_table *dt = NULL;
+	struct und_table *und = NULL;
+	struct buf out, errors;
 	long top = 20;
 	char *end;
 	int ch, rc = 1;
@@ -115,6 +124,15 @@ cmd_report(int argc, char **argv)
 		config_free(cfg);
 		return 2;
 	}
+	/* The lexicon drops filler and districts from the words of the
+	 * messages not understood; without one, the section lists texts. */
+	buf_init(&errors, 0);
+	kw = kw_load(config_str(cfg, "keywords"), &errors);
+	dt = district_load(config_str(cfg, "districts"), &errors);
+	if (kw != NULL && dt != NULL)
+		und = und_new(kw, dt, config_str(cfg, "lexicon"), &errors);
+	buf_free(&errors);
+	o.understand = und;
 	buf_init(&out, 0);
 	if ((store = cmd_open_store(cfg, db)) == NULL)
 		goto done;
@@ -148,6 +166,9 @@ done:
 	buf_free(&out);
 	report_free(r);
 	store_close(store);
+	und_free(und);
+	kw_free(kw);
+	district_free(dt);
 	config_free(cfg);
 	return rc;
 }

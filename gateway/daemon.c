@@ -333,6 +333,7 @@ flush_queue(struct sp_daemon *d)
 	ctx.ops_arg = d->directory ? (void *)d->directory : (void *)d->store;
 	ctx.keywords = d->rt->keywords;
 	ctx.districts = d->rt->districts;
+	ctx.understand = d->rt->understand;
 	ctx.prompts = d->rt->prompts;
 	ctx.default_language = config_str(d->rt->cfg, "default_language");
 	ctx.segment_budget = (unsigned)config_int(d->rt->cfg, "segment_budget");

@@ -37,6 +37,8 @@ static const struct command commands[] = {
 	{ "group", cmd_group, "create, fill, list and delete named groups" },
 	{ "check-config", cmd_check_config,
 	    "check a configuration and every file it names" },
+	{ "explain", cmd_explain,
+	    "what Sampark makes of a message, word by word, and its reply" },
 	{ "backup", cmd_backup, "copy the database while the daemon runs" },
 	{ "restore", cmd_restore, "put a backup back (daemon stopped)" },
 	{ "help", cmd_help, "list the commands" },

@@ -212,6 +212,9 @@ report_free(struct report *r)
 	for (i = 0; i < r->nunmatched; i++)
 		free(r->unmatched[i].text);
 	free(r->unmatched);
+	for (i = 0; i < r->nwords; i++)
+		free(r->words[i].word);
+	free(r->words);
 	free(r->funnels);
 	for (i = 0; i < r->nivr; i++)
 		free(r->ivr[i].name);
@@ -359,6 +362,75 @@ report_add_unmatched(struct report *r, const char *text, int64_t n,
 	r->unmatched[r->nunmatched].n = n;
 	r->unmatched[r->nunmatched].contacts = contacts;
 	r->nunmatched++;
+}
+
+void
+report_add_word(struct report *r, const char *word, size_t len, int64_t n)
+{
+	if (r->nwords == r->capwords) {
+		r->capwords = r->capwords ? r->capwords * 2 : 64;
+		r->words = xreallocarray(r->words, r->capwords,
+		    sizeof(*r->words));
+	}
+	r->words[r->nwords].word = xstrndup(word, len);
+	r->words[r->nwords].n = n;
+	r->nwords++;
+}
+
+static int
+cmp_word(const void *a, const void *b)
+{
+	return strcmp(((const struct unmatched_word *)a)->word,
+	    ((const struct unmatched_word *)b)->word);
+}
+
+static int
+cmp_word_n(const void *a, const void *b)
+{
+	const struct unmatched_word *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	return strcmp(x->word, y->word);
+}
+
+void
+report_words_finish(struct report *r, size_t top)
+{
+	size_t i, o = 0;
+
+	if (r->words_done)
+		return;
+	r->words_done = 1;
+	if (r->nwords == 0)
+		return;
+	qsort(r->words, r->nwords, sizeof(*r->words), cmp_word);
+	for (i = 1; i < r->nwords; i++) {
+		if (strcmp(r->words[i].word, r->words[o].word) == 0) {
+			r->words[o].n += r->words[i].n;
+			free(r->words[i].word);
+		} else
+			r->words[++o] = r->words[i];
+	}
+	r->nwords = o + 1;
+	qsort(r->words, r->nwords, sizeof(*r->words), cmp_word_n);
+	while (top > 0 && r->nwords > top)
+		free(r->words[--r->nwords].word);
+}
+
+size_t
+report_nwords(const struct report *r)
+{
+	return r->words_done ? r->nwords : 0;
+}
+
+const char *
+report_word(const struct report *r, size_t i, int64_t *n)
+{
+	if (!r->words_done || i >= r->nwords)
+		return NULL;
+	*n = r->words[i].n;
+	return r->words[i].word;
 }
 
 void

@@ -25,6 +25,7 @@
 struct buf;
 struct store_interaction;
 struct store_funnel;
+struct und_table;
 
 enum report_by {
 	REPORT_BY_KEYWORD,
@@ -47,6 +48,9 @@ struct report_options {
 	const char	*channel;		/* the channel filter */
 	int64_t		 since_ms, until_ms;	/* as filtered, 0: open */
 	int		 utc_offset_min;	/* days and weeks in this zone */
+	/* Drops filler and districts from the words of messages not
+	 * understood; NULL: no word section. */
+	const struct und_table *understand;
 };
 
 struct report_counts {
@@ -70,6 +74,16 @@ void	 report_free(struct report *);		/* NULL is a no-op */
 
 /* Count one interaction row; fits store_export()'s callback (returns 0). */
 int	 report_add_row(void *report, const struct store_interaction *row);
+
+/*
+ * One word (normalised) of n messages that were not understood; repeated
+ * words are merged and the most frequent kept by report_words_finish.
+ */
+void	 report_add_word(struct report *, const char *word, size_t len,
+	    int64_t n);
+void	 report_words_finish(struct report *, size_t top);
+size_t	 report_nwords(const struct report *);
+const char *report_word(const struct report *, size_t i, int64_t *n);
 
 /* Sections filled from the store (texts are copied). */
 void	 report_add_unmatched(struct report *, const char *text, int64_t n,

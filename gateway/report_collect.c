@@ -4,10 +4,13 @@
  * without a database and the SQL stays in store_report.c.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
 #include "store.h"
+#include "text.h"
+#include "understand.h"
 #include "util.h"
 
 static int
@@ -37,6 +40,53 @@ on_outbox(void *arg, const char *state, int64_t n)
 	report_add_outbox_state(arg, state, n);
 }
 
+/*
+ * The words of one text not understood, each counted once per message:
+ * what the lexicon knows as filler, districts and digits is dropped, the
+ * rest is what a coordinator might add.
+ */
+struct words_arg {
+	struct report		*r;
+	const struct und_table	*und;
+};
+
+static int
+on_unmatched_words(void *arg, const char *text, int64_t n, int64_t contacts)
+{
+	struct words_arg *w = arg;
+	struct report *r = w->r;
+	struct und_result *u;
+	char *norm;
+	size_t i, j, k;
+
+	(void)contacts;
+	if ((norm = text_normalize(text, strlen(text))) == NULL)
+		return 0;
+	u = xmalloc(sizeof(*u));
+	und_understand(w->und, text, norm, u);
+	for (i = 0; i < u->ntok; i++) {
+		const struct und_token *t = &u->tok[i];
+
+		if (t->nwords != 1 || t->how == UND_FILLER ||
+		    t->how == UND_DISTRICT || t->how == UND_NUMBER)
+			continue;
+		for (j = 0; j < i; j++) {
+			k = u->tok[j].word;
+			if (u->tok[j].nwords == 1 &&
+			    u->nlen[k] == u->nlen[t->word] &&
+			    memcmp(norm + u->nstart[k], norm +
+			    u->nstart[t->word], u->nlen[k]) == 0)
+				break;
+		}
+		if (j == i)
+			report_add_word(r, norm + u->nstart[t->word],
+			    u->nlen[t->word], n);
+	}
+	free(u);
+	free(norm);
+	return 0;
+}
+
 struct report *
 report_collect(struct store *st, const struct report_options *opts,
     size_t top_unmatched)
@@ -57,6 +107,14 @@ report_collect(struct store *st, const struct report_options *opts,
 	    (rc = store_report_funnels(st, &f, on_funnel, r)) == -1)
 		goto fail;
 	report_set_funnels_available(r, rc == 1);
+	if (opts->understand != NULL) {
+		struct words_arg wa = { r, opts->understand };
+
+		if (store_report_unmatched(st, &f, 0, on_unmatched_words,
+		    &wa) == -1)
+			goto fail;
+		report_words_finish(r, top_unmatched);
+	}
 	if ((rc = store_report_ivr(st, &f, on_ivr, r)) == -1)
 		goto fail;
 	report_set_ivr_available(r, rc == 1);

@@ -35,6 +35,12 @@ struct named_count {
 	int64_t	 n;
 };
 
+/* A word of the messages not understood, and how many had it. */
+struct unmatched_word {
+	char	*word;
+	int64_t	 n;
+};
+
 struct report {
 	struct report_options	 o;
 	char			*district, *channel;
@@ -45,6 +51,9 @@ struct report {
 	int			 finished;
 	struct unmatched	*unmatched;
 	size_t			 nunmatched;
+	struct unmatched_word	*words;		/* merged by report_add_words */
+	size_t			 nwords, capwords;
+	int			 words_done;
 	struct store_funnel	*funnels;
 	size_t			 nfunnels;
 	int			 funnels_available;

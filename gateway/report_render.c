@@ -271,6 +271,25 @@ report_render_table(struct report *r, struct buf *out)
 	}
 	table_emit(&t, out, "  ");
 
+	if (r->words_done) {
+		buf_puts(out, "\nTop words in messages not understood "
+		    "(candidates for lexicon.conf):\n");
+		if (r->nwords == 0)
+			buf_puts(out, "  (none)\n");
+		t.ncols = 2;
+		t.align = "rl";
+		for (i = 0; i < r->nwords; i++) {
+			if (i == 0) {
+				const char *h[] = { "messages", "word" };
+				table_row(&t, h);
+			}
+			report_format_count(r, r->words[i].n, a, sizeof(a));
+			v[0] = a; v[1] = r->words[i].word;
+			table_row(&t, v);
+		}
+		table_emit(&t, out, "  ");
+	}
+
 	buf_puts(out, "\nBroadcast funnels:\n");
 	if (!r->funnels_available || r->nfunnels == 0)
 		buf_puts(out, "  (no broadcasts in this period)\n");
@@ -352,6 +371,15 @@ report_render_csv(struct report *r, const char *section, struct buf *out)
 			csv_line(out, v, NCOUNTS + 1);
 		}
 		suppress_free(plan);
+	} else if (strcmp(section, "unmatched") == 0 && r->words_done) {
+		/* The words to add to the lexicon, not whole texts. */
+		v[0] = "word"; v[1] = "messages";
+		csv_line(out, v, 2);
+		for (i = 0; i < r->nwords; i++) {
+			report_format_count(r, r->words[i].n, a, sizeof(a));
+			v[0] = r->words[i].word; v[1] = a;
+			csv_line(out, v, 2);
+		}
 	} else if (strcmp(section, "unmatched") == 0) {
 		v[0] = "text"; v[1] = "count"; v[2] = "contacts";
 		csv_line(out, v, 3);
@@ -487,6 +515,16 @@ report_render_json(struct report *r, struct buf *out)
 		buf_puts(out, ",\"contacts\":");
 		json_count(out, r, r->unmatched[i].contacts, supp);
 		buf_putc(out, '}');
+	}
+	if (r->words_done) {
+		buf_puts(out, "],\"top_unmatched_words\":[");
+		for (i = 0; i < r->nwords; i++) {
+			buf_puts(out, i > 0 ? ",{\"word\":" : "{\"word\":");
+			json_str(out, r->words[i].word);
+			buf_puts(out, ",\"messages\":");
+			json_count(out, r, r->words[i].n, supp);
+			buf_putc(out, '}');
+		}
 	}
 	buf_puts(out, "],\"funnels\":");
 	if (!r->funnels_available)

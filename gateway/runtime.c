@@ -10,6 +10,7 @@
 #include "handler.h"
 #include "ivr.h"
 #include "keywords.h"
+#include "understand.h"
 #include "phone.h"
 #include "prompts.h"
 #include "runtime.h"
@@ -297,6 +298,12 @@ runtime_load(const char *config_path, char *const *overrides,
 	/* Load all three even if one fails, to report every problem. */
 	rt->keywords = kw_load(config_str(rt->cfg, "keywords"), errors);
 	rt->districts = district_load(config_str(rt->cfg, "districts"), errors);
+	if (rt->keywords != NULL && rt->districts != NULL)
+		rt->understand = und_new(rt->keywords, rt->districts,
+		    config_str(rt->cfg, "lexicon"), errors);
+	/* A typo of one word landing on another meaning is refused like
+	 * any other conflict, so that check-config reports it. */
+	und_check(rt->understand, errors);
 	rt->prompts = prompts_load(config_str(rt->cfg, "prompts_dir"), errors);
 	rt->templates = tpl_load(config_str(rt->cfg, "templates"), errors);
 	check_broadcast_settings(rt, errors);
@@ -312,7 +319,7 @@ runtime_load(const char *config_path, char *const *overrides,
 		buf_printf(errors, "%s: no en.txt (English is the fallback "
 		    "language)\n", config_str(rt->cfg, "prompts_dir"));
 	if (errors->len != before || rt->keywords == NULL ||
-	    rt->districts == NULL || rt->prompts == NULL || rt->ivr == NULL ||
+	    rt->districts == NULL || rt->understand == NULL || rt->prompts == NULL || rt->ivr == NULL ||
 	    rt->templates == NULL) {
 		runtime_free(rt);
 		return NULL;
@@ -331,6 +338,7 @@ runtime_free(struct sp_runtime *rt)
 	if (rt == NULL)
 		return;
 	runtime_providers_free(rt->pconf, rt->npconf);
+	und_free(rt->understand);
 	kw_free(rt->keywords);
 	district_free(rt->districts);
 	prompts_free(rt->prompts);

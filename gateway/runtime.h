@@ -18,11 +18,14 @@ struct ivr_menu;
 struct kw_table;
 struct prompts;
 struct tpl_table;
+struct und_table;
 
 struct sp_runtime {
 	struct config		*cfg;
 	struct kw_table		*keywords;
 	struct district_table	*districts;
+	struct und_table	*understand;	/* built from the two above and
+						   the lexicon */
 	struct prompts		*prompts;
 	struct tpl_table	*templates;	/* broadcast templates (DLT) */
 	struct ivr_menu		*ivr;		/* the voice menu */

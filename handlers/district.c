@@ -19,11 +19,22 @@ static const char *const district_header[] = {
 };
 #define NCOLS	SP_ARRAY_LEN(district_header)
 
+/* One spelling as listed, for the understanding module (understand.c). */
+struct district_alias_rec {
+	char		*alias;		/* normalised */
+	char		*key;
+	size_t		 line;
+};
+
 struct district_table {
 	struct district	*d;
 	size_t		 n;
 	size_t		 cap;
 	struct alias_table *aliases;
+	struct district_alias_rec *al;
+	size_t		 nal;
+	size_t		 alcap;
+	char		*path;
 };
 
 struct district_parse {
@@ -63,10 +74,27 @@ valid_key(const char *s)
 }
 
 /* Normalise one spelling and add it for key; 0 or -1 (reported). */
+static void
+keep_alias(struct district_parse *p, struct district_table *t,
+    const char *key, const char *norm)
+{
+	struct district_alias_rec *r;
+
+	if (t->nal == t->alcap) {
+		t->alcap = t->alcap ? t->alcap * 2 : 32;
+		t->al = xreallocarray(t->al, t->alcap, sizeof(*t->al));
+	}
+	r = &t->al[t->nal++];
+	r->alias = xstrdup(norm);
+	r->key = xstrdup(key);
+	r->line = p->line;
+}
+
 static int
-add_alias(struct district_parse *p, struct alias_table *a, const char *key,
+add_alias(struct district_parse *p, struct district_table *t, const char *key,
     const char *s, size_t len)
 {
+	struct alias_table *a = t->aliases;
 	char *norm, err[256];
 	int rc = 0;
 
@@ -90,7 +118,8 @@ add_alias(struct district_parse *p, struct alias_table *a, const char *key,
 	} else if (alias_table_add(a, norm, key, err, sizeof(err)) == -1) {
 		derr(p, "%s", err);
 		rc = -1;
-	}
+	} else
+		keep_alias(p, t, key, norm);
 	free(norm);
 	return rc;
 }
@@ -119,13 +148,13 @@ add_row(struct district_parse *p, struct district_table *t, char **f)
 	if (!text_has_devanagari(f[2]))
 		derr(p, "name_hi \"%s\" has no Devanagari", f[2]);
 
-	add_alias(p, t->aliases, f[0], f[0], strlen(f[0]));
-	add_alias(p, t->aliases, f[0], f[1], strlen(f[1]));
-	add_alias(p, t->aliases, f[0], f[2], strlen(f[2]));
+	add_alias(p, t, f[0], f[0], strlen(f[0]));
+	add_alias(p, t, f[0], f[1], strlen(f[1]));
+	add_alias(p, t, f[0], f[2], strlen(f[2]));
 	if (f[4][0] != '\0') {
 		for (s = f[4]; ; s = bar + 1) {
 			bar = strchr(s, '|');
-			add_alias(p, t->aliases, f[0], s,
+			add_alias(p, t, f[0], s,
 			    bar ? (size_t)(bar - s) : strlen(s));
 			if (bar == NULL)
 				break;
@@ -174,6 +203,7 @@ district_load(const char *path, struct buf *errors)
 	}
 	t = xcalloc(1, sizeof(*t));
 	t->aliases = alias_table_new();
+	t->path = xstrdup(path);
 	while ((rc = csv_next(r, &f, &n, &p.line, err, sizeof(err))) != 0) {
 		if (rc == -1) {
 			derr(&p, "%s", csv_reason(err));
@@ -222,6 +252,12 @@ district_free(struct district_table *t)
 		free(t->d[i].name_hi);
 		free(t->d[i].state);
 	}
+	for (i = 0; i < t->nal; i++) {
+		free(t->al[i].alias);
+		free(t->al[i].key);
+	}
+	free(t->al);
+	free(t->path);
 	free(t->d);
 	alias_table_free(t->aliases);
 	free(t);
@@ -266,4 +302,40 @@ district_name(const struct district *d, const char *lang)
 	if (lang != NULL && strcmp(lang, "hi") == 0)
 		return d->name_hi;
 	return d->name_en;
+}
+
+size_t
+district_alias_count(const struct district_table *t)
+{
+	return t == NULL ? 0 : t->nal;
+}
+
+int
+district_alias_at(const struct district_table *t, size_t i,
+    const char **alias, const struct district **d, size_t *line)
+{
+	if (t == NULL || i >= t->nal)
+		return 0;
+	*alias = t->al[i].alias;
+	*d = district_find(t, t->al[i].key);
+	*line = t->al[i].line;
+	return *d != NULL;
+}
+
+const char *
+district_path(const struct district_table *t)
+{
+	return t == NULL ? "" : t->path;
+}
+
+size_t
+district_count(const struct district_table *t)
+{
+	return t == NULL ? 0 : t->n;
+}
+
+const struct district *
+district_at(const struct district_table *t, size_t i)
+{
+	return t == NULL || i >= t->n ? NULL : &t->d[i];
 }

@@ -41,6 +41,18 @@ int	 district_match(const struct district_table *, const char *text,
 
 const struct district *district_find(const struct district_table *,
 	    const char *key);
+/*
+ * Every spelling as listed (normalised), for whole-message understanding:
+ * 1 and *alias, *d (owned by the table) and its line in district_path(),
+ * or 0 when i is past the end.
+ */
+size_t	 district_alias_count(const struct district_table *);
+int	 district_alias_at(const struct district_table *, size_t i,
+	    const char **alias, const struct district **d, size_t *line);
+const char *district_path(const struct district_table *);
+size_t	 district_count(const struct district_table *);
+const struct district *district_at(const struct district_table *, size_t i);
+
 /* Display name in lang ("hi" → name_hi, otherwise name_en). */
 const char *district_name(const struct district *, const char *lang);
 

@@ -15,6 +15,7 @@ const struct handler *const handler_table[] = {
 	&handler_info,
 	&handler_help,
 	&handler_more,
+	&handler_choose,
 	&handler_join,
 	&handler_name,
 	&handler_lang,

@@ -22,6 +22,7 @@ struct district;
 struct district_table;
 struct kw_table;
 struct prompts;
+struct und_table;
 
 #define SP_REPLY_MAX	4
 
@@ -98,6 +99,7 @@ struct sp_ctx {
 	 * machine): nothing she asks takes effect, no contact change, no
 	 * NOTICE or YES, except STOP, an opt-out always honoured. */
 	int			 limited;
+	const struct und_table	*understand;	/* whole-message reading */
 };
 
 /* One routed message, as a handler sees it. */
@@ -114,6 +116,8 @@ struct handler_request {
 	int			 unmatched;	/* help: the text was not understood */
 	struct store_contact	*contact;	/* handlers may change it; the
 						   router saves it */
+	const struct keyword	*choice[2];	/* choose: the two categories
+						   she named */
 };
 
 struct handler {
@@ -127,6 +131,8 @@ struct handler {
 extern const struct handler handler_info;
 extern const struct handler handler_help;
 extern const struct handler handler_more;
+/* Two categories in one message: which one, by its menu digit. */
+extern const struct handler handler_choose;
 /* Contacts (issue 4): registration, name, language, opt-out / opt-in.
  * STOP sets contact->opted_out_ms; from then on the router answers
  * nothing but START (router.c). */

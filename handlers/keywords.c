@@ -17,11 +17,23 @@
 #include "text.h"
 #include "util.h"
 
+/* One alias as listed, for the understanding module (understand.c). */
+struct kw_alias_rec {
+	char		*alias;		/* normalised */
+	char		*lang;		/* the key it was listed under */
+	size_t		 kw;		/* index into kw[] (the array moves) */
+	size_t		 line;
+};
+
 struct kw_table {
 	struct keyword	*kw;
 	size_t		 n;
 	size_t		 cap;
 	struct alias_table *aliases;
+	struct kw_alias_rec *al;
+	size_t		 nal;
+	size_t		 alcap;
+	char		*path;
 };
 
 /* Parser state for one file. */
@@ -153,6 +165,23 @@ start_section(struct kw_parse *p, char *s)
 }
 
 static void
+keep_alias(struct kw_parse *p, const char *key, const char *norm)
+{
+	struct kw_table *t = p->t;
+	struct kw_alias_rec *r;
+
+	if (t->nal == t->alcap) {
+		t->alcap = t->alcap ? t->alcap * 2 : 64;
+		t->al = xreallocarray(t->al, t->alcap, sizeof(*t->al));
+	}
+	r = &t->al[t->nal++];
+	r->alias = xstrdup(norm);
+	r->lang = xstrdup(key);
+	r->kw = (size_t)(p->cur - t->kw);
+	r->line = p->line;
+}
+
+static void
 add_aliases(struct kw_parse *p, const char *key, char *value)
 {
 	char *item, *next, *norm, err[256];
@@ -175,6 +204,8 @@ add_aliases(struct kw_parse *p, const char *key, char *value)
 		else if (alias_table_add(p->t->aliases, norm, p->cur->name,
 		    err, sizeof(err)) == -1)
 			kw_error(p, "%s", err);
+		else
+			keep_alias(p, key, norm);
 		free(norm);
 	}
 }
@@ -278,6 +309,7 @@ kw_load(const char *path, struct buf *errors)
 	}
 	p.t = xcalloc(1, sizeof(*p.t));
 	p.t->aliases = alias_table_new();
+	p.t->path = xstrdup(path);
 	while ((len = getline(&line, &cap, fp)) != -1) {
 		p.line++;
 		/* The UTF-8 check sees the real length, so NULs are caught. */
@@ -311,6 +343,12 @@ kw_free(struct kw_table *t)
 		free(t->kw[i].handler);
 		free(t->kw[i].category);
 	}
+	for (i = 0; i < t->nal; i++) {
+		free(t->al[i].alias);
+		free(t->al[i].lang);
+	}
+	free(t->al);
+	free(t->path);
 	free(t->kw);
 	alias_table_free(t->aliases);
 	free(t);
@@ -360,4 +398,28 @@ kw_at(const struct kw_table *t, size_t i)
 	if (t == NULL || i >= t->n)
 		return NULL;
 	return &t->kw[i];
+}
+
+size_t
+kw_alias_count(const struct kw_table *t)
+{
+	return t == NULL ? 0 : t->nal;
+}
+
+int
+kw_alias_at(const struct kw_table *t, size_t i, struct kw_alias *out)
+{
+	if (t == NULL || i >= t->nal)
+		return 0;
+	out->alias = t->al[i].alias;
+	out->lang = t->al[i].lang;
+	out->kw = &t->kw[t->al[i].kw];
+	out->line = t->al[i].line;
+	return 1;
+}
+
+const char *
+kw_path(const struct kw_table *t)
+{
+	return t == NULL ? "" : t->path;
 }

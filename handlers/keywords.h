@@ -49,6 +49,19 @@ int	 kw_match(const struct kw_table *, const char *word,
 /* Keyword by section name, or NULL. */
 const struct keyword *kw_find(const struct kw_table *, const char *name);
 
+/* Every alias as listed, in file order, for whole-message understanding. */
+struct kw_alias {
+	const char		*alias;	/* normalised */
+	const char		*lang;	/* "en", "hi", "hinglish", "digit"... */
+	const struct keyword	*kw;
+	size_t			 line;	/* in kw_path() */
+};
+size_t	 kw_alias_count(const struct kw_table *);
+/* 1 and *out (pointers owned by the table) if i < kw_alias_count, else 0. */
+int	 kw_alias_at(const struct kw_table *, size_t i, struct kw_alias *out);
+/* The file the table was loaded from. */
+const char *kw_path(const struct kw_table *);
+
 size_t	 kw_count(const struct kw_table *);
 const struct keyword *kw_at(const struct kw_table *, size_t i);
 

@@ -11,6 +11,7 @@
 #include "router.h"
 #include "store.h"
 #include "text.h"
+#include "understand.h"
 #include "util.h"
 
 static int
@@ -106,75 +107,120 @@ load_contact(struct store *store, const char *phone, int64_t now,
 	return 0;
 }
 
-/* text after its first space-separated word, as sent. */
+/*
+ * text after its first n space-separated words, as sent.  Normalisation
+ * keeps word boundaries except where punctuation splits a word, so this
+ * is where the arguments of a command start in what she wrote.
+ */
 static const char *
-raw_rest(const char *text)
+raw_after(const char *text, size_t n)
 {
 	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
 		text++;
-	while (*text != '\0' && *text != ' ' && *text != '\t' &&
-	    *text != '\n' && *text != '\r')
-		text++;
-	while (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r')
-		text++;
+	while (n-- > 0) {
+		while (*text != '\0' && *text != ' ' && *text != '\t' &&
+		    *text != '\n' && *text != '\r')
+			text++;
+		while (*text == ' ' || *text == '\t' || *text == '\n' ||
+		    *text == '\r')
+			text++;
+	}
 	return text;
 }
 
+/* norm after its first n words. */
+static const char *
+norm_after(const char *norm, size_t n)
+{
+	const char *p = norm;
+
+	while (n-- > 0 && *p != '\0') {
+		while (*p != '\0' && *p != ' ')
+			p++;
+		while (*p == ' ')
+			p++;
+	}
+	return p;
+}
+
+/* The district in effect: named in the message, else hers. */
+static void
+use_district(const struct sp_ctx *ctx, const struct und_result *u,
+    struct store_contact *c, struct handler_request *req)
+{
+	if (u->district != NULL) {
+		set_district(c, u->district);
+		req->district = u->district;
+	} else if (c->district != NULL)
+		req->district = district_find(ctx->districts, c->district);
+}
+
 /*
- * Decide which keyword the text asks for.  Fills req (keyword, category,
- * args, district, unmatched) and returns the handler.
+ * Decide what the text asks for (understand.h).  Fills req (keyword,
+ * category, args, district, unmatched) and returns the handler.
  */
 static const struct handler *
 match(const struct sp_ctx *ctx, const char *text, const char *norm,
     struct store_contact *c, struct handler_request *req,
-    const char **matched_kw)
+    const char **matched_kw, struct und_result *u)
 {
 	const struct keyword *kw = NULL;
-	const struct district *d = NULL;
-	const char *space = strchr(norm, ' ');
-	char *first = xstrndup(norm, space ? (size_t)(space - norm) :
-	    strlen(norm));
-	int fuzzy;
+	int pending = c->pending_keyword != NULL &&
+	    c->pending_until_ms > ctx->now_ms;
 
-	req->args = space ? space + 1 : "";
-	req->raw_args = raw_rest(text);
-	if (!kw_match(ctx->keywords, first, &kw, &fuzzy) &&
-	    kw_match(ctx->keywords, norm, &kw, &fuzzy)) {
-		req->args = "";
-		req->raw_args = "";
-	}
-	free(first);
-	/* A typo never opts anyone out: "bank" is not "band". */
-	if (kw != NULL && fuzzy && strcmp(kw->handler, "stop") == 0)
-		kw = NULL;
-
-	if (kw == NULL) {
-		int pending = c->pending_keyword != NULL &&
-		    c->pending_until_ms > ctx->now_ms;
-
-		if (*norm != '\0' && district_match(ctx->districts, norm, &d)) {
-			set_district(c, d);
-			req->district = d;
-			if (pending)
-				kw = kw_find(ctx->keywords, c->pending_keyword);
-			clear_pending(c);
-			if (kw == NULL) {
-				/* Just her district: remember it, show the menu. */
-				*matched_kw = "district";
-				return handler_find("help");
-			}
-		} else {
-			req->unmatched = 1;
-			*matched_kw = NULL;
+	und_understand(ctx->understand, text, norm, u);
+	req->args = "";
+	req->raw_args = "";
+	switch (u->action) {
+	case UND_ACT_COMMAND:
+		kw = u->kw;
+		req->args = norm_after(norm, u->args_word);
+		req->raw_args = raw_after(text, u->args_word);
+		/* The pending question is answered or dropped, except by a
+		 * MORE that pages through something else. */
+		clear_pending(c);
+		break;
+	case UND_ACT_INFO:
+		kw = u->kw;
+		clear_pending(c);
+		use_district(ctx, u, c, req);
+		break;
+	case UND_ACT_CHOOSE:
+		clear_pending(c);
+		use_district(ctx, u, c, req);
+		req->keyword = "choose";
+		req->category = u->kw->category ? u->kw->category :
+		    u->kw->name;
+		req->args = u->kw2->category ? u->kw2->category :
+		    u->kw2->name;
+		req->choice[0] = u->kw;
+		req->choice[1] = u->kw2;
+		*matched_kw = "choose";
+		return handler_find("choose");
+	case UND_ACT_DISTRICT:
+		set_district(c, u->district);
+		req->district = u->district;
+		if (pending)
+			kw = kw_find(ctx->keywords, c->pending_keyword);
+		clear_pending(c);
+		if (kw == NULL) {
+			/* Just her district: remember it, show the menu. */
+			*matched_kw = "district";
 			return handler_find("help");
 		}
-	} else {
-		clear_pending(c);
-		if (*req->args != '\0' &&
-		    district_match(ctx->districts, req->args, &d)) {
-			set_district(c, d);
-			req->district = d;
-		}
+		break;
+	case UND_ACT_HELP:
+		*matched_kw = "help";
+		return handler_find("help");
+	case UND_ACT_UNKNOWN:
+		req->unmatched = 1;
+		*matched_kw = NULL;
+		return handler_find("help");
+	}
+	if (kw == NULL) {
+		req->unmatched = 1;
+		*matched_kw = NULL;
+		return handler_find("help");
 	}
 	if (req->district == NULL && c->district != NULL)
 		req->district = district_find(ctx->districts, c->district);
@@ -192,6 +238,7 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 	struct handler_request req;
 	const struct handler *h;
 	const char *kwname = NULL;
+	struct und_result u;
 	char *norm;
 	int rc = -1, keep = 1;
 
@@ -204,7 +251,7 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 		norm = xstrdup("");
 	req.contact = &contact;
 	req.lang = reply_language(ctx, &contact, text);
-	h = match(ctx, text, norm, &contact, &req, &kwname);
+	h = match(ctx, text, norm, &contact, &req, &kwname, &u);
 	if (req.keyword == NULL)
 		req.keyword = kwname ? kwname : "help";
 

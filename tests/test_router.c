@@ -21,6 +21,7 @@
 #include "router.h"
 #include "segment.h"
 #include "store.h"
+#include "understand.h"
 #include "util.h"
 
 struct fixture {
@@ -28,6 +29,7 @@ struct fixture {
 	char			*dbpath;
 	struct store		*store;
 	struct kw_table		*kw;
+	struct und_table	*und;
 	struct district_table	*dt;
 	struct prompts		*prompts;
 	struct sp_ctx		 ctx;
@@ -62,6 +64,8 @@ setup(void **state)
 	buf_init(&errors, 0);
 	f->kw = kw_load("config/keywords.conf", &errors);
 	f->dt = district_load("config/districts.csv", &errors);
+	if (f->kw != NULL && f->dt != NULL)
+		f->und = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
 	f->prompts = prompts_load("prompts", &errors);
 	if (errors.len)
 		fprintf(stderr, "%s", buf_cstr(&errors));
@@ -83,6 +87,7 @@ setup(void **state)
 	f->ctx.ops = &router_store_ops;
 	f->ctx.ops_arg = f->store;
 	f->ctx.keywords = f->kw;
+	f->ctx.understand = f->und;
 	f->ctx.districts = f->dt;
 	f->ctx.prompts = f->prompts;
 	f->ctx.default_language = "hi";
@@ -102,6 +107,7 @@ teardown(void **state)
 	    f->dbpath);
 
 	store_close(f->store);
+	und_free(f->und);
 	kw_free(f->kw);
 	district_free(f->dt);
 	prompts_free(f->prompts);

@@ -1,0 +1,81 @@
+/*
+ * understand_int: what the lexicon loader (understand_load.c) and the
+ * message reader (understand.c) share.  Not for other modules.
+ */
+#ifndef SP_UNDERSTAND_INT_H
+#define SP_UNDERSTAND_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "understand.h"
+
+#define UND_MAX_CP	48	/* code points kept of a word for fuzzing */
+
+/* What an entry means; two entries mean the same iff all three agree. */
+enum und_meaning {
+	UND_M_CATEGORY,		/* kw is an info keyword */
+	UND_M_TOPIC,		/* a trade ("silai"): kw's category, but only
+				   when no other category is named */
+	UND_M_COMMAND,		/* kw is any other keyword */
+	UND_M_DISTRICT,
+	UND_M_FILLER,
+	UND_M_GREETING,		/* filler; alone, it asks for the menu */
+	UND_M_MESSAGE,		/* filler naming our messages: with a
+				   refusal it is an opt-out */
+	UND_M_RECEIVED,		/* filler: "message nahi aaya" is a
+				   complaint, not an opt-out */
+	UND_M_NEGATION,		/* cancels the category before it */
+	UND_M_NEGATION_BEFORE	/* cancels the category after it */
+};
+
+struct und_entry {
+	char			*key;		/* folded, words joined by ' ' */
+	size_t			 keylen;
+	char			*listed;	/* as written (normalised) */
+	enum und_how		 how;
+	enum und_meaning	 meaning;
+	const struct keyword	*kw;
+	const struct district	*district;
+	const char		*file;		/* owned by the table */
+	size_t			 line;
+	unsigned		 nwords;
+	int			 chained;	/* reached through next_same
+						   only, not the hash */
+	size_t			 next_same;	/* another entry with this key
+						   and meaning, + 1; 0 none */
+	/* Fuzzy target (a single word of a category or district): */
+	int			 fuzzy_ok;
+	uint32_t		 cp[UND_MAX_CP];
+	size_t			 ncp;
+	uint64_t		 mask;		/* letters it has (hashed) */
+};
+
+struct und_table {
+	struct und_entry	*e;
+	size_t			 n;
+	size_t			 cap;
+	uint32_t		*slot;		/* entry index + 1, 0 empty */
+	size_t			 nslot;		/* power of two */
+	size_t			*fuzzy;		/* indices of fuzzy targets */
+	size_t			 nfuzzy;
+	unsigned		 max_words;	/* longest entry, in words */
+	const struct keyword	*kw_yes;	/* for a thumb up / down */
+	const struct keyword	*kw_no;
+	const struct keyword	*kw_stop;
+	char			*files[3];	/* keywords, districts, lexicon */
+};
+
+/* Entry for a folded key, or NULL. */
+const struct und_entry *und_lookup(const struct und_table *, const char *key,
+	    size_t len);
+/* Code points of a folded word and its letter mask; returns ncp. */
+size_t	 und_codepoints(const char *s, size_t len, uint32_t *cp, size_t max,
+	    uint64_t *mask);
+/* Optimal string alignment distance, or max + 1 if more than max. */
+int	 und_distance(const uint32_t *a, size_t na, const uint32_t *b,
+	    size_t nb, int max);
+/* Edits a word of n code points may carry. */
+int	 und_max_edits(size_t ncp);
+
+#endif

@@ -1,0 +1,602 @@
+/*
+ * understand_load: build the folded lexicon of understand.h from the
+ * keywords, the districts and lexicon.conf, and check it for conflicts.
+ *
+ * Every key is folded word by word (und_fold_word) exactly as a message
+ * is, and hashed (open addressing, FNV-1a), so a message word costs one
+ * probe.  A key listed twice with one meaning is kept once; with two
+ * meanings it is an error at the second place, naming the first.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "district.h"
+#include "keywords.h"
+#include "text.h"
+#include "understand_int.h"
+#include "util.h"
+
+struct und_parse {
+	struct und_table	*t;
+	const struct kw_table	*kw;
+	const char		*path;
+	size_t			 line;
+	struct buf		*errors;
+	int			 nerrors;
+	/* The section being read. */
+	int			 in_section;
+	enum und_meaning	 meaning;
+	const struct keyword	*sect_kw;
+};
+
+static void perr(struct und_parse *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+perr(struct und_parse *p, const char *fmt, ...)
+{
+	va_list ap;
+	char msg[512];
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->nerrors++;
+	if (p->errors != NULL)
+		buf_printf(p->errors, "%s:%zu: %s\n", p->path, p->line, msg);
+}
+
+static uint32_t
+hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+const struct und_entry *
+und_lookup(const struct und_table *t, const char *key, size_t len)
+{
+	size_t mask, i;
+	uint32_t s;
+
+	if (t == NULL || t->nslot == 0)
+		return NULL;
+	mask = t->nslot - 1;
+	for (i = hash(key, len) & mask; (s = t->slot[i]) != 0;
+	    i = (i + 1) & mask) {
+		const struct und_entry *e = &t->e[s - 1];
+
+		if (e->keylen == len && memcmp(e->key, key, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static void
+rehash(struct und_table *t)
+{
+	size_t i, j, mask;
+
+	free(t->slot);
+	t->nslot = 64;
+	while (t->nslot < t->n * 3)
+		t->nslot *= 2;
+	t->slot = xcalloc(t->nslot, sizeof(*t->slot));
+	mask = t->nslot - 1;
+	for (i = 0; i < t->n; i++) {
+		if (t->e[i].chained)
+			continue;
+		for (j = hash(t->e[i].key, t->e[i].keylen) & mask;
+		    t->slot[j] != 0; j = (j + 1) & mask)
+			;
+		t->slot[j] = (uint32_t)(i + 1);
+	}
+}
+
+static const char *
+meaning_name(const struct und_entry *e, char *buf, size_t len)
+{
+	switch (e->meaning) {
+	case UND_M_DISTRICT:
+		snprintf(buf, len, "district %s", e->district->key);
+		break;
+	case UND_M_FILLER:
+	case UND_M_GREETING:
+	case UND_M_MESSAGE:
+	case UND_M_RECEIVED:
+		snprintf(buf, len, "filler");
+		break;
+	case UND_M_NEGATION:
+	case UND_M_NEGATION_BEFORE:
+		snprintf(buf, len, "negation");
+		break;
+	default:
+		snprintf(buf, len, "%s", e->kw->name);
+		break;
+	}
+	return buf;
+}
+
+static int
+same_meaning(const struct und_entry *a, const struct und_entry *b)
+{
+	return a->meaning == b->meaning && a->kw == b->kw &&
+	    a->district == b->district;
+}
+
+/* A trade and its category's words lead to the same stakeholders. */
+static int
+same_target(const struct und_entry *a, const struct und_entry *b)
+{
+	return a->kw == b->kw && a->district == b->district &&
+	    (a->meaning == b->meaning ||
+	    (a->meaning == UND_M_TOPIC && b->meaning == UND_M_CATEGORY) ||
+	    (a->meaning == UND_M_CATEGORY && b->meaning == UND_M_TOPIC));
+}
+
+/* Fold a normalised entry word by word into out; returns its length. */
+static size_t
+fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
+{
+	const char *p = norm, *s;
+	size_t o = 0, n;
+
+	*nwords = 0;
+	while (*p != '\0') {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		for (s = p; *p != '\0' && *p != ' '; p++)
+			;
+		if (o > 0 && o + 1 < outlen)
+			out[o++] = ' ';
+		n = und_fold_word(s, (size_t)(p - s), out + o, outlen - o);
+		if (n == 0 && o > 0)
+			o--;
+		o += n;
+		if (n > 0)
+			(*nwords)++;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Another spelling of an entry, linked from it, outside the hash. */
+static void
+chain_listed(struct und_table *t, size_t first, const char *norm)
+{
+	struct und_entry *e;
+	size_t i = first;
+
+	while (t->e[i].next_same != 0)
+		i = t->e[i].next_same - 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->e = xreallocarray(t->e, t->cap, sizeof(*t->e));
+	}
+	e = &t->e[t->n++];
+	*e = t->e[first];
+	e->key = xstrdup(t->e[first].key);
+	e->listed = xstrdup(norm);
+	e->next_same = 0;
+	e->chained = 1;
+	e->ncp = und_codepoints(norm, strlen(norm), e->cp, UND_MAX_CP,
+	    &e->mask);
+	e->fuzzy_ok = e->fuzzy_ok && e->ncp >= 4 && strchr(norm, ' ') == NULL;
+	t->e[i].next_same = t->n;
+}
+
+/*
+ * Add one normalised entry.  0, or -1 if it is listed with another
+ * meaning already (reported through p, whose path and line are the new
+ * entry's place).
+ */
+static int
+add_entry(struct und_parse *p, const char *norm, enum und_how how,
+    enum und_meaning meaning, const struct keyword *kw,
+    const struct district *d)
+{
+	struct und_table *t = p->t;
+	struct und_entry *e, probe;
+	const struct und_entry *old;
+	char key[256], a[96], b[96];
+	unsigned nwords;
+	size_t len;
+
+	len = fold_phrase(norm, key, sizeof(key), &nwords);
+	if (len == 0 || nwords == 0)
+		return 0;
+	memset(&probe, 0, sizeof(probe));
+	probe.meaning = meaning;
+	probe.kw = kw;
+	probe.district = d;
+	if ((old = und_lookup(t, key, len)) != NULL) {
+		if (same_meaning(old, &probe)) {
+			/* Kept for the exact check of STOP and START. */
+			if (strcmp(old->listed, norm) != 0)
+				chain_listed(t, (size_t)(old - t->e), norm);
+			return 0;
+		}
+		perr(p, "\"%s\" means %s here but %s at %s:%zu", norm,
+		    meaning_name(&probe, a, sizeof(a)),
+		    meaning_name(old, b, sizeof(b)), old->file, old->line);
+		return -1;
+	}
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->e = xreallocarray(t->e, t->cap, sizeof(*t->e));
+	}
+	e = &t->e[t->n++];
+	*e = probe;
+	e->key = xstrndup(key, len);
+	e->keylen = len;
+	e->listed = xstrdup(norm);
+	e->how = how;
+	e->file = p->path;
+	e->line = p->line;
+	e->nwords = nwords;
+	if (nwords > t->max_words)
+		t->max_words = nwords;
+	/* Typos are measured on the words as written, not folded: folding
+	 * brings "sewing" within one letter of "selling". */
+	e->ncp = und_codepoints(norm, strlen(norm), e->cp, UND_MAX_CP,
+	    &e->mask);
+	/* Typos lead only to categories and districts, never to a
+	 * command, and only from words long enough to tell apart. */
+	e->fuzzy_ok = nwords == 1 && e->ncp >= 4 && how != UND_DIGIT &&
+	    (meaning == UND_M_CATEGORY || meaning == UND_M_TOPIC ||
+	    meaning == UND_M_DISTRICT);
+	if (t->n * 3 > t->nslot * 2 || t->nslot == 0)
+		rehash(t);
+	else {
+		size_t mask = t->nslot - 1, j;
+
+		for (j = hash(key, len) & mask; t->slot[j] != 0;
+		    j = (j + 1) & mask)
+			;
+		t->slot[j] = (uint32_t)t->n;
+	}
+	return 0;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+static void
+start_section(struct und_parse *p, char *s)
+{
+	size_t len = strlen(s);
+	char *name;
+
+	p->in_section = 0;
+	if (len < 2 || s[len - 1] != ']') {
+		perr(p, "section header must be [name]");
+		return;
+	}
+	s[len - 1] = '\0';
+	name = trim(s + 1);
+	p->sect_kw = NULL;
+	if (strcmp(name, "filler") == 0)
+		p->meaning = UND_M_FILLER;
+	else if (strcmp(name, "greeting") == 0)
+		p->meaning = UND_M_GREETING;
+	else if (strcmp(name, "message") == 0)
+		p->meaning = UND_M_MESSAGE;
+	else if (strcmp(name, "received") == 0)
+		p->meaning = UND_M_RECEIVED;
+	else if (strcmp(name, "negation") == 0)
+		p->meaning = UND_M_NEGATION;
+	else if ((p->sect_kw = kw_find(p->kw, name)) != NULL)
+		p->meaning = p->sect_kw->handler != NULL &&
+		    strcmp(p->sect_kw->handler, "info") == 0 ?
+		    UND_M_CATEGORY : UND_M_COMMAND;
+	else {
+		perr(p, "[%s] is no keyword of %s, nor filler, greeting, "
+		    "message, received or negation", name, kw_path(p->kw));
+		return;
+	}
+	p->in_section = 1;
+}
+
+static const struct {
+	const char	*key;
+	enum und_how	 how;
+} lex_keys[] = {
+	{ "synonym",	UND_SYNONYM },
+	{ "scheme",	UND_SCHEME },
+	{ "topic",	UND_SYNONYM },
+	{ "phrase",	UND_PHRASE },
+	{ "anywhere",	UND_ANYWHERE },
+	{ "word",	UND_FILLER },
+	{ "before",	UND_NEGATION },
+};
+
+static void
+key_value(struct und_parse *p, char *s)
+{
+	char *eq, *key, *value, *item, *next, *norm;
+	enum und_meaning meaning = p->meaning;
+	enum und_how how = UND_UNKNOWN;
+	size_t i;
+	int found = 0;
+
+	if ((eq = strchr(s, '=')) == NULL) {
+		perr(p, "expected key = value");
+		return;
+	}
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+	for (i = 0; i < SP_ARRAY_LEN(lex_keys); i++)
+		if (strcmp(key, lex_keys[i].key) == 0) {
+			how = lex_keys[i].how;
+			found = 1;
+		}
+	if (!found) {
+		perr(p, "unknown key \"%s\" (synonym, scheme, topic, phrase, "
+		    "anywhere or word)", key);
+		return;
+	}
+	if (!p->in_section) {
+		perr(p, "\"%s\" outside a section", key);
+		return;
+	}
+	if ((how == UND_FILLER || how == UND_NEGATION) !=
+	    (p->sect_kw == NULL) || (how == UND_NEGATION &&
+	    meaning != UND_M_NEGATION)) {
+		perr(p, "\"%s\" does not belong in this section", key);
+		return;
+	}
+	if (meaning == UND_M_NEGATION) {
+		if (how == UND_NEGATION)
+			meaning = UND_M_NEGATION_BEFORE;
+		how = UND_NEGATION;
+	}
+	if ((how == UND_PHRASE || how == UND_ANYWHERE) &&
+	    meaning != UND_M_COMMAND) {
+		perr(p, "\"%s\" is for commands; a category's words count "
+		    "anywhere already (synonym)", key);
+		return;
+	}
+	if ((how == UND_SCHEME || strcmp(key, "topic") == 0) &&
+	    meaning != UND_M_CATEGORY) {
+		perr(p, "\"%s\" is for categories", key);
+		return;
+	}
+	if (strcmp(key, "topic") == 0)
+		meaning = UND_M_TOPIC;
+	for (item = value; item != NULL; item = next) {
+		if ((next = strchr(item, ',')) != NULL)
+			*next++ = '\0';
+		item = trim(item);
+		if (*item == '\0') {
+			/* A list may end with a comma, to go on below. */
+			if (next != NULL)
+				perr(p, "empty entry in \"%s\"", key);
+			continue;
+		}
+		if ((norm = text_normalize(item, strlen(item))) == NULL) {
+			perr(p, "invalid UTF-8");
+			continue;
+		}
+		if (*norm == '\0')
+			perr(p, "\"%s\" is only punctuation", item);
+		else
+			add_entry(p, norm, how, meaning, p->sect_kw, NULL);
+		free(norm);
+	}
+}
+
+static void
+load_lexicon(struct und_parse *p, const char *path)
+{
+	char *line = NULL, *s;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *fp;
+
+	p->path = path;
+	p->line = 0;
+	if ((fp = fopen(path, "r")) == NULL) {
+		p->nerrors++;
+		if (p->errors != NULL)
+			buf_printf(p->errors, "%s: %s\n", path,
+			    strerror(errno));
+		return;
+	}
+	while ((len = getline(&line, &cap, fp)) != -1) {
+		p->line++;
+		s = line;
+		if (p->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3)
+		    == 0) {
+			s += 3;
+			len -= 3;
+		}
+		if (!text_utf8_valid(s, (size_t)len)) {
+			perr(p, "invalid UTF-8");
+			continue;
+		}
+		s = trim(s);
+		if (*s == '\0' || *s == '#')
+			continue;
+		if (*s == '[')
+			start_section(p, s);
+		else
+			key_value(p, s);
+	}
+	if (ferror(fp))
+		perr(p, "read error");
+	free(line);
+	fclose(fp);
+}
+
+static void
+load_keywords(struct und_parse *p)
+{
+	struct kw_alias a;
+	size_t i;
+
+	p->path = p->t->files[0];
+	for (i = 0; kw_alias_at(p->kw, i, &a); i++) {
+		int info = a.kw->handler != NULL &&
+		    strcmp(a.kw->handler, "info") == 0;
+
+		p->line = a.line;
+		add_entry(p, a.alias, strcmp(a.lang, "digit") == 0 ?
+		    UND_DIGIT : UND_KEYWORD, info ? UND_M_CATEGORY :
+		    UND_M_COMMAND, a.kw, NULL);
+	}
+	for (i = 0; i < kw_count(p->kw); i++) {
+		const struct keyword *k = kw_at(p->kw, i);
+
+		if (k->handler != NULL && strcmp(k->handler, "stop") == 0 &&
+		    p->t->kw_stop == NULL)
+			p->t->kw_stop = k;
+		if (k->handler == NULL || strcmp(k->handler, "rsvp") != 0 ||
+		    k->category == NULL)
+			continue;
+		if (strcmp(k->category, "yes") == 0 && p->t->kw_yes == NULL)
+			p->t->kw_yes = k;
+		if (strcmp(k->category, "no") == 0 && p->t->kw_no == NULL)
+			p->t->kw_no = k;
+	}
+}
+
+static void
+load_districts(struct und_parse *p, const struct district_table *dt)
+{
+	const struct district *d;
+	const char *alias;
+	size_t i, line;
+
+	p->path = p->t->files[1];
+	for (i = 0; district_alias_at(dt, i, &alias, &d, &line); i++) {
+		p->line = line;
+		add_entry(p, alias, UND_DISTRICT, UND_M_DISTRICT, NULL, d);
+	}
+}
+
+struct und_table *
+und_new(const struct kw_table *kw, const struct district_table *dt,
+    const char *lexicon_path, struct buf *errors)
+{
+	struct und_parse p;
+	struct und_table *t = xcalloc(1, sizeof(*t));
+	size_t i;
+
+	memset(&p, 0, sizeof(p));
+	p.t = t;
+	p.kw = kw;
+	p.errors = errors;
+	t->files[0] = xstrdup(kw_path(kw));
+	t->files[1] = xstrdup(district_path(dt));
+	t->files[2] = xstrdup(lexicon_path);
+	rehash(t);
+	load_keywords(&p);
+	load_districts(&p, dt);
+	load_lexicon(&p, t->files[2]);
+	if (p.nerrors > 0) {
+		und_free(t);
+		return NULL;
+	}
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].fuzzy_ok)
+			t->nfuzzy++;
+	t->fuzzy = xcalloc(t->nfuzzy ? t->nfuzzy : 1, sizeof(*t->fuzzy));
+	t->nfuzzy = 0;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].fuzzy_ok)
+			t->fuzzy[t->nfuzzy++] = i;
+	return t;
+}
+
+void
+und_free(struct und_table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->e[i].key);
+		free(t->e[i].listed);
+	}
+	for (i = 0; i < SP_ARRAY_LEN(t->files); i++)
+		free(t->files[i]);
+	free(t->e);
+	free(t->slot);
+	free(t->fuzzy);
+	free(t);
+}
+
+/* Does a typo of one land near the other in a way that matters? */
+static int
+conflicting(const struct und_entry *a, const struct und_entry *b)
+{
+	int max;
+	size_t n;
+
+	if (same_target(a, b) || a->nwords != 1 || b->nwords != 1 ||
+	    a->how == UND_DIGIT || b->how == UND_DIGIT)
+		return 0;
+	/* A command or a category word, next to another meaning. */
+	if (a->meaning >= UND_M_FILLER || b->meaning >= UND_M_FILLER)
+		return 0;
+	if (a->meaning != UND_M_COMMAND && b->meaning != UND_M_COMMAND &&
+	    a->meaning != UND_M_CATEGORY && b->meaning != UND_M_CATEGORY)
+		return 0;
+	n = a->ncp < b->ncp ? a->ncp : b->ncp;
+	if ((max = und_max_edits(n)) == 0)
+		return 0;
+	/* The same cheap filters as a fuzzy lookup, before the distance. */
+	if ((a->ncp > b->ncp ? a->ncp - b->ncp : b->ncp - a->ncp) >
+	    (size_t)max || __builtin_popcountll(a->mask ^ b->mask) > 2 * max)
+		return 0;
+	return und_distance(a->cp, a->ncp, b->cp, b->ncp, max) <= max;
+}
+
+int
+und_check(const struct und_table *t, struct buf *errors)
+{
+	char ma[96], mb[96];
+	size_t i, j;
+	int n = 0;
+
+	if (t == NULL)
+		return 0;
+	for (i = 0; i < t->n; i++)
+		for (j = i + 1; j < t->n; j++) {
+			const struct und_entry *a = &t->e[i], *b = &t->e[j];
+
+			if (!conflicting(a, b))
+				continue;
+			n++;
+			buf_printf(errors, "%s:%zu: \"%s\" (%s) is within a "
+			    "typo of \"%s\" (%s) at %s:%zu\n", b->file,
+			    b->line, b->listed, meaning_name(b, mb,
+			    sizeof(mb)), a->listed, meaning_name(a, ma,
+			    sizeof(ma)), a->file, a->line);
+		}
+	return n;
+}

@@ -1,0 +1,375 @@
+/*
+ * test_understand: whole-message understanding with the shipped keywords,
+ * districts and lexicon: spelling folding, the bounded edit distance,
+ * what each kind of message decides, and the lexicon's errors and
+ * conflicts with their file:line.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "district.h"
+#include "keywords.h"
+#include "text.h"
+#include "understand_int.h"
+#include "util.h"
+
+struct fixture {
+	struct kw_table		*kw;
+	struct district_table	*dt;
+	struct und_table	*und;
+	struct und_result	 r;
+};
+
+static int
+setup(void **state)
+{
+	struct fixture *f = xcalloc(1, sizeof(*f));
+	struct buf errors;
+
+	buf_init(&errors, 0);
+	f->kw = kw_load("config/keywords.conf", &errors);
+	f->dt = district_load("config/districts.csv", &errors);
+	if (f->kw != NULL && f->dt != NULL)
+		f->und = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+	if (errors.len)
+		fprintf(stderr, "%s", buf_cstr(&errors));
+	assert_non_null(f->und);
+	assert_int_equal(und_check(f->und, &errors), 0);
+	buf_free(&errors);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	und_free(f->und);
+	kw_free(f->kw);
+	district_free(f->dt);
+	free(f);
+	return 0;
+}
+
+/* Understand text; returns a description "action kw kw2 district". */
+static const char *
+decide(struct fixture *f, const char *text)
+{
+	static char out[128];
+	char *norm = text_normalize(text, strlen(text));
+	static const char *const names[] = { "unknown", "help", "info",
+	    "choose", "district", "command" };
+
+	assert_non_null(norm);
+	und_understand(f->und, text, norm, &f->r);
+	free(norm);
+	snprintf(out, sizeof(out), "%s%s%s%s%s%s%s", names[f->r.action],
+	    f->r.kw ? " " : "", f->r.kw ? f->r.kw->name : "",
+	    f->r.kw2 ? " " : "", f->r.kw2 ? f->r.kw2->name : "",
+	    f->r.district ? " @" : "", f->r.district ? f->r.district->key : "");
+	return out;
+}
+
+static void
+check(struct fixture *f, const char *text, const char *want)
+{
+	const char *got = decide(f, text);
+
+	if (strcmp(got, want) != 0)
+		fail_msg("\"%s\": got \"%s\", want \"%s\"", text, got, want);
+}
+
+static void
+test_fold(void **state)
+{
+	const char *same[][2] = {
+		{ "karz", "karza" }, { "mandi", "mandee" },
+		{ "bazar", "baazaar" }, { "mirzapur", "mirjapur" },
+		{ "seekhna", "sikhna" }, { "shuru", "suru" },
+		{ "wala", "vala" }, { "नहीं", "नही" }, { "सीखना", "सिखना" },
+		{ "पूजा", "पुजा" },
+	};
+	char a[64], b[64];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(same); i++) {
+		und_fold_word(same[i][0], strlen(same[i][0]), a, sizeof(a));
+		und_fold_word(same[i][1], strlen(same[i][1]), b, sizeof(b));
+		if (strcmp(a, b) != 0)
+			fail_msg("%s -> %s but %s -> %s", same[i][0], a,
+			    same[i][1], b);
+	}
+	/* Three letters keep their final a: "na" is not "n". */
+	und_fold_word("na", 2, a, sizeof(a));
+	assert_string_equal(a, "na");
+	/* A tiny buffer is never overrun. */
+	assert_true(und_fold_word("mirzapur", 8, a, 3) < 3);
+}
+
+static void
+test_typo_budget(void **state)
+{
+	(void)state;
+	assert_int_equal(und_max_edits(3), 0);
+	assert_int_equal(und_max_edits(4), 1);
+	assert_int_equal(und_max_edits(7), 1);
+	assert_int_equal(und_max_edits(8), 2);
+}
+
+static void
+test_issue_messages(void **state)
+{
+	struct fixture *f = *state;
+
+	check(f, "mujhe silai training chahiye mirzapur",
+	    "info training @mirzapur");
+	check(f, "udhar chahiye mirzapur", "info loan @mirzapur");
+	check(f, "ऋण चाहिए वाराणसी", "info loan @varanasi");
+	check(f, "namaste loan", "info loan");
+	check(f, "mere gaon me silai center kahan hai", "info training");
+	check(f, "mandi bhadohi", "info market @bhadohi");
+	check(f, "मंडी", "info market");
+	check(f, "mudra loan mirzapur", "info loan @mirzapur");
+	check(f, "PMEGP", "info loan");
+	check(f, "dukan ke liye paisa chahiye", "info loan");
+	check(f, "mera ghar bhadohi jile me hai", "district @bhadohi");
+	check(f, "mat bhejo", "command stop");
+	check(f, "mujhe message mat bhejo", "command stop");
+	check(f, "ji haan aaungi", "command yes");
+}
+
+static void
+test_commands_only_where_meant(void **state)
+{
+	struct fixture *f = *state;
+
+	check(f, "dukan chalu karni hai", "unknown");
+	check(f, "aur jankari do loan ki", "info loan");
+	check(f, "aur", "command more");
+	check(f, "aur batao", "command more");
+	check(f, "stop karo", "command stop");
+	check(f, "band karo", "command stop");
+	check(f, "message band", "command stop");
+	check(f, "unsubscribe please", "command stop");
+	check(f, "STOPP", "command stop");
+	check(f, "loan ke message band karo", "command stop");
+	check(f, "bas karo message bhejna", "command stop");
+	check(f, "meeting ka message nahi aaya", "unknown");
+	/* A typo or a fold never opts anyone out. */
+	check(f, "bank", "unknown");
+	check(f, "stpo", "unknown");
+	check(f, "ek banda bola loan milega", "info loan");
+	check(f, "meri dukan band ho gayi hai", "unknown");
+	check(f, "meeting stop ho gayi kya", "unknown");
+	/* START only as the whole message. */
+	check(f, "start", "command start");
+	check(f, "chalu hai kya ye number", "unknown");
+	/* A command's words follow it. */
+	check(f, "join bhadohi sunita", "command join @bhadohi");
+	check(f, "naam sunita devi", "command name");
+	assert_int_equal(f->r.args_word, 1);
+}
+
+static void
+test_districts_anywhere(void **state)
+{
+	struct fixture *f = *state;
+
+	check(f, "sant ravidas nagar", "district @bhadohi");
+	check(f, "bhadohi se", "district @bhadohi");
+	check(f, "भदोही में", "district @bhadohi");
+	check(f, "समस्तीपुर जिले", "district @samastipur");
+	check(f, "jila mirzapur", "district @mirzapur");
+	check(f, "mirzapur ke liye loan", "info loan @mirzapur");
+	check(f, "loan mirzapr", "info loan @mirzapur");
+}
+
+static void
+test_lexicon_words(void **state)
+{
+	struct fixture *f = *state;
+
+	check(f, "sikhne ke liye", "info training");
+	check(f, "बेचने के लिए बाजार", "info market");
+	check(f, "rseti mirzapur", "info training @mirzapur");
+	check(f, "kvk", "info training");
+	check(f, "fpo samastipur", "info market @samastipur");
+	check(f, "jeevika", "info loan");
+	check(f, "karza", "info loan");
+	check(f, "laon", "info loan");
+	/* A trade is training only when nothing else is named. */
+	check(f, "silai machine ke liye loan", "info loan");
+	check(f, "papad bechna hai", "info market");
+	/* Two categories: which one? */
+	check(f, "loan aur training bhadohi",
+	    "choose loan training @bhadohi");
+	/* Negated categories drop out. */
+	check(f, "loan nahi chahiye training chahiye", "info training");
+	check(f, "training chahiye loan nahi", "info training");
+}
+
+static void
+test_rsvp_and_greetings(void **state)
+{
+	struct fixture *f = *state;
+
+	check(f, "haan main aaungi", "command yes");
+	check(f, "nahi aa paungi", "command no");
+	check(f, "हाँ आऊँगी", "command yes");
+	check(f, "\xf0\x9f\x91\x8d", "command yes");
+	check(f, "namaste", "help");
+	check(f, "1\xef\xb8\x8f\xe2\x83\xa3", "info loan");	/* keycap 1 */
+	check(f, "\xf0\x9f\x99\x8f", "help");
+	check(f, "ji", "unknown");
+	check(f, "", "unknown");
+}
+
+static char *
+write_tmp(const char *text)
+{
+	char *path = xstrdup("/tmp/sampark-lexicon-XXXXXX");
+	int fd = mkstemp(path);
+	size_t n = strlen(text);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+static void
+test_lexicon_errors(void **state)
+{
+	struct fixture *f = *state;
+	struct buf errors;
+	char *path, *want;
+
+	path = write_tmp("# a broken lexicon\n"
+	    "[loan]\n"
+	    "synonym = paisa\n"
+	    "[training]\n"
+	    "synonym = paisa\n"		/* line 5: paisa is loan already */
+	    "[nosuch]\n"		/* line 6 */
+	    "synonym = x\n"
+	    "[market]\n"
+	    "sinonym = bechna\n"	/* line 9 */
+	    "phrase = bech do\n"	/* line 10: phrases are commands' */
+	    "[filler]\n"
+	    "synonym = ji\n"		/* line 12: fillers are "word" */
+	    "[stop]\n"
+	    "anywhere = mat bhejo,\n"	/* a trailing comma is fine */
+	    "word = x\n");		/* line 15 */
+	buf_init(&errors, 0);
+	assert_null(und_new(f->kw, f->dt, path, &errors));
+	want = xasprintf("%s:5: \"paisa\" means training here but loan at "
+	    "%s:3", path, path);
+	assert_non_null(strstr(buf_cstr(&errors), want));
+	free(want);
+	want = xasprintf("%s:6: [nosuch]", path);
+	assert_non_null(strstr(buf_cstr(&errors), want));
+	free(want);
+	want = xasprintf("%s:9: unknown key \"sinonym\"", path);
+	assert_non_null(strstr(buf_cstr(&errors), want));
+	free(want);
+	want = xasprintf("%s:10:", path);
+	assert_non_null(strstr(buf_cstr(&errors), want));
+	free(want);
+	want = xasprintf("%s:12:", path);
+	assert_non_null(strstr(buf_cstr(&errors), want));
+	free(want);
+	want = xasprintf("%s:15:", path);
+	assert_non_null(strstr(buf_cstr(&errors), want));
+	free(want);
+	assert_null(strstr(buf_cstr(&errors), ":14:"));
+	buf_free(&errors);
+	unlink(path);
+	free(path);
+
+	/* A district spelling in the lexicon under another meaning. */
+	path = write_tmp("[market]\nsynonym = bhadohi\n");
+	buf_init(&errors, 0);
+	assert_null(und_new(f->kw, f->dt, path, &errors));
+	assert_non_null(strstr(buf_cstr(&errors), "means market here but "
+	    "district bhadohi at config/districts.csv:"));
+	buf_free(&errors);
+	unlink(path);
+	free(path);
+
+	buf_init(&errors, 0);
+	assert_null(und_new(f->kw, f->dt, "/nonexistent/lexicon.conf",
+	    &errors));
+	assert_non_null(strstr(buf_cstr(&errors), "/nonexistent/lexicon.conf"));
+	buf_free(&errors);
+}
+
+#define SP_SWAP_UND(f, t) do {			\
+	struct und_table *tmp_ = (f)->und;		\
+	(f)->und = (t);					\
+	(t) = tmp_;					\
+} while (0)
+
+static void
+test_check_conflicts(void **state)
+{
+	struct fixture *f = *state;
+	struct und_table *t;
+	struct buf errors;
+	char *path, *want;
+
+	/* "bank" is a typo away from "band" (STOP) and "sell" is fine. */
+	path = write_tmp("[loan]\nsynonym = bank, paisa\n[market]\n"
+	    "synonym = sell\n");
+	buf_init(&errors, 0);
+	t = und_new(f->kw, f->dt, path, &errors);
+	assert_non_null(t);
+	assert_int_equal(und_check(t, &errors), 1);
+	want = xasprintf("%s:2: \"bank\" (loan) is within a typo of \"band\" "
+	    "(stop) at config/keywords.conf:", path);
+	if (strstr(buf_cstr(&errors), want) == NULL)
+		fail_msg("%s", buf_cstr(&errors));
+	free(want);
+	/* Listed, "bank" is what it is listed as, never STOP. */
+	SP_SWAP_UND(f, t);
+	check(f, "bank", "info loan");
+	check(f, "bnak", "info loan");
+	SP_SWAP_UND(f, t);
+	und_free(t);
+	buf_free(&errors);
+	unlink(path);
+	free(path);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_typo_budget),
+		cmocka_unit_test_setup_teardown(test_issue_messages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_commands_only_where_meant,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_districts_anywhere, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lexicon_words, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_rsvp_and_greetings, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_lexicon_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_check_conflicts, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
