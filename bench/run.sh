@@ -46,6 +46,24 @@ target_p99_ms=20
 
 outdir=build/bench
 bare_bin=$outdir/bare_server
+
+# The grown database (bench/seed_coalition.py) and the sizes the sections
+# use.  BENCH_QUICK=1 shrinks them all for a smoke run of a minute or two.
+if [ -n "${BENCH_QUICK:-}" ]; then
+	grown_contacts=${BENCH_CONTACTS:-20000}
+	grown_interactions=${BENCH_INTERACTIONS:-100000}
+	bc_group=${BENCH_GROUP_SIZE:-2000}
+	bulk_contacts=${BENCH_BULK_CONTACTS:-20000}
+	growth_sizes=${BENCH_GROWTH:-"5000 20000 50000"}
+	duration=${BENCH_SECONDS:-3}
+	warmup=${BENCH_WARMUP:-1}
+else
+	grown_contacts=${BENCH_CONTACTS:-100000}
+	grown_interactions=${BENCH_INTERACTIONS:-1000000}
+	bc_group=${BENCH_GROUP_SIZE:-10000}
+	bulk_contacts=${BENCH_BULK_CONTACTS:-103000}
+	growth_sizes=${BENCH_GROWTH:-"10000 100000 1000000"}
+fi
 . bench/lib.sh
 bench_init bench
 
@@ -97,7 +115,7 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
 row() {
-	printf '  %-10s %12s %10s %10s %8s\n' "$@"
+	printf '  %-16s %12s %10s %10s %8s\n' "$@"
 }
 
 row_of() {
@@ -137,27 +155,32 @@ bench_bare() {
 	stop "$pid" || echo "bench: bare server exited with status $?" >&2
 }
 
-# bench_sampark: the daemon with durable logging, console provider.
-# Sets sampark_rss and sampark_rows for the report.
+# bench_sampark NAME [SEED_DB]: the daemon with durable logging, console
+# provider, on an empty database or on a copy of SEED_DB (a grown one).
+# Results in $tmp/NAME.result; sets sampark_rss, sampark_rows and
+# sampark_expect for the report.
 bench_sampark() {
-	local port pid db=$tmp/sampark.db ok
+	local name=$1 seed=${2:-} port pid db=$tmp/$1.db ok rows0=0
 	sampark_rss="-"
 	sampark_rows="-"
 	if [ ! -x "$sampark" ]; then
 		why="$sampark does not exist (make builds it)"
 		return 1
 	fi
-	if ! "$sampark" import stakeholders config/stakeholders.csv \
-	    --db "$db" >"$outdir/sampark-import.log" 2>&1; then
-		why="import of config/stakeholders.csv failed, see $outdir/sampark-import.log"
-		tail -n 20 "$outdir/sampark-import.log" >&2
+	if [ -n "$seed" ]; then
+		copy_db "$seed" "$db" || { why="could not copy $seed"; return 1; }
+		rows0=$(sqlite3 "$db" 'select count(*) from interactions')
+	elif ! "$sampark" import stakeholders config/stakeholders.csv \
+	    --db "$db" >"$outdir/$name-import.log" 2>&1; then
+		why="import of config/stakeholders.csv failed, see $outdir/$name-import.log"
+		tail -n 20 "$outdir/$name-import.log" >&2
 		return 1
 	fi
 	port=$(free_port)
 	# No admin listener: its fixed port may be taken, and it is not
 	# what is measured.
 	"$sampark" serve -c config/sampark.conf --listen "127.0.0.1:$port" \
-	    --db "$db" --set admin_listen= 2>"$outdir/sampark.log" &
+	    --db "$db" --set admin_listen= 2>"$outdir/$name.log" &
 	pid=$!
 	pids="$pids $pid"
 	if ! wait_ready "http://127.0.0.1:$port/healthz" "$pid"; then
@@ -166,66 +189,90 @@ bench_sampark() {
 		else
 			why="sampark serve exited before it was ready"
 		fi
-		why="$why, see $outdir/sampark.log"
-		tail -n 20 "$outdir/sampark.log" >&2
+		why="$why, see $outdir/$name.log"
+		tail -n 20 "$outdir/$name.log" >&2
 		return 1
 	fi
-	echo "bench: sampark on 127.0.0.1:$port: warm-up ${warmup}s, run ${duration}s"
-	run_wrk sampark-warmup "http://127.0.0.1:$port/sms/console" \
+	echo "bench: $name on 127.0.0.1:$port: warm-up ${warmup}s, run ${duration}s"
+	run_wrk $name-warmup "http://127.0.0.1:$port/sms/console" \
 	    bench/inbound.lua "$warmup" 0 || return 1
-	run_wrk sampark "http://127.0.0.1:$port/sms/console" \
+	run_wrk $name "http://127.0.0.1:$port/sms/console" \
 	    bench/inbound.lua "$duration" 1 || return 1
 	sampark_rss=$(awk '/^VmHWM:/ { print $2 " " $3 }' "/proc/$pid/status" \
 	    2>/dev/null || echo "-")
 	if ! stop "$pid"; then
 		echo "bench: sampark did not exit cleanly on SIGTERM; its log:" >&2
-		tail -n 20 "$outdir/sampark.log" >&2
-		fail "sampark did not exit cleanly on SIGTERM"
+		tail -n 20 "$outdir/$name.log" >&2
+		fail "sampark did not exit cleanly on SIGTERM ($name)"
 	fi
-	ok=$(( $(field sampark-warmup ok) + $(field sampark ok) ))
+	ok=$(( $(field $name-warmup ok) + $(field $name ok) ))
 	sampark_rows=$(sqlite3 "$db" 'select count(*) from interactions' \
 	    2>&1 | head -n 1 || true)
+	sampark_rows=$((sampark_rows - rows0))
 	sampark_expect=$((ok * 2))
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
+# inbound_verdict LABEL NAME: the targets of one sampark run against bare.
+inbound_verdict() {
+	local label=$1 name=$2 ratio p99 errors v
+	if [ ! -s "$tmp/$name.result" ] || [ ! -s "$tmp/bare.result" ]; then
+		echo "  $label: ratio -   (target >= $target_ratio)  FAIL: not measured"
+		fail "inbound ($label) not measured"
+		return 0
+	fi
+	ratio=$(awk -v s="$(field $name rps)" -v b="$(field bare rps)" \
+	    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
+	p99=$(field $name p99_ms)
+	errors=$(field $name errors)
+	if ge "$ratio" "$target_ratio"; then v=PASS; else
+		v=FAIL; fail "inbound ($label) ratio $ratio < $target_ratio"; fi
+	echo "  $label: ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
+	if le "$p99" "$target_p99_ms"; then v=PASS; else
+		v=FAIL; fail "inbound ($label) p99 $p99 ms > $target_p99_ms ms"; fi
+	echo "  $label: sampark p99         $p99 ms   (target <= $target_p99_ms ms)  $v"
+	# A daemon that fails fast would look quick: errors void the run.
+	if [ "$errors" = 0 ]; then v=PASS; else
+		v=FAIL; fail "inbound ($label) had $errors errors (socket errors or non-2xx)"; fi
+	echo "  $label: sampark errors      $errors   (target 0)  $v"
 }
 
 section_inbound() {
-	local ratio bare_ok=0 sampark_ok=0 p99 errors v
+	local grown rss_e="-" rss_g="-" rows_e="-" rows_g="-" exp_e="-" exp_g="-"
 
 	echo
 	echo "== inbound SMS: POST /sms/console, unique senders and message ids"
+	rm -f "$tmp/bare.result" "$tmp/sampark.result" "$tmp/sampark-grown.result"
 	build_bare
 	why="see the messages above"
-	bench_bare && bare_ok=1 || fail "bare server benchmark did not run: $why"
+	bench_bare || fail "bare server benchmark did not run: $why"
 	why="see the messages above"
-	bench_sampark && sampark_ok=1 || fail "sampark benchmark did not run: $why"
+	if bench_sampark sampark; then
+		rss_e=$sampark_rss rows_e=$sampark_rows exp_e=$sampark_expect
+	else
+		fail "sampark benchmark (empty) did not run: $why"
+	fi
+	why="see the messages above"
+	if grown=$(grown_db "$grown_contacts") &&
+	    bench_sampark sampark-grown "$grown"; then
+		rss_g=$sampark_rss rows_g=$sampark_rows exp_g=$sampark_expect
+	else
+		fail "sampark benchmark (grown) did not run: $why"
+	fi
 
 	echo
 	echo "inbound SMS, wrk -t$threads -c$conns -d${duration}s after ${warmup}s warm-up, 127.0.0.1"
+	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
 	row target requests/s "p50 ms" "p99 ms" errors
 	row_of bare bare
-	row_of sampark sampark
+	row_of "sampark (empty)" sampark
+	row_of "sampark (grown)" sampark-grown
 	echo
-	if [ $bare_ok = 1 ] && [ $sampark_ok = 1 ]; then
-		ratio=$(awk -v s="$(field sampark rps)" -v b="$(field bare rps)" \
-		    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
-		p99=$(field sampark p99_ms)
-		errors=$(field sampark errors)
-		if ge "$ratio" "$target_ratio"; then v=PASS; else
-			v=FAIL; fail "ratio $ratio < $target_ratio"; fi
-		echo "  ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
-		if le "$p99" "$target_p99_ms"; then v=PASS; else
-			v=FAIL; fail "sampark p99 $p99 ms > $target_p99_ms ms"; fi
-		echo "  sampark p99         $p99 ms   (target <= $target_p99_ms ms)  $v"
-		# A daemon that fails fast would look quick: errors void the run.
-		if [ "$errors" = 0 ]; then v=PASS; else
-			v=FAIL; fail "sampark had $errors errors (socket errors or non-2xx)"; fi
-		echo "  sampark errors      $errors   (target 0)  $v"
-		echo "  sampark peak RSS    $sampark_rss (VmHWM)"
-		echo "  interactions rows   $sampark_rows (expected about $sampark_expect:" \
-		    "2 per successful request incl. warm-up)"
-	else
-		echo "  ratio sampark/bare  -   (target >= $target_ratio)  FAIL: not measured"
-	fi
+	inbound_verdict empty sampark
+	inbound_verdict grown sampark-grown
+	echo "  sampark peak RSS    empty $rss_e, grown $rss_g (VmHWM)"
+	echo "  interactions rows   empty $rows_e, grown $rows_g added (expected" \
+	    "about $exp_e and $exp_g: 2 per successful request incl. warm-up)"
 }
 
 # ---- outbound: the sender against a local Twilio-like sink ----
@@ -446,7 +493,7 @@ bench_rate() {
 }
 
 orow() {
-	printf '  %-10s %12s %10s %8s %8s\n' "$@"
+	printf '  %-16s %12s %10s %8s %8s\n' "$@"
 }
 
 orow_of() {
@@ -572,6 +619,407 @@ print(r.returncode, "%.2f" % (time.monotonic() - t),
 	done
 }
 
+# ---- grown databases: bench/seed_coalition.py, cached in build/bench ----
+
+# grown_db CONTACTS [GROUP_SIZE] [INTERACTIONS]: the path of a seeded
+# database, generated once per parameters (and per version of the seed
+# script and of the schema) and kept in build/bench/; runs use copies.
+grown_db() {
+	local c=$1 g=${2:-$bc_group} i=${3:-$grown_interactions} key f
+	key=$(cat bench/seed_coalition.py gateway/store.c | md5sum | cut -c1-8)
+	f=$outdir/coalition-c$c-g$g-i$i-$key.db
+	if [ ! -s "$f" ]; then
+		echo "bench: seeding $f (once; kept for later runs)" >&2
+		rm -f "$outdir"/coalition-c$c-g$g-i$i-*.db
+		if ! python3 bench/seed_coalition.py --sampark "$sampark" \
+		    --db "$f.tmp" --contacts "$c" --group-size "$g" \
+		    --interactions "$i" >"$outdir/seed.log" 2>&1; then
+			tail -n 20 "$outdir/seed.log" >&2
+			why="seeding failed, see $outdir/seed.log"
+			rm -f "$f.tmp" "$f.tmp-wal" "$f.tmp-shm"
+			return 1
+		fi
+		mv "$f.tmp" "$f"
+	fi
+	echo "$f"
+}
+
+grown_desc() {
+	echo "$1 contacts, $bc_group in group bench-10k, 1,000 stakeholders," \
+	    "$grown_interactions interactions, 50 past broadcasts"
+}
+
+# empty_bc_db: the smallest database a broadcast to the group can go to:
+# the group's members and nothing else.
+empty_bc_db() {
+	local f=$outdir/bcempty-g$bc_group-$(cat bench/seed_coalition.py \
+	    gateway/store.c | md5sum | cut -c1-8).db
+	if [ ! -s "$f" ]; then
+		python3 bench/seed_coalition.py --sampark "$sampark" --db "$f.tmp" \
+		    --contacts "$bc_group" --group-size "$bc_group" --groups 2 \
+		    --interactions 0 --broadcasts 0 --stakeholders 0 \
+		    >"$outdir/seed.log" 2>&1 || { why="seeding failed"; return 1; }
+		mv "$f.tmp" "$f"
+	fi
+	echo "$f"
+}
+
+copy_db() {
+	rm -f "$2" "$2-wal" "$2-shm"
+	cp "$1" "$2"
+}
+
+# ---- webhooks at a paced rate, in the background ----
+
+pace_conns=${BENCH_PACE_CONNECTIONS:-8}
+pace_ms=${BENCH_PACE_MS:-20}	# per connection: about 400 webhooks/s
+
+# paced_start NAME PORT RUN: wrk on /sms/console until paced_stop.
+paced_start() {
+	wrk -t1 -c"$pace_conns" -d3600s --latency -s bench/paced.lua \
+	    "http://127.0.0.1:$2/sms/console" -- "$3" "$pace_ms" \
+	    >"$outdir/$1.wrk" 2>&1 &
+	wrk_pid=$!
+	pids="$pids $wrk_pid"
+}
+
+# paced_stop NAME: SIGINT makes wrk stop and report; RESULT in NAME.result.
+paced_stop() {
+	kill -INT "$wrk_pid" 2>/dev/null || true
+	wait "$wrk_pid" 2>/dev/null || true
+	pids=$(echo $pids | tr ' ' '\n' | grep -vx "$wrk_pid" | tr '\n' ' ' || true)
+	grep '^RESULT ' "$outdir/$1.wrk" >"$tmp/$1.result" || {
+		echo "bench: no RESULT from paced wrk $1:" >&2
+		tail -n 5 "$outdir/$1.wrk" >&2
+		return 1
+	}
+}
+
+# ---- a broadcast sent to the sink, webhooks paced meanwhile ----
+
+bc_vars='{"scheme":"PMEGP","date":"15 Dec","place":"Gyanpur block office"}'
+
+# start_daemon NAME PORT [ADMIN_PORT]: serve $tmp/NAME.db, Twilio pointed
+# at the sink, rate 0, no quiet hours (the bench may run at night IST).
+start_daemon() {
+	local admin=
+	[ -z "${3:-}" ] || admin=127.0.0.1:$3
+	env -u SAMPARK_TWILIO_URL_TOKEN SAMPARK_BENCH_TWILIO_TOKEN=$out_token \
+	    SAMPARK_ADMIN_TOKEN=$admin_token \
+	    "$sampark" serve -c config/sampark.conf \
+	    --listen "127.0.0.1:$2" --db "$tmp/$1.db" --set admin_listen=$admin \
+	    --set public_url="http://127.0.0.1:$2" \
+	    --set quiet_hours= \
+	    --set twilio.enabled=yes \
+	    --set twilio.api_base="http://127.0.0.1:$sink_port" \
+	    --set twilio.account_sid=$out_sid \
+	    --set twilio.auth_token_env=SAMPARK_BENCH_TWILIO_TOKEN \
+	    --set twilio.from=$out_from \
+	    --set twilio.rate=0 \
+	    --set twilio.max_inflight="$out_inflight" \
+	    2>"$outdir/$1.log" &
+	daemon_pid=$!
+	pids="$pids $daemon_pid"
+	wait_ready "http://127.0.0.1:$2/healthz" "$daemon_pid" || {
+		tail -n 5 "$outdir/$1.log" >&2
+		why="$1: daemon not ready, see $outdir/$1.log"
+		return 1
+	}
+}
+
+admin_token=bench-admin-token-0123456789abcdef
+
+# wait_sent DB BID COUNT C0 LIMIT: until the sink has COUNT more requests
+# than C0, the daemon dies, or LIMIT seconds pass (then returns 1).
+wait_sent() {
+	local t=0 c last=-1 stalled=0
+	while :; do
+		c=$(( $(sink_count) - $4 )) || c=0
+		[ "$c" -ge "$3" ] && return 0
+		kill -0 "$daemon_pid" 2>/dev/null || { why="daemon exited"; return 1; }
+		if [ "$c" = "$last" ]; then stalled=$((stalled + 1)); else stalled=0; fi
+		last=$c
+		if [ $t -ge $(($5 * 5)) ] || [ $stalled -ge 75 ]; then
+			why="only $c of $3 sent after $((t / 5)) s"
+			return 1
+		fi
+		sleep 0.2
+		t=$((t + 1))
+	done
+}
+
+# bc_result NAME DB BID: the send rate of broadcast BID, first claim to
+# last answer recorded (the bare client's clock), into NAME.result.
+bc_result() {
+	local first last sent n
+	n=$(sq "$2" "select count(*) from outbox where broadcast_id = $3")
+	first=$(sq "$2" "select min(e.time_ms) from outbox_events e
+	    where e.to_state = 'sending' and e.outbox_id >=
+	    (select min(id) from outbox where broadcast_id = $3)")
+	last=$(sq "$2" "select max(updated_ms) from outbox
+	    where broadcast_id = $3 and state = 'sent'")
+	sent=$(sq "$2" "select count(*) from outbox
+	    where broadcast_id = $3 and state = 'sent'")
+	[ -n "$first" ] && [ -n "$last" ] && [ "$last" -gt "$first" ] || return 1
+	awk -v n="$n" -v s="$sent" -v a="$first" -v b="$last" 'BEGIN {
+		sec = (b - a) / 1000
+		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
+		    n, s, n - s, sec, s / sec }' >"$tmp/$1.result"
+}
+
+# bench_bc_send NAME SEED_DB: a broadcast to group bench-10k created with
+# the CLI, then sent by `sampark serve` to the sink while paced webhooks
+# run.  Results: NAME.result (send), NAME-hook.result (webhooks), and
+# bc_text (a message of it, for the bare client).
+bench_bc_send() {
+	local name=$1 db=$tmp/$1.db port bid n c0
+	copy_db "$2" "$db" || return 1
+	if ! "$sampark" broadcast create -c config/sampark.conf --db "$db" \
+	    --to group:bench-10k --template scheme_deadline --var scheme=PMEGP \
+	    --var "date=15 Dec" --var "place=Gyanpur block office" \
+	    --provider twilio --yes >"$outdir/$name-create.log" 2>&1; then
+		why="broadcast create failed, see $outdir/$name-create.log"
+		return 1
+	fi
+	bid=$(sq "$db" "select max(id) from broadcasts")
+	n=$(sq "$db" "select count(*) from outbox where broadcast_id = $bid")
+	bc_text=$(sq "$db" "select body from outbox where broadcast_id = $bid
+	    order by id limit 1")
+	c0=$(sink_count) || { why="sink does not answer"; return 1; }
+	port=$(free_port)
+	echo "bench: $name: broadcast of $n, paced webhooks meanwhile"
+	start_daemon "$name" "$port" || return 1
+	paced_start "$name-hook" "$port" "$((run_no % 10))"
+	run_no=$((run_no + 1))
+	wait_sent "$db" "$bid" "$n" "$c0" "$out_timeout" || {
+		paced_stop "$name-hook" || true
+		stop "$daemon_pid" || true
+		why="$name: $why, see $outdir/$name.log"
+		return 1
+	}
+	paced_stop "$name-hook" || return 1
+	stop "$daemon_pid" || fail "sampark did not exit cleanly ($name)"
+	bc_result "$name" "$db" "$bid" || { why="$name: nothing sent"; return 1; }
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+run_no=2
+
+# bare_out NAME N TEXT: the bare client, median of 3, N requests of TEXT.
+bare_out() {
+	local i url=http://127.0.0.1:$sink_port/2010-04-01/Accounts/$out_sid/Messages.json
+	: >"$outdir/$1.out"
+	for i in 1 2 3; do
+		"$sender_bin" "$url" "$out_sid:$out_token" "$2" "$out_inflight" \
+		    "$out_from" "http://127.0.0.1:9/status/twilio" "$3" \
+		    >>"$outdir/$1.out" 2>&1 || { why="bare_sender failed"; return 1; }
+	done
+	grep '^RESULT ' "$outdir/$1.out" | sort -t= -k6,6 -n |
+	    sed -n 2p >"$tmp/$1.result"
+	[ -s "$tmp/$1.result" ]
+}
+
+# ratio_line LABEL NAME BARE: sampark/bare messages/s, checked.
+ratio_line() {
+	local ratio v
+	if [ ! -s "$tmp/$2.result" ] || [ ! -s "$tmp/$3.result" ]; then
+		echo "  $1: ratio -  FAIL: not measured"
+		fail "$1 not measured"
+		return 0
+	fi
+	ratio=$(awk -v s="$(field $2 mps)" -v b="$(field $3 mps)" \
+	    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
+	if ge "$ratio" "$target_ratio"; then v=PASS; else
+		v=FAIL; fail "$1 ratio $ratio < $target_ratio"; fi
+	echo "  $1: ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
+}
+
+# p99_line LABEL NAME: a paced wrk run's p99, checked.
+p99_line() {
+	local p99 v errors
+	if [ ! -s "$tmp/$2.result" ]; then
+		echo "  $1: webhook p99 -  FAIL: not measured"
+		fail "$1 webhook p99 not measured"
+		return 0
+	fi
+	p99=$(field $2 p99_ms)
+	errors=$(field $2 errors)
+	if le "$p99" "$target_p99_ms" && [ "$errors" = 0 ]; then v=PASS; else
+		v=FAIL; fail "$1 webhook p99 $p99 ms (target <= $target_p99_ms), $errors errors"; fi
+	printf '  %-34s p99 %8s ms  %6s req/s  %s errors  %s\n' "$1:" "$p99" \
+	    "$(field $2 rps)" "$errors" "$v"
+}
+
+section_bcsend() {
+	local grown empty
+	echo
+	echo "== broadcast sent: group bench-10k through Twilio's API to a local sink"
+	rm -f "$tmp"/bc-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "broadcast send benchmark did not run: $why"
+		return 0
+	fi
+	why="see the messages above"
+	if empty=$(empty_bc_db) && bench_bc_send bc-empty "$empty"; then
+		bare_out bc-bare "$(field bc-empty n)" "$bc_text" ||
+		    fail "bare client did not run: $why"
+	else
+		fail "broadcast send (empty) did not run: $why"
+	fi
+	why="see the messages above"
+	grown=$(grown_db "$grown_contacts") && bench_bc_send bc-grown "$grown" ||
+	    fail "broadcast send (grown) did not run: $why"
+	stop "$sink_pid" || true
+
+	echo
+	echo "broadcast to group bench-10k ($bc_group members less opted-out)," \
+	    "$out_inflight in flight, rate 0 (bare: median of 3, same requests)"
+	echo "(empty: the group's contacts only; grown: $(grown_desc "$grown_contacts"))"
+	orow target messages/s seconds sent errors
+	orow_of bare bc-bare
+	orow_of "sampark (empty)" bc-empty
+	orow_of "sampark (grown)" bc-grown
+	echo
+	ratio_line "broadcast (empty)" bc-empty bc-bare
+	ratio_line "broadcast (grown)" bc-grown bc-bare
+	p99_line "webhooks during send (empty)" bc-empty-hook
+	p99_line "webhooks during send (grown)" bc-grown-hook
+}
+
+# ---- webhooks while bulk work runs on the grown database ----
+
+bulk_secs=${BENCH_BULK_SECONDS:-120}	# longest send measured
+
+section_bulk() {
+	local db=$tmp/bulk.db seed port aport c0 t0 t1 code bid n
+	echo
+	echo "== webhooks during bulk work, $bulk_contacts contacts (paced:" \
+	    "$pace_conns connections, one request per ${pace_ms} ms each)"
+	rm -f "$tmp"/bulk-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "bulk benchmark did not run: $why"
+		return 0
+	fi
+	why="see the messages above"
+	seed=$(grown_db "$bulk_contacts") && copy_db "$seed" "$db" || {
+		fail "bulk: no database: $why"; return 0; }
+	port=$(free_port)
+	aport=$(free_port)
+	start_daemon bulk "$port" "$aport" || { fail "bulk: $why"; return 0; }
+
+	paced_start bulk-idle "$port" 2
+	sleep "$duration"
+	paced_stop bulk-idle || true
+
+	# (a) the broadcast to everyone, created through the admin API, then
+	# sent (up to bulk_secs seconds of sending are measured).
+	c0=$(sink_count)
+	paced_start bulk-create "$port" 3
+	sleep 1
+	t0=$(now_ms)
+	code=$(curl -sS -o "$outdir/bulk-create.json" -w '%{http_code}' \
+	    --max-time 600 -X POST \
+	    -H "Authorization: Bearer $admin_token" \
+	    -H 'Content-Type: application/json' \
+	    --data "{\"to\":\"all\",\"template\":\"scheme_deadline\",\"provider\":\"twilio\",\"vars\":$bc_vars}" \
+	    "http://127.0.0.1:$aport/api/v1/broadcasts") || code=000
+	t1=$(now_ms)
+	sleep 1
+	paced_stop bulk-create || true
+	bid=$(sed -n 's/.*"id": *\([0-9]*\).*/\1/p' "$outdir/bulk-create.json" | head -n 1)
+	if [ "$code" != 201 ] || [ -z "$bid" ]; then
+		fail "bulk: POST /api/v1/broadcasts answered $code (see $outdir/bulk-create.json)"
+		bid=0 n=0
+	else
+		n=$(sq "$db" "select recipients from broadcasts where id = $bid")
+	fi
+	bulk_create_s=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+	paced_start bulk-send "$port" 4
+	wait_sent "$db" "$bid" "$n" "$c0" "$bulk_secs" ||
+	    echo "bench: bulk send: $why (measured up to there)" >&2
+	paced_stop bulk-send || true
+	bulk_sent=$(( $(sink_count) - c0 ))
+
+	# (b) a report and an export of the grown database, by the CLI,
+	# while the daemon serves.
+	paced_start bulk-report "$port" 5
+	sleep 1
+	t0=$(now_ms)
+	"$sampark" report -c config/sampark.conf --db "$db" \
+	    >"$outdir/bulk-report.out" 2>&1 || fail "bulk: sampark report failed"
+	t1=$(now_ms)
+	sleep 1
+	paced_stop bulk-report || true
+	bulk_report_s=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+	paced_start bulk-export "$port" 6
+	sleep 1
+	t0=$(now_ms)
+	"$sampark" export -c config/sampark.conf --db "$db" --format csv \
+	    >"$outdir/bulk-export.csv" 2>"$outdir/bulk-export.log" ||
+	    fail "bulk: sampark export failed"
+	t1=$(now_ms)
+	sleep 1
+	paced_stop bulk-export || true
+	bulk_export_s=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+	stop "$daemon_pid" || fail "sampark did not exit cleanly (bulk)"
+	stop "$sink_pid" || true
+
+	echo
+	echo "bulk work on $(grown_desc "$bulk_contacts"); target: webhook p99 <= $target_p99_ms ms"
+	p99_line "idle" bulk-idle
+	p99_line "broadcast create ($n, API, ${bulk_create_s}s)" bulk-create
+	p99_line "broadcast send ($bulk_sent sent)" bulk-send
+	p99_line "report (${bulk_report_s}s)" bulk-report
+	p99_line "export ($(wc -l <"$outdir/bulk-export.csv") lines, ${bulk_export_s}s)" bulk-export
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
+# ---- growth: the same broadcast of the group as contacts grow ----
+
+growth_tol=20	# percent: cost per message at the largest size vs smallest
+
+section_growth() {
+	local c seed first_mps="" last_mps="" v cost
+	echo
+	echo "== growth: broadcast to group bench-10k as the contacts grow"
+	rm -f "$tmp"/gr-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "growth benchmark did not run: $why"
+		return 0
+	fi
+	for c in $growth_sizes; do
+		why="see the messages above"
+		seed=$(grown_db "$c") && bench_bc_send "gr-$c" "$seed" ||
+		    fail "growth: $c contacts did not run: $why"
+	done
+	stop "$sink_pid" || true
+	echo
+	echo "growth: broadcast to $bc_group group members, webhooks paced meanwhile"
+	printf '  %-10s %12s %14s %14s\n' contacts "messages/s" "us/message" "webhook p99 ms"
+	for c in $growth_sizes; do
+		if [ -s "$tmp/gr-$c.result" ]; then
+			cost=$(awk -v m="$(field gr-$c mps)" 'BEGIN { printf "%.1f", 1e6 / m }')
+			printf '  %-10s %12s %14s %14s\n' "$c" "$(field gr-$c mps)" \
+			    "$cost" "$(field gr-$c-hook p99_ms 2>/dev/null || echo -)"
+			[ -n "$first_mps" ] || first_mps=$(field gr-$c mps)
+			last_mps=$(field gr-$c mps)
+		else
+			printf '  %-10s %12s %14s %14s\n' "$c" - - -
+		fi
+	done
+	echo
+	if [ -n "$first_mps" ] && [ -n "$last_mps" ]; then
+		cost=$(awk -v a="$first_mps" -v b="$last_mps" 'BEGIN { printf "%.2f", a / b }')
+		if le "$cost" "$(awk -v t=$growth_tol 'BEGIN { print 1 + t / 100 }')"; then
+			v=PASS; else v=FAIL; fail "growth: cost per message x$cost from smallest to largest"; fi
+		echo "  cost per message, largest/smallest  x$cost   (target <= x1.$growth_tol)  $v"
+	else
+		fail "growth: not measured"
+	fi
+	for c in $growth_sizes; do
+		p99_line "webhooks during send, $c contacts" gr-$c-hook
+	done
+}
+
 for tool in wrk curl python3 sqlite3 cc pkg-config; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "bench: $tool is not installed (make deps installs it)" >&2
@@ -580,9 +1028,9 @@ for tool in wrk curl python3 sqlite3 cc pkg-config; do
 done
 mkdir -p "$outdir"
 
-for section in ${BENCH_SECTIONS:-inbound outbound broadcast}; do
+for section in ${BENCH_SECTIONS:-inbound outbound bcsend bulk growth broadcast}; do
 	case $section in
-	inbound|outbound|broadcast) "section_$section" ;;
+	inbound|outbound|broadcast|bcsend|bulk|growth) "section_$section" ;;
 	*) echo "bench: no section '$section'" >&2; exit 2 ;;
 	esac
 done
