@@ -55,6 +55,7 @@ if [ -n "${BENCH_QUICK:-}" ]; then
 	bc_group=${BENCH_GROUP_SIZE:-2000}
 	bulk_contacts=${BENCH_BULK_CONTACTS:-20000}
 	growth_sizes=${BENCH_GROWTH:-"5000 20000 50000"}
+	: "${BENCH_OUTBOUND_N:=5000}"
 	duration=${BENCH_SECONDS:-3}
 	warmup=${BENCH_WARMUP:-1}
 else
@@ -349,11 +350,14 @@ bench_bare_sender() {
 	[ -s "$tmp/bare-out.result" ] || { why="no RESULT from bare_sender"; return 1; }
 }
 
-# outbound_db NAME COUNT: a fresh database with COUNT queued messages.
+# outbound_db NAME COUNT [SEED_DB]: a fresh database (or a copy of SEED_DB)
+# with COUNT queued messages.
 outbound_db() {
 	local db=$tmp/$1.db
 
-	if ! "$sampark" import stakeholders config/stakeholders.csv \
+	if [ -n "${3:-}" ]; then
+		copy_db "$3" "$db" || { why="could not copy $3"; return 1; }
+	elif ! "$sampark" import stakeholders config/stakeholders.csv \
 	    --db "$db" >"$outdir/$1-import.log" 2>&1; then
 		why="import failed, see $outdir/$1-import.log"
 		return 1
@@ -383,46 +387,52 @@ start_outbound() {
 	pids="$pids $daemon_pid"
 }
 
-# first_send DB: wall ms of the first claim, empty before there is one.
+# first_send DB [SINCE_MS]: wall ms of the first claim (since SINCE_MS),
+# empty before there is one.
 first_send() {
-	sq "$1" "select min(time_ms) from outbox_events where to_state = 'sending'"
+	sq "$1" "select min(time_ms) from outbox_events where to_state = 'sending'
+	    and time_ms >= ${2:-0}"
 }
 
-# bench_sampark_out: all messages through the daemon, rate 0.  Sets the
-# RESULT line in $tmp/sampark-out.result, out_rss and out_sink.
+# bench_sampark_out NAME RESULT [SEED_DB]: all messages through the daemon,
+# rate 0, on an empty database or a copy of SEED_DB.  Sets the RESULT line
+# in $tmp/RESULT.result, out_rss and out_sink.
 bench_sampark_out() {
-	local db=$tmp/outbound.db sent=0 last_sent=-1 stalled=0 t=0 c0 c1
-	local first last perf_pid=""
+	local name=$1 res=$2 db=$tmp/$1.db sent=0 last_sent=-1 stalled=0 t=0
+	# (The seeded outbox holds past broadcasts' messages, through exotel
+	# and long ago: only the benchmark's, twilio and from now, count.)
+	local c0 c1 first last perf_pid="" t_start
 
 	out_rss="-"
 	out_sink="-"
-	outbound_db outbound "$out_n" || return 1
+	outbound_db "$name" "$out_n" "${3:-}" || return 1
 	c0=$(sink_count) || { why="sink does not answer /count"; return 1; }
 	echo "bench: sampark: $out_n queued messages, rate 0," \
 	    "max_inflight $out_inflight"
-	start_outbound outbound "$out_port" 0
+	t_start=$(now_ms)
+	start_outbound "$name" "$out_port" 0
 	if [ -n "${BENCH_PERF:-}" ]; then
-		perf record -g -o "$outdir/outbound.perf.data" -p "$daemon_pid" \
+		perf record -g -o "$outdir/$name.perf.data" -p "$daemon_pid" \
 		    >"$outdir/perf.log" 2>&1 &
 		perf_pid=$!
 	fi
 	while [ "$sent" -lt "$out_n" ]; do
 		if ! kill -0 "$daemon_pid" 2>/dev/null; then
-			tail -n 20 "$outdir/outbound.log" >&2
-			why="sampark serve exited, see $outdir/outbound.log"
+			tail -n 20 "$outdir/$name.log" >&2
+			why="sampark serve exited, see $outdir/$name.log"
 			return 1
 		fi
 		sleep 0.1
 		t=$((t + 1))
-		sent=$(sq "$db" "select count(*) from outbox where state = 'sent'") ||
+		sent=$(sq "$db" "select count(*) from outbox where state = 'sent' and provider = 'twilio'") ||
 		    sent=0
 		# Ten seconds without progress: it is stuck, not slow.
 		if [ "$sent" = "$last_sent" ]; then stalled=$((stalled + 1)); else
 			stalled=0; fi
 		last_sent=$sent
 		if [ $t -ge $((out_timeout * 10)) ] || [ $stalled -ge 100 ]; then
-			why="only $sent of $out_n sent after $((t / 10)) s, see $outdir/outbound.log"
-			tail -n 5 "$outdir/outbound.log" >&2
+			why="only $sent of $out_n sent after $((t / 10)) s, see $outdir/$name.log"
+			tail -n 5 "$outdir/$name.log" >&2
 			break
 		fi
 	done
@@ -433,15 +443,15 @@ bench_sampark_out() {
 	out_rss=$(awk '/^VmHWM:/ { print $2 " " $3 }' "/proc/$daemon_pid/status" \
 	    2>/dev/null || echo "-")
 	if ! stop "$daemon_pid"; then
-		tail -n 20 "$outdir/outbound.log" >&2
-		fail "sampark did not exit cleanly on SIGTERM (outbound)"
+		tail -n 20 "$outdir/$name.log" >&2
+		fail "sampark did not exit cleanly on SIGTERM ($name)"
 	fi
 	c1=$(sink_count) && out_sink=$((c1 - c0))
-	first=$(first_send "$db")
-	last=$(sq "$db" "select max(updated_ms) from outbox where state = 'sent'")
-	sent=$(sq "$db" "select count(*) from outbox where state = 'sent'")
+	first=$(first_send "$db" "$t_start")
+	last=$(sq "$db" "select max(updated_ms) from outbox where state = 'sent' and provider = 'twilio'")
+	sent=$(sq "$db" "select count(*) from outbox where state = 'sent' and provider = 'twilio'")
 	if [ -z "$first" ] || [ -z "$last" ] || [ "$last" -le "$first" ]; then
-		why="nothing was sent, see $outdir/outbound.log"
+		why="nothing was sent, see $outdir/$name.log"
 		return 1
 	fi
 	# The same clock as bare_sender's: first request started to last
@@ -449,30 +459,31 @@ bench_sampark_out() {
 	awk -v n="$out_n" -v s="$sent" -v a="$first" -v b="$last" 'BEGIN {
 		sec = (b - a) / 1000
 		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
-		    n, s, n - s, sec, s / sec }' >"$tmp/sampark-out.result"
+		    n, s, n - s, sec, s / sec }' >"$tmp/$res.result"
 	[ "$sent" -eq "$out_n" ] || return 1
 }
 
-# bench_rate: rate=50 for the settle and the window; sets rate_measured
-# and rate_count.
+# bench_rate NAME [SEED_DB]: rate=50 for the settle and the window; sets
+# rate_measured and rate_count.
 bench_rate() {
-	local db=$tmp/rate.db first="" t=0 t0 t1 queued
+	local name=$1 db=$tmp/$1.db first="" t=0 t0 t1 queued t_start
 	local total=$((out_rate * (out_settle + out_window + 6)))
 
 	rate_measured="-"
-	outbound_db rate "$total" || return 1
+	outbound_db "$name" "$total" "${2:-}" || return 1
 	echo "bench: sampark: $total queued messages, rate $out_rate/s," \
 	    "${out_settle}s settle + ${out_window}s window"
-	start_outbound rate "$(free_port)" "$out_rate"
+	t_start=$(now_ms)
+	start_outbound "$name" "$(free_port)" "$out_rate"
 	while [ -z "$first" ]; do
 		if ! kill -0 "$daemon_pid" 2>/dev/null || [ $t -ge 100 ]; then
-			tail -n 20 "$outdir/rate.log" >&2
-			why="the rate-limited daemon sent nothing, see $outdir/rate.log"
+			tail -n 20 "$outdir/$name.log" >&2
+			why="the rate-limited daemon sent nothing, see $outdir/$name.log"
 			return 1
 		fi
 		sleep 0.1
 		t=$((t + 1))
-		first=$(first_send "$db")
+		first=$(first_send "$db" "$t_start")
 	done
 	t0=$((first + out_settle * 1000))
 	t1=$((t0 + out_window * 1000))
@@ -480,9 +491,10 @@ bench_rate() {
 	while [ "$(now_ms)" -lt $((t1 + 1000)) ]; do
 		sleep 0.2
 	done
-	queued=$(sq "$db" "select count(*) from outbox where state = 'queued'")
-	stop "$daemon_pid" || fail "sampark did not exit cleanly on SIGTERM (rate)"
-	rate_count=$(sq "$db" "select count(*) from outbox where state = 'sent'
+	queued=$(sq "$db" "select count(*) from outbox where state = 'queued'
+	    and provider = 'twilio'")
+	stop "$daemon_pid" || fail "sampark did not exit cleanly on SIGTERM ($name)"
+	rate_count=$(sq "$db" "select count(*) from outbox where state = 'sent' and provider = 'twilio'
 	    and updated_ms >= $t0 and updated_ms < $t1")
 	rate_measured=$(awk -v c="$rate_count" -v w="$out_window" \
 	    'BEGIN { printf "%.2f", c / w }')
@@ -505,12 +517,40 @@ orow_of() {
 	fi
 }
 
+# rate_line LABEL: bench_rate's verdict.
+rate_line() {
+	local v lo hi
+	lo=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 - t / 100) }')
+	hi=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 + t / 100) }')
+	if [ "$rate_ok" = 1 ] && ge "$rate_measured" "$lo" && le "$rate_measured" "$hi"; then
+		v=PASS
+	else
+		v=FAIL
+		fail "$1: rate ${rate_measured:-?}/s outside $lo..$hi"
+	fi
+	echo "  $1: rate $out_rate/s measured  $rate_measured/s over ${out_window}s" \
+	    "(${rate_count:-?} sent; target $lo..$hi)  $v"
+}
+
+# sent_line LABEL RESULT: every message sent, each once.
+sent_line() {
+	local v
+	if [ -s "$tmp/$2.result" ] && [ "$(field $2 ok)" = "$out_n" ] &&
+	    [ "$out_sink" = "$out_n" ]; then v=PASS; else
+		v=FAIL
+		fail "$1: the sink got $out_sink requests for $out_n messages"
+	fi
+	echo "  $1: sent $(field $2 ok 2>/dev/null || echo -)" \
+	    "of $out_n, sink requests $out_sink   (target all, once each)  $v"
+}
+
 section_outbound() {
-	local bare_ok=0 sampark_ok=0 rate_ok=0 ratio v lo hi
+	local grown rss_e rss_g
 
 	echo
 	echo "== outbound SMS: Twilio Messages API on a local sink"
-	rm -f "$tmp/bare-out.result" "$tmp/sampark-out.result"
+	rm -f "$tmp/bare-out.result" "$tmp/sampark-out.result" \
+	    "$tmp/sampark-out-grown.result"
 	why="see the messages above"
 	if ! build_outbound || ! start_sink; then
 		fail "outbound benchmark did not run: $why"
@@ -518,49 +558,42 @@ section_outbound() {
 	fi
 	out_port=$(free_port)
 	why="see the messages above"
-	bench_bare_sender && bare_ok=1 ||
-	    fail "bare client benchmark did not run: $why"
+	bench_bare_sender || fail "bare client benchmark did not run: $why"
 	why="see the messages above"
-	bench_sampark_out && sampark_ok=1 ||
-	    fail "sampark outbound benchmark did not run: $why"
+	bench_sampark_out outbound sampark-out ||
+	    fail "sampark outbound benchmark (empty) did not run: $why"
+	rss_e=$out_rss
+	sent_line empty sampark-out >"$tmp/sent-empty"
 	why="see the messages above"
-	bench_rate && rate_ok=1 || fail "rate benchmark did not run: $why"
+	grown=$(grown_db "$grown_contacts") &&
+	    bench_sampark_out outbound-grown sampark-out-grown "$grown" ||
+	    fail "sampark outbound benchmark (grown) did not run: $why"
+	rss_g=$out_rss
+	sent_line grown sampark-out-grown >"$tmp/sent-grown"
+	why="see the messages above"
+	rate_ok=0
+	bench_rate rate && rate_ok=1 || fail "rate benchmark (empty) did not run: $why"
+	rate_line empty >"$tmp/rate-empty"
+	why="see the messages above"
+	rate_ok=0
+	grown=$(grown_db "$grown_contacts") && bench_rate rate-grown "$grown" &&
+	    rate_ok=1 || fail "rate benchmark (grown) did not run: $why"
+	rate_line grown >"$tmp/rate-grown"
 	stop "$sink_pid" || echo "bench: sink exited with status $?" >&2
 
 	echo
-	echo "outbound SMS, $out_n messages, $out_inflight in flight," \
+	echo "outbound SMS, $out_n queued messages, $out_inflight in flight," \
 	    "rate 0, 127.0.0.1 (bare: median of 3)"
+	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
 	orow target messages/s seconds sent errors
 	orow_of bare bare-out
-	orow_of sampark sampark-out
+	orow_of "sampark (empty)" sampark-out
+	orow_of "sampark (grown)" sampark-out-grown
 	echo
-	if [ $bare_ok = 1 ] && [ -s "$tmp/sampark-out.result" ]; then
-		ratio=$(awk -v s="$(field sampark-out mps)" \
-		    -v b="$(field bare-out mps)" \
-		    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
-		if ge "$ratio" "$target_ratio"; then v=PASS; else
-			v=FAIL; fail "outbound ratio $ratio < $target_ratio"; fi
-		echo "  ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
-	else
-		echo "  ratio sampark/bare  -   (target >= $target_ratio)  FAIL: not measured"
-	fi
-	if [ $sampark_ok = 1 ] && [ "$out_sink" = "$out_n" ]; then v=PASS; else
-		v=FAIL
-		[ $sampark_ok = 0 ] || fail "the sink got $out_sink requests for $out_n messages"
-	fi
-	echo "  sampark sent        $(field sampark-out ok 2>/dev/null || echo -)" \
-	    "of $out_n, sink requests $out_sink   (target all, once each)  $v"
-	echo "  sampark peak RSS    $out_rss (VmHWM)"
-	lo=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 - t / 100) }')
-	hi=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 + t / 100) }')
-	if [ $rate_ok = 1 ] && ge "$rate_measured" "$lo" && le "$rate_measured" "$hi"; then
-		v=PASS
-	else
-		v=FAIL
-		[ $rate_ok = 0 ] || fail "rate $rate_measured/s outside $lo..$hi"
-	fi
-	echo "  rate $out_rate/s measured  $rate_measured/s over ${out_window}s" \
-	    "(${rate_count:-?} sent; target $lo..$hi)  $v"
+	ratio_line "outbound (empty)" sampark-out bare-out
+	ratio_line "outbound (grown)" sampark-out-grown bare-out
+	cat "$tmp/sent-empty" "$tmp/sent-grown" "$tmp/rate-empty" "$tmp/rate-grown"
+	echo "  sampark peak RSS    empty $rss_e, grown $rss_g (VmHWM)"
 }
 
 # ---- broadcast: creating a broadcast to 10,000 and 100,000 contacts ----
@@ -627,7 +660,7 @@ print(r.returncode, "%.2f" % (time.monotonic() - t),
 grown_db() {
 	local c=$1 g=${2:-$bc_group} i=${3:-$grown_interactions} key f
 	key=$(cat bench/seed_coalition.py gateway/store.c | md5sum | cut -c1-8)
-	f=$outdir/coalition-c$c-g$g-i$i-$key.db
+	f=$outdir/coalition-c$c-g$g-i$i-$key-$(date -u +%Y%m%d).db
 	if [ ! -s "$f" ]; then
 		echo "bench: seeding $f (once; kept for later runs)" >&2
 		rm -f "$outdir"/coalition-c$c-g$g-i$i-*.db
@@ -653,7 +686,7 @@ grown_desc() {
 # the group's members and nothing else.
 empty_bc_db() {
 	local f=$outdir/bcempty-g$bc_group-$(cat bench/seed_coalition.py \
-	    gateway/store.c | md5sum | cut -c1-8).db
+	    gateway/store.c | md5sum | cut -c1-8)-$(date -u +%Y%m%d).db
 	if [ ! -s "$f" ]; then
 		python3 bench/seed_coalition.py --sampark "$sampark" --db "$f.tmp" \
 		    --contacts "$bc_group" --group-size "$bc_group" --groups 2 \

@@ -5,7 +5,7 @@ benchmarks of `make bench` (bench/run.sh).
     seed_coalition.py --sampark build/sampark --db OUT.db
         [--contacts 100000] [--stakeholders 1000]
         [--interactions 1000000] [--broadcasts 50] [--groups 200]
-        [--group-size 10000] [--seed 1]
+        [--group-size 10000] [--seed 1] [--now UNIX_MS]
 
 The schema is the daemon's own: `sampark import stakeholders
 config/stakeholders.csv --db OUT.db` creates it (all migrations) and
@@ -264,6 +264,8 @@ def main():
     ap.add_argument("--groups", type=int, default=200)
     ap.add_argument("--group-size", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--now", type=int, default=None,
+                    help="end of the seeded history, Unix ms")
     a = ap.parse_args()
     if a.contacts < 1 or a.groups < 2:
         sys.exit("seed_coalition: need --contacts >= 1 and --groups >= 2")
@@ -279,9 +281,11 @@ def main():
         sys.exit(f"seed_coalition: sampark import failed ({r.returncode})")
     dkeys = districts(os.path.join(a.config_dir, "districts.csv"))
     rnd = random.Random(a.seed)
-    # A fixed "now" keeps the file the same for the same parameters; the
-    # daemon's clock is later, so everything seeded is in the past.
-    now = 1764547200000     # 2025-12-01T00:00:00Z
+    # The 18 months end at --now (default: today's midnight UTC), so the
+    # file is the same for the same parameters on the same day, and
+    # everything seeded is in the past of the daemon's clock.
+    now = a.now if a.now is not None else \
+        int(time.time()) // 86400 * 86400 * 1000
 
     con = sqlite3.connect(a.db, isolation_level=None)
     con.execute("PRAGMA journal_mode=OFF")
