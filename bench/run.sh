@@ -1053,6 +1053,133 @@ section_growth() {
 	done
 }
 
+# ---- replies through the outbox: Android's webhooks in, its API out ----
+
+android_token=bench-android-url-token
+
+# start_android NAME PORT: serve $tmp/NAME.db with SMS Gateway for Android
+# pointed at the sink (its webhooks by URL token, its replies by its API).
+start_android() {
+	env SAMPARK_ANDROID_URL_TOKEN=$android_token \
+	    SAMPARK_BENCH_ANDROID_TOKEN=bench-android-password \
+	    "$sampark" serve -c config/sampark.conf \
+	    --listen "127.0.0.1:$2" --db "$tmp/$1.db" --set admin_listen= \
+	    --set public_url="http://127.0.0.1:$2" \
+	    --set android.enabled=yes \
+	    --set android.api_base="http://127.0.0.1:$sink_port" \
+	    --set android.account_sid=bench \
+	    --set android.auth_token_env=SAMPARK_BENCH_ANDROID_TOKEN \
+	    --set android.max_inflight="$out_inflight" \
+	    --set android.rate=0 \
+	    2>"$outdir/$1.log" &
+	daemon_pid=$!
+	pids="$pids $daemon_pid"
+	wait_ready "http://127.0.0.1:$2/healthz" "$daemon_pid" || {
+		tail -n 5 "$outdir/$1.log" >&2
+		why="$1: daemon not ready, see $outdir/$1.log"
+		return 1
+	}
+}
+
+# bench_replies NAME [SEED_DB]: wrk posts webhooks for BENCH_SECONDS; every
+# reply goes through the outbox to the sink.  NAME-hook.result: the
+# webhooks; NAME.result: the replies sent, first claim to last answer.
+bench_replies() {
+	local name=$1 db=$tmp/$1.db port c0 n t_start first last sent
+	if [ -n "${2:-}" ]; then
+		copy_db "$2" "$db" || return 1
+	elif ! "$sampark" import stakeholders config/stakeholders.csv \
+	    --db "$db" >"$outdir/$name-import.log" 2>&1; then
+		why="import failed"
+		return 1
+	fi
+	port=$(free_port)
+	c0=$(sink_count) || { why="sink does not answer"; return 1; }
+	t_start=$(now_ms)
+	start_android "$name" "$port" || return 1
+	echo "bench: $name: Android webhooks for ${duration}s, replies by its API"
+	run_wrk "$name-hook" "http://127.0.0.1:$port/sms/android/$android_token" \
+	    bench/android.lua "$duration" "$((run_no % 10))" || {
+		stop "$daemon_pid" || true; return 1; }
+	run_no=$((run_no + 1))
+	n=$(sq "$db" "select count(*) from outbox where provider = 'android'")
+	wait_sent "$db" 0 "$n" "$c0" "$out_timeout" ||
+	    echo "bench: $name: $why" >&2
+	stop "$daemon_pid" || fail "sampark did not exit cleanly ($name)"
+	reply_text=$(sq "$db" "select body from outbox where provider = 'android'
+	    order by id limit 1")
+	first=$(first_send "$db" "$t_start")
+	last=$(sq "$db" "select max(updated_ms) from outbox
+	    where provider = 'android' and state = 'sent'")
+	sent=$(sq "$db" "select count(*) from outbox
+	    where provider = 'android' and state = 'sent'")
+	rm -f "$db" "$db-wal" "$db-shm"
+	[ -n "$first" ] && [ -n "$last" ] && [ "$last" -gt "$first" ] ||
+	    { why="$name: no reply was sent, see $outdir/$name.log"; return 1; }
+	awk -v n="$n" -v s="$sent" -v a="$first" -v b="$last" 'BEGIN {
+		sec = (b - a) / 1000
+		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
+		    n, s, n - s, sec, s / sec }' >"$tmp/$name.result"
+}
+
+section_replies() {
+	local grown
+	echo
+	echo "== replies through the outbox: SMS Gateway for Android, webhooks in, API out"
+	rm -f "$tmp"/rp-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "replies benchmark did not run: $why"
+		return 0
+	fi
+	why="see the messages above"
+	if bench_replies rp-empty; then
+		bare_out rp-bare "$(field rp-empty n)" "$reply_text" ||
+		    fail "bare client did not run: $why"
+	else
+		fail "replies (empty) did not run: $why"
+	fi
+	why="see the messages above"
+	grown=$(grown_db "$grown_contacts") && bench_replies rp-grown "$grown" ||
+	    fail "replies (grown) did not run: $why"
+	stop "$sink_pid" || true
+
+	echo
+	echo "replies through the outbox: wrk -t$threads -c$conns -d${duration}s" \
+	    "of webhooks; replies at $out_inflight in flight (bare: median of 3," \
+	    "as many requests as the empty run's replies)"
+	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
+	row webhooks requests/s "p50 ms" "p99 ms" errors
+	row_of "sampark (empty)" rp-empty-hook
+	row_of "sampark (grown)" rp-grown-hook
+	orow "reply sends" messages/s seconds sent errors
+	orow_of bare rp-bare
+	orow_of "sampark (empty)" rp-empty
+	orow_of "sampark (grown)" rp-grown
+	echo
+	ratio_line "replies (empty)" rp-empty rp-bare
+	ratio_line "replies (grown)" rp-grown rp-bare
+	p99_line "webhooks with replies (empty)" rp-empty-hook
+	p99_line "webhooks with replies (grown)" rp-grown-hook
+}
+
+# section_seed: generate (or find cached) every database the other
+# sections use, timing each; a run after it starts measuring at once.
+section_seed() {
+	local c t0 f
+	echo
+	echo "== seeded databases (bench/seed_coalition.py, cached in $outdir)"
+	for c in $grown_contacts $bulk_contacts $growth_sizes; do
+		t0=$(now_ms)
+		if f=$(grown_db "$c"); then
+			printf '  %-8s contacts  %6.1f s  %s\n' "$c" \
+			    "$(awk -v a=$t0 -v b="$(now_ms)" 'BEGIN { print (b - a) / 1000 }')" "$f"
+		else
+			fail "seed: $c contacts: $why"
+		fi
+	done
+	empty_bc_db >/dev/null || fail "seed: the empty broadcast database: $why"
+}
+
 for tool in wrk curl python3 sqlite3 cc pkg-config; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "bench: $tool is not installed (make deps installs it)" >&2
@@ -1061,9 +1188,9 @@ for tool in wrk curl python3 sqlite3 cc pkg-config; do
 done
 mkdir -p "$outdir"
 
-for section in ${BENCH_SECTIONS:-inbound outbound bcsend bulk growth broadcast}; do
+for section in ${BENCH_SECTIONS:-seed inbound outbound bcsend replies bulk growth broadcast}; do
 	case $section in
-	inbound|outbound|broadcast|bcsend|bulk|growth) "section_$section" ;;
+	inbound|outbound|broadcast|bcsend|replies|bulk|growth|seed) "section_$section" ;;
 	*) echo "bench: no section '$section'" >&2; exit 2 ;;
 	esac
 done
