@@ -1200,7 +1200,8 @@ section_seed() {
 	local c t0 f
 	echo
 	echo "== seeded databases (bench/seed_coalition.py, cached in $outdir)"
-	for c in $grown_contacts $bulk_contacts $growth_sizes; do
+	for c in $(echo $grown_contacts $bulk_contacts $growth_sizes |
+	    tr ' ' '\n' | awk '!seen[$0]++'); do
 		t0=$(now_ms)
 		if f=$(grown_db "$c"); then
 			printf '  %-8s contacts  %6.1f s  %s\n' "$c" \
