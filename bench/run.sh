@@ -9,8 +9,16 @@
 # status 1 when any target is missed or a section could not run, so a
 # regression fails `make bench`.
 #
+# Every figure is measured on an empty database and on a copy of a grown
+# one (bench/seed_coalition.py, cached in build/bench/), side by side.
+#
 # Environment:
-#   BENCH_SECTIONS     sections to run (default "inbound outbound broadcast")
+#   BENCH_SECTIONS     sections to run (default "seed inbound outbound
+#                      bcsend replies bulk growth broadcast")
+#   BENCH_QUICK        set: small sizes and short runs, a smoke run
+#   BENCH_CONTACTS, BENCH_INTERACTIONS, BENCH_GROUP_SIZE,
+#   BENCH_BULK_CONTACTS, BENCH_GROWTH, BENCH_BULK_SECONDS,
+#   BENCH_PACE_CONNECTIONS, BENCH_PACE_MS   see bench/README.md
 #   BENCH_SECONDS      measured duration per target (default 10)
 #   BENCH_WARMUP       warm-up duration per target, not measured (default 2)
 #   BENCH_CONNECTIONS  wrk connections (default 64)
