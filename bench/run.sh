@@ -9,8 +9,16 @@
 # status 1 when any target is missed or a section could not run, so a
 # regression fails `make bench`.
 #
+# Every figure is measured on an empty database and on a copy of a grown
+# one (bench/seed_coalition.py, cached in build/bench/), side by side.
+#
 # Environment:
-#   BENCH_SECTIONS     sections to run (default "inbound outbound broadcast")
+#   BENCH_SECTIONS     sections to run (default "seed inbound outbound
+#                      bcsend replies bulk growth broadcast")
+#   BENCH_QUICK        set: small sizes and short runs, a smoke run
+#   BENCH_CONTACTS, BENCH_INTERACTIONS, BENCH_GROUP_SIZE,
+#   BENCH_BULK_CONTACTS, BENCH_GROWTH, BENCH_BULK_SECONDS,
+#   BENCH_PACE_CONNECTIONS, BENCH_PACE_MS   see bench/README.md
 #   BENCH_SECONDS      measured duration per target (default 10)
 #   BENCH_WARMUP       warm-up duration per target, not measured (default 2)
 #   BENCH_CONNECTIONS  wrk connections (default 64)
@@ -46,6 +54,25 @@ target_p99_ms=20
 
 outdir=build/bench
 bare_bin=$outdir/bare_server
+
+# The grown database (bench/seed_coalition.py) and the sizes the sections
+# use.  BENCH_QUICK=1 shrinks them all for a smoke run of a minute or two.
+if [ -n "${BENCH_QUICK:-}" ]; then
+	grown_contacts=${BENCH_CONTACTS:-20000}
+	grown_interactions=${BENCH_INTERACTIONS:-100000}
+	bc_group=${BENCH_GROUP_SIZE:-2000}
+	bulk_contacts=${BENCH_BULK_CONTACTS:-20000}
+	growth_sizes=${BENCH_GROWTH:-"5000 20000 50000"}
+	: "${BENCH_OUTBOUND_N:=5000}"
+	duration=${BENCH_SECONDS:-3}
+	warmup=${BENCH_WARMUP:-1}
+else
+	grown_contacts=${BENCH_CONTACTS:-100000}
+	grown_interactions=${BENCH_INTERACTIONS:-1000000}
+	bc_group=${BENCH_GROUP_SIZE:-10000}
+	bulk_contacts=${BENCH_BULK_CONTACTS:-103000}
+	growth_sizes=${BENCH_GROWTH:-"10000 100000 1000000"}
+fi
 . bench/lib.sh
 bench_init bench
 
@@ -97,7 +124,7 @@ ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
 row() {
-	printf '  %-10s %12s %10s %10s %8s\n' "$@"
+	printf '  %-16s %12s %10s %10s %8s\n' "$@"
 }
 
 row_of() {
@@ -137,27 +164,32 @@ bench_bare() {
 	stop "$pid" || echo "bench: bare server exited with status $?" >&2
 }
 
-# bench_sampark: the daemon with durable logging, console provider.
-# Sets sampark_rss and sampark_rows for the report.
+# bench_sampark NAME [SEED_DB]: the daemon with durable logging, console
+# provider, on an empty database or on a copy of SEED_DB (a grown one).
+# Results in $tmp/NAME.result; sets sampark_rss, sampark_rows and
+# sampark_expect for the report.
 bench_sampark() {
-	local port pid db=$tmp/sampark.db ok
+	local name=$1 seed=${2:-} port pid db=$tmp/$1.db ok rows0=0
 	sampark_rss="-"
 	sampark_rows="-"
 	if [ ! -x "$sampark" ]; then
 		why="$sampark does not exist (make builds it)"
 		return 1
 	fi
-	if ! "$sampark" import stakeholders config/stakeholders.csv \
-	    --db "$db" >"$outdir/sampark-import.log" 2>&1; then
-		why="import of config/stakeholders.csv failed, see $outdir/sampark-import.log"
-		tail -n 20 "$outdir/sampark-import.log" >&2
+	if [ -n "$seed" ]; then
+		copy_db "$seed" "$db" || { why="could not copy $seed"; return 1; }
+		rows0=$(sqlite3 "$db" 'select count(*) from interactions')
+	elif ! "$sampark" import stakeholders config/stakeholders.csv \
+	    --db "$db" >"$outdir/$name-import.log" 2>&1; then
+		why="import of config/stakeholders.csv failed, see $outdir/$name-import.log"
+		tail -n 20 "$outdir/$name-import.log" >&2
 		return 1
 	fi
 	port=$(free_port)
 	# No admin listener: its fixed port may be taken, and it is not
 	# what is measured.
 	"$sampark" serve -c config/sampark.conf --listen "127.0.0.1:$port" \
-	    --db "$db" --set admin_listen= 2>"$outdir/sampark.log" &
+	    --db "$db" --set admin_listen= 2>"$outdir/$name.log" &
 	pid=$!
 	pids="$pids $pid"
 	if ! wait_ready "http://127.0.0.1:$port/healthz" "$pid"; then
@@ -166,66 +198,90 @@ bench_sampark() {
 		else
 			why="sampark serve exited before it was ready"
 		fi
-		why="$why, see $outdir/sampark.log"
-		tail -n 20 "$outdir/sampark.log" >&2
+		why="$why, see $outdir/$name.log"
+		tail -n 20 "$outdir/$name.log" >&2
 		return 1
 	fi
-	echo "bench: sampark on 127.0.0.1:$port: warm-up ${warmup}s, run ${duration}s"
-	run_wrk sampark-warmup "http://127.0.0.1:$port/sms/console" \
+	echo "bench: $name on 127.0.0.1:$port: warm-up ${warmup}s, run ${duration}s"
+	run_wrk $name-warmup "http://127.0.0.1:$port/sms/console" \
 	    bench/inbound.lua "$warmup" 0 || return 1
-	run_wrk sampark "http://127.0.0.1:$port/sms/console" \
+	run_wrk $name "http://127.0.0.1:$port/sms/console" \
 	    bench/inbound.lua "$duration" 1 || return 1
 	sampark_rss=$(awk '/^VmHWM:/ { print $2 " " $3 }' "/proc/$pid/status" \
 	    2>/dev/null || echo "-")
 	if ! stop "$pid"; then
 		echo "bench: sampark did not exit cleanly on SIGTERM; its log:" >&2
-		tail -n 20 "$outdir/sampark.log" >&2
-		fail "sampark did not exit cleanly on SIGTERM"
+		tail -n 20 "$outdir/$name.log" >&2
+		fail "sampark did not exit cleanly on SIGTERM ($name)"
 	fi
-	ok=$(( $(field sampark-warmup ok) + $(field sampark ok) ))
+	ok=$(( $(field $name-warmup ok) + $(field $name ok) ))
 	sampark_rows=$(sqlite3 "$db" 'select count(*) from interactions' \
 	    2>&1 | head -n 1 || true)
+	sampark_rows=$((sampark_rows - rows0))
 	sampark_expect=$((ok * 2))
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
+# inbound_verdict LABEL NAME: the targets of one sampark run against bare.
+inbound_verdict() {
+	local label=$1 name=$2 ratio p99 errors v
+	if [ ! -s "$tmp/$name.result" ] || [ ! -s "$tmp/bare.result" ]; then
+		echo "  $label: ratio -   (target >= $target_ratio)  FAIL: not measured"
+		fail "inbound ($label) not measured"
+		return 0
+	fi
+	ratio=$(awk -v s="$(field $name rps)" -v b="$(field bare rps)" \
+	    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
+	p99=$(field $name p99_ms)
+	errors=$(field $name errors)
+	if ge "$ratio" "$target_ratio"; then v=PASS; else
+		v=FAIL; fail "inbound ($label) ratio $ratio < $target_ratio"; fi
+	echo "  $label: ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
+	if le "$p99" "$target_p99_ms"; then v=PASS; else
+		v=FAIL; fail "inbound ($label) p99 $p99 ms > $target_p99_ms ms"; fi
+	echo "  $label: sampark p99         $p99 ms   (target <= $target_p99_ms ms)  $v"
+	# A daemon that fails fast would look quick: errors void the run.
+	if [ "$errors" = 0 ]; then v=PASS; else
+		v=FAIL; fail "inbound ($label) had $errors errors (socket errors or non-2xx)"; fi
+	echo "  $label: sampark errors      $errors   (target 0)  $v"
 }
 
 section_inbound() {
-	local ratio bare_ok=0 sampark_ok=0 p99 errors v
+	local grown rss_e="-" rss_g="-" rows_e="-" rows_g="-" exp_e="-" exp_g="-"
 
 	echo
 	echo "== inbound SMS: POST /sms/console, unique senders and message ids"
+	rm -f "$tmp/bare.result" "$tmp/sampark.result" "$tmp/sampark-grown.result"
 	build_bare
 	why="see the messages above"
-	bench_bare && bare_ok=1 || fail "bare server benchmark did not run: $why"
+	bench_bare || fail "bare server benchmark did not run: $why"
 	why="see the messages above"
-	bench_sampark && sampark_ok=1 || fail "sampark benchmark did not run: $why"
+	if bench_sampark sampark; then
+		rss_e=$sampark_rss rows_e=$sampark_rows exp_e=$sampark_expect
+	else
+		fail "sampark benchmark (empty) did not run: $why"
+	fi
+	why="see the messages above"
+	if grown=$(grown_db "$grown_contacts") &&
+	    bench_sampark sampark-grown "$grown"; then
+		rss_g=$sampark_rss rows_g=$sampark_rows exp_g=$sampark_expect
+	else
+		fail "sampark benchmark (grown) did not run: $why"
+	fi
 
 	echo
 	echo "inbound SMS, wrk -t$threads -c$conns -d${duration}s after ${warmup}s warm-up, 127.0.0.1"
+	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
 	row target requests/s "p50 ms" "p99 ms" errors
 	row_of bare bare
-	row_of sampark sampark
+	row_of "sampark (empty)" sampark
+	row_of "sampark (grown)" sampark-grown
 	echo
-	if [ $bare_ok = 1 ] && [ $sampark_ok = 1 ]; then
-		ratio=$(awk -v s="$(field sampark rps)" -v b="$(field bare rps)" \
-		    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
-		p99=$(field sampark p99_ms)
-		errors=$(field sampark errors)
-		if ge "$ratio" "$target_ratio"; then v=PASS; else
-			v=FAIL; fail "ratio $ratio < $target_ratio"; fi
-		echo "  ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
-		if le "$p99" "$target_p99_ms"; then v=PASS; else
-			v=FAIL; fail "sampark p99 $p99 ms > $target_p99_ms ms"; fi
-		echo "  sampark p99         $p99 ms   (target <= $target_p99_ms ms)  $v"
-		# A daemon that fails fast would look quick: errors void the run.
-		if [ "$errors" = 0 ]; then v=PASS; else
-			v=FAIL; fail "sampark had $errors errors (socket errors or non-2xx)"; fi
-		echo "  sampark errors      $errors   (target 0)  $v"
-		echo "  sampark peak RSS    $sampark_rss (VmHWM)"
-		echo "  interactions rows   $sampark_rows (expected about $sampark_expect:" \
-		    "2 per successful request incl. warm-up)"
-	else
-		echo "  ratio sampark/bare  -   (target >= $target_ratio)  FAIL: not measured"
-	fi
+	inbound_verdict empty sampark
+	inbound_verdict grown sampark-grown
+	echo "  sampark peak RSS    empty $rss_e, grown $rss_g (VmHWM)"
+	echo "  interactions rows   empty $rows_e, grown $rows_g added (expected" \
+	    "about $exp_e and $exp_g: 2 per successful request incl. warm-up)"
 }
 
 # ---- outbound: the sender against a local Twilio-like sink ----
@@ -302,11 +358,14 @@ bench_bare_sender() {
 	[ -s "$tmp/bare-out.result" ] || { why="no RESULT from bare_sender"; return 1; }
 }
 
-# outbound_db NAME COUNT: a fresh database with COUNT queued messages.
+# outbound_db NAME COUNT [SEED_DB]: a fresh database (or a copy of SEED_DB)
+# with COUNT queued messages.
 outbound_db() {
 	local db=$tmp/$1.db
 
-	if ! "$sampark" import stakeholders config/stakeholders.csv \
+	if [ -n "${3:-}" ]; then
+		copy_db "$3" "$db" || { why="could not copy $3"; return 1; }
+	elif ! "$sampark" import stakeholders config/stakeholders.csv \
 	    --db "$db" >"$outdir/$1-import.log" 2>&1; then
 		why="import failed, see $outdir/$1-import.log"
 		return 1
@@ -318,12 +377,14 @@ outbound_db() {
 	fi
 }
 
-# start_outbound NAME PORT RATE: the daemon, Twilio pointed at the sink.
+# start_outbound NAME PORT RATE: the daemon, Twilio pointed at the sink,
+# without the hourly budget (see start_daemon).
 start_outbound() {
 	env -u SAMPARK_TWILIO_URL_TOKEN SAMPARK_BENCH_TWILIO_TOKEN=$out_token \
 	    "$sampark" serve -c config/sampark.conf \
 	    --listen "127.0.0.1:$2" --db "$tmp/$1.db" --set admin_listen= \
 	    --set public_url="http://127.0.0.1:$2" \
+	    --set outbound_per_hour=100000000 \
 	    --set twilio.enabled=yes \
 	    --set twilio.api_base="http://127.0.0.1:$sink_port" \
 	    --set twilio.account_sid=$out_sid \
@@ -336,46 +397,52 @@ start_outbound() {
 	pids="$pids $daemon_pid"
 }
 
-# first_send DB: wall ms of the first claim, empty before there is one.
+# first_send DB [SINCE_MS]: wall ms of the first claim (since SINCE_MS),
+# empty before there is one.
 first_send() {
-	sq "$1" "select min(time_ms) from outbox_events where to_state = 'sending'"
+	sq "$1" "select min(time_ms) from outbox_events where to_state = 'sending'
+	    and time_ms >= ${2:-0}"
 }
 
-# bench_sampark_out: all messages through the daemon, rate 0.  Sets the
-# RESULT line in $tmp/sampark-out.result, out_rss and out_sink.
+# bench_sampark_out NAME RESULT [SEED_DB]: all messages through the daemon,
+# rate 0, on an empty database or a copy of SEED_DB.  Sets the RESULT line
+# in $tmp/RESULT.result, out_rss and out_sink.
 bench_sampark_out() {
-	local db=$tmp/outbound.db sent=0 last_sent=-1 stalled=0 t=0 c0 c1
-	local first last perf_pid=""
+	local name=$1 res=$2 db=$tmp/$1.db sent=0 last_sent=-1 stalled=0 t=0
+	# (The seeded outbox holds past broadcasts' messages, through exotel
+	# and long ago: only the benchmark's, twilio and from now, count.)
+	local c0 c1 first last perf_pid="" t_start
 
 	out_rss="-"
 	out_sink="-"
-	outbound_db outbound "$out_n" || return 1
+	outbound_db "$name" "$out_n" "${3:-}" || return 1
 	c0=$(sink_count) || { why="sink does not answer /count"; return 1; }
 	echo "bench: sampark: $out_n queued messages, rate 0," \
 	    "max_inflight $out_inflight"
-	start_outbound outbound "$out_port" 0
+	t_start=$(now_ms)
+	start_outbound "$name" "$out_port" 0
 	if [ -n "${BENCH_PERF:-}" ]; then
-		perf record -g -o "$outdir/outbound.perf.data" -p "$daemon_pid" \
+		perf record -g -o "$outdir/$name.perf.data" -p "$daemon_pid" \
 		    >"$outdir/perf.log" 2>&1 &
 		perf_pid=$!
 	fi
 	while [ "$sent" -lt "$out_n" ]; do
 		if ! kill -0 "$daemon_pid" 2>/dev/null; then
-			tail -n 20 "$outdir/outbound.log" >&2
-			why="sampark serve exited, see $outdir/outbound.log"
+			tail -n 20 "$outdir/$name.log" >&2
+			why="sampark serve exited, see $outdir/$name.log"
 			return 1
 		fi
 		sleep 0.1
 		t=$((t + 1))
-		sent=$(sq "$db" "select count(*) from outbox where state = 'sent'") ||
+		sent=$(sq "$db" "select count(*) from outbox where state = 'sent' and provider = 'twilio'") ||
 		    sent=0
 		# Ten seconds without progress: it is stuck, not slow.
 		if [ "$sent" = "$last_sent" ]; then stalled=$((stalled + 1)); else
 			stalled=0; fi
 		last_sent=$sent
 		if [ $t -ge $((out_timeout * 10)) ] || [ $stalled -ge 100 ]; then
-			why="only $sent of $out_n sent after $((t / 10)) s, see $outdir/outbound.log"
-			tail -n 5 "$outdir/outbound.log" >&2
+			why="only $sent of $out_n sent after $((t / 10)) s, see $outdir/$name.log"
+			tail -n 5 "$outdir/$name.log" >&2
 			break
 		fi
 	done
@@ -386,15 +453,15 @@ bench_sampark_out() {
 	out_rss=$(awk '/^VmHWM:/ { print $2 " " $3 }' "/proc/$daemon_pid/status" \
 	    2>/dev/null || echo "-")
 	if ! stop "$daemon_pid"; then
-		tail -n 20 "$outdir/outbound.log" >&2
-		fail "sampark did not exit cleanly on SIGTERM (outbound)"
+		tail -n 20 "$outdir/$name.log" >&2
+		fail "sampark did not exit cleanly on SIGTERM ($name)"
 	fi
 	c1=$(sink_count) && out_sink=$((c1 - c0))
-	first=$(first_send "$db")
-	last=$(sq "$db" "select max(updated_ms) from outbox where state = 'sent'")
-	sent=$(sq "$db" "select count(*) from outbox where state = 'sent'")
+	first=$(first_send "$db" "$t_start")
+	last=$(sq "$db" "select max(updated_ms) from outbox where state = 'sent' and provider = 'twilio'")
+	sent=$(sq "$db" "select count(*) from outbox where state = 'sent' and provider = 'twilio'")
 	if [ -z "$first" ] || [ -z "$last" ] || [ "$last" -le "$first" ]; then
-		why="nothing was sent, see $outdir/outbound.log"
+		why="nothing was sent, see $outdir/$name.log"
 		return 1
 	fi
 	# The same clock as bare_sender's: first request started to last
@@ -402,30 +469,31 @@ bench_sampark_out() {
 	awk -v n="$out_n" -v s="$sent" -v a="$first" -v b="$last" 'BEGIN {
 		sec = (b - a) / 1000
 		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
-		    n, s, n - s, sec, s / sec }' >"$tmp/sampark-out.result"
+		    n, s, n - s, sec, s / sec }' >"$tmp/$res.result"
 	[ "$sent" -eq "$out_n" ] || return 1
 }
 
-# bench_rate: rate=50 for the settle and the window; sets rate_measured
-# and rate_count.
+# bench_rate NAME [SEED_DB]: rate=50 for the settle and the window; sets
+# rate_measured and rate_count.
 bench_rate() {
-	local db=$tmp/rate.db first="" t=0 t0 t1 queued
+	local name=$1 db=$tmp/$1.db first="" t=0 t0 t1 queued t_start
 	local total=$((out_rate * (out_settle + out_window + 6)))
 
 	rate_measured="-"
-	outbound_db rate "$total" || return 1
+	outbound_db "$name" "$total" "${2:-}" || return 1
 	echo "bench: sampark: $total queued messages, rate $out_rate/s," \
 	    "${out_settle}s settle + ${out_window}s window"
-	start_outbound rate "$(free_port)" "$out_rate"
+	t_start=$(now_ms)
+	start_outbound "$name" "$(free_port)" "$out_rate"
 	while [ -z "$first" ]; do
 		if ! kill -0 "$daemon_pid" 2>/dev/null || [ $t -ge 100 ]; then
-			tail -n 20 "$outdir/rate.log" >&2
-			why="the rate-limited daemon sent nothing, see $outdir/rate.log"
+			tail -n 20 "$outdir/$name.log" >&2
+			why="the rate-limited daemon sent nothing, see $outdir/$name.log"
 			return 1
 		fi
 		sleep 0.1
 		t=$((t + 1))
-		first=$(first_send "$db")
+		first=$(first_send "$db" "$t_start")
 	done
 	t0=$((first + out_settle * 1000))
 	t1=$((t0 + out_window * 1000))
@@ -433,9 +501,10 @@ bench_rate() {
 	while [ "$(now_ms)" -lt $((t1 + 1000)) ]; do
 		sleep 0.2
 	done
-	queued=$(sq "$db" "select count(*) from outbox where state = 'queued'")
-	stop "$daemon_pid" || fail "sampark did not exit cleanly on SIGTERM (rate)"
-	rate_count=$(sq "$db" "select count(*) from outbox where state = 'sent'
+	queued=$(sq "$db" "select count(*) from outbox where state = 'queued'
+	    and provider = 'twilio'")
+	stop "$daemon_pid" || fail "sampark did not exit cleanly on SIGTERM ($name)"
+	rate_count=$(sq "$db" "select count(*) from outbox where state = 'sent' and provider = 'twilio'
 	    and updated_ms >= $t0 and updated_ms < $t1")
 	rate_measured=$(awk -v c="$rate_count" -v w="$out_window" \
 	    'BEGIN { printf "%.2f", c / w }')
@@ -446,7 +515,7 @@ bench_rate() {
 }
 
 orow() {
-	printf '  %-10s %12s %10s %8s %8s\n' "$@"
+	printf '  %-16s %12s %10s %8s %8s\n' "$@"
 }
 
 orow_of() {
@@ -458,12 +527,40 @@ orow_of() {
 	fi
 }
 
+# rate_line LABEL: bench_rate's verdict.
+rate_line() {
+	local v lo hi
+	lo=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 - t / 100) }')
+	hi=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 + t / 100) }')
+	if [ "$rate_ok" = 1 ] && ge "$rate_measured" "$lo" && le "$rate_measured" "$hi"; then
+		v=PASS
+	else
+		v=FAIL
+		fail "$1: rate ${rate_measured:-?}/s outside $lo..$hi"
+	fi
+	echo "  $1: rate $out_rate/s measured  $rate_measured/s over ${out_window}s" \
+	    "(${rate_count:-?} sent; target $lo..$hi)  $v"
+}
+
+# sent_line LABEL RESULT: every message sent, each once.
+sent_line() {
+	local v
+	if [ -s "$tmp/$2.result" ] && [ "$(field $2 ok)" = "$out_n" ] &&
+	    [ "$out_sink" = "$out_n" ]; then v=PASS; else
+		v=FAIL
+		fail "$1: the sink got $out_sink requests for $out_n messages"
+	fi
+	echo "  $1: sent $(field $2 ok 2>/dev/null || echo -)" \
+	    "of $out_n, sink requests $out_sink   (target all, once each)  $v"
+}
+
 section_outbound() {
-	local bare_ok=0 sampark_ok=0 rate_ok=0 ratio v lo hi
+	local grown rss_e rss_g
 
 	echo
 	echo "== outbound SMS: Twilio Messages API on a local sink"
-	rm -f "$tmp/bare-out.result" "$tmp/sampark-out.result"
+	rm -f "$tmp/bare-out.result" "$tmp/sampark-out.result" \
+	    "$tmp/sampark-out-grown.result"
 	why="see the messages above"
 	if ! build_outbound || ! start_sink; then
 		fail "outbound benchmark did not run: $why"
@@ -471,49 +568,42 @@ section_outbound() {
 	fi
 	out_port=$(free_port)
 	why="see the messages above"
-	bench_bare_sender && bare_ok=1 ||
-	    fail "bare client benchmark did not run: $why"
+	bench_bare_sender || fail "bare client benchmark did not run: $why"
 	why="see the messages above"
-	bench_sampark_out && sampark_ok=1 ||
-	    fail "sampark outbound benchmark did not run: $why"
+	bench_sampark_out outbound sampark-out ||
+	    fail "sampark outbound benchmark (empty) did not run: $why"
+	rss_e=$out_rss
+	sent_line empty sampark-out >"$tmp/sent-empty"
 	why="see the messages above"
-	bench_rate && rate_ok=1 || fail "rate benchmark did not run: $why"
+	grown=$(grown_db "$grown_contacts") &&
+	    bench_sampark_out outbound-grown sampark-out-grown "$grown" ||
+	    fail "sampark outbound benchmark (grown) did not run: $why"
+	rss_g=$out_rss
+	sent_line grown sampark-out-grown >"$tmp/sent-grown"
+	why="see the messages above"
+	rate_ok=0
+	bench_rate rate && rate_ok=1 || fail "rate benchmark (empty) did not run: $why"
+	rate_line empty >"$tmp/rate-empty"
+	why="see the messages above"
+	rate_ok=0
+	grown=$(grown_db "$grown_contacts") && bench_rate rate-grown "$grown" &&
+	    rate_ok=1 || fail "rate benchmark (grown) did not run: $why"
+	rate_line grown >"$tmp/rate-grown"
 	stop "$sink_pid" || echo "bench: sink exited with status $?" >&2
 
 	echo
-	echo "outbound SMS, $out_n messages, $out_inflight in flight," \
+	echo "outbound SMS, $out_n queued messages, $out_inflight in flight," \
 	    "rate 0, 127.0.0.1 (bare: median of 3)"
+	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
 	orow target messages/s seconds sent errors
 	orow_of bare bare-out
-	orow_of sampark sampark-out
+	orow_of "sampark (empty)" sampark-out
+	orow_of "sampark (grown)" sampark-out-grown
 	echo
-	if [ $bare_ok = 1 ] && [ -s "$tmp/sampark-out.result" ]; then
-		ratio=$(awk -v s="$(field sampark-out mps)" \
-		    -v b="$(field bare-out mps)" \
-		    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
-		if ge "$ratio" "$target_ratio"; then v=PASS; else
-			v=FAIL; fail "outbound ratio $ratio < $target_ratio"; fi
-		echo "  ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
-	else
-		echo "  ratio sampark/bare  -   (target >= $target_ratio)  FAIL: not measured"
-	fi
-	if [ $sampark_ok = 1 ] && [ "$out_sink" = "$out_n" ]; then v=PASS; else
-		v=FAIL
-		[ $sampark_ok = 0 ] || fail "the sink got $out_sink requests for $out_n messages"
-	fi
-	echo "  sampark sent        $(field sampark-out ok 2>/dev/null || echo -)" \
-	    "of $out_n, sink requests $out_sink   (target all, once each)  $v"
-	echo "  sampark peak RSS    $out_rss (VmHWM)"
-	lo=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 - t / 100) }')
-	hi=$(awk -v r=$out_rate -v t=$out_rate_tol 'BEGIN { print r * (1 + t / 100) }')
-	if [ $rate_ok = 1 ] && ge "$rate_measured" "$lo" && le "$rate_measured" "$hi"; then
-		v=PASS
-	else
-		v=FAIL
-		[ $rate_ok = 0 ] || fail "rate $rate_measured/s outside $lo..$hi"
-	fi
-	echo "  rate $out_rate/s measured  $rate_measured/s over ${out_window}s" \
-	    "(${rate_count:-?} sent; target $lo..$hi)  $v"
+	ratio_line "outbound (empty)" sampark-out bare-out
+	ratio_line "outbound (grown)" sampark-out-grown bare-out
+	cat "$tmp/sent-empty" "$tmp/sent-grown" "$tmp/rate-empty" "$tmp/rate-grown"
+	echo "  sampark peak RSS    empty $rss_e, grown $rss_g (VmHWM)"
 }
 
 # ---- broadcast: creating a broadcast to 10,000 and 100,000 contacts ----
@@ -525,15 +615,51 @@ section_outbound() {
 broadcast_rss_slack_kb=20480	# 100k may use at most 20 MB more than 10k
 broadcast_max_s=30		# creating 100,000 messages, at most
 
+# bc_create LABEL N DB AUDIENCE: `sampark broadcast create --yes` timed,
+# with its peak RSS; checks the limits (rss10: the 10,000 run's RSS).
+bc_create() {
+	local label=$1 n=$2 db=$3 out secs rss v
+	out=$(python3 -c 'import resource, subprocess, sys, time
+t = time.monotonic()
+r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
+print(r.returncode, "%.2f" % (time.monotonic() - t),
+      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
+	    "$sampark" broadcast create -c config/sampark.conf \
+	    --db "$db" --to "$4" --template scheme_deadline \
+	    --var scheme=PMEGP --var "date=15 Dec" \
+	    --var "place=Gyanpur block office" --yes \
+	    2>>"$outdir/broadcast-$label.log")
+	set -- $out
+	secs=$2
+	rss=$3
+	v=PASS
+	if [ "$1" != 0 ]; then
+		v=FAIL
+		fail "broadcast: create to $n ($label) failed (see $outdir/broadcast-$label.log)"
+	elif [ $n = 10000 ]; then
+		rss10=$rss
+	elif ! le "$rss" $((rss10 + broadcast_rss_slack_kb)) ||
+	    ! le "$secs" $broadcast_max_s; then
+		v=FAIL
+		fail "broadcast: $n ($label) took ${secs}s, peak RSS ${rss} kB (10000: ${rss10} kB)"
+	fi
+	printf '  %-10s %-6s %10s %9s kB %10s\n' "$n" "$label" "$secs" "$rss" "$v"
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
 section_broadcast() {
-	local n db out secs rss rss10=0 v
+	local n db seed
 	echo
 	echo "broadcast creation (template scheme_deadline, daily cap on)"
-	printf '  %-10s %10s %12s %10s\n' recipients seconds "peak RSS" verdict
+	echo "(empty: the audience's contacts only; grown: 10000 = group" \
+	    "bench-10k of $(grown_desc "$grown_contacts"); 100000 = all of" \
+	    "$bulk_contacts contacts, not opted out)"
+	printf '  %-10s %-6s %10s %12s %10s\n' recipients data seconds "peak RSS" verdict
+	rss10=0
 	for n in 10000 100000; do
 		db=$tmp/broadcast-$n.db
 		if ! "$sampark" broadcast list --db "$db" -c config/sampark.conf \
-		    >/dev/null 2>"$outdir/broadcast-$n.log" ||
+		    >/dev/null 2>"$outdir/broadcast-empty.log" ||
 		    ! sqlite3 "$db" "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL
 		    SELECT i + 1 FROM s WHERE i < $n - 1) INSERT INTO contacts
 		    (phone, name, district, language, role) SELECT
@@ -543,33 +669,561 @@ section_broadcast() {
 			fail "broadcast: could not set up $n contacts"
 			continue
 		fi
-		out=$(python3 -c 'import resource, subprocess, sys, time
-t = time.monotonic()
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL)
-print(r.returncode, "%.2f" % (time.monotonic() - t),
-      resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' \
-		    "$sampark" broadcast create -c config/sampark.conf \
-		    --db "$db" --to district:bhadohi --template scheme_deadline \
-		    --var scheme=PMEGP --var "date=15 Dec" \
-		    --var "place=Gyanpur block office" --yes \
-		    2>>"$outdir/broadcast-$n.log")
-		set -- $out
-		secs=$2
-		rss=$3
-		v=PASS
-		if [ "$1" != 0 ]; then
-			v=FAIL
-			fail "broadcast: create to $n contacts failed (see $outdir/broadcast-$n.log)"
-		elif [ $n = 10000 ]; then
-			rss10=$rss
-		elif ! le "$rss" $((rss10 + broadcast_rss_slack_kb)) ||
-		    ! le "$secs" $broadcast_max_s; then
-			v=FAIL
-			fail "broadcast: 100000 took ${secs}s, peak RSS ${rss} kB (10000: ${rss10} kB)"
-		fi
-		printf '  %-10s %10s %9s kB %10s\n' "$n" "$secs" "$rss" "$v"
-		rm -f "$db" "$db-wal" "$db-shm"
+		bc_create empty "$n" "$db" district:bhadohi
 	done
+	rss10=0
+	db=$tmp/broadcast-grown.db
+	if seed=$(grown_db "$grown_contacts") && copy_db "$seed" "$db"; then
+		bc_create grown 10000 "$db" group:bench-10k
+	else
+		fail "broadcast: no grown database: $why"
+	fi
+	if seed=$(grown_db "$bulk_contacts") && copy_db "$seed" "$db"; then
+		bc_create grown 100000 "$db" all
+	else
+		fail "broadcast: no grown database: $why"
+	fi
+}
+
+# ---- grown databases: bench/seed_coalition.py, cached in build/bench ----
+
+# grown_db CONTACTS [GROUP_SIZE] [INTERACTIONS]: the path of a seeded
+# database, generated once per parameters (and per version of the seed
+# script and of the schema) and kept in build/bench/; runs use copies.
+grown_db() {
+	local c=$1 g=${2:-$bc_group} i=${3:-$grown_interactions} key f
+	key=$(cat bench/seed_coalition.py gateway/store.c | md5sum | cut -c1-8)
+	f=$outdir/coalition-c$c-g$g-i$i-$key-$(date -u +%Y%m%d).db
+	if [ ! -s "$f" ]; then
+		echo "bench: seeding $f (once; kept for later runs)" >&2
+		rm -f "$outdir"/coalition-c$c-g$g-i$i-*.db
+		if ! python3 bench/seed_coalition.py --sampark "$sampark" \
+		    --db "$f.tmp" --contacts "$c" --group-size "$g" \
+		    --interactions "$i" >"$outdir/seed.log" 2>&1; then
+			tail -n 20 "$outdir/seed.log" >&2
+			why="seeding failed, see $outdir/seed.log"
+			rm -f "$f.tmp" "$f.tmp-wal" "$f.tmp-shm"
+			return 1
+		fi
+		mv "$f.tmp" "$f"
+	fi
+	echo "$f"
+}
+
+grown_desc() {
+	echo "$1 contacts, $bc_group in group bench-10k, 1,000 stakeholders," \
+	    "$grown_interactions interactions, 50 past broadcasts"
+}
+
+# empty_bc_db: the smallest database a broadcast to the group can go to:
+# the group's members and nothing else.
+empty_bc_db() {
+	local f=$outdir/bcempty-g$bc_group-$(cat bench/seed_coalition.py \
+	    gateway/store.c | md5sum | cut -c1-8)-$(date -u +%Y%m%d).db
+	if [ ! -s "$f" ]; then
+		python3 bench/seed_coalition.py --sampark "$sampark" --db "$f.tmp" \
+		    --contacts "$bc_group" --group-size "$bc_group" --groups 2 \
+		    --interactions 0 --broadcasts 0 --stakeholders 0 \
+		    >"$outdir/seed.log" 2>&1 || { why="seeding failed"; return 1; }
+		mv "$f.tmp" "$f"
+	fi
+	echo "$f"
+}
+
+copy_db() {
+	rm -f "$2" "$2-wal" "$2-shm"
+	cp "$1" "$2"
+}
+
+# ---- webhooks at a paced rate, in the background ----
+
+pace_conns=${BENCH_PACE_CONNECTIONS:-8}
+pace_ms=${BENCH_PACE_MS:-20}	# per connection: about 400 webhooks/s
+
+# paced_start NAME PORT RUN: wrk on /sms/console until paced_stop.
+paced_start() {
+	wrk -t1 -c"$pace_conns" -d3600s --latency -s bench/paced.lua \
+	    "http://127.0.0.1:$2/sms/console" -- "$3" "$pace_ms" \
+	    >"$outdir/$1.wrk" 2>&1 &
+	wrk_pid=$!
+	pids="$pids $wrk_pid"
+}
+
+# paced_stop NAME: SIGINT makes wrk stop and report; RESULT in NAME.result.
+paced_stop() {
+	kill -INT "$wrk_pid" 2>/dev/null || true
+	wait "$wrk_pid" 2>/dev/null || true
+	pids=$(echo $pids | tr ' ' '\n' | grep -vx "$wrk_pid" | tr '\n' ' ' || true)
+	grep '^RESULT ' "$outdir/$1.wrk" >"$tmp/$1.result" || {
+		echo "bench: no RESULT from paced wrk $1:" >&2
+		tail -n 5 "$outdir/$1.wrk" >&2
+		return 1
+	}
+}
+
+# ---- a broadcast sent to the sink, webhooks paced meanwhile ----
+
+bc_vars='{"scheme":"PMEGP","date":"15 Dec","place":"Gyanpur block office"}'
+
+# start_daemon NAME PORT [ADMIN_PORT]: serve $tmp/NAME.db, Twilio pointed
+# at the sink, rate 0, no quiet hours (the bench may run at night IST),
+# and no hourly budget (outbound_per_hour, 50,000 by default, would stop a
+# broadcast of 100,000 halfway: a cap, not a cost).
+start_daemon() {
+	local admin=
+	[ -z "${3:-}" ] || admin=127.0.0.1:$3
+	env -u SAMPARK_TWILIO_URL_TOKEN SAMPARK_BENCH_TWILIO_TOKEN=$out_token \
+	    SAMPARK_ADMIN_TOKEN=$admin_token \
+	    "$sampark" serve -c config/sampark.conf \
+	    --listen "127.0.0.1:$2" --db "$tmp/$1.db" --set admin_listen=$admin \
+	    --set public_url="http://127.0.0.1:$2" \
+	    --set outbound_per_hour=100000000 \
+	    --set quiet_hours= \
+	    --set twilio.enabled=yes \
+	    --set twilio.api_base="http://127.0.0.1:$sink_port" \
+	    --set twilio.account_sid=$out_sid \
+	    --set twilio.auth_token_env=SAMPARK_BENCH_TWILIO_TOKEN \
+	    --set twilio.from=$out_from \
+	    --set twilio.rate=0 \
+	    --set twilio.max_inflight="$out_inflight" \
+	    2>"$outdir/$1.log" &
+	daemon_pid=$!
+	pids="$pids $daemon_pid"
+	wait_ready "http://127.0.0.1:$2/healthz" "$daemon_pid" || {
+		tail -n 5 "$outdir/$1.log" >&2
+		why="$1: daemon not ready, see $outdir/$1.log"
+		return 1
+	}
+}
+
+admin_token=bench-admin-token-0123456789abcdef
+
+# wait_sent DB BID COUNT C0 LIMIT: until the sink has COUNT more requests
+# than C0, the daemon dies, or LIMIT seconds pass (then returns 1).
+wait_sent() {
+	local t=0 c last=-1 stalled=0
+	while :; do
+		c=$(( $(sink_count) - $4 )) || c=0
+		[ "$c" -ge "$3" ] && return 0
+		kill -0 "$daemon_pid" 2>/dev/null || { why="daemon exited"; return 1; }
+		if [ "$c" = "$last" ]; then stalled=$((stalled + 1)); else stalled=0; fi
+		last=$c
+		if [ $t -ge $(($5 * 5)) ] || [ $stalled -ge 75 ]; then
+			why="only $c of $3 sent after $((t / 5)) s"
+			return 1
+		fi
+		sleep 0.2
+		t=$((t + 1))
+	done
+}
+
+# bc_result NAME DB BID: the send rate of broadcast BID, first claim to
+# last answer recorded (the bare client's clock), into NAME.result.
+bc_result() {
+	local first last sent n
+	n=$(sq "$2" "select count(*) from outbox where broadcast_id = $3")
+	first=$(sq "$2" "select min(e.time_ms) from outbox_events e
+	    where e.to_state = 'sending' and e.outbox_id >=
+	    (select min(id) from outbox where broadcast_id = $3)")
+	last=$(sq "$2" "select max(updated_ms) from outbox
+	    where broadcast_id = $3 and state = 'sent'")
+	sent=$(sq "$2" "select count(*) from outbox
+	    where broadcast_id = $3 and state = 'sent'")
+	[ -n "$first" ] && [ -n "$last" ] && [ "$last" -gt "$first" ] || return 1
+	awk -v n="$n" -v s="$sent" -v a="$first" -v b="$last" 'BEGIN {
+		sec = (b - a) / 1000
+		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
+		    n, s, n - s, sec, s / sec }' >"$tmp/$1.result"
+}
+
+# bench_bc_send NAME SEED_DB: a broadcast to group bench-10k created with
+# the CLI, then sent by `sampark serve` to the sink while paced webhooks
+# run.  Results: NAME.result (send), NAME-hook.result (webhooks), and
+# bc_text (a message of it, for the bare client).
+bench_bc_send() {
+	local name=$1 db=$tmp/$1.db port bid n c0
+	copy_db "$2" "$db" || return 1
+	# Due a few seconds from now: the daemon and the paced webhooks are
+	# running when the first message goes, so the webhooks' window covers
+	# the whole send.
+	if ! "$sampark" broadcast create -c config/sampark.conf --db "$db" \
+	    --to group:bench-10k --template scheme_deadline --var scheme=PMEGP \
+	    --var "date=15 Dec" --var "place=Gyanpur block office" \
+	    --at "$(date -u -d "+$bc_delay seconds" +%Y-%m-%dT%H:%M:%SZ)" \
+	    --provider twilio --yes >"$outdir/$name-create.log" 2>&1; then
+		why="broadcast create failed, see $outdir/$name-create.log"
+		return 1
+	fi
+	bid=$(sq "$db" "select max(id) from broadcasts")
+	n=$(sq "$db" "select count(*) from outbox where broadcast_id = $bid")
+	bc_text=$(sq "$db" "select body from outbox where broadcast_id = $bid
+	    order by id limit 1")
+	c0=$(sink_count) || { why="sink does not answer"; return 1; }
+	port=$(free_port)
+	echo "bench: $name: broadcast of $n, paced webhooks meanwhile"
+	start_daemon "$name" "$port" || return 1
+	paced_start "$name-hook" "$port" "$((run_no % 10))"
+	run_no=$((run_no + 1))
+	wait_sent "$db" "$bid" "$n" "$c0" "$out_timeout" || {
+		paced_stop "$name-hook" || true
+		stop "$daemon_pid" || true
+		why="$name: $why, see $outdir/$name.log"
+		return 1
+	}
+	paced_stop "$name-hook" || return 1
+	stop "$daemon_pid" || fail "sampark did not exit cleanly ($name)"
+	bc_result "$name" "$db" "$bid" || { why="$name: nothing sent"; return 1; }
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+run_no=2
+bc_delay=3
+
+# bare_out NAME N TEXT: the bare client, median of 3, N requests of TEXT.
+bare_out() {
+	local i url=http://127.0.0.1:$sink_port/2010-04-01/Accounts/$out_sid/Messages.json
+	: >"$outdir/$1.out"
+	for i in 1 2 3; do
+		"$sender_bin" "$url" "$out_sid:$out_token" "$2" "$out_inflight" \
+		    "$out_from" "http://127.0.0.1:9/status/twilio" "$3" \
+		    >>"$outdir/$1.out" 2>&1 || { why="bare_sender failed"; return 1; }
+	done
+	grep '^RESULT ' "$outdir/$1.out" | sort -t= -k6,6 -n |
+	    sed -n 2p >"$tmp/$1.result"
+	[ -s "$tmp/$1.result" ]
+}
+
+# ratio_line LABEL NAME BARE: sampark/bare messages/s, checked.
+ratio_line() {
+	local ratio v
+	if [ ! -s "$tmp/$2.result" ] || [ ! -s "$tmp/$3.result" ]; then
+		echo "  $1: ratio -  FAIL: not measured"
+		fail "$1 not measured"
+		return 0
+	fi
+	ratio=$(awk -v s="$(field $2 mps)" -v b="$(field $3 mps)" \
+	    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
+	if ge "$ratio" "$target_ratio"; then v=PASS; else
+		v=FAIL; fail "$1 ratio $ratio < $target_ratio"; fi
+	echo "  $1: ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
+}
+
+# p99_line LABEL NAME: a paced wrk run's p99, checked.
+p99_line() {
+	local p99 v errors
+	if [ ! -s "$tmp/$2.result" ]; then
+		echo "  $1: webhook p99 -  FAIL: not measured"
+		fail "$1 webhook p99 not measured"
+		return 0
+	fi
+	p99=$(field $2 p99_ms)
+	errors=$(field $2 errors)
+	if le "$p99" "$target_p99_ms" && [ "$errors" = 0 ]; then v=PASS; else
+		v=FAIL; fail "$1 webhook p99 $p99 ms (target <= $target_p99_ms), $errors errors"; fi
+	printf '  %-34s p99 %8s ms  %6s req/s  %s errors  %s\n' "$1:" "$p99" \
+	    "$(field $2 rps)" "$errors" "$v"
+}
+
+section_bcsend() {
+	local grown empty
+	echo
+	echo "== broadcast sent: group bench-10k through Twilio's API to a local sink"
+	rm -f "$tmp"/bc-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "broadcast send benchmark did not run: $why"
+		return 0
+	fi
+	why="see the messages above"
+	if empty=$(empty_bc_db) && bench_bc_send bc-empty "$empty"; then
+		bare_out bc-bare "$(field bc-empty n)" "$bc_text" ||
+		    fail "bare client did not run: $why"
+	else
+		fail "broadcast send (empty) did not run: $why"
+	fi
+	why="see the messages above"
+	grown=$(grown_db "$grown_contacts") && bench_bc_send bc-grown "$grown" ||
+	    fail "broadcast send (grown) did not run: $why"
+	stop "$sink_pid" || true
+
+	echo
+	echo "broadcast to group bench-10k ($bc_group members less opted-out)," \
+	    "$out_inflight in flight, rate 0 (bare: median of 3, same requests)"
+	echo "(empty: the group's contacts only; grown: $(grown_desc "$grown_contacts"))"
+	orow target messages/s seconds sent errors
+	orow_of bare bc-bare
+	orow_of "sampark (empty)" bc-empty
+	orow_of "sampark (grown)" bc-grown
+	echo
+	ratio_line "broadcast (empty)" bc-empty bc-bare
+	ratio_line "broadcast (grown)" bc-grown bc-bare
+	p99_line "webhooks during send (empty)" bc-empty-hook
+	p99_line "webhooks during send (grown)" bc-grown-hook
+}
+
+# ---- webhooks while bulk work runs on the grown database ----
+
+bulk_secs=${BENCH_BULK_SECONDS:-120}	# longest send measured
+
+section_bulk() {
+	local db=$tmp/bulk.db seed port aport c0 t0 t1 code bid n
+	echo
+	echo "== webhooks during bulk work, $bulk_contacts contacts (paced:" \
+	    "$pace_conns connections, one request per ${pace_ms} ms each)"
+	rm -f "$tmp"/bulk-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "bulk benchmark did not run: $why"
+		return 0
+	fi
+	why="see the messages above"
+	seed=$(grown_db "$bulk_contacts") && copy_db "$seed" "$db" || {
+		fail "bulk: no database: $why"; return 0; }
+	port=$(free_port)
+	aport=$(free_port)
+	start_daemon bulk "$port" "$aport" || { fail "bulk: $why"; return 0; }
+
+	paced_start bulk-idle "$port" 2
+	sleep "$duration"
+	paced_stop bulk-idle || true
+
+	# (a) the broadcast to everyone, created through the admin API, then
+	# sent (up to bulk_secs seconds of sending are measured).
+	c0=$(sink_count)
+	paced_start bulk-create "$port" 3
+	sleep 1
+	t0=$(now_ms)
+	code=$(curl -sS -o "$outdir/bulk-create.json" -w '%{http_code}' \
+	    --max-time 600 -X POST \
+	    -H "Authorization: Bearer $admin_token" \
+	    -H 'Content-Type: application/json' \
+	    --data "{\"to\":\"all\",\"template\":\"scheme_deadline\",\"provider\":\"twilio\",\"vars\":$bc_vars}" \
+	    "http://127.0.0.1:$aport/api/v1/broadcasts") || code=000
+	t1=$(now_ms)
+	sleep 1
+	paced_stop bulk-create || true
+	bid=$(sed -n 's/.*"id": *\([0-9]*\).*/\1/p' "$outdir/bulk-create.json" | head -n 1)
+	if [ "$code" != 201 ] || [ -z "$bid" ]; then
+		fail "bulk: POST /api/v1/broadcasts answered $code (see $outdir/bulk-create.json)"
+		bid=0 n=0
+	else
+		n=$(sq "$db" "select recipients from broadcasts where id = $bid")
+	fi
+	bulk_create_s=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+	paced_start bulk-send "$port" 4
+	wait_sent "$db" "$bid" "$n" "$c0" "$bulk_secs" ||
+	    echo "bench: bulk send: $why (measured up to there)" >&2
+	paced_stop bulk-send || true
+	bulk_sent=$(( $(sink_count) - c0 ))
+	bulk_mps=-
+	[ "$bid" = 0 ] || ! bc_result bulk-rate "$db" "$bid" ||
+	    bulk_mps=$(field bulk-rate mps)
+
+	# (b) a report and an export of the grown database, by the CLI,
+	# while the daemon serves.
+	paced_start bulk-report "$port" 5
+	sleep 1
+	t0=$(now_ms)
+	"$sampark" report -c config/sampark.conf --db "$db" \
+	    >"$outdir/bulk-report.out" 2>&1 || fail "bulk: sampark report failed"
+	t1=$(now_ms)
+	sleep 1
+	paced_stop bulk-report || true
+	bulk_report_s=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+	paced_start bulk-export "$port" 6
+	sleep 1
+	t0=$(now_ms)
+	"$sampark" export -c config/sampark.conf --db "$db" --format csv \
+	    >"$outdir/bulk-export.csv" 2>"$outdir/bulk-export.log" ||
+	    fail "bulk: sampark export failed"
+	t1=$(now_ms)
+	sleep 1
+	paced_stop bulk-export || true
+	bulk_export_s=$(awk -v a=$t0 -v b=$t1 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+	stop "$daemon_pid" || fail "sampark did not exit cleanly (bulk)"
+	stop "$sink_pid" || true
+
+	echo
+	echo "bulk work on $(grown_desc "$bulk_contacts"); target: webhook p99 <= $target_p99_ms ms"
+	p99_line "idle" bulk-idle
+	p99_line "broadcast create ($n, API, ${bulk_create_s}s)" bulk-create
+	p99_line "broadcast send ($bulk_sent sent, $bulk_mps/s)" bulk-send
+	p99_line "report (${bulk_report_s}s)" bulk-report
+	p99_line "export ($(wc -l <"$outdir/bulk-export.csv") lines, ${bulk_export_s}s)" bulk-export
+	rm -f "$db" "$db-wal" "$db-shm"
+}
+
+# ---- growth: the same broadcast of the group as contacts grow ----
+
+growth_tol=20	# percent: cost per message at the largest size vs smallest
+
+section_growth() {
+	local c seed first_mps="" last_mps="" v cost
+	echo
+	echo "== growth: broadcast to group bench-10k as the contacts grow"
+	rm -f "$tmp"/gr-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "growth benchmark did not run: $why"
+		return 0
+	fi
+	for c in $growth_sizes; do
+		why="see the messages above"
+		seed=$(grown_db "$c") && bench_bc_send "gr-$c" "$seed" ||
+		    fail "growth: $c contacts did not run: $why"
+	done
+	stop "$sink_pid" || true
+	echo
+	echo "growth: broadcast to $bc_group group members, webhooks paced meanwhile"
+	printf '  %-10s %12s %14s %14s\n' contacts "messages/s" "us/message" "webhook p99 ms"
+	for c in $growth_sizes; do
+		if [ -s "$tmp/gr-$c.result" ]; then
+			cost=$(awk -v m="$(field gr-$c mps)" 'BEGIN { printf "%.1f", 1e6 / m }')
+			printf '  %-10s %12s %14s %14s\n' "$c" "$(field gr-$c mps)" \
+			    "$cost" "$(field gr-$c-hook p99_ms 2>/dev/null || echo -)"
+			[ -n "$first_mps" ] || first_mps=$(field gr-$c mps)
+			last_mps=$(field gr-$c mps)
+		else
+			printf '  %-10s %12s %14s %14s\n' "$c" - - -
+		fi
+	done
+	echo
+	if [ -n "$first_mps" ] && [ -n "$last_mps" ]; then
+		cost=$(awk -v a="$first_mps" -v b="$last_mps" 'BEGIN { printf "%.2f", a / b }')
+		if le "$cost" "$(awk -v t=$growth_tol 'BEGIN { print 1 + t / 100 }')"; then
+			v=PASS; else v=FAIL; fail "growth: cost per message x$cost from smallest to largest"; fi
+		echo "  cost per message, largest/smallest  x$cost   (target <= x1.$growth_tol)  $v"
+	else
+		fail "growth: not measured"
+	fi
+	for c in $growth_sizes; do
+		p99_line "webhooks during send, $c contacts" gr-$c-hook
+	done
+}
+
+# ---- replies through the outbox: Android's webhooks in, its API out ----
+
+android_token=bench-android-url-token
+
+# start_android NAME PORT: serve $tmp/NAME.db with SMS Gateway for Android
+# pointed at the sink (its webhooks by URL token, its replies by its API).
+start_android() {
+	env SAMPARK_ANDROID_URL_TOKEN=$android_token \
+	    SAMPARK_BENCH_ANDROID_TOKEN=bench-android-password \
+	    "$sampark" serve -c config/sampark.conf \
+	    --listen "127.0.0.1:$2" --db "$tmp/$1.db" --set admin_listen= \
+	    --set public_url="http://127.0.0.1:$2" \
+	    --set outbound_per_hour=100000000 \
+	    --set android.enabled=yes \
+	    --set android.api_base="http://127.0.0.1:$sink_port" \
+	    --set android.account_sid=bench \
+	    --set android.auth_token_env=SAMPARK_BENCH_ANDROID_TOKEN \
+	    --set android.max_inflight="$out_inflight" \
+	    --set android.rate=0 \
+	    2>"$outdir/$1.log" &
+	daemon_pid=$!
+	pids="$pids $daemon_pid"
+	wait_ready "http://127.0.0.1:$2/healthz" "$daemon_pid" || {
+		tail -n 5 "$outdir/$1.log" >&2
+		why="$1: daemon not ready, see $outdir/$1.log"
+		return 1
+	}
+}
+
+# bench_replies NAME [SEED_DB]: wrk posts webhooks for BENCH_SECONDS; every
+# reply goes through the outbox to the sink.  NAME-hook.result: the
+# webhooks; NAME.result: the replies sent, first claim to last answer.
+bench_replies() {
+	local name=$1 db=$tmp/$1.db port c0 n t_start first last sent
+	if [ -n "${2:-}" ]; then
+		copy_db "$2" "$db" || return 1
+	elif ! "$sampark" import stakeholders config/stakeholders.csv \
+	    --db "$db" >"$outdir/$name-import.log" 2>&1; then
+		why="import failed"
+		return 1
+	fi
+	port=$(free_port)
+	c0=$(sink_count) || { why="sink does not answer"; return 1; }
+	t_start=$(now_ms)
+	start_android "$name" "$port" || return 1
+	echo "bench: $name: Android webhooks for ${duration}s, replies by its API"
+	run_wrk "$name-hook" "http://127.0.0.1:$port/sms/android/$android_token" \
+	    bench/android.lua "$duration" "$((run_no % 10))" || {
+		stop "$daemon_pid" || true; return 1; }
+	run_no=$((run_no + 1))
+	n=$(sq "$db" "select count(*) from outbox where provider = 'android'")
+	wait_sent "$db" 0 "$n" "$c0" "$out_timeout" ||
+	    echo "bench: $name: $why" >&2
+	stop "$daemon_pid" || fail "sampark did not exit cleanly ($name)"
+	reply_text=$(sq "$db" "select body from outbox where provider = 'android'
+	    order by id limit 1")
+	first=$(first_send "$db" "$t_start")
+	last=$(sq "$db" "select max(updated_ms) from outbox
+	    where provider = 'android' and state = 'sent'")
+	sent=$(sq "$db" "select count(*) from outbox
+	    where provider = 'android' and state = 'sent'")
+	rm -f "$db" "$db-wal" "$db-shm"
+	[ -n "$first" ] && [ -n "$last" ] && [ "$last" -gt "$first" ] ||
+	    { why="$name: no reply was sent, see $outdir/$name.log"; return 1; }
+	awk -v n="$n" -v s="$sent" -v a="$first" -v b="$last" 'BEGIN {
+		sec = (b - a) / 1000
+		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
+		    n, s, n - s, sec, s / sec }' >"$tmp/$name.result"
+}
+
+section_replies() {
+	local grown
+	echo
+	echo "== replies through the outbox: SMS Gateway for Android, webhooks in, API out"
+	rm -f "$tmp"/rp-*.result
+	if ! build_outbound || ! start_sink; then
+		fail "replies benchmark did not run: $why"
+		return 0
+	fi
+	why="see the messages above"
+	if bench_replies rp-empty; then
+		bare_out rp-bare "$(field rp-empty n)" "$reply_text" ||
+		    fail "bare client did not run: $why"
+	else
+		fail "replies (empty) did not run: $why"
+	fi
+	why="see the messages above"
+	grown=$(grown_db "$grown_contacts") && bench_replies rp-grown "$grown" ||
+	    fail "replies (grown) did not run: $why"
+	stop "$sink_pid" || true
+
+	echo
+	echo "replies through the outbox: wrk -t$threads -c$conns -d${duration}s" \
+	    "of webhooks; replies at $out_inflight in flight (bare: median of 3," \
+	    "as many requests as the empty run's replies)"
+	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
+	row webhooks requests/s "p50 ms" "p99 ms" errors
+	row_of "sampark (empty)" rp-empty-hook
+	row_of "sampark (grown)" rp-grown-hook
+	orow "reply sends" messages/s seconds sent errors
+	orow_of bare rp-bare
+	orow_of "sampark (empty)" rp-empty
+	orow_of "sampark (grown)" rp-grown
+	echo
+	ratio_line "replies (empty)" rp-empty rp-bare
+	ratio_line "replies (grown)" rp-grown rp-bare
+	p99_line "webhooks with replies (empty)" rp-empty-hook
+	p99_line "webhooks with replies (grown)" rp-grown-hook
+}
+
+# section_seed: generate (or find cached) every database the other
+# sections use, timing each; a run after it starts measuring at once.
+section_seed() {
+	local c t0 f
+	echo
+	echo "== seeded databases (bench/seed_coalition.py, cached in $outdir)"
+	for c in $(echo $grown_contacts $bulk_contacts $growth_sizes |
+	    tr ' ' '\n' | awk '!seen[$0]++'); do
+		t0=$(now_ms)
+		if f=$(grown_db "$c"); then
+			printf '  %-8s contacts  %6.1f s  %s\n' "$c" \
+			    "$(awk -v a=$t0 -v b="$(now_ms)" 'BEGIN { print (b - a) / 1000 }')" "$f"
+		else
+			fail "seed: $c contacts: $why"
+		fi
+	done
+	empty_bc_db >/dev/null || fail "seed: the empty broadcast database: $why"
 }
 
 for tool in wrk curl python3 sqlite3 cc pkg-config; do
@@ -580,9 +1234,9 @@ for tool in wrk curl python3 sqlite3 cc pkg-config; do
 done
 mkdir -p "$outdir"
 
-for section in ${BENCH_SECTIONS:-inbound outbound broadcast}; do
+for section in ${BENCH_SECTIONS:-seed inbound outbound bcsend replies bulk growth broadcast}; do
 	case $section in
-	inbound|outbound|broadcast) "section_$section" ;;
+	inbound|outbound|broadcast|bcsend|replies|bulk|growth|seed) "section_$section" ;;
 	*) echo "bench: no section '$section'" >&2; exit 2 ;;
 	esac
 done

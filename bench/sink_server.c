@@ -8,6 +8,10 @@
  * nothing: it must cost as little as possible, so that the benchmark
  * measures the senders and not the sink.  Single-threaded.
  *
+ * A POST to a path ending in /messages is a send through SMS Gateway for
+ * Android's API (the replies benchmark): it is answered 202 with that
+ * API's {"id", "state"}, the id unique like the sid.
+ *
  * GET /count answers the number of POSTs answered so far (text/plain),
  * which lets one sink serve several runs: the caller takes differences.
  * Any other GET answers 200 "ok" (a readiness probe).
@@ -32,6 +36,14 @@ struct sink {
 	struct event_base	*base;
 	unsigned long long	 posts;
 };
+
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
 
 static void
 on_request(struct evhttp_request *req, void *arg)
@@ -67,6 +79,12 @@ on_request(struct evhttp_request *req, void *arg)
 
 	sink->posts++;
 	evhttp_add_header(hdrs, "Content-Type", "application/json");
+	if (ends_with(evhttp_request_get_uri(req), "/messages")) {
+		evbuffer_add_printf(out, "{\"id\":\"bench%027llx\","
+		    "\"state\":\"Pending\"}", sink->posts);
+		evhttp_send_reply(req, 202, "Accepted", NULL);
+		return;
+	}
 	evbuffer_add_printf(out,
 	    "{\"sid\":\"SM%032llx\",\"status\":\"queued\"}", sink->posts);
 	evhttp_send_reply(req, 201, "Created", NULL);
