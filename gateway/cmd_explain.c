@@ -16,7 +16,7 @@
 
 #include "cmd.h"
 #include "config.h"
-#include "csv.h"
+#include "directory.h"
 #include "district.h"
 #include "handler.h"
 #include "keywords.h"
@@ -90,52 +90,11 @@ print_words(const char *norm, const struct und_result *u)
 }
 
 /* The sample directory into an empty store; 0 or -1. */
-static int
-sample_directory(struct store *st, const char *path)
-{
-	struct store_stakeholder rows[512];
-	struct csv_reader *r;
-	char **f, err[256];
-	size_t n = 0, nf, line, i;
-	int rc, header = 1;
-
-	if ((r = csv_open(path, err, sizeof(err))) == NULL)
-		return -1;
-	while ((rc = csv_next(r, &f, &nf, &line, err, sizeof(err))) != 0) {
-		if (rc == -1 || nf < 7 || n == SP_ARRAY_LEN(rows))
-			continue;
-		if (header) {
-			header = 0;
-			continue;
-		}
-		rows[n].name = xstrdup(f[0]);
-		rows[n].category = xstrdup(f[1]);
-		rows[n].district = xstrdup(f[2]);
-		rows[n].phone = xstrdup(f[3]);
-		rows[n].languages = xstrdup(f[4]);
-		rows[n].description_en = xstrdup(f[5]);
-		rows[n].description_hi = xstrdup(f[6]);
-		n++;
-	}
-	csv_close(r);
-	rc = store_stakeholders_replace(st, rows, n, path);
-	for (i = 0; i < n; i++) {
-		free(rows[i].name);
-		free(rows[i].category);
-		free(rows[i].district);
-		free(rows[i].phone);
-		free(rows[i].languages);
-		free(rows[i].description_en);
-		free(rows[i].description_hi);
-	}
-	return rc;
-}
-
 /* A throwaway store in dir: a copy of the database, or the sample. */
 static struct store *
 scratch_store(const struct sp_runtime *rt, const char *db, const char *dir)
 {
-	char *copy = xasprintf("%s/explain.db", dir);
+	char *copy = xasprintf("%s/explain.db", dir), why[256];
 	struct store *st = NULL, *orig;
 	int64_t pages;
 
@@ -150,8 +109,8 @@ scratch_store(const struct sp_runtime *rt, const char *db, const char *dir)
 		st = store_open(copy, NULL, NULL, 0);
 	} else {
 		st = store_open(copy, NULL, NULL, 0);
-		if (st != NULL && sample_directory(st, config_str(rt->cfg,
-		    "stakeholders")) == -1)
+		if (st != NULL && directory_import_csv(st, config_str(rt->cfg,
+		    "stakeholders"), why, sizeof(why)) == -1)
 			printf("(no database and no sample directory: no "
 			    "stakeholders)\n");
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csv.h"
 #include "directory.h"
 #include "handler.h"
 #include "store.h"
@@ -76,3 +77,47 @@ const struct sp_ctx_ops directory_ops = {
 	.stakeholders_find = find,
 	.stakeholders_free = release,
 };
+
+int
+directory_import_csv(struct store *st, const char *path, char *err,
+    size_t errlen)
+{
+	struct store_stakeholder rows[512];
+	struct csv_reader *r;
+	char **f;
+	size_t n = 0, nf, line, i;
+	int rc, header = 1;
+
+	if ((r = csv_open(path, err, errlen)) == NULL)
+		return -1;
+	while ((rc = csv_next(r, &f, &nf, &line, err, errlen)) != 0) {
+		if (rc == -1 || nf < 7 || n == SP_ARRAY_LEN(rows))
+			continue;
+		if (header) {
+			header = 0;
+			continue;
+		}
+		rows[n].name = xstrdup(f[0]);
+		rows[n].category = xstrdup(f[1]);
+		rows[n].district = xstrdup(f[2]);
+		rows[n].phone = xstrdup(f[3]);
+		rows[n].languages = xstrdup(f[4]);
+		rows[n].description_en = xstrdup(f[5]);
+		rows[n].description_hi = xstrdup(f[6]);
+		n++;
+	}
+	csv_close(r);
+	rc = store_stakeholders_replace(st, rows, n, path);
+	if (rc == -1)
+		sp_err(err, errlen, "%s", store_errmsg(st));
+	for (i = 0; i < n; i++) {
+		free(rows[i].name);
+		free(rows[i].category);
+		free(rows[i].district);
+		free(rows[i].phone);
+		free(rows[i].languages);
+		free(rows[i].description_en);
+		free(rows[i].description_hi);
+	}
+	return rc;
+}

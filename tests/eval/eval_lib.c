@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv.h"
+#include "directory.h"
 #include "district.h"
 #include "eval_lib.h"
 #include "handler.h"
@@ -146,49 +146,6 @@ eval_set_free(struct eval_set *set)
 	}
 	free(set->c);
 	memset(set, 0, sizeof(*set));
-}
-
-static int
-load_directory(struct store *st, const char *path, struct buf *err)
-{
-	struct store_stakeholder rows[256];
-	struct csv_reader *r;
-	char **f, e[256];
-	size_t n = 0, nf, line, i;
-	int rc, header = 1;
-
-	if ((r = csv_open(path, e, sizeof(e))) == NULL) {
-		buf_printf(err, "%s\n", e);
-		return -1;
-	}
-	while ((rc = csv_next(r, &f, &nf, &line, e, sizeof(e))) != 0) {
-		if (rc == -1 || nf < 7 || n == SP_ARRAY_LEN(rows))
-			continue;
-		if (header) {
-			header = 0;
-			continue;
-		}
-		rows[n].name = xstrdup(f[0]);
-		rows[n].category = xstrdup(f[1]);
-		rows[n].district = xstrdup(f[2]);
-		rows[n].phone = xstrdup(f[3]);
-		rows[n].languages = xstrdup(f[4]);
-		rows[n].description_en = xstrdup(f[5]);
-		rows[n].description_hi = xstrdup(f[6]);
-		n++;
-	}
-	csv_close(r);
-	rc = store_stakeholders_replace(st, rows, n, path);
-	for (i = 0; i < n; i++) {
-		free(rows[i].name);
-		free(rows[i].category);
-		free(rows[i].district);
-		free(rows[i].phone);
-		free(rows[i].languages);
-		free(rows[i].description_en);
-		free(rows[i].description_hi);
-	}
-	return rc;
 }
 
 /* Put the case's context on a fresh contact. */
@@ -348,6 +305,7 @@ eval_run(struct eval_set *set, const char *config_dir,
     const char *prompts_dir, struct buf *err)
 {
 	char dir[] = "/tmp/sampark-eval-XXXXXX", *path, *msgs, *text, *next;
+	char why[256];
 	struct kw_table *kw = NULL;
 	struct district_table *dt = NULL;
 	struct und_table *und = NULL;
@@ -380,7 +338,8 @@ eval_run(struct eval_set *set, const char *config_dir,
 	if (st == NULL)
 		goto out;
 	path = xasprintf("%s/stakeholders.csv", config_dir);
-	rc = load_directory(st, path, err);
+	if ((rc = directory_import_csv(st, path, why, sizeof(why))) == -1)
+		buf_printf(err, "%s: %s\n", path, why);
 	free(path);
 	if (rc == -1)
 		goto out;
