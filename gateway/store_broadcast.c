@@ -37,7 +37,8 @@ static const char *const sql_release_msgs =
     " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
 /* Reminders go with their broadcast. */
 static const char *const sql_creating =
-    "SELECT id FROM broadcasts WHERE state = 'creating'"
+    "/* batch: once at start-up, the creations a crash interrupted */"
+    " SELECT id FROM broadcasts WHERE state = 'creating'"
     " AND kind <> 'reminder' ORDER BY id";
 static const char *const sql_get =
     "SELECT " BROADCAST_COLUMNS " FROM broadcasts WHERE id = ?1";
