@@ -50,7 +50,7 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* application/x-www-form-urlencoded, as gateway/form.c writes it. */
+/* application/x-www-form-urlencoded, as gateway/lib/form.c writes it. */
 static char *
 form_encode(const char *s)
 {

@@ -692,7 +692,7 @@ section_broadcast() {
 # script and of the schema) and kept in build/bench/; runs use copies.
 grown_db() {
 	local c=$1 g=${2:-$bc_group} i=${3:-$grown_interactions} key f
-	key=$(cat bench/seed_coalition.py gateway/store.c | md5sum | cut -c1-8)
+	key=$(cat bench/seed_coalition.py gateway/store/store.c | md5sum | cut -c1-8)
 	f=$outdir/coalition-c$c-g$g-i$i-$key-$(date -u +%Y%m%d).db
 	if [ ! -s "$f" ]; then
 		echo "bench: seeding $f (once; kept for later runs)" >&2
@@ -719,7 +719,7 @@ grown_desc() {
 # the group's members and nothing else.
 empty_bc_db() {
 	local f=$outdir/bcempty-g$bc_group-$(cat bench/seed_coalition.py \
-	    gateway/store.c | md5sum | cut -c1-8)-$(date -u +%Y%m%d).db
+	    gateway/store/store.c | md5sum | cut -c1-8)-$(date -u +%Y%m%d).db
 	if [ ! -s "$f" ]; then
 		python3 bench/seed_coalition.py --sampark "$sampark" --db "$f.tmp" \
 		    --contacts "$bc_group" --group-size "$bc_group" --groups 2 \

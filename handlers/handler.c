@@ -269,7 +269,7 @@ void
 handler_page(const struct sp_ctx *ctx, struct handler_request *req,
     const char *text, struct sp_reply *reply)
 {
-	struct store_contact *c = req->contact;
+	struct contact *c = req->contact;
 	struct page_plan plan;
 	const char *note, *rest;
 	size_t len = strlen(text);

@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "segment.h"
-#include "store.h"	/* the plain contact and stakeholder structs only */
+#include "records.h"
 
 struct district;
 struct district_table;
@@ -42,13 +42,27 @@ void	sp_reply_add_counted(struct sp_reply *, char *text,
 	    const struct seg_info *);
 void	sp_reply_clear(struct sp_reply *);
 
-/* The only door from a handler to the outside world. */
+/*
+ * The only door from a handler (and the router) to the outside world;
+ * the gateway opens it on the store (handler_env.h), a test on a table
+ * in memory.  Each returns -1 on an error the caller answers with
+ * error.internal (and the daemon with a rollback).
+ */
 struct sp_ctx_ops {
-	/* As store_stakeholders_find(); rows freed by stakeholders_free. */
+	/* Her contact: 1 and *c filled (caller clears), 0 none yet. */
+	int	(*contact_get)(void *arg, const char *phone, struct contact *c);
+	/* Insert or update every field of c (by phone). */
+	int	(*contact_put)(void *arg, const struct contact *c);
+	/* She asked about category (the audience "interest:" term). */
+	int	(*interest_add)(void *arg, const char *phone,
+		    const char *category, int64_t now_ms);
+	/* Stakeholders of category for district ("*" rows included), in
+	 * directory order; *rows released by stakeholders_free. */
 	int	(*stakeholders_find)(void *arg, const char *category,
-		    const char *district, struct store_stakeholder **rows,
+		    const char *district, struct stakeholder **rows,
 		    size_t *n);
-	void	(*stakeholders_free)(struct store_stakeholder *rows, size_t n);
+	void	(*stakeholders_free)(void *arg, struct stakeholder *rows,
+		    size_t n);
 };
 
 /*
@@ -114,7 +128,7 @@ struct handler_request {
 	const char		*lang;		/* reply language */
 	const struct district	*district;	/* resolved district, or NULL */
 	int			 unmatched;	/* help: the text was not understood */
-	struct store_contact	*contact;	/* handlers may change it; the
+	struct contact	*contact;	/* handlers may change it; the
 						   router saves it */
 	const struct keyword	*choice[2];	/* choose: the two categories
 						   she named */

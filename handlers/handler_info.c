@@ -28,7 +28,7 @@ static int
 ask_district(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	struct store_contact *c = req->contact;
+	struct contact *c = req->contact;
 	struct buf b;
 
 	free(c->pending_keyword);
@@ -50,7 +50,7 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 {
 	const char *category = req->category ? req->category : req->keyword;
 	const char *dname, *cname;
-	struct store_stakeholder *rows;
+	struct stakeholder *rows;
 	char key[64];
 	size_t n, i;
 	struct buf b;
@@ -82,7 +82,7 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 		handler_page(ctx, req, buf_cstr(&b), reply);
 out:
 	buf_free(&b);
-	ctx->ops->stakeholders_free(rows, n);
+	ctx->ops->stakeholders_free(ctx->ops_arg, rows, n);
 	return rc;
 }
 

@@ -67,7 +67,7 @@ static int
 join_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	struct store_contact *c = req->contact;
+	struct contact *c = req->contact;
 	const struct district *d;
 	const char *key;
 	size_t words = 0;

@@ -43,7 +43,7 @@ static int
 lang_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	struct store_contact *c = req->contact;
+	struct contact *c = req->contact;
 	const char *lang = req->category;
 	struct buf b;
 

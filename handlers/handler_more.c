@@ -11,7 +11,7 @@ static int
 more_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	struct store_contact *c = req->contact;
+	struct contact *c = req->contact;
 	struct buf b;
 	char *rest;
 

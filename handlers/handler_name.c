@@ -72,7 +72,7 @@ static int
 name_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	struct store_contact *c = req->contact;
+	struct contact *c = req->contact;
 	char *name = handler_name_clean(req->raw_args);
 
 	if (name == NULL)

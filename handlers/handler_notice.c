@@ -52,7 +52,7 @@ static int
 notice_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	const struct store_contact *c = req->contact;
+	const struct contact *c = req->contact;
 	const struct district *d = NULL;
 	struct sp_notice_preview pv;
 	const char *text, *key;

@@ -69,7 +69,7 @@ static int
 rsvp_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	const struct store_contact *c = req->contact;
+	const struct contact *c = req->contact;
 	int yes = req->category == NULL || strcmp(req->category, "no") != 0;
 	char *title = NULL, date[32], tm[16];
 	int64_t when = 0;

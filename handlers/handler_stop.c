@@ -15,7 +15,7 @@ static int
 stop_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
 {
-	struct store_contact *c = req->contact;
+	struct contact *c = req->contact;
 	struct buf b;
 
 	c->opted_out_ms = ctx->now_ms > 0 ? ctx->now_ms : 1;

@@ -4,7 +4,7 @@
  * takes the caller's state and one input (call start, a key, a timeout)
  * and says what happens next (prompt keys to speak, an action for the
  * voice layer to carry out, the node to gather the next key at).  The
- * voice layer (gateway/voice.c) keeps the state in the store and turns the
+ * voice layer (gateway/daemon/voice.c) keeps the state in the store and turns the
  * result into the provider's verbs, so a restart mid-call continues it.
  *
  * File format (INI-like, UTF-8, '#' comments):

@@ -9,22 +9,9 @@
 #include "keywords.h"
 #include "prompts.h"
 #include "router.h"
-#include "store.h"
 #include "text.h"
 #include "understand.h"
 #include "util.h"
-
-static int
-store_find(void *arg, const char *category, const char *district,
-    struct store_stakeholder **rows, size_t *n)
-{
-	return store_stakeholders_find(arg, category, district, rows, n);
-}
-
-const struct sp_ctx_ops router_store_ops = {
-	.stakeholders_find = store_find,
-	.stakeholders_free = store_stakeholders_free,
-};
 
 /* What an opted-out contact gets for anything but START: no reply. */
 static int
@@ -60,7 +47,7 @@ router_result_clear(struct router_result *res)
 }
 
 static const char *
-reply_language(const struct sp_ctx *ctx, const struct store_contact *c,
+reply_language(const struct sp_ctx *ctx, const struct contact *c,
     const char *text)
 {
 	if (c->language != NULL && prompts_has_language(ctx->prompts,
@@ -73,7 +60,7 @@ reply_language(const struct sp_ctx *ctx, const struct store_contact *c,
 }
 
 static void
-clear_pending(struct store_contact *c)
+clear_pending(struct contact *c)
 {
 	free(c->pending_keyword);
 	c->pending_keyword = NULL;
@@ -81,17 +68,17 @@ clear_pending(struct store_contact *c)
 }
 
 static void
-set_district(struct store_contact *c, const struct district *d)
+set_district(struct contact *c, const struct district *d)
 {
 	free(c->district);
 	c->district = xstrdup(d->key);
 }
 
 static int
-load_contact(struct store *store, const char *phone, int64_t now,
-    struct store_contact *c)
+load_contact(const struct sp_ctx *ctx, const char *phone, struct contact *c)
 {
-	int rc = store_contact_get(store, phone, c);
+	int64_t now = ctx->now_ms;
+	int rc = ctx->ops->contact_get(ctx->ops_arg, phone, c);
 
 	if (rc == -1)
 		return -1;
@@ -146,7 +133,7 @@ norm_after(const char *norm, size_t n)
 /* The district in effect: named in the message, else hers. */
 static void
 use_district(const struct sp_ctx *ctx, const struct und_result *u,
-    struct store_contact *c, struct handler_request *req)
+    struct contact *c, struct handler_request *req)
 {
 	if (u->district != NULL) {
 		set_district(c, u->district);
@@ -161,7 +148,7 @@ use_district(const struct sp_ctx *ctx, const struct und_result *u,
  */
 static const struct handler *
 match(const struct sp_ctx *ctx, const char *text, const char *norm,
-    struct store_contact *c, struct handler_request *req,
+    struct contact *c, struct handler_request *req,
     const char **matched_kw, struct und_result *u)
 {
 	const struct keyword *kw = NULL;
@@ -231,10 +218,10 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 }
 
 int
-router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
-    const char *text, struct router_result *res)
+router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
+    struct router_result *res)
 {
-	struct store_contact contact;
+	struct contact contact;
 	struct handler_request req;
 	const struct handler *h;
 	const char *kwname = NULL;
@@ -244,7 +231,7 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 
 	memset(res, 0, sizeof(*res));
 	memset(&req, 0, sizeof(req));
-	if (load_contact(store, phone, ctx->now_ms, &contact) == -1)
+	if (load_contact(ctx, phone, &contact) == -1)
 		return -1;
 	norm = text_normalize(text, strlen(text));
 	if (norm == NULL)
@@ -267,7 +254,8 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 		h = &router_opted_out;
 	} else if (kwname != NULL && req.category != NULL && h != NULL &&
 	    strcmp(h->name, "info") == 0 &&
-	    store_interest_add(store, phone, req.category, ctx->now_ms) == -1) {
+	    ctx->ops->interest_add(ctx->ops_arg, phone, req.category,
+	    ctx->now_ms) == -1) {
 		goto out;
 	}
 	if (h == NULL || h->run(ctx, &req, &res->reply) == -1) {
@@ -285,12 +273,12 @@ router_route(const struct sp_ctx *ctx, struct store *store, const char *phone,
 	res->handler = xstrdup(h ? h->name : "error");
 	res->language = xstrdup(req.lang);
 	res->district = contact.district ? xstrdup(contact.district) : NULL;
-	if (!keep || store_contact_put(store, &contact) == 0)
+	if (!keep || ctx->ops->contact_put(ctx->ops_arg, &contact) == 0)
 		rc = 0;
 out:
 	if (rc == -1)
 		router_result_clear(res);
-	store_contact_clear(&contact);
+	records_contact_clear(&contact);
 	free(norm);
 	return rc;
 }

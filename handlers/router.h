@@ -5,9 +5,9 @@
  * question (which district?), picks the reply language, calls the handler
  * and keeps the contact up to date in the store.
  *
- * The router never knows which provider a message came from.  It uses the
- * store only for the contact and, through the handler context, the
- * directory; the caller owns the transaction.
+ * The router never knows which provider a message came from.  It reads
+ * and writes the contact and reads the directory through the context's
+ * ops (handler.h); the caller owns the transaction.
  */
 #ifndef SP_ROUTER_H
 #define SP_ROUTER_H
@@ -15,8 +15,6 @@
 #include <stdint.h>
 
 #include "handler.h"
-
-struct store;
 
 struct router_result {
 	char		*keyword;	/* matched keyword, NULL if unmatched */
@@ -28,16 +26,12 @@ struct router_result {
 };
 
 /*
- * Route text from phone.  ctx->ops must be set; contact state is read and
- * written through store.  Returns 0 with *res filled (cleared by
- * router_result_clear), or -1 if the store failed (the caller rolls back
- * and answers 503).
+ * Route text from phone.  ctx->ops must be set.  Returns 0 with *res
+ * filled (cleared by router_result_clear), or -1 if an op failed (the
+ * caller rolls back and answers 503).
  */
-int	router_route(const struct sp_ctx *ctx, struct store *store,
-	    const char *phone, const char *text, struct router_result *res);
+int	router_route(const struct sp_ctx *ctx, const char *phone,
+	    const char *text, struct router_result *res);
 void	router_result_clear(struct router_result *);
-
-/* ops for a context backed by the store (arg is the struct store *). */
-extern const struct sp_ctx_ops router_store_ops;
 
 #endif

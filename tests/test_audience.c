@@ -150,7 +150,7 @@ test_name_normalize(void **state)
 
 /* Fake membership: "name@phone" pairs in a NULL-terminated list. */
 static int
-fake_member(void *arg, enum audience_kind kind, const struct store_contact *c,
+fake_member(void *arg, enum audience_kind kind, const struct contact *c,
     const char *name)
 {
 	const char *const *pairs = arg;
@@ -168,7 +168,7 @@ fake_member(void *arg, enum audience_kind kind, const struct store_contact *c,
 }
 
 static int
-matches(const char *expr, const struct store_contact *c,
+matches(const char *expr, const struct contact *c,
     const char *const *pairs)
 {
 	char err[128];
@@ -187,7 +187,7 @@ test_match(void **state)
 {
 	static const char *const pairs[] = { "g:shg@+911", "i:loan@+911",
 	    "i:market@+912", NULL };
-	struct store_contact c1, c2;
+	struct contact c1, c2;
 
 	(void)state;
 	memset(&c1, 0, sizeof(c1));
@@ -290,7 +290,7 @@ teardown(void **state)
 }
 
 static int
-collect(void *arg, const struct store_contact *c)
+collect(void *arg, const struct contact *c)
 {
 	struct buf *b = arg;
 
@@ -330,7 +330,7 @@ static void
 test_store_evaluation(void **state)
 {
 	struct fixture *f = *state;
-	struct store_contact c;
+	struct contact c;
 	char *got;
 
 	ASSERT_WHO(f, "all", "12345");
@@ -349,7 +349,7 @@ test_store_evaluation(void **state)
 	assert_int_equal(store_contact_get(f->store, "+919800000001", &c), 1);
 	c.opted_out_ms = 5000;
 	assert_int_equal(store_contact_put(f->store, &c), 0);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	ASSERT_WHO(f, "group:weavers-shg", "3");
 	got = who(f->store, "group:weavers-shg", 1);
 	assert_string_equal(got, "13");
@@ -357,7 +357,7 @@ test_store_evaluation(void **state)
 }
 
 static int
-stop_at_two(void *arg, const struct store_contact *c)
+stop_at_two(void *arg, const struct contact *c)
 {
 	(void)c;
 	return ++*(int *)arg == 2 ? -1 : 0;

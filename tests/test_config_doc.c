@@ -1,6 +1,6 @@
 /*
  * test_config_doc: docs/configuration.md must list every directive of the
- * table in gateway/config.c, with its type and default as the code has
+ * table in gateway/lib/config.c, with its type and default as the code has
  * them, and nothing the code does not know.  The rows sit between the
  * markers "<!-- directives:begin -->" and "<!-- directives:end -->"; the
  * Meaning column is free text.  `build/sampark help config` prints every
@@ -202,7 +202,7 @@ check_doc(const char *doc, struct buf *problems)
 				break;
 		if (i == nd) {
 			buf_printf(problems, "%s:%d: \"%s\" is not a directive "
-			    "in gateway/config.c: remove the row or fix its "
+			    "in gateway/lib/config.c: remove the row or fix its "
 			    "name\n", DOC_PATH, rows[j].line, rows[j].name);
 			nprob++;
 		}

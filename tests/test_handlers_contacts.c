@@ -19,6 +19,7 @@
 #include "handler.h"
 #include "keywords.h"
 #include "prompts.h"
+#include "handler_env.h"
 #include "router.h"
 #include "segment.h"
 #include "store.h"
@@ -34,13 +35,14 @@ struct fixture {
 	struct district_table	*dt;
 	struct prompts		*prompts;
 	struct sp_ctx		 ctx;
+	struct handler_env	 env;
 };
 
 static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	struct store_stakeholder row = { (char *)"LDM Bhadohi", (char *)"loan",
+	struct stakeholder row = { (char *)"LDM Bhadohi", (char *)"loan",
 	    (char *)"bhadohi", (char *)"+910000000001", (char *)"hi|en",
 	    (char *)"", (char *)"" };
 	struct buf errors;
@@ -64,8 +66,9 @@ setup(void **state)
 	buf_free(&errors);
 	assert_int_equal(store_stakeholders_replace(f->store, &row, 1, "t"), 0);
 
-	f->ctx.ops = &router_store_ops;
-	f->ctx.ops_arg = f->store;
+	f->env.store = f->store;
+	f->ctx.ops = &handler_env_ops;
+	f->ctx.ops_arg = &f->env;
 	f->ctx.keywords = f->kw;
 	f->ctx.understand = f->und;
 	f->ctx.districts = f->dt;
@@ -111,7 +114,7 @@ say(struct fixture *f, const char *phone, const char *text,
 	char *reply = NULL;
 
 	f->ctx.now_ms += 1000;
-	assert_int_equal(router_route(&f->ctx, f->store, phone, text, &res), 0);
+	assert_int_equal(router_route(&f->ctx, phone, text, &res), 0);
 	if (want_handler != NULL && strcmp(res.handler, want_handler) != 0)
 		fail_msg("\"%s\": handler %s, want %s", text, res.handler,
 		    want_handler);
@@ -123,7 +126,7 @@ say(struct fixture *f, const char *phone, const char *text,
 }
 
 static void
-contact(struct fixture *f, const char *phone, struct store_contact *c)
+contact(struct fixture *f, const char *phone, struct contact *c)
 {
 	assert_int_equal(store_contact_get(f->store, phone, c), 1);
 }
@@ -132,13 +135,13 @@ contact(struct fixture *f, const char *phone, struct store_contact *c)
 static int64_t
 opted_out_ms(struct fixture *f, const char *phone)
 {
-	struct store_contact c;
+	struct contact c;
 	int64_t v;
 
 	if (store_contact_get(f->store, phone, &c) != 1)
 		return 0;
 	v = c.opted_out_ms;
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	return v;
 }
 
@@ -155,7 +158,7 @@ static void
 test_join(void **state)
 {
 	struct fixture *f = *state;
-	struct store_contact c;
+	struct contact c;
 	char *r;
 
 	r = say(f, "+919800000001", "JOIN Bhadohi Sunita  Devi", "join");
@@ -167,7 +170,7 @@ test_join(void **state)
 	assert_string_equal(c.district, "bhadohi");
 	assert_string_equal(c.name, "Sunita Devi");
 	assert_string_equal(c.language, "en");	/* pinned at registration */
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 
 	/* A district of several words, then the name. */
 	r = say(f, "+919800000002", "join sant ravidas nagar Asha", "join");
@@ -176,7 +179,7 @@ test_join(void **state)
 	contact(f, "+919800000002", &c);
 	assert_string_equal(c.district, "bhadohi");
 	assert_string_equal(c.name, "Asha");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 
 	/* Hindi: a Hindi welcome; no name: the anonymous one. */
 	r = say(f, "+919800000003", "जुड़ें मिर्ज़ापुर", "join");
@@ -188,7 +191,7 @@ test_join(void **state)
 	assert_string_equal(c.district, "mirzapur");
 	assert_null(c.name);
 	assert_string_equal(c.language, "hi");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 
 	/* No district, or one we do not know: asked again, nothing kept. */
 	r = say(f, "+919800000004", "join", "join");
@@ -200,14 +203,14 @@ test_join(void **state)
 	contact(f, "+919800000004", &c);
 	assert_null(c.district);
 	assert_null(c.name);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 }
 
 static void
 test_name(void **state)
 {
 	struct fixture *f = *state;
-	struct store_contact c;
+	struct contact c;
 	char *r;
 
 	r = say(f, "+919800000010", "NAME  Rekha   Kumari ", "name");
@@ -215,13 +218,13 @@ test_name(void **state)
 	free(r);
 	contact(f, "+919800000010", &c);
 	assert_string_equal(c.name, "Rekha Kumari");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	r = say(f, "+919800000010", "naam", "name");
 	assert_non_null(strstr(r, "NAME"));
 	free(r);
 	contact(f, "+919800000010", &c);
 	assert_string_equal(c.name, "Rekha Kumari");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	/* Long names are cut on a character, not a byte. */
 	r = say(f, "+919800000010", "नाम सुनीता देवी सुनीता देवी सुनीता देवी "
 	    "सुनीता देवी सुनीता देवी", "name");
@@ -230,7 +233,7 @@ test_name(void **state)
 	assert_true(strlen(c.name) <= 40 * 3);
 	assert_true(strncmp(c.name, "सुनीता देवी", strlen("सुनीता देवी")) ==
 	    0);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 }
 
 static void
@@ -244,7 +247,7 @@ test_lang(void **state)
 		{ "language hindi", "hi" }, { "English", "en" },
 		{ "हिंदी", "hi" },
 	};
-	struct store_contact c;
+	struct contact c;
 	size_t i;
 	char *r;
 
@@ -254,7 +257,7 @@ test_lang(void **state)
 		if (strcmp(c.language, cases[i][1]) != 0)
 			fail_msg("\"%s\": language %s", cases[i][0],
 			    c.language);
-		store_contact_clear(&c);
+		records_contact_clear(&c);
 		/* Confirmed in the new language. */
 		assert_int_equal(strstr(r, "English") != NULL,
 		    strcmp(cases[i][1], "en") == 0);
@@ -265,7 +268,7 @@ test_lang(void **state)
 	free(r);
 	contact(f, "+919800000020", &c);
 	assert_string_equal(c.language, "hi");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 }
 
 static void
@@ -389,7 +392,7 @@ test_limited_sender(void **state)
 	    "name Sunita", "lang hi", "loan bhadohi", "bhadohi",
 	    "NOTICE bhadohi meeting on friday", "YES 123456", "yes", "start" };
 	const char *coord = "+919800000400";
-	struct store_contact c;
+	struct contact c;
 	size_t i;
 
 	f->ctx.bcast = &fake_bcast;
@@ -412,7 +415,7 @@ test_limited_sender(void **state)
 	assert_null(c.district);
 	assert_null(c.language);
 	assert_string_equal(c.role, "coordinator");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	assert_int_equal(store_interest_has(f->store, coord, "loan"), 0);
 	/* A stranger over the limit is not even made a contact. */
 	free(say(f, "+919800000401", "join bhadohi Rekha", "limited"));

@@ -1,4 +1,4 @@
-/* Tests for gateway/metrics.c: counting, labels, the exposition format. */
+/* Tests for gateway/lib/metrics.c: counting, labels, the exposition format. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>

@@ -90,7 +90,7 @@ event_body(const char *event, const char *payload)
 
 /* Sign body as the app does and parse it as an inbound SMS. */
 static int
-parse_signed(const char *body, struct sp_inbound *in)
+parse_signed(const char *body, struct inbound_msg *in)
 {
 	char key[] = KEY, sig[CRYPTO_SHA256_HEX_LEN + 1];
 	struct provider_conf c;
@@ -111,7 +111,7 @@ test_signature(void **state)
 	char key[] = KEY, tok[] = "tok123", upper[sizeof(signed_sig)];
 	char bad[sizeof(signed_sig)], err[256];
 	struct provider_conf c;
-	struct sp_inbound in;
+	struct inbound_msg in;
 	struct treq t;
 	size_t i;
 
@@ -124,7 +124,7 @@ test_signature(void **state)
 	assert_string_equal(in.body, "नमस्ते loan bhadohi");
 	assert_string_equal(in.provider_msg_id, "Qm4pX2vT8sLk0aZ9yW1cE");
 	assert_int_equal(in.reply_inline_ok, 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	/* Hex in upper case is the same signature. */
 	for (i = 0; signed_sig[i] != '\0'; i++)
@@ -134,7 +134,7 @@ test_signature(void **state)
 	t.sig = upper;
 	assert_int_equal(provider_android.parse_sms(&c, &t.r, &in, err,
 	    sizeof(err)), 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	/* One bit off, another timestamp, another body, another key. */
 	memcpy(bad, signed_sig, sizeof(bad));
@@ -189,7 +189,7 @@ test_url_token(void **state)
 {
 	char tok[] = "tok123", err[256];
 	struct provider_conf c;
-	struct sp_inbound in;
+	struct inbound_msg in;
 	struct treq t;
 	char *body;
 
@@ -205,13 +205,13 @@ test_url_token(void **state)
 	assert_string_equal(in.from, "+919812345678");
 	assert_string_equal(in.body, "help");
 	assert_string_equal(in.provider_msg_id, "Evreceived");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	t.r.path_arg = NULL;
 	t.r.query = "token=tok123";
 	assert_int_equal(provider_android.parse_sms(&c, &t.r, &in, err,
 	    sizeof(err)), 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	t.r.query = "token=tok124";
 	assert_int_equal(provider_android.parse_sms(&c, &t.r, &in, err,
@@ -232,7 +232,7 @@ test_url_token(void **state)
 static void
 test_parse_inbound(void **state)
 {
-	struct sp_inbound in;
+	struct inbound_msg in;
 	char *body;
 
 	(void)state;
@@ -247,7 +247,7 @@ test_parse_inbound(void **state)
 	assert_string_equal(in.body, "ऋण मिर्ज़ापुर");
 	assert_string_equal(in.provider_msg_id, "Evreceived");
 	assert_int_equal(in.reply_inline_ok, 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	free(body);
 
 	/* An empty text is a message; no id means no dedupe key. */
@@ -257,7 +257,7 @@ test_parse_inbound(void **state)
 	assert_string_equal(in.from, "+14155550100");
 	assert_string_equal(in.body, "");
 	assert_null(in.provider_msg_id);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	free(body);
 }
 
@@ -286,7 +286,7 @@ test_parse_bad(void **state)
 	};
 	char key[] = KEY, err[256];
 	struct provider_conf c;
-	struct sp_inbound in;
+	struct inbound_msg in;
 	struct treq t;
 	size_t i;
 
@@ -467,7 +467,7 @@ test_parse_status(void **state)
 {
 	static const struct {
 		const char		*event, *payload;
-		enum sp_msg_state	 state;
+		enum msg_state	 state;
 		const char		*reason;
 	} cases[] = {
 		{ "sms:sent", "{\"messageId\":\"PyDmBQZZXYmyxMwED8Fzy\","

@@ -33,7 +33,7 @@ proxied_header(const struct sp_request *r, const char *name)
 static int
 parse_from(int loopback, const char *proxy_header, int allow,
     const char *method, const char *ctype, const char *body,
-    struct sp_inbound *in)
+    struct inbound_msg *in)
 {
 	struct provider_conf c;
 	struct sp_request r;
@@ -57,7 +57,7 @@ parse_from(int loopback, const char *proxy_header, int allow,
 
 static int
 parse(const char *method, const char *ctype, const char *body,
-    struct sp_inbound *in)
+    struct inbound_msg *in)
 {
 	return parse_from(1, NULL, 0, method, ctype, body, in);
 }
@@ -67,7 +67,7 @@ parse(const char *method, const char *ctype, const char *body,
 static void
 test_parse(void **state)
 {
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	assert_int_equal(parse("POST", FORM, "From=09812345678&Body=loan+bhadohi"
@@ -75,19 +75,19 @@ test_parse(void **state)
 	assert_string_equal(in.from, "+919812345678");
 	assert_string_equal(in.body, "loan bhadohi");
 	assert_string_equal(in.provider_msg_id, "m1");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	/* No MessageId: no dedupe key. */
 	assert_int_equal(parse("POST", FORM "; charset=utf-8",
 	    "From=9812345678&Body=", &in), 0);
 	assert_null(in.provider_msg_id);
 	assert_string_equal(in.body, "");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 }
 
 static void
 test_bad_requests(void **state)
 {
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	assert_int_equal(parse("GET", FORM, "From=9812345678&Body=x", &in), 405);
@@ -111,7 +111,7 @@ test_local_only(void **state)
 	static const char *const relayed[] = { "X-Forwarded-For", "Forwarded",
 	    "X-Real-IP" };
 	const char *stop = "From=9812345678&Body=STOP";
-	struct sp_inbound in;
+	struct inbound_msg in;
 	size_t i;
 
 	(void)state;
@@ -122,13 +122,13 @@ test_local_only(void **state)
 		    stop, &in), 403);
 		assert_int_equal(parse_from(1, relayed[i], 1, "POST", FORM,
 		    stop, &in), 0);
-		sp_inbound_clear(&in);
+		records_inbound_clear(&in);
 	}
 	assert_int_equal(parse_from(0, NULL, 1, "POST", FORM, stop, &in), 0);
 	assert_string_equal(in.body, "STOP");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	assert_int_equal(parse_from(1, NULL, 0, "POST", FORM, stop, &in), 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 }
 
 /* A provider that cannot send is never picked: the adapter's own rules

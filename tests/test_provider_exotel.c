@@ -71,7 +71,7 @@ request(const char *method, const char *path_arg, const char *query,
 static int
 parse(const struct provider_conf *c, const char *method, const char *path_arg,
     const char *query, const char *ctype, const char *body,
-    struct sp_inbound *in)
+    struct inbound_msg *in)
 {
 	struct sp_request r = request(method, path_arg, query, ctype, body);
 	char err[256];
@@ -87,7 +87,7 @@ test_classic_get(void **state)
 {
 	char tok[] = "s3cret";
 	struct provider_conf c = conf(tok);
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	assert_int_equal(parse(&c, "GET", "s3cret", CLASSIC, NULL, NULL, &in),
@@ -97,18 +97,18 @@ test_classic_get(void **state)
 	assert_string_equal(in.body, "loan bhadohi");
 	assert_string_equal(in.provider_msg_id, "b6c0a1");
 	assert_int_equal(in.reply_inline_ok, 1);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	/* Token in the query: not confused with the message fields. */
 	assert_int_equal(parse(&c, "GET", NULL, CLASSIC "&token=s3cret", NULL,
 	    NULL, &in), 0);
 	assert_string_equal(in.body, "loan bhadohi");
 	assert_string_equal(in.from, "+919052161119");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	assert_int_equal(parse(&c, "GET", NULL, "token=s3cret&" CLASSIC, NULL,
 	    NULL, &in), 0);
 	assert_string_equal(in.provider_msg_id, "b6c0a1");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	/* A long-code To is kept, Hindi text decodes. */
 	assert_int_equal(parse(&c, "GET", "s3cret", "SmsSid=x2&From=9812345678"
@@ -117,7 +117,7 @@ test_classic_get(void **state)
 	assert_string_equal(in.from, "+919812345678");
 	assert_string_equal(in.to, "+918047112345");
 	assert_string_equal(in.body, "लोन");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 }
 
 static void
@@ -125,7 +125,7 @@ test_classic_bad(void **state)
 {
 	char tok[] = "s3cret";
 	struct provider_conf c = conf(tok);
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	assert_int_equal(parse(&c, "GET", "s3cret", "SmsSid=1&Body=hi", NULL,
@@ -152,7 +152,7 @@ test_token(void **state)
 {
 	char tok[] = "s3cret", empty[] = "";
 	struct provider_conf c = conf(tok);
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	assert_int_equal(parse(&c, "GET", NULL, CLASSIC, NULL, NULL, &in), 403);
@@ -186,7 +186,7 @@ test_json_post(void **state)
 {
 	char tok[] = "s3cret";
 	struct provider_conf c = conf(tok);
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	assert_int_equal(parse(&c, "POST", "s3cret", NULL, JSON, JSON_SMS, &in),
@@ -196,7 +196,7 @@ test_json_post(void **state)
 	assert_string_equal(in.body, "लोन mirzapur");
 	assert_string_equal(in.provider_msg_id, "a1b2c3");
 	assert_int_equal(in.reply_inline_ok, 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	assert_int_equal(parse(&c, "POST", NULL, "token=s3cret",
 	    JSON "; charset=utf-8", "{\"Sender\":\"09812345678\",\"ReceivedOn\""
@@ -205,7 +205,7 @@ test_json_post(void **state)
 	assert_string_equal(in.to, "");
 	assert_null(in.provider_msg_id);
 	assert_int_equal(in.reply_inline_ok, 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 }
 
 static void
@@ -213,7 +213,7 @@ test_json_bad(void **state)
 {
 	char tok[] = "s3cret";
 	struct provider_conf c = conf(tok);
-	struct sp_inbound in;
+	struct inbound_msg in;
 	static const char *const bad[] = {
 		"", "{", "not json", "[]", "\"x\"", "{}",
 		"{\"Sender\":\"+919812345678\"}",
@@ -484,7 +484,7 @@ test_parse_status(void **state)
 {
 	static const struct {
 		const char *body;
-		enum sp_msg_state state;
+		enum msg_state state;
 		const char *raw, *code, *reason;
 	} cases[] = {
 		{ "SmsSid=s1&Status=queued", MSG_SENT, "queued", "", "" },

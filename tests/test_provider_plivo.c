@@ -307,7 +307,7 @@ request(struct sp_request *r, struct fake_headers *h, const char *method,
 
 static int
 parse_sms(struct provider_conf *c, const char *method, const char *body,
-    const char *sig, const char *nonce, struct sp_inbound *in)
+    const char *sig, const char *nonce, struct inbound_msg *in)
 {
 	struct fake_headers h = { sig, nonce };
 	struct sp_request r;
@@ -329,7 +329,7 @@ test_parse_sms(void **state)
 {
 	char token[] = "tok", empty[] = "";
 	struct provider_conf c = conf(token);
-	struct sp_inbound in;
+	struct inbound_msg in;
 	char *sig, *other;
 
 	(void)state;
@@ -340,12 +340,12 @@ test_parse_sms(void **state)
 	assert_string_equal(in.body, "लोन bhadohi");
 	assert_string_equal(in.provider_msg_id, UUID);
 	assert_int_equal(in.reply_inline_ok, 1);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	/* Two signatures in the header, ours second. */
 	other = xasprintf("bm90IHRoaXMgb25l,%s", sig);
 	assert_int_equal(parse_sms(&c, "POST", SMS_BODY, other, "n1", &in), 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	free(other);
 
 	assert_int_equal(parse_sms(&c, "POST", SMS_BODY, NULL, "n1", &in), 403);
@@ -384,7 +384,7 @@ test_parse_sms_fields(void **state)
 	    "MessageUUID=m8";
 	char token[] = "tok", *sig;
 	struct provider_conf c = conf(token);
-	struct sp_inbound in;
+	struct inbound_msg in;
 	size_t i;
 
 	(void)state;
@@ -399,7 +399,7 @@ test_parse_sms_fields(void **state)
 	sig = sign("tok", "/sms/plivo", mms, "n");
 	assert_int_equal(parse_sms(&c, "POST", mms, sig, "n", &in), 0);
 	assert_string_equal(in.body, "loan");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	free(sig);
 
 	/* A foreign sender keeps its country; a short code is no number,
@@ -409,11 +409,11 @@ test_parse_sms_fields(void **state)
 	assert_string_equal(in.from, "+447700900123");
 	assert_string_equal(in.to, "");
 	assert_int_equal(in.reply_inline_ok, 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	c.from = "918045678901";
 	assert_int_equal(parse_sms(&c, "POST", foreign, sig, "n", &in), 0);
 	assert_int_equal(in.reply_inline_ok, 1);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	free(sig);
 }
 
@@ -423,7 +423,7 @@ test_render(void **state)
 	char token[] = "tok";
 	struct provider_conf c = conf(token);
 	char *texts[] = { "a & <b> \"c\" 'd'", "दूसरा" };
-	struct sp_inbound in;
+	struct inbound_msg in;
 	const char *ctype = NULL;
 	struct buf b;
 
@@ -677,7 +677,7 @@ test_parse_status(void **state)
 {
 	static const struct {
 		const char		*status;
-		enum sp_msg_state	 state;
+		enum msg_state	 state;
 	} map[] = {
 		{ "queued", MSG_SENT }, { "sent", MSG_SENT },
 		{ "delivered", MSG_DELIVERED }, { "read", MSG_DELIVERED },

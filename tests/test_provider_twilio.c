@@ -180,7 +180,7 @@ conf(char *token)
 
 static int
 parse(struct provider_conf *c, const char *method, const char *body,
-    const char *sig, struct sp_inbound *in)
+    const char *sig, struct inbound_msg *in)
 {
 	struct fake_headers h = { sig, "127.0.0.1:8080" };
 	struct sp_request r;
@@ -216,7 +216,7 @@ test_parse_sms(void **state)
 	    "&To=%2B14155550100&Body=%E0%A4%B2%E0%A5%8B%E0%A4%A8+bhadohi";
 	char token[] = "tok", sig[CRYPTO_SHA1_B64_LEN + 1];
 	struct provider_conf c = conf(token);
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	sign("tok", body, sig);
@@ -224,7 +224,7 @@ test_parse_sms(void **state)
 	assert_string_equal(in.from, "+919812345678");
 	assert_string_equal(in.provider_msg_id, "SM1");
 	assert_string_equal(in.body, "लोन bhadohi");
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 
 	assert_int_equal(parse(&c, "POST", body, NULL, &in), 403);
 	assert_int_equal(parse(&c, "POST", body, "bm90IGEgc2lnbmF0dXJl", &in),
@@ -234,7 +234,7 @@ test_parse_sms(void **state)
 	assert_int_equal(parse(&c, "POST", body, sig, &in), 403);
 	c.account_sid = "AC1";
 	assert_int_equal(parse(&c, "POST", body, sig, &in), 0);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 	c.auth_token = NULL;
 	assert_int_equal(parse(&c, "POST", body, sig, &in), 403);
 }
@@ -246,7 +246,7 @@ test_parse_sms_bad_fields(void **state)
 	const char *bad_utf8 = "MessageSid=SM1&From=%2B919812345678&Body=%FF";
 	char token[] = "tok", sig[CRYPTO_SHA1_B64_LEN + 1];
 	struct provider_conf c = conf(token);
-	struct sp_inbound in;
+	struct inbound_msg in;
 
 	(void)state;
 	sign("tok", no_from, sig);
@@ -554,7 +554,7 @@ test_parse_status(void **state)
 {
 	static const struct {
 		const char		*word;
-		enum sp_msg_state	 state;
+		enum msg_state	 state;
 	} words[] = {
 		{ "queued", MSG_SENT }, { "accepted", MSG_SENT },
 		{ "scheduled", MSG_SENT }, { "sending", MSG_SENT },

@@ -1,4 +1,4 @@
-/* Tests for gateway/report.c and report_render.c: aggregation,
+/* Tests for gateway/report/report.c and report_render.c: aggregation,
  * percentiles, suppression, time keys, display width, renderings and the
  * pseudonym key. */
 #include <stdarg.h>
@@ -27,7 +27,7 @@ static int64_t
 add_in(struct report *r, int64_t t, const char *phone, const char *kw,
     const char *district, const char *status)
 {
-	struct store_interaction row;
+	struct interaction row;
 
 	memset(&row, 0, sizeof(row));
 	row.id = next_id++;
@@ -48,7 +48,7 @@ static void
 add_out(struct report *r, int64_t t, int64_t reply_to, const char *kw,
     const char *district, int segments, int64_t latency)
 {
-	struct store_interaction row;
+	struct interaction row;
 
 	memset(&row, 0, sizeof(row));
 	row.time_ms = t;
@@ -416,7 +416,7 @@ test_xtab(void **state)
 {
 	struct report_options o;
 	struct report_xtab *x;
-	struct store_interaction row;
+	struct interaction row;
 	json_error_t e;
 	json_t *j;
 	struct buf b;

@@ -18,6 +18,7 @@
 #include "handler.h"
 #include "keywords.h"
 #include "prompts.h"
+#include "handler_env.h"
 #include "router.h"
 #include "segment.h"
 #include "store.h"
@@ -33,10 +34,11 @@ struct fixture {
 	struct district_table	*dt;
 	struct prompts		*prompts;
 	struct sp_ctx		 ctx;
+	struct handler_env	 env;
 };
 
 static void
-add(struct store_stakeholder *r, size_t i, const char *name,
+add(struct stakeholder *r, size_t i, const char *name,
     const char *cat, const char *district)
 {
 	r[i].name = (char *)name;
@@ -52,7 +54,7 @@ static int
 setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
-	struct store_stakeholder rows[16];
+	struct stakeholder rows[16];
 	struct buf errors;
 	size_t i, n = 0;
 
@@ -84,8 +86,9 @@ setup(void **state)
 	for (i = 0; i < n; i++)
 		free(rows[i].phone);
 
-	f->ctx.ops = &router_store_ops;
-	f->ctx.ops_arg = f->store;
+	f->env.store = f->store;
+	f->ctx.ops = &handler_env_ops;
+	f->ctx.ops_arg = &f->env;
 	f->ctx.keywords = f->kw;
 	f->ctx.understand = f->und;
 	f->ctx.districts = f->dt;
@@ -129,7 +132,7 @@ route(struct fixture *f, const char *phone, const char *text,
 {
 	char *reply;
 
-	assert_int_equal(router_route(&f->ctx, f->store, phone, text, res), 0);
+	assert_int_equal(router_route(&f->ctx, phone, text, res), 0);
 	assert_int_equal(res->reply.n, 1);
 	reply = xstrdup(res->reply.texts[0]);
 	return reply;
@@ -294,7 +297,7 @@ static void
 page_of(struct fixture *f, struct page_memo *memo, const char *text,
     const char *lang, char **page, char **more)
 {
-	struct store_contact c;
+	struct contact c;
 	struct handler_request req;
 	struct sp_reply reply;
 	struct sp_ctx ctx = f->ctx;
@@ -310,7 +313,7 @@ page_of(struct fixture *f, struct page_memo *memo, const char *text,
 	*page = xstrdup(reply.texts[0]);
 	*more = c.more_text != NULL ? xstrdup(c.more_text) : xstrdup("");
 	sp_reply_clear(&reply);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 }
 
 /* The same page and MORE text with the memo as without it. */

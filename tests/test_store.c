@@ -92,10 +92,10 @@ reopen(struct fixture *f)
 	f->st = open_ok(f->path);
 }
 
-static struct store_interaction
+static struct interaction
 inbound(int64_t t, const char *msg_id, const char *text)
 {
-	struct store_interaction r;
+	struct interaction r;
 
 	memset(&r, 0, sizeof(r));
 	r.time_ms = t;
@@ -110,10 +110,10 @@ inbound(int64_t t, const char *msg_id, const char *text)
 	return r;
 }
 
-static struct store_interaction
+static struct interaction
 outbound(int64_t t, int64_t reply_to, const char *text)
 {
-	struct store_interaction r = inbound(t, NULL, text);
+	struct interaction r = inbound(t, NULL, text);
 
 	r.direction = "out";
 	r.reply_to = reply_to;
@@ -176,11 +176,11 @@ static void
 test_inbound_dedupe(void **state)
 {
 	struct fixture *f = *state;
-	struct store_interaction a = inbound(1000, "SM1", "INFO");
-	struct store_interaction b = inbound(2000, "SM1", "INFO again");
-	struct store_interaction c = inbound(3000, "SM2", "HELP");
-	struct store_interaction d = inbound(4000, NULL, "no id");
-	struct store_interaction e = inbound(5000, NULL, "no id");
+	struct interaction a = inbound(1000, "SM1", "INFO");
+	struct interaction b = inbound(2000, "SM1", "INFO again");
+	struct interaction c = inbound(3000, "SM2", "HELP");
+	struct interaction d = inbound(4000, NULL, "no id");
+	struct interaction e = inbound(5000, NULL, "no id");
 	int64_t id = 0;
 
 	assert_int_equal(store_inbound_find(f->st, "twilio", "SM1", &id), 0);
@@ -220,8 +220,8 @@ static void
 test_replies(void **state)
 {
 	struct fixture *f = *state;
-	struct store_interaction in = inbound(1000, "SM9", "INFO loan");
-	struct store_interaction o1, o2, other;
+	struct interaction in = inbound(1000, "SM9", "INFO loan");
+	struct interaction o1, o2, other;
 	char **texts = NULL;
 	size_t n = 99;
 
@@ -247,8 +247,8 @@ static void
 test_transactions(void **state)
 {
 	struct fixture *f = *state;
-	struct store_interaction a = inbound(1000, "T1", "x");
-	struct store_interaction b = inbound(1000, "T2", "y");
+	struct interaction a = inbound(1000, "T1", "x");
+	struct interaction b = inbound(1000, "T2", "y");
 	int64_t id;
 
 	assert_int_equal(store_begin(f->st), 0);
@@ -272,11 +272,11 @@ static void
 test_contacts(void **state)
 {
 	struct fixture *f = *state;
-	struct store_contact c, got;
+	struct contact c, got;
 
 	assert_int_equal(store_contact_get(f->st, "+911111111111", &got), 0);
 	assert_null(got.phone);
-	store_contact_clear(&got);
+	records_contact_clear(&got);
 
 	memset(&c, 0, sizeof(c));
 	c.phone = "+911111111111";
@@ -294,7 +294,7 @@ test_contacts(void **state)
 	assert_int_equal(got.opted_out_ms, 0);
 	assert_int_equal(got.first_seen_ms, 100);
 	assert_int_equal(got.last_seen_ms, 200);
-	store_contact_clear(&got);
+	records_contact_clear(&got);
 	assert_null(got.role);
 
 	c.name = "सीता देवी";
@@ -319,7 +319,7 @@ test_contacts(void **state)
 	assert_int_equal(got.more_until_ms, 6000);
 	assert_int_equal(got.opted_out_ms, 7000);
 	assert_int_equal(got.last_seen_ms, 300);
-	store_contact_clear(&got);
+	records_contact_clear(&got);
 
 	/* Fields set back to NULL are cleared in the database. */
 	c.pending_keyword = NULL;
@@ -329,11 +329,11 @@ test_contacts(void **state)
 	assert_null(got.pending_keyword);
 	assert_null(got.more_text);
 	assert_string_equal(got.name, "सीता देवी");
-	store_contact_clear(&got);
-	store_contact_clear(NULL);
+	records_contact_clear(&got);
+	records_contact_clear(NULL);
 }
 
-static const struct store_stakeholder directory[] = {
+static const struct stakeholder directory[] = {
 	{ "Bank of Baroda", "loan", "bhadohi", "+915414000000", "hi|en",
 	    "Mudra loans", "मुद्रा ऋण" },
 	{ "NABARD", "loan", "*", NULL, NULL, "Rural credit", NULL },
@@ -347,7 +347,7 @@ static void
 test_stakeholders(void **state)
 {
 	struct fixture *f = *state;
-	struct store_stakeholder *rows = NULL, bad[2];
+	struct stakeholder *rows = NULL, bad[2];
 	size_t n = 0;
 	int64_t count = 0;
 
@@ -365,19 +365,19 @@ test_stakeholders(void **state)
 	assert_string_equal(rows[1].name, "NABARD");
 	assert_string_equal(rows[1].district, "*");
 	assert_null(rows[1].phone);
-	store_stakeholders_free(rows, n);
+	records_stakeholders_free(rows, n);
 
 	assert_int_equal(store_stakeholders_find(f->st, "loan", "mirzapur",
 	    &rows, &n), 0);
 	assert_int_equal(n, 2);
 	assert_string_equal(rows[0].name, "NABARD");
 	assert_string_equal(rows[1].name, "SIDBI");
-	store_stakeholders_free(rows, n);
+	records_stakeholders_free(rows, n);
 
 	assert_int_equal(store_stakeholders_find(f->st, "training",
 	    "samastipur", &rows, &n), 0);
 	assert_int_equal(n, 0);
-	store_stakeholders_free(rows, n);
+	records_stakeholders_free(rows, n);
 
 	/* A bad row fails the whole replace; the old directory stays. */
 	bad[0] = directory[2];
@@ -404,7 +404,7 @@ test_stakeholders(void **state)
 	    0);
 	assert_int_equal(store_stakeholders_count(f->st, &count), 0);
 	assert_int_equal(count, 0);
-	store_stakeholders_free(NULL, 0);
+	records_stakeholders_free(NULL, 0);
 }
 
 static void
@@ -502,7 +502,7 @@ struct collect {
 };
 
 static int
-collect_cb(void *arg, const struct store_interaction *row)
+collect_cb(void *arg, const struct interaction *row)
 {
 	struct collect *c = arg;
 
@@ -521,7 +521,7 @@ static void
 test_export(void **state)
 {
 	struct fixture *f = *state;
-	struct store_interaction r;
+	struct interaction r;
 	struct store_filter flt;
 	struct collect c;
 	static const struct {
@@ -661,10 +661,10 @@ copy_file(const char *from, const char *to)
 	assert_int_equal(fclose(out), 0);
 }
 
-static struct store_outbox_msg
+static struct outbox_msg
 queued(const char *provider, int64_t created, const char *body)
 {
-	struct store_outbox_msg m;
+	struct outbox_msg m;
 
 	memset(&m, 0, sizeof(m));
 	m.provider = (char *)provider;
@@ -678,7 +678,7 @@ queued(const char *provider, int64_t created, const char *body)
 
 /* add, then check the id came back */
 static int64_t
-add_ok(struct store *st, struct store_outbox_msg m)
+add_ok(struct store *st, struct outbox_msg m)
 {
 	assert_int_equal(store_outbox_add(st, &m), 0);
 	assert_true(m.id > 0);
@@ -690,11 +690,11 @@ static const char *
 state_of(struct store *st, int64_t id)
 {
 	static char state[16];
-	struct store_outbox_msg m;
+	struct outbox_msg m;
 
 	assert_int_equal(store_outbox_get(st, id, &m), 1);
 	sp_strlcpy(state, m.state, sizeof(state));
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	return state;
 }
 
@@ -707,7 +707,7 @@ static void
 test_migrate_from_v1(void **state)
 {
 	struct fixture *f = *state;
-	struct store_contact c;
+	struct contact c;
 	char **texts = NULL, *v = NULL;
 	size_t n = 0;
 	int64_t id = 0;
@@ -728,7 +728,7 @@ test_migrate_from_v1(void **state)
 	store_strings_free(texts, n);
 	assert_int_equal(store_contact_get(f->st, "+919876543210", &c), 1);
 	assert_string_equal(c.district, "bhadohi");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &v), 1);
 	assert_string_equal(v, "v1key");
 	free(v);
@@ -799,7 +799,7 @@ static void
 test_migrate_from_v7(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg m;
+	struct outbox_msg m;
 	sqlite3 *db;
 
 	if (access("tests/data/store/v7.db", R_OK) != 0)
@@ -814,12 +814,12 @@ test_migrate_from_v7(void **state)
 	assert_int_equal(store_outbox_get(f->st, 1, &m), 1);
 	assert_string_equal(m.state, "queued");
 	assert_string_equal(m.body, "v7 queued");
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	assert_int_equal(store_outbox_get(f->st, 2, &m), 1);
 	assert_string_equal(m.state, "sent");
 	assert_string_equal(m.provider_id, "SMv7sent");
 	assert_int_equal(m.attempts, 1);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	/* A delivery report still finds it by the provider's id. */
 	assert_int_equal(store_outbox_report(f->st, "twilio", "SMv7sent",
 	    "delivered", 1795750231000, NULL, NULL), 1);
@@ -858,7 +858,7 @@ creating_broadcast(struct store *st)
 static int64_t
 held_ok(struct store *st, int64_t bid, const char *body)
 {
-	struct store_outbox_msg m = queued("twilio", 1000, body);
+	struct outbox_msg m = queued("twilio", 1000, body);
 
 	m.broadcast_id = bid;
 	m.held = 1;
@@ -875,7 +875,7 @@ static void
 test_broadcast_held_until_created(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg *msgs = NULL;
+	struct outbox_msg *msgs = NULL;
 	struct store_broadcast b;
 	int64_t bid, bid2, h1, h2, h3, other, nb, stopped;
 	size_t n = 0;
@@ -889,7 +889,7 @@ test_broadcast_held_until_created(void **state)
 	    &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(msgs[0].id, other);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_broadcast_finish(f->st, bid, "queued", 2, 2, 0),
@@ -901,7 +901,7 @@ test_broadcast_held_until_created(void **state)
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 10, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 2);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 
 	/* Interrupted: left "creating", then the daemon starts. */
 	bid2 = creating_broadcast(f->st);
@@ -923,7 +923,7 @@ test_broadcast_held_until_created(void **state)
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 9000, 10, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 0);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 }
 
 /* Wrong codes count against her pending notices; the third cancels. */
@@ -963,7 +963,7 @@ static void
 test_finish_in_transaction(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg *msgs = NULL;
+	struct outbox_msg *msgs = NULL;
 	int64_t a, b;
 	size_t n = 0;
 
@@ -972,7 +972,7 @@ test_finish_in_transaction(void **state)
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 2, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 2);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_outbox_finish(f->st, a, "sent", 2100, 0, "SMa",
@@ -997,7 +997,7 @@ static void
 test_outbox_lifecycle(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg *msgs = NULL, m, x;
+	struct outbox_msg *msgs = NULL, m, x;
 	struct store_outbox_attempt at;
 	int64_t a, b, c, d, e, g, h, when = 0;
 	size_t n = 99;
@@ -1033,24 +1033,24 @@ test_outbox_lifecycle(void **state)
 	assert_string_equal(msgs[1].body, "a");
 	assert_string_equal(msgs[1].from, "");
 	assert_string_equal(msgs[2].to, "+919876500001");
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 3000, 10, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(msgs[0].id, g);
 	assert_int_equal(msgs[1].id, e);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 3000, 10, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 0);				/* c is not due */
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_string_equal(state_of(f->st, c), "queued");
 	assert_string_equal(state_of(f->st, d), "queued");
 	assert_int_equal(store_outbox_claim(f->st, "plivo", 3000, 10, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(msgs[0].id, d);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_int_equal(store_outbox_next_due(f->st, "plivo", &when), 0);
 
 	/* Accepted, then delivery reports; states never go back. */
@@ -1069,7 +1069,7 @@ test_outbox_lifecycle(void **state)
 	assert_int_equal(m.attempts, 1);
 	assert_int_equal(m.updated_ms, 3010);
 	assert_int_equal(m.next_attempt_ms, 1000);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	assert_null(m.state);
 	assert_int_equal(store_outbox_report(f->st, "twilio", "SMa",
 	    "delivered", 4000, NULL, NULL), 1);
@@ -1084,7 +1084,7 @@ test_outbox_lifecycle(void **state)
 	assert_string_equal(m.state, "delivered");
 	assert_int_equal(m.updated_ms, 4000);
 	assert_null(m.error_code);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	assert_int_equal(store_outbox_report(f->st, "twilio", "SMnone",
 	    "delivered", 4400, NULL, NULL), 0);
 	assert_int_equal(store_outbox_report(f->st, "plivo", "SMa",
@@ -1101,7 +1101,7 @@ test_outbox_lifecycle(void **state)
 	assert_string_equal(m.state, "undelivered");
 	assert_string_equal(m.error_code, "30003");
 	assert_string_equal(m.reason, "handset unreachable");
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 
 	/* finish applies to "sending" only: a delivered message stays. */
 	assert_int_equal(store_outbox_finish(f->st, a, "failed", 5000, 0, NULL,
@@ -1125,16 +1125,16 @@ test_outbox_lifecycle(void **state)
 	assert_string_equal(m.error, "Too Many Requests");
 	assert_string_equal(m.reason, "throttled");
 	assert_null(m.provider_id);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 10, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(msgs[0].id, c);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 8999, 10, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 0);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_int_equal(store_outbox_next_due(f->st, "twilio", &when), 1);
 	assert_int_equal(when, 9000);
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 9000, 10, &msgs,
@@ -1142,7 +1142,7 @@ test_outbox_lifecycle(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(msgs[0].id, b);
 	assert_int_equal(msgs[0].attempts, 2);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_int_equal(store_outbox_next_due(f->st, "twilio", &when), 0);
 
 	/* Giving up; the error is kept, the old one cleared. */
@@ -1152,23 +1152,23 @@ test_outbox_lifecycle(void **state)
 	assert_string_equal(m.state, "failed");
 	assert_string_equal(m.error_code, "21211");
 	assert_null(m.reason);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 
 	/* An attempt on no message is refused (foreign key). */
 	at.outbox_id = 99999;
 	assert_int_equal(store_outbox_attempt_add(f->st, &at), -1);
 	assert_int_equal(store_outbox_get(f->st, 99999, &m), 0);
 	assert_null(m.state);
-	store_outbox_msg_clear(&m);
-	store_outbox_msg_clear(NULL);
-	store_outbox_msgs_free(NULL, 0);
+	records_outbox_msg_clear(&m);
+	records_outbox_msg_clear(NULL);
+	records_outbox_msgs_free(NULL, 0);
 }
 
 static void
 test_outbox_requeue(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg *msgs = NULL, m;
+	struct outbox_msg *msgs = NULL, m;
 	int64_t a, b, c, n64 = -1;
 	size_t n = 0;
 
@@ -1181,14 +1181,14 @@ test_outbox_requeue(void **state)
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 2, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 2);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	assert_int_equal(store_rollback(f->st), 0);
 	assert_string_equal(state_of(f->st, a), "queued");
 
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 2, &msgs,
 	    &n), 0);
 	assert_int_equal(n, 2);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 	/* A crash, a restart: the "sending" two go back to the queue. */
 	reopen(f);
 	assert_int_equal(store_outbox_requeue_sending(f->st, 7000, &n64), 0);
@@ -1198,7 +1198,7 @@ test_outbox_requeue(void **state)
 	assert_int_equal(m.next_attempt_ms, 7000);
 	assert_int_equal(m.updated_ms, 7000);
 	assert_int_equal(m.attempts, 1);	/* it may have gone out */
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	assert_string_equal(state_of(f->st, c), "queued");
 	assert_int_equal(store_outbox_requeue_sending(f->st, 7100, &n64), 0);
 	assert_int_equal(n64, 0);
@@ -1211,7 +1211,7 @@ test_outbox_requeue(void **state)
 	assert_int_equal(msgs[1].id, a);
 	assert_int_equal(msgs[1].attempts, 2);
 	assert_int_equal(msgs[2].id, b);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 }
 
 struct ob_seen {
@@ -1222,7 +1222,7 @@ struct ob_seen {
 };
 
 static int
-ob_list_cb(void *arg, const struct store_outbox_msg *m)
+ob_list_cb(void *arg, const struct outbox_msg *m)
 {
 	struct ob_seen *s = arg;
 
@@ -1261,7 +1261,7 @@ static void
 test_outbox_list_counts(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg *msgs = NULL, m, x;
+	struct outbox_msg *msgs = NULL, m, x;
 	struct ob_seen seen;
 	int64_t id[4];
 	size_t n = 0, i;
@@ -1296,13 +1296,13 @@ test_outbox_list_counts(void **state)
 	assert_int_equal(m.created_ms, x.created_ms);
 	assert_int_equal(m.updated_ms, x.created_ms);
 	assert_null(m.provider_id);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 2, &msgs,
 	    &n), 0);
 	assert_int_equal(store_outbox_finish(f->st, msgs[0].id, "sent", 5001,
 	    0, "SM0", NULL, NULL, NULL), 0);
-	store_outbox_msgs_free(msgs, n);
+	records_outbox_msgs_free(msgs, n);
 
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(store_outbox_counts(f->st, ob_count_cb, &seen), 0);
@@ -1356,7 +1356,7 @@ static void
 write_rows(struct store *st, int first, int n)
 {
 	char id[32], text[1024];
-	struct store_interaction r;
+	struct interaction r;
 	int i;
 
 	memset(text, 'k', sizeof(text) - 1);

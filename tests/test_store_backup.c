@@ -92,7 +92,7 @@ teardown(void **state)
 static void
 add_inbound(struct store *st, const char *msg_id)
 {
-	struct store_interaction r;
+	struct interaction r;
 
 	memset(&r, 0, sizeof(r));
 	r.time_ms = 1000;

@@ -62,7 +62,7 @@ teardown(void **state)
 static void
 put_contact(struct store *st, const char *phone, int64_t opted_out_ms)
 {
-	struct store_contact c;
+	struct contact c;
 
 	memset(&c, 0, sizeof(c));
 	c.phone = (char *)phone;
@@ -75,16 +75,16 @@ static void
 test_opted_out(void **state)
 {
 	struct fixture *f = *state;
-	struct store_contact c;
+	struct contact c;
 
 	put_contact(f->store, "+919800000001", 0);
 	put_contact(f->store, "+919800000002", 1234);
 	assert_int_equal(store_contact_get(f->store, "+919800000001", &c), 1);
 	assert_int_equal(c.opted_out_ms, 0);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	assert_int_equal(store_contact_get(f->store, "+919800000002", &c), 1);
 	assert_int_equal(c.opted_out_ms, 1234);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	assert_int_equal(store_contact_get(f->store, "+910000000000", &c), 0);
 }
 
@@ -96,7 +96,7 @@ test_claim_reads_opt_out(void **state)
 	const char *to[] = { "+919800000001", "+919800000002",
 	    "+910000000000" };
 	const int64_t want[] = { 0, 1234, 0 };
-	struct store_outbox_msg m, *claimed;
+	struct outbox_msg m, *claimed;
 	size_t n, i;
 
 	put_contact(f->store, to[0], 0);
@@ -116,12 +116,12 @@ test_claim_reads_opt_out(void **state)
 		assert_string_equal(claimed[i].to, to[i]);
 		assert_int_equal(claimed[i].opted_out_ms, want[i]);
 	}
-	store_outbox_msgs_free(claimed, n);
+	records_outbox_msgs_free(claimed, n);
 	/* She says STOP after the claim: the next read sees it. */
 	put_contact(f->store, to[0], 4000);
 	assert_int_equal(store_outbox_get(f->store, 1, &m), 1);
 	assert_int_equal(m.opted_out_ms, 4000);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 }
 
 static void
@@ -162,7 +162,7 @@ test_import_upserts_and_keeps(void **state)
 	const struct store_contact_import second[] = {
 		{ "+919800000001", "", "", "en", "", g2, 2 },
 	};
-	struct store_contact c;
+	struct contact c;
 	struct store_group g;
 
 	put_contact(f->store, "+919800000001", 777);
@@ -174,10 +174,10 @@ test_import_upserts_and_keeps(void **state)
 	assert_string_equal(c.language, "en");
 	assert_string_equal(c.role, "entrepreneur");
 	assert_int_equal(c.opted_out_ms, 777);	/* never changed by import */
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	assert_int_equal(store_contact_get(f->store, "+919800000002", &c), 1);
 	assert_string_equal(c.role, "coordinator");
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	assert_int_equal(store_group_get(f->store, "shg", &g), 1);
 	assert_int_equal(g.members, 1);
 	assert_int_equal(g.created_ms, 100);
@@ -195,7 +195,7 @@ test_import_all_or_nothing(void **state)
 		{ "+919800000003", "Rekha", "bhadohi", "hi", NULL, g1, 1 },
 		{ NULL, "nobody", NULL, NULL, NULL, NULL, 0 },
 	};
-	struct store_contact c;
+	struct contact c;
 	struct store_group g;
 
 	assert_int_equal(store_contacts_import(f->store, rows, 2, 100), -1);
@@ -204,7 +204,7 @@ test_import_all_or_nothing(void **state)
 	/* The store still works afterwards. */
 	assert_int_equal(store_contacts_import(f->store, rows, 1, 100), 0);
 	assert_int_equal(store_contact_get(f->store, "+919800000003", &c), 1);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 }
 
 static int
@@ -218,7 +218,7 @@ static void
 test_groups(void **state)
 {
 	struct fixture *f = *state;
-	struct store_contact c;
+	struct contact c;
 	struct store_group g;
 	struct buf b;
 
@@ -232,7 +232,7 @@ test_groups(void **state)
 	assert_int_equal(store_contact_get(f->store, "+911", &c), 1);
 	assert_string_equal(c.role, "entrepreneur");
 	assert_int_equal(c.first_seen_ms, 0);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	assert_int_equal(store_group_add(f->store, "nosuch", "+911", 43), -1);
 	assert_non_null(strstr(store_errmsg(f->store), "no such group"));
 
@@ -265,7 +265,7 @@ struct walk {
 
 /* Checks phone order, and that the callback may write to the store. */
 static int
-walk_one(void *arg, const struct store_contact *c)
+walk_one(void *arg, const struct contact *c)
 {
 	struct walk *w = arg;
 

@@ -147,7 +147,7 @@ static void
 test_outbox_call(void **state)
 {
 	struct fixture *f = *state;
-	struct store_outbox_msg sms, call, m, *claimed;
+	struct outbox_msg sms, call, m, *claimed;
 	size_t n;
 
 	memset(&sms, 0, sizeof(sms));
@@ -165,10 +165,10 @@ test_outbox_call(void **state)
 	assert_true(call.id > sms.id);
 	assert_int_equal(store_outbox_get(f->st, sms.id, &m), 1);
 	assert_false(m.is_call);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	assert_int_equal(store_outbox_get(f->st, call.id, &m), 1);
 	assert_true(m.is_call);
-	store_outbox_msg_clear(&m);
+	records_outbox_msg_clear(&m);
 	/* A call is claimed like any message, and stays a call. */
 	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 10,
 	    &claimed, &n), 0);
@@ -177,7 +177,7 @@ test_outbox_call(void **state)
 	assert_false(claimed[0].is_call);
 	assert_int_equal(claimed[1].id, call.id);
 	assert_true(claimed[1].is_call);
-	store_outbox_msgs_free(claimed, n);
+	records_outbox_msgs_free(claimed, n);
 }
 
 int

@@ -15,6 +15,7 @@
 #include "handler.h"
 #include "keywords.h"
 #include "prompts.h"
+#include "handler_env.h"
 #include "router.h"
 #include "store.h"
 #include "text.h"
@@ -153,7 +154,7 @@ static int
 set_context(struct store *st, const char *phone, const char *context,
     struct meeting *m)
 {
-	struct store_contact c;
+	struct contact c;
 	char *ctx = xstrdup(context), *tok, *save = NULL;
 	int rc;
 
@@ -186,7 +187,7 @@ set_context(struct store *st, const char *phone, const char *context,
 	}
 	free(ctx);
 	rc = store_contact_put(st, &c);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	return rc;
 }
 
@@ -206,7 +207,7 @@ outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
     const char *text, const struct router_result *res,
     const struct meeting *m)
 {
-	struct store_contact c;
+	struct contact c;
 	struct und_result *u;
 	const char *h = res->handler ? res->handler : "error";
 	char *out, *norm;
@@ -249,7 +250,7 @@ outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
 			out = xstrdup("help");
 	} else
 		out = xstrdup(h);
-	store_contact_clear(&c);
+	records_contact_clear(&c);
 	return out;
 }
 
@@ -313,6 +314,7 @@ eval_run(struct eval_set *set, const char *config_dir,
 	struct store *st = NULL;
 	struct meeting m;
 	struct sp_ctx ctx;
+	struct handler_env env = { 0 };
 	struct router_result res;
 	char phone[32], *last;
 	size_t i;
@@ -345,8 +347,9 @@ eval_run(struct eval_set *set, const char *config_dir,
 		goto out;
 
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.ops = &router_store_ops;
-	ctx.ops_arg = st;
+	env.store = st;
+	ctx.ops = &handler_env_ops;
+	ctx.ops_arg = &env;
 	ctx.bcast = &fake_bcast;
 	ctx.bcast_arg = &m;
 	ctx.keywords = kw;
@@ -373,7 +376,7 @@ eval_run(struct eval_set *set, const char *config_dir,
 			}
 			last = text;
 			memset(&res, 0, sizeof(res));
-			if (router_route(&ctx, st, phone, text, &res) == -1) {
+			if (router_route(&ctx, phone, text, &res) == -1) {
 				free(msgs);
 				goto out;
 			}

@@ -25,7 +25,7 @@ check(int ok, const char *what)
 }
 
 static int
-member(void *arg, enum audience_kind kind, const struct store_contact *c,
+member(void *arg, enum audience_kind kind, const struct contact *c,
     const char *name)
 {
 	(void)c;
@@ -40,7 +40,7 @@ member(void *arg, enum audience_kind kind, const struct store_contact *c,
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct store_contact c;
+	struct contact c;
 	struct audience *a, *b;
 	char err[256], *expr, *name;
 	int calls = 0, rc;

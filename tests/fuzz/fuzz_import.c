@@ -1,14 +1,21 @@
 /*
  * fuzz_import: the whole check `sampark import stakeholders|contacts`
  * runs on a CSV file before it touches the database: header, fields,
- * category, district, phone, languages, groups (cmd_import.c's static
- * read_file, check_row and check_contact, reached by including the file),
+ * category, district, phone, languages, groups (import_rows.h),
  * against the shipped config/keywords.conf and config/districts.csv.
  * The same input is read as both kinds of file.
  */
-#include "cmd_import.c"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "district.h"
 #include "fuzz_common.h"
+#include "import_rows.h"
+#include "keywords.h"
+#include "phone.h"
+#include "store.h"
+#include "util.h"
 #include "log.h"
 
 int	LLVMFuzzerInitialize(int *, char ***);
@@ -48,7 +55,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct import_ctx ic;
+	struct import_rows ic;
 	const char *path;
 	size_t i;
 
@@ -59,15 +66,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ic.kw = fuzz_kw;
 	ic.dt = fuzz_dt;
 	ic.cc = "91";
-	if (read_file(&ic, header, SP_ARRAY_LEN(header), check_row) == 0)
+	if (import_rows_stakeholders(&ic) == 0)
 		for (i = 0; i < ic.n; i++)
 			if (!phone_is_e164(ic.rows[i].phone))
 				abort();
-	if (read_file(&ic, contact_header, SP_ARRAY_LEN(contact_header),
-	    check_contact) == 0)
+	if (import_rows_contacts(&ic) == 0)
 		for (i = 0; i < ic.ncontacts; i++)
 			if (!phone_is_e164(ic.contacts[i].phone))
 				abort();
-	import_ctx_clear(&ic);
+	import_rows_clear(&ic);
 	return 0;
 }

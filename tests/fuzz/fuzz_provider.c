@@ -74,7 +74,7 @@ static void
 run_sms(const struct provider *p, const struct provider_conf *conf,
     struct fuzz_request *fr)
 {
-	struct sp_inbound in;
+	struct inbound_msg in;
 	struct buf out;
 	const char *ctype;
 	char *texts[2];
@@ -88,7 +88,7 @@ run_sms(const struct provider *p, const struct provider_conf *conf,
 	if (status != 0) {
 		contract(in.body == NULL && in.provider_msg_id == NULL,
 		    "parse_sms left *in filled on failure");
-		sp_inbound_clear(&in);
+		records_inbound_clear(&in);
 		return;
 	}
 	contract(in.body != NULL && text_utf8_valid(in.body,
@@ -111,7 +111,7 @@ run_sms(const struct provider *p, const struct provider_conf *conf,
 	contract(p->render_sms_reply(conf, NULL, NULL, 0, &out, &ctype) == 0 &&
 	    ctype != NULL, "empty render failed");
 	buf_free(&out);
-	sp_inbound_clear(&in);
+	records_inbound_clear(&in);
 }
 
 static void

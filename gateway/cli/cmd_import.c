@@ -1,0 +1,187 @@
+/*
+ * cmd_import: `sampark import stakeholders FILE.csv` and `sampark import
+ * contacts FILE.csv`.  The whole file is checked first and every bad row
+ * reported as FILE:LINE: reason; only a clean file is imported, in one
+ * transaction (stakeholders replace the directory; contacts are added or
+ * updated, with their groups).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "import_rows.h"
+#include "config.h"
+#include "csv.h"
+#include "audience.h"
+#include "district.h"
+#include "keywords.h"
+#include "phone.h"
+#include "store.h"
+#include "util.h"
+
+static const char import_usage[] =
+    "usage: sampark import stakeholders FILE.csv [-c CONFIG] [--db PATH] [--if-empty]\n"
+    "       sampark import contacts FILE.csv [-c CONFIG] [--db PATH]\n"
+    "\n"
+    "Replaces the stakeholder directory with FILE.csv, whose header is\n"
+    "  name,category,district,phone,languages,description_en,description_hi\n"
+    "category is one named in keywords.conf (loan, training, market...),\n"
+    "district a key of districts.csv or * for all districts, phone any\n"
+    "number form (stored as E.164), languages e.g. hi|en|bho.  Every bad row\n"
+    "is reported as FILE:LINE: reason and nothing is imported.\n"
+    "  --if-empty   import only into a database that has no directory yet\n"
+    "\n"
+    "contacts adds or updates contacts from FILE.csv, whose header is\n"
+    "  phone,name,district,language,role,groups\n"
+    "phone is required; an empty field leaves what a known contact has.\n"
+    "district is a key of districts.csv, language hi or en, role\n"
+    "entrepreneur or coordinator, groups names joined by | (created when\n"
+    "missing).  Opt-outs are never changed by an import.\n";
+
+static int
+import_stakeholders(const char *path, const char *config_path,
+    const char *db, int if_empty)
+{
+	struct config *cfg = NULL;
+	struct kw_table *kw = NULL;
+	struct district_table *dt = NULL;
+	struct store *st = NULL;
+	struct import_rows ic;
+	struct buf errors;
+	int64_t existing;
+	int rc = 1;
+
+	memset(&ic, 0, sizeof(ic));
+	buf_init(&errors, 0);
+	if ((cfg = cmd_config(config_path)) == NULL)
+		goto out;
+	kw = kw_load(config_str(cfg, "keywords"), &errors);
+	dt = district_load(config_str(cfg, "districts"), &errors);
+	if (kw == NULL || dt == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		goto out;
+	}
+	if ((st = cmd_open_store(cfg, db)) == NULL)
+		goto out;
+	if (if_empty) {
+		if (store_stakeholders_count(st, &existing) == -1)
+			goto out;
+		if (existing > 0) {
+			printf("directory already holds %lld stakeholders; "
+			    "not importing %s\n", (long long)existing, path);
+			rc = 0;
+			goto out;
+		}
+	}
+	ic.path = path;
+	ic.kw = kw;
+	ic.dt = dt;
+	ic.cc = config_str(cfg, "default_country");
+	if (import_rows_stakeholders(&ic) == -1) {
+		fprintf(stderr, "sampark: %s has errors; nothing imported\n",
+		    path);
+		goto out;
+	}
+	if (store_stakeholders_replace(st, ic.rows, ic.n, path) == -1) {
+		fprintf(stderr, "sampark: import failed: %s\n",
+		    store_errmsg(st));
+		goto out;
+	}
+	printf("imported %zu stakeholders from %s\n", ic.n, path);
+	rc = 0;
+out:
+	import_rows_clear(&ic);
+	store_close(st);
+	district_free(dt);
+	kw_free(kw);
+	config_free(cfg);
+	buf_free(&errors);
+	return rc;
+}
+
+static int
+import_contacts(const char *path, const char *config_path, const char *db)
+{
+	struct config *cfg = NULL;
+	struct district_table *dt = NULL;
+	struct store *st = NULL;
+	struct import_rows ic;
+	struct buf errors;
+	int rc = 1;
+
+	memset(&ic, 0, sizeof(ic));
+	buf_init(&errors, 0);
+	if ((cfg = cmd_config(config_path)) == NULL)
+		goto out;
+	if ((dt = district_load(config_str(cfg, "districts"),
+	    &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		goto out;
+	}
+	ic.path = path;
+	ic.dt = dt;
+	ic.cc = config_str(cfg, "default_country");
+	if (import_rows_contacts(&ic) == -1) {
+		fprintf(stderr, "sampark: %s has errors; nothing imported\n",
+		    path);
+		goto out;
+	}
+	if ((st = cmd_open_store(cfg, db)) == NULL)
+		goto out;
+	if (store_begin(st) == -1 ||
+	    store_contacts_import(st, ic.contacts, ic.ncontacts,
+	    sp_wall_ms()) == -1 || store_commit(st) == -1) {
+		fprintf(stderr, "sampark: import failed: %s\n",
+		    store_errmsg(st));
+		store_rollback(st);
+		goto out;
+	}
+	printf("imported %zu contacts from %s\n", ic.ncontacts, path);
+	rc = 0;
+out:
+	import_rows_clear(&ic);
+	store_close(st);
+	district_free(dt);
+	config_free(cfg);
+	buf_free(&errors);
+	return rc;
+}
+
+int
+cmd_import(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "if-empty", no_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *config_path = NULL, *db = NULL;
+	int ch, if_empty = 0;
+
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config_path = optarg; break;
+		case 'd': db = optarg; break;
+		case 'e': if_empty = 1; break;
+		case 'h': fputs(import_usage, stdout); return 0;
+		default: fputs(import_usage, stderr); return 2;
+		}
+	}
+	if (argc - optind == 2 && strcmp(argv[optind], "contacts") == 0) {
+		if (if_empty) {
+			fputs(import_usage, stderr);
+			return 2;
+		}
+		return import_contacts(argv[optind + 1], config_path, db);
+	}
+	if (argc - optind != 2 || strcmp(argv[optind], "stakeholders") != 0) {
+		fputs(import_usage, stderr);
+		return 2;
+	}
+	return import_stakeholders(argv[optind + 1], config_path, db,
+	    if_empty);
+}

@@ -1,0 +1,630 @@
+/*
+ * broadcast: check, preview and queue a broadcast; decide at send time
+ * whether a broadcast message may go.  See broadcast.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audience.h"
+#include "broadcast.h"
+#include "config.h"
+#include "log.h"
+#include "provider.h"
+#include "runtime.h"
+#include "schedule.h"
+#include "segment.h"
+#include "store.h"
+#include "util.h"
+
+/* State of one pass over the audience. */
+struct pass {
+	const struct bcast_env	*env;
+	const struct bcast_request *req;
+	struct bcast_preview	*pv;
+	struct sched_rules	 rules;
+	int			 promotional;
+	int64_t			 base_ms;	/* now, or the --at time */
+	int64_t			 id;		/* 0 while previewing */
+	int64_t			 reminder_id;
+	int			 own_txn;
+	size_t			 in_batch;
+	int64_t			 queued;
+	int64_t			 segments;
+	char			 err[256];
+};
+
+void
+bcast_preview_clear(struct bcast_preview *pv)
+{
+	size_t i;
+
+	if (pv == NULL)
+		return;
+	for (i = 0; i < pv->nlangs; i++)
+		free(pv->langs[i].text);
+	for (i = 0; i < pv->nreminders; i++)
+		free(pv->reminders[i].text);
+	free(pv->audience);
+	memset(pv, 0, sizeof(*pv));
+}
+
+const char *
+bcast_provider_name(const struct config *cfg, char *why, size_t whylen)
+{
+	const char *name = config_str(cfg, "broadcast_provider");
+	const struct provider *p;
+	struct provider_conf *pconf;
+	struct buf errors;
+	size_t n;
+
+	if (*name != '\0')
+		return name;
+	/* Only a provider that can send: a broadcast through one without
+	 * its account or token fails for every woman in the audience. */
+	buf_init(&errors, 0);
+	pconf = runtime_providers_new(cfg, &n, &errors);
+	p = runtime_default_sender(pconf, n, why, whylen);
+	runtime_providers_free(pconf, n);
+	buf_free(&errors);
+	return p != NULL ? p->name : NULL;
+}
+
+int
+bcast_var_parse(char *s, struct tpl_var *v)
+{
+	char *eq = strchr(s, '=');
+
+	if (eq == NULL || eq == s)
+		return -1;
+	*eq = '\0';
+	v->name = s;
+	v->value = eq + 1;
+	return 0;
+}
+
+int
+bcast_parse_time(const char *s, int64_t *ms)
+{
+	size_t n = strlen(s);
+	int zoned = n > 10 && (s[n - 1] == 'Z' || strchr(s + 10, '+') != NULL ||
+	    strchr(s + 10, '-') != NULL);
+
+	if (sp_parse_iso8601(s, ms) == -1)
+		return -1;
+	if (!zoned)
+		*ms -= SCHED_IST_OFFSET_MS;
+	return 0;
+}
+
+int
+bcast_parse_meeting(char *spec, struct bcast_request *req, char *err,
+    size_t errlen)
+{
+	char *place, *when;
+
+	if ((place = strchr(spec, '|')) == NULL ||
+	    (when = strchr(place + 1, '|')) == NULL) {
+		sp_err(err, errlen, "a meeting is \"title|place|time\"");
+		return -1;
+	}
+	*place++ = '\0';
+	*when++ = '\0';
+	if (bcast_parse_time(when, &req->meeting_ms) == -1) {
+		sp_err(err, errlen, "meeting time \"%s\": expected ISO 8601, "
+		    "e.g. 2026-12-04T11:00 (IST)", when);
+		return -1;
+	}
+	req->meeting_title = spec;
+	req->meeting_place = place;
+	return 0;
+}
+
+static int
+rules_of(const struct config *cfg, struct sched_rules *r, char *err,
+    size_t errlen)
+{
+	return sched_rules_init(r, config_str(cfg, "quiet_hours"),
+	    config_int(cfg, "daily_cap"), err, errlen);
+}
+
+/* Render every text of t into out[] (seg counted).  0 or -1 with err. */
+static int
+render_all(const struct template *t, const struct tpl_var *vars,
+    size_t nvars, struct bcast_lang *out, size_t *nout, char *err,
+    size_t errlen)
+{
+	struct seg_info si;
+	size_t i;
+
+	*nout = 0;
+	for (i = 0; i < t->ntexts && i < BCAST_MAX_LANGS; i++) {
+		struct bcast_lang *l = &out[(*nout)++];
+
+		memset(l, 0, sizeof(*l));
+		sp_strlcpy(l->lang, t->texts[i].lang, sizeof(l->lang));
+		l->dlt_id = t->texts[i].dlt_id;
+		if ((l->text = tpl_render(t, &t->texts[i], vars, nvars, err,
+		    errlen)) == NULL)
+			return -1;
+		seg_count(l->text, strlen(l->text), &si);
+		l->encoding = seg_encoding_name(si.encoding);
+		l->segments = si.segments;
+	}
+	return 0;
+}
+
+/* The meeting's values for variables the template uses and req lacks. */
+static size_t
+meeting_vars(const struct template *t, const struct bcast_request *req,
+    struct tpl_var *vars, size_t n, char date[32], char tm[16])
+{
+	const struct { const char *name; const char *value; } mv[] = {
+		{ "title", req->meeting_title }, { "place", req->meeting_place },
+		{ "date", date }, { "time", tm },
+	};
+	size_t i, j;
+
+	sched_ist_date(req->meeting_ms, date, 32);
+	sched_ist_time(req->meeting_ms, tm, 16);
+	for (i = 0; i < SP_ARRAY_LEN(mv); i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(vars[j].name, mv[i].name) == 0)
+				break;
+		if (j == n && tpl_has_var(t, mv[i].name)) {
+			vars[n].name = mv[i].name;
+			vars[n++].value = mv[i].value;
+		}
+	}
+	return n;
+}
+
+/* The text for a contact: hers, else the default language's, else the
+ * template's first. */
+static size_t
+lang_of(const struct pass *p, const struct template *t,
+    const struct contact *c)
+{
+	const char *lang = c->language != NULL ? c->language :
+	    config_str(p->env->cfg, "default_language");
+
+	return (size_t)(tpl_text_for(t, lang) - t->texts);
+}
+
+static int
+count_cb(void *arg, const struct contact *c)
+{
+	struct pass *p = arg;
+	struct bcast_lang *l;
+
+	if (c->opted_out_ms != 0) {
+		p->pv->opted_out++;
+		return 0;
+	}
+	l = &p->pv->langs[lang_of(p, p->pv->tpl, c)];
+	l->recipients++;
+	p->pv->recipients++;
+	p->pv->segments += l->segments;
+	return 0;
+}
+
+static int
+check_meeting(const struct bcast_env *env, const struct bcast_request *req,
+    char *err, size_t errlen)
+{
+	if (req->meeting_title == NULL)
+		return 0;
+	if (*req->meeting_title == '\0' || req->meeting_place == NULL ||
+	    *req->meeting_place == '\0') {
+		sp_err(err, errlen, "a meeting needs a title, a place and a "
+		    "time");
+		return -1;
+	}
+	if (req->meeting_ms <= env->now_ms) {
+		sp_err(err, errlen, "the meeting time is in the past");
+		return -1;
+	}
+	return 0;
+}
+
+/* The reminders: template, texts and when they are due (0: none). */
+static int
+plan_reminders(const struct bcast_env *env, const struct bcast_request *req,
+    struct bcast_preview *pv, const struct sched_rules *rules, char *err,
+    size_t errlen)
+{
+	const char *key = config_str(env->cfg, "reminder_template");
+	long minutes = config_int(env->cfg, "reminder_minutes");
+	const struct template *rt;
+	struct tpl_var vars[4];
+	char date[32], tm[16];
+	size_t n;
+	int64_t at;
+
+	if (req->meeting_title == NULL || req->no_reminder || minutes <= 0)
+		return 0;
+	at = req->meeting_ms - (int64_t)minutes * 60000;
+	if (at <= env->now_ms)
+		return 0;	/* too close to remind: the notice is enough */
+	at = sched_next_allowed(rules, 0, at);
+	if (at >= req->meeting_ms)
+		return 0;
+	if ((rt = tpl_find(env->templates, key)) == NULL) {
+		sp_err(err, errlen, "no reminder template \"%s\" in the "
+		    "templates file (or send with no reminder)", key);
+		return -1;
+	}
+	n = meeting_vars(rt, req, vars, 0, date, tm);
+	if (render_all(rt, vars, n, pv->reminders, &pv->nreminders, err,
+	    errlen) == -1)
+		return -1;
+	pv->reminder_ms = at;
+	return 0;
+}
+
+int
+bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
+    struct bcast_preview *pv, char *err, size_t errlen)
+{
+	struct tpl_var vars[TPL_MAX_VARS + 8];
+	struct audience *aud = NULL;
+	char date[32], tm[16];
+	struct pass p;
+	size_t nvars;
+	int rc = -1;
+
+	memset(pv, 0, sizeof(*pv));
+	memset(&p, 0, sizeof(p));
+	if (req->nvars > TPL_MAX_VARS) {
+		sp_err(err, errlen, "too many variables");
+		return -1;
+	}
+	if ((pv->tpl = tpl_find(env->templates, req->template_key)) == NULL) {
+		sp_err(err, errlen, "no template \"%s\" in the templates file",
+		    req->template_key);
+		return -1;
+	}
+	if (rules_of(env->cfg, &p.rules, err, errlen) == -1 ||
+	    check_meeting(env, req, err, errlen) == -1)
+		return -1;
+	memcpy(vars, req->vars, req->nvars * sizeof(*vars));
+	nvars = req->nvars;
+	if (req->meeting_title != NULL)
+		nvars = meeting_vars(pv->tpl, req, vars, nvars, date, tm);
+	if (render_all(pv->tpl, vars, nvars, pv->langs, &pv->nlangs, err,
+	    errlen) == -1 ||
+	    plan_reminders(env, req, pv, &p.rules, err, errlen) == -1)
+		goto out;
+	pv->provider = req->provider != NULL ? req->provider :
+	    bcast_provider_name(env->cfg, err, errlen);
+	if (pv->provider == NULL)
+		goto out;
+	if (provider_find(pv->provider) == NULL) {
+		sp_err(err, errlen, "no provider named \"%s\"", pv->provider);
+		goto out;
+	}
+	if ((aud = audience_parse(req->to, err, errlen)) == NULL)
+		goto out;
+	audience_set_default_language(aud,
+	    config_str(env->cfg, "default_language"));
+	pv->audience = xstrdup(audience_text(aud));
+	p.env = env;
+	p.req = req;
+	p.pv = pv;
+	if (store_audience_each(env->store, aud, 1, count_cb, &p) == -1) {
+		sp_err(err, errlen, "store: %s", store_errmsg(env->store));
+		goto out;
+	}
+	p.promotional = pv->tpl->category == TPL_PROMOTIONAL;
+	pv->first_ms = sched_next_allowed(&p.rules, p.promotional,
+	    req->at_ms > env->now_ms ? req->at_ms : env->now_ms);
+	rc = 0;
+out:
+	audience_free(aud);
+	if (rc == -1)
+		bcast_preview_clear(pv);
+	return rc;
+}
+
+/* When a message to phone may go: the windows, then her daily cap. */
+static int64_t
+plan_time(struct pass *p, const char *phone)
+{
+	int64_t t = sched_next_allowed(&p->rules, p->promotional, p->base_ms);
+	int64_t end, n;
+	int i;
+
+	for (i = 0; p->rules.daily_cap > 0 && i < 31; i++) {
+		end = sched_next_day(t);
+		if (store_broadcast_planned(p->env->store, phone,
+		    end - SCHED_DAY_MS, end, &n) == -1)
+			return -1;
+		if (n < p->rules.daily_cap)
+			break;
+		t = sched_next_allowed(&p->rules, p->promotional, end);
+	}
+	return t;
+}
+
+/* The providers' SmsType for a template category (providers.md §5). */
+static const char *
+sms_type_of(enum tpl_category c)
+{
+	return c == TPL_PROMOTIONAL ? "promotional" : "transactional";
+}
+
+static int
+queue_one(struct pass *p, int64_t bid, const struct contact *c,
+    const struct bcast_lang *l, int64_t at)
+{
+	struct outbox_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.provider = (char *)p->pv->provider;
+	m.to = c->phone;
+	/*
+	 * DLT: the template's id and category travel with the message; the
+	 * sender is the provider's "from", which must be the header the
+	 * templates are registered under (templates.conf says which).
+	 */
+	m.from = (char *)"";
+	m.dlt_template_id = (char *)l->dlt_id;
+	m.sms_type = (char *)sms_type_of(p->pv->tpl->category);
+	m.body = l->text;
+	m.encoding = (char *)l->encoding;
+	m.segments = (int)l->segments;
+	/* Planned time, so that send_max_age counts from it. */
+	m.created_ms = at > p->env->now_ms ? at : p->env->now_ms;
+	m.next_attempt_ms = at;
+	m.broadcast_id = bid;
+	/* Not sendable until the whole audience is written (bcast_create). */
+	m.held = 1;
+	return store_outbox_add(p->env->store, &m);
+}
+
+/* The reminder in the language of her message, else the first. */
+static const struct bcast_lang *
+reminder_for(const struct bcast_preview *pv, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; i < pv->nreminders; i++)
+		if (strcmp(pv->reminders[i].lang, lang) == 0)
+			return &pv->reminders[i];
+	return &pv->reminders[0];
+}
+
+static int
+queue_cb(void *arg, const struct contact *c)
+{
+	struct pass *p = arg;
+	struct store *st = p->env->store;
+	size_t i = lang_of(p, p->pv->tpl, c);
+	int64_t at;
+
+	if (p->req->interrupted != NULL && *p->req->interrupted) {
+		sp_err(p->err, sizeof(p->err), "interrupted; the broadcast "
+		    "was cancelled and nothing was sent");
+		return -1;
+	}
+	at = plan_time(p, c->phone);
+	if (at == -1 || queue_one(p, p->id, c, &p->pv->langs[i], at) == -1)
+		goto fail;
+	p->queued++;
+	p->segments += p->pv->langs[i].segments;
+	if (p->reminder_id != 0 && queue_one(p, p->reminder_id, c,
+	    reminder_for(p->pv, p->pv->langs[i].lang),
+	    p->pv->reminder_ms) == -1)
+		goto fail;
+	/*
+	 * Commit in batches: the daemon's writes go on in between.  The
+	 * messages stay held, so a creation cut short here sends nothing.
+	 */
+	if (p->own_txn && ++p->in_batch >= BCAST_BATCH) {
+		p->in_batch = 0;
+		if (store_commit(st) == -1 || store_begin(st) == -1)
+			goto fail;
+	}
+	return 0;
+fail:
+	sp_err(p->err, sizeof(p->err), "store: %s", store_errmsg(st));
+	return -1;
+}
+
+/* Write the vars as "name=value" lines. */
+static char *
+vars_text(const struct bcast_request *req)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	for (i = 0; i < req->nvars; i++)
+		buf_printf(&b, "%s=%s\n", req->vars[i].name,
+		    req->vars[i].value);
+	return buf_steal(&b);
+}
+
+/* Meeting, broadcast and reminder rows.  0 or -1. */
+static int
+add_rows(struct pass *p)
+{
+	const struct bcast_request *req = p->req;
+	struct store *st = p->env->store;
+	struct store_broadcast b;
+	struct store_meeting m;
+	const struct template *rt;
+	char *vars = vars_text(req);
+	int rc = -1;
+
+	memset(&b, 0, sizeof(b));
+	memset(&m, 0, sizeof(m));
+	if (req->meeting_title != NULL) {
+		m.title = (char *)req->meeting_title;
+		m.place = (char *)req->meeting_place;
+		m.time_ms = req->meeting_ms;
+		if (store_meeting_add(st, &m, p->env->now_ms) == -1)
+			goto out;
+	}
+	b.kind = (char *)(req->kind != NULL ? req->kind : "broadcast");
+	b.audience = p->pv->audience;
+	b.template_key = p->pv->tpl->key;
+	b.category = (char *)tpl_category_name(p->pv->tpl->category);
+	b.vars = vars;
+	b.provider = (char *)p->pv->provider;
+	b.created_by = (char *)(req->created_by ? req->created_by : "cli");
+	b.created_ms = p->env->now_ms;
+	b.send_at_ms = p->pv->first_ms;
+	b.meeting_id = m.id;
+	b.reminder = p->pv->reminder_ms != 0;
+	if (store_broadcast_add(st, &b) == -1)
+		goto out;
+	p->id = b.id;
+	if (p->pv->reminder_ms != 0) {
+		rt = tpl_find(p->env->templates,
+		    config_str(p->env->cfg, "reminder_template"));
+		b.kind = (char *)"reminder";
+		b.parent_id = p->id;
+		b.template_key = rt->key;
+		b.category = (char *)tpl_category_name(rt->category);
+		b.send_at_ms = p->pv->reminder_ms;
+		b.reminder = 0;
+		if (store_broadcast_add(st, &b) == -1)
+			goto out;
+		p->reminder_id = b.id;
+	}
+	rc = 0;
+out:
+	free(vars);
+	return rc;
+}
+
+int
+bcast_create(const struct bcast_env *env, const struct bcast_request *req,
+    struct bcast_preview *pv, int64_t *id, char *err, size_t errlen)
+{
+	struct store *st = env->store;
+	struct audience *aud;
+	struct pass p;
+	int64_t stopped;
+	char by[32];
+	int rc = 0;
+
+	*id = 0;
+	if (bcast_preview(env, req, pv, err, errlen) == -1)
+		return -1;
+	memset(&p, 0, sizeof(p));
+	p.env = env;
+	p.req = req;
+	p.pv = pv;
+	rules_of(env->cfg, &p.rules, NULL, 0);
+	p.promotional = pv->tpl->category == TPL_PROMOTIONAL;
+	p.base_ms = req->at_ms > env->now_ms ? req->at_ms : env->now_ms;
+	if ((aud = audience_parse(pv->audience, err, errlen)) == NULL)
+		return -1;
+	audience_set_default_language(aud,
+	    config_str(env->cfg, "default_language"));
+	p.own_txn = !store_in_transaction(st);
+	if (p.own_txn ? store_begin(st) == -1 :
+	    store_savepoint_begin(st) == -1) {
+		sp_err(err, errlen, "store: %s", store_errmsg(st));
+		audience_free(aud);
+		return -1;
+	}
+	if (add_rows(&p) == -1) {
+		sp_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
+		goto fail;
+	}
+	if (store_audience_each(st, aud, 0, queue_cb, &p) == -1 ||
+	    (rc = store_broadcast_finish(st, p.id, "queued", p.queued,
+	    p.segments, pv->opted_out)) == -1 || (rc == 1 &&
+	    p.reminder_id != 0 && (rc = store_broadcast_finish(st,
+	    p.reminder_id, "queued", p.queued, 0, 0)) == -1)) {
+		if (p.err[0] == '\0')
+			sp_err(p.err, sizeof(p.err), "store: %s",
+			    store_errmsg(st));
+		goto fail;
+	}
+	if (rc == 0) {
+		sp_err(p.err, sizeof(p.err), "broadcast %lld was cancelled "
+		    "while it was being created; nothing was sent",
+		    (long long)p.id);
+		goto fail;
+	}
+	/* One commit makes the whole audience sendable, or none of it. */
+	if (store_broadcast_release(st, p.id, env->now_ms) == -1 ||
+	    (p.own_txn ? store_commit(st) == -1 :
+	    store_savepoint_end(st, 1) == -1)) {
+		sp_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
+		goto fail;
+	}
+	audience_free(aud);
+	/* The preview counted before; what was queued is what counts. */
+	pv->recipients = p.queued;
+	pv->segments = p.segments;
+	*id = p.id;
+	/* A NOTICE's creator is the coordinator's phone: masked. */
+	log_info("broadcast_created", "id=%lld template=%s audience=%s "
+	    "recipients=%lld segments=%lld by=%s", (long long)p.id,
+	    pv->tpl->key, pv->audience, (long long)p.queued,
+	    (long long)p.segments, log_phone(req->created_by ?
+	    req->created_by : "cli", by, sizeof(by)));
+	return 0;
+fail:
+	sp_err(err, errlen, "%s", p.err);
+	audience_free(aud);
+	if (p.own_txn) {
+		store_rollback(st);
+		/* Batches already committed are held: cancel them. */
+		if (p.id != 0)
+			store_broadcast_cancel(st, p.id, env->now_ms, &stopped);
+	} else {
+		store_savepoint_end(st, 0);
+	}
+	return -1;
+}
+
+enum bcast_verdict
+bcast_send_check(struct store *st, const struct config *cfg,
+    const struct outbox_msg *m, int64_t now_ms, int64_t *next_ms,
+    const char **why)
+{
+	struct store_broadcast b;
+	struct store_meeting mt;
+	struct sched_rules rules;
+	enum bcast_verdict v = BCAST_SEND;
+	const char *answer = NULL;
+	int rc;
+
+	*next_ms = 0;
+	*why = NULL;
+	if (store_broadcast_get(st, m->broadcast_id, &b) != 1)
+		return BCAST_SEND;
+	if (strcmp(b.state, "cancelled") == 0) {
+		*why = "cancelled";
+		v = BCAST_DROP;
+	} else if (strcmp(b.kind, "reminder") == 0) {
+		/* Only those who said yes, and only before the meeting. */
+		rc = store_rsvp_get(st, b.meeting_id, m->to, &answer);
+		if (rc != 1 || strcmp(answer, "yes") != 0) {
+			*why = rc == -1 ? "store error" : "no yes to the "
+			    "meeting";
+			v = BCAST_DROP;
+		} else if (store_meeting_get(st, b.meeting_id, &mt) == 1) {
+			if (mt.time_ms <= now_ms) {
+				*why = "meeting over";
+				v = BCAST_DROP;
+			}
+			store_meeting_clear(&mt);
+		}
+	}
+	if (v == BCAST_SEND && rules_of(cfg, &rules, NULL, 0) == 0 &&
+	    !sched_allowed(&rules, strcmp(b.category, "promotional") == 0,
+	    now_ms)) {
+		*next_ms = sched_next_allowed(&rules,
+		    strcmp(b.category, "promotional") == 0, now_ms);
+		v = BCAST_DEFER;
+	}
+	store_broadcast_clear(&b);
+	return v;
+}

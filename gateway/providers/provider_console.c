@@ -1,0 +1,99 @@
+/*
+ * provider_console: a provider for local use and demos.  Inbound is a plain
+ * form POST with From, Body and an optional MessageId (used for dedupe, so
+ * retries can be tried by hand); the reply is the text itself.  Nothing is
+ * signed and any From is believed, so whoever reaches it can act as any
+ * woman or coordinator: it answers only a peer on this machine that is not
+ * a proxy relaying someone else (allow_remote lifts both checks).
+ */
+#include <string.h>
+
+#include "form.h"
+#include "provider.h"
+#include "util.h"
+
+/*
+ * A proxy on this machine connects from loopback too: a request it relays
+ * carries one of these headers, and is someone else's.
+ */
+static const char *const proxy_headers[] = {
+	"X-Forwarded-For", "Forwarded", "X-Real-IP",
+};
+
+static int
+console_local_only(const struct sp_request *req, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (!req->peer_loopback) {
+		sp_err(err, errlen, "console answers loopback peers only "
+		    "(console.allow_remote)");
+		return 403;
+	}
+	for (i = 0; i < SP_ARRAY_LEN(proxy_headers); i++)
+		if (req->header != NULL &&
+		    req->header(req, proxy_headers[i]) != NULL) {
+			sp_err(err, errlen, "console refuses requests relayed "
+			    "by a proxy (%s; console.allow_remote)",
+			    proxy_headers[i]);
+			return 403;
+		}
+	return 0;
+}
+
+static int
+console_parse_sms(const struct provider_conf *conf,
+    const struct sp_request *req, struct inbound_msg *in, char *err,
+    size_t errlen)
+{
+	struct form f;
+	const char *from, *body;
+	int status;
+
+	memset(in, 0, sizeof(*in));
+	if (!conf->allow_remote && (status = console_local_only(req, err,
+	    errlen)) != 0)
+		return status;
+	if ((status = provider_parse_form_post(req, &f, err, errlen)) != 0)
+		goto out;
+	from = provider_required(&f, "From");
+	body = form_get(&f, "Body");
+	if (from == NULL || body == NULL) {
+		sp_err(err, errlen, "From and Body are required");
+		status = 400;
+		goto out;
+	}
+	status = provider_fill_inbound(conf, from, form_get(&f, "To"), body,
+	    form_get(&f, "MessageId"), in, err, errlen);
+	in->reply_inline_ok = 1;
+out:
+	form_free(&f);
+	return status;
+}
+
+static int
+console_render_sms_reply(const struct provider_conf *conf,
+    const struct inbound_msg *in, char *const *texts, size_t n, struct buf *out, const char **content_type)
+{
+	size_t i;
+
+	(void)conf;
+	(void)in;
+	*content_type = "text/plain; charset=utf-8";
+	/* No reply (e.g. to someone who opted out) is an empty body. */
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && buf_puts(out, "\n\n") == -1)
+			return -1;
+		if (buf_puts(out, texts[i]) == -1)
+			return -1;
+	}
+	return buf_putc(out, '\n');
+}
+
+const struct provider provider_console = {
+	.name = "console",
+	.parse_sms = console_parse_sms,
+	.render_sms_reply = console_render_sms_reply,
+};

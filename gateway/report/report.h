@@ -1,0 +1,174 @@
+/*
+ * report: the analysts' figures, aggregated from interaction rows in
+ * memory and rendered as an aligned table, CSV or JSON.  Pure: no store,
+ * no I/O (the caller streams rows in and adds the store's sections), so
+ * every figure is unit-tested without a database.
+ *
+ * Per group (by keyword, district, day, week, channel or language):
+ * inbound queries, unique contacts, matched / unmatched, replies and their
+ * segments, median and p95 reply latency, opt-ins (JOIN, START) and
+ * opt-outs (STOP).  Suppression: when groups are districts or weeks, or
+ * the rows are of one district, counts from 1 to suppress_below - 1 are
+ * shown as "<N" so that a small village cannot be singled out; matched
+ * and unmatched are then hidden together, so neither can be worked out
+ * from the other.
+ *
+ * Also here, for every privacy-preserving output: the keyed pseudonym of a
+ * phone number (the export uses it).
+ */
+#ifndef SP_REPORT_H
+#define SP_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf;
+struct interaction;
+struct store_funnel;
+struct und_table;
+
+enum report_by {
+	REPORT_BY_KEYWORD,
+	REPORT_BY_DISTRICT,
+	REPORT_BY_DAY,
+	REPORT_BY_WEEK,
+	REPORT_BY_CHANNEL,
+	REPORT_BY_LANGUAGE,
+};
+
+/* "keyword" ... "language": 0, or -1 for another word. */
+int	 report_by_parse(const char *, enum report_by *);
+const char *report_by_name(enum report_by);
+
+struct report_options {
+	enum report_by	 by;
+	int		 suppress_below;	/* 0 or 1: never suppress */
+	int		 no_suppress;		/* --no-suppress */
+	const char	*district;		/* the rows' district filter */
+	const char	*channel;		/* the channel filter */
+	int64_t		 since_ms, until_ms;	/* as filtered, 0: open */
+	int		 utc_offset_min;	/* days and weeks in this zone */
+	/* Drops filler and districts from the words of messages not
+	 * understood; NULL: no word section. */
+	const struct und_table *understand;
+};
+
+struct report_counts {
+	int64_t	 inbound;
+	int64_t	 contacts;	/* unique senders of those messages */
+	int64_t	 matched;
+	int64_t	 unmatched;
+	int64_t	 replies;
+	int64_t	 segments;	/* of the replies: the cost */
+	int64_t	 latency_p50_ms;	/* -1: no reply with a latency */
+	int64_t	 latency_p95_ms;
+	int64_t	 opt_ins;
+	int64_t	 opt_outs;
+};
+
+struct report;
+
+/* opts is copied (its strings too). */
+struct report *report_new(const struct report_options *opts);
+void	 report_free(struct report *);		/* NULL is a no-op */
+
+/* Count one interaction row; fits store_export()'s callback (returns 0). */
+int	 report_add_row(void *report, const struct interaction *row);
+
+/*
+ * One word (normalised) of n messages that were not understood; repeated
+ * words are merged and the most frequent kept by report_words_finish.
+ */
+void	 report_add_word(struct report *, const char *word, size_t len,
+	    int64_t n);
+void	 report_words_finish(struct report *, size_t top);
+size_t	 report_nwords(const struct report *);
+const char *report_word(const struct report *, size_t i, int64_t *n);
+
+/* Sections filled from the store (texts are copied). */
+void	 report_add_unmatched(struct report *, const char *text, int64_t n,
+	    int64_t contacts);
+void	 report_add_funnel(struct report *, const struct store_funnel *);
+void	 report_set_funnels_available(struct report *, int);
+void	 report_add_ivr(struct report *, const char *node, int64_t calls);
+void	 report_set_ivr_available(struct report *, int);
+void	 report_add_outbox_state(struct report *, const char *state,
+	    int64_t n);
+void	 report_set_opted_out(struct report *, int64_t contacts);
+
+/* After the last row: groups sorted, percentiles computed.  Idempotent. */
+void	 report_finish(struct report *);
+
+size_t	 report_ngroups(const struct report *);
+const char *report_group_key(const struct report *, size_t i);
+const struct report_counts *report_group(const struct report *, size_t i);
+const struct report_counts *report_total(const struct report *);
+
+/* Whether counts are suppressed in this report, and how n is shown. */
+int	 report_suppressing(const struct report *);
+void	 report_format_count(const struct report *, int64_t n, char *out,
+	    size_t outlen);
+
+/* Renderings (appended to out).  csv_section: "groups" (default when
+ * NULL), "unmatched", "funnels", "ivr"; -1 for another name. */
+void	 report_render_table(struct report *, struct buf *out);
+int	 report_render_csv(struct report *, const char *csv_section,
+	    struct buf *out);
+void	 report_render_json(struct report *, struct buf *out);
+
+/*
+ * Build a whole report from the store (report_collect.c): the rows within
+ * opts' filters, the top_unmatched most frequent unmatched texts, the
+ * broadcast funnels and IVR drop-off when those exist, the outbox now.
+ * NULL on a store error (logged by the store).  Caller frees.
+ */
+struct store;
+struct report *report_collect(struct store *, const struct report_options *,
+	    size_t top_unmatched);
+
+/*
+ * A cross-tabulation of inbound queries (report_xtab.c): rows by one
+ * dimension, columns by another (e.g. day x keyword for the dashboard's
+ * chart, district x keyword for its table).  Suppressed as the report is
+ * when either dimension is district or week, or opts names a district.
+ * At most REPORT_XTAB_MAX rows and columns; the rest add up in "(other)".
+ */
+#define REPORT_XTAB_MAX	1000
+struct report_xtab;
+struct report_xtab *report_xtab_new(enum report_by rows, enum report_by cols,
+	    const struct report_options *opts);
+void	 report_xtab_free(struct report_xtab *);	/* NULL is a no-op */
+/* Fits store_export()'s callback; counts inbound rows only.  0. */
+int	 report_xtab_add_row(void *xtab, const struct interaction *);
+/* {"rows_by","cols_by","rows":[..],"cols":[..],"cells":[[..]],
+ *  "row_totals":[..],"col_totals":[..],"total","suppressed"} */
+void	 report_xtab_render_json(struct report_xtab *, struct buf *out);
+/* Cell count (tests); -1 if no such row or column. */
+int64_t	 report_xtab_get(const struct report_xtab *, const char *row,
+	    const char *col);
+
+/* Terminal columns a UTF-8 string takes (combining marks take none). */
+size_t	 report_display_width(const char *);
+
+/*
+ * Parse a --since / --until value: "YYYY-MM-DD" is local midnight in the
+ * zone utc_offset_min (the next midnight when end is set, so that a bare
+ * end date includes its day); an ISO 8601 time is taken as given.  0, -1.
+ */
+int	 report_parse_date(const char *, int utc_offset_min, int end,
+	    int64_t *ms);
+
+/* Group key of a time for --by day / week ("2026-11-26", "2026-W48"). */
+void	 report_day_key(int64_t ms, int utc_offset_min, char out[16]);
+void	 report_week_key(int64_t ms, int utc_offset_min, char out[16]);
+
+/*
+ * The pseudonym of a phone number under key: "c_" and the first 16 hex
+ * digits of HMAC-SHA256(key, phone).  Same key, same id; another key,
+ * another id; the number cannot be recovered without the key.
+ */
+#define REPORT_PSEUDONYM_LEN	18
+void	 report_pseudonym(const char *key, const char *phone,
+	    char out[REPORT_PSEUDONYM_LEN + 1]);
+
+#endif

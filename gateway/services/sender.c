@@ -1,0 +1,1119 @@
+/*
+ * sender: the outbox's way out.  See sender.h for the contract.
+ *
+ * One "lane" per provider holds its token bucket and in-flight count.  A
+ * pump event looks at every lane: it claims as many due messages as the
+ * bucket and the in-flight cap allow and starts their requests.  The pump
+ * runs when kicked (something was queued), when a request finishes, when
+ * the next token or the next retry is due, and every outbox_poll_ms to
+ * pick up messages queued by other processes (`sampark send`).
+ *
+ * Results of the requests that finish in one loop turn are recorded in one
+ * transaction, for the same reason webhooks are: one commit is cheaper
+ * than many.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <event2/event.h>
+
+#include "abuse.h"
+#include "broadcast.h"
+#include "config.h"
+#include "log.h"
+#include "metrics.h"
+#include "provider.h"
+#include "provider_voice.h"
+#include "runtime.h"
+#include "segment.h"
+#include "sender.h"
+#include "store.h"
+#include "util.h"
+
+#define RESPONSE_MAX	(64 * 1024)	/* a provider's answer, at most */
+#define CLAIM_MAX	64		/* messages claimed in one go */
+
+struct lane {
+	const struct provider	*provider;
+	double			 tokens;
+	int64_t			 refill_ms;
+	int			 inflight;
+	char			*status_url;	/* for delivery reports, or NULL */
+};
+
+/*
+ * The settings read for every message, taken from the runtime once when
+ * it is set (config lookups search the directive table by name).
+ */
+struct send_settings {
+	long			 attempts;
+	int64_t			 max_age_ms;
+	long			 timeout_ms;
+	double			 retry_base_ms;
+	double			 retry_max_ms;
+};
+
+struct transfer {
+	TAILQ_ENTRY(transfer)	 entry;
+	struct sender		*sender;
+	struct lane		*lane;
+	CURL			*easy;
+	struct curl_slist	*headers;
+	struct sp_http_call	 call;
+	struct outbox_msg	 msg;
+	struct buf		 response;
+	long			 retry_after_s;	/* -1: none given */
+	int64_t			 started_ms;
+};
+
+/*
+ * A socket curl watches, in sender.socks[fd].  When curl stops watching a
+ * connection's socket (its transfer is done and the connection goes back
+ * to the pool) the socket stays registered with the loop: the next
+ * request on that connection mostly wants the same readiness, and then
+ * costs no epoll_ctl at all, where unregistering and registering again
+ * took two per message.
+ *
+ * Only sockets the sender opened for curl (on_open_socket) stay: curl
+ * closes those through on_close_socket, which unregisters them first.
+ * Others (the threaded resolver's socketpair) curl closes by itself; left
+ * registered, a closed fd would stay "registered" in libevent, and the
+ * next socket given that number (a webhook's connection) would never be
+ * polled.  Those are unregistered as soon as curl stops watching them.
+ */
+struct sock_ctx {
+	struct event		*ev;
+	short			 kind;		/* registered: EV_READ|EV_WRITE */
+	int			 watched;	/* curl wants to hear of it */
+	int			 ours;		/* opened by on_open_socket */
+};
+
+struct sender {
+	struct event_base	*base;
+	struct store		*store;
+	const struct sp_runtime	*rt;
+	struct send_settings	 set;		/* from rt */
+	struct abuse		*abuse;		/* NULL: no limits */
+	struct metrics		*metrics;	/* NULL: not counted */
+	CURLM			*multi;
+	struct event		*curl_timer;
+	struct event		*pump;
+	struct lane		*lanes;
+	size_t			 nlanes;
+	size_t			 inflight;
+	TAILQ_HEAD(, transfer)	 transfers;	/* in flight */
+	struct sock_ctx		**socks;	/* by fd; NULL: not curl's */
+	size_t			 nsocks;
+	int			 stopped;
+	int			 pump_scheduled;
+	struct event		*commit_ev;	/* ends the turn's transaction */
+	int			 txn_open;
+	uint64_t		 rng;
+};
+
+static void	pump_schedule(struct sender *, int64_t delay_ms);
+
+/* xorshift64*: jitter needs no cryptography, only spread. */
+static double
+next_random(struct sender *s)
+{
+	s->rng ^= s->rng >> 12;
+	s->rng ^= s->rng << 25;
+	s->rng ^= s->rng >> 27;
+	return (double)((s->rng * 2685821657736338717ULL) >> 11) /
+	    (double)(1ULL << 53);
+}
+
+static long
+cfg_int(const struct sender *s, const char *name)
+{
+	return config_int(s->rt->cfg, name);
+}
+
+/* ---- finishing a message ---- */
+
+static int64_t
+backoff_ms(struct sender *s, int attempts, long retry_after_s)
+{
+	double max = s->set.retry_max_ms, d = s->set.retry_base_ms;
+	int i;
+
+	for (i = 1; i < attempts && d < max; i++)
+		d *= 2;
+	if (d > max)
+		d = max;
+	/* Full jitter in [d/2, d): retries from many messages spread out. */
+	d = d / 2 + next_random(s) * d / 2;
+	if (retry_after_s > 0 && retry_after_s * 1000.0 > d)
+		d = retry_after_s * 1000.0;
+	return (int64_t)d;
+}
+
+static void
+log_transition(const struct outbox_msg *m, const char *state,
+    long http, const struct sp_send_result *r, int64_t latency)
+{
+	char masked[32], err[300];
+
+	log_info("outbox", "id=%lld provider=%s to=%s state=%s attempt=%d "
+	    "http=%ld provider_id=%s error_code=%s error=%s latency_ms=%lld",
+	    (long long)m->id, m->provider, log_phone(m->to, masked,
+	    sizeof(masked)), state, m->attempts, http,
+	    r && r->provider_id[0] ? r->provider_id : "-",
+	    r && r->error_code[0] ? r->error_code : "-",
+	    log_quote(r ? r->error_message : "", 200, err, sizeof(err)),
+	    (long long)latency);
+}
+
+/*
+ * Why a send did not get through, as the label of
+ * sampark_send_errors_total: what an operator must fix differs for each.
+ */
+static const char *
+failure_reason(CURLcode cc, long http)
+{
+	switch (cc) {
+	case CURLE_OK:
+		break;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return "dns";
+	case CURLE_COULDNT_CONNECT:
+		return "connect";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timeout";
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+		return "tls";
+	default:
+		return "network";
+	}
+	if (http >= 400 && http < 500)
+		return "http_4xx";
+	if (http >= 500)
+		return "http_5xx";
+	return "rejected";	/* a 2xx or 3xx the provider's answer refused */
+}
+
+static void
+count_error(struct sender *s, const char *provider, const char *reason,
+    const char *state)
+{
+	metrics_add(s->metrics, "sampark_send_errors_total", 1, "provider",
+	    provider, "reason", reason, "outcome", strcmp(state, "queued") == 0 ?
+	    "retry" : state, NULL);
+}
+
+static void
+record_result(struct sender *s, struct transfer *t, long http,
+    const char *reason, struct sp_send_result *r)
+{
+	const struct outbox_msg *m = &t->msg;
+	struct store_outbox_attempt a;
+	int64_t now = sp_wall_ms(), latency = sp_mono_ms() - t->started_ms;
+	const char *state;
+	int64_t next = 0;
+
+	memset(&a, 0, sizeof(a));
+	a.outbox_id = m->id;
+	a.time_ms = now;
+	a.attempt = m->attempts;
+	a.http_status = http;
+	a.error_code = r->error_code[0] ? r->error_code : NULL;
+	a.error = r->error_message[0] ? r->error_message : NULL;
+	a.latency_ms = latency;
+	store_outbox_attempt_add(s->store, &a);
+
+	switch (r->outcome) {
+	case SEND_ACCEPTED:
+		state = "sent";
+		break;
+	case SEND_RETRY:
+		if (m->attempts >= s->set.attempts) {
+			state = "failed";
+			break;
+		}
+		next = now + backoff_ms(s, m->attempts, t->retry_after_s);
+		if (next - m->created_ms > s->set.max_age_ms) {
+			state = "expired";
+			break;
+		}
+		state = "queued";
+		break;
+	default:
+		state = "failed";
+		break;
+	}
+	metrics_add(s->metrics, "sampark_send_attempts_total", 1, "provider",
+	    m->provider, NULL);
+	metrics_observe(s->metrics, "sampark_send_duration_seconds",
+	    (double)latency / 1000.0, "provider", m->provider, NULL);
+	if (strcmp(state, "sent") != 0)
+		count_error(s, m->provider, reason, state);
+	store_outbox_finish(s->store, m->id, state, now, next,
+	    r->provider_id[0] ? r->provider_id : NULL,
+	    r->error_code[0] ? r->error_code : NULL,
+	    r->error_message[0] ? r->error_message : NULL, NULL);
+	log_transition(m, state, http, r, latency);
+}
+
+static void
+transfer_free(struct transfer *t)
+{
+	if (t->easy != NULL) {
+		curl_multi_remove_handle(t->sender->multi, t->easy);
+		curl_easy_cleanup(t->easy);
+	}
+	curl_slist_free_all(t->headers);
+	sp_http_call_clear(&t->call);
+	records_outbox_msg_clear(&t->msg);
+	buf_free(&t->response);
+	free(t);
+}
+
+/*
+ * The sender writes in batches: the results of finished requests gather
+ * in one transaction, committed when the pump next claims (together with
+ * its claims), when nothing is in flight any more, or after RESULTS_MAX_MS
+ * at the latest; claims are committed before their requests go out.  So a
+ * crash can leave at most max_inflight messages sent but not recorded,
+ * which bounds the duplicates after a restart, while one commit serves
+ * many messages.  The log lines of a batch go out together.
+ */
+#define RESULTS_MAX_MS	20
+
+static void
+txn_open(struct sender *s)
+{
+	/* Joins the open transaction, or opens it again if a webhook batch
+	 * committed it in between. */
+	if (store_defer_begin(s->store) == -1)
+		return;		/* the store logged why; writes go one by one */
+	if (s->txn_open)
+		return;
+	s->txn_open = 1;
+	log_hold();
+}
+
+static void
+txn_commit(struct sender *s)
+{
+	evtimer_del(s->commit_ev);
+	if (!s->txn_open)
+		return;
+	s->txn_open = 0;
+	store_defer_commit(s->store);
+	log_release();
+}
+
+/* Is it worth claiming now?  When a lane has half its slots free. */
+static int
+worth_pumping(const struct sender *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nlanes; i++) {
+		const struct provider_conf *pc = runtime_provider_conf(s->rt,
+		    s->lanes[i].provider);
+
+		if (pc != NULL && pc->enabled &&
+		    s->lanes[i].inflight * 2 <= pc->max_inflight)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+on_commit(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	txn_commit(arg);
+}
+
+/* Requests that finished: read their answers, record them in one go. */
+static void
+check_done(struct sender *s)
+{
+	struct transfer *t;
+	CURLMsg *cm;
+	int left, began = 0;
+
+	while ((cm = curl_multi_info_read(s->multi, &left)) != NULL) {
+		struct sp_send_result r;
+		long http = 0;
+
+		if (cm->msg != CURLMSG_DONE)
+			continue;
+		curl_easy_getinfo(cm->easy_handle, CURLINFO_PRIVATE, (char **)&t);
+		if (cm->data.result == CURLE_OK)
+			curl_easy_getinfo(cm->easy_handle,
+			    CURLINFO_RESPONSE_CODE, &http);
+		provider_classify_send(http, &r);
+		if (cm->data.result != CURLE_OK)
+			snprintf(r.error_message, sizeof(r.error_message),
+			    "%s", curl_easy_strerror(cm->data.result));
+		else if (t->lane->provider->parse_send != NULL)
+			t->lane->provider->parse_send(runtime_provider_conf(s->rt,
+			    t->lane->provider), http, buf_cstr(&t->response),
+			    t->response.len, &r);
+		if (cm->data.result == CURLE_OK)
+			provider_explain_failure(http, buf_cstr(&t->response),
+			    t->response.len, &r);
+		if (!began) {
+			txn_open(s);
+			began = 1;
+		}
+		record_result(s, t, http, failure_reason(cm->data.result, http),
+		    &r);
+		t->lane->inflight--;
+		s->inflight--;
+		TAILQ_REMOVE(&s->transfers, t, entry);
+		transfer_free(t);
+	}
+	if (!began)
+		return;
+	if (s->stopped) {
+		txn_commit(s);		/* no pump will come to do it */
+	} else if (s->inflight == 0 || worth_pumping(s)) {
+		pump_schedule(s, 0);	/* it commits these results first */
+	} else if (!evtimer_pending(s->commit_ev, NULL)) {
+		struct timeval tv = { 0, RESULTS_MAX_MS * 1000 };
+
+		evtimer_add(s->commit_ev, &tv);
+	}
+}
+
+/* ---- curl on the libevent loop ---- */
+
+static void	on_socket_event(evutil_socket_t, short, void *);
+
+static struct sock_ctx *
+sock_find(const struct sender *s, curl_socket_t fd)
+{
+	return fd >= 0 && (size_t)fd < s->nsocks ? s->socks[fd] : NULL;
+}
+
+/* Register ctx's fd for kind (0: for nothing). */
+static void
+sock_register(struct sender *s, struct sock_ctx *ctx, curl_socket_t fd,
+    short kind)
+{
+	if (ctx->kind == kind)
+		return;
+	if (ctx->kind != 0)
+		event_del(ctx->ev);
+	ctx->kind = kind;
+	if (kind == 0)
+		return;
+	event_assign(ctx->ev, s->base, fd, kind | EV_PERSIST,
+	    on_socket_event, s);
+	event_add(ctx->ev, NULL);
+}
+
+static void
+on_socket_event(evutil_socket_t fd, short what, void *arg)
+{
+	struct sender *s = arg;
+	struct sock_ctx *ctx = sock_find(s, fd);
+	int running, flags = 0;
+
+	if (ctx != NULL && !ctx->watched) {
+		/*
+		 * A pooled connection nobody uses became readable: the
+		 * server closed it.  Stop listening, or level-triggered
+		 * readiness would spin; curl finds it dead when it next
+		 * looks, and closes it.
+		 */
+		sock_register(s, ctx, fd, 0);
+		return;
+	}
+	if (what & EV_READ)
+		flags |= CURL_CSELECT_IN;
+	if (what & EV_WRITE)
+		flags |= CURL_CSELECT_OUT;
+	curl_multi_socket_action(s->multi, fd, flags, &running);
+	check_done(s);
+}
+
+static void
+on_curl_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct sender *s = arg;
+	int running;
+
+	(void)fd;
+	(void)what;
+	curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	check_done(s);
+}
+
+/* The entry for fd, made if need be (NULL if the loop refuses it). */
+static struct sock_ctx *
+sock_slot(struct sender *s, curl_socket_t fd)
+{
+	struct sock_ctx *ctx;
+
+	if ((ctx = sock_find(s, fd)) != NULL)
+		return ctx;
+	if ((size_t)fd >= s->nsocks) {
+		size_t n = s->nsocks ? s->nsocks : 64;
+
+		while (n <= (size_t)fd)
+			n *= 2;
+		s->socks = xreallocarray(s->socks, n, sizeof(*s->socks));
+		memset(s->socks + s->nsocks, 0,
+		    (n - s->nsocks) * sizeof(*s->socks));
+		s->nsocks = n;
+	}
+	ctx = xcalloc(1, sizeof(*ctx));
+	if ((ctx->ev = event_new(s->base, fd, EV_PERSIST, on_socket_event,
+	    s)) == NULL) {
+		free(ctx);
+		return NULL;
+	}
+	s->socks[fd] = ctx;
+	return ctx;
+}
+
+/* Unregister fd and drop its entry. */
+static void
+sock_forget(struct sender *s, curl_socket_t fd)
+{
+	struct sock_ctx *ctx = sock_find(s, fd);
+
+	if (ctx == NULL)
+		return;
+	event_free(ctx->ev);
+	free(ctx);
+	s->socks[fd] = NULL;
+}
+
+static int
+curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
+    void *socketp)
+{
+	struct sender *s = userp;
+	struct sock_ctx *ctx;
+	short kind = 0;
+
+	(void)easy;
+	(void)socketp;
+	if (fd < 0)
+		return -1;
+	if (what == CURL_POLL_REMOVE) {
+		if ((ctx = sock_find(s, fd)) != NULL && ctx->ours)
+			ctx->watched = 0;	/* stays: see sock_ctx */
+		else
+			sock_forget(s, fd);
+		return 0;
+	}
+	if ((ctx = sock_slot(s, fd)) == NULL)
+		return -1;
+	ctx->watched = 1;
+	if (what & CURL_POLL_IN)
+		kind |= EV_READ;
+	if (what & CURL_POLL_OUT)
+		kind |= EV_WRITE;
+	sock_register(s, ctx, fd, kind);
+	return 0;
+}
+
+/* curl opens a connection's socket: ours, so it may stay registered. */
+static curl_socket_t
+on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+	struct sender *s = arg;
+	struct sock_ctx *ctx;
+	curl_socket_t fd;
+
+	(void)purpose;
+	fd = socket(addr->family, addr->socktype | SOCK_CLOEXEC,
+	    addr->protocol);
+	if (fd == CURL_SOCKET_BAD)
+		return CURL_SOCKET_BAD;
+	/* An entry under this number is a socket's that is closed already. */
+	sock_forget(s, fd);
+	if ((ctx = sock_slot(s, fd)) == NULL) {
+		close(fd);
+		return CURL_SOCKET_BAD;
+	}
+	ctx->ours = 1;
+	return fd;
+}
+
+/* curl closes a socket on_open_socket opened: forget it first. */
+static int
+on_close_socket(void *arg, curl_socket_t fd)
+{
+	sock_forget(arg, fd);
+	return close(fd);
+}
+
+static int
+curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
+{
+	struct sender *s = userp;
+	struct timeval tv;
+
+	(void)multi;
+	if (timeout_ms < 0) {
+		evtimer_del(s->curl_timer);
+		return 0;
+	}
+	tv.tv_sec = timeout_ms / 1000;
+	tv.tv_usec = (timeout_ms % 1000) * 1000;
+	evtimer_add(s->curl_timer, &tv);
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+
+	/* Past the cap we keep what we have: the status code still counts. */
+	buf_append(&t->response, data, size * n);
+	return size * n;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t n, void *arg)
+{
+	struct transfer *t = arg;
+	size_t len = size * n;
+	const char name[] = "Retry-After:";
+
+	if (len > sizeof(name) && strncasecmp(data, name, sizeof(name) - 1) == 0) {
+		char value[64];
+		time_t when;
+
+		snprintf(value, sizeof(value), "%.*s",
+		    (int)(len - (sizeof(name) - 1)), data + sizeof(name) - 1);
+		value[strcspn(value, "\r\n")] = '\0';
+		if (strspn(value, " 0123456789") == strlen(value))
+			t->retry_after_s = strtol(value, NULL, 10);
+		else if ((when = curl_getdate(value, NULL)) > 0)
+			t->retry_after_s = (long)(when - sp_wall_ms() / 1000);
+	}
+	return len;
+}
+
+/* ---- starting requests ---- */
+
+/*
+ * A message that cannot be sent at all: record why, count it under
+ * reason (it never reached the provider) and move on.
+ */
+static void
+fail_now(struct sender *s, struct outbox_msg *m, const char *state,
+    const char *reason, const char *why)
+{
+	struct sp_send_result r;
+
+	count_error(s, m->provider, reason, state);
+	memset(&r, 0, sizeof(r));
+	r.outcome = SEND_FAILED;
+	snprintf(r.error_message, sizeof(r.error_message), "%s", why);
+	store_outbox_finish(s->store, m->id, state, sp_wall_ms(), 0, NULL,
+	    NULL, why, NULL);
+	log_transition(m, state, 0, &r, 0);
+}
+
+static void
+send_local(struct sender *s, struct outbox_msg *m)
+{
+	struct sp_send_result r;
+	char id[64], text[400], masked[32];
+
+	memset(&r, 0, sizeof(r));
+	snprintf(id, sizeof(id), "local-%lld", (long long)m->id);
+	snprintf(r.provider_id, sizeof(r.provider_id), "%s", id);
+	store_outbox_finish(s->store, m->id, "sent", sp_wall_ms(), 0, id, NULL,
+	    NULL, NULL);
+	log_info("console_send", "id=%lld to=%s text=%s", (long long)m->id,
+	    log_phone(m->to, masked, sizeof(masked)), log_quote(m->body, 300,
+	    text, sizeof(text)));
+	log_transition(m, "sent", 0, &r, 0);
+}
+
+/*
+ * A broadcast message that may not go now after all (broadcast.h): its
+ * window closed since it was queued (back to the queue until it opens),
+ * its broadcast was cancelled, or it is a reminder she did not say yes
+ * to (dropped).  1 if it was held back, 0 to send it.
+ */
+static int
+broadcast_held(struct sender *s, struct outbox_msg *m)
+{
+	int64_t now = sp_wall_ms(), next;
+	const char *why;
+
+	switch (bcast_send_check(s->store, s->rt->cfg, m, now, &next, &why)) {
+	case BCAST_SEND:
+		return 0;
+	case BCAST_DEFER:
+		store_outbox_finish(s->store, m->id, "queued", now, next, NULL,
+		    NULL, NULL, NULL);
+		log_info("send_deferred", "id=%lld broadcast=%lld "
+		    "until_ms=%lld", (long long)m->id,
+		    (long long)m->broadcast_id, (long long)next);
+		return 1;
+	case BCAST_DROP:
+		store_outbox_finish(s->store, m->id, "failed", now, 0, NULL,
+		    NULL, why, why);
+		log_info("send_skipped", "id=%lld broadcast=%lld reason=\"%s\"",
+		    (long long)m->id, (long long)m->broadcast_id, why);
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Is m for a contact who has opted out (as of its claim)?  The one
+ * exception is the STOP confirmation: a reply to her own message, queued
+ * no earlier than her opt-out (after STOP the router queues no other
+ * reply).
+ */
+static int
+opted_out(const struct outbox_msg *m)
+{
+	if (m->opted_out_ms == 0)
+		return 0;
+	return m->reply_to == 0 || m->created_ms < m->opted_out_ms;
+}
+
+/*
+ * The request for msg: a send, or for an outbox message of kind "call"
+ * (a missed-call callback) the provider's call into our voice menu.
+ */
+static int
+build_request(struct sender *s, const struct provider *p,
+    const struct provider_conf *pc, const struct sp_outbound *msg,
+    int is_call, struct sp_http_call *call, char *err, size_t errlen)
+{
+	struct sp_call c;
+	char *url;
+	int rc;
+
+	if (!is_call)
+		return p->build_send(pc, msg, call, err, errlen);
+	if (p->build_call == NULL) {
+		sp_err(err, errlen, "%s cannot place calls", p->name);
+		return -1;
+	}
+	url = xasprintf("%s/voice/%s%s%s", config_str(s->rt->cfg, "public_url"),
+	    p->name, pc->url_token != NULL ? "/" : "",
+	    pc->url_token != NULL ? pc->url_token : "");
+	memset(&c, 0, sizeof(c));
+	c.id = msg->id;
+	c.to = msg->to;
+	c.from = msg->from;
+	c.answer_url = url;
+	rc = p->build_call(pc, &c, call, err, errlen);
+	free(url);
+	return rc;
+}
+
+/* Start one claimed message.  Takes ownership of *m's contents. */
+static void
+start(struct sender *s, struct lane *lane, struct outbox_msg *m)
+{
+	const struct provider_conf *pc = runtime_provider_conf(s->rt,
+	    lane->provider);
+	struct transfer *t;
+	struct sp_outbound out;
+	char err[256];
+	size_t i;
+
+	if (sp_wall_ms() - m->created_ms > s->set.max_age_ms) {
+		fail_now(s, m, "expired", "expired", "too old to send");
+		records_outbox_msg_clear(m);
+		return;
+	}
+	if (opted_out(m)) {
+		store_outbox_finish(s->store, m->id, "failed", sp_wall_ms(), 0,
+		    NULL, NULL, "opted out", "opted out");
+		log_info("send_skipped", "id=%lld reason=opted_out",
+		    (long long)m->id);
+		records_outbox_msg_clear(m);
+		return;
+	}
+	if (m->broadcast_id != 0 && broadcast_held(s, m)) {
+		records_outbox_msg_clear(m);
+		return;
+	}
+	/* The one prefix check of the outbox: replies, broadcasts and
+	 * `sampark send` all come through here. */
+	if (s->abuse != NULL && !abuse_destination_ok(s->abuse, m->to)) {
+		store_outbox_finish(s->store, m->id, "failed", sp_wall_ms(), 0,
+		    NULL, NULL, "destination not allowed",
+		    "destination not allowed");
+		log_info("send_skipped", "id=%lld reason=prefix",
+		    (long long)m->id);
+		records_outbox_msg_clear(m);
+		return;
+	}
+	if (lane->provider->build_send == NULL) {
+		send_local(s, m);
+		records_outbox_msg_clear(m);
+		return;
+	}
+	t = xcalloc(1, sizeof(*t));
+	t->sender = s;
+	t->lane = lane;
+	t->msg = *m;
+	memset(m, 0, sizeof(*m));
+	t->retry_after_s = -1;
+	buf_init(&t->response, RESPONSE_MAX);
+
+	memset(&out, 0, sizeof(out));
+	out.id = t->msg.id;
+	out.to = t->msg.to;
+	out.from = t->msg.from ? t->msg.from : "";
+	out.body = t->msg.body;
+	out.unicode = t->msg.encoding != NULL &&
+	    strcmp(t->msg.encoding, "UCS-2") == 0;
+	out.status_url = lane->status_url;
+	out.dlt_template_id = t->msg.dlt_template_id;
+	out.sms_type = t->msg.sms_type;
+	if (build_request(s, lane->provider, pc, &out, t->msg.is_call,
+	    &t->call, err, sizeof(err)) == -1) {
+		fail_now(s, &t->msg, "failed", "config", err);
+		transfer_free(t);
+		return;
+	}
+
+	t->easy = curl_easy_init();
+	if (t->easy == NULL) {
+		fail_now(s, &t->msg, "failed", "internal",
+		    "curl_easy_init failed");
+		transfer_free(t);
+		return;
+	}
+	for (i = 0; i < t->call.nheaders; i++)
+		t->headers = curl_slist_append(t->headers, t->call.headers[i]);
+	/* No "Expect: 100-continue" round trip on large bodies. */
+	t->headers = curl_slist_append(t->headers, "Expect:");
+	curl_easy_setopt(t->easy, CURLOPT_URL, t->call.url);
+	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
+	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
+	curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS,
+	    t->call.body ? buf_cstr(t->call.body) : "");
+	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE,
+	    (long)(t->call.body ? t->call.body->len : 0));
+	if (t->call.userpwd != NULL) {
+		curl_easy_setopt(t->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(t->easy, CURLOPT_USERPWD, t->call.userpwd);
+	}
+	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
+	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, s->set.timeout_ms);
+	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "sampark/1");
+	curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+	curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETDATA, s);
+	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
+	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, s);
+	t->started_ms = sp_mono_ms();
+	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK) {
+		fail_now(s, &t->msg, "failed", "internal",
+		    "curl_multi_add_handle failed");
+		transfer_free(t);
+		return;
+	}
+	lane->inflight++;
+	s->inflight++;
+	TAILQ_INSERT_TAIL(&s->transfers, t, entry);
+	if (s->abuse != NULL)
+		abuse_budget_take(s->abuse, 1, sp_wall_ms());
+}
+
+/* ---- the pump ---- */
+
+/* Fill the bucket; returns how many messages it allows now. */
+static size_t
+lane_allowance(struct lane *lane, const struct provider_conf *pc,
+    int64_t now)
+{
+	double burst;
+
+	if (pc->rate <= 0)
+		return SIZE_MAX;
+	/* A small burst keeps pacing exact at low rates and smooth at
+	 * high ones (50 ms worth of tokens). */
+	burst = pc->rate / 20 > 1 ? pc->rate / 20 : 1;
+	lane->tokens += (double)(now - lane->refill_ms) * pc->rate / 1000.0;
+	lane->refill_ms = now;
+	if (lane->tokens > burst)
+		lane->tokens = burst;
+	return lane->tokens >= 1 ? (size_t)lane->tokens : 0;
+}
+
+/* Run one lane; returns ms until it wants to run again (-1: no need). */
+static int64_t
+pump_lane(struct sender *s, struct lane *lane)
+{
+	const struct provider_conf *pc = runtime_provider_conf(s->rt,
+	    lane->provider);
+	struct outbox_msg *msgs;
+	int64_t now = sp_mono_ms(), wall = sp_wall_ms(), due;
+	size_t allow, room, n, i;
+
+	if (pc == NULL || !pc->enabled)
+		return -1;
+	allow = lane_allowance(lane, pc, now);
+	room = lane->inflight < pc->max_inflight ?
+	    (size_t)(pc->max_inflight - lane->inflight) : 0;
+	if (allow > room)
+		allow = room;
+	if (allow > CLAIM_MAX)
+		allow = CLAIM_MAX;
+	if (allow == 0) {
+		if (room == 0)
+			return -1;	/* a finishing request pumps again */
+		return (int64_t)((1 - lane->tokens) * 1000 / pc->rate) + 1;
+	}
+	/* A read first: claiming is a write, and mostly nothing is due. */
+	switch (store_outbox_next_due(s->store, lane->provider->name, &due)) {
+	case -1:
+		return 1000;		/* the store logged why; try later */
+	case 0:
+		return -1;
+	}
+	if (due > wall)
+		return due - wall;
+	/* The circuit breaker: a spent budget claims nothing this hour. */
+	if (s->abuse != NULL && lane->provider->build_send != NULL) {
+		size_t left = abuse_budget_left(s->abuse, wall);
+
+		if (left == 0)
+			return abuse_budget_wait_ms(wall);
+		if (allow > left)
+			allow = left;
+	}
+	if (store_outbox_claim(s->store, lane->provider->name, wall, allow,
+	    &msgs, &n) == -1)
+		return 1000;
+	if (pc->rate > 0)
+		lane->tokens -= (double)n;
+	for (i = 0; i < n; i++)
+		start(s, lane, &msgs[i]);
+	records_outbox_msgs_free(msgs, n);
+	if (n == allow)
+		return 0;		/* there may be more right now */
+	if (store_outbox_next_due(s->store, lane->provider->name, &due) == 1)
+		return due > wall ? due - wall : 0;
+	return -1;
+}
+
+static void
+on_pump(evutil_socket_t fd, short what, void *arg)
+{
+	struct sender *s = arg;
+	int64_t next = cfg_int(s, "outbox_poll_ms"), d;
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	s->pump_scheduled = 0;
+	if (s->stopped) {
+		txn_commit(s);
+		return;
+	}
+	/* The results gathered since the last commit join the claims: one
+	 * commit makes both durable before the new requests go out. */
+	txn_open(s);
+	for (i = 0; i < s->nlanes; i++) {
+		d = pump_lane(s, &s->lanes[i]);
+		if (d >= 0 && d < next)
+			next = d;
+	}
+	txn_commit(s);
+	pump_schedule(s, next);
+}
+
+static void
+pump_schedule(struct sender *s, int64_t delay_ms)
+{
+	struct timeval tv;
+
+	if (s->stopped)
+		return;
+	if (s->pump_scheduled) {
+		/* Only ever bring the next run closer. */
+		if (delay_ms > 0)
+			return;
+		evtimer_del(s->pump);
+	}
+	tv.tv_sec = delay_ms / 1000;
+	tv.tv_usec = (delay_ms % 1000) * 1000;
+	evtimer_add(s->pump, &tv);
+	s->pump_scheduled = 1;
+}
+
+/* ---- life cycle ---- */
+
+/* Take what the sender reads per message from s->rt. */
+static void
+use_runtime(struct sender *s)
+{
+	const char *base = config_str(s->rt->cfg, "public_url");
+	size_t i;
+
+	s->set.attempts = cfg_int(s, "send_attempts");
+	s->set.max_age_ms = (int64_t)cfg_int(s, "send_max_age") * 1000;
+	s->set.timeout_ms = cfg_int(s, "send_timeout") * 1000L;
+	s->set.retry_base_ms = (double)cfg_int(s, "retry_base_ms");
+	s->set.retry_max_ms = (double)cfg_int(s, "retry_max_ms");
+	for (i = 0; i < s->nlanes; i++) {
+		struct lane *l = &s->lanes[i];
+		const struct provider_conf *pc = runtime_provider_conf(s->rt,
+		    l->provider);
+
+		free(l->status_url);
+		l->status_url = NULL;
+		if (*base == '\0' || pc == NULL)
+			continue;
+		if (pc->url_token != NULL)
+			l->status_url = xasprintf("%s/status/%s/%s", base,
+			    pc->name, pc->url_token);
+		else
+			l->status_url = xasprintf("%s/status/%s", base,
+			    pc->name);
+	}
+}
+
+struct sender *
+sender_new(struct event_base *base, struct store *store,
+    const struct sp_runtime *rt, char *err, size_t errlen)
+{
+	struct sender *s;
+	size_t i;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		sp_err(err, errlen, "curl_global_init failed");
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->base = base;
+	s->store = store;
+	s->rt = rt;
+	TAILQ_INIT(&s->transfers);
+	s->rng = (uint64_t)sp_wall_ms() * 0x9e3779b97f4a7c15ULL | 1;
+	s->multi = curl_multi_init();
+	s->curl_timer = evtimer_new(base, on_curl_timer, s);
+	s->pump = evtimer_new(base, on_pump, s);
+	s->commit_ev = evtimer_new(base, on_commit, s);
+	if (s->multi == NULL || s->curl_timer == NULL || s->pump == NULL ||
+	    s->commit_ev == NULL) {
+		sp_err(err, errlen, "cannot set up the sender");
+		sender_free(s);
+		return NULL;
+	}
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, curl_socket_cb);
+	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
+	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
+	/* Keep connections for reuse: by default the cache shrinks as
+	 * finished transfers are removed, and every send pays a handshake. */
+	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, 256L);
+	for (s->nlanes = 0; provider_table[s->nlanes] != NULL; s->nlanes++)
+		;
+	s->lanes = xcalloc(s->nlanes, sizeof(*s->lanes));
+	for (i = 0; i < s->nlanes; i++) {
+		s->lanes[i].provider = provider_table[i];
+		s->lanes[i].tokens = 1;
+		s->lanes[i].refill_ms = sp_mono_ms();
+	}
+	use_runtime(s);
+	pump_schedule(s, 0);
+	return s;
+}
+
+void
+sender_set_runtime(struct sender *s, const struct sp_runtime *rt)
+{
+	s->rt = rt;
+	use_runtime(s);
+	pump_schedule(s, 0);
+}
+
+void
+sender_set_abuse(struct sender *s, struct abuse *a)
+{
+	s->abuse = a;
+}
+
+void
+sender_set_metrics(struct sender *s, struct metrics *m)
+{
+	s->metrics = m;
+}
+
+void
+sender_kick(struct sender *s)
+{
+	pump_schedule(s, 0);
+}
+
+void
+sender_stop(struct sender *s)
+{
+	s->stopped = 1;
+	if (s->pump_scheduled)
+		evtimer_del(s->pump);
+	s->pump_scheduled = 0;
+}
+
+size_t
+sender_inflight(const struct sender *s)
+{
+	return s->inflight;
+}
+
+void
+sender_free(struct sender *s)
+{
+	struct transfer *t;
+	size_t i;
+
+	if (s == NULL)
+		return;
+	txn_commit(s);
+	while ((t = TAILQ_FIRST(&s->transfers)) != NULL) {
+		TAILQ_REMOVE(&s->transfers, t, entry);
+		transfer_free(t);
+	}
+	if (s->multi != NULL)
+		curl_multi_cleanup(s->multi);	/* closes the pool's sockets */
+	for (i = 0; i < s->nsocks; i++)
+		sock_forget(s, (curl_socket_t)i);
+	free(s->socks);
+	if (s->curl_timer != NULL)
+		event_free(s->curl_timer);
+	if (s->pump != NULL)
+		event_free(s->pump);
+	if (s->commit_ev != NULL)
+		event_free(s->commit_ev);
+	for (i = 0; s->lanes != NULL && i < s->nlanes; i++)
+		free(s->lanes[i].status_url);
+	free(s->lanes);
+	free(s);
+	curl_global_cleanup();
+}

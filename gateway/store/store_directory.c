@@ -1,0 +1,187 @@
+/*
+ * store_directory: contacts' own rows and the stakeholder directory (see store.h).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_int.h"
+#include "util.h"
+
+/* ---- contacts ---- */
+
+int
+store_contact_get(struct store *st, const char *phone,
+    struct contact *c)
+{
+	sqlite3_stmt *s = st->stmt[S_CONTACT_GET];
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	sq_bind_text(s, 1, phone);
+	if ((rc = sq_step_row(st, s, "contact_get")) == 1) {
+		c->phone = sq_column_dup(s, 0);
+		c->name = sq_column_dup(s, 1);
+		c->language = sq_column_dup(s, 2);
+		c->district = sq_column_dup(s, 3);
+		c->role = sq_column_dup(s, 4);
+		c->pending_keyword = sq_column_dup(s, 5);
+		c->pending_until_ms = sqlite3_column_int64(s, 6);
+		c->more_text = sq_column_dup(s, 7);
+		c->more_until_ms = sqlite3_column_int64(s, 8);
+		c->opted_out_ms = sqlite3_column_int64(s, 9);
+		c->first_seen_ms = sqlite3_column_int64(s, 10);
+		c->last_seen_ms = sqlite3_column_int64(s, 11);
+		sq_done(s);
+	}
+	return rc;
+}
+
+int
+store_contact_put(struct store *st, const struct contact *c)
+{
+	sqlite3_stmt *s = st->stmt[S_CONTACT_PUT];
+	const char *v[] = { c->phone, c->name, c->language, c->district,
+	    c->role, c->pending_keyword };
+
+	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 7, c->pending_until_ms);
+	sq_bind_text(s, 8, c->more_text);
+	sqlite3_bind_int64(s, 9, c->more_until_ms);
+	sqlite3_bind_int64(s, 10, c->opted_out_ms);
+	sqlite3_bind_int64(s, 11, c->first_seen_ms);
+	sqlite3_bind_int64(s, 12, c->last_seen_ms);
+	return sq_run(st, S_CONTACT_PUT, "contact_put");
+}
+
+/* ---- stakeholders ---- */
+
+#define SH_NFIELDS	7
+
+/* The string fields of r in SH_COLUMNS order. */
+static void
+sh_fields(struct stakeholder *r, char **f[SH_NFIELDS])
+{
+	f[0] = &r->name;
+	f[1] = &r->category;
+	f[2] = &r->district;
+	f[3] = &r->phone;
+	f[4] = &r->languages;
+	f[5] = &r->description_en;
+	f[6] = &r->description_hi;
+}
+
+static int
+stakeholder_insert(struct store *st, const struct stakeholder *r,
+    const char *source, int64_t now)
+{
+	sqlite3_stmt *s = st->stmt[S_SH_INSERT];
+	const char *v[] = { r->name, r->category, r->district, r->phone,
+	    r->languages, r->description_en, r->description_hi, source };
+
+	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 9, now);
+	return sq_run(st, S_SH_INSERT, "stakeholders_replace");
+}
+
+int
+store_stakeholders_replace(struct store *st,
+    const struct stakeholder *rows, size_t n, const char *source)
+{
+	int64_t now = sp_wall_ms();
+	size_t i;
+
+	if (sq_run(st, S_SAVEPOINT, "stakeholders_replace") == -1)
+		return -1;
+	if (sq_run(st, S_SH_DELETE, "stakeholders_replace") == -1)
+		goto undo;
+	for (i = 0; i < n; i++) {
+		if (stakeholder_insert(st, &rows[i], source, now) == -1)
+			goto undo;
+	}
+	if (sq_run(st, S_RELEASE, "stakeholders_replace") == -1)
+		goto undo;
+	return 0;
+undo:
+	sq_savepoint_undo(st);
+	return -1;
+}
+
+int
+store_stakeholders_count(struct store *st, int64_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_SH_COUNT];
+	int rc;
+
+	if ((rc = sq_step_row(st, s, "stakeholders_count")) == 1) {
+		*n = sqlite3_column_int64(s, 0);
+		sq_done(s);
+	}
+	return rc == 1 ? 0 : -1;
+}
+
+static int
+stakeholders_read(struct store *st, sqlite3_stmt *s,
+    struct stakeholder **rows, size_t *n)
+{
+	struct stakeholder *v = NULL;
+	char **f[SH_NFIELDS];
+	size_t len = 0, cap = 0;
+	int rc, i;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		sh_fields(&v[len++], f);
+		for (i = 0; i < SH_NFIELDS; i++)
+			*f[i] = sq_column_dup(s, i);
+	}
+	if (rc != SQLITE_DONE)
+		sq_fail(st, "stakeholders_find");
+	sq_done(s);
+	if (rc != SQLITE_DONE) {
+		records_stakeholders_free(v, len);
+		*rows = NULL;
+		*n = 0;
+		return -1;
+	}
+	*rows = v;
+	*n = len;
+	return 0;
+}
+
+int
+store_stakeholders_find(struct store *st, const char *category,
+    const char *district, struct stakeholder **rows, size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_SH_FIND];
+
+	sq_bind_text(s, 1, category);
+	sq_bind_text(s, 2, district);
+	return stakeholders_read(st, s, rows, n);
+}
+
+int
+store_stakeholders_all(struct store *st, struct stakeholder **rows,
+    size_t *n)
+{
+	return stakeholders_read(st, st->stmt[S_SH_ALL], rows, n);
+}
+
+int
+store_data_version(struct store *st, int64_t *version)
+{
+	sqlite3_stmt *s = st->stmt[S_DATA_VERSION];
+	int rc;
+
+	if ((rc = sq_step_row(st, s, "data_version")) == 1) {
+		*version = sqlite3_column_int64(s, 0);
+		sq_done(s);
+	}
+	return rc == 1 ? 0 : -1;
+}
+

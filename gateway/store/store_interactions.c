@@ -1,0 +1,183 @@
+/*
+ * store_interactions: the interaction log: one row per inbound or outbound event, deduplicated on the provider's message id, streamed out for export (see store.h).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_int.h"
+#include "util.h"
+
+/* ---- interactions ---- */
+
+int
+store_inbound_find(struct store *st, const char *provider,
+    const char *provider_msg_id, int64_t *id)
+{
+	sqlite3_stmt *s = st->stmt[S_INBOUND_FIND];
+	int rc;
+
+	sq_bind_text(s, 1, provider);
+	sq_bind_text(s, 2, provider_msg_id);
+	if ((rc = sq_step_row(st, s, "inbound_find")) == 1) {
+		*id = sqlite3_column_int64(s, 0);
+		sq_done(s);
+	}
+	return rc;
+}
+
+/* 0 ("not applicable") and -1 ("unknown") are kept as SQL NULL. */
+void
+sq_bind_int64(sqlite3_stmt *s, int i, int64_t v, int64_t null_value)
+{
+	if (v == null_value)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, v);
+}
+
+int
+store_interaction_insert(struct store *st, struct interaction *row)
+{
+	sqlite3_stmt *s = st->stmt[S_INTERACTION_INSERT];
+	const char *v[] = { row->channel, row->direction, row->provider,
+	    row->provider_msg_id, row->phone, row->text, row->keyword,
+	    row->handler, row->district, row->language, row->encoding };
+	int rc, found, changed;
+
+	sqlite3_bind_int64(s, 1, row->time_ms);
+	sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int(s, 13, row->segments);
+	sq_bind_int64(s, 14, row->latency_ms, -1);
+	sq_bind_int64(s, 15, row->reply_to, 0);
+	sq_bind_text(s, 16, row->status);
+	/*
+	 * No RETURNING here: SQLite gathers RETURNING rows in a temporary
+	 * b-tree, and opening one per message costs more than the insert.
+	 */
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE) {
+		sq_fail(st, "interaction_insert");
+		sq_done(s);
+		return -1;
+	}
+	changed = sqlite3_changes(st->db);
+	sq_done(s);
+	if (changed == 1) {
+		row->id = sqlite3_last_insert_rowid(st->db);
+		return 1;
+	}
+	/* DO NOTHING fired: only the inbound dedupe index can cause that. */
+	found = store_inbound_find(st, row->provider, row->provider_msg_id,
+	    &row->id);
+	if (found == 0)
+		sq_fail_msg(st, "interaction_insert", "ignored, yet no such row");
+	return found == 1 ? 0 : -1;
+}
+
+int
+store_replies_for(struct store *st, int64_t inbound_id, char ***texts,
+    size_t *n)
+{
+	sqlite3_stmt *s = st->stmt[S_REPLIES_FOR];
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+	const char *t;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, inbound_id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		t = sq_column_str(s, 0);
+		v[len++] = xstrdup(t != NULL ? t : "");
+	}
+	if (rc != SQLITE_DONE) {
+		sq_fail(st, "replies_for");
+		sq_done(s);
+		store_strings_free(v, len);
+		*texts = NULL;
+		*n = 0;
+		return -1;
+	}
+	sq_done(s);
+	*texts = v;
+	*n = len;
+	return 0;
+}
+
+void
+store_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Point row at the current export row; valid until the next step. */
+static void
+export_row(sqlite3_stmt *s, struct interaction *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->id = sqlite3_column_int64(s, 0);
+	row->time_ms = sqlite3_column_int64(s, 1);
+	row->channel = sq_column_str(s, 2);
+	row->direction = sq_column_str(s, 3);
+	row->provider = sq_column_str(s, 4);
+	row->provider_msg_id = sq_column_str(s, 5);
+	row->phone = sq_column_str(s, 6);
+	row->text = sq_column_str(s, 7);
+	row->keyword = sq_column_str(s, 8);
+	row->handler = sq_column_str(s, 9);
+	row->district = sq_column_str(s, 10);
+	row->language = sq_column_str(s, 11);
+	row->encoding = sq_column_str(s, 12);
+	row->segments = sqlite3_column_int(s, 13);
+	row->latency_ms = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 :
+	    sqlite3_column_int64(s, 14);
+	row->reply_to = sqlite3_column_int64(s, 15);
+	row->status = sq_column_str(s, 16);
+}
+
+/*
+ * One statement stepped row by row: SQLite reads the table lazily, so
+ * memory stays flat whatever its size.
+ */
+int
+store_export(struct store *st, const struct store_filter *f,
+    int (*cb)(void *, const struct interaction *), void *arg)
+{
+	sqlite3_stmt *s = st->stmt[S_EXPORT];
+	struct interaction row;
+	int rc, ret = 0;
+
+	sqlite3_bind_int64(s, 1, f != NULL && f->since_ms != 0 ?
+	    f->since_ms : INT64_MIN);
+	sqlite3_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
+	    f->until_ms : INT64_MAX);
+	sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
+	sq_bind_text(s, 4, f != NULL ? f->district : NULL);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		export_row(s, &row);
+		if (cb(arg, &row) != 0) {
+			/* The caller's choice, not a store error: not logged. */
+			sp_strlcpy(st->err, "export stopped by the callback",
+			    sizeof(st->err));
+			ret = -1;
+			break;
+		}
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = sq_fail(st, "export");
+	sq_done(s);
+	return ret;
+}
+

@@ -1,0 +1,175 @@
+/*
+ * store_voice: the calls part of the store (see store.h): one row per
+ * voice call with the caller's place in the menu, missed-call follow-ups,
+ * and outbound calls queued in the outbox as messages of kind "call".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "store_int.h"
+#include "util.h"
+
+#define CALL_COLUMNS \
+	"call_id, provider, caller, our_number, direction, start_ms, end_ms," \
+	" updated_ms, status, node, back, retries, district, language," \
+	" pending, pending_next, last_answer, say_next, steps, followup"
+
+static const char *const sql_call_get =
+    "SELECT " CALL_COLUMNS " FROM calls WHERE provider = ?1 AND call_id = ?2";
+static const char *const sql_call_put =
+    "INSERT INTO calls (" CALL_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"
+    " COALESCE(?5, 'in'), ?6, ?7, ?8, COALESCE(?9, 'active'), ?10, ?11,"
+    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+    " ON CONFLICT(provider, call_id) DO UPDATE SET"
+    " caller = excluded.caller, our_number = excluded.our_number,"
+    " direction = excluded.direction, end_ms = excluded.end_ms,"
+    " updated_ms = excluded.updated_ms, status = excluded.status,"
+    " node = excluded.node, back = excluded.back,"
+    " retries = excluded.retries, district = excluded.district,"
+    " language = excluded.language, pending = excluded.pending,"
+    " pending_next = excluded.pending_next,"
+    " last_answer = excluded.last_answer, say_next = excluded.say_next,"
+    " steps = excluded.steps, followup = excluded.followup";
+static const char *const sql_recent_followup =
+    "SELECT 1 FROM calls WHERE caller = ?1 AND start_ms >= ?2"
+    " AND followup IN ('sms', 'callback') LIMIT 1";
+static const char *const sql_outbox_kind_call =
+    "UPDATE outbox SET kind = 'call' WHERE id = ?1";
+
+void
+store_call_clear(struct store_call *c)
+{
+	if (c == NULL)
+		return;
+	free(c->call_id);
+	free(c->provider);
+	free(c->caller);
+	free(c->our_number);
+	free(c->direction);
+	free(c->status);
+	free(c->node);
+	free(c->back);
+	free(c->district);
+	free(c->language);
+	free(c->pending);
+	free(c->pending_next);
+	free(c->last_answer);
+	free(c->say_next);
+	free(c->followup);
+	memset(c, 0, sizeof(*c));
+}
+
+int
+store_call_get(struct store *st, const char *provider, const char *call_id,
+    struct store_call *c)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_call_get, "call_get");
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, provider);
+	sq_bind_text(s, 2, call_id);
+	if ((rc = sq_step_row(st, s, "call_get")) != 1)
+		return rc;
+	c->call_id = sq_column_dup(s, 0);
+	c->provider = sq_column_dup(s, 1);
+	c->caller = sq_column_dup(s, 2);
+	c->our_number = sq_column_dup(s, 3);
+	c->direction = sq_column_dup(s, 4);
+	c->start_ms = sqlite3_column_int64(s, 5);
+	c->end_ms = sqlite3_column_int64(s, 6);
+	c->updated_ms = sqlite3_column_int64(s, 7);
+	c->status = sq_column_dup(s, 8);
+	c->node = sq_column_dup(s, 9);
+	c->back = sq_column_dup(s, 10);
+	c->retries = sqlite3_column_int(s, 11);
+	c->district = sq_column_dup(s, 12);
+	c->language = sq_column_dup(s, 13);
+	c->pending = sq_column_dup(s, 14);
+	c->pending_next = sq_column_dup(s, 15);
+	c->last_answer = sq_column_dup(s, 16);
+	c->say_next = sq_column_dup(s, 17);
+	c->steps = sqlite3_column_int(s, 18);
+	c->followup = sq_column_dup(s, 19);
+	sq_done(s);
+	return 1;
+}
+
+int
+store_call_put(struct store *st, const struct store_call *c)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_call_put, "call_put");
+	const char *a[] = { c->call_id, c->provider, c->caller, c->our_number,
+	    c->direction };
+	const char *b[] = { c->status, c->node, c->back };
+	const char *d[] = { c->district, c->language, c->pending,
+	    c->pending_next, c->last_answer, c->say_next };
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	if (c->call_id == NULL || c->provider == NULL || c->caller == NULL)
+		return sq_fail_msg(st, "call_put", "call id, provider and "
+		    "caller are required");
+	sq_bind_texts(s, 1, a, SP_ARRAY_LEN(a));
+	sqlite3_bind_int64(s, 6, c->start_ms);
+	sq_bind_int64(s, 7, c->end_ms, 0);
+	sqlite3_bind_int64(s, 8, c->updated_ms);
+	sq_bind_texts(s, 9, b, SP_ARRAY_LEN(b));
+	sqlite3_bind_int(s, 12, c->retries);
+	sq_bind_texts(s, 13, d, SP_ARRAY_LEN(d));
+	sqlite3_bind_int(s, 19, c->steps);
+	sq_bind_text(s, 20, c->followup);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		sq_fail(st, "call_put");
+	sq_done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int
+store_call_recent_followup(struct store *st, const char *caller,
+    int64_t since_ms)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_recent_followup,
+	    "call_recent_followup");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, caller);
+	sqlite3_bind_int64(s, 2, since_ms);
+	if ((rc = sq_step_row(st, s, "call_recent_followup")) == 1)
+		sq_done(s);
+	return rc;
+}
+
+int
+store_outbox_add_call(struct store *st, struct outbox_msg *m)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sq_run(st, S_SAVEPOINT, "outbox_add_call") == -1)
+		return -1;
+	if (store_outbox_add(st, m) == -1)
+		goto undo;
+	if ((s = sq_prepared(st, &sql_outbox_kind_call,
+	    "outbox_add_call")) == NULL)
+		goto undo;
+	sqlite3_bind_int64(s, 1, m->id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		sq_fail(st, "outbox_add_call");
+	sq_done(s);
+	if (rc != SQLITE_DONE || sq_run(st, S_RELEASE, "outbox_add_call") == -1)
+		goto undo;
+	return 0;
+undo:
+	sq_savepoint_undo(st);
+	m->id = 0;
+	return -1;
+}
