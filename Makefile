@@ -78,7 +78,7 @@ UNIT_BINS = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 all: $(BUILD)/sampark
 
 ROOM_INC ?= $(ALL_INC)
-$(BUILD)/obj/%.o: %.c $(BUILD)/includes.ok
+$(BUILD)/obj/%.o: %.c | $(BUILD)/includes.ok
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(ROOM_INC) $(CFLAGS) $(SANFLAGS) $(WARN) -MMD -MP -c $< -o $@
 
@@ -205,7 +205,7 @@ FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/gen/dashboard_html.o
 FUZZ_SUPPORT = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_provider.c $(TEST_SUPPORT)
 
-$(FUZZ_BUILD)/obj/%.o: %.c $(BUILD)/includes.ok
+$(FUZZ_BUILD)/obj/%.o: %.c | $(BUILD)/includes.ok
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(ROOM_INC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) -MMD -MP -c $< -o $@
 $(FUZZ_BUILD)/obj/gen/dashboard_html.o: $(BUILD)/gen/dashboard_html.c

@@ -14,12 +14,12 @@ only() {	# only PATTERN FILE-REGEX WHAT: PATTERN may appear only in FILE-REGEX
 }
 only 'sqlite3\.h' 'gateway/store/[a-z_]+\.[ch]' \
     'only gateway/store/ talks to SQLite'
-only 'curl/' 'gateway/services/sender\.c' \
+only 'curl/' 'gateway/services/httpclient\.c' \
     'only the HTTP client includes curl'
 only 'event2/(http|keyvalq_struct)' 'gateway/daemon/http\.c' \
     "only the HTTP server includes libevent's HTTP"
-only 'event2/' 'gateway/(daemon|services)/[a-z_]+\.c' \
-    'only the loop owners (daemon/, services/) use libevent'
+only 'event2/' 'gateway/daemon/(daemon|http)\.c|gateway/services/(sender|httpclient)\.c' \
+    'only the loop owners (daemon.c, http.c, sender.c, httpclient.c) use libevent'
 # A .c file is compiled, never included.
 if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*\.c"' \
     gateway/*/*.[ch] handlers/*.[ch] tests/*.c tests/*/*.c >&2; then

@@ -13,20 +13,17 @@
  * than many.
  */
 #include <sys/queue.h>
-#include <sys/socket.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
-#include <curl/curl.h>
 #include <event2/event.h>
 
 #include "abuse.h"
 #include "broadcast.h"
 #include "config.h"
+#include "httpclient.h"
 #include "log.h"
 #include "metrics.h"
 #include "provider.h"
@@ -37,7 +34,6 @@
 #include "store.h"
 #include "util.h"
 
-#define RESPONSE_MAX	(64 * 1024)	/* a provider's answer, at most */
 #define CLAIM_MAX	64		/* messages claimed in one go */
 
 struct lane {
@@ -64,35 +60,10 @@ struct transfer {
 	TAILQ_ENTRY(transfer)	 entry;
 	struct sender		*sender;
 	struct lane		*lane;
-	CURL			*easy;
-	struct curl_slist	*headers;
+	struct httpclient_req	*req;		/* NULL once done */
 	struct sp_http_call	 call;
 	struct outbox_msg	 msg;
-	struct buf		 response;
-	long			 retry_after_s;	/* -1: none given */
 	int64_t			 started_ms;
-};
-
-/*
- * A socket curl watches, in sender.socks[fd].  When curl stops watching a
- * connection's socket (its transfer is done and the connection goes back
- * to the pool) the socket stays registered with the loop: the next
- * request on that connection mostly wants the same readiness, and then
- * costs no epoll_ctl at all, where unregistering and registering again
- * took two per message.
- *
- * Only sockets the sender opened for curl (on_open_socket) stay: curl
- * closes those through on_close_socket, which unregisters them first.
- * Others (the threaded resolver's socketpair) curl closes by itself; left
- * registered, a closed fd would stay "registered" in libevent, and the
- * next socket given that number (a webhook's connection) would never be
- * polled.  Those are unregistered as soon as curl stops watching them.
- */
-struct sock_ctx {
-	struct event		*ev;
-	short			 kind;		/* registered: EV_READ|EV_WRITE */
-	int			 watched;	/* curl wants to hear of it */
-	int			 ours;		/* opened by on_open_socket */
 };
 
 struct sender {
@@ -102,15 +73,12 @@ struct sender {
 	struct send_settings	 set;		/* from rt */
 	struct abuse		*abuse;		/* NULL: no limits */
 	struct metrics		*metrics;	/* NULL: not counted */
-	CURLM			*multi;
-	struct event		*curl_timer;
+	struct httpclient	*http;
 	struct event		*pump;
 	struct lane		*lanes;
 	size_t			 nlanes;
 	size_t			 inflight;
 	TAILQ_HEAD(, transfer)	 transfers;	/* in flight */
-	struct sock_ctx		**socks;	/* by fd; NULL: not curl's */
-	size_t			 nsocks;
 	int			 stopped;
 	int			 pump_scheduled;
 	struct event		*commit_ev;	/* ends the turn's transaction */
@@ -177,31 +145,13 @@ log_transition(const struct outbox_msg *m, const char *state,
  * sampark_send_errors_total: what an operator must fix differs for each.
  */
 static const char *
-failure_reason(CURLcode cc, long http)
+failure_reason(const struct httpclient_result *res)
 {
-	switch (cc) {
-	case CURLE_OK:
-		break;
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_RESOLVE_PROXY:
-		return "dns";
-	case CURLE_COULDNT_CONNECT:
-		return "connect";
-	case CURLE_OPERATION_TIMEDOUT:
-		return "timeout";
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_PEER_FAILED_VERIFICATION:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
-	case CURLE_SSL_ISSUER_ERROR:
-		return "tls";
-	default:
-		return "network";
-	}
-	if (http >= 400 && http < 500)
+	if (res->failure != NULL)
+		return res->failure;
+	if (res->status >= 400 && res->status < 500)
 		return "http_4xx";
-	if (http >= 500)
+	if (res->status >= 500)
 		return "http_5xx";
 	return "rejected";	/* a 2xx or 3xx the provider's answer refused */
 }
@@ -217,7 +167,7 @@ count_error(struct sender *s, const char *provider, const char *reason,
 
 static void
 record_result(struct sender *s, struct transfer *t, long http,
-    const char *reason, struct sp_send_result *r)
+    long retry_after_s, const char *reason, struct sp_send_result *r)
 {
 	const struct outbox_msg *m = &t->msg;
 	struct store_outbox_attempt a;
@@ -244,7 +194,7 @@ record_result(struct sender *s, struct transfer *t, long http,
 			state = "failed";
 			break;
 		}
-		next = now + backoff_ms(s, m->attempts, t->retry_after_s);
+		next = now + backoff_ms(s, m->attempts, retry_after_s);
 		if (next - m->created_ms > s->set.max_age_ms) {
 			state = "expired";
 			break;
@@ -271,14 +221,9 @@ record_result(struct sender *s, struct transfer *t, long http,
 static void
 transfer_free(struct transfer *t)
 {
-	if (t->easy != NULL) {
-		curl_multi_remove_handle(t->sender->multi, t->easy);
-		curl_easy_cleanup(t->easy);
-	}
-	curl_slist_free_all(t->headers);
+	httpclient_cancel(t->req);
 	sp_http_call_clear(&t->call);
 	records_outbox_msg_clear(&t->msg);
-	buf_free(&t->response);
 	free(t);
 }
 
@@ -342,48 +287,36 @@ on_commit(evutil_socket_t fd, short what, void *arg)
 	txn_commit(arg);
 }
 
-/* Requests that finished: read their answers, record them in one go. */
+/*
+ * A request finished: read the provider's answer and record it in the
+ * open batch (see RESULTS_MAX_MS).
+ */
 static void
-check_done(struct sender *s)
+on_answer(void *arg, const struct httpclient_result *res)
 {
-	struct transfer *t;
-	CURLMsg *cm;
-	int left, began = 0;
+	struct transfer *t = arg;
+	struct sender *s = t->sender;
+	const struct provider *p = t->lane->provider;
+	struct sp_send_result r;
 
-	while ((cm = curl_multi_info_read(s->multi, &left)) != NULL) {
-		struct sp_send_result r;
-		long http = 0;
-
-		if (cm->msg != CURLMSG_DONE)
-			continue;
-		curl_easy_getinfo(cm->easy_handle, CURLINFO_PRIVATE, (char **)&t);
-		if (cm->data.result == CURLE_OK)
-			curl_easy_getinfo(cm->easy_handle,
-			    CURLINFO_RESPONSE_CODE, &http);
-		provider_classify_send(http, &r);
-		if (cm->data.result != CURLE_OK)
-			snprintf(r.error_message, sizeof(r.error_message),
-			    "%s", curl_easy_strerror(cm->data.result));
-		else if (t->lane->provider->parse_send != NULL)
-			t->lane->provider->parse_send(runtime_provider_conf(s->rt,
-			    t->lane->provider), http, buf_cstr(&t->response),
-			    t->response.len, &r);
-		if (cm->data.result == CURLE_OK)
-			provider_explain_failure(http, buf_cstr(&t->response),
-			    t->response.len, &r);
-		if (!began) {
-			txn_open(s);
-			began = 1;
-		}
-		record_result(s, t, http, failure_reason(cm->data.result, http),
-		    &r);
-		t->lane->inflight--;
-		s->inflight--;
-		TAILQ_REMOVE(&s->transfers, t, entry);
-		transfer_free(t);
-	}
-	if (!began)
-		return;
+	t->req = NULL;		/* the client frees it after this call */
+	provider_classify_send(res->status, &r);
+	if (res->failure != NULL)
+		snprintf(r.error_message, sizeof(r.error_message), "%s",
+		    res->error);
+	else if (p->parse_send != NULL)
+		p->parse_send(runtime_provider_conf(s->rt, p), res->status,
+		    res->body, res->body_len, &r);
+	if (res->failure == NULL)
+		provider_explain_failure(res->status, res->body,
+		    res->body_len, &r);
+	txn_open(s);
+	record_result(s, t, res->status, res->retry_after_s,
+	    failure_reason(res), &r);
+	t->lane->inflight--;
+	s->inflight--;
+	TAILQ_REMOVE(&s->transfers, t, entry);
+	transfer_free(t);
 	if (s->stopped) {
 		txn_commit(s);		/* no pump will come to do it */
 	} else if (s->inflight == 0 || worth_pumping(s)) {
@@ -393,221 +326,6 @@ check_done(struct sender *s)
 
 		evtimer_add(s->commit_ev, &tv);
 	}
-}
-
-/* ---- curl on the libevent loop ---- */
-
-static void	on_socket_event(evutil_socket_t, short, void *);
-
-static struct sock_ctx *
-sock_find(const struct sender *s, curl_socket_t fd)
-{
-	return fd >= 0 && (size_t)fd < s->nsocks ? s->socks[fd] : NULL;
-}
-
-/* Register ctx's fd for kind (0: for nothing). */
-static void
-sock_register(struct sender *s, struct sock_ctx *ctx, curl_socket_t fd,
-    short kind)
-{
-	if (ctx->kind == kind)
-		return;
-	if (ctx->kind != 0)
-		event_del(ctx->ev);
-	ctx->kind = kind;
-	if (kind == 0)
-		return;
-	event_assign(ctx->ev, s->base, fd, kind | EV_PERSIST,
-	    on_socket_event, s);
-	event_add(ctx->ev, NULL);
-}
-
-static void
-on_socket_event(evutil_socket_t fd, short what, void *arg)
-{
-	struct sender *s = arg;
-	struct sock_ctx *ctx = sock_find(s, fd);
-	int running, flags = 0;
-
-	if (ctx != NULL && !ctx->watched) {
-		/*
-		 * A pooled connection nobody uses became readable: the
-		 * server closed it.  Stop listening, or level-triggered
-		 * readiness would spin; curl finds it dead when it next
-		 * looks, and closes it.
-		 */
-		sock_register(s, ctx, fd, 0);
-		return;
-	}
-	if (what & EV_READ)
-		flags |= CURL_CSELECT_IN;
-	if (what & EV_WRITE)
-		flags |= CURL_CSELECT_OUT;
-	curl_multi_socket_action(s->multi, fd, flags, &running);
-	check_done(s);
-}
-
-static void
-on_curl_timer(evutil_socket_t fd, short what, void *arg)
-{
-	struct sender *s = arg;
-	int running;
-
-	(void)fd;
-	(void)what;
-	curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	check_done(s);
-}
-
-/* The entry for fd, made if need be (NULL if the loop refuses it). */
-static struct sock_ctx *
-sock_slot(struct sender *s, curl_socket_t fd)
-{
-	struct sock_ctx *ctx;
-
-	if ((ctx = sock_find(s, fd)) != NULL)
-		return ctx;
-	if ((size_t)fd >= s->nsocks) {
-		size_t n = s->nsocks ? s->nsocks : 64;
-
-		while (n <= (size_t)fd)
-			n *= 2;
-		s->socks = xreallocarray(s->socks, n, sizeof(*s->socks));
-		memset(s->socks + s->nsocks, 0,
-		    (n - s->nsocks) * sizeof(*s->socks));
-		s->nsocks = n;
-	}
-	ctx = xcalloc(1, sizeof(*ctx));
-	if ((ctx->ev = event_new(s->base, fd, EV_PERSIST, on_socket_event,
-	    s)) == NULL) {
-		free(ctx);
-		return NULL;
-	}
-	s->socks[fd] = ctx;
-	return ctx;
-}
-
-/* Unregister fd and drop its entry. */
-static void
-sock_forget(struct sender *s, curl_socket_t fd)
-{
-	struct sock_ctx *ctx = sock_find(s, fd);
-
-	if (ctx == NULL)
-		return;
-	event_free(ctx->ev);
-	free(ctx);
-	s->socks[fd] = NULL;
-}
-
-static int
-curl_socket_cb(CURL *easy, curl_socket_t fd, int what, void *userp,
-    void *socketp)
-{
-	struct sender *s = userp;
-	struct sock_ctx *ctx;
-	short kind = 0;
-
-	(void)easy;
-	(void)socketp;
-	if (fd < 0)
-		return -1;
-	if (what == CURL_POLL_REMOVE) {
-		if ((ctx = sock_find(s, fd)) != NULL && ctx->ours)
-			ctx->watched = 0;	/* stays: see sock_ctx */
-		else
-			sock_forget(s, fd);
-		return 0;
-	}
-	if ((ctx = sock_slot(s, fd)) == NULL)
-		return -1;
-	ctx->watched = 1;
-	if (what & CURL_POLL_IN)
-		kind |= EV_READ;
-	if (what & CURL_POLL_OUT)
-		kind |= EV_WRITE;
-	sock_register(s, ctx, fd, kind);
-	return 0;
-}
-
-/* curl opens a connection's socket: ours, so it may stay registered. */
-static curl_socket_t
-on_open_socket(void *arg, curlsocktype purpose, struct curl_sockaddr *addr)
-{
-	struct sender *s = arg;
-	struct sock_ctx *ctx;
-	curl_socket_t fd;
-
-	(void)purpose;
-	fd = socket(addr->family, addr->socktype | SOCK_CLOEXEC,
-	    addr->protocol);
-	if (fd == CURL_SOCKET_BAD)
-		return CURL_SOCKET_BAD;
-	/* An entry under this number is a socket's that is closed already. */
-	sock_forget(s, fd);
-	if ((ctx = sock_slot(s, fd)) == NULL) {
-		close(fd);
-		return CURL_SOCKET_BAD;
-	}
-	ctx->ours = 1;
-	return fd;
-}
-
-/* curl closes a socket on_open_socket opened: forget it first. */
-static int
-on_close_socket(void *arg, curl_socket_t fd)
-{
-	sock_forget(arg, fd);
-	return close(fd);
-}
-
-static int
-curl_timer_cb(CURLM *multi, long timeout_ms, void *userp)
-{
-	struct sender *s = userp;
-	struct timeval tv;
-
-	(void)multi;
-	if (timeout_ms < 0) {
-		evtimer_del(s->curl_timer);
-		return 0;
-	}
-	tv.tv_sec = timeout_ms / 1000;
-	tv.tv_usec = (timeout_ms % 1000) * 1000;
-	evtimer_add(s->curl_timer, &tv);
-	return 0;
-}
-
-static size_t
-on_body(char *data, size_t size, size_t n, void *arg)
-{
-	struct transfer *t = arg;
-
-	/* Past the cap we keep what we have: the status code still counts. */
-	buf_append(&t->response, data, size * n);
-	return size * n;
-}
-
-static size_t
-on_header(char *data, size_t size, size_t n, void *arg)
-{
-	struct transfer *t = arg;
-	size_t len = size * n;
-	const char name[] = "Retry-After:";
-
-	if (len > sizeof(name) && strncasecmp(data, name, sizeof(name) - 1) == 0) {
-		char value[64];
-		time_t when;
-
-		snprintf(value, sizeof(value), "%.*s",
-		    (int)(len - (sizeof(name) - 1)), data + sizeof(name) - 1);
-		value[strcspn(value, "\r\n")] = '\0';
-		if (strspn(value, " 0123456789") == strlen(value))
-			t->retry_after_s = strtol(value, NULL, 10);
-		else if ((when = curl_getdate(value, NULL)) > 0)
-			t->retry_after_s = (long)(when - sp_wall_ms() / 1000);
-	}
-	return len;
 }
 
 /* ---- starting requests ---- */
@@ -735,7 +453,6 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	struct transfer *t;
 	struct sp_outbound out;
 	char err[256];
-	size_t i;
 
 	if (sp_wall_ms() - m->created_ms > s->set.max_age_ms) {
 		fail_now(s, m, "expired", "expired", "too old to send");
@@ -775,8 +492,6 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	t->lane = lane;
 	t->msg = *m;
 	memset(m, 0, sizeof(*m));
-	t->retry_after_s = -1;
-	buf_init(&t->response, RESPONSE_MAX);
 
 	memset(&out, 0, sizeof(out));
 	out.id = t->msg.id;
@@ -795,45 +510,11 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 		return;
 	}
 
-	t->easy = curl_easy_init();
-	if (t->easy == NULL) {
-		fail_now(s, &t->msg, "failed", "internal",
-		    "curl_easy_init failed");
-		transfer_free(t);
-		return;
-	}
-	for (i = 0; i < t->call.nheaders; i++)
-		t->headers = curl_slist_append(t->headers, t->call.headers[i]);
-	/* No "Expect: 100-continue" round trip on large bodies. */
-	t->headers = curl_slist_append(t->headers, "Expect:");
-	curl_easy_setopt(t->easy, CURLOPT_URL, t->call.url);
-	curl_easy_setopt(t->easy, CURLOPT_PRIVATE, t);
-	curl_easy_setopt(t->easy, CURLOPT_HTTPHEADER, t->headers);
-	curl_easy_setopt(t->easy, CURLOPT_POST, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS,
-	    t->call.body ? buf_cstr(t->call.body) : "");
-	curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE,
-	    (long)(t->call.body ? t->call.body->len : 0));
-	if (t->call.userpwd != NULL) {
-		curl_easy_setopt(t->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-		curl_easy_setopt(t->easy, CURLOPT_USERPWD, t->call.userpwd);
-	}
-	curl_easy_setopt(t->easy, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(t->easy, CURLOPT_WRITEDATA, t);
-	curl_easy_setopt(t->easy, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(t->easy, CURLOPT_HEADERDATA, t);
-	curl_easy_setopt(t->easy, CURLOPT_TIMEOUT_MS, s->set.timeout_ms);
-	curl_easy_setopt(t->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(t->easy, CURLOPT_USERAGENT, "sampark/1");
-	curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
-	curl_easy_setopt(t->easy, CURLOPT_OPENSOCKETDATA, s);
-	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETFUNCTION, on_close_socket);
-	curl_easy_setopt(t->easy, CURLOPT_CLOSESOCKETDATA, s);
 	t->started_ms = sp_mono_ms();
-	if (curl_multi_add_handle(s->multi, t->easy) != CURLM_OK) {
-		fail_now(s, &t->msg, "failed", "internal",
-		    "curl_multi_add_handle failed");
+	t->req = httpclient_post(s->http, &t->call, s->set.timeout_ms,
+	    on_answer, t, err, sizeof(err));
+	if (t->req == NULL) {
+		fail_now(s, &t->msg, "failed", "internal", err);
 		transfer_free(t);
 		return;
 	}
@@ -1006,33 +687,23 @@ sender_new(struct event_base *base, struct store *store,
 	struct sender *s;
 	size_t i;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		sp_err(err, errlen, "curl_global_init failed");
-		return NULL;
-	}
 	s = xcalloc(1, sizeof(*s));
 	s->base = base;
 	s->store = store;
 	s->rt = rt;
 	TAILQ_INIT(&s->transfers);
 	s->rng = (uint64_t)sp_wall_ms() * 0x9e3779b97f4a7c15ULL | 1;
-	s->multi = curl_multi_init();
-	s->curl_timer = evtimer_new(base, on_curl_timer, s);
+	if ((s->http = httpclient_new(base, err, errlen)) == NULL) {
+		sender_free(s);
+		return NULL;
+	}
 	s->pump = evtimer_new(base, on_pump, s);
 	s->commit_ev = evtimer_new(base, on_commit, s);
-	if (s->multi == NULL || s->curl_timer == NULL || s->pump == NULL ||
-	    s->commit_ev == NULL) {
+	if (s->pump == NULL || s->commit_ev == NULL) {
 		sp_err(err, errlen, "cannot set up the sender");
 		sender_free(s);
 		return NULL;
 	}
-	curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, curl_socket_cb);
-	curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
-	curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, curl_timer_cb);
-	curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
-	/* Keep connections for reuse: by default the cache shrinks as
-	 * finished transfers are removed, and every send pays a handshake. */
-	curl_multi_setopt(s->multi, CURLMOPT_MAXCONNECTS, 256L);
 	for (s->nlanes = 0; provider_table[s->nlanes] != NULL; s->nlanes++)
 		;
 	s->lanes = xcalloc(s->nlanes, sizeof(*s->lanes));
@@ -1100,13 +771,7 @@ sender_free(struct sender *s)
 		TAILQ_REMOVE(&s->transfers, t, entry);
 		transfer_free(t);
 	}
-	if (s->multi != NULL)
-		curl_multi_cleanup(s->multi);	/* closes the pool's sockets */
-	for (i = 0; i < s->nsocks; i++)
-		sock_forget(s, (curl_socket_t)i);
-	free(s->socks);
-	if (s->curl_timer != NULL)
-		event_free(s->curl_timer);
+	httpclient_free(s->http);
 	if (s->pump != NULL)
 		event_free(s->pump);
 	if (s->commit_ev != NULL)
@@ -1115,5 +780,4 @@ sender_free(struct sender *s)
 		free(s->lanes[i].status_url);
 	free(s->lanes);
 	free(s);
-	curl_global_cleanup();
 }
