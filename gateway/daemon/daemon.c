@@ -18,50 +18,26 @@
 
 #include "abuse.h"
 #include "admin.h"
-#include "broadcast.h"
 #include "config.h"
 #include "crypto.h"
 #include "daemon.h"
 #include "directory.h"
 #include "handler_env.h"
 #include "http.h"
+#include "inbound.h"
 #include "log.h"
 #include "metrics.h"
 #include "provider.h"
-#include "router.h"
+#include "handler.h"
 #include "runtime.h"
-#include "segment.h"
 #include "sender.h"
 #include "store.h"
 #include "util.h"
 #include "voice.h"
-
-/* A retry is answered with the replies found after its message. */
-_Static_assert(SP_REPLY_MAX <= STORE_REPLY_WINDOW,
-    "replies beyond the store's window would be lost on a retry");
+#include "voice_audio.h"
 
 /* On shutdown, how long without a new request before we stop. */
 #define DRAIN_QUIET_MS	300
-
-struct batch_item {
-	struct batch_item	*next;
-	struct http_exchange	*x;
-	const struct provider	*provider;
-	struct inbound_msg	 in;
-	int64_t			 t0_mono;
-	int64_t			 t0_wall;
-	/* Filled by the flush. */
-	int			 inline_reply;	/* else through the outbox */
-	char			**replies;	/* what the answer carries */
-	size_t			 nreplies;
-	int			 duplicate;
-	/* Logged and counted once the batch has committed, never for a
-	 * webhook answered 503 (the provider retries it). */
-	char			*log_line;	/* sms_in, or NULL */
-	char			*m_keyword;	/* inbound counted, or NULL */
-	size_t			 m_replies;
-	double			 m_segments;
-};
 
 struct sp_daemon {
 	const struct serve_options *opts;
@@ -77,217 +53,19 @@ struct sp_daemon {
 	struct directory	*directory;
 	struct handler_env	 henv;	/* handlers' door to store and directory */
 	struct page_memo	*page_memo;	/* pages of recent replies */
+	struct inbound_env	 inbound;	/* the webhook pipeline's world */
 	int64_t			 data_version;	/* when directory was read */
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
 	struct event		*ev_drain;	/* shutdown: wait for answers */
 	struct event		*ev_ckpt;	/* the checkpointer ended a round */
-	struct batch_item	*queue;
-	struct batch_item	**queue_tail;
+	struct inbound_item	*queue;
+	struct inbound_item	**queue_tail;
 	size_t			 queue_len;
 	int			 stopping;
 	int64_t			 drain_deadline;
 	int64_t			 last_request_ms;	/* monotonic */
 };
-
-/* ---- the webhook path ---- */
-
-static void
-item_free(struct batch_item *it)
-{
-	store_strings_free(it->replies, it->nreplies);
-	records_inbound_clear(&it->in);
-	free(it->log_line);
-	free(it->m_keyword);
-	free(it);
-}
-
-static int
-record_reply(struct sp_daemon *d, struct batch_item *it, int64_t inbound_id,
-    const struct router_result *res)
-{
-	struct interaction row;
-	struct outbox_msg out;
-	struct seg_info si;
-	size_t i;
-
-	it->replies = xcalloc(res->reply.n ? res->reply.n : 1, sizeof(char *));
-	for (i = 0; i < res->reply.n; i++) {
-		const char *text = res->reply.texts[i];
-
-		memset(&row, 0, sizeof(row));
-		if (res->reply.counted[i])
-			si = res->reply.seg[i];
-		else
-			seg_count(text, strlen(text), &si);
-		if (!it->inline_reply) {
-			memset(&out, 0, sizeof(out));
-			out.provider = (char *)it->provider->name;
-			out.to = it->in.from;
-			out.from = (char *)"";
-			out.body = (char *)text;
-			out.encoding = (char *)seg_encoding_name(si.encoding);
-			out.segments = (int)si.segments;
-			out.created_ms = sp_wall_ms();
-			out.reply_to = inbound_id;
-			if (store_outbox_add(d->store, &out) == -1)
-				return -1;
-		}
-		row.time_ms = sp_wall_ms();
-		row.channel = "sms";
-		row.direction = "out";
-		row.provider = it->provider->name;
-		row.phone = it->in.from;
-		row.text = text;
-		row.keyword = res->keyword;
-		row.handler = res->handler;
-		row.district = res->district;
-		row.language = res->language;
-		row.encoding = seg_encoding_name(si.encoding);
-		row.segments = (int)si.segments;
-		row.latency_ms = sp_mono_ms() - it->t0_mono;
-		row.reply_to = inbound_id;
-		row.status = it->inline_reply ? "replied" : "queued";
-		if (store_interaction_insert(d->store, &row) == -1)
-			return -1;
-		it->m_replies++;
-		it->m_segments += (double)si.segments;
-		if (it->inline_reply)
-			it->replies[it->nreplies++] = xstrdup(text);
-	}
-	return 0;
-}
-
-/* Record one webhook and decide its replies, inside the open transaction. */
-static int
-process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
-    struct batch_item *it)
-{
-	struct interaction row;
-	struct router_result res;
-	struct seg_info si;
-	struct sp_ctx ictx;
-	enum abuse_verdict verdict;
-	int64_t id;
-	int rc;
-
-	it->inline_reply = it->in.reply_inline_ok &&
-	    runtime_provider_conf(d->rt, it->provider)->reply_inline;
-	if (it->in.provider_msg_id != NULL) {
-		rc = store_inbound_find(d->store, it->provider->name,
-		    it->in.provider_msg_id, &id);
-		if (rc == -1)
-			return -1;
-		if (rc == 1) {
-			/* A retry: answer as before; outbox replies are
-			 * already queued, so the answer carries none. */
-			it->duplicate = 1;
-			if (!it->inline_reply)
-				return 0;
-			return store_replies_for(d->store, id, &it->replies,
-			    &it->nreplies);
-		}
-	}
-	/*
-	 * A refused message is still routed and stored (nothing accepted is
-	 * lost), but nothing it asks is carried out except STOP, and its
-	 * replies are dropped: a flood or a machine must not join, confirm
-	 * a NOTICE or change a contact just because its answers are muted.
-	 */
-	verdict = abuse_inbound(d->abuse, it->in.from, it->in.body,
-	    it->t0_wall);
-	ictx = *ctx;
-	ictx.limited = verdict != ABUSE_OK;
-	if (router_route(&ictx, it->in.from, it->in.body,
-	    &res) == -1)
-		return -1;
-	memset(&row, 0, sizeof(row));
-	seg_count(it->in.body, strlen(it->in.body), &si);
-	row.time_ms = it->t0_wall;
-	row.channel = "sms";
-	row.direction = "in";
-	row.provider = it->provider->name;
-	row.provider_msg_id = it->in.provider_msg_id;
-	row.phone = it->in.from;
-	row.text = it->in.body;
-	row.keyword = res.keyword;
-	row.handler = res.handler;
-	row.district = res.district;
-	row.language = res.language;
-	row.encoding = seg_encoding_name(si.encoding);
-	row.segments = (int)si.segments;
-	row.latency_ms = -1;
-	row.status = res.matched ? "matched" : "unmatched";
-	rc = store_interaction_insert(d->store, &row);
-	if (rc == 1)
-		it->m_keyword = xstrdup(res.keyword != NULL ? res.keyword :
-		    "none");
-	if (rc == 1 && verdict == ABUSE_OK)
-		verdict = abuse_reply(d->abuse, it->in.from,
-		    (const char *const *)res.reply.texts, res.reply.n,
-		    it->inline_reply && it->provider->build_send != NULL,
-		    it->t0_wall);
-	if (rc == 1 && verdict == ABUSE_OK)
-		rc = record_reply(d, it, row.id, &res);
-	else if (rc == 0 && it->inline_reply)	/* a retry in this batch */
-		rc = store_replies_for(d->store, row.id, &it->replies,
-		    &it->nreplies);
-	if (rc != -1) {
-		char masked[32], kw[80];
-
-		it->log_line = xasprintf("provider=%s from=%s keyword=%s "
-		    "handler=%s matched=%d replies=%zu%s%s", it->provider->name,
-		    log_phone(it->in.from, masked, sizeof(masked)),
-		    log_quote(res.keyword ? res.keyword : "", 40, kw,
-		    sizeof(kw)), res.handler, res.matched,
-		    verdict == ABUSE_OK ? res.reply.n : 0,
-		    verdict == ABUSE_OK ? "" : " limited=",
-		    verdict == ABUSE_OK ? "" : abuse_verdict_name(verdict));
-	}
-	router_result_clear(&res);
-	return rc == -1 ? -1 : 0;
-}
-
-/* What a committed webhook leaves in the log and the metrics. */
-static void
-committed_item(struct sp_daemon *d, const struct batch_item *it)
-{
-	if (it->log_line != NULL)
-		log_info("sms_in", "%s", it->log_line);
-	if (it->m_keyword != NULL)
-		metrics_add(d->metrics, "sampark_inbound_messages_total", 1,
-		    "keyword", it->m_keyword, NULL);
-	if (it->m_replies > 0) {
-		metrics_add(d->metrics, "sampark_replies_total",
-		    (double)it->m_replies, NULL);
-		metrics_add(d->metrics, "sampark_reply_segments_total",
-		    it->m_segments, NULL);
-	}
-}
-
-static void
-answer_item(struct sp_daemon *d, struct batch_item *it, int stored)
-{
-	const struct provider_conf *pc;
-	const char *ctype;
-	struct buf body;
-
-	if (!stored) {
-		http_respond_text(it->x, 503, "store unavailable, retry\n");
-		return;
-	}
-	pc = runtime_provider_conf(d->rt, it->provider);
-	buf_init(&body, 0);
-	if (it->provider->render_sms_reply(pc, &it->in, it->replies,
-	    it->nreplies,
-	    &body, &ctype) == -1) {
-		buf_free(&body);
-		http_respond_text(it->x, 500, "reply too large\n");
-		return;
-	}
-	http_respond(it->x, 200, ctype, buf_cstr(&body), body.len);
-	buf_free(&body);
-}
 
 /*
  * Reload the in-memory directory when another process has committed to the
@@ -316,11 +94,10 @@ refresh_directory(struct sp_daemon *d, int force)
 static void
 flush_queue(struct sp_daemon *d)
 {
-	struct batch_item *it, *next, *batch = d->queue;
-	struct bcast_env benv;
-	struct sp_ctx ctx;
-	size_t n = d->queue_len;
-	int ok, queued_outbox = 0;
+	struct inbound_item *it, *next, *batch = d->queue;
+	struct buf body;
+	const char *ctype;
+	int ok, queued_outbox, status;
 
 	d->queue = NULL;
 	d->queue_tail = &d->queue;
@@ -330,53 +107,20 @@ flush_queue(struct sp_daemon *d)
 
 	log_hold();
 	refresh_directory(d, 0);
-	memset(&ctx, 0, sizeof(ctx));
 	d->henv.store = d->store;
 	d->henv.directory = d->directory;
-	ctx.ops = &handler_env_ops;
-	ctx.ops_arg = &d->henv;
-	ctx.keywords = d->rt->keywords;
-	ctx.districts = d->rt->districts;
-	ctx.understand = d->rt->understand;
-	ctx.prompts = d->rt->prompts;
-	ctx.default_language = config_str(d->rt->cfg, "default_language");
-	ctx.segment_budget = (unsigned)config_int(d->rt->cfg, "segment_budget");
-	ctx.now_ms = sp_wall_ms();
-	ctx.pending_ms = config_int(d->rt->cfg, "pending_minutes") * 60000;
-	ctx.more_ms = config_int(d->rt->cfg, "more_minutes") * 60000;
-	ctx.page_memo = d->page_memo;
-	/* NOTICE and YES/NO reach broadcasts through this (broadcast.h). */
-	memset(&benv, 0, sizeof(benv));
-	benv.store = d->store;
-	benv.templates = d->rt->templates;
-	benv.cfg = d->rt->cfg;
-	benv.now_ms = ctx.now_ms;
-	ctx.bcast = &bcast_handler_ops;
-	ctx.bcast_arg = &benv;
-
-	/* The abuse counters move with the transaction (abuse.h). */
-	abuse_batch_begin(d->abuse);
-	ok = store_begin(d->store) == 0;
-	for (it = batch; ok && it != NULL; it = it->next) {
-		ok = process_item(d, &ctx, it) == 0;
-		queued_outbox |= !it->inline_reply && !it->duplicate;
-	}
-	if (ok)
-		ok = store_commit(d->store) == 0;
-	abuse_batch_end(d->abuse, ok);
-	log_debug("batch", "messages=%zu committed=%d", n, ok);
-	if (!ok) {
-		store_rollback(d->store);
-		log_error("batch_failed", "messages=%zu error=\"%s\" "
-		    "answer=503", n, store_errmsg(d->store));
-	}
+	d->inbound.rt = d->rt;
+	ok = inbound_run(&d->inbound, batch, &queued_outbox);
+	buf_init(&body, 0);
 	for (it = batch; it != NULL; it = next) {
 		next = it->next;
-		if (ok)
-			committed_item(d, it);
-		answer_item(d, it, ok);
-		item_free(it);
+		buf_reset(&body);
+		status = inbound_answer(&d->inbound, it, ok, &body, &ctype);
+		http_respond(it->exchange, status, ctype, buf_cstr(&body),
+		    body.len);
+		inbound_item_free(it);
 	}
+	buf_free(&body);
 	log_release();
 	if (ok && queued_outbox)
 		sender_kick(d->sender);
@@ -468,7 +212,7 @@ sms_webhook(struct sp_daemon *d, struct http_exchange *x,
     const struct sp_request *req, const struct provider *p,
     const struct provider_conf *pc)
 {
-	struct batch_item *it;
+	struct inbound_item *it;
 	char err[256], quoted[300];
 	int status;
 
@@ -476,7 +220,7 @@ sms_webhook(struct sp_daemon *d, struct http_exchange *x,
 		sms_head(d, x, p);
 		return;
 	}
-	it = xcalloc(1, sizeof(*it));
+	it = inbound_item_new();
 	it->t0_mono = sp_mono_ms();
 	it->t0_wall = sp_wall_ms();
 	status = p->parse_sms(pc, req, &it->in, err, sizeof(err));
@@ -486,10 +230,10 @@ sms_webhook(struct sp_daemon *d, struct http_exchange *x,
 		    sizeof(quoted)));
 		snprintf(quoted, sizeof(quoted), "%s\n", err);
 		http_respond_text(x, status, quoted);
-		item_free(it);
+		inbound_item_free(it);
 		return;
 	}
-	it->x = x;
+	it->exchange = x;
 	it->provider = p;
 	*d->queue_tail = it;
 	d->queue_tail = &it->next;
@@ -566,6 +310,32 @@ healthz(struct sp_daemon *d, struct http_exchange *x,
 		http_respond_text(x, 503, "store not writable\n");
 }
 
+/* What the voice routes may use, valid during the request only. */
+static void
+voice_env(struct sp_daemon *d, struct voice_env *env)
+{
+	/* Voice callers see an import at once, as SMS senders do. */
+	refresh_directory(d, 0);
+	d->henv.store = d->store;
+	d->henv.directory = d->directory;
+	env->store = d->store;
+	env->rt = d->rt;
+	env->sender = d->sender;
+	env->ops = &handler_env_ops;
+	env->ops_arg = &d->henv;
+}
+
+static void
+voice_route(struct sp_daemon *d, struct http_exchange *x,
+    const struct sp_request *req, const struct provider *p,
+    const struct provider_conf *pc)
+{
+	struct voice_env env;
+
+	voice_env(d, &env);
+	voice_webhook(&env, x, req, p, pc);
+}
+
 static void
 on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 {
@@ -578,7 +348,7 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 	} routes[] = {
 		{ "/sms/", sms_webhook },
 		{ "/status/", status_webhook },
-		{ "/voice/", voice_webhook },
+		{ "/voice/", voice_route },
 	};
 	struct sp_daemon *d = arg;
 	const struct provider *p;
@@ -594,7 +364,11 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 		return;
 	}
 	if (strncmp(req->path, "/audio/", 7) == 0) {
-		voice_audio_route(d, x, req);
+		char *dir = xasprintf("%s/audio", config_str(d->rt->cfg,
+		    "prompts_dir"));
+
+		voice_audio(dir, x, req);
+		free(dir);
 		return;
 	}
 	for (i = 0; i < SP_ARRAY_LEN(routes); i++) {
@@ -622,20 +396,6 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 		return;
 	}
 	http_respond_text(x, 404, "not found\n");
-}
-
-void
-daemon_parts(struct sp_daemon *d, struct daemon_parts *parts)
-{
-	/* Voice callers see an import at once, as SMS senders do. */
-	refresh_directory(d, 0);
-	parts->store = d->store;
-	parts->rt = d->rt;
-	parts->sender = d->sender;
-	d->henv.store = d->store;
-	d->henv.directory = d->directory;
-	parts->ops = &handler_env_ops;
-	parts->ops_arg = &d->henv;
 }
 
 /* ---- metrics of every answer ---- */
@@ -1053,6 +813,12 @@ daemon_serve(const struct serve_options *opts)
 	}
 	d.metrics = metrics_new_sampark();
 	d.page_memo = page_memo_new();
+	d.inbound.store = d.store;
+	d.inbound.rt = d.rt;
+	d.inbound.abuse = d.abuse;
+	d.inbound.metrics = d.metrics;
+	d.inbound.handlers = &d.henv;
+	d.inbound.page_memo = d.page_memo;
 	sender_set_metrics(d.sender, d.metrics);
 	abuse_set_metrics(d.abuse, d.metrics);
 	log_fd_limit();

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "config.h"
-#include "daemon.h"
 #include "district.h"
 #include "handler.h"
 #include "http.h"
@@ -27,13 +26,14 @@
 #include "store.h"
 #include "util.h"
 #include "voice.h"
+#include "voice_audio.h"
 
 #define POOL_MAX	32
 #define ANSWER_MAX	(256 * 1024)
 
 /* One webhook's working set; the answer borrows strings from the pool. */
 struct turn {
-	struct daemon_parts	 env;
+	struct voice_env	 env;
 	const struct provider	*p;
 	const struct provider_conf *pc;
 	struct sp_voice_event	 ev;
@@ -624,7 +624,7 @@ answer(struct turn *t, struct http_exchange *x)
 }
 
 void
-voice_webhook(struct sp_daemon *d, struct http_exchange *x,
+voice_webhook(const struct voice_env *env, struct http_exchange *x,
     const struct sp_request *req, const struct provider *p,
     const struct provider_conf *pc)
 {
@@ -637,7 +637,7 @@ voice_webhook(struct sp_daemon *d, struct http_exchange *x,
 		return;
 	}
 	memset(&t, 0, sizeof(t));
-	daemon_parts(d, &t.env);
+	t.env = *env;
 	t.p = p;
 	t.pc = pc;
 	t.now = sp_wall_ms();
@@ -673,17 +673,4 @@ voice_webhook(struct sp_daemon *d, struct http_exchange *x,
 	if (t.queued && t.env.sender != NULL)
 		sender_kick(t.env.sender);
 	turn_free(&t);
-}
-
-void
-voice_audio_route(struct sp_daemon *d, struct http_exchange *x,
-    const struct sp_request *req)
-{
-	struct daemon_parts env;
-	char *dir;
-
-	daemon_parts(d, &env);
-	dir = xasprintf("%s/audio", config_str(env.rt->cfg, "prompts_dir"));
-	voice_audio(dir, x, req);
-	free(dir);
 }

@@ -8,7 +8,7 @@
  *       committed before the answer, so a restart mid-call continues it.
  *       The URLs we hand out carry "ev": ?ev=menu (keys), ?ev=timeout (no
  *       key), ?ev=prompt (Exotel's Gather fetch), ?ev=status (callbacks).
- *   /audio/<lang>/<key>.wav  the prompt audio under <prompts_dir>/audio,
+ *   /audio/<lang>/<key>.wav  the prompt audio (voice_audio.h), under <prompts_dir>/audio,
  *       strictly that shape: no listing, no "..", no symlinks.
  *
  * Every call is a row of the calls table and every step two interactions
@@ -25,25 +25,29 @@
 struct http_exchange;
 struct provider;
 struct provider_conf;
-struct sp_daemon;
+struct sender;
+struct sp_ctx_ops;
 struct sp_request;
+struct sp_runtime;
+struct store;
 
-/* A route of daemon.c's routes[] table: /voice/<provider>. */
-void	voice_webhook(struct sp_daemon *, struct http_exchange *,
+/*
+ * What the voice routes use of the daemon, valid during one request: the
+ * store (no transaction open between loop turns), the current runtime,
+ * the sender to kick (NULL: none), and the handlers' door.
+ */
+struct voice_env {
+	struct store		*store;
+	const struct sp_runtime	*rt;
+	struct sender		*sender;
+	const struct sp_ctx_ops	*ops;
+	void			*ops_arg;
+};
+
+/* /voice/<provider>[/<token>]. */
+void	voice_webhook(const struct voice_env *, struct http_exchange *,
 	    const struct sp_request *, const struct provider *,
 	    const struct provider_conf *);
 
-/* GET|HEAD /audio/...: from the daemon's <prompts_dir>/audio. */
-void	voice_audio_route(struct sp_daemon *, struct http_exchange *,
-	    const struct sp_request *);
-/* GET|HEAD /audio/...: serves a prompt file from dir. */
-void	voice_audio(const char *dir, struct http_exchange *,
-	    const struct sp_request *);
-
-/*
- * 1 if dir holds <lang>/<key>.wav as a regular file (reached without
- * following a symlink), else 0.  lang and key must be plain names.
- */
-int	voice_audio_exists(const char *dir, const char *lang, const char *key);
 
 #endif

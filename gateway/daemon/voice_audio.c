@@ -22,7 +22,7 @@
 #include "log.h"
 #include "provider.h"
 #include "util.h"
-#include "voice.h"
+#include "voice_audio.h"
 
 #define AUDIO_MAX	(16 * 1024 * 1024)	/* a prompt is seconds long */
 

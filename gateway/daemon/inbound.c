@@ -1,0 +1,294 @@
+/*
+ * inbound: the SMS webhook's pipeline.  See inbound.h for the contract.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abuse.h"
+#include "broadcast.h"
+#include "config.h"
+#include "handler_env.h"
+#include "inbound.h"
+#include "log.h"
+#include "metrics.h"
+#include "provider.h"
+#include "router.h"
+#include "runtime.h"
+#include "segment.h"
+#include "store.h"
+#include "util.h"
+
+/* A retry is answered with the replies found after its message. */
+_Static_assert(SP_REPLY_MAX <= STORE_REPLY_WINDOW,
+    "replies beyond the store's window would be lost on a retry");
+
+struct inbound_item *
+inbound_item_new(void)
+{
+	return xcalloc(1, sizeof(struct inbound_item));
+}
+
+void
+inbound_item_free(struct inbound_item *it)
+{
+	if (it == NULL)
+		return;
+	store_strings_free(it->replies, it->nreplies);
+	records_inbound_clear(&it->in);
+	free(it->log_line);
+	free(it->m_keyword);
+	free(it);
+}
+
+static int
+record_reply(const struct inbound_env *d, struct inbound_item *it, int64_t inbound_id,
+    const struct router_result *res)
+{
+	struct interaction row;
+	struct outbox_msg out;
+	struct seg_info si;
+	size_t i;
+
+	it->replies = xcalloc(res->reply.n ? res->reply.n : 1, sizeof(char *));
+	for (i = 0; i < res->reply.n; i++) {
+		const char *text = res->reply.texts[i];
+
+		memset(&row, 0, sizeof(row));
+		if (res->reply.counted[i])
+			si = res->reply.seg[i];
+		else
+			seg_count(text, strlen(text), &si);
+		if (!it->inline_reply) {
+			memset(&out, 0, sizeof(out));
+			out.provider = (char *)it->provider->name;
+			out.to = it->in.from;
+			out.from = (char *)"";
+			out.body = (char *)text;
+			out.encoding = (char *)seg_encoding_name(si.encoding);
+			out.segments = (int)si.segments;
+			out.created_ms = sp_wall_ms();
+			out.reply_to = inbound_id;
+			if (store_outbox_add(d->store, &out) == -1)
+				return -1;
+		}
+		row.time_ms = sp_wall_ms();
+		row.channel = "sms";
+		row.direction = "out";
+		row.provider = it->provider->name;
+		row.phone = it->in.from;
+		row.text = text;
+		row.keyword = res->keyword;
+		row.handler = res->handler;
+		row.district = res->district;
+		row.language = res->language;
+		row.encoding = seg_encoding_name(si.encoding);
+		row.segments = (int)si.segments;
+		row.latency_ms = sp_mono_ms() - it->t0_mono;
+		row.reply_to = inbound_id;
+		row.status = it->inline_reply ? "replied" : "queued";
+		if (store_interaction_insert(d->store, &row) == -1)
+			return -1;
+		it->m_replies++;
+		it->m_segments += (double)si.segments;
+		if (it->inline_reply)
+			it->replies[it->nreplies++] = xstrdup(text);
+	}
+	return 0;
+}
+
+/* Record one webhook and decide its replies, inside the open transaction. */
+static int
+process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
+    struct inbound_item *it)
+{
+	struct interaction row;
+	struct router_result res;
+	struct seg_info si;
+	struct sp_ctx ictx;
+	enum abuse_verdict verdict;
+	int64_t id;
+	int rc;
+
+	it->inline_reply = it->in.reply_inline_ok &&
+	    runtime_provider_conf(d->rt, it->provider)->reply_inline;
+	if (it->in.provider_msg_id != NULL) {
+		rc = store_inbound_find(d->store, it->provider->name,
+		    it->in.provider_msg_id, &id);
+		if (rc == -1)
+			return -1;
+		if (rc == 1) {
+			/* A retry: answer as before; outbox replies are
+			 * already queued, so the answer carries none. */
+			it->duplicate = 1;
+			if (!it->inline_reply)
+				return 0;
+			return store_replies_for(d->store, id, &it->replies,
+			    &it->nreplies);
+		}
+	}
+	/*
+	 * A refused message is still routed and stored (nothing accepted is
+	 * lost), but nothing it asks is carried out except STOP, and its
+	 * replies are dropped: a flood or a machine must not join, confirm
+	 * a NOTICE or change a contact just because its answers are muted.
+	 */
+	verdict = abuse_inbound(d->abuse, it->in.from, it->in.body,
+	    it->t0_wall);
+	ictx = *ctx;
+	ictx.limited = verdict != ABUSE_OK;
+	if (router_route(&ictx, it->in.from, it->in.body,
+	    &res) == -1)
+		return -1;
+	memset(&row, 0, sizeof(row));
+	seg_count(it->in.body, strlen(it->in.body), &si);
+	row.time_ms = it->t0_wall;
+	row.channel = "sms";
+	row.direction = "in";
+	row.provider = it->provider->name;
+	row.provider_msg_id = it->in.provider_msg_id;
+	row.phone = it->in.from;
+	row.text = it->in.body;
+	row.keyword = res.keyword;
+	row.handler = res.handler;
+	row.district = res.district;
+	row.language = res.language;
+	row.encoding = seg_encoding_name(si.encoding);
+	row.segments = (int)si.segments;
+	row.latency_ms = -1;
+	row.status = res.matched ? "matched" : "unmatched";
+	rc = store_interaction_insert(d->store, &row);
+	if (rc == 1)
+		it->m_keyword = xstrdup(res.keyword != NULL ? res.keyword :
+		    "none");
+	if (rc == 1 && verdict == ABUSE_OK)
+		verdict = abuse_reply(d->abuse, it->in.from,
+		    (const char *const *)res.reply.texts, res.reply.n,
+		    it->inline_reply && it->provider->build_send != NULL,
+		    it->t0_wall);
+	if (rc == 1 && verdict == ABUSE_OK)
+		rc = record_reply(d, it, row.id, &res);
+	else if (rc == 0 && it->inline_reply)	/* a retry in this batch */
+		rc = store_replies_for(d->store, row.id, &it->replies,
+		    &it->nreplies);
+	if (rc != -1) {
+		char masked[32], kw[80];
+
+		it->log_line = xasprintf("provider=%s from=%s keyword=%s "
+		    "handler=%s matched=%d replies=%zu%s%s", it->provider->name,
+		    log_phone(it->in.from, masked, sizeof(masked)),
+		    log_quote(res.keyword ? res.keyword : "", 40, kw,
+		    sizeof(kw)), res.handler, res.matched,
+		    verdict == ABUSE_OK ? res.reply.n : 0,
+		    verdict == ABUSE_OK ? "" : " limited=",
+		    verdict == ABUSE_OK ? "" : abuse_verdict_name(verdict));
+	}
+	router_result_clear(&res);
+	return rc == -1 ? -1 : 0;
+}
+
+/* What a committed webhook leaves in the log and the metrics. */
+static void
+committed_item(const struct inbound_env *d, const struct inbound_item *it)
+{
+	if (it->log_line != NULL)
+		log_info("sms_in", "%s", it->log_line);
+	if (it->m_keyword != NULL)
+		metrics_add(d->metrics, "sampark_inbound_messages_total", 1,
+		    "keyword", it->m_keyword, NULL);
+	if (it->m_replies > 0) {
+		metrics_add(d->metrics, "sampark_replies_total",
+		    (double)it->m_replies, NULL);
+		metrics_add(d->metrics, "sampark_reply_segments_total",
+		    it->m_segments, NULL);
+	}
+}
+
+int
+inbound_answer(const struct inbound_env *d, const struct inbound_item *it,
+    int stored, struct buf *body, const char **ctype)
+{
+	const struct provider_conf *pc;
+
+	*ctype = "text/plain";
+	if (!stored) {
+		buf_puts(body, "store unavailable, retry\n");
+		return 503;
+	}
+	pc = runtime_provider_conf(d->rt, it->provider);
+	if (it->provider->render_sms_reply(pc, &it->in, it->replies,
+	    it->nreplies, body, ctype) == -1) {
+		buf_reset(body);
+		*ctype = "text/plain";
+		buf_puts(body, "reply too large\n");
+		return 500;
+	}
+	return 200;
+}
+
+/* The handlers' context for a batch: the runtime's tables, now. */
+static void
+batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
+    struct bcast_env *benv)
+{
+	const struct config *cfg = d->rt->cfg;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->ops = &handler_env_ops;
+	ctx->ops_arg = d->handlers;
+	ctx->keywords = d->rt->keywords;
+	ctx->districts = d->rt->districts;
+	ctx->understand = d->rt->understand;
+	ctx->prompts = d->rt->prompts;
+	ctx->default_language = config_str(cfg, "default_language");
+	ctx->segment_budget = (unsigned)config_int(cfg, "segment_budget");
+	ctx->now_ms = sp_wall_ms();
+	ctx->pending_ms = config_int(cfg, "pending_minutes") * 60000;
+	ctx->more_ms = config_int(cfg, "more_minutes") * 60000;
+	ctx->page_memo = d->page_memo;
+	/* NOTICE and YES/NO reach broadcasts through this (broadcast.h). */
+	memset(benv, 0, sizeof(*benv));
+	benv->store = d->store;
+	benv->templates = d->rt->templates;
+	benv->cfg = cfg;
+	benv->now_ms = ctx->now_ms;
+	ctx->bcast = &bcast_handler_ops;
+	ctx->bcast_arg = benv;
+}
+
+int
+inbound_run(const struct inbound_env *d, struct inbound_item *batch,
+    int *queued_outbox)
+{
+	struct inbound_item *it;
+	struct bcast_env benv;
+	struct sp_ctx ctx;
+	size_t n = 0;
+	int ok;
+
+	*queued_outbox = 0;
+	for (it = batch; it != NULL; it = it->next)
+		n++;
+	batch_ctx(d, &ctx, &benv);
+	/* The abuse counters move with the transaction (abuse.h). */
+	abuse_batch_begin(d->abuse);
+	ok = store_begin(d->store) == 0;
+	for (it = batch; ok && it != NULL; it = it->next) {
+		ok = process_item(d, &ctx, it) == 0;
+		*queued_outbox |= !it->inline_reply && !it->duplicate;
+	}
+	if (ok)
+		ok = store_commit(d->store) == 0;
+	abuse_batch_end(d->abuse, ok);
+	log_debug("batch", "messages=%zu committed=%d", n, ok);
+	if (!ok) {
+		store_rollback(d->store);
+		log_error("batch_failed", "messages=%zu error=\"%s\" "
+		    "answer=503", n, store_errmsg(d->store));
+		*queued_outbox = 0;
+		return 0;
+	}
+	for (it = batch; it != NULL; it = it->next)
+		committed_item(d, it);
+	return 1;
+}
