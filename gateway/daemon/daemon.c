@@ -4,8 +4,8 @@
  * Durability with speed: a webhook is answered only after the transaction
  * that recorded it has committed.  The webhooks that arrive in one turn of
  * the event loop are queued, and one deferred event (run after every I/O
- * callback of that turn) records them all in a single transaction, then
- * answers each.  If the store cannot write, all of them get 503 and the
+ * callback of that turn) records them all in a single transaction
+ * (inbound.c, the pipeline), then answers each.  If the store cannot write, all of them get 503 and the
  * provider retries; a retry of a message we did record is recognised by
  * its provider message id and answered with the replies we gave before.
  */
