@@ -18,8 +18,8 @@ only 'curl/' 'gateway/services/httpclient\.c' \
     'only the HTTP client includes curl'
 only 'event2/(http|keyvalq_struct)' 'gateway/daemon/http\.c' \
     "only the HTTP server includes libevent's HTTP"
-only 'event2/' 'gateway/daemon/(daemon|http)\.c|gateway/services/(sender|httpclient)\.c' \
-    'only the loop owners (daemon.c, http.c, sender.c, httpclient.c) use libevent'
+only 'event2/' 'gateway/daemon/(daemon|http)\.c|gateway/services/(sender|httpclient|worker)\.c' \
+    'only the loop owners (daemon.c, http.c, sender.c, httpclient.c, worker.c) use libevent'
 # A .c file is compiled, never included.
 if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*"[^"]*\.c"' \
     gateway/*/*.[ch] handlers/*.[ch] tests/*.c tests/*/*.c >&2; then

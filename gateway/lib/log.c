@@ -16,9 +16,10 @@ static enum log_level current_level = LOG_LEVEL_INFO;
 /*
  * Lines written while held are gathered and written together on release:
  * a batch of webhooks logs with one write(2) instead of one per message.
- * Each line is still whole, so readers never see a torn line.
+ * Each line is still whole, so readers never see a torn line.  Per
+ * thread: a bulk job off the loop (worker.h) logs on its own.
  */
-static struct {
+static _Thread_local struct {
 	int	held;
 	size_t	len;
 	char	data[64 * 1024];
@@ -28,8 +29,8 @@ static struct {
 static void
 log_timestamp(char ts[32])
 {
-	static int64_t second = -1;
-	static char prefix[32];
+	static _Thread_local int64_t second = -1;
+	static _Thread_local char prefix[32];
 	int64_t now = sp_wall_ms();
 
 	if (now / 1000 != second) {
