@@ -243,8 +243,21 @@ admin_error(struct admin_response *res, int status, const char *msg)
 }
 
 void
+admin_job_run_here(struct admin_ctx *ctx, struct admin_response *res)
+{
+	struct admin_job *job = res->job;
+
+	res->job = NULL;
+	job->work(job);
+	job->finish(job, ctx, res);
+	job->free(job);
+}
+
+void
 admin_response_clear(struct admin_response *res)
 {
+	if (res->job != NULL)
+		res->job->free(res->job);
 	buf_free(&res->body);
 	free(res->set_cookie);
 	free(res->location);
@@ -472,8 +485,12 @@ admin_dispatch(struct admin_ctx *ctx, const struct sp_request *req,
 		return;
 	}
 	route->fn(ctx, req, role, res);
+	if (res->job != NULL && !ctx->can_defer)
+		admin_job_run_here(ctx, res);
+	/* A job's answer comes later: its status is logged as 0. */
 	if (route->audit)
-		log_info("admin_audit", "method=%s path=%s role=%s status=%d",
+		log_info("admin_audit", "method=%s path=%s role=%s status=%d%s",
 		    req->method, log_quote(req->path, 100, quoted,
-		    sizeof(quoted)), admin_role_name(role), res->status);
+		    sizeof(quoted)), admin_role_name(role), res->status,
+		    res->job != NULL ? " answer=after_job" : "");
 }

@@ -44,6 +44,8 @@ enum admin_role {
 
 const char *admin_role_name(enum admin_role);
 
+struct admin_response;
+
 /* What route handlers may use; owned by the daemon, valid during a call. */
 struct admin_ctx {
 	struct store		*store;
@@ -52,9 +54,38 @@ struct admin_ctx {
 	void			*daemon;	/* opaque, for daemon-owned hooks */
 	struct admin_auth	*auth;
 	struct metrics		*metrics;	/* the daemon's registry, or NULL */
+	/* Where the daemon's database is, for a job's own connection. */
+	const char		*db_path;
+	/* 1: the daemon runs jobs off the loop; 0: admin_dispatch runs
+	 * them at once (tests, a daemon without a worker). */
+	int			 can_defer;
 };
 
+/*
+ * Long work (a broadcast to a whole district) must not hold the event
+ * loop: every webhook would wait for it.  A route leaves a job in
+ * res->job instead of a body; the daemon runs work() on a worker thread,
+ * then finish() on the loop, which fills the response, then free().
+ * work() may use only the job's own data and a store connection it opens
+ * itself at ctx->db_path; what it reads of the runtime stays alive until
+ * the job is freed.
+ */
+struct admin_job {
+	void	(*work)(struct admin_job *);
+	void	(*finish)(struct admin_job *, struct admin_ctx *,
+		    struct admin_response *);
+	void	(*free)(struct admin_job *);
+};
+
+/* Run res->job's work now, then its finish, and free it (no worker). */
+void	admin_job_run_here(struct admin_ctx *, struct admin_response *);
+
+struct admin_job;
+
 struct admin_response {
+	/* Set by a route whose work is long (see struct admin_job): the
+	 * rest of the response is filled when the job is done. */
+	struct admin_job *job;
 	int		 status;
 	const char	*content_type;	/* static string */
 	struct buf	 body;

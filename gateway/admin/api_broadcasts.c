@@ -12,7 +12,8 @@
  *   POST /api/v1/broadcasts/ID/cancel   {"id", "stopped"}
  *
  * Times are ISO 8601, IST unless they carry Z or an offset.  A create
- * queues the whole audience before it answers (seconds for 100,000).
+ * queues the whole audience before it answers (seconds for 100,000), off
+ * the event loop, so webhooks are answered meanwhile.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -139,19 +140,100 @@ request_from(json_t *v, struct bcast_request *req, struct tpl_var *vars,
 	return 0;
 }
 
+/*
+ * A create (or its dry run) reads the whole audience, and a create writes
+ * a message per woman: a job, off the loop (admin.h), with a store
+ * connection of its own.
+ */
+struct create_job {
+	struct admin_job	 job;
+	json_t			*body;		/* req's strings point into it */
+	struct bcast_request	 req;
+	struct tpl_var		 vars[TPL_MAX_VARS];
+	int			 dry_run;
+	char			*db_path;	/* NULL: use store below */
+	struct store		*store;		/* when run on the loop */
+	const struct tpl_table	*templates;
+	const struct config	*cfg;
+	int64_t			 now_ms;
+	/* What the work found. */
+	int			 rc;
+	char			 err[512];
+	int64_t			 id;
+	struct bcast_preview	 pv;
+};
+
+static void
+create_work(struct admin_job *job)
+{
+	struct create_job *cj = (struct create_job *)job;
+	struct store_options so;
+	struct bcast_env env;
+	struct store *own = NULL;
+
+	memset(&env, 0, sizeof(env));
+	env.store = cj->store;
+	if (cj->db_path != NULL) {
+		/* Its batches of 1,000 wait for the daemon's commits, not
+		 * the other way round: a long busy wait is fine here. */
+		memset(&so, 0, sizeof(so));
+		so.busy_timeout_ms = 10000;
+		if ((own = store_open(cj->db_path, &so, cj->err,
+		    sizeof(cj->err))) == NULL) {
+			cj->rc = -1;
+			return;
+		}
+		env.store = own;
+	}
+	env.templates = cj->templates;
+	env.cfg = cj->cfg;
+	env.now_ms = cj->now_ms;
+	if (cj->dry_run)
+		cj->rc = bcast_preview(&env, &cj->req, &cj->pv, cj->err,
+		    sizeof(cj->err));
+	else
+		cj->rc = bcast_create(&env, &cj->req, &cj->pv, &cj->id,
+		    cj->err, sizeof(cj->err));
+	store_close(own);
+}
+
+static void
+create_finish(struct admin_job *job, struct admin_ctx *ctx,
+    struct admin_response *res)
+{
+	struct create_job *cj = (struct create_job *)job;
+
+	if (cj->rc == -1) {
+		admin_error(res, 400, cj->err);
+	} else if (cj->dry_run) {
+		json_reply(res, 200, json_pack("{s:o}", "preview",
+		    preview_json(&cj->pv)));
+	} else {
+		if (ctx->sender != NULL)
+			sender_kick(ctx->sender);
+		json_reply(res, 201, json_pack("{s:I, s:o}", "id",
+		    (json_int_t)cj->id, "preview", preview_json(&cj->pv)));
+	}
+}
+
+static void
+create_free(struct admin_job *job)
+{
+	struct create_job *cj = (struct create_job *)job;
+
+	bcast_preview_clear(&cj->pv);
+	json_decref(cj->body);
+	free(cj->db_path);
+	free(cj);
+}
+
 static void
 create(struct admin_ctx *ctx, const struct sp_request *hreq,
     enum admin_role role, struct admin_response *res)
 {
-	struct tpl_var vars[TPL_MAX_VARS];
-	struct bcast_request req;
-	struct bcast_preview pv;
-	struct bcast_env env;
+	struct create_job *cj;
 	json_error_t je;
-	char err[512];
-	int64_t id;
 	json_t *v;
-	int rc;
 
 	(void)role;
 	v = json_loadb(hreq->body ? hreq->body : "", hreq->body_len, 0, &je);
@@ -160,33 +242,24 @@ create(struct admin_ctx *ctx, const struct sp_request *hreq,
 		admin_error(res, 400, "body must be a JSON object");
 		return;
 	}
-	memset(&req, 0, sizeof(req));
-	if (request_from(v, &req, vars, res) == -1) {
-		json_decref(v);
+	cj = xcalloc(1, sizeof(*cj));
+	cj->job.work = create_work;
+	cj->job.finish = create_finish;
+	cj->job.free = create_free;
+	cj->body = v;
+	if (request_from(v, &cj->req, cj->vars, res) == -1) {
+		create_free(&cj->job);
 		return;
 	}
-	memset(&env, 0, sizeof(env));
-	env.store = ctx->store;
-	env.templates = ctx->rt->templates;
-	env.cfg = ctx->rt->cfg;
-	env.now_ms = sp_wall_ms();
-	if (json_is_true(json_object_get(v, "dry_run")))
-		rc = bcast_preview(&env, &req, &pv, err, sizeof(err));
-	else
-		rc = bcast_create(&env, &req, &pv, &id, err, sizeof(err));
-	if (rc == -1) {
-		admin_error(res, 400, err);
-	} else if (json_is_true(json_object_get(v, "dry_run"))) {
-		json_reply(res, 200, json_pack("{s:o}", "preview",
-		    preview_json(&pv)));
-	} else {
-		if (ctx->sender != NULL)
-			sender_kick(ctx->sender);
-		json_reply(res, 201, json_pack("{s:I, s:o}", "id",
-		    (json_int_t)id, "preview", preview_json(&pv)));
-	}
-	bcast_preview_clear(&pv);
-	json_decref(v);
+	cj->dry_run = json_is_true(json_object_get(v, "dry_run"));
+	cj->store = ctx->store;
+	if (ctx->can_defer && ctx->db_path != NULL)
+		cj->db_path = xstrdup(ctx->db_path);
+	cj->templates = ctx->rt->templates;
+	cj->cfg = ctx->rt->cfg;
+	cj->now_ms = sp_wall_ms();
+	cj->rc = -1;
+	res->job = &cj->job;
 }
 
 static int

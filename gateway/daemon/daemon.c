@@ -35,6 +35,7 @@
 #include "util.h"
 #include "voice.h"
 #include "voice_audio.h"
+#include "worker.h"
 
 /* On shutdown, how long without a new request before we stop. */
 #define DRAIN_QUIET_MS	300
@@ -54,6 +55,10 @@ struct sp_daemon {
 	struct handler_env	 henv;	/* handlers' door to store and directory */
 	struct page_memo	*page_memo;	/* pages of recent replies */
 	struct inbound_env	 inbound;	/* the webhook pipeline's world */
+	struct worker		*worker;	/* bulk admin jobs, off the loop */
+	/* Runtimes replaced by a reload while a job still reads them. */
+	struct sp_runtime	**retired;
+	size_t			 nretired;
 	int64_t			 data_version;	/* when directory was read */
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
@@ -456,31 +461,112 @@ on_admin_answer(void *arg, const char *path, int status, double seconds)
 /* ---- the admin listener ---- */
 
 static void
+admin_ctx_of(struct sp_daemon *d, struct admin_ctx *ctx)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->store = d->store;
+	ctx->rt = d->rt;
+	ctx->sender = d->sender;
+	ctx->daemon = d;
+	ctx->auth = d->auth;
+	ctx->metrics = d->metrics;
+	ctx->db_path = config_str(d->rt->cfg, "db");
+	ctx->can_defer = d->worker != NULL && !d->stopping;
+}
+
+static void
+admin_respond(struct http_exchange *x, struct admin_response *res)
+{
+	if (res->set_cookie != NULL)
+		http_add_header(x, "Set-Cookie", res->set_cookie);
+	if (res->location != NULL)
+		http_add_header(x, "Location", res->location);
+	/* Nothing on this listener is for caches. */
+	http_add_header(x, "Cache-Control", "no-store");
+	http_respond(x, res->status ? res->status : 500, res->content_type ?
+	    res->content_type : "text/plain", buf_cstr(&res->body),
+	    res->body.len);
+}
+
+/* Free the runtimes a reload replaced, once no job reads them. */
+static void
+free_retired(struct sp_daemon *d)
+{
+	size_t i;
+
+	if (d->worker != NULL && worker_busy(d->worker) > 0)
+		return;
+	for (i = 0; i < d->nretired; i++)
+		runtime_free(d->retired[i]);
+	free(d->retired);
+	d->retired = NULL;
+	d->nretired = 0;
+}
+
+/* An admin request whose job runs off the loop (admin.h). */
+struct admin_deferred {
+	struct sp_daemon	*d;
+	struct http_exchange	*x;
+	struct admin_job	*job;
+};
+
+static void
+deferred_work(void *arg)
+{
+	struct admin_deferred *df = arg;
+
+	df->job->work(df->job);
+}
+
+static void
+deferred_done(void *arg)
+{
+	struct admin_deferred *df = arg;
+	struct admin_response res;
+	struct admin_ctx ctx;
+
+	admin_ctx_of(df->d, &ctx);
+	memset(&res, 0, sizeof(res));
+	buf_init(&res.body, 0);
+	df->job->finish(df->job, &ctx, &res);
+	df->job->free(df->job);
+	admin_respond(df->x, &res);
+	admin_response_clear(&res);
+	free_retired(df->d);
+	free(df);
+}
+
+static void
 on_admin_request(void *arg, struct http_exchange *x,
     const struct sp_request *req)
 {
 	struct sp_daemon *d = arg;
+	struct admin_deferred *df;
 	struct admin_response res;
 	struct admin_ctx ctx;
+	char err[256];
 
 	d->last_request_ms = sp_mono_ms();
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.store = d->store;
-	ctx.rt = d->rt;
-	ctx.sender = d->sender;
-	ctx.daemon = d;
-	ctx.auth = d->auth;
-	ctx.metrics = d->metrics;
+	admin_ctx_of(d, &ctx);
 	admin_dispatch(&ctx, req, &res);
-	if (res.set_cookie != NULL)
-		http_add_header(x, "Set-Cookie", res.set_cookie);
-	if (res.location != NULL)
-		http_add_header(x, "Location", res.location);
-	/* Nothing on this listener is for caches. */
-	http_add_header(x, "Cache-Control", "no-store");
-	http_respond(x, res.status ? res.status : 500, res.content_type ?
-	    res.content_type : "text/plain", buf_cstr(&res.body),
-	    res.body.len);
+	if (res.job != NULL) {
+		df = xcalloc(1, sizeof(*df));
+		df->d = d;
+		df->x = x;
+		df->job = res.job;
+		res.job = NULL;
+		if (worker_run(d->worker, deferred_work, deferred_done, df,
+		    err, sizeof(err)) == 0) {
+			admin_response_clear(&res);
+			return;
+		}
+		log_warn("admin_job", "problem=\"%s\" note=\"run on the "
+		    "loop\"", err);
+		res.job = df->job;
+		free(df);
+		admin_job_run_here(&ctx, &res);
+	}
+	admin_respond(x, &res);
 	admin_response_clear(&res);
 }
 
@@ -686,9 +772,13 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 		d->auth = auth;
 	}
 	/* Webhooks already queued were parsed with the old settings; they
-	 * are answered with the new tables, which is what a reload means. */
-	runtime_free(d->rt);
+	 * are answered with the new tables, which is what a reload means.
+	 * A job still running keeps the tables it was given. */
+	d->retired = xreallocarray(d->retired, d->nretired + 1,
+	    sizeof(*d->retired));
+	d->retired[d->nretired++] = d->rt;
 	d->rt = rt;
+	free_retired(d);
 	sender_set_runtime(d->sender, rt);
 	abuse_configure(d->abuse, rt->cfg);
 	refresh_directory(d, 1);
@@ -706,6 +796,10 @@ daemon_free(struct sp_daemon *d)
 	    &d->ev_flush, &d->ev_drain, &d->ev_ckpt };
 	size_t i;
 
+	/* First: finishing jobs answer through the servers and the rest. */
+	worker_free(d->worker);
+	d->worker = NULL;
+	free_retired(d);
 	for (i = 0; i < SP_ARRAY_LEN(evs); i++)
 		if (*evs[i] != NULL)
 			event_free(*evs[i]);
@@ -811,6 +905,9 @@ daemon_serve(const struct serve_options *opts)
 		abuse_configure(d.abuse, d.rt->cfg);
 		sender_set_abuse(d.sender, d.abuse);
 	}
+	if ((d.worker = worker_new(d.base, err, sizeof(err))) == NULL)
+		log_warn("worker", "problem=\"%s\" note=\"bulk admin jobs run "
+		    "on the loop\"", err);
 	d.metrics = metrics_new_sampark();
 	d.page_memo = page_memo_new();
 	d.inbound.store = d.store;

@@ -27,7 +27,7 @@ import unittest
 
 from harness import BIN
 from mockprovider import MockProvider
-from outboundlib import db_query, provider_daemon
+from outboundlib import TWILIO_SID, db_query, provider_daemon
 
 N = 30000
 KILL_AFTER = 3000       # messages written before the kill
@@ -225,6 +225,47 @@ class BroadcastCrash(unittest.TestCase):
         self.assertIn(b"event=broadcast_rolled_back", self.d.read_log())
         self.create_again_and_check_once()
         self.assertLess(time.monotonic() - self.t0, BUDGET_S)
+
+    def test_webhooks_answered_while_api_creates(self):
+        """The API's creation runs off the event loop: a woman's SMS
+        sent while 30,000 messages are being written is answered before
+        the creation ends, and the creation still completes whole.  (She
+        writes from Mirzapur: a woman of the audience joining while it is
+        written would rightly get the broadcast too.)"""
+        self.d.start()
+        body = json.dumps({"to": "district:" + DISTRICT,
+                           "template": "scheme_deadline",
+                           "vars": {"scheme": "PMEGP", "date": "31 Dec",
+                                    "place": "DIC Gyanpur"}})
+        result = {}
+
+        def post():
+            result["r"] = self.d.admin("POST", "/api/v1/broadcasts",
+                                       token=COORD_TOKEN, body=body,
+                                       headers={"Content-Type":
+                                                "application/json"},
+                                       timeout=120)
+
+        t = threading.Thread(target=post)
+        t.start()
+        self.wait_written(KILL_AFTER, lambda: "r" not in result)
+        params = [("From", "+919811100001"), ("To", "+14155550100"),
+                  ("Body", "loan mirzapur"), ("MessageSid", "SM" + "7" * 32),
+                  ("AccountSid", TWILIO_SID)]
+        status, _, answer = self.d.twilio(params)
+        written_then = self.written()
+        still_creating = "r" not in result
+        t.join(timeout=120)
+        self.assertEqual(status, 200, answer)
+        self.assertIn("<Message>", answer)
+        self.assertTrue(still_creating and written_then < N,
+                        "the webhook was answered only after the "
+                        "creation (%d of %d written)" % (written_then, N))
+        status, _, data = result["r"]
+        self.assertEqual(status, 201, data)
+        bid = json.loads(data)["id"]
+        self.assertEqual(self.sendable(bid), N)
+        self.assertIn(b"answer=after_job", self.d.read_log())
 
 
 if __name__ == "__main__":
