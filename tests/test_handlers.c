@@ -545,7 +545,8 @@ test_name_clean(void **state)
 	assert_string_equal(s, want);
 	free(s);
 	/* Cut on a character: valid UTF-8, 40 code points. */
-	s = handler_name_clean("सुनीतादेवीसुनीतादेवीसुनीतादेवीसुनीतादेवीसुनीतादेवी");
+	s = handler_name_clean("सुनीतादेवीसुनीतादेवी"
+	    "सुनीतादेवीसुनीतादेवीसुनीतादेवी");
 	assert_true(text_utf8_valid(s, strlen(s)));
 	for (chars = 0, p = s; *p != '\0'; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;

@@ -519,7 +519,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paging_behind_more, setup,
 		    teardown),
-		cmocka_unit_test_setup_teardown(test_ops_asked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ops_asked, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_op_failures, setup,
 		    teardown),
 	};
