@@ -4,10 +4,11 @@
  *
  * Handlers are pure logic: message + directory + prompts → reply.  They
  * never know which provider a message came from and do no I/O except
- * through the ops in their context, so they are unit-tested with a fake
- * directory and no database.  Adding a handler = one handler_<name>.c
- * exporting a const struct handler, one line in handler_table (handler.c),
- * its aliases in config/keywords.conf and its texts in prompts/.
+ * through the ops in their context, so they are unit-tested on a world
+ * in memory (tests/fake_ops.h), without a database.  Adding a handler =
+ * one handler_<name>.c exporting a const struct handler, one line in
+ * handler_table (handler.c), its aliases in config/keywords.conf, its
+ * texts in prompts/ and its cases in tests/test_handlers.c.
  */
 #ifndef SP_HANDLER_H
 #define SP_HANDLER_H
@@ -66,8 +67,8 @@ struct sp_ctx_ops {
 };
 
 /*
- * Broadcast features for the NOTICE and YES/NO handlers (issue 4), served
- * by the gateway (broadcast.h); NULL in a context without them.
+ * Broadcast features for the NOTICE and YES/NO handlers, served by the
+ * gateway (broadcast.h); NULL in a context without them.
  */
 struct sp_notice_preview {
 	int64_t		 recipients;	/* after opt-outs */
@@ -147,7 +148,7 @@ extern const struct handler handler_help;
 extern const struct handler handler_more;
 /* Two categories in one message: which one, by its menu digit. */
 extern const struct handler handler_choose;
-/* Contacts (issue 4): registration, name, language, opt-out / opt-in.
+/* Contacts: registration, name, language, opt-out / opt-in.
  * STOP sets contact->opted_out_ms; from then on the router answers
  * nothing but START (router.c). */
 extern const struct handler handler_join;
@@ -155,7 +156,7 @@ extern const struct handler handler_name;
 extern const struct handler handler_lang;
 extern const struct handler handler_stop;
 extern const struct handler handler_start;
-/* Broadcasts by SMS (issue 4): NOTICE from a coordinator, YES / NO. */
+/* Broadcasts by SMS: NOTICE from a coordinator, YES / NO. */
 extern const struct handler handler_notice;
 extern const struct handler handler_rsvp;
 /* A name as she wrote it, whitespace collapsed, at most 40 characters;

@@ -1,8 +1,8 @@
 /*
  * test_handlers_contacts: JOIN, NAME, LANG, STOP and START through the
- * router with the shipped keywords, districts and prompts over a
- * temporary store; the opt-out rule (after STOP nothing but START gets an
- * answer) and interests learned from queries.
+ * router with the shipped keywords, districts and prompts over a fake
+ * world (no database); the opt-out rule (after STOP nothing but START
+ * gets an answer) and interests learned from queries.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,71 +13,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "district.h"
+#include "fake_ops.h"
 #include "handler.h"
-#include "keywords.h"
-#include "prompts.h"
-#include "handler_env.h"
+#include "handler_fixture.h"
 #include "router.h"
 #include "segment.h"
-#include "store.h"
-#include "understand.h"
 #include "util.h"
-
-struct fixture {
-	char			 dir[64];
-	char			*dbpath;
-	struct store		*store;
-	struct kw_table		*kw;
-	struct und_table	*und;
-	struct district_table	*dt;
-	struct prompts		*prompts;
-	struct sp_ctx		 ctx;
-	struct handler_env	 env;
-};
 
 static int
 setup(void **state)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	struct stakeholder row = { (char *)"LDM Bhadohi", (char *)"loan",
-	    (char *)"bhadohi", (char *)"+910000000001", (char *)"hi|en",
-	    (char *)"", (char *)"" };
+	struct handler_fixture *f;
 	struct buf errors;
 
-	strcpy(f->dir, "/tmp/sampark-hcontacts-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->dbpath = xasprintf("%s/t.db", f->dir);
-	f->store = store_open(f->dbpath, NULL, NULL, 0);
-	assert_non_null(f->store);
 	buf_init(&errors, 0);
-	f->kw = kw_load("config/keywords.conf", &errors);
-	f->dt = district_load("config/districts.csv", &errors);
-	if (f->kw != NULL && f->dt != NULL)
-		f->und = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
-	f->prompts = prompts_load("prompts", &errors);
+	f = handler_fixture_new("config", "prompts", &errors);
 	if (errors.len)
 		fprintf(stderr, "%s", buf_cstr(&errors));
-	assert_non_null(f->kw);
-	assert_non_null(f->dt);
-	assert_non_null(f->prompts);
 	buf_free(&errors);
-	assert_int_equal(store_stakeholders_replace(f->store, &row, 1, "t"), 0);
-
-	f->env.store = f->store;
-	f->ctx.ops = &handler_env_ops;
-	f->ctx.ops_arg = &f->env;
-	f->ctx.keywords = f->kw;
-	f->ctx.understand = f->und;
-	f->ctx.districts = f->dt;
-	f->ctx.prompts = f->prompts;
+	assert_non_null(f);
+	fake_ops_stakeholder_add(f->world, "LDM Bhadohi", "loan", "bhadohi",
+	    "+910000000001");
 	f->ctx.default_language = "en";
-	f->ctx.segment_budget = 2;
-	f->ctx.now_ms = 1700000000000LL;
-	f->ctx.pending_ms = 30 * 60000;
-	f->ctx.more_ms = 60 * 60000;
 	*state = f;
 	return 0;
 }
@@ -85,29 +43,13 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	char *wal = xasprintf("%s-wal", f->dbpath), *shm = xasprintf("%s-shm",
-	    f->dbpath);
-
-	store_close(f->store);
-	und_free(f->und);
-	kw_free(f->kw);
-	district_free(f->dt);
-	prompts_free(f->prompts);
-	unlink(f->dbpath);
-	unlink(wal);
-	unlink(shm);
-	rmdir(f->dir);
-	free(wal);
-	free(shm);
-	free(f->dbpath);
-	free(f);
+	handler_fixture_free(*state);
 	return 0;
 }
 
 /* Route text; the one reply (caller frees), or NULL if there was none. */
 static char *
-say(struct fixture *f, const char *phone, const char *text,
+say(struct handler_fixture *f, const char *phone, const char *text,
     const char *want_handler)
 {
 	struct router_result res;
@@ -125,24 +67,24 @@ say(struct fixture *f, const char *phone, const char *text,
 	return reply;
 }
 
-static void
-contact(struct fixture *f, const char *phone, struct contact *c)
+/* Her contact as the router saved it. */
+static const struct contact *
+contact(struct handler_fixture *f, const char *phone)
 {
-	assert_int_equal(store_contact_get(f->store, phone, c), 1);
+	const struct contact *c = fake_ops_contact_find(f->world, phone);
+
+	if (c == NULL)
+		fail_msg("%s: no contact", phone);
+	return c;
 }
 
 /* When phone opted out; 0: never, or no such contact. */
 static int64_t
-opted_out_ms(struct fixture *f, const char *phone)
+opted_out_ms(struct handler_fixture *f, const char *phone)
 {
-	struct contact c;
-	int64_t v;
+	const struct contact *c = fake_ops_contact_find(f->world, phone);
 
-	if (store_contact_get(f->store, phone, &c) != 1)
-		return 0;
-	v = c.opted_out_ms;
-	records_contact_clear(&c);
-	return v;
+	return c != NULL ? c->opted_out_ms : 0;
 }
 
 static unsigned
@@ -157,8 +99,8 @@ segments(const char *s)
 static void
 test_join(void **state)
 {
-	struct fixture *f = *state;
-	struct contact c;
+	struct handler_fixture *f = *state;
+	const struct contact *c;
 	char *r;
 
 	r = say(f, "+919800000001", "JOIN Bhadohi Sunita  Devi", "join");
@@ -166,20 +108,18 @@ test_join(void **state)
 	assert_non_null(strstr(r, "Bhadohi"));
 	assert_true(segments(r) <= 2);
 	free(r);
-	contact(f, "+919800000001", &c);
-	assert_string_equal(c.district, "bhadohi");
-	assert_string_equal(c.name, "Sunita Devi");
-	assert_string_equal(c.language, "en");	/* pinned at registration */
-	records_contact_clear(&c);
+	c = contact(f, "+919800000001");
+	assert_string_equal(c->district, "bhadohi");
+	assert_string_equal(c->name, "Sunita Devi");
+	assert_string_equal(c->language, "en");	/* pinned at registration */
 
 	/* A district of several words, then the name. */
 	r = say(f, "+919800000002", "join sant ravidas nagar Asha", "join");
 	assert_non_null(strstr(r, "Asha"));
 	free(r);
-	contact(f, "+919800000002", &c);
-	assert_string_equal(c.district, "bhadohi");
-	assert_string_equal(c.name, "Asha");
-	records_contact_clear(&c);
+	c = contact(f, "+919800000002");
+	assert_string_equal(c->district, "bhadohi");
+	assert_string_equal(c->name, "Asha");
 
 	/* Hindi: a Hindi welcome; no name: the anonymous one. */
 	r = say(f, "+919800000003", "जुड़ें मिर्ज़ापुर", "join");
@@ -187,11 +127,10 @@ test_join(void **state)
 	assert_non_null(strstr(r, "मिर्ज़ापुर"));
 	assert_true(segments(r) <= 2);
 	free(r);
-	contact(f, "+919800000003", &c);
-	assert_string_equal(c.district, "mirzapur");
-	assert_null(c.name);
-	assert_string_equal(c.language, "hi");
-	records_contact_clear(&c);
+	c = contact(f, "+919800000003");
+	assert_string_equal(c->district, "mirzapur");
+	assert_null(c->name);
+	assert_string_equal(c->language, "hi");
 
 	/* No district, or one we do not know: asked again, nothing kept. */
 	r = say(f, "+919800000004", "join", "join");
@@ -200,46 +139,42 @@ test_join(void **state)
 	r = say(f, "+919800000004", "register atlantis Rita", "join");
 	assert_non_null(strstr(r, "do not know"));
 	free(r);
-	contact(f, "+919800000004", &c);
-	assert_null(c.district);
-	assert_null(c.name);
-	records_contact_clear(&c);
+	c = contact(f, "+919800000004");
+	assert_null(c->district);
+	assert_null(c->name);
 }
 
 static void
 test_name(void **state)
 {
-	struct fixture *f = *state;
-	struct contact c;
+	struct handler_fixture *f = *state;
+	const struct contact *c;
 	char *r;
 
 	r = say(f, "+919800000010", "NAME  Rekha   Kumari ", "name");
 	assert_non_null(strstr(r, "Rekha Kumari"));
 	free(r);
-	contact(f, "+919800000010", &c);
-	assert_string_equal(c.name, "Rekha Kumari");
-	records_contact_clear(&c);
+	c = contact(f, "+919800000010");
+	assert_string_equal(c->name, "Rekha Kumari");
 	r = say(f, "+919800000010", "naam", "name");
 	assert_non_null(strstr(r, "NAME"));
 	free(r);
-	contact(f, "+919800000010", &c);
-	assert_string_equal(c.name, "Rekha Kumari");
-	records_contact_clear(&c);
+	c = contact(f, "+919800000010");
+	assert_string_equal(c->name, "Rekha Kumari");
 	/* Long names are cut on a character, not a byte. */
 	r = say(f, "+919800000010", "नाम सुनीता देवी सुनीता देवी सुनीता देवी "
 	    "सुनीता देवी सुनीता देवी", "name");
 	free(r);
-	contact(f, "+919800000010", &c);
-	assert_true(strlen(c.name) <= 40 * 3);
-	assert_true(strncmp(c.name, "सुनीता देवी", strlen("सुनीता देवी")) ==
+	c = contact(f, "+919800000010");
+	assert_true(strlen(c->name) <= 40 * 3);
+	assert_true(strncmp(c->name, "सुनीता देवी", strlen("सुनीता देवी")) ==
 	    0);
-	records_contact_clear(&c);
 }
 
 static void
 test_lang(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	static const char *const cases[][2] = {
 		{ "LANG HI", "hi" }, { "lang en", "en" },
 		{ "भाषा हिंदी", "hi" }, { "bhasha english", "en" },
@@ -247,17 +182,16 @@ test_lang(void **state)
 		{ "language hindi", "hi" }, { "English", "en" },
 		{ "हिंदी", "hi" },
 	};
-	struct contact c;
+	const struct contact *c;
 	size_t i;
 	char *r;
 
 	for (i = 0; i < SP_ARRAY_LEN(cases); i++) {
 		r = say(f, "+919800000020", cases[i][0], "lang");
-		contact(f, "+919800000020", &c);
-		if (strcmp(c.language, cases[i][1]) != 0)
+		c = contact(f, "+919800000020");
+		if (strcmp(c->language, cases[i][1]) != 0)
 			fail_msg("\"%s\": language %s", cases[i][0],
-			    c.language);
-		records_contact_clear(&c);
+			    c->language);
 		/* Confirmed in the new language. */
 		assert_int_equal(strstr(r, "English") != NULL,
 		    strcmp(cases[i][1], "en") == 0);
@@ -266,15 +200,14 @@ test_lang(void **state)
 	r = say(f, "+919800000020", "lang fr", "lang");
 	assert_non_null(strstr(r, "LANG"));
 	free(r);
-	contact(f, "+919800000020", &c);
-	assert_string_equal(c.language, "hi");
-	records_contact_clear(&c);
+	c = contact(f, "+919800000020");
+	assert_string_equal(c->language, "hi");
 }
 
 static void
 test_stop_and_start(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	static const char *const stops[] = { "STOP", "stopall", "Unsubscribe",
 	    "cancel", "END", "quit", "बंद", "रोकें", "band" };
 	static const char *const starts[] = { "START", "शुरू", "chalu" };
@@ -321,64 +254,30 @@ test_stop_and_start(void **state)
 static void
 test_interests_learned(void **state)
 {
-	struct fixture *f = *state;
-	char **names;
-	size_t n;
+	struct handler_fixture *f = *state;
+	char *names;
 
 	free(say(f, "+919800000300", "loan bhadohi", "info"));
 	free(say(f, "+919800000300", "training", "info"));	/* asks */
 	free(say(f, "+919800000300", "help", "help"));
-	assert_int_equal(store_interests_get(f->store, "+919800000300", &names,
-	    &n), 0);
-	assert_int_equal(n, 2);
-	assert_string_equal(names[0], "loan");
-	assert_string_equal(names[1], "training");
-	store_strings_free(names, n);
+	names = fake_ops_interests(f->world, "+919800000300");
+	assert_string_equal(names, "loan,training");
+	free(names);
 	/* Nothing is learned from someone who opted out. */
 	free(say(f, "+919800000301", "stop", "stop"));
 	assert_null(say(f, "+919800000301", "market bhadohi", "opted-out"));
-	assert_int_equal(store_interest_has(f->store, "+919800000301",
+	assert_int_equal(fake_ops_interest_has(f->world, "+919800000301",
 	    "market"), 0);
 }
 
-/* Broadcast features that only count how often they are reached. */
-static int bcast_calls;
-
-static int
-fake_prepare(void *arg, const char *phone, const char *district,
-    const char *text, struct sp_notice_preview *pv)
+/* How often the broadcast features were reached. */
+static unsigned
+bcast_calls(const struct handler_fixture *f)
 {
-	(void)arg; (void)phone; (void)district; (void)text;
-	memset(pv, 0, sizeof(*pv));
-	strcpy(pv->code, "123456");
-	bcast_calls++;
-	return 0;
-}
+	const struct fake_ops_calls *k = &f->world->calls;
 
-static int
-fake_confirm(void *arg, const char *phone, const char *code, int64_t *n)
-{
-	(void)arg; (void)phone; (void)code;
-	*n = 1;
-	bcast_calls++;
-	return 1;
+	return k->notice_prepare + k->notice_confirm + k->rsvp;
 }
-
-static int
-fake_rsvp(void *arg, const char *phone, int yes, char **title, int64_t *ms)
-{
-	(void)arg; (void)phone; (void)yes;
-	*title = xstrdup("Meeting");
-	*ms = 1700000000000LL;
-	bcast_calls++;
-	return 1;
-}
-
-static const struct sp_bcast_ops fake_bcast = {
-	.notice_prepare = fake_prepare,
-	.notice_confirm = fake_confirm,
-	.rsvp = fake_rsvp,
-};
 
 /*
  * A sender over an abuse limit: nothing she asks is carried out (no
@@ -387,39 +286,50 @@ static const struct sp_bcast_ops fake_bcast = {
 static void
 test_limited_sender(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	static const char *const texts[] = { "join bhadohi Sunita",
 	    "name Sunita", "lang hi", "loan bhadohi", "bhadohi",
 	    "NOTICE bhadohi meeting on friday", "YES 123456", "yes", "start" };
 	const char *coord = "+919800000400";
-	struct contact c;
+	struct fake_ops_bcast *script = &f->world->bcast;
+	const struct contact *c;
+	struct contact set;
+	unsigned before;
 	size_t i;
 
-	f->ctx.bcast = &fake_bcast;
-	memset(&c, 0, sizeof(c));
-	c.phone = (char *)coord;
-	c.role = (char *)"coordinator";
-	assert_int_equal(store_contact_put(f->store, &c), 0);
+	/* Every broadcast feature would answer, were it reached. */
+	fake_ops_attach_bcast(f->world, &f->ctx);
+	script->prepare_rc = 0;
+	strcpy(script->preview.code, "123456");
+	script->confirm_rc = 1;
+	script->confirm_recipients = 1;
+	script->rsvp_rc = 1;
+	script->rsvp_title = "Meeting";
+	script->rsvp_meeting_ms = 1700000000000LL;
+	memset(&set, 0, sizeof(set));
+	set.phone = (char *)coord;
+	set.role = (char *)"coordinator";
+	fake_ops_contact_set(f->world, &set);
 	/* Not limited, the fakes are reached. */
-	bcast_calls = 0;
+	before = bcast_calls(f);
 	free(say(f, coord, "YES 123456", "rsvp"));
-	assert_int_equal(bcast_calls, 1);
+	assert_int_equal(bcast_calls(f), before + 1);
+	assert_string_equal(f->world->calls.code, "123456");
 
 	f->ctx.limited = 1;
-	bcast_calls = 0;
+	before = bcast_calls(f);
 	for (i = 0; i < SP_ARRAY_LEN(texts); i++)
 		free(say(f, coord, texts[i], "limited"));
-	assert_int_equal(bcast_calls, 0);
-	contact(f, coord, &c);
-	assert_null(c.name);
-	assert_null(c.district);
-	assert_null(c.language);
-	assert_string_equal(c.role, "coordinator");
-	records_contact_clear(&c);
-	assert_int_equal(store_interest_has(f->store, coord, "loan"), 0);
+	assert_int_equal(bcast_calls(f), before);
+	c = contact(f, coord);
+	assert_null(c->name);
+	assert_null(c->district);
+	assert_null(c->language);
+	assert_string_equal(c->role, "coordinator");
+	assert_int_equal(fake_ops_interest_has(f->world, coord, "loan"), 0);
 	/* A stranger over the limit is not even made a contact. */
 	free(say(f, "+919800000401", "join bhadohi Rekha", "limited"));
-	assert_int_equal(store_contact_get(f->store, "+919800000401", &c), 0);
+	assert_null(fake_ops_contact_find(f->world, "+919800000401"));
 
 	/* STOP is always honoured; START is not, while limited. */
 	free(say(f, coord, "stop", "stop"));

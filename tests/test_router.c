@@ -1,7 +1,8 @@
 /*
  * test_router: routing with the shipped keywords, districts and prompts
- * over a temporary store: aliases and typos, district override, the
- * pending district question, language choice, and paging behind MORE.
+ * over a fake world (no database): aliases and typos, district override,
+ * the pending district question, language choice, paging behind MORE,
+ * what the router asks of its ops, and how it answers when one fails.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,92 +13,46 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "district.h"
+#include "fake_ops.h"
 #include "handler.h"
-#include "keywords.h"
+#include "handler_fixture.h"
 #include "prompts.h"
-#include "handler_env.h"
 #include "router.h"
 #include "segment.h"
-#include "store.h"
-#include "understand.h"
 #include "util.h"
 
-struct fixture {
-	char			 dir[64];
-	char			*dbpath;
-	struct store		*store;
-	struct kw_table		*kw;
-	struct und_table	*und;
-	struct district_table	*dt;
-	struct prompts		*prompts;
-	struct sp_ctx		 ctx;
-	struct handler_env	 env;
-};
-
 static void
-add(struct stakeholder *r, size_t i, const char *name,
-    const char *cat, const char *district)
+add(struct fake_ops *world, size_t i, const char *name, const char *cat,
+    const char *district)
 {
-	r[i].name = (char *)name;
-	r[i].category = (char *)cat;
-	r[i].district = (char *)district;
-	r[i].phone = xasprintf("+9100000%05zu", i);
-	r[i].languages = (char *)"hi|en";
-	r[i].description_en = (char *)"";
-	r[i].description_hi = (char *)"";
+	char phone[32];
+
+	snprintf(phone, sizeof(phone), "+9100000%05zu", i);
+	fake_ops_stakeholder_add(world, name, cat, district, phone);
 }
 
 static int
 setup(void **state)
 {
-	struct fixture *f = xcalloc(1, sizeof(*f));
-	struct stakeholder rows[16];
+	struct handler_fixture *f;
 	struct buf errors;
 	size_t i, n = 0;
 
-	strcpy(f->dir, "/tmp/sampark-router-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->dbpath = xasprintf("%s/t.db", f->dir);
-	f->store = store_open(f->dbpath, NULL, NULL, 0);
-	assert_non_null(f->store);
 	buf_init(&errors, 0);
-	f->kw = kw_load("config/keywords.conf", &errors);
-	f->dt = district_load("config/districts.csv", &errors);
-	if (f->kw != NULL && f->dt != NULL)
-		f->und = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
-	f->prompts = prompts_load("prompts", &errors);
+	f = handler_fixture_new("config", "prompts", &errors);
 	if (errors.len)
 		fprintf(stderr, "%s", buf_cstr(&errors));
-	assert_non_null(f->kw);
-	assert_non_null(f->dt);
-	assert_non_null(f->prompts);
 	buf_free(&errors);
+	assert_non_null(f);
 
-	add(rows, n++, "LDM Bhadohi", "loan", "bhadohi");
-	add(rows, n++, "DIC Bhadohi PMEGP", "loan", "bhadohi");
-	add(rows, n++, "Mudra helpline", "loan", "*");
-	add(rows, n++, "RSETI Mirzapur", "training", "mirzapur");
+	add(f->world, n++, "LDM Bhadohi", "loan", "bhadohi");
+	add(f->world, n++, "DIC Bhadohi PMEGP", "loan", "bhadohi");
+	add(f->world, n++, "Mudra helpline", "loan", "*");
+	add(f->world, n++, "RSETI Mirzapur", "training", "mirzapur");
 	for (i = 0; i < 8; i++)
-		add(rows, n++, "Market desk Samastipur", "market", "samastipur");
-	assert_int_equal(store_stakeholders_replace(f->store, rows, n, "t"), 0);
-	for (i = 0; i < n; i++)
-		free(rows[i].phone);
-
-	f->env.store = f->store;
-	f->ctx.ops = &handler_env_ops;
-	f->ctx.ops_arg = &f->env;
-	f->ctx.keywords = f->kw;
-	f->ctx.understand = f->und;
-	f->ctx.districts = f->dt;
-	f->ctx.prompts = f->prompts;
-	f->ctx.default_language = "hi";
-	f->ctx.segment_budget = 2;
-	f->ctx.now_ms = 1700000000000LL;
-	f->ctx.pending_ms = 30 * 60000;
-	f->ctx.more_ms = 60 * 60000;
+		add(f->world, n++, "Market desk Samastipur", "market",
+		    "samastipur");
 	*state = f;
 	return 0;
 }
@@ -105,29 +60,22 @@ setup(void **state)
 static int
 teardown(void **state)
 {
-	struct fixture *f = *state;
-	char *wal = xasprintf("%s-wal", f->dbpath), *shm = xasprintf("%s-shm",
-	    f->dbpath);
+	struct handler_fixture *f = *state;
+	int rc = 0;
 
-	store_close(f->store);
-	und_free(f->und);
-	kw_free(f->kw);
-	district_free(f->dt);
-	prompts_free(f->prompts);
-	unlink(f->dbpath);
-	unlink(wal);
-	unlink(shm);
-	rmdir(f->dir);
-	free(wal);
-	free(shm);
-	free(f->dbpath);
-	free(f);
-	return 0;
+	/* Every row the router was handed has been given back. */
+	if (f->world->calls.rows_held != 0) {
+		fprintf(stderr, "stakeholders: %d answers not freed\n",
+		    f->world->calls.rows_held);
+		rc = -1;
+	}
+	handler_fixture_free(f);
+	return rc;
 }
 
 /* Route and return the single reply (caller frees). */
 static char *
-route(struct fixture *f, const char *phone, const char *text,
+route(struct handler_fixture *f, const char *phone, const char *text,
     struct router_result *res)
 {
 	char *reply;
@@ -141,7 +89,7 @@ route(struct fixture *f, const char *phone, const char *text,
 static void
 test_aliases_reach_loan(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	const char *texts[] = { "loan bhadohi", "LOAN", "rin", "ऋण", "लोन",
 	    "karza", "1", "laon", "lone", "Loan!", "१" };
 	struct router_result res;
@@ -169,7 +117,7 @@ test_aliases_reach_loan(void **state)
 static void
 test_typos_for_other_keywords(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	const char *texts[][2] = { { "traning mirzapur", "training" },
 	    { "markat samastipur", "market" }, { "2 mirzapur", "training" } };
 	struct router_result res;
@@ -185,7 +133,7 @@ test_typos_for_other_keywords(void **state)
 static void
 test_pending_district_question(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	struct router_result res;
 	char *r;
 
@@ -217,7 +165,7 @@ test_pending_district_question(void **state)
 static void
 test_unmatched_gets_help(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	struct router_result res;
 	char *menu, *r;
 
@@ -238,7 +186,7 @@ test_unmatched_gets_help(void **state)
 static void
 test_language(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	struct router_result res;
 
 	free(route(f, "+919876500006", "loan bhadohi", &res));
@@ -266,7 +214,7 @@ segments(const char *s)
 static void
 test_paging_behind_more(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	struct router_result res;
 	size_t seen = 0, pages = 0;
 	char *r, *p;
@@ -294,7 +242,7 @@ test_paging_behind_more(void **state)
 
 /* handler_page's first page and MORE text for text, with or without memo. */
 static void
-page_of(struct fixture *f, struct page_memo *memo, const char *text,
+page_of(struct handler_fixture *f, struct page_memo *memo, const char *text,
     const char *lang, char **page, char **more)
 {
 	struct contact c;
@@ -318,7 +266,7 @@ page_of(struct fixture *f, struct page_memo *memo, const char *text,
 
 /* The same page and MORE text with the memo as without it. */
 static void
-check_memo_agrees(struct fixture *f, struct page_memo *memo,
+check_memo_agrees(struct handler_fixture *f, struct page_memo *memo,
     const char *text, const char *lang)
 {
 	char *p1, *m1, *p2, *m2;
@@ -341,7 +289,7 @@ check_memo_agrees(struct fixture *f, struct page_memo *memo,
 static void
 test_page_memo_answers_as_counting(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	struct page_memo *memo = page_memo_new();
 	const char *hindi = "\xe0\xa4\xb2\xe0\xa5\x8b\xe0\xa4\xa8 "
 	    "\xe0\xa4\xae\xe0\xa5\x87\xe0\xa4\xb2\xe0\xa4\xbe\n";
@@ -404,7 +352,7 @@ test_page_memo_answers_as_counting(void **state)
 static void
 test_paging_with_memo(void **state)
 {
-	struct fixture *f = *state;
+	struct handler_fixture *f = *state;
 	uint64_t hits, misses;
 
 	f->ctx.page_memo = page_memo_new();
@@ -414,6 +362,142 @@ test_paging_with_memo(void **state)
 	assert_true(hits > 0);
 	page_memo_free(f->ctx.page_memo);
 	f->ctx.page_memo = NULL;
+}
+
+/*
+ * What the router asks of its ops: her contact, read once and saved once
+ * per message, with when she was first and last seen; an interest for a
+ * category she asks about, and the stakeholders of that category in her
+ * district.
+ */
+static void
+test_ops_asked(void **state)
+{
+	struct handler_fixture *f = *state;
+	struct fake_ops *w = f->world;
+	const struct contact *c;
+	struct router_result res;
+	int64_t first = f->ctx.now_ms;
+	char *s;
+
+	free(route(f, "+919876500010", "loan bhadohi", &res));
+	router_result_clear(&res);
+	assert_int_equal(w->calls.contact_get, 1);
+	assert_int_equal(w->calls.contact_put, 1);
+	assert_int_equal(w->calls.interest_add, 1);
+	assert_int_equal(w->calls.stakeholders_find, 1);
+	assert_string_equal(w->calls.category, "loan");
+	assert_string_equal(w->calls.district, "bhadohi");
+	c = fake_ops_contact_find(w, "+919876500010");
+	assert_non_null(c);
+	assert_string_equal(c->district, "bhadohi");
+	assert_string_equal(c->role, "entrepreneur");
+	assert_null(c->language);	/* only LANG and JOIN pin one */
+	assert_int_equal(c->first_seen_ms, first);
+	assert_int_equal(c->last_seen_ms, first);
+
+	/* The menu asks for no stakeholders and is no interest. */
+	f->ctx.now_ms += 5000;
+	free(route(f, "+919876500010", "help", &res));
+	router_result_clear(&res);
+	assert_int_equal(w->calls.contact_put, 2);
+	assert_int_equal(w->calls.interest_add, 1);
+	assert_int_equal(w->calls.stakeholders_find, 1);
+	c = fake_ops_contact_find(w, "+919876500010");
+	assert_int_equal(c->first_seen_ms, first);
+	assert_int_equal(c->last_seen_ms, first + 5000);
+
+	/* Her district is remembered: "2" is training in Bhadohi. */
+	free(route(f, "+919876500010", "2", &res));
+	assert_string_equal(res.district, "bhadohi");
+	router_result_clear(&res);
+	assert_string_equal(w->calls.category, "training");
+	assert_string_equal(w->calls.district, "bhadohi");
+	s = fake_ops_interests(w, "+919876500010");
+	assert_string_equal(s, "loan,training");
+	free(s);
+
+	/* An imported contact is first seen when she first writes, and
+	 * keeps what the import gave her. */
+	{
+		struct contact pre;
+
+		memset(&pre, 0, sizeof(pre));
+		pre.phone = (char *)"+919876500011";
+		pre.name = (char *)"Asha";
+		pre.district = (char *)"mirzapur";
+		fake_ops_contact_set(w, &pre);
+	}
+	free(route(f, "+919876500011", "training", &res));
+	assert_string_equal(res.district, "mirzapur");
+	router_result_clear(&res);
+	c = fake_ops_contact_find(w, "+919876500011");
+	assert_string_equal(c->name, "Asha");
+	assert_int_equal(c->first_seen_ms, f->ctx.now_ms);
+	assert_int_equal(c->last_seen_ms, f->ctx.now_ms);
+}
+
+/* The internal-error answer in lang. */
+static char *
+internal_error(struct handler_fixture *f, const char *lang)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	assert_int_equal(prompts_format(f->prompts, lang, "error.internal", &b,
+	    NULL), 0);
+	return buf_steal(&b);
+}
+
+/*
+ * An op that fails: reading or saving her contact, or noting her
+ * interest, fails the whole message (the caller rolls back and answers
+ * 503); the directory failing is answered with the internal-error text,
+ * and her contact is still saved.
+ */
+static void
+test_op_failures(void **state)
+{
+	struct handler_fixture *f = *state;
+	struct fake_ops *w = f->world;
+	static const unsigned whole[] = { FAKE_OPS_FAIL_GET,
+	    FAKE_OPS_FAIL_PUT, FAKE_OPS_FAIL_INTEREST };
+	struct router_result res;
+	unsigned freed;
+	char *want;
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(whole); i++) {
+		w->fail = whole[i];
+		assert_int_equal(router_route(&f->ctx, "+919876500020",
+		    "loan bhadohi", &res), -1);
+		/* Nothing to clear, nothing half kept. */
+		assert_null(res.handler);
+		assert_int_equal(res.reply.n, 0);
+		assert_null(fake_ops_contact_find(w, "+919876500020"));
+	}
+	/* A failed read is not followed by a save. */
+	w->fail = FAKE_OPS_FAIL_GET;
+	w->calls.contact_put = 0;
+	assert_int_equal(router_route(&f->ctx, "+919876500020", "help", &res),
+	    -1);
+	assert_int_equal(w->calls.contact_put, 0);
+
+	w->fail = FAKE_OPS_FAIL_FIND;
+	freed = w->calls.stakeholders_free;
+	assert_int_equal(router_route(&f->ctx, "+919876500020", "loan bhadohi",
+	    &res), 0);
+	assert_string_equal(res.handler, "info");
+	assert_int_equal(res.reply.n, 1);
+	want = internal_error(f, res.language);
+	assert_string_equal(res.reply.texts[0], want);
+	free(want);
+	router_result_clear(&res);
+	assert_non_null(fake_ops_contact_find(w, "+919876500020"));
+	/* Nothing was found, so nothing is given back. */
+	assert_int_equal(w->calls.stakeholders_free, freed);
+	assert_int_equal(w->calls.rows_held, 0);
+	w->fail = 0;
 }
 
 int
@@ -434,6 +518,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_paging_with_memo, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paging_behind_more, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ops_asked, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_op_failures, setup,
 		    teardown),
 	};
 

@@ -3,6 +3,12 @@
  * case gets a phone number of its own; its context is set on the contact
  * before its texts are routed in order, and what the last one led to is
  * read back from the router's result, the contact and the fake meeting.
+ *
+ * Contacts and the directory are the real ones (handler_env over a
+ * scratch store loaded from the sample directory), so that the corpus
+ * also checks the ops the daemon uses; only the broadcast features are
+ * the fake world's (fake_ops.h): a meeting open or not, NOTICE failing,
+ * no YES code pending.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,12 +16,12 @@
 #include <unistd.h>
 
 #include "directory.h"
-#include "district.h"
 #include "eval_lib.h"
+#include "fake_ops.h"
 #include "handler.h"
-#include "keywords.h"
-#include "prompts.h"
 #include "handler_env.h"
+#include "handler_fixture.h"
+#include "keywords.h"
 #include "router.h"
 #include "store.h"
 #include "text.h"
@@ -23,55 +29,6 @@
 #include "util.h"
 
 #define EVAL_NOW_MS	1760000000000LL
-
-/* The one meeting she may be answering, for the case being routed. */
-struct meeting {
-	int	 open;
-	int	 answered;	/* 1 yes, 2 no */
-};
-
-static int
-fake_rsvp(void *arg, const char *phone, int yes, char **title,
-    int64_t *meeting_ms)
-{
-	struct meeting *m = arg;
-
-	(void)phone;
-	if (!m->open)
-		return 0;
-	m->answered = yes ? 1 : 2;
-	*title = xstrdup("SHG meeting");
-	*meeting_ms = EVAL_NOW_MS + 86400000LL;
-	return 1;
-}
-
-static int
-fake_prepare(void *arg, const char *phone, const char *district,
-    const char *text, struct sp_notice_preview *pv)
-{
-	(void)arg;
-	(void)phone;
-	(void)district;
-	(void)text;
-	memset(pv, 0, sizeof(*pv));
-	return -1;
-}
-
-static int
-fake_confirm(void *arg, const char *phone, const char *code, int64_t *n)
-{
-	(void)arg;
-	(void)phone;
-	(void)code;
-	*n = 0;
-	return 0;
-}
-
-static const struct sp_bcast_ops fake_bcast = {
-	.notice_prepare = fake_prepare,
-	.notice_confirm = fake_confirm,
-	.rsvp = fake_rsvp,
-};
 
 static char *
 field(char **p)
@@ -152,7 +109,7 @@ eval_set_free(struct eval_set *set)
 /* Put the case's context on a fresh contact. */
 static int
 set_context(struct store *st, const char *phone, const char *context,
-    struct meeting *m)
+    struct fake_ops *world)
 {
 	struct contact c;
 	char *ctx = xstrdup(context), *tok, *save = NULL;
@@ -163,8 +120,8 @@ set_context(struct store *st, const char *phone, const char *context,
 	c.role = xstrdup("entrepreneur");
 	c.first_seen_ms = EVAL_NOW_MS - 86400000LL;
 	c.last_seen_ms = c.first_seen_ms;
-	m->open = 0;
-	m->answered = 0;
+	world->bcast.rsvp_rc = 0;
+	world->calls.rsvp = 0;
 	for (tok = strtok_r(ctx, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		while (*tok == ' ')
@@ -176,7 +133,7 @@ set_context(struct store *st, const char *phone, const char *context,
 			free(c.language);
 			c.language = xstrdup(tok + 5);
 		} else if (strcmp(tok, "meeting") == 0)
-			m->open = 1;
+			world->bcast.rsvp_rc = 1;
 		else if (strcmp(tok, "opted_out") == 0)
 			c.opted_out_ms = EVAL_NOW_MS - 3600000LL;
 		else if (strcmp(tok, "paged") == 0) {
@@ -205,7 +162,7 @@ category_of(const struct kw_table *kw, const char *name)
 static char *
 outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
     const char *text, const struct router_result *res,
-    const struct meeting *m)
+    const struct fake_ops *world)
 {
 	struct contact c;
 	struct und_result *u;
@@ -234,8 +191,9 @@ outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
 		    (u->kw2->category ? u->kw2->category : u->kw2->name) : "?");
 		free(norm);
 		free(u);
-	} else if (strcmp(h, "rsvp") == 0 && m->answered)
-		out = xstrdup(m->answered == 1 ? "rsvp yes" : "rsvp no");
+	} else if (strcmp(h, "rsvp") == 0 && world->bcast.rsvp_rc == 1 &&
+	    world->calls.rsvp > 0)
+		out = xstrdup(world->calls.yes ? "rsvp yes" : "rsvp no");
 	else if (strcmp(h, "lang") == 0)
 		out = xasprintf("lang %s", found && c.language ? c.language :
 		    "-");
@@ -307,31 +265,16 @@ eval_run(struct eval_set *set, const char *config_dir,
 {
 	char dir[] = "/tmp/sampark-eval-XXXXXX", *path, *msgs, *text, *next;
 	char why[256];
-	struct kw_table *kw = NULL;
-	struct district_table *dt = NULL;
-	struct und_table *und = NULL;
-	struct prompts *pr = NULL;
+	struct handler_fixture *f;
 	struct store *st = NULL;
-	struct meeting m;
-	struct sp_ctx ctx;
+	struct fake_ops_bcast *script;
 	struct handler_env env = { 0 };
 	struct router_result res;
 	char phone[32], *last;
 	size_t i;
 	int rc = -1;
 
-	path = xasprintf("%s/keywords.conf", config_dir);
-	kw = kw_load(path, err);
-	free(path);
-	path = xasprintf("%s/districts.csv", config_dir);
-	dt = district_load(path, err);
-	free(path);
-	path = xasprintf("%s/lexicon.conf", config_dir);
-	if (kw != NULL && dt != NULL)
-		und = und_new(kw, dt, path, err);
-	free(path);
-	pr = prompts_load(prompts_dir, err);
-	if (kw == NULL || dt == NULL || und == NULL || pr == NULL ||
+	if ((f = handler_fixture_new(config_dir, prompts_dir, err)) == NULL ||
 	    mkdtemp(dir) == NULL)
 		goto out;
 	path = xasprintf("%s/eval.db", dir);
@@ -346,27 +289,24 @@ eval_run(struct eval_set *set, const char *config_dir,
 	if (rc == -1)
 		goto out;
 
-	memset(&ctx, 0, sizeof(ctx));
 	env.store = st;
-	ctx.ops = &handler_env_ops;
-	ctx.ops_arg = &env;
-	ctx.bcast = &fake_bcast;
-	ctx.bcast_arg = &m;
-	ctx.keywords = kw;
-	ctx.districts = dt;
-	ctx.understand = und;
-	ctx.prompts = pr;
-	ctx.default_language = "hi";
-	ctx.segment_budget = 2;
-	ctx.pending_ms = 30 * 60000;
-	ctx.more_ms = 60 * 60000;
+	f->ctx.ops = &handler_env_ops;
+	f->ctx.ops_arg = &env;
+	fake_ops_attach_bcast(f->world, &f->ctx);
+	/* The meeting is tomorrow; a NOTICE cannot be prepared and no YES
+	 * code is pending. */
+	script = &f->world->bcast;
+	script->rsvp_title = "SHG meeting";
+	script->rsvp_meeting_ms = EVAL_NOW_MS + 86400000LL;
+	script->prepare_rc = -1;
+	script->confirm_rc = 0;
 	for (i = 0; i < set->n; i++) {
 		struct eval_case *k = &set->c[i];
 
 		snprintf(phone, sizeof(phone), "+9190000%05zu", i);
-		if (set_context(st, phone, k->context, &m) == -1)
+		if (set_context(st, phone, k->context, f->world) == -1)
 			goto out;
-		ctx.now_ms = EVAL_NOW_MS;
+		f->ctx.now_ms = EVAL_NOW_MS;
 		msgs = xstrdup(k->messages);
 		last = msgs;
 		for (text = msgs; text != NULL; text = next) {
@@ -376,16 +316,16 @@ eval_run(struct eval_set *set, const char *config_dir,
 			}
 			last = text;
 			memset(&res, 0, sizeof(res));
-			if (router_route(&ctx, phone, text, &res) == -1) {
+			if (router_route(&f->ctx, phone, text, &res) == -1) {
 				free(msgs);
 				goto out;
 			}
 			if (next != NULL)
 				router_result_clear(&res);
-			ctx.now_ms += 60000;
+			f->ctx.now_ms += 60000;
 		}
 		free(k->got);
-		k->got = outcome(&ctx, st, phone, last, &res, &m);
+		k->got = outcome(&f->ctx, st, phone, last, &res, f->world);
 		router_result_clear(&res);
 		free(msgs);
 		judge(k);
@@ -399,10 +339,7 @@ out:
 			buf_printf(err, "could not remove %s\n", dir);
 		free(path);
 	}
-	und_free(und);
-	kw_free(kw);
-	district_free(dt);
-	prompts_free(pr);
+	handler_fixture_free(f);
 	return rc;
 }
 
