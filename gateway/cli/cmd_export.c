@@ -136,8 +136,8 @@ pseudonym_key(const struct config *cfg, struct store *db)
 	return NULL;
 }
 
-int
-cmd_export(int argc, char **argv)
+static int
+run_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -222,3 +222,10 @@ out:
 	buf_free(&st.line);
 	return rc;
 }
+
+const struct cmd_desc cmd_export = {
+	.name = "export",
+	.summary = "write the interaction log as JSON lines or CSV",
+	.usage = export_usage,
+	.run = run_export,
+};

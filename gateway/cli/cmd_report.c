@@ -42,8 +42,8 @@ static const char report_usage[] =
     "and districts left out: the words to add to lexicon.conf); the table\n"
     "and JSON hold them all.\n";
 
-int
-cmd_report(int argc, char **argv)
+static int
+run_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -172,3 +172,10 @@ done:
 	config_free(cfg);
 	return rc;
 }
+
+const struct cmd_desc cmd_report = {
+	.name = "report",
+	.summary = "figures for analysts: queries, replies, opt-outs, funnels",
+	.usage = report_usage,
+	.run = run_report,
+};
