@@ -55,13 +55,7 @@ static void
 json_field(struct buf *b, const char *name, const char *s, int first)
 {
 	buf_printf(b, "%s\"%s\":", first ? "" : ",", name);
-	if (s == NULL) {
-		buf_puts(b, "null");
-		return;
-	}
-	buf_putc(b, '"');
-	buf_json_escape(b, s);
-	buf_putc(b, '"');
+	buf_json_string(b, s);
 }
 
 static int

@@ -48,12 +48,12 @@ run_report(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "district", required_argument, NULL, 'D' },
 		{ "channel", required_argument, NULL, 'C' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "section", required_argument, NULL, 'S' },
 		{ "top", required_argument, NULL, 't' },
 		{ "no-suppress", no_argument, NULL, 'n' },
