@@ -145,8 +145,10 @@ run_report(int argc, char **argv)
 		report_render_json(r, &out);
 	else if (strcmp(format, "csv") == 0) {
 		if (report_render_csv(r, section, &out) == -1) {
+			buf_reset(&out);
+			report_render_csv_names(&out);
 			fprintf(stderr, "sampark: --section: \"%s\" is not "
-			    "groups, unmatched, funnels or ivr\n", section);
+			    "%s\n", section, buf_cstr(&out));
 			rc = 2;
 			goto done;
 		}
