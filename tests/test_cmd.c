@@ -66,8 +66,9 @@ test_descriptors(void **state)
 			continue;
 		}
 		assert_non_null(c->usage);
-		snprintf(prefix, sizeof(prefix), "usage: sampark %s ", c->name);
+		snprintf(prefix, sizeof(prefix), "usage: sampark %s", c->name);
 		assert_memory_equal(c->usage, prefix, strlen(prefix));
+		assert_non_null(strchr(" \n", c->usage[strlen(prefix)]));
 		assert_int_equal(c->usage[strlen(c->usage) - 1], '\n');
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(cmd_table[j]->name, c->name);

@@ -1,8 +1,12 @@
 /*
  * report: the analysts' figures, aggregated from interaction rows in
- * memory and rendered as an aligned table, CSV or JSON.  Pure: no store,
- * no I/O (the caller streams rows in and adds the store's sections), so
- * every figure is unit-tested without a database.
+ * memory and rendered as an aligned table, CSV or JSON.  A report is a
+ * list of sections (report_sections.c: the groups, unmatched texts and
+ * words, broadcast funnels, IVR drop-off, the outbox, opt-outs), each
+ * one file with its figures and renderings.  report_collect() fills them
+ * from the store; everything else is pure (rows and figures go in through
+ * the functions below), so every figure is unit-tested without a
+ * database.
  *
  * Per group (by keyword, district, day, week, channel or language):
  * inbound queries, unique contacts, matched / unmatched, replies and their
