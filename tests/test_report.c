@@ -1,6 +1,5 @@
-/* Tests for gateway/report/report.c and report_render.c: aggregation,
- * percentiles, suppression, time keys, display width, renderings and the
- * pseudonym key. */
+/* Tests for gateway/report/: aggregation, percentiles, suppression, time
+ * keys, display width, the sections' renderings and the pseudonym key. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -10,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -300,7 +300,7 @@ test_table_aligned(void **state)
 	seed(r);
 	add_in(r, T0, "+919800000007", "ऋण", "bhadohi", NULL);
 	add_in(r, T0, "+919800000007", "प्रशिक्षण", "bhadohi", NULL);
-	report_add_unmatched(r, "mera number 9876543210 hai", 3, 1);
+	report_unmatched_add(r, "mera number 9876543210 hai", 3, 1);
 	buf_init(&b, 0);
 	report_render_table(r, &b);
 	for (p = buf_cstr(&b); (nl = strchr(p, '\n')) != NULL && nl > p;
@@ -340,10 +340,10 @@ test_json_and_sections(void **state)
 	f.sent = 8;
 	f.delivered = 6;
 	f.failed = 2;
-	report_add_funnel(r, &f);
-	report_add_ivr(r, "menu", 4);
-	report_add_outbox_state(r, "queued", 3);
-	report_add_unmatched(r, "a,\"b\"", 2, 2);
+	report_funnels_add(r, &f);
+	report_ivr_add(r, "menu", 4);
+	report_outbox_add(r, "queued", 3);
+	report_unmatched_add(r, "a,\"b\"", 2, 2);
 	buf_init(&b, 0);
 	report_render_json(r, &b);
 	j = json_loads(buf_cstr(&b), 0, &e);
@@ -470,6 +470,108 @@ test_xtab(void **state)
 	report_xtab_free(NULL);
 }
 
+static void
+store_in(struct store *st, const char *msgid, const char *text,
+    const char *kw)
+{
+	struct interaction row;
+
+	memset(&row, 0, sizeof(row));
+	row.time_ms = T0;
+	row.channel = "sms";
+	row.direction = "in";
+	row.provider = "console";
+	row.provider_msg_id = msgid;
+	row.phone = "+919800000001";
+	row.text = text;
+	row.keyword = kw;
+	row.latency_ms = -1;
+	row.status = kw != NULL ? "matched" : "unmatched";
+	assert_int_equal(store_interaction_insert(st, &row), 1);
+}
+
+/* A position in s of key as a JSON member name, or -1. */
+static long
+member_at(const char *s, const char *key)
+{
+	char q[64];
+	const char *p;
+
+	snprintf(q, sizeof(q), "\"%s\":", key);
+	p = strstr(s, q);
+	return p != NULL ? (long)(p - s) : -1;
+}
+
+/* Every section collected from a store and rendered, in table order. */
+static void
+test_collect_every_section(void **state)
+{
+	static const char *const members[] = { "groups", "total",
+	    "top_unmatched", "funnels", "ivr", "outbox",
+	    "opted_out_contacts" };
+	char dir[] = "/tmp/test_report.XXXXXX", *path, *p, err[256];
+	struct report_options o;
+	struct outbox_msg m;
+	struct store *st;
+	struct report *r;
+	struct buf b;
+	long at, last = -1;
+	size_t i;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/sampark.db", dir);
+	st = store_open(path, NULL, err, sizeof(err));
+	assert_non_null(st);
+	store_in(st, "m1", "loan bhadohi", "loan");
+	store_in(st, "m2", "loan", "loan");
+	store_in(st, "m3", "sabun banana", NULL);
+	memset(&m, 0, sizeof(m));
+	m.provider = "console";
+	m.to = "+919800000001";
+	m.from = "";
+	m.body = "hello";
+	m.encoding = "GSM-7";
+	m.segments = 1;
+	m.created_ms = T0;
+	assert_int_equal(store_outbox_add(st, &m), 0);
+
+	memset(&o, 0, sizeof(o));
+	o.suppress_below = 5;
+	r = report_collect(st, &o, 10);
+	assert_non_null(r);
+	assert_int_equal(report_total(r)->inbound, 3);
+	buf_init(&b, 0);
+	report_render_json(r, &b);
+	for (i = 0; i < SP_ARRAY_LEN(members); i++) {
+		at = member_at(buf_cstr(&b), members[i]);
+		assert_true(at > last);
+		last = at;
+	}
+	assert_non_null(strstr(buf_cstr(&b), "{\"text\":\"sabun banana\""));
+	assert_non_null(strstr(buf_cstr(&b), "\"outbox\":{\"queued\":1}"));
+	assert_non_null(strstr(buf_cstr(&b), "\"opted_out_contacts\":0}\n"));
+	buf_reset(&b);
+	report_render_table(r, &b);
+	assert_non_null(strstr(buf_cstr(&b), "\nOutbox now: queued=1\n"
+	    "Contacts who opted out in this period: 0\n"));
+	buf_reset(&b);
+	report_render_csv_names(&b);
+	assert_string_equal(buf_cstr(&b), "groups, unmatched, funnels or ivr");
+	buf_free(&b);
+	report_free(r);
+	store_close(st);
+	unlink(path);
+	p = xasprintf("%s-wal", path);
+	unlink(p);
+	free(p);
+	p = xasprintf("%s-shm", path);
+	unlink(p);
+	free(p);
+	free(path);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -484,6 +586,7 @@ main(void)
 		cmocka_unit_test(test_pseudonym_key),
 		cmocka_unit_test(test_by_parse),
 		cmocka_unit_test(test_xtab),
+		cmocka_unit_test(test_collect_every_section),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,24 @@ test_json_escape_terminal_controls(void **state)
 }
 
 static void
+test_json_string(void **state)
+{
+	struct buf b;
+
+	(void)state;
+	buf_init(&b, 0);
+	assert_int_equal(buf_json_string(&b, NULL), 0);
+	assert_int_equal(buf_json_string(&b, "a\"b\n"), 0);
+	assert_int_equal(buf_json_string(&b, ""), 0);
+	assert_string_equal(buf_cstr(&b), "null\"a\\\"b\\n\"\"\"");
+	buf_free(&b);
+	/* A full buffer says so. */
+	buf_init(&b, 4);
+	assert_int_equal(buf_json_string(&b, "abcd"), -1);
+	buf_free(&b);
+}
+
+static void
 expect_term(const char *in, const char *want)
 {
 	struct buf b;
@@ -153,6 +171,7 @@ main(void)
 		cmocka_unit_test(test_buf_cap),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_json_escape_terminal_controls),
+		cmocka_unit_test(test_json_string),
 		cmocka_unit_test(test_term_escape),
 		cmocka_unit_test(test_iso8601),
 		cmocka_unit_test(test_log_phone),

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "admin.h"
 #include "analytics.h"
 #include "api_broadcasts.h"
@@ -254,6 +256,20 @@ admin_job_run_here(struct admin_ctx *ctx, struct admin_response *res)
 }
 
 void
+admin_json_reply(struct admin_response *res, int status, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT);
+
+	res->status = status;
+	res->content_type = "application/json";
+	buf_reset(&res->body);
+	buf_puts(&res->body, s ? s : "null");
+	buf_putc(&res->body, '\n');
+	free(s);
+	json_decref(v);
+}
+
+void
 admin_response_clear(struct admin_response *res)
 {
 	if (res->job != NULL)
@@ -270,9 +286,8 @@ whoami(struct admin_ctx *ctx, const struct sp_request *req,
 {
 	(void)ctx;
 	(void)req;
-	res->status = 200;
-	res->content_type = "application/json";
-	buf_printf(&res->body, "{\"role\":\"%s\"}\n", admin_role_name(role));
+	admin_json_reply(res, 200, json_pack("{s:s}", "role",
+	    admin_role_name(role)));
 }
 
 static const struct admin_route core_routes[] = {

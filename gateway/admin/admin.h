@@ -95,6 +95,11 @@ struct admin_response {
 
 /* Set a JSON error body {"error": msg} with status. */
 void	admin_error(struct admin_response *, int status, const char *msg);
+/* Set the body to v, compact, and a newline, with status; v is released
+ * (NULL, as json_pack() gives on a bad format, is sent as null). */
+struct json_t;
+void	admin_json_reply(struct admin_response *, int status,
+	    struct json_t *v);
 
 struct admin_route {
 	const char	*method;	/* "GET", "POST", "DELETE" */

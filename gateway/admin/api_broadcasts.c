@@ -32,20 +32,6 @@
 #define PREFIX		"/api/v1/broadcasts/"
 #define LIST_MAX	100
 
-static void
-json_reply(struct admin_response *res, int status, json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT);
-
-	res->status = status;
-	res->content_type = "application/json";
-	buf_reset(&res->body);
-	buf_puts(&res->body, s ? s : "null");
-	buf_putc(&res->body, '\n');
-	free(s);
-	json_decref(v);
-}
-
 static json_t *
 iso(int64_t ms)
 {
@@ -206,12 +192,12 @@ create_finish(struct admin_job *job, struct admin_ctx *ctx,
 	if (cj->rc == -1) {
 		admin_error(res, 400, cj->err);
 	} else if (cj->dry_run) {
-		json_reply(res, 200, json_pack("{s:o}", "preview",
+		admin_json_reply(res, 200, json_pack("{s:o}", "preview",
 		    preview_json(&cj->pv)));
 	} else {
 		if (ctx->sender != NULL)
 			sender_kick(ctx->sender);
-		json_reply(res, 201, json_pack("{s:I, s:o}", "id",
+		admin_json_reply(res, 201, json_pack("{s:I, s:o}", "id",
 		    (json_int_t)cj->id, "preview", preview_json(&cj->pv)));
 	}
 }
@@ -287,7 +273,7 @@ list(struct admin_ctx *ctx, const struct sp_request *req,
 		admin_error(res, 503, "store unavailable");
 		return;
 	}
-	json_reply(res, 200, json_pack("{s:o}", "broadcasts", a));
+	admin_json_reply(res, 200, json_pack("{s:o}", "broadcasts", a));
 }
 
 static json_t *
@@ -362,7 +348,7 @@ show(struct admin_ctx *ctx, const struct sp_request *req,
 		json_object_set_new(o, "reminder", json_pack("{s:I, s:o}",
 		    "id", (json_int_t)rid, "counts", counts_json(&rc_)));
 	store_broadcast_clear(&b);
-	json_reply(res, 200, o);
+	admin_json_reply(res, 200, o);
 }
 
 static void
@@ -384,7 +370,7 @@ cancel(struct admin_ctx *ctx, const struct sp_request *req,
 	else if (rc == -1)
 		admin_error(res, 503, "store unavailable");
 	else
-		json_reply(res, 200, json_pack("{s:I, s:I}", "id",
+		admin_json_reply(res, 200, json_pack("{s:I, s:I}", "id",
 		    (json_int_t)id, "stopped", (json_int_t)stopped));
 }
 

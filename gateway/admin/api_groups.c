@@ -39,20 +39,6 @@
 #define GROUPS_PREFIX	"/api/v1/groups/"
 
 static void
-json_reply(struct admin_response *res, int status, json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT);
-
-	res->status = status;
-	res->content_type = "application/json";
-	buf_reset(&res->body);
-	buf_puts(&res->body, s ? s : "null");
-	buf_putc(&res->body, '\n');
-	free(s);
-	json_decref(v);
-}
-
-static void
 store_error(struct admin_ctx *ctx, struct admin_response *res)
 {
 	(void)ctx;
@@ -98,7 +84,7 @@ groups_list(struct admin_ctx *ctx, const struct sp_request *req,
 		store_error(ctx, res);
 		return;
 	}
-	json_reply(res, 200, json_pack("{s:o}", "groups", a));
+	admin_json_reply(res, 200, json_pack("{s:o}", "groups", a));
 }
 
 static void
@@ -123,7 +109,7 @@ groups_create(struct admin_ctx *ctx, const struct sp_request *req,
 	if ((rc = store_group_create(ctx->store, name, sp_wall_ms())) == -1)
 		store_error(ctx, res);
 	else
-		json_reply(res, rc ? 201 : 200, json_pack("{s:s, s:b}",
+		admin_json_reply(res, rc ? 201 : 200, json_pack("{s:s, s:b}",
 		    "name", name, "created", rc));
 	free(name);
 }
@@ -267,7 +253,7 @@ group_show(struct admin_ctx *ctx, const char *name, int reveal,
 	if (reveal)
 		log_info("group_reveal_phones", "group=%s contacts=%zu role=%s",
 		    name, sh.n, admin_role_name(role));
-	json_reply(res, 200, json_pack("{s:s, s:I, s:o, s:b, s:s}", "name",
+	admin_json_reply(res, 200, json_pack("{s:s, s:I, s:o, s:b, s:s}", "name",
 	    name, "members", count, "contacts", sh.contacts, "truncated",
 	    sh.full, "phones", reveal ? "revealed" : "masked"));
 }
@@ -306,7 +292,7 @@ group_members(struct admin_ctx *ctx, const struct sp_request *req,
 	}
 	if (json_array_size(bad) > 0) {
 		json_decref(v);
-		json_reply(res, 400, json_pack("{s:s, s:o}", "error",
+		admin_json_reply(res, 400, json_pack("{s:s, s:o}", "error",
 		    "bad phone numbers; nothing changed", "bad", bad));
 		return;
 	}
@@ -334,7 +320,7 @@ group_members(struct admin_ctx *ctx, const struct sp_request *req,
 		store_error(ctx, res);
 		return;
 	}
-	json_reply(res, 200, add ?
+	admin_json_reply(res, 200, add ?
 	    json_pack("{s:s, s:I, s:I}", "name", name, "added", changed,
 	    "already_members", same) :
 	    json_pack("{s:s, s:I, s:I}", "name", name, "removed", changed,
@@ -363,7 +349,7 @@ group_item(struct admin_ctx *ctx, const struct sp_request *req,
 		else if (rc == 0)
 			admin_error(res, 404, "no such group");
 		else
-			json_reply(res, 200, json_pack("{s:s}", "deleted",
+			admin_json_reply(res, 200, json_pack("{s:s}", "deleted",
 			    name));
 	} else if (strcmp(req->method, "POST") == 0) {
 		admin_error(res, 405, "POST /api/v1/groups/NAME/members");

@@ -1,6 +1,7 @@
 /*
  * cmd: what the command-line subcommands share.
  */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,4 +92,60 @@ struct store *
 cmd_open_store_readonly(const struct config *cfg, const char *db)
 {
 	return open_store(cfg, db, 1);
+}
+
+int
+cmd_db_args_parse(int argc, char **argv, const char *file_opt,
+    const char *usage, struct cmd_db_args *a)
+{
+	const struct option longopts[] = {
+		{ file_opt, required_argument, NULL, 'f' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			a->file = optarg;
+			break;
+		case 'c':
+			a->config = optarg;
+			break;
+		case 'd':
+			a->db = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			fputs(usage, stderr);
+			return 2;
+		}
+	}
+	if (optind != argc || a->file == NULL || *a->file == '\0') {
+		fputs(usage, stderr);
+		return 2;
+	}
+	return 0;
+}
+
+char *
+cmd_db_path(const struct cmd_db_args *a)
+{
+	struct config *cfg;
+	char *db;
+
+	if (a->db != NULL)
+		return xstrdup(a->db);
+	if ((cfg = cmd_config(a->config)) == NULL)
+		return NULL;
+	db = xstrdup(config_str(cfg, "db"));
+	config_free(cfg);
+	return db;
 }

@@ -1,7 +1,7 @@
 /*
- * cmd: the command-line subcommands other than serve, and what they share
- * (finding the config and opening the store the way the daemon does).
- * Each command returns the process exit status: 0 ok, 1 failure, 2 usage.
+ * cmd: the command-line subcommands, one file each (cmd_<name>.c), and
+ * what they share: finding the config and opening the store the way the
+ * daemon does.
  */
 #ifndef SP_CMD_H
 #define SP_CMD_H
@@ -9,21 +9,26 @@
 struct config;
 struct store;
 
-int	cmd_import(int argc, char **argv);
-int	cmd_export(int argc, char **argv);
-int	cmd_report(int argc, char **argv);		/* cmd_report.c */
-int	cmd_send(int argc, char **argv);
-int	cmd_outbox(int argc, char **argv);
-int	cmd_broadcast(int argc, char **argv);		/* cmd_broadcast.c */
-int	cmd_contacts(int argc, char **argv);		/* cmd_contacts.c */
-int	cmd_group(int argc, char **argv);
-int	cmd_check_config(int argc, char **argv);	/* cmd_check.c */
-int	cmd_explain(int argc, char **argv);		/* cmd_explain.c */
-/* `sampark help config`: every directive, as Markdown or a commented
- * sampark.conf (cmd_check.c). */
-int	cmd_config_reference(int argc, char **argv);
-int	cmd_backup(int argc, char **argv);		/* cmd_backup.c */
-int	cmd_restore(int argc, char **argv);
+/*
+ * One command of the binary: cmd_<name>.c defines
+ * `const struct cmd_desc cmd_<name>` and cmd_table.c lists it, the only
+ * list.  `sampark help` prints the names and summaries, `sampark help
+ * NAME` the usage (which run prints for --help too), main() calls run.
+ */
+struct cmd_desc {
+	const char	*name;
+	const char	*summary;	/* one line, for `sampark help` */
+	const char	*usage;		/* NULL: help itself, which lists */
+	/* argv[0] is the command's name; the exit status: 0 ok, 1
+	 * failure, 2 usage. */
+	int		(*run)(int argc, char **argv);
+};
+
+/* Every command, in the order `sampark help` lists them; NULL-terminated
+ * (cmd_table.c). */
+extern const struct cmd_desc *const cmd_table[];
+/* The command called name, or NULL. */
+const struct cmd_desc *cmd_table_find(const char *name);
 
 /*
  * The config a command uses: path if given, else config/sampark.conf when
@@ -47,5 +52,27 @@ void	cmd_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 struct store *cmd_open_store(const struct config *, const char *db);
 /* The same for reading only: an existing database, left as it is. */
 struct store *cmd_open_store_readonly(const struct config *, const char *db);
+
+/* Print the contacts of the audience expression expr (every contact,
+ * opted out or not), as `sampark contacts` does; the exit status
+ * (cmd_contacts.c). */
+int	cmd_contacts_list(struct store *, const char *expr, int reveal);
+
+/*
+ * The options of the commands that move a database file (backup,
+ * restore): --to or --from FILE (file_opt), -c CONFIG, --db PATH.
+ */
+struct cmd_db_args {
+	const char	*file;		/* --to / --from */
+	const char	*config;
+	const char	*db;
+};
+/* 0; -1 after printing usage for --help; 2 after printing it to stderr
+ * for anything else wrong. */
+int	cmd_db_args_parse(int argc, char **argv, const char *file_opt,
+	    const char *usage, struct cmd_db_args *);
+/* The database path: --db, else the config's db (caller frees); NULL
+ * when the config cannot be read (said on stderr). */
+char	*cmd_db_path(const struct cmd_db_args *);
 
 #endif

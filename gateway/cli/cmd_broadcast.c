@@ -350,8 +350,8 @@ do_templates(const struct config *cfg)
 	return 0;
 }
 
-int
-cmd_broadcast(int argc, char **argv)
+static int
+run_broadcast(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -431,3 +431,10 @@ out:
 	config_free(cfg);
 	return rc;
 }
+
+const struct cmd_desc cmd_broadcast = {
+	.name = "broadcast",
+	.summary = "preview, queue, list, show and cancel broadcasts",
+	.usage = usage,
+	.run = run_broadcast,
+};

@@ -120,8 +120,8 @@ out:
 	return st;
 }
 
-int
-cmd_explain(int argc, char **argv)
+static int
+run_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -232,3 +232,10 @@ out:
 	buf_free(&text);
 	return rc;
 }
+
+const struct cmd_desc cmd_explain = {
+	.name = "explain",
+	.summary = "what Sampark makes of a message, word by word, and its reply",
+	.usage = explain_usage,
+	.run = run_explain,
+};

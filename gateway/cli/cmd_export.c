@@ -55,13 +55,7 @@ static void
 json_field(struct buf *b, const char *name, const char *s, int first)
 {
 	buf_printf(b, "%s\"%s\":", first ? "" : ",", name);
-	if (s == NULL) {
-		buf_puts(b, "null");
-		return;
-	}
-	buf_putc(b, '"');
-	buf_json_escape(b, s);
-	buf_putc(b, '"');
+	buf_json_string(b, s);
 }
 
 static int
@@ -136,8 +130,8 @@ pseudonym_key(const struct config *cfg, struct store *db)
 	return NULL;
 }
 
-int
-cmd_export(int argc, char **argv)
+static int
+run_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -222,3 +216,10 @@ out:
 	buf_free(&st.line);
 	return rc;
 }
+
+const struct cmd_desc cmd_export = {
+	.name = "export",
+	.summary = "write the interaction log as JSON lines or CSV",
+	.usage = export_usage,
+	.run = run_export,
+};

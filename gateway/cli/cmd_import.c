@@ -149,8 +149,8 @@ out:
 	return rc;
 }
 
-int
-cmd_import(int argc, char **argv)
+static int
+run_import(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -185,3 +185,10 @@ cmd_import(int argc, char **argv)
 	return import_stakeholders(argv[optind + 1], config_path, db,
 	    if_empty);
 }
+
+const struct cmd_desc cmd_import = {
+	.name = "import",
+	.summary = "load the stakeholder directory or contacts from a CSV file",
+	.usage = import_usage,
+	.run = run_import,
+};

@@ -42,18 +42,18 @@ static const char report_usage[] =
     "and districts left out: the words to add to lexicon.conf); the table\n"
     "and JSON hold them all.\n";
 
-int
-cmd_report(int argc, char **argv)
+static int
+run_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
-		{ "format", required_argument, NULL, 'f' },
 		{ "since", required_argument, NULL, 's' },
 		{ "until", required_argument, NULL, 'u' },
 		{ "district", required_argument, NULL, 'D' },
 		{ "channel", required_argument, NULL, 'C' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "section", required_argument, NULL, 'S' },
 		{ "top", required_argument, NULL, 't' },
 		{ "no-suppress", no_argument, NULL, 'n' },
@@ -145,8 +145,10 @@ cmd_report(int argc, char **argv)
 		report_render_json(r, &out);
 	else if (strcmp(format, "csv") == 0) {
 		if (report_render_csv(r, section, &out) == -1) {
+			buf_reset(&out);
+			report_render_csv_names(&out);
 			fprintf(stderr, "sampark: --section: \"%s\" is not "
-			    "groups, unmatched, funnels or ivr\n", section);
+			    "%s\n", section, buf_cstr(&out));
 			rc = 2;
 			goto done;
 		}
@@ -172,3 +174,10 @@ done:
 	config_free(cfg);
 	return rc;
 }
+
+const struct cmd_desc cmd_report = {
+	.name = "report",
+	.summary = "figures for analysts: queries, replies, opt-outs, funnels",
+	.usage = report_usage,
+	.run = run_report,
+};

@@ -251,6 +251,16 @@ buf_json_escape(struct buf *b, const char *s)
 	return buf_append(b, run, (size_t)(s - run));
 }
 
+int
+buf_json_string(struct buf *b, const char *s)
+{
+	if (s == NULL)
+		return buf_puts(b, "null");
+	if (buf_putc(b, '"') == -1 || buf_json_escape(b, s) == -1)
+		return -1;
+	return buf_putc(b, '"');
+}
+
 /* Length of the valid UTF-8 sequence at s (1..4), or 0 if it is not one. */
 static size_t
 utf8_seq(const unsigned char *s)

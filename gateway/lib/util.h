@@ -60,6 +60,8 @@ int	 buf_xml_escape(struct buf *, const char *s);
  * the same string to a JSON reader, and nothing a terminal obeys when the
  * output is read with cat. */
 int	 buf_json_escape(struct buf *, const char *s);
+/* Append s as a JSON string, quotes included, or null for NULL. */
+int	 buf_json_string(struct buf *, const char *s);
 /*
  * Append s for a terminal: what could move the cursor, recolour, retitle
  * or clear the screen of whoever reads it -- C0 controls (ESC, CR, BS...),

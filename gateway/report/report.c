@@ -1,5 +1,6 @@
 /*
- * report: aggregation and rendering behind report.h.
+ * report: the per-group aggregation behind report.h, and the slots the
+ * sections (report_sections.c) keep their figures in.
  *
  * One pass over the rows: each row finds its group (the last one used is
  * tried first: rows come in time order, so days and weeks arrive in runs)
@@ -209,22 +210,31 @@ report_free(struct report *r)
 		group_clear(&r->groups[i]);
 	free(r->groups);
 	group_clear(&r->total);
-	for (i = 0; i < r->nunmatched; i++)
-		free(r->unmatched[i].text);
-	free(r->unmatched);
-	for (i = 0; i < r->nwords; i++)
-		free(r->words[i].word);
-	free(r->words);
-	free(r->funnels);
-	for (i = 0; i < r->nivr; i++)
-		free(r->ivr[i].name);
-	free(r->ivr);
-	for (i = 0; i < r->noutbox; i++)
-		free(r->outbox[i].name);
-	free(r->outbox);
+	for (i = 0; i < r->nslots; i++) {
+		if (r->slots[i].section->free != NULL)
+			r->slots[i].section->free(r->slots[i].data);
+		else
+			free(r->slots[i].data);
+	}
+	free(r->slots);
 	free(r->district);
 	free(r->channel);
 	free(r);
+}
+
+void *
+report_section_data(struct report *r, const struct report_section *s,
+    size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < r->nslots; i++)
+		if (r->slots[i].section == s)
+			return r->slots[i].data;
+	r->slots = xreallocarray(r->slots, r->nslots + 1, sizeof(*r->slots));
+	r->slots[r->nslots].section = s;
+	r->slots[r->nslots].data = xcalloc(1, size);
+	return r->slots[r->nslots++].data;
 }
 
 const char *
@@ -330,8 +340,8 @@ report_add_row(void *arg, const struct interaction *row)
 	return 0;
 }
 
-static char *
-clean_text(const char *s)
+char *
+report_clean_text(const char *s)
 {
 	char *t = xstrdup(s != NULL ? s : ""), *p;
 	size_t run = 0, i;
@@ -353,133 +363,23 @@ clean_text(const char *s)
 }
 
 void
-report_add_unmatched(struct report *r, const char *text, int64_t n,
-    int64_t contacts)
-{
-	r->unmatched = xreallocarray(r->unmatched, r->nunmatched + 1,
-	    sizeof(*r->unmatched));
-	r->unmatched[r->nunmatched].text = clean_text(text);
-	r->unmatched[r->nunmatched].n = n;
-	r->unmatched[r->nunmatched].contacts = contacts;
-	r->nunmatched++;
-}
-
-void
-report_add_word(struct report *r, const char *word, size_t len, int64_t n)
-{
-	if (r->nwords == r->capwords) {
-		r->capwords = r->capwords ? r->capwords * 2 : 64;
-		r->words = xreallocarray(r->words, r->capwords,
-		    sizeof(*r->words));
-	}
-	r->words[r->nwords].word = xstrndup(word, len);
-	r->words[r->nwords].n = n;
-	r->nwords++;
-}
-
-static int
-cmp_word(const void *a, const void *b)
-{
-	return strcmp(((const struct unmatched_word *)a)->word,
-	    ((const struct unmatched_word *)b)->word);
-}
-
-static int
-cmp_word_n(const void *a, const void *b)
-{
-	const struct unmatched_word *x = a, *y = b;
-
-	if (x->n != y->n)
-		return x->n > y->n ? -1 : 1;
-	return strcmp(x->word, y->word);
-}
-
-void
-report_words_finish(struct report *r, size_t top)
-{
-	size_t i, o = 0;
-
-	if (r->words_done)
-		return;
-	r->words_done = 1;
-	if (r->nwords == 0)
-		return;
-	qsort(r->words, r->nwords, sizeof(*r->words), cmp_word);
-	for (i = 1; i < r->nwords; i++) {
-		if (strcmp(r->words[i].word, r->words[o].word) == 0) {
-			r->words[o].n += r->words[i].n;
-			free(r->words[i].word);
-		} else
-			r->words[++o] = r->words[i];
-	}
-	r->nwords = o + 1;
-	qsort(r->words, r->nwords, sizeof(*r->words), cmp_word_n);
-	while (top > 0 && r->nwords > top)
-		free(r->words[--r->nwords].word);
-}
-
-size_t
-report_nwords(const struct report *r)
-{
-	return r->words_done ? r->nwords : 0;
-}
-
-const char *
-report_word(const struct report *r, size_t i, int64_t *n)
-{
-	if (!r->words_done || i >= r->nwords)
-		return NULL;
-	*n = r->words[i].n;
-	return r->words[i].word;
-}
-
-void
-report_add_funnel(struct report *r, const struct store_funnel *f)
-{
-	r->funnels = xreallocarray(r->funnels, r->nfunnels + 1,
-	    sizeof(*r->funnels));
-	r->funnels[r->nfunnels++] = *f;
-	r->funnels_available = 1;
-}
-
-void
-report_set_funnels_available(struct report *r, int yes)
-{
-	r->funnels_available = yes;
-}
-
-static void
-named_add(struct named_count **v, size_t *n, const char *name, int64_t count)
+report_named_add(struct report_named **v, size_t *n, const char *name,
+    int64_t count)
 {
 	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	(*v)[*n].name = clean_text(name);
+	(*v)[*n].name = report_clean_text(name);
 	(*v)[*n].n = count;
 	(*n)++;
 }
 
 void
-report_add_ivr(struct report *r, const char *node, int64_t calls)
+report_named_free(struct report_named *v, size_t n)
 {
-	named_add(&r->ivr, &r->nivr, node, calls);
-	r->ivr_available = 1;
-}
+	size_t i;
 
-void
-report_set_ivr_available(struct report *r, int yes)
-{
-	r->ivr_available = yes;
-}
-
-void
-report_add_outbox_state(struct report *r, const char *state, int64_t n)
-{
-	named_add(&r->outbox, &r->noutbox, state, n);
-}
-
-void
-report_set_opted_out(struct report *r, int64_t contacts)
-{
-	r->opted_out = contacts;
+	for (i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
 }
 
 static int

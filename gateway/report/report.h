@@ -1,8 +1,12 @@
 /*
  * report: the analysts' figures, aggregated from interaction rows in
- * memory and rendered as an aligned table, CSV or JSON.  Pure: no store,
- * no I/O (the caller streams rows in and adds the store's sections), so
- * every figure is unit-tested without a database.
+ * memory and rendered as an aligned table, CSV or JSON.  A report is a
+ * list of sections (report_sections.c: the groups, unmatched texts and
+ * words, broadcast funnels, IVR drop-off, the outbox, opt-outs), each
+ * one file with its figures and renderings.  report_collect() fills them
+ * from the store; everything else is pure (rows and figures go in through
+ * the functions below), so every figure is unit-tested without a
+ * database.
  *
  * Per group (by keyword, district, day, week, channel or language):
  * inbound queries, unique contacts, matched / unmatched, replies and their
@@ -75,26 +79,16 @@ void	 report_free(struct report *);		/* NULL is a no-op */
 /* Count one interaction row; fits store_export()'s callback (returns 0). */
 int	 report_add_row(void *report, const struct interaction *row);
 
-/*
- * One word (normalised) of n messages that were not understood; repeated
- * words are merged and the most frequent kept by report_words_finish.
- */
-void	 report_add_word(struct report *, const char *word, size_t len,
-	    int64_t n);
-void	 report_words_finish(struct report *, size_t top);
-size_t	 report_nwords(const struct report *);
-const char *report_word(const struct report *, size_t i, int64_t *n);
-
-/* Sections filled from the store (texts are copied). */
-void	 report_add_unmatched(struct report *, const char *text, int64_t n,
-	    int64_t contacts);
-void	 report_add_funnel(struct report *, const struct store_funnel *);
-void	 report_set_funnels_available(struct report *, int);
-void	 report_add_ivr(struct report *, const char *node, int64_t calls);
-void	 report_set_ivr_available(struct report *, int);
-void	 report_add_outbox_state(struct report *, const char *state,
-	    int64_t n);
-void	 report_set_opted_out(struct report *, int64_t contacts);
+/* Sections filled from the store (texts are copied); report_collect
+ * fills them, a test may too. */
+void	 report_unmatched_add(struct report *, const char *text, int64_t n,
+	    int64_t contacts);				/* report_unmatched.c */
+void	 report_funnels_add(struct report *,
+	    const struct store_funnel *);		/* report_funnels.c */
+void	 report_ivr_add(struct report *, const char *node,
+	    int64_t calls);				/* report_ivr.c */
+void	 report_outbox_add(struct report *, const char *state,
+	    int64_t n);					/* report_outbox.c */
 
 /* After the last row: groups sorted, percentiles computed.  Idempotent. */
 void	 report_finish(struct report *);
@@ -109,22 +103,27 @@ int	 report_suppressing(const struct report *);
 void	 report_format_count(const struct report *, int64_t n, char *out,
 	    size_t outlen);
 
-/* Renderings (appended to out).  csv_section: "groups" (default when
- * NULL), "unmatched", "funnels", "ivr"; -1 for another name. */
+/* Renderings (appended to out), of every section (report_sections.c).
+ * CSV is one section's: csv_section names it (NULL: "groups"); -1 for a
+ * name that is no section with a CSV rendering. */
 void	 report_render_table(struct report *, struct buf *out);
 int	 report_render_csv(struct report *, const char *csv_section,
 	    struct buf *out);
 void	 report_render_json(struct report *, struct buf *out);
+/* The names csv_section takes, for a message: "groups, unmatched, funnels
+ * or ivr". */
+void	 report_render_csv_names(struct buf *out);
 
 /*
- * Build a whole report from the store (report_collect.c): the rows within
- * opts' filters, the top_unmatched most frequent unmatched texts, the
- * broadcast funnels and IVR drop-off when those exist, the outbox now.
- * NULL on a store error (logged by the store).  Caller frees.
+ * Build a whole report from the store (report_collect.c), every section
+ * from its own queries: the rows within opts' filters, the top most
+ * frequent unmatched texts (and words), the broadcast funnels and IVR
+ * drop-off when those exist, the outbox now, the opt-outs.  NULL on a
+ * store error (logged by the store).  Caller frees.
  */
 struct store;
 struct report *report_collect(struct store *, const struct report_options *,
-	    size_t top_unmatched);
+	    size_t top);
 
 /*
  * A cross-tabulation of inbound queries (report_xtab.c): rows by one

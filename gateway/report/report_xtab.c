@@ -312,9 +312,9 @@ put_keys(struct buf *out, const struct axis *a)
 
 	buf_putc(out, '[');
 	for (i = 0; i < a->n; i++) {
-		buf_puts(out, i > 0 ? ",\"" : "\"");
-		buf_json_escape(out, a->keys[a->order[i]]);
-		buf_putc(out, '"');
+		if (i > 0)
+			buf_putc(out, ',');
+		buf_json_string(out, a->keys[a->order[i]]);
 	}
 	buf_putc(out, ']');
 }

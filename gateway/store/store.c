@@ -539,8 +539,8 @@ sq_savepoint_undo(struct store *st)
 
 /* ---- open, migrate, close ---- */
 
-static int
-user_version(sqlite3 *db, int *v)
+int
+sq_user_version(sqlite3 *db, int *v)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -561,7 +561,7 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 	char pragma[64];
 	int v, i;
 
-	if (user_version(db, &v) == -1)
+	if (sq_user_version(db, &v) == -1)
 		goto dberr;
 	if (v > SCHEMA_VERSION) {
 		sp_err(err, errlen, "database schema version %d is newer than "
@@ -573,7 +573,7 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 	/* IMMEDIATE and a re-read: two processes opening at once migrate once. */
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
-	if (user_version(db, &v) == -1)
+	if (sq_user_version(db, &v) == -1)
 		goto rollback;
 	for (i = v + 1; i <= SCHEMA_VERSION; i++) {
 		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) !=
@@ -640,7 +640,7 @@ check_version(sqlite3 *db, char *err, size_t errlen)
 {
 	int v;
 
-	if (user_version(db, &v) == -1) {
+	if (sq_user_version(db, &v) == -1) {
 		sp_err(err, errlen, "reading schema version: %s",
 		    sqlite3_errmsg(db));
 		return -1;

@@ -107,22 +107,6 @@ integrity_ok(sqlite3 *db, char *err, size_t errlen)
 	return rc == SQLITE_DONE && ok ? 0 : -1;
 }
 
-static int
-read_user_version(sqlite3 *db, int *v)
-{
-	sqlite3_stmt *s;
-	int rc;
-
-	if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*v = sqlite3_column_int(s, 0);
-	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? 0 : -1;
-}
-
 /*
  * A backup is one self-contained file: out of WAL mode, so that it can be
  * copied, checked or opened read-only without a -wal beside it.
@@ -239,7 +223,7 @@ store_file_check(const char *path, int *version, char *err, size_t errlen)
 		return -1;
 	if (integrity_ok(db, e, sizeof(e)) == -1)
 		sp_err(err, errlen, "%s: %s", path, e);
-	else if (read_user_version(db, &v) == -1)
+	else if (sq_user_version(db, &v) == -1)
 		sp_err(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 	else if (v < 1)
 		sp_err(err, errlen, "%s: not a Sampark database (schema "
@@ -300,7 +284,7 @@ store_restore(const char *from, const char *db, char *err, size_t errlen)
 			sp_err(err, errlen, "%s: %s", db, sqlite3_errmsg(dst));
 		goto out;
 	}
-	if (read_user_version(dst, &version) == -1) {
+	if (sq_user_version(dst, &version) == -1) {
 		sp_err(err, errlen, "%s: %s", db, sqlite3_errmsg(dst));
 		goto out;
 	}

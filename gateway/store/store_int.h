@@ -99,6 +99,9 @@ int	sq_run(struct store *, enum stmt_id, const char *op);
 int	sq_step_row(struct store *, sqlite3_stmt *, const char *op);
 /* Undo and leave the savepoint opened by S_SAVEPOINT. */
 void	sq_savepoint_undo(struct store *);
+/* PRAGMA user_version of db (any connection, not only a store's): 0, or
+ * -1 with sqlite3_errmsg(db) telling why. */
+int	sq_user_version(sqlite3 *db, int *v);
 /* The statement for sql (a string with static storage), prepared once;
  * NULL with the error recorded. */
 sqlite3_stmt *sq_prepared(struct store *, const char *const *sql,
