@@ -233,14 +233,18 @@ process_item(struct sp_daemon *d, const struct sp_ctx *ctx,
 		rc = store_replies_for(d->store, row.id, &it->replies,
 		    &it->nreplies);
 	if (rc != -1) {
-		char masked[32], kw[80];
+		char masked[32], kw[80], where[80];
 
 		it->log_line = xasprintf("provider=%s from=%s keyword=%s "
-		    "handler=%s matched=%d replies=%zu%s%s", it->provider->name,
+		    "handler=%s matched=%d replies=%zu%s%s%s%s",
+		    it->provider->name,
 		    log_phone(it->in.from, masked, sizeof(masked)),
 		    log_quote(res.keyword ? res.keyword : "", 40, kw,
 		    sizeof(kw)), res.handler, res.matched,
 		    verdict == ABUSE_OK ? res.reply.n : 0,
+		    res.unserved ? " unserved=" : "",
+		    res.unserved ? log_quote(res.unserved, 40, where,
+		    sizeof(where)) : "",
 		    verdict == ABUSE_OK ? "" : " limited=",
 		    verdict == ABUSE_OK ? "" : abuse_verdict_name(verdict));
 	}
@@ -309,8 +313,8 @@ refresh_directory(struct sp_daemon *d, int force)
 	directory_free(d->directory);
 	d->directory = fresh;
 	d->data_version = version;
-	log_debug("directory_loaded", "stakeholders=%zu",
-	    directory_count(fresh));
+	log_debug("directory_loaded", "stakeholders=%zu words=%zu",
+	    directory_count(fresh), directory_teach(fresh, d->rt->understand));
 }
 
 static void
@@ -929,6 +933,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	 * are answered with the new tables, which is what a reload means. */
 	runtime_free(d->rt);
 	d->rt = rt;
+	directory_teach(d->directory, rt->understand);
 	sender_set_runtime(d->sender, rt);
 	abuse_configure(d->abuse, rt->cfg);
 	refresh_directory(d, 1);

@@ -217,6 +217,12 @@ outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
 	found = store_contact_get(st, phone, &c) == 1;
 	if (strcmp(h, "opted-out") == 0)
 		out = xstrdup("silent");
+	else if (res->unserved != NULL) {
+		out = xasprintf("unserved %s", res->unserved);
+		for (norm = out; *norm != '\0'; norm++)
+			if (*norm >= 'A' && *norm <= 'Z')
+				*norm = (char)(*norm - 'A' + 'a');
+	}
 	else if (strcmp(h, "info") == 0) {
 		if (found && c.pending_keyword != NULL)
 			out = xasprintf("ask_district %s", category_of(
@@ -312,6 +318,7 @@ eval_run(struct eval_set *set, const char *config_dir,
 	struct und_table *und = NULL;
 	struct prompts *pr = NULL;
 	struct store *st = NULL;
+	struct directory *dir_words;
 	struct meeting m;
 	struct sp_ctx ctx;
 	struct handler_env env = { 0 };
@@ -330,6 +337,12 @@ eval_run(struct eval_set *set, const char *config_dir,
 	if (kw != NULL && dt != NULL)
 		und = und_new(kw, dt, path, err);
 	free(path);
+	path = xasprintf("%s/other_districts.txt", config_dir);
+	if (und != NULL && und_add_unserved(und, path, err) == -1) {
+		und_free(und);
+		und = NULL;
+	}
+	free(path);
 	pr = prompts_load(prompts_dir, err);
 	if (kw == NULL || dt == NULL || und == NULL || pr == NULL ||
 	    mkdtemp(dir) == NULL)
@@ -345,6 +358,13 @@ eval_run(struct eval_set *set, const char *config_dir,
 	free(path);
 	if (rc == -1)
 		goto out;
+	/* Its names' words count, as in the daemon. */
+	if ((dir_words = directory_load(st)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	directory_teach(dir_words, und);
+	directory_free(dir_words);
 
 	memset(&ctx, 0, sizeof(ctx));
 	env.store = st;
