@@ -199,11 +199,17 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 		break;
 	case UND_ACT_UNSERVED:
 		/* Told, not asked again: the category she asked for now or
-		 * before, if any, for the helplines that serve everywhere. */
+		 * before, if any, for the helplines that serve everywhere;
+		 * it stays pending, for a served district she may name
+		 * next. */
 		kw = u->kw;
 		if (kw == NULL && pending)
 			kw = kw_find(ctx->keywords, c->pending_keyword);
 		clear_pending(c);
+		if (kw != NULL) {
+			c->pending_keyword = xstrdup(kw->name);
+			c->pending_until_ms = ctx->now_ms + ctx->pending_ms;
+		}
 		req->unserved = u->unserved;
 		req->keyword = "unserved";
 		req->category = kw != NULL ? kw->category : NULL;

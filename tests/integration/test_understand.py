@@ -118,17 +118,17 @@ class Understand(unittest.TestCase):
         self.wait_log(b'keyword="unserved"')
         self.assertIn(b'unserved="Patna"', self.d.read_log())
         # Asked her district, she names one that is not served: told
-        # so once, with what serves everywhere for what she asked, and
-        # the question is not left pending.
+        # so, with what serves everywhere for what she asked, and not
+        # asked again; a served district she names next still answers.
         phone = "+919876501051"
         _, reply = self.d.console(phone, "mujhe silai sikhna hai", "u1")
         self.assertNotRegex(reply, PHONE_RE)
         _, reply = self.d.console(phone, "gaya jile se hu", "u2")
         self.assertIn("गया", reply)
         self.assertIn("Skill India course helpline", reply)
-        rows = db_query(self.d, "SELECT pending_keyword FROM contacts"
-                        " WHERE phone = ?", (phone,))
-        self.assertIsNone(rows[0][0])
+        self.assertNotIn("किस जिले", reply)
+        _, reply = self.d.console(phone, "mirzapur", "u3")
+        self.assertIn("RSETI Mirzapur", reply)
         # "gaya" as "went" is no district.
         _, reply = self.d.console("+919876501052",
                                   "bhai bank gaya tha loan ke liye")
