@@ -295,14 +295,16 @@ answer_item(struct sp_daemon *d, struct batch_item *it, int stored)
 
 /*
  * Reload the in-memory directory when another process has committed to the
- * database (an import) or when forced (SIGHUP).  On a store error the
- * handlers fall back to querying the store directly.
+ * database (an import) or when forced (SIGHUP), and teach the words of its
+ * names to the understanding.  On a store error the handlers fall back to
+ * querying the store directly.
  */
 static void
 refresh_directory(struct sp_daemon *d, int force)
 {
 	struct directory *fresh;
 	int64_t version;
+	size_t words;
 
 	if (store_data_version(d->store, &version) == -1)
 		return;
@@ -313,8 +315,9 @@ refresh_directory(struct sp_daemon *d, int force)
 	directory_free(d->directory);
 	d->directory = fresh;
 	d->data_version = version;
+	words = directory_teach(fresh, d->rt->understand);
 	log_debug("directory_loaded", "stakeholders=%zu words=%zu",
-	    directory_count(fresh), directory_teach(fresh, d->rt->understand));
+	    directory_count(fresh), words);
 }
 
 static void
