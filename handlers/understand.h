@@ -35,8 +35,8 @@
  *
  * Entries may be several words.  A word listed under two meanings (here
  * or in keywords.conf / districts.csv) is an error.  [jila] words
- * ("jila", "district", "जिले") are filler that confirm a place name next
- * to them: an unserved district that is also an everyday word ("gaya",
+ * ("jila", "district", "जिले", "se hu") are filler that confirm a place
+ * name next to them: an unserved district that is also an everyday word ("gaya",
  * went) counts only beside one, or alone in the message.
  *
  * other_districts.txt (UTF-8, every error reported as FILE:LINE):

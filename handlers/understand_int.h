@@ -42,9 +42,11 @@ struct und_entry {
 	enum und_meaning	 meaning;
 	const struct keyword	*kw;
 	const struct district	*district;
-	const struct und_unserved *unserved;	/* UND_M_UNSERVED */
-	int			 everyday;	/* unserved, and an everyday
-						   word: only beside [jila] */
+	const struct und_unserved *unserved;	/* UND_M_UNSERVED, or a
+						   filler word that may be
+						   that district */
+	int			 everyday;	/* such a place only beside a
+						   [jila] word, or alone */
 	char			*origin;	/* directory: the stakeholder's
 						   name (owned), else NULL */
 	const char		*file;		/* owned by the table */
