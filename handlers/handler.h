@@ -24,6 +24,7 @@ struct district_table;
 struct kw_table;
 struct prompts;
 struct und_table;
+struct und_unserved;
 
 #define SP_REPLY_MAX	4
 
@@ -133,6 +134,9 @@ struct handler_request {
 						   router saves it */
 	const struct keyword	*choice[2];	/* choose: the two categories
 						   she named */
+	const struct und_unserved *unserved;	/* info: she named a district
+						   we do not serve; category
+						   may be NULL */
 };
 
 struct handler {

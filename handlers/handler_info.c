@@ -2,7 +2,9 @@
  * handler_info: the stakeholders of a category (loan, training, market...)
  * in the caller's district, one per line, paged behind MORE.  Without a
  * district it asks for one and leaves the question pending on the contact,
- * so that a reply of just the district name completes the request.
+ * so that a reply of just the district name completes the request.  A
+ * district Sampark does not serve is said so, with the stakeholders that
+ * serve everywhere.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,9 @@
 
 #include "district.h"
 #include "handler.h"
+#include "keywords.h"
 #include "prompts.h"
+#include "understand.h"
 #include "util.h"
 
 static const char *
@@ -44,6 +48,76 @@ ask_district(const struct sp_ctx *ctx, struct handler_request *req,
 	return 0;
 }
 
+/* The stakeholders of category for every district ("*"), into b. */
+static int
+anywhere(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *category, struct buf *b, int *header)
+{
+	struct stakeholder *rows;
+	size_t n, i;
+	int rc = 0;
+
+	if (ctx->ops->stakeholders_find(ctx->ops_arg, category, "*", &rows,
+	    &n) == -1)
+		return -1;
+	if (n > 0 && !*header) {
+		buf_putc(b, ' ');
+		rc = prompts_format(ctx->prompts, req->lang,
+		    "district.unknown.anywhere", b, NULL);
+		*header = 1;
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		buf_putc(b, '\n');
+		rc = prompts_format(ctx->prompts, req->lang, "info.entry", b,
+		    "name", rows[i].name, "phone", rows[i].phone, NULL);
+	}
+	ctx->ops->stakeholders_free(ctx->ops_arg, rows, n);
+	return rc;
+}
+
+/*
+ * She named a district Sampark does not serve: asking which district
+ * again would go round in circles.  Say so, give what works everywhere
+ * for what she asked (or for everything), then the districts served.
+ */
+static int
+answer_unserved(const struct sp_ctx *ctx, struct handler_request *req,
+    struct sp_reply *reply)
+{
+	const struct keyword *k;
+	struct buf b, served;
+	size_t i;
+	int rc, header = 0;
+
+	buf_init(&b, 0);
+	rc = prompts_format(ctx->prompts, req->lang, "district.unknown", &b,
+	    "district", und_unserved_name(req->unserved, req->lang), NULL);
+	if (rc == 0 && req->category != NULL)
+		rc = anywhere(ctx, req, req->category, &b, &header);
+	for (i = 0; rc == 0 && req->category == NULL &&
+	    i < kw_count(ctx->keywords); i++) {
+		k = kw_at(ctx->keywords, i);
+		if (k->handler != NULL && strcmp(k->handler, "info") == 0 &&
+		    k->category != NULL)
+			rc = anywhere(ctx, req, k->category, &b, &header);
+	}
+	buf_init(&served, 0);
+	for (i = 0; i < district_count(ctx->districts); i++)
+		buf_printf(&served, "%s%s", i > 0 ? ", " : "",
+		    district_name(district_at(ctx->districts, i), req->lang));
+	if (rc == 0) {
+		buf_putc(&b, '\n');
+		rc = prompts_format(ctx->prompts, req->lang,
+		    "district.unknown.served", &b, "districts",
+		    buf_cstr(&served), NULL);
+	}
+	if (rc == 0)
+		handler_page(ctx, req, buf_cstr(&b), reply);
+	buf_free(&b);
+	buf_free(&served);
+	return rc;
+}
+
 static int
 info_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct sp_reply *reply)
@@ -56,6 +130,8 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 	struct buf b;
 	int rc = 0;
 
+	if (req->unserved != NULL)
+		return answer_unserved(ctx, req, reply);
 	if (req->district == NULL)
 		return ask_district(ctx, req, reply);
 	if (ctx->ops->stakeholders_find(ctx->ops_arg, category,

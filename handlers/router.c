@@ -42,6 +42,7 @@ router_result_clear(struct router_result *res)
 	free(res->handler);
 	free(res->language);
 	free(res->district);
+	free(res->unserved);
 	sp_reply_clear(&res->reply);
 	memset(res, 0, sizeof(*res));
 }
@@ -196,6 +197,24 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 			return handler_find("help");
 		}
 		break;
+	case UND_ACT_UNSERVED:
+		/* Told, not asked again: the category she asked for now or
+		 * before, if any, for the helplines that serve everywhere;
+		 * it stays pending, for a served district she may name
+		 * next. */
+		kw = u->kw;
+		if (kw == NULL && pending)
+			kw = kw_find(ctx->keywords, c->pending_keyword);
+		clear_pending(c);
+		if (kw != NULL) {
+			c->pending_keyword = xstrdup(kw->name);
+			c->pending_until_ms = ctx->now_ms + ctx->pending_ms;
+		}
+		req->unserved = u->unserved;
+		req->keyword = "unserved";
+		req->category = kw != NULL ? kw->category : NULL;
+		*matched_kw = "unserved";
+		return handler_find("info");
 	case UND_ACT_HELP:
 		*matched_kw = "help";
 		return handler_find("help");
@@ -273,6 +292,7 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 	res->handler = xstrdup(h ? h->name : "error");
 	res->language = xstrdup(req.lang);
 	res->district = contact.district ? xstrdup(contact.district) : NULL;
+	res->unserved = req.unserved ? xstrdup(req.unserved->name_en) : NULL;
 	if (!keep || ctx->ops->contact_put(ctx->ops_arg, &contact) == 0)
 		rc = 0;
 out:

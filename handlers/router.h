@@ -21,6 +21,8 @@ struct router_result {
 	char		*handler;	/* handler that answered */
 	char		*language;	/* language of the reply */
 	char		*district;	/* district key in effect, or NULL */
+	char		*unserved;	/* a district named that is not served
+					   (its English name), or NULL */
 	int		 matched;	/* 0: the text was not understood */
 	struct sp_reply	 reply;
 };

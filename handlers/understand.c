@@ -11,10 +11,14 @@
  *      YES/NO and the language words give way to a category named in the
  *      same message ("aur jankari do loan ki" is LOAN);
  *   3. YES / NO words anywhere in a message without a category: RSVP;
- *   4. categories anywhere: one is INFO, two or more ask which;
- *   5. a district alone: DISTRICT (an answer, or remembered);
- *   6. only filler and greetings: the menu; anything else is unknown.
+ *   4. a district that is not served, and none that is: UNSERVED;
+ *   5. categories anywhere: one is INFO, two or more ask which (a trade,
+ *      then a menu digit, then a directory word only when no category
+ *      word is named);
+ *   6. a district alone: DISTRICT (an answer, or remembered);
+ *   7. only filler and greetings: the menu; anything else is unknown.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "keywords.h"
@@ -34,6 +38,9 @@ static const char *const how_names[] = {
 	[UND_NUMBER] = "number",
 	[UND_EMOJI_YES] = "emoji yes",
 	[UND_EMOJI_NO] = "emoji no",
+	[UND_EMOJI_GREETING] = "emoji greeting",
+	[UND_DIRECTORY] = "directory",
+	[UND_UNSERVED] = "unserved district",
 };
 
 const char *
@@ -43,6 +50,29 @@ und_how_name(enum und_how how)
 	    how_names[how] == NULL)
 		return "?";
 	return how_names[how];
+}
+
+const char *
+und_origin(const struct und_token *t, char *buf, size_t len)
+{
+	const struct und_entry *e = t->entry;
+
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (e != NULL && e->origin != NULL)
+		snprintf(buf, len, "directory: %s", e->origin);
+	else if (e != NULL && e->file != NULL)
+		snprintf(buf, len, "%s:%zu", e->file, e->line);
+	return buf;
+}
+
+const char *
+und_unserved_name(const struct und_unserved *u, const char *lang)
+{
+	if (lang != NULL && strcmp(lang, "hi") == 0 && u->name_hi != NULL)
+		return u->name_hi;
+	return u->name_en;
 }
 
 int
@@ -211,9 +241,9 @@ und_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
 	return prev[nb] > max ? max + 1 : prev[nb];
 }
 
-/* The one meaning every nearest fuzzy target agrees on, or NULL. */
-static const struct und_entry *
-fuzzy_find(const struct und_table *t, const char *w, size_t len, int *dist)
+const struct und_entry *
+und_fuzzy_find(const struct und_table *t, const char *w, size_t len,
+    int *dist)
 {
 	uint32_t cp[UND_MAX_CP];
 	uint64_t mask;
@@ -312,6 +342,7 @@ add_token(struct und_result *r, size_t word, size_t nwords, enum und_how how,
 	t->kw = e ? e->kw : NULL;
 	t->district = e ? e->district : NULL;
 	t->meaning = e ? (int)e->meaning : -1;
+	t->entry = e;
 }
 
 static int
@@ -394,8 +425,8 @@ classify(const struct und_table *t, const char *norm, struct und_result *r)
 		d = 0;
 		if (all_digits(r->fold + start, len))
 			add_token(r, i, 1, UND_NUMBER, NULL, 0);
-		else if ((e = fuzzy_find(t, norm + r->nstart[i], r->nlen[i],
-		    &d)) != NULL)
+		else if ((e = und_fuzzy_find(t, norm + r->nstart[i],
+		    r->nlen[i], &d)) != NULL)
 			add_token(r, i, 1, e->how, e, d);
 		else
 			add_token(r, i, 1, UND_UNKNOWN, NULL, 0);
@@ -507,12 +538,33 @@ add_category(const struct keyword **cats, size_t *ncat,
 		cats[(*ncat)++] = kw;
 }
 
+/*
+ * The unserved district token i names, if it is meant as a place: always,
+ * unless its name is also an everyday word ("gaya", went; "basti"); then
+ * only beside a [jila] word ("gaya jile se") or with nothing else of
+ * meaning in the message ("gaya se hu", the answer to "which district?").
+ */
+static const struct und_unserved *
+place(const struct und_result *r, size_t i, size_t nother)
+{
+	const struct und_token *t = &r->tok[i];
+
+	if (t->entry == NULL || t->entry->unserved == NULL)
+		return NULL;
+	if (!t->entry->everyday)
+		return t->entry->unserved;
+	if ((i > 0 && r->tok[i - 1].meaning == UND_M_JILA) ||
+	    (i + 1 < r->ntok && r->tok[i + 1].meaning == UND_M_JILA))
+		return t->entry->unserved;
+	return nother == (is_filler(t) ? 0u : 1u) ? t->entry->unserved : NULL;
+}
+
 void
 und_understand(const struct und_table *t, const char *raw, const char *norm,
     struct und_result *r)
 {
-	const struct keyword *cats[4], *topic = NULL, *digit = NULL;
-	size_t i, ncat = 0, lead, nother = 0, nstart = 0;
+	const struct keyword *cats[4], *dcats[4], *topic = NULL, *digit = NULL;
+	size_t i, ncat = 0, ndcat = 0, lead, nother = 0, nstart = 0;
 	int emoji_yes = 0, emoji_no = 0, greeting = 0, msgword = 0,
 	    received = 0, refused = 0;
 	const struct und_token *first_yes = NULL, *first_no = NULL;
@@ -521,6 +573,7 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	r->action = UND_ACT_UNKNOWN;
 	r->kw = r->kw2 = NULL;
 	r->district = NULL;
+	r->unserved = NULL;
 	r->args_word = 0;
 	r->ntok = 0;
 	if (norm == NULL)
@@ -570,6 +623,8 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 		if (tk->meaning == UND_M_TOPIC && topic == NULL &&
 		    !negated(r, i))
 			topic = tk->kw;
+		if (tk->meaning == UND_M_DIRECTORY && !negated(r, i))
+			add_category(dcats, &ndcat, tk->kw);
 		if (tk->meaning != UND_M_CATEGORY || negated(r, i))
 			continue;
 		/* A menu digit is a choice only where a command would be
@@ -585,6 +640,14 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 		cats[ncat++] = topic;
 	if (ncat == 0 && digit != NULL)
 		cats[ncat++] = digit;
+	if (ncat == 0) {
+		for (i = 0; i < ndcat; i++)
+			cats[i] = dcats[i];
+		ncat = ndcat;
+	}
+	for (i = 0; r->district == NULL && r->unserved == NULL && i < r->ntok;
+	    i++)
+		r->unserved = place(r, i, nother);
 
 	/* 1. Opt-out: a phrase anywhere, or "message" with a refusal
 	 * ("mujhe ye message nahi chahiye"), unless she complains that one
@@ -631,7 +694,8 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 
 	/* 3. YES / NO in a message without a category or a complaint; NO
 	 * wins ("haan par nahi aa paungi"). */
-	if (ncat == 0 && r->district == NULL && !received) {
+	if (ncat == 0 && r->district == NULL && r->unserved == NULL &&
+	    !received) {
 		/* "message nahi aaya" complains; it answers no meeting. */
 		tk = (struct und_token *)(first_no ? first_no : first_yes);
 		if (tk != NULL) {
@@ -648,7 +712,16 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 		}
 	}
 
-	/* 4. Categories. */
+	/* 4. A district we do not serve, asked again would be asked for
+	 * ever: UNSERVED, with what she asked for. */
+	if (r->unserved != NULL) {
+		r->action = UND_ACT_UNSERVED;
+		r->kw = ncat > 0 ? cats[0] : NULL;
+		r->kw2 = ncat > 1 ? cats[1] : NULL;
+		return;
+	}
+
+	/* 5. Categories. */
 	if (ncat >= 2) {
 		r->action = UND_ACT_CHOOSE;
 		r->kw = cats[0];
@@ -660,7 +733,7 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 		r->kw = cats[0];
 		return;
 	}
-	/* 5, 6. */
+	/* 6, 7. */
 	if (r->district != NULL)
 		r->action = UND_ACT_DISTRICT;
 	else if (nother == 0 && greeting)

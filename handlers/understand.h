@@ -8,7 +8,10 @@
  *
  * Built once per runtime from keywords.conf (the keywords and their
  * aliases), districts.csv (every spelling) and lexicon.conf (synonyms,
- * word forms, schemes, filler, opt-out and RSVP phrases; format below).
+ * word forms, schemes, filler, opt-out and RSVP phrases; format below),
+ * then other_districts.txt (districts of India not served, so that
+ * naming one is answered, not asked again) and, whenever the directory
+ * is (re)loaded, the distinctive words of its stakeholders' names.
  * Everything is folded and hashed at load, so understanding a message
  * allocates nothing and costs a few hash probes per word; the bounded
  * edit distance runs only for words the lexicon does not know.
@@ -16,7 +19,8 @@
  * lexicon.conf (UTF-8, INI-like, every error reported as FILE:LINE):
  *
  *     [loan]              a keyword of keywords.conf, or one of [filler],
- *                         [greeting], [message], [received], [negation]
+ *                         [greeting], [message], [received], [jila],
+ *                         [negation]
  *     synonym  = paisa, पैसा, shg loan       same meaning, anywhere
  *     scheme   = mudra, pmegp, kcc            the same, reported as a scheme
  *     phrase   = band karo                    a command only when it leads
@@ -30,7 +34,37 @@
  *                                             cancels the one before)
  *
  * Entries may be several words.  A word listed under two meanings (here
- * or in keywords.conf / districts.csv) is an error.
+ * or in keywords.conf / districts.csv) is an error.  [jila] words
+ * ("jila", "district", "जिले", "se hu") are filler that confirm a place
+ * name next to them: an unserved district that is also an everyday word ("gaya",
+ * went) counts only beside one, or alone in the message.
+ *
+ * other_districts.txt (UTF-8, every error reported as FILE:LINE):
+ *
+ *     [Bihar]                 the state of the lines below
+ *     Patna, पटना             one district a line: its English name, then
+ *                             more spellings, comma-separated; the first
+ *                             Devanagari one is its Hindi name
+ *     ~Gaya, ~गया             "~": also an everyday word (see [jila])
+ *     (Banka), बांका          "(...)": the English name only, no spelling
+ *
+ * A spelling that keywords.conf, districts.csv or lexicon.conf already
+ * know keeps their meaning: the file may list served districts too, and
+ * "banda" (folded to "band", STOP) is never the district Banda.  A
+ * [filler] word may also be the place, as an everyday word ("gaya" folds
+ * to "gay", cow).
+ * Unserved districts are matched as listed (after folding), never with a
+ * typo: "patni" is no "patna".
+ *
+ * Directory words: a word of a stakeholder's name leads to its category
+ * when nothing else lists it (the lexicon, keywords, districts and other
+ * districts come first; a district's near spelling too), it has 3+
+ * letters, and no stakeholder of another category has it in its name
+ * ("Halia" and "Chunar" do; "desk" is shared).  Being listed, it comes
+ * before a typo of another word ("chunar" is no "hunar").  Like a trade
+ * (topic), it names its category only when the message names no other:
+ * "halia me loan" is a loan.  A word that should not count goes into
+ * [filler].
  *
  * Spelling folding, applied to the lexicon and to the message alike so
  * that variants meet in one key: Latin ee→i, oo→u, sh→s, ph→f, w→v, z→j,
@@ -57,6 +91,7 @@ struct district;
 struct district_table;
 struct keyword;
 struct kw_table;
+struct stakeholder;
 
 #define UND_MAX_WORDS	48	/* words looked at in one message */
 #define UND_MAX_TEXT	1024	/* bytes of normalised text looked at */
@@ -77,7 +112,18 @@ enum und_how {
 	UND_NUMBER,		/* digits that are no menu choice */
 	UND_EMOJI_YES,		/* 👍 and the like */
 	UND_EMOJI_NO,
-	UND_EMOJI_GREETING	/* 🙏 */
+	UND_EMOJI_GREETING,	/* 🙏 */
+	UND_DIRECTORY,		/* a word of a stakeholder's name */
+	UND_UNSERVED		/* a district not served */
+};
+
+struct und_entry;
+
+/* A district of India that Sampark does not serve (other_districts). */
+struct und_unserved {
+	char		*name_en;
+	char		*name_hi;	/* NULL: the file gives none */
+	char		*state;		/* NULL: no [state] above it */
 };
 
 struct und_token {
@@ -88,6 +134,9 @@ struct und_token {
 	const struct keyword	*kw;	/* category or command, or NULL */
 	const struct district	*district;
 	int			 meaning;	/* internal class, -1 none */
+	const struct und_entry	*entry;		/* what it matched, or NULL
+						   (und_origin says where it
+						   was listed) */
 };
 
 enum und_action {
@@ -96,7 +145,9 @@ enum und_action {
 	UND_ACT_INFO,		/* one category (kw), district if named */
 	UND_ACT_CHOOSE,		/* two categories (kw, kw2): ask which */
 	UND_ACT_DISTRICT,	/* only a district */
-	UND_ACT_COMMAND		/* kw is a command (stop, more, rsvp...) */
+	UND_ACT_COMMAND,	/* kw is a command (stop, more, rsvp...) */
+	UND_ACT_UNSERVED	/* a district not served (unserved), no
+				   served one; kw the category, if any */
 };
 
 struct und_result {
@@ -104,6 +155,7 @@ struct und_result {
 	const struct keyword	*kw;
 	const struct keyword	*kw2;
 	const struct district	*district;	/* named in the message */
+	const struct und_unserved *unserved;	/* named, and not served */
 	size_t			 args_word;	/* COMMAND: its arguments start
 						   at this word */
 	size_t			 nwords;	/* words in the text */
@@ -129,6 +181,24 @@ struct und_table *und_new(const struct kw_table *kw,
 void	 und_free(struct und_table *);		/* NULL is a no-op */
 
 /*
+ * Add the districts of path (other_districts.txt, format above), before
+ * any und_set_directory().  0, or -1 with every problem appended to
+ * *errors as "FILE:LINE: reason" (the table is then unchanged).
+ */
+int	 und_add_unserved(struct und_table *, const char *path,
+	    struct buf *errors);
+
+/*
+ * Teach the table the distinctive words of the stakeholders' names (rule
+ * above), replacing those of an earlier call; n == 0 forgets them.  The
+ * words are copied: rows may go.  Call it whenever the directory is
+ * (re)loaded, never while a struct und_result of this table is in use.
+ * Returns how many words lead to a category.
+ */
+size_t	 und_set_directory(struct und_table *, const struct stakeholder *rows,
+	    size_t n);
+
+/*
  * Understand norm (text_normalize() of raw; raw is looked at only for
  * emoji, which normalisation drops).  Fills *r; never fails, allocates
  * nothing.
@@ -138,6 +208,15 @@ void	 und_understand(const struct und_table *, const char *raw,
 
 /* Name of a match kind for explanations ("synonym", "fuzzy"...). */
 const char *und_how_name(enum und_how);
+
+/*
+ * Where the entry of a token was listed, for explanations, into buf:
+ * "config/lexicon.conf:42", "directory: RSETI Mirzapur"; "" for none.
+ */
+const char *und_origin(const struct und_token *, char *buf, size_t len);
+
+/* The name of an unserved district in lang ("hi" or else English). */
+const char *und_unserved_name(const struct und_unserved *, const char *lang);
 
 /*
  * Lexicon conflicts a coordinator should fix (check-config): two words

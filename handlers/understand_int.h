@@ -25,8 +25,13 @@ enum und_meaning {
 				   refusal it is an opt-out */
 	UND_M_RECEIVED,		/* filler: "message nahi aaya" is a
 				   complaint, not an opt-out */
+	UND_M_JILA,		/* filler naming a district ("jile"): an
+				   everyday word beside it is a place */
 	UND_M_NEGATION,		/* cancels the category before it */
-	UND_M_NEGATION_BEFORE	/* cancels the category after it */
+	UND_M_NEGATION_BEFORE,	/* cancels the category after it */
+	UND_M_DIRECTORY,	/* a stakeholder's word: kw's category, but
+				   only when no other category is named */
+	UND_M_UNSERVED		/* a district not served (unserved) */
 };
 
 struct und_entry {
@@ -37,6 +42,13 @@ struct und_entry {
 	enum und_meaning	 meaning;
 	const struct keyword	*kw;
 	const struct district	*district;
+	const struct und_unserved *unserved;	/* UND_M_UNSERVED, or a
+						   filler word that may be
+						   that district */
+	int			 everyday;	/* such a place only beside a
+						   [jila] word, or alone */
+	char			*origin;	/* directory: the stakeholder's
+						   name (owned), else NULL */
 	const char		*file;		/* owned by the table */
 	size_t			 line;
 	unsigned		 nwords;
@@ -55,6 +67,8 @@ struct und_table {
 	struct und_entry	*e;
 	size_t			 n;
 	size_t			 cap;
+	size_t			 nbase;		/* e[nbase..n) are directory
+						   words (und_set_directory) */
 	uint32_t		*slot;		/* entry index + 1, 0 empty */
 	size_t			 nslot;		/* power of two */
 	size_t			*fuzzy;		/* indices of fuzzy targets */
@@ -63,7 +77,12 @@ struct und_table {
 	const struct keyword	*kw_yes;	/* for a thumb up / down */
 	const struct keyword	*kw_no;
 	const struct keyword	*kw_stop;
-	char			*files[3];	/* keywords, districts, lexicon */
+	const struct kw_table	*kw;		/* the categories of the
+						   directory's rows */
+	struct und_unserved	**unserved;	/* other_districts, owned */
+	size_t			 nunserved;
+	char			*files[4];	/* keywords, districts, lexicon,
+						   other districts */
 };
 
 /* Entry for a folded key, or NULL. */
@@ -77,5 +96,20 @@ int	 und_distance(const uint32_t *a, size_t na, const uint32_t *b,
 	    size_t nb, int max);
 /* Edits a word of n code points may carry. */
 int	 und_max_edits(size_t ncp);
+/* The one fuzzy target every nearest one agrees with for a normalised
+ * word, or NULL; *dist its distance. */
+const struct und_entry *und_fuzzy_find(const struct und_table *,
+	    const char *w, size_t len, int *dist);
+/* Put entry t->e[i] into the hash. */
+void	 und_hash_insert(struct und_table *, size_t i);
+/* Rebuild the hash from t->e[0..n), sized for t->n. */
+void	 und_rehash(struct und_table *);
+/* Append a copy of *e (its strings now the table's) and hash it unless
+ * it is chained; returns its index.  Pointers into t->e may move. */
+size_t	 und_append(struct und_table *, const struct und_entry *e);
+/* Fold a normalised phrase word by word into out (words joined by ' ');
+ * returns its length, *nwords the words kept. */
+size_t	 und_fold_phrase(const char *norm, char *out, size_t outlen,
+	    unsigned *nwords);
 
 #endif

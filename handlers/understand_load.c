@@ -81,25 +81,52 @@ und_lookup(const struct und_table *t, const char *key, size_t len)
 	return NULL;
 }
 
-static void
-rehash(struct und_table *t)
+void
+und_rehash(struct und_table *t)
 {
-	size_t i, j, mask;
+	size_t i;
 
 	free(t->slot);
 	t->nslot = 64;
 	while (t->nslot < t->n * 3)
 		t->nslot *= 2;
 	t->slot = xcalloc(t->nslot, sizeof(*t->slot));
-	mask = t->nslot - 1;
-	for (i = 0; i < t->n; i++) {
-		if (t->e[i].chained)
-			continue;
-		for (j = hash(t->e[i].key, t->e[i].keylen) & mask;
-		    t->slot[j] != 0; j = (j + 1) & mask)
-			;
-		t->slot[j] = (uint32_t)(i + 1);
+	for (i = 0; i < t->n; i++)
+		if (!t->e[i].chained)
+			und_hash_insert(t, i);
+}
+
+void
+und_hash_insert(struct und_table *t, size_t i)
+{
+	size_t j, mask = t->nslot - 1;
+
+	for (j = hash(t->e[i].key, t->e[i].keylen) & mask; t->slot[j] != 0;
+	    j = (j + 1) & mask)
+		;
+	t->slot[j] = (uint32_t)(i + 1);
+}
+
+size_t
+und_append(struct und_table *t, const struct und_entry *proto)
+{
+	size_t i;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->e = xreallocarray(t->e, t->cap, sizeof(*t->e));
 	}
+	i = t->n++;
+	t->e[i] = *proto;
+	if (proto->nwords > t->max_words)
+		t->max_words = proto->nwords;
+	if (proto->chained)
+		return i;
+	if (t->nslot == 0 || t->n * 3 > t->nslot * 2)
+		und_rehash(t);
+	else
+		und_hash_insert(t, i);
+	return i;
 }
 
 static const char *
@@ -113,7 +140,12 @@ meaning_name(const struct und_entry *e, char *buf, size_t len)
 	case UND_M_GREETING:
 	case UND_M_MESSAGE:
 	case UND_M_RECEIVED:
+	case UND_M_JILA:
 		snprintf(buf, len, "filler");
+		break;
+	case UND_M_UNSERVED:
+		snprintf(buf, len, "unserved district %s",
+		    e->unserved->name_en);
 		break;
 	case UND_M_NEGATION:
 	case UND_M_NEGATION_BEFORE:
@@ -143,9 +175,8 @@ same_target(const struct und_entry *a, const struct und_entry *b)
 	    (a->meaning == UND_M_CATEGORY && b->meaning == UND_M_TOPIC));
 }
 
-/* Fold a normalised entry word by word into out; returns its length. */
-static size_t
-fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
+size_t
+und_fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
 {
 	const char *p = norm, *s;
 	size_t o = 0, n;
@@ -175,24 +206,18 @@ fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
 static void
 chain_listed(struct und_table *t, size_t first, const char *norm)
 {
-	struct und_entry *e;
+	struct und_entry e = t->e[first];
 	size_t i = first;
 
 	while (t->e[i].next_same != 0)
 		i = t->e[i].next_same - 1;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->e = xreallocarray(t->e, t->cap, sizeof(*t->e));
-	}
-	e = &t->e[t->n++];
-	*e = t->e[first];
-	e->key = xstrdup(t->e[first].key);
-	e->listed = xstrdup(norm);
-	e->next_same = 0;
-	e->chained = 1;
-	e->ncp = und_codepoints(norm, strlen(norm), e->cp, UND_MAX_CP,
-	    &e->mask);
-	e->fuzzy_ok = e->fuzzy_ok && e->ncp >= 4 && strchr(norm, ' ') == NULL;
+	e.key = xstrdup(t->e[first].key);
+	e.listed = xstrdup(norm);
+	e.next_same = 0;
+	e.chained = 1;
+	e.ncp = und_codepoints(norm, strlen(norm), e.cp, UND_MAX_CP, &e.mask);
+	e.fuzzy_ok = e.fuzzy_ok && e.ncp >= 4 && strchr(norm, ' ') == NULL;
+	und_append(t, &e);
 	t->e[i].next_same = t->n;
 }
 
@@ -207,65 +232,47 @@ add_entry(struct und_parse *p, const char *norm, enum und_how how,
     const struct district *d)
 {
 	struct und_table *t = p->t;
-	struct und_entry *e, probe;
+	struct und_entry e;
 	const struct und_entry *old;
 	char key[256], a[96], b[96];
 	unsigned nwords;
 	size_t len;
 
-	len = fold_phrase(norm, key, sizeof(key), &nwords);
+	len = und_fold_phrase(norm, key, sizeof(key), &nwords);
 	if (len == 0 || nwords == 0)
 		return 0;
-	memset(&probe, 0, sizeof(probe));
-	probe.meaning = meaning;
-	probe.kw = kw;
-	probe.district = d;
+	memset(&e, 0, sizeof(e));
+	e.meaning = meaning;
+	e.kw = kw;
+	e.district = d;
 	if ((old = und_lookup(t, key, len)) != NULL) {
-		if (same_meaning(old, &probe)) {
+		if (same_meaning(old, &e)) {
 			/* Kept for the exact check of STOP and START. */
 			if (strcmp(old->listed, norm) != 0)
 				chain_listed(t, (size_t)(old - t->e), norm);
 			return 0;
 		}
 		perr(p, "\"%s\" means %s here but %s at %s:%zu", norm,
-		    meaning_name(&probe, a, sizeof(a)),
+		    meaning_name(&e, a, sizeof(a)),
 		    meaning_name(old, b, sizeof(b)), old->file, old->line);
 		return -1;
 	}
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 256;
-		t->e = xreallocarray(t->e, t->cap, sizeof(*t->e));
-	}
-	e = &t->e[t->n++];
-	*e = probe;
-	e->key = xstrndup(key, len);
-	e->keylen = len;
-	e->listed = xstrdup(norm);
-	e->how = how;
-	e->file = p->path;
-	e->line = p->line;
-	e->nwords = nwords;
-	if (nwords > t->max_words)
-		t->max_words = nwords;
+	e.key = xstrndup(key, len);
+	e.keylen = len;
+	e.listed = xstrdup(norm);
+	e.how = how;
+	e.file = p->path;
+	e.line = p->line;
+	e.nwords = nwords;
 	/* Typos are measured on the words as written, not folded: folding
 	 * brings "sewing" within one letter of "selling". */
-	e->ncp = und_codepoints(norm, strlen(norm), e->cp, UND_MAX_CP,
-	    &e->mask);
+	e.ncp = und_codepoints(norm, strlen(norm), e.cp, UND_MAX_CP, &e.mask);
 	/* Typos lead only to categories and districts, never to a
 	 * command, and only from words long enough to tell apart. */
-	e->fuzzy_ok = nwords == 1 && e->ncp >= 4 && how != UND_DIGIT &&
+	e.fuzzy_ok = nwords == 1 && e.ncp >= 4 && how != UND_DIGIT &&
 	    (meaning == UND_M_CATEGORY || meaning == UND_M_TOPIC ||
 	    meaning == UND_M_DISTRICT);
-	if (t->n * 3 > t->nslot * 2 || t->nslot == 0)
-		rehash(t);
-	else {
-		size_t mask = t->nslot - 1, j;
-
-		for (j = hash(key, len) & mask; t->slot[j] != 0;
-		    j = (j + 1) & mask)
-			;
-		t->slot[j] = (uint32_t)t->n;
-	}
+	und_append(t, &e);
 	return 0;
 }
 
@@ -305,6 +312,8 @@ start_section(struct und_parse *p, char *s)
 		p->meaning = UND_M_MESSAGE;
 	else if (strcmp(name, "received") == 0)
 		p->meaning = UND_M_RECEIVED;
+	else if (strcmp(name, "jila") == 0)
+		p->meaning = UND_M_JILA;
 	else if (strcmp(name, "negation") == 0)
 		p->meaning = UND_M_NEGATION;
 	else if ((p->sect_kw = kw_find(p->kw, name)) != NULL)
@@ -313,7 +322,8 @@ start_section(struct und_parse *p, char *s)
 		    UND_M_CATEGORY : UND_M_COMMAND;
 	else {
 		perr(p, "[%s] is no keyword of %s, nor filler, greeting, "
-		    "message, received or negation", name, kw_path(p->kw));
+		    "message, received, jila or negation", name,
+		    kw_path(p->kw));
 		return;
 	}
 	p->in_section = 1;
@@ -509,10 +519,11 @@ und_new(const struct kw_table *kw, const struct district_table *dt,
 	p.t = t;
 	p.kw = kw;
 	p.errors = errors;
+	t->kw = kw;
 	t->files[0] = xstrdup(kw_path(kw));
 	t->files[1] = xstrdup(district_path(dt));
 	t->files[2] = xstrdup(lexicon_path);
-	rehash(t);
+	und_rehash(t);
 	load_keywords(&p);
 	load_districts(&p, dt);
 	load_lexicon(&p, t->files[2]);
@@ -528,6 +539,7 @@ und_new(const struct kw_table *kw, const struct district_table *dt,
 	for (i = 0; i < t->n; i++)
 		if (t->e[i].fuzzy_ok)
 			t->fuzzy[t->nfuzzy++] = i;
+	t->nbase = t->n;
 	return t;
 }
 
@@ -541,7 +553,15 @@ und_free(struct und_table *t)
 	for (i = 0; i < t->n; i++) {
 		free(t->e[i].key);
 		free(t->e[i].listed);
+		free(t->e[i].origin);
 	}
+	for (i = 0; i < t->nunserved; i++) {
+		free(t->unserved[i]->name_en);
+		free(t->unserved[i]->name_hi);
+		free(t->unserved[i]->state);
+		free(t->unserved[i]);
+	}
+	free(t->unserved);
 	for (i = 0; i < SP_ARRAY_LEN(t->files); i++)
 		free(t->files[i]);
 	free(t->e);

@@ -26,6 +26,13 @@ handler_fixture_new(const char *config_dir, const char *prompts_dir,
 	if (f->kw != NULL && f->dt != NULL)
 		f->und = und_new(f->kw, f->dt, path, err);
 	free(path);
+	/* The districts Sampark does not serve, as the daemon loads them. */
+	path = xasprintf("%s/other_districts.txt", config_dir);
+	if (f->und != NULL && und_add_unserved(f->und, path, err) == -1) {
+		und_free(f->und);
+		f->und = NULL;
+	}
+	free(path);
 	f->prompts = prompts_load(prompts_dir, err);
 	if (f->kw == NULL || f->dt == NULL || f->und == NULL ||
 	    f->prompts == NULL) {

@@ -1,8 +1,9 @@
 /*
  * test_understand: whole-message understanding with the shipped keywords,
- * districts and lexicon: spelling folding, the bounded edit distance,
- * what each kind of message decides, and the lexicon's errors and
- * conflicts with their file:line.
+ * districts, lexicon and other districts: spelling folding, the bounded
+ * edit distance, what each kind of message decides, unserved districts,
+ * the words of a directory, and the errors and conflicts of the files
+ * with their file:line.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 
 #include "district.h"
 #include "keywords.h"
+#include "records.h"
 #include "text.h"
 #include "understand_int.h"
 #include "util.h"
@@ -39,6 +41,9 @@ setup(void **state)
 	f->dt = district_load("config/districts.csv", &errors);
 	if (f->kw != NULL && f->dt != NULL)
 		f->und = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+	if (f->und != NULL)
+		assert_int_equal(und_add_unserved(f->und,
+		    "config/other_districts.txt", &errors), 0);
 	if (errors.len)
 		fprintf(stderr, "%s", buf_cstr(&errors));
 	assert_non_null(f->und);
@@ -60,22 +65,27 @@ teardown(void **state)
 	return 0;
 }
 
-/* Understand text; returns a description "action kw kw2 district". */
+/*
+ * Understand text; returns a description "action kw kw2 @district" and
+ * "!Name" for a district not served.
+ */
 static const char *
 decide(struct fixture *f, const char *text)
 {
 	static char out[128];
 	char *norm = text_normalize(text, strlen(text));
 	static const char *const names[] = { "unknown", "help", "info",
-	    "choose", "district", "command" };
+	    "choose", "district", "command", "unserved" };
 
 	assert_non_null(norm);
 	und_understand(f->und, text, norm, &f->r);
 	free(norm);
-	snprintf(out, sizeof(out), "%s%s%s%s%s%s%s", names[f->r.action],
+	snprintf(out, sizeof(out), "%s%s%s%s%s%s%s%s%s", names[f->r.action],
 	    f->r.kw ? " " : "", f->r.kw ? f->r.kw->name : "",
 	    f->r.kw2 ? " " : "", f->r.kw2 ? f->r.kw2->name : "",
-	    f->r.district ? " @" : "", f->r.district ? f->r.district->key : "");
+	    f->r.district ? " @" : "", f->r.district ? f->r.district->key : "",
+	    f->r.unserved ? " !" : "",
+	    f->r.unserved ? f->r.unserved->name_en : "");
 	return out;
 }
 
@@ -319,6 +329,194 @@ test_lexicon_errors(void **state)
 } while (0)
 
 static void
+test_unserved_districts(void **state)
+{
+	struct fixture *f = *state;
+
+	check(f, "loan chahiye patna", "unserved loan !Patna");
+	check(f, "पटना में लोन चाहिए", "unserved loan !Patna");
+	check(f, "patna se hu mujhe silai sikhna hai",
+	    "unserved training !Patna");
+	check(f, "पटना", "unserved !Patna");
+	check(f, "lucknow", "unserved !Lucknow");
+	check(f, "allahabad me training", "unserved training !Prayagraj");
+	check(f, "east champaran", "unserved !East Champaran");
+	check(f, "motihari se loan", "unserved loan !East Champaran");
+	/* A served district wins; a near name is no typo of another. */
+	check(f, "patna me maika hai bhadohi me loan chahiye",
+	    "info loan @bhadohi");
+	check(f, "muzaffarnagar me loan", "unserved loan !Muzaffarnagar");
+	check(f, "muzaffarpur me loan", "info loan @muzaffarpur");
+	check(f, "patni ke liye loan", "info loan");
+	/* An opt-out is an opt-out wherever she lives. */
+	check(f, "patna se hu message mat bhejo", "command stop !Patna");
+	/* Gaya is also "went": a place only beside jila, or alone. */
+	check(f, "gaya", "unserved !Gaya");
+	check(f, "गया", "unserved !Gaya");
+	check(f, "gaya jile se hu", "unserved !Gaya");
+	check(f, "जिला गया", "unserved !Gaya");
+	check(f, "main gaya se hu", "unserved !Gaya");
+	check(f, "wo chala gaya", "unknown");
+	check(f, "ho gaya", "unknown");
+	check(f, "हो गया", "unknown");
+	check(f, "mujhe silai sikhna hai gaya", "info training");
+	check(f, "bank gaya tha loan ke liye", "info loan");
+	check(f, "hamari basti me silai center hai", "info training");
+	check(f, "basti jile se hu loan chahiye", "unserved loan !Basti");
+	/* "banda" is STOP's "band" folded, and a man: never Banda, never
+	 * STOP; its Devanagari spelling is the district. */
+	check(f, "ek banda", "unknown");
+	check(f, "बांदा", "unserved !Banda");
+	/* A name in parentheses names the district, matches nothing. */
+	check(f, "बांका", "unserved !Banka");
+	assert_string_equal(und_unserved_name(f->r.unserved, "hi"), "बांका");
+	assert_string_equal(und_unserved_name(f->r.unserved, "en"), "Banka");
+	check(f, "banka", "unknown");
+	check(f, "patna", "unserved !Patna");
+	assert_string_equal(und_unserved_name(f->r.unserved, "hi"), "पटना");
+	assert_string_equal(f->r.unserved->state, "Bihar");
+}
+
+static void
+test_unserved_file(void **state)
+{
+	struct fixture *f = *state;
+	struct und_table *t;
+	struct buf errors;
+	char *path, *want;
+	size_t i;
+	static const char *const wrong[] = { "[Bihar\n", "Patna,, पटना\n",
+	    "~\n", "Gaya, (Gaya ji)\n", "Patna, !!\n", "Patna, \xff\n" };
+
+	/* Each error is reported with its line; nothing is added. */
+	for (i = 0; i < SP_ARRAY_LEN(wrong); i++) {
+		char *text = xasprintf("# districts\nLakhnau\n%s", wrong[i]);
+
+		path = write_tmp(text);
+		free(text);
+		buf_init(&errors, 0);
+		t = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+		assert_non_null(t);
+		assert_int_equal(und_add_unserved(t, path, &errors), -1);
+		want = xasprintf("%s:3: ", path);
+		if (strstr(buf_cstr(&errors), want) == NULL)
+			fail_msg("\"%s\": %s", wrong[i], buf_cstr(&errors));
+		free(want);
+		SP_SWAP_UND(f, t);
+		check(f, "lakhnau", "unknown");
+		SP_SWAP_UND(f, t);
+		und_free(t);
+		buf_free(&errors);
+		unlink(path);
+		free(path);
+	}
+
+	/* Served districts may be listed: districts.csv wins. */
+	path = write_tmp("[Uttar Pradesh]\nBhadohi, भदोही\n~Basti\n"
+	    "(Banka), बांका\n");
+	buf_init(&errors, 0);
+	t = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+	assert_int_equal(und_add_unserved(t, path, &errors), 0);
+	assert_int_equal(errors.len, 0);
+	SP_SWAP_UND(f, t);
+	check(f, "bhadohi", "district @bhadohi");
+	check(f, "basti", "unserved !Basti");
+	check(f, "basti me loan", "info loan");
+	check(f, "बांका में लोन", "unserved loan !Banka");
+	SP_SWAP_UND(f, t);
+	und_free(t);
+	buf_free(&errors);
+	unlink(path);
+	free(path);
+
+	buf_init(&errors, 0);
+	t = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+	assert_int_equal(und_add_unserved(t, "/nonexistent/districts.txt",
+	    &errors), -1);
+	assert_non_null(strstr(buf_cstr(&errors),
+	    "/nonexistent/districts.txt"));
+	und_free(t);
+	buf_free(&errors);
+}
+
+static struct stakeholder
+row(const char *name, const char *category)
+{
+	struct stakeholder r;
+
+	memset(&r, 0, sizeof(r));
+	r.name = (char *)name;
+	r.category = (char *)category;
+	r.district = (char *)"mirzapur";
+	return r;
+}
+
+static void
+test_directory_words(void **state)
+{
+	struct fixture *f = *state;
+	struct stakeholder rows[] = {
+		row("FPO Halia", "market"),
+		row("Microfinance branch, Chunar", "loan"),
+		row("KVK Birauli (RPCAU Pusa)", "training"),
+		row("Jeevika block office, Pusa", "loan"),
+		row("DIC Bhadohi - PMEGP desk", "loan"),
+		row("GeM seller desk", "market"),
+		row("Bhadohi Mahila Bunkar FPO", "market"),
+		row("Mudra help, Mirzapur", "market"),
+		row("Patna Sellers Collective", "market"),
+		row("Aarogya Sakhi", "health"),
+		row("Sewa Sangh 2024", "training"),
+	};
+	struct stakeholder later[] = { row("FPO Rosera", "market") };
+	struct buf errors;
+	char where[128];
+
+	assert_true(und_set_directory(f->und, rows, SP_ARRAY_LEN(rows)) >
+	    0);
+	check(f, "halia", "info market");
+	assert_int_equal(f->r.tok[0].how, UND_DIRECTORY);
+	assert_string_equal(und_origin(&f->r.tok[0], where, sizeof(where)),
+	    "directory: FPO Halia");
+	check(f, "bunkar", "info market");
+	check(f, "birauli wale sir", "info training");
+	check(f, "sewa sangh", "info training");
+	/* Listed, a stakeholder's word is no typo of another ("hunar"). */
+	check(f, "chunar wali branch mirzapur", "info loan @mirzapur");
+	/* Shared by two categories, a district, filler, a category
+	 * without a keyword, a number: no category. */
+	decide(f, "pusa");
+	assert_int_not_equal(f->r.tok[0].how, UND_DIRECTORY);
+	check(f, "desk", "unknown");
+	check(f, "bhadohi", "district @bhadohi");
+	check(f, "mahila", "unknown");
+	check(f, "aarogya sakhi", "unknown");
+	check(f, "2024", "unknown");
+	/* The lexicon and the other districts keep their meaning. */
+	check(f, "mudra", "info loan");
+	assert_non_null(strstr(und_origin(&f->r.tok[0], where,
+	    sizeof(where)), "config/lexicon.conf:"));
+	check(f, "patna", "unserved !Patna");
+	/* A category word named with it wins, as over a trade. */
+	check(f, "halia me loan chahiye", "info loan");
+	check(f, "halia chunar", "choose market loan");
+	check(f, "halia nahi chahiye", "unknown");
+	check(f, "halia bhadohi", "info market @bhadohi");
+	/* A new directory replaces the words of the last. */
+	assert_int_equal(und_set_directory(f->und, later, 1), 1);
+	check(f, "halia", "unknown");
+	check(f, "rosera", "info market");
+	assert_int_equal(und_set_directory(f->und, NULL, 0), 0);
+	check(f, "rosera", "unknown");
+	/* Other districts come before the directory, not after. */
+	assert_int_equal(und_set_directory(f->und, later, 1), 1);
+	buf_init(&errors, 0);
+	assert_int_equal(und_add_unserved(f->und,
+	    "config/other_districts.txt", &errors), -1);
+	buf_free(&errors);
+}
+
+static void
 test_check_conflicts(void **state)
 {
 	struct fixture *f = *state;
@@ -368,6 +566,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_lexicon_errors, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_check_conflicts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unserved_districts, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unserved_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_directory_words, setup,
 		    teardown),
 	};
 

@@ -48,11 +48,13 @@ static const char *const action_names[] = {
 	[UND_ACT_CHOOSE] = "ask which category",
 	[UND_ACT_DISTRICT] = "district only",
 	[UND_ACT_COMMAND] = "command",
+	[UND_ACT_UNSERVED] = "district not served",
 };
 
 static void
 print_words(const char *norm, const struct und_result *u)
 {
+	char origin[160];
 	size_t i, w;
 
 	printf("normalised: %s\n", norm);
@@ -78,6 +80,8 @@ print_words(const char *norm, const struct und_result *u)
 			printf(" -> %s", t->kw->name);
 		if (t->district != NULL)
 			printf(" -> %s", t->district->key);
+		if (*und_origin(t, origin, sizeof(origin)) != '\0')
+			printf(" (%s)", origin);
 		printf("\n");
 	}
 	printf("decision: %s", action_names[u->action]);
@@ -87,6 +91,8 @@ print_words(const char *norm, const struct und_result *u)
 		printf(" / %s", u->kw2->name);
 	if (u->district != NULL)
 		printf(", district %s", u->district->key);
+	if (u->unserved != NULL)
+		printf(", district %s (not served)", u->unserved->name_en);
 	printf("\n");
 }
 
@@ -137,6 +143,7 @@ run_explain(int argc, char **argv)
 	struct router_result res;
 	struct und_result *u;
 	struct store *st = NULL;
+	struct directory *directory = NULL;
 	struct sp_ctx ctx;
 	struct handler_env env = { 0 };
 	struct buf text, errors;
@@ -184,18 +191,22 @@ run_explain(int argc, char **argv)
 		fprintf(stderr, "sampark: the text is not valid UTF-8\n");
 		goto out;
 	}
+	made = mkdtemp(dir) != NULL;
+	if (!made || (st = scratch_store(rt, db ? db : config_str(rt->cfg,
+	    "db"), dir)) == NULL) {
+		fprintf(stderr, "sampark: no scratch database for the reply\n");
+		free(norm);
+		goto out;
+	}
+	/* The words of the stakeholders' names count, as in the daemon. */
+	directory = directory_load(st);
+	directory_teach(directory, rt->understand);
 	u = xmalloc(sizeof(*u));
 	und_understand(rt->understand, buf_cstr(&text), norm, u);
 	print_words(norm, u);
 	free(u);
 	free(norm);
 
-	made = mkdtemp(dir) != NULL;
-	if (!made || (st = scratch_store(rt, db ? db : config_str(rt->cfg,
-	    "db"), dir)) == NULL) {
-		fprintf(stderr, "sampark: no scratch database for the reply\n");
-		goto out;
-	}
 	memset(&ctx, 0, sizeof(ctx));
 	env.store = st;
 	ctx.ops = &handler_env_ops;
@@ -221,6 +232,7 @@ run_explain(int argc, char **argv)
 	router_result_clear(&res);
 	rc = 0;
 out:
+	directory_free(directory);
 	store_close(st);
 	if (made) {
 		cmd = xasprintf("rm -rf '%s'", dir);

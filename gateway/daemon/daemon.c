@@ -74,14 +74,16 @@ struct sp_daemon {
 
 /*
  * Reload the in-memory directory when another process has committed to the
- * database (an import) or when forced (SIGHUP).  On a store error the
- * handlers fall back to querying the store directly.
+ * database (an import) or when forced (SIGHUP), and teach the words of its
+ * names to the understanding.  On a store error the handlers fall back to
+ * querying the store directly.
  */
 static void
 refresh_directory(struct sp_daemon *d, int force)
 {
 	struct directory *fresh;
 	int64_t version;
+	size_t words;
 
 	if (store_data_version(d->store, &version) == -1)
 		return;
@@ -92,8 +94,9 @@ refresh_directory(struct sp_daemon *d, int force)
 	directory_free(d->directory);
 	d->directory = fresh;
 	d->data_version = version;
-	log_debug("directory_loaded", "stakeholders=%zu",
-	    directory_count(fresh));
+	words = directory_teach(fresh, d->rt->understand);
+	log_debug("directory_loaded", "stakeholders=%zu words=%zu",
+	    directory_count(fresh), words);
 }
 
 static void
@@ -779,6 +782,7 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	d->retired[d->nretired++] = d->rt;
 	d->rt = rt;
 	free_retired(d);
+	directory_teach(d->directory, rt->understand);
 	sender_set_runtime(d->sender, rt);
 	abuse_configure(d->abuse, rt->cfg);
 	refresh_directory(d, 1);

@@ -172,14 +172,18 @@ process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
 		rc = store_replies_for(d->store, row.id, &it->replies,
 		    &it->nreplies);
 	if (rc != -1) {
-		char masked[32], kw[80];
+		char masked[32], kw[80], where[80];
 
 		it->log_line = xasprintf("provider=%s from=%s keyword=%s "
-		    "handler=%s matched=%d replies=%zu%s%s", it->provider->name,
+		    "handler=%s matched=%d replies=%zu%s%s%s%s",
+		    it->provider->name,
 		    log_phone(it->in.from, masked, sizeof(masked)),
 		    log_quote(res.keyword ? res.keyword : "", 40, kw,
 		    sizeof(kw)), res.handler, res.matched,
 		    verdict == ABUSE_OK ? res.reply.n : 0,
+		    res.unserved ? " unserved=" : "",
+		    res.unserved ? log_quote(res.unserved, 40, where,
+		    sizeof(where)) : "",
 		    verdict == ABUSE_OK ? "" : " limited=",
 		    verdict == ABUSE_OK ? "" : abuse_verdict_name(verdict));
 	}

@@ -88,6 +88,9 @@ static const struct config_directive directives[] = {
 	    "districts and their spellings, found anywhere in a message"),
 	D_PATH("lexicon", "lexicon.conf",
 	    "synonyms, word forms, schemes, filler, opt-out and RSVP phrases"),
+	D_PATH("other_districts", "other_districts.txt",
+	    "districts of India not served yet, so that naming one is "
+	    "answered, not asked again"),
 	D_PATH("stakeholders", "stakeholders.csv",
 	    "sample directory imported by make run into an empty database"),
 	D_PATH("ivr", "ivr.conf", "voice menu (nodes, keys, actions)"),

@@ -9,6 +9,7 @@
 #include "directory.h"
 #include "handler.h"
 #include "store.h"
+#include "understand.h"
 #include "util.h"
 
 struct directory {
@@ -41,6 +42,13 @@ size_t
 directory_count(const struct directory *d)
 {
 	return d->n;
+}
+
+size_t
+directory_teach(const struct directory *d, struct und_table *und)
+{
+	return und_set_directory(und, d != NULL ? d->rows : NULL,
+	    d != NULL ? d->n : 0);
 }
 
 int

@@ -301,6 +301,11 @@ runtime_load(const char *config_path, char *const *overrides,
 	if (rt->keywords != NULL && rt->districts != NULL)
 		rt->understand = und_new(rt->keywords, rt->districts,
 		    config_str(rt->cfg, "lexicon"), errors);
+	if (rt->understand != NULL && und_add_unserved(rt->understand,
+	    config_str(rt->cfg, "other_districts"), errors) == -1) {
+		und_free(rt->understand);
+		rt->understand = NULL;
+	}
 	/* A typo of one word landing on another meaning is refused like
 	 * any other conflict, so that check-config reports it. */
 	und_check(rt->understand, errors);

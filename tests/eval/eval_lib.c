@@ -174,6 +174,12 @@ outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
 	found = store_contact_get(st, phone, &c) == 1;
 	if (strcmp(h, "opted-out") == 0)
 		out = xstrdup("silent");
+	else if (res->unserved != NULL) {
+		out = xasprintf("unserved %s", res->unserved);
+		for (norm = out; *norm != '\0'; norm++)
+			if (*norm >= 'A' && *norm <= 'Z')
+				*norm = (char)(*norm - 'A' + 'a');
+	}
 	else if (strcmp(h, "info") == 0) {
 		if (found && c.pending_keyword != NULL)
 			out = xasprintf("ask_district %s", category_of(
@@ -268,6 +274,7 @@ eval_run(struct eval_set *set, const char *config_dir,
 	struct handler_fixture *f;
 	struct store *st = NULL;
 	struct fake_ops_bcast *script;
+	struct directory *dir_words;
 	struct handler_env env = { 0 };
 	struct router_result res;
 	char phone[32], *last;
@@ -288,6 +295,13 @@ eval_run(struct eval_set *set, const char *config_dir,
 	free(path);
 	if (rc == -1)
 		goto out;
+	/* Its names' words count, as in the daemon. */
+	if ((dir_words = directory_load(st)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	directory_teach(dir_words, f->und);
+	directory_free(dir_words);
 
 	env.store = st;
 	f->ctx.ops = &handler_env_ops;

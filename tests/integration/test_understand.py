@@ -3,7 +3,10 @@ Devanagari reach the right stakeholders over the console provider, an
 opt-out written as a sentence opts her out, a district told in a sentence
 answers the pending question, lexicon.conf is reloaded on SIGHUP (a bad
 one keeps the old, naming file:line), and `sampark explain` shows the
-words and the reply without writing to the database."""
+words and the reply without writing to the database.  A district that
+is not served is answered once, plainly, and logged (other_districts.txt,
+reloaded on SIGHUP); the words of the directory's names lead to their
+category, also after an import into the running daemon."""
 import os
 import re
 import signal
@@ -99,6 +102,85 @@ class Understand(unittest.TestCase):
         rows = db_query(self.d, "SELECT count(*) FROM contacts"
                         " WHERE phone = '+919876501031'")
         self.assertEqual(rows[0][0], 0)
+
+    def wait_log(self, needle, after=0, timeout=5):
+        deadline = time.monotonic() + timeout
+        while needle not in self.d.read_log()[after:]:
+            self.assertLess(time.monotonic(), deadline, needle)
+            time.sleep(0.02)
+
+    def test_unserved_district_is_answered_not_asked_again(self):
+        phone = "+919876501050"
+        _, reply = self.d.console(phone, "loan chahiye patna")
+        self.assertIn("पटना", reply)
+        self.assertIn("Mudra and Udyam help desk", reply)
+        self.assertNotIn("किस जिले", reply)
+        self.wait_log(b'keyword="unserved"')
+        self.assertIn(b'unserved="Patna"', self.d.read_log())
+        # Asked her district, she names one that is not served: told
+        # so, with what serves everywhere for what she asked, and not
+        # asked again; a served district she names next still answers.
+        phone = "+919876501051"
+        _, reply = self.d.console(phone, "mujhe silai sikhna hai", "u1")
+        self.assertNotRegex(reply, PHONE_RE)
+        _, reply = self.d.console(phone, "gaya jile se hu", "u2")
+        self.assertIn("गया", reply)
+        self.assertIn("Skill India course helpline", reply)
+        self.assertNotIn("किस जिले", reply)
+        _, reply = self.d.console(phone, "mirzapur", "u3")
+        self.assertIn("RSETI Mirzapur", reply)
+        # "gaya" as "went" is no district.
+        _, reply = self.d.console("+919876501052",
+                                  "bhai bank gaya tha loan ke liye")
+        self.assertNotIn("गया", reply)
+
+    def test_other_districts_reload(self):
+        phone = "+919876501060"
+        path = os.path.join(self.d.tmp, "config", "other_districts.txt")
+        _, before = self.d.console(phone, "zzranchi")
+        self.assertNotIn("Zzranchi", before)
+        with open(path, "a") as f:
+            f.write("\n[Jharkhand]\nZzranchi, ज़ज़रांची\n")
+        mark = len(self.d.read_log())
+        self.d.signal(signal.SIGHUP)
+        self.wait_log(b"event=reloaded", mark)
+        _, after = self.d.console(phone, "zzranchi", "m2")
+        self.assertIn("ज़ज़रांची", after)
+        # A broken line is refused with its file:line; the old stays.
+        with open(path, "a") as f:
+            f.write("Zzdumka,, दुमका\n")
+        mark = len(self.d.read_log())
+        self.d.signal(signal.SIGHUP)
+        self.wait_log(b"event=reload_failed", mark)
+        self.assertRegex(self.d.read_log()[mark:].decode(),
+                         r"other_districts\.txt:\d+")
+        _, still = self.d.console(phone, "zzranchi", "m3")
+        self.assertIn("ज़ज़रांची", still)
+
+    def test_directory_words_lead_to_their_category(self):
+        _, reply = self.d.console("+919876501070",
+                                  "halia wale ka number chahiye mirzapur")
+        self.assertIn("FPO Halia", reply)
+        r = self.d.cli("explain", "halia mirzapur")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("directory: FPO Halia", r.stdout.decode())
+        # A stakeholder imported while the daemon runs: her name's
+        # words count from the next message on.
+        phone = "+919876501071"
+        _, before = self.d.console(phone, "zzsakhi bhadohi")
+        self.assertNotRegex(before, PHONE_RE)       # her district noted
+        src = os.path.join(self.d.tmp, "config", "stakeholders.csv")
+        new = os.path.join(self.d.tmp, "stakeholders2.csv")
+        with open(src) as f:
+            rows = f.read()
+        with open(new, "w") as f:
+            f.write(rows + "Zzsakhi Mahila Haat,market,bhadohi,"
+                    "+910000019999,hi,Weekly haat for SHG goods,"
+                    "समूह हाट\n")
+        r = self.d.cli("import", "stakeholders", new)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        _, after = self.d.console(phone, "zzsakhi bhadohi", "m2")
+        self.assertIn("FPO Suriyawan", after)       # market, Bhadohi
 
     def test_report_lists_the_words_not_understood(self):
         texts = ["mujhe gudiya chahiye", "gudiya kahan milegi didi",
