@@ -3,12 +3,12 @@
  * table (key, both display names and every listed spelling), reporting
  * each bad row as file:line before failing.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alias.h"
+#include "confscan.h"
 #include "csv.h"
 #include "district.h"
 #include "text.h"
@@ -37,30 +37,6 @@ struct district_table {
 	char		*path;
 };
 
-struct district_parse {
-	const char	*path;
-	size_t		 line;
-	struct buf	*errors;
-	int		 nerrors;
-};
-
-static void derr(struct district_parse *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-derr(struct district_parse *p, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[512];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->nerrors++;
-	if (p->errors != NULL)
-		buf_printf(p->errors, "%s:%zu: %s\n", p->path, p->line, msg);
-}
-
 static int
 valid_key(const char *s)
 {
@@ -75,7 +51,7 @@ valid_key(const char *s)
 
 /* Normalise one spelling and add it for key; 0 or -1 (reported). */
 static void
-keep_alias(struct district_parse *p, struct district_table *t,
+keep_alias(struct confscan_errors *e, struct district_table *t,
     const char *key, const char *norm)
 {
 	struct district_alias_rec *r;
@@ -87,11 +63,11 @@ keep_alias(struct district_parse *p, struct district_table *t,
 	r = &t->al[t->nal++];
 	r->alias = xstrdup(norm);
 	r->key = xstrdup(key);
-	r->line = p->line;
+	r->line = e->line;
 }
 
 static int
-add_alias(struct district_parse *p, struct district_table *t, const char *key,
+add_alias(struct confscan_errors *e, struct district_table *t, const char *key,
     const char *s, size_t len)
 {
 	struct alias_table *a = t->aliases;
@@ -105,56 +81,58 @@ add_alias(struct district_parse *p, struct district_table *t, const char *key,
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t'))
 		len--;
 	if (len == 0) {
-		derr(p, "empty alias for \"%s\"", key);
+		confscan_error(e, "empty alias for \"%s\"", key);
 		return -1;
 	}
 	if ((norm = text_normalize(s, len)) == NULL) {
-		derr(p, "invalid UTF-8 in alias for \"%s\"", key);
+		confscan_error(e, "invalid UTF-8 in alias for \"%s\"", key);
 		return -1;
 	}
 	if (*norm == '\0') {
-		derr(p, "alias \"%.*s\" is only punctuation", (int)len, s);
+		confscan_error(e, "alias \"%.*s\" is only punctuation",
+		    (int)len, s);
 		rc = -1;
 	} else if (alias_table_add(a, norm, key, err, sizeof(err)) == -1) {
-		derr(p, "%s", err);
+		confscan_error(e, "%s", err);
 		rc = -1;
 	} else
-		keep_alias(p, t, key, norm);
+		keep_alias(e, t, key, norm);
 	free(norm);
 	return rc;
 }
 
 static void
-add_row(struct district_parse *p, struct district_table *t, char **f)
+add_row(struct confscan_errors *e, struct district_table *t, char **f)
 {
 	const char *s, *bar;
 	struct district *d;
 	size_t i;
 
 	if (!valid_key(f[0])) {
-		derr(p, "bad key \"%s\" (want [a-z][a-z0-9_-]*)", f[0]);
+		confscan_error(e, "bad key \"%s\" (want [a-z][a-z0-9_-]*)",
+		    f[0]);
 		return;
 	}
 	if (district_find(t, f[0]) != NULL) {
-		derr(p, "district \"%s\" listed twice", f[0]);
+		confscan_error(e, "district \"%s\" listed twice", f[0]);
 		return;
 	}
 	for (i = 1; i < 4; i++)
 		if (f[i][0] == '\0') {
-			derr(p, "%s is empty for \"%s\"", district_header[i],
-			    f[0]);
+			confscan_error(e, "%s is empty for \"%s\"",
+			    district_header[i], f[0]);
 			return;
 		}
 	if (!text_has_devanagari(f[2]))
-		derr(p, "name_hi \"%s\" has no Devanagari", f[2]);
+		confscan_error(e, "name_hi \"%s\" has no Devanagari", f[2]);
 
-	add_alias(p, t, f[0], f[0], strlen(f[0]));
-	add_alias(p, t, f[0], f[1], strlen(f[1]));
-	add_alias(p, t, f[0], f[2], strlen(f[2]));
+	add_alias(e, t, f[0], f[0], strlen(f[0]));
+	add_alias(e, t, f[0], f[1], strlen(f[1]));
+	add_alias(e, t, f[0], f[2], strlen(f[2]));
 	if (f[4][0] != '\0') {
 		for (s = f[4]; ; s = bar + 1) {
 			bar = strchr(s, '|');
-			add_alias(p, t, f[0], s,
+			add_alias(e, t, f[0], s,
 			    bar ? (size_t)(bar - s) : strlen(s));
 			if (bar == NULL)
 				break;
@@ -186,16 +164,16 @@ csv_reason(const char *err)
 struct district_table *
 district_load(const char *path, struct buf *errors)
 {
-	struct district_parse p;
+	struct confscan_errors e;
 	struct district_table *t;
 	struct csv_reader *r;
 	char **f, err[256];
 	size_t n, i;
 	int rc, header = 0;
 
-	memset(&p, 0, sizeof(p));
-	p.path = path;
-	p.errors = errors;
+	memset(&e, 0, sizeof(e));
+	e.out = errors;
+	e.file = path;
 	if ((r = csv_open(path, err, sizeof(err))) == NULL) {
 		if (errors != NULL)
 			buf_printf(errors, "%s\n", err);
@@ -204,9 +182,9 @@ district_load(const char *path, struct buf *errors)
 	t = xcalloc(1, sizeof(*t));
 	t->aliases = alias_table_new();
 	t->path = xstrdup(path);
-	while ((rc = csv_next(r, &f, &n, &p.line, err, sizeof(err))) != 0) {
+	while ((rc = csv_next(r, &f, &n, &e.line, err, sizeof(err))) != 0) {
 		if (rc == -1) {
-			derr(&p, "%s", csv_reason(err));
+			confscan_error(&e, "%s", csv_reason(err));
 			continue;
 		}
 		if (!header) {
@@ -215,24 +193,24 @@ district_load(const char *path, struct buf *errors)
 				if (strcmp(f[i], district_header[i]) != 0)
 					break;
 			if (n != NCOLS || i != NCOLS) {
-				derr(&p, "header must be exactly "
+				confscan_error(&e, "header must be exactly "
 				    "key,name_en,name_hi,state,aliases");
 				break;
 			}
 			continue;
 		}
 		if (n != NCOLS) {
-			derr(&p, "%zu fields, want %zu", n, NCOLS);
+			confscan_error(&e, "%zu fields, want %zu", n, NCOLS);
 			continue;
 		}
-		add_row(&p, t, f);
+		add_row(&e, t, f);
 	}
-	if (p.nerrors == 0 && !header) {
-		p.line = 1;
-		derr(&p, "empty file (no header)");
+	if (e.n == 0 && !header) {
+		e.line = 1;
+		confscan_error(&e, "empty file (no header)");
 	}
 	csv_close(r);
-	if (p.nerrors > 0) {
+	if (e.n > 0) {
 		district_free(t);
 		return NULL;
 	}

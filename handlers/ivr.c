@@ -5,11 +5,10 @@
  * read, so a node may be used before it is defined.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "confscan.h"
 #include "district.h"
 #include "ivr.h"
 #include "prompts.h"
@@ -71,31 +70,11 @@ static const struct {
 };
 
 struct ivr_parse {
-	const char	*path;
-	size_t		 line;
-	struct buf	*errors;
-	int		 nerrors;
+	struct confscan_errors err;
 	struct ivr_menu	*m;
 	struct ivr_node	*cur;		/* NULL outside a section */
 	int		 skip;		/* broken section: ignore its lines */
 };
-
-static void ivr_error(struct ivr_parse *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-ivr_error(struct ivr_parse *p, size_t line, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[512];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->nerrors++;
-	if (p->errors != NULL)
-		buf_printf(p->errors, "%s:%zu: %s\n", p->path, line, msg);
-}
 
 const char *
 ivr_action_name(enum ivr_action a)
@@ -106,20 +85,6 @@ ivr_action_name(enum ivr_action a)
 		if (actions[i].action == a)
 			return actions[i].name;
 	return "none";
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
 }
 
 /* [a-z][a-z0-9_-]*, shorter than IVR_NAME_MAX. */
@@ -173,28 +138,26 @@ find_node(const struct ivr_menu *m, const char *name)
 }
 
 static void
-start_section(struct ivr_parse *p, char *s)
+start_section(void *arg, struct confscan_line *ln)
 {
+	struct ivr_parse *p = arg;
 	struct ivr_menu *m = p->m;
-	size_t len = strlen(s);
-	char *name;
+	const char *name = ln->name;
 
 	p->cur = NULL;
 	p->skip = 1;
-	if (len < 2 || s[len - 1] != ']') {
-		ivr_error(p, p->line, "section header must be [node]");
+	if (name == NULL) {
+		confscan_error(&p->err, "section header must be [node]");
 		return;
 	}
-	s[len - 1] = '\0';
-	name = trim(s + 1);
 	if (!valid_name(name)) {
-		ivr_error(p, p->line, "bad node name \"%s\" (want "
+		confscan_error(&p->err, "bad node name \"%s\" (want "
 		    "[a-z][a-z0-9_-]*, under %d characters)", name,
 		    IVR_NAME_MAX);
 		return;
 	}
 	if (find_node(m, name) != NULL) {
-		ivr_error(p, p->line, "node \"%s\" defined twice", name);
+		confscan_error(&p->err, "node \"%s\" defined twice", name);
 		return;
 	}
 	if (m->n == m->cap) {
@@ -206,7 +169,7 @@ start_section(struct ivr_parse *p, char *s)
 	p->cur->name = xstrdup(name);
 	p->cur->timeout_s = 6;
 	p->cur->retries = 2;
-	p->cur->line = p->line;
+	p->cur->line = p->err.line;
 	p->skip = 0;
 }
 
@@ -219,12 +182,13 @@ parse_choice(struct ivr_parse *p, char *value, struct ivr_choice *c)
 	int nargs;
 
 	memset(c, 0, sizeof(*c));
-	c->line = p->line;
+	c->line = p->err.line;
 	if ((arrow = strstr(value, "->")) != NULL) {
 		*arrow = '\0';
-		w = trim(arrow + 2);
+		w = confscan_trim(arrow + 2);
 		if (!valid_name(w)) {
-			ivr_error(p, p->line, "bad node after \"->\": \"%s\"", w);
+			confscan_error(&p->err, "bad node after \"->\": "
+			    "\"%s\"", w);
 			return -1;
 		}
 		c->next = xstrdup(w);
@@ -232,32 +196,32 @@ parse_choice(struct ivr_parse *p, char *value, struct ivr_choice *c)
 	for (w = strtok_r(value, " \t", &save); w != NULL;
 	    w = strtok_r(NULL, " \t", &save)) {
 		if (nw == SP_ARRAY_LEN(words)) {
-			ivr_error(p, p->line, "too many words");
+			confscan_error(&p->err, "too many words");
 			return -1;
 		}
 		words[nw++] = w;
 	}
 	if (nw == 0) {
-		ivr_error(p, p->line, "no action");
+		confscan_error(&p->err, "no action");
 		return -1;
 	}
 	for (i = 0; i < SP_ARRAY_LEN(actions); i++)
 		if (strcmp(words[0], actions[i].name) == 0)
 			break;
 	if (i == SP_ARRAY_LEN(actions)) {
-		ivr_error(p, p->line, "unknown action \"%s\"", words[0]);
+		confscan_error(&p->err, "unknown action \"%s\"", words[0]);
 		return -1;
 	}
 	nargs = (int)nw - 1;
 	if (nargs < actions[i].min_args || nargs > actions[i].max_args) {
-		ivr_error(p, p->line, "%s takes %d%s argument%s", words[0],
+		confscan_error(&p->err, "%s takes %d%s argument%s", words[0],
 		    actions[i].min_args, actions[i].max_args >
 		    actions[i].min_args ? " or more" : "",
 		    actions[i].max_args == 1 ? "" : "s");
 		return -1;
 	}
 	if (c->next != NULL && !actions[i].may_move) {
-		ivr_error(p, p->line, "%s cannot be followed by \"->\"",
+		confscan_error(&p->err, "%s cannot be followed by \"->\"",
 		    words[0]);
 		return -1;
 	}
@@ -281,7 +245,7 @@ parse_choice(struct ivr_parse *p, char *value, struct ivr_choice *c)
 			break;
 		}
 		if (!ok || (nargs == 2 && !valid_name(words[2]))) {
-			ivr_error(p, p->line, "bad argument to %s: \"%s\"",
+			confscan_error(&p->err, "bad argument to %s: \"%s\"",
 			    words[0], ok ? words[2] : a);
 			return -1;
 		}
@@ -324,20 +288,21 @@ node_key(struct ivr_parse *p, const char *key, char *value)
 
 	if (strcmp(key, "prompt") == 0) {
 		if (!valid_key(value))
-			ivr_error(p, p->line, "bad prompt key \"%s\"", value);
+			confscan_error(&p->err, "bad prompt key \"%s\"", value);
 		else if (n->prompt != NULL)
-			ivr_error(p, p->line, "prompt given twice");
+			confscan_error(&p->err, "prompt given twice");
 		else
 			n->prompt = xstrdup(value);
 	} else if (strcmp(key, "timeout") == 0) {
 		if (parse_int(value, 1, 60, &n->timeout_s) == -1)
-			ivr_error(p, p->line, "timeout must be 1 to 60 seconds");
+			confscan_error(&p->err, "timeout must be 1 to 60 "
+			    "seconds");
 	} else if (strcmp(key, "retries") == 0) {
 		if (parse_int(value, 0, 9, &n->retries) == -1)
-			ivr_error(p, p->line, "retries must be 0 to 9");
+			confscan_error(&p->err, "retries must be 0 to 9");
 	} else if (strcmp(key, "on_fail") == 0) {
 		if (n->on_fail.action != IVR_NONE)
-			ivr_error(p, p->line, "on_fail given twice");
+			confscan_error(&p->err, "on_fail given twice");
 		else if (parse_choice(p, value, &c) == 0)
 			n->on_fail = c;
 		else
@@ -351,7 +316,7 @@ node_key(struct ivr_parse *p, const char *key, char *value)
 			key = "#";
 		for (i = 0; i < n->nchoices; i++)
 			if (n->choices[i].key == key[0]) {
-				ivr_error(p, p->line, "key %s given twice in "
+				confscan_error(&p->err, "key %s given twice in "
 				    "[%s]", key, n->name);
 				return;
 			}
@@ -362,23 +327,18 @@ node_key(struct ivr_parse *p, const char *key, char *value)
 		c.key = key[0];
 		n->choices[n->nchoices++] = c;
 	} else
-		ivr_error(p, p->line, "unknown key \"%s\" (want prompt, "
+		confscan_error(&p->err, "unknown key \"%s\" (want prompt, "
 		    "timeout, retries, on_fail, star, hash or one of %s)", key,
 		    IVR_KEYS);
 }
 
 static void
-key_value(struct ivr_parse *p, char *s)
+key_value(void *arg, struct confscan_line *ln)
 {
-	char *eq, *key, *value;
+	struct ivr_parse *p = arg;
+	const char *key = ln->name;
+	char *value = ln->value;
 
-	if ((eq = strchr(s, '=')) == NULL) {
-		ivr_error(p, p->line, "expected key = value");
-		return;
-	}
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
 	if (p->cur != NULL) {
 		node_key(p, key, value);
 		return;
@@ -390,16 +350,16 @@ key_value(struct ivr_parse *p, char *s)
 		char **slot = start ? &p->m->start : &p->m->district_node;
 
 		if (!valid_name(value))
-			ivr_error(p, p->line, "bad node name \"%s\"", value);
+			confscan_error(&p->err, "bad node name \"%s\"", value);
 		else if (*slot != NULL)
-			ivr_error(p, p->line, "%s given twice", key);
+			confscan_error(&p->err, "%s given twice", key);
 		else {
 			*slot = xstrdup(value);
 			*(start ? &p->m->start_line : &p->m->district_line) =
-			    p->line;
+			    p->err.line;
 		}
 	} else
-		ivr_error(p, p->line, "unknown key \"%s\" outside a [node] "
+		confscan_error(&p->err, "unknown key \"%s\" outside a [node] "
 		    "(want start or district_node)", key);
 }
 
@@ -415,70 +375,57 @@ resolve(struct ivr_parse *p)
 		struct ivr_node *n = &m->nodes[i];
 
 		if (n->prompt == NULL)
-			ivr_error(p, n->line, "node [%s] has no prompt",
-			    n->name);
+			confscan_error_at(&p->err, n->line, "node [%s] has no "
+			    "prompt", n->name);
 		for (j = 0; j <= n->nchoices; j++) {
 			struct ivr_choice *c = j < n->nchoices ?
 			    &n->choices[j] : &n->on_fail;
 
 			if (c->action == IVR_GOTO && !find_node(m, c->arg))
-				ivr_error(p, c->line, "no node [%s]", c->arg);
+				confscan_error_at(&p->err, c->line,
+				    "no node [%s]", c->arg);
 			if (c->next != NULL && !find_node(m, c->next))
-				ivr_error(p, c->line, "no node [%s]", c->next);
+				confscan_error_at(&p->err, c->line,
+				    "no node [%s]", c->next);
 			info |= c->action == IVR_INFO;
 		}
 	}
 	if (m->start == NULL)
-		ivr_error(p, p->line, "no start node (start = NODE)");
+		confscan_error(&p->err, "no start node (start = NODE)");
 	else if (find_node(m, m->start) == NULL)
-		ivr_error(p, m->start_line, "no node [%s]", m->start);
+		confscan_error_at(&p->err, m->start_line, "no node [%s]",
+		    m->start);
 	if (m->district_node != NULL && !find_node(m, m->district_node))
-		ivr_error(p, m->district_line, "no node [%s]",
+		confscan_error_at(&p->err, m->district_line, "no node [%s]",
 		    m->district_node);
 	else if (info && m->district_node == NULL)
-		ivr_error(p, p->line, "info is used but district_node is not "
+		confscan_error(&p->err, "info is used but district_node is not "
 		    "set");
 }
+
+static const struct confscan_syntax ivr_syntax = {
+	.comment = "#",
+	.flags = CONFSCAN_UTF8,
+	.section = start_section,
+	.key = key_value,
+};
 
 struct ivr_menu *
 ivr_load(const char *path, struct buf *errors)
 {
 	struct ivr_parse p;
-	char *line = NULL, *s;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *fp;
 
 	memset(&p, 0, sizeof(p));
-	p.path = path;
-	p.errors = errors;
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errors != NULL)
-			buf_printf(errors, "%s: %s\n", path, strerror(errno));
-		return NULL;
-	}
+	p.err.out = errors;
 	p.m = xcalloc(1, sizeof(*p.m));
 	p.m->path = xstrdup(path);
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		p.line++;
-		if (!text_utf8_valid(line, (size_t)len)) {
-			ivr_error(&p, p.line, "invalid UTF-8");
-			continue;
-		}
-		s = trim(line);
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (*s == '[')
-			start_section(&p, s);
-		else
-			key_value(&p, s);
+	if (confscan_file(path, &ivr_syntax, &p, &p.err) == -1) {
+		confscan_error_file(&p.err, "%s", strerror(errno));
+		ivr_free(p.m);
+		return NULL;
 	}
-	if (ferror(fp))
-		ivr_error(&p, p.line, "read error");
-	free(line);
-	fclose(fp);
 	resolve(&p);
-	if (p.nerrors > 0) {
+	if (p.err.n > 0) {
 		ivr_free(p.m);
 		return NULL;
 	}

@@ -7,12 +7,11 @@
  * so a new language needs no code.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alias.h"
+#include "confscan.h"
 #include "keywords.h"
 #include "text.h"
 #include "util.h"
@@ -38,10 +37,7 @@ struct kw_table {
 
 /* Parser state for one file. */
 struct kw_parse {
-	const char	*path;
-	size_t		 line;
-	struct buf	*errors;
-	int		 nerrors;
+	struct confscan_errors err;
 	struct kw_table	*t;
 	struct keyword	*cur;		/* section being read or NULL */
 	size_t		 cur_line;	/* line of its [header] */
@@ -57,37 +53,6 @@ static const struct {
 	{ "handler",	KEY_HANDLER },
 	{ "category",	KEY_CATEGORY },
 };
-
-static void kw_error(struct kw_parse *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-kw_error(struct kw_parse *p, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[512];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->nerrors++;
-	if (p->errors != NULL)
-		buf_printf(p->errors, "%s:%zu: %s\n", p->path, p->line, msg);
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
 
 static int
 valid_name(const char *s)
@@ -116,41 +81,34 @@ is_lang_tag(const char *s)
 static void
 end_section(struct kw_parse *p)
 {
-	size_t saved = p->line;
-
-	if (p->cur != NULL && !p->cur_dup && p->cur->handler == NULL) {
-		p->line = p->cur_line;
-		kw_error(p, "keyword \"%s\" has no handler", p->cur->name);
-		p->line = saved;
-	}
+	if (p->cur != NULL && !p->cur_dup && p->cur->handler == NULL)
+		confscan_error_at(&p->err, p->cur_line,
+		    "keyword \"%s\" has no handler", p->cur->name);
 	p->cur = NULL;
 	p->cur_dup = 0;
 }
 
 static void
-start_section(struct kw_parse *p, char *s)
+start_section(void *arg, struct confscan_line *ln)
 {
+	struct kw_parse *p = arg;
 	struct kw_table *t = p->t;
-	char *name;
-	size_t len = strlen(s);
+	const char *name = ln->name;
 
 	end_section(p);
-	if (len < 2 || s[len - 1] != ']') {
-		kw_error(p, "section header must be [name]");
+	if (name == NULL) {
+		confscan_error(&p->err, "section header must be [name]");
 		p->cur_dup = 1;
-		p->cur = NULL;
 		return;
 	}
-	s[len - 1] = '\0';
-	name = trim(s + 1);
 	if (!valid_name(name)) {
-		kw_error(p, "bad keyword name \"%s\" (want [a-z][a-z0-9_-]*)",
-		    name);
+		confscan_error(&p->err, "bad keyword name \"%s\" (want "
+		    "[a-z][a-z0-9_-]*)", name);
 		p->cur_dup = 1;
 		return;
 	}
 	if (kw_find(t, name) != NULL) {
-		kw_error(p, "keyword \"%s\" defined twice", name);
+		confscan_error(&p->err, "keyword \"%s\" defined twice", name);
 		p->cur_dup = 1;
 		return;
 	}
@@ -161,7 +119,7 @@ start_section(struct kw_parse *p, char *s)
 	p->cur = &t->kw[t->n++];
 	memset(p->cur, 0, sizeof(*p->cur));
 	p->cur->name = xstrdup(name);
-	p->cur_line = p->line;
+	p->cur_line = p->err.line;
 }
 
 static void
@@ -178,7 +136,7 @@ keep_alias(struct kw_parse *p, const char *key, const char *norm)
 	r->alias = xstrdup(norm);
 	r->lang = xstrdup(key);
 	r->kw = (size_t)(p->cur - t->kw);
-	r->line = p->line;
+	r->line = p->err.line;
 }
 
 static void
@@ -189,21 +147,22 @@ add_aliases(struct kw_parse *p, const char *key, char *value)
 	for (item = value; item != NULL; item = next) {
 		if ((next = strchr(item, ',')) != NULL)
 			*next++ = '\0';
-		item = trim(item);
+		item = confscan_trim(item);
 		if (*item == '\0') {
-			kw_error(p, "empty alias in \"%s\"", key);
+			confscan_error(&p->err, "empty alias in \"%s\"", key);
 			continue;
 		}
 		norm = text_normalize(item, strlen(item));
 		if (norm == NULL) {
-			kw_error(p, "invalid UTF-8 in alias");
+			confscan_error(&p->err, "invalid UTF-8 in alias");
 			continue;
 		}
 		if (*norm == '\0')
-			kw_error(p, "alias \"%s\" is only punctuation", item);
+			confscan_error(&p->err, "alias \"%s\" is only "
+			    "punctuation", item);
 		else if (alias_table_add(p->t->aliases, norm, p->cur->name,
 		    err, sizeof(err)) == -1)
-			kw_error(p, "%s", err);
+			confscan_error(&p->err, "%s", err);
 		else
 			keep_alias(p, key, norm);
 		free(norm);
@@ -211,27 +170,22 @@ add_aliases(struct kw_parse *p, const char *key, char *value)
 }
 
 static void
-key_value(struct kw_parse *p, char *s)
+key_value(void *arg, struct confscan_line *ln)
 {
-	char *eq, *key, *value;
+	struct kw_parse *p = arg;
+	const char *key = ln->name;
+	char *value = ln->value;
 	size_t i;
 	enum kw_key k = KEY_ALIASES;
 	int known = 0;
 
-	if ((eq = strchr(s, '=')) == NULL) {
-		kw_error(p, "expected key = value");
-		return;
-	}
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
 	for (i = 0; i < SP_ARRAY_LEN(kw_keys); i++)
 		if (strcmp(key, kw_keys[i].name) == 0) {
 			k = kw_keys[i].key;
 			known = 1;
 		}
 	if (!known && !is_lang_tag(key)) {
-		kw_error(p, "unknown key \"%s\"", key);
+		confscan_error(&p->err, "unknown key \"%s\"", key);
 		return;
 	}
 	/*
@@ -240,25 +194,26 @@ key_value(struct kw_parse *p, char *s)
 	 */
 	for (i = 0; !known && i < SP_ARRAY_LEN(kw_keys); i++)
 		if (text_within_one_edit(key, kw_keys[i].name)) {
-			kw_error(p, "unknown key \"%s\" (did you mean %s?)",
-			    key, kw_keys[i].name);
+			confscan_error(&p->err, "unknown key \"%s\" (did you "
+			    "mean %s?)", key, kw_keys[i].name);
 			return;
 		}
 	if (p->cur == NULL) {
 		if (!p->cur_dup)
-			kw_error(p, "\"%s\" outside a [keyword] section", key);
+			confscan_error(&p->err, "\"%s\" outside a [keyword] "
+			    "section", key);
 		return;
 	}
 	switch (k) {
 	case KEY_HANDLER:
 	case KEY_CATEGORY:
 		if (!valid_name(value)) {
-			kw_error(p, "bad %s \"%s\"", key, value);
+			confscan_error(&p->err, "bad %s \"%s\"", key, value);
 			return;
 		}
 		if ((k == KEY_HANDLER ? p->cur->handler : p->cur->category)
 		    != NULL) {
-			kw_error(p, "%s given twice", key);
+			confscan_error(&p->err, "%s given twice", key);
 			return;
 		}
 		if (k == KEY_HANDLER)
@@ -272,59 +227,27 @@ key_value(struct kw_parse *p, char *s)
 	}
 }
 
-static void
-parse_line(struct kw_parse *p, char *raw, size_t len)
-{
-	char *s;
-
-	if (!text_utf8_valid(raw, len)) {
-		kw_error(p, "invalid UTF-8");
-		return;
-	}
-	s = trim(raw);
-	if (*s == '\0' || *s == '#')
-		return;
-	if (*s == '[')
-		start_section(p, s);
-	else
-		key_value(p, s);
-}
+static const struct confscan_syntax kw_syntax = {
+	.comment = "#",
+	.flags = CONFSCAN_UTF8,
+	.section = start_section,
+	.key = key_value,
+};
 
 struct kw_table *
 kw_load(const char *path, struct buf *errors)
 {
 	struct kw_parse p;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *fp;
 
 	memset(&p, 0, sizeof(p));
-	p.path = path;
-	p.errors = errors;
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errors != NULL)
-			buf_printf(errors, "%s: %s\n", path, strerror(errno));
-		return NULL;
-	}
+	p.err.out = errors;
 	p.t = xcalloc(1, sizeof(*p.t));
 	p.t->aliases = alias_table_new();
 	p.t->path = xstrdup(path);
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		p.line++;
-		/* The UTF-8 check sees the real length, so NULs are caught. */
-		if (p.line == 1 && len >= 3 &&
-		    memcmp(line, "\xef\xbb\xbf", 3) == 0)
-			parse_line(&p, line + 3, (size_t)len - 3);
-		else
-			parse_line(&p, line, (size_t)len);
-	}
+	if (confscan_file(path, &kw_syntax, &p, &p.err) == -1)
+		confscan_error_file(&p.err, "%s", strerror(errno));
 	end_section(&p);
-	if (ferror(fp))
-		kw_error(&p, "read error");
-	free(line);
-	fclose(fp);
-	if (p.nerrors > 0) {
+	if (p.err.n > 0) {
 		kw_free(p.t);
 		return NULL;
 	}

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "confscan.h"
 #include "prompts.h"
 #include "text.h"
 #include "util.h"
@@ -38,27 +39,11 @@ struct prompts {
 	size_t		 n;
 };
 
-static void
-add_error(struct buf *errors, const char *file, size_t line, const char *fmt,
-    ...) __attribute__((format(printf, 4, 5)));
-
-static void
-add_error(struct buf *errors, const char *file, size_t line, const char *fmt,
-    ...)
-{
-	va_list ap;
-	char msg[512];
-
-	if (errors == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (line > 0)
-		buf_printf(errors, "%s:%zu: %s\n", file, line, msg);
-	else
-		buf_printf(errors, "%s: %s\n", file, msg);
-}
+/* Loading: every file's problems in one list. */
+struct prompts_parse {
+	struct confscan_errors	 err;
+	struct lang		*l;	/* the file being read */
+};
 
 static int
 key_valid(const char *k)
@@ -85,20 +70,6 @@ tag_valid(const char *t, size_t len)
 		    (t[i] >= '0' && t[i] <= '9') || t[i] == '_' || t[i] == '-'))
 			return 0;
 	return 1;
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
 }
 
 /* Undo "\n" and "\\"; NULL (with *bad set to the escape) otherwise. */
@@ -165,44 +136,32 @@ prompt_cmp(const void *a, const void *b)
 	    ((const struct prompt *)b)->key);
 }
 
-/* Parse one line into l; returns 0, or -1 after appending the problem. */
-static int
-parse_line(struct lang *l, const char *file, size_t lineno, char *line,
-    size_t len, struct buf *errors)
+/* One "key = text" line into the language being read. */
+static void
+key_text(void *arg, struct confscan_line *ln)
 {
-	char *s, *eq, *key, *text, bad = 0;
+	struct prompts_parse *p = arg;
+	struct lang *l = p->l;
+	const char *key = ln->name;
 	const struct prompt *dup;
+	char *text, bad = 0;
 
-	if (!text_utf8_valid(line, len)) {
-		add_error(errors, file, lineno, "invalid UTF-8");
-		return -1;
-	}
-	s = trim(line);
-	if (*s == '\0' || *s == '#')
-		return 0;
-	if ((eq = strchr(s, '=')) == NULL) {
-		add_error(errors, file, lineno, "missing '='");
-		return -1;
-	}
-	*eq = '\0';
-	key = trim(s);
 	if (!key_valid(key)) {
-		add_error(errors, file, lineno, "bad key '%.60s' (want "
-		    "[a-z0-9_.]+)", key);
-		return -1;
+		confscan_error(&p->err, "bad key '%.60s' (want [a-z0-9_.]+)",
+		    key);
+		return;
 	}
 	if ((dup = lang_find_unsorted(l, key)) != NULL) {
-		add_error(errors, file, lineno, "duplicate key '%s' (first on "
-		    "line %zu)", key, dup->line);
-		return -1;
+		confscan_error(&p->err, "duplicate key '%s' (first on line "
+		    "%zu)", key, dup->line);
+		return;
 	}
-	if ((text = unescape(trim(eq + 1), &bad)) == NULL) {
+	if ((text = unescape(ln->value, &bad)) == NULL) {
 		if (bad == '\0')
-			add_error(errors, file, lineno, "'\\' at end of line");
+			confscan_error(&p->err, "'\\' at end of line");
 		else
-			add_error(errors, file, lineno, "unknown escape '\\%c'",
-			    bad);
-		return -1;
+			confscan_error(&p->err, "unknown escape '\\%c'", bad);
+		return;
 	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
@@ -210,42 +169,38 @@ parse_line(struct lang *l, const char *file, size_t lineno, char *line,
 	}
 	l->items[l->n].key = xstrdup(key);
 	l->items[l->n].text = text;
-	l->items[l->n].line = lineno;
+	l->items[l->n].line = p->err.line;
 	l->n++;
-	return 0;
 }
 
-/* Read one language file into l; returns the number of problems. */
-static int
-load_file(struct lang *l, const char *file, struct buf *errors)
+static void
+no_equals(void *arg, struct confscan_line *ln)
 {
-	FILE *fp;
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
-	int nerr = 0;
+	struct prompts_parse *p = arg;
 
-	if ((fp = fopen(file, "r")) == NULL) {
-		add_error(errors, file, 0, "cannot open: %s", strerror(errno));
-		return 1;
-	}
-	while ((n = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		/* The newline is not part of the text; keep it out of the check. */
-		if (n > 0 && line[n - 1] == '\n')
-			line[--n] = '\0';
-		if (parse_line(l, file, lineno, line, (size_t)n, errors) == -1)
-			nerr++;
-	}
-	if (ferror(fp)) {
-		add_error(errors, file, 0, "read error: %s", strerror(errno));
-		nerr++;
-	}
-	free(line);
-	fclose(fp);
+	(void)ln;
+	confscan_error(&p->err, "missing '='");
+}
+
+/* No sections: a catalogue is flat. */
+static const struct confscan_syntax prompts_syntax = {
+	.comment = "#",
+	.flags = CONFSCAN_UTF8,
+	.key = key_text,
+	.other = no_equals,
+};
+
+/* Read one language file into p->l. */
+static void
+load_file(struct prompts_parse *p, const char *file)
+{
+	struct lang *l = p->l;
+
+	if (confscan_file(file, &prompts_syntax, p, &p->err) == -1)
+		confscan_error_file(&p->err, "cannot open: %s",
+		    strerror(errno));
 	if (l->n > 0)	/* qsort(NULL, 0, ...) is undefined */
 		qsort(l->items, l->n, sizeof(*l->items), prompt_cmp);
-	return nerr;
 }
 
 static int
@@ -261,12 +216,17 @@ struct prompts *
 prompts_load(const char *dir, struct buf *errors)
 {
 	struct prompts *p = xcalloc(1, sizeof(*p));
+	struct prompts_parse pp;
 	struct dirent **names = NULL;
 	struct stat st;
-	int count, i, nerr = 0;
+	int count, i;
 
+	memset(&pp, 0, sizeof(pp));
+	pp.err.out = errors;
+	pp.err.file = dir;
 	if ((count = scandir(dir, &names, is_txt, alphasort)) == -1) {
-		add_error(errors, dir, 0, "cannot open: %s", strerror(errno));
+		confscan_error_file(&pp.err, "cannot open: %s",
+		    strerror(errno));
 		free(p);
 		return NULL;
 	}
@@ -279,24 +239,22 @@ prompts_load(const char *dir, struct buf *errors)
 		if (stat(file, &st) == -1 || !S_ISREG(st.st_mode)) {
 			/* A directory named x.txt is not a language. */
 		} else if (!tag_valid(name, taglen)) {
-			add_error(errors, file, 0, "bad language name (want "
+			pp.err.file = file;
+			confscan_error_file(&pp.err, "bad language name (want "
 			    "[A-Za-z0-9_-]+.txt)");
-			nerr++;
 		} else {
-			struct lang *l = &p->langs[p->n++];
-
-			l->tag = xstrndup(name, taglen);
-			nerr += load_file(l, file, errors);
+			pp.l = &p->langs[p->n++];
+			pp.l->tag = xstrndup(name, taglen);
+			load_file(&pp, file);
 		}
 		free(file);
 		free(names[i]);
 	}
 	free(names);
-	if (p->n == 0 && nerr == 0) {
-		add_error(errors, dir, 0, "no message files (*.txt)");
-		nerr++;
-	}
-	if (nerr > 0) {
+	pp.err.file = dir;
+	if (p->n == 0 && pp.err.n == 0)
+		confscan_error_file(&pp.err, "no message files (*.txt)");
+	if (pp.err.n > 0) {
 		prompts_free(p);
 		return NULL;
 	}

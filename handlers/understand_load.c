@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confscan.h"
 #include "district.h"
 #include "keywords.h"
 #include "text.h"
@@ -22,10 +23,8 @@
 struct und_parse {
 	struct und_table	*t;
 	const struct kw_table	*kw;
-	const char		*path;
-	size_t			 line;
-	struct buf		*errors;
-	int			 nerrors;
+	/* Also the place of the entry being added, in whichever file. */
+	struct confscan_errors	 err;
 	/* The section being read. */
 	int			 in_section;
 	enum und_meaning	 meaning;
@@ -39,14 +38,10 @@ static void
 perr(struct und_parse *p, const char *fmt, ...)
 {
 	va_list ap;
-	char msg[512];
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	confscan_verror(&p->err, fmt, ap);
 	va_end(ap);
-	p->nerrors++;
-	if (p->errors != NULL)
-		buf_printf(p->errors, "%s:%zu: %s\n", p->path, p->line, msg);
 }
 
 static uint32_t
@@ -261,8 +256,8 @@ add_entry(struct und_parse *p, const char *norm, enum und_how how,
 	e.keylen = len;
 	e.listed = xstrdup(norm);
 	e.how = how;
-	e.file = p->path;
-	e.line = p->line;
+	e.file = p->err.file;
+	e.line = p->err.line;
 	e.nwords = nwords;
 	/* Typos are measured on the words as written, not folded: folding
 	 * brings "sewing" within one letter of "selling". */
@@ -276,33 +271,17 @@ add_entry(struct und_parse *p, const char *norm, enum und_how how,
 	return 0;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
 static void
-start_section(struct und_parse *p, char *s)
+start_section(void *arg, struct confscan_line *ln)
 {
-	size_t len = strlen(s);
-	char *name;
+	struct und_parse *p = arg;
+	const char *name = ln->name;
 
 	p->in_section = 0;
-	if (len < 2 || s[len - 1] != ']') {
+	if (name == NULL) {
 		perr(p, "section header must be [name]");
 		return;
 	}
-	s[len - 1] = '\0';
-	name = trim(s + 1);
 	p->sect_kw = NULL;
 	if (strcmp(name, "filler") == 0)
 		p->meaning = UND_M_FILLER;
@@ -343,21 +322,16 @@ static const struct {
 };
 
 static void
-key_value(struct und_parse *p, char *s)
+key_value(void *arg, struct confscan_line *ln)
 {
-	char *eq, *key, *value, *item, *next, *norm;
+	struct und_parse *p = arg;
+	const char *key = ln->name;
+	char *item, *next, *norm;
 	enum und_meaning meaning = p->meaning;
 	enum und_how how = UND_UNKNOWN;
 	size_t i;
 	int found = 0;
 
-	if ((eq = strchr(s, '=')) == NULL) {
-		perr(p, "expected key = value");
-		return;
-	}
-	*eq = '\0';
-	key = trim(s);
-	value = trim(eq + 1);
 	for (i = 0; i < SP_ARRAY_LEN(lex_keys); i++)
 		if (strcmp(key, lex_keys[i].key) == 0) {
 			how = lex_keys[i].how;
@@ -396,10 +370,10 @@ key_value(struct und_parse *p, char *s)
 	}
 	if (strcmp(key, "topic") == 0)
 		meaning = UND_M_TOPIC;
-	for (item = value; item != NULL; item = next) {
+	for (item = ln->value; item != NULL; item = next) {
 		if ((next = strchr(item, ',')) != NULL)
 			*next++ = '\0';
-		item = trim(item);
+		item = confscan_trim(item);
 		if (*item == '\0') {
 			/* A list may end with a comma, to go on below. */
 			if (next != NULL)
@@ -418,47 +392,18 @@ key_value(struct und_parse *p, char *s)
 	}
 }
 
+static const struct confscan_syntax lexicon_syntax = {
+	.comment = "#",
+	.flags = CONFSCAN_UTF8,
+	.section = start_section,
+	.key = key_value,
+};
+
 static void
 load_lexicon(struct und_parse *p, const char *path)
 {
-	char *line = NULL, *s;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *fp;
-
-	p->path = path;
-	p->line = 0;
-	if ((fp = fopen(path, "r")) == NULL) {
-		p->nerrors++;
-		if (p->errors != NULL)
-			buf_printf(p->errors, "%s: %s\n", path,
-			    strerror(errno));
-		return;
-	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		p->line++;
-		s = line;
-		if (p->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3)
-		    == 0) {
-			s += 3;
-			len -= 3;
-		}
-		if (!text_utf8_valid(s, (size_t)len)) {
-			perr(p, "invalid UTF-8");
-			continue;
-		}
-		s = trim(s);
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (*s == '[')
-			start_section(p, s);
-		else
-			key_value(p, s);
-	}
-	if (ferror(fp))
-		perr(p, "read error");
-	free(line);
-	fclose(fp);
+	if (confscan_file(path, &lexicon_syntax, p, &p->err) == -1)
+		confscan_error_file(&p->err, "%s", strerror(errno));
 }
 
 static void
@@ -467,12 +412,12 @@ load_keywords(struct und_parse *p)
 	struct kw_alias a;
 	size_t i;
 
-	p->path = p->t->files[0];
+	p->err.file = p->t->files[0];
 	for (i = 0; kw_alias_at(p->kw, i, &a); i++) {
 		int info = a.kw->handler != NULL &&
 		    strcmp(a.kw->handler, "info") == 0;
 
-		p->line = a.line;
+		p->err.line = a.line;
 		add_entry(p, a.alias, strcmp(a.lang, "digit") == 0 ?
 		    UND_DIGIT : UND_KEYWORD, info ? UND_M_CATEGORY :
 		    UND_M_COMMAND, a.kw, NULL);
@@ -500,9 +445,9 @@ load_districts(struct und_parse *p, const struct district_table *dt)
 	const char *alias;
 	size_t i, line;
 
-	p->path = p->t->files[1];
+	p->err.file = p->t->files[1];
 	for (i = 0; district_alias_at(dt, i, &alias, &d, &line); i++) {
-		p->line = line;
+		p->err.line = line;
 		add_entry(p, alias, UND_DISTRICT, UND_M_DISTRICT, NULL, d);
 	}
 }
@@ -518,7 +463,7 @@ und_new(const struct kw_table *kw, const struct district_table *dt,
 	memset(&p, 0, sizeof(p));
 	p.t = t;
 	p.kw = kw;
-	p.errors = errors;
+	p.err.out = errors;
 	t->kw = kw;
 	t->files[0] = xstrdup(kw_path(kw));
 	t->files[1] = xstrdup(district_path(dt));
@@ -527,7 +472,7 @@ und_new(const struct kw_table *kw, const struct district_table *dt,
 	load_keywords(&p);
 	load_districts(&p, dt);
 	load_lexicon(&p, t->files[2]);
-	if (p.nerrors > 0) {
+	if (p.err.n > 0) {
 		und_free(t);
 		return NULL;
 	}

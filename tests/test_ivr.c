@@ -374,6 +374,28 @@ test_load_errors(void **state)
 	buf_free(&errors);
 }
 
+/* A file saved with a UTF-8 byte-order mark (Notepad does) and CRLF. */
+static void
+test_load_bom_crlf(void **state)
+{
+	struct buf errors;
+	struct ivr_menu *m;
+	const char *prompt;
+	int timeout;
+
+	(void)state;
+	buf_init(&errors, 0);
+	m = load_text("\xef\xbb\xbf" "start = a\r\n[a]\r\nprompt = ivr.main\r\n"
+	    "timeout = 7\r\n1 = hangup", &errors, NULL);
+	if (m == NULL)
+		fail_msg("%s", buf_cstr(&errors));
+	assert_int_equal(ivr_node_prompt(m, "a", &prompt, &timeout), 1);
+	assert_string_equal(prompt, "ivr.main");
+	assert_int_equal(timeout, 7);
+	ivr_free(m);
+	buf_free(&errors);
+}
+
 static int
 no_handlers(const char *name)
 {
@@ -434,6 +456,7 @@ main(void)
 	};
 	const struct CMUnitTest plain[] = {
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_load_bom_crlf),
 		cmocka_unit_test(test_shipped_menu),
 	};
 

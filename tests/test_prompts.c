@@ -232,6 +232,22 @@ test_errors(void **state)
 	free(want);
 }
 
+/* A catalogue saved with a UTF-8 byte-order mark reads its first key. */
+static void
+test_bom(void **state)
+{
+	struct fixture *f = *state;
+	struct prompts *p;
+
+	write_file(f, "en.txt", "\xef\xbb\xbf" "first = one\r\nsecond = two");
+	p = prompts_load(f->dir, &f->errors);
+	if (p == NULL)
+		fail_msg("%s", buf_cstr(&f->errors));
+	assert_string_equal(prompts_get(p, "en", "first"), "one");
+	assert_string_equal(prompts_get(p, "en", "second"), "two");
+	prompts_free(p);
+}
+
 static void
 test_dir_errors(void **state)
 {
@@ -275,6 +291,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bom, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dir_errors, setup,
 		    teardown),
 	};

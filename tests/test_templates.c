@@ -108,6 +108,12 @@ test_load_errors(void **state)
 	assert_null(tab);
 	assert_non_null(strstr(buf_cstr(&errors), "missing.conf"));
 	buf_free(&errors);
+	/* A path that opens but cannot be read is no empty set. */
+	tab = load(DATA, &errors);
+	assert_null(tab);
+	assert_string_equal(buf_cstr(&errors), DATA ": read error: Is a "
+	    "directory\n");
+	buf_free(&errors);
 }
 
 static const struct template *

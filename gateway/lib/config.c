@@ -14,7 +14,9 @@
 #include <strings.h>
 
 #include "config.h"
+#include "confscan.h"
 #include "log.h"
+#include "text.h"
 #include "util.h"
 
 #define D_STR(n, def, help)	{ n, CONFIG_STRING, def, 0, 0, NULL, help }
@@ -208,53 +210,6 @@ struct config {
 static const char *bool_true[] = { "yes", "true", "on", "1" };
 static const char *bool_false[] = { "no", "false", "off", "0" };
 
-static void
-add_error(struct buf *errors, const char *where, const char *msg)
-{
-	if (errors != NULL)
-		buf_printf(errors, "%s: %s\n", where, msg);
-}
-
-/* Well-formed UTF-8, no NUL, no surrogates, nothing past U+10FFFF. */
-static int
-utf8_ok(const char *s, size_t len)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-
-	while (i < len) {
-		unsigned char c = p[i];
-		uint32_t cp, min;
-		size_t n, k;
-
-		if (c == 0)
-			return 0;
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xe0) == 0xc0) {
-			n = 1; cp = c & 0x1f; min = 0x80;
-		} else if ((c & 0xf0) == 0xe0) {
-			n = 2; cp = c & 0x0f; min = 0x800;
-		} else if ((c & 0xf8) == 0xf0) {
-			n = 3; cp = c & 0x07; min = 0x10000;
-		} else
-			return 0;
-		if (len - i - 1 < n)
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
-}
-
 static int
 directive_index(const char *name)
 {
@@ -396,195 +351,131 @@ config_new(const char *file, const char *dir)
 	return cf;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
+/* Reading the file: what its lines share. */
+struct config_parse {
+	struct config		*cf;
+	const char		*dir;
+	char			*section;	/* the last [section] */
+	int			 section_ok;
+	struct confscan_errors	 err;
+};
 
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
+static void	 section_line(void *, struct confscan_line *);
+static void	 key_line(void *, struct confscan_line *);
+static void	 other_line(void *, struct confscan_line *);
 
 /*
- * Cut the value out of the text after '=': a quoted value is taken
- * literally up to the closing quote; an unquoted one ends at a '#' or ';'
- * that follows white space.  Returns the value, or NULL with err set.
+ * '#' and ';' start comments, after a value or a section header too; a
+ * quoted value keeps them (see confscan_value).
  */
-static char *
-parse_value(char *s, char *err, size_t errlen)
-{
-	char *p, *q;
+static const struct confscan_syntax config_syntax = {
+	.comment = "#;",
+	.flags = CONFSCAN_UTF8 | CONFSCAN_SECTION_TAIL,
+	.section = section_line,
+	.key = key_line,
+	.other = other_line,
+};
 
-	s = trim(s);
-	if (*s == '"') {
-		if ((q = strchr(s + 1, '"')) == NULL) {
-			sp_err(err, errlen, "unterminated quote");
-			return NULL;
-		}
-		*q = '\0';
-		p = trim(q + 1);
-		if (*p != '\0' && *p != '#' && *p != ';') {
-			sp_err(err, errlen, "unexpected text after quoted value");
-			return NULL;
-		}
-		return s + 1;
+static void
+section_line(void *arg, struct confscan_line *ln)
+{
+	struct config_parse *p = arg;
+
+	if (ln->name == NULL) {
+		confscan_error(&p->err, "missing ']' in section header");
+		return;
 	}
-	for (p = s; *p != '\0'; p++)
-		if ((*p == '#' || *p == ';') && p > s &&
-		    (p[-1] == ' ' || p[-1] == '\t')) {
-			*p = '\0';
-			break;
-		}
-	return trim(s);
+	free(p->section);
+	p->section = xstrdup(ln->name);
+	p->section_ok = section_known(ln->name);
+	if (!confscan_comment(&config_syntax, ln->value))
+		confscan_error(&p->err, "unexpected text after [%s]",
+		    ln->name);
+	else if (!p->section_ok)
+		confscan_error(&p->err, "unknown section [%s]", ln->name);
 }
 
-/* Parse one line; on a problem, return -1 with err set. */
-static int
-parse_line(struct config *cf, char *line, size_t lineno, char **section,
-    int *section_ok, const char *dir, char *err, size_t errlen)
+static void
+key_line(void *arg, struct confscan_line *ln)
 {
-	char *s = trim(line), *eq, *key, *value, *name, *end, *rest;
-	int idx, rc;
+	struct config_parse *p = arg;
+	struct config *cf = p->cf;
+	char *value, *name, err[512];
+	int idx;
 
-	if (*s == '\0' || *s == '#' || *s == ';')
-		return 0;
-	if (*s == '[') {
-		if ((end = strchr(s, ']')) == NULL) {
-			sp_err(err, errlen, "missing ']' in section header");
-			return -1;
-		}
-		*end = '\0';
-		key = trim(s + 1);
-		free(*section);
-		*section = xstrdup(key);
-		*section_ok = section_known(key);
-		rest = trim(end + 1);
-		if (*rest != '\0' && *rest != '#' && *rest != ';') {
-			sp_err(err, errlen, "unexpected text after [%s]", key);
-			return -1;
-		}
-		if (!*section_ok) {
-			sp_err(err, errlen, "unknown section [%s]", key);
-			return -1;
-		}
-		return 0;
+	if (*ln->name == '\0') {
+		confscan_error(&p->err, "missing key before '='");
+		return;
 	}
-	if ((eq = strchr(s, '=')) == NULL) {
-		sp_err(err, errlen, "missing '=' in \"%.60s\"", s);
-		return -1;
+	if ((value = confscan_value(&config_syntax, ln->value, err,
+	    sizeof(err))) == NULL) {
+		confscan_error(&p->err, "%s", err);
+		return;
 	}
-	*eq = '\0';
-	key = trim(s);
-	if (*key == '\0') {
-		sp_err(err, errlen, "missing key before '='");
-		return -1;
-	}
-	if ((value = parse_value(eq + 1, err, errlen)) == NULL)
-		return -1;
 	/* Keys under an unknown section were already reported with it. */
-	if (!*section_ok)
-		return 0;
-	name = *section ? xasprintf("%s.%s", *section, key) : xstrdup(key);
-	rc = -1;
+	if (!p->section_ok)
+		return;
+	name = p->section ? xasprintf("%s.%s", p->section, ln->name) :
+	    xstrdup(ln->name);
 	if ((idx = directive_index(name)) == -1)
-		sp_err(err, errlen, "unknown key '%s'", name);
+		confscan_error(&p->err, "unknown key '%s'", name);
 	else if (cf->values[idx].line != 0)
-		sp_err(err, errlen, "duplicate key '%s' (first set on line "
-		    "%zu)", name, cf->values[idx].line);
-	else if (value_set(&directives[idx], &cf->values[idx], value, dir,
-	    err, errlen) == 0) {
-		cf->values[idx].line = lineno;
+		confscan_error(&p->err, "duplicate key '%s' (first set on "
+		    "line %zu)", name, cf->values[idx].line);
+	else if (value_set(&directives[idx], &cf->values[idx], value, p->dir,
+	    err, sizeof(err)) == -1)
+		confscan_error(&p->err, "%s", err);
+	else {
+		cf->values[idx].line = p->err.line;
 		cf->values[idx].set = 1;
-		rc = 0;
 	}
 	free(name);
-	return rc;
 }
 
-/* Read path into cf; returns the number of problems appended to errors. */
-static int
-parse_file(struct config *cf, const char *path, const char *dir,
-    struct buf *errors)
+static void
+other_line(void *arg, struct confscan_line *ln)
 {
-	FILE *fp;
-	char *line = NULL, *section = NULL, err[512], where[512];
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
-	int nerr = 0, section_ok = 1;
+	struct config_parse *p = arg;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		snprintf(err, sizeof(err), "cannot open: %s", strerror(errno));
-		add_error(errors, path, err);
-		return 1;
-	}
-	while ((n = getline(&line, &cap, fp)) != -1) {
-		lineno++;
-		snprintf(where, sizeof(where), "%s:%zu", path, lineno);
-		if (!utf8_ok(line, (size_t)n)) {
-			add_error(errors, where, "invalid UTF-8");
-			nerr++;
-			continue;
-		}
-		if (parse_line(cf, line, lineno, &section, &section_ok, dir,
-		    err, sizeof(err)) == -1) {
-			add_error(errors, where, err);
-			nerr++;
-		}
-	}
-	if (ferror(fp)) {
-		snprintf(err, sizeof(err), "read error: %s", strerror(errno));
-		add_error(errors, path, err);
-		nerr++;
-	}
-	free(line);
-	free(section);
-	fclose(fp);
-	return nerr;
+	confscan_error(&p->err, "missing '=' in \"%.60s\"", ln->text);
 }
 
-static int
-apply_override(struct config *cf, const char *ov, struct buf *errors)
+/* An override's problems read "--set NAME: message". */
+static void
+apply_override(struct config *cf, const char *ov, struct confscan_errors *e)
 {
 	const char *eq = strchr(ov, '=');
 	char *name, err[512], where[300];
-	int idx, rc = 0;
+	int idx;
 
 	name = eq ? xstrndup(ov, (size_t)(eq - ov)) : xstrdup(ov);
 	snprintf(where, sizeof(where), "--set %.200s", name);
-	if (eq == NULL) {
-		add_error(errors, where, "missing '='");
-		rc = -1;
-	} else if (!utf8_ok(ov, strlen(ov))) {
-		add_error(errors, where, "invalid UTF-8");
-		rc = -1;
-	} else if ((idx = directive_index(name)) == -1) {
-		add_error(errors, where, "unknown key");
-		rc = -1;
-	} else if (value_set(&directives[idx], &cf->values[idx], eq + 1, "",
-	    err, sizeof(err)) == -1) {
-		add_error(errors, where, err);
-		rc = -1;
-	} else {
+	e->file = where;
+	if (eq == NULL)
+		confscan_error_file(e, "missing '='");
+	else if (!text_utf8_valid(ov, strlen(ov)))
+		confscan_error_file(e, "invalid UTF-8");
+	else if ((idx = directive_index(name)) == -1)
+		confscan_error_file(e, "unknown key");
+	else if (value_set(&directives[idx], &cf->values[idx], eq + 1, "",
+	    err, sizeof(err)) == -1)
+		confscan_error_file(e, "%s", err);
+	else {
 		cf->values[idx].set = 1;
 		cf->values[idx].line = 0;	/* no longer the file's value */
 	}
+	e->file = NULL;
 	free(name);
-	return rc;
 }
 
 struct config *
 config_load(const char *path, char *const *overrides, size_t noverrides,
     struct buf *errors)
 {
+	struct config_parse p;
 	struct config *cf;
 	char *dir = NULL, *slash;
 	size_t i;
-	int nerr = 0;
 
 	if (path != NULL) {
 		dir = xstrdup(path);
@@ -596,13 +487,19 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 			*slash = '\0';
 	}
 	cf = config_new(path ? path : "", dir ? dir : "");
-	if (path != NULL)
-		nerr += parse_file(cf, path, dir, errors);
+	memset(&p, 0, sizeof(p));
+	p.cf = cf;
+	p.dir = dir;
+	p.section_ok = 1;
+	p.err.out = errors;
+	if (path != NULL && confscan_file(path, &config_syntax, &p,
+	    &p.err) == -1)
+		confscan_error_file(&p.err, "cannot open: %s", strerror(errno));
+	free(p.section);
 	for (i = 0; i < noverrides; i++)
-		if (apply_override(cf, overrides[i], errors) == -1)
-			nerr++;
+		apply_override(cf, overrides[i], &p.err);
 	free(dir);
-	if (nerr > 0) {
+	if (p.err.n > 0) {
 		config_free(cf);
 		return NULL;
 	}

@@ -3,11 +3,11 @@
  * variables, and match a message against its registered DLT text the way
  * an operator's scrubber does.  See templates.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "confscan.h"
 #include "templates.h"
 #include "text.h"
 #include "util.h"
@@ -21,10 +21,7 @@ struct tpl_table {
 };
 
 struct tpl_parse {
-	const char	*path;
-	size_t		 line;
-	struct buf	*errors;
-	int		 nerrors;
+	struct confscan_errors err;
 	struct tpl_table *tab;
 	struct template	*cur;		/* section being read, or NULL */
 	size_t		 cur_line;
@@ -37,41 +34,11 @@ static const char *const category_names[] = {
 	[TPL_PROMOTIONAL] = "promotional",
 };
 
-static void tpl_error(struct tpl_parse *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-tpl_error(struct tpl_parse *p, size_t line, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[512];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p->nerrors++;
-	buf_printf(p->errors, "%s:%zu: %s\n", p->path, line, msg);
-}
-
 const char *
 tpl_category_name(enum tpl_category c)
 {
 	return (size_t)c < SP_ARRAY_LEN(category_names) ?
 	    category_names[c] : "?";
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
 }
 
 /* [a-z][a-z0-9_-]* up to 64, with extra allowed characters. */
@@ -213,39 +180,40 @@ static void
 section_end(struct tpl_parse *p)
 {
 	struct template *t = p->cur;
-	int before = p->nerrors;
-	size_t i;
+	struct confscan_errors *e = &p->err;
+	size_t at = p->cur_line, i;
+	int before = e->n;
 
 	if (t == NULL)
 		return;
 	if (!p->cur_category)
-		tpl_error(p, p->cur_line, "[%s]: no category (transactional, "
+		confscan_error_at(e, at, "[%s]: no category (transactional, "
 		    "service or promotional)", t->key);
 	if (t->header == NULL)
-		tpl_error(p, p->cur_line, "[%s]: no header", t->key);
+		confscan_error_at(e, at, "[%s]: no header", t->key);
 	if (t->ntexts == 0)
-		tpl_error(p, p->cur_line, "[%s]: no text (e.g. en = ...)",
+		confscan_error_at(e, at, "[%s]: no text (e.g. en = ...)",
 		    t->key);
 	for (i = 0; i < t->ntexts; i++) {
 		if (t->texts[i].text == NULL)
-			tpl_error(p, p->cur_line, "[%s]: %s.dlt_id without "
+			confscan_error_at(e, at, "[%s]: %s.dlt_id without "
 			    "an %s text", t->key, t->texts[i].lang,
 			    t->texts[i].lang);
 		else if (t->texts[i].dlt_id == NULL)
-			tpl_error(p, p->cur_line, "[%s]: %s has no %s.dlt_id",
+			confscan_error_at(e, at, "[%s]: %s has no %s.dlt_id",
 			    t->key, t->texts[i].lang, t->texts[i].lang);
 	}
-	if (t->numeric != NULL && p->nerrors == before) {
+	if (t->numeric != NULL && e->n == before) {
 		char *list = xstrdup(t->numeric), *tok, *save = NULL;
 
 		for (tok = strtok_r(list, ", ", &save); tok != NULL;
 		    tok = strtok_r(NULL, ", ", &save))
 			if (!tpl_has_var(t, tok))
-				tpl_error(p, p->cur_line, "[%s]: numeric names "
+				confscan_error_at(e, at, "[%s]: numeric names "
 				    "\"%s\", which no text uses", t->key, tok);
 		free(list);
 	}
-	if (p->nerrors != before) {
+	if (e->n != before) {
 		template_clear(t);
 		p->tab->n--;
 	}
@@ -253,18 +221,25 @@ section_end(struct tpl_parse *p)
 }
 
 static void
-section_begin(struct tpl_parse *p, char *name)
+section_begin(void *arg, struct confscan_line *ln)
 {
+	struct tpl_parse *p = arg;
+	const char *name = ln->name;
 	struct template *t;
 
+	/* A broken header leaves the template before it open. */
+	if (name == NULL) {
+		confscan_error(&p->err, "expected [template]");
+		return;
+	}
 	section_end(p);
 	if (!valid_name(name, "_-")) {
-		tpl_error(p, p->line, "template key \"%s\": use a-z 0-9 _ -",
+		confscan_error(&p->err, "template key \"%s\": use a-z 0-9 _ -",
 		    name);
 		return;
 	}
 	if (tpl_find(p->tab, name) != NULL) {
-		tpl_error(p, p->line, "template [%s] defined twice", name);
+		confscan_error(&p->err, "template [%s] defined twice", name);
 		return;
 	}
 	p->tab->t = xreallocarray(p->tab->t, p->tab->n + 1,
@@ -273,7 +248,7 @@ section_begin(struct tpl_parse *p, char *name)
 	memset(t, 0, sizeof(*t));
 	t->key = xstrdup(name);
 	p->cur = t;
-	p->cur_line = p->line;
+	p->cur_line = p->err.line;
 	p->cur_category = 0;
 }
 
@@ -281,7 +256,7 @@ static void
 set_once(struct tpl_parse *p, char **field, const char *key, const char *v)
 {
 	if (*field != NULL) {
-		tpl_error(p, p->line, "%s given twice", key);
+		confscan_error(&p->err, "%s given twice", key);
 		return;
 	}
 	*field = xstrdup(v);
@@ -301,15 +276,15 @@ key_value(struct tpl_parse *p, const char *key, const char *v)
 			if (strcmp(v, category_names[i]) == 0)
 				break;
 		if (i == SP_ARRAY_LEN(category_names))
-			tpl_error(p, p->line, "category \"%s\": use "
+			confscan_error(&p->err, "category \"%s\": use "
 			    "transactional, service or promotional", v);
 		else if (p->cur_category)
-			tpl_error(p, p->line, "category given twice");
+			confscan_error(&p->err, "category given twice");
 		t->category = (enum tpl_category)i;
 		p->cur_category = 1;
 	} else if (strcmp(key, "header") == 0) {
 		if (*v == '\0' || strlen(v) > 11)
-			tpl_error(p, p->line, "header \"%s\": 1 to 11 "
+			confscan_error(&p->err, "header \"%s\": 1 to 11 "
 			    "characters", v);
 		else
 			set_once(p, &t->header, key, v);
@@ -320,7 +295,7 @@ key_value(struct tpl_parse *p, const char *key, const char *v)
 		snprintf(lang, sizeof(lang), "%.*s", (int)(dot - key), key);
 		if (!valid_lang(lang) || *v == '\0' || strlen(v) > 30 ||
 		    strspn(v, "0123456789") != strlen(v)) {
-			tpl_error(p, p->line, "%s: a DLT template id is 1 to "
+			confscan_error(&p->err, "%s: a DLT template id is 1 to "
 			    "30 digits", key);
 			return;
 		}
@@ -328,74 +303,58 @@ key_value(struct tpl_parse *p, const char *key, const char *v)
 	} else if (dot == NULL && valid_lang(key)) {
 		tt = text_get(t, key, 1);
 		if (tt->text != NULL) {
-			tpl_error(p, p->line, "%s text given twice", key);
+			confscan_error(&p->err, "%s text given twice", key);
 			return;
 		}
 		tt->text = xstrdup(v);
 		if (*v == '\0' || parse_text(tt, err, sizeof(err)) == -1)
-			tpl_error(p, p->line, "%s text: %s", key,
+			confscan_error(&p->err, "%s text: %s", key,
 			    *v == '\0' ? "empty" : err);
 	} else {
-		tpl_error(p, p->line, "unknown key \"%s\" (category, header, "
+		confscan_error(&p->err, "unknown key \"%s\" (category, header, "
 		    "numeric, <lang>, <lang>.dlt_id)", key);
 	}
 }
 
 static void
-parse_line(struct tpl_parse *p, char *line)
+key_line(void *arg, struct confscan_line *ln)
 {
-	char *s = trim(line), *eq, *end;
+	struct tpl_parse *p = arg;
 
-	if (*s == '\0' || *s == '#' || *s == ';')
-		return;
-	if (*s == '[') {
-		if ((end = strchr(s, ']')) == NULL || end[1] != '\0') {
-			tpl_error(p, p->line, "expected [template]");
-			return;
-		}
-		*end = '\0';
-		section_begin(p, trim(s + 1));
-		return;
-	}
-	if ((eq = strchr(s, '=')) == NULL) {
-		tpl_error(p, p->line, "expected key = value");
-		return;
-	}
 	if (p->cur == NULL) {
 		/* A line of a broken section was reported with it. */
-		if (p->nerrors == 0)
-			tpl_error(p, p->line, "key outside a [template]");
+		if (p->err.n == 0)
+			confscan_error(&p->err, "key outside a [template]");
 		return;
 	}
-	*eq = '\0';
-	key_value(p, trim(s), trim(eq + 1));
+	key_value(p, ln->name, ln->value);
 }
+
+/*
+ * Not CONFSCAN_UTF8: a text's own check words it better ("en text: ..."),
+ * and a comment in another encoding has always been let through.
+ */
+static const struct confscan_syntax tpl_syntax = {
+	.comment = "#;",
+	.section = section_begin,
+	.key = key_line,
+};
 
 struct tpl_table *
 tpl_load(const char *path, struct buf *errors)
 {
 	struct tpl_parse p;
-	char *line = NULL;
-	size_t cap = 0;
-	FILE *fp;
 
 	memset(&p, 0, sizeof(p));
-	p.path = path;
-	p.errors = errors;
-	if ((fp = fopen(path, "r")) == NULL) {
-		buf_printf(errors, "%s: cannot open the templates file\n",
-		    path);
+	p.err.out = errors;
+	p.tab = xcalloc(1, sizeof(*p.tab));
+	if (confscan_file(path, &tpl_syntax, &p, &p.err) == -1) {
+		confscan_error_file(&p.err, "cannot open the templates file");
+		tpl_free(p.tab);
 		return NULL;
 	}
-	p.tab = xcalloc(1, sizeof(*p.tab));
-	while (getline(&line, &cap, fp) != -1) {
-		p.line++;
-		parse_line(&p, line);
-	}
 	section_end(&p);
-	free(line);
-	fclose(fp);
-	if (p.nerrors != 0) {
+	if (p.err.n != 0) {
 		tpl_free(p.tab);
 		return NULL;
 	}
