@@ -8,11 +8,11 @@
  * leaves the table as it was.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "confscan.h"
 #include "text.h"
 #include "understand_int.h"
 #include "util.h"
@@ -25,47 +25,13 @@ struct spelling {
 };
 
 struct reading {
-	const char		*path;
-	size_t			 line;
-	struct buf		*errors;
-	int			 nerrors;
+	struct confscan_errors	 err;
 	char			*state;
 	struct und_unserved	**places;
 	size_t			 nplaces;
 	struct spelling		*sp;
 	size_t			 nsp;
 };
-
-static void rerr(struct reading *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-rerr(struct reading *r, const char *fmt, ...)
-{
-	va_list ap;
-	char msg[512];
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	r->nerrors++;
-	if (r->errors != NULL)
-		buf_printf(r->errors, "%s:%zu: %s\n", r->path, r->line, msg);
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
 
 static void
 add_spelling(struct reading *r, struct und_unserved *place, char *item)
@@ -76,29 +42,29 @@ add_spelling(struct reading *r, struct und_unserved *place, char *item)
 
 	if (len >= 2 && item[0] == '(' && item[len - 1] == ')') {
 		item[len - 1] = '\0';
-		item = trim(item + 1);
+		item = confscan_trim(item + 1);
 		if (*item == '\0')
-			rerr(r, "empty name");
+			confscan_error(&r->err, "empty name");
 		else if (place->name_en == NULL)
 			place->name_en = xstrdup(item);
 		else
-			rerr(r, "a name in parentheses comes first");
+			confscan_error(&r->err, "a name in parentheses comes first");
 		return;
 	}
 	if (*item == '~') {
 		everyday = 1;
-		item = trim(item + 1);
+		item = confscan_trim(item + 1);
 	}
 	if (*item == '\0') {
-		rerr(r, "empty spelling");
+		confscan_error(&r->err, "empty spelling");
 		return;
 	}
 	if ((norm = text_normalize(item, strlen(item))) == NULL) {
-		rerr(r, "invalid UTF-8");
+		confscan_error(&r->err, "invalid UTF-8");
 		return;
 	}
 	if (*norm == '\0') {
-		rerr(r, "\"%s\" is only punctuation", item);
+		confscan_error(&r->err, "\"%s\" is only punctuation", item);
 		free(norm);
 		return;
 	}
@@ -110,76 +76,70 @@ add_spelling(struct reading *r, struct und_unserved *place, char *item)
 	r->sp[r->nsp].norm = norm;
 	r->sp[r->nsp].place = place;
 	r->sp[r->nsp].everyday = everyday;
-	r->sp[r->nsp].line = r->line;
+	r->sp[r->nsp].line = r->err.line;
 	r->nsp++;
 }
 
-/* "[Bihar]", or one district: its spellings, comma-separated. */
+/* "[Bihar]": the state of the districts below. */
 static void
-read_line(struct reading *r, char *s)
+read_section(void *arg, struct confscan_line *l)
 {
-	struct und_unserved *place;
-	char *item, *next;
-	size_t len = strlen(s);
+	struct reading *r = arg;
 
-	if (*s == '[') {
-		if (len < 3 || s[len - 1] != ']') {
-			rerr(r, "a state header is [name]");
-			return;
-		}
-		s[len - 1] = '\0';
-		free(r->state);
-		r->state = xstrdup(trim(s + 1));
+	if (l->name == NULL || *l->name == '\0') {
+		confscan_error(&r->err, "a state header is [name]");
 		return;
 	}
+	free(r->state);
+	r->state = xstrdup(l->name);
+}
+
+/* One district: its spellings, comma-separated. */
+static void
+read_district(void *arg, struct confscan_line *l)
+{
+	struct reading *r = arg;
+	struct und_unserved *place;
+	char *item, *next;
+
 	place = xcalloc(1, sizeof(*place));
 	place->state = r->state != NULL ? xstrdup(r->state) : NULL;
 	r->places = xreallocarray(r->places, r->nplaces + 1,
 	    sizeof(*r->places));
 	r->places[r->nplaces++] = place;
-	for (item = s; item != NULL; item = next) {
+	for (item = l->text; item != NULL; item = next) {
 		if ((next = strchr(item, ',')) != NULL)
 			*next++ = '\0';
-		add_spelling(r, place, trim(item));
+		add_spelling(r, place, confscan_trim(item));
 	}
 }
 
-static int
-read_file(struct reading *r)
+/* No key = value lines: a '=' is part of no district's name. */
+static void
+read_key(void *arg, struct confscan_line *l)
 {
-	char *line = NULL, *s;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *fp;
+	(void)l;
+	confscan_error(&((struct reading *)arg)->err,
+	    "expected a district's spellings, comma-separated");
+}
 
-	if ((fp = fopen(r->path, "r")) == NULL) {
-		r->nerrors++;
-		if (r->errors != NULL)
-			buf_printf(r->errors, "%s: %s\n", r->path,
-			    strerror(errno));
+static const struct confscan_syntax unserved_syntax = {
+	.comment = "#",
+	.flags = CONFSCAN_UTF8,
+	.section = read_section,
+	.key = read_key,
+	.other = read_district,
+};
+
+static int
+read_file(struct reading *r, const char *path)
+{
+	if (confscan_file(path, &unserved_syntax, r, &r->err) == -1) {
+		r->err.file = path;
+		confscan_error_file(&r->err, "%s", strerror(errno));
 		return -1;
 	}
-	while ((len = getline(&line, &cap, fp)) != -1) {
-		r->line++;
-		s = line;
-		if (r->line == 1 && len >= 3 &&
-		    memcmp(s, "\xef\xbb\xbf", 3) == 0) {
-			s += 3;
-			len -= 3;
-		}
-		if (!text_utf8_valid(s, (size_t)len)) {
-			rerr(r, "invalid UTF-8");
-			continue;
-		}
-		s = trim(s);
-		if (*s != '\0' && *s != '#')
-			read_line(r, s);
-	}
-	if (ferror(fp))
-		rerr(r, "read error");
-	free(line);
-	fclose(fp);
-	return r->nerrors > 0 ? -1 : 0;
+	return r->err.n > 0 ? -1 : 0;
 }
 
 static void
@@ -237,15 +197,14 @@ und_add_unserved(struct und_table *t, const char *path, struct buf *errors)
 	int rc = -1;
 
 	memset(&r, 0, sizeof(r));
-	r.path = path;
-	r.errors = errors;
+	r.err.out = errors;
 	if (t->n != t->nbase) {
 		/* Directory words come last: they give way to places. */
 		buf_printf(errors, "%s: read before the directory's words\n",
 		    path);
 		return -1;
 	}
-	if (read_file(&r) == -1)
+	if (read_file(&r, path) == -1)
 		goto out;
 	free(t->files[3]);
 	t->files[3] = xstrdup(path);
