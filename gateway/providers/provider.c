@@ -8,9 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "crypto.h"
 #include "form.h"
-#include "jscan.h"
 #include "provider.h"
 #include "text.h"
 #include "util.h"
@@ -240,6 +241,7 @@ provider_explain_failure(long http_status, const char *body, size_t len,
 	static const char *const members[] = { "title", "detail", "message",
 	    "error" };
 	char bare[32], why[160];
+	json_t *root = NULL;
 	size_t i;
 
 	if (res->outcome == SEND_ACCEPTED || http_status == 0 ||
@@ -250,21 +252,36 @@ provider_explain_failure(long http_status, const char *body, size_t len,
 	    strcmp(res->error_message, bare) != 0)
 		return;
 	why[0] = '\0';
-	for (i = 0; i < SP_ARRAY_LEN(members) && why[0] == '\0'; i++) {
-		if (jscan_member(body, len, members[i], why,
-		    sizeof(why)) == -1)
-			break;		/* not a JSON object: read it as text */
-	}
-	if (why[0] == '\0' && i < SP_ARRAY_LEN(members))
-		first_line(body, len, why, sizeof(why));
-	else if (why[0] != '\0')
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	if (json_is_object(root)) {
+		for (i = 0; i < SP_ARRAY_LEN(members) && why[0] == '\0'; i++)
+			provider_json_text(json_object_get(root, members[i]),
+			    why, sizeof(why));
 		first_line(why, strlen(why), why, sizeof(why));
+	} else
+		/* Not a JSON object: read it as text. */
+		first_line(body, len, why, sizeof(why));
+	json_decref(root);
 	if (why[0] == '\0')
 		snprintf(res->error_message, sizeof(res->error_message), "%s",
 		    bare);
 	else
 		snprintf(res->error_message, sizeof(res->error_message),
 		    "%s: %s", bare, why);
+}
+
+int
+provider_json_text(const struct json_t *v, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	if (json_is_string(v))
+		sp_strlcpy(out, json_string_value(v), outlen);
+	else if (json_is_integer(v))
+		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else
+		return -1;
+	return 0;
 }
 
 int

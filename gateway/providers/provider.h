@@ -300,6 +300,13 @@ void	provider_explain_failure(long http_status, const char *body,
 	    size_t len, struct sp_send_result *);
 
 /*
+ * A JSON string or integer as text, into out (cut to outlen - 1 bytes):
+ * 0, or -1 with out "" for anything else (v NULL included).
+ */
+struct json_t;
+int	provider_json_text(const struct json_t *v, char *out, size_t outlen);
+
+/*
  * Check the secret token of an unsigned provider's webhook: given as the
  * path element after the provider ("/sms/exotel/<token>", req->path_arg)
  * or as the query parameter "token".  Constant time.  Returns 0 if it

@@ -286,20 +286,6 @@ exotel_build_send(const struct provider_conf *conf,
 	return 0;
 }
 
-/* A JSON string or number, as text; 0, or -1 if it is neither. */
-static int
-json_scalar_text(json_t *v, char *out, size_t outlen)
-{
-	if (json_is_string(v))
-		sp_strlcpy(out, json_string_value(v), outlen);
-	else if (json_is_integer(v))
-		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-	else
-		return -1;
-	return 0;
-}
-
 static void
 exotel_parse_send(const struct provider_conf *conf, long http_status,
     const char *body, size_t len, struct sp_send_result *res)
@@ -324,7 +310,7 @@ exotel_parse_send(const struct provider_conf *conf, long http_status,
 	}
 	exc = json_object_get(top, "RestException");
 	if (res->outcome != SEND_ACCEPTED && json_is_object(exc)) {
-		json_scalar_text(json_object_get(exc, "Code"),
+		provider_json_text(json_object_get(exc, "Code"),
 		    res->error_code, sizeof(res->error_code));
 		message = json_str(exc, "Message");
 		if (message != NULL && *message != '\0')

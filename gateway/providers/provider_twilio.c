@@ -14,9 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "crypto.h"
 #include "form.h"
-#include "jscan.h"
 #include "log.h"
 #include "provider.h"
 #include "provider_voice.h"
@@ -305,33 +306,35 @@ twilio_build_send(const struct provider_conf *conf,
 }
 
 /*
- * The answer to a send is read with jscan, not a jansson tree: this runs
- * for every message sent, and the tree's allocations cost more than the
- * rest of reading it.  Not a JSON object (a proxy's HTML error page): the
- * HTTP status says it all.
+ * Not a JSON object (a proxy's HTML error page): the HTTP status says it
+ * all.  A member given twice makes the answer unreadable, not one of its
+ * values.
  */
 static void
 twilio_parse_send(const struct provider_conf *conf, long http_status,
     const char *body, size_t len, struct sp_send_result *res)
 {
+	json_t *root;
+
 	(void)conf;
 	provider_classify_send(http_status, res);
-	if (body == NULL || len == 0)
+	if (body == NULL || len == 0 || (root = json_loadb(body, len,
+	    JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		return;
-	if (res->outcome == SEND_ACCEPTED) {
-		jscan_member(body, len, "sid", res->provider_id,
-		    sizeof(res->provider_id));
-		return;
+	if (json_is_object(root) && res->outcome == SEND_ACCEPTED)
+		provider_json_text(json_object_get(root, "sid"),
+		    res->provider_id, sizeof(res->provider_id));
+	else if (json_is_object(root)) {
+		provider_json_text(json_object_get(root, "code"),
+		    res->error_code, sizeof(res->error_code));
+		provider_json_text(json_object_get(root, "message"),
+		    res->error_message, sizeof(res->error_message));
+		/* Too many concurrent requests: never processed, safe to
+		 * send again later whatever the HTTP status said. */
+		if (strcmp(res->error_code, "20429") == 0)
+			res->outcome = SEND_RETRY;
 	}
-	if (jscan_member(body, len, "code", res->error_code,
-	    sizeof(res->error_code)) == -1)
-		return;
-	jscan_member(body, len, "message", res->error_message,
-	    sizeof(res->error_message));
-	/* Too many concurrent requests: never processed, safe to send again
-	 * later whatever the HTTP status said. */
-	if (strcmp(res->error_code, "20429") == 0)
-		res->outcome = SEND_RETRY;
+	json_decref(root);
 }
 
 /* ---- delivery reports (providers.md §1.7) ---- */
