@@ -253,10 +253,11 @@ section_seen(const struct config_directive *d, size_t i)
 static void
 print_reference(int markdown)
 {
+	struct config *cfg = runtime_config_defaults();
 	const struct config_directive *d;
 	size_t n, i, j, len;
 
-	d = config_directives(&n);
+	d = config_directives(cfg, &n);
 	if (markdown) {
 		printf("### Top-level keys\n\n"
 		    "| Key | Type | Default | Meaning |\n"
@@ -296,6 +297,7 @@ print_reference(int markdown)
 				conf_entry(&d[j], d[j].name + len + 1);
 		}
 	}
+	config_free(cfg);
 }
 
 int

@@ -1,6 +1,6 @@
 /*
- * provider: what the adapters share (form webhooks, URL tokens, message
- * states, the common reading of a send answer).
+ * provider: what the adapters share (their settings, form webhooks, URL
+ * tokens, message states, the common reading of a send answer).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +15,23 @@
 #include "provider.h"
 #include "text.h"
 #include "util.h"
+
+const char *
+provider_setting(const struct provider_conf *conf, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nvalues; i++)
+		if (strcmp(conf->values[i].key, key) == 0)
+			return conf->values[i].value;
+	return "";
+}
+
+int
+provider_setting_bool(const struct provider_conf *conf, const char *key)
+{
+	return strcmp(provider_setting(conf, key), "yes") == 0;
+}
 
 const char *
 provider_required(const struct form *f, const char *name)
@@ -121,7 +138,7 @@ provider_public_url(const struct provider_conf *conf,
 	if (conf->public_url != NULL && *conf->public_url != '\0')
 		return xasprintf("%s%s", conf->public_url, req->uri);
 	/* Without public_url, trust Host: only right without a proxy. */
-	host = req->header(req, "Host");
+	host = req->header != NULL ? req->header(req, "Host") : NULL;
 	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
 	    req->uri);
 }

@@ -51,8 +51,8 @@ console_parse_sms(const struct provider_conf *conf,
 	int status;
 
 	memset(in, 0, sizeof(*in));
-	if (!conf->allow_remote && (status = console_local_only(req, err,
-	    errlen)) != 0)
+	if (!provider_setting_bool(conf, "allow_remote") &&
+	    (status = console_local_only(req, err, errlen)) != 0)
 		return status;
 	if ((status = provider_parse_form_post(req, &f, err, errlen)) != 0)
 		goto out;
@@ -92,8 +92,25 @@ console_render_sms_reply(const struct provider_conf *conf,
 	return buf_putc(out, '\n');
 }
 
+/* No secrets, no API: it delivers into the log. */
+static const struct config_directive console_settings[] = {
+	/* Off unless a file turns it on: the console trusts any From, so an
+	 * installed configuration must not expose it by default. */
+	CONFIG_D_BOOL("console.enabled", "no",
+	    "accept the local console provider at /sms/console"),
+	CONFIG_D_BOOL("console.allow_remote", "no", "console: also answer "
+	    "requests from a non-loopback peer or relayed by a proxy "
+	    "(X-Forwarded-For, Forwarded, X-Real-IP); otherwise they get 403"),
+	CONFIG_D_STR("console.rate", "0",
+	    "console: messages per second (0: no limit)"),
+	CONFIG_D_INT("console.max_inflight", "8", 1, 1000,
+	    "console: most send requests at once"),
+};
+
 const struct provider provider_console = {
 	.name = "console",
+	.settings = console_settings,
+	.nsettings = SP_ARRAY_LEN(console_settings),
 	.parse_sms = console_parse_sms,
 	.render_sms_reply = console_render_sms_reply,
 };

@@ -1,13 +1,17 @@
 /*
- * provider_twilio: inbound SMS webhooks from Twilio, answered with TwiML;
- * sending through the Messages REST resource; delivery reports.
+ * provider_twilio: Twilio.  Inbound SMS webhooks answered with TwiML;
+ * sending through the Messages REST resource; delivery reports; voice
+ * webhooks (providers.md §1.4) answered with TwiML voice verbs (§1.5);
+ * outbound calls through the Calls resource for missed-call callbacks.
  *
- * Every webhook (inbound SMS and status callback alike) must carry a valid
+ * Every webhook (inbound SMS, status callback, voice) must carry a valid
  * X-Twilio-Signature computed over the public URL (config public_url + the
  * path and query as received), since the daemon usually sits behind a
  * proxy that rewrites Host and scheme.  Without an auth token every
  * webhook is refused: an unsigned gateway on the internet would let anyone
- * make it send SMS, or forge delivery reports.
+ * make it send SMS, or forge delivery reports.  When no key is pressed
+ * Twilio falls through to the verb after <Gather>: a <Redirect> back to
+ * us, which is how a timeout reaches the menu.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -20,11 +24,14 @@
 #include "form.h"
 #include "log.h"
 #include "provider.h"
-#include "provider_voice.h"
 #include "provider_twilio.h"
+#include "provider_voice.h"
 #include "util.h"
 
-#define TWIML_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+#define TWILIO_API_BASE	"https://api.twilio.com"
+#define TWIML_HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+
+/* ---- signature ---- */
 
 static int
 field_cmp(const void *a, const void *b)
@@ -143,20 +150,20 @@ twilio_signature_valid_body(const char *auth_token, const char *sig,
 }
 
 /*
- * Parse a form POST from Twilio into *f and check that Twilio signed it
- * for our public URL and our account.  Returns 0, or the HTTP status to
- * answer with err.  Call form_free() on *f in every case.
+ * Check that Twilio signed the request for our public URL and our account.
+ * f holds the request's parameters; signed_params those the signature
+ * covers besides the URL (NULL for a GET: its query is in the URL).
+ * Returns 0, or 403 with err.
  */
 static int
-twilio_signed_form(const struct provider_conf *conf,
-    const struct sp_request *req, struct form *f, char *err, size_t errlen)
+twilio_check(const struct provider_conf *conf, const struct sp_request *req,
+    const struct form *f, const struct form *signed_params, char *err,
+    size_t errlen)
 {
 	const char *sig, *account;
 	char *url;
-	int ok, status;
+	int ok;
 
-	if ((status = provider_parse_form_post(req, f, err, errlen)) != 0)
-		return status;
 	if (conf->auth_token == NULL || *conf->auth_token == '\0') {
 		sp_err(err, errlen, "no twilio auth token configured");
 		return 403;
@@ -164,7 +171,7 @@ twilio_signed_form(const struct provider_conf *conf,
 	sig = req->header(req, "X-Twilio-Signature");
 	url = provider_public_url(conf, req);
 	ok = sig != NULL && twilio_signature_valid(conf->auth_token, sig, url,
-	    f);
+	    signed_params);
 	free(url);
 	if (!ok) {
 		sp_err(err, errlen, "%s X-Twilio-Signature",
@@ -179,6 +186,24 @@ twilio_signed_form(const struct provider_conf *conf,
 	}
 	return 0;
 }
+
+/*
+ * Parse a form POST from Twilio into *f and check that Twilio signed it.
+ * Returns 0, or the HTTP status to answer with err.  Call form_free() on
+ * *f in every case.
+ */
+static int
+twilio_signed_form(const struct provider_conf *conf,
+    const struct sp_request *req, struct form *f, char *err, size_t errlen)
+{
+	int status;
+
+	if ((status = provider_parse_form_post(req, f, err, errlen)) != 0)
+		return status;
+	return twilio_check(conf, req, f, f, err, errlen);
+}
+
+/* ---- inbound SMS ---- */
 
 static int
 twilio_parse_sms(const struct provider_conf *conf,
@@ -229,8 +254,6 @@ twilio_render_sms_reply(const struct provider_conf *conf,
 }
 
 /* ---- sending (providers.md §1.6) ---- */
-
-#define TWILIO_API_BASE	"https://api.twilio.com"
 
 /* Twilio SIDs are two letters and 32 hex digits; we only ask for alnum so
  * that the SID can go into the URL path unescaped. */
@@ -447,6 +470,161 @@ out:
 	return rc;
 }
 
+/* ---- voice (providers.md §1.4-1.5) ---- */
+
+static int
+twilio_parse_voice(const struct provider_conf *conf,
+    const struct sp_request *req, struct sp_voice_event *ev, char *err,
+    size_t errlen)
+{
+	const char *dir, *digits, *status;
+	struct form f;
+	int rc, get = strcmp(req->method, "GET") == 0;
+
+	memset(ev, 0, sizeof(*ev));
+	rc = provider_parse_params(req, &f, err, errlen);
+	if (rc != 0)
+		goto out;
+	/* A GET is signed over the URL alone: its query is in it. */
+	if ((rc = twilio_check(conf, req, &f, get ? NULL : &f, err,
+	    errlen)) != 0)
+		goto out;
+	if ((rc = voice_copy_call_id(form_get(&f, "CallSid"), ev->call_id,
+	    sizeof(ev->call_id), err, errlen)) != 0)
+		goto out;
+	digits = form_get(&f, "Digits");
+	ev->has_digits = digits != NULL;
+	if ((rc = voice_copy_digits(digits, ev->digits, sizeof(ev->digits),
+	    err, errlen)) != 0)
+		goto out;
+	voice_number(conf, form_get(&f, "From"), ev->from, sizeof(ev->from));
+	voice_number(conf, form_get(&f, "To"), ev->to, sizeof(ev->to));
+	dir = form_get(&f, "Direction");
+	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
+	status = form_get(&f, "CallStatus");
+	if (status != NULL && strlen(status) < sizeof(ev->status) &&
+	    strspn(status, "abcdefghijklmnopqrstuvwxyz-") == strlen(status))
+		sp_strlcpy(ev->status, status, sizeof(ev->status));
+	ev->ended = voice_status_ended(ev->status);
+	ev->new_call = !ev->has_digits && (req->query == NULL ||
+	    strstr(req->query, "ev=") == NULL);
+out:
+	form_free(&f);
+	if (rc != 0)
+		memset(ev, 0, sizeof(*ev));
+	return rc;
+}
+
+/* Play only what is known to reach the provider: a Play it cannot fetch
+ * is silence for the caller. */
+static int
+speech(const struct provider_conf *conf, struct buf *out,
+    const struct sp_voice_speech *s)
+{
+	const char *url = voice_play_url(conf, s);
+
+	if (url != NULL)
+		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
+		    buf_puts(out, "</Play>");
+	return buf_printf(out, "<Say language=\"%s\">",
+	    voice_lang_tag(s->lang)) | buf_xml_escape(out, s->text) |
+	    buf_puts(out, "</Say>");
+}
+
+static int
+twilio_render_voice(const struct provider_conf *conf,
+    const struct sp_voice_answer *ans, struct buf *out,
+    const char **content_type, int *http_status)
+{
+	size_t i;
+	int rc = 0;
+
+	*content_type = "text/xml; charset=utf-8";
+	*http_status = 200;
+	rc |= buf_puts(out, TWIML_HEAD "<Response>");
+	if (ans->reject_busy)
+		return rc | buf_puts(out, "<Reject reason=\"busy\"/></Response>");
+	if (ans->gather) {
+		/* finishOnKey="": '#' is a menu key, not the end of input. */
+		rc |= buf_printf(out, "<Gather input=\"dtmf\" numDigits=\"%d\" "
+		    "timeout=\"%d\" finishOnKey=\"\" method=\"POST\" "
+		    "language=\"%s\" action=\"",
+		    ans->num_digits > 0 ? ans->num_digits : 1,
+		    ans->timeout_s > 0 ? ans->timeout_s : 5,
+		    voice_lang_tag(ans->lang));
+		rc |= buf_xml_escape(out, ans->action_url != NULL ?
+		    ans->action_url : "");
+		rc |= buf_puts(out, "\">");
+	}
+	for (i = 0; i < ans->nspeech; i++)
+		rc |= speech(conf, out, &ans->speech[i]);
+	if (ans->gather)
+		rc |= buf_puts(out, "</Gather>");
+	if (ans->gather && ans->redirect_url != NULL)
+		rc |= buf_puts(out, "<Redirect method=\"POST\">") |
+		    buf_xml_escape(out, ans->redirect_url) |
+		    buf_puts(out, "</Redirect>");
+	if (!ans->gather && ans->dial != NULL)
+		rc |= buf_puts(out, "<Dial>") | buf_xml_escape(out, ans->dial) |
+		    buf_puts(out, "</Dial>");
+	if (!ans->gather && ans->hangup)
+		rc |= buf_puts(out, "<Hangup/>");
+	rc |= buf_puts(out, "</Response>");
+	return rc != 0 ? -1 : 0;
+}
+
+static int
+twilio_build_call(const struct provider_conf *conf, const struct sp_call *c,
+    struct sp_http_call *call, char *err, size_t errlen)
+{
+	const char *from = c->from != NULL && *c->from != '\0' ? c->from :
+	    conf->from, *base;
+	struct buf *body;
+	int rc = 0;
+
+	memset(call, 0, sizeof(*call));
+	if (!sid_ok(conf->account_sid) || conf->auth_token == NULL ||
+	    *conf->auth_token == '\0') {
+		sp_err(err, errlen, "twilio account_sid or auth token not "
+		    "configured");
+		return -1;
+	}
+	if (from == NULL || *from == '\0' || strncmp(from, "MG", 2) == 0) {
+		sp_err(err, errlen, "no caller number: set twilio.from to a "
+		    "voice number");
+		return -1;
+	}
+	if (c->to == NULL || *c->to == '\0' || c->answer_url == NULL) {
+		sp_err(err, errlen, "call has no destination or answer URL");
+		return -1;
+	}
+	body = xmalloc(sizeof(*body));
+	buf_init(body, 0);
+	rc |= form_encode_pair(body, "To", c->to);
+	rc |= form_encode_pair(body, "From", from);
+	rc |= form_encode_pair(body, "Url", c->answer_url);
+	rc |= form_encode_pair(body, "Method", "POST");
+	if (c->status_url != NULL && *c->status_url != '\0')
+		rc |= form_encode_pair(body, "StatusCallback", c->status_url);
+	if (rc != 0) {
+		buf_free(body);
+		free(body);
+		sp_err(err, errlen, "cannot encode the request");
+		return -1;
+	}
+	base = conf->api_base != NULL && *conf->api_base != '\0' ?
+	    conf->api_base : TWILIO_API_BASE;
+	call->url = xasprintf("%s/2010-04-01/Accounts/%s/Calls.json", base,
+	    conf->account_sid);
+	call->userpwd = xasprintf("%s:%s", conf->account_sid,
+	    conf->auth_token);
+	call->body = body;
+	sp_http_call_header(call,
+	    "Content-Type: application/x-www-form-urlencoded");
+	sp_http_call_header(call, "Accept: application/json");
+	return 0;
+}
+
 static void
 twilio_check_conf(const struct provider_conf *conf, struct buf *problems,
     struct buf *warnings)
@@ -461,8 +639,15 @@ twilio_check_conf(const struct provider_conf *conf, struct buf *problems,
 		    "against the Host header\n");
 }
 
+static const struct config_directive twilio_settings[] = {
+	PROVIDER_SETTINGS("twilio", "SAMPARK_TWILIO", TWILIO_API_BASE,
+	    "AccountSid"),
+};
+
 const struct provider provider_twilio = {
 	.name = "twilio",
+	.settings = twilio_settings,
+	.nsettings = SP_ARRAY_LEN(twilio_settings),
 	.parse_sms = twilio_parse_sms,
 	.render_sms_reply = twilio_render_sms_reply,
 	.check_conf = twilio_check_conf,

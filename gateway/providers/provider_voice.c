@@ -24,20 +24,6 @@ sp_voice_say(struct sp_voice_answer *ans, const char *text, const char *lang,
 	s->audio_url = audio_url;
 }
 
-char *
-voice_public_url(const struct provider_conf *conf,
-    const struct sp_request *req)
-{
-	const char *host;
-
-	if (conf->public_url != NULL && *conf->public_url != '\0')
-		return xasprintf("%s%s", conf->public_url, req->uri);
-	/* Without public_url, trust Host: only right without a proxy. */
-	host = req->header != NULL ? req->header(req, "Host") : NULL;
-	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
-	    req->uri);
-}
-
 const char *
 voice_lang_tag(const char *lang)
 {
@@ -111,7 +97,7 @@ voice_number(const struct provider_conf *conf, const char *raw, char *out,
 		return;
 	if (phone_to_e164(raw, conf->default_cc, out, outlen, NULL, 0) == 0)
 		return;
-	/* Plivo writes international numbers without '+'. */
+	/* Some providers (Plivo) write international numbers without '+'. */
 	if (strlen(raw) < sizeof(plus) - 1 &&
 	    strspn(raw, "0123456789") == strlen(raw)) {
 		snprintf(plus, sizeof(plus), "+%s", raw);
