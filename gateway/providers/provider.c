@@ -33,6 +33,16 @@ provider_setting_bool(const struct provider_conf *conf, const char *key)
 	return strcmp(provider_setting(conf, key), "yes") == 0;
 }
 
+int
+provider_field_cmp(const void *a, const void *b)
+{
+	const struct form_field *x = *(const struct form_field *const *)a;
+	const struct form_field *y = *(const struct form_field *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : strcmp(x->value, y->value);
+}
+
 const char *
 provider_required(const struct form *f, const char *name)
 {
@@ -72,6 +82,22 @@ provider_fill_inbound(const struct provider_conf *conf, const char *from,
 	}
 	in->body = xstrdup(body);
 	return 0;
+}
+
+int
+provider_form_inbound(const struct provider_conf *conf, const struct form *f,
+    const char *id_field, struct inbound_msg *in, char *err, size_t errlen)
+{
+	const char *from = provider_required(f, "From");
+	const char *body = form_get(f, "Body");
+
+	if (from == NULL || body == NULL) {
+		memset(in, 0, sizeof(*in));
+		sp_err(err, errlen, "From and Body are required");
+		return 400;
+	}
+	return provider_fill_inbound(conf, from, form_get(f, "To"), body,
+	    form_get(f, id_field), in, err, errlen);
 }
 
 int

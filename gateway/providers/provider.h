@@ -294,6 +294,10 @@ struct form;
 const char *provider_setting(const struct provider_conf *, const char *key);
 int	provider_setting_bool(const struct provider_conf *, const char *key);
 
+/* qsort() order of form fields (elements are const struct form_field *):
+ * by name, then by value, bytewise, as signatures sort them. */
+int	provider_field_cmp(const void *a, const void *b);
+
 /* First value of a field that must be present and non-empty, else NULL. */
 const char *provider_required(const struct form *, const char *name);
 
@@ -304,6 +308,15 @@ const char *provider_required(const struct form *, const char *name);
  */
 int	provider_fill_inbound(const struct provider_conf *, const char *from,
 	    const char *to, const char *body, const char *msg_id,
+	    struct inbound_msg *in, char *err, size_t errlen);
+
+/*
+ * The inbound SMS of a form webhook with the usual names: From and Body
+ * (both required, Body may be empty), To, and id_field for the
+ * provider's message id.  Returns 0, or 400 with err.
+ */
+int	provider_form_inbound(const struct provider_conf *,
+	    const struct form *f, const char *id_field,
 	    struct inbound_msg *in, char *err, size_t errlen);
 
 /*

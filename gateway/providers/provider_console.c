@@ -47,7 +47,6 @@ console_parse_sms(const struct provider_conf *conf,
     size_t errlen)
 {
 	struct form f;
-	const char *from, *body;
 	int status;
 
 	memset(in, 0, sizeof(*in));
@@ -56,15 +55,7 @@ console_parse_sms(const struct provider_conf *conf,
 		return status;
 	if ((status = provider_parse_form_post(req, &f, err, errlen)) != 0)
 		goto out;
-	from = provider_required(&f, "From");
-	body = form_get(&f, "Body");
-	if (from == NULL || body == NULL) {
-		sp_err(err, errlen, "From and Body are required");
-		status = 400;
-		goto out;
-	}
-	status = provider_fill_inbound(conf, from, form_get(&f, "To"), body,
-	    form_get(&f, "MessageId"), in, err, errlen);
+	status = provider_form_inbound(conf, &f, "MessageId", in, err, errlen);
 	in->reply_inline_ok = 1;
 out:
 	form_free(&f);

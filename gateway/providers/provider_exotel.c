@@ -238,6 +238,37 @@ exotel_check_conf(const struct provider_conf *conf, struct buf *problems,
 		    "Indian numbers\n");
 }
 
+/*
+ * Make *call a form POST to resource of the account ("Sms/send",
+ * "Calls/connect"); returns its body, empty, for the caller to fill.
+ */
+static struct buf *
+exotel_request(const struct provider_conf *conf, const char *resource,
+    struct sp_http_call *call)
+{
+	call->url = xasprintf("%s/v1/Accounts/%s/%s.json", conf->api_base,
+	    conf->account_sid, resource);
+	call->userpwd = xasprintf("%s:%s", conf->api_key, conf->auth_token);
+	sp_http_call_header(call,
+	    "Content-Type: application/x-www-form-urlencoded");
+	sp_http_call_header(call, "Accept: application/json");
+	call->body = xcalloc(1, sizeof(*call->body));
+	buf_init(call->body, 0);
+	return call->body;
+}
+
+/* The end of a build: 0, or -1 when a field did not fit in the body. */
+static int
+exotel_request_done(struct sp_http_call *call, int failed, char *err,
+    size_t errlen)
+{
+	if (!failed)
+		return 0;
+	sp_err(err, errlen, "exotel: request body too large");
+	sp_http_call_clear(call);
+	return -1;
+}
+
 static int
 exotel_build_send(const struct provider_conf *conf,
     const struct sp_outbound *msg, struct sp_http_call *call, char *err,
@@ -268,14 +299,7 @@ exotel_build_send(const struct provider_conf *conf,
 		sp_err(err, errlen, "exotel: message without To or Body");
 		return -1;
 	}
-	call->url = xasprintf("%s/v1/Accounts/%s/Sms/send.json",
-	    conf->api_base, conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->api_key, conf->auth_token);
-	sp_http_call_header(call,
-	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
-	b = call->body = xcalloc(1, sizeof(*b));
-	buf_init(b, 0);
+	b = exotel_request(conf, "Sms/send", call);
 	snprintf(id, sizeof(id), "%" PRId64, msg->id);
 	rc |= form_encode_pair(b, "From", from);
 	rc |= form_encode_pair(b, "To", msg->to);
@@ -299,12 +323,7 @@ exotel_build_send(const struct provider_conf *conf,
 	if (msg->status_url != NULL)
 		rc |= form_encode_pair(b, "StatusCallback", msg->status_url);
 	rc |= form_encode_pair(b, "CustomField", id);
-	if (rc != 0) {
-		sp_err(err, errlen, "exotel: request body too large");
-		sp_http_call_clear(call);
-		return -1;
-	}
-	return 0;
+	return exotel_request_done(call, rc != 0, err, errlen);
 }
 
 static void
@@ -504,7 +523,8 @@ exotel_parse_voice(const struct provider_conf *conf,
     const struct sp_request *req, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
-	const char *dir, *digits, *status;
+	struct voice_fields vf;
+	const char *dir;
 	struct form f;
 	int rc;
 
@@ -516,25 +536,15 @@ exotel_parse_voice(const struct provider_conf *conf,
 	rc = provider_parse_params(req, &f, err, errlen);
 	if (rc != 0)
 		goto out;
-	if ((rc = voice_copy_call_id(form_get(&f, "CallSid"), ev->call_id,
-	    sizeof(ev->call_id), err, errlen)) != 0)
+	vf.call_id = form_get(&f, "CallSid");
+	vf.digits = form_get(&f, "digits");
+	vf.from = first_of(&f, "CallFrom", "From");
+	vf.to = first_of(&f, "CallTo", "To");
+	vf.status = first_of(&f, "CallStatus", "Status");
+	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
-	digits = form_get(&f, "digits");
-	ev->has_digits = digits != NULL;
-	if ((rc = voice_copy_digits(digits, ev->digits, sizeof(ev->digits),
-	    err, errlen)) != 0)
-		goto out;
-	voice_number(conf, first_of(&f, "CallFrom", "From"), ev->from,
-	    sizeof(ev->from));
-	voice_number(conf, first_of(&f, "CallTo", "To"), ev->to,
-	    sizeof(ev->to));
 	dir = form_get(&f, "Direction");
 	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
-	status = first_of(&f, "CallStatus", "Status");
-	if (status != NULL && strlen(status) < sizeof(ev->status) &&
-	    strspn(status, "abcdefghijklmnopqrstuvwxyz-") == strlen(status))
-		sp_strlcpy(ev->status, status, sizeof(ev->status));
-	ev->ended = voice_status_ended(ev->status);
 	ev->new_call = !ev->has_digits;
 out:
 	form_free(&f);
@@ -628,14 +638,7 @@ exotel_build_call(const struct provider_conf *conf, const struct sp_call *c,
 		    "number and a flow URL (exotel.voice_url)");
 		return -1;
 	}
-	call->url = xasprintf("%s/v1/Accounts/%s/Calls/connect.json",
-	    conf->api_base, conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->api_key, conf->auth_token);
-	sp_http_call_header(call,
-	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
-	b = call->body = xcalloc(1, sizeof(*b));
-	buf_init(b, 0);
+	b = exotel_request(conf, "Calls/connect", call);
 	/* Exotel calls From first, then connects it to the flow at Url. */
 	rc |= form_encode_pair(b, "From", c->to);
 	rc |= form_encode_pair(b, "CallerId", from);
@@ -643,12 +646,7 @@ exotel_build_call(const struct provider_conf *conf, const struct sp_call *c,
 	rc |= form_encode_pair(b, "CallType", "trans");
 	if (!unset(c->status_url))
 		rc |= form_encode_pair(b, "StatusCallback", c->status_url);
-	if (rc != 0) {
-		sp_err(err, errlen, "exotel: request body too large");
-		sp_http_call_clear(call);
-		return -1;
-	}
-	return 0;
+	return exotel_request_done(call, rc != 0, err, errlen);
 }
 
 static const struct config_directive exotel_settings[] = {

@@ -37,16 +37,6 @@
 
 /* ---- signature V3 ---- */
 
-static int
-field_cmp(const void *a, const void *b)
-{
-	const struct form_field *x = *(const struct form_field *const *)a;
-	const struct form_field *y = *(const struct form_field *const *)b;
-	int c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : strcmp(x->value, y->value);
-}
-
 /*
  * Append the fields of a and b (either may be NULL) sorted by name, then
  * value, as name kv value, separated by sep.  Byte order, where the SDK
@@ -68,7 +58,7 @@ join_sorted(struct buf *out, const struct form *a, const struct form *b,
 		v[n++] = &a->fields[i];
 	for (i = 0; i < nb; i++)
 		v[n++] = &b->fields[i];
-	qsort(v, n, sizeof(*v), field_cmp);
+	qsort(v, n, sizeof(*v), provider_field_cmp);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (i > 0 && buf_puts(out, sep) == -1)
 			rc = -1;
@@ -358,6 +348,35 @@ is_set(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+/*
+ * Make *call the POST of the JSON object o (taken; failed says whether a
+ * member could not be set, e.g. text that is not UTF-8) to resource
+ * ("Message", "Call") of the account.  0, or -1 with "plivo: <why>".
+ */
+static int
+plivo_request(const struct provider_conf *conf, const char *resource,
+    json_t *o, int failed, const char *why, struct sp_http_call *call,
+    char *err, size_t errlen)
+{
+	char *json = failed ? NULL : json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	if (json == NULL) {
+		sp_err(err, errlen, "plivo: %s", why);
+		return -1;
+	}
+	call->url = xasprintf("%s/v1/Account/%s/%s/", conf->api_base,
+	    conf->account_sid, resource);
+	call->userpwd = xasprintf("%s:%s", conf->account_sid,
+	    conf->auth_token);
+	sp_http_call_header(call, "Content-Type: application/json");
+	call->body = xmalloc(sizeof(*call->body));
+	buf_init(call->body, 0);
+	buf_puts(call->body, json);
+	free(json);
+	return 0;
+}
+
 static int
 plivo_build_send(const struct provider_conf *conf,
     const struct sp_outbound *msg, struct sp_http_call *call, char *err,
@@ -366,7 +385,6 @@ plivo_build_send(const struct provider_conf *conf,
 	const char *src = is_set(msg->from) ? msg->from : conf->from;
 	const char *cat, *tid, *type;
 	json_t *o;
-	char *json;
 	int rc = 0;
 
 	if (!is_set(conf->account_sid)) {
@@ -415,22 +433,8 @@ plivo_build_send(const struct provider_conf *conf,
 	if ((is_set(conf->dlt_entity_id) || is_set(tid)) && is_set(type) &&
 	    (cat = dlt_category(type)) != NULL)
 		rc |= set_str(o, "dlt_template_category", cat);
-	json = rc == 0 ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (json == NULL) {
-		sp_err(err, errlen, "plivo: message is not valid UTF-8");
-		return -1;
-	}
-	call->url = xasprintf("%s/v1/Account/%s/Message/", conf->api_base,
-	    conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->account_sid,
-	    conf->auth_token);
-	sp_http_call_header(call, "Content-Type: application/json");
-	call->body = xmalloc(sizeof(*call->body));
-	buf_init(call->body, 0);
-	buf_puts(call->body, json);
-	free(json);
-	return 0;
+	return plivo_request(conf, "Message", o, rc != 0,
+	    "message is not valid UTF-8", call, err, errlen);
 }
 
 static void
@@ -551,7 +555,8 @@ plivo_parse_voice(const struct provider_conf *conf,
     const struct sp_request *req, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
-	const char *dir, *digits, *status;
+	struct voice_fields vf;
+	const char *dir;
 	struct form f;
 	int rc, get = strcmp(req->method, "GET") == 0;
 
@@ -563,23 +568,15 @@ plivo_parse_voice(const struct provider_conf *conf,
 	if ((rc = check_signature(conf, req, get ? NULL : &f, err,
 	    errlen)) != 0)
 		goto out;
-	if ((rc = voice_copy_call_id(form_get(&f, "CallUUID"), ev->call_id,
-	    sizeof(ev->call_id), err, errlen)) != 0)
+	vf.call_id = form_get(&f, "CallUUID");
+	vf.digits = form_get(&f, "Digits");
+	vf.from = form_get(&f, "From");
+	vf.to = form_get(&f, "To");
+	vf.status = form_get(&f, "CallStatus");
+	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
-	digits = form_get(&f, "Digits");
-	ev->has_digits = digits != NULL;
-	if ((rc = voice_copy_digits(digits, ev->digits, sizeof(ev->digits),
-	    err, errlen)) != 0)
-		goto out;
-	voice_number(conf, form_get(&f, "From"), ev->from, sizeof(ev->from));
-	voice_number(conf, form_get(&f, "To"), ev->to, sizeof(ev->to));
 	dir = form_get(&f, "Direction");
 	ev->outbound = dir != NULL && strcmp(dir, "outbound") == 0;
-	status = form_get(&f, "CallStatus");
-	if (status != NULL && strlen(status) < sizeof(ev->status) &&
-	    strspn(status, "abcdefghijklmnopqrstuvwxyz-") == strlen(status))
-		sp_strlcpy(ev->status, status, sizeof(ev->status));
-	ev->ended = voice_status_ended(ev->status);
 	ev->new_call = !ev->has_digits && (req->query == NULL ||
 	    strstr(req->query, "ev=") == NULL);
 out:
@@ -654,7 +651,6 @@ plivo_build_call(const struct provider_conf *conf, const struct sp_call *c,
 	const char *from = c->from != NULL && *c->from != '\0' ? c->from :
 	    conf->from;
 	json_t *o;
-	char *json;
 	int rc = 0;
 
 	memset(call, 0, sizeof(*call));
@@ -676,32 +672,16 @@ plivo_build_call(const struct provider_conf *conf, const struct sp_call *c,
 		return -1;
 	}
 	o = json_object();
-	rc |= json_object_set_new(o, "from", json_string(no_plus(from)));
-	rc |= json_object_set_new(o, "to", json_string(no_plus(c->to)));
-	rc |= json_object_set_new(o, "answer_url", json_string(c->answer_url));
-	rc |= json_object_set_new(o, "answer_method", json_string("POST"));
+	rc |= set_str(o, "from", no_plus(from));
+	rc |= set_str(o, "to", no_plus(c->to));
+	rc |= set_str(o, "answer_url", c->answer_url);
+	rc |= set_str(o, "answer_method", "POST");
 	if (c->status_url != NULL && *c->status_url != '\0') {
-		rc |= json_object_set_new(o, "hangup_url",
-		    json_string(c->status_url));
-		rc |= json_object_set_new(o, "hangup_method",
-		    json_string("POST"));
+		rc |= set_str(o, "hangup_url", c->status_url);
+		rc |= set_str(o, "hangup_method", "POST");
 	}
-	json = rc == 0 ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (json == NULL) {
-		sp_err(err, errlen, "plivo: cannot encode the call");
-		return -1;
-	}
-	call->url = xasprintf("%s/v1/Account/%s/Call/", conf->api_base,
-	    conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->account_sid,
-	    conf->auth_token);
-	sp_http_call_header(call, "Content-Type: application/json");
-	call->body = xmalloc(sizeof(*call->body));
-	buf_init(call->body, 0);
-	buf_puts(call->body, json);
-	free(json);
-	return 0;
+	return plivo_request(conf, "Call", o, rc != 0, "cannot encode the call",
+	    call, err, errlen);
 }
 
 static const struct config_directive plivo_settings[] = {

@@ -33,16 +33,6 @@
 
 /* ---- signature ---- */
 
-static int
-field_cmp(const void *a, const void *b)
-{
-	const struct form_field *x = *(const struct form_field *const *)a;
-	const struct form_field *y = *(const struct form_field *const *)b;
-	int c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : strcmp(x->value, y->value);
-}
-
 static void
 signing_string(const char *url, const struct form *params, struct buf *s)
 {
@@ -55,10 +45,10 @@ signing_string(const char *url, const struct form *params, struct buf *s)
 	sorted = xreallocarray(NULL, n, sizeof(*sorted));
 	for (i = 0; i < n; i++)
 		sorted[i] = &params->fields[i];
-	qsort(sorted, n, sizeof(*sorted), field_cmp);
+	qsort(sorted, n, sizeof(*sorted), provider_field_cmp);
 	for (i = 0; i < n; i++) {
 		/* A repeated name=value pair is signed once. */
-		if (i > 0 && field_cmp(&sorted[i - 1], &sorted[i]) == 0)
+		if (i > 0 && provider_field_cmp(&sorted[i - 1], &sorted[i]) == 0)
 			continue;
 		buf_puts(s, sorted[i]->name);
 		buf_puts(s, sorted[i]->value);
@@ -211,21 +201,12 @@ twilio_parse_sms(const struct provider_conf *conf,
     size_t errlen)
 {
 	struct form f;
-	const char *from, *body;
 	int status;
 
 	memset(in, 0, sizeof(*in));
 	if ((status = twilio_signed_form(conf, req, &f, err, errlen)) != 0)
 		goto out;
-	from = provider_required(&f, "From");
-	body = form_get(&f, "Body");
-	if (from == NULL || body == NULL) {
-		sp_err(err, errlen, "From and Body are required");
-		status = 400;
-		goto out;
-	}
-	status = provider_fill_inbound(conf, from, form_get(&f, "To"), body,
-	    form_get(&f, "MessageSid"), in, err, errlen);
+	status = provider_form_inbound(conf, &f, "MessageSid", in, err, errlen);
 	in->reply_inline_ok = 1;
 out:
 	form_free(&f);
@@ -268,12 +249,42 @@ sid_ok(const char *s)
 	return 1;
 }
 
+/*
+ * Make *call the POST of body (form-encoded; encoding_failed says whether
+ * a field did not fit) to resource ("Messages", "Calls") of the account.
+ * Takes body.  0, or -1 with err.
+ */
+static int
+twilio_request(const struct provider_conf *conf, const char *resource,
+    struct buf *body, int encoding_failed, struct sp_http_call *call,
+    char *err, size_t errlen)
+{
+	const char *base = conf->api_base != NULL && *conf->api_base != '\0' ?
+	    conf->api_base : TWILIO_API_BASE;
+
+	if (encoding_failed) {
+		buf_free(body);
+		free(body);
+		sp_err(err, errlen, "cannot encode the request");
+		return -1;
+	}
+	call->url = xasprintf("%s/2010-04-01/Accounts/%s/%s.json", base,
+	    conf->account_sid, resource);
+	call->userpwd = xasprintf("%s:%s", conf->account_sid,
+	    conf->auth_token);
+	call->body = body;
+	sp_http_call_header(call,
+	    "Content-Type: application/x-www-form-urlencoded");
+	sp_http_call_header(call, "Accept: application/json");
+	return 0;
+}
+
 static int
 twilio_build_send(const struct provider_conf *conf,
     const struct sp_outbound *msg, struct sp_http_call *call, char *err,
     size_t errlen)
 {
-	const char *from, *base;
+	const char *from;
 	struct buf *body;
 	int rc = 0;
 
@@ -308,24 +319,7 @@ twilio_build_send(const struct provider_conf *conf,
 	rc |= form_encode_pair(body, "Body", msg->body);
 	if (msg->status_url != NULL && *msg->status_url != '\0')
 		rc |= form_encode_pair(body, "StatusCallback", msg->status_url);
-	if (rc != 0) {
-		buf_free(body);
-		free(body);
-		sp_err(err, errlen, "cannot encode the request");
-		return -1;
-	}
-
-	base = conf->api_base != NULL && *conf->api_base != '\0' ?
-	    conf->api_base : TWILIO_API_BASE;
-	call->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json", base,
-	    conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->account_sid,
-	    conf->auth_token);
-	call->body = body;
-	sp_http_call_header(call,
-	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
-	return 0;
+	return twilio_request(conf, "Messages", body, rc, call, err, errlen);
 }
 
 /*
@@ -477,7 +471,8 @@ twilio_parse_voice(const struct provider_conf *conf,
     const struct sp_request *req, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
-	const char *dir, *digits, *status;
+	struct voice_fields vf;
+	const char *dir;
 	struct form f;
 	int rc, get = strcmp(req->method, "GET") == 0;
 
@@ -489,23 +484,15 @@ twilio_parse_voice(const struct provider_conf *conf,
 	if ((rc = twilio_check(conf, req, &f, get ? NULL : &f, err,
 	    errlen)) != 0)
 		goto out;
-	if ((rc = voice_copy_call_id(form_get(&f, "CallSid"), ev->call_id,
-	    sizeof(ev->call_id), err, errlen)) != 0)
+	vf.call_id = form_get(&f, "CallSid");
+	vf.digits = form_get(&f, "Digits");
+	vf.from = form_get(&f, "From");
+	vf.to = form_get(&f, "To");
+	vf.status = form_get(&f, "CallStatus");
+	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
-	digits = form_get(&f, "Digits");
-	ev->has_digits = digits != NULL;
-	if ((rc = voice_copy_digits(digits, ev->digits, sizeof(ev->digits),
-	    err, errlen)) != 0)
-		goto out;
-	voice_number(conf, form_get(&f, "From"), ev->from, sizeof(ev->from));
-	voice_number(conf, form_get(&f, "To"), ev->to, sizeof(ev->to));
 	dir = form_get(&f, "Direction");
 	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
-	status = form_get(&f, "CallStatus");
-	if (status != NULL && strlen(status) < sizeof(ev->status) &&
-	    strspn(status, "abcdefghijklmnopqrstuvwxyz-") == strlen(status))
-		sp_strlcpy(ev->status, status, sizeof(ev->status));
-	ev->ended = voice_status_ended(ev->status);
 	ev->new_call = !ev->has_digits && (req->query == NULL ||
 	    strstr(req->query, "ev=") == NULL);
 out:
@@ -578,7 +565,7 @@ twilio_build_call(const struct provider_conf *conf, const struct sp_call *c,
     struct sp_http_call *call, char *err, size_t errlen)
 {
 	const char *from = c->from != NULL && *c->from != '\0' ? c->from :
-	    conf->from, *base;
+	    conf->from;
 	struct buf *body;
 	int rc = 0;
 
@@ -606,23 +593,7 @@ twilio_build_call(const struct provider_conf *conf, const struct sp_call *c,
 	rc |= form_encode_pair(body, "Method", "POST");
 	if (c->status_url != NULL && *c->status_url != '\0')
 		rc |= form_encode_pair(body, "StatusCallback", c->status_url);
-	if (rc != 0) {
-		buf_free(body);
-		free(body);
-		sp_err(err, errlen, "cannot encode the request");
-		return -1;
-	}
-	base = conf->api_base != NULL && *conf->api_base != '\0' ?
-	    conf->api_base : TWILIO_API_BASE;
-	call->url = xasprintf("%s/2010-04-01/Accounts/%s/Calls.json", base,
-	    conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->account_sid,
-	    conf->auth_token);
-	call->body = body;
-	sp_http_call_header(call,
-	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
-	return 0;
+	return twilio_request(conf, "Calls", body, rc, call, err, errlen);
 }
 
 static void

@@ -108,6 +108,31 @@ voice_number(const struct provider_conf *conf, const char *raw, char *out,
 	out[0] = '\0';
 }
 
+int
+voice_event_fill(const struct provider_conf *conf,
+    const struct voice_fields *f, struct sp_voice_event *ev, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if ((rc = voice_copy_call_id(f->call_id, ev->call_id,
+	    sizeof(ev->call_id), err, errlen)) != 0)
+		return rc;
+	ev->has_digits = f->digits != NULL;
+	if ((rc = voice_copy_digits(f->digits, ev->digits, sizeof(ev->digits),
+	    err, errlen)) != 0)
+		return rc;
+	voice_number(conf, f->from, ev->from, sizeof(ev->from));
+	voice_number(conf, f->to, ev->to, sizeof(ev->to));
+	/* Only a plain word is kept: it goes into logs and the store. */
+	if (f->status != NULL && strlen(f->status) < sizeof(ev->status) &&
+	    strspn(f->status, "abcdefghijklmnopqrstuvwxyz-") ==
+	    strlen(f->status))
+		sp_strlcpy(ev->status, f->status, sizeof(ev->status));
+	ev->ended = voice_status_ended(ev->status);
+	return 0;
+}
+
 const char *
 voice_play_url(const struct provider_conf *conf,
     const struct sp_voice_speech *s)

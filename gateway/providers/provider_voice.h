@@ -85,6 +85,24 @@ struct sp_call {
 
 /* ---- helpers for the adapters ---- */
 
+/* What every voice webhook carries, under each provider's own names. */
+struct voice_fields {
+	const char	*call_id;
+	const char	*digits;	/* NULL: no keys came */
+	const char	*from;
+	const char	*to;
+	const char	*status;	/* the call status word */
+};
+
+/*
+ * Fill call_id, has_digits, digits, from, to, status and ended of *ev
+ * from f (any field may be NULL); the rest is the adapter's.  0, or 400
+ * with err when the call id or the keys are not what they must be.
+ */
+int	voice_event_fill(const struct provider_conf *,
+	    const struct voice_fields *f, struct sp_voice_event *ev,
+	    char *err, size_t errlen);
+
 /* The audio URL to play for s, or NULL when its text must be spoken: no
  * recording, or none confirmed reachable (conf->audio_ok). */
 const char *voice_play_url(const struct provider_conf *,
