@@ -1,6 +1,8 @@
 /*
  * test_config: defaults, the directive table, a full file, every kind of
- * error with its line number, overrides and path resolution.
+ * error with its line number, overrides and path resolution, all with the
+ * daemon's vocabulary (runtime_config_load: config.c's directives and the
+ * providers' sections); and the tables a caller adds, on their own.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "runtime.h"
 #include "util.h"
 
 struct fixture {
@@ -63,7 +66,7 @@ write_file(const char *path, const char *text)
 static void
 test_defaults(void **state)
 {
-	struct config *cf = config_defaults();
+	struct config *cf = runtime_config_defaults();
 
 	(void)state;
 	assert_non_null(cf);
@@ -93,11 +96,12 @@ test_defaults(void **state)
 static void
 test_directive_table(void **state)
 {
+	struct config *cf = runtime_config_defaults();
 	const struct config_directive *d;
 	size_t n, i, j;
 
 	(void)state;
-	d = config_directives(&n);
+	d = config_directives(cf, &n);
 	/* The table grows with features; what matters is its shape. */
 	assert_true(n >= 22);
 	for (i = 0; i < n; i++) {
@@ -114,6 +118,82 @@ test_directive_table(void **state)
 		if (d[i].type == CONFIG_ENUM)
 			assert_non_null(strstr(d[i].choices, d[i].defval));
 	}
+	config_free(cf);
+}
+
+static const struct config_directive demo_rows[] = {
+	CONFIG_D_BOOL("demo.enabled", "no", "demo: on"),
+	CONFIG_D_INT("demo.size", "3", 1, 9, "demo: size"),
+};
+static const struct config_directive extra_rows[] = {
+	CONFIG_D_STR("extra.name", "x", "extra: name"),
+};
+
+/* A caller's tables join the vocabulary: their sections, defaults, checks
+ * and rows, after config.c's own; without them the section is unknown. */
+static void
+test_caller_tables(void **state)
+{
+	struct fixture *f = *state;
+	const struct config_table tables[] = {
+		{ demo_rows, SP_ARRAY_LEN(demo_rows) },
+		{ extra_rows, SP_ARRAY_LEN(extra_rows) },
+	};
+	const struct config_directive *d;
+	struct config *cf, *base;
+	size_t n, nbase;
+
+	base = config_defaults(NULL, 0);
+	(void)config_directives(base, &nbase);
+	cf = config_defaults(tables, SP_ARRAY_LEN(tables));
+	d = config_directives(cf, &n);
+	assert_int_equal(n, nbase + 3);
+	assert_string_equal(d[nbase].name, "demo.enabled");
+	assert_string_equal(d[nbase + 2].name, "extra.name");
+	assert_int_equal(config_int(cf, "demo.size"), 3);
+	assert_string_equal(config_str(cf, "extra.name"), "x");
+	assert_string_equal(config_str(cf, "listen"), "127.0.0.1:8080");
+	config_free(cf);
+	config_free(base);
+
+	write_file(f->path, "[demo]\nenabled = yes\nsize = 12\n");
+	assert_null(config_load(f->path, tables, 1, NULL, 0, &f->errors));
+	assert_non_null(strstr(buf_cstr(&f->errors),
+	    ":3: demo.size: 12 is out of range (1..9)"));
+	buf_reset(&f->errors);
+	write_file(f->path, "[demo]\nenabled = yes\n");
+	cf = config_load(f->path, tables, 1, NULL, 0, &f->errors);
+	assert_non_null(cf);
+	assert_true(config_bool(cf, "demo.enabled"));
+	config_free(cf);
+	assert_null(config_load(f->path, NULL, 0, NULL, 0, &f->errors));
+	assert_non_null(strstr(buf_cstr(&f->errors),
+	    ":1: unknown section [demo]"));
+}
+
+/* A name in two tables is our bug, not the operator's: abort. */
+static void
+test_duplicate_directive_aborts(void **state)
+{
+	const struct config_table twice[] = {
+		{ demo_rows, SP_ARRAY_LEN(demo_rows) },
+		{ demo_rows, 1 },
+	};
+	pid_t pid;
+	int status;
+
+	(void)state;
+	fflush(NULL);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		fclose(stderr);
+		(void)config_defaults(twice, SP_ARRAY_LEN(twice));
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
 }
 
 static void
@@ -142,7 +222,7 @@ test_good_file(void **state)
 	    "enabled = Yes\n"
 	    "account_sid = AC123\n"
 	    "reply = outbox\n");
-	cf = config_load(f->path, NULL, 0, &f->errors);
+	cf = runtime_config_load(f->path, NULL, 0, &f->errors);
 	assert_string_equal(buf_cstr(&f->errors), "");
 	assert_non_null(cf);
 	assert_string_equal(config_file(cf), f->path);
@@ -202,7 +282,7 @@ test_all_errors(void **state)
 	    "reply = later\n"				/* 18 bad enum */
 	    "= value\n"					/* 19 missing key */
 	    "request_timeout = 99999999999999999999\n");	/* 20 range */
-	cf = config_load(f->path, NULL, 0, &f->errors);
+	cf = runtime_config_load(f->path, NULL, 0, &f->errors);
 	assert_null(cf);
 	want = xasprintf(
 	    "%1$s:2: unknown key 'bogus'\n"
@@ -233,7 +313,7 @@ test_all_errors(void **state)
 	    "more_minutes = 10081\n"
 	    "more_minutes = 5\n"
 	    "[twilio] junk\n");
-	assert_null(config_load(f->path, NULL, 0, &f->errors));
+	assert_null(runtime_config_load(f->path, NULL, 0, &f->errors));
 	want = xasprintf(
 	    "%1$s:1: request_timeout: 99999999999999999999 is out of range "
 	    "(1..300)\n"
@@ -250,13 +330,13 @@ test_missing_file(void **state)
 {
 	struct fixture *f = *state;
 
-	assert_null(config_load("/nonexistent/sampark.conf", NULL, 0,
+	assert_null(runtime_config_load("/nonexistent/sampark.conf", NULL, 0,
 	    &f->errors));
 	assert_string_equal(buf_cstr(&f->errors),
 	    "/nonexistent/sampark.conf: cannot open: No such file or "
 	    "directory\n");
 	/* errors may be NULL: still fails, without crashing. */
-	assert_null(config_load("/nonexistent/sampark.conf", NULL, 0, NULL));
+	assert_null(runtime_config_load("/nonexistent/sampark.conf", NULL, 0, NULL));
 }
 
 static void
@@ -273,7 +353,7 @@ test_overrides(void **state)
 	char want[256];
 
 	write_file(f->path, "listen = 127.0.0.1:1\nsegment_budget = 1\n");
-	cf = config_load(f->path, good, SP_ARRAY_LEN(good), &f->errors);
+	cf = runtime_config_load(f->path, good, SP_ARRAY_LEN(good), &f->errors);
 	assert_string_equal(buf_cstr(&f->errors), "");
 	assert_non_null(cf);
 	assert_string_equal(config_str(cf, "listen"), "127.0.0.1:7000");
@@ -290,7 +370,7 @@ test_overrides(void **state)
 	config_free(cf);
 
 	/* Overrides alone, no file. */
-	cf = config_load(NULL, good, 2, &f->errors);
+	cf = runtime_config_load(NULL, good, 2, &f->errors);
 	assert_non_null(cf);
 	assert_string_equal(config_file(cf), "");
 	assert_string_equal(config_str(cf, "listen"), "127.0.0.1:7000");
@@ -299,7 +379,7 @@ test_overrides(void **state)
 
 	/* Bad ones: every one reported, after the file's own errors. */
 	write_file(f->path, "listen = 1\nsegment_budget = 0\n");
-	assert_null(config_load(f->path, bad, SP_ARRAY_LEN(bad), &f->errors));
+	assert_null(runtime_config_load(f->path, bad, SP_ARRAY_LEN(bad), &f->errors));
 	snprintf(want, sizeof(want),
 	    "%s:2: segment_budget: 0 is out of range (1..10)\n", f->path);
 	assert_true(strncmp(buf_cstr(&f->errors), want, strlen(want)) == 0);
@@ -327,7 +407,7 @@ test_bool_spellings(void **state)
 
 	for (i = 0; i < SP_ARRAY_LEN(yes); i++) {
 		ov[0] = xasprintf("twilio.enabled=%s", yes[i]);
-		cf = config_load(NULL, ov, 1, &f->errors);
+		cf = runtime_config_load(NULL, ov, 1, &f->errors);
 		assert_non_null(cf);
 		assert_int_equal(config_bool(cf, "twilio.enabled"), 1);
 		assert_string_equal(config_str(cf, "twilio.enabled"), "yes");
@@ -335,7 +415,7 @@ test_bool_spellings(void **state)
 		free(ov[0]);
 
 		ov[0] = xasprintf("console.enabled=%s", no[i]);
-		cf = config_load(NULL, ov, 1, &f->errors);
+		cf = runtime_config_load(NULL, ov, 1, &f->errors);
 		assert_non_null(cf);
 		assert_int_equal(config_bool(cf, "console.enabled"), 0);
 		config_free(cf);
@@ -343,11 +423,11 @@ test_bool_spellings(void **state)
 	}
 	assert_string_equal(buf_cstr(&f->errors), "");
 	ov[0] = "console.enabled=";
-	assert_null(config_load(NULL, ov, 1, &f->errors));
+	assert_null(runtime_config_load(NULL, ov, 1, &f->errors));
 	ov[0] = "console.enabled=2";
-	assert_null(config_load(NULL, ov, 1, &f->errors));
+	assert_null(runtime_config_load(NULL, ov, 1, &f->errors));
 	ov[0] = "console.enabled=yess";
-	assert_null(config_load(NULL, ov, 1, &f->errors));
+	assert_null(runtime_config_load(NULL, ov, 1, &f->errors));
 	assert_int_equal(strlen(buf_cstr(&f->errors)) > 0, 1);
 }
 
@@ -362,7 +442,7 @@ test_path_resolution(void **state)
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	assert_int_equal(chdir(f->dir), 0);
 	write_file("sampark.conf", "db = data/a.db\nprompts_dir = /p\n");
-	cf = config_load("sampark.conf", NULL, 0, &f->errors);
+	cf = runtime_config_load("sampark.conf", NULL, 0, &f->errors);
 	assert_int_equal(chdir(cwd), 0);
 	assert_non_null(cf);
 	assert_string_equal(config_str(cf, "db"), "data/a.db");
@@ -372,7 +452,7 @@ test_path_resolution(void **state)
 
 	/* An empty PATH stays empty, it does not become the directory. */
 	write_file(f->path, "stakeholders = \"\"\n");
-	cf = config_load(f->path, NULL, 0, &f->errors);
+	cf = runtime_config_load(f->path, NULL, 0, &f->errors);
 	assert_non_null(cf);
 	assert_string_equal(config_str(cf, "stakeholders"), "");
 	assert_int_equal(config_is_set(cf, "stakeholders"), 1);
@@ -391,7 +471,7 @@ test_unknown_getter_aborts(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct config *cf = config_defaults();
+		struct config *cf = runtime_config_defaults();
 
 		/* Closing stderr keeps the expected log line out of the run. */
 		fclose(stderr);
@@ -409,6 +489,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_directive_table),
+		cmocka_unit_test_setup_teardown(test_caller_tables, setup,
+		    teardown),
+		cmocka_unit_test(test_duplicate_directive_aborts),
 		cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_errors, setup,
 		    teardown),

@@ -1,7 +1,8 @@
 /*
- * test_config_doc: docs/configuration.md must list every directive of the
- * table in gateway/lib/config.c, with its type and default as the code has
- * them, and nothing the code does not know.  The rows sit between the
+ * test_config_doc: docs/configuration.md must list every directive the
+ * daemon knows (the table in gateway/lib/config.c and every provider's
+ * settings table, as runtime_config_defaults() joins them), with its type
+ * and default as the code has them, and nothing the code does not know.  The rows sit between the
  * markers "<!-- directives:begin -->" and "<!-- directives:end -->"; the
  * Meaning column is free text.  `build/sampark help config` prints every
  * row as it should be, ready to paste.
@@ -19,6 +20,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "runtime.h"
 #include "util.h"
 
 #define DOC_PATH	"docs/configuration.md"
@@ -143,16 +145,18 @@ free_rows(struct doc_row *rows, int n)
 static int
 check_doc(const char *doc, struct buf *problems)
 {
+	struct config *cf = runtime_config_defaults();
 	const struct config_directive *d;
 	struct doc_row *rows;
 	struct buf want;
 	size_t nd, i;
 	int nr, j, found, nprob = 0;
 
-	d = config_directives(&nd);
+	d = config_directives(cf, &nd);
 	if ((nr = read_rows(doc, &rows)) < 0) {
 		buf_printf(problems, "%s: the markers %s and %s are missing\n",
 		    DOC_PATH, BEGIN_MARK, END_MARK);
+		config_free(cf);
 		return 1;
 	}
 	buf_init(&want, 0);
@@ -184,11 +188,10 @@ check_doc(const char *doc, struct buf *problems)
 		if (found == 0) {
 			buf_reset(&want);
 			expected_row(&d[i], &want);
-			buf_printf(problems, "%s: directive \"%s\" (gateway/"
-			    "config.c) is missing from the doc; add this row to "
-			    "its table (`build/sampark help config` prints them "
-			    "all):\n    %s\n", DOC_PATH, d[i].name,
-			    buf_cstr(&want));
+			buf_printf(problems, "%s: directive \"%s\" is missing "
+			    "from the doc; add this row to its table "
+			    "(`build/sampark help config` prints them all):\n"
+			    "    %s\n", DOC_PATH, d[i].name, buf_cstr(&want));
 			nprob++;
 		} else if (found > 1) {
 			buf_printf(problems, "%s: directive \"%s\" is listed "
@@ -202,13 +205,15 @@ check_doc(const char *doc, struct buf *problems)
 				break;
 		if (i == nd) {
 			buf_printf(problems, "%s:%d: \"%s\" is not a directive "
-			    "in gateway/lib/config.c: remove the row or fix its "
-			    "name\n", DOC_PATH, rows[j].line, rows[j].name);
+			    "(gateway/lib/config.c or a provider's settings): "
+			    "remove the row or fix its name\n", DOC_PATH,
+			    rows[j].line, rows[j].name);
 			nprob++;
 		}
 	}
 	buf_free(&want);
 	free_rows(rows, nr);
+	config_free(cf);
 	return nprob;
 }
 
@@ -234,11 +239,12 @@ read_file(const char *path)
 static char *
 make_doc(long skip)
 {
+	struct config *cf = runtime_config_defaults();
 	const struct config_directive *d;
 	struct buf b;
 	size_t n, i;
 
-	d = config_directives(&n);
+	d = config_directives(cf, &n);
 	buf_init(&b, 0);
 	buf_puts(&b, "# x\n\n" BEGIN_MARK "\n| Key | Type | Default | "
 	    "Meaning |\n|---|---|---|---|\n");
@@ -249,6 +255,7 @@ make_doc(long skip)
 		buf_putc(&b, '\n');
 	}
 	buf_puts(&b, END_MARK "\n");
+	config_free(cf);
 	return buf_steal(&b);
 }
 
@@ -273,18 +280,24 @@ test_doc_matches_table(void **state)
 	free(doc);
 }
 
-/* The checker itself: a complete doc passes, a missing row is named. */
+/*
+ * The checker itself: a complete doc passes, a missing row is named, a
+ * top-level one as well as a provider's (the last rows are the last
+ * provider's section).
+ */
 static void
 test_checker_finds_missing(void **state)
 {
+	struct config *cf = runtime_config_defaults();
 	const struct config_directive *d;
 	struct buf problems;
 	char *doc;
 	size_t n;
 
 	(void)state;
-	d = config_directives(&n);
+	d = config_directives(cf, &n);
 	assert_true(n > 2);
+	assert_non_null(strchr(d[n - 1].name, '.'));
 	buf_init(&problems, 0);
 	doc = make_doc(-1);
 	assert_int_equal(check_doc(doc, &problems), 0);
@@ -295,7 +308,14 @@ test_checker_finds_missing(void **state)
 	assert_non_null(strstr(buf_cstr(&problems), d[1].name));
 	assert_non_null(strstr(buf_cstr(&problems), "is missing"));
 	free(doc);
+
+	buf_reset(&problems);
+	doc = make_doc((long)n - 1);
+	assert_int_equal(check_doc(doc, &problems), 1);
+	assert_non_null(strstr(buf_cstr(&problems), d[n - 1].name));
+	free(doc);
 	buf_free(&problems);
+	config_free(cf);
 }
 
 /* A wrong default and an unknown key are both reported with their line. */

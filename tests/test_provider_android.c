@@ -19,6 +19,9 @@
 #include "provider.h"
 #include "util.h"
 
+/* The adapter under test (provider_table.c lists it). */
+extern const struct provider provider_android;
+
 #define KEY	"sk-Sampark-signing-7f3a"
 #define TS	"1773463867"
 #define JSON_CT	"application/json; charset=UTF-8"

@@ -17,6 +17,9 @@
 #include "provider.h"
 #include "util.h"
 
+/* The adapter under test (provider_table.c lists it). */
+extern const struct provider provider_exotel;
+
 #define FORM	"application/x-www-form-urlencoded"
 #define JSON	"application/json"
 

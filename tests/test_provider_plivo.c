@@ -21,6 +21,9 @@
 #include "provider_plivo.h"
 #include "util.h"
 
+/* The adapter under test (provider_table.c lists it). */
+extern const struct provider provider_plivo;
+
 static void
 form_set(struct form *f, const char *const *kv)
 {

@@ -19,6 +19,9 @@
 #include "provider_twilio.h"
 #include "util.h"
 
+/* The adapter under test (provider_table.c lists it). */
+extern const struct provider provider_twilio;
+
 static void
 form_set(struct form *f, const char *const *kv)
 {

@@ -23,6 +23,11 @@
 #include "provider_voice.h"
 #include "util.h"
 
+/* The adapters under test (provider_table.c lists them). */
+extern const struct provider provider_twilio;
+extern const struct provider provider_plivo;
+extern const struct provider provider_exotel;
+
 /* ---- a small XML well-formedness check ---- */
 
 static int
@@ -153,7 +158,6 @@ conf_for(const char *name)
 	c.api_key = "";
 	c.api_base = "http://127.0.0.1:9";
 	c.from = "+918045678901";
-	c.voice_url = "";
 	/* Most tests: the proxy passes /audio/ (audio_public). */
 	c.audio_ok = 1;
 	return c;
@@ -285,7 +289,8 @@ test_twilio_parse(void **state)
 	c.public_url = "https://mycompany.com";
 	c.auth_token = "12345";
 	post(&r, &h, "/myapp.php?foo=1&bar=2", body);
-	assert_int_equal(twilio_parse_voice(&c, &r, &ev, err, sizeof(err)), 0);
+	assert_int_equal(provider_twilio.parse_voice(&c, &r, &ev, err,
+	    sizeof(err)), 0);
 	assert_string_equal(ev.call_id, "CA1234567890ABCDE");
 	assert_string_equal(ev.digits, "1234");
 	assert_int_equal(ev.has_digits, 1);
@@ -295,12 +300,12 @@ test_twilio_parse(void **state)
 	assert_int_equal(ev.ended, 0);
 
 	h.values[0] = "RSOYDt4T1cUTdK1PDd93/VVr8B8X";
-	assert_int_equal(twilio_parse_voice(&c, &r, &ev, err, sizeof(err)),
-	    403);
+	assert_int_equal(provider_twilio.parse_voice(&c, &r, &ev, err,
+	    sizeof(err)), 403);
 	assert_string_equal(ev.call_id, "");
 	c.auth_token = NULL;
-	assert_int_equal(twilio_parse_voice(&c, &r, &ev, err, sizeof(err)),
-	    403);
+	assert_int_equal(provider_twilio.parse_voice(&c, &r, &ev, err,
+	    sizeof(err)), 403);
 }
 
 static void
@@ -315,8 +320,8 @@ test_twilio_build_call(void **state)
 	(void)state;
 	c.account_sid = "AC0123456789abcdef0123456789abcdef";
 	c.auth_token = "tok";
-	assert_int_equal(twilio_build_call(&c, &sc, &call, err, sizeof(err)),
-	    0);
+	assert_int_equal(provider_twilio.build_call(&c, &sc, &call, err,
+	    sizeof(err)), 0);
 	assert_string_equal(call.url, "http://127.0.0.1:9/2010-04-01/Accounts/"
 	    "AC0123456789abcdef0123456789abcdef/Calls.json");
 	assert_non_null(strstr(buf_cstr(call.body), "To=%2B919812345678"));
@@ -325,8 +330,8 @@ test_twilio_build_call(void **state)
 	    "example.in%2Fvoice%2Ftwilio"));
 	sp_http_call_clear(&call);
 	c.auth_token = NULL;
-	assert_int_equal(twilio_build_call(&c, &sc, &call, err, sizeof(err)),
-	    -1);
+	assert_int_equal(provider_twilio.build_call(&c, &sc, &call, err,
+	    sizeof(err)), -1);
 }
 
 /* ---- Plivo ---- */
@@ -395,7 +400,8 @@ test_plivo_parse(void **state)
 	form_free(&f);
 	h.values[0] = sig;
 	post(&r, &h, "/voice/plivo?ev=menu", body);
-	assert_int_equal(plivo_parse_voice(&c, &r, &ev, err, sizeof(err)), 0);
+	assert_int_equal(provider_plivo.parse_voice(&c, &r, &ev, err,
+	    sizeof(err)), 0);
 	assert_string_equal(ev.call_id, "abc-123");
 	assert_string_equal(ev.digits, "9");
 	assert_string_equal(ev.from, "+919812345678");
@@ -403,7 +409,8 @@ test_plivo_parse(void **state)
 	assert_string_equal(ev.status, "in-progress");
 	assert_int_equal(ev.new_call, 0);
 	post(&r, &h, "/voice/plivo?ev=menX", body);
-	assert_int_equal(plivo_parse_voice(&c, &r, &ev, err, sizeof(err)), 403);
+	assert_int_equal(provider_plivo.parse_voice(&c, &r, &ev, err,
+	    sizeof(err)), 403);
 }
 
 static void
@@ -419,8 +426,8 @@ test_plivo_build_call(void **state)
 	(void)state;
 	c.account_sid = "MAXXXXXXXXXXXXXXXXXX";
 	c.auth_token = "tok";
-	assert_int_equal(plivo_build_call(&c, &sc, &call, err, sizeof(err)),
-	    0);
+	assert_int_equal(provider_plivo.build_call(&c, &sc, &call, err,
+	    sizeof(err)), 0);
 	assert_string_equal(call.url,
 	    "http://127.0.0.1:9/v1/Account/MAXXXXXXXXXXXXXXXXXX/Call/");
 	o = json_loads(buf_cstr(call.body), 0, NULL);
@@ -461,13 +468,14 @@ test_exotel(void **state)
 	r.path_arg = "tok42";
 	r.header = fake_header;
 	r.header_arg = &h;
-	assert_int_equal(exotel_parse_voice(&c, &r, &ev, err, sizeof(err)), 0);
+	assert_int_equal(provider_exotel.parse_voice(&c, &r, &ev, err,
+	    sizeof(err)), 0);
 	assert_string_equal(ev.digits, "1");	/* quotes stripped */
 	assert_string_equal(ev.from, "+919812345678");
 	assert_string_equal(ev.call_id, "e1");
 	r.path_arg = "wrong";
-	assert_int_equal(exotel_parse_voice(&c, &r, &ev, err, sizeof(err)),
-	    403);
+	assert_int_equal(provider_exotel.parse_voice(&c, &r, &ev, err,
+	    sizeof(err)), 403);
 
 	/* The Gather applet's fetch: JSON with the prompt. */
 	menu_answer(&a);
@@ -507,6 +515,10 @@ test_exotel(void **state)
 static void
 test_exotel_build_call(void **state)
 {
+	static const struct provider_value flow[] = {
+		{ "voice_url",
+		    "http://my.exotel.com/sampark1/exoml/start_voice/42" },
+	};
 	struct provider_conf c = conf_for("exotel");
 	struct sp_http_call call;
 	struct sp_call sc = { 7, "+919812345678", "", "https://gw.example.in/"
@@ -517,9 +529,10 @@ test_exotel_build_call(void **state)
 	c.account_sid = "sampark1";
 	c.api_key = "key";
 	c.auth_token = "tok";
-	c.voice_url = "http://my.exotel.com/sampark1/exoml/start_voice/42";
-	assert_int_equal(exotel_build_call(&c, &sc, &call, err, sizeof(err)),
-	    0);
+	c.values = flow;
+	c.nvalues = SP_ARRAY_LEN(flow);
+	assert_int_equal(provider_exotel.build_call(&c, &sc, &call, err,
+	    sizeof(err)), 0);
 	assert_string_equal(call.url,
 	    "http://127.0.0.1:9/v1/Accounts/sampark1/Calls/connect.json");
 	assert_string_equal(call.userpwd, "key:tok");

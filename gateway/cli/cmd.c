@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "runtime.h"
 #include "store.h"
 #include "util.h"
 
@@ -44,9 +45,9 @@ cmd_config(const char *path)
 	if (path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
 		path = DEFAULT_CONFIG;
 	if (path == NULL)
-		return config_defaults();
+		return runtime_config_defaults();
 	buf_init(&errors, 0);
-	cfg = config_load(path, NULL, 0, &errors);
+	cfg = runtime_config_load(path, NULL, 0, &errors);
 	if (cfg == NULL)
 		fprintf(stderr, "%s", buf_cstr(&errors));
 	buf_free(&errors);

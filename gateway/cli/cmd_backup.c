@@ -14,6 +14,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "runtime.h"
 #include "store.h"
 #include "util.h"
 
@@ -62,7 +63,7 @@ run_backup(int argc, char **argv)
 		fprintf(stderr, "sampark: %s is the database itself\n", a.file);
 		goto out;
 	}
-	if ((cfg = config_defaults()) == NULL ||
+	if ((cfg = runtime_config_defaults()) == NULL ||
 	    (st = cmd_open_store(cfg, db)) == NULL)
 		goto out;
 	if (store_backup(st, a.file, &pages) == -1) {

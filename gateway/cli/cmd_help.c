@@ -12,6 +12,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "runtime.h"
 #include "util.h"
 
 static const char reference_usage[] =
@@ -100,10 +101,11 @@ section_seen(const struct config_directive *d, size_t i)
 static void
 print_reference(int markdown)
 {
+	struct config *cfg = runtime_config_defaults();
 	const struct config_directive *d;
 	size_t n, i, j, len;
 
-	d = config_directives(&n);
+	d = config_directives(cfg, &n);
 	if (markdown) {
 		printf("### Top-level keys\n\n"
 		    "| Key | Type | Default | Meaning |\n"
@@ -143,6 +145,7 @@ print_reference(int markdown)
 				conf_entry(&d[j], d[j].name + len + 1);
 		}
 	}
+	config_free(cfg);
 }
 
 static int

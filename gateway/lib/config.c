@@ -1,6 +1,8 @@
 /*
- * config: the INI reader behind sampark.conf.  The directive table below is
- * the whole vocabulary; the parser knows nothing about any one directive.
+ * config: the INI reader behind sampark.conf.  The directive table below
+ * and the tables the caller adds (config_table) are the whole vocabulary;
+ * the parser knows nothing about any one directive, and nothing here
+ * names a provider: their sections come from the caller.
  *
  * Every problem in the file and in the overrides is collected, one line
  * each, before config_load() fails, so an operator fixes them all in one
@@ -19,181 +21,133 @@
 #include "text.h"
 #include "util.h"
 
-#define D_STR(n, def, help)	{ n, CONFIG_STRING, def, 0, 0, NULL, help }
-#define D_PATH(n, def, help)	{ n, CONFIG_PATH, def, 0, 0, NULL, help }
-#define D_BOOL(n, def, help)	{ n, CONFIG_BOOL, def, 0, 0, NULL, help }
-#define D_INT(n, def, lo, hi, help) { n, CONFIG_INT, def, lo, hi, NULL, help }
-#define D_ENUM(n, def, ch, help) { n, CONFIG_ENUM, def, 0, 0, ch, help }
-
-/*
- * The settings every telecom provider has.  Secrets are never values here:
- * the *_env directives name the environment variables that hold them.
- */
-#define PROVIDER(p, P, api)					\
-	D_BOOL(p ".enabled", "no", p ": accept its webhooks and send "	\
-	    "through it"),						\
-	D_STR(p ".account_sid", "", p ": account id (Twilio AccountSid, "\
-	    "Exotel SID, Plivo Auth ID, Android gateway username)"),	\
-	D_STR(p ".api_key", "", p ": API key (Exotel)"),		\
-	D_STR(p ".auth_token_env", "SAMPARK_" P "_AUTH_TOKEN", p ": "\
-	    "environment variable "\
-	    "holding the auth token / API token / password"),		\
-	D_STR(p ".url_token_env", "SAMPARK_" P "_URL_TOKEN", p ": "	\
-	    "environment variable holding the secret token in webhook "	\
-	    "URLs of providers that sign nothing"),			\
-	D_STR(p ".webhook_key_env", "SAMPARK_" P "_WEBHOOK_KEY", p ": "\
-	    "environment variable holding a webhook signing key"),	\
-	D_STR(p ".api_base", api, p ": base URL of its REST API"),	\
-	D_STR(p ".from", "", p ": sender number or DLT header"),	\
-	D_STR(p ".dlt_entity_id", "", p ": India DLT principal entity id"),\
-	D_STR(p ".dlt_template_id", "", p ": India DLT template id for "\
-	    "replies"),							\
-	D_ENUM(p ".sms_type", "transactional",				\
-	    "transactional|transactional_opt_in|promotional",		\
-	    p ": DLT message category of replies"),			\
-	D_ENUM(p ".reply", "inline", "inline|outbox", p ": answer in "	\
-	    "the webhook response when the provider allows it, or "	\
-	    "send through the outbox"),					\
-	D_STR(p ".rate", "1", p ": messages per second (0: no limit)"),	\
-	D_INT(p ".max_inflight", "4", 1, 1000, p ": most send requests "\
-	    "at once")
-
 /* Adding a directive is one line here; nothing else in this file changes. */
 static const struct config_directive directives[] = {
-	D_STR("listen", "127.0.0.1:8080",
+	CONFIG_D_STR("listen", "127.0.0.1:8080",
 	    "address:port of the webhook listener"),
-	D_PATH("db", "../var/sampark.db", "SQLite database file"),
-	D_STR("public_url", "",
+	CONFIG_D_PATH("db", "../var/sampark.db", "SQLite database file"),
+	CONFIG_D_STR("public_url", "",
 	    "public base URL providers call (e.g. https://sms.example.org); "
 	    "used for signature checks"),
-	D_ENUM("log_level", "info", "error|warn|info|debug",
+	CONFIG_D_ENUM("log_level", "info", "error|warn|info|debug",
 	    "least severe log level written to stderr"),
-	D_ENUM("default_language", "hi", "hi|en",
+	CONFIG_D_ENUM("default_language", "hi", "hi|en",
 	    "reply language when the contact has none"),
-	D_STR("default_country", "91",
+	CONFIG_D_STR("default_country", "91",
 	    "country calling code for national numbers"),
-	D_INT("segment_budget", "2", 1, 10, "most SMS segments in one reply"),
-	D_INT("max_body", "65536", 1024, 10485760,
+	CONFIG_D_INT("segment_budget", "2", 1, 10,
+	    "most SMS segments in one reply"),
+	CONFIG_D_INT("max_body", "65536", 1024, 10485760,
 	    "largest webhook body accepted, bytes"),
-	D_INT("request_timeout", "10", 1, 300,
+	CONFIG_D_INT("request_timeout", "10", 1, 300,
 	    "seconds a client may take to send a request"),
-	D_INT("pending_minutes", "30", 1, 1440,
+	CONFIG_D_INT("pending_minutes", "30", 1, 1440,
 	    "how long a question (e.g. which district) waits for its answer"),
-	D_INT("more_minutes", "60", 1, 10080,
+	CONFIG_D_INT("more_minutes", "60", 1, 10080,
 	    "how long a paged answer waits for MORE"),
-	D_ENUM("synchronous", "normal", "normal|full",
+	CONFIG_D_ENUM("synchronous", "normal", "normal|full",
 	    "SQLite durability: normal survives a killed process, full also "
 	    "power loss"),
-	D_PATH("keywords", "keywords.conf",
+	CONFIG_D_PATH("keywords", "keywords.conf",
 	    "keyword aliases (English, Hindi, Hinglish, menu digits)"),
-	D_PATH("districts", "districts.csv",
+	CONFIG_D_PATH("districts", "districts.csv",
 	    "districts and their spellings, found anywhere in a message"),
-	D_PATH("lexicon", "lexicon.conf",
+	CONFIG_D_PATH("lexicon", "lexicon.conf",
 	    "synonyms, word forms, schemes, filler, opt-out and RSVP phrases"),
-	D_PATH("other_districts", "other_districts.txt",
+	CONFIG_D_PATH("other_districts", "other_districts.txt",
 	    "districts of India not served yet, so that naming one is "
 	    "answered, not asked again"),
-	D_PATH("stakeholders", "stakeholders.csv",
+	CONFIG_D_PATH("stakeholders", "stakeholders.csv",
 	    "sample directory imported by make run into an empty database"),
-	D_PATH("ivr", "ivr.conf", "voice menu (nodes, keys, actions)"),
-	D_STR("missed_call_numbers", "", "comma-separated E.164 numbers whose "
+	CONFIG_D_PATH("ivr", "ivr.conf", "voice menu (nodes, keys, actions)"),
+	CONFIG_D_STR("missed_call_numbers", "",
+	    "comma-separated E.164 numbers whose "
 	    "calls are missed calls: rejected busy, then answered per "
 	    "missed_call_action"),
-	D_ENUM("missed_call_action", "callback", "sms|callback",
+	CONFIG_D_ENUM("missed_call_action", "callback", "sms|callback",
 	    "after a missed call: send the SMS menu, or call back into the "
 	    "voice menu"),
-	D_INT("missed_call_window_s", "300", 0, 86400,
+	CONFIG_D_INT("missed_call_window_s", "300", 0, 86400,
 	    "repeated missed calls within this many seconds get one answer"),
-	D_BOOL("audio_public", "no", "the proxy in front passes /audio/ to "
+	CONFIG_D_BOOL("audio_public", "no",
+	    "the proxy in front passes /audio/ to "
 	    "the daemon (docs/operations.md), so providers can fetch recorded "
 	    "prompts: voice answers play them (with an https public_url); "
 	    "otherwise the provider speaks their text"),
-	D_PATH("prompts_dir", "../prompts",
+	CONFIG_D_PATH("prompts_dir", "../prompts",
 	    "message catalogue directory, one <language>.txt per language"),
-	D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
+	CONFIG_D_STR("pseudonym_key_env", "SAMPARK_PSEUDONYM_KEY",
 	    "environment variable holding the export pseudonym key (unset: "
 	    "the random key made with the database)"),
-	D_INT("suppress_below", "5", 0, 1000,
+	CONFIG_D_INT("suppress_below", "5", 0, 1000,
 	    "reports: counts from 1 to this minus 1 in district- or week-level "
 	    "groups show as <N (0 or 1: never)"),
-	D_INT("report_utc_offset", "330", -720, 840,
+	CONFIG_D_INT("report_utc_offset", "330", -720, 840,
 	    "reports: minutes east of UTC of the days and weeks (India: 330)"),
-	D_STR("admin_listen", "127.0.0.1:8081",
+	CONFIG_D_STR("admin_listen", "127.0.0.1:8081",
 	    "address:port of the admin listener (/api, /dashboard, /metrics); "
 	    "empty: none"),
-	D_PATH("tokens_file", "",
+	CONFIG_D_PATH("tokens_file", "",
 	    "file of \"role token\" lines (mode 0600) for the admin listener, "
 	    "besides SAMPARK_ADMIN_TOKEN, SAMPARK_COORDINATOR_TOKEN and "
 	    "SAMPARK_ANALYST_TOKEN"),
-	D_INT("send_attempts", "6", 1, 100,
+	CONFIG_D_INT("send_attempts", "6", 1, 100,
 	    "most attempts to send one message before it fails"),
-	D_INT("send_max_age", "86400", 60, 604800,
+	CONFIG_D_INT("send_max_age", "86400", 60, 604800,
 	    "seconds after which a message not yet sent expires"),
-	D_INT("send_timeout", "15", 1, 300,
+	CONFIG_D_INT("send_timeout", "15", 1, 300,
 	    "seconds one send request to a provider may take"),
-	D_INT("retry_base_ms", "1000", 10, 600000,
+	CONFIG_D_INT("retry_base_ms", "1000", 10, 600000,
 	    "first retry delay; doubles per attempt, with jitter"),
-	D_INT("retry_max_ms", "600000", 100, 86400000,
+	CONFIG_D_INT("retry_max_ms", "600000", 100, 86400000,
 	    "longest delay between two attempts"),
-	D_INT("outbox_poll_ms", "250", 10, 10000,
+	CONFIG_D_INT("outbox_poll_ms", "250", 10, 10000,
 	    "how often the daemon looks for messages queued by other "
 	    "processes (sampark send)"),
 	/* Broadcasts (broadcast.h, schedule.h). */
-	D_PATH("templates", "templates.conf",
+	CONFIG_D_PATH("templates", "templates.conf",
 	    "broadcast templates as registered on DLT (key, texts, ids)"),
-	D_STR("quiet_hours", "21:00-08:00", "IST window (HH:MM-HH:MM) in "
+	CONFIG_D_STR("quiet_hours", "21:00-08:00",
+	    "IST window (HH:MM-HH:MM) in "
 	    "which no broadcast message is sent; empty: none"),
-	D_INT("daily_cap", "3", 0, 100,
+	CONFIG_D_INT("daily_cap", "3", 0, 100,
 	    "most broadcast messages per contact per IST day (0: no cap)"),
-	D_STR("broadcast_provider", "", "provider broadcasts go through "
+	CONFIG_D_STR("broadcast_provider", "", "provider broadcasts go through "
 	    "(empty: the first enabled one that can send)"),
-	D_STR("notice_template", "notice",
+	CONFIG_D_STR("notice_template", "notice",
 	    "template of a NOTICE sent from a coordinator's phone"),
-	D_STR("reminder_template", "meeting_reminder",
+	CONFIG_D_STR("reminder_template", "meeting_reminder",
 	    "template of the reminder before a meeting"),
-	D_INT("reminder_minutes", "1440", 0, 20160, "how long before a "
+	CONFIG_D_INT("reminder_minutes", "1440", 0, 20160, "how long before a "
 	    "meeting those who said yes are reminded (0: never)"),
 	/* Abuse limits (abuse.h); 0 turns a limit off. */
-	D_INT("inbound_per_hour", "20", 0, 1000000, "messages per hour from "
+	CONFIG_D_INT("inbound_per_hour", "20", 0, 1000000,
+	    "messages per hour from "
 	    "one sender that get a reply; later ones are stored, not answered "
 	    "and not carried out (but STOP)"),
-	D_INT("replies_per_day", "30", 0, 1000000,
+	CONFIG_D_INT("replies_per_day", "30", 0, 1000000,
 	    "most replies to one contact per day (India time)"),
-	D_STR("allowed_prefixes", "+91", "comma-separated number prefixes "
+	CONFIG_D_STR("allowed_prefixes", "+91",
+	    "comma-separated number prefixes "
 	    "replies and broadcasts may go to (\"*\": anywhere)"),
-	D_INT("loop_repeats", "4", 0, 1000, "the same text this many times "
+	CONFIG_D_INT("loop_repeats", "4", 0, 1000,
+	    "the same text this many times "
 	    "within loop_window (or an echo of our reply) stops the replies"),
-	D_INT("loop_window", "600", 1, 86400, "seconds of the loop check, "
+	CONFIG_D_INT("loop_window", "600", 1, 86400,
+	    "seconds of the loop check, "
 	    "and of the silence towards a sender found looping"),
-	D_INT("loop_fast_ms", "2000", 0, 60000, "an answer sooner than this "
+	CONFIG_D_INT("loop_fast_ms", "2000", 0, 60000,
+	    "an answer sooner than this "
 	    "after our reply is not typed by a person"),
-	D_INT("loop_fast_strikes", "3", 0, 1000, "so many such answers in a "
+	CONFIG_D_INT("loop_fast_strikes", "3", 0, 1000,
+	    "so many such answers in a "
 	    "row mark the sender as a machine"),
-	D_INT("outbound_per_hour", "50000", 0, 100000000, "global budget of "
+	CONFIG_D_INT("outbound_per_hour", "50000", 0, 100000000,
+	    "global budget of "
 	    "messages sent per clock hour through paid providers"),
-	D_INT("abuse_senders", "20000", 16, 10000000,
+	CONFIG_D_INT("abuse_senders", "20000", 16, 10000000,
 	    "senders whose limits are tracked in memory (read at start)"),
-
-	/* One block per provider; see PROVIDER() below. */
-	/* Off unless a file turns it on: the console trusts any From, so an
-	 * installed configuration must not expose it by default. */
-	D_BOOL("console.enabled", "no",
-	    "accept the local console provider at /sms/console"),
-	D_BOOL("console.allow_remote", "no", "console: also answer requests "
-	    "from a non-loopback peer or relayed by a proxy (X-Forwarded-For,"
-	    " Forwarded, X-Real-IP); otherwise they get 403"),
-	D_STR("console.rate", "0", "console: messages per second (0: no limit)"),
-	D_INT("console.max_inflight", "8", 1, 1000,
-	    "console: most send requests at once"),
-	PROVIDER("twilio", "TWILIO", "https://api.twilio.com"),
-	PROVIDER("exotel", "EXOTEL", "https://api.exotel.com"),
-	D_STR("exotel.voice_url", "", "exotel: the flow a callback is "
-	    "connected to (http://my.exotel.com/<sid>/exoml/start_voice/<id>)"),
-	PROVIDER("plivo", "PLIVO", "https://api.plivo.com"),
-	PROVIDER("android", "ANDROID", "https://api.sms-gate.app/3rdparty/v1"),
 };
-
-#define NDIRECTIVES	SP_ARRAY_LEN(directives)
 
 struct config_value {
 	char	*str;		/* as given (ENUM: canonical; PATH: resolved) */
@@ -204,31 +158,34 @@ struct config_value {
 
 struct config {
 	char			*file;
-	struct config_value	 values[NDIRECTIVES];
+	/* The vocabulary: the table above, then the caller's. */
+	struct config_directive	*d;
+	struct config_value	*values;
+	size_t			 n;
 };
 
 static const char *bool_true[] = { "yes", "true", "on", "1" };
 static const char *bool_false[] = { "no", "false", "off", "0" };
 
 static int
-directive_index(const char *name)
+directive_index(const struct config *cf, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < NDIRECTIVES; i++)
-		if (strcmp(directives[i].name, name) == 0)
+	for (i = 0; i < cf->n; i++)
+		if (strcmp(cf->d[i].name, name) == 0)
 			return (int)i;
 	return -1;
 }
 
 static int
-section_known(const char *section)
+section_known(const struct config *cf, const char *section)
 {
 	size_t i, n = strlen(section);
 
-	for (i = 0; i < NDIRECTIVES; i++)
-		if (strncmp(directives[i].name, section, n) == 0 &&
-		    directives[i].name[n] == '.')
+	for (i = 0; i < cf->n; i++)
+		if (strncmp(cf->d[i].name, section, n) == 0 &&
+		    cf->d[i].name[n] == '.')
 			return 1;
 	return 0;
 }
@@ -329,21 +286,50 @@ value_set(const struct config_directive *d, struct config_value *v,
 	return 0;
 }
 
+/* The vocabulary of cf: our table, then the caller's, each name once.
+ * The tables are ours: a name known twice is a build bug. */
+static void
+vocabulary(struct config *cf, const struct config_table *tables,
+    size_t ntables)
+{
+	size_t i, n = SP_ARRAY_LEN(directives);
+
+	for (i = 0; i < ntables; i++)
+		n += tables[i].n;
+	cf->d = xreallocarray(NULL, n, sizeof(*cf->d));
+	memcpy(cf->d, directives, sizeof(directives));
+	cf->n = SP_ARRAY_LEN(directives);
+	for (i = 0; i < ntables; i++) {
+		memcpy(cf->d + cf->n, tables[i].d,
+		    tables[i].n * sizeof(*cf->d));
+		cf->n += tables[i].n;
+	}
+	for (i = 0; i < cf->n; i++)
+		if (directive_index(cf, cf->d[i].name) != (int)i) {
+			log_error("config_duplicate_directive", "name=%s",
+			    cf->d[i].name);
+			abort();
+		}
+}
+
 /* Every directive at its default; PATH defaults resolved against dir. */
 static struct config *
-config_new(const char *file, const char *dir)
+config_new(const char *file, const char *dir,
+    const struct config_table *tables, size_t ntables)
 {
 	struct config *cf = xcalloc(1, sizeof(*cf));
 	char err[256];
 	size_t i;
 
 	cf->file = xstrdup(file);
-	for (i = 0; i < NDIRECTIVES; i++) {
-		const struct config_directive *d = &directives[i];
+	vocabulary(cf, tables, ntables);
+	cf->values = xcalloc(cf->n, sizeof(*cf->values));
+	for (i = 0; i < cf->n; i++) {
+		const struct config_directive *d = &cf->d[i];
 
 		if (value_set(d, &cf->values[i], d->defval ? d->defval : "",
 		    dir, err, sizeof(err)) == -1) {
-			/* The table is ours: a bad default is a build bug. */
+			/* The tables are ours: a bad default is a build bug. */
 			log_error("config_bad_default", "name=%s", d->name);
 			abort();
 		}
@@ -387,7 +373,7 @@ section_line(void *arg, struct confscan_line *ln)
 	}
 	free(p->section);
 	p->section = xstrdup(ln->name);
-	p->section_ok = section_known(ln->name);
+	p->section_ok = section_known(p->cf, ln->name);
 	if (!confscan_comment(&config_syntax, ln->value))
 		confscan_error(&p->err, "unexpected text after [%s]",
 		    ln->name);
@@ -417,12 +403,12 @@ key_line(void *arg, struct confscan_line *ln)
 		return;
 	name = p->section ? xasprintf("%s.%s", p->section, ln->name) :
 	    xstrdup(ln->name);
-	if ((idx = directive_index(name)) == -1)
+	if ((idx = directive_index(cf, name)) == -1)
 		confscan_error(&p->err, "unknown key '%s'", name);
 	else if (cf->values[idx].line != 0)
 		confscan_error(&p->err, "duplicate key '%s' (first set on "
 		    "line %zu)", name, cf->values[idx].line);
-	else if (value_set(&directives[idx], &cf->values[idx], value, p->dir,
+	else if (value_set(&cf->d[idx], &cf->values[idx], value, p->dir,
 	    err, sizeof(err)) == -1)
 		confscan_error(&p->err, "%s", err);
 	else {
@@ -455,9 +441,9 @@ apply_override(struct config *cf, const char *ov, struct confscan_errors *e)
 		confscan_error_file(e, "missing '='");
 	else if (!text_utf8_valid(ov, strlen(ov)))
 		confscan_error_file(e, "invalid UTF-8");
-	else if ((idx = directive_index(name)) == -1)
+	else if ((idx = directive_index(cf, name)) == -1)
 		confscan_error_file(e, "unknown key");
-	else if (value_set(&directives[idx], &cf->values[idx], eq + 1, "",
+	else if (value_set(&cf->d[idx], &cf->values[idx], eq + 1, "",
 	    err, sizeof(err)) == -1)
 		confscan_error_file(e, "%s", err);
 	else {
@@ -469,7 +455,8 @@ apply_override(struct config *cf, const char *ov, struct confscan_errors *e)
 }
 
 struct config *
-config_load(const char *path, char *const *overrides, size_t noverrides,
+config_load(const char *path, const struct config_table *tables,
+    size_t ntables, char *const *overrides, size_t noverrides,
     struct buf *errors)
 {
 	struct config_parse p;
@@ -486,7 +473,7 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 		else
 			*slash = '\0';
 	}
-	cf = config_new(path ? path : "", dir ? dir : "");
+	cf = config_new(path ? path : "", dir ? dir : "", tables, ntables);
 	memset(&p, 0, sizeof(p));
 	p.cf = cf;
 	p.dir = dir;
@@ -507,9 +494,9 @@ config_load(const char *path, char *const *overrides, size_t noverrides,
 }
 
 struct config *
-config_defaults(void)
+config_defaults(const struct config_table *tables, size_t ntables)
 {
-	return config_new("", "");
+	return config_new("", "", tables, ntables);
 }
 
 void
@@ -519,8 +506,10 @@ config_free(struct config *cf)
 
 	if (cf == NULL)
 		return;
-	for (i = 0; i < NDIRECTIVES; i++)
+	for (i = 0; i < cf->n; i++)
 		free(cf->values[i].str);
+	free(cf->values);
+	free(cf->d);
 	free(cf->file);
 	free(cf);
 }
@@ -528,13 +517,13 @@ config_free(struct config *cf)
 static const struct config_value *
 lookup(const struct config *cf, const char *name, int type)
 {
-	int idx = directive_index(name);
+	int idx = directive_index(cf, name);
 
 	if (idx == -1) {
 		log_error("config_unknown_directive", "name=%s", name);
 		abort();
 	}
-	if (type != -1 && (int)directives[idx].type != type)
+	if (type != -1 && (int)cf->d[idx].type != type)
 		log_error("config_type_mismatch", "name=%s", name);
 	return &cf->values[idx];
 }
@@ -606,9 +595,9 @@ config_type_text(const struct config_directive *d, struct buf *out)
 }
 
 const struct config_directive *
-config_directives(size_t *n)
+config_directives(const struct config *cf, size_t *n)
 {
 	if (n != NULL)
-		*n = NDIRECTIVES;
-	return directives;
+		*n = cf->n;
+	return cf->d;
 }

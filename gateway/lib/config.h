@@ -1,6 +1,7 @@
 /*
- * config: sampark.conf, an INI file whose whole vocabulary is the one
- * directive table in config.c.
+ * config: sampark.conf, an INI file whose whole vocabulary is the
+ * directive table in config.c plus the tables its caller adds (each
+ * provider's section, built by the runtime from the provider table).
  *
  *     # comment (also ';')
  *     listen = 127.0.0.1:8080         top-level keys have no section
@@ -39,12 +40,37 @@ struct config_directive {
 	const char	*help;		/* one line, for docs and --help */
 };
 
+/* Rows of a directive table. */
+#define CONFIG_D_STR(n, def, help) \
+	{ n, CONFIG_STRING, def, 0, 0, NULL, help }
+#define CONFIG_D_PATH(n, def, help) \
+	{ n, CONFIG_PATH, def, 0, 0, NULL, help }
+#define CONFIG_D_BOOL(n, def, help) \
+	{ n, CONFIG_BOOL, def, 0, 0, NULL, help }
+#define CONFIG_D_INT(n, def, lo, hi, help) \
+	{ n, CONFIG_INT, def, lo, hi, NULL, help }
+#define CONFIG_D_ENUM(n, def, ch, help) \
+	{ n, CONFIG_ENUM, def, 0, 0, ch, help }
+
+/*
+ * Directives a caller adds to config.c's own, e.g. one section's.  The
+ * rows are copied, the strings they point to are not: they must outlive
+ * the config (static tables do).  A name known twice is a programming
+ * error and aborts.
+ */
+struct config_table {
+	const struct config_directive	*d;
+	size_t				 n;
+};
+
 struct config;
 
-struct config *config_load(const char *path, char *const *overrides,
-	    size_t noverrides, struct buf *errors);
+/* Read path (NULL: none) with the vocabulary of config.c and tables. */
+struct config *config_load(const char *path, const struct config_table *,
+	    size_t ntables, char *const *overrides, size_t noverrides,
+	    struct buf *errors);
 /* Configuration with every default, for commands run without -c. */
-struct config *config_defaults(void);
+struct config *config_defaults(const struct config_table *, size_t ntables);
 void	 config_free(struct config *);
 
 /*
@@ -62,8 +88,10 @@ size_t	 config_line(const struct config *, const char *name);
 /* The file the config came from ("" for config_defaults()). */
 const char *config_file(const struct config *);
 
-/* The directive table (for documentation and its test). */
-const struct config_directive *config_directives(size_t *n);
+/* Every directive cf knows (for documentation and its test): config.c's
+ * own, then those of the tables in their order. */
+const struct config_directive *config_directives(const struct config *cf,
+	    size_t *n);
 /* Append d's type as the reference writes it ("integer (1 to 10)",
  * "one of hi, en", ...). */
 void	 config_type_text(const struct config_directive *d, struct buf *out);

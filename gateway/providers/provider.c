@@ -1,6 +1,6 @@
 /*
- * provider: what the adapters share (form webhooks, URL tokens, message
- * states, the common reading of a send answer).
+ * provider: what the adapters share (their settings, form webhooks, URL
+ * tokens, message states, the common reading of a send answer).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,12 +8,40 @@
 #include <string.h>
 #include <strings.h>
 
+#include <jansson.h>
+
 #include "crypto.h"
 #include "form.h"
-#include "jscan.h"
 #include "provider.h"
 #include "text.h"
 #include "util.h"
+
+const char *
+provider_setting(const struct provider_conf *conf, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < conf->nvalues; i++)
+		if (strcmp(conf->values[i].key, key) == 0)
+			return conf->values[i].value;
+	return "";
+}
+
+int
+provider_setting_bool(const struct provider_conf *conf, const char *key)
+{
+	return strcmp(provider_setting(conf, key), "yes") == 0;
+}
+
+int
+provider_field_cmp(const void *a, const void *b)
+{
+	const struct form_field *x = *(const struct form_field *const *)a;
+	const struct form_field *y = *(const struct form_field *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c != 0 ? c : strcmp(x->value, y->value);
+}
 
 const char *
 provider_required(const struct form *f, const char *name)
@@ -54,6 +82,22 @@ provider_fill_inbound(const struct provider_conf *conf, const char *from,
 	}
 	in->body = xstrdup(body);
 	return 0;
+}
+
+int
+provider_form_inbound(const struct provider_conf *conf, const struct form *f,
+    const char *id_field, struct inbound_msg *in, char *err, size_t errlen)
+{
+	const char *from = provider_required(f, "From");
+	const char *body = form_get(f, "Body");
+
+	if (from == NULL || body == NULL) {
+		memset(in, 0, sizeof(*in));
+		sp_err(err, errlen, "From and Body are required");
+		return 400;
+	}
+	return provider_fill_inbound(conf, from, form_get(f, "To"), body,
+	    form_get(f, id_field), in, err, errlen);
 }
 
 int
@@ -120,7 +164,7 @@ provider_public_url(const struct provider_conf *conf,
 	if (conf->public_url != NULL && *conf->public_url != '\0')
 		return xasprintf("%s%s", conf->public_url, req->uri);
 	/* Without public_url, trust Host: only right without a proxy. */
-	host = req->header(req, "Host");
+	host = req->header != NULL ? req->header(req, "Host") : NULL;
 	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
 	    req->uri);
 }
@@ -240,6 +284,7 @@ provider_explain_failure(long http_status, const char *body, size_t len,
 	static const char *const members[] = { "title", "detail", "message",
 	    "error" };
 	char bare[32], why[160];
+	json_t *root = NULL;
 	size_t i;
 
 	if (res->outcome == SEND_ACCEPTED || http_status == 0 ||
@@ -250,21 +295,36 @@ provider_explain_failure(long http_status, const char *body, size_t len,
 	    strcmp(res->error_message, bare) != 0)
 		return;
 	why[0] = '\0';
-	for (i = 0; i < SP_ARRAY_LEN(members) && why[0] == '\0'; i++) {
-		if (jscan_member(body, len, members[i], why,
-		    sizeof(why)) == -1)
-			break;		/* not a JSON object: read it as text */
-	}
-	if (why[0] == '\0' && i < SP_ARRAY_LEN(members))
-		first_line(body, len, why, sizeof(why));
-	else if (why[0] != '\0')
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	if (json_is_object(root)) {
+		for (i = 0; i < SP_ARRAY_LEN(members) && why[0] == '\0'; i++)
+			provider_json_text(json_object_get(root, members[i]),
+			    why, sizeof(why));
 		first_line(why, strlen(why), why, sizeof(why));
+	} else
+		/* Not a JSON object: read it as text. */
+		first_line(body, len, why, sizeof(why));
+	json_decref(root);
 	if (why[0] == '\0')
 		snprintf(res->error_message, sizeof(res->error_message), "%s",
 		    bare);
 	else
 		snprintf(res->error_message, sizeof(res->error_message),
 		    "%s: %s", bare, why);
+}
+
+int
+provider_json_text(const struct json_t *v, char *out, size_t outlen)
+{
+	out[0] = '\0';
+	if (json_is_string(v))
+		sp_strlcpy(out, json_string_value(v), outlen);
+	else if (json_is_integer(v))
+		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else
+		return -1;
+	return 0;
 }
 
 int

@@ -1,12 +1,22 @@
 /*
- * provider: the interface every telecom provider adapter implements, and
- * the table that lists them.
+ * provider: the interface every telecom provider adapter implements, the
+ * helpers the adapters share, and the table that lists them.
  *
  * An adapter translates its wire format to Sampark's plain structs and
  * back, and nothing else: it never knows which keyword was sent, never
  * touches the store, and never includes libevent, so it is tested with
- * plain structs.  Adding a provider = one provider_<name>.c exporting a
- * const struct provider, plus one line in provider_table (provider.c).
+ * plain structs.  Nothing in this header names a provider.
+ *
+ * Adding a provider takes three files:
+ *   - gateway/providers/provider_<name>.c: its SMS and voice functions and
+ *     `const struct provider provider_<name>`, whose settings table is its
+ *     whole [<name>] section of sampark.conf (PROVIDER_SETTINGS() and its
+ *     own keys, read with provider_setting());
+ *   - one line in provider_table.c (and its extern there);
+ *   - tests/test_provider_<name>.c.
+ * The Makefile builds what is in the folder; the runtime gives the config
+ * the new section and resolves its settings and secrets; the new keys
+ * need their rows in docs/configuration.md (test_config_doc says which).
  */
 #ifndef SP_PROVIDER_H
 #define SP_PROVIDER_H
@@ -14,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "phone.h"
 #include "records.h"
 
@@ -40,20 +51,25 @@ struct sp_request {
 					   address (127/8, ::1) */
 };
 
+/* One setting of a provider's section: key without the section. */
+struct provider_value {
+	const char	*key;		/* "voice_url" */
+	const char	*value;
+};
+
 /*
- * Settings of one provider, resolved from the config by the daemon
- * (directives "<provider>.<key>", see config.c).  Strings are never NULL
- * ("" when unset) except the secrets, which come from the environment and
- * are NULL when missing.
+ * Settings of one provider, resolved by the runtime from the config (its
+ * section "[<name>]", as its settings table says) and the environment.
+ * Strings are never NULL ("" when unset) except the secrets, which come
+ * from the environment and are NULL when missing.
  */
 struct provider_conf {
 	int		 enabled;
 	const char	*name;		/* the provider's name */
 	const char	*public_url;	/* base URL providers call, no trailing '/' */
 	const char	*default_cc;	/* e.g. "91" */
-	const char	*account_sid;	/* Twilio AccountSid, Exotel SID, Plivo
-					   Auth ID, Android username */
-	const char	*api_key;	/* Exotel API key */
+	const char	*account_sid;	/* the account's id or user name */
+	const char	*api_key;	/* an API key besides the token */
 	const char	*api_base;	/* REST base URL, no trailing '/' */
 	const char	*from;		/* sender number or DLT header */
 	const char	*dlt_entity_id;
@@ -65,15 +81,16 @@ struct provider_conf {
 	int		 reply_inline;	/* replies in the webhook answer */
 	double		 rate;		/* messages per second, 0: no limit */
 	int		 max_inflight;	/* most send requests at once */
-	const char	*voice_url;	/* where a placed call starts (Exotel's
-					   flow URL), "" for our /voice/ URL */
 	/* Names of the environment variables the secrets come from ("" when
 	 * the provider has none), so that a warning can say what to set. */
 	const char	*auth_token_env;
 	const char	*url_token_env;
 	const char	*webhook_key_env;
-	int		 allow_remote;	/* console: answer non-loopback peers
-					   and proxied requests too */
+	/* Every key of its section as the config holds it (a boolean is
+	 * "yes" or "no"), for the keys only one provider has; the fields
+	 * above are the common ones, typed.  See provider_setting(). */
+	const struct provider_value *values;
+	size_t		 nvalues;
 	/* Recorded prompts at public_url/audio/ are known to reach the
 	 * provider (audio_public, over https): voice answers may play them.
 	 * Otherwise a caller would hear silence where a file cannot be
@@ -135,6 +152,13 @@ struct sp_status_update {
 
 struct provider {
 	const char	*name;
+	/*
+	 * Its section of sampark.conf: every row named "<name>.<key>", with
+	 * defaults (the environment variables of its secrets, its API's base
+	 * URL) and help.  Usually PROVIDER_SETTINGS() and its own keys.
+	 */
+	const struct config_directive *settings;
+	size_t		 nsettings;
 	/*
 	 * Verify and parse an inbound SMS webhook into *in.  Returns 0, or the
 	 * HTTP status to answer (400 malformed, 403 bad signature, 405 wrong
@@ -212,13 +236,48 @@ struct provider {
 			    char *err, size_t errlen);
 };
 
-extern const struct provider provider_console;
-extern const struct provider provider_twilio;
-extern const struct provider provider_plivo;
-extern const struct provider provider_exotel;
-extern const struct provider provider_android;
+/*
+ * The settings of a provider that sends through a REST API, as rows of its
+ * settings table.  p is its name; env the prefix of the environment
+ * variables its secrets come from by default ("SAMPARK_X" gives
+ * SAMPARK_X_AUTH_TOKEN, SAMPARK_X_URL_TOKEN and SAMPARK_X_WEBHOOK_KEY);
+ * api the base URL of its API; account what the provider calls the
+ * account id.  Secrets are never values here: the *_env keys name the
+ * variables that hold them.
+ */
+#define PROVIDER_SETTINGS(p, env, api, account)				\
+	CONFIG_D_BOOL(p ".enabled", "no", p ": accept its webhooks and " \
+	    "send through it"),						\
+	CONFIG_D_STR(p ".account_sid", "", p ": account id (" account ")"),\
+	CONFIG_D_STR(p ".api_key", "", p ": API key, where its API takes " \
+	    "one besides the token"),					\
+	CONFIG_D_STR(p ".auth_token_env", env "_AUTH_TOKEN", p ": "	\
+	    "environment variable holding the auth token / API token / " \
+	    "password"),						\
+	CONFIG_D_STR(p ".url_token_env", env "_URL_TOKEN", p ": "	\
+	    "environment variable holding the secret token in webhook "	\
+	    "URLs of providers that sign nothing"),			\
+	CONFIG_D_STR(p ".webhook_key_env", env "_WEBHOOK_KEY", p ": "	\
+	    "environment variable holding a webhook signing key"),	\
+	CONFIG_D_STR(p ".api_base", api, p ": base URL of its REST API"),\
+	CONFIG_D_STR(p ".from", "", p ": sender number or DLT header"),	\
+	CONFIG_D_STR(p ".dlt_entity_id", "", p ": India DLT principal "	\
+	    "entity id"),						\
+	CONFIG_D_STR(p ".dlt_template_id", "", p ": India DLT template id "\
+	    "for replies"),						\
+	CONFIG_D_ENUM(p ".sms_type", "transactional",			\
+	    "transactional|transactional_opt_in|promotional",		\
+	    p ": DLT message category of replies"),			\
+	CONFIG_D_ENUM(p ".reply", "inline", "inline|outbox", p ": answer "\
+	    "in the webhook response when the provider allows it, or "	\
+	    "send through the outbox"),					\
+	CONFIG_D_STR(p ".rate", "1", p ": messages per second (0: no "	\
+	    "limit)"),							\
+	CONFIG_D_INT(p ".max_inflight", "4", 1, 1000, p ": most send "	\
+	    "requests at once")
 
-/* NULL-terminated table of every provider Sampark knows. */
+/* NULL-terminated table of every provider Sampark knows, the only list of
+ * them (provider_table.c). */
 extern const struct provider *const provider_table[];
 
 /* By name, or NULL. */
@@ -226,6 +285,18 @@ const struct provider *provider_find(const char *name);
 
 /* Helpers shared by the adapters. */
 struct form;
+
+/*
+ * The value of key ("voice_url") in conf's section (conf->values), ""
+ * when the provider has no such key; provider_setting_bool: 1 if it is
+ * "yes".
+ */
+const char *provider_setting(const struct provider_conf *, const char *key);
+int	provider_setting_bool(const struct provider_conf *, const char *key);
+
+/* qsort() order of form fields (elements are const struct form_field *):
+ * by name, then by value, bytewise, as signatures sort them. */
+int	provider_field_cmp(const void *a, const void *b);
 
 /* First value of a field that must be present and non-empty, else NULL. */
 const char *provider_required(const struct form *, const char *name);
@@ -237,6 +308,15 @@ const char *provider_required(const struct form *, const char *name);
  */
 int	provider_fill_inbound(const struct provider_conf *, const char *from,
 	    const char *to, const char *body, const char *msg_id,
+	    struct inbound_msg *in, char *err, size_t errlen);
+
+/*
+ * The inbound SMS of a form webhook with the usual names: From and Body
+ * (both required, Body may be empty), To, and id_field for the
+ * provider's message id.  Returns 0, or 400 with err.
+ */
+int	provider_form_inbound(const struct provider_conf *,
+	    const struct form *f, const char *id_field,
 	    struct inbound_msg *in, char *err, size_t errlen);
 
 /*
@@ -298,6 +378,13 @@ void	provider_classify_send(long http_status, struct sp_send_result *);
  */
 void	provider_explain_failure(long http_status, const char *body,
 	    size_t len, struct sp_send_result *);
+
+/*
+ * A JSON string or integer as text, into out (cut to outlen - 1 bytes):
+ * 0, or -1 with out "" for anything else (v NULL included).
+ */
+struct json_t;
+int	provider_json_text(const struct json_t *v, char *out, size_t outlen);
 
 /*
  * Check the secret token of an unsigned provider's webhook: given as the

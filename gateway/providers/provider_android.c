@@ -47,6 +47,7 @@
 #include "text.h"
 #include "util.h"
 
+#define ANDROID_API_BASE	"https://api.sms-gate.app/3rdparty/v1"
 #define ANDROID_SEND_PATH	"/messages"
 #define ANDROID_TS_MAX		20
 
@@ -258,8 +259,7 @@ android_build_send(const struct provider_conf *conf,
 	memset(call, 0, sizeof(*call));
 	if (!is_set(conf->api_base)) {
 		sp_err(err, errlen, "android.api_base is not set "
-		    "(http://<phone-ip>:8080 or https://api.sms-gate.app/"
-		    "3rdparty/v1)");
+		    "(http://<phone-ip>:8080 or " ANDROID_API_BASE ")");
 		return -1;
 	}
 	if (!is_set(conf->account_sid)) {
@@ -412,8 +412,15 @@ out:
 	return status;
 }
 
+static const struct config_directive android_settings[] = {
+	PROVIDER_SETTINGS("android", "SAMPARK_ANDROID", ANDROID_API_BASE,
+	    "gateway username"),
+};
+
 const struct provider provider_android = {
 	.name = "android",
+	.settings = android_settings,
+	.nsettings = SP_ARRAY_LEN(android_settings),
 	.parse_sms = android_parse_sms,
 	.render_sms_reply = android_render_sms_reply,
 	.check_conf = android_check_conf,

@@ -47,24 +47,15 @@ console_parse_sms(const struct provider_conf *conf,
     size_t errlen)
 {
 	struct form f;
-	const char *from, *body;
 	int status;
 
 	memset(in, 0, sizeof(*in));
-	if (!conf->allow_remote && (status = console_local_only(req, err,
-	    errlen)) != 0)
+	if (!provider_setting_bool(conf, "allow_remote") &&
+	    (status = console_local_only(req, err, errlen)) != 0)
 		return status;
 	if ((status = provider_parse_form_post(req, &f, err, errlen)) != 0)
 		goto out;
-	from = provider_required(&f, "From");
-	body = form_get(&f, "Body");
-	if (from == NULL || body == NULL) {
-		sp_err(err, errlen, "From and Body are required");
-		status = 400;
-		goto out;
-	}
-	status = provider_fill_inbound(conf, from, form_get(&f, "To"), body,
-	    form_get(&f, "MessageId"), in, err, errlen);
+	status = provider_form_inbound(conf, &f, "MessageId", in, err, errlen);
 	in->reply_inline_ok = 1;
 out:
 	form_free(&f);
@@ -92,8 +83,25 @@ console_render_sms_reply(const struct provider_conf *conf,
 	return buf_putc(out, '\n');
 }
 
+/* No secrets, no API: it delivers into the log. */
+static const struct config_directive console_settings[] = {
+	/* Off unless a file turns it on: the console trusts any From, so an
+	 * installed configuration must not expose it by default. */
+	CONFIG_D_BOOL("console.enabled", "no",
+	    "accept the local console provider at /sms/console"),
+	CONFIG_D_BOOL("console.allow_remote", "no", "console: also answer "
+	    "requests from a non-loopback peer or relayed by a proxy "
+	    "(X-Forwarded-For, Forwarded, X-Real-IP); otherwise they get 403"),
+	CONFIG_D_STR("console.rate", "0",
+	    "console: messages per second (0: no limit)"),
+	CONFIG_D_INT("console.max_inflight", "8", 1, 1000,
+	    "console: most send requests at once"),
+};
+
 const struct provider provider_console = {
 	.name = "console",
+	.settings = console_settings,
+	.nsettings = SP_ARRAY_LEN(console_settings),
 	.parse_sms = console_parse_sms,
 	.render_sms_reply = console_render_sms_reply,
 };

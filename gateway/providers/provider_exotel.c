@@ -1,11 +1,14 @@
 /*
- * provider_exotel: Exotel (India) SMS: inbound webhooks in both of the
+ * provider_exotel: Exotel (India).  SMS: inbound webhooks in both of the
  * shapes Exotel uses, the Sms/send REST call, and delivery reports.
+ * Voice: its call flows, and outbound calls (Calls/connect) for
+ * missed-call callbacks.
  *
- * Exotel signs nothing, so every webhook (inbound and status) must carry
- * the secret URL token (/sms/exotel/<token> or ?token=<token>); without a
- * configured token every webhook is refused.  The token check comes first
- * so that a stranger learns nothing about what else we would accept.
+ * Exotel signs nothing, so every webhook (inbound, status, voice) must
+ * carry the secret URL token (/sms/exotel/<token> or ?token=<token>);
+ * without a configured token every webhook is refused.  The token check
+ * comes first so that a stranger learns nothing about what else we would
+ * accept.
  *
  * Inbound comes in two generations:
  *   - classic "Send a Reply" applet: GET with SmsSid, From (national form,
@@ -18,6 +21,23 @@
  * DetailedStatus text, never from DetailedStatusCode: Exotel's own pages
  * number the same conditions differently (23082 vs 30001), so the code is
  * only stored verbatim.
+ *
+ * Voice (providers.md §2.4): Exotel runs the call from a flow built in
+ * its dashboard, and asks us two kinds of question, both GET with the
+ * call in the query:
+ *   - a Gather applet with a dynamic URL (/voice/exotel/<token>?ev=prompt)
+ *     fetches what to say and how many keys to take: a JSON answer;
+ *   - a Passthru applet after it (/voice/exotel/<token>?ev=menu) brings
+ *     the keys ("digits", wrapped in double quotes); our HTTP status picks
+ *     the branch: 200 back to the Gather applet (the menu goes on), 302 to
+ *     the flow's Hangup applet (the call is over, or a missed call).
+ * So on Exotel what a key leads to is spoken by the next Gather fetch;
+ * voice.c keeps it in the call's state until then.  A connect action is
+ * not possible from a Passthru: the flow must dial itself.
+ *
+ * The Gather JSON field names (gather_prompt, max_input_digits,
+ * input_timeout, repeat_menu, repeat_gather_prompt) are from Exotel's
+ * support article on the Gather applet; confirm with a real account.
  */
 #include <ctype.h>
 #include <inttypes.h>
@@ -35,6 +55,7 @@
 #include "text.h"
 #include "util.h"
 
+#define EXOTEL_API_BASE	"https://api.exotel.com"
 #define JSON_TYPE	"application/json"
 
 /* 1 if s is non-empty printable ASCII shorter than max. */
@@ -217,6 +238,37 @@ exotel_check_conf(const struct provider_conf *conf, struct buf *problems,
 		    "Indian numbers\n");
 }
 
+/*
+ * Make *call a form POST to resource of the account ("Sms/send",
+ * "Calls/connect"); returns its body, empty, for the caller to fill.
+ */
+static struct buf *
+exotel_request(const struct provider_conf *conf, const char *resource,
+    struct sp_http_call *call)
+{
+	call->url = xasprintf("%s/v1/Accounts/%s/%s.json", conf->api_base,
+	    conf->account_sid, resource);
+	call->userpwd = xasprintf("%s:%s", conf->api_key, conf->auth_token);
+	sp_http_call_header(call,
+	    "Content-Type: application/x-www-form-urlencoded");
+	sp_http_call_header(call, "Accept: application/json");
+	call->body = xcalloc(1, sizeof(*call->body));
+	buf_init(call->body, 0);
+	return call->body;
+}
+
+/* The end of a build: 0, or -1 when a field did not fit in the body. */
+static int
+exotel_request_done(struct sp_http_call *call, int failed, char *err,
+    size_t errlen)
+{
+	if (!failed)
+		return 0;
+	sp_err(err, errlen, "exotel: request body too large");
+	sp_http_call_clear(call);
+	return -1;
+}
+
 static int
 exotel_build_send(const struct provider_conf *conf,
     const struct sp_outbound *msg, struct sp_http_call *call, char *err,
@@ -247,14 +299,7 @@ exotel_build_send(const struct provider_conf *conf,
 		sp_err(err, errlen, "exotel: message without To or Body");
 		return -1;
 	}
-	call->url = xasprintf("%s/v1/Accounts/%s/Sms/send.json",
-	    conf->api_base, conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->api_key, conf->auth_token);
-	sp_http_call_header(call,
-	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
-	b = call->body = xcalloc(1, sizeof(*b));
-	buf_init(b, 0);
+	b = exotel_request(conf, "Sms/send", call);
 	snprintf(id, sizeof(id), "%" PRId64, msg->id);
 	rc |= form_encode_pair(b, "From", from);
 	rc |= form_encode_pair(b, "To", msg->to);
@@ -278,26 +323,7 @@ exotel_build_send(const struct provider_conf *conf,
 	if (msg->status_url != NULL)
 		rc |= form_encode_pair(b, "StatusCallback", msg->status_url);
 	rc |= form_encode_pair(b, "CustomField", id);
-	if (rc != 0) {
-		sp_err(err, errlen, "exotel: request body too large");
-		sp_http_call_clear(call);
-		return -1;
-	}
-	return 0;
-}
-
-/* A JSON string or number, as text; 0, or -1 if it is neither. */
-static int
-json_scalar_text(json_t *v, char *out, size_t outlen)
-{
-	if (json_is_string(v))
-		sp_strlcpy(out, json_string_value(v), outlen);
-	else if (json_is_integer(v))
-		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
-	else
-		return -1;
-	return 0;
+	return exotel_request_done(call, rc != 0, err, errlen);
 }
 
 static void
@@ -324,7 +350,7 @@ exotel_parse_send(const struct provider_conf *conf, long http_status,
 	}
 	exc = json_object_get(top, "RestException");
 	if (res->outcome != SEND_ACCEPTED && json_is_object(exc)) {
-		json_scalar_text(json_object_get(exc, "Code"),
+		provider_json_text(json_object_get(exc, "Code"),
 		    res->error_code, sizeof(res->error_code));
 		message = json_str(exc, "Message");
 		if (message != NULL && *message != '\0')
@@ -482,8 +508,157 @@ out:
 	return status;
 }
 
+/* ---- voice ---- */
+
+static const char *
+first_of(const struct form *f, const char *a, const char *b)
+{
+	const char *v = provider_required(f, a);
+
+	return v != NULL ? v : provider_required(f, b);
+}
+
+static int
+exotel_parse_voice(const struct provider_conf *conf,
+    const struct sp_request *req, struct sp_voice_event *ev, char *err,
+    size_t errlen)
+{
+	struct voice_fields vf;
+	const char *dir;
+	struct form f;
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	memset(&f, 0, sizeof(f));
+	if ((rc = provider_check_url_token(conf, req, err, errlen)) != 0)
+		return rc;
+	/* A GET from the flow; the call's StatusCallback is a form POST. */
+	rc = provider_parse_params(req, &f, err, errlen);
+	if (rc != 0)
+		goto out;
+	vf.call_id = form_get(&f, "CallSid");
+	vf.digits = form_get(&f, "digits");
+	vf.from = first_of(&f, "CallFrom", "From");
+	vf.to = first_of(&f, "CallTo", "To");
+	vf.status = first_of(&f, "CallStatus", "Status");
+	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
+		goto out;
+	dir = form_get(&f, "Direction");
+	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
+	ev->new_call = !ev->has_digits;
+out:
+	form_free(&f);
+	if (rc != 0)
+		memset(ev, 0, sizeof(*ev));
+	return rc;
+}
+
+/*
+ * One prompt object: Exotel takes one text or one audio URL per prompt,
+ * so a recording is used only when it is the whole prompt and known to
+ * reach Exotel; else every part is read out as text.
+ */
+static json_t *
+prompt_object(const struct provider_conf *conf,
+    const struct sp_voice_answer *ans)
+{
+	const char *url;
+	struct buf text;
+	json_t *o;
+	size_t i;
+
+	if (ans->nspeech == 1 &&
+	    (url = voice_play_url(conf, &ans->speech[0])) != NULL)
+		return json_pack("{s:s}", "audio_url", url);
+	buf_init(&text, 0);
+	for (i = 0; i < ans->nspeech; i++) {
+		if (i > 0)
+			buf_putc(&text, ' ');
+		buf_puts(&text, ans->speech[i].text);
+	}
+	o = json_pack("{s:s}", "text", buf_cstr(&text));
+	buf_free(&text);
+	return o;
+}
+
+static int
+exotel_render_voice(const struct provider_conf *conf,
+    const struct sp_voice_answer *ans, struct buf *out,
+    const char **content_type, int *http_status)
+{
+	json_t *o, *p;
+	char *json;
+	int rc;
+
+	if (ans->kind != VOICE_PROMPT) {
+		/* A Passthru (or a status callback): the status is the
+		 * answer; 302 takes the flow's other branch. */
+		*content_type = "text/plain";
+		*http_status = ans->kind == VOICE_CALL && (ans->reject_busy ||
+		    !ans->gather) ? 302 : 200;
+		return 0;
+	}
+	*content_type = "application/json";
+	*http_status = 200;
+	p = prompt_object(conf, ans);
+	o = json_pack("{s:o, s:i, s:i, s:i, s:O}",
+	    "gather_prompt", p,
+	    "max_input_digits", ans->num_digits > 0 ? ans->num_digits : 1,
+	    "input_timeout", ans->timeout_s > 0 ? ans->timeout_s : 5,
+	    "repeat_menu", 1,
+	    "repeat_gather_prompt", p);
+	json = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	if (json == NULL)
+		return -1;
+	rc = buf_puts(out, json);
+	free(json);
+	return rc;
+}
+
+static int
+exotel_build_call(const struct provider_conf *conf, const struct sp_call *c,
+    struct sp_http_call *call, char *err, size_t errlen)
+{
+	const char *from = unset(c->from) ? conf->from : c->from;
+	const char *voice_url = provider_setting(conf, "voice_url");
+	const char *url = unset(voice_url) ? c->answer_url : voice_url;
+	struct buf *b;
+	int rc = 0;
+
+	memset(call, 0, sizeof(*call));
+	if (unset(conf->api_base) || unset(conf->account_sid) ||
+	    unset(conf->api_key) || unset(conf->auth_token)) {
+		sp_err(err, errlen, "exotel api_base, account_sid, api_key or "
+		    "api token not configured");
+		return -1;
+	}
+	if (unset(from) || unset(c->to) || unset(url)) {
+		sp_err(err, errlen, "exotel: call needs a caller id (from), a "
+		    "number and a flow URL (exotel.voice_url)");
+		return -1;
+	}
+	b = exotel_request(conf, "Calls/connect", call);
+	/* Exotel calls From first, then connects it to the flow at Url. */
+	rc |= form_encode_pair(b, "From", c->to);
+	rc |= form_encode_pair(b, "CallerId", from);
+	rc |= form_encode_pair(b, "Url", url);
+	rc |= form_encode_pair(b, "CallType", "trans");
+	if (!unset(c->status_url))
+		rc |= form_encode_pair(b, "StatusCallback", c->status_url);
+	return exotel_request_done(call, rc != 0, err, errlen);
+}
+
+static const struct config_directive exotel_settings[] = {
+	PROVIDER_SETTINGS("exotel", "SAMPARK_EXOTEL", EXOTEL_API_BASE, "SID"),
+	CONFIG_D_STR("exotel.voice_url", "", "exotel: the flow a callback is "
+	    "connected to (http://my.exotel.com/<sid>/exoml/start_voice/<id>)"),
+};
+
 const struct provider provider_exotel = {
 	.name = "exotel",
+	.settings = exotel_settings,
+	.nsettings = SP_ARRAY_LEN(exotel_settings),
 	.parse_sms = exotel_parse_sms,
 	.render_sms_reply = exotel_render_sms_reply,
 	.check_conf = exotel_check_conf,

@@ -1,8 +1,10 @@
 /*
- * provider_plivo: Plivo's inbound SMS webhook (answered with Plivo XML),
- * its send API (JSON) and its delivery reports.
+ * provider_plivo: Plivo.  Inbound SMS webhooks answered with Plivo XML,
+ * its send API (JSON), delivery reports; voice webhooks answered with
+ * Plivo XML (<GetDigits>, <Speak>, <Play>, <Redirect>, <Dial>, <Hangup>;
+ * providers.md §3.3) and outbound calls through the Call API.
  *
- * Every webhook, inbound or status, must carry a valid V3 signature
+ * Every webhook, SMS, status or voice, must carry a valid V3 signature
  * computed over the public URL (config public_url + the path and query as
  * received).  Without an auth token every webhook is refused: an unsigned
  * gateway on the internet would let anyone make it send SMS.
@@ -10,6 +12,9 @@
  * Plivo writes numbers in international form without '+'
  * ("919812345678"); they are read with the default country first, and as
  * "+<digits>" when that fails, so that a foreign sender is not lost.
+ * Plivo's basic speech engine has no Indian languages, so speech names a
+ * Polly voice that speaks Hindi and Indian English (Polly.Aditi).
+ * finishOnKey is disabled so that '#' is a menu key like any other.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,24 +26,16 @@
 #include "form.h"
 #include "log.h"
 #include "provider.h"
-#include "provider_voice.h"
 #include "provider_plivo.h"
+#include "provider_voice.h"
 #include "util.h"
 
+#define PLIVO_API_BASE		"https://api.plivo.com"
 #define PLIVO_SIG_HEADER	"X-Plivo-Signature-V3"
 #define PLIVO_NONCE_HEADER	"X-Plivo-Signature-V3-Nonce"
+#define PLIVO_VOICE		"Polly.Aditi"
 
 /* ---- signature V3 ---- */
-
-static int
-field_cmp(const void *a, const void *b)
-{
-	const struct form_field *x = *(const struct form_field *const *)a;
-	const struct form_field *y = *(const struct form_field *const *)b;
-	int c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : strcmp(x->value, y->value);
-}
 
 /*
  * Append the fields of a and b (either may be NULL) sorted by name, then
@@ -61,7 +58,7 @@ join_sorted(struct buf *out, const struct form *a, const struct form *b,
 		v[n++] = &a->fields[i];
 	for (i = 0; i < nb; i++)
 		v[n++] = &b->fields[i];
-	qsort(v, n, sizeof(*v), field_cmp);
+	qsort(v, n, sizeof(*v), provider_field_cmp);
 	for (i = 0; i < n && rc == 0; i++) {
 		if (i > 0 && buf_puts(out, sep) == -1)
 			rc = -1;
@@ -351,6 +348,35 @@ is_set(const char *s)
 	return s != NULL && *s != '\0';
 }
 
+/*
+ * Make *call the POST of the JSON object o (taken; failed says whether a
+ * member could not be set, e.g. text that is not UTF-8) to resource
+ * ("Message", "Call") of the account.  0, or -1 with "plivo: <why>".
+ */
+static int
+plivo_request(const struct provider_conf *conf, const char *resource,
+    json_t *o, int failed, const char *why, struct sp_http_call *call,
+    char *err, size_t errlen)
+{
+	char *json = failed ? NULL : json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	if (json == NULL) {
+		sp_err(err, errlen, "plivo: %s", why);
+		return -1;
+	}
+	call->url = xasprintf("%s/v1/Account/%s/%s/", conf->api_base,
+	    conf->account_sid, resource);
+	call->userpwd = xasprintf("%s:%s", conf->account_sid,
+	    conf->auth_token);
+	sp_http_call_header(call, "Content-Type: application/json");
+	call->body = xmalloc(sizeof(*call->body));
+	buf_init(call->body, 0);
+	buf_puts(call->body, json);
+	free(json);
+	return 0;
+}
+
 static int
 plivo_build_send(const struct provider_conf *conf,
     const struct sp_outbound *msg, struct sp_http_call *call, char *err,
@@ -359,7 +385,6 @@ plivo_build_send(const struct provider_conf *conf,
 	const char *src = is_set(msg->from) ? msg->from : conf->from;
 	const char *cat, *tid, *type;
 	json_t *o;
-	char *json;
 	int rc = 0;
 
 	if (!is_set(conf->account_sid)) {
@@ -408,22 +433,8 @@ plivo_build_send(const struct provider_conf *conf,
 	if ((is_set(conf->dlt_entity_id) || is_set(tid)) && is_set(type) &&
 	    (cat = dlt_category(type)) != NULL)
 		rc |= set_str(o, "dlt_template_category", cat);
-	json = rc == 0 ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
-	if (json == NULL) {
-		sp_err(err, errlen, "plivo: message is not valid UTF-8");
-		return -1;
-	}
-	call->url = xasprintf("%s/v1/Account/%s/Message/", conf->api_base,
-	    conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->account_sid,
-	    conf->auth_token);
-	sp_http_call_header(call, "Content-Type: application/json");
-	call->body = xmalloc(sizeof(*call->body));
-	buf_init(call->body, 0);
-	buf_puts(call->body, json);
-	free(json);
-	return 0;
+	return plivo_request(conf, "Message", o, rc != 0,
+	    "message is not valid UTF-8", call, err, errlen);
 }
 
 static void
@@ -537,8 +548,150 @@ out:
 	return status;
 }
 
+/* ---- voice ---- */
+
+static int
+plivo_parse_voice(const struct provider_conf *conf,
+    const struct sp_request *req, struct sp_voice_event *ev, char *err,
+    size_t errlen)
+{
+	struct voice_fields vf;
+	const char *dir;
+	struct form f;
+	int rc, get = strcmp(req->method, "GET") == 0;
+
+	memset(ev, 0, sizeof(*ev));
+	rc = provider_parse_params(req, &f, err, errlen);
+	if (rc != 0)
+		goto out;
+	/* For a GET the parameters are the URL's query, already in it. */
+	if ((rc = check_signature(conf, req, get ? NULL : &f, err,
+	    errlen)) != 0)
+		goto out;
+	vf.call_id = form_get(&f, "CallUUID");
+	vf.digits = form_get(&f, "Digits");
+	vf.from = form_get(&f, "From");
+	vf.to = form_get(&f, "To");
+	vf.status = form_get(&f, "CallStatus");
+	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
+		goto out;
+	dir = form_get(&f, "Direction");
+	ev->outbound = dir != NULL && strcmp(dir, "outbound") == 0;
+	ev->new_call = !ev->has_digits && (req->query == NULL ||
+	    strstr(req->query, "ev=") == NULL);
+out:
+	form_free(&f);
+	if (rc != 0)
+		memset(ev, 0, sizeof(*ev));
+	return rc;
+}
+
+/* Play only what is known to reach the provider: a Play it cannot fetch
+ * is silence for the caller. */
+static int
+speech(const struct provider_conf *conf, struct buf *out,
+    const struct sp_voice_speech *s)
+{
+	const char *url = voice_play_url(conf, s);
+
+	if (url != NULL)
+		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
+		    buf_puts(out, "</Play>");
+	return buf_printf(out, "<Speak voice=\"" PLIVO_VOICE "\" "
+	    "language=\"%s\">", voice_lang_tag(s->lang)) |
+	    buf_xml_escape(out, s->text) | buf_puts(out, "</Speak>");
+}
+
+static int
+plivo_render_voice(const struct provider_conf *conf,
+    const struct sp_voice_answer *ans, struct buf *out,
+    const char **content_type, int *http_status)
+{
+	size_t i;
+	int rc = 0;
+
+	*content_type = "application/xml";
+	*http_status = 200;
+	rc |= buf_puts(out, "<Response>");
+	if (ans->reject_busy)
+		return rc | buf_puts(out, "<Hangup reason=\"busy\"/>"
+		    "</Response>");
+	if (ans->gather) {
+		rc |= buf_printf(out, "<GetDigits numDigits=\"%d\" "
+		    "timeout=\"%d\" retries=\"1\" finishOnKey=\"none\" "
+		    "redirect=\"true\" method=\"POST\" action=\"",
+		    ans->num_digits > 0 ? ans->num_digits : 1,
+		    ans->timeout_s > 0 ? ans->timeout_s : 5);
+		rc |= buf_xml_escape(out, ans->action_url != NULL ?
+		    ans->action_url : "");
+		rc |= buf_puts(out, "\">");
+	}
+	for (i = 0; i < ans->nspeech; i++)
+		rc |= speech(conf, out, &ans->speech[i]);
+	if (ans->gather)
+		rc |= buf_puts(out, "</GetDigits>");
+	if (ans->gather && ans->redirect_url != NULL)
+		rc |= buf_puts(out, "<Redirect method=\"POST\">") |
+		    buf_xml_escape(out, ans->redirect_url) |
+		    buf_puts(out, "</Redirect>");
+	if (!ans->gather && ans->dial != NULL)
+		rc |= buf_puts(out, "<Dial><Number>") |
+		    buf_xml_escape(out, no_plus(ans->dial)) |
+		    buf_puts(out, "</Number></Dial>");
+	if (!ans->gather && ans->hangup)
+		rc |= buf_puts(out, "<Hangup/>");
+	rc |= buf_puts(out, "</Response>");
+	return rc != 0 ? -1 : 0;
+}
+
+static int
+plivo_build_call(const struct provider_conf *conf, const struct sp_call *c,
+    struct sp_http_call *call, char *err, size_t errlen)
+{
+	const char *from = c->from != NULL && *c->from != '\0' ? c->from :
+	    conf->from;
+	json_t *o;
+	int rc = 0;
+
+	memset(call, 0, sizeof(*call));
+	if (conf->account_sid == NULL || *conf->account_sid == '\0' ||
+	    strspn(conf->account_sid, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789") !=
+	    strlen(conf->account_sid) || conf->auth_token == NULL ||
+	    *conf->auth_token == '\0') {
+		sp_err(err, errlen, "plivo: account_sid (Auth ID) or auth "
+		    "token not configured");
+		return -1;
+	}
+	if (from == NULL || *from == '\0') {
+		sp_err(err, errlen, "plivo: no caller number (from)");
+		return -1;
+	}
+	if (c->to == NULL || *c->to == '\0' || c->answer_url == NULL) {
+		sp_err(err, errlen, "plivo: call has no destination or URL");
+		return -1;
+	}
+	o = json_object();
+	rc |= set_str(o, "from", no_plus(from));
+	rc |= set_str(o, "to", no_plus(c->to));
+	rc |= set_str(o, "answer_url", c->answer_url);
+	rc |= set_str(o, "answer_method", "POST");
+	if (c->status_url != NULL && *c->status_url != '\0') {
+		rc |= set_str(o, "hangup_url", c->status_url);
+		rc |= set_str(o, "hangup_method", "POST");
+	}
+	return plivo_request(conf, "Call", o, rc != 0, "cannot encode the call",
+	    call, err, errlen);
+}
+
+static const struct config_directive plivo_settings[] = {
+	PROVIDER_SETTINGS("plivo", "SAMPARK_PLIVO", PLIVO_API_BASE, "Auth ID"),
+};
+
 const struct provider provider_plivo = {
 	.name = "plivo",
+	.settings = plivo_settings,
+	.nsettings = SP_ARRAY_LEN(plivo_settings),
 	.parse_sms = plivo_parse_sms,
 	.render_sms_reply = plivo_render_sms_reply,
 	.check_conf = plivo_check_conf,

@@ -1,8 +1,8 @@
 /*
- * provider_plivo: Plivo's request signature V3 (X-Plivo-Signature-V3 and
- * X-Plivo-Signature-V3-Nonce), exposed for tests and for the voice
- * webhooks that will share it.  The adapter itself is provider_plivo in
- * provider.h.
+ * provider_plivo: the part of the Plivo adapter (provider_plivo.c, in the
+ * provider table) that is its own contract: the request signature V3
+ * (X-Plivo-Signature-V3 and X-Plivo-Signature-V3-Nonce), checked against
+ * Plivo's vectors by the tests and the signature fuzzer.
  *
  * Signature (providers.md §3.2, as plivo-node 4.79.0 checks it):
  * HMAC-SHA256, keyed with the auth token, over a string made of the URL

@@ -1,39 +1,37 @@
 /*
- * provider_twilio: inbound SMS webhooks from Twilio, answered with TwiML;
- * sending through the Messages REST resource; delivery reports.
+ * provider_twilio: Twilio.  Inbound SMS webhooks answered with TwiML;
+ * sending through the Messages REST resource; delivery reports; voice
+ * webhooks (providers.md §1.4) answered with TwiML voice verbs (§1.5);
+ * outbound calls through the Calls resource for missed-call callbacks.
  *
- * Every webhook (inbound SMS and status callback alike) must carry a valid
+ * Every webhook (inbound SMS, status callback, voice) must carry a valid
  * X-Twilio-Signature computed over the public URL (config public_url + the
  * path and query as received), since the daemon usually sits behind a
  * proxy that rewrites Host and scheme.  Without an auth token every
  * webhook is refused: an unsigned gateway on the internet would let anyone
- * make it send SMS, or forge delivery reports.
+ * make it send SMS, or forge delivery reports.  When no key is pressed
+ * Twilio falls through to the verb after <Gather>: a <Redirect> back to
+ * us, which is how a timeout reaches the menu.
  */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "crypto.h"
 #include "form.h"
-#include "jscan.h"
 #include "log.h"
 #include "provider.h"
-#include "provider_voice.h"
 #include "provider_twilio.h"
+#include "provider_voice.h"
 #include "util.h"
 
-#define TWIML_HEAD "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+#define TWILIO_API_BASE	"https://api.twilio.com"
+#define TWIML_HEAD	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
 
-static int
-field_cmp(const void *a, const void *b)
-{
-	const struct form_field *x = *(const struct form_field *const *)a;
-	const struct form_field *y = *(const struct form_field *const *)b;
-	int c = strcmp(x->name, y->name);
-
-	return c != 0 ? c : strcmp(x->value, y->value);
-}
+/* ---- signature ---- */
 
 static void
 signing_string(const char *url, const struct form *params, struct buf *s)
@@ -47,10 +45,10 @@ signing_string(const char *url, const struct form *params, struct buf *s)
 	sorted = xreallocarray(NULL, n, sizeof(*sorted));
 	for (i = 0; i < n; i++)
 		sorted[i] = &params->fields[i];
-	qsort(sorted, n, sizeof(*sorted), field_cmp);
+	qsort(sorted, n, sizeof(*sorted), provider_field_cmp);
 	for (i = 0; i < n; i++) {
 		/* A repeated name=value pair is signed once. */
-		if (i > 0 && field_cmp(&sorted[i - 1], &sorted[i]) == 0)
+		if (i > 0 && provider_field_cmp(&sorted[i - 1], &sorted[i]) == 0)
 			continue;
 		buf_puts(s, sorted[i]->name);
 		buf_puts(s, sorted[i]->value);
@@ -142,20 +140,20 @@ twilio_signature_valid_body(const char *auth_token, const char *sig,
 }
 
 /*
- * Parse a form POST from Twilio into *f and check that Twilio signed it
- * for our public URL and our account.  Returns 0, or the HTTP status to
- * answer with err.  Call form_free() on *f in every case.
+ * Check that Twilio signed the request for our public URL and our account.
+ * f holds the request's parameters; signed_params those the signature
+ * covers besides the URL (NULL for a GET: its query is in the URL).
+ * Returns 0, or 403 with err.
  */
 static int
-twilio_signed_form(const struct provider_conf *conf,
-    const struct sp_request *req, struct form *f, char *err, size_t errlen)
+twilio_check(const struct provider_conf *conf, const struct sp_request *req,
+    const struct form *f, const struct form *signed_params, char *err,
+    size_t errlen)
 {
 	const char *sig, *account;
 	char *url;
-	int ok, status;
+	int ok;
 
-	if ((status = provider_parse_form_post(req, f, err, errlen)) != 0)
-		return status;
 	if (conf->auth_token == NULL || *conf->auth_token == '\0') {
 		sp_err(err, errlen, "no twilio auth token configured");
 		return 403;
@@ -163,7 +161,7 @@ twilio_signed_form(const struct provider_conf *conf,
 	sig = req->header(req, "X-Twilio-Signature");
 	url = provider_public_url(conf, req);
 	ok = sig != NULL && twilio_signature_valid(conf->auth_token, sig, url,
-	    f);
+	    signed_params);
 	free(url);
 	if (!ok) {
 		sp_err(err, errlen, "%s X-Twilio-Signature",
@@ -179,27 +177,36 @@ twilio_signed_form(const struct provider_conf *conf,
 	return 0;
 }
 
+/*
+ * Parse a form POST from Twilio into *f and check that Twilio signed it.
+ * Returns 0, or the HTTP status to answer with err.  Call form_free() on
+ * *f in every case.
+ */
+static int
+twilio_signed_form(const struct provider_conf *conf,
+    const struct sp_request *req, struct form *f, char *err, size_t errlen)
+{
+	int status;
+
+	if ((status = provider_parse_form_post(req, f, err, errlen)) != 0)
+		return status;
+	return twilio_check(conf, req, f, f, err, errlen);
+}
+
+/* ---- inbound SMS ---- */
+
 static int
 twilio_parse_sms(const struct provider_conf *conf,
     const struct sp_request *req, struct inbound_msg *in, char *err,
     size_t errlen)
 {
 	struct form f;
-	const char *from, *body;
 	int status;
 
 	memset(in, 0, sizeof(*in));
 	if ((status = twilio_signed_form(conf, req, &f, err, errlen)) != 0)
 		goto out;
-	from = provider_required(&f, "From");
-	body = form_get(&f, "Body");
-	if (from == NULL || body == NULL) {
-		sp_err(err, errlen, "From and Body are required");
-		status = 400;
-		goto out;
-	}
-	status = provider_fill_inbound(conf, from, form_get(&f, "To"), body,
-	    form_get(&f, "MessageSid"), in, err, errlen);
+	status = provider_form_inbound(conf, &f, "MessageSid", in, err, errlen);
 	in->reply_inline_ok = 1;
 out:
 	form_free(&f);
@@ -229,8 +236,6 @@ twilio_render_sms_reply(const struct provider_conf *conf,
 
 /* ---- sending (providers.md §1.6) ---- */
 
-#define TWILIO_API_BASE	"https://api.twilio.com"
-
 /* Twilio SIDs are two letters and 32 hex digits; we only ask for alnum so
  * that the SID can go into the URL path unescaped. */
 static int
@@ -244,12 +249,42 @@ sid_ok(const char *s)
 	return 1;
 }
 
+/*
+ * Make *call the POST of body (form-encoded; encoding_failed says whether
+ * a field did not fit) to resource ("Messages", "Calls") of the account.
+ * Takes body.  0, or -1 with err.
+ */
+static int
+twilio_request(const struct provider_conf *conf, const char *resource,
+    struct buf *body, int encoding_failed, struct sp_http_call *call,
+    char *err, size_t errlen)
+{
+	const char *base = conf->api_base != NULL && *conf->api_base != '\0' ?
+	    conf->api_base : TWILIO_API_BASE;
+
+	if (encoding_failed) {
+		buf_free(body);
+		free(body);
+		sp_err(err, errlen, "cannot encode the request");
+		return -1;
+	}
+	call->url = xasprintf("%s/2010-04-01/Accounts/%s/%s.json", base,
+	    conf->account_sid, resource);
+	call->userpwd = xasprintf("%s:%s", conf->account_sid,
+	    conf->auth_token);
+	call->body = body;
+	sp_http_call_header(call,
+	    "Content-Type: application/x-www-form-urlencoded");
+	sp_http_call_header(call, "Accept: application/json");
+	return 0;
+}
+
 static int
 twilio_build_send(const struct provider_conf *conf,
     const struct sp_outbound *msg, struct sp_http_call *call, char *err,
     size_t errlen)
 {
-	const char *from, *base;
+	const char *from;
 	struct buf *body;
 	int rc = 0;
 
@@ -284,54 +319,39 @@ twilio_build_send(const struct provider_conf *conf,
 	rc |= form_encode_pair(body, "Body", msg->body);
 	if (msg->status_url != NULL && *msg->status_url != '\0')
 		rc |= form_encode_pair(body, "StatusCallback", msg->status_url);
-	if (rc != 0) {
-		buf_free(body);
-		free(body);
-		sp_err(err, errlen, "cannot encode the request");
-		return -1;
-	}
-
-	base = conf->api_base != NULL && *conf->api_base != '\0' ?
-	    conf->api_base : TWILIO_API_BASE;
-	call->url = xasprintf("%s/2010-04-01/Accounts/%s/Messages.json", base,
-	    conf->account_sid);
-	call->userpwd = xasprintf("%s:%s", conf->account_sid,
-	    conf->auth_token);
-	call->body = body;
-	sp_http_call_header(call,
-	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
-	return 0;
+	return twilio_request(conf, "Messages", body, rc, call, err, errlen);
 }
 
 /*
- * The answer to a send is read with jscan, not a jansson tree: this runs
- * for every message sent, and the tree's allocations cost more than the
- * rest of reading it.  Not a JSON object (a proxy's HTML error page): the
- * HTTP status says it all.
+ * Not a JSON object (a proxy's HTML error page): the HTTP status says it
+ * all.  A member given twice makes the answer unreadable, not one of its
+ * values.
  */
 static void
 twilio_parse_send(const struct provider_conf *conf, long http_status,
     const char *body, size_t len, struct sp_send_result *res)
 {
+	json_t *root;
+
 	(void)conf;
 	provider_classify_send(http_status, res);
-	if (body == NULL || len == 0)
+	if (body == NULL || len == 0 || (root = json_loadb(body, len,
+	    JSON_REJECT_DUPLICATES, NULL)) == NULL)
 		return;
-	if (res->outcome == SEND_ACCEPTED) {
-		jscan_member(body, len, "sid", res->provider_id,
-		    sizeof(res->provider_id));
-		return;
+	if (json_is_object(root) && res->outcome == SEND_ACCEPTED)
+		provider_json_text(json_object_get(root, "sid"),
+		    res->provider_id, sizeof(res->provider_id));
+	else if (json_is_object(root)) {
+		provider_json_text(json_object_get(root, "code"),
+		    res->error_code, sizeof(res->error_code));
+		provider_json_text(json_object_get(root, "message"),
+		    res->error_message, sizeof(res->error_message));
+		/* Too many concurrent requests: never processed, safe to
+		 * send again later whatever the HTTP status said. */
+		if (strcmp(res->error_code, "20429") == 0)
+			res->outcome = SEND_RETRY;
 	}
-	if (jscan_member(body, len, "code", res->error_code,
-	    sizeof(res->error_code)) == -1)
-		return;
-	jscan_member(body, len, "message", res->error_message,
-	    sizeof(res->error_message));
-	/* Too many concurrent requests: never processed, safe to send again
-	 * later whatever the HTTP status said. */
-	if (strcmp(res->error_code, "20429") == 0)
-		res->outcome = SEND_RETRY;
+	json_decref(root);
 }
 
 /* ---- delivery reports (providers.md §1.7) ---- */
@@ -444,6 +464,138 @@ out:
 	return rc;
 }
 
+/* ---- voice (providers.md §1.4-1.5) ---- */
+
+static int
+twilio_parse_voice(const struct provider_conf *conf,
+    const struct sp_request *req, struct sp_voice_event *ev, char *err,
+    size_t errlen)
+{
+	struct voice_fields vf;
+	const char *dir;
+	struct form f;
+	int rc, get = strcmp(req->method, "GET") == 0;
+
+	memset(ev, 0, sizeof(*ev));
+	rc = provider_parse_params(req, &f, err, errlen);
+	if (rc != 0)
+		goto out;
+	/* A GET is signed over the URL alone: its query is in it. */
+	if ((rc = twilio_check(conf, req, &f, get ? NULL : &f, err,
+	    errlen)) != 0)
+		goto out;
+	vf.call_id = form_get(&f, "CallSid");
+	vf.digits = form_get(&f, "Digits");
+	vf.from = form_get(&f, "From");
+	vf.to = form_get(&f, "To");
+	vf.status = form_get(&f, "CallStatus");
+	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
+		goto out;
+	dir = form_get(&f, "Direction");
+	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
+	ev->new_call = !ev->has_digits && (req->query == NULL ||
+	    strstr(req->query, "ev=") == NULL);
+out:
+	form_free(&f);
+	if (rc != 0)
+		memset(ev, 0, sizeof(*ev));
+	return rc;
+}
+
+/* Play only what is known to reach the provider: a Play it cannot fetch
+ * is silence for the caller. */
+static int
+speech(const struct provider_conf *conf, struct buf *out,
+    const struct sp_voice_speech *s)
+{
+	const char *url = voice_play_url(conf, s);
+
+	if (url != NULL)
+		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
+		    buf_puts(out, "</Play>");
+	return buf_printf(out, "<Say language=\"%s\">",
+	    voice_lang_tag(s->lang)) | buf_xml_escape(out, s->text) |
+	    buf_puts(out, "</Say>");
+}
+
+static int
+twilio_render_voice(const struct provider_conf *conf,
+    const struct sp_voice_answer *ans, struct buf *out,
+    const char **content_type, int *http_status)
+{
+	size_t i;
+	int rc = 0;
+
+	*content_type = "text/xml; charset=utf-8";
+	*http_status = 200;
+	rc |= buf_puts(out, TWIML_HEAD "<Response>");
+	if (ans->reject_busy)
+		return rc | buf_puts(out, "<Reject reason=\"busy\"/></Response>");
+	if (ans->gather) {
+		/* finishOnKey="": '#' is a menu key, not the end of input. */
+		rc |= buf_printf(out, "<Gather input=\"dtmf\" numDigits=\"%d\" "
+		    "timeout=\"%d\" finishOnKey=\"\" method=\"POST\" "
+		    "language=\"%s\" action=\"",
+		    ans->num_digits > 0 ? ans->num_digits : 1,
+		    ans->timeout_s > 0 ? ans->timeout_s : 5,
+		    voice_lang_tag(ans->lang));
+		rc |= buf_xml_escape(out, ans->action_url != NULL ?
+		    ans->action_url : "");
+		rc |= buf_puts(out, "\">");
+	}
+	for (i = 0; i < ans->nspeech; i++)
+		rc |= speech(conf, out, &ans->speech[i]);
+	if (ans->gather)
+		rc |= buf_puts(out, "</Gather>");
+	if (ans->gather && ans->redirect_url != NULL)
+		rc |= buf_puts(out, "<Redirect method=\"POST\">") |
+		    buf_xml_escape(out, ans->redirect_url) |
+		    buf_puts(out, "</Redirect>");
+	if (!ans->gather && ans->dial != NULL)
+		rc |= buf_puts(out, "<Dial>") | buf_xml_escape(out, ans->dial) |
+		    buf_puts(out, "</Dial>");
+	if (!ans->gather && ans->hangup)
+		rc |= buf_puts(out, "<Hangup/>");
+	rc |= buf_puts(out, "</Response>");
+	return rc != 0 ? -1 : 0;
+}
+
+static int
+twilio_build_call(const struct provider_conf *conf, const struct sp_call *c,
+    struct sp_http_call *call, char *err, size_t errlen)
+{
+	const char *from = c->from != NULL && *c->from != '\0' ? c->from :
+	    conf->from;
+	struct buf *body;
+	int rc = 0;
+
+	memset(call, 0, sizeof(*call));
+	if (!sid_ok(conf->account_sid) || conf->auth_token == NULL ||
+	    *conf->auth_token == '\0') {
+		sp_err(err, errlen, "twilio account_sid or auth token not "
+		    "configured");
+		return -1;
+	}
+	if (from == NULL || *from == '\0' || strncmp(from, "MG", 2) == 0) {
+		sp_err(err, errlen, "no caller number: set twilio.from to a "
+		    "voice number");
+		return -1;
+	}
+	if (c->to == NULL || *c->to == '\0' || c->answer_url == NULL) {
+		sp_err(err, errlen, "call has no destination or answer URL");
+		return -1;
+	}
+	body = xmalloc(sizeof(*body));
+	buf_init(body, 0);
+	rc |= form_encode_pair(body, "To", c->to);
+	rc |= form_encode_pair(body, "From", from);
+	rc |= form_encode_pair(body, "Url", c->answer_url);
+	rc |= form_encode_pair(body, "Method", "POST");
+	if (c->status_url != NULL && *c->status_url != '\0')
+		rc |= form_encode_pair(body, "StatusCallback", c->status_url);
+	return twilio_request(conf, "Calls", body, rc, call, err, errlen);
+}
+
 static void
 twilio_check_conf(const struct provider_conf *conf, struct buf *problems,
     struct buf *warnings)
@@ -458,8 +610,15 @@ twilio_check_conf(const struct provider_conf *conf, struct buf *problems,
 		    "against the Host header\n");
 }
 
+static const struct config_directive twilio_settings[] = {
+	PROVIDER_SETTINGS("twilio", "SAMPARK_TWILIO", TWILIO_API_BASE,
+	    "AccountSid"),
+};
+
 const struct provider provider_twilio = {
 	.name = "twilio",
+	.settings = twilio_settings,
+	.nsettings = SP_ARRAY_LEN(twilio_settings),
 	.parse_sms = twilio_parse_sms,
 	.render_sms_reply = twilio_render_sms_reply,
 	.check_conf = twilio_check_conf,

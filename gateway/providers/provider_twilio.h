@@ -1,7 +1,8 @@
 /*
- * provider_twilio: Twilio's SMS webhook and TwiML answers, and its request
- * signature (X-Twilio-Signature), exposed for tests and for the voice
- * webhooks that will share it.
+ * provider_twilio: the part of the Twilio adapter (provider_twilio.c, in
+ * the provider table) that is its own contract: the request signature
+ * (X-Twilio-Signature), checked against Twilio's published vectors by the
+ * tests and the signature fuzzer.
  *
  * Signature (providers.md §1.3): HMAC-SHA1, keyed with the auth token,
  * over the full URL Twilio called followed, for form POSTs, by every

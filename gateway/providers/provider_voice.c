@@ -24,20 +24,6 @@ sp_voice_say(struct sp_voice_answer *ans, const char *text, const char *lang,
 	s->audio_url = audio_url;
 }
 
-char *
-voice_public_url(const struct provider_conf *conf,
-    const struct sp_request *req)
-{
-	const char *host;
-
-	if (conf->public_url != NULL && *conf->public_url != '\0')
-		return xasprintf("%s%s", conf->public_url, req->uri);
-	/* Without public_url, trust Host: only right without a proxy. */
-	host = req->header != NULL ? req->header(req, "Host") : NULL;
-	return xasprintf("http://%s%s", host != NULL ? host : "localhost",
-	    req->uri);
-}
-
 const char *
 voice_lang_tag(const char *lang)
 {
@@ -111,7 +97,7 @@ voice_number(const struct provider_conf *conf, const char *raw, char *out,
 		return;
 	if (phone_to_e164(raw, conf->default_cc, out, outlen, NULL, 0) == 0)
 		return;
-	/* Plivo writes international numbers without '+'. */
+	/* Some providers (Plivo) write international numbers without '+'. */
 	if (strlen(raw) < sizeof(plus) - 1 &&
 	    strspn(raw, "0123456789") == strlen(raw)) {
 		snprintf(plus, sizeof(plus), "+%s", raw);
@@ -120,6 +106,31 @@ voice_number(const struct provider_conf *conf, const char *raw, char *out,
 			return;
 	}
 	out[0] = '\0';
+}
+
+int
+voice_event_fill(const struct provider_conf *conf,
+    const struct voice_fields *f, struct sp_voice_event *ev, char *err,
+    size_t errlen)
+{
+	int rc;
+
+	if ((rc = voice_copy_call_id(f->call_id, ev->call_id,
+	    sizeof(ev->call_id), err, errlen)) != 0)
+		return rc;
+	ev->has_digits = f->digits != NULL;
+	if ((rc = voice_copy_digits(f->digits, ev->digits, sizeof(ev->digits),
+	    err, errlen)) != 0)
+		return rc;
+	voice_number(conf, f->from, ev->from, sizeof(ev->from));
+	voice_number(conf, f->to, ev->to, sizeof(ev->to));
+	/* Only a plain word is kept: it goes into logs and the store. */
+	if (f->status != NULL && strlen(f->status) < sizeof(ev->status) &&
+	    strspn(f->status, "abcdefghijklmnopqrstuvwxyz-") ==
+	    strlen(f->status))
+		sp_strlcpy(ev->status, f->status, sizeof(ev->status));
+	ev->ended = voice_status_ended(ev->status);
+	return 0;
 }
 
 const char *

@@ -1,8 +1,8 @@
 /*
  * provider_voice: the voice half of the provider interface (the plain
- * structs behind parse_voice, render_voice and build_call in provider.h),
- * helpers the adapters share, and each adapter's voice functions (in
- * provider_<name>_voice.c, wired into its const struct provider).
+ * structs behind parse_voice, render_voice and build_call in provider.h)
+ * and helpers the adapters share.  Each adapter's voice functions sit in
+ * its provider_<name>.c beside its SMS ones.
  *
  * As for SMS, adapters translate wire format to these structs and back and
  * nothing else: the menu, the call state and the store are voice.c's.
@@ -85,15 +85,29 @@ struct sp_call {
 
 /* ---- helpers for the adapters ---- */
 
+/* What every voice webhook carries, under each provider's own names. */
+struct voice_fields {
+	const char	*call_id;
+	const char	*digits;	/* NULL: no keys came */
+	const char	*from;
+	const char	*to;
+	const char	*status;	/* the call status word */
+};
+
+/*
+ * Fill call_id, has_digits, digits, from, to, status and ended of *ev
+ * from f (any field may be NULL); the rest is the adapter's.  0, or 400
+ * with err when the call id or the keys are not what they must be.
+ */
+int	voice_event_fill(const struct provider_conf *,
+	    const struct voice_fields *f, struct sp_voice_event *ev,
+	    char *err, size_t errlen);
+
 /* The audio URL to play for s, or NULL when its text must be spoken: no
  * recording, or none confirmed reachable (conf->audio_ok). */
 const char *voice_play_url(const struct provider_conf *,
 	    const struct sp_voice_speech *s);
 
-/* The URL the provider called: public_url + uri, else from Host; caller
- * frees. */
-char	*voice_public_url(const struct provider_conf *,
-	    const struct sp_request *);
 /* The BCP-47 tag for a language: "hi" → "hi-IN", "en" → "en-IN". */
 const char *voice_lang_tag(const char *lang);
 /* 1 if a call status word (any provider's) means the call is over. */
@@ -105,31 +119,9 @@ int	 voice_copy_call_id(const char *id, char *out, size_t outlen,
 int	 voice_copy_digits(const char *raw, char *out, size_t outlen,
 	    char *err, size_t errlen);
 /* A number as E.164 into out (size PHONE_E164_MAX + 1), "" if it is not
- * one; Plivo's "9198..." without '+' is accepted too. */
+ * one; the international form without '+' ("9198...") is accepted
+ * too. */
 void	 voice_number(const struct provider_conf *, const char *raw,
 	    char *out, size_t outlen);
-
-/* ---- the adapters' voice functions ---- */
-
-int	twilio_parse_voice(const struct provider_conf *,
-	    const struct sp_request *, struct sp_voice_event *, char *, size_t);
-int	twilio_render_voice(const struct provider_conf *,
-	    const struct sp_voice_answer *, struct buf *, const char **, int *);
-int	twilio_build_call(const struct provider_conf *, const struct sp_call *,
-	    struct sp_http_call *, char *, size_t);
-
-int	plivo_parse_voice(const struct provider_conf *,
-	    const struct sp_request *, struct sp_voice_event *, char *, size_t);
-int	plivo_render_voice(const struct provider_conf *,
-	    const struct sp_voice_answer *, struct buf *, const char **, int *);
-int	plivo_build_call(const struct provider_conf *, const struct sp_call *,
-	    struct sp_http_call *, char *, size_t);
-
-int	exotel_parse_voice(const struct provider_conf *,
-	    const struct sp_request *, struct sp_voice_event *, char *, size_t);
-int	exotel_render_voice(const struct provider_conf *,
-	    const struct sp_voice_answer *, struct buf *, const char **, int *);
-int	exotel_build_call(const struct provider_conf *, const struct sp_call *,
-	    struct sp_http_call *, char *, size_t);
 
 #endif

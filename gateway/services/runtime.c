@@ -18,33 +18,114 @@
 #include "templates.h"
 #include "util.h"
 
-/* A directive that only some providers have: "" when absent. */
-static const char *
-provider_setting(const struct config *cfg, const char *provider,
-    const char *key, char *name, size_t namelen)
+/* The sections of every provider, for config_load(); free() the array. */
+static struct config_table *
+provider_sections(size_t *n)
 {
-	const struct config_directive *d;
-	size_t n, i;
+	struct config_table *t;
+	size_t i;
 
-	snprintf(name, namelen, "%s.%s", provider, key);
-	d = config_directives(&n);
-	for (i = 0; i < n; i++)
-		if (strcmp(d[i].name, name) == 0)
-			return config_str(cfg, name);
-	return "";
+	for (*n = 0; provider_table[*n] != NULL; (*n)++)
+		;
+	t = xcalloc(*n, sizeof(*t));
+	for (i = 0; i < *n; i++) {
+		t[i].d = provider_table[i]->settings;
+		t[i].n = provider_table[i]->nsettings;
+	}
+	return t;
 }
 
-/* The secret in the environment variable named by directive name. */
-static char *
-secret_from_env(const struct config *cfg, const char *provider,
-    const char *key)
+struct config *
+runtime_config_load(const char *path, char *const *overrides,
+    size_t noverrides, struct buf *errors)
 {
-	char name[128];
-	const char *env = provider_setting(cfg, provider, key, name,
-	    sizeof(name));
+	struct config_table *t;
+	struct config *cfg;
+	size_t n;
+
+	t = provider_sections(&n);
+	cfg = config_load(path, t, n, overrides, noverrides, errors);
+	free(t);
+	return cfg;
+}
+
+struct config *
+runtime_config_defaults(void)
+{
+	struct config_table *t;
+	struct config *cfg;
+	size_t n;
+
+	t = provider_sections(&n);
+	cfg = config_defaults(t, n);
+	free(t);
+	return cfg;
+}
+
+/* The settings of p's section by key ("[twilio] from" as "from"). */
+static struct provider_value *
+section_values(const struct config *cfg, const struct provider *p,
+    size_t *n)
+{
+	struct provider_value *v;
+	size_t i, len = strlen(p->name);
+
+	v = xcalloc(p->nsettings, sizeof(*v));
+	for (i = *n = 0; i < p->nsettings; i++) {
+		const char *name = p->settings[i].name;
+
+		/* A row outside the section is a table bug (test_provider). */
+		if (strncmp(name, p->name, len) != 0 || name[len] != '.')
+			continue;
+		v[*n].key = name + len + 1;
+		v[(*n)++].value = config_str(cfg, name);
+	}
+	return v;
+}
+
+/* The secret in the environment variable env names, or NULL. */
+static char *
+secret_from_env(const char *env)
+{
 	const char *v = *env != '\0' ? getenv(env) : NULL;
 
 	return v != NULL && *v != '\0' ? xstrdup(v) : NULL;
+}
+
+/* pc's common fields from its section's values and the environment; a
+ * bad value is a line in errors. */
+static void
+provider_conf_fill(const struct config *cfg, struct provider_conf *pc,
+    struct buf *errors)
+{
+	const char *v;
+	char *end;
+
+	pc->enabled = provider_setting_bool(pc, "enabled");
+	pc->account_sid = provider_setting(pc, "account_sid");
+	pc->api_key = provider_setting(pc, "api_key");
+	pc->api_base = provider_setting(pc, "api_base");
+	pc->from = provider_setting(pc, "from");
+	pc->dlt_entity_id = provider_setting(pc, "dlt_entity_id");
+	pc->dlt_template_id = provider_setting(pc, "dlt_template_id");
+	pc->sms_type = provider_setting(pc, "sms_type");
+	pc->auth_token_env = provider_setting(pc, "auth_token_env");
+	pc->url_token_env = provider_setting(pc, "url_token_env");
+	pc->webhook_key_env = provider_setting(pc, "webhook_key_env");
+	pc->auth_token = secret_from_env(pc->auth_token_env);
+	pc->url_token = secret_from_env(pc->url_token_env);
+	pc->webhook_key = secret_from_env(pc->webhook_key_env);
+	pc->reply_inline = strcmp(provider_setting(pc, "reply"),
+	    "outbox") != 0;
+	v = provider_setting(pc, "max_inflight");
+	pc->max_inflight = *v != '\0' ? (int)strtol(v, NULL, 10) : 4;
+	v = provider_setting(pc, "rate");
+	pc->rate = *v != '\0' ? strtod(v, &end) : 0;
+	if (*v != '\0' && (*end != '\0' || pc->rate < 0 ||
+	    pc->rate > 100000))
+		buf_printf(errors, "%s: %s.rate: \"%s\" is not a rate in "
+		    "messages per second (0 to 100000)\n", config_file(cfg),
+		    pc->name, v);
 }
 
 struct provider_conf *
@@ -52,67 +133,24 @@ runtime_providers_new(const struct config *cfg, size_t *np,
     struct buf *errors)
 {
 	struct provider_conf *pconf;
-	char name[128];
 	size_t i, n;
 
 	for (n = 0; provider_table[n] != NULL; n++)
 		;
 	pconf = xcalloc(n, sizeof(*pconf));
 	for (i = 0; i < n; i++) {
-		const char *p = provider_table[i]->name, *v;
 		struct provider_conf *pc = &pconf[i];
-		char *end;
 
-		pc->name = p;
-		pc->enabled = strcmp(provider_setting(cfg, p, "enabled",
-		    name, sizeof(name)), "") != 0 && config_bool(cfg, name);
+		pc->name = provider_table[i]->name;
 		pc->public_url = config_str(cfg, "public_url");
 		/* Providers fetch prompts from the internet, over https: a
 		 * plain-http or unset public_url cannot be reached. */
 		pc->audio_ok = config_bool(cfg, "audio_public") &&
 		    strncmp(pc->public_url, "https://", 8) == 0;
 		pc->default_cc = config_str(cfg, "default_country");
-		pc->account_sid = provider_setting(cfg, p, "account_sid",
-		    name, sizeof(name));
-		pc->api_key = provider_setting(cfg, p, "api_key", name,
-		    sizeof(name));
-		pc->api_base = provider_setting(cfg, p, "api_base", name,
-		    sizeof(name));
-		pc->from = provider_setting(cfg, p, "from", name,
-		    sizeof(name));
-		pc->dlt_entity_id = provider_setting(cfg, p,
-		    "dlt_entity_id", name, sizeof(name));
-		pc->dlt_template_id = provider_setting(cfg, p,
-		    "dlt_template_id", name, sizeof(name));
-		pc->sms_type = provider_setting(cfg, p, "sms_type", name,
-		    sizeof(name));
-		pc->voice_url = provider_setting(cfg, p, "voice_url", name,
-		    sizeof(name));
-		pc->auth_token = secret_from_env(cfg, p, "auth_token_env");
-		pc->url_token = secret_from_env(cfg, p, "url_token_env");
-		pc->webhook_key = secret_from_env(cfg, p,
-		    "webhook_key_env");
-		pc->auth_token_env = provider_setting(cfg, p,
-		    "auth_token_env", name, sizeof(name));
-		pc->url_token_env = provider_setting(cfg, p,
-		    "url_token_env", name, sizeof(name));
-		pc->webhook_key_env = provider_setting(cfg, p,
-		    "webhook_key_env", name, sizeof(name));
-		v = provider_setting(cfg, p, "allow_remote", name,
-		    sizeof(name));
-		pc->allow_remote = *v != '\0' && config_bool(cfg, name);
-		pc->reply_inline = strcmp(provider_setting(cfg, p, "reply",
-		    name, sizeof(name)), "outbox") != 0;
-		v = provider_setting(cfg, p, "rate", name, sizeof(name));
-		pc->rate = *v != '\0' ? strtod(v, &end) : 0;
-		if (*v != '\0' && (*end != '\0' || pc->rate < 0 ||
-		    pc->rate > 100000))
-			buf_printf(errors, "%s: %s: \"%s\" is not a rate in "
-			    "messages per second (0 to 100000)\n",
-			    config_file(cfg), name, v);
-		v = provider_setting(cfg, p, "max_inflight", name,
-		    sizeof(name));
-		pc->max_inflight = *v != '\0' ? (int)config_int(cfg, name) : 4;
+		pc->values = section_values(cfg, provider_table[i],
+		    &pc->nvalues);
+		provider_conf_fill(cfg, pc, errors);
 	}
 	*np = n;
 	return pconf;
@@ -129,6 +167,7 @@ runtime_providers_free(struct provider_conf *pconf, size_t n)
 		free(pconf[i].auth_token);
 		free(pconf[i].url_token);
 		free(pconf[i].webhook_key);
+		free((void *)pconf[i].values);
 	}
 	free(pconf);
 }
@@ -290,7 +329,8 @@ runtime_load(const char *config_path, char *const *overrides,
 	struct sp_runtime *rt = xcalloc(1, sizeof(*rt));
 	size_t before = errors->len;
 
-	rt->cfg = config_load(config_path, overrides, noverrides, errors);
+	rt->cfg = runtime_config_load(config_path, overrides, noverrides,
+	    errors);
 	if (rt->cfg == NULL) {
 		runtime_free(rt);
 		return NULL;

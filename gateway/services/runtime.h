@@ -35,6 +35,16 @@ struct sp_runtime {
 };
 
 /*
+ * The config with its whole vocabulary: config.c's directives and the
+ * section of every provider of provider_table (its settings table).
+ * Every config is made by one of these two, so that every provider's
+ * settings can be read from it.
+ */
+struct config *runtime_config_load(const char *path, char *const *overrides,
+	    size_t noverrides, struct buf *errors);
+struct config *runtime_config_defaults(void);
+
+/*
  * Load config_path with the --set overrides, then everything it names.
  * Every problem is appended to *errors as its own line; NULL if any.
  */

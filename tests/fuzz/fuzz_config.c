@@ -1,7 +1,9 @@
 /*
- * fuzz_config: sampark.conf parsing.  The input becomes the config file
- * (its lines starting "--set " are also passed as overrides); whatever
- * loads is read back through every directive's getter.
+ * fuzz_config: sampark.conf parsing, with the daemon's vocabulary (every
+ * provider's section too).  The input becomes the config file (its lines
+ * starting "--set " are also passed as overrides); whatever loads is read
+ * back through every directive's getter, and resolved into every
+ * provider's settings.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "config.h"
 #include "fuzz_common.h"
 #include "log.h"
+#include "runtime.h"
 #include "util.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -21,6 +24,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct config_directive *d;
 	char *ov[MAX_OVERRIDES], *text, *line, *save = NULL;
+	struct provider_conf *pconf;
 	struct config *cf;
 	struct buf errors;
 	const char *path;
@@ -35,9 +39,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (strncmp(line, "--set ", 6) == 0)
 			ov[nov++] = line + 6;
 	buf_init(&errors, 64 * 1024);
-	cf = config_load(path, ov, nov, &errors);
+	cf = runtime_config_load(path, ov, nov, &errors);
 	if (cf != NULL) {
-		d = config_directives(&n);
+		d = config_directives(cf, &n);
 		for (i = 0; i < n; i++) {
 			(void)config_str(cf, d[i].name);
 			(void)config_is_set(cf, d[i].name);
@@ -47,6 +51,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				(void)config_bool(cf, d[i].name);
 		}
 		(void)config_file(cf);
+		pconf = runtime_providers_new(cf, &n, &errors);
+		runtime_providers_free(pconf, n);
 	}
 	config_free(cf);
 	buf_free(&errors);

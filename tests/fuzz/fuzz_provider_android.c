@@ -13,6 +13,9 @@
 #include "provider.h"
 #include "util.h"
 
+/* The adapter under test (provider_table.c lists it). */
+extern const struct provider provider_android;
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void

@@ -8,6 +8,9 @@
 #include "fuzz_common.h"
 #include "provider.h"
 
+/* The adapter under test (provider_table.c lists it). */
+extern const struct provider provider_exotel;
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int

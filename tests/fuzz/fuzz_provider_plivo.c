@@ -14,6 +14,9 @@
 #include "provider_plivo.h"
 #include "util.h"
 
+/* The adapter under test (provider_table.c lists it). */
+extern const struct provider provider_plivo;
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 static void
