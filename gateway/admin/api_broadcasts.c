@@ -173,6 +173,7 @@ create_work(struct admin_job *job)
 	}
 	env.templates = cj->templates;
 	env.cfg = cj->cfg;
+	env.default_provider = runtime_broadcast_provider;
 	env.now_ms = cj->now_ms;
 	if (cj->dry_run)
 		cj->rc = bcast_preview(&env, &cj->req, &cj->pv, cj->err,

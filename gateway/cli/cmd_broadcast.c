@@ -13,6 +13,7 @@
 #include "broadcast.h"
 #include "cmd.h"
 #include "config.h"
+#include "runtime.h"
 #include "schedule.h"
 #include "store.h"
 #include "templates.h"
@@ -205,6 +206,7 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	env.store = st;
 	env.templates = tpl;
 	env.cfg = cfg;
+	env.default_provider = runtime_broadcast_provider;
 	env.now_ms = sp_wall_ms();
 	if (!yes || dry) {
 		if (bcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {

@@ -255,6 +255,7 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	benv->store = d->store;
 	benv->templates = d->rt->templates;
 	benv->cfg = cfg;
+	benv->default_provider = runtime_broadcast_provider;
 	benv->now_ms = ctx->now_ms;
 	ctx->bcast = &bcast_handler_ops;
 	ctx->bcast_arg = benv;

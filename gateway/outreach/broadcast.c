@@ -11,7 +11,6 @@
 #include "config.h"
 #include "log.h"
 #include "provider.h"
-#include "runtime.h"
 #include "schedule.h"
 #include "segment.h"
 #include "store.h"
@@ -47,27 +46,6 @@ bcast_preview_clear(struct bcast_preview *pv)
 		free(pv->reminders[i].text);
 	free(pv->audience);
 	memset(pv, 0, sizeof(*pv));
-}
-
-const char *
-bcast_provider_name(const struct config *cfg, char *why, size_t whylen)
-{
-	const char *name = config_str(cfg, "broadcast_provider");
-	const struct provider *p;
-	struct provider_conf *pconf;
-	struct buf errors;
-	size_t n;
-
-	if (*name != '\0')
-		return name;
-	/* Only a provider that can send: a broadcast through one without
-	 * its account or token fails for every woman in the audience. */
-	buf_init(&errors, 0);
-	pconf = runtime_providers_new(cfg, &n, &errors);
-	p = runtime_default_sender(pconf, n, why, whylen);
-	runtime_providers_free(pconf, n);
-	buf_free(&errors);
-	return p != NULL ? p->name : NULL;
 }
 
 int
@@ -295,8 +273,12 @@ bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
 	    errlen) == -1 ||
 	    plan_reminders(env, req, pv, &p.rules, err, errlen) == -1)
 		goto out;
-	pv->provider = req->provider != NULL ? req->provider :
-	    bcast_provider_name(env->cfg, err, errlen);
+	if (req->provider != NULL)
+		pv->provider = req->provider;
+	else if (env->default_provider != NULL)
+		pv->provider = env->default_provider(env->cfg, err, errlen);
+	else
+		sp_err(err, errlen, "no provider named for broadcasts");
 	if (pv->provider == NULL)
 		goto out;
 	if (provider_find(pv->provider) == NULL) {

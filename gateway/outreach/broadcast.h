@@ -57,6 +57,11 @@ struct bcast_env {
 	const struct tpl_table	*templates;
 	const struct config	*cfg;
 	int64_t			 now_ms;
+	/* The provider a request that names none goes through, or NULL
+	 * with why (runtime_broadcast_provider: which providers can send
+	 * is the runtime's knowledge, not the broadcasts'). */
+	const char		*(*default_provider)(const struct config *,
+				    char *why, size_t whylen);
 };
 
 struct bcast_request {
@@ -117,11 +122,6 @@ int	 bcast_preview(const struct bcast_env *, const struct bcast_request *,
 int	 bcast_create(const struct bcast_env *, const struct bcast_request *,
 	    struct bcast_preview *pv, int64_t *id, char *err, size_t errlen);
 
-/* The provider broadcasts go through: broadcast_provider, else the first
- * enabled one that can send with its settings and secrets (console, into
- * the log, only when no other can), else NULL with why. */
-const char *bcast_provider_name(const struct config *, char *why,
-	    size_t whylen);
 
 /* Split "name=value" into a tpl_var pointing into s.  0 or -1. */
 int	 bcast_var_parse(char *s, struct tpl_var *v);

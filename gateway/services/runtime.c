@@ -403,3 +403,24 @@ runtime_provider_conf(const struct sp_runtime *rt, const struct provider *p)
 			return &rt->pconf[i];
 	return NULL;
 }
+
+const char *
+runtime_broadcast_provider(const struct config *cfg, char *why, size_t whylen)
+{
+	const char *name = config_str(cfg, "broadcast_provider");
+	const struct provider *p;
+	struct provider_conf *pconf;
+	struct buf errors;
+	size_t n;
+
+	if (*name != '\0')
+		return name;
+	/* Only a provider that can send: a broadcast through one without
+	 * its account or token fails for every woman in the audience. */
+	buf_init(&errors, 0);
+	pconf = runtime_providers_new(cfg, &n, &errors);
+	p = runtime_default_sender(pconf, n, why, whylen);
+	runtime_providers_free(pconf, n);
+	buf_free(&errors);
+	return p != NULL ? p->name : NULL;
+}

@@ -71,6 +71,13 @@ void	 runtime_providers_free(struct provider_conf *, size_t n);
 const struct provider *runtime_default_sender(const struct provider_conf *,
 	    size_t n, char *why, size_t whylen);
 
+/* The provider broadcasts go through: broadcast_provider, else the first
+ * enabled one that can send with its settings and secrets (console, into
+ * the log, only when no other can), else NULL with why.  (What
+ * struct bcast_env's default_provider is set to.) */
+const char *runtime_broadcast_provider(const struct config *, char *why,
+	    size_t whylen);
+
 /*
  * Check the references between settings that cannot work, one line each
  * into problems ("FILE:LINE: message"): an enabled provider without its
