@@ -92,7 +92,7 @@ expect_term(const char *in, const char *want)
 	assert_int_equal(buf_term_escape(&b, in), 0);
 	assert_string_equal(buf_cstr(&b), want);
 	buf_free(&b);
-	dup = sp_term_dup(in);
+	dup = buf_term_dup(in);
 	assert_string_equal(dup, want);
 	free(dup);
 }
@@ -120,7 +120,7 @@ test_term_escape(void **state)
 	expect_term("\x9b" "31m", "\\x9b31m");
 	expect_term("\xe0\xa4", "\\xe0\\xa4");
 	expect_term("\xc0\x9b", "\\xc0\\x9b");
-	dup = sp_term_dup(NULL);
+	dup = buf_term_dup(NULL);
 	assert_string_equal(dup, "");
 	free(dup);
 }

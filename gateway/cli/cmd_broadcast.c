@@ -70,7 +70,7 @@ print_preview(const struct bcast_preview *pv)
 	print_time("first send", pv->first_ms);
 	/* The texts carry variables (a title, a place) from outside. */
 	for (i = 0; i < pv->nlangs; i++) {
-		text = sp_term_dup(pv->langs[i].text);
+		text = buf_term_dup(pv->langs[i].text);
 		printf("\n[%s] DLT template %s, %s, %u SMS per message, %lld "
 		    "recipients\n  %s\n", pv->langs[i].lang, pv->langs[i].dlt_id,
 		    pv->langs[i].encoding, pv->langs[i].segments,
@@ -82,7 +82,7 @@ print_preview(const struct bcast_preview *pv)
 		print_time("reminders", pv->reminder_ms);
 		printf("  to those who answer YES:\n");
 		for (i = 0; i < pv->nreminders; i++) {
-			text = sp_term_dup(pv->reminders[i].text);
+			text = buf_term_dup(pv->reminders[i].text);
 			printf("  [%s] %s\n", pv->reminders[i].lang, text);
 			free(text);
 		}
@@ -296,8 +296,8 @@ do_show(struct store *st, int64_t id)
 		sched_ist_date(m.time_ms, d, sizeof(d));
 		sched_ist_time(m.time_ms, t, sizeof(t));
 		/* Title and place may come from a coordinator's SMS. */
-		title = sp_term_dup(m.title);
-		place = sp_term_dup(m.place);
+		title = buf_term_dup(m.title);
+		place = buf_term_dup(m.place);
 		printf("%-12s %s, %s, %s %s IST\n", "meeting", title, place,
 		    d, t);
 		free(title);

@@ -44,8 +44,8 @@ print_contact(void *arg, const struct contact *c)
 	if (c->opted_out_ms != 0)
 		sp_iso8601(c->opted_out_ms, when);
 	/* A name is whatever she texted after NAME. */
-	name = sp_term_dup(c->name ? c->name : "-");
-	district = sp_term_dup(c->district ? c->district : "-");
+	name = buf_term_dup(c->name ? c->name : "-");
+	district = buf_term_dup(c->district ? c->district : "-");
 	printf("%-16s %-24s %-12s %-4s %-12s %s\n", phone, name, district,
 	    c->language ? c->language : "-", c->role ? c->role : "-",
 	    c->opted_out_ms ? when : "-");

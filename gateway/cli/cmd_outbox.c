@@ -40,9 +40,9 @@ print_msg(void *arg, const struct outbox_msg *m)
 		    "CREATED", "STATE", "PROVIDER", "TO", "TRY", "SEG",
 		    "PROVIDER_ID", "ERROR");
 	/* The id and the error are the provider's words, not ours. */
-	pid = sp_term_dup(m->provider_id ? m->provider_id : "-");
-	code = sp_term_dup(m->error_code);
-	error = sp_term_dup(m->error);
+	pid = buf_term_dup(m->provider_id ? m->provider_id : "-");
+	code = buf_term_dup(m->error_code);
+	error = buf_term_dup(m->error);
 	printf("%-8lld %-19s %-11s %-8s %-16s %4d %4d  %-24s %s%s%s\n",
 	    (long long)m->id, created, m->state, m->provider,
 	    ls->reveal ? m->to : log_phone(m->to, masked, sizeof(masked)),

@@ -5,7 +5,7 @@
  *
  * The table is for a terminal: columns padded by display width, so a
  * Hindi keyword or text lines up with the Latin ones, and every cell made
- * safe for the terminal (sp_term_dup), since texts come from anyone.  CSV
+ * safe for the terminal (buf_term_dup), since texts come from anyone.  CSV
  * (RFC 4180, CRLF, cells by csv_put_cell) is one section per call, so that
  * it stays one rectangular table a spreadsheet can open.  JSON carries
  * everything; a suppressed count is the string "<N" where a number would
@@ -30,7 +30,7 @@ report_render_row(struct report_table *t, const char *const *v)
 	t->cells = xreallocarray(t->cells, (t->nrows + 1) * t->ncols,
 	    sizeof(char *));
 	for (i = 0; i < t->ncols; i++)
-		t->cells[t->nrows * t->ncols + i] = sp_term_dup(v[i]);
+		t->cells[t->nrows * t->ncols + i] = buf_term_dup(v[i]);
 	t->nrows++;
 }
 
