@@ -109,13 +109,13 @@ alias_table_add(struct alias_table *t, const char *alias, const char *id,
 	size_t b;
 
 	if (alias == NULL || *alias == '\0') {
-		sp_err(err, errlen, "empty alias for \"%s\"", id);
+		util_err(err, errlen, "empty alias for \"%s\"", id);
 		return -1;
 	}
 	if ((old = find_exact(t, alias)) != NULL) {
 		if (strcmp(old->id, id) == 0)
 			return 0;
-		sp_err(err, errlen, "alias \"%s\" of \"%s\" is already an "
+		util_err(err, errlen, "alias \"%s\" of \"%s\" is already an "
 		    "alias of \"%s\"", alias, id, old->id);
 		return -1;
 	}

@@ -38,7 +38,7 @@ handler_find(const char *name)
 }
 
 void
-sp_reply_add(struct sp_reply *r, char *text)
+handler_reply_add(struct handler_reply *r, char *text)
 {
 	if (r->n == SP_REPLY_MAX) {
 		/* A handler bug, not input: keep what we have. */
@@ -50,12 +50,12 @@ sp_reply_add(struct sp_reply *r, char *text)
 }
 
 void
-sp_reply_add_counted(struct sp_reply *r, char *text,
-    const struct seg_info *si)
+handler_reply_add_counted(struct handler_reply *r, char *text,
+    const struct segment_info *si)
 {
 	size_t i = r->n;
 
-	sp_reply_add(r, text);
+	handler_reply_add(r, text);
 	if (r->n == i + 1) {
 		r->seg[i] = *si;
 		r->counted[i] = 1;
@@ -63,7 +63,7 @@ sp_reply_add_counted(struct sp_reply *r, char *text,
 }
 
 void
-sp_reply_clear(struct sp_reply *r)
+handler_reply_clear(struct handler_reply *r)
 {
 	size_t i;
 
@@ -73,9 +73,9 @@ sp_reply_clear(struct sp_reply *r)
 }
 
 static int
-fits(unsigned budget, const char *s, size_t len, struct seg_info *si)
+fits(unsigned budget, const char *s, size_t len, struct segment_info *si)
 {
-	return seg_count(s, len, si) == 0 && si->segments <= budget;
+	return segment_count(s, len, si) == 0 && si->segments <= budget;
 }
 
 /* Page text[0..cut) followed by the MORE note. */
@@ -103,7 +103,7 @@ struct page_plan {
 				   note: text[0..cut) alone, no MORE */
 	}		 kind;
 	size_t		 cut;
-	struct seg_info	 si;	/* of the page as sent (WHOLE, NOTE) */
+	struct segment_info	 si;	/* of the page as sent (WHOLE, NOTE) */
 };
 
 static void
@@ -111,12 +111,12 @@ page_plan(const char *text, size_t len, const char *note, unsigned budget,
     struct page_plan *plan)
 {
 	size_t fit, cut = 0, end;
-	struct seg_info si;
+	struct segment_info si;
 	char *page;
 	int ok;
 
 	/* One pass finds how much of the text fits at all. */
-	fit = seg_fit_info(text, len, budget, &si);
+	fit = segment_fit_info(text, len, budget, &si);
 	if (fit == len) {
 		plan->kind = PAGE_WHOLE;
 		plan->cut = len;
@@ -185,19 +185,19 @@ struct page_memo_slot {
 	struct page_plan plan;
 };
 
-struct page_memo {
+struct handler_page_memo {
 	struct page_memo_slot slot[PAGE_MEMO_SLOTS];
 	uint64_t	 hits, misses;
 };
 
-struct page_memo *
-page_memo_new(void)
+struct handler_page_memo *
+handler_page_memo_new(void)
 {
-	return xcalloc(1, sizeof(struct page_memo));
+	return xcalloc(1, sizeof(struct handler_page_memo));
 }
 
 void
-page_memo_free(struct page_memo *m)
+handler_page_memo_free(struct handler_page_memo *m)
 {
 	size_t i;
 
@@ -211,7 +211,7 @@ page_memo_free(struct page_memo *m)
 }
 
 void
-page_memo_stats(const struct page_memo *m, uint64_t *hits, uint64_t *misses)
+handler_page_memo_stats(const struct handler_page_memo *m, uint64_t *hits, uint64_t *misses)
 {
 	*hits = m->hits;
 	*misses = m->misses;
@@ -234,7 +234,7 @@ hash_mix(uint64_t h, const char *s, size_t len)
 }
 
 static void
-page_plan_memo(struct page_memo *m, const char *text, size_t len,
+page_plan_memo(struct handler_page_memo *m, const char *text, size_t len,
     const char *note, unsigned budget, struct page_plan *plan)
 {
 	struct page_memo_slot *s;
@@ -267,7 +267,7 @@ page_plan_memo(struct page_memo *m, const char *text, size_t len,
 
 void
 handler_page(const struct sp_ctx *ctx, struct handler_request *req,
-    const char *text, struct sp_reply *reply)
+    const char *text, struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
 	struct page_plan plan;
@@ -284,15 +284,15 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 	    &plan);
 	switch (plan.kind) {
 	case PAGE_WHOLE:
-		sp_reply_add_counted(reply, xstrdup(text), &plan.si);
+		handler_reply_add_counted(reply, xstrdup(text), &plan.si);
 		return;
 	case PAGE_BARE:
-		sp_reply_add(reply, xstrndup(text, plan.cut));
+		handler_reply_add(reply, xstrndup(text, plan.cut));
 		return;
 	case PAGE_NOTE:
 		break;
 	}
-	sp_reply_add_counted(reply, page_with_note(text, plan.cut, note),
+	handler_reply_add_counted(reply, page_with_note(text, plan.cut, note),
 	    &plan.si);
 	rest = text + plan.cut;
 	while (*rest == '\n' || *rest == ' ')

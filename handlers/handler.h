@@ -21,28 +21,28 @@
 
 struct district;
 struct district_table;
-struct kw_table;
+struct keywords_table;
 struct prompts;
-struct und_table;
-struct und_unserved;
+struct understand_table;
+struct understand_unserved;
 
 #define SP_REPLY_MAX	4
 
 /* What a handler answers: up to SP_REPLY_MAX messages, owned. */
-struct sp_reply {
+struct handler_reply {
 	char		*texts[SP_REPLY_MAX];
 	size_t		 n;
 	/* Segments of each text, when the handler already counted them
 	 * (so that the log need not count again). */
-	struct seg_info	 seg[SP_REPLY_MAX];
+	struct segment_info	 seg[SP_REPLY_MAX];
 	int		 counted[SP_REPLY_MAX];
 };
 
-void	sp_reply_add(struct sp_reply *, char *text);	/* takes ownership */
+void	handler_reply_add(struct handler_reply *, char *text);	/* takes ownership */
 /* The same, with the text's segments already counted. */
-void	sp_reply_add_counted(struct sp_reply *, char *text,
-	    const struct seg_info *);
-void	sp_reply_clear(struct sp_reply *);
+void	handler_reply_add_counted(struct handler_reply *, char *text,
+	    const struct segment_info *);
+void	handler_reply_clear(struct handler_reply *);
 
 /*
  * The only door from a handler (and the router) to the outside world;
@@ -78,7 +78,7 @@ struct sp_notice_preview {
 	char		 code[12];	/* what YES must carry */
 	size_t		 max_chars;	/* text too long: the most that fits */
 };
-struct sp_bcast_ops {
+struct handler_broadcast_ops {
 	/* A NOTICE to district: 0 and *pv (pending for its code), 1 the
 	 * text does not fit (pv->max_chars), -1 error. */
 	int	(*notice_prepare)(void *arg, const char *phone,
@@ -95,14 +95,14 @@ struct sp_bcast_ops {
 		    int64_t *meeting_ms);
 };
 
-struct page_memo;
+struct handler_page_memo;
 
 struct sp_ctx {
 	const struct sp_ctx_ops	*ops;
 	void			*ops_arg;
-	const struct sp_bcast_ops *bcast;	/* NULL: no broadcasts */
-	void			*bcast_arg;
-	const struct kw_table	*keywords;
+	const struct handler_broadcast_ops *bcast;	/* NULL: no broadcasts */
+	void			*broadcast_arg;
+	const struct keywords_table	*keywords;
 	const struct district_table *districts;
 	const struct prompts	*prompts;
 	const char		*default_language;	/* "hi" */
@@ -110,12 +110,12 @@ struct sp_ctx {
 	int64_t			 now_ms;
 	int64_t			 pending_ms;	/* how long a question waits */
 	int64_t			 more_ms;	/* how long MORE stays valid */
-	struct page_memo	*page_memo;	/* NULL: every text is counted */
+	struct handler_page_memo	*page_memo;	/* NULL: every text is counted */
 	/* The sender is over an abuse limit (abuse.h: rate, loop, a
 	 * machine): nothing she asks takes effect, no contact change, no
 	 * NOTICE or YES, except STOP, an opt-out always honoured. */
 	int			 limited;
-	const struct und_table	*understand;	/* whole-message reading */
+	const struct understand_table	*understand;	/* whole-message reading */
 };
 
 /* One routed message, as a handler sees it. */
@@ -134,7 +134,7 @@ struct handler_request {
 						   router saves it */
 	const struct keyword	*choice[2];	/* choose: the two categories
 						   she named */
-	const struct und_unserved *unserved;	/* info: she named a district
+	const struct understand_unserved *unserved;	/* info: she named a district
 						   we do not serve; category
 						   may be NULL */
 };
@@ -144,7 +144,7 @@ struct handler {
 	/* Fill *reply.  0, or -1 on an internal error (the router then
 	 * answers with error.internal). */
 	int		(*run)(const struct sp_ctx *, struct handler_request *,
-			    struct sp_reply *);
+			    struct handler_reply *);
 };
 
 extern const struct handler handler_info;
@@ -178,7 +178,7 @@ const struct handler *handler_find(const char *name);
  * for the MORE handler.  Text that fits whole is sent whole.
  */
 void	handler_page(const struct sp_ctx *, struct handler_request *,
-	    const char *text, struct sp_reply *reply);
+	    const char *text, struct handler_reply *reply);
 
 /*
  * Where handler_page cuts a text depends only on the text, the MORE note
@@ -186,9 +186,9 @@ void	handler_page(const struct sp_ctx *, struct handler_request *,
  * answer to the same question is not counted again.  The daemon keeps one
  * for its life; it is not shared between threads.
  */
-struct page_memo *page_memo_new(void);
-void	page_memo_free(struct page_memo *);	/* NULL is a no-op */
-void	page_memo_stats(const struct page_memo *, uint64_t *hits,
+struct handler_page_memo *handler_page_memo_new(void);
+void	handler_page_memo_free(struct handler_page_memo *);	/* NULL is a no-op */
+void	handler_page_memo_stats(const struct handler_page_memo *, uint64_t *hits,
 	    uint64_t *misses);
 
 #endif

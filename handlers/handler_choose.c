@@ -20,7 +20,7 @@ digit_of(const struct sp_ctx *ctx, const struct keyword *kw)
 	struct kw_alias a;
 	size_t i;
 
-	for (i = 0; kw_alias_at(ctx->keywords, i, &a); i++)
+	for (i = 0; keywords_alias_at(ctx->keywords, i, &a); i++)
 		if (a.kw == kw && strcmp(a.lang, "digit") == 0)
 			return a.alias;
 	return NULL;
@@ -28,7 +28,7 @@ digit_of(const struct sp_ctx *ctx, const struct keyword *kw)
 
 static int
 choose_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct buf opts, b;
 	char key[64];
@@ -53,7 +53,7 @@ choose_run(const struct sp_ctx *ctx, struct handler_request *req,
 	rc = prompts_format(ctx->prompts, req->lang, "choose.ask", &b,
 	    "options", buf_cstr(&opts), NULL);
 	if (rc == 0)
-		sp_reply_add(reply, buf_steal(&b));
+		handler_reply_add(reply, buf_steal(&b));
 	else
 		buf_free(&b);
 	buf_free(&opts);

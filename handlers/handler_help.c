@@ -8,7 +8,7 @@
 
 static int
 help_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct buf b;
 

@@ -30,7 +30,7 @@ category_name(const struct sp_ctx *ctx, const char *lang, const char *category,
 
 static int
 ask_district(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
 	struct buf b;
@@ -44,7 +44,7 @@ ask_district(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_free(&b);
 		return -1;
 	}
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 }
 
@@ -82,7 +82,7 @@ anywhere(const struct sp_ctx *ctx, struct handler_request *req,
  */
 static int
 answer_unserved(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	const struct keyword *k;
 	struct buf b, served;
@@ -91,12 +91,12 @@ answer_unserved(const struct sp_ctx *ctx, struct handler_request *req,
 
 	buf_init(&b, 0);
 	rc = prompts_format(ctx->prompts, req->lang, "district.unknown", &b,
-	    "district", und_unserved_name(req->unserved, req->lang), NULL);
+	    "district", understand_unserved_name(req->unserved, req->lang), NULL);
 	if (rc == 0 && req->category != NULL)
 		rc = anywhere(ctx, req, req->category, &b, &header);
 	for (i = 0; rc == 0 && req->category == NULL &&
-	    i < kw_count(ctx->keywords); i++) {
-		k = kw_at(ctx->keywords, i);
+	    i < keywords_count(ctx->keywords); i++) {
+		k = keywords_at(ctx->keywords, i);
 		if (k->handler != NULL && strcmp(k->handler, "info") == 0 &&
 		    k->category != NULL)
 			rc = anywhere(ctx, req, k->category, &b, &header);
@@ -120,7 +120,7 @@ answer_unserved(const struct sp_ctx *ctx, struct handler_request *req,
 
 static int
 info_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	const char *category = req->category ? req->category : req->keyword;
 	const char *dname, *cname;
@@ -144,7 +144,7 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 		rc = prompts_format(ctx->prompts, req->lang, "info.none", &b,
 		    "category", cname, "district", dname, NULL);
 		if (rc == 0)
-			sp_reply_add(reply, buf_steal(&b));
+			handler_reply_add(reply, buf_steal(&b));
 		goto out;
 	}
 	rc = prompts_format(ctx->prompts, req->lang, "info.header", &b,

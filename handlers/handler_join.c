@@ -65,7 +65,7 @@ skip_words(const char *raw, size_t n)
 
 static int
 join_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
 	const struct district *d;
@@ -81,7 +81,7 @@ join_run(const struct sp_ctx *ctx, struct handler_request *req,
 		if (prompts_format(ctx->prompts, req->lang, key, &b,
 		    NULL) == -1)
 			goto fail;
-		sp_reply_add(reply, buf_steal(&b));
+		handler_reply_add(reply, buf_steal(&b));
 		return 0;
 	}
 	free(c->district);
@@ -103,7 +103,7 @@ join_run(const struct sp_ctx *ctx, struct handler_request *req,
 	    c->name ? c->name : "", "district", district_name(d, req->lang),
 	    NULL) == -1)
 		goto fail;
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 fail:
 	buf_free(&b);

@@ -41,7 +41,7 @@ language_named(const char *args)
 
 static int
 lang_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
 	const char *lang = req->category;
@@ -54,7 +54,7 @@ lang_run(const struct sp_ctx *ctx, struct handler_request *req,
 		if (prompts_format(ctx->prompts, req->lang, "lang.usage", &b,
 		    NULL) == -1)
 			goto fail;
-		sp_reply_add(reply, buf_steal(&b));
+		handler_reply_add(reply, buf_steal(&b));
 		return 0;
 	}
 	free(c->language);
@@ -62,7 +62,7 @@ lang_run(const struct sp_ctx *ctx, struct handler_request *req,
 	req->lang = c->language;
 	if (prompts_format(ctx->prompts, lang, "lang.set", &b, NULL) == -1)
 		goto fail;
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 fail:
 	buf_free(&b);

@@ -9,7 +9,7 @@
 
 static int
 more_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
 	struct buf b;
@@ -29,7 +29,7 @@ more_run(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_free(&b);
 		return -1;
 	}
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 }
 

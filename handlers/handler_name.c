@@ -54,7 +54,7 @@ handler_name_clean(const char *raw)
 
 static int
 say(const struct sp_ctx *ctx, const char *lang, const char *key,
-    const char *name, struct sp_reply *reply)
+    const char *name, struct handler_reply *reply)
 {
 	struct buf b;
 
@@ -64,13 +64,13 @@ say(const struct sp_ctx *ctx, const char *lang, const char *key,
 		buf_free(&b);
 		return -1;
 	}
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 }
 
 static int
 name_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
 	char *name = handler_name_clean(req->raw_args);

@@ -27,7 +27,7 @@ after_first_word(const char *s)
 
 static int
 reply_key(const struct sp_ctx *ctx, struct handler_request *req,
-    const char *key, struct sp_reply *reply, const char *district,
+    const char *key, struct handler_reply *reply, const char *district,
     const struct sp_notice_preview *pv)
 {
 	char count[24], seg[16], total[24], max[16];
@@ -44,13 +44,13 @@ reply_key(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_free(&b);
 		return -1;
 	}
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 }
 
 static int
 notice_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	const struct contact *c = req->contact;
 	const struct district *d = NULL;
@@ -74,7 +74,7 @@ notice_run(const struct sp_ctx *ctx, struct handler_request *req,
 	free(word);
 	if (key != NULL)
 		return reply_key(ctx, req, key, reply, "", &pv);
-	rc = ctx->bcast->notice_prepare(ctx->bcast_arg, c->phone, d->key,
+	rc = ctx->bcast->notice_prepare(ctx->broadcast_arg, c->phone, d->key,
 	    text, &pv);
 	if (rc == 1)
 		return reply_key(ctx, req, "notice.too_long", reply, "", &pv);

@@ -33,7 +33,7 @@ is_code(const char *args)
 
 static int
 say(const struct sp_ctx *ctx, struct handler_request *req, const char *key,
-    struct sp_reply *reply, const char *title, const char *date,
+    struct handler_reply *reply, const char *title, const char *date,
     const char *tm, const char *count)
 {
 	struct buf b;
@@ -44,19 +44,19 @@ say(const struct sp_ctx *ctx, struct handler_request *req, const char *key,
 		buf_free(&b);
 		return -1;
 	}
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 }
 
 static int
 confirm(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	char count[24];
 	int64_t n = 0;
 	int rc;
 
-	rc = ctx->bcast->notice_confirm(ctx->bcast_arg, req->contact->phone,
+	rc = ctx->bcast->notice_confirm(ctx->broadcast_arg, req->contact->phone,
 	    req->args, &n);
 	if (rc == -1)
 		return say(ctx, req, "notice.error", reply, "", "", "", "");
@@ -67,7 +67,7 @@ confirm(const struct sp_ctx *ctx, struct handler_request *req,
 
 static int
 rsvp_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	const struct contact *c = req->contact;
 	int yes = req->category == NULL || strcmp(req->category, "no") != 0;
@@ -82,7 +82,7 @@ rsvp_run(const struct sp_ctx *ctx, struct handler_request *req,
 	if (yes && is_code(req->args) && c->role != NULL &&
 	    strcmp(c->role, "coordinator") == 0)
 		return confirm(ctx, req, reply);
-	rc = ctx->bcast->rsvp(ctx->bcast_arg, c->phone, yes, &title, &when);
+	rc = ctx->bcast->rsvp(ctx->broadcast_arg, c->phone, yes, &title, &when);
 	if (rc == 0)
 		return handler_help.run(ctx, req, reply);
 	if (rc == -1)

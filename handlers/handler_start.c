@@ -8,7 +8,7 @@
 
 static int
 start_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct buf b;
 
@@ -19,7 +19,7 @@ start_run(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_free(&b);
 		return -1;
 	}
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 }
 

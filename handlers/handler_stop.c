@@ -13,7 +13,7 @@
 
 static int
 stop_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
 	struct buf b;
@@ -32,7 +32,7 @@ stop_run(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_free(&b);
 		return -1;
 	}
-	sp_reply_add(reply, buf_steal(&b));
+	handler_reply_add(reply, buf_steal(&b));
 	return 0;
 }
 

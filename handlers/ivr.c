@@ -505,7 +505,7 @@ ivr_check(const struct ivr_menu *m, const struct prompts *pr,
 static void
 copy_name(char *dst, const char *src)
 {
-	sp_strlcpy(dst, src != NULL ? src : "", IVR_NAME_MAX);
+	util_strlcpy(dst, src != NULL ? src : "", IVR_NAME_MAX);
 }
 
 static void
@@ -595,7 +595,7 @@ apply(const struct ivr_menu *m, struct ivr_state *st,
 		res->action = IVR_SMS;
 		break;
 	case IVR_LANGUAGE:
-		sp_strlcpy(st->language, c->arg, sizeof(st->language));
+		util_strlcpy(st->language, c->arg, sizeof(st->language));
 		if (c->next == NULL)
 			pop(st);
 		break;
@@ -605,7 +605,7 @@ apply(const struct ivr_menu *m, struct ivr_state *st,
 			/* Complete the request that asked for the district:
 			 * back where it was made, then on to its node. */
 			res->action = IVR_INFO;
-			sp_strlcpy(res->arg_buf, st->pending,
+			util_strlcpy(res->arg_buf, st->pending,
 			    sizeof(res->arg_buf));
 			res->arg = res->arg_buf;
 			pop(st);
@@ -693,7 +693,7 @@ ivr_state_back_string(const struct ivr_state *st, char *out, size_t outlen)
 			buf_putc(&b, '/');
 		buf_puts(&b, st->back[i]);
 	}
-	sp_strlcpy(out, buf_cstr(&b), outlen);
+	util_strlcpy(out, buf_cstr(&b), outlen);
 	buf_free(&b);
 }
 

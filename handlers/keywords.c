@@ -24,7 +24,7 @@ struct kw_alias_rec {
 	size_t		 line;
 };
 
-struct kw_table {
+struct keywords_table {
 	struct keyword	*kw;
 	size_t		 n;
 	size_t		 cap;
@@ -38,7 +38,7 @@ struct kw_table {
 /* Parser state for one file. */
 struct kw_parse {
 	struct confscan_errors err;
-	struct kw_table	*t;
+	struct keywords_table	*t;
 	struct keyword	*cur;		/* section being read or NULL */
 	size_t		 cur_line;	/* line of its [header] */
 	int		 cur_dup;	/* broken section: ignore it */
@@ -92,7 +92,7 @@ static void
 start_section(void *arg, struct confscan_line *ln)
 {
 	struct kw_parse *p = arg;
-	struct kw_table *t = p->t;
+	struct keywords_table *t = p->t;
 	const char *name = ln->name;
 
 	end_section(p);
@@ -107,7 +107,7 @@ start_section(void *arg, struct confscan_line *ln)
 		p->cur_dup = 1;
 		return;
 	}
-	if (kw_find(t, name) != NULL) {
+	if (keywords_find(t, name) != NULL) {
 		confscan_error(&p->err, "keyword \"%s\" defined twice", name);
 		p->cur_dup = 1;
 		return;
@@ -125,7 +125,7 @@ start_section(void *arg, struct confscan_line *ln)
 static void
 keep_alias(struct kw_parse *p, const char *key, const char *norm)
 {
-	struct kw_table *t = p->t;
+	struct keywords_table *t = p->t;
 	struct kw_alias_rec *r;
 
 	if (t->nal == t->alcap) {
@@ -234,8 +234,8 @@ static const struct confscan_syntax kw_syntax = {
 	.key = key_value,
 };
 
-struct kw_table *
-kw_load(const char *path, struct buf *errors)
+struct keywords_table *
+keywords_load(const char *path, struct buf *errors)
 {
 	struct kw_parse p;
 
@@ -248,14 +248,14 @@ kw_load(const char *path, struct buf *errors)
 		confscan_error_file(&p.err, "%s", strerror(errno));
 	end_section(&p);
 	if (p.err.n > 0) {
-		kw_free(p.t);
+		keywords_free(p.t);
 		return NULL;
 	}
 	return p.t;
 }
 
 void
-kw_free(struct kw_table *t)
+keywords_free(struct keywords_table *t)
 {
 	size_t i;
 
@@ -278,7 +278,7 @@ kw_free(struct kw_table *t)
 }
 
 int
-kw_match(const struct kw_table *t, const char *word,
+keywords_match(const struct keywords_table *t, const char *word,
     const struct keyword **kw, int *fuzzy)
 {
 	const char *id;
@@ -289,7 +289,7 @@ kw_match(const struct kw_table *t, const char *word,
 		return 0;
 	if (alias_table_lookup(t->aliases, word, &id, &fz) != 1)
 		return 0;
-	if ((k = kw_find(t, id)) == NULL)
+	if ((k = keywords_find(t, id)) == NULL)
 		return 0;
 	*kw = k;
 	*fuzzy = fz;
@@ -297,7 +297,7 @@ kw_match(const struct kw_table *t, const char *word,
 }
 
 const struct keyword *
-kw_find(const struct kw_table *t, const char *name)
+keywords_find(const struct keywords_table *t, const char *name)
 {
 	size_t i;
 
@@ -310,13 +310,13 @@ kw_find(const struct kw_table *t, const char *name)
 }
 
 size_t
-kw_count(const struct kw_table *t)
+keywords_count(const struct keywords_table *t)
 {
 	return t == NULL ? 0 : t->n;
 }
 
 const struct keyword *
-kw_at(const struct kw_table *t, size_t i)
+keywords_at(const struct keywords_table *t, size_t i)
 {
 	if (t == NULL || i >= t->n)
 		return NULL;
@@ -324,13 +324,13 @@ kw_at(const struct kw_table *t, size_t i)
 }
 
 size_t
-kw_alias_count(const struct kw_table *t)
+keywords_alias_count(const struct keywords_table *t)
 {
 	return t == NULL ? 0 : t->nal;
 }
 
 int
-kw_alias_at(const struct kw_table *t, size_t i, struct kw_alias *out)
+keywords_alias_at(const struct keywords_table *t, size_t i, struct kw_alias *out)
 {
 	if (t == NULL || i >= t->nal)
 		return 0;
@@ -342,7 +342,7 @@ kw_alias_at(const struct kw_table *t, size_t i, struct kw_alias *out)
 }
 
 const char *
-kw_path(const struct kw_table *t)
+keywords_path(const struct keywords_table *t)
 {
 	return t == NULL ? "" : t->path;
 }

@@ -33,36 +33,36 @@ struct keyword {
 	char	*category;	/* NULL when not given */
 };
 
-struct kw_table;
+struct keywords_table;
 
 /* NULL on error (each problem appended to *errors as a line). */
-struct kw_table *kw_load(const char *path, struct buf *errors);
-void	 kw_free(struct kw_table *);
+struct keywords_table *keywords_load(const char *path, struct buf *errors);
+void	 keywords_free(struct keywords_table *);
 
 /*
  * Match one normalised word (or phrase).  Returns 1 and sets *kw (owned by
  * the table) and *fuzzy, or 0 if nothing matches.
  */
-int	 kw_match(const struct kw_table *, const char *word,
+int	 keywords_match(const struct keywords_table *, const char *word,
 	    const struct keyword **kw, int *fuzzy);
 
 /* Keyword by section name, or NULL. */
-const struct keyword *kw_find(const struct kw_table *, const char *name);
+const struct keyword *keywords_find(const struct keywords_table *, const char *name);
 
 /* Every alias as listed, in file order, for whole-message understanding. */
 struct kw_alias {
 	const char		*alias;	/* normalised */
 	const char		*lang;	/* "en", "hi", "hinglish", "digit"... */
 	const struct keyword	*kw;
-	size_t			 line;	/* in kw_path() */
+	size_t			 line;	/* in keywords_path() */
 };
-size_t	 kw_alias_count(const struct kw_table *);
-/* 1 and *out (pointers owned by the table) if i < kw_alias_count, else 0. */
-int	 kw_alias_at(const struct kw_table *, size_t i, struct kw_alias *out);
+size_t	 keywords_alias_count(const struct keywords_table *);
+/* 1 and *out (pointers owned by the table) if i < keywords_alias_count, else 0. */
+int	 keywords_alias_at(const struct keywords_table *, size_t i, struct kw_alias *out);
 /* The file the table was loaded from. */
-const char *kw_path(const struct kw_table *);
+const char *keywords_path(const struct keywords_table *);
 
-size_t	 kw_count(const struct kw_table *);
-const struct keyword *kw_at(const struct kw_table *, size_t i);
+size_t	 keywords_count(const struct keywords_table *);
+const struct keyword *keywords_at(const struct keywords_table *, size_t i);
 
 #endif

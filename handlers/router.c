@@ -16,7 +16,7 @@
 /* What an opted-out contact gets for anything but START: no reply. */
 static int
 opted_out_run(const struct sp_ctx *ctx, struct handler_request *req,
-    struct sp_reply *reply)
+    struct handler_reply *reply)
 {
 	(void)ctx;
 	(void)req;
@@ -43,7 +43,7 @@ router_result_clear(struct router_result *res)
 	free(res->language);
 	free(res->district);
 	free(res->unserved);
-	sp_reply_clear(&res->reply);
+	handler_reply_clear(&res->reply);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -133,7 +133,7 @@ norm_after(const char *norm, size_t n)
 
 /* The district in effect: named in the message, else hers. */
 static void
-use_district(const struct sp_ctx *ctx, const struct und_result *u,
+use_district(const struct sp_ctx *ctx, const struct understand_result *u,
     struct contact *c, struct handler_request *req)
 {
 	if (u->district != NULL) {
@@ -150,17 +150,17 @@ use_district(const struct sp_ctx *ctx, const struct und_result *u,
 static const struct handler *
 match(const struct sp_ctx *ctx, const char *text, const char *norm,
     struct contact *c, struct handler_request *req,
-    const char **matched_kw, struct und_result *u)
+    const char **matched_kw, struct understand_result *u)
 {
 	const struct keyword *kw = NULL;
 	int pending = c->pending_keyword != NULL &&
 	    c->pending_until_ms > ctx->now_ms;
 
-	und_understand(ctx->understand, text, norm, u);
+	understand_message(ctx->understand, text, norm, u);
 	req->args = "";
 	req->raw_args = "";
 	switch (u->action) {
-	case UND_ACT_COMMAND:
+	case UNDERSTAND_ACT_COMMAND:
 		kw = u->kw;
 		req->args = norm_after(norm, u->args_word);
 		req->raw_args = raw_after(text, u->args_word);
@@ -168,12 +168,12 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 		 * MORE that pages through something else. */
 		clear_pending(c);
 		break;
-	case UND_ACT_INFO:
+	case UNDERSTAND_ACT_INFO:
 		kw = u->kw;
 		clear_pending(c);
 		use_district(ctx, u, c, req);
 		break;
-	case UND_ACT_CHOOSE:
+	case UNDERSTAND_ACT_CHOOSE:
 		clear_pending(c);
 		use_district(ctx, u, c, req);
 		req->keyword = "choose";
@@ -185,11 +185,11 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 		req->choice[1] = u->kw2;
 		*matched_kw = "choose";
 		return handler_find("choose");
-	case UND_ACT_DISTRICT:
+	case UNDERSTAND_ACT_DISTRICT:
 		set_district(c, u->district);
 		req->district = u->district;
 		if (pending)
-			kw = kw_find(ctx->keywords, c->pending_keyword);
+			kw = keywords_find(ctx->keywords, c->pending_keyword);
 		clear_pending(c);
 		if (kw == NULL) {
 			/* Just her district: remember it, show the menu. */
@@ -197,14 +197,14 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 			return handler_find("help");
 		}
 		break;
-	case UND_ACT_UNSERVED:
+	case UNDERSTAND_ACT_UNSERVED:
 		/* Told, not asked again: the category she asked for now or
 		 * before, if any, for the helplines that serve everywhere;
 		 * it stays pending, for a served district she may name
 		 * next. */
 		kw = u->kw;
 		if (kw == NULL && pending)
-			kw = kw_find(ctx->keywords, c->pending_keyword);
+			kw = keywords_find(ctx->keywords, c->pending_keyword);
 		clear_pending(c);
 		if (kw != NULL) {
 			c->pending_keyword = xstrdup(kw->name);
@@ -215,10 +215,10 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 		req->category = kw != NULL ? kw->category : NULL;
 		*matched_kw = "unserved";
 		return handler_find("info");
-	case UND_ACT_HELP:
+	case UNDERSTAND_ACT_HELP:
 		*matched_kw = "help";
 		return handler_find("help");
-	case UND_ACT_UNKNOWN:
+	case UNDERSTAND_ACT_UNKNOWN:
 		req->unmatched = 1;
 		*matched_kw = NULL;
 		return handler_find("help");
@@ -244,7 +244,7 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 	struct handler_request req;
 	const struct handler *h;
 	const char *kwname = NULL;
-	struct und_result u;
+	struct understand_result u;
 	char *norm;
 	int rc = -1, keep = 1;
 
@@ -280,12 +280,12 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 	if (h == NULL || h->run(ctx, &req, &res->reply) == -1) {
 		struct buf b;
 
-		sp_reply_clear(&res->reply);
+		handler_reply_clear(&res->reply);
 		buf_init(&b, 0);
 		if (prompts_format(ctx->prompts, req.lang, "error.internal",
 		    &b, NULL) == -1)
 			buf_puts(&b, "Sorry, something went wrong.");
-		sp_reply_add(&res->reply, buf_steal(&b));
+		handler_reply_add(&res->reply, buf_steal(&b));
 	}
 	res->matched = !req.unmatched;
 	res->keyword = kwname ? xstrdup(kwname) : NULL;

@@ -24,7 +24,7 @@ struct router_result {
 	char		*unserved;	/* a district named that is not served
 					   (its English name), or NULL */
 	int		 matched;	/* 0: the text was not understood */
-	struct sp_reply	 reply;
+	struct handler_reply	 reply;
 };
 
 /*

@@ -2,7 +2,7 @@
  * understand: read a whole message against the folded lexicon and decide
  * what it asks for.  The table is built by understand_load.c; this file
  * only reads it, and uses no heap: the words, their folded forms and the
- * tokens live in the caller's struct und_result.
+ * tokens live in the caller's struct understand_result.
  *
  * The decision, in order (see understand.h for what each word can be):
  *   1. an opt-out phrase anywhere, or STOP leading or closing: STOP;
@@ -25,26 +25,26 @@
 #include "understand_int.h"
 
 static const char *const how_names[] = {
-	[UND_UNKNOWN] = "unknown",
-	[UND_KEYWORD] = "keyword",
-	[UND_DIGIT] = "digit",
-	[UND_SYNONYM] = "synonym",
-	[UND_SCHEME] = "scheme",
-	[UND_PHRASE] = "phrase",
-	[UND_ANYWHERE] = "opt-out phrase",
-	[UND_DISTRICT] = "district",
-	[UND_FILLER] = "filler",
-	[UND_NEGATION] = "negation",
-	[UND_NUMBER] = "number",
-	[UND_EMOJI_YES] = "emoji yes",
-	[UND_EMOJI_NO] = "emoji no",
-	[UND_EMOJI_GREETING] = "emoji greeting",
-	[UND_DIRECTORY] = "directory",
-	[UND_UNSERVED] = "unserved district",
+	[UNDERSTAND_UNKNOWN] = "unknown",
+	[UNDERSTAND_KEYWORD] = "keyword",
+	[UNDERSTAND_DIGIT] = "digit",
+	[UNDERSTAND_SYNONYM] = "synonym",
+	[UNDERSTAND_SCHEME] = "scheme",
+	[UNDERSTAND_PHRASE] = "phrase",
+	[UNDERSTAND_ANYWHERE] = "opt-out phrase",
+	[UNDERSTAND_DISTRICT] = "district",
+	[UNDERSTAND_FILLER] = "filler",
+	[UNDERSTAND_NEGATION] = "negation",
+	[UNDERSTAND_NUMBER] = "number",
+	[UNDERSTAND_EMOJI_YES] = "emoji yes",
+	[UNDERSTAND_EMOJI_NO] = "emoji no",
+	[UNDERSTAND_EMOJI_GREETING] = "emoji greeting",
+	[UNDERSTAND_DIRECTORY] = "directory",
+	[UNDERSTAND_UNSERVED] = "unserved district",
 };
 
 const char *
-und_how_name(enum und_how how)
+understand_how_name(enum understand_how how)
 {
 	if ((size_t)how >= sizeof(how_names) / sizeof(how_names[0]) ||
 	    how_names[how] == NULL)
@@ -53,9 +53,9 @@ und_how_name(enum und_how how)
 }
 
 const char *
-und_origin(const struct und_token *t, char *buf, size_t len)
+understand_origin(const struct understand_token *t, char *buf, size_t len)
 {
-	const struct und_entry *e = t->entry;
+	const struct understand_entry *e = t->entry;
 
 	if (len == 0)
 		return buf;
@@ -68,7 +68,7 @@ und_origin(const struct und_token *t, char *buf, size_t len)
 }
 
 const char *
-und_unserved_name(const struct und_unserved *u, const char *lang)
+understand_unserved_name(const struct understand_unserved *u, const char *lang)
 {
 	if (lang != NULL && strcmp(lang, "hi") == 0 && u->name_hi != NULL)
 		return u->name_hi;
@@ -76,7 +76,7 @@ und_unserved_name(const struct und_unserved *u, const char *lang)
 }
 
 int
-und_max_edits(size_t ncp)
+understand_max_edits(size_t ncp)
 {
 	if (ncp <= 3)
 		return 0;
@@ -97,7 +97,7 @@ fold_deva(uint32_t cp)
 }
 
 size_t
-und_fold_word(const char *w, size_t len, char *out, size_t outlen)
+understand_fold_word(const char *w, size_t len, char *out, size_t outlen)
 {
 	const unsigned char *p = (const unsigned char *)w;
 	size_t i = 0, o = 0;
@@ -173,7 +173,7 @@ und_fold_word(const char *w, size_t len, char *out, size_t outlen)
 }
 
 size_t
-und_codepoints(const char *s, size_t len, uint32_t *cp, size_t max,
+understand_codepoints(const char *s, size_t len, uint32_t *cp, size_t max,
     uint64_t *mask)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -202,10 +202,10 @@ und_codepoints(const char *s, size_t len, uint32_t *cp, size_t max,
 }
 
 int
-und_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
+understand_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
     int max)
 {
-	int rows[3][UND_MAX_CP + 1];
+	int rows[3][UNDERSTAND_MAX_CP + 1];
 	int *pp = rows[0], *prev = rows[1], *cur = rows[2], *t;
 	size_t i, j;
 	int best, v, cost;
@@ -241,18 +241,18 @@ und_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb,
 	return prev[nb] > max ? max + 1 : prev[nb];
 }
 
-const struct und_entry *
-und_fuzzy_find(const struct und_table *t, const char *w, size_t len,
+const struct understand_entry *
+understand_fuzzy_find(const struct understand_table *t, const char *w, size_t len,
     int *dist)
 {
-	uint32_t cp[UND_MAX_CP];
+	uint32_t cp[UNDERSTAND_MAX_CP];
 	uint64_t mask;
-	const struct und_entry *best = NULL, *e;
+	const struct understand_entry *best = NULL, *e;
 	size_t n, i;
 	int max, d, bestd, ambiguous = 0;
 
-	n = und_codepoints(w, len, cp, UND_MAX_CP, &mask);
-	if ((max = und_max_edits(n)) == 0)
+	n = understand_codepoints(w, len, cp, UNDERSTAND_MAX_CP, &mask);
+	if ((max = understand_max_edits(n)) == 0)
 		return NULL;
 	bestd = max + 1;
 	for (i = 0; i < t->nfuzzy; i++) {
@@ -262,7 +262,7 @@ und_fuzzy_find(const struct und_table *t, const char *w, size_t len,
 		/* Each edit changes at most two letters of the set. */
 		if (__builtin_popcountll(e->mask ^ mask) > 2 * max)
 			continue;
-		d = und_distance(cp, n, e->cp, e->ncp, max);
+		d = understand_distance(cp, n, e->cp, e->ncp, max);
 		if (d > max || d > bestd)
 			continue;
 		if (d < bestd) {
@@ -281,13 +281,13 @@ und_fuzzy_find(const struct und_table *t, const char *w, size_t len,
 
 /* Split norm into words and fold each into r->fold, joined by ' '. */
 static void
-split(const char *norm, struct und_result *r)
+split(const char *norm, struct understand_result *r)
 {
 	const char *p = norm, *s;
 	size_t o = 0, n;
 
 	r->nwords = 0;
-	while (*p != '\0' && r->nwords < UND_MAX_WORDS) {
+	while (*p != '\0' && r->nwords < UNDERSTAND_MAX_WORDS) {
 		while (*p == ' ')
 			p++;
 		if (*p == '\0')
@@ -298,7 +298,7 @@ split(const char *norm, struct und_result *r)
 			break;
 		if (o > 0)
 			r->fold[o++] = ' ';
-		n = und_fold_word(s, (size_t)(p - s), r->fold + o,
+		n = understand_fold_word(s, (size_t)(p - s), r->fold + o,
 		    sizeof(r->fold) - o);
 		if (n == 0) {
 			if (o > 0)
@@ -327,10 +327,10 @@ all_digits(const char *s, size_t len)
 }
 
 static void
-add_token(struct und_result *r, size_t word, size_t nwords, enum und_how how,
-    const struct und_entry *e, int fuzzy)
+add_token(struct understand_result *r, size_t word, size_t nwords, enum understand_how how,
+    const struct understand_entry *e, int fuzzy)
 {
-	struct und_token *t;
+	struct understand_token *t;
 
 	if (r->ntok >= sizeof(r->tok) / sizeof(r->tok[0]))
 		return;
@@ -374,13 +374,13 @@ same_but_doubled(const char *a, const char *s, size_t len)
  * folding: "banda" (a man) folds to "band" but opts nobody out.
  */
 static int
-exact_enough(const struct und_table *t, const struct und_entry *e,
-    const char *norm, const struct und_result *r, size_t i, size_t w)
+exact_enough(const struct understand_table *t, const struct understand_entry *e,
+    const char *norm, const struct understand_result *r, size_t i, size_t w)
 {
 	const char *s;
 	size_t len;
 
-	if (e->meaning != UND_M_COMMAND || !(is_handler(e->kw, "stop") ||
+	if (e->meaning != UNDERSTAND_M_COMMAND || !(is_handler(e->kw, "stop") ||
 	    is_handler(e->kw, "start")))
 		return 1;
 	s = norm + r->nstart[i];
@@ -396,9 +396,9 @@ exact_enough(const struct und_table *t, const struct und_entry *e,
 
 /* Classify every word, the longest known phrase first. */
 static void
-classify(const struct und_table *t, const char *norm, struct und_result *r)
+classify(const struct understand_table *t, const char *norm, struct understand_result *r)
 {
-	const struct und_entry *e;
+	const struct understand_entry *e;
 	size_t i = 0, w, maxw, start, len;
 	int d;
 
@@ -410,7 +410,7 @@ classify(const struct und_table *t, const char *norm, struct und_result *r)
 		for (w = maxw; w >= 1; w--) {
 			start = r->wstart[i];
 			len = r->wstart[i + w - 1] + r->wlen[i + w - 1] - start;
-			if ((e = und_lookup(t, r->fold + start, len)) != NULL &&
+			if ((e = understand_lookup(t, r->fold + start, len)) != NULL &&
 			    exact_enough(t, e, norm, r, i, w))
 				break;
 			e = NULL;
@@ -424,31 +424,31 @@ classify(const struct und_table *t, const char *norm, struct und_result *r)
 		len = r->wlen[i];
 		d = 0;
 		if (all_digits(r->fold + start, len))
-			add_token(r, i, 1, UND_NUMBER, NULL, 0);
-		else if ((e = und_fuzzy_find(t, norm + r->nstart[i],
+			add_token(r, i, 1, UNDERSTAND_NUMBER, NULL, 0);
+		else if ((e = understand_fuzzy_find(t, norm + r->nstart[i],
 		    r->nlen[i], &d)) != NULL)
 			add_token(r, i, 1, e->how, e, d);
 		else
-			add_token(r, i, 1, UND_UNKNOWN, NULL, 0);
+			add_token(r, i, 1, UNDERSTAND_UNKNOWN, NULL, 0);
 		i++;
 	}
 }
 
 /* Thumbs up / down and ticks, which normalisation drops as symbols. */
 static void
-emoji(const char *raw, struct und_result *r)
+emoji(const char *raw, struct understand_result *r)
 {
 	static const struct {
 		const char	*s;
-		enum und_how	 how;
+		enum understand_how	 how;
 	} marks[] = {
-		{ "\xf0\x9f\x91\x8d", UND_EMOJI_YES },	/* 👍 */
-		{ "\xf0\x9f\x91\x8c", UND_EMOJI_YES },	/* 👌 */
-		{ "\xe2\x9c\x85", UND_EMOJI_YES },	/* ✅ */
-		{ "\xe2\x9c\x94", UND_EMOJI_YES },	/* ✔ */
-		{ "\xf0\x9f\x91\x8e", UND_EMOJI_NO },	/* 👎 */
-		{ "\xe2\x9d\x8c", UND_EMOJI_NO },	/* ❌ */
-		{ "\xf0\x9f\x99\x8f", UND_EMOJI_GREETING },	/* 🙏 */
+		{ "\xf0\x9f\x91\x8d", UNDERSTAND_EMOJI_YES },	/* 👍 */
+		{ "\xf0\x9f\x91\x8c", UNDERSTAND_EMOJI_YES },	/* 👌 */
+		{ "\xe2\x9c\x85", UNDERSTAND_EMOJI_YES },	/* ✅ */
+		{ "\xe2\x9c\x94", UNDERSTAND_EMOJI_YES },	/* ✔ */
+		{ "\xf0\x9f\x91\x8e", UNDERSTAND_EMOJI_NO },	/* 👎 */
+		{ "\xe2\x9d\x8c", UNDERSTAND_EMOJI_NO },	/* ❌ */
+		{ "\xf0\x9f\x99\x8f", UNDERSTAND_EMOJI_GREETING },	/* 🙏 */
 	};
 	size_t i;
 
@@ -460,9 +460,9 @@ emoji(const char *raw, struct und_result *r)
 }
 
 static int
-is_filler(const struct und_token *t)
+is_filler(const struct understand_token *t)
 {
-	return t->how == UND_FILLER || t->how == UND_EMOJI_GREETING;
+	return t->how == UNDERSTAND_FILLER || t->how == UNDERSTAND_EMOJI_GREETING;
 }
 
 /*
@@ -471,18 +471,18 @@ is_filler(const struct und_token *t)
  * loan"?  Filler between them does not count.
  */
 static int
-negated(const struct und_result *r, size_t i)
+negated(const struct understand_result *r, size_t i)
 {
-	const struct und_token *n;
+	const struct understand_token *n;
 	size_t j;
 
 	for (j = i + 1; j < r->ntok && is_filler(&r->tok[j]); j++)
 		;
 	if (j < r->ntok) {
 		n = &r->tok[j];
-		if (n->meaning == UND_M_NEGATION)
+		if (n->meaning == UNDERSTAND_M_NEGATION)
 			return 1;
-		if (n->meaning == UND_M_COMMAND && is_handler(n->kw, "rsvp") &&
+		if (n->meaning == UNDERSTAND_M_COMMAND && is_handler(n->kw, "rsvp") &&
 		    n->kw->category != NULL &&
 		    strcmp(n->kw->category, "no") == 0) {
 			for (j++; j < r->ntok && is_filler(&r->tok[j]); j++)
@@ -493,16 +493,16 @@ negated(const struct und_result *r, size_t i)
 	}
 	for (j = i; j > 0 && is_filler(&r->tok[j - 1]); j--)
 		;
-	return j > 0 && r->tok[j - 1].meaning == UND_M_NEGATION_BEFORE;
+	return j > 0 && r->tok[j - 1].meaning == UNDERSTAND_M_NEGATION_BEFORE;
 }
 
 static void
-command(struct und_result *r, size_t i)
+command(struct understand_result *r, size_t i)
 {
-	const struct und_token *t = &r->tok[i];
+	const struct understand_token *t = &r->tok[i];
 	size_t j;
 
-	r->action = UND_ACT_COMMAND;
+	r->action = UNDERSTAND_ACT_COMMAND;
 	r->kw = t->kw;
 	r->args_word = t->word + t->nwords;
 	/* JOIN karna hai bhadohi: the district is where its words start. */
@@ -516,11 +516,11 @@ command(struct und_result *r, size_t i)
 
 /* Is token t a refusal: NO, STOP, a negation ("mat", "nahi chahiye")? */
 static int
-refusal(const struct und_token *t)
+refusal(const struct understand_token *t)
 {
-	if (t->meaning == UND_M_NEGATION || t->meaning == UND_M_NEGATION_BEFORE)
+	if (t->meaning == UNDERSTAND_M_NEGATION || t->meaning == UNDERSTAND_M_NEGATION_BEFORE)
 		return 1;
-	return t->meaning == UND_M_COMMAND && (is_handler(t->kw, "stop") ||
+	return t->meaning == UNDERSTAND_M_COMMAND && (is_handler(t->kw, "stop") ||
 	    (is_handler(t->kw, "rsvp") && t->kw->category != NULL &&
 	    strcmp(t->kw->category, "no") == 0));
 }
@@ -544,33 +544,33 @@ add_category(const struct keyword **cats, size_t *ncat,
  * only beside a [jila] word ("gaya jile se") or with nothing else of
  * meaning in the message ("gaya se hu", the answer to "which district?").
  */
-static const struct und_unserved *
-place(const struct und_result *r, size_t i, size_t nother)
+static const struct understand_unserved *
+place(const struct understand_result *r, size_t i, size_t nother)
 {
-	const struct und_token *t = &r->tok[i];
+	const struct understand_token *t = &r->tok[i];
 
 	if (t->entry == NULL || t->entry->unserved == NULL)
 		return NULL;
 	if (!t->entry->everyday)
 		return t->entry->unserved;
-	if ((i > 0 && r->tok[i - 1].meaning == UND_M_JILA) ||
-	    (i + 1 < r->ntok && r->tok[i + 1].meaning == UND_M_JILA))
+	if ((i > 0 && r->tok[i - 1].meaning == UNDERSTAND_M_JILA) ||
+	    (i + 1 < r->ntok && r->tok[i + 1].meaning == UNDERSTAND_M_JILA))
 		return t->entry->unserved;
 	return nother == (is_filler(t) ? 0u : 1u) ? t->entry->unserved : NULL;
 }
 
 void
-und_understand(const struct und_table *t, const char *raw, const char *norm,
-    struct und_result *r)
+understand_message(const struct understand_table *t, const char *raw, const char *norm,
+    struct understand_result *r)
 {
 	const struct keyword *cats[4], *dcats[4], *topic = NULL, *digit = NULL;
 	size_t i, ncat = 0, ndcat = 0, lead, nother = 0, nstart = 0;
 	int emoji_yes = 0, emoji_no = 0, greeting = 0, msgword = 0,
 	    received = 0, refused = 0;
-	const struct und_token *first_yes = NULL, *first_no = NULL;
-	struct und_token *tk;
+	const struct understand_token *first_yes = NULL, *first_no = NULL;
+	struct understand_token *tk;
 
-	r->action = UND_ACT_UNKNOWN;
+	r->action = UNDERSTAND_ACT_UNKNOWN;
 	r->kw = r->kw2 = NULL;
 	r->district = NULL;
 	r->unserved = NULL;
@@ -590,29 +590,29 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	for (i = 0; i < r->ntok; i++) {
 		tk = &r->tok[i];
 		switch (tk->how) {
-		case UND_EMOJI_YES:
+		case UNDERSTAND_EMOJI_YES:
 			emoji_yes = 1;
 			continue;
-		case UND_EMOJI_NO:
+		case UNDERSTAND_EMOJI_NO:
 			emoji_no = 1;
 			continue;
-		case UND_EMOJI_GREETING:
+		case UNDERSTAND_EMOJI_GREETING:
 			greeting = 1;
 			continue;
 		default:
 			break;
 		}
-		greeting |= tk->meaning == UND_M_GREETING;
-		msgword |= tk->meaning == UND_M_MESSAGE;
-		received |= tk->meaning == UND_M_RECEIVED;
+		greeting |= tk->meaning == UNDERSTAND_M_GREETING;
+		msgword |= tk->meaning == UNDERSTAND_M_MESSAGE;
+		received |= tk->meaning == UNDERSTAND_M_RECEIVED;
 		refused |= refusal(tk);
 		if (tk->district != NULL && r->district == NULL)
 			r->district = tk->district;
 		if (!is_filler(tk))
 			nother++;
-		if (tk->meaning == UND_M_COMMAND && is_handler(tk->kw, "start"))
+		if (tk->meaning == UNDERSTAND_M_COMMAND && is_handler(tk->kw, "start"))
 			nstart++;
-		if (tk->meaning == UND_M_COMMAND && is_handler(tk->kw, "rsvp")) {
+		if (tk->meaning == UNDERSTAND_M_COMMAND && is_handler(tk->kw, "rsvp")) {
 			if (tk->kw->category != NULL &&
 			    strcmp(tk->kw->category, "no") == 0) {
 				if (first_no == NULL)
@@ -620,16 +620,16 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 			} else if (first_yes == NULL)
 				first_yes = tk;
 		}
-		if (tk->meaning == UND_M_TOPIC && topic == NULL &&
+		if (tk->meaning == UNDERSTAND_M_TOPIC && topic == NULL &&
 		    !negated(r, i))
 			topic = tk->kw;
-		if (tk->meaning == UND_M_DIRECTORY && !negated(r, i))
+		if (tk->meaning == UNDERSTAND_M_DIRECTORY && !negated(r, i))
 			add_category(dcats, &ndcat, tk->kw);
-		if (tk->meaning != UND_M_CATEGORY || negated(r, i))
+		if (tk->meaning != UNDERSTAND_M_CATEGORY || negated(r, i))
 			continue;
 		/* A menu digit is a choice only where a command would be
 		 * ("2 bakri ke liye paisa" is about two goats). */
-		if (tk->how == UND_DIGIT) {
+		if (tk->how == UNDERSTAND_DIGIT) {
 			if (i == lead)
 				digit = tk->kw;
 			continue;
@@ -654,7 +654,7 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	 * did not come ("message nahi aaya"). */
 	for (i = 0; i < r->ntok; i++) {
 		tk = &r->tok[i];
-		if (tk->how == UND_ANYWHERE && is_handler(tk->kw, "stop")) {
+		if (tk->how == UNDERSTAND_ANYWHERE && is_handler(tk->kw, "stop")) {
 			command(r, i);
 			return;
 		}
@@ -667,14 +667,14 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 			r->kw = t->kw_stop;
 		if (r->kw != NULL)
 			return;
-		r->action = UND_ACT_UNKNOWN;
+		r->action = UNDERSTAND_ACT_UNKNOWN;
 	}
 
 	/* 2. A command where a person means one: leading, and not giving
 	 * way to a category named with it ("aur jankari do loan ki" is
 	 * LOAN, "stop ke paas wali dukan" is no STOP).  A NOTICE's text
 	 * may name anything.  START is only ever the whole message. */
-	if (lead < r->ntok && r->tok[lead].meaning == UND_M_COMMAND) {
+	if (lead < r->ntok && r->tok[lead].meaning == UNDERSTAND_M_COMMAND) {
 		tk = &r->tok[lead];
 		if (is_handler(tk->kw, "notice") || (ncat == 0 &&
 		    !is_handler(tk->kw, "rsvp") &&
@@ -685,7 +685,7 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	}
 	for (i = 0; ncat == 0 && i < r->ntok; i++) {
 		tk = &r->tok[i];
-		if (tk->how == UND_PHRASE && tk->meaning == UND_M_COMMAND &&
+		if (tk->how == UNDERSTAND_PHRASE && tk->meaning == UNDERSTAND_M_COMMAND &&
 		    nother == 1 && !is_handler(tk->kw, "rsvp")) {
 			command(r, i);
 			return;
@@ -697,7 +697,7 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	if (ncat == 0 && r->district == NULL && r->unserved == NULL &&
 	    !received) {
 		/* "message nahi aaya" complains; it answers no meeting. */
-		tk = (struct und_token *)(first_no ? first_no : first_yes);
+		tk = (struct understand_token *)(first_no ? first_no : first_yes);
 		if (tk != NULL) {
 			command(r, (size_t)(tk - r->tok));
 			return;
@@ -705,7 +705,7 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 		if (emoji_yes != emoji_no && nother == 0) {
 			r->kw = emoji_yes ? t->kw_yes : t->kw_no;
 			if (r->kw != NULL) {
-				r->action = UND_ACT_COMMAND;
+				r->action = UNDERSTAND_ACT_COMMAND;
 				r->args_word = r->nwords;
 				return;
 			}
@@ -715,7 +715,7 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 	/* 4. A district we do not serve, asked again would be asked for
 	 * ever: UNSERVED, with what she asked for. */
 	if (r->unserved != NULL) {
-		r->action = UND_ACT_UNSERVED;
+		r->action = UNDERSTAND_ACT_UNSERVED;
 		r->kw = ncat > 0 ? cats[0] : NULL;
 		r->kw2 = ncat > 1 ? cats[1] : NULL;
 		return;
@@ -723,19 +723,19 @@ und_understand(const struct und_table *t, const char *raw, const char *norm,
 
 	/* 5. Categories. */
 	if (ncat >= 2) {
-		r->action = UND_ACT_CHOOSE;
+		r->action = UNDERSTAND_ACT_CHOOSE;
 		r->kw = cats[0];
 		r->kw2 = cats[1];
 		return;
 	}
 	if (ncat == 1) {
-		r->action = UND_ACT_INFO;
+		r->action = UNDERSTAND_ACT_INFO;
 		r->kw = cats[0];
 		return;
 	}
 	/* 6, 7. */
 	if (r->district != NULL)
-		r->action = UND_ACT_DISTRICT;
+		r->action = UNDERSTAND_ACT_DISTRICT;
 	else if (nother == 0 && greeting)
-		r->action = UND_ACT_HELP;
+		r->action = UNDERSTAND_ACT_HELP;
 }

@@ -90,112 +90,112 @@ struct buf;
 struct district;
 struct district_table;
 struct keyword;
-struct kw_table;
+struct keywords_table;
 struct stakeholder;
 
-#define UND_MAX_WORDS	48	/* words looked at in one message */
-#define UND_MAX_TEXT	1024	/* bytes of normalised text looked at */
+#define UNDERSTAND_MAX_WORDS	48	/* words looked at in one message */
+#define UNDERSTAND_MAX_TEXT	1024	/* bytes of normalised text looked at */
 
 /* What one word (or phrase) of the message matched. */
-enum und_how {
-	UND_UNKNOWN,		/* nothing */
-	UND_KEYWORD,		/* an alias of keywords.conf */
-	UND_DIGIT,		/* a menu digit of keywords.conf */
-	UND_SYNONYM,		/* lexicon synonym */
-	UND_SCHEME,		/* lexicon scheme / institution name */
-	UND_PHRASE,		/* lexicon command phrase */
-	UND_ANYWHERE,		/* lexicon command phrase, anywhere */
-	UND_DISTRICT,		/* a spelling of districts.csv */
-	UND_FILLER,		/* no meaning of its own */
-	UND_NEGATION,		/* "nahi chahiye": the category next to it
+enum understand_how {
+	UNDERSTAND_UNKNOWN,		/* nothing */
+	UNDERSTAND_KEYWORD,		/* an alias of keywords.conf */
+	UNDERSTAND_DIGIT,		/* a menu digit of keywords.conf */
+	UNDERSTAND_SYNONYM,		/* lexicon synonym */
+	UNDERSTAND_SCHEME,		/* lexicon scheme / institution name */
+	UNDERSTAND_PHRASE,		/* lexicon command phrase */
+	UNDERSTAND_ANYWHERE,		/* lexicon command phrase, anywhere */
+	UNDERSTAND_DISTRICT,		/* a spelling of districts.csv */
+	UNDERSTAND_FILLER,		/* no meaning of its own */
+	UNDERSTAND_NEGATION,		/* "nahi chahiye": the category next to it
 				   is not wanted */
-	UND_NUMBER,		/* digits that are no menu choice */
-	UND_EMOJI_YES,		/* 👍 and the like */
-	UND_EMOJI_NO,
-	UND_EMOJI_GREETING,	/* 🙏 */
-	UND_DIRECTORY,		/* a word of a stakeholder's name */
-	UND_UNSERVED		/* a district not served */
+	UNDERSTAND_NUMBER,		/* digits that are no menu choice */
+	UNDERSTAND_EMOJI_YES,		/* 👍 and the like */
+	UNDERSTAND_EMOJI_NO,
+	UNDERSTAND_EMOJI_GREETING,	/* 🙏 */
+	UNDERSTAND_DIRECTORY,		/* a word of a stakeholder's name */
+	UNDERSTAND_UNSERVED		/* a district not served */
 };
 
-struct und_entry;
+struct understand_entry;
 
 /* A district of India that Sampark does not serve (other_districts). */
-struct und_unserved {
+struct understand_unserved {
 	char		*name_en;
 	char		*name_hi;	/* NULL: the file gives none */
 	char		*state;		/* NULL: no [state] above it */
 };
 
-struct und_token {
+struct understand_token {
 	size_t			 word;	/* first word (index in the text) */
 	size_t			 nwords;
-	enum und_how		 how;
+	enum understand_how		 how;
 	int			 fuzzy;	/* edit distance, 0 exact */
 	const struct keyword	*kw;	/* category or command, or NULL */
 	const struct district	*district;
 	int			 meaning;	/* internal class, -1 none */
-	const struct und_entry	*entry;		/* what it matched, or NULL
-						   (und_origin says where it
+	const struct understand_entry	*entry;		/* what it matched, or NULL
+						   (understand_origin says where it
 						   was listed) */
 };
 
-enum und_action {
-	UND_ACT_UNKNOWN,	/* not understood */
-	UND_ACT_HELP,		/* only greetings / filler: the menu */
-	UND_ACT_INFO,		/* one category (kw), district if named */
-	UND_ACT_CHOOSE,		/* two categories (kw, kw2): ask which */
-	UND_ACT_DISTRICT,	/* only a district */
-	UND_ACT_COMMAND,	/* kw is a command (stop, more, rsvp...) */
-	UND_ACT_UNSERVED	/* a district not served (unserved), no
+enum understand_action {
+	UNDERSTAND_ACT_UNKNOWN,	/* not understood */
+	UNDERSTAND_ACT_HELP,		/* only greetings / filler: the menu */
+	UNDERSTAND_ACT_INFO,		/* one category (kw), district if named */
+	UNDERSTAND_ACT_CHOOSE,		/* two categories (kw, kw2): ask which */
+	UNDERSTAND_ACT_DISTRICT,	/* only a district */
+	UNDERSTAND_ACT_COMMAND,	/* kw is a command (stop, more, rsvp...) */
+	UNDERSTAND_ACT_UNSERVED	/* a district not served (unserved), no
 				   served one; kw the category, if any */
 };
 
-struct und_result {
-	enum und_action		 action;
+struct understand_result {
+	enum understand_action		 action;
 	const struct keyword	*kw;
 	const struct keyword	*kw2;
 	const struct district	*district;	/* named in the message */
-	const struct und_unserved *unserved;	/* named, and not served */
+	const struct understand_unserved *unserved;	/* named, and not served */
 	size_t			 args_word;	/* COMMAND: its arguments start
 						   at this word */
 	size_t			 nwords;	/* words in the text */
 	size_t			 ntok;
-	struct und_token	 tok[UND_MAX_WORDS + 2];
-	char			 fold[UND_MAX_TEXT + 1];	/* folded words */
-	size_t			 wstart[UND_MAX_WORDS];		/* in fold */
-	size_t			 wlen[UND_MAX_WORDS];
-	size_t			 nstart[UND_MAX_WORDS];		/* in norm */
-	size_t			 nlen[UND_MAX_WORDS];
+	struct understand_token	 tok[UNDERSTAND_MAX_WORDS + 2];
+	char			 fold[UNDERSTAND_MAX_TEXT + 1];	/* folded words */
+	size_t			 wstart[UNDERSTAND_MAX_WORDS];		/* in fold */
+	size_t			 wlen[UNDERSTAND_MAX_WORDS];
+	size_t			 nstart[UNDERSTAND_MAX_WORDS];		/* in norm */
+	size_t			 nlen[UNDERSTAND_MAX_WORDS];
 };
 
-struct und_table;
+struct understand_table;
 
 /*
  * Build from loaded keywords and districts plus lexicon_path.  Every
  * problem is appended to *errors as "FILE:LINE: reason"; NULL if any.
  * The table keeps pointers into kw and dt, which must outlive it.
  */
-struct und_table *und_new(const struct kw_table *kw,
+struct understand_table *understand_new(const struct keywords_table *kw,
 	    const struct district_table *dt, const char *lexicon_path,
 	    struct buf *errors);
-void	 und_free(struct und_table *);		/* NULL is a no-op */
+void	 understand_free(struct understand_table *);		/* NULL is a no-op */
 
 /*
  * Add the districts of path (other_districts.txt, format above), before
- * any und_set_directory().  0, or -1 with every problem appended to
+ * any understand_set_directory().  0, or -1 with every problem appended to
  * *errors as "FILE:LINE: reason" (the table is then unchanged).
  */
-int	 und_add_unserved(struct und_table *, const char *path,
+int	 understand_add_unserved(struct understand_table *, const char *path,
 	    struct buf *errors);
 
 /*
  * Teach the table the distinctive words of the stakeholders' names (rule
  * above), replacing those of an earlier call; n == 0 forgets them.  The
  * words are copied: rows may go.  Call it whenever the directory is
- * (re)loaded, never while a struct und_result of this table is in use.
+ * (re)loaded, never while a struct understand_result of this table is in use.
  * Returns how many words lead to a category.
  */
-size_t	 und_set_directory(struct und_table *, const struct stakeholder *rows,
+size_t	 understand_set_directory(struct understand_table *, const struct stakeholder *rows,
 	    size_t n);
 
 /*
@@ -203,20 +203,20 @@ size_t	 und_set_directory(struct und_table *, const struct stakeholder *rows,
  * emoji, which normalisation drops).  Fills *r; never fails, allocates
  * nothing.
  */
-void	 und_understand(const struct und_table *, const char *raw,
-	    const char *norm, struct und_result *r);
+void	 understand_message(const struct understand_table *, const char *raw,
+	    const char *norm, struct understand_result *r);
 
 /* Name of a match kind for explanations ("synonym", "fuzzy"...). */
-const char *und_how_name(enum und_how);
+const char *understand_how_name(enum understand_how);
 
 /*
  * Where the entry of a token was listed, for explanations, into buf:
  * "config/lexicon.conf:42", "directory: RSETI Mirzapur"; "" for none.
  */
-const char *und_origin(const struct und_token *, char *buf, size_t len);
+const char *understand_origin(const struct understand_token *, char *buf, size_t len);
 
 /* The name of an unserved district in lang ("hi" or else English). */
-const char *und_unserved_name(const struct und_unserved *, const char *lang);
+const char *understand_unserved_name(const struct understand_unserved *, const char *lang);
 
 /*
  * Lexicon conflicts a coordinator should fix (check-config): two words
@@ -224,9 +224,9 @@ const char *und_unserved_name(const struct und_unserved *, const char *lang);
  * a command or a category word (e.g. "bank" next to "band").  Each is
  * appended to *errors as "FILE:LINE: reason"; returns how many.
  */
-int	 und_check(const struct und_table *, struct buf *errors);
+int	 understand_check(const struct understand_table *, struct buf *errors);
 
 /* Fold one normalised word into out (outlen >= 1); returns its length. */
-size_t	 und_fold_word(const char *w, size_t len, char *out, size_t outlen);
+size_t	 understand_fold_word(const char *w, size_t len, char *out, size_t outlen);
 
 #endif

@@ -19,7 +19,7 @@
 
 /* Forget the words of the last directory. */
 static void
-drop_words(struct und_table *t)
+drop_words(struct understand_table *t)
 {
 	size_t i;
 
@@ -29,18 +29,18 @@ drop_words(struct und_table *t)
 		free(t->e[i].origin);
 	}
 	t->n = t->nbase;
-	und_rehash(t);
+	understand_rehash(t);
 }
 
 /* The info keyword whose category the directory's rows name. */
 static const struct keyword *
-category_keyword(const struct kw_table *kw, const char *category)
+category_keyword(const struct keywords_table *kw, const char *category)
 {
 	const struct keyword *k;
 	size_t i;
 
-	for (i = 0; category != NULL && i < kw_count(kw); i++) {
-		k = kw_at(kw, i);
+	for (i = 0; category != NULL && i < keywords_count(kw); i++) {
+		k = keywords_at(kw, i);
 		if (k->handler != NULL && strcmp(k->handler, "info") == 0 &&
 		    k->category != NULL && strcmp(k->category, category) == 0)
 			return k;
@@ -65,23 +65,23 @@ all_digits(const char *s, size_t len)
  * be dropped once every row has been read.
  */
 static void
-add_word(struct und_table *t, const char *w, size_t len,
+add_word(struct understand_table *t, const char *w, size_t len,
     const struct keyword *kw, const struct stakeholder *row, size_t rowno)
 {
-	const struct und_entry *old, *near;
-	struct und_entry e;
-	uint32_t cp[UND_MAX_CP];
+	const struct understand_entry *old, *near;
+	struct understand_entry e;
+	uint32_t cp[UNDERSTAND_MAX_CP];
 	uint64_t mask;
-	char key[UND_MAX_CP * 4 + 1];
+	char key[UNDERSTAND_MAX_CP * 4 + 1];
 	size_t keylen;
 	int d;
 
-	if (und_codepoints(w, len, cp, UND_MAX_CP, &mask) < 3 ||
+	if (understand_codepoints(w, len, cp, UNDERSTAND_MAX_CP, &mask) < 3 ||
 	    all_digits(w, len))
 		return;
-	if ((keylen = und_fold_word(w, len, key, sizeof(key))) == 0)
+	if ((keylen = understand_fold_word(w, len, key, sizeof(key))) == 0)
 		return;
-	if ((old = und_lookup(t, key, keylen)) != NULL) {
+	if ((old = understand_lookup(t, key, keylen)) != NULL) {
 		if ((size_t)(old - t->e) >= t->nbase && old->kw != kw)
 			t->e[old - t->e].kw = NULL;
 		return;
@@ -89,26 +89,26 @@ add_word(struct und_table *t, const char *w, size_t len,
 	/* A district's near spelling stays the district's ("mirzapuri");
 	 * a word the lexicon only has within a typo ("chunar", "hunar")
 	 * is the stakeholder's: exact names come before typos. */
-	if ((near = und_fuzzy_find(t, w, len, &d)) != NULL &&
-	    near->meaning == UND_M_DISTRICT)
+	if ((near = understand_fuzzy_find(t, w, len, &d)) != NULL &&
+	    near->meaning == UNDERSTAND_M_DISTRICT)
 		return;
 	memset(&e, 0, sizeof(e));
 	e.key = xstrndup(key, keylen);
 	e.keylen = keylen;
 	e.listed = xstrndup(w, len);
-	e.how = UND_DIRECTORY;
-	e.meaning = UND_M_DIRECTORY;
+	e.how = UNDERSTAND_DIRECTORY;
+	e.meaning = UNDERSTAND_M_DIRECTORY;
 	e.kw = kw;
 	e.origin = xstrdup(row->name);
 	e.line = rowno;
 	e.nwords = 1;
-	e.ncp = und_codepoints(w, len, e.cp, UND_MAX_CP, &e.mask);
-	und_append(t, &e);
+	e.ncp = understand_codepoints(w, len, e.cp, UNDERSTAND_MAX_CP, &e.mask);
+	understand_append(t, &e);
 }
 
 /* Drop the shared words and hash the rest anew. */
 static size_t
-keep_distinctive(struct und_table *t)
+keep_distinctive(struct understand_table *t)
 {
 	size_t i, o = t->nbase;
 
@@ -122,12 +122,12 @@ keep_distinctive(struct und_table *t)
 		t->e[o++] = t->e[i];
 	}
 	t->n = o;
-	und_rehash(t);
+	understand_rehash(t);
 	return t->n - t->nbase;
 }
 
 size_t
-und_set_directory(struct und_table *t, const struct stakeholder *rows,
+understand_set_directory(struct understand_table *t, const struct stakeholder *rows,
     size_t n)
 {
 	const struct keyword *kw;

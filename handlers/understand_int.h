@@ -10,39 +10,39 @@
 
 #include "understand.h"
 
-#define UND_MAX_CP	48	/* code points kept of a word for fuzzing */
+#define UNDERSTAND_MAX_CP	48	/* code points kept of a word for fuzzing */
 
 /* What an entry means; two entries mean the same iff all three agree. */
-enum und_meaning {
-	UND_M_CATEGORY,		/* kw is an info keyword */
-	UND_M_TOPIC,		/* a trade ("silai"): kw's category, but only
+enum understand_meaning {
+	UNDERSTAND_M_CATEGORY,		/* kw is an info keyword */
+	UNDERSTAND_M_TOPIC,		/* a trade ("silai"): kw's category, but only
 				   when no other category is named */
-	UND_M_COMMAND,		/* kw is any other keyword */
-	UND_M_DISTRICT,
-	UND_M_FILLER,
-	UND_M_GREETING,		/* filler; alone, it asks for the menu */
-	UND_M_MESSAGE,		/* filler naming our messages: with a
+	UNDERSTAND_M_COMMAND,		/* kw is any other keyword */
+	UNDERSTAND_M_DISTRICT,
+	UNDERSTAND_M_FILLER,
+	UNDERSTAND_M_GREETING,		/* filler; alone, it asks for the menu */
+	UNDERSTAND_M_MESSAGE,		/* filler naming our messages: with a
 				   refusal it is an opt-out */
-	UND_M_RECEIVED,		/* filler: "message nahi aaya" is a
+	UNDERSTAND_M_RECEIVED,		/* filler: "message nahi aaya" is a
 				   complaint, not an opt-out */
-	UND_M_JILA,		/* filler naming a district ("jile"): an
+	UNDERSTAND_M_JILA,		/* filler naming a district ("jile"): an
 				   everyday word beside it is a place */
-	UND_M_NEGATION,		/* cancels the category before it */
-	UND_M_NEGATION_BEFORE,	/* cancels the category after it */
-	UND_M_DIRECTORY,	/* a stakeholder's word: kw's category, but
+	UNDERSTAND_M_NEGATION,		/* cancels the category before it */
+	UNDERSTAND_M_NEGATION_BEFORE,	/* cancels the category after it */
+	UNDERSTAND_M_DIRECTORY,	/* a stakeholder's word: kw's category, but
 				   only when no other category is named */
-	UND_M_UNSERVED		/* a district not served (unserved) */
+	UNDERSTAND_M_UNSERVED		/* a district not served (unserved) */
 };
 
-struct und_entry {
+struct understand_entry {
 	char			*key;		/* folded, words joined by ' ' */
 	size_t			 keylen;
 	char			*listed;	/* as written (normalised) */
-	enum und_how		 how;
-	enum und_meaning	 meaning;
+	enum understand_how		 how;
+	enum understand_meaning	 meaning;
 	const struct keyword	*kw;
 	const struct district	*district;
-	const struct und_unserved *unserved;	/* UND_M_UNSERVED, or a
+	const struct understand_unserved *unserved;	/* UNDERSTAND_M_UNSERVED, or a
 						   filler word that may be
 						   that district */
 	int			 everyday;	/* such a place only beside a
@@ -58,17 +58,17 @@ struct und_entry {
 						   and meaning, + 1; 0 none */
 	/* Fuzzy target (a single word of a category or district): */
 	int			 fuzzy_ok;
-	uint32_t		 cp[UND_MAX_CP];
+	uint32_t		 cp[UNDERSTAND_MAX_CP];
 	size_t			 ncp;
 	uint64_t		 mask;		/* letters it has (hashed) */
 };
 
-struct und_table {
-	struct und_entry	*e;
+struct understand_table {
+	struct understand_entry	*e;
 	size_t			 n;
 	size_t			 cap;
 	size_t			 nbase;		/* e[nbase..n) are directory
-						   words (und_set_directory) */
+						   words (understand_set_directory) */
 	uint32_t		*slot;		/* entry index + 1, 0 empty */
 	size_t			 nslot;		/* power of two */
 	size_t			*fuzzy;		/* indices of fuzzy targets */
@@ -77,39 +77,39 @@ struct und_table {
 	const struct keyword	*kw_yes;	/* for a thumb up / down */
 	const struct keyword	*kw_no;
 	const struct keyword	*kw_stop;
-	const struct kw_table	*kw;		/* the categories of the
+	const struct keywords_table	*kw;		/* the categories of the
 						   directory's rows */
-	struct und_unserved	**unserved;	/* other_districts, owned */
+	struct understand_unserved	**unserved;	/* other_districts, owned */
 	size_t			 nunserved;
 	char			*files[4];	/* keywords, districts, lexicon,
 						   other districts */
 };
 
 /* Entry for a folded key, or NULL. */
-const struct und_entry *und_lookup(const struct und_table *, const char *key,
+const struct understand_entry *understand_lookup(const struct understand_table *, const char *key,
 	    size_t len);
 /* Code points of a folded word and its letter mask; returns ncp. */
-size_t	 und_codepoints(const char *s, size_t len, uint32_t *cp, size_t max,
+size_t	 understand_codepoints(const char *s, size_t len, uint32_t *cp, size_t max,
 	    uint64_t *mask);
 /* Optimal string alignment distance, or max + 1 if more than max. */
-int	 und_distance(const uint32_t *a, size_t na, const uint32_t *b,
+int	 understand_distance(const uint32_t *a, size_t na, const uint32_t *b,
 	    size_t nb, int max);
 /* Edits a word of n code points may carry. */
-int	 und_max_edits(size_t ncp);
+int	 understand_max_edits(size_t ncp);
 /* The one fuzzy target every nearest one agrees with for a normalised
  * word, or NULL; *dist its distance. */
-const struct und_entry *und_fuzzy_find(const struct und_table *,
+const struct understand_entry *understand_fuzzy_find(const struct understand_table *,
 	    const char *w, size_t len, int *dist);
 /* Put entry t->e[i] into the hash. */
-void	 und_hash_insert(struct und_table *, size_t i);
+void	 understand_hash_insert(struct understand_table *, size_t i);
 /* Rebuild the hash from t->e[0..n), sized for t->n. */
-void	 und_rehash(struct und_table *);
+void	 understand_rehash(struct understand_table *);
 /* Append a copy of *e (its strings now the table's) and hash it unless
  * it is chained; returns its index.  Pointers into t->e may move. */
-size_t	 und_append(struct und_table *, const struct und_entry *e);
+size_t	 understand_append(struct understand_table *, const struct understand_entry *e);
 /* Fold a normalised phrase word by word into out (words joined by ' ');
  * returns its length, *nwords the words kept. */
-size_t	 und_fold_phrase(const char *norm, char *out, size_t outlen,
+size_t	 understand_fold_phrase(const char *norm, char *out, size_t outlen,
 	    unsigned *nwords);
 
 #endif

@@ -2,7 +2,7 @@
  * understand_load: build the folded lexicon of understand.h from the
  * keywords, the districts and lexicon.conf, and check it for conflicts.
  *
- * Every key is folded word by word (und_fold_word) exactly as a message
+ * Every key is folded word by word (understand_fold_word) exactly as a message
  * is, and hashed (open addressing, FNV-1a), so a message word costs one
  * probe.  A key listed twice with one meaning is kept once; with two
  * meanings it is an error at the second place, naming the first.
@@ -20,22 +20,22 @@
 #include "understand_int.h"
 #include "util.h"
 
-struct und_parse {
-	struct und_table	*t;
-	const struct kw_table	*kw;
+struct understand_parse {
+	struct understand_table	*t;
+	const struct keywords_table	*kw;
 	/* Also the place of the entry being added, in whichever file. */
 	struct confscan_errors	 err;
 	/* The section being read. */
 	int			 in_section;
-	enum und_meaning	 meaning;
+	enum understand_meaning	 meaning;
 	const struct keyword	*sect_kw;
 };
 
-static void perr(struct und_parse *, const char *, ...)
+static void perr(struct understand_parse *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-perr(struct und_parse *p, const char *fmt, ...)
+perr(struct understand_parse *p, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -57,8 +57,8 @@ hash(const char *s, size_t len)
 	return h;
 }
 
-const struct und_entry *
-und_lookup(const struct und_table *t, const char *key, size_t len)
+const struct understand_entry *
+understand_lookup(const struct understand_table *t, const char *key, size_t len)
 {
 	size_t mask, i;
 	uint32_t s;
@@ -68,7 +68,7 @@ und_lookup(const struct und_table *t, const char *key, size_t len)
 	mask = t->nslot - 1;
 	for (i = hash(key, len) & mask; (s = t->slot[i]) != 0;
 	    i = (i + 1) & mask) {
-		const struct und_entry *e = &t->e[s - 1];
+		const struct understand_entry *e = &t->e[s - 1];
 
 		if (e->keylen == len && memcmp(e->key, key, len) == 0)
 			return e;
@@ -77,7 +77,7 @@ und_lookup(const struct und_table *t, const char *key, size_t len)
 }
 
 void
-und_rehash(struct und_table *t)
+understand_rehash(struct understand_table *t)
 {
 	size_t i;
 
@@ -88,11 +88,11 @@ und_rehash(struct und_table *t)
 	t->slot = xcalloc(t->nslot, sizeof(*t->slot));
 	for (i = 0; i < t->n; i++)
 		if (!t->e[i].chained)
-			und_hash_insert(t, i);
+			understand_hash_insert(t, i);
 }
 
 void
-und_hash_insert(struct und_table *t, size_t i)
+understand_hash_insert(struct understand_table *t, size_t i)
 {
 	size_t j, mask = t->nslot - 1;
 
@@ -103,7 +103,7 @@ und_hash_insert(struct und_table *t, size_t i)
 }
 
 size_t
-und_append(struct und_table *t, const struct und_entry *proto)
+understand_append(struct understand_table *t, const struct understand_entry *proto)
 {
 	size_t i;
 
@@ -118,32 +118,32 @@ und_append(struct und_table *t, const struct und_entry *proto)
 	if (proto->chained)
 		return i;
 	if (t->nslot == 0 || t->n * 3 > t->nslot * 2)
-		und_rehash(t);
+		understand_rehash(t);
 	else
-		und_hash_insert(t, i);
+		understand_hash_insert(t, i);
 	return i;
 }
 
 static const char *
-meaning_name(const struct und_entry *e, char *buf, size_t len)
+meaning_name(const struct understand_entry *e, char *buf, size_t len)
 {
 	switch (e->meaning) {
-	case UND_M_DISTRICT:
+	case UNDERSTAND_M_DISTRICT:
 		snprintf(buf, len, "district %s", e->district->key);
 		break;
-	case UND_M_FILLER:
-	case UND_M_GREETING:
-	case UND_M_MESSAGE:
-	case UND_M_RECEIVED:
-	case UND_M_JILA:
+	case UNDERSTAND_M_FILLER:
+	case UNDERSTAND_M_GREETING:
+	case UNDERSTAND_M_MESSAGE:
+	case UNDERSTAND_M_RECEIVED:
+	case UNDERSTAND_M_JILA:
 		snprintf(buf, len, "filler");
 		break;
-	case UND_M_UNSERVED:
+	case UNDERSTAND_M_UNSERVED:
 		snprintf(buf, len, "unserved district %s",
 		    e->unserved->name_en);
 		break;
-	case UND_M_NEGATION:
-	case UND_M_NEGATION_BEFORE:
+	case UNDERSTAND_M_NEGATION:
+	case UNDERSTAND_M_NEGATION_BEFORE:
 		snprintf(buf, len, "negation");
 		break;
 	default:
@@ -154,7 +154,7 @@ meaning_name(const struct und_entry *e, char *buf, size_t len)
 }
 
 static int
-same_meaning(const struct und_entry *a, const struct und_entry *b)
+same_meaning(const struct understand_entry *a, const struct understand_entry *b)
 {
 	return a->meaning == b->meaning && a->kw == b->kw &&
 	    a->district == b->district;
@@ -162,16 +162,16 @@ same_meaning(const struct und_entry *a, const struct und_entry *b)
 
 /* A trade and its category's words lead to the same stakeholders. */
 static int
-same_target(const struct und_entry *a, const struct und_entry *b)
+same_target(const struct understand_entry *a, const struct understand_entry *b)
 {
 	return a->kw == b->kw && a->district == b->district &&
 	    (a->meaning == b->meaning ||
-	    (a->meaning == UND_M_TOPIC && b->meaning == UND_M_CATEGORY) ||
-	    (a->meaning == UND_M_CATEGORY && b->meaning == UND_M_TOPIC));
+	    (a->meaning == UNDERSTAND_M_TOPIC && b->meaning == UNDERSTAND_M_CATEGORY) ||
+	    (a->meaning == UNDERSTAND_M_CATEGORY && b->meaning == UNDERSTAND_M_TOPIC));
 }
 
 size_t
-und_fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
+understand_fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
 {
 	const char *p = norm, *s;
 	size_t o = 0, n;
@@ -186,7 +186,7 @@ und_fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
 			;
 		if (o > 0 && o + 1 < outlen)
 			out[o++] = ' ';
-		n = und_fold_word(s, (size_t)(p - s), out + o, outlen - o);
+		n = understand_fold_word(s, (size_t)(p - s), out + o, outlen - o);
 		if (n == 0 && o > 0)
 			o--;
 		o += n;
@@ -199,9 +199,9 @@ und_fold_phrase(const char *norm, char *out, size_t outlen, unsigned *nwords)
 
 /* Another spelling of an entry, linked from it, outside the hash. */
 static void
-chain_listed(struct und_table *t, size_t first, const char *norm)
+chain_listed(struct understand_table *t, size_t first, const char *norm)
 {
-	struct und_entry e = t->e[first];
+	struct understand_entry e = t->e[first];
 	size_t i = first;
 
 	while (t->e[i].next_same != 0)
@@ -210,9 +210,9 @@ chain_listed(struct und_table *t, size_t first, const char *norm)
 	e.listed = xstrdup(norm);
 	e.next_same = 0;
 	e.chained = 1;
-	e.ncp = und_codepoints(norm, strlen(norm), e.cp, UND_MAX_CP, &e.mask);
+	e.ncp = understand_codepoints(norm, strlen(norm), e.cp, UNDERSTAND_MAX_CP, &e.mask);
 	e.fuzzy_ok = e.fuzzy_ok && e.ncp >= 4 && strchr(norm, ' ') == NULL;
-	und_append(t, &e);
+	understand_append(t, &e);
 	t->e[i].next_same = t->n;
 }
 
@@ -222,25 +222,25 @@ chain_listed(struct und_table *t, size_t first, const char *norm)
  * entry's place).
  */
 static int
-add_entry(struct und_parse *p, const char *norm, enum und_how how,
-    enum und_meaning meaning, const struct keyword *kw,
+add_entry(struct understand_parse *p, const char *norm, enum understand_how how,
+    enum understand_meaning meaning, const struct keyword *kw,
     const struct district *d)
 {
-	struct und_table *t = p->t;
-	struct und_entry e;
-	const struct und_entry *old;
+	struct understand_table *t = p->t;
+	struct understand_entry e;
+	const struct understand_entry *old;
 	char key[256], a[96], b[96];
 	unsigned nwords;
 	size_t len;
 
-	len = und_fold_phrase(norm, key, sizeof(key), &nwords);
+	len = understand_fold_phrase(norm, key, sizeof(key), &nwords);
 	if (len == 0 || nwords == 0)
 		return 0;
 	memset(&e, 0, sizeof(e));
 	e.meaning = meaning;
 	e.kw = kw;
 	e.district = d;
-	if ((old = und_lookup(t, key, len)) != NULL) {
+	if ((old = understand_lookup(t, key, len)) != NULL) {
 		if (same_meaning(old, &e)) {
 			/* Kept for the exact check of STOP and START. */
 			if (strcmp(old->listed, norm) != 0)
@@ -261,20 +261,20 @@ add_entry(struct und_parse *p, const char *norm, enum und_how how,
 	e.nwords = nwords;
 	/* Typos are measured on the words as written, not folded: folding
 	 * brings "sewing" within one letter of "selling". */
-	e.ncp = und_codepoints(norm, strlen(norm), e.cp, UND_MAX_CP, &e.mask);
+	e.ncp = understand_codepoints(norm, strlen(norm), e.cp, UNDERSTAND_MAX_CP, &e.mask);
 	/* Typos lead only to categories and districts, never to a
 	 * command, and only from words long enough to tell apart. */
-	e.fuzzy_ok = nwords == 1 && e.ncp >= 4 && how != UND_DIGIT &&
-	    (meaning == UND_M_CATEGORY || meaning == UND_M_TOPIC ||
-	    meaning == UND_M_DISTRICT);
-	und_append(t, &e);
+	e.fuzzy_ok = nwords == 1 && e.ncp >= 4 && how != UNDERSTAND_DIGIT &&
+	    (meaning == UNDERSTAND_M_CATEGORY || meaning == UNDERSTAND_M_TOPIC ||
+	    meaning == UNDERSTAND_M_DISTRICT);
+	understand_append(t, &e);
 	return 0;
 }
 
 static void
 start_section(void *arg, struct confscan_line *ln)
 {
-	struct und_parse *p = arg;
+	struct understand_parse *p = arg;
 	const char *name = ln->name;
 
 	p->in_section = 0;
@@ -284,25 +284,25 @@ start_section(void *arg, struct confscan_line *ln)
 	}
 	p->sect_kw = NULL;
 	if (strcmp(name, "filler") == 0)
-		p->meaning = UND_M_FILLER;
+		p->meaning = UNDERSTAND_M_FILLER;
 	else if (strcmp(name, "greeting") == 0)
-		p->meaning = UND_M_GREETING;
+		p->meaning = UNDERSTAND_M_GREETING;
 	else if (strcmp(name, "message") == 0)
-		p->meaning = UND_M_MESSAGE;
+		p->meaning = UNDERSTAND_M_MESSAGE;
 	else if (strcmp(name, "received") == 0)
-		p->meaning = UND_M_RECEIVED;
+		p->meaning = UNDERSTAND_M_RECEIVED;
 	else if (strcmp(name, "jila") == 0)
-		p->meaning = UND_M_JILA;
+		p->meaning = UNDERSTAND_M_JILA;
 	else if (strcmp(name, "negation") == 0)
-		p->meaning = UND_M_NEGATION;
-	else if ((p->sect_kw = kw_find(p->kw, name)) != NULL)
+		p->meaning = UNDERSTAND_M_NEGATION;
+	else if ((p->sect_kw = keywords_find(p->kw, name)) != NULL)
 		p->meaning = p->sect_kw->handler != NULL &&
 		    strcmp(p->sect_kw->handler, "info") == 0 ?
-		    UND_M_CATEGORY : UND_M_COMMAND;
+		    UNDERSTAND_M_CATEGORY : UNDERSTAND_M_COMMAND;
 	else {
 		perr(p, "[%s] is no keyword of %s, nor filler, greeting, "
 		    "message, received, jila or negation", name,
-		    kw_path(p->kw));
+		    keywords_path(p->kw));
 		return;
 	}
 	p->in_section = 1;
@@ -310,25 +310,25 @@ start_section(void *arg, struct confscan_line *ln)
 
 static const struct {
 	const char	*key;
-	enum und_how	 how;
+	enum understand_how	 how;
 } lex_keys[] = {
-	{ "synonym",	UND_SYNONYM },
-	{ "scheme",	UND_SCHEME },
-	{ "topic",	UND_SYNONYM },
-	{ "phrase",	UND_PHRASE },
-	{ "anywhere",	UND_ANYWHERE },
-	{ "word",	UND_FILLER },
-	{ "before",	UND_NEGATION },
+	{ "synonym",	UNDERSTAND_SYNONYM },
+	{ "scheme",	UNDERSTAND_SCHEME },
+	{ "topic",	UNDERSTAND_SYNONYM },
+	{ "phrase",	UNDERSTAND_PHRASE },
+	{ "anywhere",	UNDERSTAND_ANYWHERE },
+	{ "word",	UNDERSTAND_FILLER },
+	{ "before",	UNDERSTAND_NEGATION },
 };
 
 static void
 key_value(void *arg, struct confscan_line *ln)
 {
-	struct und_parse *p = arg;
+	struct understand_parse *p = arg;
 	const char *key = ln->name;
 	char *item, *next, *norm;
-	enum und_meaning meaning = p->meaning;
-	enum und_how how = UND_UNKNOWN;
+	enum understand_meaning meaning = p->meaning;
+	enum understand_how how = UNDERSTAND_UNKNOWN;
 	size_t i;
 	int found = 0;
 
@@ -346,30 +346,30 @@ key_value(void *arg, struct confscan_line *ln)
 		perr(p, "\"%s\" outside a section", key);
 		return;
 	}
-	if ((how == UND_FILLER || how == UND_NEGATION) !=
-	    (p->sect_kw == NULL) || (how == UND_NEGATION &&
-	    meaning != UND_M_NEGATION)) {
+	if ((how == UNDERSTAND_FILLER || how == UNDERSTAND_NEGATION) !=
+	    (p->sect_kw == NULL) || (how == UNDERSTAND_NEGATION &&
+	    meaning != UNDERSTAND_M_NEGATION)) {
 		perr(p, "\"%s\" does not belong in this section", key);
 		return;
 	}
-	if (meaning == UND_M_NEGATION) {
-		if (how == UND_NEGATION)
-			meaning = UND_M_NEGATION_BEFORE;
-		how = UND_NEGATION;
+	if (meaning == UNDERSTAND_M_NEGATION) {
+		if (how == UNDERSTAND_NEGATION)
+			meaning = UNDERSTAND_M_NEGATION_BEFORE;
+		how = UNDERSTAND_NEGATION;
 	}
-	if ((how == UND_PHRASE || how == UND_ANYWHERE) &&
-	    meaning != UND_M_COMMAND) {
+	if ((how == UNDERSTAND_PHRASE || how == UNDERSTAND_ANYWHERE) &&
+	    meaning != UNDERSTAND_M_COMMAND) {
 		perr(p, "\"%s\" is for commands; a category's words count "
 		    "anywhere already (synonym)", key);
 		return;
 	}
-	if ((how == UND_SCHEME || strcmp(key, "topic") == 0) &&
-	    meaning != UND_M_CATEGORY) {
+	if ((how == UNDERSTAND_SCHEME || strcmp(key, "topic") == 0) &&
+	    meaning != UNDERSTAND_M_CATEGORY) {
 		perr(p, "\"%s\" is for categories", key);
 		return;
 	}
 	if (strcmp(key, "topic") == 0)
-		meaning = UND_M_TOPIC;
+		meaning = UNDERSTAND_M_TOPIC;
 	for (item = ln->value; item != NULL; item = next) {
 		if ((next = strchr(item, ',')) != NULL)
 			*next++ = '\0';
@@ -400,30 +400,30 @@ static const struct confscan_syntax lexicon_syntax = {
 };
 
 static void
-load_lexicon(struct und_parse *p, const char *path)
+load_lexicon(struct understand_parse *p, const char *path)
 {
 	if (confscan_file(path, &lexicon_syntax, p, &p->err) == -1)
 		confscan_error_file(&p->err, "%s", strerror(errno));
 }
 
 static void
-load_keywords(struct und_parse *p)
+load_keywords(struct understand_parse *p)
 {
 	struct kw_alias a;
 	size_t i;
 
 	p->err.file = p->t->files[0];
-	for (i = 0; kw_alias_at(p->kw, i, &a); i++) {
+	for (i = 0; keywords_alias_at(p->kw, i, &a); i++) {
 		int info = a.kw->handler != NULL &&
 		    strcmp(a.kw->handler, "info") == 0;
 
 		p->err.line = a.line;
 		add_entry(p, a.alias, strcmp(a.lang, "digit") == 0 ?
-		    UND_DIGIT : UND_KEYWORD, info ? UND_M_CATEGORY :
-		    UND_M_COMMAND, a.kw, NULL);
+		    UNDERSTAND_DIGIT : UNDERSTAND_KEYWORD, info ? UNDERSTAND_M_CATEGORY :
+		    UNDERSTAND_M_COMMAND, a.kw, NULL);
 	}
-	for (i = 0; i < kw_count(p->kw); i++) {
-		const struct keyword *k = kw_at(p->kw, i);
+	for (i = 0; i < keywords_count(p->kw); i++) {
+		const struct keyword *k = keywords_at(p->kw, i);
 
 		if (k->handler != NULL && strcmp(k->handler, "stop") == 0 &&
 		    p->t->kw_stop == NULL)
@@ -439,7 +439,7 @@ load_keywords(struct und_parse *p)
 }
 
 static void
-load_districts(struct und_parse *p, const struct district_table *dt)
+load_districts(struct understand_parse *p, const struct district_table *dt)
 {
 	const struct district *d;
 	const char *alias;
@@ -448,16 +448,16 @@ load_districts(struct und_parse *p, const struct district_table *dt)
 	p->err.file = p->t->files[1];
 	for (i = 0; district_alias_at(dt, i, &alias, &d, &line); i++) {
 		p->err.line = line;
-		add_entry(p, alias, UND_DISTRICT, UND_M_DISTRICT, NULL, d);
+		add_entry(p, alias, UNDERSTAND_DISTRICT, UNDERSTAND_M_DISTRICT, NULL, d);
 	}
 }
 
-struct und_table *
-und_new(const struct kw_table *kw, const struct district_table *dt,
+struct understand_table *
+understand_new(const struct keywords_table *kw, const struct district_table *dt,
     const char *lexicon_path, struct buf *errors)
 {
-	struct und_parse p;
-	struct und_table *t = xcalloc(1, sizeof(*t));
+	struct understand_parse p;
+	struct understand_table *t = xcalloc(1, sizeof(*t));
 	size_t i;
 
 	memset(&p, 0, sizeof(p));
@@ -465,15 +465,15 @@ und_new(const struct kw_table *kw, const struct district_table *dt,
 	p.kw = kw;
 	p.err.out = errors;
 	t->kw = kw;
-	t->files[0] = xstrdup(kw_path(kw));
+	t->files[0] = xstrdup(keywords_path(kw));
 	t->files[1] = xstrdup(district_path(dt));
 	t->files[2] = xstrdup(lexicon_path);
-	und_rehash(t);
+	understand_rehash(t);
 	load_keywords(&p);
 	load_districts(&p, dt);
 	load_lexicon(&p, t->files[2]);
 	if (p.err.n > 0) {
-		und_free(t);
+		understand_free(t);
 		return NULL;
 	}
 	for (i = 0; i < t->n; i++)
@@ -489,7 +489,7 @@ und_new(const struct kw_table *kw, const struct district_table *dt,
 }
 
 void
-und_free(struct und_table *t)
+understand_free(struct understand_table *t)
 {
 	size_t i;
 
@@ -517,32 +517,32 @@ und_free(struct und_table *t)
 
 /* Does a typo of one land near the other in a way that matters? */
 static int
-conflicting(const struct und_entry *a, const struct und_entry *b)
+conflicting(const struct understand_entry *a, const struct understand_entry *b)
 {
 	int max;
 	size_t n;
 
 	if (same_target(a, b) || a->nwords != 1 || b->nwords != 1 ||
-	    a->how == UND_DIGIT || b->how == UND_DIGIT)
+	    a->how == UNDERSTAND_DIGIT || b->how == UNDERSTAND_DIGIT)
 		return 0;
 	/* A command or a category word, next to another meaning. */
-	if (a->meaning >= UND_M_FILLER || b->meaning >= UND_M_FILLER)
+	if (a->meaning >= UNDERSTAND_M_FILLER || b->meaning >= UNDERSTAND_M_FILLER)
 		return 0;
-	if (a->meaning != UND_M_COMMAND && b->meaning != UND_M_COMMAND &&
-	    a->meaning != UND_M_CATEGORY && b->meaning != UND_M_CATEGORY)
+	if (a->meaning != UNDERSTAND_M_COMMAND && b->meaning != UNDERSTAND_M_COMMAND &&
+	    a->meaning != UNDERSTAND_M_CATEGORY && b->meaning != UNDERSTAND_M_CATEGORY)
 		return 0;
 	n = a->ncp < b->ncp ? a->ncp : b->ncp;
-	if ((max = und_max_edits(n)) == 0)
+	if ((max = understand_max_edits(n)) == 0)
 		return 0;
 	/* The same cheap filters as a fuzzy lookup, before the distance. */
 	if ((a->ncp > b->ncp ? a->ncp - b->ncp : b->ncp - a->ncp) >
 	    (size_t)max || __builtin_popcountll(a->mask ^ b->mask) > 2 * max)
 		return 0;
-	return und_distance(a->cp, a->ncp, b->cp, b->ncp, max) <= max;
+	return understand_distance(a->cp, a->ncp, b->cp, b->ncp, max) <= max;
 }
 
 int
-und_check(const struct und_table *t, struct buf *errors)
+understand_check(const struct understand_table *t, struct buf *errors)
 {
 	char ma[96], mb[96];
 	size_t i, j;
@@ -552,7 +552,7 @@ und_check(const struct und_table *t, struct buf *errors)
 		return 0;
 	for (i = 0; i < t->n; i++)
 		for (j = i + 1; j < t->n; j++) {
-			const struct und_entry *a = &t->e[i], *b = &t->e[j];
+			const struct understand_entry *a = &t->e[i], *b = &t->e[j];
 
 			if (!conflicting(a, b))
 				continue;

@@ -19,7 +19,7 @@
 
 struct spelling {
 	char			*norm;
-	struct und_unserved	*place;
+	struct understand_unserved	*place;
 	int			 everyday;
 	size_t			 line;
 };
@@ -27,14 +27,14 @@ struct spelling {
 struct reading {
 	struct confscan_errors	 err;
 	char			*state;
-	struct und_unserved	**places;
+	struct understand_unserved	**places;
 	size_t			 nplaces;
 	struct spelling		*sp;
 	size_t			 nsp;
 };
 
 static void
-add_spelling(struct reading *r, struct und_unserved *place, char *item)
+add_spelling(struct reading *r, struct understand_unserved *place, char *item)
 {
 	size_t len = strlen(item);
 	int everyday = 0;
@@ -99,7 +99,7 @@ static void
 read_district(void *arg, struct confscan_line *l)
 {
 	struct reading *r = arg;
-	struct und_unserved *place;
+	struct understand_unserved *place;
 	char *item, *next;
 
 	place = xcalloc(1, sizeof(*place));
@@ -143,7 +143,7 @@ read_file(struct reading *r, const char *path)
 }
 
 static void
-place_free(struct und_unserved *p)
+place_free(struct understand_unserved *p)
 {
 	free(p->name_en);
 	free(p->name_hi);
@@ -157,19 +157,19 @@ place_free(struct und_unserved *p)
  * "gaya" folds to) may also be the place, as an everyday word.
  */
 static void
-add_place_entry(struct und_table *t, const struct spelling *sp)
+add_place_entry(struct understand_table *t, const struct spelling *sp)
 {
-	struct und_entry e, *old;
+	struct understand_entry e, *old;
 	char key[256];
 	unsigned nwords;
 	size_t len;
 
-	len = und_fold_phrase(sp->norm, key, sizeof(key), &nwords);
+	len = understand_fold_phrase(sp->norm, key, sizeof(key), &nwords);
 	if (len == 0 || nwords == 0)
 		return;
-	old = (struct und_entry *)und_lookup(t, key, len);
+	old = (struct understand_entry *)understand_lookup(t, key, len);
 	if (old != NULL) {
-		if (old->meaning == UND_M_FILLER && old->unserved == NULL) {
+		if (old->meaning == UNDERSTAND_M_FILLER && old->unserved == NULL) {
 			old->unserved = sp->place;
 			old->everyday = 1;
 		}
@@ -179,18 +179,18 @@ add_place_entry(struct und_table *t, const struct spelling *sp)
 	e.key = xstrndup(key, len);
 	e.keylen = len;
 	e.listed = xstrdup(sp->norm);
-	e.how = UND_UNSERVED;
-	e.meaning = UND_M_UNSERVED;
+	e.how = UNDERSTAND_UNSERVED;
+	e.meaning = UNDERSTAND_M_UNSERVED;
 	e.unserved = sp->place;
 	e.everyday = sp->everyday;
 	e.file = t->files[3];
 	e.line = sp->line;
 	e.nwords = nwords;
-	und_append(t, &e);
+	understand_append(t, &e);
 }
 
 int
-und_add_unserved(struct und_table *t, const char *path, struct buf *errors)
+understand_add_unserved(struct understand_table *t, const char *path, struct buf *errors)
 {
 	struct reading r;
 	size_t i;

@@ -205,8 +205,8 @@ fake_stakeholders_find(void *arg, const char *category, const char *district,
 	size_t i;
 
 	fo->calls.stakeholders_find++;
-	sp_strlcpy(fo->calls.category, category, sizeof(fo->calls.category));
-	sp_strlcpy(fo->calls.district, district, sizeof(fo->calls.district));
+	util_strlcpy(fo->calls.category, category, sizeof(fo->calls.category));
+	util_strlcpy(fo->calls.district, district, sizeof(fo->calls.district));
 	*rows = NULL;
 	*n = 0;
 	if (fo->fail & FAKE_OPS_FAIL_FIND)
@@ -242,7 +242,7 @@ static const struct sp_ctx_ops fake_ctx_ops = {
 	.stakeholders_free = fake_stakeholders_free,
 };
 
-/* ---- struct sp_bcast_ops ---- */
+/* ---- struct handler_broadcast_ops ---- */
 
 static int
 fake_notice_prepare(void *arg, const char *phone, const char *district,
@@ -251,9 +251,9 @@ fake_notice_prepare(void *arg, const char *phone, const char *district,
 	struct fake_ops *fo = arg;
 
 	fo->calls.notice_prepare++;
-	sp_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
-	sp_strlcpy(fo->calls.district, district, sizeof(fo->calls.district));
-	sp_strlcpy(fo->calls.text, text, sizeof(fo->calls.text));
+	util_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
+	util_strlcpy(fo->calls.district, district, sizeof(fo->calls.district));
+	util_strlcpy(fo->calls.text, text, sizeof(fo->calls.text));
 	*pv = fo->bcast.preview;
 	return fo->bcast.prepare_rc;
 }
@@ -265,8 +265,8 @@ fake_notice_confirm(void *arg, const char *phone, const char *code,
 	struct fake_ops *fo = arg;
 
 	fo->calls.notice_confirm++;
-	sp_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
-	sp_strlcpy(fo->calls.code, code, sizeof(fo->calls.code));
+	util_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
+	util_strlcpy(fo->calls.code, code, sizeof(fo->calls.code));
 	*recipients = fo->bcast.confirm_recipients;
 	return fo->bcast.confirm_rc;
 }
@@ -278,7 +278,7 @@ fake_rsvp(void *arg, const char *phone, int yes, char **title,
 	struct fake_ops *fo = arg;
 
 	fo->calls.rsvp++;
-	sp_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
+	util_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
 	fo->calls.yes = yes;
 	if (fo->bcast.rsvp_rc != 1)
 		return fo->bcast.rsvp_rc;
@@ -287,7 +287,7 @@ fake_rsvp(void *arg, const char *phone, int yes, char **title,
 	return 1;
 }
 
-static const struct sp_bcast_ops fake_bcast_ops = {
+static const struct handler_broadcast_ops fake_bcast_ops = {
 	.notice_prepare = fake_notice_prepare,
 	.notice_confirm = fake_notice_confirm,
 	.rsvp = fake_rsvp,
@@ -304,5 +304,5 @@ void
 fake_ops_attach_bcast(struct fake_ops *fo, struct sp_ctx *ctx)
 {
 	ctx->bcast = &fake_bcast_ops;
-	ctx->bcast_arg = fo;
+	ctx->broadcast_arg = fo;
 }

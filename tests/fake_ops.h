@@ -1,6 +1,6 @@
 /*
  * fake_ops: the world of a handler's context (struct sp_ctx_ops and
- * struct sp_bcast_ops in handler.h) held in memory, for tests of the
+ * struct handler_broadcast_ops in handler.h) held in memory, for tests of the
  * router and the handlers that must run without a database.
  *
  * Contacts are kept by phone and saved as the store saves them (every
@@ -41,7 +41,7 @@ struct fake_ops_calls {
 	int		 yes;		/* rsvp */
 };
 
-/* What the broadcast ops answer (see sp_bcast_ops for the meanings). */
+/* What the broadcast ops answer (see handler_broadcast_ops for the meanings). */
 struct fake_ops_bcast {
 	int			 prepare_rc;
 	struct sp_notice_preview preview;	/* copied out by prepare */

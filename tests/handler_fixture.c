@@ -17,19 +17,19 @@ handler_fixture_new(const char *config_dir, const char *prompts_dir,
 	char *path;
 
 	path = xasprintf("%s/keywords.conf", config_dir);
-	f->kw = kw_load(path, err);
+	f->kw = keywords_load(path, err);
 	free(path);
 	path = xasprintf("%s/districts.csv", config_dir);
 	f->dt = district_load(path, err);
 	free(path);
 	path = xasprintf("%s/lexicon.conf", config_dir);
 	if (f->kw != NULL && f->dt != NULL)
-		f->und = und_new(f->kw, f->dt, path, err);
+		f->und = understand_new(f->kw, f->dt, path, err);
 	free(path);
 	/* The districts Sampark does not serve, as the daemon loads them. */
 	path = xasprintf("%s/other_districts.txt", config_dir);
-	if (f->und != NULL && und_add_unserved(f->und, path, err) == -1) {
-		und_free(f->und);
+	if (f->und != NULL && understand_add_unserved(f->und, path, err) == -1) {
+		understand_free(f->und);
 		f->und = NULL;
 	}
 	free(path);
@@ -59,8 +59,8 @@ handler_fixture_free(struct handler_fixture *f)
 	if (f == NULL)
 		return;
 	fake_ops_free(f->world);
-	und_free(f->und);
-	kw_free(f->kw);
+	understand_free(f->und);
+	keywords_free(f->kw);
 	district_free(f->dt);
 	prompts_free(f->prompts);
 	free(f);

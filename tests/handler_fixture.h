@@ -11,14 +11,14 @@
 struct buf;
 struct district_table;
 struct fake_ops;
-struct kw_table;
+struct keywords_table;
 struct prompts;
-struct und_table;
+struct understand_table;
 
 struct handler_fixture {
-	struct kw_table		*kw;
+	struct keywords_table		*kw;
 	struct district_table	*dt;
-	struct und_table	*und;
+	struct understand_table	*und;
 	struct prompts		*prompts;
 	struct fake_ops		*world;
 	/*

@@ -32,7 +32,7 @@
 struct call {
 	struct contact		 c;
 	struct handler_request	 req;
-	struct sp_reply		 reply;
+	struct handler_reply		 reply;
 };
 
 static int
@@ -101,7 +101,7 @@ call_init(struct call *k, const char *phone, const char *lang)
 static void
 call_clear(struct call *k)
 {
-	sp_reply_clear(&k->reply);
+	handler_reply_clear(&k->reply);
 	records_contact_clear(&k->c);
 }
 
@@ -116,7 +116,7 @@ set_str(char **field, const char *v)
 static int
 run(struct handler_fixture *f, const struct handler *h, struct call *k)
 {
-	sp_reply_clear(&k->reply);
+	handler_reply_clear(&k->reply);
 	return h->run(&f->ctx, &k->req, &k->reply);
 }
 
@@ -169,9 +169,9 @@ unknown_menu(struct handler_fixture *f, const char *lang)
 static unsigned
 segments(const char *s)
 {
-	struct seg_info si;
+	struct segment_info si;
 
-	assert_int_equal(seg_count(s, strlen(s), &si), 0);
+	assert_int_equal(segment_count(s, strlen(s), &si), 0);
 	return si.segments;
 }
 
@@ -204,7 +204,7 @@ test_table(void **state)
 	assert_int_equal(n, SP_ARRAY_LEN(names));
 	assert_null(handler_find("nope"));
 	/* Every keyword of the shipped config has its handler. */
-	for (i = 0; (kw = kw_at(f->kw, i)) != NULL; i++)
+	for (i = 0; (kw = keywords_at(f->kw, i)) != NULL; i++)
 		if (handler_find(kw->handler) == NULL)
 			fail_msg("keyword %s: no handler %s", kw->name,
 			    kw->handler);
@@ -422,15 +422,15 @@ test_choose(void **state)
 
 	call_init(&k, "+919800000030", "en");
 	k.req.keyword = "choose";
-	k.req.choice[0] = kw_find(f->kw, "loan");
-	k.req.choice[1] = kw_find(f->kw, "training");
+	k.req.choice[0] = keywords_find(f->kw, "loan");
+	k.req.choice[1] = keywords_find(f->kw, "training");
 	assert_non_null(k.req.choice[0]);
 	assert_non_null(k.req.choice[1]);
 	/* Each by its menu digit, so that her answer is a menu choice. */
 	assert_int_equal(run(f, &handler_choose, &k), 0);
 	assert_reply(f, &k, "en", "choose.ask", "options",
 	    "1 Loans, 2 Training", NULL);
-	k.req.choice[1] = kw_find(f->kw, "market");
+	k.req.choice[1] = keywords_find(f->kw, "market");
 	k.req.lang = "hi";
 	assert_int_equal(run(f, &handler_choose, &k), 0);
 	options = xasprintf("1 %s, 3 %s", prompts_get(f->prompts, "hi",

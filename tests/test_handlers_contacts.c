@@ -90,9 +90,9 @@ opted_out_ms(struct handler_fixture *f, const char *phone)
 static unsigned
 segments(const char *s)
 {
-	struct seg_info si;
+	struct segment_info si;
 
-	assert_int_equal(seg_count(s, strlen(s), &si), 0);
+	assert_int_equal(segment_count(s, strlen(s), &si), 0);
 	return si.segments;
 }
 

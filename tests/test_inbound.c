@@ -32,7 +32,7 @@ struct fixture {
 	struct sp_runtime	*rt;
 	struct store		*store;
 	struct abuse		*abuse;
-	struct page_memo	*memo;
+	struct handler_page_memo	*memo;
 	struct handler_env	 henv;
 	struct inbound_env	 env;
 };
@@ -67,7 +67,7 @@ setup_with(void **state, const char *inline_replies, const char *per_hour)
 	assert_int_equal(store_stakeholders_replace(f->store, &row, 1, "t"), 0);
 	f->abuse = abuse_new(64, 42);
 	abuse_configure(f->abuse, f->rt->cfg);
-	f->memo = page_memo_new();
+	f->memo = handler_page_memo_new();
 	f->henv.store = f->store;
 	f->env.store = f->store;
 	f->env.rt = f->rt;
@@ -104,7 +104,7 @@ teardown(void **state)
 	    f->dbpath);
 
 	store_close(f->store);
-	page_memo_free(f->memo);
+	handler_page_memo_free(f->memo);
 	abuse_free(f->abuse);
 	runtime_free(f->rt);
 	unlink(f->dbpath);
@@ -130,8 +130,8 @@ item(const char *from, const char *msg_id, const char *body)
 	it->in.provider_msg_id = msg_id ? xstrdup(msg_id) : NULL;
 	it->in.body = xstrdup(body);
 	it->in.reply_inline_ok = 1;
-	it->t0_mono = sp_mono_ms();
-	it->t0_wall = sp_wall_ms();
+	it->t0_mono = util_mono_ms();
+	it->t0_wall = util_wall_ms();
 	return it;
 }
 
@@ -243,7 +243,7 @@ test_outbox_replies(void **state)
 	assert_int_equal(queued, 1);
 	assert_int_equal(a->nreplies, 0);	/* the answer carries none */
 	assert_int_equal(store_outbox_claim(f->store, "twilio",
-	    sp_wall_ms() + 1000, 10, &msgs, &n), 0);
+	    util_wall_ms() + 1000, 10, &msgs, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(msgs[0].to, "+919876500001");
 	assert_non_null(strstr(msgs[0].body, "LDM Bhadohi"));

@@ -169,7 +169,7 @@ test_info_with_district(void **state)
 	struct ivr_result res;
 
 	memset(&st, 0, sizeof(st));
-	sp_strlcpy(st.district, "mirzapur", sizeof(st.district));
+	util_strlcpy(st.district, "mirzapur", sizeof(st.district));
 	step(*state, &st, IVR_IN_START, NULL, &res);
 	step(*state, &st, IVR_IN_DIGITS, "1", &res);
 	assert_int_equal(res.action, IVR_INFO);
@@ -255,7 +255,7 @@ test_on_fail_back(void **state)
 	struct ivr_result res;
 
 	memset(&st, 0, sizeof(st));
-	sp_strlcpy(st.district, "bhadohi", sizeof(st.district));
+	util_strlcpy(st.district, "bhadohi", sizeof(st.district));
 	step(*state, &st, IVR_IN_START, NULL, &res);
 	step(*state, &st, IVR_IN_DIGITS, "1", &res);
 	assert_string_equal(st.node, "answer");
@@ -310,7 +310,7 @@ test_state_strings(void **state)
 	ivr_state_back_string(&st, back, sizeof(back));
 	assert_string_equal(back, "main");
 	memset(&copy, 0, sizeof(copy));
-	sp_strlcpy(copy.node, st.node, sizeof(copy.node));
+	util_strlcpy(copy.node, st.node, sizeof(copy.node));
 	ivr_state_set_back(&copy, "main/answer//district");
 	assert_int_equal(copy.nback, 3);
 	assert_string_equal(copy.back[2], "district");
@@ -318,7 +318,7 @@ test_state_strings(void **state)
 	assert_string_equal(copy.node, "district");
 	assert_int_equal(copy.nback, 2);
 
-	sp_strlcpy(copy.node, "gone", sizeof(copy.node));
+	util_strlcpy(copy.node, "gone", sizeof(copy.node));
 	step(*state, &copy, IVR_IN_DIGITS, "1", &res);
 	assert_string_equal(res.event, "start");
 	assert_string_equal(copy.node, "main");

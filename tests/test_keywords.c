@@ -56,14 +56,14 @@ static const char good_conf[] =
 
 /* Normalise then match, the way the router does. */
 static const struct keyword *
-match(const struct kw_table *t, const char *text, int *fuzzy)
+match(const struct keywords_table *t, const char *text, int *fuzzy)
 {
 	const struct keyword *kw = NULL;
 	char *norm = text_normalize(text, strlen(text));
 	int r;
 
 	assert_non_null(norm);
-	r = kw_match(t, norm, &kw, fuzzy);
+	r = keywords_match(t, norm, &kw, fuzzy);
 	free(norm);
 	return r == 1 ? kw : NULL;
 }
@@ -73,51 +73,51 @@ test_load_and_match(void **state)
 {
 	char path[64];
 	struct buf errors;
-	struct kw_table *t;
+	struct keywords_table *t;
 	const struct keyword *kw;
 	int fuzzy;
 
 	(void)state;
 	write_tmp(path, good_conf);
 	buf_init(&errors, 0);
-	t = kw_load(path, &errors);
+	t = keywords_load(path, &errors);
 	unlink(path);
 	assert_string_equal(buf_cstr(&errors), "");
 	assert_non_null(t);
 
-	assert_int_equal(kw_count(t), 3);
-	assert_string_equal(kw_at(t, 0)->name, "loan");
-	assert_string_equal(kw_at(t, 0)->handler, "info");
-	assert_string_equal(kw_at(t, 0)->category, "loan");
-	assert_string_equal(kw_at(t, 2)->name, "help");
-	assert_null(kw_at(t, 2)->category);
-	assert_null(kw_at(t, 3));
-	assert_ptr_equal(kw_find(t, "training"), kw_at(t, 1));
-	assert_null(kw_find(t, "nope"));
+	assert_int_equal(keywords_count(t), 3);
+	assert_string_equal(keywords_at(t, 0)->name, "loan");
+	assert_string_equal(keywords_at(t, 0)->handler, "info");
+	assert_string_equal(keywords_at(t, 0)->category, "loan");
+	assert_string_equal(keywords_at(t, 2)->name, "help");
+	assert_null(keywords_at(t, 2)->category);
+	assert_null(keywords_at(t, 3));
+	assert_ptr_equal(keywords_find(t, "training"), keywords_at(t, 1));
+	assert_null(keywords_find(t, "nope"));
 
 	kw = match(t, "LOAN", &fuzzy);
 	assert_non_null(kw);
 	assert_string_equal(kw->name, "loan");
 	assert_int_equal(fuzzy, 0);
-	assert_ptr_equal(match(t, "ＬＯＡＮ", &fuzzy), kw_find(t, "loan"));
-	assert_ptr_equal(match(t, "कर्ज", &fuzzy), kw_find(t, "loan"));
-	assert_ptr_equal(match(t, "क़र्ज़", &fuzzy), kw_find(t, "loan"));
-	assert_ptr_equal(match(t, "karz", &fuzzy), kw_find(t, "loan"));
-	assert_ptr_equal(match(t, "१", &fuzzy), kw_find(t, "loan"));
-	assert_ptr_equal(match(t, "2", &fuzzy), kw_find(t, "training"));
-	assert_ptr_equal(match(t, "help", &fuzzy), kw_find(t, "help"));
+	assert_ptr_equal(match(t, "ＬＯＡＮ", &fuzzy), keywords_find(t, "loan"));
+	assert_ptr_equal(match(t, "कर्ज", &fuzzy), keywords_find(t, "loan"));
+	assert_ptr_equal(match(t, "क़र्ज़", &fuzzy), keywords_find(t, "loan"));
+	assert_ptr_equal(match(t, "karz", &fuzzy), keywords_find(t, "loan"));
+	assert_ptr_equal(match(t, "१", &fuzzy), keywords_find(t, "loan"));
+	assert_ptr_equal(match(t, "2", &fuzzy), keywords_find(t, "training"));
+	assert_ptr_equal(match(t, "help", &fuzzy), keywords_find(t, "help"));
 	assert_int_equal(fuzzy, 0);
 
 	kw = match(t, "traning", &fuzzy);
-	assert_ptr_equal(kw, kw_find(t, "training"));
+	assert_ptr_equal(kw, keywords_find(t, "training"));
 	assert_int_equal(fuzzy, 1);
-	assert_ptr_equal(match(t, "laon", &fuzzy), kw_find(t, "loan"));
+	assert_ptr_equal(match(t, "laon", &fuzzy), keywords_find(t, "loan"));
 	assert_int_equal(fuzzy, 1);
 	assert_null(match(t, "weather", &fuzzy));
 	assert_null(match(t, "3", &fuzzy));
 
-	kw_free(t);
-	kw_free(NULL);
+	keywords_free(t);
+	keywords_free(NULL);
 	buf_free(&errors);
 }
 
@@ -165,7 +165,7 @@ test_two_bad_lines(void **state)
 	    "this line has no equals\n"	/* 5 */
 	    "hi = ऋण\n");
 	buf_init(&errors, 0);
-	assert_null(kw_load(path, &errors));
+	assert_null(keywords_load(path, &errors));
 	expect_error(buf_cstr(&errors), path, 3, "unknown key");
 	expect_error(buf_cstr(&errors), path, 5, "expected key = value");
 	assert_int_equal(count_lines(buf_cstr(&errors)), 2);
@@ -202,7 +202,7 @@ test_every_error(void **state)
 	    "Handler = help\n"		/* 18: unknown key */
 	    "mr = ok\n");			/* any language tag is fine */
 	buf_init(&errors, 0);
-	assert_null(kw_load(path, &errors));
+	assert_null(keywords_load(path, &errors));
 	e = buf_cstr(&errors);
 	expect_error(e, path, 1, "outside");
 	expect_error(e, path, 4, "empty alias");
@@ -228,29 +228,29 @@ test_missing_file(void **state)
 
 	(void)state;
 	buf_init(&errors, 0);
-	assert_null(kw_load("/nonexistent/keywords.conf", &errors));
+	assert_null(keywords_load("/nonexistent/keywords.conf", &errors));
 	assert_non_null(strstr(buf_cstr(&errors), "/nonexistent/keywords.conf"));
 	buf_free(&errors);
 	/* errors may be NULL */
-	assert_null(kw_load("/nonexistent/keywords.conf", NULL));
+	assert_null(keywords_load("/nonexistent/keywords.conf", NULL));
 }
 
 static void
 test_repo_config(void **state)
 {
 	struct buf errors;
-	struct kw_table *t;
+	struct keywords_table *t;
 
 	(void)state;
 	/* The real file, when the tests run from the repository root. */
 	if (access("config/keywords.conf", R_OK) != 0)
 		skip();
 	buf_init(&errors, 0);
-	t = kw_load("config/keywords.conf", &errors);
+	t = keywords_load("config/keywords.conf", &errors);
 	if (t == NULL)
 		fail_msg("config/keywords.conf:\n%s", buf_cstr(&errors));
-	assert_true(kw_count(t) > 0);
-	kw_free(t);
+	assert_true(keywords_count(t) > 0);
+	keywords_free(t);
 	buf_free(&errors);
 }
 

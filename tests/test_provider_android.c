@@ -369,14 +369,14 @@ test_build_send(void **state)
 	/* Only the documented current shape: no deprecated "message". */
 	assert_null(json_object_get(root, "message"));
 	json_decref(root);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 
 	/* Local mode. */
 	c.api_base = "http://192.168.1.20:8080";
 	assert_int_equal(provider_android.build_send(&c, &m, &call, err,
 	    sizeof(err)), 0);
 	assert_string_equal(call.url, "http://192.168.1.20:8080/messages");
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 
 	/* Missing settings or text that is not UTF-8: the message fails. */
 	c.auth_token = NULL;

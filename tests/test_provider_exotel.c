@@ -337,7 +337,7 @@ test_build_send(void **state)
 	assert_null(form_get(&f, "DltTemplateId"));
 	assert_null(form_get(&f, "SmsType"));
 	form_free(&f);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 
 	/* Unicode, DLT settings, a per-message sender, no status URL. */
 	c.dlt_entity_id = "1201160000000000001";
@@ -359,7 +359,7 @@ test_build_send(void **state)
 	assert_string_equal(form_get(&f, "CustomField"), "9007199254740993");
 	assert_null(form_get(&f, "StatusCallback"));
 	form_free(&f);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 
 	/* A broadcast's own template id and category win over the config. */
 	m.dlt_template_id = "1107160000000099999";
@@ -370,7 +370,7 @@ test_build_send(void **state)
 	assert_string_equal(form_get(&f, "SmsType"), "promotional");
 	assert_string_equal(form_get(&f, "DltEntityId"), "1201160000000000001");
 	form_free(&f);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 }
 
 static void
@@ -401,8 +401,8 @@ test_build_send_missing(void **state)
 	m.from = "SMPARK";
 	assert_int_equal(build(&c, &m, &call, &f), 0);
 	form_free(&f);
-	sp_http_call_clear(&call);
-	sp_http_call_clear(&call);	/* twice is harmless */
+	provider_http_call_clear(&call);
+	provider_http_call_clear(&call);	/* twice is harmless */
 }
 
 static void

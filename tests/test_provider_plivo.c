@@ -109,44 +109,44 @@ test_v3_vectors(void **state)
 		v = &vectors[i];
 		form_set(&f, v->params);
 		buf_init(&s, 0);
-		assert_int_equal(plivo_v3_string(v->method, v->url, &f,
+		assert_int_equal(provider_plivo_v3_string(v->method, v->url, &f,
 		    v->nonce, &s), 0);
 		assert_string_equal(buf_cstr(&s), v->string);
 		crypto_hmac_sha256_b64(v->token, strlen(v->token), s.data,
 		    s.len, sig);
 		assert_string_equal(sig, v->sig);
 		buf_free(&s);
-		assert_int_equal(plivo_v3_valid(v->token, v->sig, v->method,
+		assert_int_equal(provider_plivo_v3_valid(v->token, v->sig, v->method,
 		    v->url, &f, v->nonce), 1);
 
 		/* Several signatures (token rotation): any may match. */
 		multi = xasprintf("bm90IHRoaXMgb25l,%s", v->sig);
-		assert_int_equal(plivo_v3_valid(v->token, multi, v->method,
+		assert_int_equal(provider_plivo_v3_valid(v->token, multi, v->method,
 		    v->url, &f, v->nonce), 1);
 		free(multi);
 		multi = xasprintf("%s, bm90IHRoaXMgb25l", v->sig);
-		assert_int_equal(plivo_v3_valid(v->token, multi, v->method,
+		assert_int_equal(provider_plivo_v3_valid(v->token, multi, v->method,
 		    v->url, &f, v->nonce), 1);
 		free(multi);
 
 		/* Wrong token, nonce, method, URL; tampered signature. */
-		assert_int_equal(plivo_v3_valid("other_token", v->sig,
+		assert_int_equal(provider_plivo_v3_valid("other_token", v->sig,
 		    v->method, v->url, &f, v->nonce), 0);
-		assert_int_equal(plivo_v3_valid(v->token, v->sig, v->method,
+		assert_int_equal(provider_plivo_v3_valid(v->token, v->sig, v->method,
 		    v->url, &f, "1"), 0);
 		/* Without parameters GET and POST sign the same string. */
 		if (f.n > 0)
-			assert_int_equal(plivo_v3_valid(v->token, v->sig,
+			assert_int_equal(provider_plivo_v3_valid(v->token, v->sig,
 			    strcmp(v->method, "GET") == 0 ? "POST" : "GET",
 			    v->url, &f, v->nonce), 0);
-		assert_int_equal(plivo_v3_valid(v->token, v->sig, v->method,
+		assert_int_equal(provider_plivo_v3_valid(v->token, v->sig, v->method,
 		    "https://evil.example/plivo/sms", &f, v->nonce), 0);
 		strcpy(sig, v->sig);
 		sig[5] ^= 1;
-		assert_int_equal(plivo_v3_valid(v->token, sig, v->method,
+		assert_int_equal(provider_plivo_v3_valid(v->token, sig, v->method,
 		    v->url, &f, v->nonce), 0);
 		multi = xasprintf("%s,%s", sig, "bm90IHRoaXMgb25l");
-		assert_int_equal(plivo_v3_valid(v->token, multi, v->method,
+		assert_int_equal(provider_plivo_v3_valid(v->token, multi, v->method,
 		    v->url, &f, v->nonce), 0);
 		free(multi);
 		form_free(&f);
@@ -166,15 +166,15 @@ test_v3_tampered_params(void **state)
 
 	(void)state;
 	form_set(&f, changed);
-	assert_int_equal(plivo_v3_valid("my_auth_token", vectors[0].sig,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", vectors[0].sig,
 	    "POST", vectors[0].url, &f, NONCE), 0);
 	form_free(&f);
 	form_set(&f, extra);
-	assert_int_equal(plivo_v3_valid("my_auth_token", vectors[0].sig,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", vectors[0].sig,
 	    "POST", vectors[0].url, &f, NONCE), 0);
 	form_free(&f);
 	/* POST with no parameters but with a query signs no '?' dot. */
-	assert_int_equal(plivo_v3_valid("my_auth_token", vectors[0].sig,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", vectors[0].sig,
 	    "POST", vectors[0].url, NULL, NONCE), 0);
 }
 
@@ -192,9 +192,9 @@ test_v2_vector_refused(void **state)
 	(void)state;
 	crypto_hmac_sha256_b64("my_auth_token", 13, s, strlen(s), sig);
 	assert_string_equal(sig, "ehV3IKhLysWBxC1sy8INm0qGoQYdYsHwuoKjsX7FsXc=");
-	assert_int_equal(plivo_v3_valid("my_auth_token", sig, "POST",
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", sig, "POST",
 	    "https://answer.url", NULL, "12345"), 0);
-	assert_int_equal(plivo_v3_valid("my_auth_token", sig, "GET",
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", sig, "GET",
 	    "https://answer.url", NULL, "12345"), 0);
 }
 
@@ -206,28 +206,28 @@ test_v3_bad_input(void **state)
 
 	(void)state;
 	buf_init(&s, 0);
-	assert_int_equal(plivo_v3_string("PUT", url, NULL, NONCE, &s), -1);
-	assert_int_equal(plivo_v3_string("POST", "https://x/?a=%G1", NULL,
+	assert_int_equal(provider_plivo_v3_string("PUT", url, NULL, NONCE, &s), -1);
+	assert_int_equal(provider_plivo_v3_string("POST", "https://x/?a=%G1", NULL,
 	    NONCE, &s), -1);
-	assert_int_equal(plivo_v3_string("POST", NULL, NULL, NONCE, &s), -1);
+	assert_int_equal(provider_plivo_v3_string("POST", NULL, NULL, NONCE, &s), -1);
 	buf_free(&s);
-	assert_int_equal(plivo_v3_valid("my_auth_token", sig, "PUT", url, NULL,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", sig, "PUT", url, NULL,
 	    NONCE), 0);
-	assert_int_equal(plivo_v3_valid(NULL, sig, "POST", url, NULL, NONCE),
+	assert_int_equal(provider_plivo_v3_valid(NULL, sig, "POST", url, NULL, NONCE),
 	    0);
-	assert_int_equal(plivo_v3_valid("", sig, "POST", url, NULL, NONCE), 0);
-	assert_int_equal(plivo_v3_valid("my_auth_token", NULL, "POST", url,
+	assert_int_equal(provider_plivo_v3_valid("", sig, "POST", url, NULL, NONCE), 0);
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", NULL, "POST", url,
 	    NULL, NONCE), 0);
-	assert_int_equal(plivo_v3_valid("my_auth_token", "", "POST", url,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", "", "POST", url,
 	    NULL, NONCE), 0);
-	assert_int_equal(plivo_v3_valid("my_auth_token", ",,", "POST", url,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", ",,", "POST", url,
 	    NULL, NONCE), 0);
-	assert_int_equal(plivo_v3_valid("my_auth_token", sig, "POST", url,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", sig, "POST", url,
 	    NULL, NULL), 0);
-	assert_int_equal(plivo_v3_valid("my_auth_token", sig, "POST", url,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", sig, "POST", url,
 	    NULL, ""), 0);
 	/* The right one still passes (the cases above are not vacuous). */
-	assert_int_equal(plivo_v3_valid("my_auth_token", sig, "POST", url,
+	assert_int_equal(provider_plivo_v3_valid("my_auth_token", sig, "POST", url,
 	    NULL, NONCE), 1);
 }
 
@@ -285,7 +285,7 @@ sign(const char *token, const char *uri, const char *body, const char *nonce)
 	assert_int_equal(form_parse(body, strlen(body), &f, NULL, 0), 0);
 	url = xasprintf("https://gw.example.in%s", uri);
 	buf_init(&s, 0);
-	assert_int_equal(plivo_v3_string("POST", url, &f, nonce, &s), 0);
+	assert_int_equal(provider_plivo_v3_string("POST", url, &f, nonce, &s), 0);
 	crypto_hmac_sha256_b64(token, strlen(token), s.data, s.len, sig);
 	buf_free(&s);
 	free(url);
@@ -516,7 +516,7 @@ test_build_send(void **state)
 	assert_null(json_object_get(j, "dlt_template_id"));
 	assert_null(json_object_get(j, "dlt_template_category"));
 	json_decref(j);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 
 	/* DLT settings, the message's own sender, no status URL. */
 	c.dlt_entity_id = "1201159178492032504";
@@ -535,7 +535,7 @@ test_build_send(void **state)
 	assert_null(json_object_get(j, "url"));
 	assert_null(json_object_get(j, "method"));
 	json_decref(j);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 
 	c.sms_type = "promotional";
 	assert_int_equal(provider_plivo.build_send(&c, &m, &call, err,
@@ -543,7 +543,7 @@ test_build_send(void **state)
 	j = call_json(&call);
 	assert_string_equal(jstr(j, "dlt_template_category"), "promotional");
 	json_decref(j);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 }
 
 static void
@@ -588,7 +588,7 @@ test_build_send_errors(void **state)
 	m.body = "ok";
 	assert_int_equal(provider_plivo.build_send(&c, &m, &call, err,
 	    sizeof(err)), 0);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 }
 
 static void

@@ -86,15 +86,15 @@ test_signature_vectors(void **state)
 	(void)state;
 	for (i = 0; i < SP_ARRAY_LEN(vectors); i++) {
 		form_set(&f, vectors[i].params);
-		twilio_signature(vectors[i].token, vectors[i].url, &f, sig);
+		provider_twilio_signature(vectors[i].token, vectors[i].url, &f, sig);
 		assert_string_equal(sig, vectors[i].sig);
-		assert_int_equal(twilio_signature_valid(vectors[i].token,
+		assert_int_equal(provider_twilio_signature_valid(vectors[i].token,
 		    vectors[i].sig, vectors[i].url, &f), 1);
 		/* Wrong token, tampered signature: refused. */
-		assert_int_equal(twilio_signature_valid("54321",
+		assert_int_equal(provider_twilio_signature_valid("54321",
 		    vectors[i].sig, vectors[i].url, &f), 0);
 		sig[3] ^= 1;
-		assert_int_equal(twilio_signature_valid(vectors[i].token, sig,
+		assert_int_equal(provider_twilio_signature_valid(vectors[i].token, sig,
 		    vectors[i].url, &f), 0);
 		form_free(&f);
 	}
@@ -108,18 +108,18 @@ test_port_variants(void **state)
 	(void)state;
 	form_set(&f, call_params);
 	/* Signed with :443, received without; and the other way round. */
-	assert_int_equal(twilio_signature_valid("12345",
+	assert_int_equal(provider_twilio_signature_valid("12345",
 	    "kvajT1Ptam85bY51eRf/AJRuM3w=",
 	    "https://mycompany.com/myapp.php?foo=1&bar=2", &f), 1);
-	assert_int_equal(twilio_signature_valid("12345",
+	assert_int_equal(provider_twilio_signature_valid("12345",
 	    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
 	    "https://mycompany.com:443/myapp.php?foo=1&bar=2", &f), 1);
 	/* Signed without the port, our public URL names :1234. */
-	assert_int_equal(twilio_signature_valid("12345",
+	assert_int_equal(provider_twilio_signature_valid("12345",
 	    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
 	    "https://mycompany.com:1234/myapp.php?foo=1&bar=2", &f), 1);
 	/* A different path is never accepted. */
-	assert_int_equal(twilio_signature_valid("12345",
+	assert_int_equal(provider_twilio_signature_valid("12345",
 	    "RSOYDt4T1cUTdK1PDd93/VVr8B8=",
 	    "https://mycompany.com/other.php?foo=1&bar=2", &f), 0);
 	form_free(&f);
@@ -135,15 +135,15 @@ test_json_body_vectors(void **state)
 	    "bodySHA256=44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a";
 
 	(void)state;
-	assert_int_equal(twilio_signature_valid_body("12345",
+	assert_int_equal(provider_twilio_signature_valid_body("12345",
 	    "a9nBmqA0ju/hNViExpshrM61xv4=", url, body, strlen(body)), 1);
 	/* A body that does not match its hash is refused. */
-	assert_int_equal(twilio_signature_valid_body("12345",
+	assert_int_equal(provider_twilio_signature_valid_body("12345",
 	    "a9nBmqA0ju/hNViExpshrM61xv4=", url, "{}", 2), 0);
 	/* Both the URL as given and its :443 form. */
-	assert_int_equal(twilio_signature_valid_body("12345",
+	assert_int_equal(provider_twilio_signature_valid_body("12345",
 	    "rw/jVviOgicj2+kHZULvebnA4ag=", url2, "{}", 2), 1);
-	assert_int_equal(twilio_signature_valid_body("12345",
+	assert_int_equal(provider_twilio_signature_valid_body("12345",
 	    "Ldidvp12m26NI7eqEvxnEpkd9Hc=", url2, "{}", 2), 1);
 }
 
@@ -208,7 +208,7 @@ sign(const char *token, const char *body, char sig[CRYPTO_SHA1_B64_LEN + 1])
 	struct form f;
 
 	assert_int_equal(form_parse(body, strlen(body), &f, NULL, 0), 0);
-	twilio_signature(token, "https://gw.example.in/sms/twilio", &f, sig);
+	provider_twilio_signature(token, "https://gw.example.in/sms/twilio", &f, sig);
 	form_free(&f);
 }
 
@@ -323,7 +323,7 @@ test_build_send(void **state)
 	assert_int_equal(call.nheaders, 2);
 	assert_string_equal(call.headers[0],
 	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 
 	/* The message's own sender wins; a Messaging Service is named as
 	 * such; no status URL, no StatusCallback; default API base. */
@@ -339,7 +339,7 @@ test_build_send(void **state)
 	    "&Body=%E0%A4%A8%E0%A4%AE%E0%A4%B8%E0%A5%8D%E0%A4%A4%E0%A5%87"
 	    "%20%26%20hi");
 	assert_null(strstr(buf_cstr(call.body), "StatusCallback"));
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 }
 
 static void
@@ -546,7 +546,7 @@ status_signed(struct provider_conf *c, const char *body,
 	struct form f;
 
 	assert_int_equal(form_parse(body, strlen(body), &f, NULL, 0), 0);
-	twilio_signature("tok", "https://gw.example.in/status/twilio", &f,
+	provider_twilio_signature("tok", "https://gw.example.in/status/twilio", &f,
 	    sig);
 	form_free(&f);
 	return status_post(c, "POST", body, sig, up);

@@ -205,9 +205,9 @@ test_language(void **state)
 static unsigned
 segments(const char *s)
 {
-	struct seg_info si;
+	struct segment_info si;
 
-	assert_int_equal(seg_count(s, strlen(s), &si), 0);
+	assert_int_equal(segment_count(s, strlen(s), &si), 0);
 	return si.segments;
 }
 
@@ -242,12 +242,12 @@ test_paging_behind_more(void **state)
 
 /* handler_page's first page and MORE text for text, with or without memo. */
 static void
-page_of(struct handler_fixture *f, struct page_memo *memo, const char *text,
+page_of(struct handler_fixture *f, struct handler_page_memo *memo, const char *text,
     const char *lang, char **page, char **more)
 {
 	struct contact c;
 	struct handler_request req;
-	struct sp_reply reply;
+	struct handler_reply reply;
 	struct sp_ctx ctx = f->ctx;
 
 	memset(&c, 0, sizeof(c));
@@ -260,13 +260,13 @@ page_of(struct handler_fixture *f, struct page_memo *memo, const char *text,
 	assert_int_equal(reply.n, 1);
 	*page = xstrdup(reply.texts[0]);
 	*more = c.more_text != NULL ? xstrdup(c.more_text) : xstrdup("");
-	sp_reply_clear(&reply);
+	handler_reply_clear(&reply);
 	records_contact_clear(&c);
 }
 
 /* The same page and MORE text with the memo as without it. */
 static void
-check_memo_agrees(struct handler_fixture *f, struct page_memo *memo,
+check_memo_agrees(struct handler_fixture *f, struct handler_page_memo *memo,
     const char *text, const char *lang)
 {
 	char *p1, *m1, *p2, *m2;
@@ -290,7 +290,7 @@ static void
 test_page_memo_answers_as_counting(void **state)
 {
 	struct handler_fixture *f = *state;
-	struct page_memo *memo = page_memo_new();
+	struct handler_page_memo *memo = handler_page_memo_new();
 	const char *hindi = "\xe0\xa4\xb2\xe0\xa5\x8b\xe0\xa4\xa8 "
 	    "\xe0\xa4\xae\xe0\xa5\x87\xe0\xa4\xb2\xe0\xa4\xbe\n";
 	char *texts[6], *p1, *m1, *p2, *m2;
@@ -326,7 +326,7 @@ test_page_memo_answers_as_counting(void **state)
 			}
 		}
 	}
-	page_memo_stats(memo, &hits, &misses);
+	handler_page_memo_stats(memo, &hits, &misses);
 	assert_int_equal(hits + misses, 2 * 3 * 2 * SP_ARRAY_LEN(texts));
 	assert_true(hits > 0);
 	/* The same text again is found, not counted. */
@@ -339,13 +339,13 @@ test_page_memo_answers_as_counting(void **state)
 	{
 		uint64_t before = hits;
 
-		page_memo_stats(memo, &hits, &misses);
+		handler_page_memo_stats(memo, &hits, &misses);
 		assert_true(hits >= before + 1);
 	}
 	for (k = 0; k < SP_ARRAY_LEN(texts); k++)
 		free(texts[k]);
-	page_memo_free(memo);
-	page_memo_free(NULL);
+	handler_page_memo_free(memo);
+	handler_page_memo_free(NULL);
 }
 
 /* Paging behind MORE, the memo kept across the messages. */
@@ -355,12 +355,12 @@ test_paging_with_memo(void **state)
 	struct handler_fixture *f = *state;
 	uint64_t hits, misses;
 
-	f->ctx.page_memo = page_memo_new();
+	f->ctx.page_memo = handler_page_memo_new();
 	test_paging_behind_more(state);
 	test_paging_behind_more(state);
-	page_memo_stats(f->ctx.page_memo, &hits, &misses);
+	handler_page_memo_stats(f->ctx.page_memo, &hits, &misses);
 	assert_true(hits > 0);
-	page_memo_free(f->ctx.page_memo);
+	handler_page_memo_free(f->ctx.page_memo);
 	f->ctx.page_memo = NULL;
 }
 

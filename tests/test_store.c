@@ -510,7 +510,7 @@ collect_cb(void *arg, const struct interaction *row)
 		return -1;
 	if (c->n < 16) {
 		c->times[c->n] = row->time_ms;
-		sp_strlcpy(c->texts[c->n], row->text != NULL ? row->text : "",
+		util_strlcpy(c->texts[c->n], row->text != NULL ? row->text : "",
 		    sizeof(c->texts[c->n]));
 	}
 	c->n++;
@@ -693,7 +693,7 @@ state_of(struct store *st, int64_t id)
 	struct outbox_msg m;
 
 	assert_int_equal(store_outbox_get(st, id, &m), 1);
-	sp_strlcpy(state, m.state, sizeof(state));
+	util_strlcpy(state, m.state, sizeof(state));
 	records_outbox_msg_clear(&m);
 	return state;
 }
@@ -838,7 +838,7 @@ test_migrate_from_v7(void **state)
 	sqlite3_close(db);
 }
 
-/* A broadcast row in state "creating", as bcast_create writes it first. */
+/* A broadcast row in state "creating", as broadcast_create writes it first. */
 static int64_t
 creating_broadcast(struct store *st)
 {

@@ -271,7 +271,7 @@ walk_one(void *arg, const struct contact *c)
 
 	if (strcmp(c->phone, w->last) <= 0)
 		w->ordered = 0;
-	sp_strlcpy(w->last, c->phone, sizeof(w->last));
+	util_strlcpy(w->last, c->phone, sizeof(w->last));
 	w->n++;
 	if (w->n % 1000 == 0 && store_meta_set(w->st, "walked", c->phone) == -1)
 		return -1;
@@ -310,10 +310,10 @@ test_large_audience_streams(void **state)
 	a = audience_parse("district:mirzapur+interest:loan,group:big", err,
 	    sizeof(err));
 	assert_non_null(a);
-	t0 = sp_mono_ms();
+	t0 = util_mono_ms();
 	assert_int_equal(store_audience_each(f->store, a, 0, walk_one, &w), 0);
 	fprintf(stderr, "audience over %zu contacts: %lld matched in %lld ms\n",
-	    total, (long long)w.n, (long long)(sp_mono_ms() - t0));
+	    total, (long long)w.n, (long long)(util_mono_ms() - t0));
 	/* i even and i % 5 == 0 (i % 10 == 0), or i % 3 == 0. */
 	for (i = 0, n = 0; i < total; i++)
 		n += (i % 10 == 0) || (i % 3 == 0);

@@ -17,28 +17,28 @@
 
 #define DATA	"tests/data/templates/"
 
-static struct tpl_table *
+static struct templates_table *
 load(const char *path, struct buf *errors)
 {
 	buf_init(errors, 0);
-	return tpl_load(path, errors);
+	return templates_load(path, errors);
 }
 
 static void
 test_load_good(void **state)
 {
 	const struct template *t;
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	struct buf errors;
 
 	(void)state;
 	tab = load(DATA "good.conf", &errors);
 	assert_non_null(tab);
 	assert_int_equal(errors.len, 0);
-	assert_int_equal(tpl_count(tab), 2);
-	t = tpl_find(tab, "meeting");
+	assert_int_equal(templates_count(tab), 2);
+	t = templates_find(tab, "meeting");
 	assert_non_null(t);
-	assert_int_equal(t->category, TPL_SERVICE);
+	assert_int_equal(t->category, TEMPLATES_SERVICE);
 	assert_string_equal(t->header, "SMPARK");
 	assert_int_equal(t->ntexts, 2);
 	assert_string_equal(t->texts[0].registered,
@@ -48,12 +48,12 @@ test_load_good(void **state)
 	assert_string_equal(t->texts[1].dlt_id, "0000000000000000102");
 	assert_int_equal(t->texts[0].nvars, 3);
 	assert_string_equal(t->texts[0].vars[1], "place");
-	assert_true(tpl_text_for(t, "hi") == &t->texts[1]);
+	assert_true(templates_text_for(t, "hi") == &t->texts[1]);
 	/* A language without a text falls back to the first. */
-	assert_true(tpl_text_for(t, "bho") == &t->texts[0]);
-	assert_null(tpl_find(tab, "nope"));
-	assert_int_equal(tpl_find(tab, "camp")->category, TPL_PROMOTIONAL);
-	tpl_free(tab);
+	assert_true(templates_text_for(t, "bho") == &t->texts[0]);
+	assert_null(templates_find(tab, "nope"));
+	assert_int_equal(templates_find(tab, "camp")->category, TEMPLATES_PROMOTIONAL);
+	templates_free(tab);
 	buf_free(&errors);
 }
 
@@ -61,26 +61,26 @@ test_load_good(void **state)
 static void
 test_load_shipped(void **state)
 {
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	struct buf errors;
 
 	(void)state;
 	tab = load("config/templates.conf", &errors);
 	if (tab == NULL)
 		fail_msg("%s", buf_cstr(&errors));
-	assert_non_null(tpl_find(tab, "meeting"));
-	assert_non_null(tpl_find(tab, "meeting_reminder"));
-	assert_non_null(tpl_find(tab, "notice"));
-	assert_non_null(tpl_find(tab, "scheme_deadline"));
-	assert_non_null(tpl_find(tab, "training_camp"));
-	tpl_free(tab);
+	assert_non_null(templates_find(tab, "meeting"));
+	assert_non_null(templates_find(tab, "meeting_reminder"));
+	assert_non_null(templates_find(tab, "notice"));
+	assert_non_null(templates_find(tab, "scheme_deadline"));
+	assert_non_null(templates_find(tab, "training_camp"));
+	templates_free(tab);
 	buf_free(&errors);
 }
 
 static void
 test_load_errors(void **state)
 {
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	struct buf errors;
 	const char *e;
 
@@ -117,40 +117,40 @@ test_load_errors(void **state)
 }
 
 static const struct template *
-meeting(struct tpl_table **tab)
+meeting(struct templates_table **tab)
 {
 	struct buf errors;
 
 	*tab = load(DATA "good.conf", &errors);
 	assert_non_null(*tab);
 	buf_free(&errors);
-	return tpl_find(*tab, "meeting");
+	return templates_find(*tab, "meeting");
 }
 
 static void
 test_render_good(void **state)
 {
-	const struct tpl_var vars[] = {
+	const struct templates_var vars[] = {
 		{ "title", "Coalition meeting" },
 		{ "place", "Block office, Gyanpur" },
 		{ "date", "4 Dec" },
 	};
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	const struct template *t = meeting(&tab);
 	char err[256], *s;
 
 	(void)state;
-	s = tpl_render(t, &t->texts[0], vars, 3, err, sizeof(err));
+	s = templates_render(t, &t->texts[0], vars, 3, err, sizeof(err));
 	assert_non_null(s);
 	assert_string_equal(s, "Meeting Coalition meeting at Block office, "
 	    "Gyanpur on 4 Dec. Reply YES or NO.");
 	free(s);
-	s = tpl_render(t, &t->texts[1], vars, 3, err, sizeof(err));
+	s = templates_render(t, &t->texts[1], vars, 3, err, sizeof(err));
 	assert_non_null(s);
 	assert_string_equal(s, "बैठक Coalition meeting, Block office, "
 	    "Gyanpur में 4 Dec को।");
 	free(s);
-	tpl_free(tab);
+	templates_free(tab);
 }
 
 static void
@@ -158,72 +158,72 @@ test_render_limits(void **state)
 {
 	/* 30 characters pass, 31 do not; Devanagari counts characters,
 	 * not bytes (30 of them are 90 bytes). */
-	struct tpl_var vars[] = {
+	struct templates_var vars[] = {
 		{ "title", "123456789012345678901234567890" },
 		{ "place", "भदोहीभदोहीभदोहीभदोहीभदोहीभदोही" },
 		{ "date", "4 Dec" },
 	};
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	const struct template *t = meeting(&tab);
 	char err[256], *s;
 
 	(void)state;
-	s = tpl_render(t, &t->texts[0], vars, 3, err, sizeof(err));
+	s = templates_render(t, &t->texts[0], vars, 3, err, sizeof(err));
 	assert_non_null(s);
 	free(s);
 	vars[0].value = "1234567890123456789012345678901";
-	assert_null(tpl_render(t, &t->texts[0], vars, 3, err, sizeof(err)));
+	assert_null(templates_render(t, &t->texts[0], vars, 3, err, sizeof(err)));
 	assert_non_null(strstr(err, "variable title: 31 characters, at most "
 	    "30"));
 	vars[0].value = "two\nlines";
-	assert_null(tpl_render(t, &t->texts[0], vars, 3, err, sizeof(err)));
+	assert_null(templates_render(t, &t->texts[0], vars, 3, err, sizeof(err)));
 	assert_non_null(strstr(err, "variable title: no line breaks"));
 	vars[0].value = "{#var#}";
-	assert_null(tpl_render(t, &t->texts[0], vars, 3, err, sizeof(err)));
-	tpl_free(tab);
+	assert_null(templates_render(t, &t->texts[0], vars, 3, err, sizeof(err)));
+	templates_free(tab);
 }
 
 static void
 test_render_missing_extra(void **state)
 {
-	struct tpl_var vars[] = {
+	struct templates_var vars[] = {
 		{ "title", "Meeting" },
 		{ "place", "Gyanpur" },
 		{ "date", "4 Dec" },
 		{ "colour", "red" },
 	};
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	const struct template *t = meeting(&tab);
 	char err[256];
 
 	(void)state;
-	assert_null(tpl_render(t, &t->texts[0], vars, 2, err, sizeof(err)));
+	assert_null(templates_render(t, &t->texts[0], vars, 2, err, sizeof(err)));
 	assert_non_null(strstr(err, "needs variable date"));
-	assert_null(tpl_render(t, &t->texts[0], vars, 4, err, sizeof(err)));
+	assert_null(templates_render(t, &t->texts[0], vars, 4, err, sizeof(err)));
 	assert_non_null(strstr(err, "no variable \"colour\""));
 	vars[3].name = "title";
-	assert_null(tpl_render(t, &t->texts[0], vars, 4, err, sizeof(err)));
+	assert_null(templates_render(t, &t->texts[0], vars, 4, err, sizeof(err)));
 	assert_non_null(strstr(err, "given twice"));
-	tpl_free(tab);
+	templates_free(tab);
 }
 
 static void
 test_render_numeric(void **state)
 {
-	struct tpl_var vars[] = { { "days", "5" }, { "skill", "weaving" } };
+	struct templates_var vars[] = { { "days", "5" }, { "skill", "weaving" } };
 	struct buf errors;
-	struct tpl_table *tab = load(DATA "good.conf", &errors);
-	const struct template *t = tpl_find(tab, "camp");
+	struct templates_table *tab = load(DATA "good.conf", &errors);
+	const struct template *t = templates_find(tab, "camp");
 	char err[256], *s;
 
 	(void)state;
-	s = tpl_render(t, &t->texts[0], vars, 2, err, sizeof(err));
+	s = templates_render(t, &t->texts[0], vars, 2, err, sizeof(err));
 	assert_string_equal(s, "Camp: 5 days of weaving. STOP to stop.");
 	free(s);
 	vars[0].value = "5 days";
-	assert_null(tpl_render(t, &t->texts[0], vars, 2, err, sizeof(err)));
+	assert_null(templates_render(t, &t->texts[0], vars, 2, err, sizeof(err)));
 	assert_non_null(strstr(err, "digits only"));
-	tpl_free(tab);
+	templates_free(tab);
 	buf_free(&errors);
 }
 
@@ -234,33 +234,33 @@ test_scrub(void **state)
 	char err[256];
 
 	(void)state;
-	assert_int_equal(tpl_scrub_check(reg, "Meeting SHG at Gyanpur. Reply "
+	assert_int_equal(templates_scrub_check(reg, "Meeting SHG at Gyanpur. Reply "
 	    "YES or NO.", err, sizeof(err)), 0);
 	/* Variables may be empty, and may hold what looks like fixed text. */
-	assert_int_equal(tpl_scrub_check(reg, "Meeting  at . Reply YES or NO.",
+	assert_int_equal(templates_scrub_check(reg, "Meeting  at . Reply YES or NO.",
 	    err, sizeof(err)), 0);
-	assert_int_equal(tpl_scrub_check(reg, "Meeting at at at at. Reply YES "
+	assert_int_equal(templates_scrub_check(reg, "Meeting at at at at. Reply YES "
 	    "or NO.", err, sizeof(err)), 0);
 	/* Altered fixed text: one word changed, one letter's case. */
-	assert_int_equal(tpl_scrub_check(reg, "Meeting SHG at Gyanpur. Reply "
+	assert_int_equal(templates_scrub_check(reg, "Meeting SHG at Gyanpur. Reply "
 	    "YES or no.", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "differs from the registered one at "
 	    "byte"));
-	assert_int_equal(tpl_scrub_check(reg, "Meeting SHG in Gyanpur. Reply "
+	assert_int_equal(templates_scrub_check(reg, "Meeting SHG in Gyanpur. Reply "
 	    "YES or NO.", err, sizeof(err)), -1);
-	assert_int_equal(tpl_scrub_check(reg, "Meeting SHG at Gyanpur. Reply "
+	assert_int_equal(templates_scrub_check(reg, "Meeting SHG at Gyanpur. Reply "
 	    "YES or NO. ", err, sizeof(err)), -1);
 	/* A variable longer than 30 characters, or over two lines. */
-	assert_int_equal(tpl_scrub_check(reg, "Meeting "
+	assert_int_equal(templates_scrub_check(reg, "Meeting "
 	    "1234567890123456789012345678901 at X. Reply YES or NO.", err,
 	    sizeof(err)), -1);
-	assert_int_equal(tpl_scrub_check(reg, "Meeting A\nB at X. Reply YES "
+	assert_int_equal(templates_scrub_check(reg, "Meeting A\nB at X. Reply YES "
 	    "or NO.", err, sizeof(err)), -1);
 	/* Adjacent variables take up to 30 each. */
-	assert_int_equal(tpl_scrub_check("N: {#var#}{#var#}.",
+	assert_int_equal(templates_scrub_check("N: {#var#}{#var#}.",
 	    "N: 123456789012345678901234567890abcdefghij.", err,
 	    sizeof(err)), 0);
-	assert_int_equal(tpl_scrub_check("N: {#var#}{#var#}.",
+	assert_int_equal(templates_scrub_check("N: {#var#}{#var#}.",
 	    "N: 123456789012345678901234567890123456789012345678901234567890X.",
 	    err, sizeof(err)), -1);
 }

@@ -24,10 +24,10 @@
 #include "util.h"
 
 struct fixture {
-	struct kw_table		*kw;
+	struct keywords_table		*kw;
 	struct district_table	*dt;
-	struct und_table	*und;
-	struct und_result	 r;
+	struct understand_table	*und;
+	struct understand_result	 r;
 };
 
 static int
@@ -37,17 +37,17 @@ setup(void **state)
 	struct buf errors;
 
 	buf_init(&errors, 0);
-	f->kw = kw_load("config/keywords.conf", &errors);
+	f->kw = keywords_load("config/keywords.conf", &errors);
 	f->dt = district_load("config/districts.csv", &errors);
 	if (f->kw != NULL && f->dt != NULL)
-		f->und = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+		f->und = understand_new(f->kw, f->dt, "config/lexicon.conf", &errors);
 	if (f->und != NULL)
-		assert_int_equal(und_add_unserved(f->und,
+		assert_int_equal(understand_add_unserved(f->und,
 		    "config/other_districts.txt", &errors), 0);
 	if (errors.len)
 		fprintf(stderr, "%s", buf_cstr(&errors));
 	assert_non_null(f->und);
-	assert_int_equal(und_check(f->und, &errors), 0);
+	assert_int_equal(understand_check(f->und, &errors), 0);
 	buf_free(&errors);
 	*state = f;
 	return 0;
@@ -58,8 +58,8 @@ teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	und_free(f->und);
-	kw_free(f->kw);
+	understand_free(f->und);
+	keywords_free(f->kw);
 	district_free(f->dt);
 	free(f);
 	return 0;
@@ -78,7 +78,7 @@ decide(struct fixture *f, const char *text)
 	    "choose", "district", "command", "unserved" };
 
 	assert_non_null(norm);
-	und_understand(f->und, text, norm, &f->r);
+	understand_message(f->und, text, norm, &f->r);
 	free(norm);
 	snprintf(out, sizeof(out), "%s%s%s%s%s%s%s%s%s", names[f->r.action],
 	    f->r.kw ? " " : "", f->r.kw ? f->r.kw->name : "",
@@ -113,27 +113,27 @@ test_fold(void **state)
 
 	(void)state;
 	for (i = 0; i < SP_ARRAY_LEN(same); i++) {
-		und_fold_word(same[i][0], strlen(same[i][0]), a, sizeof(a));
-		und_fold_word(same[i][1], strlen(same[i][1]), b, sizeof(b));
+		understand_fold_word(same[i][0], strlen(same[i][0]), a, sizeof(a));
+		understand_fold_word(same[i][1], strlen(same[i][1]), b, sizeof(b));
 		if (strcmp(a, b) != 0)
 			fail_msg("%s -> %s but %s -> %s", same[i][0], a,
 			    same[i][1], b);
 	}
 	/* Three letters keep their final a: "na" is not "n". */
-	und_fold_word("na", 2, a, sizeof(a));
+	understand_fold_word("na", 2, a, sizeof(a));
 	assert_string_equal(a, "na");
 	/* A tiny buffer is never overrun. */
-	assert_true(und_fold_word("mirzapur", 8, a, 3) < 3);
+	assert_true(understand_fold_word("mirzapur", 8, a, 3) < 3);
 }
 
 static void
 test_typo_budget(void **state)
 {
 	(void)state;
-	assert_int_equal(und_max_edits(3), 0);
-	assert_int_equal(und_max_edits(4), 1);
-	assert_int_equal(und_max_edits(7), 1);
-	assert_int_equal(und_max_edits(8), 2);
+	assert_int_equal(understand_max_edits(3), 0);
+	assert_int_equal(understand_max_edits(4), 1);
+	assert_int_equal(understand_max_edits(7), 1);
+	assert_int_equal(understand_max_edits(8), 2);
 }
 
 static void
@@ -280,7 +280,7 @@ test_lexicon_errors(void **state)
 	    "anywhere = mat bhejo,\n"	/* a trailing comma is fine */
 	    "word = x\n");		/* line 15 */
 	buf_init(&errors, 0);
-	assert_null(und_new(f->kw, f->dt, path, &errors));
+	assert_null(understand_new(f->kw, f->dt, path, &errors));
 	want = xasprintf("%s:5: \"paisa\" means training here but loan at "
 	    "%s:3", path, path);
 	assert_non_null(strstr(buf_cstr(&errors), want));
@@ -308,7 +308,7 @@ test_lexicon_errors(void **state)
 	/* A district spelling in the lexicon under another meaning. */
 	path = write_tmp("[market]\nsynonym = bhadohi\n");
 	buf_init(&errors, 0);
-	assert_null(und_new(f->kw, f->dt, path, &errors));
+	assert_null(understand_new(f->kw, f->dt, path, &errors));
 	assert_non_null(strstr(buf_cstr(&errors), "means market here but "
 	    "district bhadohi at config/districts.csv:"));
 	buf_free(&errors);
@@ -316,14 +316,14 @@ test_lexicon_errors(void **state)
 	free(path);
 
 	buf_init(&errors, 0);
-	assert_null(und_new(f->kw, f->dt, "/nonexistent/lexicon.conf",
+	assert_null(understand_new(f->kw, f->dt, "/nonexistent/lexicon.conf",
 	    &errors));
 	assert_non_null(strstr(buf_cstr(&errors), "/nonexistent/lexicon.conf"));
 	buf_free(&errors);
 }
 
 #define SP_SWAP_UND(f, t) do {			\
-	struct und_table *tmp_ = (f)->und;		\
+	struct understand_table *tmp_ = (f)->und;		\
 	(f)->und = (t);					\
 	(t) = tmp_;					\
 } while (0)
@@ -369,11 +369,11 @@ test_unserved_districts(void **state)
 	check(f, "बांदा", "unserved !Banda");
 	/* A name in parentheses names the district, matches nothing. */
 	check(f, "बांका", "unserved !Banka");
-	assert_string_equal(und_unserved_name(f->r.unserved, "hi"), "बांका");
-	assert_string_equal(und_unserved_name(f->r.unserved, "en"), "Banka");
+	assert_string_equal(understand_unserved_name(f->r.unserved, "hi"), "बांका");
+	assert_string_equal(understand_unserved_name(f->r.unserved, "en"), "Banka");
 	check(f, "banka", "unknown");
 	check(f, "patna", "unserved !Patna");
-	assert_string_equal(und_unserved_name(f->r.unserved, "hi"), "पटना");
+	assert_string_equal(understand_unserved_name(f->r.unserved, "hi"), "पटना");
 	assert_string_equal(f->r.unserved->state, "Bihar");
 }
 
@@ -381,7 +381,7 @@ static void
 test_unserved_file(void **state)
 {
 	struct fixture *f = *state;
-	struct und_table *t;
+	struct understand_table *t;
 	struct buf errors;
 	char *path, *want;
 	size_t i;
@@ -395,9 +395,9 @@ test_unserved_file(void **state)
 		path = write_tmp(text);
 		free(text);
 		buf_init(&errors, 0);
-		t = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+		t = understand_new(f->kw, f->dt, "config/lexicon.conf", &errors);
 		assert_non_null(t);
-		assert_int_equal(und_add_unserved(t, path, &errors), -1);
+		assert_int_equal(understand_add_unserved(t, path, &errors), -1);
 		want = xasprintf("%s:3: ", path);
 		if (strstr(buf_cstr(&errors), want) == NULL)
 			fail_msg("\"%s\": %s", wrong[i], buf_cstr(&errors));
@@ -405,7 +405,7 @@ test_unserved_file(void **state)
 		SP_SWAP_UND(f, t);
 		check(f, "lakhnau", "unknown");
 		SP_SWAP_UND(f, t);
-		und_free(t);
+		understand_free(t);
 		buf_free(&errors);
 		unlink(path);
 		free(path);
@@ -415,8 +415,8 @@ test_unserved_file(void **state)
 	path = write_tmp("[Uttar Pradesh]\nBhadohi, भदोही\n~Basti\n"
 	    "(Banka), बांका\n");
 	buf_init(&errors, 0);
-	t = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
-	assert_int_equal(und_add_unserved(t, path, &errors), 0);
+	t = understand_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+	assert_int_equal(understand_add_unserved(t, path, &errors), 0);
 	assert_int_equal(errors.len, 0);
 	SP_SWAP_UND(f, t);
 	check(f, "bhadohi", "district @bhadohi");
@@ -424,18 +424,18 @@ test_unserved_file(void **state)
 	check(f, "basti me loan", "info loan");
 	check(f, "बांका में लोन", "unserved loan !Banka");
 	SP_SWAP_UND(f, t);
-	und_free(t);
+	understand_free(t);
 	buf_free(&errors);
 	unlink(path);
 	free(path);
 
 	buf_init(&errors, 0);
-	t = und_new(f->kw, f->dt, "config/lexicon.conf", &errors);
-	assert_int_equal(und_add_unserved(t, "/nonexistent/districts.txt",
+	t = understand_new(f->kw, f->dt, "config/lexicon.conf", &errors);
+	assert_int_equal(understand_add_unserved(t, "/nonexistent/districts.txt",
 	    &errors), -1);
 	assert_non_null(strstr(buf_cstr(&errors),
 	    "/nonexistent/districts.txt"));
-	und_free(t);
+	understand_free(t);
 	buf_free(&errors);
 }
 
@@ -472,11 +472,11 @@ test_directory_words(void **state)
 	struct buf errors;
 	char where[128];
 
-	assert_true(und_set_directory(f->und, rows, SP_ARRAY_LEN(rows)) >
+	assert_true(understand_set_directory(f->und, rows, SP_ARRAY_LEN(rows)) >
 	    0);
 	check(f, "halia", "info market");
-	assert_int_equal(f->r.tok[0].how, UND_DIRECTORY);
-	assert_string_equal(und_origin(&f->r.tok[0], where, sizeof(where)),
+	assert_int_equal(f->r.tok[0].how, UNDERSTAND_DIRECTORY);
+	assert_string_equal(understand_origin(&f->r.tok[0], where, sizeof(where)),
 	    "directory: FPO Halia");
 	check(f, "bunkar", "info market");
 	check(f, "birauli wale sir", "info training");
@@ -486,7 +486,7 @@ test_directory_words(void **state)
 	/* Shared by two categories, a district, filler, a category
 	 * without a keyword, a number: no category. */
 	decide(f, "pusa");
-	assert_int_not_equal(f->r.tok[0].how, UND_DIRECTORY);
+	assert_int_not_equal(f->r.tok[0].how, UNDERSTAND_DIRECTORY);
 	check(f, "desk", "unknown");
 	check(f, "bhadohi", "district @bhadohi");
 	check(f, "mahila", "unknown");
@@ -494,7 +494,7 @@ test_directory_words(void **state)
 	check(f, "2024", "unknown");
 	/* The lexicon and the other districts keep their meaning. */
 	check(f, "mudra", "info loan");
-	assert_non_null(strstr(und_origin(&f->r.tok[0], where,
+	assert_non_null(strstr(understand_origin(&f->r.tok[0], where,
 	    sizeof(where)), "config/lexicon.conf:"));
 	check(f, "patna", "unserved !Patna");
 	/* A category word named with it wins, as over a trade. */
@@ -503,15 +503,15 @@ test_directory_words(void **state)
 	check(f, "halia nahi chahiye", "unknown");
 	check(f, "halia bhadohi", "info market @bhadohi");
 	/* A new directory replaces the words of the last. */
-	assert_int_equal(und_set_directory(f->und, later, 1), 1);
+	assert_int_equal(understand_set_directory(f->und, later, 1), 1);
 	check(f, "halia", "unknown");
 	check(f, "rosera", "info market");
-	assert_int_equal(und_set_directory(f->und, NULL, 0), 0);
+	assert_int_equal(understand_set_directory(f->und, NULL, 0), 0);
 	check(f, "rosera", "unknown");
 	/* Other districts come before the directory, not after. */
-	assert_int_equal(und_set_directory(f->und, later, 1), 1);
+	assert_int_equal(understand_set_directory(f->und, later, 1), 1);
 	buf_init(&errors, 0);
-	assert_int_equal(und_add_unserved(f->und,
+	assert_int_equal(understand_add_unserved(f->und,
 	    "config/other_districts.txt", &errors), -1);
 	buf_free(&errors);
 }
@@ -520,7 +520,7 @@ static void
 test_check_conflicts(void **state)
 {
 	struct fixture *f = *state;
-	struct und_table *t;
+	struct understand_table *t;
 	struct buf errors;
 	char *path, *want;
 
@@ -528,9 +528,9 @@ test_check_conflicts(void **state)
 	path = write_tmp("[loan]\nsynonym = bank, paisa\n[market]\n"
 	    "synonym = sell\n");
 	buf_init(&errors, 0);
-	t = und_new(f->kw, f->dt, path, &errors);
+	t = understand_new(f->kw, f->dt, path, &errors);
 	assert_non_null(t);
-	assert_int_equal(und_check(t, &errors), 1);
+	assert_int_equal(understand_check(t, &errors), 1);
 	want = xasprintf("%s:2: \"bank\" (loan) is within a typo of \"band\" "
 	    "(stop) at config/keywords.conf:", path);
 	if (strstr(buf_cstr(&errors), want) == NULL)
@@ -541,7 +541,7 @@ test_check_conflicts(void **state)
 	check(f, "bank", "info loan");
 	check(f, "bnak", "info loan");
 	SP_SWAP_UND(f, t);
-	und_free(t);
+	understand_free(t);
 	buf_free(&errors);
 	unlink(path);
 	free(path);

@@ -132,17 +132,17 @@ test_iso8601(void **state)
 	int64_t t;
 
 	(void)state;
-	sp_iso8601(1764167509123LL, out);
+	util_iso8601(1764167509123LL, out);
 	assert_string_equal(out, "2025-11-26T14:31:49.123Z");
-	assert_int_equal(sp_parse_iso8601(out, &t), 0);
+	assert_int_equal(util_parse_iso8601(out, &t), 0);
 	assert_int_equal(t, 1764167509123LL);
-	assert_int_equal(sp_parse_iso8601("2025-11-26", &t), 0);
+	assert_int_equal(util_parse_iso8601("2025-11-26", &t), 0);
 	assert_int_equal(t, 1764115200000LL);
-	assert_int_equal(sp_parse_iso8601("2025-11-26T20:01+05:30", &t), 0);
+	assert_int_equal(util_parse_iso8601("2025-11-26T20:01+05:30", &t), 0);
 	assert_int_equal(t, 1764167460000LL);
-	assert_int_equal(sp_parse_iso8601("26/11/2025", &t), -1);
-	assert_int_equal(sp_parse_iso8601("2025-13-01", &t), -1);
-	assert_int_equal(sp_parse_iso8601("2025-11-26Tjunk", &t), -1);
+	assert_int_equal(util_parse_iso8601("26/11/2025", &t), -1);
+	assert_int_equal(util_parse_iso8601("2025-13-01", &t), -1);
+	assert_int_equal(util_parse_iso8601("2025-11-26Tjunk", &t), -1);
 }
 
 static void

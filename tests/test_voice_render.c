@@ -169,8 +169,8 @@ menu_answer(struct sp_voice_answer *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->kind = VOICE_CALL;
-	sp_voice_say(a, "लोन के लिए 1 दबाएँ & <सुनें>", "hi", NULL);
-	sp_voice_say(a, "ignored text", "hi",
+	provider_voice_say(a, "लोन के लिए 1 दबाएँ & <सुनें>", "hi", NULL);
+	provider_voice_say(a, "ignored text", "hi",
 	    "https://gw.example.in/audio/hi/ivr.main.wav");
 	a->gather = 1;
 	a->num_digits = 1;
@@ -227,7 +227,7 @@ test_twilio_render(void **state)
 	buf_free(&out);
 
 	memset(&a, 0, sizeof(a));
-	sp_voice_say(&a, "Goodbye", "en", NULL);
+	provider_voice_say(&a, "Goodbye", "en", NULL);
 	a.dial = "+919800000001";
 	a.hangup = 1;
 	render(&provider_twilio, &a, &out, &ct, &status);
@@ -328,7 +328,7 @@ test_twilio_build_call(void **state)
 	assert_non_null(strstr(buf_cstr(call.body), "From=%2B918045678901"));
 	assert_non_null(strstr(buf_cstr(call.body), "Url=https%3A%2F%2Fgw."
 	    "example.in%2Fvoice%2Ftwilio"));
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 	c.auth_token = NULL;
 	assert_int_equal(provider_twilio.build_call(&c, &sc, &call, err,
 	    sizeof(err)), -1);
@@ -393,7 +393,7 @@ test_plivo_parse(void **state)
 	c.auth_token = "plivo_token";
 	form_parse(body, strlen(body), &f, NULL, 0);
 	buf_init(&s, 0);
-	plivo_v3_string("POST", "https://gw.example.in/voice/plivo?ev=menu",
+	provider_plivo_v3_string("POST", "https://gw.example.in/voice/plivo?ev=menu",
 	    &f, "12345", &s);
 	crypto_hmac_sha256_b64("plivo_token", 11, buf_cstr(&s), s.len, sig);
 	buf_free(&s);
@@ -439,7 +439,7 @@ test_plivo_build_call(void **state)
 	assert_string_equal(json_string_value(json_object_get(o,
 	    "answer_url")), "https://gw.example.in/voice/plivo");
 	json_decref(o);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 }
 
 /* ---- Exotel ---- */
@@ -539,7 +539,7 @@ test_exotel_build_call(void **state)
 	assert_non_null(strstr(buf_cstr(call.body), "From=%2B919812345678"));
 	assert_non_null(strstr(buf_cstr(call.body), "CallerId=%2B918045678901"));
 	assert_non_null(strstr(buf_cstr(call.body), "start_voice%2F42"));
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 }
 
 /*
@@ -565,7 +565,7 @@ test_spoken_fallback(void **state)
 	(void)state;
 	memset(&a, 0, sizeof(a));
 	a.kind = VOICE_CALL;
-	sp_voice_say(&a, spoken, "hi",
+	provider_voice_say(&a, spoken, "hi",
 	    "https://gw.example.in/audio/hi/ivr.main.wav");
 	a.gather = 1;
 	a.num_digits = 1;
@@ -629,19 +629,19 @@ test_helpers(void **state)
 	char d[8], err[64];
 
 	(void)state;
-	assert_int_equal(voice_copy_digits("\"12#\"", d, sizeof(d), err,
+	assert_int_equal(provider_voice_copy_digits("\"12#\"", d, sizeof(d), err,
 	    sizeof(err)), 0);
 	assert_string_equal(d, "12#");
-	assert_int_equal(voice_copy_digits("1<", d, sizeof(d), err,
+	assert_int_equal(provider_voice_copy_digits("1<", d, sizeof(d), err,
 	    sizeof(err)), 400);
-	assert_int_equal(voice_copy_digits("123456789", d, sizeof(d), err,
+	assert_int_equal(provider_voice_copy_digits("123456789", d, sizeof(d), err,
 	    sizeof(err)), 400);
-	assert_int_equal(voice_copy_call_id("a b", d, sizeof(d), err,
+	assert_int_equal(provider_voice_copy_call_id("a b", d, sizeof(d), err,
 	    sizeof(err)), 400);
-	assert_true(voice_status_ended("completed"));
-	assert_true(voice_status_ended("no-answer"));
-	assert_false(voice_status_ended("in-progress"));
-	assert_string_equal(voice_lang_tag("hi"), "hi-IN");
+	assert_true(provider_voice_status_ended("completed"));
+	assert_true(provider_voice_status_ended("no-answer"));
+	assert_false(provider_voice_status_ended("in-progress"));
+	assert_string_equal(provider_voice_lang_tag("hi"), "hi-IN");
 }
 
 int

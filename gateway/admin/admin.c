@@ -88,11 +88,11 @@ load_file(struct admin_auth *a, const char *path, char *err, size_t errlen)
 	FILE *fp;
 
 	if ((fp = fopen(path, "r")) == NULL) {
-		sp_err(err, errlen, "%s: %s", path, strerror(errno));
+		util_err(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fileno(fp), &sb) == -1 || (sb.st_mode & 077) != 0) {
-		sp_err(err, errlen, "%s: must not be readable by group or "
+		util_err(err, errlen, "%s: must not be readable by group or "
 		    "others (chmod 600)", path);
 		fclose(fp);
 		return -1;
@@ -104,7 +104,7 @@ load_file(struct admin_auth *a, const char *path, char *err, size_t errlen)
 		if (sscanf(line, "%31s %511s", role, secret) != 2 ||
 		    role_parse(role, &r) == -1 || strlen(secret) < 16) {
 			/* Never echo the line: it may hold a secret. */
-			sp_err(err, errlen, "%s:%zu: expected \"ROLE TOKEN\" "
+			util_err(err, errlen, "%s:%zu: expected \"ROLE TOKEN\" "
 			    "with ROLE admin, coordinator or analyst and a "
 			    "token of 16 characters or more", path, lineno);
 			fclose(fp);
@@ -175,7 +175,7 @@ enum admin_role
 admin_auth_check(struct admin_auth *a, const char *token)
 {
 	enum admin_role found = ROLE_NONE;
-	int64_t now = sp_wall_ms();
+	int64_t now = util_wall_ms();
 	size_t i;
 
 	if (token == NULL || *token == '\0')
@@ -200,7 +200,7 @@ admin_auth_session_new(struct admin_auth *a, enum admin_role role,
 	struct session *slot = &a->sessions[0];
 	size_t i;
 
-	sessions_sweep(a, sp_wall_ms());
+	sessions_sweep(a, util_wall_ms());
 	/* Reuse a free slot, else the one closest to expiry. */
 	for (i = 0; i < SESSION_MAX; i++)
 		if (a->sessions[i].expires_ms < slot->expires_ms)
@@ -210,7 +210,7 @@ admin_auth_session_new(struct admin_auth *a, enum admin_role role,
 	for (i = 0; i < sizeof(raw); i++)
 		snprintf(slot->id + 2 * i, 3, "%02x", raw[i]);
 	slot->role = role;
-	slot->expires_ms = sp_wall_ms() + (int64_t)max_age_s * 1000;
+	slot->expires_ms = util_wall_ms() + (int64_t)max_age_s * 1000;
 	return slot->id;
 }
 

@@ -176,31 +176,31 @@ read_query(const struct admin_ctx *ctx, const struct form *f,
 	o->utc_offset_min = (int)config_int(ctx->rt->cfg, "report_utc_offset");
 	if ((v = form_get(f, "since")) != NULL && *v != '\0' &&
 	    report_parse_date(v, o->utc_offset_min, 0, &o->since_ms) == -1) {
-		sp_err(err, errlen, "since: not a date (YYYY-MM-DD)");
+		util_err(err, errlen, "since: not a date (YYYY-MM-DD)");
 		return -1;
 	}
 	if ((v = form_get(f, "until")) != NULL && *v != '\0' &&
 	    report_parse_date(v, o->utc_offset_min, 1, &o->until_ms) == -1) {
-		sp_err(err, errlen, "until: not a date (YYYY-MM-DD)");
+		util_err(err, errlen, "until: not a date (YYYY-MM-DD)");
 		return -1;
 	}
 	if ((v = form_get(f, "district")) != NULL && *v != '\0') {
 		if (!plain_word(v)) {
-			sp_err(err, errlen, "district: not a district key");
+			util_err(err, errlen, "district: not a district key");
 			return -1;
 		}
 		o->district = v;
 	}
 	if ((v = form_get(f, "channel")) != NULL && *v != '\0') {
 		if (!plain_word(v)) {
-			sp_err(err, errlen, "channel: not a channel");
+			util_err(err, errlen, "channel: not a channel");
 			return -1;
 		}
 		o->channel = v;
 	}
 	if ((v = form_get(f, "by")) != NULL && report_by_parse(v, &o->by) ==
 	    -1) {
-		sp_err(err, errlen, "by: keyword, district, day, week, channel "
+		util_err(err, errlen, "by: keyword, district, day, week, channel "
 		    "or language");
 		return -1;
 	}

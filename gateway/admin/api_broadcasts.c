@@ -39,12 +39,12 @@ iso(int64_t ms)
 
 	if (ms == 0)
 		return json_null();
-	sp_iso8601(ms, s);
+	util_iso8601(ms, s);
 	return json_string(s);
 }
 
 static json_t *
-texts_json(const struct bcast_lang *l, size_t n)
+texts_json(const struct broadcast_lang *l, size_t n)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -59,11 +59,11 @@ texts_json(const struct bcast_lang *l, size_t n)
 }
 
 static json_t *
-preview_json(const struct bcast_preview *pv)
+preview_json(const struct broadcast_preview *pv)
 {
 	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, "
 	    "s:o}", "template", pv->tpl->key, "category",
-	    tpl_category_name(pv->tpl->category), "audience", pv->audience,
+	    templates_category_name(pv->tpl->category), "audience", pv->audience,
 	    "provider", pv->provider, "recipients",
 	    (json_int_t)pv->recipients, "opted_out",
 	    (json_int_t)pv->opted_out, "segments", (json_int_t)pv->segments,
@@ -75,7 +75,7 @@ preview_json(const struct bcast_preview *pv)
 
 /* Fill req from the body; strings point into v.  0 or -1 with res set. */
 static int
-request_from(json_t *v, struct bcast_request *req, struct tpl_var *vars,
+request_from(json_t *v, struct broadcast_request *req, struct templates_var *vars,
     struct admin_response *res)
 {
 	json_t *jv = json_object_get(v, "vars"), *m, *val;
@@ -96,7 +96,7 @@ request_from(json_t *v, struct bcast_request *req, struct tpl_var *vars,
 		return -1;
 	}
 	json_object_foreach(jv, key, val) {
-		if (!json_is_string(val) || req->nvars == TPL_MAX_VARS) {
+		if (!json_is_string(val) || req->nvars == TEMPLATES_MAX_VARS) {
 			admin_error(res, 400, "\"vars\" must be an object of "
 			    "at most 16 strings");
 			return -1;
@@ -105,7 +105,7 @@ request_from(json_t *v, struct bcast_request *req, struct tpl_var *vars,
 		vars[req->nvars++].value = json_string_value(val);
 	}
 	if ((at = json_string_value(json_object_get(v, "at"))) != NULL &&
-	    bcast_parse_time(at, &req->at_ms) == -1) {
+	    broadcast_parse_time(at, &req->at_ms) == -1) {
 		admin_error(res, 400, "\"at\": expected ISO 8601");
 		return -1;
 	}
@@ -117,7 +117,7 @@ request_from(json_t *v, struct bcast_request *req, struct tpl_var *vars,
 		req->meeting_place = json_string_value(json_object_get(m,
 		    "place"));
 		if (req->meeting_title == NULL || req->meeting_place == NULL ||
-		    t == NULL || bcast_parse_time(t, &req->meeting_ms) == -1) {
+		    t == NULL || broadcast_parse_time(t, &req->meeting_ms) == -1) {
 			admin_error(res, 400, "\"meeting\" needs \"title\", "
 			    "\"place\" and \"time\" (ISO 8601)");
 			return -1;
@@ -134,19 +134,19 @@ request_from(json_t *v, struct bcast_request *req, struct tpl_var *vars,
 struct create_job {
 	struct admin_job	 job;
 	json_t			*body;		/* req's strings point into it */
-	struct bcast_request	 req;
-	struct tpl_var		 vars[TPL_MAX_VARS];
+	struct broadcast_request	 req;
+	struct templates_var		 vars[TEMPLATES_MAX_VARS];
 	int			 dry_run;
 	char			*db_path;	/* NULL: use store below */
 	struct store		*store;		/* when run on the loop */
-	const struct tpl_table	*templates;
+	const struct templates_table	*templates;
 	const struct config	*cfg;
 	int64_t			 now_ms;
 	/* What the work found. */
 	int			 rc;
 	char			 err[512];
 	int64_t			 id;
-	struct bcast_preview	 pv;
+	struct broadcast_preview	 pv;
 };
 
 static void
@@ -154,7 +154,7 @@ create_work(struct admin_job *job)
 {
 	struct create_job *cj = (struct create_job *)job;
 	struct store_options so;
-	struct bcast_env env;
+	struct broadcast_env env;
 	struct store *own = NULL;
 
 	memset(&env, 0, sizeof(env));
@@ -176,10 +176,10 @@ create_work(struct admin_job *job)
 	env.default_provider = runtime_broadcast_provider;
 	env.now_ms = cj->now_ms;
 	if (cj->dry_run)
-		cj->rc = bcast_preview(&env, &cj->req, &cj->pv, cj->err,
+		cj->rc = broadcast_preview(&env, &cj->req, &cj->pv, cj->err,
 		    sizeof(cj->err));
 	else
-		cj->rc = bcast_create(&env, &cj->req, &cj->pv, &cj->id,
+		cj->rc = broadcast_create(&env, &cj->req, &cj->pv, &cj->id,
 		    cj->err, sizeof(cj->err));
 	store_close(own);
 }
@@ -208,7 +208,7 @@ create_free(struct admin_job *job)
 {
 	struct create_job *cj = (struct create_job *)job;
 
-	bcast_preview_clear(&cj->pv);
+	broadcast_preview_clear(&cj->pv);
 	json_decref(cj->body);
 	free(cj->db_path);
 	free(cj);
@@ -244,7 +244,7 @@ create(struct admin_ctx *ctx, const struct sp_request *hreq,
 		cj->db_path = xstrdup(ctx->db_path);
 	cj->templates = ctx->rt->templates;
 	cj->cfg = ctx->rt->cfg;
-	cj->now_ms = sp_wall_ms();
+	cj->now_ms = util_wall_ms();
 	cj->rc = -1;
 	res->job = &cj->job;
 }
@@ -365,7 +365,7 @@ cancel(struct admin_ctx *ctx, const struct sp_request *req,
 		    "/api/v1/broadcasts/ID/cancel)");
 		return;
 	}
-	rc = store_broadcast_cancel(ctx->store, id, sp_wall_ms(), &stopped);
+	rc = store_broadcast_cancel(ctx->store, id, util_wall_ms(), &stopped);
 	if (rc == 0)
 		admin_error(res, 404, "no such broadcast");
 	else if (rc == -1)

@@ -65,7 +65,7 @@ list_one(void *arg, const struct store_group *g)
 {
 	char when[32];
 
-	sp_iso8601(g->created_ms, when);
+	util_iso8601(g->created_ms, when);
 	json_array_append_new(arg, json_pack("{s:s, s:I, s:s}", "name",
 	    g->name, "members", (json_int_t)g->members, "created", when));
 	return 0;
@@ -106,7 +106,7 @@ groups_create(struct admin_ctx *ctx, const struct sp_request *req,
 		return;
 	}
 	json_decref(v);
-	if ((rc = store_group_create(ctx->store, name, sp_wall_ms())) == -1)
+	if ((rc = store_group_create(ctx->store, name, util_wall_ms())) == -1)
 		store_error(ctx, res);
 	else
 		admin_json_reply(res, rc ? 201 : 200, json_pack("{s:s, s:b}",
@@ -177,7 +177,7 @@ show_one(void *arg, const struct contact *c)
 		return -1;
 	}
 	if (c->opted_out_ms)
-		sp_iso8601(c->opted_out_ms, when);
+		util_iso8601(c->opted_out_ms, when);
 	json_array_append_new(sh->contacts, json_pack(
 	    "{s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "phone", sh->reveal ?
 	    c->phone : phone_mask(c->phone, masked, sizeof(masked)),
@@ -306,7 +306,7 @@ group_members(struct admin_ctx *ctx, const struct sp_request *req,
 		phone_to_e164(json_string_value(p), cc, e164, sizeof(e164),
 		    why, sizeof(why));
 		rc = add ? store_group_add(ctx->store, name, e164,
-		    sp_wall_ms()) : store_group_remove(ctx->store, name, e164);
+		    util_wall_ms()) : store_group_remove(ctx->store, name, e164);
 		if (rc == -1)
 			break;
 		if (rc == 1)

@@ -49,20 +49,20 @@ print_time(const char *label, int64_t ms)
 {
 	char iso[32], d[32], t[16];
 
-	sp_iso8601(ms, iso);
-	sched_ist_date(ms, d, sizeof(d));
-	sched_ist_time(ms, t, sizeof(t));
+	util_iso8601(ms, iso);
+	schedule_ist_date(ms, d, sizeof(d));
+	schedule_ist_time(ms, t, sizeof(t));
 	printf("%-12s %s %s IST (%s)\n", label, d, t, iso);
 }
 
 static void
-print_preview(const struct bcast_preview *pv)
+print_preview(const struct broadcast_preview *pv)
 {
 	char *text;
 	size_t i;
 
 	printf("%-12s %s (%s, header %s)\n", "template", pv->tpl->key,
-	    tpl_category_name(pv->tpl->category), pv->tpl->header);
+	    templates_category_name(pv->tpl->category), pv->tpl->header);
 	printf("%-12s %s\n", "audience", pv->audience);
 	printf("%-12s %s\n", "provider", pv->provider);
 	printf("%-12s %lld (%lld opted out, left out)\n", "recipients",
@@ -136,13 +136,13 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tpl_var vars[TPL_MAX_VARS];
-	struct bcast_request req;
-	struct bcast_preview pv;
-	struct bcast_env env;
+	struct templates_var vars[TEMPLATES_MAX_VARS];
+	struct broadcast_request req;
+	struct broadcast_preview pv;
+	struct broadcast_env env;
 	struct config *cfg = NULL;
 	struct store *st = NULL;
-	struct tpl_table *tpl = NULL;
+	struct templates_table *tpl = NULL;
 	struct buf errors;
 	char err[512];
 	int ch, yes = 0, dry = 0, rc = 1;
@@ -162,23 +162,23 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		case 'n': dry = 1; break;
 		case 'y': yes = 1; break;
 		case 'v':
-			if (req.nvars == TPL_MAX_VARS ||
-			    bcast_var_parse(optarg, &vars[req.nvars]) == -1) {
+			if (req.nvars == TEMPLATES_MAX_VARS ||
+			    broadcast_var_parse(optarg, &vars[req.nvars]) == -1) {
 				fprintf(stderr, "sampark: --var NAME=VALUE "
-				    "(at most %d)\n", TPL_MAX_VARS);
+				    "(at most %d)\n", TEMPLATES_MAX_VARS);
 				return 2;
 			}
 			req.nvars++;
 			break;
 		case 'a':
-			if (bcast_parse_time(optarg, &req.at_ms) == -1) {
+			if (broadcast_parse_time(optarg, &req.at_ms) == -1) {
 				fprintf(stderr, "sampark: --at \"%s\": expected "
 				    "ISO 8601, e.g. 2026-12-04T11:00\n", optarg);
 				return 2;
 			}
 			break;
 		case 'm':
-			if (bcast_parse_meeting(optarg, &req, err,
+			if (broadcast_parse_meeting(optarg, &req, err,
 			    sizeof(err)) == -1) {
 				fprintf(stderr, "sampark: --meeting: %s\n", err);
 				return 2;
@@ -196,7 +196,7 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	if ((cfg = cmd_config(*config_path)) == NULL)
 		return 1;
 	buf_init(&errors, 0);
-	if ((tpl = tpl_load(config_str(cfg, "templates"), &errors)) == NULL) {
+	if ((tpl = templates_load(config_str(cfg, "templates"), &errors)) == NULL) {
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		goto out;
 	}
@@ -207,9 +207,9 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	env.templates = tpl;
 	env.cfg = cfg;
 	env.default_provider = runtime_broadcast_provider;
-	env.now_ms = sp_wall_ms();
+	env.now_ms = util_wall_ms();
 	if (!yes || dry) {
-		if (bcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {
+		if (broadcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {
 			fprintf(stderr, "sampark: broadcast refused: %s\n", err);
 			goto out;
 		}
@@ -221,7 +221,7 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	}
 	catch_interrupts();
 	req.interrupted = &create_interrupted;
-	if (bcast_create(&env, &req, &pv, &id, err, sizeof(err)) == -1) {
+	if (broadcast_create(&env, &req, &pv, &id, err, sizeof(err)) == -1) {
 		fprintf(stderr, "sampark: broadcast refused: %s\n", err);
 		goto out;
 	}
@@ -230,10 +230,10 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	    (long long)id, (long long)pv.recipients, (long long)pv.segments);
 	rc = 0;
 out:
-	bcast_preview_clear(&pv);
+	broadcast_preview_clear(&pv);
 	buf_free(&errors);
 	store_close(st);
-	tpl_free(tpl);
+	templates_free(tpl);
 	config_free(cfg);
 	return rc;
 }
@@ -244,7 +244,7 @@ list_cb(void *arg, const struct store_broadcast *b)
 	char iso[32];
 
 	(void)arg;
-	sp_iso8601(b->created_ms, iso);
+	util_iso8601(b->created_ms, iso);
 	printf("%-6lld %-24s %-9s %-9s %8lld %-18s %s\n", (long long)b->id,
 	    iso, b->kind, b->state, (long long)b->recipients, b->template_key,
 	    b->audience);
@@ -293,8 +293,8 @@ do_show(struct store *st, int64_t id)
 	if (b.meeting_id != 0 && store_meeting_get(st, b.meeting_id, &m) == 1) {
 		char d[32], t[16], *title, *place;
 
-		sched_ist_date(m.time_ms, d, sizeof(d));
-		sched_ist_time(m.time_ms, t, sizeof(t));
+		schedule_ist_date(m.time_ms, d, sizeof(d));
+		schedule_ist_time(m.time_ms, t, sizeof(t));
 		/* Title and place may come from a coordinator's SMS. */
 		title = buf_term_dup(m.title);
 		place = buf_term_dup(m.place);
@@ -328,26 +328,26 @@ parse_id(const char *s, int64_t *id)
 static int
 do_templates(const struct config *cfg)
 {
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	struct buf errors;
 	size_t i, j;
 
 	buf_init(&errors, 0);
-	if ((tab = tpl_load(config_str(cfg, "templates"), &errors)) == NULL) {
+	if ((tab = templates_load(config_str(cfg, "templates"), &errors)) == NULL) {
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		buf_free(&errors);
 		return 1;
 	}
-	for (i = 0; i < tpl_count(tab); i++) {
-		const struct template *t = tpl_at(tab, i);
+	for (i = 0; i < templates_count(tab); i++) {
+		const struct template *t = templates_at(tab, i);
 
 		printf("[%s] %s, header %s\n", t->key,
-		    tpl_category_name(t->category), t->header);
+		    templates_category_name(t->category), t->header);
 		for (j = 0; j < t->ntexts; j++)
 			printf("  %s  DLT %s\n    %s\n", t->texts[j].lang,
 			    t->texts[j].dlt_id, t->texts[j].registered);
 	}
-	tpl_free(tab);
+	templates_free(tab);
 	buf_free(&errors);
 	return 0;
 }
@@ -415,7 +415,7 @@ run_broadcast(int argc, char **argv)
 	} else if (strcmp(sub, "show") == 0) {
 		rc = do_show(st, id);
 	} else {
-		switch (store_broadcast_cancel(st, id, sp_wall_ms(), &stopped)) {
+		switch (store_broadcast_cancel(st, id, util_wall_ms(), &stopped)) {
 		case 1:
 			printf("broadcast %lld cancelled: %lld messages not "
 			    "sent\n", (long long)id, (long long)stopped);

@@ -66,7 +66,7 @@ summary(const char *path, const struct sp_runtime *rt)
 			buf_printf(&enabled, "%s%s", enabled.len ? "," : "",
 			    rt->pconf[i].name);
 	printf("%s: ok (%zu keywords; providers enabled: %s)\n", path,
-	    kw_count(rt->keywords), enabled.len ? buf_cstr(&enabled) :
+	    keywords_count(rt->keywords), enabled.len ? buf_cstr(&enabled) :
 	    "none");
 	buf_free(&enabled);
 }

@@ -38,11 +38,11 @@ print_contact(void *arg, const struct contact *c)
 	char phone[64], when[32], *name, *district;
 
 	if (lo->reveal)
-		sp_strlcpy(phone, c->phone, sizeof(phone));
+		util_strlcpy(phone, c->phone, sizeof(phone));
 	else
 		phone_mask(c->phone, phone, sizeof(phone));
 	if (c->opted_out_ms != 0)
-		sp_iso8601(c->opted_out_ms, when);
+		util_iso8601(c->opted_out_ms, when);
 	/* A name is whatever she texted after NAME. */
 	name = buf_term_dup(c->name ? c->name : "-");
 	district = buf_term_dup(c->district ? c->district : "-");

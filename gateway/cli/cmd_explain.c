@@ -42,24 +42,24 @@ static const char explain_usage[] =
     "  --phone NUMBER       the sender (default +910000000000)\n";
 
 static const char *const action_names[] = {
-	[UND_ACT_UNKNOWN] = "not understood",
-	[UND_ACT_HELP] = "menu (greeting)",
-	[UND_ACT_INFO] = "information",
-	[UND_ACT_CHOOSE] = "ask which category",
-	[UND_ACT_DISTRICT] = "district only",
-	[UND_ACT_COMMAND] = "command",
-	[UND_ACT_UNSERVED] = "district not served",
+	[UNDERSTAND_ACT_UNKNOWN] = "not understood",
+	[UNDERSTAND_ACT_HELP] = "menu (greeting)",
+	[UNDERSTAND_ACT_INFO] = "information",
+	[UNDERSTAND_ACT_CHOOSE] = "ask which category",
+	[UNDERSTAND_ACT_DISTRICT] = "district only",
+	[UNDERSTAND_ACT_COMMAND] = "command",
+	[UNDERSTAND_ACT_UNSERVED] = "district not served",
 };
 
 static void
-print_words(const char *norm, const struct und_result *u)
+print_words(const char *norm, const struct understand_result *u)
 {
 	char origin[160];
 	size_t i, w;
 
 	printf("normalised: %s\n", norm);
 	for (i = 0; i < u->ntok; i++) {
-		const struct und_token *t = &u->tok[i];
+		const struct understand_token *t = &u->tok[i];
 
 		printf("  ");
 		if (t->nwords == 0)
@@ -72,15 +72,15 @@ print_words(const char *norm, const struct und_result *u)
 				    (int)u->nlen[w], norm + u->nstart[w]);
 			printf("%*s", n < 24 ? 24 - n : 1, "");
 		}
-		printf("%s", t->fuzzy ? "fuzzy" : und_how_name(t->how));
+		printf("%s", t->fuzzy ? "fuzzy" : understand_how_name(t->how));
 		if (t->fuzzy)
 			printf(" (%d edit%s, %s)", t->fuzzy, t->fuzzy > 1 ?
-			    "s" : "", und_how_name(t->how));
+			    "s" : "", understand_how_name(t->how));
 		if (t->kw != NULL)
 			printf(" -> %s", t->kw->name);
 		if (t->district != NULL)
 			printf(" -> %s", t->district->key);
-		if (*und_origin(t, origin, sizeof(origin)) != '\0')
+		if (*understand_origin(t, origin, sizeof(origin)) != '\0')
 			printf(" (%s)", origin);
 		printf("\n");
 	}
@@ -141,7 +141,7 @@ run_explain(int argc, char **argv)
 	char dir[] = "/tmp/sampark-explain-XXXXXX", *cmd;
 	struct sp_runtime *rt;
 	struct router_result res;
-	struct und_result *u;
+	struct understand_result *u;
 	struct store *st = NULL;
 	struct directory *directory = NULL;
 	struct sp_ctx ctx;
@@ -202,7 +202,7 @@ run_explain(int argc, char **argv)
 	directory = directory_load(st);
 	directory_teach(directory, rt->understand);
 	u = xmalloc(sizeof(*u));
-	und_understand(rt->understand, buf_cstr(&text), norm, u);
+	understand_message(rt->understand, buf_cstr(&text), norm, u);
 	print_words(norm, u);
 	free(u);
 	free(norm);
@@ -217,7 +217,7 @@ run_explain(int argc, char **argv)
 	ctx.prompts = rt->prompts;
 	ctx.default_language = config_str(rt->cfg, "default_language");
 	ctx.segment_budget = (unsigned)config_int(rt->cfg, "segment_budget");
-	ctx.now_ms = sp_wall_ms();
+	ctx.now_ms = util_wall_ms();
 	ctx.pending_ms = config_int(rt->cfg, "pending_minutes") * 60000;
 	ctx.more_ms = config_int(rt->cfg, "more_minutes") * 60000;
 	if (router_route(&ctx, phone, buf_cstr(&text), &res) == -1) {

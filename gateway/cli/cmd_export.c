@@ -66,7 +66,7 @@ write_row(void *arg, const struct interaction *r)
 	const char *v[SP_ARRAY_LEN(fields)];
 	size_t i, nf = SP_ARRAY_LEN(fields) - (st->reveal ? 0 : 1);
 
-	sp_iso8601(r->time_ms, time);
+	util_iso8601(r->time_ms, time);
 	report_pseudonym(st->key, r->phone != NULL ? r->phone : "", contact);
 	snprintf(seg, sizeof(seg), "%d", r->segments);
 	snprintf(lat, sizeof(lat), "%lld", (long long)r->latency_ms);
@@ -166,7 +166,7 @@ run_export(int argc, char **argv)
 		case 'r': st.reveal = 1; break;
 		case 's':
 		case 'u':
-			if (sp_parse_iso8601(optarg, ch == 's' ?
+			if (util_parse_iso8601(optarg, ch == 's' ?
 			    &filter.since_ms : &filter.until_ms) == -1) {
 				fprintf(stderr, "sampark: --%s: \"%s\" is not "
 				    "an ISO 8601 date or time\n", ch == 's' ?

@@ -33,7 +33,7 @@ print_group(void *arg, const struct store_group *g)
 	char when[32];
 
 	(void)arg;
-	sp_iso8601(g->created_ms, when);
+	util_iso8601(g->created_ms, when);
 	printf("%-32s %8lld  %s\n", g->name, (long long)g->members, when);
 	return 0;
 }
@@ -57,7 +57,7 @@ members(struct store *st, const struct config *cfg, const char *name,
 			bad = 1;
 			continue;
 		}
-		rc = add ? store_group_add(st, name, e164, sp_wall_ms()) :
+		rc = add ? store_group_add(st, name, e164, util_wall_ms()) :
 		    store_group_remove(st, name, e164);
 		if (rc == -1) {
 			store_rollback(st);
@@ -89,7 +89,7 @@ group_run(struct store *st, const struct config *cfg, const char *verb,
 		return store_groups_list(st, print_group, NULL) == -1 ? -1 : 0;
 	}
 	if (strcmp(verb, "create") == 0) {
-		if ((rc = store_group_create(st, name, sp_wall_ms())) == -1)
+		if ((rc = store_group_create(st, name, util_wall_ms())) == -1)
 			return -1;
 		printf("group %s %s\n", name, rc ? "created" : "already exists");
 		return 0;

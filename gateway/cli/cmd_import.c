@@ -45,7 +45,7 @@ import_stakeholders(const char *path, const char *config_path,
     const char *db, int if_empty)
 {
 	struct config *cfg = NULL;
-	struct kw_table *kw = NULL;
+	struct keywords_table *kw = NULL;
 	struct district_table *dt = NULL;
 	struct store *st = NULL;
 	struct import_rows ic;
@@ -57,7 +57,7 @@ import_stakeholders(const char *path, const char *config_path,
 	buf_init(&errors, 0);
 	if ((cfg = cmd_config(config_path)) == NULL)
 		goto out;
-	kw = kw_load(config_str(cfg, "keywords"), &errors);
+	kw = keywords_load(config_str(cfg, "keywords"), &errors);
 	dt = district_load(config_str(cfg, "districts"), &errors);
 	if (kw == NULL || dt == NULL) {
 		fprintf(stderr, "%s", buf_cstr(&errors));
@@ -95,7 +95,7 @@ out:
 	import_rows_clear(&ic);
 	store_close(st);
 	district_free(dt);
-	kw_free(kw);
+	keywords_free(kw);
 	config_free(cfg);
 	buf_free(&errors);
 	return rc;
@@ -132,7 +132,7 @@ import_contacts(const char *path, const char *config_path, const char *db)
 		goto out;
 	if (store_begin(st) == -1 ||
 	    store_contacts_import(st, ic.contacts, ic.ncontacts,
-	    sp_wall_ms()) == -1 || store_commit(st) == -1) {
+	    util_wall_ms()) == -1 || store_commit(st) == -1) {
 		fprintf(stderr, "sampark: import failed: %s\n",
 		    store_errmsg(st));
 		store_rollback(st);

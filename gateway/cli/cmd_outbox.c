@@ -33,7 +33,7 @@ print_msg(void *arg, const struct outbox_msg *m)
 	struct list_state *ls = arg;
 	char created[32], masked[32], *pid, *code, *error;
 
-	sp_iso8601(m->created_ms, created);
+	util_iso8601(m->created_ms, created);
 	created[19] = '\0';	/* seconds are enough here */
 	if (ls->rows++ == 0)
 		printf("%-8s %-19s %-11s %-8s %-16s %4s %4s  %-24s %s\n", "ID",

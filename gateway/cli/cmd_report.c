@@ -66,9 +66,9 @@ run_report(int argc, char **argv)
 	struct config *cfg = NULL;
 	struct store *store = NULL;
 	struct report *r = NULL;
-	struct kw_table *kw = NULL;
+	struct keywords_table *kw = NULL;
 	struct district_table *dt = NULL;
-	struct und_table *und = NULL;
+	struct understand_table *und = NULL;
 	struct buf out, errors;
 	long top = 20;
 	char *end;
@@ -127,10 +127,10 @@ run_report(int argc, char **argv)
 	/* The lexicon drops filler and districts from the words of the
 	 * messages not understood; without one, the section lists texts. */
 	buf_init(&errors, 0);
-	kw = kw_load(config_str(cfg, "keywords"), &errors);
+	kw = keywords_load(config_str(cfg, "keywords"), &errors);
 	dt = district_load(config_str(cfg, "districts"), &errors);
 	if (kw != NULL && dt != NULL)
-		und = und_new(kw, dt, config_str(cfg, "lexicon"), &errors);
+		und = understand_new(kw, dt, config_str(cfg, "lexicon"), &errors);
 	buf_free(&errors);
 	o.understand = und;
 	buf_init(&out, 0);
@@ -168,8 +168,8 @@ done:
 	buf_free(&out);
 	report_free(r);
 	store_close(store);
-	und_free(und);
-	kw_free(kw);
+	understand_free(und);
+	keywords_free(kw);
 	district_free(dt);
 	config_free(cfg);
 	return rc;

@@ -89,7 +89,7 @@ run_send(int argc, char **argv)
 	struct outbox_msg m;
 	struct config *cfg = NULL;
 	struct store *st = NULL;
-	struct seg_info si;
+	struct segment_info si;
 	char e164[PHONE_E164_MAX + 1], why[128];
 	int ch, rc = 1;
 
@@ -122,15 +122,15 @@ run_send(int argc, char **argv)
 	if ((p = pick_provider(cfg, pname)) == NULL ||
 	    (st = cmd_open_store(cfg, db)) == NULL)
 		goto out;
-	seg_count(text, strlen(text), &si);
+	segment_count(text, strlen(text), &si);
 	memset(&m, 0, sizeof(m));
 	m.provider = (char *)p->name;
 	m.to = e164;
 	m.from = (char *)"";
 	m.body = (char *)text;
-	m.encoding = (char *)seg_encoding_name(si.encoding);
+	m.encoding = (char *)segment_encoding_name(si.encoding);
 	m.segments = (int)si.segments;
-	m.created_ms = sp_wall_ms();
+	m.created_ms = util_wall_ms();
 	if (store_outbox_add(st, &m) == -1) {
 		fprintf(stderr, "sampark: %s\n", store_errmsg(st));
 		goto out;

@@ -49,12 +49,12 @@ import_rows_clear(struct import_rows *ic)
 }
 
 static int
-known_category(const struct kw_table *kw, const char *c)
+known_category(const struct keywords_table *kw, const char *c)
 {
 	size_t i;
 
-	for (i = 0; i < kw_count(kw); i++) {
-		const struct keyword *k = kw_at(kw, i);
+	for (i = 0; i < keywords_count(kw); i++) {
+		const struct keyword *k = keywords_at(kw, i);
 
 		if (k->category != NULL && strcmp(k->category, c) == 0)
 			return 1;
@@ -88,7 +88,7 @@ static int
 check_row(struct import_rows *ic, size_t line, char **f, size_t nf)
 {
 	const char *path = ic->path, *cc = ic->cc;
-	const struct kw_table *kw = ic->kw;
+	const struct keywords_table *kw = ic->kw;
 	const struct district_table *dt = ic->dt;
 	struct stakeholder **rows = &ic->rows, *r;
 	size_t *n = &ic->n;

@@ -8,14 +8,14 @@
 #include <stddef.h>
 
 struct district_table;
-struct kw_table;
+struct keywords_table;
 struct store_contact_import;
 struct stakeholder;
 
 /* Set path, kw (stakeholders only), dt and cc; the rest starts zeroed. */
 struct import_rows {
 	const char		*path;
-	const struct kw_table	*kw;
+	const struct keywords_table	*kw;
 	const struct district_table *dt;
 	const char		*cc;	/* default country code */
 	/* stakeholders */

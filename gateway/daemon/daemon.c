@@ -53,7 +53,7 @@ struct sp_daemon {
 	struct abuse		*abuse;		/* rate, loop and budget limits */
 	struct directory	*directory;
 	struct handler_env	 henv;	/* handlers' door to store and directory */
-	struct page_memo	*page_memo;	/* pages of recent replies */
+	struct handler_page_memo	*page_memo;	/* pages of recent replies */
 	struct inbound_env	 inbound;	/* the webhook pipeline's world */
 	struct worker		*worker;	/* bulk admin jobs, off the loop */
 	/* Runtimes replaced by a reload while a job still reads them. */
@@ -151,7 +151,7 @@ abandon_creations(struct sp_daemon *d)
 {
 	int64_t n, stopped;
 
-	if (store_broadcasts_abandon_creating(d->store, sp_wall_ms(), &n,
+	if (store_broadcasts_abandon_creating(d->store, util_wall_ms(), &n,
 	    &stopped) == -1) {
 		fprintf(stderr, "sampark: %s\n", store_errmsg(d->store));
 		return -1;
@@ -229,8 +229,8 @@ sms_webhook(struct sp_daemon *d, struct http_exchange *x,
 		return;
 	}
 	it = inbound_item_new();
-	it->t0_mono = sp_mono_ms();
-	it->t0_wall = sp_wall_ms();
+	it->t0_mono = util_mono_ms();
+	it->t0_wall = util_wall_ms();
 	status = p->parse_sms(pc, req, &it->in, err, sizeof(err));
 	if (status != 0) {
 		log_warn("webhook_rejected", "provider=%s status=%d reason=%s",
@@ -280,7 +280,7 @@ status_webhook(struct sp_daemon *d, struct http_exchange *x,
 		return;
 	}
 	switch (store_outbox_report(d->store, p->name, up.provider_id,
-	    records_state_name(up.state), sp_wall_ms(),
+	    records_state_name(up.state), util_wall_ms(),
 	    up.error_code[0] ? up.error_code : NULL,
 	    up.reason[0] ? up.reason : NULL)) {
 	case 1:
@@ -366,7 +366,7 @@ on_request(void *arg, struct http_exchange *x, const struct sp_request *req)
 	const char *rest, *slash;
 	size_t i, len;
 
-	d->last_request_ms = sp_mono_ms();
+	d->last_request_ms = util_mono_ms();
 	if (strcmp(req->path, "/healthz") == 0) {
 		healthz(d, x, req);
 		return;
@@ -549,7 +549,7 @@ on_admin_request(void *arg, struct http_exchange *x,
 	struct admin_ctx ctx;
 	char err[256];
 
-	d->last_request_ms = sp_mono_ms();
+	d->last_request_ms = util_mono_ms();
 	admin_ctx_of(d, &ctx);
 	admin_dispatch(&ctx, req, &res);
 	if (res.job != NULL) {
@@ -619,8 +619,8 @@ on_drain(evutil_socket_t fd, short what, void *arg)
 	    (d->admin_http == NULL ||
 	    http_server_inflight(d->admin_http) == 0) &&
 	    sender_inflight(d->sender) == 0 &&
-	    sp_mono_ms() - d->last_request_ms >= DRAIN_QUIET_MS) ||
-	    sp_mono_ms() >= d->drain_deadline) {
+	    util_mono_ms() - d->last_request_ms >= DRAIN_QUIET_MS) ||
+	    util_mono_ms() >= d->drain_deadline) {
 		if (http_server_inflight(d->http) > 0)
 			log_warn("shutdown", "unanswered=%zu",
 			    http_server_inflight(d->http));
@@ -639,14 +639,14 @@ on_stop(evutil_socket_t sig, short what, void *arg)
 	if (d->stopping)
 		return;
 	d->stopping = 1;
-	d->last_request_ms = sp_mono_ms();
+	d->last_request_ms = util_mono_ms();
 	log_info("shutdown", "signal=%d inflight=%zu queued=%zu", (int)sig,
 	    http_server_inflight(d->http), d->queue_len);
 	http_server_stop_accepting(d->http);
 	if (d->admin_http != NULL)
 		http_server_stop_accepting(d->admin_http);
 	sender_stop(d->sender);
-	d->drain_deadline = sp_mono_ms() +
+	d->drain_deadline = util_mono_ms() +
 	    config_int(d->rt->cfg, "request_timeout") * 1000;
 	event_active(d->ev_drain, EV_TIMEOUT, 0);
 }
@@ -814,7 +814,7 @@ daemon_free(struct sp_daemon *d)
 	abuse_free(d->abuse);
 	metrics_free(d->metrics);
 	directory_free(d->directory);
-	page_memo_free(d->page_memo);
+	handler_page_memo_free(d->page_memo);
 	store_close(d->store);
 	runtime_free(d->rt);
 	if (d->base != NULL)
@@ -883,7 +883,7 @@ daemon_serve(const struct serve_options *opts)
 		int64_t requeued = 0;
 
 		/* A crash left these half-sent: send them again. */
-		if (store_outbox_requeue_sending(d.store, sp_wall_ms(),
+		if (store_outbox_requeue_sending(d.store, util_wall_ms(),
 		    &requeued) == -1) {
 			fprintf(stderr, "sampark: %s\n", store_errmsg(d.store));
 			goto out;
@@ -901,7 +901,7 @@ daemon_serve(const struct serve_options *opts)
 		goto out;
 	}
 	{
-		uint64_t seed = (uint64_t)sp_wall_ms();
+		uint64_t seed = (uint64_t)util_wall_ms();
 
 		crypto_random(&seed, sizeof(seed));
 		d.abuse = abuse_new((size_t)config_int(d.rt->cfg,
@@ -913,7 +913,7 @@ daemon_serve(const struct serve_options *opts)
 		log_warn("worker", "problem=\"%s\" note=\"bulk admin jobs run "
 		    "on the loop\"", err);
 	d.metrics = metrics_new_sampark();
-	d.page_memo = page_memo_new();
+	d.page_memo = handler_page_memo_new();
 	d.inbound.store = d.store;
 	d.inbound.rt = d.rt;
 	d.inbound.abuse = d.abuse;

@@ -365,7 +365,7 @@ on_request(struct evhttp_request *req, void *arg)
 	x = xcalloc(1, sizeof(*x));
 	x->req = req;
 	x->srv = srv;
-	x->t0_mono = sp_mono_ms();
+	x->t0_mono = util_mono_ms();
 
 	/* No route of ours takes a proxy tunnel or an echo of the request;
 	 * CONNECT's target is not even a path.  Refused as every wrong
@@ -384,7 +384,7 @@ on_request(struct evhttp_request *req, void *arg)
 		http_respond_text(x, 400, "bad path\n");
 		return;
 	}
-	sp_strlcpy(x->path, path, sizeof(x->path));
+	util_strlcpy(x->path, path, sizeof(x->path));
 	/* A NUL-terminated copy, so that adapters may treat it as text. */
 	len = evbuffer_get_length(in);
 	body = xmalloc(len + 1);
@@ -442,7 +442,7 @@ http_server_new(struct event_base *base, const char *listen, size_t max_body,
 	int port;
 
 	if (split_listen(listen, host, sizeof(host), &port) == -1) {
-		sp_err(err, errlen, "listen address \"%s\" is not HOST:PORT",
+		util_err(err, errlen, "listen address \"%s\" is not HOST:PORT",
 		    listen);
 		return NULL;
 	}
@@ -450,7 +450,7 @@ http_server_new(struct event_base *base, const char *listen, size_t max_body,
 	srv->cb = cb;
 	srv->cb_arg = arg;
 	if ((srv->evhttp = evhttp_new(base)) == NULL) {
-		sp_err(err, errlen, "evhttp_new failed");
+		util_err(err, errlen, "evhttp_new failed");
 		free(srv);
 		return NULL;
 	}
@@ -468,7 +468,7 @@ http_server_new(struct event_base *base, const char *listen, size_t max_body,
 	srv->bound = evhttp_bind_socket_with_handle(srv->evhttp, host,
 	    (ev_uint16_t)port);
 	if (srv->bound == NULL) {
-		sp_err(err, errlen, "cannot listen on %s", listen);
+		util_err(err, errlen, "cannot listen on %s", listen);
 		evhttp_free(srv->evhttp);
 		free(srv);
 		return NULL;
@@ -571,7 +571,7 @@ http_respond(struct http_exchange *x, int status, const char *content_type,
 	}
 	if (x->srv->observe != NULL)
 		x->srv->observe(x->srv->observe_arg, x->path, status,
-		    (double)(sp_mono_ms() - x->t0_mono) / 1000.0);
+		    (double)(util_mono_ms() - x->t0_mono) / 1000.0);
 	free(x);
 }
 

@@ -47,7 +47,7 @@ record_reply(const struct inbound_env *d, struct inbound_item *it, int64_t inbou
 {
 	struct interaction row;
 	struct outbox_msg out;
-	struct seg_info si;
+	struct segment_info si;
 	size_t i;
 
 	it->replies = xcalloc(res->reply.n ? res->reply.n : 1, sizeof(char *));
@@ -58,21 +58,21 @@ record_reply(const struct inbound_env *d, struct inbound_item *it, int64_t inbou
 		if (res->reply.counted[i])
 			si = res->reply.seg[i];
 		else
-			seg_count(text, strlen(text), &si);
+			segment_count(text, strlen(text), &si);
 		if (!it->inline_reply) {
 			memset(&out, 0, sizeof(out));
 			out.provider = (char *)it->provider->name;
 			out.to = it->in.from;
 			out.from = (char *)"";
 			out.body = (char *)text;
-			out.encoding = (char *)seg_encoding_name(si.encoding);
+			out.encoding = (char *)segment_encoding_name(si.encoding);
 			out.segments = (int)si.segments;
-			out.created_ms = sp_wall_ms();
+			out.created_ms = util_wall_ms();
 			out.reply_to = inbound_id;
 			if (store_outbox_add(d->store, &out) == -1)
 				return -1;
 		}
-		row.time_ms = sp_wall_ms();
+		row.time_ms = util_wall_ms();
 		row.channel = "sms";
 		row.direction = "out";
 		row.provider = it->provider->name;
@@ -82,9 +82,9 @@ record_reply(const struct inbound_env *d, struct inbound_item *it, int64_t inbou
 		row.handler = res->handler;
 		row.district = res->district;
 		row.language = res->language;
-		row.encoding = seg_encoding_name(si.encoding);
+		row.encoding = segment_encoding_name(si.encoding);
 		row.segments = (int)si.segments;
-		row.latency_ms = sp_mono_ms() - it->t0_mono;
+		row.latency_ms = util_mono_ms() - it->t0_mono;
 		row.reply_to = inbound_id;
 		row.status = it->inline_reply ? "replied" : "queued";
 		if (store_interaction_insert(d->store, &row) == -1)
@@ -104,7 +104,7 @@ process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
 {
 	struct interaction row;
 	struct router_result res;
-	struct seg_info si;
+	struct segment_info si;
 	struct sp_ctx ictx;
 	enum abuse_verdict verdict;
 	int64_t id;
@@ -141,7 +141,7 @@ process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
 	    &res) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));
-	seg_count(it->in.body, strlen(it->in.body), &si);
+	segment_count(it->in.body, strlen(it->in.body), &si);
 	row.time_ms = it->t0_wall;
 	row.channel = "sms";
 	row.direction = "in";
@@ -153,7 +153,7 @@ process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
 	row.handler = res.handler;
 	row.district = res.district;
 	row.language = res.language;
-	row.encoding = seg_encoding_name(si.encoding);
+	row.encoding = segment_encoding_name(si.encoding);
 	row.segments = (int)si.segments;
 	row.latency_ms = -1;
 	row.status = res.matched ? "matched" : "unmatched";
@@ -233,7 +233,7 @@ inbound_answer(const struct inbound_env *d, const struct inbound_item *it,
 /* The handlers' context for a batch: the runtime's tables, now. */
 static void
 batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
-    struct bcast_env *benv)
+    struct broadcast_env *benv)
 {
 	const struct config *cfg = d->rt->cfg;
 
@@ -246,7 +246,7 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	ctx->prompts = d->rt->prompts;
 	ctx->default_language = config_str(cfg, "default_language");
 	ctx->segment_budget = (unsigned)config_int(cfg, "segment_budget");
-	ctx->now_ms = sp_wall_ms();
+	ctx->now_ms = util_wall_ms();
 	ctx->pending_ms = config_int(cfg, "pending_minutes") * 60000;
 	ctx->more_ms = config_int(cfg, "more_minutes") * 60000;
 	ctx->page_memo = d->page_memo;
@@ -257,8 +257,8 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	benv->cfg = cfg;
 	benv->default_provider = runtime_broadcast_provider;
 	benv->now_ms = ctx->now_ms;
-	ctx->bcast = &bcast_handler_ops;
-	ctx->bcast_arg = benv;
+	ctx->bcast = &notice_handler_ops;
+	ctx->broadcast_arg = benv;
 }
 
 int
@@ -266,7 +266,7 @@ inbound_run(const struct inbound_env *d, struct inbound_item *batch,
     int *queued_outbox)
 {
 	struct inbound_item *it;
-	struct bcast_env benv;
+	struct broadcast_env benv;
 	struct sp_ctx ctx;
 	size_t n = 0;
 	int ok;

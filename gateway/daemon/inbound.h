@@ -22,7 +22,7 @@ struct abuse;
 struct buf;
 struct handler_env;
 struct metrics;
-struct page_memo;
+struct handler_page_memo;
 struct provider;
 struct sp_runtime;
 struct store;
@@ -34,7 +34,7 @@ struct inbound_env {
 	struct abuse		*abuse;
 	struct metrics		*metrics;	/* NULL: not counted */
 	struct handler_env	*handlers;	/* the handlers' door (ops_arg) */
-	struct page_memo	*page_memo;	/* NULL: every text counted */
+	struct handler_page_memo	*page_memo;	/* NULL: every text counted */
 };
 
 /* One webhook of a batch.  The caller fills the first block. */

@@ -92,7 +92,7 @@ say_text(struct turn *t, const char *text)
 
 	if (s == NULL)
 		return;
-	sp_voice_say(&t->ans, s, lang_of(t), NULL);
+	provider_voice_say(&t->ans, s, lang_of(t), NULL);
 	spoken_add(t, s);
 }
 
@@ -108,7 +108,7 @@ say_key(struct turn *t, const char *key)
 	if (dir != NULL && voice_audio_exists(dir, lang, key))
 		url = keep(t, xasprintf("%s/audio/%s/%s.wav",
 		    cfg(t, "public_url"), lang, key));
-	sp_voice_say(&t->ans, text, lang, url);
+	provider_voice_say(&t->ans, text, lang, url);
 	spoken_add(t, text);
 }
 
@@ -134,16 +134,16 @@ static void
 state_from_call(const struct store_call *c, struct ivr_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	sp_strlcpy(st->node, c->node ? c->node : "", sizeof(st->node));
+	util_strlcpy(st->node, c->node ? c->node : "", sizeof(st->node));
 	ivr_state_set_back(st, c->back);
 	st->retries = c->retries;
-	sp_strlcpy(st->language, c->language ? c->language : "",
+	util_strlcpy(st->language, c->language ? c->language : "",
 	    sizeof(st->language));
-	sp_strlcpy(st->district, c->district ? c->district : "",
+	util_strlcpy(st->district, c->district ? c->district : "",
 	    sizeof(st->district));
-	sp_strlcpy(st->pending, c->pending ? c->pending : "",
+	util_strlcpy(st->pending, c->pending ? c->pending : "",
 	    sizeof(st->pending));
-	sp_strlcpy(st->pending_next, c->pending_next ? c->pending_next : "",
+	util_strlcpy(st->pending_next, c->pending_next ? c->pending_next : "",
 	    sizeof(st->pending_next));
 }
 
@@ -170,7 +170,7 @@ run_handler(struct turn *t, const char *name, const char *category)
 	const struct sp_runtime *rt = t->env.rt;
 	struct handler_request hr;
 	struct contact c;
-	struct sp_reply reply;
+	struct handler_reply reply;
 	struct sp_ctx ctx;
 	struct buf b;
 	size_t i;
@@ -210,7 +210,7 @@ run_handler(struct turn *t, const char *name, const char *category)
 			buf_putc(&b, '\n');
 		buf_puts(&b, reply.texts[i]);
 	}
-	sp_reply_clear(&reply);
+	handler_reply_clear(&reply);
 	records_contact_clear(&c);
 	if (rc != 0 || b.len == 0) {
 		buf_free(&b);
@@ -225,15 +225,15 @@ queue_sms(struct turn *t, const char *text, const char *why)
 {
 	struct interaction row;
 	struct outbox_msg m;
-	struct seg_info si;
+	struct segment_info si;
 
-	seg_count(text, strlen(text), &si);
+	segment_count(text, strlen(text), &si);
 	memset(&m, 0, sizeof(m));
 	m.provider = (char *)t->p->name;
 	m.to = (char *)t->person;
 	m.from = (char *)"";
 	m.body = (char *)text;
-	m.encoding = (char *)seg_encoding_name(si.encoding);
+	m.encoding = (char *)segment_encoding_name(si.encoding);
 	m.segments = (int)si.segments;
 	m.created_ms = t->now;
 	if (store_outbox_add(t->env.store, &m) == -1)
@@ -447,7 +447,7 @@ missed_call(struct turn *t)
 	if ((rc = store_contact_get(t->env.store, t->person, &c)) == -1)
 		return -1;
 	if (rc == 1 && c.language != NULL)
-		sp_strlcpy(t->st.language, c.language, sizeof(t->st.language));
+		util_strlcpy(t->st.language, c.language, sizeof(t->st.language));
 	if (rc == 1 && c.opted_out_ms != 0)
 		followup = "opted_out";
 	else if ((rc = store_call_recent_followup(t->env.store, t->person,
@@ -514,10 +514,10 @@ new_call(struct turn *t)
 		return -1;
 	if (rc == 1) {
 		if (c.language != NULL)
-			sp_strlcpy(t->st.language, c.language,
+			util_strlcpy(t->st.language, c.language,
 			    sizeof(t->st.language));
 		if (c.district != NULL)
-			sp_strlcpy(t->st.district, c.district,
+			util_strlcpy(t->st.district, c.district,
 			    sizeof(t->st.district));
 		records_contact_clear(&c);
 	}
@@ -640,13 +640,13 @@ voice_webhook(const struct voice_env *env, struct http_exchange *x,
 	t.env = *env;
 	t.p = p;
 	t.pc = pc;
-	t.now = sp_wall_ms();
+	t.now = util_wall_ms();
 	buf_init(&t.spoken, 0);
 	status = p->parse_voice(pc, req, &t.ev, err, sizeof(err));
 	t.person = t.ev.outbound ? t.ev.to : t.ev.from;
 	t.ours = t.ev.outbound ? t.ev.from : t.ev.to;
 	if (status == 0 && t.person[0] == '\0') {
-		sp_err(err, sizeof(err), "no caller number");
+		util_err(err, sizeof(err), "no caller number");
 		status = 400;
 	}
 	if (status != 0) {

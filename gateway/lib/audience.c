@@ -81,7 +81,7 @@ skip_spaces(struct parser *ps)
 static int
 fail(struct parser *ps, const char *at, const char *what)
 {
-	sp_err(ps->err, ps->errlen, "position %zu: %s",
+	util_err(ps->err, ps->errlen, "position %zu: %s",
 	    (size_t)(at - ps->expr) + 1, what);
 	return -1;
 }
@@ -174,12 +174,12 @@ audience_parse(const char *expr, char *err, size_t errlen)
 	struct audience_term t;
 
 	if (expr == NULL || strlen(expr) > AUDIENCE_TEXT_MAX) {
-		sp_err(err, errlen, "audience expression missing or longer "
+		util_err(err, errlen, "audience expression missing or longer "
 		    "than %d characters", AUDIENCE_TEXT_MAX);
 		return NULL;
 	}
 	a = xcalloc(1, sizeof(*a));
-	sp_strlcpy(a->default_language, "hi", sizeof(a->default_language));
+	util_strlcpy(a->default_language, "hi", sizeof(a->default_language));
 	for (;;) {
 		if (a->nconjs == AUDIENCE_MAX_CONJ) {
 			fail(&ps, ps.p, "too many ','-separated parts");
@@ -234,7 +234,7 @@ audience_set_default_language(struct audience *a, const char *lang)
 {
 	if (lang == NULL || (strcmp(lang, "hi") != 0 && strcmp(lang, "en") != 0))
 		return -1;
-	sp_strlcpy(a->default_language, lang, sizeof(a->default_language));
+	util_strlcpy(a->default_language, lang, sizeof(a->default_language));
 	return 0;
 }
 
@@ -245,7 +245,7 @@ audience_name_normalize(const char *name, char *err, size_t errlen)
 	char *out;
 
 	if (len == 0 || len > AUDIENCE_NAME_MAX) {
-		sp_err(err, errlen, "a name must have 1 to %d characters",
+		util_err(err, errlen, "a name must have 1 to %d characters",
 		    AUDIENCE_NAME_MAX);
 		return NULL;
 	}
@@ -253,7 +253,7 @@ audience_name_normalize(const char *name, char *err, size_t errlen)
 	for (i = 0; i < len; i++) {
 		out[i] = (char)lower((unsigned char)out[i]);
 		if (!is_name_char(out[i])) {
-			sp_err(err, errlen, "a name may hold only letters, "
+			util_err(err, errlen, "a name may hold only letters, "
 			    "digits, '-', '_' and '.'");
 			free(out);
 			return NULL;

@@ -253,12 +253,12 @@ value_set(const struct config_directive *d, struct config_value *v,
 		errno = 0;
 		num = strtol(value, &end, 10);
 		if (value[0] == '\0' || end == value || *end != '\0') {
-			sp_err(err, errlen, "%s: '%s' is not an integer",
+			util_err(err, errlen, "%s: '%s' is not an integer",
 			    d->name, value);
 			return -1;
 		}
 		if (errno == ERANGE || num < d->min || num > d->max) {
-			sp_err(err, errlen, "%s: %s is out of range (%ld..%ld)",
+			util_err(err, errlen, "%s: %s is out of range (%ld..%ld)",
 			    d->name, value, d->min, d->max);
 			return -1;
 		}
@@ -266,7 +266,7 @@ value_set(const struct config_directive *d, struct config_value *v,
 		break;
 	case CONFIG_BOOL:
 		if (bool_parse(value, &num) == -1) {
-			sp_err(err, errlen, "%s: '%s' is not a boolean "
+			util_err(err, errlen, "%s: '%s' is not a boolean "
 			    "(yes/no, true/false, on/off, 1/0)", d->name, value);
 			return -1;
 		}
@@ -274,7 +274,7 @@ value_set(const struct config_directive *d, struct config_value *v,
 		break;
 	case CONFIG_ENUM:
 		if ((str = enum_match(d->choices, value)) == NULL) {
-			sp_err(err, errlen, "%s: '%s' is not one of %s",
+			util_err(err, errlen, "%s: '%s' is not one of %s",
 			    d->name, value, d->choices);
 			return -1;
 		}

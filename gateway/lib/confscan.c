@@ -164,12 +164,12 @@ confscan_value(const struct confscan_syntax *sx, char *s, char *err,
 	s = confscan_trim(s);
 	if (*s == '"') {
 		if ((q = strchr(s + 1, '"')) == NULL) {
-			sp_err(err, errlen, "unterminated quote");
+			util_err(err, errlen, "unterminated quote");
 			return NULL;
 		}
 		*q = '\0';
 		if (!confscan_comment(sx, confscan_trim(q + 1))) {
-			sp_err(err, errlen, "unexpected text after quoted value");
+			util_err(err, errlen, "unexpected text after quoted value");
 			return NULL;
 		}
 		return s + 1;

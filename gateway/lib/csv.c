@@ -60,19 +60,19 @@ csv_open(const char *path, char *err, size_t errlen)
 	FILE *fp;
 
 	if ((fp = fopen(path, "rb")) == NULL) {
-		sp_err(err, errlen, "%s: %s", path, strerror(errno));
+		util_err(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
 	buf_init(&b, CSV_MAX_FILE);
 	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
 		if (buf_append(&b, chunk, n) == -1) {
-			sp_err(err, errlen, "%s: larger than %d bytes", path,
+			util_err(err, errlen, "%s: larger than %d bytes", path,
 			    CSV_MAX_FILE);
 			goto fail;
 		}
 	}
 	if (ferror(fp)) {
-		sp_err(err, errlen, "%s: read error", path);
+		util_err(err, errlen, "%s: read error", path);
 		goto fail;
 	}
 	fclose(fp);
@@ -241,7 +241,7 @@ csv_next(struct csv_reader *r, char ***fields, size_t *n, size_t *line,
 	return 1;
 
 bad:
-	sp_err(err, errlen, "line %zu: %s", start_line, why);
+	util_err(err, errlen, "line %zu: %s", start_line, why);
 	*fields = NULL;
 	*n = 0;
 	return -1;

@@ -43,7 +43,7 @@ decode(const char *s, size_t len, char **out, char *err, size_t errlen)
 			if (len - i < 3 ||
 			    (hi = hexval((unsigned char)s[i + 1])) < 0 ||
 			    (lo = hexval((unsigned char)s[i + 2])) < 0) {
-				sp_err(err, errlen, "malformed %%-escape at "
+				util_err(err, errlen, "malformed %%-escape at "
 				    "byte %zu", i);
 				free(d);
 				return -1;
@@ -52,7 +52,7 @@ decode(const char *s, size_t len, char **out, char *err, size_t errlen)
 			i += 2;
 		}
 		if (c == '\0') {
-			sp_err(err, errlen, "NUL byte in form data");
+			util_err(err, errlen, "NUL byte in form data");
 			free(d);
 			return -1;
 		}

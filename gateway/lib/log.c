@@ -31,11 +31,11 @@ log_timestamp(char ts[32])
 {
 	static _Thread_local int64_t second = -1;
 	static _Thread_local char prefix[32];
-	int64_t now = sp_wall_ms();
+	int64_t now = util_wall_ms();
 
 	if (now / 1000 != second) {
 		second = now / 1000;
-		sp_iso8601(second * 1000, prefix);
+		util_iso8601(second * 1000, prefix);
 		prefix[19] = '\0';	/* "YYYY-MM-DDTHH:MM:SS" */
 	}
 	memcpy(ts, prefix, 19);
@@ -160,7 +160,7 @@ log_phone(const char *phone, char *out, size_t outlen)
 	 * needed to follow one message (its last four digits and the
 	 * store's ids are enough; `--reveal-phones` reads the store). */
 	if (n <= 4) {
-		sp_strlcpy(out, phone, outlen);
+		util_strlcpy(out, phone, outlen);
 		return out;
 	}
 	for (i = 0; i < n && i + 1 < outlen; i++)

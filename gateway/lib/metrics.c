@@ -50,7 +50,7 @@ metrics_new(void)
 {
 	struct metrics *m = xcalloc(1, sizeof(*m));
 
-	m->start_mono = sp_mono_ms();
+	m->start_mono = util_mono_ms();
 	return m;
 }
 
@@ -115,13 +115,13 @@ metrics_declare(struct metrics *m, const char *name, enum metric_kind kind,
 	if (!valid_name(name, 1) || (kind == METRIC_HISTOGRAM &&
 	    (ends_with(name, "_bucket") || ends_with(name, "_sum") ||
 	    ends_with(name, "_count")))) {
-		sp_err(err, errlen, "invalid metric name \"%s\"", name);
+		util_err(err, errlen, "invalid metric name \"%s\"", name);
 		return -1;
 	}
 	if ((f = family_find(m, name)) != NULL) {
 		if (f->kind == kind)
 			return 0;
-		sp_err(err, errlen, "metric %s declared twice with different "
+		util_err(err, errlen, "metric %s declared twice with different "
 		    "kinds", name);
 		return -1;
 	}
@@ -450,7 +450,7 @@ metrics_process(struct metrics *m)
 		    NULL);
 	}
 	metrics_set(m, "sampark_uptime_seconds",
-	    (double)(sp_mono_ms() - m->start_mono) / 1000.0, NULL);
+	    (double)(util_mono_ms() - m->start_mono) / 1000.0, NULL);
 }
 
 /* ---- rendering ---- */

@@ -71,22 +71,22 @@ emit(const char *d, char *out, size_t outlen, char *err, size_t errlen)
 	size_t n = strlen(d);
 
 	if (n < E164_MIN_DIGITS || n > E164_MAX_DIGITS) {
-		sp_err(err, errlen, "international number must have %d-%d "
+		util_err(err, errlen, "international number must have %d-%d "
 		    "digits, not %zu", E164_MIN_DIGITS, E164_MAX_DIGITS, n);
 		return -1;
 	}
 	if (d[0] == '0') {
-		sp_err(err, errlen, "country code cannot start with 0");
+		util_err(err, errlen, "country code cannot start with 0");
 		return -1;
 	}
 	if ((p = plan_of(d)) != NULL &&
 	    n != strlen(p->cc) + p->national_len) {
-		sp_err(err, errlen, "numbers in +%s have %zu digits after the "
+		util_err(err, errlen, "numbers in +%s have %zu digits after the "
 		    "country code", p->cc, p->national_len);
 		return -1;
 	}
 	if (outlen < n + 2) {
-		sp_err(err, errlen, "output buffer too small");
+		util_err(err, errlen, "output buffer too small");
 		return -1;
 	}
 	out[0] = '+';
@@ -121,7 +121,7 @@ phone_to_e164(const char *in, const char *default_cc, char *out,
 	if (outlen > 0)
 		out[0] = '\0';
 	if (in == NULL) {
-		sp_err(err, errlen, "no phone number");
+		util_err(err, errlen, "no phone number");
 		return -1;
 	}
 	for (p = in; *p != '\0'; p++) {
@@ -132,19 +132,19 @@ phone_to_e164(const char *in, const char *default_cc, char *out,
 			continue;
 		}
 		if (*p < '0' || *p > '9') {
-			sp_err(err, errlen, "unexpected character in phone "
+			util_err(err, errlen, "unexpected character in phone "
 			    "number");
 			return -1;
 		}
 		if (n == sizeof(d) - 1) {
-			sp_err(err, errlen, "phone number too long");
+			util_err(err, errlen, "phone number too long");
 			return -1;
 		}
 		d[n++] = *p;
 	}
 	d[n] = '\0';
 	if (n == 0) {
-		sp_err(err, errlen, "no digits in phone number");
+		util_err(err, errlen, "no digits in phone number");
 		return -1;
 	}
 	if (plus)
@@ -152,7 +152,7 @@ phone_to_e164(const char *in, const char *default_cc, char *out,
 	if (n > 2 && d[0] == '0' && d[1] == '0')
 		return emit(d + 2, out, outlen, err, errlen);
 	if (!valid_cc(default_cc)) {
-		sp_err(err, errlen, "number without country code and no "
+		util_err(err, errlen, "number without country code and no "
 		    "usable default country");
 		return -1;
 	}
@@ -171,13 +171,13 @@ phone_to_e164(const char *in, const char *default_cc, char *out,
 		if (n == cclen + plan->national_len &&
 		    strncmp(d, default_cc, cclen) == 0)
 			return emit(d, out, outlen, err, errlen);
-		sp_err(err, errlen, "not a +%s number: expected %zu digits",
+		util_err(err, errlen, "not a +%s number: expected %zu digits",
 		    default_cc, plan->national_len);
 		return -1;
 	}
 	if (strncmp(d, default_cc, cclen) == 0)
 		return emit(d, out, outlen, err, errlen);
-	sp_err(err, errlen, "number without country code");
+	util_err(err, errlen, "number without country code");
 	return -1;
 }
 

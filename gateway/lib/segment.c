@@ -470,11 +470,11 @@ tally_segments(const struct tally *t)
 }
 
 static void
-tally_info(const struct tally *t, struct seg_info *out)
+tally_info(const struct tally *t, struct segment_info *out)
 {
 	const struct counter *c = t->is_gsm ? &t->gsm : &t->ucs;
 
-	out->encoding = t->is_gsm ? SEG_GSM7 : SEG_UCS2;
+	out->encoding = t->is_gsm ? SEGMENT_GSM7 : SEGMENT_UCS2;
 	out->segments = clamp_uint(counter_segments(c));
 	out->units = clamp_uint(c->total);
 }
@@ -507,7 +507,7 @@ ones_that_fit(const struct tally *t, size_t n, unsigned max_segments)
 }
 
 int
-seg_count(const char *utf8, size_t len, struct seg_info *out)
+segment_count(const char *utf8, size_t len, struct segment_info *out)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
 	struct tally t;
@@ -527,9 +527,9 @@ seg_count(const char *utf8, size_t len, struct seg_info *out)
 }
 
 const char *
-seg_encoding_name(enum seg_encoding e)
+segment_encoding_name(enum segment_encoding e)
 {
-	return e == SEG_GSM7 ? "GSM-7" : "UCS-2";
+	return e == SEGMENT_GSM7 ? "GSM-7" : "UCS-2";
 }
 
 /*
@@ -537,14 +537,14 @@ seg_encoding_name(enum seg_encoding e)
  * count stays within max_segments; invalid UTF-8 ends it.
  */
 size_t
-seg_fit(const char *utf8, size_t len, unsigned max_segments)
+segment_fit(const char *utf8, size_t len, unsigned max_segments)
 {
-	return seg_fit_info(utf8, len, max_segments, NULL);
+	return segment_fit_info(utf8, len, max_segments, NULL);
 }
 
 size_t
-seg_fit_info(const char *utf8, size_t len, unsigned max_segments,
-    struct seg_info *info)
+segment_fit_info(const char *utf8, size_t len, unsigned max_segments,
+    struct segment_info *info)
 {
 	const unsigned char *s = (const unsigned char *)utf8;
 	struct tally t;

@@ -14,31 +14,31 @@
 
 #include <stddef.h>
 
-enum seg_encoding {
-	SEG_GSM7,
-	SEG_UCS2,
+enum segment_encoding {
+	SEGMENT_GSM7,
+	SEGMENT_UCS2,
 };
 
-struct seg_info {
-	enum seg_encoding encoding;
+struct segment_info {
+	enum segment_encoding encoding;
 	unsigned	segments;	/* 0 for the empty text */
 	unsigned	units;		/* septets (GSM-7) or UTF-16 units */
 };
 
 /* Count a valid UTF-8 text.  0, or -1 if it is not valid UTF-8. */
-int	 seg_count(const char *utf8, size_t len, struct seg_info *out);
+int	 segment_count(const char *utf8, size_t len, struct segment_info *out);
 
 /* "GSM-7" or "UCS-2". */
-const char *seg_encoding_name(enum seg_encoding);
+const char *segment_encoding_name(enum segment_encoding);
 
 /*
  * Length in bytes of the longest prefix of utf8 that fits in max_segments,
  * never cutting inside a UTF-8 sequence or a grapheme cluster.  Returns len
  * when the whole text fits.
  */
-size_t	 seg_fit(const char *utf8, size_t len, unsigned max_segments);
+size_t	 segment_fit(const char *utf8, size_t len, unsigned max_segments);
 /* The same, also counting the prefix it returns into *info (may be NULL). */
-size_t	 seg_fit_info(const char *utf8, size_t len, unsigned max_segments,
-	    struct seg_info *info);
+size_t	 segment_fit_info(const char *utf8, size_t len, unsigned max_segments,
+	    struct segment_info *info);
 
 #endif

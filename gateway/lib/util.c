@@ -88,7 +88,7 @@ xasprintf(const char *fmt, ...)
 }
 
 size_t
-sp_strlcpy(char *dst, const char *src, size_t dstsize)
+util_strlcpy(char *dst, const char *src, size_t dstsize)
 {
 	size_t n = strlen(src);
 
@@ -102,7 +102,7 @@ sp_strlcpy(char *dst, const char *src, size_t dstsize)
 }
 
 void
-sp_err(char *err, size_t errlen, const char *fmt, ...)
+util_err(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -114,7 +114,7 @@ sp_err(char *err, size_t errlen, const char *fmt, ...)
 }
 
 int64_t
-sp_mono_ms(void)
+util_mono_ms(void)
 {
 	struct timespec ts;
 
@@ -123,7 +123,7 @@ sp_mono_ms(void)
 }
 
 int64_t
-sp_wall_ms(void)
+util_wall_ms(void)
 {
 	struct timespec ts;
 
@@ -132,7 +132,7 @@ sp_wall_ms(void)
 }
 
 void
-sp_iso8601(int64_t wall_ms, char out[32])
+util_iso8601(int64_t wall_ms, char out[32])
 {
 	time_t secs = (time_t)(wall_ms / 1000);
 	struct tm tm;
@@ -142,11 +142,11 @@ sp_iso8601(int64_t wall_ms, char out[32])
 	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (int)(wall_ms % 1000));
-	sp_strlcpy(out, tmp, 32);
+	util_strlcpy(out, tmp, 32);
 }
 
 int
-sp_parse_iso8601(const char *s, int64_t *wall_ms)
+util_parse_iso8601(const char *s, int64_t *wall_ms)
 {
 	struct tm tm;
 	int y, mo, d, h = 0, mi = 0, sec = 0, ms = 0, n = 0, off = 0;

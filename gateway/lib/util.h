@@ -32,17 +32,17 @@ char	*xstrndup(const char *, size_t);
 char	*xasprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
 
 /* Copy with truncation, always NUL-terminating; returns strlen(src). */
-size_t	 sp_strlcpy(char *dst, const char *src, size_t dstsize);
+size_t	 util_strlcpy(char *dst, const char *src, size_t dstsize);
 /* Format an error into a caller buffer (NULL/0 allowed). */
-void	 sp_err(char *err, size_t errlen, const char *fmt, ...)
+void	 util_err(char *err, size_t errlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
 /* Milliseconds from CLOCK_MONOTONIC and from the wall clock. */
-int64_t	 sp_mono_ms(void);
-int64_t	 sp_wall_ms(void);
+int64_t	 util_mono_ms(void);
+int64_t	 util_wall_ms(void);
 /* Format a wall-clock ms time as ISO 8601 UTC with ms ("2026-11-26T14:31:49.123Z"). */
-void	 sp_iso8601(int64_t wall_ms, char out[32]);
+void	 util_iso8601(int64_t wall_ms, char out[32]);
 /* Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+hh:mm]"; 0 or -1. */
-int	 sp_parse_iso8601(const char *, int64_t *wall_ms);
+int	 util_parse_iso8601(const char *, int64_t *wall_ms);
 
 #endif

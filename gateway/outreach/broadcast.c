@@ -18,10 +18,10 @@
 
 /* State of one pass over the audience. */
 struct pass {
-	const struct bcast_env	*env;
-	const struct bcast_request *req;
-	struct bcast_preview	*pv;
-	struct sched_rules	 rules;
+	const struct broadcast_env	*env;
+	const struct broadcast_request *req;
+	struct broadcast_preview	*pv;
+	struct schedule_rules	 rules;
 	int			 promotional;
 	int64_t			 base_ms;	/* now, or the --at time */
 	int64_t			 id;		/* 0 while previewing */
@@ -34,7 +34,7 @@ struct pass {
 };
 
 void
-bcast_preview_clear(struct bcast_preview *pv)
+broadcast_preview_clear(struct broadcast_preview *pv)
 {
 	size_t i;
 
@@ -49,7 +49,7 @@ bcast_preview_clear(struct bcast_preview *pv)
 }
 
 int
-bcast_var_parse(char *s, struct tpl_var *v)
+broadcast_var_parse(char *s, struct templates_var *v)
 {
 	char *eq = strchr(s, '=');
 
@@ -62,34 +62,34 @@ bcast_var_parse(char *s, struct tpl_var *v)
 }
 
 int
-bcast_parse_time(const char *s, int64_t *ms)
+broadcast_parse_time(const char *s, int64_t *ms)
 {
 	size_t n = strlen(s);
 	int zoned = n > 10 && (s[n - 1] == 'Z' || strchr(s + 10, '+') != NULL ||
 	    strchr(s + 10, '-') != NULL);
 
-	if (sp_parse_iso8601(s, ms) == -1)
+	if (util_parse_iso8601(s, ms) == -1)
 		return -1;
 	if (!zoned)
-		*ms -= SCHED_IST_OFFSET_MS;
+		*ms -= SCHEDULE_IST_OFFSET_MS;
 	return 0;
 }
 
 int
-bcast_parse_meeting(char *spec, struct bcast_request *req, char *err,
+broadcast_parse_meeting(char *spec, struct broadcast_request *req, char *err,
     size_t errlen)
 {
 	char *place, *when;
 
 	if ((place = strchr(spec, '|')) == NULL ||
 	    (when = strchr(place + 1, '|')) == NULL) {
-		sp_err(err, errlen, "a meeting is \"title|place|time\"");
+		util_err(err, errlen, "a meeting is \"title|place|time\"");
 		return -1;
 	}
 	*place++ = '\0';
 	*when++ = '\0';
-	if (bcast_parse_time(when, &req->meeting_ms) == -1) {
-		sp_err(err, errlen, "meeting time \"%s\": expected ISO 8601, "
+	if (broadcast_parse_time(when, &req->meeting_ms) == -1) {
+		util_err(err, errlen, "meeting time \"%s\": expected ISO 8601, "
 		    "e.g. 2026-12-04T11:00 (IST)", when);
 		return -1;
 	}
@@ -99,34 +99,34 @@ bcast_parse_meeting(char *spec, struct bcast_request *req, char *err,
 }
 
 static int
-rules_of(const struct config *cfg, struct sched_rules *r, char *err,
+rules_of(const struct config *cfg, struct schedule_rules *r, char *err,
     size_t errlen)
 {
-	return sched_rules_init(r, config_str(cfg, "quiet_hours"),
+	return schedule_rules_init(r, config_str(cfg, "quiet_hours"),
 	    config_int(cfg, "daily_cap"), err, errlen);
 }
 
 /* Render every text of t into out[] (seg counted).  0 or -1 with err. */
 static int
-render_all(const struct template *t, const struct tpl_var *vars,
-    size_t nvars, struct bcast_lang *out, size_t *nout, char *err,
+render_all(const struct template *t, const struct templates_var *vars,
+    size_t nvars, struct broadcast_lang *out, size_t *nout, char *err,
     size_t errlen)
 {
-	struct seg_info si;
+	struct segment_info si;
 	size_t i;
 
 	*nout = 0;
-	for (i = 0; i < t->ntexts && i < BCAST_MAX_LANGS; i++) {
-		struct bcast_lang *l = &out[(*nout)++];
+	for (i = 0; i < t->ntexts && i < BROADCAST_MAX_LANGS; i++) {
+		struct broadcast_lang *l = &out[(*nout)++];
 
 		memset(l, 0, sizeof(*l));
-		sp_strlcpy(l->lang, t->texts[i].lang, sizeof(l->lang));
+		util_strlcpy(l->lang, t->texts[i].lang, sizeof(l->lang));
 		l->dlt_id = t->texts[i].dlt_id;
-		if ((l->text = tpl_render(t, &t->texts[i], vars, nvars, err,
+		if ((l->text = templates_render(t, &t->texts[i], vars, nvars, err,
 		    errlen)) == NULL)
 			return -1;
-		seg_count(l->text, strlen(l->text), &si);
-		l->encoding = seg_encoding_name(si.encoding);
+		segment_count(l->text, strlen(l->text), &si);
+		l->encoding = segment_encoding_name(si.encoding);
 		l->segments = si.segments;
 	}
 	return 0;
@@ -134,8 +134,8 @@ render_all(const struct template *t, const struct tpl_var *vars,
 
 /* The meeting's values for variables the template uses and req lacks. */
 static size_t
-meeting_vars(const struct template *t, const struct bcast_request *req,
-    struct tpl_var *vars, size_t n, char date[32], char tm[16])
+meeting_vars(const struct template *t, const struct broadcast_request *req,
+    struct templates_var *vars, size_t n, char date[32], char tm[16])
 {
 	const struct { const char *name; const char *value; } mv[] = {
 		{ "title", req->meeting_title }, { "place", req->meeting_place },
@@ -143,13 +143,13 @@ meeting_vars(const struct template *t, const struct bcast_request *req,
 	};
 	size_t i, j;
 
-	sched_ist_date(req->meeting_ms, date, 32);
-	sched_ist_time(req->meeting_ms, tm, 16);
+	schedule_ist_date(req->meeting_ms, date, 32);
+	schedule_ist_time(req->meeting_ms, tm, 16);
 	for (i = 0; i < SP_ARRAY_LEN(mv); i++) {
 		for (j = 0; j < n; j++)
 			if (strcmp(vars[j].name, mv[i].name) == 0)
 				break;
-		if (j == n && tpl_has_var(t, mv[i].name)) {
+		if (j == n && templates_has_var(t, mv[i].name)) {
 			vars[n].name = mv[i].name;
 			vars[n++].value = mv[i].value;
 		}
@@ -166,14 +166,14 @@ lang_of(const struct pass *p, const struct template *t,
 	const char *lang = c->language != NULL ? c->language :
 	    config_str(p->env->cfg, "default_language");
 
-	return (size_t)(tpl_text_for(t, lang) - t->texts);
+	return (size_t)(templates_text_for(t, lang) - t->texts);
 }
 
 static int
 count_cb(void *arg, const struct contact *c)
 {
 	struct pass *p = arg;
-	struct bcast_lang *l;
+	struct broadcast_lang *l;
 
 	if (c->opted_out_ms != 0) {
 		p->pv->opted_out++;
@@ -187,19 +187,19 @@ count_cb(void *arg, const struct contact *c)
 }
 
 static int
-check_meeting(const struct bcast_env *env, const struct bcast_request *req,
+check_meeting(const struct broadcast_env *env, const struct broadcast_request *req,
     char *err, size_t errlen)
 {
 	if (req->meeting_title == NULL)
 		return 0;
 	if (*req->meeting_title == '\0' || req->meeting_place == NULL ||
 	    *req->meeting_place == '\0') {
-		sp_err(err, errlen, "a meeting needs a title, a place and a "
+		util_err(err, errlen, "a meeting needs a title, a place and a "
 		    "time");
 		return -1;
 	}
 	if (req->meeting_ms <= env->now_ms) {
-		sp_err(err, errlen, "the meeting time is in the past");
+		util_err(err, errlen, "the meeting time is in the past");
 		return -1;
 	}
 	return 0;
@@ -207,14 +207,14 @@ check_meeting(const struct bcast_env *env, const struct bcast_request *req,
 
 /* The reminders: template, texts and when they are due (0: none). */
 static int
-plan_reminders(const struct bcast_env *env, const struct bcast_request *req,
-    struct bcast_preview *pv, const struct sched_rules *rules, char *err,
+plan_reminders(const struct broadcast_env *env, const struct broadcast_request *req,
+    struct broadcast_preview *pv, const struct schedule_rules *rules, char *err,
     size_t errlen)
 {
 	const char *key = config_str(env->cfg, "reminder_template");
 	long minutes = config_int(env->cfg, "reminder_minutes");
 	const struct template *rt;
-	struct tpl_var vars[4];
+	struct templates_var vars[4];
 	char date[32], tm[16];
 	size_t n;
 	int64_t at;
@@ -224,11 +224,11 @@ plan_reminders(const struct bcast_env *env, const struct bcast_request *req,
 	at = req->meeting_ms - (int64_t)minutes * 60000;
 	if (at <= env->now_ms)
 		return 0;	/* too close to remind: the notice is enough */
-	at = sched_next_allowed(rules, 0, at);
+	at = schedule_next_allowed(rules, 0, at);
 	if (at >= req->meeting_ms)
 		return 0;
-	if ((rt = tpl_find(env->templates, key)) == NULL) {
-		sp_err(err, errlen, "no reminder template \"%s\" in the "
+	if ((rt = templates_find(env->templates, key)) == NULL) {
+		util_err(err, errlen, "no reminder template \"%s\" in the "
 		    "templates file (or send with no reminder)", key);
 		return -1;
 	}
@@ -241,10 +241,10 @@ plan_reminders(const struct bcast_env *env, const struct bcast_request *req,
 }
 
 int
-bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
-    struct bcast_preview *pv, char *err, size_t errlen)
+broadcast_preview(const struct broadcast_env *env, const struct broadcast_request *req,
+    struct broadcast_preview *pv, char *err, size_t errlen)
 {
-	struct tpl_var vars[TPL_MAX_VARS + 8];
+	struct templates_var vars[TEMPLATES_MAX_VARS + 8];
 	struct audience *aud = NULL;
 	char date[32], tm[16];
 	struct pass p;
@@ -253,12 +253,12 @@ bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
 
 	memset(pv, 0, sizeof(*pv));
 	memset(&p, 0, sizeof(p));
-	if (req->nvars > TPL_MAX_VARS) {
-		sp_err(err, errlen, "too many variables");
+	if (req->nvars > TEMPLATES_MAX_VARS) {
+		util_err(err, errlen, "too many variables");
 		return -1;
 	}
-	if ((pv->tpl = tpl_find(env->templates, req->template_key)) == NULL) {
-		sp_err(err, errlen, "no template \"%s\" in the templates file",
+	if ((pv->tpl = templates_find(env->templates, req->template_key)) == NULL) {
+		util_err(err, errlen, "no template \"%s\" in the templates file",
 		    req->template_key);
 		return -1;
 	}
@@ -278,11 +278,11 @@ bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
 	else if (env->default_provider != NULL)
 		pv->provider = env->default_provider(env->cfg, err, errlen);
 	else
-		sp_err(err, errlen, "no provider named for broadcasts");
+		util_err(err, errlen, "no provider named for broadcasts");
 	if (pv->provider == NULL)
 		goto out;
 	if (provider_find(pv->provider) == NULL) {
-		sp_err(err, errlen, "no provider named \"%s\"", pv->provider);
+		util_err(err, errlen, "no provider named \"%s\"", pv->provider);
 		goto out;
 	}
 	if ((aud = audience_parse(req->to, err, errlen)) == NULL)
@@ -294,17 +294,17 @@ bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
 	p.req = req;
 	p.pv = pv;
 	if (store_audience_each(env->store, aud, 1, count_cb, &p) == -1) {
-		sp_err(err, errlen, "store: %s", store_errmsg(env->store));
+		util_err(err, errlen, "store: %s", store_errmsg(env->store));
 		goto out;
 	}
-	p.promotional = pv->tpl->category == TPL_PROMOTIONAL;
-	pv->first_ms = sched_next_allowed(&p.rules, p.promotional,
+	p.promotional = pv->tpl->category == TEMPLATES_PROMOTIONAL;
+	pv->first_ms = schedule_next_allowed(&p.rules, p.promotional,
 	    req->at_ms > env->now_ms ? req->at_ms : env->now_ms);
 	rc = 0;
 out:
 	audience_free(aud);
 	if (rc == -1)
-		bcast_preview_clear(pv);
+		broadcast_preview_clear(pv);
 	return rc;
 }
 
@@ -312,32 +312,32 @@ out:
 static int64_t
 plan_time(struct pass *p, const char *phone)
 {
-	int64_t t = sched_next_allowed(&p->rules, p->promotional, p->base_ms);
+	int64_t t = schedule_next_allowed(&p->rules, p->promotional, p->base_ms);
 	int64_t end, n;
 	int i;
 
 	for (i = 0; p->rules.daily_cap > 0 && i < 31; i++) {
-		end = sched_next_day(t);
+		end = schedule_next_day(t);
 		if (store_broadcast_planned(p->env->store, phone,
-		    end - SCHED_DAY_MS, end, &n) == -1)
+		    end - SCHEDULE_DAY_MS, end, &n) == -1)
 			return -1;
 		if (n < p->rules.daily_cap)
 			break;
-		t = sched_next_allowed(&p->rules, p->promotional, end);
+		t = schedule_next_allowed(&p->rules, p->promotional, end);
 	}
 	return t;
 }
 
 /* The providers' SmsType for a template category (providers.md §5). */
 static const char *
-sms_type_of(enum tpl_category c)
+sms_type_of(enum templates_category c)
 {
-	return c == TPL_PROMOTIONAL ? "promotional" : "transactional";
+	return c == TEMPLATES_PROMOTIONAL ? "promotional" : "transactional";
 }
 
 static int
 queue_one(struct pass *p, int64_t bid, const struct contact *c,
-    const struct bcast_lang *l, int64_t at)
+    const struct broadcast_lang *l, int64_t at)
 {
 	struct outbox_msg m;
 
@@ -359,14 +359,14 @@ queue_one(struct pass *p, int64_t bid, const struct contact *c,
 	m.created_ms = at > p->env->now_ms ? at : p->env->now_ms;
 	m.next_attempt_ms = at;
 	m.broadcast_id = bid;
-	/* Not sendable until the whole audience is written (bcast_create). */
+	/* Not sendable until the whole audience is written (broadcast_create). */
 	m.held = 1;
 	return store_outbox_add(p->env->store, &m);
 }
 
 /* The reminder in the language of her message, else the first. */
-static const struct bcast_lang *
-reminder_for(const struct bcast_preview *pv, const char *lang)
+static const struct broadcast_lang *
+reminder_for(const struct broadcast_preview *pv, const char *lang)
 {
 	size_t i;
 
@@ -385,7 +385,7 @@ queue_cb(void *arg, const struct contact *c)
 	int64_t at;
 
 	if (p->req->interrupted != NULL && *p->req->interrupted) {
-		sp_err(p->err, sizeof(p->err), "interrupted; the broadcast "
+		util_err(p->err, sizeof(p->err), "interrupted; the broadcast "
 		    "was cancelled and nothing was sent");
 		return -1;
 	}
@@ -402,20 +402,20 @@ queue_cb(void *arg, const struct contact *c)
 	 * Commit in batches: the daemon's writes go on in between.  The
 	 * messages stay held, so a creation cut short here sends nothing.
 	 */
-	if (p->own_txn && ++p->in_batch >= BCAST_BATCH) {
+	if (p->own_txn && ++p->in_batch >= BROADCAST_BATCH) {
 		p->in_batch = 0;
 		if (store_commit(st) == -1 || store_begin(st) == -1)
 			goto fail;
 	}
 	return 0;
 fail:
-	sp_err(p->err, sizeof(p->err), "store: %s", store_errmsg(st));
+	util_err(p->err, sizeof(p->err), "store: %s", store_errmsg(st));
 	return -1;
 }
 
 /* Write the vars as "name=value" lines. */
 static char *
-vars_text(const struct bcast_request *req)
+vars_text(const struct broadcast_request *req)
 {
 	struct buf b;
 	size_t i;
@@ -431,7 +431,7 @@ vars_text(const struct bcast_request *req)
 static int
 add_rows(struct pass *p)
 {
-	const struct bcast_request *req = p->req;
+	const struct broadcast_request *req = p->req;
 	struct store *st = p->env->store;
 	struct store_broadcast b;
 	struct store_meeting m;
@@ -451,7 +451,7 @@ add_rows(struct pass *p)
 	b.kind = (char *)(req->kind != NULL ? req->kind : "broadcast");
 	b.audience = p->pv->audience;
 	b.template_key = p->pv->tpl->key;
-	b.category = (char *)tpl_category_name(p->pv->tpl->category);
+	b.category = (char *)templates_category_name(p->pv->tpl->category);
 	b.vars = vars;
 	b.provider = (char *)p->pv->provider;
 	b.created_by = (char *)(req->created_by ? req->created_by : "cli");
@@ -463,12 +463,12 @@ add_rows(struct pass *p)
 		goto out;
 	p->id = b.id;
 	if (p->pv->reminder_ms != 0) {
-		rt = tpl_find(p->env->templates,
+		rt = templates_find(p->env->templates,
 		    config_str(p->env->cfg, "reminder_template"));
 		b.kind = (char *)"reminder";
 		b.parent_id = p->id;
 		b.template_key = rt->key;
-		b.category = (char *)tpl_category_name(rt->category);
+		b.category = (char *)templates_category_name(rt->category);
 		b.send_at_ms = p->pv->reminder_ms;
 		b.reminder = 0;
 		if (store_broadcast_add(st, &b) == -1)
@@ -482,8 +482,8 @@ out:
 }
 
 int
-bcast_create(const struct bcast_env *env, const struct bcast_request *req,
-    struct bcast_preview *pv, int64_t *id, char *err, size_t errlen)
+broadcast_create(const struct broadcast_env *env, const struct broadcast_request *req,
+    struct broadcast_preview *pv, int64_t *id, char *err, size_t errlen)
 {
 	struct store *st = env->store;
 	struct audience *aud;
@@ -493,14 +493,14 @@ bcast_create(const struct bcast_env *env, const struct bcast_request *req,
 	int rc = 0;
 
 	*id = 0;
-	if (bcast_preview(env, req, pv, err, errlen) == -1)
+	if (broadcast_preview(env, req, pv, err, errlen) == -1)
 		return -1;
 	memset(&p, 0, sizeof(p));
 	p.env = env;
 	p.req = req;
 	p.pv = pv;
 	rules_of(env->cfg, &p.rules, NULL, 0);
-	p.promotional = pv->tpl->category == TPL_PROMOTIONAL;
+	p.promotional = pv->tpl->category == TEMPLATES_PROMOTIONAL;
 	p.base_ms = req->at_ms > env->now_ms ? req->at_ms : env->now_ms;
 	if ((aud = audience_parse(pv->audience, err, errlen)) == NULL)
 		return -1;
@@ -509,12 +509,12 @@ bcast_create(const struct bcast_env *env, const struct bcast_request *req,
 	p.own_txn = !store_in_transaction(st);
 	if (p.own_txn ? store_begin(st) == -1 :
 	    store_savepoint_begin(st) == -1) {
-		sp_err(err, errlen, "store: %s", store_errmsg(st));
+		util_err(err, errlen, "store: %s", store_errmsg(st));
 		audience_free(aud);
 		return -1;
 	}
 	if (add_rows(&p) == -1) {
-		sp_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
+		util_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
 		goto fail;
 	}
 	if (store_audience_each(st, aud, 0, queue_cb, &p) == -1 ||
@@ -523,12 +523,12 @@ bcast_create(const struct bcast_env *env, const struct bcast_request *req,
 	    p.reminder_id != 0 && (rc = store_broadcast_finish(st,
 	    p.reminder_id, "queued", p.queued, 0, 0)) == -1)) {
 		if (p.err[0] == '\0')
-			sp_err(p.err, sizeof(p.err), "store: %s",
+			util_err(p.err, sizeof(p.err), "store: %s",
 			    store_errmsg(st));
 		goto fail;
 	}
 	if (rc == 0) {
-		sp_err(p.err, sizeof(p.err), "broadcast %lld was cancelled "
+		util_err(p.err, sizeof(p.err), "broadcast %lld was cancelled "
 		    "while it was being created; nothing was sent",
 		    (long long)p.id);
 		goto fail;
@@ -537,7 +537,7 @@ bcast_create(const struct bcast_env *env, const struct bcast_request *req,
 	if (store_broadcast_release(st, p.id, env->now_ms) == -1 ||
 	    (p.own_txn ? store_commit(st) == -1 :
 	    store_savepoint_end(st, 1) == -1)) {
-		sp_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
+		util_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
 		goto fail;
 	}
 	audience_free(aud);
@@ -553,7 +553,7 @@ bcast_create(const struct bcast_env *env, const struct bcast_request *req,
 	    req->created_by : "cli", by, sizeof(by)));
 	return 0;
 fail:
-	sp_err(err, errlen, "%s", p.err);
+	util_err(err, errlen, "%s", p.err);
 	audience_free(aud);
 	if (p.own_txn) {
 		store_rollback(st);
@@ -566,46 +566,46 @@ fail:
 	return -1;
 }
 
-enum bcast_verdict
-bcast_send_check(struct store *st, const struct config *cfg,
+enum broadcast_verdict
+broadcast_send_check(struct store *st, const struct config *cfg,
     const struct outbox_msg *m, int64_t now_ms, int64_t *next_ms,
     const char **why)
 {
 	struct store_broadcast b;
 	struct store_meeting mt;
-	struct sched_rules rules;
-	enum bcast_verdict v = BCAST_SEND;
+	struct schedule_rules rules;
+	enum broadcast_verdict v = BROADCAST_SEND;
 	const char *answer = NULL;
 	int rc;
 
 	*next_ms = 0;
 	*why = NULL;
 	if (store_broadcast_get(st, m->broadcast_id, &b) != 1)
-		return BCAST_SEND;
+		return BROADCAST_SEND;
 	if (strcmp(b.state, "cancelled") == 0) {
 		*why = "cancelled";
-		v = BCAST_DROP;
+		v = BROADCAST_DROP;
 	} else if (strcmp(b.kind, "reminder") == 0) {
 		/* Only those who said yes, and only before the meeting. */
 		rc = store_rsvp_get(st, b.meeting_id, m->to, &answer);
 		if (rc != 1 || strcmp(answer, "yes") != 0) {
 			*why = rc == -1 ? "store error" : "no yes to the "
 			    "meeting";
-			v = BCAST_DROP;
+			v = BROADCAST_DROP;
 		} else if (store_meeting_get(st, b.meeting_id, &mt) == 1) {
 			if (mt.time_ms <= now_ms) {
 				*why = "meeting over";
-				v = BCAST_DROP;
+				v = BROADCAST_DROP;
 			}
 			store_meeting_clear(&mt);
 		}
 	}
-	if (v == BCAST_SEND && rules_of(cfg, &rules, NULL, 0) == 0 &&
-	    !sched_allowed(&rules, strcmp(b.category, "promotional") == 0,
+	if (v == BROADCAST_SEND && rules_of(cfg, &rules, NULL, 0) == 0 &&
+	    !schedule_allowed(&rules, strcmp(b.category, "promotional") == 0,
 	    now_ms)) {
-		*next_ms = sched_next_allowed(&rules,
+		*next_ms = schedule_next_allowed(&rules,
 		    strcmp(b.category, "promotional") == 0, now_ms);
-		v = BCAST_DEFER;
+		v = BROADCAST_DEFER;
 	}
 	store_broadcast_clear(&b);
 	return v;

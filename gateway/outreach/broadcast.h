@@ -7,10 +7,10 @@
  * parses, the template exists and renders in every language it has (the
  * DLT checks of templates.h), the meeting is in the future.  Then the
  * audience is streamed from the store into the outbox in transactions of
- * BCAST_BATCH messages, so memory stays flat however many recipients
+ * BROADCAST_BATCH messages, so memory stays flat however many recipients
  * there are.  Each message gets as next_attempt_ms the first time it may
  * go (schedule.h: promotional window, quiet hours, the contact's daily
- * cap); the sender asks bcast_send_check() again when it is due, since a
+ * cap); the sender asks broadcast_send_check() again when it is due, since a
  * window may have closed, the broadcast been cancelled or a reminder's
  * meeting been declined meanwhile.
  *
@@ -38,23 +38,23 @@ struct config;
 struct store;
 struct outbox_msg;
 
-#define BCAST_BATCH		1000	/* messages per transaction */
-#define BCAST_MAX_LANGS		8
-#define BCAST_NOTICE_MINUTES	15	/* a NOTICE waits this long for YES */
+#define BROADCAST_BATCH		1000	/* messages per transaction */
+#define BROADCAST_MAX_LANGS		8
+#define BROADCAST_NOTICE_MINUTES	15	/* a NOTICE waits this long for YES */
 /*
- * Its code: BCAST_NOTICE_DIGITS random digits (digits: a keypad phone
+ * Its code: BROADCAST_NOTICE_DIGITS random digits (digits: a keypad phone
  * types them without multi-tap; six, as every bank OTP she knows), and
- * BCAST_NOTICE_TRIES wrong "YES <code>" cancel her pending notice.  So a
+ * BROADCAST_NOTICE_TRIES wrong "YES <code>" cancel her pending notice.  So a
  * guesser wins at most 3 in 1,000,000 per notice, however fast she
  * posts, and the code is worth nothing after 15 minutes anyway.
  */
-#define BCAST_NOTICE_DIGITS	6
-#define BCAST_NOTICE_TRIES	3
+#define BROADCAST_NOTICE_DIGITS	6
+#define BROADCAST_NOTICE_TRIES	3
 
 /* What the engine works with; owned by the caller. */
-struct bcast_env {
+struct broadcast_env {
 	struct store		*store;
-	const struct tpl_table	*templates;
+	const struct templates_table	*templates;
 	const struct config	*cfg;
 	int64_t			 now_ms;
 	/* The provider a request that names none goes through, or NULL
@@ -64,10 +64,10 @@ struct bcast_env {
 				    char *why, size_t whylen);
 };
 
-struct bcast_request {
+struct broadcast_request {
 	const char	*to;		/* audience expression */
 	const char	*template_key;
-	const struct tpl_var *vars;
+	const struct templates_var *vars;
 	size_t		 nvars;
 	int64_t		 at_ms;		/* 0: now */
 	const char	*meeting_title;	/* NULL: no meeting */
@@ -82,7 +82,7 @@ struct bcast_request {
 	const volatile sig_atomic_t *interrupted;
 };
 
-struct bcast_lang {
+struct broadcast_lang {
 	char		 lang[8];
 	char		*text;		/* rendered */
 	const char	*dlt_id;
@@ -91,13 +91,13 @@ struct bcast_lang {
 	int64_t		 recipients;
 };
 
-struct bcast_preview {
+struct broadcast_preview {
 	const struct template *tpl;
 	char		*audience;	/* canonical expression */
 	const char	*provider;
-	struct bcast_lang langs[BCAST_MAX_LANGS];	/* one per text */
+	struct broadcast_lang langs[BROADCAST_MAX_LANGS];	/* one per text */
 	size_t		 nlangs;
-	struct bcast_lang reminders[BCAST_MAX_LANGS];	/* if reminding */
+	struct broadcast_lang reminders[BROADCAST_MAX_LANGS];	/* if reminding */
 	size_t		 nreminders;
 	int64_t		 reminder_ms;	/* when reminders are due, 0: none */
 	int64_t		 recipients;	/* after opt-outs */
@@ -105,50 +105,50 @@ struct bcast_preview {
 	int64_t		 segments;	/* in all: the cost */
 	int64_t		 first_ms;	/* earliest a message may go */
 };
-void	 bcast_preview_clear(struct bcast_preview *);
+void	 broadcast_preview_clear(struct broadcast_preview *);
 
 /*
  * Check req and count its audience.  0 with *pv filled (caller clears),
  * or -1 with the reason in err (nothing is written to the store).
  */
-int	 bcast_preview(const struct bcast_env *, const struct bcast_request *,
-	    struct bcast_preview *pv, char *err, size_t errlen);
+int	 broadcast_preview(const struct broadcast_env *, const struct broadcast_request *,
+	    struct broadcast_preview *pv, char *err, size_t errlen);
 
 /*
  * Preview, then queue the broadcast: *id its id.  Inside the caller's
  * transaction when one is open (a NOTICE confirmed by SMS), else in
  * batches of its own.  0, or -1 with err.
  */
-int	 bcast_create(const struct bcast_env *, const struct bcast_request *,
-	    struct bcast_preview *pv, int64_t *id, char *err, size_t errlen);
+int	 broadcast_create(const struct broadcast_env *, const struct broadcast_request *,
+	    struct broadcast_preview *pv, int64_t *id, char *err, size_t errlen);
 
 
-/* Split "name=value" into a tpl_var pointing into s.  0 or -1. */
-int	 bcast_var_parse(char *s, struct tpl_var *v);
+/* Split "name=value" into a templates_var pointing into s.  0 or -1. */
+int	 broadcast_var_parse(char *s, struct templates_var *v);
 /* ISO 8601 ("2026-12-04T11:00"); without Z or an offset it is IST, as a
  * coordinator means it.  0 or -1. */
-int	 bcast_parse_time(const char *s, int64_t *ms);
+int	 broadcast_parse_time(const char *s, int64_t *ms);
 /* "title|place|time" into req's meeting fields, pointing into spec (which
  * is cut up).  0, or -1 with err. */
-int	 bcast_parse_meeting(char *spec, struct bcast_request *req, char *err,
+int	 broadcast_parse_meeting(char *spec, struct broadcast_request *req, char *err,
 	    size_t errlen);
 
-enum bcast_verdict {
-	BCAST_SEND,
-	BCAST_DEFER,		/* not now: *next_ms */
-	BCAST_DROP,		/* never: *why */
+enum broadcast_verdict {
+	BROADCAST_SEND,
+	BROADCAST_DEFER,		/* not now: *next_ms */
+	BROADCAST_DROP,		/* never: *why */
 };
 
 /*
  * For the sender, when broadcast message m is due at now_ms: may it go?
- * A store error answers BCAST_SEND for windows it could not read, but
- * BCAST_DROP when it cannot tell whether a reminder is wanted.
+ * A store error answers BROADCAST_SEND for windows it could not read, but
+ * BROADCAST_DROP when it cannot tell whether a reminder is wanted.
  */
-enum bcast_verdict bcast_send_check(struct store *, const struct config *,
+enum broadcast_verdict broadcast_send_check(struct store *, const struct config *,
 	    const struct outbox_msg *m, int64_t now_ms, int64_t *next_ms,
 	    const char **why);
 
-/* NOTICE and YES/NO for handlers (notice.c); arg is a struct bcast_env. */
-extern const struct sp_bcast_ops bcast_handler_ops;
+/* NOTICE and YES/NO for handlers (notice.c); arg is a struct broadcast_env. */
+extern const struct handler_broadcast_ops notice_handler_ops;
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * notice: the broadcast features handlers reach through sp_bcast_ops —
+ * notice: the broadcast features handlers reach through handler_broadcast_ops —
  * a coordinator's NOTICE by SMS, its "YES <code>" confirmation, and a
  * recipient's YES / NO to a meeting.
  *
@@ -8,9 +8,9 @@
  * NOTICE goes out through the configured notice template (notice_template,
  * default "notice"), whose variables are {#district#} and text1..textN
  * placed next to each other ({#text1#}{#text2#}...): the free text is cut
- * into pieces of at most TPL_VAR_MAX characters, one per variable, which
+ * into pieces of at most TEMPLATES_VAR_MAX characters, one per variable, which
  * read as the whole text once sent, while each piece stays within the
- * scrubber's limit.  A text longer than N x TPL_VAR_MAX characters is
+ * scrubber's limit.  A text longer than N x TEMPLATES_VAR_MAX characters is
  * refused with the limit, never cut short.
  */
 #include <stdio.h>
@@ -24,10 +24,10 @@
 #include "store.h"
 #include "util.h"
 
-#define NOTICE_PIECES	TPL_MAX_VARS
+#define NOTICE_PIECES	TEMPLATES_MAX_VARS
 
 struct notice_vars {
-	struct tpl_var	 v[NOTICE_PIECES + 1];
+	struct templates_var	 v[NOTICE_PIECES + 1];
 	size_t		 n;
 	char		 names[NOTICE_PIECES][16];
 	char		*pieces[NOTICE_PIECES];
@@ -54,7 +54,7 @@ text_vars(const struct template *t)
 
 	for (n = 0; n < NOTICE_PIECES; n++) {
 		snprintf(name, sizeof(name), "text%zu", n + 1);
-		if (!tpl_has_var(t, name))
+		if (!templates_has_var(t, name))
 			break;
 	}
 	return n;
@@ -72,7 +72,7 @@ notice_vars_fill(const struct template *t, const char *district,
 	char *clean = xstrdup(text), *p;
 
 	memset(nv, 0, sizeof(*nv));
-	*max_chars = pieces * TPL_VAR_MAX;
+	*max_chars = pieces * TEMPLATES_VAR_MAX;
 	/* Line breaks would fail the scrubber: make them spaces. */
 	for (p = clean; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -81,12 +81,12 @@ notice_vars_fill(const struct template *t, const char *district,
 	for (p = nv->district; *p != '\0'; p++)
 		if (*p >= 'a' && *p <= 'z')
 			*p = (char)(*p - 'a' + 'A');
-	if (tpl_has_var(t, "district")) {
+	if (templates_has_var(t, "district")) {
 		nv->v[nv->n].name = "district";
 		nv->v[nv->n++].value = nv->district;
 	}
 	for (i = 0, k = 0; k < pieces; k++) {
-		for (start = i, cp = 0; clean[i] != '\0' && cp < TPL_VAR_MAX;
+		for (start = i, cp = 0; clean[i] != '\0' && cp < TEMPLATES_VAR_MAX;
 		    cp++) {
 			i++;
 			while (((unsigned char)clean[i] & 0xc0) == 0x80)
@@ -103,9 +103,9 @@ notice_vars_fill(const struct template *t, const char *district,
 }
 
 static void
-notice_request(const struct bcast_env *env, const char *phone,
+notice_request(const struct broadcast_env *env, const char *phone,
     const char *district, const struct notice_vars *nv, char *to,
-    size_t tolen, struct bcast_request *req)
+    size_t tolen, struct broadcast_request *req)
 {
 	memset(req, 0, sizeof(*req));
 	snprintf(to, tolen, "district:%s", district);
@@ -118,7 +118,7 @@ notice_request(const struct bcast_env *env, const char *phone,
 }
 
 /*
- * BCAST_NOTICE_DIGITS digits from the system's CSPRNG, each value equally
+ * BROADCAST_NOTICE_DIGITS digits from the system's CSPRNG, each value equally
  * likely (draws past the last whole multiple of 10^digits are redrawn, so
  * no code is likelier than another).  0 or -1.
  */
@@ -128,14 +128,14 @@ notice_code(char *code, size_t len)
 	uint32_t space = 1, v, limit;
 	int i;
 
-	for (i = 0; i < BCAST_NOTICE_DIGITS; i++)
+	for (i = 0; i < BROADCAST_NOTICE_DIGITS; i++)
 		space *= 10;
 	limit = UINT32_MAX - UINT32_MAX % space;
 	do {
 		if (crypto_random(&v, sizeof(v)) == -1)
 			return -1;
 	} while (v >= limit);
-	snprintf(code, len, "%0*u", BCAST_NOTICE_DIGITS,
+	snprintf(code, len, "%0*u", BROADCAST_NOTICE_DIGITS,
 	    (unsigned)(v % space));
 	return 0;
 }
@@ -144,12 +144,12 @@ static int
 op_notice_prepare(void *arg, const char *phone, const char *district,
     const char *text, struct sp_notice_preview *out)
 {
-	const struct bcast_env *env = arg;
-	const struct template *t = tpl_find(env->templates,
+	const struct broadcast_env *env = arg;
+	const struct template *t = templates_find(env->templates,
 	    config_str(env->cfg, "notice_template"));
 	struct store_notice n;
-	struct bcast_request req;
-	struct bcast_preview pv;
+	struct broadcast_request req;
+	struct broadcast_preview pv;
 	struct notice_vars nv;
 	char to[128], err[256], code[12];
 	size_t i;
@@ -166,7 +166,7 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
 		return 1;
 	}
 	notice_request(env, phone, district, &nv, to, sizeof(to), &req);
-	if (bcast_preview(env, &req, &pv, err, sizeof(err)) == -1) {
+	if (broadcast_preview(env, &req, &pv, err, sizeof(err)) == -1) {
 		log_warn("notice", "error=\"%s\"", err);
 		notice_vars_clear(&nv);
 		return -1;
@@ -181,7 +181,7 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
 	n.district = (char *)district;
 	n.text = (char *)text;
 	n.created_ms = env->now_ms;
-	n.expires_ms = env->now_ms + BCAST_NOTICE_MINUTES * 60000LL;
+	n.expires_ms = env->now_ms + BROADCAST_NOTICE_MINUTES * 60000LL;
 	n.code = code;
 	for (tries = 0; tries < 8; tries++) {
 		if (notice_code(code, sizeof(code)) == -1)
@@ -190,12 +190,12 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
 			break;
 	}
 	if (rc == 1) {
-		sp_strlcpy(out->code, code, sizeof(out->code));
+		util_strlcpy(out->code, code, sizeof(out->code));
 		rc = 0;
 	} else {
 		rc = -1;
 	}
-	bcast_preview_clear(&pv);
+	broadcast_preview_clear(&pv);
 	notice_vars_clear(&nv);
 	return rc;
 }
@@ -204,12 +204,12 @@ static int
 op_notice_confirm(void *arg, const char *phone, const char *code,
     int64_t *recipients)
 {
-	const struct bcast_env *env = arg;
-	const struct template *t = tpl_find(env->templates,
+	const struct broadcast_env *env = arg;
+	const struct template *t = templates_find(env->templates,
 	    config_str(env->cfg, "notice_template"));
 	struct store_notice n;
-	struct bcast_request req;
-	struct bcast_preview pv;
+	struct broadcast_request req;
+	struct broadcast_preview pv;
 	struct notice_vars nv;
 	char to[128], err[256];
 	size_t max;
@@ -221,12 +221,12 @@ op_notice_confirm(void *arg, const char *phone, const char *code,
 	    &n)) == 0) {
 		/* Counted in the store, so a restart does not forgive. */
 		if ((rc = store_notice_wrong_try(env->store, phone,
-		    env->now_ms, BCAST_NOTICE_TRIES)) == 2) {
+		    env->now_ms, BROADCAST_NOTICE_TRIES)) == 2) {
 			char masked[32];
 
 			log_warn("notice_cancelled", "phone=%s reason="
 			    "wrong_codes tries=%d", log_phone(phone, masked,
-			    sizeof(masked)), BCAST_NOTICE_TRIES);
+			    sizeof(masked)), BROADCAST_NOTICE_TRIES);
 			return 2;
 		}
 		return rc == -1 ? -1 : 0;
@@ -241,13 +241,13 @@ op_notice_confirm(void *arg, const char *phone, const char *code,
 		goto out;
 	}
 	notice_request(env, phone, n.district, &nv, to, sizeof(to), &req);
-	if (bcast_create(env, &req, &pv, &id, err, sizeof(err)) == -1) {
+	if (broadcast_create(env, &req, &pv, &id, err, sizeof(err)) == -1) {
 		log_warn("notice", "error=\"%s\"", err);
 	} else if (store_notice_confirmed(env->store, phone, code, id) == 0) {
 		*recipients = pv.recipients;
 		rc = 1;
 	}
-	bcast_preview_clear(&pv);
+	broadcast_preview_clear(&pv);
 	notice_vars_clear(&nv);
 out:
 	store_notice_clear(&n);
@@ -258,7 +258,7 @@ static int
 op_rsvp(void *arg, const char *phone, int yes, char **title,
     int64_t *meeting_ms)
 {
-	const struct bcast_env *env = arg;
+	const struct broadcast_env *env = arg;
 	struct store_meeting m;
 	int64_t bid = 0;
 	int rc;
@@ -280,7 +280,7 @@ op_rsvp(void *arg, const char *phone, int yes, char **title,
 	return 1;
 }
 
-const struct sp_bcast_ops bcast_handler_ops = {
+const struct handler_broadcast_ops notice_handler_ops = {
 	.notice_prepare = op_notice_prepare,
 	.notice_confirm = op_notice_confirm,
 	.rsvp = op_rsvp,

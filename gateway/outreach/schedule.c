@@ -23,19 +23,19 @@ parse_hhmm(const char *s, int *min)
 }
 
 int
-sched_parse_window(const char *s, int *start, int *end, char *err,
+schedule_parse_window(const char *s, int *start, int *end, char *err,
     size_t errlen)
 {
 	char a[8], b[8];
 
 	if (strlen(s) != 11 || s[5] != '-') {
-		sp_err(err, errlen, "\"%s\": expected HH:MM-HH:MM (IST)", s);
+		util_err(err, errlen, "\"%s\": expected HH:MM-HH:MM (IST)", s);
 		return -1;
 	}
 	snprintf(a, sizeof(a), "%.5s", s);
 	snprintf(b, sizeof(b), "%.5s", s + 6);
 	if (parse_hhmm(a, start) == -1 || parse_hhmm(b, end) == -1) {
-		sp_err(err, errlen, "\"%s\": expected HH:MM-HH:MM (IST), "
+		util_err(err, errlen, "\"%s\": expected HH:MM-HH:MM (IST), "
 		    "hours 00-24", s);
 		return -1;
 	}
@@ -43,7 +43,7 @@ sched_parse_window(const char *s, int *start, int *end, char *err,
 }
 
 int
-sched_rules_init(struct sched_rules *r, const char *quiet, long daily_cap,
+schedule_rules_init(struct schedule_rules *r, const char *quiet, long daily_cap,
     char *err, size_t errlen)
 {
 	memset(r, 0, sizeof(*r));
@@ -52,7 +52,7 @@ sched_rules_init(struct sched_rules *r, const char *quiet, long daily_cap,
 	r->daily_cap = daily_cap > 0 ? (int)daily_cap : 0;
 	if (quiet == NULL || *quiet == '\0')
 		return 0;
-	return sched_parse_window(quiet, &r->quiet_start, &r->quiet_end, err,
+	return schedule_parse_window(quiet, &r->quiet_start, &r->quiet_end, err,
 	    errlen);
 }
 
@@ -60,10 +60,10 @@ sched_rules_init(struct sched_rules *r, const char *quiet, long daily_cap,
 static int
 ist_minute(int64_t t)
 {
-	int64_t ms = (t + SCHED_IST_OFFSET_MS) % SCHED_DAY_MS;
+	int64_t ms = (t + SCHEDULE_IST_OFFSET_MS) % SCHEDULE_DAY_MS;
 
 	if (ms < 0)
-		ms += SCHED_DAY_MS;
+		ms += SCHEDULE_DAY_MS;
 	return (int)(ms / MIN_MS);
 }
 
@@ -79,7 +79,7 @@ in_window(int m, int start, int end)
 }
 
 int
-sched_allowed(const struct sched_rules *r, int promotional, int64_t t)
+schedule_allowed(const struct schedule_rules *r, int promotional, int64_t t)
 {
 	int m = ist_minute(t);
 
@@ -94,20 +94,20 @@ sched_allowed(const struct sched_rules *r, int promotional, int64_t t)
 static int64_t
 next_minute_of_day(int64_t t, int m)
 {
-	int64_t day = sched_ist_day(t);
-	int64_t at = day * SCHED_DAY_MS - SCHED_IST_OFFSET_MS + m * MIN_MS;
+	int64_t day = schedule_ist_day(t);
+	int64_t at = day * SCHEDULE_DAY_MS - SCHEDULE_IST_OFFSET_MS + m * MIN_MS;
 
-	return at >= t ? at : at + SCHED_DAY_MS;
+	return at >= t ? at : at + SCHEDULE_DAY_MS;
 }
 
 int64_t
-sched_next_allowed(const struct sched_rules *r, int promotional, int64_t t)
+schedule_next_allowed(const struct schedule_rules *r, int promotional, int64_t t)
 {
 	int i;
 
 	/* Each step moves to the end of a window that forbids t; two
 	 * windows can only send us round a few times. */
-	for (i = 0; i < 4 && !sched_allowed(r, promotional, t); i++) {
+	for (i = 0; i < 4 && !schedule_allowed(r, promotional, t); i++) {
 		int m = ist_minute(t);
 
 		if (in_window(m, r->quiet_start, r->quiet_end))
@@ -119,30 +119,30 @@ sched_next_allowed(const struct sched_rules *r, int promotional, int64_t t)
 }
 
 int64_t
-sched_ist_day(int64_t t)
+schedule_ist_day(int64_t t)
 {
-	int64_t s = t + SCHED_IST_OFFSET_MS;
+	int64_t s = t + SCHEDULE_IST_OFFSET_MS;
 
-	return s >= 0 ? s / SCHED_DAY_MS : -((-s + SCHED_DAY_MS - 1) /
-	    SCHED_DAY_MS);
+	return s >= 0 ? s / SCHEDULE_DAY_MS : -((-s + SCHEDULE_DAY_MS - 1) /
+	    SCHEDULE_DAY_MS);
 }
 
 int64_t
-sched_next_day(int64_t t)
+schedule_next_day(int64_t t)
 {
-	return (sched_ist_day(t) + 1) * SCHED_DAY_MS - SCHED_IST_OFFSET_MS;
+	return (schedule_ist_day(t) + 1) * SCHEDULE_DAY_MS - SCHEDULE_IST_OFFSET_MS;
 }
 
 static void
 ist_tm(int64_t t, struct tm *tm)
 {
-	time_t s = (time_t)((t + SCHED_IST_OFFSET_MS) / 1000);
+	time_t s = (time_t)((t + SCHEDULE_IST_OFFSET_MS) / 1000);
 
 	gmtime_r(&s, tm);
 }
 
 void
-sched_ist_date(int64_t t, char *out, size_t outlen)
+schedule_ist_date(int64_t t, char *out, size_t outlen)
 {
 	struct tm tm;
 
@@ -151,7 +151,7 @@ sched_ist_date(int64_t t, char *out, size_t outlen)
 }
 
 void
-sched_ist_time(int64_t t, char *out, size_t outlen)
+schedule_ist_time(int64_t t, char *out, size_t outlen)
 {
 	struct tm tm;
 

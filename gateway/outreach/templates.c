@@ -15,27 +15,27 @@
 #define DLT_TOKEN	"{#var#}"
 #define DLT_TOKEN_LEN	(sizeof(DLT_TOKEN) - 1)
 
-struct tpl_table {
+struct templates_table {
 	struct template	*t;
 	size_t		 n;
 };
 
-struct tpl_parse {
+struct templates_parse {
 	struct confscan_errors err;
-	struct tpl_table *tab;
+	struct templates_table *tab;
 	struct template	*cur;		/* section being read, or NULL */
 	size_t		 cur_line;
 	int		 cur_category;	/* category given */
 };
 
 static const char *const category_names[] = {
-	[TPL_TRANSACTIONAL] = "transactional",
-	[TPL_SERVICE] = "service",
-	[TPL_PROMOTIONAL] = "promotional",
+	[TEMPLATES_TRANSACTIONAL] = "transactional",
+	[TEMPLATES_SERVICE] = "service",
+	[TEMPLATES_PROMOTIONAL] = "promotional",
 };
 
 const char *
-tpl_category_name(enum tpl_category c)
+templates_category_name(enum templates_category c)
 {
 	return (size_t)c < SP_ARRAY_LEN(category_names) ?
 	    category_names[c] : "?";
@@ -66,7 +66,7 @@ valid_lang(const char *s)
 }
 
 static void
-text_clear(struct tpl_text *tt)
+text_clear(struct templates_text *tt)
 {
 	size_t i;
 
@@ -91,7 +91,7 @@ template_clear(struct template *t)
 }
 
 void
-tpl_free(struct tpl_table *tab)
+templates_free(struct templates_table *tab)
 {
 	size_t i;
 
@@ -103,7 +103,7 @@ tpl_free(struct tpl_table *tab)
 	free(tab);
 }
 
-static struct tpl_text *
+static struct templates_text *
 text_get(struct template *t, const char *lang, int create)
 {
 	size_t i;
@@ -115,7 +115,7 @@ text_get(struct template *t, const char *lang, int create)
 		return NULL;
 	t->texts = xreallocarray(t->texts, t->ntexts + 1, sizeof(*t->texts));
 	memset(&t->texts[t->ntexts], 0, sizeof(*t->texts));
-	sp_strlcpy(t->texts[t->ntexts].lang, lang, sizeof(t->texts[0].lang));
+	util_strlcpy(t->texts[t->ntexts].lang, lang, sizeof(t->texts[0].lang));
 	return &t->texts[t->ntexts++];
 }
 
@@ -124,7 +124,7 @@ text_get(struct template *t, const char *lang, int create)
  * registered form.  0, or -1 with the reason in err.
  */
 static int
-parse_text(struct tpl_text *tt, char *err, size_t errlen)
+parse_text(struct templates_text *tt, char *err, size_t errlen)
 {
 	const char *p = tt->text, *open, *close;
 	struct buf reg;
@@ -132,7 +132,7 @@ parse_text(struct tpl_text *tt, char *err, size_t errlen)
 	char name[80];
 
 	if (!text_utf8_valid(p, strlen(p))) {
-		sp_err(err, errlen, "text is not valid UTF-8");
+		util_err(err, errlen, "text is not valid UTF-8");
 		return -1;
 	}
 	buf_init(&reg, 0);
@@ -141,20 +141,20 @@ parse_text(struct tpl_text *tt, char *err, size_t errlen)
 		buf_append(&reg, p, (size_t)(open - p));
 		if ((close = strstr(open + 2, "#}")) == NULL ||
 		    (size_t)(close - open - 2) >= sizeof(name)) {
-			sp_err(err, errlen, "\"{#\" without its \"#}\"");
+			util_err(err, errlen, "\"{#\" without its \"#}\"");
 			goto fail;
 		}
 		snprintf(name, sizeof(name), "%.*s", (int)(close - open - 2),
 		    open + 2);
 		if (strcmp(name, "var") == 0 || !valid_name(name, "_")) {
-			sp_err(err, errlen, "placeholder {#%s#}: name each "
+			util_err(err, errlen, "placeholder {#%s#}: name each "
 			    "variable, {#name#} with a-z 0-9 _ (it is "
 			    "registered as {#var#})", name);
 			goto fail;
 		}
-		if (tt->nvars == TPL_MAX_VARS) {
-			sp_err(err, errlen, "more than %d variables",
-			    TPL_MAX_VARS);
+		if (tt->nvars == TEMPLATES_MAX_VARS) {
+			util_err(err, errlen, "more than %d variables",
+			    TEMPLATES_MAX_VARS);
 			goto fail;
 		}
 		tt->vars[tt->nvars++] = xstrdup(name);
@@ -165,7 +165,7 @@ parse_text(struct tpl_text *tt, char *err, size_t errlen)
 	buf_puts(&reg, p);
 	/* DLT refuses a template that is only variables. */
 	if (fixed == 0) {
-		sp_err(err, errlen, "a template cannot be only variables");
+		util_err(err, errlen, "a template cannot be only variables");
 		goto fail;
 	}
 	tt->registered = buf_steal(&reg);
@@ -177,7 +177,7 @@ fail:
 
 /* Check the section just read; drop it if it is broken. */
 static void
-section_end(struct tpl_parse *p)
+section_end(struct templates_parse *p)
 {
 	struct template *t = p->cur;
 	struct confscan_errors *e = &p->err;
@@ -208,7 +208,7 @@ section_end(struct tpl_parse *p)
 
 		for (tok = strtok_r(list, ", ", &save); tok != NULL;
 		    tok = strtok_r(NULL, ", ", &save))
-			if (!tpl_has_var(t, tok))
+			if (!templates_has_var(t, tok))
 				confscan_error_at(e, at, "[%s]: numeric names "
 				    "\"%s\", which no text uses", t->key, tok);
 		free(list);
@@ -223,7 +223,7 @@ section_end(struct tpl_parse *p)
 static void
 section_begin(void *arg, struct confscan_line *ln)
 {
-	struct tpl_parse *p = arg;
+	struct templates_parse *p = arg;
 	const char *name = ln->name;
 	struct template *t;
 
@@ -238,7 +238,7 @@ section_begin(void *arg, struct confscan_line *ln)
 		    name);
 		return;
 	}
-	if (tpl_find(p->tab, name) != NULL) {
+	if (templates_find(p->tab, name) != NULL) {
 		confscan_error(&p->err, "template [%s] defined twice", name);
 		return;
 	}
@@ -253,7 +253,7 @@ section_begin(void *arg, struct confscan_line *ln)
 }
 
 static void
-set_once(struct tpl_parse *p, char **field, const char *key, const char *v)
+set_once(struct templates_parse *p, char **field, const char *key, const char *v)
 {
 	if (*field != NULL) {
 		confscan_error(&p->err, "%s given twice", key);
@@ -263,12 +263,12 @@ set_once(struct tpl_parse *p, char **field, const char *key, const char *v)
 }
 
 static void
-key_value(struct tpl_parse *p, const char *key, const char *v)
+key_value(struct templates_parse *p, const char *key, const char *v)
 {
 	struct template *t = p->cur;
 	char lang[16], err[256];
 	const char *dot = strchr(key, '.');
-	struct tpl_text *tt;
+	struct templates_text *tt;
 	size_t i;
 
 	if (strcmp(key, "category") == 0) {
@@ -280,7 +280,7 @@ key_value(struct tpl_parse *p, const char *key, const char *v)
 			    "transactional, service or promotional", v);
 		else if (p->cur_category)
 			confscan_error(&p->err, "category given twice");
-		t->category = (enum tpl_category)i;
+		t->category = (enum templates_category)i;
 		p->cur_category = 1;
 	} else if (strcmp(key, "header") == 0) {
 		if (*v == '\0' || strlen(v) > 11)
@@ -319,7 +319,7 @@ key_value(struct tpl_parse *p, const char *key, const char *v)
 static void
 key_line(void *arg, struct confscan_line *ln)
 {
-	struct tpl_parse *p = arg;
+	struct templates_parse *p = arg;
 
 	if (p->cur == NULL) {
 		/* A line of a broken section was reported with it. */
@@ -334,35 +334,35 @@ key_line(void *arg, struct confscan_line *ln)
  * Not CONFSCAN_UTF8: a text's own check words it better ("en text: ..."),
  * and a comment in another encoding has always been let through.
  */
-static const struct confscan_syntax tpl_syntax = {
+static const struct confscan_syntax templates_syntax = {
 	.comment = "#;",
 	.section = section_begin,
 	.key = key_line,
 };
 
-struct tpl_table *
-tpl_load(const char *path, struct buf *errors)
+struct templates_table *
+templates_load(const char *path, struct buf *errors)
 {
-	struct tpl_parse p;
+	struct templates_parse p;
 
 	memset(&p, 0, sizeof(p));
 	p.err.out = errors;
 	p.tab = xcalloc(1, sizeof(*p.tab));
-	if (confscan_file(path, &tpl_syntax, &p, &p.err) == -1) {
+	if (confscan_file(path, &templates_syntax, &p, &p.err) == -1) {
 		confscan_error_file(&p.err, "cannot open the templates file");
-		tpl_free(p.tab);
+		templates_free(p.tab);
 		return NULL;
 	}
 	section_end(&p);
 	if (p.err.n != 0) {
-		tpl_free(p.tab);
+		templates_free(p.tab);
 		return NULL;
 	}
 	return p.tab;
 }
 
 const struct template *
-tpl_find(const struct tpl_table *tab, const char *key)
+templates_find(const struct templates_table *tab, const char *key)
 {
 	size_t i;
 
@@ -373,19 +373,19 @@ tpl_find(const struct tpl_table *tab, const char *key)
 }
 
 size_t
-tpl_count(const struct tpl_table *tab)
+templates_count(const struct templates_table *tab)
 {
 	return tab != NULL ? tab->n : 0;
 }
 
 const struct template *
-tpl_at(const struct tpl_table *tab, size_t i)
+templates_at(const struct templates_table *tab, size_t i)
 {
-	return i < tpl_count(tab) ? &tab->t[i] : NULL;
+	return i < templates_count(tab) ? &tab->t[i] : NULL;
 }
 
-const struct tpl_text *
-tpl_text_for(const struct template *t, const char *lang)
+const struct templates_text *
+templates_text_for(const struct template *t, const char *lang)
 {
 	size_t i;
 
@@ -396,7 +396,7 @@ tpl_text_for(const struct template *t, const char *lang)
 }
 
 int
-tpl_has_var(const struct template *t, const char *name)
+templates_has_var(const struct template *t, const char *name)
 {
 	size_t i, j;
 
@@ -431,28 +431,28 @@ check_value(const struct template *t, const char *name, const char *v,
 	size_t n, i;
 
 	if (!text_utf8_valid(v, strlen(v))) {
-		sp_err(err, errlen, "variable %s: not valid UTF-8", name);
+		util_err(err, errlen, "variable %s: not valid UTF-8", name);
 		return -1;
 	}
 	for (i = 0; v[i] != '\0'; i++)
 		if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f) {
-			sp_err(err, errlen, "variable %s: no line breaks or "
+			util_err(err, errlen, "variable %s: no line breaks or "
 			    "control characters in a variable", name);
 			return -1;
 		}
 	if (strstr(v, "{#") != NULL) {
-		sp_err(err, errlen, "variable %s: must not contain \"{#\"",
+		util_err(err, errlen, "variable %s: must not contain \"{#\"",
 		    name);
 		return -1;
 	}
-	if ((n = text_codepoints(v)) > TPL_VAR_MAX) {
-		sp_err(err, errlen, "variable %s: %zu characters, at most %d "
-		    "(the DLT limit per variable)", name, n, TPL_VAR_MAX);
+	if ((n = text_codepoints(v)) > TEMPLATES_VAR_MAX) {
+		util_err(err, errlen, "variable %s: %zu characters, at most %d "
+		    "(the DLT limit per variable)", name, n, TEMPLATES_VAR_MAX);
 		return -1;
 	}
 	if (is_numeric_var(t, name) && (*v == '\0' ||
 	    strspn(v, "0123456789") != strlen(v))) {
-		sp_err(err, errlen, "variable %s: digits only (put units "
+		util_err(err, errlen, "variable %s: digits only (put units "
 		    "such as Rs in the fixed text)", name);
 		return -1;
 	}
@@ -460,7 +460,7 @@ check_value(const struct template *t, const char *name, const char *v,
 }
 
 static const char *
-value_of(const struct tpl_var *vars, size_t nvars, const char *name)
+value_of(const struct templates_var *vars, size_t nvars, const char *name)
 {
 	size_t i;
 
@@ -471,8 +471,8 @@ value_of(const struct tpl_var *vars, size_t nvars, const char *name)
 }
 
 char *
-tpl_render(const struct template *t, const struct tpl_text *tt,
-    const struct tpl_var *vars, size_t nvars, char *err, size_t errlen)
+templates_render(const struct template *t, const struct templates_text *tt,
+    const struct templates_var *vars, size_t nvars, char *err, size_t errlen)
 {
 	const char *p = tt->text, *open, *close, *v;
 	char reason[256];
@@ -481,14 +481,14 @@ tpl_render(const struct template *t, const struct tpl_text *tt,
 
 	for (i = 0; i < nvars; i++) {
 		if (vars[i].name == NULL || vars[i].value == NULL ||
-		    !tpl_has_var(t, vars[i].name)) {
-			sp_err(err, errlen, "template %s has no variable "
+		    !templates_has_var(t, vars[i].name)) {
+			util_err(err, errlen, "template %s has no variable "
 			    "\"%s\"", t->key, vars[i].name ? vars[i].name : "");
 			return NULL;
 		}
 		for (j = 0; j < i; j++)
 			if (strcmp(vars[i].name, vars[j].name) == 0) {
-				sp_err(err, errlen, "variable %s given twice",
+				util_err(err, errlen, "variable %s given twice",
 				    vars[i].name);
 				return NULL;
 			}
@@ -498,7 +498,7 @@ tpl_render(const struct template *t, const struct tpl_text *tt,
 	}
 	for (i = 0; i < tt->nvars; i++)
 		if (value_of(vars, nvars, tt->vars[i]) == NULL) {
-			sp_err(err, errlen, "template %s (%s) needs variable "
+			util_err(err, errlen, "template %s (%s) needs variable "
 			    "%s", t->key, tt->lang, tt->vars[i]);
 			return NULL;
 		}
@@ -516,9 +516,9 @@ tpl_render(const struct template *t, const struct tpl_text *tt,
 	}
 	buf_puts(&out, p);
 	/* The scrubber's own check, on what would really be sent. */
-	if (tpl_scrub_check(tt->registered, buf_cstr(&out), reason,
+	if (templates_scrub_check(tt->registered, buf_cstr(&out), reason,
 	    sizeof(reason)) == -1) {
-		sp_err(err, errlen, "template %s (%s) would not match its DLT "
+		util_err(err, errlen, "template %s (%s) would not match its DLT "
 		    "text: %s", t->key, tt->lang, reason);
 		buf_free(&out);
 		return NULL;
@@ -544,10 +544,10 @@ var_ends(const char *s, size_t *ends, size_t max)
 }
 
 int
-tpl_scrub_check(const char *registered, const char *message, char *err,
+templates_scrub_check(const char *registered, const char *message, char *err,
     size_t errlen)
 {
-	size_t len = strlen(message), ends[TPL_VAR_MAX + 1], far = 0, k, i, j;
+	size_t len = strlen(message), ends[TEMPLATES_VAR_MAX + 1], far = 0, k, i, j;
 	unsigned char *reach, *next;
 	const char *seg = registered, *tok;
 	int ok = 0;
@@ -578,12 +578,12 @@ tpl_scrub_check(const char *registered, const char *message, char *err,
 		memcpy(reach, next, len + 1);
 		if (tok == NULL)
 			break;
-		/* {#var#}: 0..TPL_VAR_MAX characters, no line break. */
+		/* {#var#}: 0..TEMPLATES_VAR_MAX characters, no line break. */
 		memset(next, 0, len + 1);
 		for (i = 0; i <= len; i++) {
 			if (!reach[i])
 				continue;
-			k = var_ends(message + i, ends, TPL_VAR_MAX);
+			k = var_ends(message + i, ends, TEMPLATES_VAR_MAX);
 			for (j = 0; j <= k; j++)
 				next[i + ends[j]] = 1;
 		}
@@ -594,8 +594,8 @@ tpl_scrub_check(const char *registered, const char *message, char *err,
 	free(reach);
 	free(next);
 	if (!ok)
-		sp_err(err, errlen, "the fixed text differs from the "
+		util_err(err, errlen, "the fixed text differs from the "
 		    "registered one at byte %zu (or a variable is longer than "
-		    "%d characters)", far, TPL_VAR_MAX);
+		    "%d characters)", far, TEMPLATES_VAR_MAX);
 	return ok ? 0 : -1;
 }

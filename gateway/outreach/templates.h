@@ -22,10 +22,10 @@
  * "FILE:LINE: message" before loading fails.
  *
  * Rendering checks what a scrubber checks (providers.md section 5): every
- * variable of the text given and no other, each at most TPL_VAR_MAX
+ * variable of the text given and no other, each at most TEMPLATES_VAR_MAX
  * characters, no line break or control character in a value, digits only
  * for numeric ones; then the message is matched against the registered
- * text (fixed text byte-exact, {#var#} = 0..TPL_VAR_MAX characters) as a
+ * text (fixed text byte-exact, {#var#} = 0..TEMPLATES_VAR_MAX characters) as a
  * second, independent check.
  */
 #ifndef SP_TEMPLATES_H
@@ -35,58 +35,58 @@
 
 struct buf;
 
-#define TPL_VAR_MAX	30	/* characters per {#var#} (the safe bound) */
-#define TPL_MAX_VARS	16	/* placeholders in one text */
+#define TEMPLATES_VAR_MAX	30	/* characters per {#var#} (the safe bound) */
+#define TEMPLATES_MAX_VARS	16	/* placeholders in one text */
 
-enum tpl_category {
-	TPL_TRANSACTIONAL,
-	TPL_SERVICE,
-	TPL_PROMOTIONAL,
+enum templates_category {
+	TEMPLATES_TRANSACTIONAL,
+	TEMPLATES_SERVICE,
+	TEMPLATES_PROMOTIONAL,
 };
 
-struct tpl_text {
+struct templates_text {
 	char	 lang[8];	/* "hi", "en", ... */
 	char	*text;		/* with {#name#} placeholders */
 	char	*registered;	/* with {#var#}: as on the DLT portal */
 	char	*dlt_id;	/* the DLT template id of this text */
-	char	*vars[TPL_MAX_VARS];	/* names in order of appearance */
+	char	*vars[TEMPLATES_MAX_VARS];	/* names in order of appearance */
 	size_t	 nvars;
 };
 
 struct template {
 	char			*key;
-	enum tpl_category	 category;
+	enum templates_category	 category;
 	char			*header;
 	char			*numeric;	/* "a,b" or NULL */
-	struct tpl_text		*texts;
+	struct templates_text		*texts;
 	size_t			 ntexts;
 };
 
 /* A variable's value for rendering. */
-struct tpl_var {
+struct templates_var {
 	const char	*name;
 	const char	*value;
 };
 
-struct tpl_table;
+struct templates_table;
 
 /* NULL on error; each problem appended to *errors as "FILE:LINE: why". */
-struct tpl_table *tpl_load(const char *path, struct buf *errors);
-void	 tpl_free(struct tpl_table *);		/* NULL is a no-op */
+struct templates_table *templates_load(const char *path, struct buf *errors);
+void	 templates_free(struct templates_table *);		/* NULL is a no-op */
 
 /* Template by key, or NULL.  Owned by the table. */
-const struct template *tpl_find(const struct tpl_table *, const char *key);
-size_t	 tpl_count(const struct tpl_table *);
-const struct template *tpl_at(const struct tpl_table *, size_t i);
+const struct template *templates_find(const struct templates_table *, const char *key);
+size_t	 templates_count(const struct templates_table *);
+const struct template *templates_at(const struct templates_table *, size_t i);
 
-const char *tpl_category_name(enum tpl_category);
+const char *templates_category_name(enum templates_category);
 
 /* The text of lang, else the template's first one.  Never NULL. */
-const struct tpl_text *tpl_text_for(const struct template *,
+const struct templates_text *templates_text_for(const struct template *,
 	    const char *lang);
 
 /* 1 if some text of t has a variable called name. */
-int	 tpl_has_var(const struct template *, const char *name);
+int	 templates_has_var(const struct template *, const char *name);
 
 /*
  * Render text tt of template t with vars[0..nvars): a new string (caller
@@ -94,15 +94,15 @@ int	 tpl_has_var(const struct template *, const char *name);
  * at most 30").  A value for a variable that no text of t uses is an
  * error (a typo); one that only another language's text uses is not.
  */
-char	*tpl_render(const struct template *, const struct tpl_text *tt,
-	    const struct tpl_var *vars, size_t nvars, char *err,
+char	*templates_render(const struct template *, const struct templates_text *tt,
+	    const struct templates_var *vars, size_t nvars, char *err,
 	    size_t errlen);
 
 /*
  * Would the scrubber pass message for the registered text?  0 yes, -1 no
  * with the first byte that cannot match named in err.
  */
-int	 tpl_scrub_check(const char *registered, const char *message,
+int	 templates_scrub_check(const char *registered, const char *message,
 	    char *err, size_t errlen);
 
 #endif

@@ -60,12 +60,12 @@ provider_fill_inbound(const struct provider_conf *conf, const char *from,
 
 	memset(in, 0, sizeof(*in));
 	if (!text_utf8_valid(body, strlen(body))) {
-		sp_err(err, errlen, "message text is not valid UTF-8");
+		util_err(err, errlen, "message text is not valid UTF-8");
 		return 400;
 	}
 	if (phone_to_e164(from, conf->default_cc, in->from, sizeof(in->from),
 	    why, sizeof(why)) == -1) {
-		sp_err(err, errlen, "bad sender number: %s", why);
+		util_err(err, errlen, "bad sender number: %s", why);
 		return 400;
 	}
 	/* A short code or an alphanumeric "To" is not an error: keep it out. */
@@ -75,7 +75,7 @@ provider_fill_inbound(const struct provider_conf *conf, const char *from,
 	if (msg_id != NULL && *msg_id != '\0') {
 		if (strlen(msg_id) > 128 ||
 		    !text_utf8_valid(msg_id, strlen(msg_id))) {
-			sp_err(err, errlen, "bad message id");
+			util_err(err, errlen, "bad message id");
 			return 400;
 		}
 		in->provider_msg_id = xstrdup(msg_id);
@@ -93,7 +93,7 @@ provider_form_inbound(const struct provider_conf *conf, const struct form *f,
 
 	if (from == NULL || body == NULL) {
 		memset(in, 0, sizeof(*in));
-		sp_err(err, errlen, "From and Body are required");
+		util_err(err, errlen, "From and Body are required");
 		return 400;
 	}
 	return provider_fill_inbound(conf, from, form_get(f, "To"), body,
@@ -108,12 +108,12 @@ provider_parse_form_post(const struct sp_request *req, struct form *f,
 
 	memset(f, 0, sizeof(*f));
 	if (strcmp(req->method, "POST") != 0) {
-		sp_err(err, errlen, "method %s not allowed", req->method);
+		util_err(err, errlen, "method %s not allowed", req->method);
 		return 405;
 	}
 	if (ct == NULL || strncasecmp(ct, "application/x-www-form-urlencoded",
 	    strlen("application/x-www-form-urlencoded")) != 0) {
-		sp_err(err, errlen, "content type must be "
+		util_err(err, errlen, "content type must be "
 		    "application/x-www-form-urlencoded");
 		return 415;
 	}
@@ -123,7 +123,7 @@ provider_parse_form_post(const struct sp_request *req, struct form *f,
 }
 
 void
-sp_http_call_clear(struct sp_http_call *call)
+provider_http_call_clear(struct sp_http_call *call)
 {
 	size_t i;
 
@@ -139,7 +139,7 @@ sp_http_call_clear(struct sp_http_call *call)
 }
 
 void
-sp_http_call_header(struct sp_http_call *call, const char *fmt, ...)
+provider_http_call_header(struct sp_http_call *call, const char *fmt, ...)
 {
 	va_list ap;
 	char *h;
@@ -192,7 +192,7 @@ provider_can_send(const struct provider *p, const struct provider_conf *conf,
 	if (p->build_send == NULL)
 		return 1;
 	if (conf == NULL || !conf->enabled) {
-		sp_err(why, whylen, "%s is not enabled", p->name);
+		util_err(why, whylen, "%s is not enabled", p->name);
 		return 0;
 	}
 	memset(&msg, 0, sizeof(msg));
@@ -201,7 +201,7 @@ provider_can_send(const struct provider *p, const struct provider_conf *conf,
 	msg.body = "check";
 	memset(&call, 0, sizeof(call));
 	rc = p->build_send(conf, &msg, &call, why, whylen);
-	sp_http_call_clear(&call);
+	provider_http_call_clear(&call);
 	return rc == 0;
 }
 
@@ -318,7 +318,7 @@ provider_json_text(const struct json_t *v, char *out, size_t outlen)
 {
 	out[0] = '\0';
 	if (json_is_string(v))
-		sp_strlcpy(out, json_string_value(v), outlen);
+		util_strlcpy(out, json_string_value(v), outlen);
 	else if (json_is_integer(v))
 		snprintf(out, outlen, "%" JSON_INTEGER_FORMAT,
 		    json_integer_value(v));
@@ -343,7 +343,7 @@ provider_check_url_token(const struct provider_conf *conf,
 	    crypto_str_equal(given, conf->url_token);
 	form_free(&q);
 	if (!ok) {
-		sp_err(err, errlen, "%s URL token",
+		util_err(err, errlen, "%s URL token",
 		    given == NULL ? "missing" : "wrong");
 		return 403;
 	}

@@ -122,8 +122,8 @@ struct sp_http_call {
 	size_t		 nheaders;
 	struct buf	*body;		/* request body (POST) */
 };
-void	sp_http_call_clear(struct sp_http_call *);
-void	sp_http_call_header(struct sp_http_call *, const char *fmt, ...)
+void	provider_http_call_clear(struct sp_http_call *);
+void	provider_http_call_header(struct sp_http_call *, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
 /* What a send answer means. */

@@ -121,31 +121,31 @@ android_verify(const struct provider_conf *conf, const struct sp_request *req,
 	const char *ct = req->content_type, *sig, *ts;
 
 	if (strcmp(req->method, "POST") != 0) {
-		sp_err(err, errlen, "method %s not allowed", req->method);
+		util_err(err, errlen, "method %s not allowed", req->method);
 		return 405;
 	}
 	if (ct == NULL || strncasecmp(ct, "application/json",
 	    strlen("application/json")) != 0) {
-		sp_err(err, errlen, "content type must be application/json");
+		util_err(err, errlen, "content type must be application/json");
 		return 415;
 	}
 	if (is_set(conf->webhook_key)) {
 		sig = req->header(req, "X-Signature");
 		ts = req->header(req, "X-Timestamp");
 		if (sig == NULL || ts == NULL) {
-			sp_err(err, errlen, "missing X-Signature or X-Timestamp");
+			util_err(err, errlen, "missing X-Signature or X-Timestamp");
 			return 403;
 		}
 		if (check_timestamp(ts) == -1 ||
 		    !signature_valid(conf->webhook_key, req->body,
 		    req->body_len, ts, sig)) {
-			sp_err(err, errlen, "invalid X-Signature");
+			util_err(err, errlen, "invalid X-Signature");
 			return 403;
 		}
 		return 0;
 	}
 	if (!is_set(conf->url_token)) {
-		sp_err(err, errlen, "neither android.webhook_key nor "
+		util_err(err, errlen, "neither android.webhook_key nor "
 		    "android.url_token is configured");
 		return 403;
 	}
@@ -167,14 +167,14 @@ android_event(const struct provider_conf *conf, const struct sp_request *req,
 	*root = json_loadb(req->body != NULL ? req->body : "", req->body_len,
 	    0, &jerr);
 	if (*root == NULL) {
-		sp_err(err, errlen, "bad JSON: %s", jerr.text);
+		util_err(err, errlen, "bad JSON: %s", jerr.text);
 		return 400;
 	}
 	*event = json_string_value(json_object_get(*root, "event"));
 	*payload = json_object_get(*root, "payload");
 	if (!json_is_object(*root) || *event == NULL ||
 	    !json_is_object(*payload)) {
-		sp_err(err, errlen, "event and payload object are required");
+		util_err(err, errlen, "event and payload object are required");
 		return 400;
 	}
 	return 0;
@@ -194,7 +194,7 @@ android_parse_sms(const struct provider_conf *conf,
 	if (status != 0)
 		goto out;
 	if (strcmp(event, "sms:received") != 0) {
-		sp_err(err, errlen, "event %.40s belongs on /status/android",
+		util_err(err, errlen, "event %.40s belongs on /status/android",
 		    event);
 		status = 400;
 		goto out;
@@ -202,7 +202,7 @@ android_parse_sms(const struct provider_conf *conf,
 	from = json_string_value(json_object_get(payload, "phoneNumber"));
 	text = json_string_value(json_object_get(payload, "message"));
 	if (from == NULL || *from == '\0' || text == NULL) {
-		sp_err(err, errlen, "payload.phoneNumber and payload.message "
+		util_err(err, errlen, "payload.phoneNumber and payload.message "
 		    "are required");
 		status = 400;
 		goto out;
@@ -258,16 +258,16 @@ android_build_send(const struct provider_conf *conf,
 
 	memset(call, 0, sizeof(*call));
 	if (!is_set(conf->api_base)) {
-		sp_err(err, errlen, "android.api_base is not set "
+		util_err(err, errlen, "android.api_base is not set "
 		    "(http://<phone-ip>:8080 or " ANDROID_API_BASE ")");
 		return -1;
 	}
 	if (!is_set(conf->account_sid)) {
-		sp_err(err, errlen, "android.account_sid (username) is not set");
+		util_err(err, errlen, "android.account_sid (username) is not set");
 		return -1;
 	}
 	if (!is_set(conf->auth_token)) {
-		sp_err(err, errlen, "no password: set the environment variable "
+		util_err(err, errlen, "no password: set the environment variable "
 		    "%s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
@@ -275,19 +275,19 @@ android_build_send(const struct provider_conf *conf,
 	req = json_pack("{s:{s:s}, s:[s], s:b}", "textMessage", "text",
 	    msg->body, "phoneNumbers", msg->to, "withDeliveryReport", 1);
 	if (req == NULL) {
-		sp_err(err, errlen, "message cannot be encoded as JSON");
+		util_err(err, errlen, "message cannot be encoded as JSON");
 		return -1;
 	}
 	json = json_dumps(req, JSON_COMPACT);
 	json_decref(req);
 	if (json == NULL) {
-		sp_err(err, errlen, "message cannot be encoded as JSON");
+		util_err(err, errlen, "message cannot be encoded as JSON");
 		return -1;
 	}
 	call->url = xasprintf("%s%s", conf->api_base, ANDROID_SEND_PATH);
 	call->userpwd = xasprintf("%s:%s", conf->account_sid, conf->auth_token);
-	sp_http_call_header(call, "Content-Type: application/json");
-	sp_http_call_header(call, "Accept: application/json");
+	provider_http_call_header(call, "Content-Type: application/json");
+	provider_http_call_header(call, "Accept: application/json");
 	call->body = xcalloc(1, sizeof(*call->body));
 	buf_init(call->body, 0);
 	buf_puts(call->body, json);
@@ -329,7 +329,7 @@ android_parse_send(const struct provider_conf *conf, long http_status,
 		id = json_string_value(json_object_get(root, "id"));
 		if (id != NULL && *id != '\0' &&
 		    strlen(id) < sizeof(res->provider_id))
-			sp_strlcpy(res->provider_id, id,
+			util_strlcpy(res->provider_id, id,
 			    sizeof(res->provider_id));
 		else
 			/* Taken, so never resent; status reports won't match. */
@@ -381,7 +381,7 @@ android_parse_status(const struct provider_conf *conf,
 	if (status != 0)
 		goto out;
 	if (strcmp(event, "sms:received") == 0) {
-		sp_err(err, errlen, "sms:received belongs on /sms/android");
+		util_err(err, errlen, "sms:received belongs on /sms/android");
 		status = 400;
 		goto out;
 	}
@@ -392,13 +392,13 @@ android_parse_status(const struct provider_conf *conf,
 		goto out;	/* not tracked: provider_id stays empty */
 	id = json_string_value(json_object_get(payload, "messageId"));
 	if (id == NULL || *id == '\0' || strlen(id) >= sizeof(up->provider_id)) {
-		sp_err(err, errlen, "payload.messageId missing or too long");
+		util_err(err, errlen, "payload.messageId missing or too long");
 		status = 400;
 		goto out;
 	}
-	sp_strlcpy(up->provider_id, id, sizeof(up->provider_id));
+	util_strlcpy(up->provider_id, id, sizeof(up->provider_id));
 	up->state = status_events[i].state;
-	sp_strlcpy(up->raw_status, event, sizeof(up->raw_status));
+	util_strlcpy(up->raw_status, event, sizeof(up->raw_status));
 	if (up->state == MSG_FAILED) {
 		reason = json_string_value(json_object_get(payload, "reason"));
 		if (reason != NULL)

@@ -26,14 +26,14 @@ console_local_only(const struct sp_request *req, char *err, size_t errlen)
 	size_t i;
 
 	if (!req->peer_loopback) {
-		sp_err(err, errlen, "console answers loopback peers only "
+		util_err(err, errlen, "console answers loopback peers only "
 		    "(console.allow_remote)");
 		return 403;
 	}
 	for (i = 0; i < SP_ARRAY_LEN(proxy_headers); i++)
 		if (req->header != NULL &&
 		    req->header(req, proxy_headers[i]) != NULL) {
-			sp_err(err, errlen, "console refuses requests relayed "
+			util_err(err, errlen, "console refuses requests relayed "
 			    "by a proxy (%s; console.allow_remote)",
 			    proxy_headers[i]);
 			return 403;

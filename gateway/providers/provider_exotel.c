@@ -76,7 +76,7 @@ bad_sid(const char *sid, char *err, size_t errlen)
 {
 	if (sid == NULL || *sid == '\0' || printable_id(sid, 129))
 		return 0;
-	sp_err(err, errlen, "bad SmsSid");
+	util_err(err, errlen, "bad SmsSid");
 	return 400;
 }
 
@@ -111,7 +111,7 @@ parse_sms_get(const struct provider_conf *conf, const struct sp_request *req,
 	from = provider_required(&q, "From");
 	body = form_get(&q, "Body");
 	if (from == NULL || body == NULL) {
-		sp_err(err, errlen, "From and Body are required");
+		util_err(err, errlen, "From and Body are required");
 		form_free(&q);
 		return 400;
 	}
@@ -134,29 +134,29 @@ parse_sms_json(const struct provider_conf *conf, const struct sp_request *req,
 	int status;
 
 	if (!is_json_type(req->content_type)) {
-		sp_err(err, errlen, "content type must be " JSON_TYPE);
+		util_err(err, errlen, "content type must be " JSON_TYPE);
 		return 415;
 	}
 	if (req->body == NULL ||
 	    (root = json_loadb(req->body, req->body_len, 0, &jerr)) == NULL) {
-		sp_err(err, errlen, "body is not JSON");
+		util_err(err, errlen, "body is not JSON");
 		return 400;
 	}
 	if (!json_is_object(root)) {
-		sp_err(err, errlen, "body is not a JSON object");
+		util_err(err, errlen, "body is not a JSON object");
 		json_decref(root);
 		return 400;
 	}
 	dir = json_str(root, "Direction");
 	if (dir != NULL && strcasecmp(dir, "incoming") != 0) {
-		sp_err(err, errlen, "Direction is not incoming");
+		util_err(err, errlen, "Direction is not incoming");
 		json_decref(root);
 		return 400;
 	}
 	from = json_str(root, "Sender");
 	body = json_str(root, "MessageBody");
 	if (from == NULL || *from == '\0' || body == NULL) {
-		sp_err(err, errlen, "Sender and MessageBody are required");
+		util_err(err, errlen, "Sender and MessageBody are required");
 		json_decref(root);
 		return 400;
 	}
@@ -184,7 +184,7 @@ exotel_parse_sms(const struct provider_conf *conf,
 	else if (strcmp(req->method, "POST") == 0)
 		status = parse_sms_json(conf, req, in, err, errlen);
 	else {
-		sp_err(err, errlen, "method %s not allowed", req->method);
+		util_err(err, errlen, "method %s not allowed", req->method);
 		status = 405;
 	}
 	if (status != 0)
@@ -249,9 +249,9 @@ exotel_request(const struct provider_conf *conf, const char *resource,
 	call->url = xasprintf("%s/v1/Accounts/%s/%s.json", conf->api_base,
 	    conf->account_sid, resource);
 	call->userpwd = xasprintf("%s:%s", conf->api_key, conf->auth_token);
-	sp_http_call_header(call,
+	provider_http_call_header(call,
 	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
+	provider_http_call_header(call, "Accept: application/json");
 	call->body = xcalloc(1, sizeof(*call->body));
 	buf_init(call->body, 0);
 	return call->body;
@@ -264,8 +264,8 @@ exotel_request_done(struct sp_http_call *call, int failed, char *err,
 {
 	if (!failed)
 		return 0;
-	sp_err(err, errlen, "exotel: request body too large");
-	sp_http_call_clear(call);
+	util_err(err, errlen, "exotel: request body too large");
+	provider_http_call_clear(call);
 	return -1;
 }
 
@@ -282,21 +282,21 @@ exotel_build_send(const struct provider_conf *conf,
 	memset(call, 0, sizeof(*call));
 	if (unset(conf->api_base) || unset(conf->account_sid) ||
 	    unset(conf->api_key)) {
-		sp_err(err, errlen, "exotel: api_base, account_sid or api_key "
+		util_err(err, errlen, "exotel: api_base, account_sid or api_key "
 		    "is not set");
 		return -1;
 	}
 	if (unset(conf->auth_token)) {
-		sp_err(err, errlen, "exotel: no API token: set the environment "
+		util_err(err, errlen, "exotel: no API token: set the environment "
 		    "variable %s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
 	if (unset(from)) {
-		sp_err(err, errlen, "exotel: no sender (from) configured");
+		util_err(err, errlen, "exotel: no sender (from) configured");
 		return -1;
 	}
 	if (unset(msg->to) || msg->body == NULL) {
-		sp_err(err, errlen, "exotel: message without To or Body");
+		util_err(err, errlen, "exotel: message without To or Body");
 		return -1;
 	}
 	b = exotel_request(conf, "Sms/send", call);
@@ -345,7 +345,7 @@ exotel_parse_send(const struct provider_conf *conf, long http_status,
 	if (res->outcome == SEND_ACCEPTED && json_is_object(m)) {
 		sid = json_str(m, "Sid");
 		if (sid != NULL && printable_id(sid, sizeof(res->provider_id)))
-			sp_strlcpy(res->provider_id, sid,
+			util_strlcpy(res->provider_id, sid,
 			    sizeof(res->provider_id));
 	}
 	exc = json_object_get(top, "RestException");
@@ -354,7 +354,7 @@ exotel_parse_send(const struct provider_conf *conf, long http_status,
 		    res->error_code, sizeof(res->error_code));
 		message = json_str(exc, "Message");
 		if (message != NULL && *message != '\0')
-			sp_strlcpy(res->error_message, message,
+			util_strlcpy(res->error_message, message,
 			    sizeof(res->error_message));
 	}
 	json_decref(root);
@@ -432,14 +432,14 @@ detail_reason(const char *detail, char *out, size_t outlen)
 	for (i = 0; i < SP_ARRAY_LEN(detail_reasons); i++)
 		if (strcasecmp(detail, detail_reasons[i].detail) == 0) {
 			if (detail_reasons[i].reason != NULL)
-				sp_strlcpy(out, detail_reasons[i].reason,
+				util_strlcpy(out, detail_reasons[i].reason,
 				    outlen);
 			return;
 		}
 	/* Unknown: the word itself is the best explanation we have. */
 	if (!text_utf8_valid(detail, strlen(detail)))
 		return;
-	sp_strlcpy(out, detail, outlen);
+	util_strlcpy(out, detail, outlen);
 	for (i = 0; out[i] != '\0'; i++)
 		out[i] = (char)tolower((unsigned char)out[i]);
 }
@@ -470,12 +470,12 @@ exotel_parse_status(const struct provider_conf *conf,
 	sid = provider_required(&f, "SmsSid");
 	word = provider_required(&f, "Status");
 	if (sid == NULL || word == NULL) {
-		sp_err(err, errlen, "SmsSid and Status are required");
+		util_err(err, errlen, "SmsSid and Status are required");
 		status = 400;
 		goto out;
 	}
 	if (!printable_id(sid, sizeof(up->provider_id))) {
-		sp_err(err, errlen, "bad SmsSid");
+		util_err(err, errlen, "bad SmsSid");
 		status = 400;
 		goto out;
 	}
@@ -483,12 +483,12 @@ exotel_parse_status(const struct provider_conf *conf,
 		if (strcasecmp(word, status_words[i].word) == 0)
 			break;
 	if (i == SP_ARRAY_LEN(status_words)) {
-		sp_err(err, errlen, "unknown Status");
+		util_err(err, errlen, "unknown Status");
 		status = 400;
 		goto out;
 	}
-	sp_strlcpy(up->provider_id, sid, sizeof(up->provider_id));
-	sp_strlcpy(up->raw_status, word, sizeof(up->raw_status));
+	util_strlcpy(up->provider_id, sid, sizeof(up->provider_id));
+	util_strlcpy(up->raw_status, word, sizeof(up->raw_status));
 	up->state = status_words[i].state;
 	detail = form_get(&f, "DetailedStatus");
 	/* Exotel's "sent" covers handset delivery; the detail tells. */
@@ -498,10 +498,10 @@ exotel_parse_status(const struct provider_conf *conf,
 	code = form_get(&f, "DetailedStatusCode");
 	if (code != NULL && error_code_p(code) &&
 	    printable_id(code, sizeof(up->error_code)))
-		sp_strlcpy(up->error_code, code, sizeof(up->error_code));
+		util_strlcpy(up->error_code, code, sizeof(up->error_code));
 	detail_reason(detail, up->reason, sizeof(up->reason));
 	if (up->reason[0] == '\0' && strcasecmp(word, "failed_dnd") == 0)
-		sp_strlcpy(up->reason, "recipient is on the DND list",
+		util_strlcpy(up->reason, "recipient is on the DND list",
 		    sizeof(up->reason));
 out:
 	form_free(&f);
@@ -541,7 +541,7 @@ exotel_parse_voice(const struct provider_conf *conf,
 	vf.from = first_of(&f, "CallFrom", "From");
 	vf.to = first_of(&f, "CallTo", "To");
 	vf.status = first_of(&f, "CallStatus", "Status");
-	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
+	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
 	dir = form_get(&f, "Direction");
 	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
@@ -568,7 +568,7 @@ prompt_object(const struct provider_conf *conf,
 	size_t i;
 
 	if (ans->nspeech == 1 &&
-	    (url = voice_play_url(conf, &ans->speech[0])) != NULL)
+	    (url = provider_voice_play_url(conf, &ans->speech[0])) != NULL)
 		return json_pack("{s:s}", "audio_url", url);
 	buf_init(&text, 0);
 	for (i = 0; i < ans->nspeech; i++) {
@@ -629,12 +629,12 @@ exotel_build_call(const struct provider_conf *conf, const struct sp_call *c,
 	memset(call, 0, sizeof(*call));
 	if (unset(conf->api_base) || unset(conf->account_sid) ||
 	    unset(conf->api_key) || unset(conf->auth_token)) {
-		sp_err(err, errlen, "exotel api_base, account_sid, api_key or "
+		util_err(err, errlen, "exotel api_base, account_sid, api_key or "
 		    "api token not configured");
 		return -1;
 	}
 	if (unset(from) || unset(c->to) || unset(url)) {
-		sp_err(err, errlen, "exotel: call needs a caller id (from), a "
+		util_err(err, errlen, "exotel: call needs a caller id (from), a "
 		    "number and a flow URL (exotel.voice_url)");
 		return -1;
 	}

@@ -71,7 +71,7 @@ join_sorted(struct buf *out, const struct form *a, const struct form *b,
 }
 
 int
-plivo_v3_string(const char *method, const char *url,
+provider_plivo_v3_string(const char *method, const char *url,
     const struct form *params, const char *nonce, struct buf *out)
 {
 	struct form query;
@@ -123,7 +123,7 @@ plivo_v3_string(const char *method, const char *url,
 }
 
 int
-plivo_v3_valid(const char *auth_token, const char *header,
+provider_plivo_v3_valid(const char *auth_token, const char *header,
     const char *method, const char *url, const struct form *params,
     const char *nonce)
 {
@@ -137,7 +137,7 @@ plivo_v3_valid(const char *auth_token, const char *header,
 	    *header == '\0' || nonce == NULL || *nonce == '\0')
 		return 0;
 	buf_init(&s, 0);
-	if (plivo_v3_string(method, url, params, nonce, &s) == -1) {
+	if (provider_plivo_v3_string(method, url, params, nonce, &s) == -1) {
 		buf_free(&s);
 		return 0;
 	}
@@ -174,21 +174,21 @@ check_signature(const struct provider_conf *conf,
 	int ok;
 
 	if (conf->auth_token == NULL || *conf->auth_token == '\0') {
-		sp_err(err, errlen, "no plivo auth token configured");
+		util_err(err, errlen, "no plivo auth token configured");
 		return 403;
 	}
 	sig = req->header(req, PLIVO_SIG_HEADER);
 	nonce = req->header(req, PLIVO_NONCE_HEADER);
 	if (sig == NULL || nonce == NULL) {
-		sp_err(err, errlen, "missing %s", sig == NULL ?
+		util_err(err, errlen, "missing %s", sig == NULL ?
 		    PLIVO_SIG_HEADER : PLIVO_NONCE_HEADER);
 		return 403;
 	}
 	url = provider_public_url(conf, req);
-	ok = plivo_v3_valid(conf->auth_token, sig, req->method, url, f, nonce);
+	ok = provider_plivo_v3_valid(conf->auth_token, sig, req->method, url, f, nonce);
 	free(url);
 	if (!ok) {
-		sp_err(err, errlen, "invalid %s", PLIVO_SIG_HEADER);
+		util_err(err, errlen, "invalid %s", PLIVO_SIG_HEADER);
 		return 403;
 	}
 	return 0;
@@ -232,14 +232,14 @@ plivo_parse_sms(const struct provider_conf *conf,
 	text = form_get(&f, "Text");
 	type = form_get(&f, "Type");
 	if (from == NULL) {
-		sp_err(err, errlen, "From is required");
+		util_err(err, errlen, "From is required");
 		status = 400;
 		goto out;
 	}
 	/* An MMS or WhatsApp message without text has nothing we can read. */
 	if (text == NULL || (*text == '\0' && type != NULL &&
 	    strcmp(type, "sms") != 0)) {
-		sp_err(err, errlen, "no Text in %s message",
+		util_err(err, errlen, "no Text in %s message",
 		    type != NULL && strlen(type) < 16 ? type : "a");
 		status = 400;
 		goto out;
@@ -362,14 +362,14 @@ plivo_request(const struct provider_conf *conf, const char *resource,
 
 	json_decref(o);
 	if (json == NULL) {
-		sp_err(err, errlen, "plivo: %s", why);
+		util_err(err, errlen, "plivo: %s", why);
 		return -1;
 	}
 	call->url = xasprintf("%s/v1/Account/%s/%s/", conf->api_base,
 	    conf->account_sid, resource);
 	call->userpwd = xasprintf("%s:%s", conf->account_sid,
 	    conf->auth_token);
-	sp_http_call_header(call, "Content-Type: application/json");
+	provider_http_call_header(call, "Content-Type: application/json");
 	call->body = xmalloc(sizeof(*call->body));
 	buf_init(call->body, 0);
 	buf_puts(call->body, json);
@@ -388,11 +388,11 @@ plivo_build_send(const struct provider_conf *conf,
 	int rc = 0;
 
 	if (!is_set(conf->account_sid)) {
-		sp_err(err, errlen, "plivo: account_sid (Auth ID) is not set");
+		util_err(err, errlen, "plivo: account_sid (Auth ID) is not set");
 		return -1;
 	}
 	if (!is_set(conf->auth_token)) {
-		sp_err(err, errlen, "plivo: no auth token: set the environment "
+		util_err(err, errlen, "plivo: no auth token: set the environment "
 		    "variable %s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
@@ -400,15 +400,15 @@ plivo_build_send(const struct provider_conf *conf,
 	if (strspn(conf->account_sid, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789") !=
 	    strlen(conf->account_sid)) {
-		sp_err(err, errlen, "plivo: account_sid is not an Auth ID");
+		util_err(err, errlen, "plivo: account_sid is not an Auth ID");
 		return -1;
 	}
 	if (!is_set(src)) {
-		sp_err(err, errlen, "plivo: no sender (from) configured");
+		util_err(err, errlen, "plivo: no sender (from) configured");
 		return -1;
 	}
 	if (!is_set(msg->to) || msg->body == NULL) {
-		sp_err(err, errlen, "plivo: message has no destination or text");
+		util_err(err, errlen, "plivo: message has no destination or text");
 		return -1;
 	}
 	o = json_object();
@@ -454,15 +454,15 @@ plivo_parse_send(const struct provider_conf *conf, long http_status,
 		if (json_is_array(uuid))
 			uuid = json_array_get(uuid, 0);
 		if (json_is_string(uuid))
-			sp_strlcpy(res->provider_id, json_string_value(uuid),
+			util_strlcpy(res->provider_id, json_string_value(uuid),
 			    sizeof(res->provider_id));
 		e = json_object_get(root, "error");
 		if (json_is_string(e))
-			sp_strlcpy(res->error_message, json_string_value(e),
+			util_strlcpy(res->error_message, json_string_value(e),
 			    sizeof(res->error_message));
 		else if (json_is_object(e) &&
 		    (dumped = json_dumps(e, JSON_COMPACT)) != NULL) {
-			sp_strlcpy(res->error_message, dumped,
+			util_strlcpy(res->error_message, dumped,
 			    sizeof(res->error_message));
 			free(dumped);
 		}
@@ -517,7 +517,7 @@ plivo_parse_status(const struct provider_conf *conf,
 	st = provider_required(&f, "Status");
 	if (uuid == NULL || st == NULL || strlen(uuid) >=
 	    sizeof(up->provider_id)) {
-		sp_err(err, errlen, "MessageUUID and Status are required");
+		util_err(err, errlen, "MessageUUID and Status are required");
 		status = 400;
 		goto out;
 	}
@@ -529,16 +529,16 @@ plivo_parse_status(const struct provider_conf *conf,
 			break;
 		}
 	if (status != 0) {
-		sp_err(err, errlen, "unknown Status");
+		util_err(err, errlen, "unknown Status");
 		goto out;
 	}
-	sp_strlcpy(up->provider_id, uuid, sizeof(up->provider_id));
-	sp_strlcpy(up->raw_status, st, sizeof(up->raw_status));
+	util_strlcpy(up->provider_id, uuid, sizeof(up->provider_id));
+	util_strlcpy(up->raw_status, st, sizeof(up->raw_status));
 	if ((code = form_get(&f, "ErrorCode")) != NULL) {
-		sp_strlcpy(up->error_code, code, sizeof(up->error_code));
+		util_strlcpy(up->error_code, code, sizeof(up->error_code));
 		for (i = 0; i < SP_ARRAY_LEN(error_codes); i++)
 			if (strcmp(error_codes[i].code, code) == 0)
-				sp_strlcpy(up->reason, error_codes[i].reason,
+				util_strlcpy(up->reason, error_codes[i].reason,
 				    sizeof(up->reason));
 	}
 out:
@@ -573,7 +573,7 @@ plivo_parse_voice(const struct provider_conf *conf,
 	vf.from = form_get(&f, "From");
 	vf.to = form_get(&f, "To");
 	vf.status = form_get(&f, "CallStatus");
-	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
+	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
 	dir = form_get(&f, "Direction");
 	ev->outbound = dir != NULL && strcmp(dir, "outbound") == 0;
@@ -592,13 +592,13 @@ static int
 speech(const struct provider_conf *conf, struct buf *out,
     const struct sp_voice_speech *s)
 {
-	const char *url = voice_play_url(conf, s);
+	const char *url = provider_voice_play_url(conf, s);
 
 	if (url != NULL)
 		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
 		    buf_puts(out, "</Play>");
 	return buf_printf(out, "<Speak voice=\"" PLIVO_VOICE "\" "
-	    "language=\"%s\">", voice_lang_tag(s->lang)) |
+	    "language=\"%s\">", provider_voice_lang_tag(s->lang)) |
 	    buf_xml_escape(out, s->text) | buf_puts(out, "</Speak>");
 }
 
@@ -659,16 +659,16 @@ plivo_build_call(const struct provider_conf *conf, const struct sp_call *c,
 	    "abcdefghijklmnopqrstuvwxyz0123456789") !=
 	    strlen(conf->account_sid) || conf->auth_token == NULL ||
 	    *conf->auth_token == '\0') {
-		sp_err(err, errlen, "plivo: account_sid (Auth ID) or auth "
+		util_err(err, errlen, "plivo: account_sid (Auth ID) or auth "
 		    "token not configured");
 		return -1;
 	}
 	if (from == NULL || *from == '\0') {
-		sp_err(err, errlen, "plivo: no caller number (from)");
+		util_err(err, errlen, "plivo: no caller number (from)");
 		return -1;
 	}
 	if (c->to == NULL || *c->to == '\0' || c->answer_url == NULL) {
-		sp_err(err, errlen, "plivo: call has no destination or URL");
+		util_err(err, errlen, "plivo: call has no destination or URL");
 		return -1;
 	}
 	o = json_object();

@@ -25,7 +25,7 @@ struct form;
  * they are already in url's query).  Returns 0, or -1 for another method
  * or a query that does not parse.
  */
-int	plivo_v3_string(const char *method, const char *url,
+int	provider_plivo_v3_string(const char *method, const char *url,
 	    const struct form *params, const char *nonce, struct buf *out);
 
 /*
@@ -33,7 +33,7 @@ int	plivo_v3_string(const char *method, const char *url,
  * V3 signature of the request under auth_token, else 0 (also when any of
  * auth_token, header or nonce is NULL or empty).  Constant-time compare.
  */
-int	plivo_v3_valid(const char *auth_token, const char *header,
+int	provider_plivo_v3_valid(const char *auth_token, const char *header,
 	    const char *method, const char *url, const struct form *params,
 	    const char *nonce);
 

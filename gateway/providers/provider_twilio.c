@@ -57,7 +57,7 @@ signing_string(const char *url, const struct form *params, struct buf *s)
 }
 
 void
-twilio_signature(const char *auth_token, const char *url,
+provider_twilio_signature(const char *auth_token, const char *url,
     const struct form *params, char out[CRYPTO_SHA1_B64_LEN + 1])
 {
 	struct buf s;
@@ -98,7 +98,7 @@ url_variants(const char *url, char *v[3])
 }
 
 int
-twilio_signature_valid(const char *auth_token, const char *sig,
+provider_twilio_signature_valid(const char *auth_token, const char *sig,
     const char *url, const struct form *params)
 {
 	char *v[3], expect[CRYPTO_SHA1_B64_LEN + 1];
@@ -109,7 +109,7 @@ twilio_signature_valid(const char *auth_token, const char *sig,
 		return 0;
 	n = url_variants(url, v);
 	for (i = 0; i < n; i++) {
-		twilio_signature(auth_token, v[i], params, expect);
+		provider_twilio_signature(auth_token, v[i], params, expect);
 		ok |= crypto_str_equal(expect, sig);
 		free(v[i]);
 	}
@@ -117,7 +117,7 @@ twilio_signature_valid(const char *auth_token, const char *sig,
 }
 
 int
-twilio_signature_valid_body(const char *auth_token, const char *sig,
+provider_twilio_signature_valid_body(const char *auth_token, const char *sig,
     const char *url, const char *body, size_t len)
 {
 	char hex[CRYPTO_SHA256_HEX_LEN + 1];
@@ -134,7 +134,7 @@ twilio_signature_valid_body(const char *auth_token, const char *sig,
 	claimed = form_get(&query, "bodySHA256");
 	crypto_sha256_hex(body, len, hex);
 	ok = claimed != NULL && crypto_str_equal(hex, claimed) &&
-	    twilio_signature_valid(auth_token, sig, url, NULL);
+	    provider_twilio_signature_valid(auth_token, sig, url, NULL);
 	form_free(&query);
 	return ok;
 }
@@ -155,23 +155,23 @@ twilio_check(const struct provider_conf *conf, const struct sp_request *req,
 	int ok;
 
 	if (conf->auth_token == NULL || *conf->auth_token == '\0') {
-		sp_err(err, errlen, "no twilio auth token configured");
+		util_err(err, errlen, "no twilio auth token configured");
 		return 403;
 	}
 	sig = req->header(req, "X-Twilio-Signature");
 	url = provider_public_url(conf, req);
-	ok = sig != NULL && twilio_signature_valid(conf->auth_token, sig, url,
+	ok = sig != NULL && provider_twilio_signature_valid(conf->auth_token, sig, url,
 	    signed_params);
 	free(url);
 	if (!ok) {
-		sp_err(err, errlen, "%s X-Twilio-Signature",
+		util_err(err, errlen, "%s X-Twilio-Signature",
 		    sig == NULL ? "missing" : "invalid");
 		return 403;
 	}
 	account = form_get(f, "AccountSid");
 	if (conf->account_sid != NULL && *conf->account_sid != '\0' &&
 	    (account == NULL || strcmp(account, conf->account_sid) != 0)) {
-		sp_err(err, errlen, "AccountSid is not ours");
+		util_err(err, errlen, "AccountSid is not ours");
 		return 403;
 	}
 	return 0;
@@ -265,7 +265,7 @@ twilio_request(const struct provider_conf *conf, const char *resource,
 	if (encoding_failed) {
 		buf_free(body);
 		free(body);
-		sp_err(err, errlen, "cannot encode the request");
+		util_err(err, errlen, "cannot encode the request");
 		return -1;
 	}
 	call->url = xasprintf("%s/2010-04-01/Accounts/%s/%s.json", base,
@@ -273,9 +273,9 @@ twilio_request(const struct provider_conf *conf, const char *resource,
 	call->userpwd = xasprintf("%s:%s", conf->account_sid,
 	    conf->auth_token);
 	call->body = body;
-	sp_http_call_header(call,
+	provider_http_call_header(call,
 	    "Content-Type: application/x-www-form-urlencoded");
-	sp_http_call_header(call, "Accept: application/json");
+	provider_http_call_header(call, "Accept: application/json");
 	return 0;
 }
 
@@ -291,22 +291,22 @@ twilio_build_send(const struct provider_conf *conf,
 	memset(call, 0, sizeof(*call));
 	from = msg->from != NULL && *msg->from != '\0' ? msg->from : conf->from;
 	if (!sid_ok(conf->account_sid)) {
-		sp_err(err, errlen, "twilio.account_sid is %s",
+		util_err(err, errlen, "twilio.account_sid is %s",
 		    conf->account_sid == NULL || *conf->account_sid == '\0' ?
 		    "not set" : "not a SID");
 		return -1;
 	}
 	if (conf->auth_token == NULL || *conf->auth_token == '\0') {
-		sp_err(err, errlen, "no auth token: set the environment "
+		util_err(err, errlen, "no auth token: set the environment "
 		    "variable %s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
 	if (from == NULL || *from == '\0') {
-		sp_err(err, errlen, "no sender: set twilio.from");
+		util_err(err, errlen, "no sender: set twilio.from");
 		return -1;
 	}
 	if (msg->to == NULL || *msg->to == '\0' || msg->body == NULL) {
-		sp_err(err, errlen, "message has no destination or text");
+		util_err(err, errlen, "message has no destination or text");
 		return -1;
 	}
 
@@ -425,16 +425,16 @@ twilio_parse_status(const struct provider_conf *conf,
 	if ((status = provider_required(&f, "MessageStatus")) == NULL)
 		status = provider_required(&f, "SmsStatus");
 	if (sid == NULL || status == NULL) {
-		sp_err(err, errlen, "MessageSid and MessageStatus are required");
+		util_err(err, errlen, "MessageSid and MessageStatus are required");
 		goto out;
 	}
 	if (!word_ok(sid, sizeof(up->provider_id) - 1)) {
-		sp_err(err, errlen, "bad MessageSid");
+		util_err(err, errlen, "bad MessageSid");
 		goto out;
 	}
 	code = form_get(&f, "ErrorCode");
 	if (code != NULL && !word_ok(code, sizeof(up->error_code) - 1)) {
-		sp_err(err, errlen, "bad ErrorCode");
+		util_err(err, errlen, "bad ErrorCode");
 		goto out;
 	}
 	for (i = 0; i < SP_ARRAY_LEN(twilio_states); i++)
@@ -442,18 +442,18 @@ twilio_parse_status(const struct provider_conf *conf,
 			break;
 	if (i == SP_ARRAY_LEN(twilio_states)) {
 		/* receiving/received belong to inbound messages. */
-		sp_err(err, errlen, "MessageStatus %.32s is not a delivery "
+		util_err(err, errlen, "MessageStatus %.32s is not a delivery "
 		    "state", word_ok(status, 32) ? status : "?");
 		goto out;
 	}
 	up->state = twilio_states[i].state;
-	sp_strlcpy(up->provider_id, sid, sizeof(up->provider_id));
-	sp_strlcpy(up->raw_status, status, sizeof(up->raw_status));
+	util_strlcpy(up->provider_id, sid, sizeof(up->provider_id));
+	util_strlcpy(up->raw_status, status, sizeof(up->raw_status));
 	if (code != NULL && *code != '\0') {
-		sp_strlcpy(up->error_code, code, sizeof(up->error_code));
+		util_strlcpy(up->error_code, code, sizeof(up->error_code));
 		for (i = 0; i < SP_ARRAY_LEN(twilio_reasons); i++)
 			if (strcmp(code, twilio_reasons[i].code) == 0)
-				sp_strlcpy(up->reason, twilio_reasons[i].reason,
+				util_strlcpy(up->reason, twilio_reasons[i].reason,
 				    sizeof(up->reason));
 	}
 	rc = 0;
@@ -489,7 +489,7 @@ twilio_parse_voice(const struct provider_conf *conf,
 	vf.from = form_get(&f, "From");
 	vf.to = form_get(&f, "To");
 	vf.status = form_get(&f, "CallStatus");
-	if ((rc = voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
+	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
 	dir = form_get(&f, "Direction");
 	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
@@ -508,13 +508,13 @@ static int
 speech(const struct provider_conf *conf, struct buf *out,
     const struct sp_voice_speech *s)
 {
-	const char *url = voice_play_url(conf, s);
+	const char *url = provider_voice_play_url(conf, s);
 
 	if (url != NULL)
 		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
 		    buf_puts(out, "</Play>");
 	return buf_printf(out, "<Say language=\"%s\">",
-	    voice_lang_tag(s->lang)) | buf_xml_escape(out, s->text) |
+	    provider_voice_lang_tag(s->lang)) | buf_xml_escape(out, s->text) |
 	    buf_puts(out, "</Say>");
 }
 
@@ -538,7 +538,7 @@ twilio_render_voice(const struct provider_conf *conf,
 		    "language=\"%s\" action=\"",
 		    ans->num_digits > 0 ? ans->num_digits : 1,
 		    ans->timeout_s > 0 ? ans->timeout_s : 5,
-		    voice_lang_tag(ans->lang));
+		    provider_voice_lang_tag(ans->lang));
 		rc |= buf_xml_escape(out, ans->action_url != NULL ?
 		    ans->action_url : "");
 		rc |= buf_puts(out, "\">");
@@ -572,17 +572,17 @@ twilio_build_call(const struct provider_conf *conf, const struct sp_call *c,
 	memset(call, 0, sizeof(*call));
 	if (!sid_ok(conf->account_sid) || conf->auth_token == NULL ||
 	    *conf->auth_token == '\0') {
-		sp_err(err, errlen, "twilio account_sid or auth token not "
+		util_err(err, errlen, "twilio account_sid or auth token not "
 		    "configured");
 		return -1;
 	}
 	if (from == NULL || *from == '\0' || strncmp(from, "MG", 2) == 0) {
-		sp_err(err, errlen, "no caller number: set twilio.from to a "
+		util_err(err, errlen, "no caller number: set twilio.from to a "
 		    "voice number");
 		return -1;
 	}
 	if (c->to == NULL || *c->to == '\0' || c->answer_url == NULL) {
-		sp_err(err, errlen, "call has no destination or answer URL");
+		util_err(err, errlen, "call has no destination or answer URL");
 		return -1;
 	}
 	body = xmalloc(sizeof(*body));

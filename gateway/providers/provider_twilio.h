@@ -20,18 +20,18 @@
 struct form;
 
 /* The signature for url and params (params may be NULL: GET, JSON). */
-void	twilio_signature(const char *auth_token, const char *url,
+void	provider_twilio_signature(const char *auth_token, const char *url,
 	    const struct form *params, char out[CRYPTO_SHA1_B64_LEN + 1]);
 
 /* 1 if sig is valid for url and params under any port variant, else 0. */
-int	twilio_signature_valid(const char *auth_token, const char *sig,
+int	provider_twilio_signature_valid(const char *auth_token, const char *sig,
 	    const char *url, const struct form *params);
 
 /*
  * JSON-body webhooks: the URL carries bodySHA256=<hex SHA-256 of the raw
  * body>, the signature covers the URL alone.  1 if both hold, else 0.
  */
-int	twilio_signature_valid_body(const char *auth_token, const char *sig,
+int	provider_twilio_signature_valid_body(const char *auth_token, const char *sig,
 	    const char *url, const char *body, size_t len);
 
 #endif

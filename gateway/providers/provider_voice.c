@@ -11,7 +11,7 @@
 #include "util.h"
 
 void
-sp_voice_say(struct sp_voice_answer *ans, const char *text, const char *lang,
+provider_voice_say(struct sp_voice_answer *ans, const char *text, const char *lang,
     const char *audio_url)
 {
 	struct sp_voice_speech *s;
@@ -25,7 +25,7 @@ sp_voice_say(struct sp_voice_answer *ans, const char *text, const char *lang,
 }
 
 const char *
-voice_lang_tag(const char *lang)
+provider_voice_lang_tag(const char *lang)
 {
 	if (lang != NULL && strcmp(lang, "hi") == 0)
 		return "hi-IN";
@@ -33,7 +33,7 @@ voice_lang_tag(const char *lang)
 }
 
 int
-voice_status_ended(const char *status)
+provider_voice_status_ended(const char *status)
 {
 	static const char *const over[] = { "completed", "busy", "failed",
 	    "no-answer", "canceled", "cancel", "hangup", "timeout",
@@ -47,27 +47,27 @@ voice_status_ended(const char *status)
 }
 
 int
-voice_copy_call_id(const char *id, char *out, size_t outlen, char *err,
+provider_voice_copy_call_id(const char *id, char *out, size_t outlen, char *err,
     size_t errlen)
 {
 	size_t i;
 
 	if (id == NULL || *id == '\0' || strlen(id) >= outlen) {
-		sp_err(err, errlen, "%s call id", id == NULL || *id == '\0' ?
+		util_err(err, errlen, "%s call id", id == NULL || *id == '\0' ?
 		    "missing" : "too long a");
 		return 400;
 	}
 	for (i = 0; id[i] != '\0'; i++)
 		if (id[i] <= ' ' || id[i] > '~') {
-			sp_err(err, errlen, "bad call id");
+			util_err(err, errlen, "bad call id");
 			return 400;
 		}
-	sp_strlcpy(out, id, outlen);
+	util_strlcpy(out, id, outlen);
 	return 0;
 }
 
 int
-voice_copy_digits(const char *raw, char *out, size_t outlen, char *err,
+provider_voice_copy_digits(const char *raw, char *out, size_t outlen, char *err,
     size_t errlen)
 {
 	size_t n = 0;
@@ -77,7 +77,7 @@ voice_copy_digits(const char *raw, char *out, size_t outlen, char *err,
 		if (*raw == '"' || *raw == ' ')
 			continue;	/* Exotel sends "1", quotes included */
 		if (strchr("0123456789*#", *raw) == NULL || n + 1 >= outlen) {
-			sp_err(err, errlen, "bad digits");
+			util_err(err, errlen, "bad digits");
 			return 400;
 		}
 		out[n++] = *raw;
@@ -87,7 +87,7 @@ voice_copy_digits(const char *raw, char *out, size_t outlen, char *err,
 }
 
 void
-voice_number(const struct provider_conf *conf, const char *raw, char *out,
+provider_voice_number(const struct provider_conf *conf, const char *raw, char *out,
     size_t outlen)
 {
 	char plus[64];
@@ -109,32 +109,32 @@ voice_number(const struct provider_conf *conf, const char *raw, char *out,
 }
 
 int
-voice_event_fill(const struct provider_conf *conf,
+provider_voice_event_fill(const struct provider_conf *conf,
     const struct voice_fields *f, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
 	int rc;
 
-	if ((rc = voice_copy_call_id(f->call_id, ev->call_id,
+	if ((rc = provider_voice_copy_call_id(f->call_id, ev->call_id,
 	    sizeof(ev->call_id), err, errlen)) != 0)
 		return rc;
 	ev->has_digits = f->digits != NULL;
-	if ((rc = voice_copy_digits(f->digits, ev->digits, sizeof(ev->digits),
+	if ((rc = provider_voice_copy_digits(f->digits, ev->digits, sizeof(ev->digits),
 	    err, errlen)) != 0)
 		return rc;
-	voice_number(conf, f->from, ev->from, sizeof(ev->from));
-	voice_number(conf, f->to, ev->to, sizeof(ev->to));
+	provider_voice_number(conf, f->from, ev->from, sizeof(ev->from));
+	provider_voice_number(conf, f->to, ev->to, sizeof(ev->to));
 	/* Only a plain word is kept: it goes into logs and the store. */
 	if (f->status != NULL && strlen(f->status) < sizeof(ev->status) &&
 	    strspn(f->status, "abcdefghijklmnopqrstuvwxyz-") ==
 	    strlen(f->status))
-		sp_strlcpy(ev->status, f->status, sizeof(ev->status));
-	ev->ended = voice_status_ended(ev->status);
+		util_strlcpy(ev->status, f->status, sizeof(ev->status));
+	ev->ended = provider_voice_status_ended(ev->status);
 	return 0;
 }
 
 const char *
-voice_play_url(const struct provider_conf *conf,
+provider_voice_play_url(const struct provider_conf *conf,
     const struct sp_voice_speech *s)
 {
 	if (s->audio_url == NULL || conf == NULL || !conf->audio_ok)

@@ -71,7 +71,7 @@ struct sp_voice_answer {
 };
 
 /* Add speech to ans (ignored past SP_VOICE_SPEECH_MAX); strings borrowed. */
-void	sp_voice_say(struct sp_voice_answer *, const char *text,
+void	provider_voice_say(struct sp_voice_answer *, const char *text,
 	    const char *lang, const char *audio_url);
 
 /* An outbound call to place (build_call). */
@@ -99,29 +99,29 @@ struct voice_fields {
  * from f (any field may be NULL); the rest is the adapter's.  0, or 400
  * with err when the call id or the keys are not what they must be.
  */
-int	voice_event_fill(const struct provider_conf *,
+int	provider_voice_event_fill(const struct provider_conf *,
 	    const struct voice_fields *f, struct sp_voice_event *ev,
 	    char *err, size_t errlen);
 
 /* The audio URL to play for s, or NULL when its text must be spoken: no
  * recording, or none confirmed reachable (conf->audio_ok). */
-const char *voice_play_url(const struct provider_conf *,
+const char *provider_voice_play_url(const struct provider_conf *,
 	    const struct sp_voice_speech *s);
 
 /* The BCP-47 tag for a language: "hi" → "hi-IN", "en" → "en-IN". */
-const char *voice_lang_tag(const char *lang);
+const char *provider_voice_lang_tag(const char *lang);
 /* 1 if a call status word (any provider's) means the call is over. */
-int	 voice_status_ended(const char *status);
+int	 provider_voice_status_ended(const char *status);
 /* Copy a call id; 0, or 400 with err if empty, too long or not a token. */
-int	 voice_copy_call_id(const char *id, char *out, size_t outlen,
+int	 provider_voice_copy_call_id(const char *id, char *out, size_t outlen,
 	    char *err, size_t errlen);
 /* Copy keys pressed, dropping quotes and anything but 0-9 * #: 0 or 400. */
-int	 voice_copy_digits(const char *raw, char *out, size_t outlen,
+int	 provider_voice_copy_digits(const char *raw, char *out, size_t outlen,
 	    char *err, size_t errlen);
 /* A number as E.164 into out (size PHONE_E164_MAX + 1), "" if it is not
  * one; the international form without '+' ("9198...") is accepted
  * too. */
-void	 voice_number(const struct provider_conf *, const char *raw,
+void	 provider_voice_number(const struct provider_conf *, const char *raw,
 	    char *out, size_t outlen);
 
 #endif

@@ -164,7 +164,7 @@ report_week_key(int64_t ms, int utc_offset_min, char out[16])
 int
 report_parse_date(const char *s, int utc_offset_min, int end, int64_t *ms)
 {
-	if (s == NULL || sp_parse_iso8601(s, ms) == -1)
+	if (s == NULL || util_parse_iso8601(s, ms) == -1)
 		return -1;
 	if (strlen(s) == 10) {
 		*ms -= (int64_t)utc_offset_min * 60000;

@@ -29,7 +29,7 @@
 struct buf;
 struct interaction;
 struct store_funnel;
-struct und_table;
+struct understand_table;
 
 enum report_by {
 	REPORT_BY_KEYWORD,
@@ -54,7 +54,7 @@ struct report_options {
 	int		 utc_offset_min;	/* days and weeks in this zone */
 	/* Drops filler and districts from the words of messages not
 	 * understood; NULL: no word section. */
-	const struct und_table *understand;
+	const struct understand_table *understand;
 };
 
 struct report_counts {

@@ -72,7 +72,7 @@ funnel_cells(const struct store_funnel *f, char cells[NFUNNEL][REPORT_CELL])
 {
 	char when[32];
 
-	sp_iso8601(f->created_ms, when);
+	util_iso8601(f->created_ms, when);
 	snprintf(cells[0], REPORT_CELL, "%lld", (long long)f->broadcast_id);
 	snprintf(cells[1], REPORT_CELL, "%.16s", when);	/* to the minute */
 	snprintf(cells[2], REPORT_CELL, "%lld", (long long)f->messages);

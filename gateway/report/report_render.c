@@ -163,7 +163,7 @@ report_render_json_time(struct buf *b, int64_t ms)
 		buf_puts(b, "null");
 		return;
 	}
-	sp_iso8601(ms, t);
+	util_iso8601(ms, t);
 	buf_json_string(b, t);
 }
 

@@ -133,14 +133,14 @@ words_finish(struct unmatched *u, size_t top)
  */
 struct words_arg {
 	struct unmatched	*u;
-	const struct und_table	*und;
+	const struct understand_table	*und;
 };
 
 static int
 on_words(void *arg, const char *text, int64_t n, int64_t contacts)
 {
 	struct words_arg *w = arg;
-	struct und_result *res;
+	struct understand_result *res;
 	char *norm;
 	size_t i, j, k;
 
@@ -148,12 +148,12 @@ on_words(void *arg, const char *text, int64_t n, int64_t contacts)
 	if ((norm = text_normalize(text, strlen(text))) == NULL)
 		return 0;
 	res = xmalloc(sizeof(*res));
-	und_understand(w->und, text, norm, res);
+	understand_message(w->und, text, norm, res);
 	for (i = 0; i < res->ntok; i++) {
-		const struct und_token *t = &res->tok[i];
+		const struct understand_token *t = &res->tok[i];
 
-		if (t->nwords != 1 || t->how == UND_FILLER ||
-		    t->how == UND_DISTRICT || t->how == UND_NUMBER)
+		if (t->nwords != 1 || t->how == UNDERSTAND_FILLER ||
+		    t->how == UNDERSTAND_DISTRICT || t->how == UNDERSTAND_NUMBER)
 			continue;
 		for (j = 0; j < i; j++) {
 			k = res->tok[j].word;

@@ -216,7 +216,7 @@ lookup(struct abuse *a, const char *phone)
 		}
 		e = &a->entries[i];
 		memset(e, 0, sizeof(*e));
-		sp_strlcpy(e->phone, phone, sizeof(e->phone));
+		util_strlcpy(e->phone, phone, sizeof(e->phone));
 		e->hnext = a->buckets[b];
 		a->buckets[b] = i;
 		e->newer = e->older = NIL;

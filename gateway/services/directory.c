@@ -45,9 +45,9 @@ directory_count(const struct directory *d)
 }
 
 size_t
-directory_teach(const struct directory *d, struct und_table *und)
+directory_teach(const struct directory *d, struct understand_table *und)
 {
-	return und_set_directory(und, d != NULL ? d->rows : NULL,
+	return understand_set_directory(und, d != NULL ? d->rows : NULL,
 	    d != NULL ? d->n : 0);
 }
 
@@ -103,7 +103,7 @@ directory_import_csv(struct store *st, const char *path, char *err,
 	csv_close(r);
 	rc = store_stakeholders_replace(st, rows, n, path);
 	if (rc == -1)
-		sp_err(err, errlen, "%s", store_errmsg(st));
+		util_err(err, errlen, "%s", store_errmsg(st));
 	for (i = 0; i < n; i++) {
 		free(rows[i].name);
 		free(rows[i].category);

@@ -12,7 +12,7 @@
 struct directory;
 struct stakeholder;
 struct store;
-struct und_table;
+struct understand_table;
 
 /* NULL on a store error (already logged). */
 struct directory *directory_load(struct store *);
@@ -21,11 +21,11 @@ size_t	 directory_count(const struct directory *);
 
 /*
  * Teach und the distinctive words of the stakeholders' names, so that
- * they lead to their category (und_set_directory); a NULL directory
+ * they lead to their category (understand_set_directory); a NULL directory
  * teaches none.  Call it whenever either of them is (re)loaded.
  * Returns how many words now lead to a category.
  */
-size_t	 directory_teach(const struct directory *, struct und_table *);
+size_t	 directory_teach(const struct directory *, struct understand_table *);
 
 /*
  * Load a stakeholders CSV (config/stakeholders.csv's columns) into a

@@ -337,7 +337,7 @@ on_header(char *data, size_t size, size_t n, void *arg)
 		if (strspn(value, " 0123456789") == strlen(value))
 			r->retry_after_s = strtol(value, NULL, 10);
 		else if ((when = curl_getdate(value, NULL)) > 0)
-			r->retry_after_s = (long)(when - sp_wall_ms() / 1000);
+			r->retry_after_s = (long)(when - util_wall_ms() / 1000);
 	}
 	return len;
 }
@@ -354,7 +354,7 @@ httpclient_post(struct httpclient *hc, const struct sp_http_call *call,
 	size_t i;
 
 	if ((e = curl_easy_init()) == NULL) {
-		sp_err(err, errlen, "curl_easy_init failed");
+		util_err(err, errlen, "curl_easy_init failed");
 		return NULL;
 	}
 	r = xcalloc(1, sizeof(*r));
@@ -397,7 +397,7 @@ httpclient_post(struct httpclient *hc, const struct sp_http_call *call,
 		curl_easy_cleanup(e);
 		r->easy = NULL;
 		req_free(r);
-		sp_err(err, errlen, "curl_multi_add_handle failed");
+		util_err(err, errlen, "curl_multi_add_handle failed");
 		return NULL;
 	}
 	return r;
@@ -416,7 +416,7 @@ httpclient_new(struct event_base *base, char *err, size_t errlen)
 	struct httpclient *hc;
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-		sp_err(err, errlen, "curl_global_init failed");
+		util_err(err, errlen, "curl_global_init failed");
 		return NULL;
 	}
 	hc = xcalloc(1, sizeof(*hc));
@@ -425,7 +425,7 @@ httpclient_new(struct event_base *base, char *err, size_t errlen)
 	hc->multi = curl_multi_init();
 	hc->timer = evtimer_new(base, on_timer, hc);
 	if (hc->multi == NULL || hc->timer == NULL) {
-		sp_err(err, errlen, "cannot set up the HTTP client");
+		util_err(err, errlen, "cannot set up the HTTP client");
 		httpclient_free(hc);
 		return NULL;
 	}

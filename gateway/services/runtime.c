@@ -194,7 +194,7 @@ runtime_default_sender(const struct provider_conf *pconf, size_t n,
 			return provider_table[i];
 	}
 	if (local == NULL)
-		sp_err(why, whylen, "no enabled provider can send (enable "
+		util_err(why, whylen, "no enabled provider can send (enable "
 		    "one with its settings and secrets, see check-config)");
 	return local;
 }
@@ -263,13 +263,13 @@ runtime_check_references(const struct sp_runtime *rt, struct buf *problems,
 
 /* Every keyword must name a handler that exists. */
 static void
-check_handlers(const struct kw_table *kw, const char *path,
+check_handlers(const struct keywords_table *kw, const char *path,
     struct buf *errors)
 {
 	size_t i;
 
-	for (i = 0; i < kw_count(kw); i++) {
-		const struct keyword *k = kw_at(kw, i);
+	for (i = 0; i < keywords_count(kw); i++) {
+		const struct keyword *k = keywords_at(kw, i);
 
 		if (handler_find(k->handler) == NULL)
 			buf_printf(errors, "%s: keyword [%s]: no handler named "
@@ -305,16 +305,16 @@ static void
 check_broadcast_settings(struct sp_runtime *rt, struct buf *errors)
 {
 	const char *names[] = { "notice_template", "reminder_template" };
-	struct sched_rules r;
+	struct schedule_rules r;
 	char err[256];
 	size_t i;
 
-	if (sched_rules_init(&r, config_str(rt->cfg, "quiet_hours"), 0, err,
+	if (schedule_rules_init(&r, config_str(rt->cfg, "quiet_hours"), 0, err,
 	    sizeof(err)) == -1)
 		buf_printf(errors, "%s: quiet_hours: %s\n",
 		    config_file(rt->cfg), err);
 	for (i = 0; rt->templates != NULL && i < SP_ARRAY_LEN(names); i++)
-		if (tpl_find(rt->templates, config_str(rt->cfg,
+		if (templates_find(rt->templates, config_str(rt->cfg,
 		    names[i])) == NULL)
 			buf_printf(errors, "%s: %s: no template \"%s\" in %s\n",
 			    config_file(rt->cfg), names[i],
@@ -336,21 +336,21 @@ runtime_load(const char *config_path, char *const *overrides,
 		return NULL;
 	}
 	/* Load all three even if one fails, to report every problem. */
-	rt->keywords = kw_load(config_str(rt->cfg, "keywords"), errors);
+	rt->keywords = keywords_load(config_str(rt->cfg, "keywords"), errors);
 	rt->districts = district_load(config_str(rt->cfg, "districts"), errors);
 	if (rt->keywords != NULL && rt->districts != NULL)
-		rt->understand = und_new(rt->keywords, rt->districts,
+		rt->understand = understand_new(rt->keywords, rt->districts,
 		    config_str(rt->cfg, "lexicon"), errors);
-	if (rt->understand != NULL && und_add_unserved(rt->understand,
+	if (rt->understand != NULL && understand_add_unserved(rt->understand,
 	    config_str(rt->cfg, "other_districts"), errors) == -1) {
-		und_free(rt->understand);
+		understand_free(rt->understand);
 		rt->understand = NULL;
 	}
 	/* A typo of one word landing on another meaning is refused like
 	 * any other conflict, so that check-config reports it. */
-	und_check(rt->understand, errors);
+	understand_check(rt->understand, errors);
 	rt->prompts = prompts_load(config_str(rt->cfg, "prompts_dir"), errors);
-	rt->templates = tpl_load(config_str(rt->cfg, "templates"), errors);
+	rt->templates = templates_load(config_str(rt->cfg, "templates"), errors);
 	check_broadcast_settings(rt, errors);
 	rt->ivr = ivr_load(config_str(rt->cfg, "ivr"), errors);
 	if (rt->keywords != NULL)
@@ -383,11 +383,11 @@ runtime_free(struct sp_runtime *rt)
 	if (rt == NULL)
 		return;
 	runtime_providers_free(rt->pconf, rt->npconf);
-	und_free(rt->understand);
-	kw_free(rt->keywords);
+	understand_free(rt->understand);
+	keywords_free(rt->keywords);
 	district_free(rt->districts);
 	prompts_free(rt->prompts);
-	tpl_free(rt->templates);
+	templates_free(rt->templates);
 	ivr_free(rt->ivr);
 	config_free(rt->cfg);
 	free(rt);

@@ -15,19 +15,19 @@ struct buf;
 struct config;
 struct district_table;
 struct ivr_menu;
-struct kw_table;
+struct keywords_table;
 struct prompts;
-struct tpl_table;
-struct und_table;
+struct templates_table;
+struct understand_table;
 
 struct sp_runtime {
 	struct config		*cfg;
-	struct kw_table		*keywords;
+	struct keywords_table		*keywords;
 	struct district_table	*districts;
-	struct und_table	*understand;	/* built from the two above and
+	struct understand_table	*understand;	/* built from the two above and
 						   the lexicon */
 	struct prompts		*prompts;
-	struct tpl_table	*templates;	/* broadcast templates (DLT) */
+	struct templates_table	*templates;	/* broadcast templates (DLT) */
 	struct ivr_menu		*ivr;		/* the voice menu */
 	/* Indexed like provider_table. */
 	struct provider_conf	*pconf;
@@ -74,7 +74,7 @@ const struct provider *runtime_default_sender(const struct provider_conf *,
 /* The provider broadcasts go through: broadcast_provider, else the first
  * enabled one that can send with its settings and secrets (console, into
  * the log, only when no other can), else NULL with why.  (What
- * struct bcast_env's default_provider is set to.) */
+ * struct broadcast_env's default_provider is set to.) */
 const char *runtime_broadcast_provider(const struct config *, char *why,
 	    size_t whylen);
 

@@ -171,7 +171,7 @@ record_result(struct sender *s, struct transfer *t, long http,
 {
 	const struct outbox_msg *m = &t->msg;
 	struct store_outbox_attempt a;
-	int64_t now = sp_wall_ms(), latency = sp_mono_ms() - t->started_ms;
+	int64_t now = util_wall_ms(), latency = util_mono_ms() - t->started_ms;
 	const char *state;
 	int64_t next = 0;
 
@@ -222,7 +222,7 @@ static void
 transfer_free(struct transfer *t)
 {
 	httpclient_cancel(t->req);
-	sp_http_call_clear(&t->call);
+	provider_http_call_clear(&t->call);
 	records_outbox_msg_clear(&t->msg);
 	free(t);
 }
@@ -344,7 +344,7 @@ fail_now(struct sender *s, struct outbox_msg *m, const char *state,
 	memset(&r, 0, sizeof(r));
 	r.outcome = SEND_FAILED;
 	snprintf(r.error_message, sizeof(r.error_message), "%s", why);
-	store_outbox_finish(s->store, m->id, state, sp_wall_ms(), 0, NULL,
+	store_outbox_finish(s->store, m->id, state, util_wall_ms(), 0, NULL,
 	    NULL, why, NULL);
 	log_transition(m, state, 0, &r, 0);
 }
@@ -358,7 +358,7 @@ send_local(struct sender *s, struct outbox_msg *m)
 	memset(&r, 0, sizeof(r));
 	snprintf(id, sizeof(id), "local-%lld", (long long)m->id);
 	snprintf(r.provider_id, sizeof(r.provider_id), "%s", id);
-	store_outbox_finish(s->store, m->id, "sent", sp_wall_ms(), 0, id, NULL,
+	store_outbox_finish(s->store, m->id, "sent", util_wall_ms(), 0, id, NULL,
 	    NULL, NULL);
 	log_info("console_send", "id=%lld to=%s text=%s", (long long)m->id,
 	    log_phone(m->to, masked, sizeof(masked)), log_quote(m->body, 300,
@@ -375,20 +375,20 @@ send_local(struct sender *s, struct outbox_msg *m)
 static int
 broadcast_held(struct sender *s, struct outbox_msg *m)
 {
-	int64_t now = sp_wall_ms(), next;
+	int64_t now = util_wall_ms(), next;
 	const char *why;
 
-	switch (bcast_send_check(s->store, s->rt->cfg, m, now, &next, &why)) {
-	case BCAST_SEND:
+	switch (broadcast_send_check(s->store, s->rt->cfg, m, now, &next, &why)) {
+	case BROADCAST_SEND:
 		return 0;
-	case BCAST_DEFER:
+	case BROADCAST_DEFER:
 		store_outbox_finish(s->store, m->id, "queued", now, next, NULL,
 		    NULL, NULL, NULL);
 		log_info("send_deferred", "id=%lld broadcast=%lld "
 		    "until_ms=%lld", (long long)m->id,
 		    (long long)m->broadcast_id, (long long)next);
 		return 1;
-	case BCAST_DROP:
+	case BROADCAST_DROP:
 		store_outbox_finish(s->store, m->id, "failed", now, 0, NULL,
 		    NULL, why, why);
 		log_info("send_skipped", "id=%lld broadcast=%lld reason=\"%s\"",
@@ -428,7 +428,7 @@ build_request(struct sender *s, const struct provider *p,
 	if (!is_call)
 		return p->build_send(pc, msg, call, err, errlen);
 	if (p->build_call == NULL) {
-		sp_err(err, errlen, "%s cannot place calls", p->name);
+		util_err(err, errlen, "%s cannot place calls", p->name);
 		return -1;
 	}
 	url = xasprintf("%s/voice/%s%s%s", config_str(s->rt->cfg, "public_url"),
@@ -454,13 +454,13 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	struct sp_outbound out;
 	char err[256];
 
-	if (sp_wall_ms() - m->created_ms > s->set.max_age_ms) {
+	if (util_wall_ms() - m->created_ms > s->set.max_age_ms) {
 		fail_now(s, m, "expired", "expired", "too old to send");
 		records_outbox_msg_clear(m);
 		return;
 	}
 	if (opted_out(m)) {
-		store_outbox_finish(s->store, m->id, "failed", sp_wall_ms(), 0,
+		store_outbox_finish(s->store, m->id, "failed", util_wall_ms(), 0,
 		    NULL, NULL, "opted out", "opted out");
 		log_info("send_skipped", "id=%lld reason=opted_out",
 		    (long long)m->id);
@@ -474,7 +474,7 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	/* The one prefix check of the outbox: replies, broadcasts and
 	 * `sampark send` all come through here. */
 	if (s->abuse != NULL && !abuse_destination_ok(s->abuse, m->to)) {
-		store_outbox_finish(s->store, m->id, "failed", sp_wall_ms(), 0,
+		store_outbox_finish(s->store, m->id, "failed", util_wall_ms(), 0,
 		    NULL, NULL, "destination not allowed",
 		    "destination not allowed");
 		log_info("send_skipped", "id=%lld reason=prefix",
@@ -510,7 +510,7 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 		return;
 	}
 
-	t->started_ms = sp_mono_ms();
+	t->started_ms = util_mono_ms();
 	t->req = httpclient_post(s->http, &t->call, s->set.timeout_ms,
 	    on_answer, t, err, sizeof(err));
 	if (t->req == NULL) {
@@ -522,7 +522,7 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	s->inflight++;
 	TAILQ_INSERT_TAIL(&s->transfers, t, entry);
 	if (s->abuse != NULL)
-		abuse_budget_take(s->abuse, 1, sp_wall_ms());
+		abuse_budget_take(s->abuse, 1, util_wall_ms());
 }
 
 /* ---- the pump ---- */
@@ -553,7 +553,7 @@ pump_lane(struct sender *s, struct lane *lane)
 	const struct provider_conf *pc = runtime_provider_conf(s->rt,
 	    lane->provider);
 	struct outbox_msg *msgs;
-	int64_t now = sp_mono_ms(), wall = sp_wall_ms(), due;
+	int64_t now = util_mono_ms(), wall = util_wall_ms(), due;
 	size_t allow, room, n, i;
 
 	if (pc == NULL || !pc->enabled)
@@ -692,7 +692,7 @@ sender_new(struct event_base *base, struct store *store,
 	s->store = store;
 	s->rt = rt;
 	TAILQ_INIT(&s->transfers);
-	s->rng = (uint64_t)sp_wall_ms() * 0x9e3779b97f4a7c15ULL | 1;
+	s->rng = (uint64_t)util_wall_ms() * 0x9e3779b97f4a7c15ULL | 1;
 	if ((s->http = httpclient_new(base, err, errlen)) == NULL) {
 		sender_free(s);
 		return NULL;
@@ -700,7 +700,7 @@ sender_new(struct event_base *base, struct store *store,
 	s->pump = evtimer_new(base, on_pump, s);
 	s->commit_ev = evtimer_new(base, on_commit, s);
 	if (s->pump == NULL || s->commit_ev == NULL) {
-		sp_err(err, errlen, "cannot set up the sender");
+		util_err(err, errlen, "cannot set up the sender");
 		sender_free(s);
 		return NULL;
 	}
@@ -710,7 +710,7 @@ sender_new(struct event_base *base, struct store *store,
 	for (i = 0; i < s->nlanes; i++) {
 		s->lanes[i].provider = provider_table[i];
 		s->lanes[i].tokens = 1;
-		s->lanes[i].refill_ms = sp_mono_ms();
+		s->lanes[i].refill_ms = util_mono_ms();
 	}
 	use_runtime(s);
 	pump_schedule(s, 0);

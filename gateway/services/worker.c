@@ -68,7 +68,7 @@ worker_new(struct event_base *base, char *err, size_t errlen)
 	struct worker *w = xcalloc(1, sizeof(*w));
 
 	if (pipe2(w->fds, O_CLOEXEC) == -1) {
-		sp_err(err, errlen, "pipe: %s", strerror(errno));
+		util_err(err, errlen, "pipe: %s", strerror(errno));
 		free(w);
 		return NULL;
 	}
@@ -76,7 +76,7 @@ worker_new(struct event_base *base, char *err, size_t errlen)
 	if (fcntl(w->fds[0], F_SETFL, O_NONBLOCK) == -1 ||
 	    (w->ev = event_new(base, w->fds[0], EV_READ | EV_PERSIST,
 	    on_finished, w)) == NULL || event_add(w->ev, NULL) == -1) {
-		sp_err(err, errlen, "cannot watch the worker's pipe");
+		util_err(err, errlen, "cannot watch the worker's pipe");
 		worker_free(w);
 		return NULL;
 	}
@@ -117,7 +117,7 @@ worker_run(struct worker *w, void (*work)(void *), void (*done)(void *),
 	j->done = done;
 	j->arg = arg;
 	if ((rc = pthread_create(&j->thread, NULL, job_main, j)) != 0) {
-		sp_err(err, errlen, "cannot start a worker thread: %s",
+		util_err(err, errlen, "cannot start a worker thread: %s",
 		    strerror(rc));
 		free(j);
 		return -1;

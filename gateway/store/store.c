@@ -2,7 +2,7 @@
  * store: the SQLite backend behind store.h.
  *
  * Every statement is listed once in sql_text[] below (or, in the area
- * files, named once and prepared with sq_prepared()), prepared once and
+ * files, named once and prepared with store_sq_prepared()), prepared once and
  * reused with bound parameters; no SQL is ever built from values.  The
  * schema lives in migrations[] (index = version), each step run in one
  * transaction together with the PRAGMA user_version that records it, so a
@@ -420,33 +420,33 @@ static const char *const sql_text[S_COUNT] = {
 
 /* Record msg as the error of op, log it once, and return -1. */
 int
-sq_fail_msg(struct store *st, const char *op, const char *msg)
+store_sq_fail_msg(struct store *st, const char *op, const char *msg)
 {
 	char q[600];
 
-	sp_strlcpy(st->err, msg, sizeof(st->err));
+	util_strlcpy(st->err, msg, sizeof(st->err));
 	log_error("store", "op=%s error=%s", op,
 	    log_quote(st->err, 400, q, sizeof(q)));
 	return -1;
 }
 
 int
-sq_fail(struct store *st, const char *op)
+store_sq_fail(struct store *st, const char *op)
 {
-	return sq_fail_msg(st, op, sqlite3_errmsg(st->db));
+	return store_sq_fail_msg(st, op, sqlite3_errmsg(st->db));
 }
 
 /* Make a statement ready for its next use (bound strings are released). */
 void
-sq_done(sqlite3_stmt *s)
+store_sq_done(sqlite3_stmt *s)
 {
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 }
 
-/* Bound strings belong to the caller for the call; sq_done() drops them. */
+/* Bound strings belong to the caller for the call; store_sq_done() drops them. */
 void
-sq_bind_text(sqlite3_stmt *s, int i, const char *v)
+store_sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v == NULL)
 		sqlite3_bind_null(s, i);
@@ -456,16 +456,16 @@ sq_bind_text(sqlite3_stmt *s, int i, const char *v)
 
 /* Bind v[0..n) to parameters first, first + 1, ... */
 void
-sq_bind_texts(sqlite3_stmt *s, int first, const char *const *v, size_t n)
+store_sq_bind_texts(sqlite3_stmt *s, int first, const char *const *v, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		sq_bind_text(s, first + (int)i, v[i]);
+		store_sq_bind_text(s, first + (int)i, v[i]);
 }
 
 char *
-sq_column_dup(sqlite3_stmt *s, int i)
+store_sq_column_dup(sqlite3_stmt *s, int i)
 {
 	const unsigned char *v = sqlite3_column_text(s, i);
 
@@ -473,74 +473,74 @@ sq_column_dup(sqlite3_stmt *s, int i)
 }
 
 const char *
-sq_column_str(sqlite3_stmt *s, int i)
+store_sq_column_str(sqlite3_stmt *s, int i)
 {
 	return (const char *)sqlite3_column_text(s, i);
 }
 
 int
-sq_step_done(struct store *st, sqlite3_stmt *s, const char *op)
+store_sq_step_done(struct store *st, sqlite3_stmt *s, const char *op)
 {
 	int rc = sqlite3_step(s);
 
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		sq_fail(st, op);
-		sq_done(s);
+		store_sq_fail(st, op);
+		store_sq_done(s);
 		return -1;
 	}
-	sq_done(s);
+	store_sq_done(s);
 	return 0;
 }
 
 int
-sq_exists(struct store *st, sqlite3_stmt *s, const char *op)
+store_sq_exists(struct store *st, sqlite3_stmt *s, const char *op)
 {
-	int rc = sq_step_row(st, s, op);
+	int rc = store_sq_step_row(st, s, op);
 
 	if (rc == 1)
-		sq_done(s);
+		store_sq_done(s);
 	return rc;
 }
 
 /* Step a statement of the table that returns no rows to completion. */
 int
-sq_run(struct store *st, enum stmt_id id, const char *op)
+store_sq_run(struct store *st, enum stmt_id id, const char *op)
 {
-	return sq_step_done(st, st->stmt[id], op);
+	return store_sq_step_done(st, st->stmt[id], op);
 }
 
 /*
  * Step a lookup: 1 with the row ready to read (the caller then calls
- * sq_done()), 0 when there is none, -1 on error (logged).
+ * store_sq_done()), 0 when there is none, -1 on error (logged).
  */
 int
-sq_step_row(struct store *st, sqlite3_stmt *s, const char *op)
+store_sq_step_row(struct store *st, sqlite3_stmt *s, const char *op)
 {
 	int rc = sqlite3_step(s);
 
 	if (rc == SQLITE_ROW)
 		return 1;
 	if (rc != SQLITE_DONE)
-		sq_fail(st, op);
-	sq_done(s);
+		store_sq_fail(st, op);
+	store_sq_done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Undo and leave the savepoint opened by S_SAVEPOINT. */
 void
-sq_savepoint_undo(struct store *st)
+store_sq_savepoint_undo(struct store *st)
 {
 	/* Errors here are already past the one we report; keep that one. */
 	sqlite3_step(st->stmt[S_ROLLBACK_TO]);
-	sq_done(st->stmt[S_ROLLBACK_TO]);
+	store_sq_done(st->stmt[S_ROLLBACK_TO]);
 	sqlite3_step(st->stmt[S_RELEASE]);
-	sq_done(st->stmt[S_RELEASE]);
+	store_sq_done(st->stmt[S_RELEASE]);
 }
 
 /* ---- open, migrate, close ---- */
 
 int
-sq_user_version(sqlite3 *db, int *v)
+store_sq_user_version(sqlite3 *db, int *v)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -561,10 +561,10 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 	char pragma[64];
 	int v, i;
 
-	if (sq_user_version(db, &v) == -1)
+	if (store_sq_user_version(db, &v) == -1)
 		goto dberr;
 	if (v > SCHEMA_VERSION) {
-		sp_err(err, errlen, "database schema version %d is newer than "
+		util_err(err, errlen, "database schema version %d is newer than "
 		    "this sampark (%d); upgrade sampark", v, SCHEMA_VERSION);
 		return -1;
 	}
@@ -573,7 +573,7 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 	/* IMMEDIATE and a re-read: two processes opening at once migrate once. */
 	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto dberr;
-	if (sq_user_version(db, &v) == -1)
+	if (store_sq_user_version(db, &v) == -1)
 		goto rollback;
 	for (i = v + 1; i <= SCHEMA_VERSION; i++) {
 		if (sqlite3_exec(db, migrations[i], NULL, NULL, NULL) !=
@@ -593,11 +593,11 @@ migrate(sqlite3 *db, char *err, size_t errlen)
 		goto rollback;
 	return 0;
 rollback:
-	sp_err(err, errlen, "migrating schema: %s", sqlite3_errmsg(db));
+	util_err(err, errlen, "migrating schema: %s", sqlite3_errmsg(db));
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 dberr:
-	sp_err(err, errlen, "reading schema version: %s", sqlite3_errmsg(db));
+	util_err(err, errlen, "reading schema version: %s", sqlite3_errmsg(db));
 	return -1;
 }
 
@@ -640,13 +640,13 @@ check_version(sqlite3 *db, char *err, size_t errlen)
 {
 	int v;
 
-	if (sq_user_version(db, &v) == -1) {
-		sp_err(err, errlen, "reading schema version: %s",
+	if (store_sq_user_version(db, &v) == -1) {
+		util_err(err, errlen, "reading schema version: %s",
 		    sqlite3_errmsg(db));
 		return -1;
 	}
 	if (v != SCHEMA_VERSION) {
-		sp_err(err, errlen, "database schema version %d, this sampark "
+		util_err(err, errlen, "database schema version %d, this sampark "
 		    "reads %d%s", v, SCHEMA_VERSION, v < SCHEMA_VERSION ?
 		    " (a copy opened by sampark serve or any other command is "
 		    "upgraded)" : "; upgrade sampark");
@@ -677,7 +677,7 @@ configure(sqlite3 *db, const struct store_options *opt, char *err,
 	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) !=
 	    SQLITE_OK ||
 	    sqlite3_exec(db, sync, NULL, NULL, NULL) != SQLITE_OK) {
-		sp_err(err, errlen, "configuring: %s", sqlite3_errmsg(db));
+		util_err(err, errlen, "configuring: %s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -694,7 +694,7 @@ store_open(const char *path, const struct store_options *opt, char *err,
 	if (sqlite3_open_v2(path, &st->db, (ro ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
 	    NULL) != SQLITE_OK) {
-		sp_err(err, errlen, "%s: %s", path, st->db != NULL ?
+		util_err(err, errlen, "%s: %s", path, st->db != NULL ?
 		    sqlite3_errmsg(st->db) : "cannot open");
 		goto fail;
 	}
@@ -710,13 +710,13 @@ store_open(const char *path, const struct store_options *opt, char *err,
 		ensure_pseudonym_key(st->db);
 	if (sqlite3_exec(st->db, "PRAGMA foreign_keys = ON", NULL, NULL,
 	    NULL) != SQLITE_OK) {
-		sp_err(err, errlen, "configuring: %s", sqlite3_errmsg(st->db));
+		util_err(err, errlen, "configuring: %s", sqlite3_errmsg(st->db));
 		goto fail;
 	}
 	for (i = 0; i < S_COUNT; i++) {
 		if (sqlite3_prepare_v3(st->db, sql_text[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) != SQLITE_OK) {
-			sp_err(err, errlen, "preparing statement %d: %s", i,
+			util_err(err, errlen, "preparing statement %d: %s", i,
 			    sqlite3_errmsg(st->db));
 			goto fail;
 		}
@@ -763,7 +763,7 @@ store_schema_version(void)
 }
 
 sqlite3_stmt *
-sq_prepared(struct store *st, const char *const *sql, const char *op)
+store_sq_prepared(struct store *st, const char *const *sql, const char *op)
 {
 	sqlite3_stmt *s;
 	size_t i;
@@ -774,7 +774,7 @@ sq_prepared(struct store *st, const char *const *sql, const char *op)
 			return st->cached[i].stmt;
 	if (sqlite3_prepare_v3(st->db, *sql, -1, SQLITE_PREPARE_PERSISTENT,
 	    &s, NULL) != SQLITE_OK) {
-		sq_fail(st, op);
+		store_sq_fail(st, op);
 		return NULL;
 	}
 	st->cached = xreallocarray(st->cached, st->ncached + 1,
@@ -824,7 +824,7 @@ plan_scans(struct store *st, const char *sql, struct buf *out)
 	rc = sqlite3_prepare_v2(st->db, q, -1, &eqp, NULL);
 	free(q);
 	if (rc != SQLITE_OK)
-		return sq_fail(st, "plan");
+		return store_sq_fail(st, "plan");
 	while ((rc = sqlite3_step(eqp)) == SQLITE_ROW) {
 		const char *d = (const char *)sqlite3_column_text(eqp, 3);
 		size_t len;
@@ -841,7 +841,7 @@ plan_scans(struct store *st, const char *sql, struct buf *out)
 	}
 	sqlite3_finalize(eqp);
 	if (rc != SQLITE_DONE)
-		return sq_fail(st, "plan");
+		return store_sq_fail(st, "plan");
 	return found;
 }
 
@@ -896,7 +896,7 @@ store_begin(struct store *st)
 	/* Whoever needs its own transaction closes the loop turn's first. */
 	if (st->deferred && store_defer_commit(st) == -1)
 		return -1;
-	return sq_run(st, S_BEGIN, "begin");
+	return store_sq_run(st, S_BEGIN, "begin");
 }
 
 int
@@ -904,7 +904,7 @@ store_defer_begin(struct store *st)
 {
 	if (st->deferred)
 		return 0;
-	if (sq_run(st, S_BEGIN, "defer_begin") == -1)
+	if (store_sq_run(st, S_BEGIN, "defer_begin") == -1)
 		return -1;
 	st->deferred = 1;
 	return 0;
@@ -916,8 +916,8 @@ store_defer_commit(struct store *st)
 	if (!st->deferred)
 		return 0;
 	st->deferred = 0;
-	if (sq_run(st, S_COMMIT, "defer_commit") == -1) {
-		sq_run(st, S_ROLLBACK, "defer_rollback");
+	if (store_sq_run(st, S_COMMIT, "defer_commit") == -1) {
+		store_sq_run(st, S_ROLLBACK, "defer_rollback");
 		return -1;
 	}
 	return 0;
@@ -926,13 +926,13 @@ store_defer_commit(struct store *st)
 int
 store_commit(struct store *st)
 {
-	return sq_run(st, S_COMMIT, "commit");
+	return store_sq_run(st, S_COMMIT, "commit");
 }
 
 int
 store_rollback(struct store *st)
 {
-	return sq_run(st, S_ROLLBACK, "rollback");
+	return store_sq_run(st, S_ROLLBACK, "rollback");
 }
 
 int
@@ -940,8 +940,8 @@ store_check_writable(struct store *st)
 {
 	if (st->deferred && store_defer_commit(st) == -1)
 		return -1;
-	sqlite3_bind_int64(st->stmt[S_HEARTBEAT], 1, sp_wall_ms());
-	return sq_run(st, S_HEARTBEAT, "check_writable");
+	sqlite3_bind_int64(st->stmt[S_HEARTBEAT], 1, util_wall_ms());
+	return store_sq_run(st, S_HEARTBEAT, "check_writable");
 }
 
 /* ---- meta ---- */
@@ -953,10 +953,10 @@ store_meta_get(struct store *st, const char *key, char **value)
 	int rc;
 
 	*value = NULL;
-	sq_bind_text(s, 1, key);
-	if ((rc = sq_step_row(st, s, "meta_get")) == 1) {
-		*value = sq_column_dup(s, 0);
-		sq_done(s);
+	store_sq_bind_text(s, 1, key);
+	if ((rc = store_sq_step_row(st, s, "meta_get")) == 1) {
+		*value = store_sq_column_dup(s, 0);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -968,6 +968,6 @@ store_meta_set(struct store *st, const char *key, const char *value)
 
 	const char *v[] = { key, value };
 
-	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	return sq_run(st, S_META_SET, "meta_set");
+	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	return store_sq_run(st, S_META_SET, "meta_set");
 }

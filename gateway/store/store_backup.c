@@ -43,7 +43,7 @@ copy_pages(sqlite3 *dst, sqlite3 *src, int step_pages, int64_t *pages,
 	int rc, busy = 0;
 
 	if ((b = sqlite3_backup_init(dst, "main", src, "main")) == NULL) {
-		sp_err(err, errlen, "starting backup: %s", sqlite3_errmsg(dst));
+		util_err(err, errlen, "starting backup: %s", sqlite3_errmsg(dst));
 		return -1;
 	}
 	for (;;) {
@@ -64,7 +64,7 @@ copy_pages(sqlite3 *dst, sqlite3 *src, int step_pages, int64_t *pages,
 		*pages = sqlite3_backup_pagecount(b);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {
-		sp_err(err, errlen, "copying pages: %s", sqlite3_errstr(rc));
+		util_err(err, errlen, "copying pages: %s", sqlite3_errstr(rc));
 		return -1;
 	}
 	return 0;
@@ -83,7 +83,7 @@ integrity_ok(sqlite3 *db, char *err, size_t errlen)
 
 	if (sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &s, NULL) !=
 	    SQLITE_OK) {
-		sp_err(err, errlen, "%s", sqlite3_errmsg(db));
+		util_err(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	buf_init(&problems, 0);
@@ -98,9 +98,9 @@ integrity_ok(sqlite3 *db, char *err, size_t errlen)
 		rows++;
 	}
 	if (rc != SQLITE_DONE)
-		sp_err(err, errlen, "%s", sqlite3_errmsg(db));
+		util_err(err, errlen, "%s", sqlite3_errmsg(db));
 	else if (!ok)
-		sp_err(err, errlen, "integrity check failed: %s",
+		util_err(err, errlen, "integrity check failed: %s",
 		    buf_cstr(&problems));
 	sqlite3_finalize(s);
 	buf_free(&problems);
@@ -116,7 +116,7 @@ finish_file(sqlite3 *db, char *err, size_t errlen)
 {
 	if (sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL,
 	    NULL) != SQLITE_OK) {
-		sp_err(err, errlen, "%s", sqlite3_errmsg(db));
+		util_err(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
@@ -129,7 +129,7 @@ open_file(const char *path, int flags, char *err, size_t errlen)
 
 	if (sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, NULL) !=
 	    SQLITE_OK) {
-		sp_err(err, errlen, "%s: %s", path, db != NULL ?
+		util_err(err, errlen, "%s: %s", path, db != NULL ?
 		    sqlite3_errmsg(db) : "cannot open");
 		sqlite3_close(db);
 		return NULL;
@@ -150,7 +150,7 @@ write_copy(sqlite3 *src, const char *path, int step_pages, int64_t *pages,
 
 	/* A leftover from a failed run would be copied over, not replaced. */
 	if (unlink(tmp) == -1 && errno != ENOENT) {
-		sp_err(err, errlen, "%s: %s", tmp, strerror(errno));
+		util_err(err, errlen, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return -1;
 	}
@@ -162,16 +162,16 @@ write_copy(sqlite3 *src, const char *path, int step_pages, int64_t *pages,
 	if (copy_pages(dst, src, step_pages, pages, e, sizeof(e)) == -1 ||
 	    finish_file(dst, e, sizeof(e)) == -1 ||
 	    integrity_ok(dst, e, sizeof(e)) == -1)
-		sp_err(err, errlen, "%s: %s", path, e);
+		util_err(err, errlen, "%s: %s", path, e);
 	else
 		rc = 0;
 	if (sqlite3_close(dst) != SQLITE_OK && rc == 0) {
-		sp_err(err, errlen, "%s: closing failed", path);
+		util_err(err, errlen, "%s: closing failed", path);
 		rc = -1;
 	}
 	/* Only a complete, checked copy takes the name. */
 	if (rc == 0 && rename(tmp, path) == -1) {
-		sp_err(err, errlen, "%s: %s", path, strerror(errno));
+		util_err(err, errlen, "%s: %s", path, strerror(errno));
 		rc = -1;
 	}
 	if (rc == -1)
@@ -188,12 +188,12 @@ store_backup(struct store *st, const char *path, int64_t *pages)
 	int rc;
 
 	if (!sqlite3_get_autocommit(st->db))
-		return sq_fail_msg(st, "backup", "a transaction is open");
+		return store_sq_fail_msg(st, "backup", "a transaction is open");
 	/* The snapshot: a read transaction held until the copy is done. */
 	if (sqlite3_exec(st->db, "BEGIN DEFERRED;"
 	    " SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
-		rc = sq_fail(st, "backup");
+		rc = store_sq_fail(st, "backup");
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
@@ -201,7 +201,7 @@ store_backup(struct store *st, const char *path, int64_t *pages)
 	    sizeof(err));
 	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
 	if (rc == -1)
-		return sq_fail_msg(st, "backup", err);
+		return store_sq_fail_msg(st, "backup", err);
 	if (pages != NULL)
 		*pages = n;
 	log_info("store", "op=backup pages=%lld", (long long)n);
@@ -216,20 +216,20 @@ store_file_check(const char *path, int *version, char *err, size_t errlen)
 	int v = 0, rc = -1;
 
 	if (access(path, R_OK) == -1) {
-		sp_err(err, errlen, "%s: %s", path, strerror(errno));
+		util_err(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if ((db = open_file(path, SQLITE_OPEN_READONLY, err, errlen)) == NULL)
 		return -1;
 	if (integrity_ok(db, e, sizeof(e)) == -1)
-		sp_err(err, errlen, "%s: %s", path, e);
-	else if (sq_user_version(db, &v) == -1)
-		sp_err(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
+		util_err(err, errlen, "%s: %s", path, e);
+	else if (store_sq_user_version(db, &v) == -1)
+		util_err(err, errlen, "%s: %s", path, sqlite3_errmsg(db));
 	else if (v < 1)
-		sp_err(err, errlen, "%s: not a Sampark database (schema "
+		util_err(err, errlen, "%s: not a Sampark database (schema "
 		    "version %d)", path, v);
 	else if (v > store_schema_version())
-		sp_err(err, errlen, "%s: database schema version %d is newer "
+		util_err(err, errlen, "%s: database schema version %d is newer "
 		    "than this sampark (%d); upgrade sampark", path, v,
 		    store_schema_version());
 	else
@@ -259,7 +259,7 @@ store_restore(const char *from, const char *db, char *err, size_t errlen)
 	int version, rc = -1;
 
 	if (same_file(from, db)) {
-		sp_err(err, errlen, "%s is the database itself", from);
+		util_err(err, errlen, "%s is the database itself", from);
 		return -1;
 	}
 	if (store_file_check(from, &version, err, errlen) == -1)
@@ -278,14 +278,14 @@ store_restore(const char *from, const char *db, char *err, size_t errlen)
 		int code = sqlite3_errcode(dst) & 0xff;
 
 		if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-			sp_err(err, errlen, "%s is in use: stop the daemon "
+			util_err(err, errlen, "%s is in use: stop the daemon "
 			    "(systemctl stop sampark) and try again", db);
 		else
-			sp_err(err, errlen, "%s: %s", db, sqlite3_errmsg(dst));
+			util_err(err, errlen, "%s: %s", db, sqlite3_errmsg(dst));
 		goto out;
 	}
-	if (sq_user_version(dst, &version) == -1) {
-		sp_err(err, errlen, "%s: %s", db, sqlite3_errmsg(dst));
+	if (store_sq_user_version(dst, &version) == -1) {
+		util_err(err, errlen, "%s: %s", db, sqlite3_errmsg(dst));
 		goto out;
 	}
 	/* Keep what is there (if anything) beside it, as one plain file. */
@@ -298,13 +298,13 @@ store_restore(const char *from, const char *db, char *err, size_t errlen)
 	 * sizes differ, and the daemon turns WAL back on when it opens.
 	 */
 	if (finish_file(dst, e, sizeof(e)) == -1) {
-		sp_err(err, errlen, "%s: %s", db, e);
+		util_err(err, errlen, "%s: %s", db, e);
 		goto out;
 	}
 	if ((src = open_file(from, SQLITE_OPEN_READONLY, err, errlen)) == NULL)
 		goto out;
 	if (copy_pages(dst, src, -1, &pages, e, sizeof(e)) == -1) {
-		sp_err(err, errlen, "%s: %s", db, e);
+		util_err(err, errlen, "%s: %s", db, e);
 		goto out;
 	}
 	rc = 0;
@@ -312,7 +312,7 @@ store_restore(const char *from, const char *db, char *err, size_t errlen)
 out:
 	sqlite3_close(src);
 	if (sqlite3_close(dst) != SQLITE_OK && rc == 0) {
-		sp_err(err, errlen, "%s: closing failed", db);
+		util_err(err, errlen, "%s: closing failed", db);
 		rc = -1;
 	}
 	free(bak);

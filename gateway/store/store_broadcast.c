@@ -140,22 +140,22 @@ store_in_transaction(struct store *st)
 int
 store_savepoint_begin(struct store *st)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_sp_begin, "savepoint");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_sp_begin, "savepoint");
 
-	return s == NULL ? -1 : sq_step_done(st, s, "savepoint");
+	return s == NULL ? -1 : store_sq_step_done(st, s, "savepoint");
 }
 
 int
 store_savepoint_end(struct store *st, int keep)
 {
-	sqlite3_stmt *u = sq_prepared(st, &sql_sp_undo, "savepoint_undo");
-	sqlite3_stmt *r = sq_prepared(st, &sql_sp_release, "savepoint");
+	sqlite3_stmt *u = store_sq_prepared(st, &sql_sp_undo, "savepoint_undo");
+	sqlite3_stmt *r = store_sq_prepared(st, &sql_sp_release, "savepoint");
 
 	if (u == NULL || r == NULL)
 		return -1;
-	if (!keep && sq_step_done(st, u, "savepoint_undo") == -1)
+	if (!keep && store_sq_step_done(st, u, "savepoint_undo") == -1)
 		return -1;
-	return sq_step_done(st, r, "savepoint");
+	return store_sq_step_done(st, r, "savepoint");
 }
 
 void
@@ -179,15 +179,15 @@ broadcast_row(sqlite3_stmt *s, struct store_broadcast *b)
 {
 	memset(b, 0, sizeof(*b));
 	b->id = sqlite3_column_int64(s, 0);
-	b->kind = sq_column_dup(s, 1);
+	b->kind = store_sq_column_dup(s, 1);
 	b->parent_id = sqlite3_column_int64(s, 2);
-	b->audience = sq_column_dup(s, 3);
-	b->template_key = sq_column_dup(s, 4);
-	b->category = sq_column_dup(s, 5);
-	b->vars = sq_column_dup(s, 6);
-	b->provider = sq_column_dup(s, 7);
-	b->created_by = sq_column_dup(s, 8);
-	b->state = sq_column_dup(s, 9);
+	b->audience = store_sq_column_dup(s, 3);
+	b->template_key = store_sq_column_dup(s, 4);
+	b->category = store_sq_column_dup(s, 5);
+	b->vars = store_sq_column_dup(s, 6);
+	b->provider = store_sq_column_dup(s, 7);
+	b->created_by = store_sq_column_dup(s, 8);
+	b->state = store_sq_column_dup(s, 9);
 	b->created_ms = sqlite3_column_int64(s, 10);
 	b->send_at_ms = sqlite3_column_int64(s, 11);
 	b->cancelled_ms = sqlite3_column_int64(s, 12);
@@ -201,20 +201,20 @@ broadcast_row(sqlite3_stmt *s, struct store_broadcast *b)
 int
 store_broadcast_add(struct store *st, struct store_broadcast *b)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_add, "broadcast_add");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_add, "broadcast_add");
 	const char *v[] = { b->audience, b->template_key, b->category,
 	    b->vars, b->provider, b->created_by, b->state };
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, b->kind != NULL ? b->kind : "broadcast");
-	sq_bind_int64(s, 2, b->parent_id, 0);
-	sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
+	store_sq_bind_text(s, 1, b->kind != NULL ? b->kind : "broadcast");
+	store_sq_bind_int64(s, 2, b->parent_id, 0);
+	store_sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 10, b->created_ms);
 	sqlite3_bind_int64(s, 11, b->send_at_ms);
-	sq_bind_int64(s, 12, b->meeting_id, 0);
+	store_sq_bind_int64(s, 12, b->meeting_id, 0);
 	sqlite3_bind_int(s, 13, b->reminder);
-	if (sq_step_done(st, s, "broadcast_add") == -1)
+	if (store_sq_step_done(st, s, "broadcast_add") == -1)
 		return -1;
 	b->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -224,16 +224,16 @@ int
 store_broadcast_finish(struct store *st, int64_t id, const char *state,
     int64_t recipients, int64_t segments, int64_t skipped)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_finish, "broadcast_finish");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_finish, "broadcast_finish");
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, state);
+	store_sq_bind_text(s, 2, state);
 	sqlite3_bind_int64(s, 3, recipients);
 	sqlite3_bind_int64(s, 4, segments);
 	sqlite3_bind_int64(s, 5, skipped);
-	if (sq_step_done(st, s, "broadcast_finish") == -1)
+	if (store_sq_step_done(st, s, "broadcast_finish") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
 }
@@ -241,9 +241,9 @@ store_broadcast_finish(struct store *st, int64_t id, const char *state,
 int
 store_broadcast_release(struct store *st, int64_t id, int64_t now_ms)
 {
-	sqlite3_stmt *ev = sq_prepared(st, &sql_release_events,
+	sqlite3_stmt *ev = store_sq_prepared(st, &sql_release_events,
 	    "broadcast_release");
-	sqlite3_stmt *up = sq_prepared(st, &sql_release_msgs,
+	sqlite3_stmt *up = store_sq_prepared(st, &sql_release_msgs,
 	    "broadcast_release");
 
 	if (ev == NULL || up == NULL)
@@ -252,8 +252,8 @@ store_broadcast_release(struct store *st, int64_t id, int64_t now_ms)
 	sqlite3_bind_int64(ev, 2, now_ms);
 	sqlite3_bind_int64(up, 1, id);
 	sqlite3_bind_int64(up, 2, now_ms);
-	if (sq_step_done(st, ev, "broadcast_release") == -1 ||
-	    sq_step_done(st, up, "broadcast_release") == -1)
+	if (store_sq_step_done(st, ev, "broadcast_release") == -1 ||
+	    store_sq_step_done(st, up, "broadcast_release") == -1)
 		return -1;
 	return 0;
 }
@@ -262,7 +262,7 @@ int
 store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
     int64_t *n, int64_t *stopped)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_creating, "broadcast_abandon");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_creating, "broadcast_abandon");
 	int64_t *ids = NULL, k;
 	size_t len = 0, cap = 0, i;
 	int rc;
@@ -279,10 +279,10 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
 		}
 		ids[len++] = sqlite3_column_int64(s, 0);
 	}
-	sq_done(s);
+	store_sq_done(s);
 	if (rc != SQLITE_DONE) {
 		free(ids);
-		return sq_fail(st, "broadcast_abandon");
+		return store_sq_fail(st, "broadcast_abandon");
 	}
 	for (i = 0; i < len; i++) {
 		if (store_broadcast_cancel(st, ids[i], now_ms, &k) == -1) {
@@ -299,15 +299,15 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
 int
 store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *b)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_get, "broadcast_get");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_get, "broadcast_get");
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sq_step_row(st, s, "broadcast_get")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "broadcast_get")) == 1) {
 		broadcast_row(s, b);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -317,15 +317,15 @@ static int
 int_lookup(struct store *st, const char *const *sql, int64_t a,
     int64_t *v, const char *op)
 {
-	sqlite3_stmt *s = sq_prepared(st, sql, op);
+	sqlite3_stmt *s = store_sq_prepared(st, sql, op);
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, a);
-	if ((rc = sq_step_row(st, s, op)) == 1) {
+	if ((rc = store_sq_step_row(st, s, op)) == 1) {
 		*v = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -341,7 +341,7 @@ int
 store_broadcasts_list(struct store *st, size_t limit,
     int (*cb)(void *, const struct store_broadcast *), void *arg)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_list, "broadcasts_list");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_list, "broadcasts_list");
 	struct store_broadcast b;
 	int rc, ret = 0;
 
@@ -360,8 +360,8 @@ store_broadcasts_list(struct store *st, size_t limit,
 		}
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sq_fail(st, "broadcasts_list");
-	sq_done(s);
+		ret = store_sq_fail(st, "broadcasts_list");
+	store_sq_done(s);
 	return ret;
 }
 
@@ -377,9 +377,9 @@ store_broadcast_cancel(struct store *st, int64_t id, int64_t now_ms,
 	if ((rc = store_broadcast_get(st, id, &b)) != 1)
 		return rc;
 	store_broadcast_clear(&b);
-	if ((ev = sq_prepared(st, &sql_cancel_events, "broadcast_cancel")) ==
-	    NULL || (up = sq_prepared(st, &sql_cancel_msgs,
-	    "broadcast_cancel")) == NULL || (bc = sq_prepared(st, &sql_cancel,
+	if ((ev = store_sq_prepared(st, &sql_cancel_events, "broadcast_cancel")) ==
+	    NULL || (up = store_sq_prepared(st, &sql_cancel_msgs,
+	    "broadcast_cancel")) == NULL || (bc = store_sq_prepared(st, &sql_cancel,
 	    "broadcast_cancel")) == NULL)
 		return -1;
 	if (!store_in_transaction(st)) {
@@ -393,11 +393,11 @@ store_broadcast_cancel(struct store *st, int64_t id, int64_t now_ms,
 	sqlite3_bind_int64(up, 2, now_ms);
 	sqlite3_bind_int64(bc, 1, id);
 	sqlite3_bind_int64(bc, 2, now_ms);
-	if (sq_step_done(st, ev, "broadcast_cancel") == -1 ||
-	    sq_step_done(st, up, "broadcast_cancel") == -1)
+	if (store_sq_step_done(st, ev, "broadcast_cancel") == -1 ||
+	    store_sq_step_done(st, up, "broadcast_cancel") == -1)
 		goto fail;
 	*stopped = sqlite3_changes(st->db);
-	if (sq_step_done(st, bc, "broadcast_cancel") == -1)
+	if (store_sq_step_done(st, bc, "broadcast_cancel") == -1)
 		goto fail;
 	if (own && store_commit(st) == -1)
 		goto fail;
@@ -412,7 +412,7 @@ int
 store_broadcast_counts(struct store *st, int64_t id,
     struct store_broadcast_counts *c)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_counts, "broadcast_counts");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_counts, "broadcast_counts");
 	struct store_broadcast b;
 	int rc;
 
@@ -421,8 +421,8 @@ store_broadcast_counts(struct store *st, int64_t id,
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *state = sq_column_str(s, 0);
-		const char *reason = sq_column_str(s, 1);
+		const char *state = store_sq_column_str(s, 0);
+		const char *reason = store_sq_column_str(s, 1);
 		int64_t n = sqlite3_column_int64(s, 2);
 
 		if (state == NULL)
@@ -444,18 +444,18 @@ store_broadcast_counts(struct store *st, int64_t id,
 		else
 			c->failed += n;
 	}
-	sq_done(s);
+	store_sq_done(s);
 	if (rc != SQLITE_DONE)
-		return sq_fail(st, "broadcast_counts");
+		return store_sq_fail(st, "broadcast_counts");
 	if ((rc = store_broadcast_get(st, id, &b)) == -1)
 		return -1;
-	if (rc == 1 && b.meeting_id != 0 && (s = sq_prepared(st,
+	if (rc == 1 && b.meeting_id != 0 && (s = store_sq_prepared(st,
 	    &sql_rsvp_counts, "broadcast_counts")) != NULL) {
 		sqlite3_bind_int64(s, 1, b.meeting_id);
-		if (sq_step_row(st, s, "broadcast_counts") == 1) {
+		if (store_sq_step_row(st, s, "broadcast_counts") == 1) {
 			c->rsvp_yes = sqlite3_column_int64(s, 0);
 			c->rsvp_no = sqlite3_column_int64(s, 1);
-			sq_done(s);
+			store_sq_done(s);
 		}
 	}
 	store_broadcast_clear(&b);
@@ -466,18 +466,18 @@ int
 store_broadcast_planned(struct store *st, const char *phone,
     int64_t from_ms, int64_t to_ms, int64_t *n)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_planned, "broadcast_planned");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_planned, "broadcast_planned");
 	int rc;
 
 	*n = 0;
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, phone);
+	store_sq_bind_text(s, 1, phone);
 	sqlite3_bind_int64(s, 2, from_ms);
 	sqlite3_bind_int64(s, 3, to_ms);
-	if ((rc = sq_step_row(st, s, "broadcast_planned")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "broadcast_planned")) == 1) {
 		*n = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc == -1 ? -1 : 0;
 }
@@ -499,23 +499,23 @@ meeting_row(sqlite3_stmt *s, struct store_meeting *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->id = sqlite3_column_int64(s, 0);
-	m->title = sq_column_dup(s, 1);
-	m->place = sq_column_dup(s, 2);
+	m->title = store_sq_column_dup(s, 1);
+	m->place = store_sq_column_dup(s, 2);
 	m->time_ms = sqlite3_column_int64(s, 3);
 }
 
 int
 store_meeting_add(struct store *st, struct store_meeting *m, int64_t now_ms)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_meeting_add, "meeting_add");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_meeting_add, "meeting_add");
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, m->title);
-	sq_bind_text(s, 2, m->place);
+	store_sq_bind_text(s, 1, m->title);
+	store_sq_bind_text(s, 2, m->place);
 	sqlite3_bind_int64(s, 3, m->time_ms);
 	sqlite3_bind_int64(s, 4, now_ms);
-	if (sq_step_done(st, s, "meeting_add") == -1)
+	if (store_sq_step_done(st, s, "meeting_add") == -1)
 		return -1;
 	m->id = sqlite3_last_insert_rowid(st->db);
 	return 0;
@@ -524,15 +524,15 @@ store_meeting_add(struct store *st, struct store_meeting *m, int64_t now_ms)
 int
 store_meeting_get(struct store *st, int64_t id, struct store_meeting *m)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_meeting_get, "meeting_get");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_meeting_get, "meeting_get");
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sq_step_row(st, s, "meeting_get")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "meeting_get")) == 1) {
 		meeting_row(s, m);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -541,17 +541,17 @@ int
 store_meeting_open_for(struct store *st, const char *phone, int64_t now_ms,
     struct store_meeting *m, int64_t *broadcast_id)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_meeting_open, "meeting_open");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_meeting_open, "meeting_open");
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, phone);
+	store_sq_bind_text(s, 1, phone);
 	sqlite3_bind_int64(s, 2, now_ms);
-	if ((rc = sq_step_row(st, s, "meeting_open")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "meeting_open")) == 1) {
 		meeting_row(s, m);
 		*broadcast_id = sqlite3_column_int64(s, 4);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -560,33 +560,33 @@ int
 store_rsvp_set(struct store *st, int64_t meeting_id, const char *phone,
     const char *answer, int64_t broadcast_id, int64_t now_ms)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_rsvp_set, "rsvp_set");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvp_set, "rsvp_set");
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, meeting_id);
-	sq_bind_text(s, 2, phone);
-	sq_bind_text(s, 3, answer);
-	sq_bind_int64(s, 4, broadcast_id, 0);
+	store_sq_bind_text(s, 2, phone);
+	store_sq_bind_text(s, 3, answer);
+	store_sq_bind_int64(s, 4, broadcast_id, 0);
 	sqlite3_bind_int64(s, 5, now_ms);
-	return sq_step_done(st, s, "rsvp_set");
+	return store_sq_step_done(st, s, "rsvp_set");
 }
 
 int
 store_rsvp_get(struct store *st, int64_t meeting_id, const char *phone,
     const char **answer)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_rsvp_get, "rsvp_get");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvp_get, "rsvp_get");
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, meeting_id);
-	sq_bind_text(s, 2, phone);
-	if ((rc = sq_step_row(st, s, "rsvp_get")) == 1) {
-		*answer = strcmp(sq_column_str(s, 0), "yes") == 0 ? "yes" :
+	store_sq_bind_text(s, 2, phone);
+	if ((rc = store_sq_step_row(st, s, "rsvp_get")) == 1) {
+		*answer = strcmp(store_sq_column_str(s, 0), "yes") == 0 ? "yes" :
 		    "no";
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -608,15 +608,15 @@ store_notice_clear(struct store_notice *n)
 int
 store_notice_add(struct store *st, const struct store_notice *n)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_notice_add, "notice_add");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_add, "notice_add");
 	const char *v[] = { n->phone, n->code, n->district, n->text };
 
 	if (s == NULL)
 		return -1;
-	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 5, n->created_ms);
 	sqlite3_bind_int64(s, 6, n->expires_ms);
-	if (sq_step_done(st, s, "notice_add") == -1)
+	if (store_sq_step_done(st, s, "notice_add") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
 }
@@ -625,23 +625,23 @@ int
 store_notice_find(struct store *st, const char *phone, const char *code,
     int64_t now_ms, struct store_notice *n)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_notice_find, "notice_find");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_find, "notice_find");
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, phone);
-	sq_bind_text(s, 2, code);
+	store_sq_bind_text(s, 1, phone);
+	store_sq_bind_text(s, 2, code);
 	sqlite3_bind_int64(s, 3, now_ms);
-	if ((rc = sq_step_row(st, s, "notice_find")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "notice_find")) == 1) {
 		memset(n, 0, sizeof(*n));
-		n->phone = sq_column_dup(s, 0);
-		n->code = sq_column_dup(s, 1);
-		n->district = sq_column_dup(s, 2);
-		n->text = sq_column_dup(s, 3);
+		n->phone = store_sq_column_dup(s, 0);
+		n->code = store_sq_column_dup(s, 1);
+		n->district = store_sq_column_dup(s, 2);
+		n->text = store_sq_column_dup(s, 3);
 		n->created_ms = sqlite3_column_int64(s, 4);
 		n->expires_ms = sqlite3_column_int64(s, 5);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -650,21 +650,21 @@ int
 store_notice_wrong_try(struct store *st, const char *phone, int64_t now_ms,
     int max_tries)
 {
-	sqlite3_stmt *t = sq_prepared(st, &sql_notice_try, "notice_try");
-	sqlite3_stmt *x = sq_prepared(st, &sql_notice_spent, "notice_try");
+	sqlite3_stmt *t = store_sq_prepared(st, &sql_notice_try, "notice_try");
+	sqlite3_stmt *x = store_sq_prepared(st, &sql_notice_spent, "notice_try");
 
 	if (t == NULL || x == NULL)
 		return -1;
-	sq_bind_text(t, 1, phone);
+	store_sq_bind_text(t, 1, phone);
 	sqlite3_bind_int64(t, 2, now_ms);
-	if (sq_step_done(st, t, "notice_try") == -1)
+	if (store_sq_step_done(st, t, "notice_try") == -1)
 		return -1;
 	if (sqlite3_changes(st->db) == 0)
 		return 0;
-	sq_bind_text(x, 1, phone);
+	store_sq_bind_text(x, 1, phone);
 	sqlite3_bind_int64(x, 2, now_ms);
 	sqlite3_bind_int(x, 3, max_tries);
-	if (sq_step_done(st, x, "notice_try") == -1)
+	if (store_sq_step_done(st, x, "notice_try") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 2 : 1;
 }
@@ -673,12 +673,12 @@ int
 store_notice_confirmed(struct store *st, const char *phone,
     const char *code, int64_t broadcast_id)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_notice_done, "notice_done");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_done, "notice_done");
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, phone);
-	sq_bind_text(s, 2, code);
+	store_sq_bind_text(s, 1, phone);
+	store_sq_bind_text(s, 2, code);
 	sqlite3_bind_int64(s, 3, broadcast_id);
-	return sq_step_done(st, s, "notice_done");
+	return store_sq_step_done(st, s, "notice_done");
 }

@@ -123,11 +123,11 @@ store_checkpointer_start(struct store *st, int frames, char *err,
 	int rc;
 
 	if (st->ckpt != NULL) {
-		sp_err(err, errlen, "checkpointer already running");
+		util_err(err, errlen, "checkpointer already running");
 		return -1;
 	}
 	if (path == NULL || *path == '\0') {
-		sp_err(err, errlen, "checkpointer: the database is not a file");
+		util_err(err, errlen, "checkpointer: the database is not a file");
 		return -1;
 	}
 	c = xcalloc(1, sizeof(*c));
@@ -136,7 +136,7 @@ store_checkpointer_start(struct store *st, int frames, char *err,
 	if (sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK ||
 	    sqlite3_exec(c->db, sync, NULL, NULL, NULL) != SQLITE_OK) {
-		sp_err(err, errlen, "checkpointer: %s: %s", path,
+		util_err(err, errlen, "checkpointer: %s: %s", path,
 		    c->db != NULL ? sqlite3_errmsg(c->db) : "cannot open");
 		goto fail;
 	}
@@ -144,7 +144,7 @@ store_checkpointer_start(struct store *st, int frames, char *err,
 	    pipe2(c->done, O_CLOEXEC) == -1 ||
 	    set_flags(c->wake[1], O_NONBLOCK) == -1 ||
 	    set_flags(c->done[0], O_NONBLOCK) == -1) {
-		sp_err(err, errlen, "checkpointer: pipe: %s", strerror(errno));
+		util_err(err, errlen, "checkpointer: pipe: %s", strerror(errno));
 		goto fail;
 	}
 	/* Signals stay with the loop: the thread starts with all blocked. */
@@ -153,7 +153,7 @@ store_checkpointer_start(struct store *st, int frames, char *err,
 	rc = pthread_create(&c->thread, NULL, ckpt_thread, c);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (rc != 0) {
-		sp_err(err, errlen, "checkpointer: thread: %s", strerror(rc));
+		util_err(err, errlen, "checkpointer: thread: %s", strerror(rc));
 		goto fail;
 	}
 	st->ckpt = c;

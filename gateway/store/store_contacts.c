@@ -87,50 +87,50 @@ int
 store_interest_add(struct store *st, const char *phone, const char *interest,
     int64_t now_ms)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_interest_add, "interest_add");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_interest_add, "interest_add");
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, phone);
-	sq_bind_text(s, 2, interest);
+	store_sq_bind_text(s, 1, phone);
+	store_sq_bind_text(s, 2, interest);
 	sqlite3_bind_int64(s, 3, now_ms);
-	return sq_step_done(st, s, "interest_add");
+	return store_sq_step_done(st, s, "interest_add");
 }
 
 int
 store_interest_has(struct store *st, const char *phone, const char *interest)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_interest_has, "interest_has");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_interest_has, "interest_has");
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, phone);
-	sq_bind_text(s, 2, interest);
-	return sq_exists(st, s, "interest_has");
+	store_sq_bind_text(s, 1, phone);
+	store_sq_bind_text(s, 2, interest);
+	return store_sq_exists(st, s, "interest_has");
 }
 
 int
 store_interests_get(struct store *st, const char *phone, char ***names,
     size_t *n)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_interests_get, "interests_get");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_interests_get, "interests_get");
 	int rc;
 
 	*names = NULL;
 	*n = 0;
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, phone);
+	store_sq_bind_text(s, 1, phone);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		*names = xreallocarray(*names, *n + 1, sizeof(**names));
-		(*names)[(*n)++] = sq_column_dup(s, 0);
+		(*names)[(*n)++] = store_sq_column_dup(s, 0);
 	}
-	sq_done(s);
+	store_sq_done(s);
 	if (rc != SQLITE_DONE) {
 		store_strings_free(*names, *n);
 		*names = NULL;
 		*n = 0;
-		return sq_fail(st, "interests_get");
+		return store_sq_fail(st, "interests_get");
 	}
 	return 0;
 }
@@ -141,15 +141,15 @@ static int
 import_row(struct store *st, const struct store_contact_import *r,
     int64_t now_ms)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_import, "contacts_import");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_import, "contacts_import");
 	const char *v[] = { r->phone, r->name, r->language, r->district,
 	    r->role };
 	size_t i;
 
 	if (s == NULL)
 		return -1;
-	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	if (sq_step_done(st, s, "contacts_import") == -1)
+	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	if (store_sq_step_done(st, s, "contacts_import") == -1)
 		return -1;
 	for (i = 0; i < r->ngroups; i++) {
 		if (store_group_create(st, r->groups[i], now_ms) == -1 ||
@@ -165,16 +165,16 @@ store_contacts_import(struct store *st,
 {
 	size_t i;
 
-	if (sq_run(st, S_SAVEPOINT, "contacts_import") == -1)
+	if (store_sq_run(st, S_SAVEPOINT, "contacts_import") == -1)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (import_row(st, &rows[i], now_ms) == -1)
 			goto undo;
-	if (sq_run(st, S_RELEASE, "contacts_import") == -1)
+	if (store_sq_run(st, S_RELEASE, "contacts_import") == -1)
 		goto undo;
 	return 0;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	return -1;
 }
 
@@ -192,13 +192,13 @@ store_group_clear(struct store_group *g)
 int
 store_group_create(struct store *st, const char *name, int64_t now_ms)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_group_create, "group_create");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_create, "group_create");
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, name);
+	store_sq_bind_text(s, 1, name);
 	sqlite3_bind_int64(s, 2, now_ms);
-	if (sq_step_done(st, s, "group_create") == -1)
+	if (store_sq_step_done(st, s, "group_create") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
@@ -206,34 +206,34 @@ store_group_create(struct store *st, const char *name, int64_t now_ms)
 int
 store_group_delete(struct store *st, const char *name)
 {
-	sqlite3_stmt *m = sq_prepared(st, &sql_group_delete_members,
+	sqlite3_stmt *m = store_sq_prepared(st, &sql_group_delete_members,
 	    "group_delete");
-	sqlite3_stmt *g = sq_prepared(st, &sql_group_delete, "group_delete");
+	sqlite3_stmt *g = store_sq_prepared(st, &sql_group_delete, "group_delete");
 	int changed;
 
 	if (m == NULL || g == NULL)
 		return -1;
-	if (sq_run(st, S_SAVEPOINT, "group_delete") == -1)
+	if (store_sq_run(st, S_SAVEPOINT, "group_delete") == -1)
 		return -1;
-	sq_bind_text(m, 1, name);
-	if (sq_step_done(st, m, "group_delete") == -1)
+	store_sq_bind_text(m, 1, name);
+	if (store_sq_step_done(st, m, "group_delete") == -1)
 		goto undo;
-	sq_bind_text(g, 1, name);
-	if (sq_step_done(st, g, "group_delete") == -1)
+	store_sq_bind_text(g, 1, name);
+	if (store_sq_step_done(st, g, "group_delete") == -1)
 		goto undo;
 	changed = sqlite3_changes(st->db);
-	if (sq_run(st, S_RELEASE, "group_delete") == -1)
+	if (store_sq_run(st, S_RELEASE, "group_delete") == -1)
 		goto undo;
 	return changed > 0 ? 1 : 0;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	return -1;
 }
 
 static void
 group_row(sqlite3_stmt *s, struct store_group *g)
 {
-	g->name = sq_column_dup(s, 0);
+	g->name = store_sq_column_dup(s, 0);
 	g->created_ms = sqlite3_column_int64(s, 1);
 	g->members = sqlite3_column_int64(s, 2);
 }
@@ -241,16 +241,16 @@ group_row(sqlite3_stmt *s, struct store_group *g)
 int
 store_group_get(struct store *st, const char *name, struct store_group *g)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_group_get, "group_get");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_get, "group_get");
 	int rc;
 
 	memset(g, 0, sizeof(*g));
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, name);
-	if ((rc = sq_step_row(st, s, "group_get")) == 1) {
+	store_sq_bind_text(s, 1, name);
+	if ((rc = store_sq_step_row(st, s, "group_get")) == 1) {
 		group_row(s, g);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -259,7 +259,7 @@ int
 store_groups_list(struct store *st,
     int (*cb)(void *arg, const struct store_group *g), void *arg)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_groups_list, "groups_list");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_groups_list, "groups_list");
 	struct store_group g;
 	int rc, ret = 0;
 
@@ -274,8 +274,8 @@ store_groups_list(struct store *st,
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sq_fail(st, "groups_list");
-	sq_done(s);
+		ret = store_sq_fail(st, "groups_list");
+	store_sq_done(s);
 	return ret;
 }
 
@@ -283,25 +283,25 @@ int
 store_group_add(struct store *st, const char *name, const char *phone,
     int64_t now_ms)
 {
-	sqlite3_stmt *t = sq_prepared(st, &sql_contact_touch, "group_add");
-	sqlite3_stmt *s = sq_prepared(st, &sql_group_add, "group_add");
-	sqlite3_stmt *e = sq_prepared(st, &sql_group_exists, "group_add");
+	sqlite3_stmt *t = store_sq_prepared(st, &sql_contact_touch, "group_add");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_add, "group_add");
+	sqlite3_stmt *e = store_sq_prepared(st, &sql_group_exists, "group_add");
 	int rc;
 
 	if (t == NULL || s == NULL || e == NULL)
 		return -1;
-	sq_bind_text(e, 1, name);
-	if ((rc = sq_exists(st, e, "group_add")) != 1)
-		return rc == 0 ? sq_fail_msg(st, "group_add", "no such group") :
+	store_sq_bind_text(e, 1, name);
+	if ((rc = store_sq_exists(st, e, "group_add")) != 1)
+		return rc == 0 ? store_sq_fail_msg(st, "group_add", "no such group") :
 		    -1;
 	/* A member must be a contact, or no audience would reach her. */
-	sq_bind_text(t, 1, phone);
-	if (sq_step_done(st, t, "group_add") == -1)
+	store_sq_bind_text(t, 1, phone);
+	if (store_sq_step_done(st, t, "group_add") == -1)
 		return -1;
-	sq_bind_text(s, 1, name);
-	sq_bind_text(s, 2, phone);
+	store_sq_bind_text(s, 1, name);
+	store_sq_bind_text(s, 2, phone);
 	sqlite3_bind_int64(s, 3, now_ms);
-	if (sq_step_done(st, s, "group_add") == -1)
+	if (store_sq_step_done(st, s, "group_add") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
@@ -309,13 +309,13 @@ store_group_add(struct store *st, const char *name, const char *phone,
 int
 store_group_remove(struct store *st, const char *name, const char *phone)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_group_remove, "group_remove");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_remove, "group_remove");
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, name);
-	sq_bind_text(s, 2, phone);
-	if (sq_step_done(st, s, "group_remove") == -1)
+	store_sq_bind_text(s, 1, name);
+	store_sq_bind_text(s, 2, phone);
+	if (store_sq_step_done(st, s, "group_remove") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
@@ -323,13 +323,13 @@ store_group_remove(struct store *st, const char *name, const char *phone)
 int
 store_group_has(struct store *st, const char *name, const char *phone)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_group_has, "group_has");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_has, "group_has");
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, name);
-	sq_bind_text(s, 2, phone);
-	return sq_exists(st, s, "group_has");
+	store_sq_bind_text(s, 1, name);
+	store_sq_bind_text(s, 2, phone);
+	return store_sq_exists(st, s, "group_has");
 }
 
 /* ---- audiences ---- */
@@ -338,14 +338,14 @@ static void
 contact_row(sqlite3_stmt *s, struct contact *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->phone = sq_column_dup(s, 0);
-	c->name = sq_column_dup(s, 1);
-	c->language = sq_column_dup(s, 2);
-	c->district = sq_column_dup(s, 3);
-	c->role = sq_column_dup(s, 4);
-	c->pending_keyword = sq_column_dup(s, 5);
+	c->phone = store_sq_column_dup(s, 0);
+	c->name = store_sq_column_dup(s, 1);
+	c->language = store_sq_column_dup(s, 2);
+	c->district = store_sq_column_dup(s, 3);
+	c->role = store_sq_column_dup(s, 4);
+	c->pending_keyword = store_sq_column_dup(s, 5);
 	c->pending_until_ms = sqlite3_column_int64(s, 6);
-	c->more_text = sq_column_dup(s, 7);
+	c->more_text = store_sq_column_dup(s, 7);
 	c->more_until_ms = sqlite3_column_int64(s, 8);
 	c->opted_out_ms = sqlite3_column_int64(s, 9);
 	c->first_seen_ms = sqlite3_column_int64(s, 10);
@@ -371,29 +371,29 @@ read_page(struct store *st, const char *after, int include_opted_out,
     const char *groups, struct contact *page, size_t *n)
 {
 	sqlite3_stmt *s = groups != NULL ?
-	    sq_prepared(st, &sql_page_groups, "audience") :
-	    sq_prepared(st, &sql_page, "audience");
+	    store_sq_prepared(st, &sql_page_groups, "audience") :
+	    store_sq_prepared(st, &sql_page, "audience");
 	int rc;
 
 	*n = 0;
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, after);
+	store_sq_bind_text(s, 1, after);
 	sqlite3_bind_int(s, 2, include_opted_out ? 1 : 0);
 	sqlite3_bind_int(s, 3, AUDIENCE_PAGE);
 	if (groups != NULL)
-		sq_bind_text(s, 4, groups);
+		store_sq_bind_text(s, 4, groups);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < AUDIENCE_PAGE)
 		contact_row(s, &page[(*n)++]);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		sq_fail(st, "audience");
-		sq_done(s);
+		store_sq_fail(st, "audience");
+		store_sq_done(s);
 		while (*n > 0)
 			records_contact_clear(&page[--(*n)]);
 		return -1;
 	}
 	/* Released before the callbacks run, so they may write. */
-	sq_done(s);
+	store_sq_done(s);
 	return 0;
 }
 

@@ -20,21 +20,21 @@ store_contact_get(struct store *st, const char *phone,
 	int rc;
 
 	memset(c, 0, sizeof(*c));
-	sq_bind_text(s, 1, phone);
-	if ((rc = sq_step_row(st, s, "contact_get")) == 1) {
-		c->phone = sq_column_dup(s, 0);
-		c->name = sq_column_dup(s, 1);
-		c->language = sq_column_dup(s, 2);
-		c->district = sq_column_dup(s, 3);
-		c->role = sq_column_dup(s, 4);
-		c->pending_keyword = sq_column_dup(s, 5);
+	store_sq_bind_text(s, 1, phone);
+	if ((rc = store_sq_step_row(st, s, "contact_get")) == 1) {
+		c->phone = store_sq_column_dup(s, 0);
+		c->name = store_sq_column_dup(s, 1);
+		c->language = store_sq_column_dup(s, 2);
+		c->district = store_sq_column_dup(s, 3);
+		c->role = store_sq_column_dup(s, 4);
+		c->pending_keyword = store_sq_column_dup(s, 5);
 		c->pending_until_ms = sqlite3_column_int64(s, 6);
-		c->more_text = sq_column_dup(s, 7);
+		c->more_text = store_sq_column_dup(s, 7);
 		c->more_until_ms = sqlite3_column_int64(s, 8);
 		c->opted_out_ms = sqlite3_column_int64(s, 9);
 		c->first_seen_ms = sqlite3_column_int64(s, 10);
 		c->last_seen_ms = sqlite3_column_int64(s, 11);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -46,14 +46,14 @@ store_contact_put(struct store *st, const struct contact *c)
 	const char *v[] = { c->phone, c->name, c->language, c->district,
 	    c->role, c->pending_keyword };
 
-	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 7, c->pending_until_ms);
-	sq_bind_text(s, 8, c->more_text);
+	store_sq_bind_text(s, 8, c->more_text);
 	sqlite3_bind_int64(s, 9, c->more_until_ms);
 	sqlite3_bind_int64(s, 10, c->opted_out_ms);
 	sqlite3_bind_int64(s, 11, c->first_seen_ms);
 	sqlite3_bind_int64(s, 12, c->last_seen_ms);
-	return sq_run(st, S_CONTACT_PUT, "contact_put");
+	return store_sq_run(st, S_CONTACT_PUT, "contact_put");
 }
 
 /* ---- stakeholders ---- */
@@ -81,31 +81,31 @@ stakeholder_insert(struct store *st, const struct stakeholder *r,
 	const char *v[] = { r->name, r->category, r->district, r->phone,
 	    r->languages, r->description_en, r->description_hi, source };
 
-	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 9, now);
-	return sq_run(st, S_SH_INSERT, "stakeholders_replace");
+	return store_sq_run(st, S_SH_INSERT, "stakeholders_replace");
 }
 
 int
 store_stakeholders_replace(struct store *st,
     const struct stakeholder *rows, size_t n, const char *source)
 {
-	int64_t now = sp_wall_ms();
+	int64_t now = util_wall_ms();
 	size_t i;
 
-	if (sq_run(st, S_SAVEPOINT, "stakeholders_replace") == -1)
+	if (store_sq_run(st, S_SAVEPOINT, "stakeholders_replace") == -1)
 		return -1;
-	if (sq_run(st, S_SH_DELETE, "stakeholders_replace") == -1)
+	if (store_sq_run(st, S_SH_DELETE, "stakeholders_replace") == -1)
 		goto undo;
 	for (i = 0; i < n; i++) {
 		if (stakeholder_insert(st, &rows[i], source, now) == -1)
 			goto undo;
 	}
-	if (sq_run(st, S_RELEASE, "stakeholders_replace") == -1)
+	if (store_sq_run(st, S_RELEASE, "stakeholders_replace") == -1)
 		goto undo;
 	return 0;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	return -1;
 }
 
@@ -115,9 +115,9 @@ store_stakeholders_count(struct store *st, int64_t *n)
 	sqlite3_stmt *s = st->stmt[S_SH_COUNT];
 	int rc;
 
-	if ((rc = sq_step_row(st, s, "stakeholders_count")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "stakeholders_count")) == 1) {
 		*n = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc == 1 ? 0 : -1;
 }
@@ -138,11 +138,11 @@ stakeholders_read(struct store *st, sqlite3_stmt *s,
 		}
 		sh_fields(&v[len++], f);
 		for (i = 0; i < SH_NFIELDS; i++)
-			*f[i] = sq_column_dup(s, i);
+			*f[i] = store_sq_column_dup(s, i);
 	}
 	if (rc != SQLITE_DONE)
-		sq_fail(st, "stakeholders_find");
-	sq_done(s);
+		store_sq_fail(st, "stakeholders_find");
+	store_sq_done(s);
 	if (rc != SQLITE_DONE) {
 		records_stakeholders_free(v, len);
 		*rows = NULL;
@@ -160,8 +160,8 @@ store_stakeholders_find(struct store *st, const char *category,
 {
 	sqlite3_stmt *s = st->stmt[S_SH_FIND];
 
-	sq_bind_text(s, 1, category);
-	sq_bind_text(s, 2, district);
+	store_sq_bind_text(s, 1, category);
+	store_sq_bind_text(s, 2, district);
 	return stakeholders_read(st, s, rows, n);
 }
 
@@ -178,9 +178,9 @@ store_data_version(struct store *st, int64_t *version)
 	sqlite3_stmt *s = st->stmt[S_DATA_VERSION];
 	int rc;
 
-	if ((rc = sq_step_row(st, s, "data_version")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "data_version")) == 1) {
 		*version = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc == 1 ? 0 : -1;
 }

@@ -1,14 +1,14 @@
 /*
  * store_int: what the files of the store module share, and nothing else
  * may include: the struct behind struct store, the statement ids, and a
- * small toolkit over sqlite3 (prefix sq_).  The store is one module split
+ * small toolkit over sqlite3 (prefix store_sq_).  The store is one module split
  * over store.c (open, schema, transactions, interactions, contacts,
  * directory, meta) and store_<area>.c files; store.h stays its whole
  * contract.
  *
  * Statements of store.c are prepared at open from its table; an area file
  * may instead name its SQL as a static string and get the statement with
- * sq_prepared(), which prepares it once, on first use, and keeps it for the
+ * store_sq_prepared(), which prepares it once, on first use, and keeps it for the
  * life of the store.
  */
 #ifndef SP_STORE_INT_H
@@ -60,7 +60,7 @@ enum stmt_id {
  */
 
 
-struct sq_cached {
+struct store_sq_cached {
 	const char	*sql;	/* identity: the address of the area's string */
 	sqlite3_stmt	*stmt;
 };
@@ -69,7 +69,7 @@ struct store {
 	sqlite3		*db;
 	sqlite3_stmt	*stmt[S_COUNT];
 	char		 err[512];
-	struct sq_cached *cached;	/* sq_prepared() statements */
+	struct store_sq_cached *cached;	/* store_sq_prepared() statements */
 	int		 deferred;	/* a store_defer_begin() txn is open */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints itself */
 	int		 synchronous_full;	/* as opened */
@@ -77,34 +77,34 @@ struct store {
 };
 
 /* Record msg (or sqlite's message) as the error of op, log it once; -1. */
-int	sq_fail_msg(struct store *, const char *op, const char *msg);
-int	sq_fail(struct store *, const char *op);
+int	store_sq_fail_msg(struct store *, const char *op, const char *msg);
+int	store_sq_fail(struct store *, const char *op);
 /* Make a statement ready for its next use (bound strings are released). */
-void	sq_done(sqlite3_stmt *);
-/* Bound strings belong to the caller for the call; sq_done() drops them. */
-void	sq_bind_text(sqlite3_stmt *, int i, const char *v);
-void	sq_bind_texts(sqlite3_stmt *, int first, const char *const *v,
+void	store_sq_done(sqlite3_stmt *);
+/* Bound strings belong to the caller for the call; store_sq_done() drops them. */
+void	store_sq_bind_text(sqlite3_stmt *, int i, const char *v);
+void	store_sq_bind_texts(sqlite3_stmt *, int first, const char *const *v,
 	    size_t n);
 /* v == null_value is bound as SQL NULL. */
-void	sq_bind_int64(sqlite3_stmt *, int i, int64_t v, int64_t null_value);
-char	*sq_column_dup(sqlite3_stmt *, int i);	/* caller frees; NULL stays */
-const char *sq_column_str(sqlite3_stmt *, int i);
+void	store_sq_bind_int64(sqlite3_stmt *, int i, int64_t v, int64_t null_value);
+char	*store_sq_column_dup(sqlite3_stmt *, int i);	/* caller frees; NULL stays */
+const char *store_sq_column_str(sqlite3_stmt *, int i);
 /* Step a statement that returns no rows to completion; 0 or -1. */
-int	sq_step_done(struct store *, sqlite3_stmt *, const char *op);
+int	store_sq_step_done(struct store *, sqlite3_stmt *, const char *op);
 /* A yes/no lookup bound by the caller: 1 a row, 0 none, -1 error. */
-int	sq_exists(struct store *, sqlite3_stmt *, const char *op);
-/* sq_step_done() on a statement of store.c's table. */
-int	sq_run(struct store *, enum stmt_id, const char *op);
-/* Step a lookup: 1 row ready (caller calls sq_done), 0 none, -1 error. */
-int	sq_step_row(struct store *, sqlite3_stmt *, const char *op);
+int	store_sq_exists(struct store *, sqlite3_stmt *, const char *op);
+/* store_sq_step_done() on a statement of store.c's table. */
+int	store_sq_run(struct store *, enum stmt_id, const char *op);
+/* Step a lookup: 1 row ready (caller calls store_sq_done), 0 none, -1 error. */
+int	store_sq_step_row(struct store *, sqlite3_stmt *, const char *op);
 /* Undo and leave the savepoint opened by S_SAVEPOINT. */
-void	sq_savepoint_undo(struct store *);
+void	store_sq_savepoint_undo(struct store *);
 /* PRAGMA user_version of db (any connection, not only a store's): 0, or
  * -1 with sqlite3_errmsg(db) telling why. */
-int	sq_user_version(sqlite3 *db, int *v);
+int	store_sq_user_version(sqlite3 *db, int *v);
 /* The statement for sql (a string with static storage), prepared once;
  * NULL with the error recorded. */
-sqlite3_stmt *sq_prepared(struct store *, const char *const *sql,
+sqlite3_stmt *store_sq_prepared(struct store *, const char *const *sql,
 	    const char *op);
 
 #endif

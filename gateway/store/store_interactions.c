@@ -19,18 +19,18 @@ store_inbound_find(struct store *st, const char *provider,
 	sqlite3_stmt *s = st->stmt[S_INBOUND_FIND];
 	int rc;
 
-	sq_bind_text(s, 1, provider);
-	sq_bind_text(s, 2, provider_msg_id);
-	if ((rc = sq_step_row(st, s, "inbound_find")) == 1) {
+	store_sq_bind_text(s, 1, provider);
+	store_sq_bind_text(s, 2, provider_msg_id);
+	if ((rc = store_sq_step_row(st, s, "inbound_find")) == 1) {
 		*id = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
 
 /* 0 ("not applicable") and -1 ("unknown") are kept as SQL NULL. */
 void
-sq_bind_int64(sqlite3_stmt *s, int i, int64_t v, int64_t null_value)
+store_sq_bind_int64(sqlite3_stmt *s, int i, int64_t v, int64_t null_value)
 {
 	if (v == null_value)
 		sqlite3_bind_null(s, i);
@@ -48,23 +48,23 @@ store_interaction_insert(struct store *st, struct interaction *row)
 	int rc, found, changed;
 
 	sqlite3_bind_int64(s, 1, row->time_ms);
-	sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
+	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int(s, 13, row->segments);
-	sq_bind_int64(s, 14, row->latency_ms, -1);
-	sq_bind_int64(s, 15, row->reply_to, 0);
-	sq_bind_text(s, 16, row->status);
+	store_sq_bind_int64(s, 14, row->latency_ms, -1);
+	store_sq_bind_int64(s, 15, row->reply_to, 0);
+	store_sq_bind_text(s, 16, row->status);
 	/*
 	 * No RETURNING here: SQLite gathers RETURNING rows in a temporary
 	 * b-tree, and opening one per message costs more than the insert.
 	 */
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE) {
-		sq_fail(st, "interaction_insert");
-		sq_done(s);
+		store_sq_fail(st, "interaction_insert");
+		store_sq_done(s);
 		return -1;
 	}
 	changed = sqlite3_changes(st->db);
-	sq_done(s);
+	store_sq_done(s);
 	if (changed == 1) {
 		row->id = sqlite3_last_insert_rowid(st->db);
 		return 1;
@@ -73,7 +73,7 @@ store_interaction_insert(struct store *st, struct interaction *row)
 	found = store_inbound_find(st, row->provider, row->provider_msg_id,
 	    &row->id);
 	if (found == 0)
-		sq_fail_msg(st, "interaction_insert", "ignored, yet no such row");
+		store_sq_fail_msg(st, "interaction_insert", "ignored, yet no such row");
 	return found == 1 ? 0 : -1;
 }
 
@@ -93,18 +93,18 @@ store_replies_for(struct store *st, int64_t inbound_id, char ***texts,
 			cap = cap == 0 ? 4 : cap * 2;
 			v = xreallocarray(v, cap, sizeof(*v));
 		}
-		t = sq_column_str(s, 0);
+		t = store_sq_column_str(s, 0);
 		v[len++] = xstrdup(t != NULL ? t : "");
 	}
 	if (rc != SQLITE_DONE) {
-		sq_fail(st, "replies_for");
-		sq_done(s);
+		store_sq_fail(st, "replies_for");
+		store_sq_done(s);
 		store_strings_free(v, len);
 		*texts = NULL;
 		*n = 0;
 		return -1;
 	}
-	sq_done(s);
+	store_sq_done(s);
 	*texts = v;
 	*n = len;
 	return 0;
@@ -129,22 +129,22 @@ export_row(sqlite3_stmt *s, struct interaction *row)
 	memset(row, 0, sizeof(*row));
 	row->id = sqlite3_column_int64(s, 0);
 	row->time_ms = sqlite3_column_int64(s, 1);
-	row->channel = sq_column_str(s, 2);
-	row->direction = sq_column_str(s, 3);
-	row->provider = sq_column_str(s, 4);
-	row->provider_msg_id = sq_column_str(s, 5);
-	row->phone = sq_column_str(s, 6);
-	row->text = sq_column_str(s, 7);
-	row->keyword = sq_column_str(s, 8);
-	row->handler = sq_column_str(s, 9);
-	row->district = sq_column_str(s, 10);
-	row->language = sq_column_str(s, 11);
-	row->encoding = sq_column_str(s, 12);
+	row->channel = store_sq_column_str(s, 2);
+	row->direction = store_sq_column_str(s, 3);
+	row->provider = store_sq_column_str(s, 4);
+	row->provider_msg_id = store_sq_column_str(s, 5);
+	row->phone = store_sq_column_str(s, 6);
+	row->text = store_sq_column_str(s, 7);
+	row->keyword = store_sq_column_str(s, 8);
+	row->handler = store_sq_column_str(s, 9);
+	row->district = store_sq_column_str(s, 10);
+	row->language = store_sq_column_str(s, 11);
+	row->encoding = store_sq_column_str(s, 12);
 	row->segments = sqlite3_column_int(s, 13);
 	row->latency_ms = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(s, 14);
 	row->reply_to = sqlite3_column_int64(s, 15);
-	row->status = sq_column_str(s, 16);
+	row->status = store_sq_column_str(s, 16);
 }
 
 /*
@@ -163,21 +163,21 @@ store_export(struct store *st, const struct store_filter *f,
 	    f->since_ms : INT64_MIN);
 	sqlite3_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
 	    f->until_ms : INT64_MAX);
-	sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
-	sq_bind_text(s, 4, f != NULL ? f->district : NULL);
+	store_sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
+	store_sq_bind_text(s, 4, f != NULL ? f->district : NULL);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		export_row(s, &row);
 		if (cb(arg, &row) != 0) {
 			/* The caller's choice, not a store error: not logged. */
-			sp_strlcpy(st->err, "export stopped by the callback",
+			util_strlcpy(st->err, "export stopped by the callback",
 			    sizeof(st->err));
 			ret = -1;
 			break;
 		}
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sq_fail(st, "export");
-	sq_done(s);
+		ret = store_sq_fail(st, "export");
+	store_sq_done(s);
 	return ret;
 }
 

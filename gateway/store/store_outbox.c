@@ -42,25 +42,25 @@ outbox_row(sqlite3_stmt *s, struct outbox_msg *m)
 {
 	memset(m, 0, sizeof(*m));
 	m->id = sqlite3_column_int64(s, 0);
-	m->provider = sq_column_dup(s, 1);
-	m->to = sq_column_dup(s, 2);
-	m->from = sq_column_dup(s, 3);
-	m->body = sq_column_dup(s, 4);
-	m->encoding = sq_column_dup(s, 5);
+	m->provider = store_sq_column_dup(s, 1);
+	m->to = store_sq_column_dup(s, 2);
+	m->from = store_sq_column_dup(s, 3);
+	m->body = store_sq_column_dup(s, 4);
+	m->encoding = store_sq_column_dup(s, 5);
 	m->segments = sqlite3_column_int(s, 6);
-	m->state = sq_column_dup(s, 7);
+	m->state = store_sq_column_dup(s, 7);
 	m->attempts = sqlite3_column_int(s, 8);
 	m->created_ms = sqlite3_column_int64(s, 9);
 	m->next_attempt_ms = sqlite3_column_int64(s, 10);
 	m->updated_ms = sqlite3_column_int64(s, 11);
-	m->provider_id = sq_column_dup(s, 12);
-	m->error_code = sq_column_dup(s, 13);
-	m->error = sq_column_dup(s, 14);
-	m->reason = sq_column_dup(s, 15);
+	m->provider_id = store_sq_column_dup(s, 12);
+	m->error_code = store_sq_column_dup(s, 13);
+	m->error = store_sq_column_dup(s, 14);
+	m->reason = store_sq_column_dup(s, 15);
 	m->reply_to = sqlite3_column_int64(s, 16);
 	m->broadcast_id = sqlite3_column_int64(s, 17);
-	m->dlt_template_id = sq_column_dup(s, 18);
-	m->sms_type = sq_column_dup(s, 19);
+	m->dlt_template_id = store_sq_column_dup(s, 18);
+	m->sms_type = store_sq_column_dup(s, 19);
 	m->is_call = sqlite3_column_int(s, 20);
 	m->opted_out_ms = sqlite3_column_int64(s, 21);
 }
@@ -75,8 +75,8 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
 
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, now_ms);
-	sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
-	if (sq_run(st, S_OB_EVENT, op) == -1)
+	store_sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
+	if (store_sq_run(st, S_OB_EVENT, op) == -1)
 		return -1;
 	log_debug("store", "op=%s id=%lld from=%s to=%s", op, (long long)id,
 	    from != NULL ? from : "-", to);
@@ -91,35 +91,35 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 	int rc;
 
 	if (m->created_ms == 0)
-		m->created_ms = sp_wall_ms();
+		m->created_ms = util_wall_ms();
 	if (m->next_attempt_ms == 0)
 		m->next_attempt_ms = m->created_ms;
-	if (sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
+	if (store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
 		return -1;
-	sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int(s, 6, m->segments);
 	sqlite3_bind_int64(s, 7, m->created_ms);
 	sqlite3_bind_int64(s, 8, m->next_attempt_ms);
-	sq_bind_int64(s, 9, m->reply_to, 0);
-	sq_bind_int64(s, 10, m->broadcast_id, 0);
-	sq_bind_text(s, 11, m->dlt_template_id);
-	sq_bind_text(s, 12, m->sms_type);
+	store_sq_bind_int64(s, 9, m->reply_to, 0);
+	store_sq_bind_int64(s, 10, m->broadcast_id, 0);
+	store_sq_bind_text(s, 11, m->dlt_template_id);
+	store_sq_bind_text(s, 12, m->sms_type);
 	sqlite3_bind_int(s, 13, m->held != 0);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
 	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
-		sq_fail(st, "outbox_add");
-		sq_done(s);
+		store_sq_fail(st, "outbox_add");
+		store_sq_done(s);
 		goto undo;
 	}
-	sq_done(s);
+	store_sq_done(s);
 	m->id = sqlite3_last_insert_rowid(st->db);
 	if (outbox_event(st, m->id, m->created_ms, NULL, m->held ? "held" :
 	    "queued", NULL, "outbox_add") == -1 ||
-	    sq_run(st, S_RELEASE, "outbox_add") == -1)
+	    store_sq_run(st, S_RELEASE, "outbox_add") == -1)
 		goto undo;
 	return 0;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	m->id = 0;
 	return -1;
 }
@@ -149,9 +149,9 @@ store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
 	*n = 0;
 	if (max == 0)
 		return 0;
-	if (sq_run(st, S_SAVEPOINT, "outbox_claim") == -1)
+	if (store_sq_run(st, S_SAVEPOINT, "outbox_claim") == -1)
 		return -1;
-	sq_bind_text(s, 1, provider);
+	store_sq_bind_text(s, 1, provider);
 	sqlite3_bind_int64(s, 2, now_ms);
 	sqlite3_bind_int64(s, 3, now_ms);
 	sqlite3_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
@@ -164,8 +164,8 @@ store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
 		outbox_row(s, &v[len++]);
 	}
 	if (rc != SQLITE_DONE)
-		sq_fail(st, "outbox_claim");
-	sq_done(s);
+		store_sq_fail(st, "outbox_claim");
+	store_sq_done(s);
 	if (rc != SQLITE_DONE)
 		goto undo;
 	if (len > 1)
@@ -176,13 +176,13 @@ store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
 		    detail, "outbox_claim") == -1)
 			goto undo;
 	}
-	if (sq_run(st, S_RELEASE, "outbox_claim") == -1)
+	if (store_sq_run(st, S_RELEASE, "outbox_claim") == -1)
 		goto undo;
 	*msgs = v;
 	*n = len;
 	return 0;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	records_outbox_msgs_free(v, len);
 	return -1;
 }
@@ -197,10 +197,10 @@ store_outbox_attempt_add(struct store *st,
 	sqlite3_bind_int64(s, 1, a->outbox_id);
 	sqlite3_bind_int64(s, 2, a->time_ms);
 	sqlite3_bind_int(s, 3, a->attempt);
-	sq_bind_int64(s, 4, a->http_status, 0);
-	sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
-	sq_bind_int64(s, 7, a->latency_ms, -1);
-	return sq_run(st, S_OB_ATTEMPT, "outbox_attempt_add");
+	store_sq_bind_int64(s, 4, a->http_status, 0);
+	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
+	store_sq_bind_int64(s, 7, a->latency_ms, -1);
+	return store_sq_run(st, S_OB_ATTEMPT, "outbox_attempt_add");
 }
 
 /*
@@ -226,15 +226,15 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
 	int own = sqlite3_get_autocommit(st->db);
 
 	if (state_rank(state) < 0 || strcmp(state, "sending") == 0)
-		return sq_fail_msg(st, op, "not a state an attempt ends in");
-	if (own && sq_run(st, S_SAVEPOINT, op) == -1)
+		return store_sq_fail_msg(st, op, "not a state an attempt ends in");
+	if (own && store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	sq_bind_text(s, 2, state);
+	store_sq_bind_text(s, 2, state);
 	sqlite3_bind_int64(s, 3, now_ms);
 	sqlite3_bind_int64(s, 4, next_attempt_ms);
-	sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
-	if (sq_run(st, S_OB_FINISH, op) == -1)
+	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
+	if (store_sq_run(st, S_OB_FINISH, op) == -1)
 		goto undo;
 	if (sqlite3_changes(st->db) == 0) {
 		/* Requeued or moved on by another process: theirs stands. */
@@ -243,12 +243,12 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
 	} else if (outbox_event(st, id, now_ms, "sending", state,
 	    error != NULL ? error : provider_id, op) == -1)
 		goto undo;
-	if (own && sq_run(st, S_RELEASE, op) == -1)
+	if (own && store_sq_run(st, S_RELEASE, op) == -1)
 		goto undo;
 	return 0;
 undo:
 	if (own)
-		sq_savepoint_undo(st);
+		store_sq_savepoint_undo(st);
 	return -1;
 }
 
@@ -266,37 +266,37 @@ store_outbox_report(struct store *st, const char *provider,
 	int rank, rc;
 
 	if ((rank = state_rank(state)) < 0)
-		return sq_fail_msg(st, op, "not a message state");
-	sq_bind_text(s, 1, provider);
-	sq_bind_text(s, 2, provider_id);
-	if ((rc = sq_step_row(st, s, op)) != 1)
+		return store_sq_fail_msg(st, op, "not a message state");
+	store_sq_bind_text(s, 1, provider);
+	store_sq_bind_text(s, 2, provider_id);
+	if ((rc = store_sq_step_row(st, s, op)) != 1)
 		return rc;
 	id = sqlite3_column_int64(s, 0);
-	sp_strlcpy(cur, sq_column_str(s, 1) != NULL ? sq_column_str(s, 1) : "",
+	util_strlcpy(cur, store_sq_column_str(s, 1) != NULL ? store_sq_column_str(s, 1) : "",
 	    sizeof(cur));
-	sq_done(s);
+	store_sq_done(s);
 	/* Equal ranks too: a final state is never replaced by another. */
 	if (rank <= state_rank(cur))
 		return 2;
-	if (sq_run(st, S_SAVEPOINT, op) == -1)
+	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	s = st->stmt[S_OB_REPORT];
 	sqlite3_bind_int64(s, 1, id);
-	sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
+	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int64(s, 3, now_ms);
-	sq_bind_texts(s, 4, w, SP_ARRAY_LEN(w));
-	sq_bind_text(s, 6, cur);
-	if (sq_run(st, S_OB_REPORT, op) == -1)
+	store_sq_bind_texts(s, 4, w, SP_ARRAY_LEN(w));
+	store_sq_bind_text(s, 6, cur);
+	if (store_sq_run(st, S_OB_REPORT, op) == -1)
 		goto undo;
 	rc = sqlite3_changes(st->db) == 1 ? 1 : 2;
 	if (rc == 1 && outbox_event(st, id, now_ms, cur, state,
 	    reason != NULL ? reason : error_code, op) == -1)
 		goto undo;
-	if (sq_run(st, S_RELEASE, op) == -1)
+	if (store_sq_run(st, S_RELEASE, op) == -1)
 		goto undo;
 	return rc;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	return -1;
 }
 
@@ -306,20 +306,20 @@ store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 	const char *op = "outbox_requeue_sending";
 
 	*n = 0;
-	if (sq_run(st, S_SAVEPOINT, op) == -1)
+	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
-	if (sq_run(st, S_OB_REQUEUE_EVENTS, op) == -1)
+	if (store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == -1)
 		goto undo;
 	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
-	if (sq_run(st, S_OB_REQUEUE, op) == -1)
+	if (store_sq_run(st, S_OB_REQUEUE, op) == -1)
 		goto undo;
 	*n = sqlite3_changes(st->db);
-	if (sq_run(st, S_RELEASE, op) == -1)
+	if (store_sq_run(st, S_RELEASE, op) == -1)
 		goto undo;
 	return 0;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	*n = 0;
 	return -1;
 }
@@ -330,10 +330,10 @@ store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
 	sqlite3_stmt *s = st->stmt[S_OB_NEXT_DUE];
 	int rc;
 
-	sq_bind_text(s, 1, provider);
-	if ((rc = sq_step_row(st, s, "outbox_next_due")) == 1) {
+	store_sq_bind_text(s, 1, provider);
+	if ((rc = store_sq_step_row(st, s, "outbox_next_due")) == 1) {
 		*when = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -347,7 +347,7 @@ store_outbox_list(struct store *st, const char *state, size_t limit,
 	struct outbox_msg m;
 	int rc, stop, ret = 0;
 
-	sq_bind_text(s, 1, state);
+	store_sq_bind_text(s, 1, state);
 	sqlite3_bind_int64(s, 2, limit == 0 || limit > (size_t)INT64_MAX ?
 	    -1 : (int64_t)limit);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -356,15 +356,15 @@ store_outbox_list(struct store *st, const char *state, size_t limit,
 		records_outbox_msg_clear(&m);
 		if (stop != 0) {
 			/* The caller's choice, not a store error: not logged. */
-			sp_strlcpy(st->err, "list stopped by the callback",
+			util_strlcpy(st->err, "list stopped by the callback",
 			    sizeof(st->err));
 			ret = -1;
 			break;
 		}
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
-		ret = sq_fail(st, "outbox_list");
-	sq_done(s);
+		ret = store_sq_fail(st, "outbox_list");
+	store_sq_done(s);
 	return ret;
 }
 
@@ -376,9 +376,9 @@ store_outbox_get(struct store *st, int64_t id, struct outbox_msg *m)
 
 	memset(m, 0, sizeof(*m));
 	sqlite3_bind_int64(s, 1, id);
-	if ((rc = sq_step_row(st, s, "outbox_get")) == 1) {
+	if ((rc = store_sq_step_row(st, s, "outbox_get")) == 1) {
 		outbox_row(s, m);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return rc;
 }
@@ -391,10 +391,10 @@ store_outbox_counts(struct store *st,
 	int rc;
 
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb(arg, sq_column_str(s, 0), sqlite3_column_int64(s, 1));
+		cb(arg, store_sq_column_str(s, 0), sqlite3_column_int64(s, 1));
 	if (rc != SQLITE_DONE)
-		sq_fail(st, "outbox_counts");
-	sq_done(s);
+		store_sq_fail(st, "outbox_counts");
+	store_sq_done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 

@@ -73,17 +73,17 @@ static int64_t
 count_of(struct store *st, const char *const *sql, const char *a,
     const char *b, const char *op)
 {
-	sqlite3_stmt *s = sq_prepared(st, sql, op);
+	sqlite3_stmt *s = store_sq_prepared(st, sql, op);
 	int64_t n = -1;
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, a);
+	store_sq_bind_text(s, 1, a);
 	if (b != NULL)
-		sq_bind_text(s, 2, b);
-	if (sq_step_row(st, s, op) == 1) {
+		store_sq_bind_text(s, 2, b);
+	if (store_sq_step_row(st, s, op) == 1) {
 		n = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 	}
 	return n;
 }
@@ -119,7 +119,7 @@ prepare_built(struct store *st, const char *sql, const char *op)
 	sqlite3_stmt *s;
 
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		sq_fail(st, op);
+		store_sq_fail(st, op);
 		return NULL;
 	}
 	return s;
@@ -130,25 +130,25 @@ store_report_unmatched(struct store *st, const struct store_filter *f,
     size_t limit, int (*cb)(void *, const char *, int64_t, int64_t),
     void *arg)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_unmatched, "report_unmatched");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_unmatched, "report_unmatched");
 	int rc, ret = 0;
 
 	if (s == NULL)
 		return -1;
 	bind_range(s, f);
-	sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
-	sq_bind_text(s, 4, f != NULL ? f->district : NULL);
+	store_sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
+	store_sq_bind_text(s, 4, f != NULL ? f->district : NULL);
 	sqlite3_bind_int64(s, 5, limit > 0 && limit < INT64_MAX ?
 	    (int64_t)limit : -1);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, sq_column_str(s, 0), sqlite3_column_int64(s, 1),
+		if (cb(arg, store_sq_column_str(s, 0), sqlite3_column_int64(s, 1),
 		    sqlite3_column_int64(s, 2)) != 0) {
 			ret = -1;
 			break;
 		}
 	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		ret = sq_fail(st, "report_unmatched");
-	sq_done(s);
+		ret = store_sq_fail(st, "report_unmatched");
+	store_sq_done(s);
 	return ret;
 }
 
@@ -195,7 +195,7 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 	struct store_funnel fu;
 	int rc, ret = 0, any = 0;
 
-	if ((s = sq_prepared(st, &sql_funnels, "report_funnels")) == NULL)
+	if ((s = store_sq_prepared(st, &sql_funnels, "report_funnels")) == NULL)
 		return -1;
 	r = prepare_rsvps(st);
 	bind_range(s, f);
@@ -226,8 +226,8 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 		}
 	}
 	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		ret = sq_fail(st, "report_funnels");
-	sq_done(s);
+		ret = store_sq_fail(st, "report_funnels");
+	store_sq_done(s);
 	sqlite3_finalize(r);
 	return ret == -1 ? -1 : any;
 }
@@ -262,13 +262,13 @@ store_report_ivr(struct store *st, const struct store_filter *f,
 	if (when != NULL)
 		bind_range(s, f);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, sq_column_str(s, 0), sqlite3_column_int64(s, 1))
+		if (cb(arg, store_sq_column_str(s, 0), sqlite3_column_int64(s, 1))
 		    != 0) {
 			ret = -1;
 			break;
 		}
 	if (ret == 1 && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		ret = sq_fail(st, "report_ivr");
+		ret = store_sq_fail(st, "report_ivr");
 	sqlite3_finalize(s);
 	return ret;
 }
@@ -277,16 +277,16 @@ int
 store_report_opted_out(struct store *st, const struct store_filter *f,
     int64_t *n)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_opted_out, "report_opted_out");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_opted_out, "report_opted_out");
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	bind_range(s, f);
-	sq_bind_text(s, 3, f != NULL ? f->district : NULL);
-	if ((rc = sq_step_row(st, s, "report_opted_out")) == 1) {
+	store_sq_bind_text(s, 3, f != NULL ? f->district : NULL);
+	if ((rc = store_sq_step_row(st, s, "report_opted_out")) == 1) {
 		*n = sqlite3_column_int64(s, 0);
-		sq_done(s);
+		store_sq_done(s);
 		return 0;
 	}
 	return rc == 0 ? (*n = 0, 0) : -1;

@@ -64,44 +64,44 @@ int
 store_call_get(struct store *st, const char *provider, const char *call_id,
     struct store_call *c)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_call_get, "call_get");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_call_get, "call_get");
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, provider);
-	sq_bind_text(s, 2, call_id);
-	if ((rc = sq_step_row(st, s, "call_get")) != 1)
+	store_sq_bind_text(s, 1, provider);
+	store_sq_bind_text(s, 2, call_id);
+	if ((rc = store_sq_step_row(st, s, "call_get")) != 1)
 		return rc;
-	c->call_id = sq_column_dup(s, 0);
-	c->provider = sq_column_dup(s, 1);
-	c->caller = sq_column_dup(s, 2);
-	c->our_number = sq_column_dup(s, 3);
-	c->direction = sq_column_dup(s, 4);
+	c->call_id = store_sq_column_dup(s, 0);
+	c->provider = store_sq_column_dup(s, 1);
+	c->caller = store_sq_column_dup(s, 2);
+	c->our_number = store_sq_column_dup(s, 3);
+	c->direction = store_sq_column_dup(s, 4);
 	c->start_ms = sqlite3_column_int64(s, 5);
 	c->end_ms = sqlite3_column_int64(s, 6);
 	c->updated_ms = sqlite3_column_int64(s, 7);
-	c->status = sq_column_dup(s, 8);
-	c->node = sq_column_dup(s, 9);
-	c->back = sq_column_dup(s, 10);
+	c->status = store_sq_column_dup(s, 8);
+	c->node = store_sq_column_dup(s, 9);
+	c->back = store_sq_column_dup(s, 10);
 	c->retries = sqlite3_column_int(s, 11);
-	c->district = sq_column_dup(s, 12);
-	c->language = sq_column_dup(s, 13);
-	c->pending = sq_column_dup(s, 14);
-	c->pending_next = sq_column_dup(s, 15);
-	c->last_answer = sq_column_dup(s, 16);
-	c->say_next = sq_column_dup(s, 17);
+	c->district = store_sq_column_dup(s, 12);
+	c->language = store_sq_column_dup(s, 13);
+	c->pending = store_sq_column_dup(s, 14);
+	c->pending_next = store_sq_column_dup(s, 15);
+	c->last_answer = store_sq_column_dup(s, 16);
+	c->say_next = store_sq_column_dup(s, 17);
 	c->steps = sqlite3_column_int(s, 18);
-	c->followup = sq_column_dup(s, 19);
-	sq_done(s);
+	c->followup = store_sq_column_dup(s, 19);
+	store_sq_done(s);
 	return 1;
 }
 
 int
 store_call_put(struct store *st, const struct store_call *c)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_call_put, "call_put");
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_call_put, "call_put");
 	const char *a[] = { c->call_id, c->provider, c->caller, c->our_number,
 	    c->direction };
 	const char *b[] = { c->status, c->node, c->back };
@@ -112,21 +112,21 @@ store_call_put(struct store *st, const struct store_call *c)
 	if (s == NULL)
 		return -1;
 	if (c->call_id == NULL || c->provider == NULL || c->caller == NULL)
-		return sq_fail_msg(st, "call_put", "call id, provider and "
+		return store_sq_fail_msg(st, "call_put", "call id, provider and "
 		    "caller are required");
-	sq_bind_texts(s, 1, a, SP_ARRAY_LEN(a));
+	store_sq_bind_texts(s, 1, a, SP_ARRAY_LEN(a));
 	sqlite3_bind_int64(s, 6, c->start_ms);
-	sq_bind_int64(s, 7, c->end_ms, 0);
+	store_sq_bind_int64(s, 7, c->end_ms, 0);
 	sqlite3_bind_int64(s, 8, c->updated_ms);
-	sq_bind_texts(s, 9, b, SP_ARRAY_LEN(b));
+	store_sq_bind_texts(s, 9, b, SP_ARRAY_LEN(b));
 	sqlite3_bind_int(s, 12, c->retries);
-	sq_bind_texts(s, 13, d, SP_ARRAY_LEN(d));
+	store_sq_bind_texts(s, 13, d, SP_ARRAY_LEN(d));
 	sqlite3_bind_int(s, 19, c->steps);
-	sq_bind_text(s, 20, c->followup);
+	store_sq_bind_text(s, 20, c->followup);
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE)
-		sq_fail(st, "call_put");
-	sq_done(s);
+		store_sq_fail(st, "call_put");
+	store_sq_done(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -134,16 +134,16 @@ int
 store_call_recent_followup(struct store *st, const char *caller,
     int64_t since_ms)
 {
-	sqlite3_stmt *s = sq_prepared(st, &sql_recent_followup,
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_recent_followup,
 	    "call_recent_followup");
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	sq_bind_text(s, 1, caller);
+	store_sq_bind_text(s, 1, caller);
 	sqlite3_bind_int64(s, 2, since_ms);
-	if ((rc = sq_step_row(st, s, "call_recent_followup")) == 1)
-		sq_done(s);
+	if ((rc = store_sq_step_row(st, s, "call_recent_followup")) == 1)
+		store_sq_done(s);
 	return rc;
 }
 
@@ -153,23 +153,23 @@ store_outbox_add_call(struct store *st, struct outbox_msg *m)
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sq_run(st, S_SAVEPOINT, "outbox_add_call") == -1)
+	if (store_sq_run(st, S_SAVEPOINT, "outbox_add_call") == -1)
 		return -1;
 	if (store_outbox_add(st, m) == -1)
 		goto undo;
-	if ((s = sq_prepared(st, &sql_outbox_kind_call,
+	if ((s = store_sq_prepared(st, &sql_outbox_kind_call,
 	    "outbox_add_call")) == NULL)
 		goto undo;
 	sqlite3_bind_int64(s, 1, m->id);
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE)
-		sq_fail(st, "outbox_add_call");
-	sq_done(s);
-	if (rc != SQLITE_DONE || sq_run(st, S_RELEASE, "outbox_add_call") == -1)
+		store_sq_fail(st, "outbox_add_call");
+	store_sq_done(s);
+	if (rc != SQLITE_DONE || store_sq_run(st, S_RELEASE, "outbox_add_call") == -1)
 		goto undo;
 	return 0;
 undo:
-	sq_savepoint_undo(st);
+	store_sq_savepoint_undo(st);
 	m->id = 0;
 	return -1;
 }

@@ -149,9 +149,9 @@ set_context(struct store *st, const char *phone, const char *context,
 }
 
 static const char *
-category_of(const struct kw_table *kw, const char *name)
+category_of(const struct keywords_table *kw, const char *name)
 {
-	const struct keyword *k = kw_find(kw, name);
+	const struct keyword *k = keywords_find(kw, name);
 
 	if (k == NULL)
 		return name ? name : "?";
@@ -165,7 +165,7 @@ outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
     const struct fake_ops *world)
 {
 	struct contact c;
-	struct und_result *u;
+	struct understand_result *u;
 	const char *h = res->handler ? res->handler : "error";
 	char *out, *norm;
 	int found;
@@ -191,7 +191,7 @@ outcome(const struct sp_ctx *ctx, struct store *st, const char *phone,
 	} else if (strcmp(h, "choose") == 0) {
 		u = xmalloc(sizeof(*u));
 		norm = text_normalize(text, strlen(text));
-		und_understand(ctx->understand, text, norm ? norm : "", u);
+		understand_message(ctx->understand, text, norm ? norm : "", u);
 		out = xasprintf("choose %s %s", u->kw ? (u->kw->category ?
 		    u->kw->category : u->kw->name) : "?", u->kw2 ?
 		    (u->kw2->category ? u->kw2->category : u->kw2->name) : "?");

@@ -21,7 +21,7 @@
 int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static struct kw_table *fuzz_kw;
+static struct keywords_table *fuzz_kw;
 static struct district_table *fuzz_dt;
 
 int
@@ -38,7 +38,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		dir = "config";
 	buf_init(&errors, 0);
 	path = xasprintf("%s/keywords.conf", dir);
-	fuzz_kw = kw_load(path, &errors);
+	fuzz_kw = keywords_load(path, &errors);
 	free(path);
 	path = xasprintf("%s/districts.csv", dir);
 	fuzz_dt = district_load(path, &errors);

@@ -131,7 +131,7 @@ walk(const struct ivr_menu *menu, const uint8_t *keys, size_t n)
 		check_result(&res);
 	}
 	/* A saved state from an older menu, and a hostile back stack. */
-	sp_strlcpy(st.node, "no-such-node", sizeof(st.node));
+	util_strlcpy(st.node, "no-such-node", sizeof(st.node));
 	ivr_state_set_back(&st, n > 0 ? "main/answer//x" : "");
 	ivr_step(menu, &st, IVR_IN_DIGITS, "1", &res);
 	check_state(&st);

@@ -19,7 +19,7 @@ int	LLVMFuzzerInitialize(int *, char ***);
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* Loaded once: read-only afterwards. */
-static struct kw_table *kw;
+static struct keywords_table *kw;
 static struct district_table *dt;
 
 int
@@ -36,7 +36,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		dir = "config";
 	buf_init(&errors, 0);
 	path = xasprintf("%s/keywords.conf", dir);
-	kw = kw_load(path, &errors);
+	kw = keywords_load(path, &errors);
 	free(path);
 	path = xasprintf("%s/districts.csv", dir);
 	dt = district_load(path, &errors);
@@ -62,9 +62,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	space = strchr(norm, ' ');
 	first = xstrndup(norm, space ? (size_t)(space - norm) : strlen(norm));
-	if (kw_match(kw, first, &k, &fuzzy) == 1 && kw_find(kw, k->name) != k)
+	if (keywords_match(kw, first, &k, &fuzzy) == 1 && keywords_find(kw, k->name) != k)
 		abort();
-	if (kw_match(kw, norm, &k, &fuzzy) == 1 && k->handler == NULL)
+	if (keywords_match(kw, norm, &k, &fuzzy) == 1 && k->handler == NULL)
 		abort();
 	if (district_match(dt, norm, &d) == 1 &&
 	    district_find(dt, d->key) != d)

@@ -16,7 +16,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct keyword *k, *m;
-	struct kw_table *kw;
+	struct keywords_table *kw;
 	struct buf errors;
 	const char *path;
 	size_t i;
@@ -26,18 +26,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((path = fuzz_write_file("keywords.conf", data, size)) == NULL)
 		return 0;
 	buf_init(&errors, 64 * 1024);
-	if ((kw = kw_load(path, &errors)) != NULL) {
-		for (i = 0; i < kw_count(kw); i++) {
-			k = kw_at(kw, i);
+	if ((kw = keywords_load(path, &errors)) != NULL) {
+		for (i = 0; i < keywords_count(kw); i++) {
+			k = keywords_at(kw, i);
 			if (k == NULL || k->name == NULL || k->handler == NULL ||
-			    kw_find(kw, k->name) != k)
+			    keywords_find(kw, k->name) != k)
 				abort();
-			(void)kw_match(kw, k->name, &m, &fuzzy);
+			(void)keywords_match(kw, k->name, &m, &fuzzy);
 		}
-		(void)kw_match(kw, "loan", &m, &fuzzy);
-		(void)kw_match(kw, "लोन", &m, &fuzzy);
+		(void)keywords_match(kw, "loan", &m, &fuzzy);
+		(void)keywords_match(kw, "लोन", &m, &fuzzy);
 	}
-	kw_free(kw);
+	keywords_free(kw);
 	buf_free(&errors);
 	return 0;
 }

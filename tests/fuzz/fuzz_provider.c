@@ -211,8 +211,8 @@ run_voice(const struct provider *p, const struct provider_conf *conf,
 	for (i = 0; i < SP_ARRAY_LEN(kinds); i++) {
 		memset(&ans, 0, sizeof(ans));
 		ans.kind = kinds[i];
-		sp_voice_say(&ans, text, "hi", NULL);
-		sp_voice_say(&ans, "Press 1", "en",
+		provider_voice_say(&ans, text, "hi", NULL);
+		provider_voice_say(&ans, "Press 1", "en",
 		    "https://gw.example.in/audio/en/ivr.main.wav?a=1&b=<2>");
 		ans.gather = i != 2;
 		ans.num_digits = 1;

@@ -40,7 +40,7 @@ sign(struct fuzz_request *fr, const struct provider_conf *conf)
 	}
 	url = fuzz_request_url(fr, conf->public_url);
 	buf_init(&s, 0);
-	if (plivo_v3_string(fr->method, url, &f, nonce, &s) == 0) {
+	if (provider_plivo_v3_string(fr->method, url, &f, nonce, &s) == 0) {
 		crypto_hmac_sha256_b64(conf->auth_token,
 		    strlen(conf->auth_token), buf_cstr(&s), s.len, sig);
 		fuzz_request_set_header(fr, "X-Plivo-Signature-V3", sig);

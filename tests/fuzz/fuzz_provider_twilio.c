@@ -27,7 +27,7 @@ sign(struct fuzz_request *fr, const struct provider_conf *conf)
 
 	if (form_parse(fr->body, fr->r.body_len, &f, NULL, 0) == 0) {
 		url = fuzz_request_url(fr, conf->public_url);
-		twilio_signature(conf->auth_token, url, &f, sig);
+		provider_twilio_signature(conf->auth_token, url, &f, sig);
 		fuzz_request_set_header(fr, "X-Twilio-Signature", sig);
 		free(url);
 	}

@@ -1,5 +1,5 @@
 /*
- * fuzz_segment: segment counting and fitting on any bytes.  seg_fit must
+ * fuzz_segment: segment counting and fitting on any bytes.  segment_fit must
  * return a prefix that ends between UTF-8 sequences and costs no more
  * than asked (the first byte picks the number of segments).
  */
@@ -24,7 +24,7 @@ check(int ok, const char *what)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct seg_info all, part;
+	struct segment_info all, part;
 	const char *s;
 	unsigned max;
 	size_t len, fit;
@@ -34,23 +34,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	max = data[0] % 8;
 	s = (const char *)data + 1;
 	len = size - 1;
-	if (seg_count(s, len, &all) == -1) {
+	if (segment_count(s, len, &all) == -1) {
 		check(!text_utf8_valid(s, len), "valid text refused");
 		return 0;
 	}
-	check(all.encoding == SEG_GSM7 || all.encoding == SEG_UCS2,
+	check(all.encoding == SEGMENT_GSM7 || all.encoding == SEGMENT_UCS2,
 	    "encoding");
 	check((all.segments == 0) == (len == 0), "segments of empty text");
 	check(all.units >= all.segments, "fewer units than segments");
-	(void)seg_encoding_name(all.encoding);
+	(void)segment_encoding_name(all.encoding);
 
-	fit = seg_fit(s, len, max);
+	fit = segment_fit(s, len, max);
 	check(fit <= len, "fit past the end");
-	/* seg_count takes NUL bytes, text_utf8_valid does not: look at
+	/* segment_count takes NUL bytes, text_utf8_valid does not: look at
 	 * the cut itself. */
 	check(fit == len || ((unsigned char)s[fit] & 0xc0) != 0x80,
 	    "fit cut a UTF-8 sequence");
-	check(seg_count(s, fit, &part) == 0, "prefix does not count");
+	check(segment_count(s, fit, &part) == 0, "prefix does not count");
 	if (max > 0)
 		check(part.segments <= max, "prefix costs more than asked");
 	if (all.segments <= max)

@@ -35,13 +35,13 @@ twilio(const char *token, const char *sig, const char *url,
 {
 	char mine[CRYPTO_SHA1_B64_LEN + 1];
 
-	(void)twilio_signature_valid(token, sig, url, f);
-	(void)twilio_signature_valid(token, sig, url, NULL);
-	(void)twilio_signature_valid_body(token, sig, url, body, strlen(body));
-	twilio_signature(token, url, f, mine);
+	(void)provider_twilio_signature_valid(token, sig, url, f);
+	(void)provider_twilio_signature_valid(token, sig, url, NULL);
+	(void)provider_twilio_signature_valid_body(token, sig, url, body, strlen(body));
+	provider_twilio_signature(token, url, f, mine);
 	check(strlen(mine) == CRYPTO_SHA1_B64_LEN, "twilio signature length");
 	if (*token != '\0')
-		check(twilio_signature_valid(token, mine, url, f) == 1,
+		check(provider_twilio_signature_valid(token, mine, url, f) == 1,
 		    "our own twilio signature does not verify");
 }
 
@@ -52,14 +52,14 @@ plivo(const char *token, const char *sig, const char *method,
 	char mine[CRYPTO_SHA256_B64_LEN + 1];
 	struct buf s;
 
-	(void)plivo_v3_valid(token, sig, method, url, f, nonce);
-	(void)plivo_v3_valid(token, sig, method, url, NULL, nonce);
+	(void)provider_plivo_v3_valid(token, sig, method, url, f, nonce);
+	(void)provider_plivo_v3_valid(token, sig, method, url, NULL, nonce);
 	buf_init(&s, 0);
-	if (plivo_v3_string(method, url, f, nonce, &s) == 0 &&
+	if (provider_plivo_v3_string(method, url, f, nonce, &s) == 0 &&
 	    *token != '\0' && *nonce != '\0') {
 		crypto_hmac_sha256_b64(token, strlen(token), buf_cstr(&s),
 		    s.len, mine);
-		check(plivo_v3_valid(token, mine, method, url, f, nonce) == 1,
+		check(provider_plivo_v3_valid(token, mine, method, url, f, nonce) == 1,
 		    "our own plivo signature does not verify");
 	}
 	buf_free(&s);

@@ -39,13 +39,13 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* Loaded once; the table is taught the sample directory back after a
  * "#directory" input, when a plain text comes. */
-static struct kw_table *kw;
+static struct keywords_table *kw;
 static struct district_table *dt;
-static struct und_table *und;
+static struct understand_table *und;
 static struct stakeholder sample[512];
 static size_t nsample;
 static char *lexicon_path;
-static struct und_result result;
+static struct understand_result result;
 static int taught_other;
 
 static void
@@ -90,16 +90,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		dir = "config";
 	buf_init(&errors, 0);
 	path = xasprintf("%s/keywords.conf", dir);
-	kw = kw_load(path, &errors);
+	kw = keywords_load(path, &errors);
 	free(path);
 	path = xasprintf("%s/districts.csv", dir);
 	dt = district_load(path, &errors);
 	free(path);
 	lexicon_path = xasprintf("%s/lexicon.conf", dir);
 	if (kw != NULL && dt != NULL)
-		und = und_new(kw, dt, lexicon_path, &errors);
+		und = understand_new(kw, dt, lexicon_path, &errors);
 	path = xasprintf("%s/other_districts.txt", dir);
-	if (und == NULL || und_add_unserved(und, path, &errors) == -1) {
+	if (und == NULL || understand_add_unserved(und, path, &errors) == -1) {
 		fprintf(stderr, "fuzz_understand: cannot load %s (run from "
 		    "the repository root): %s\n", dir, buf_cstr(&errors));
 		exit(1);
@@ -107,7 +107,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	free(path);
 	buf_free(&errors);
 	load_sample(dir);
-	und_set_directory(und, sample, nsample);
+	understand_set_directory(und, sample, nsample);
 	return 0;
 }
 
@@ -120,19 +120,19 @@ is_info(const struct keyword *k)
 
 /* Understand text with t and abort() on a decision that does not hold. */
 static void
-understand(const struct und_table *t, const char *text, size_t len)
+understand(const struct understand_table *t, const char *text, size_t len)
 {
-	struct und_result *r = &result;
+	struct understand_result *r = &result;
 	char *norm, where[256];
 	size_t i, next = 0;
 
 	if ((norm = text_normalize(text, len)) == NULL)
 		return;
-	und_understand(t, text, norm, r);
-	if (r->nwords > UND_MAX_WORDS || r->ntok > SP_ARRAY_LEN(r->tok))
+	understand_message(t, text, norm, r);
+	if (r->nwords > UNDERSTAND_MAX_WORDS || r->ntok > SP_ARRAY_LEN(r->tok))
 		abort();
 	for (i = 0; i < r->ntok; i++) {
-		const struct und_token *tk = &r->tok[i];
+		const struct understand_token *tk = &r->tok[i];
 
 		/* Emoji come last, as words past the text. */
 		if (tk->nwords == 0) {
@@ -145,34 +145,34 @@ understand(const struct und_table *t, const char *text, size_t len)
 		next = tk->word + tk->nwords;
 		if (r->nstart[tk->word] + r->nlen[tk->word] > strlen(norm))
 			abort();
-		if (und_origin(tk, where, sizeof(where)) != where ||
+		if (understand_origin(tk, where, sizeof(where)) != where ||
 		    memchr(where, '\0', sizeof(where)) == NULL)
 			abort();
-		if (strcmp(und_how_name(tk->how), "?") == 0)
+		if (strcmp(understand_how_name(tk->how), "?") == 0)
 			abort();
 	}
 	switch (r->action) {
-	case UND_ACT_INFO:
+	case UNDERSTAND_ACT_INFO:
 		if (!is_info(r->kw) || r->kw2 != NULL)
 			abort();
 		break;
-	case UND_ACT_CHOOSE:
+	case UNDERSTAND_ACT_CHOOSE:
 		if (!is_info(r->kw) || !is_info(r->kw2) || r->kw == r->kw2)
 			abort();
 		break;
-	case UND_ACT_DISTRICT:
+	case UNDERSTAND_ACT_DISTRICT:
 		if (r->district == NULL)
 			abort();
 		break;
-	case UND_ACT_COMMAND:
+	case UNDERSTAND_ACT_COMMAND:
 		if (r->kw == NULL || r->args_word > r->nwords)
 			abort();
 		break;
-	case UND_ACT_UNSERVED:
+	case UNDERSTAND_ACT_UNSERVED:
 		if (r->unserved == NULL || r->district != NULL ||
 		    (r->kw != NULL && !is_info(r->kw)) ||
-		    und_unserved_name(r->unserved, "hi") == NULL ||
-		    und_unserved_name(r->unserved, "en") == NULL)
+		    understand_unserved_name(r->unserved, "hi") == NULL ||
+		    understand_unserved_name(r->unserved, "en") == NULL)
 			abort();
 		break;
 	default:
@@ -203,7 +203,7 @@ with_directory(const char *s, size_t len)
 	}
 	if (s < end && *s == '\n')
 		s++;
-	und_set_directory(und, rows, n);
+	understand_set_directory(und, rows, n);
 	taught_other = 1;
 	understand(und, s, (size_t)(end - s));
 	for (i = 0; i < n; i++) {
@@ -218,7 +218,7 @@ with_districts(const uint8_t *data, size_t size)
 {
 	static const char *const texts[] = { "patna", "gaya jile se hu",
 	    "loan chahiye lucknow", "ho gaya", "bhadohi se hu" };
-	struct und_table *t;
+	struct understand_table *t;
 	struct buf errors;
 	const char *path;
 	size_t i;
@@ -227,11 +227,11 @@ with_districts(const uint8_t *data, size_t size)
 	    NULL)
 		return;
 	buf_init(&errors, 0);
-	t = und_new(kw, dt, lexicon_path, &errors);
-	if (t != NULL && und_add_unserved(t, path, &errors) == 0)
+	t = understand_new(kw, dt, lexicon_path, &errors);
+	if (t != NULL && understand_add_unserved(t, path, &errors) == 0)
 		for (i = 0; i < SP_ARRAY_LEN(texts); i++)
 			understand(t, texts[i], strlen(texts[i]));
-	und_free(t);
+	understand_free(t);
 	buf_free(&errors);
 }
 
@@ -252,7 +252,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    size - (sizeof(districts_mark) - 1));
 	else {
 		if (taught_other)
-			und_set_directory(und, sample, nsample);
+			understand_set_directory(und, sample, nsample);
 		taught_other = 0;
 		understand(und, text, size);
 	}
