@@ -102,19 +102,47 @@ notice_vars_fill(const struct template *t, const char *district,
 	return (int)k;
 }
 
-static void
-notice_request(const struct broadcast_env *env, const char *phone,
-    const char *district, const struct notice_vars *nv, char *to,
-    size_t tolen, struct broadcast_request *req)
+/* A NOTICE to a district as the broadcast it becomes. */
+struct notice_draft {
+	struct notice_vars	 nv;
+	struct broadcast_request req;
+	char			 to[128];
+};
+
+/*
+ * Fill d for phone's text to district: 0, 1 when the text does not fit
+ * the template (*max_chars: the most that does), -1 when there is no
+ * notice template.  Clear d with notice_draft_clear() after 0 or 1.
+ */
+static int
+notice_draft(const struct broadcast_env *env, const char *phone,
+    const char *district, const char *text, struct notice_draft *d,
+    size_t *max_chars)
 {
-	memset(req, 0, sizeof(*req));
-	snprintf(to, tolen, "district:%s", district);
-	req->to = to;
-	req->template_key = config_str(env->cfg, "notice_template");
-	req->vars = nv->v;
-	req->nvars = nv->n;
-	req->kind = "notice";
-	req->created_by = phone;
+	const char *key = config_str(env->cfg, "notice_template");
+	const struct template *t = templates_find(env->templates, key);
+
+	memset(d, 0, sizeof(*d));
+	if (t == NULL) {
+		log_error("notice", "error=\"no template %s\"", key);
+		return -1;
+	}
+	if (notice_vars_fill(t, district, text, &d->nv, max_chars) == 1)
+		return 1;
+	snprintf(d->to, sizeof(d->to), "district:%s", district);
+	d->req.to = d->to;
+	d->req.template_key = key;
+	d->req.vars = d->nv.v;
+	d->req.nvars = d->nv.n;
+	d->req.kind = "notice";
+	d->req.created_by = phone;
+	return 0;
+}
+
+static void
+notice_draft_clear(struct notice_draft *d)
+{
+	notice_vars_clear(&d->nv);
 }
 
 /*
@@ -145,32 +173,26 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
     const char *text, struct sp_notice_preview *out)
 {
 	const struct broadcast_env *env = arg;
-	const struct template *t = templates_find(env->templates,
-	    config_str(env->cfg, "notice_template"));
+	struct notice_draft d;
 	struct store_notice n;
-	struct broadcast_request req;
 	struct broadcast_preview pv;
-	struct notice_vars nv;
-	char to[128], err[256], code[12];
+	char err[256], code[12];
 	size_t i;
 	int rc = -1, tries;
 
 	memset(out, 0, sizeof(*out));
-	if (t == NULL) {
-		log_error("notice", "error=\"no template %s\"",
-		    config_str(env->cfg, "notice_template"));
-		return -1;
+	if ((rc = notice_draft(env, phone, district, text, &d,
+	    &out->max_chars)) != 0) {
+		if (rc == 1)
+			notice_draft_clear(&d);
+		return rc;
 	}
-	if (notice_vars_fill(t, district, text, &nv, &out->max_chars) == 1) {
-		notice_vars_clear(&nv);
-		return 1;
-	}
-	notice_request(env, phone, district, &nv, to, sizeof(to), &req);
-	if (broadcast_preview(env, &req, &pv, err, sizeof(err)) == -1) {
+	if (broadcast_preview(env, &d.req, &pv, err, sizeof(err)) == -1) {
 		log_warn("notice", "error=\"%s\"", err);
-		notice_vars_clear(&nv);
+		notice_draft_clear(&d);
 		return -1;
 	}
+	rc = -1;
 	out->recipients = pv.recipients;
 	out->total_segments = pv.segments;
 	for (i = 0; i < pv.nlangs; i++)
@@ -196,7 +218,7 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
 		rc = -1;
 	}
 	broadcast_preview_clear(&pv);
-	notice_vars_clear(&nv);
+	notice_draft_clear(&d);
 	return rc;
 }
 
@@ -205,13 +227,10 @@ op_notice_confirm(void *arg, const char *phone, const char *code,
     int64_t *recipients)
 {
 	const struct broadcast_env *env = arg;
-	const struct template *t = templates_find(env->templates,
-	    config_str(env->cfg, "notice_template"));
+	struct notice_draft d;
 	struct store_notice n;
-	struct broadcast_request req;
 	struct broadcast_preview pv;
-	struct notice_vars nv;
-	char to[128], err[256];
+	char err[256];
 	size_t max;
 	int64_t id;
 	int rc;
@@ -233,22 +252,22 @@ op_notice_confirm(void *arg, const char *phone, const char *code,
 	}
 	if (rc != 1)
 		return rc;
-	rc = -1;
-	if (t == NULL)
-		goto out;
-	if (notice_vars_fill(t, n.district, n.text, &nv, &max) != 0) {
-		notice_vars_clear(&nv);
+	if ((rc = notice_draft(env, phone, n.district, n.text, &d,
+	    &max)) != 0) {
+		if (rc == 1)
+			notice_draft_clear(&d);
+		rc = -1;
 		goto out;
 	}
-	notice_request(env, phone, n.district, &nv, to, sizeof(to), &req);
-	if (broadcast_create(env, &req, &pv, &id, err, sizeof(err)) == -1) {
+	rc = -1;
+	if (broadcast_create(env, &d.req, &pv, &id, err, sizeof(err)) == -1) {
 		log_warn("notice", "error=\"%s\"", err);
 	} else if (store_notice_confirmed(env->store, phone, code, id) == 0) {
 		*recipients = pv.recipients;
 		rc = 1;
 	}
 	broadcast_preview_clear(&pv);
-	notice_vars_clear(&nv);
+	notice_draft_clear(&d);
 out:
 	store_notice_clear(&n);
 	return rc;

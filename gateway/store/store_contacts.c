@@ -334,24 +334,6 @@ store_group_has(struct store *st, const char *name, const char *phone)
 
 /* ---- audiences ---- */
 
-static void
-contact_row(sqlite3_stmt *s, struct contact *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->phone = store_sq_column_dup(s, 0);
-	c->name = store_sq_column_dup(s, 1);
-	c->language = store_sq_column_dup(s, 2);
-	c->district = store_sq_column_dup(s, 3);
-	c->role = store_sq_column_dup(s, 4);
-	c->pending_keyword = store_sq_column_dup(s, 5);
-	c->pending_until_ms = sqlite3_column_int64(s, 6);
-	c->more_text = store_sq_column_dup(s, 7);
-	c->more_until_ms = sqlite3_column_int64(s, 8);
-	c->opted_out_ms = sqlite3_column_int64(s, 9);
-	c->first_seen_ms = sqlite3_column_int64(s, 10);
-	c->last_seen_ms = sqlite3_column_int64(s, 11);
-}
-
 static int
 member(void *arg, enum audience_kind kind, const struct contact *c,
     const char *name)
@@ -384,7 +366,7 @@ read_page(struct store *st, const char *after, int include_opted_out,
 	if (groups != NULL)
 		store_sq_bind_text(s, 4, groups);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < AUDIENCE_PAGE)
-		contact_row(s, &page[(*n)++]);
+		store_sq_contact_row(s, &page[(*n)++]);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		store_sq_fail(st, "audience");
 		store_sq_done(s);

@@ -12,6 +12,25 @@
 
 /* ---- contacts ---- */
 
+/* A row selected as CONTACT_COLUMNS into c (store_int.h). */
+void
+store_sq_contact_row(sqlite3_stmt *s, struct contact *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->phone = store_sq_column_dup(s, 0);
+	c->name = store_sq_column_dup(s, 1);
+	c->language = store_sq_column_dup(s, 2);
+	c->district = store_sq_column_dup(s, 3);
+	c->role = store_sq_column_dup(s, 4);
+	c->pending_keyword = store_sq_column_dup(s, 5);
+	c->pending_until_ms = sqlite3_column_int64(s, 6);
+	c->more_text = store_sq_column_dup(s, 7);
+	c->more_until_ms = sqlite3_column_int64(s, 8);
+	c->opted_out_ms = sqlite3_column_int64(s, 9);
+	c->first_seen_ms = sqlite3_column_int64(s, 10);
+	c->last_seen_ms = sqlite3_column_int64(s, 11);
+}
+
 int
 store_contact_get(struct store *st, const char *phone,
     struct contact *c)
@@ -22,18 +41,7 @@ store_contact_get(struct store *st, const char *phone,
 	memset(c, 0, sizeof(*c));
 	store_sq_bind_text(s, 1, phone);
 	if ((rc = store_sq_step_row(st, s, "contact_get")) == 1) {
-		c->phone = store_sq_column_dup(s, 0);
-		c->name = store_sq_column_dup(s, 1);
-		c->language = store_sq_column_dup(s, 2);
-		c->district = store_sq_column_dup(s, 3);
-		c->role = store_sq_column_dup(s, 4);
-		c->pending_keyword = store_sq_column_dup(s, 5);
-		c->pending_until_ms = sqlite3_column_int64(s, 6);
-		c->more_text = store_sq_column_dup(s, 7);
-		c->more_until_ms = sqlite3_column_int64(s, 8);
-		c->opted_out_ms = sqlite3_column_int64(s, 9);
-		c->first_seen_ms = sqlite3_column_int64(s, 10);
-		c->last_seen_ms = sqlite3_column_int64(s, 11);
+		store_sq_contact_row(s, c);
 		store_sq_done(s);
 	}
 	return rc;

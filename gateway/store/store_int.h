@@ -107,4 +107,8 @@ int	store_sq_user_version(sqlite3 *db, int *v);
 sqlite3_stmt *store_sq_prepared(struct store *, const char *const *sql,
 	    const char *op);
 
+/* A row selected as CONTACT_COLUMNS into c,
+ * which it zeroes first; the caller clears it. */
+void	 store_sq_contact_row(sqlite3_stmt *, struct contact *);
+
 #endif
