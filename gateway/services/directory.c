@@ -1,6 +1,9 @@
 /*
- * directory: see directory.h.  A few hundred rows at most for one
- * coalition, so a scan per lookup is cheaper than any index.
+ * directory: see directory.h.  A grown coalition lists a thousand
+ * stakeholders and more; a scan of them all per message cost more than
+ * understanding the message, so the rows are also kept sorted by
+ * (category, district, import order) and a lookup is two binary
+ * searches and a merge of two runs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -13,20 +16,72 @@
 #include "util.h"
 
 struct directory {
-	struct stakeholder *rows;
+	struct stakeholder *rows;	/* import order */
 	size_t			  n;
+	size_t			 *by_key;	/* indices, by category, district,
+						   then import order */
 };
+
+static int
+key_cmp(const struct stakeholder *r, const char *category,
+    const char *district)
+{
+	int c = strcmp(r->category, category);
+
+	return c != 0 ? c : strcmp(r->district, district);
+}
+
+static int
+by_key_cmp(const void *a, const void *b, void *arg)
+{
+	const struct directory *d = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	const struct stakeholder *rj = &d->rows[j];
+	int c = key_cmp(&d->rows[i], rj->category, rj->district);
+
+	return c != 0 ? c : (i > j) - (i < j);
+}
 
 struct directory *
 directory_load(struct store *store)
 {
 	struct directory *d = xcalloc(1, sizeof(*d));
+	size_t i;
 
 	if (store_stakeholders_all(store, &d->rows, &d->n) == -1) {
 		free(d);
 		return NULL;
 	}
+	d->by_key = xcalloc(d->n ? d->n : 1, sizeof(*d->by_key));
+	for (i = 0; i < d->n; i++)
+		d->by_key[i] = i;
+	qsort_r(d->by_key, d->n, sizeof(*d->by_key), by_key_cmp, d);
 	return d;
+}
+
+/* The run of by_key with exactly (category, district): [*lo, *hi). */
+static void
+key_run(const struct directory *d, const char *category,
+    const char *district, size_t *lo, size_t *hi)
+{
+	size_t a = 0, b = d->n, m;
+
+	while (a < b) {
+		m = a + (b - a) / 2;
+		if (key_cmp(&d->rows[d->by_key[m]], category, district) < 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*lo = a;
+	for (b = d->n; a < b;) {
+		m = a + (b - a) / 2;
+		if (key_cmp(&d->rows[d->by_key[m]], category, district) <= 0)
+			a = m + 1;
+		else
+			b = m;
+	}
+	*hi = a;
 }
 
 void
@@ -35,6 +90,7 @@ directory_free(struct directory *d)
 	if (d == NULL)
 		return;
 	records_stakeholders_free(d->rows, d->n);
+	free(d->by_key);
 	free(d);
 }
 
@@ -55,19 +111,25 @@ int
 directory_find(const struct directory *d, const char *category,
     const char *district, struct stakeholder **rows, size_t *n)
 {
-	size_t i;
+	size_t alo, ahi, blo, bhi, k;
 
 	*rows = NULL;
 	*n = 0;
-	for (i = 0; i < d->n; i++) {
-		const struct stakeholder *r = &d->rows[i];
-
-		if (strcmp(r->category, category) != 0 ||
-		    (strcmp(r->district, district) != 0 &&
-		    strcmp(r->district, "*") != 0))
-			continue;
-		*rows = xreallocarray(*rows, *n + 1, sizeof(**rows));
-		(*rows)[(*n)++] = *r;
+	key_run(d, category, district, &alo, &ahi);
+	if (strcmp(district, "*") != 0)
+		key_run(d, category, "*", &blo, &bhi);
+	else
+		blo = bhi = 0;
+	if (ahi - alo + bhi - blo == 0)
+		return 0;
+	*rows = xcalloc(ahi - alo + bhi - blo, sizeof(**rows));
+	/* Both runs are in import order: merge them to keep it. */
+	while (alo < ahi || blo < bhi) {
+		if (blo == bhi || (alo < ahi && d->by_key[alo] < d->by_key[blo]))
+			k = d->by_key[alo++];
+		else
+			k = d->by_key[blo++];
+		(*rows)[(*n)++] = d->rows[k];
 	}
 	return 0;
 }

@@ -1,0 +1,121 @@
+/*
+ * test_directory: the in-memory directory answers a lookup exactly as a
+ * scan of the directory in import order would: the rows of the category
+ * for the district and those for every district ("*"), interleaved as
+ * they were imported.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "directory.h"
+#include "records.h"
+#include "store.h"
+#include "util.h"
+
+static const char *const categories[] = { "loan", "market", "training" };
+static const char *const districts[] = { "bhadohi", "mirzapur", "*",
+    "varanasi" };
+
+/* What directory_find must return: the rows that match, in order. */
+static size_t
+oracle(const struct stakeholder *all, size_t n, const char *category,
+    const char *district, size_t *want)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(all[i].category, category) == 0 &&
+		    (strcmp(all[i].district, district) == 0 ||
+		    strcmp(all[i].district, "*") == 0))
+			want[k++] = i;
+	return k;
+}
+
+static void
+test_find_matches_a_scan(void **state)
+{
+	char dir[] = "/tmp/sampark-dir-XXXXXX", *db, name[32], phone[20];
+	struct stakeholder rows[300], *got;
+	struct directory *d;
+	struct store *st;
+	size_t want[300], nwant, ngot, i, j, c, k;
+	uint32_t x = 12345;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	db = xasprintf("%s/d.db", dir);
+	st = store_open(db, NULL, NULL, 0);
+	assert_non_null(st);
+	/* Categories and districts shuffled, as a spreadsheet has them. */
+	for (i = 0; i < 300; i++) {
+		x = x * 1103515245 + 12345;
+		snprintf(name, sizeof(name), "S%zu", i);
+		snprintf(phone, sizeof(phone), "+9190000%05zu", i);
+		memset(&rows[i], 0, sizeof(rows[i]));
+		rows[i].name = xstrdup(name);
+		rows[i].category = xstrdup(categories[(x >> 8) % 3]);
+		rows[i].district = xstrdup(districts[(x >> 16) % 4]);
+		rows[i].phone = xstrdup(phone);
+		rows[i].languages = xstrdup("hi");
+		rows[i].description_en = xstrdup("");
+		rows[i].description_hi = xstrdup("");
+	}
+	assert_int_equal(store_stakeholders_replace(st, rows, 300, "t"), 0);
+	d = directory_load(st);
+	assert_non_null(d);
+	assert_int_equal(directory_count(d), 300);
+	for (c = 0; c < 3; c++)
+		for (j = 0; j < 4; j++) {
+			nwant = oracle(rows, 300, categories[c], districts[j],
+			    want);
+			assert_int_equal(directory_find(d, categories[c],
+			    districts[j], &got, &ngot), 0);
+			assert_int_equal(ngot, nwant);
+			for (k = 0; k < ngot; k++)
+				assert_string_equal(got[k].name,
+				    rows[want[k]].name);
+			free(got);
+		}
+	assert_int_equal(directory_find(d, "insurance", "bhadohi", &got,
+	    &ngot), 0);
+	assert_int_equal(ngot, 0);
+	assert_null(got);
+	directory_free(d);
+	for (i = 0; i < 300; i++) {
+		free(rows[i].name);
+		free(rows[i].category);
+		free(rows[i].district);
+		free(rows[i].phone);
+		free(rows[i].languages);
+		free(rows[i].description_en);
+		free(rows[i].description_hi);
+	}
+	store_close(st);
+	unlink(db);
+	free(db);
+	db = xasprintf("%s/d.db-wal", dir);
+	unlink(db);
+	free(db);
+	db = xasprintf("%s/d.db-shm", dir);
+	unlink(db);
+	free(db);
+	rmdir(dir);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_find_matches_a_scan),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
