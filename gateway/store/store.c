@@ -511,6 +511,15 @@ store_sq_savepoint_undo(struct store *st)
 	store_sq_done(st->stmt[S_RELEASE]);
 }
 
+int
+store_sq_savepoint_end(struct store *st, int ok, const char *op)
+{
+	if (ok && store_sq_run(st, S_RELEASE, op) == 0)
+		return 0;
+	store_sq_savepoint_undo(st);
+	return -1;
+}
+
 /* ---- open, migrate, close ---- */
 
 int
