@@ -178,3 +178,90 @@ alias_table_count(const struct alias_table *t)
 {
 	return t == NULL ? 0 : t->n;
 }
+
+struct alias_list {
+	struct alias_table *table;
+	struct alias_spelling *sp;	/* strings owned */
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct alias_list *
+alias_list_new(void)
+{
+	struct alias_list *l = xcalloc(1, sizeof(*l));
+
+	l->table = alias_table_new();
+	return l;
+}
+
+void
+alias_list_free(struct alias_list *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free((char *)l->sp[i].alias);
+		free((char *)l->sp[i].id);
+		free((char *)l->sp[i].tag);
+	}
+	free(l->sp);
+	alias_table_free(l->table);
+	free(l);
+}
+
+int
+alias_list_add(struct alias_list *l, const char *alias, const char *id,
+    const char *tag, size_t ref, size_t line, char *err, size_t errlen)
+{
+	struct alias_spelling *r;
+
+	if (alias_table_add(l->table, alias, id, err, errlen) == -1)
+		return -1;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		l->sp = xreallocarray(l->sp, l->cap, sizeof(*l->sp));
+	}
+	r = &l->sp[l->n++];
+	r->alias = xstrdup(alias);
+	r->id = xstrdup(id);
+	r->tag = tag != NULL ? xstrdup(tag) : NULL;
+	r->ref = ref;
+	r->line = line;
+	return 0;
+}
+
+int
+alias_list_lookup(const struct alias_list *l, const char *query,
+    const char **id, int *fuzzy)
+{
+	if (l == NULL)
+		return 0;
+	return alias_table_lookup(l->table, query, id, fuzzy);
+}
+
+size_t
+alias_list_count(const struct alias_list *l)
+{
+	return l == NULL ? 0 : l->n;
+}
+
+const struct alias_spelling *
+alias_list_at(const struct alias_list *l, size_t i)
+{
+	return l == NULL || i >= l->n ? NULL : &l->sp[i];
+}
+
+int
+alias_valid_id(const char *s)
+{
+	if (*s < 'a' || *s > 'z')
+		return 0;
+	for (s++; *s != '\0'; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		    *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}

@@ -19,58 +19,19 @@ static const char *const district_header[] = {
 };
 #define NCOLS	SP_ARRAY_LEN(district_header)
 
-/* One spelling as listed, for the understanding module (understand.c). */
-struct district_alias_rec {
-	char		*alias;		/* normalised */
-	char		*key;
-	size_t		 line;
-};
-
 struct district_table {
 	struct district	*d;
 	size_t		 n;
 	size_t		 cap;
-	struct alias_table *aliases;
-	struct district_alias_rec *al;
-	size_t		 nal;
-	size_t		 alcap;
+	struct alias_list *aliases;	/* each spelling's ref: unused */
 	char		*path;
 };
 
-static int
-valid_key(const char *s)
-{
-	if (*s < 'a' || *s > 'z')
-		return 0;
-	for (s++; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '_' || *s == '-'))
-			return 0;
-	return 1;
-}
-
 /* Normalise one spelling and add it for key; 0 or -1 (reported). */
-static void
-keep_alias(struct confscan_errors *e, struct district_table *t,
-    const char *key, const char *norm)
-{
-	struct district_alias_rec *r;
-
-	if (t->nal == t->alcap) {
-		t->alcap = t->alcap ? t->alcap * 2 : 32;
-		t->al = xreallocarray(t->al, t->alcap, sizeof(*t->al));
-	}
-	r = &t->al[t->nal++];
-	r->alias = xstrdup(norm);
-	r->key = xstrdup(key);
-	r->line = e->line;
-}
-
 static int
 add_alias(struct confscan_errors *e, struct district_table *t, const char *key,
     const char *s, size_t len)
 {
-	struct alias_table *a = t->aliases;
 	char *norm, err[256];
 	int rc = 0;
 
@@ -92,11 +53,11 @@ add_alias(struct confscan_errors *e, struct district_table *t, const char *key,
 		confscan_error(e, "alias \"%.*s\" is only punctuation",
 		    (int)len, s);
 		rc = -1;
-	} else if (alias_table_add(a, norm, key, err, sizeof(err)) == -1) {
+	} else if (alias_list_add(t->aliases, norm, key, NULL, 0, e->line, err,
+	    sizeof(err)) == -1) {
 		confscan_error(e, "%s", err);
 		rc = -1;
-	} else
-		keep_alias(e, t, key, norm);
+	}
 	free(norm);
 	return rc;
 }
@@ -108,7 +69,7 @@ add_row(struct confscan_errors *e, struct district_table *t, char **f)
 	struct district *d;
 	size_t i;
 
-	if (!valid_key(f[0])) {
+	if (!alias_valid_id(f[0])) {
 		confscan_error(e, "bad key \"%s\" (want [a-z][a-z0-9_-]*)",
 		    f[0]);
 		return;
@@ -180,7 +141,7 @@ district_load(const char *path, struct buf *errors)
 		return NULL;
 	}
 	t = xcalloc(1, sizeof(*t));
-	t->aliases = alias_table_new();
+	t->aliases = alias_list_new();
 	t->path = xstrdup(path);
 	while ((rc = csv_next(r, &f, &n, &e.line, err, sizeof(err))) != 0) {
 		if (rc == -1) {
@@ -230,14 +191,9 @@ district_free(struct district_table *t)
 		free(t->d[i].name_hi);
 		free(t->d[i].state);
 	}
-	for (i = 0; i < t->nal; i++) {
-		free(t->al[i].alias);
-		free(t->al[i].key);
-	}
-	free(t->al);
 	free(t->path);
 	free(t->d);
-	alias_table_free(t->aliases);
+	alias_list_free(t->aliases);
 	free(t);
 }
 
@@ -251,7 +207,7 @@ district_match(const struct district_table *t, const char *text,
 
 	if (t == NULL || text == NULL)
 		return 0;
-	if (alias_table_lookup(t->aliases, text, &id, &fuzzy) != 1)
+	if (alias_list_lookup(t->aliases, text, &id, &fuzzy) != 1)
 		return 0;
 	if ((found = district_find(t, id)) == NULL)
 		return 0;
@@ -285,18 +241,20 @@ district_name(const struct district *d, const char *lang)
 size_t
 district_alias_count(const struct district_table *t)
 {
-	return t == NULL ? 0 : t->nal;
+	return t == NULL ? 0 : alias_list_count(t->aliases);
 }
 
 int
 district_alias_at(const struct district_table *t, size_t i,
     const char **alias, const struct district **d, size_t *line)
 {
-	if (t == NULL || i >= t->nal)
+	const struct alias_spelling *sp;
+
+	if (t == NULL || (sp = alias_list_at(t->aliases, i)) == NULL)
 		return 0;
-	*alias = t->al[i].alias;
-	*d = district_find(t, t->al[i].key);
-	*line = t->al[i].line;
+	*alias = sp->alias;
+	*d = district_find(t, sp->id);
+	*line = sp->line;
 	return *d != NULL;
 }
 

@@ -2,6 +2,7 @@
  * handler: the handler table, reply ownership, and paging of long answers
  * behind "MORE" so that every reply fits the segment budget.
  */
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,26 @@ handler_reply_add_counted(struct handler_reply *r, char *text,
 		r->seg[i] = *si;
 		r->counted[i] = 1;
 	}
+}
+
+int
+handler_reply_prompt(struct handler_reply *r, const struct prompts *p,
+    const char *lang, const char *key, ...)
+{
+	struct buf b;
+	va_list ap;
+	int rc;
+
+	buf_init(&b, 0);
+	va_start(ap, key);
+	rc = prompts_vformat(p, lang, key, &b, ap);
+	va_end(ap);
+	if (rc == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	handler_reply_add(r, buf_steal(&b));
+	return 0;
 }
 
 void

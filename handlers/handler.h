@@ -43,6 +43,14 @@ void	handler_reply_add(struct handler_reply *, char *text);	/* takes ownership *
 void	handler_reply_add_counted(struct handler_reply *, char *text,
 	    const struct segment_info *);
 void	handler_reply_clear(struct handler_reply *);
+struct prompts;
+/*
+ * Add the prompt key in lang, formatted with the NULL-terminated name,
+ * value... list (prompts_format); 0, or -1 with nothing added when the
+ * catalogue lacks the key.
+ */
+int	handler_reply_prompt(struct handler_reply *, const struct prompts *,
+	    const char *lang, const char *key, ...) __attribute__((sentinel));
 
 /*
  * The only door from a handler (and the router) to the outside world;

@@ -72,18 +72,11 @@ join_run(const struct sp_ctx *ctx, struct handler_request *req,
 	const char *key;
 	size_t words = 0;
 	char *name;
-	struct buf b;
 
-	buf_init(&b, 0);
 	d = leading_district(ctx, req->args, &words);
-	if (d == NULL) {
-		key = *req->args == '\0' ? "join.usage" : "join.unknown";
-		if (prompts_format(ctx->prompts, req->lang, key, &b,
-		    NULL) == -1)
-			goto fail;
-		handler_reply_add(reply, buf_steal(&b));
-		return 0;
-	}
+	if (d == NULL)
+		return handler_reply_prompt(reply, ctx->prompts, req->lang,
+		    *req->args == '\0' ? "join.usage" : "join.unknown", NULL);
 	free(c->district);
 	c->district = xstrdup(d->key);
 	req->district = d;
@@ -99,15 +92,9 @@ join_run(const struct sp_ctx *ctx, struct handler_request *req,
 		key = "join.welcome";
 	else
 		key = "join.welcome.anon";
-	if (prompts_format(ctx->prompts, req->lang, key, &b, "name",
-	    c->name ? c->name : "", "district", district_name(d, req->lang),
-	    NULL) == -1)
-		goto fail;
-	handler_reply_add(reply, buf_steal(&b));
-	return 0;
-fail:
-	buf_free(&b);
-	return -1;
+	return handler_reply_prompt(reply, ctx->prompts, req->lang, key,
+	    "name", c->name ? c->name : "", "district",
+	    district_name(d, req->lang), NULL);
 }
 
 const struct handler handler_join = {

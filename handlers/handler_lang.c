@@ -45,28 +45,17 @@ lang_run(const struct sp_ctx *ctx, struct handler_request *req,
 {
 	struct contact *c = req->contact;
 	const char *lang = req->category;
-	struct buf b;
 
 	if (lang == NULL && req->args != NULL)
 		lang = language_named(req->args);
-	buf_init(&b, 0);
-	if (lang == NULL || !prompts_has_language(ctx->prompts, lang)) {
-		if (prompts_format(ctx->prompts, req->lang, "lang.usage", &b,
-		    NULL) == -1)
-			goto fail;
-		handler_reply_add(reply, buf_steal(&b));
-		return 0;
-	}
+	if (lang == NULL || !prompts_has_language(ctx->prompts, lang))
+		return handler_reply_prompt(reply, ctx->prompts, req->lang,
+		    "lang.usage", NULL);
 	free(c->language);
 	c->language = xstrdup(lang);
 	req->lang = c->language;
-	if (prompts_format(ctx->prompts, lang, "lang.set", &b, NULL) == -1)
-		goto fail;
-	handler_reply_add(reply, buf_steal(&b));
-	return 0;
-fail:
-	buf_free(&b);
-	return -1;
+	return handler_reply_prompt(reply, ctx->prompts, lang, "lang.set",
+	    NULL);
 }
 
 const struct handler handler_lang = {

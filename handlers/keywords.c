@@ -16,22 +16,13 @@
 #include "text.h"
 #include "util.h"
 
-/* One alias as listed, for the understanding module (understand.c). */
-struct kw_alias_rec {
-	char		*alias;		/* normalised */
-	char		*lang;		/* the key it was listed under */
-	size_t		 kw;		/* index into kw[] (the array moves) */
-	size_t		 line;
-};
-
 struct keywords_table {
 	struct keyword	*kw;
 	size_t		 n;
 	size_t		 cap;
-	struct alias_table *aliases;
-	struct kw_alias_rec *al;
-	size_t		 nal;
-	size_t		 alcap;
+	/* Each spelling's tag is the key it was listed under, its ref its
+	 * keyword's index in kw[] (the array moves). */
+	struct alias_list *aliases;
 	char		*path;
 };
 
@@ -53,18 +44,6 @@ static const struct {
 	{ "handler",	KEY_HANDLER },
 	{ "category",	KEY_CATEGORY },
 };
-
-static int
-valid_name(const char *s)
-{
-	if (*s < 'a' || *s > 'z')
-		return 0;
-	for (s++; *s != '\0'; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-		    *s == '_' || *s == '-'))
-			return 0;
-	return 1;
-}
 
 static int
 is_lang_tag(const char *s)
@@ -101,7 +80,7 @@ start_section(void *arg, struct confscan_line *ln)
 		p->cur_dup = 1;
 		return;
 	}
-	if (!valid_name(name)) {
+	if (!alias_valid_id(name)) {
 		confscan_error(&p->err, "bad keyword name \"%s\" (want "
 		    "[a-z][a-z0-9_-]*)", name);
 		p->cur_dup = 1;
@@ -120,23 +99,6 @@ start_section(void *arg, struct confscan_line *ln)
 	memset(p->cur, 0, sizeof(*p->cur));
 	p->cur->name = xstrdup(name);
 	p->cur_line = p->err.line;
-}
-
-static void
-keep_alias(struct kw_parse *p, const char *key, const char *norm)
-{
-	struct keywords_table *t = p->t;
-	struct kw_alias_rec *r;
-
-	if (t->nal == t->alcap) {
-		t->alcap = t->alcap ? t->alcap * 2 : 64;
-		t->al = xreallocarray(t->al, t->alcap, sizeof(*t->al));
-	}
-	r = &t->al[t->nal++];
-	r->alias = xstrdup(norm);
-	r->lang = xstrdup(key);
-	r->kw = (size_t)(p->cur - t->kw);
-	r->line = p->err.line;
 }
 
 static void
@@ -160,11 +122,10 @@ add_aliases(struct kw_parse *p, const char *key, char *value)
 		if (*norm == '\0')
 			confscan_error(&p->err, "alias \"%s\" is only "
 			    "punctuation", item);
-		else if (alias_table_add(p->t->aliases, norm, p->cur->name,
-		    err, sizeof(err)) == -1)
+		else if (alias_list_add(p->t->aliases, norm, p->cur->name, key,
+		    (size_t)(p->cur - p->t->kw), p->err.line, err,
+		    sizeof(err)) == -1)
 			confscan_error(&p->err, "%s", err);
-		else
-			keep_alias(p, key, norm);
 		free(norm);
 	}
 }
@@ -207,7 +168,7 @@ key_value(void *arg, struct confscan_line *ln)
 	switch (k) {
 	case KEY_HANDLER:
 	case KEY_CATEGORY:
-		if (!valid_name(value)) {
+		if (!alias_valid_id(value)) {
 			confscan_error(&p->err, "bad %s \"%s\"", key, value);
 			return;
 		}
@@ -242,7 +203,7 @@ keywords_load(const char *path, struct buf *errors)
 	memset(&p, 0, sizeof(p));
 	p.err.out = errors;
 	p.t = xcalloc(1, sizeof(*p.t));
-	p.t->aliases = alias_table_new();
+	p.t->aliases = alias_list_new();
 	p.t->path = xstrdup(path);
 	if (confscan_file(path, &kw_syntax, &p, &p.err) == -1)
 		confscan_error_file(&p.err, "%s", strerror(errno));
@@ -266,14 +227,9 @@ keywords_free(struct keywords_table *t)
 		free(t->kw[i].handler);
 		free(t->kw[i].category);
 	}
-	for (i = 0; i < t->nal; i++) {
-		free(t->al[i].alias);
-		free(t->al[i].lang);
-	}
-	free(t->al);
 	free(t->path);
 	free(t->kw);
-	alias_table_free(t->aliases);
+	alias_list_free(t->aliases);
 	free(t);
 }
 
@@ -287,7 +243,7 @@ keywords_match(const struct keywords_table *t, const char *word,
 
 	if (t == NULL || word == NULL)
 		return 0;
-	if (alias_table_lookup(t->aliases, word, &id, &fz) != 1)
+	if (alias_list_lookup(t->aliases, word, &id, &fz) != 1)
 		return 0;
 	if ((k = keywords_find(t, id)) == NULL)
 		return 0;
@@ -326,18 +282,20 @@ keywords_at(const struct keywords_table *t, size_t i)
 size_t
 keywords_alias_count(const struct keywords_table *t)
 {
-	return t == NULL ? 0 : t->nal;
+	return t == NULL ? 0 : alias_list_count(t->aliases);
 }
 
 int
 keywords_alias_at(const struct keywords_table *t, size_t i, struct kw_alias *out)
 {
-	if (t == NULL || i >= t->nal)
+	const struct alias_spelling *sp;
+
+	if (t == NULL || (sp = alias_list_at(t->aliases, i)) == NULL)
 		return 0;
-	out->alias = t->al[i].alias;
-	out->lang = t->al[i].lang;
-	out->kw = &t->kw[t->al[i].kw];
-	out->line = t->al[i].line;
+	out->alias = sp->alias;
+	out->lang = sp->tag;
+	out->kw = &t->kw[sp->ref];
+	out->line = sp->line;
 	return 1;
 }
 

@@ -319,20 +319,30 @@ int
 prompts_format(const struct prompts *p, const char *lang, const char *key,
     struct buf *out, ...)
 {
+	va_list ap;
+	int rc;
+
+	va_start(ap, out);
+	rc = prompts_vformat(p, lang, key, out, ap);
+	va_end(ap);
+	return rc;
+}
+
+int
+prompts_vformat(const struct prompts *p, const char *lang, const char *key,
+    struct buf *out, va_list ap)
+{
 	const char *text, *s, *close, *names[32], *values[32];
 	size_t npairs = 0, i, n;
-	va_list ap;
 	int rc = 0;
 
 	if ((text = prompts_get(p, lang, key)) == NULL)
 		return -1;
-	va_start(ap, out);
 	/* A NULL value ends the list too, so an odd list is never overread. */
 	while (npairs < SP_ARRAY_LEN(names) &&
 	    (names[npairs] = va_arg(ap, const char *)) != NULL &&
 	    (values[npairs] = va_arg(ap, const char *)) != NULL)
 		npairs++;
-	va_end(ap);
 
 	for (s = text; *s != '\0' && rc == 0; ) {
 		if (*s != '{' || (close = strchr(s + 1, '}')) == NULL) {

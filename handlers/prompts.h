@@ -12,6 +12,7 @@
 #ifndef SP_PROMPTS_H
 #define SP_PROMPTS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct buf;
@@ -35,5 +36,8 @@ int	 prompts_has_language(const struct prompts *, const char *lang);
  */
 int	 prompts_format(const struct prompts *, const char *lang,
 	    const char *key, struct buf *out, ...) __attribute__((sentinel));
+/* prompts_format() with the name, value... list as a va_list. */
+int	 prompts_vformat(const struct prompts *, const char *lang,
+	    const char *key, struct buf *out, va_list ap);
 
 #endif

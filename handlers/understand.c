@@ -315,8 +315,8 @@ split(const char *norm, struct understand_result *r)
 	r->fold[o] = '\0';
 }
 
-static int
-all_digits(const char *s, size_t len)
+int
+understand_all_digits(const char *s, size_t len)
 {
 	size_t i;
 
@@ -423,7 +423,7 @@ classify(const struct understand_table *t, const char *norm, struct understand_r
 		start = r->wstart[i];
 		len = r->wlen[i];
 		d = 0;
-		if (all_digits(r->fold + start, len))
+		if (understand_all_digits(r->fold + start, len))
 			add_token(r, i, 1, UNDERSTAND_NUMBER, NULL, 0);
 		else if ((e = understand_fuzzy_find(t, norm + r->nstart[i],
 		    r->nlen[i], &d)) != NULL)

@@ -48,17 +48,6 @@ category_keyword(const struct keywords_table *kw, const char *category)
 	return NULL;
 }
 
-static int
-all_digits(const char *s, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 /*
  * One word w (normalised) of the name of row, whose category is kw.  A
  * word seen in a row of another category is marked shared (kw NULL), to
@@ -77,7 +66,7 @@ add_word(struct understand_table *t, const char *w, size_t len,
 	int d;
 
 	if (understand_codepoints(w, len, cp, UNDERSTAND_MAX_CP, &mask) < 3 ||
-	    all_digits(w, len))
+	    understand_all_digits(w, len))
 		return;
 	if ((keylen = understand_fold_word(w, len, key, sizeof(key))) == 0)
 		return;

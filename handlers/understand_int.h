@@ -89,6 +89,8 @@ struct understand_table {
 const struct understand_entry *understand_lookup(const struct understand_table *, const char *key,
 	    size_t len);
 /* Code points of a folded word and its letter mask; returns ncp. */
+/* 1 if s[0..len) is one or more ASCII digits: a number, not a word. */
+int	 understand_all_digits(const char *s, size_t len);
 size_t	 understand_codepoints(const char *s, size_t len, uint32_t *cp, size_t max,
 	    uint64_t *mask);
 /* Optimal string alignment distance, or max + 1 if more than max. */

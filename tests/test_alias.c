@@ -187,6 +187,59 @@ test_many(void **state)
 	alias_table_free(NULL);
 }
 
+/* A list keeps the spellings the table took, in order, and no others. */
+static void
+test_list(void **state)
+{
+	struct alias_list *l = alias_list_new();
+	const struct alias_spelling *sp;
+	const char *id;
+	char err[128];
+	int fuzzy;
+
+	(void)state;
+	assert_int_equal(alias_list_add(l, "loan", "loan", "en", 3, 7, err,
+	    sizeof(err)), 0);
+	assert_int_equal(alias_list_add(l, "rin", "loan", NULL, 3, 8, err,
+	    sizeof(err)), 0);
+	assert_int_equal(alias_list_add(l, "rin", "market", "hi", 5, 9, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "rin"));
+	assert_int_equal(alias_list_count(l), 2);
+	sp = alias_list_at(l, 0);
+	assert_non_null(sp);
+	assert_string_equal(sp->alias, "loan");
+	assert_string_equal(sp->id, "loan");
+	assert_string_equal(sp->tag, "en");
+	assert_int_equal(sp->ref, 3);
+	assert_int_equal(sp->line, 7);
+	sp = alias_list_at(l, 1);
+	assert_non_null(sp);
+	assert_string_equal(sp->alias, "rin");
+	assert_null(sp->tag);
+	assert_int_equal(sp->line, 8);
+	assert_null(alias_list_at(l, 2));
+	assert_int_equal(alias_list_lookup(l, "rin", &id, &fuzzy), 1);
+	assert_string_equal(id, "loan");
+	assert_int_equal(alias_list_lookup(l, "market", &id, &fuzzy), 0);
+	alias_list_free(l);
+	alias_list_free(NULL);
+	assert_int_equal(alias_list_count(NULL), 0);
+	assert_int_equal(alias_list_lookup(NULL, "loan", &id, &fuzzy), 0);
+}
+
+static void
+test_valid_id(void **state)
+{
+	(void)state;
+	assert_true(alias_valid_id("loan"));
+	assert_true(alias_valid_id("sant_ravidas-nagar2"));
+	assert_false(alias_valid_id(""));
+	assert_false(alias_valid_id("2loan"));
+	assert_false(alias_valid_id("Loan"));
+	assert_false(alias_valid_id("lo an"));
+}
+
 int
 main(void)
 {
@@ -197,6 +250,8 @@ main(void)
 		cmocka_unit_test(test_ambiguous),
 		cmocka_unit_test(test_conflict),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_list),
+		cmocka_unit_test(test_valid_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

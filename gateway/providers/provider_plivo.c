@@ -550,98 +550,61 @@ out:
 
 /* ---- voice ---- */
 
+/* Plivo's signature covers the parameters alone. */
+static int
+check_voice_signature(const struct provider_conf *conf,
+    const struct sp_request *req, const struct form *f,
+    const struct form *signed_params, char *err, size_t errlen)
+{
+	(void)f;
+	return check_signature(conf, req, signed_params, err, errlen);
+}
+
+static const struct provider_voice_form plivo_voice_form = {
+	.call_id = "CallUUID",
+	.outbound = "outbound",
+	.check = check_voice_signature,
+};
+
 static int
 plivo_parse_voice(const struct provider_conf *conf,
     const struct sp_request *req, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
-	struct voice_fields vf;
-	const char *dir;
-	struct form f;
-	int rc, get = strcmp(req->method, "GET") == 0;
-
-	memset(ev, 0, sizeof(*ev));
-	rc = provider_parse_params(req, &f, err, errlen);
-	if (rc != 0)
-		goto out;
-	/* For a GET the parameters are the URL's query, already in it. */
-	if ((rc = check_signature(conf, req, get ? NULL : &f, err,
-	    errlen)) != 0)
-		goto out;
-	vf.call_id = form_get(&f, "CallUUID");
-	vf.digits = form_get(&f, "Digits");
-	vf.from = form_get(&f, "From");
-	vf.to = form_get(&f, "To");
-	vf.status = form_get(&f, "CallStatus");
-	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
-		goto out;
-	dir = form_get(&f, "Direction");
-	ev->outbound = dir != NULL && strcmp(dir, "outbound") == 0;
-	ev->new_call = !ev->has_digits && (req->query == NULL ||
-	    strstr(req->query, "ev=") == NULL);
-out:
-	form_free(&f);
-	if (rc != 0)
-		memset(ev, 0, sizeof(*ev));
-	return rc;
+	return provider_voice_parse_form(conf, &plivo_voice_form, req, ev,
+	    err, errlen);
 }
 
-/* Play only what is known to reach the provider: a Play it cannot fetch
- * is silence for the caller. */
 static int
-speech(const struct provider_conf *conf, struct buf *out,
-    const struct sp_voice_speech *s)
+plivo_gather_open(struct buf *out, const struct sp_voice_answer *ans)
 {
-	const char *url = provider_voice_play_url(conf, s);
-
-	if (url != NULL)
-		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
-		    buf_puts(out, "</Play>");
-	return buf_printf(out, "<Speak voice=\"" PLIVO_VOICE "\" "
-	    "language=\"%s\">", provider_voice_lang_tag(s->lang)) |
-	    buf_xml_escape(out, s->text) | buf_puts(out, "</Speak>");
+	return buf_printf(out, "<GetDigits numDigits=\"%d\" "
+	    "timeout=\"%d\" retries=\"1\" finishOnKey=\"none\" "
+	    "redirect=\"true\" method=\"POST\" action=\"",
+	    ans->num_digits > 0 ? ans->num_digits : 1,
+	    ans->timeout_s > 0 ? ans->timeout_s : 5);
 }
+
+static const struct provider_voice_xml plivo_xml = {
+	.content_type = "application/xml",
+	.head = "",
+	.reject_busy = "<Hangup reason=\"busy\"/>",
+	.gather_open = plivo_gather_open,
+	.gather_close = "</GetDigits>",
+	.say_open = "<Speak voice=\"" PLIVO_VOICE "\" language=\"%s\">",
+	.say_close = "</Speak>",
+	.dial_open = "<Dial><Number>",
+	.dial_close = "</Number></Dial>",
+	.dial_no_plus = 1,
+};
 
 static int
 plivo_render_voice(const struct provider_conf *conf,
     const struct sp_voice_answer *ans, struct buf *out,
     const char **content_type, int *http_status)
 {
-	size_t i;
-	int rc = 0;
-
-	*content_type = "application/xml";
-	*http_status = 200;
-	rc |= buf_puts(out, "<Response>");
-	if (ans->reject_busy)
-		return rc | buf_puts(out, "<Hangup reason=\"busy\"/>"
-		    "</Response>");
-	if (ans->gather) {
-		rc |= buf_printf(out, "<GetDigits numDigits=\"%d\" "
-		    "timeout=\"%d\" retries=\"1\" finishOnKey=\"none\" "
-		    "redirect=\"true\" method=\"POST\" action=\"",
-		    ans->num_digits > 0 ? ans->num_digits : 1,
-		    ans->timeout_s > 0 ? ans->timeout_s : 5);
-		rc |= buf_xml_escape(out, ans->action_url != NULL ?
-		    ans->action_url : "");
-		rc |= buf_puts(out, "\">");
-	}
-	for (i = 0; i < ans->nspeech; i++)
-		rc |= speech(conf, out, &ans->speech[i]);
-	if (ans->gather)
-		rc |= buf_puts(out, "</GetDigits>");
-	if (ans->gather && ans->redirect_url != NULL)
-		rc |= buf_puts(out, "<Redirect method=\"POST\">") |
-		    buf_xml_escape(out, ans->redirect_url) |
-		    buf_puts(out, "</Redirect>");
-	if (!ans->gather && ans->dial != NULL)
-		rc |= buf_puts(out, "<Dial><Number>") |
-		    buf_xml_escape(out, no_plus(ans->dial)) |
-		    buf_puts(out, "</Number></Dial>");
-	if (!ans->gather && ans->hangup)
-		rc |= buf_puts(out, "<Hangup/>");
-	rc |= buf_puts(out, "</Response>");
-	return rc != 0 ? -1 : 0;
+	return provider_voice_render_xml(conf, &plivo_xml, ans, out,
+	    content_type, http_status);
 }
 
 static int

@@ -466,98 +466,54 @@ out:
 
 /* ---- voice (providers.md §1.4-1.5) ---- */
 
+/* outbound-api, outbound-dial: calls we placed. */
+static const struct provider_voice_form twilio_voice_form = {
+	.call_id = "CallSid",
+	.outbound = "outbound",
+	.outbound_prefix = 1,
+	.check = twilio_check,
+};
+
 static int
 twilio_parse_voice(const struct provider_conf *conf,
     const struct sp_request *req, struct sp_voice_event *ev, char *err,
     size_t errlen)
 {
-	struct voice_fields vf;
-	const char *dir;
-	struct form f;
-	int rc, get = strcmp(req->method, "GET") == 0;
-
-	memset(ev, 0, sizeof(*ev));
-	rc = provider_parse_params(req, &f, err, errlen);
-	if (rc != 0)
-		goto out;
-	/* A GET is signed over the URL alone: its query is in it. */
-	if ((rc = twilio_check(conf, req, &f, get ? NULL : &f, err,
-	    errlen)) != 0)
-		goto out;
-	vf.call_id = form_get(&f, "CallSid");
-	vf.digits = form_get(&f, "Digits");
-	vf.from = form_get(&f, "From");
-	vf.to = form_get(&f, "To");
-	vf.status = form_get(&f, "CallStatus");
-	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
-		goto out;
-	dir = form_get(&f, "Direction");
-	ev->outbound = dir != NULL && strncmp(dir, "outbound", 8) == 0;
-	ev->new_call = !ev->has_digits && (req->query == NULL ||
-	    strstr(req->query, "ev=") == NULL);
-out:
-	form_free(&f);
-	if (rc != 0)
-		memset(ev, 0, sizeof(*ev));
-	return rc;
+	return provider_voice_parse_form(conf, &twilio_voice_form, req, ev,
+	    err, errlen);
 }
 
-/* Play only what is known to reach the provider: a Play it cannot fetch
- * is silence for the caller. */
 static int
-speech(const struct provider_conf *conf, struct buf *out,
-    const struct sp_voice_speech *s)
+twiml_gather_open(struct buf *out, const struct sp_voice_answer *ans)
 {
-	const char *url = provider_voice_play_url(conf, s);
-
-	if (url != NULL)
-		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
-		    buf_puts(out, "</Play>");
-	return buf_printf(out, "<Say language=\"%s\">",
-	    provider_voice_lang_tag(s->lang)) | buf_xml_escape(out, s->text) |
-	    buf_puts(out, "</Say>");
+	/* finishOnKey="": '#' is a menu key, not the end of input. */
+	return buf_printf(out, "<Gather input=\"dtmf\" numDigits=\"%d\" "
+	    "timeout=\"%d\" finishOnKey=\"\" method=\"POST\" "
+	    "language=\"%s\" action=\"",
+	    ans->num_digits > 0 ? ans->num_digits : 1,
+	    ans->timeout_s > 0 ? ans->timeout_s : 5,
+	    provider_voice_lang_tag(ans->lang));
 }
+
+static const struct provider_voice_xml twiml = {
+	.content_type = "text/xml; charset=utf-8",
+	.head = TWIML_HEAD,
+	.reject_busy = "<Reject reason=\"busy\"/>",
+	.gather_open = twiml_gather_open,
+	.gather_close = "</Gather>",
+	.say_open = "<Say language=\"%s\">",
+	.say_close = "</Say>",
+	.dial_open = "<Dial>",
+	.dial_close = "</Dial>",
+};
 
 static int
 twilio_render_voice(const struct provider_conf *conf,
     const struct sp_voice_answer *ans, struct buf *out,
     const char **content_type, int *http_status)
 {
-	size_t i;
-	int rc = 0;
-
-	*content_type = "text/xml; charset=utf-8";
-	*http_status = 200;
-	rc |= buf_puts(out, TWIML_HEAD "<Response>");
-	if (ans->reject_busy)
-		return rc | buf_puts(out, "<Reject reason=\"busy\"/></Response>");
-	if (ans->gather) {
-		/* finishOnKey="": '#' is a menu key, not the end of input. */
-		rc |= buf_printf(out, "<Gather input=\"dtmf\" numDigits=\"%d\" "
-		    "timeout=\"%d\" finishOnKey=\"\" method=\"POST\" "
-		    "language=\"%s\" action=\"",
-		    ans->num_digits > 0 ? ans->num_digits : 1,
-		    ans->timeout_s > 0 ? ans->timeout_s : 5,
-		    provider_voice_lang_tag(ans->lang));
-		rc |= buf_xml_escape(out, ans->action_url != NULL ?
-		    ans->action_url : "");
-		rc |= buf_puts(out, "\">");
-	}
-	for (i = 0; i < ans->nspeech; i++)
-		rc |= speech(conf, out, &ans->speech[i]);
-	if (ans->gather)
-		rc |= buf_puts(out, "</Gather>");
-	if (ans->gather && ans->redirect_url != NULL)
-		rc |= buf_puts(out, "<Redirect method=\"POST\">") |
-		    buf_xml_escape(out, ans->redirect_url) |
-		    buf_puts(out, "</Redirect>");
-	if (!ans->gather && ans->dial != NULL)
-		rc |= buf_puts(out, "<Dial>") | buf_xml_escape(out, ans->dial) |
-		    buf_puts(out, "</Dial>");
-	if (!ans->gather && ans->hangup)
-		rc |= buf_puts(out, "<Hangup/>");
-	rc |= buf_puts(out, "</Response>");
-	return rc != 0 ? -1 : 0;
+	return provider_voice_render_xml(conf, &twiml, ans, out, content_type,
+	    http_status);
 }
 
 static int

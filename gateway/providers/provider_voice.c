@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
+#include "form.h"
 #include "phone.h"
 #include "provider_voice.h"
 #include "util.h"
@@ -140,4 +142,96 @@ provider_voice_play_url(const struct provider_conf *conf,
 	if (s->audio_url == NULL || conf == NULL || !conf->audio_ok)
 		return NULL;
 	return s->audio_url;
+}
+
+int
+provider_voice_parse_form(const struct provider_conf *conf,
+    const struct provider_voice_form *x, const struct sp_request *req,
+    struct sp_voice_event *ev, char *err, size_t errlen)
+{
+	struct voice_fields vf;
+	const char *dir;
+	struct form f;
+	int rc;
+
+	memset(ev, 0, sizeof(*ev));
+	if ((rc = provider_parse_params(req, &f, err, errlen)) != 0 ||
+	    (rc = x->check(conf, req, &f, strcmp(req->method, "GET") == 0 ?
+	    NULL : &f, err, errlen)) != 0)
+		goto out;
+	vf.call_id = form_get(&f, x->call_id);
+	vf.digits = form_get(&f, "Digits");
+	vf.from = form_get(&f, "From");
+	vf.to = form_get(&f, "To");
+	vf.status = form_get(&f, "CallStatus");
+	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
+		goto out;
+	dir = form_get(&f, "Direction");
+	ev->outbound = dir != NULL && (x->outbound_prefix ?
+	    strncmp(dir, x->outbound, strlen(x->outbound)) :
+	    strcmp(dir, x->outbound)) == 0;
+	ev->new_call = !ev->has_digits && (req->query == NULL ||
+	    strstr(req->query, "ev=") == NULL);
+out:
+	form_free(&f);
+	if (rc != 0)
+		memset(ev, 0, sizeof(*ev));
+	return rc;
+}
+
+/* Play only what is known to reach the provider: a Play it cannot fetch
+ * is silence for the caller. */
+static int
+xml_speech(const struct provider_conf *conf,
+    const struct provider_voice_xml *x, struct buf *out,
+    const struct sp_voice_speech *s)
+{
+	const char *url = provider_voice_play_url(conf, s);
+
+	if (url != NULL)
+		return buf_puts(out, "<Play>") | buf_xml_escape(out, url) |
+		    buf_puts(out, "</Play>");
+	return buf_printf(out, x->say_open, provider_voice_lang_tag(s->lang)) |
+	    buf_xml_escape(out, s->text) | buf_puts(out, x->say_close);
+}
+
+int
+provider_voice_render_xml(const struct provider_conf *conf,
+    const struct provider_voice_xml *x, const struct sp_voice_answer *ans,
+    struct buf *out, const char **content_type, int *http_status)
+{
+	const char *dial;
+	size_t i;
+	int rc = 0;
+
+	*content_type = x->content_type;
+	*http_status = 200;
+	rc |= buf_puts(out, x->head) | buf_puts(out, "<Response>");
+	if (ans->reject_busy)
+		return rc | buf_puts(out, x->reject_busy) |
+		    buf_puts(out, "</Response>");
+	if (ans->gather) {
+		rc |= x->gather_open(out, ans);
+		rc |= buf_xml_escape(out, ans->action_url != NULL ?
+		    ans->action_url : "");
+		rc |= buf_puts(out, "\">");
+	}
+	for (i = 0; i < ans->nspeech; i++)
+		rc |= xml_speech(conf, x, out, &ans->speech[i]);
+	if (ans->gather)
+		rc |= buf_puts(out, x->gather_close);
+	if (ans->gather && ans->redirect_url != NULL)
+		rc |= buf_puts(out, "<Redirect method=\"POST\">") |
+		    buf_xml_escape(out, ans->redirect_url) |
+		    buf_puts(out, "</Redirect>");
+	if (!ans->gather && ans->dial != NULL) {
+		dial = x->dial_no_plus && ans->dial[0] == '+' ? ans->dial + 1 :
+		    ans->dial;
+		rc |= buf_puts(out, x->dial_open) | buf_xml_escape(out, dial) |
+		    buf_puts(out, x->dial_close);
+	}
+	if (!ans->gather && ans->hangup)
+		rc |= buf_puts(out, "<Hangup/>");
+	rc |= buf_puts(out, "</Response>");
+	return rc != 0 ? -1 : 0;
 }

@@ -124,4 +124,51 @@ int	 provider_voice_copy_digits(const char *raw, char *out, size_t outlen,
 void	 provider_voice_number(const struct provider_conf *, const char *raw,
 	    char *out, size_t outlen);
 
+/*
+ * A voice webhook posted as Twilio's are (Plivo's too): the same form
+ * fields but for the call id's name and the Direction words.
+ */
+struct provider_voice_form {
+	const char	*call_id;	/* the call id's field */
+	const char	*outbound;	/* the Direction of a call we placed */
+	int		 outbound_prefix; /* ...or any word it begins */
+	/*
+	 * 0 if the provider signed the request, else 403 with err; f holds
+	 * the request's parameters, signed_params those the signature covers
+	 * besides the URL (NULL for a GET: its query is in the URL).
+	 */
+	int		(*check)(const struct provider_conf *,
+			    const struct sp_request *, const struct form *f,
+			    const struct form *signed_params, char *err,
+			    size_t errlen);
+};
+
+/* The parse_voice of an adapter whose webhook x describes. */
+int	 provider_voice_parse_form(const struct provider_conf *,
+	    const struct provider_voice_form *x, const struct sp_request *,
+	    struct sp_voice_event *ev, char *err, size_t errlen);
+
+/*
+ * How a TwiML-like markup (Twilio's, Plivo's) spells the verbs of an
+ * sp_voice_answer; provider_voice_render_xml() writes their common order.
+ */
+struct provider_voice_xml {
+	const char	*content_type;
+	const char	*head;		/* before <Response> */
+	const char	*reject_busy;	/* the whole element */
+	/* Open the gather element up to its action URL's opening quote. */
+	int		(*gather_open)(struct buf *, const struct sp_voice_answer *);
+	const char	*gather_close;
+	const char	*say_open;	/* a format of the BCP-47 tag (%s) */
+	const char	*say_close;
+	const char	*dial_open;
+	const char	*dial_close;
+	int		 dial_no_plus;	/* the number without its '+' */
+};
+
+/* The render_voice of an adapter whose markup x describes. */
+int	 provider_voice_render_xml(const struct provider_conf *,
+	    const struct provider_voice_xml *x, const struct sp_voice_answer *,
+	    struct buf *out, const char **content_type, int *http_status);
+
 #endif

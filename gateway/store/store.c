@@ -21,6 +21,63 @@ static void	plan_log(struct store *);
 
 #define STORE_DEFAULT_BUSY_MS	5000
 
+/*
+ * Text that two steps of migrations[] both write, spelled once so that a
+ * rebuilt table cannot drift from the one it replaces.  Each step's SQL is
+ * the same, byte for byte, as when it was written out in full.
+ */
+#define CONTACTS_COLUMNS						\
+	"  phone TEXT PRIMARY KEY,"					\
+	"  name TEXT, language TEXT, district TEXT,"			\
+	"  role TEXT NOT NULL DEFAULT 'entrepreneur',"			\
+	"  pending_keyword TEXT,"					\
+	"  pending_until_ms INTEGER NOT NULL DEFAULT 0,"		\
+	"  more_text TEXT,"						\
+	"  more_until_ms INTEGER NOT NULL DEFAULT 0,"			\
+	"  opted_out_ms INTEGER NOT NULL DEFAULT 0,"			\
+	"  first_seen_ms INTEGER NOT NULL DEFAULT 0,"			\
+	"  last_seen_ms INTEGER NOT NULL DEFAULT 0"
+
+/*
+ * The outbox rebuilt through the table tmp, its state rule ending in
+ * more_states (after 'undelivered'), its rows copied with their ids and
+ * its indexes made again as they were.
+ */
+#define OUTBOX_REBUILD(tmp, more_states)				\
+	"CREATE TABLE " tmp " ("					\
+	"  id INTEGER PRIMARY KEY,"					\
+	"  provider TEXT NOT NULL, to_phone TEXT NOT NULL,"		\
+	"  from_addr TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"	\
+	"  encoding TEXT, segments INTEGER NOT NULL DEFAULT 0,"		\
+	"  state TEXT NOT NULL CHECK (state = 'queued' OR state = 'sending'" \
+	"    OR state = 'sent' OR state = 'delivered' OR state = 'undelivered'" \
+	"    OR " more_states "),"					\
+	"  attempts INTEGER NOT NULL DEFAULT 0,"			\
+	"  created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL," \
+	"  updated_ms INTEGER NOT NULL,"				\
+	"  provider_id TEXT, error_code TEXT, error TEXT, reason TEXT,"	\
+	"  reply_to INTEGER, broadcast_id INTEGER,"			\
+	"  kind TEXT NOT NULL DEFAULT 'sms',"				\
+	"  dlt_template_id TEXT, sms_type TEXT);"			\
+	"INSERT INTO " tmp " (id, provider, to_phone, from_addr, body,"	\
+	"  encoding, segments, state, attempts, created_ms, next_attempt_ms," \
+	"  updated_ms, provider_id, error_code, error, reason, reply_to," \
+	"  broadcast_id, kind, dlt_template_id, sms_type)"		\
+	"  SELECT id, provider, to_phone, from_addr, body, encoding, segments," \
+	"  state, attempts, created_ms, next_attempt_ms, updated_ms,"	\
+	"  provider_id, error_code, error, reason, reply_to, broadcast_id," \
+	"  kind, dlt_template_id, sms_type FROM outbox;"		\
+	"DROP TABLE outbox;"						\
+	"ALTER TABLE " tmp " RENAME TO outbox;"				\
+	"CREATE INDEX outbox_due ON outbox(state, provider, next_attempt_ms);" \
+	"CREATE UNIQUE INDEX outbox_provider_id"			\
+	"  ON outbox(provider, provider_id)"				\
+	"  WHERE provider_id IS NOT NULL;"				\
+	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state)"	\
+	"  WHERE broadcast_id IS NOT NULL;"				\
+	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)" \
+	"  WHERE broadcast_id IS NOT NULL;"
+
 /* migrations[v] takes a database from version v - 1 to version v. */
 static const char *const migrations[] = {
 	NULL,
@@ -28,17 +85,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE meta ("
 	"  key TEXT PRIMARY KEY,"
 	"  value TEXT NOT NULL);"
-	"CREATE TABLE contacts ("
-	"  phone TEXT PRIMARY KEY,"
-	"  name TEXT, language TEXT, district TEXT,"
-	"  role TEXT NOT NULL DEFAULT 'entrepreneur',"
-	"  pending_keyword TEXT,"
-	"  pending_until_ms INTEGER NOT NULL DEFAULT 0,"
-	"  more_text TEXT,"
-	"  more_until_ms INTEGER NOT NULL DEFAULT 0,"
-	"  opted_out_ms INTEGER NOT NULL DEFAULT 0,"
-	"  first_seen_ms INTEGER NOT NULL DEFAULT 0,"
-	"  last_seen_ms INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE contacts (" CONTACTS_COLUMNS ");"
 	"CREATE TABLE stakeholders ("
 	"  id INTEGER PRIMARY KEY,"
 	"  name TEXT NOT NULL, category TEXT NOT NULL, district TEXT NOT NULL,"
@@ -100,17 +147,7 @@ static const char *const migrations[] = {
 	"DROP INDEX interactions_reply_to;"
 	"CREATE INDEX interactions_reply_to ON interactions(reply_to)"
 	"  WHERE reply_to IS NOT NULL;"
-	"CREATE TABLE contacts_v3 ("
-	"  phone TEXT PRIMARY KEY,"
-	"  name TEXT, language TEXT, district TEXT,"
-	"  role TEXT NOT NULL DEFAULT 'entrepreneur',"
-	"  pending_keyword TEXT,"
-	"  pending_until_ms INTEGER NOT NULL DEFAULT 0,"
-	"  more_text TEXT,"
-	"  more_until_ms INTEGER NOT NULL DEFAULT 0,"
-	"  opted_out_ms INTEGER NOT NULL DEFAULT 0,"
-	"  first_seen_ms INTEGER NOT NULL DEFAULT 0,"
-	"  last_seen_ms INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+	"CREATE TABLE contacts_v3 (" CONTACTS_COLUMNS ") WITHOUT ROWID;"
 	"INSERT INTO contacts_v3 SELECT phone, name, language, district, role,"
 	"  pending_keyword, pending_until_ms, more_text, more_until_ms,"
 	"  opted_out_ms, first_seen_ms, last_seen_ms FROM contacts;"
@@ -210,39 +247,7 @@ static const char *const migrations[] = {
 	 * and indexes as they were (ids kept: events and attempts refer to
 	 * them).  Runs with foreign keys off, as store_open() migrates.
 	 */
-	"CREATE TABLE outbox_v8 ("
-	"  id INTEGER PRIMARY KEY,"
-	"  provider TEXT NOT NULL, to_phone TEXT NOT NULL,"
-	"  from_addr TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
-	"  encoding TEXT, segments INTEGER NOT NULL DEFAULT 0,"
-	"  state TEXT NOT NULL CHECK (state = 'queued' OR state = 'sending'"
-	"    OR state = 'sent' OR state = 'delivered' OR state = 'undelivered'"
-	"    OR state = 'failed' OR state = 'expired'),"
-	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL,"
-	"  provider_id TEXT, error_code TEXT, error TEXT, reason TEXT,"
-	"  reply_to INTEGER, broadcast_id INTEGER,"
-	"  kind TEXT NOT NULL DEFAULT 'sms',"
-	"  dlt_template_id TEXT, sms_type TEXT);"
-	"INSERT INTO outbox_v8 (id, provider, to_phone, from_addr, body,"
-	"  encoding, segments, state, attempts, created_ms, next_attempt_ms,"
-	"  updated_ms, provider_id, error_code, error, reason, reply_to,"
-	"  broadcast_id, kind, dlt_template_id, sms_type)"
-	"  SELECT id, provider, to_phone, from_addr, body, encoding, segments,"
-	"  state, attempts, created_ms, next_attempt_ms, updated_ms,"
-	"  provider_id, error_code, error, reason, reply_to, broadcast_id,"
-	"  kind, dlt_template_id, sms_type FROM outbox;"
-	"DROP TABLE outbox;"
-	"ALTER TABLE outbox_v8 RENAME TO outbox;"
-	"CREATE INDEX outbox_due ON outbox(state, provider, next_attempt_ms);"
-	"CREATE UNIQUE INDEX outbox_provider_id"
-	"  ON outbox(provider, provider_id)"
-	"  WHERE provider_id IS NOT NULL;"
-	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state)"
-	"  WHERE broadcast_id IS NOT NULL;"
-	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
-	"  WHERE broadcast_id IS NOT NULL;",
+	OUTBOX_REBUILD("outbox_v8", "state = 'failed' OR state = 'expired'"),
 	/*
 	 * 9: the audit tables without indexes.  outbox_events and
 	 * outbox_attempts take a row for every change of state and every
@@ -270,39 +275,8 @@ static const char *const migrations[] = {
 	 * commit of the creation makes them "queued" all at once.  The state
 	 * rule is a constraint, so the table is rebuilt as in 8.
 	 */
-	"CREATE TABLE outbox_v11 ("
-	"  id INTEGER PRIMARY KEY,"
-	"  provider TEXT NOT NULL, to_phone TEXT NOT NULL,"
-	"  from_addr TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
-	"  encoding TEXT, segments INTEGER NOT NULL DEFAULT 0,"
-	"  state TEXT NOT NULL CHECK (state = 'queued' OR state = 'sending'"
-	"    OR state = 'sent' OR state = 'delivered' OR state = 'undelivered'"
-	"    OR state = 'failed' OR state = 'expired' OR state = 'held'),"
-	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  created_ms INTEGER NOT NULL, next_attempt_ms INTEGER NOT NULL,"
-	"  updated_ms INTEGER NOT NULL,"
-	"  provider_id TEXT, error_code TEXT, error TEXT, reason TEXT,"
-	"  reply_to INTEGER, broadcast_id INTEGER,"
-	"  kind TEXT NOT NULL DEFAULT 'sms',"
-	"  dlt_template_id TEXT, sms_type TEXT);"
-	"INSERT INTO outbox_v11 (id, provider, to_phone, from_addr, body,"
-	"  encoding, segments, state, attempts, created_ms, next_attempt_ms,"
-	"  updated_ms, provider_id, error_code, error, reason, reply_to,"
-	"  broadcast_id, kind, dlt_template_id, sms_type)"
-	"  SELECT id, provider, to_phone, from_addr, body, encoding, segments,"
-	"  state, attempts, created_ms, next_attempt_ms, updated_ms,"
-	"  provider_id, error_code, error, reason, reply_to, broadcast_id,"
-	"  kind, dlt_template_id, sms_type FROM outbox;"
-	"DROP TABLE outbox;"
-	"ALTER TABLE outbox_v11 RENAME TO outbox;"
-	"CREATE INDEX outbox_due ON outbox(state, provider, next_attempt_ms);"
-	"CREATE UNIQUE INDEX outbox_provider_id"
-	"  ON outbox(provider, provider_id)"
-	"  WHERE provider_id IS NOT NULL;"
-	"CREATE INDEX outbox_broadcast ON outbox(broadcast_id, state)"
-	"  WHERE broadcast_id IS NOT NULL;"
-	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)"
-	"  WHERE broadcast_id IS NOT NULL;",
+	OUTBOX_REBUILD("outbox_v11",
+	    "state = 'failed' OR state = 'expired' OR state = 'held'"),
 	/*
 	 * 12: wrong "YES <code>" tries against a pending notice: a few,
 	 * and the notice is cancelled (store_notice_wrong_try).
@@ -535,6 +509,15 @@ store_sq_savepoint_undo(struct store *st)
 	store_sq_done(st->stmt[S_ROLLBACK_TO]);
 	sqlite3_step(st->stmt[S_RELEASE]);
 	store_sq_done(st->stmt[S_RELEASE]);
+}
+
+int
+store_sq_savepoint_end(struct store *st, int ok, const char *op)
+{
+	if (ok && store_sq_run(st, S_RELEASE, op) == 0)
+		return 0;
+	store_sq_savepoint_undo(st);
+	return -1;
 }
 
 /* ---- open, migrate, close ---- */

@@ -164,18 +164,13 @@ store_contacts_import(struct store *st,
     const struct store_contact_import *rows, size_t n, int64_t now_ms)
 {
 	size_t i;
+	int ok = 1;
 
 	if (store_sq_run(st, S_SAVEPOINT, "contacts_import") == -1)
 		return -1;
-	for (i = 0; i < n; i++)
-		if (import_row(st, &rows[i], now_ms) == -1)
-			goto undo;
-	if (store_sq_run(st, S_RELEASE, "contacts_import") == -1)
-		goto undo;
-	return 0;
-undo:
-	store_sq_savepoint_undo(st);
-	return -1;
+	for (i = 0; ok && i < n; i++)
+		ok = import_row(st, &rows[i], now_ms) == 0;
+	return store_sq_savepoint_end(st, ok, "contacts_import");
 }
 
 /* ---- groups ---- */

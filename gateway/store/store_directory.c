@@ -101,20 +101,14 @@ store_stakeholders_replace(struct store *st,
 	int64_t now = util_wall_ms();
 	size_t i;
 
+	int ok;
+
 	if (store_sq_run(st, S_SAVEPOINT, "stakeholders_replace") == -1)
 		return -1;
-	if (store_sq_run(st, S_SH_DELETE, "stakeholders_replace") == -1)
-		goto undo;
-	for (i = 0; i < n; i++) {
-		if (stakeholder_insert(st, &rows[i], source, now) == -1)
-			goto undo;
-	}
-	if (store_sq_run(st, S_RELEASE, "stakeholders_replace") == -1)
-		goto undo;
-	return 0;
-undo:
-	store_sq_savepoint_undo(st);
-	return -1;
+	ok = store_sq_run(st, S_SH_DELETE, "stakeholders_replace") == 0;
+	for (i = 0; ok && i < n; i++)
+		ok = stakeholder_insert(st, &rows[i], source, now) == 0;
+	return store_sq_savepoint_end(st, ok, "stakeholders_replace");
 }
 
 int

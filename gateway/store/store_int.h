@@ -99,6 +99,12 @@ int	store_sq_run(struct store *, enum stmt_id, const char *op);
 int	store_sq_step_row(struct store *, sqlite3_stmt *, const char *op);
 /* Undo and leave the savepoint opened by S_SAVEPOINT. */
 void	store_sq_savepoint_undo(struct store *);
+/*
+ * Close the savepoint opened by S_SAVEPOINT: keep its work when ok is set
+ * and the release succeeds (0), else undo it (-1; the error that made ok
+ * false has already been reported).
+ */
+int	store_sq_savepoint_end(struct store *, int ok, const char *op);
 /* PRAGMA user_version of db (any connection, not only a store's): 0, or
  * -1 with sqlite3_errmsg(db) telling why. */
 int	store_sq_user_version(sqlite3 *db, int *v);

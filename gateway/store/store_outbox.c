@@ -88,7 +88,7 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 {
 	sqlite3_stmt *s = st->stmt[S_OB_ADD];
 	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
-	int rc;
+	int ok;
 
 	if (m->created_ms == 0)
 		m->created_ms = util_wall_ms();
@@ -106,20 +106,13 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 	store_sq_bind_text(s, 12, m->sms_type);
 	sqlite3_bind_int(s, 13, m->held != 0);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
-	if ((rc = sqlite3_step(s)) != SQLITE_DONE) {
-		store_sq_fail(st, "outbox_add");
-		store_sq_done(s);
-		goto undo;
+	if ((ok = store_sq_step_done(st, s, "outbox_add") == 0)) {
+		m->id = sqlite3_last_insert_rowid(st->db);
+		ok = outbox_event(st, m->id, m->created_ms, NULL, m->held ?
+		    "held" : "queued", NULL, "outbox_add") == 0;
 	}
-	store_sq_done(s);
-	m->id = sqlite3_last_insert_rowid(st->db);
-	if (outbox_event(st, m->id, m->created_ms, NULL, m->held ? "held" :
-	    "queued", NULL, "outbox_add") == -1 ||
-	    store_sq_run(st, S_RELEASE, "outbox_add") == -1)
-		goto undo;
-	return 0;
-undo:
-	store_sq_savepoint_undo(st);
+	if (store_sq_savepoint_end(st, ok, "outbox_add") == 0)
+		return 0;
 	m->id = 0;
 	return -1;
 }
@@ -305,21 +298,18 @@ store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 {
 	const char *op = "outbox_requeue_sending";
 
+	int ok;
+
 	*n = 0;
 	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
-	if (store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == -1)
-		goto undo;
 	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
-	if (store_sq_run(st, S_OB_REQUEUE, op) == -1)
-		goto undo;
-	*n = sqlite3_changes(st->db);
-	if (store_sq_run(st, S_RELEASE, op) == -1)
-		goto undo;
-	return 0;
-undo:
-	store_sq_savepoint_undo(st);
+	ok = store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == 0 &&
+	    store_sq_run(st, S_OB_REQUEUE, op) == 0;
+	*n = ok ? sqlite3_changes(st->db) : 0;
+	if (store_sq_savepoint_end(st, ok, op) == 0)
+		return 0;
 	*n = 0;
 	return -1;
 }

@@ -151,25 +151,18 @@ int
 store_outbox_add_call(struct store *st, struct outbox_msg *m)
 {
 	sqlite3_stmt *s;
-	int rc;
+	int ok;
 
 	if (store_sq_run(st, S_SAVEPOINT, "outbox_add_call") == -1)
 		return -1;
-	if (store_outbox_add(st, m) == -1)
-		goto undo;
-	if ((s = store_sq_prepared(st, &sql_outbox_kind_call,
-	    "outbox_add_call")) == NULL)
-		goto undo;
-	sqlite3_bind_int64(s, 1, m->id);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
-		store_sq_fail(st, "outbox_add_call");
-	store_sq_done(s);
-	if (rc != SQLITE_DONE || store_sq_run(st, S_RELEASE, "outbox_add_call") == -1)
-		goto undo;
-	return 0;
-undo:
-	store_sq_savepoint_undo(st);
+	if ((ok = store_outbox_add(st, m) == 0 &&
+	    (s = store_sq_prepared(st, &sql_outbox_kind_call,
+	    "outbox_add_call")) != NULL)) {
+		sqlite3_bind_int64(s, 1, m->id);
+		ok = store_sq_step_done(st, s, "outbox_add_call") == 0;
+	}
+	if (store_sq_savepoint_end(st, ok, "outbox_add_call") == 0)
+		return 0;
 	m->id = 0;
 	return -1;
 }
