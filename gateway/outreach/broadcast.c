@@ -262,6 +262,41 @@ plan_reminders(const struct bcast_env *env, const struct bcast_request *req,
 	return 0;
 }
 
+/* Every rsvp: term names a broadcast that announced a meeting. */
+static int
+check_rsvp_terms(const struct bcast_env *env, const struct audience *a,
+    char *err, size_t errlen)
+{
+	struct store_broadcast b;
+	const char *answer;
+	long long id;
+	size_t i, j;
+	int rc, meeting;
+
+	for (i = 0; a->needs_rsvps && i < a->nconjs; i++)
+		for (j = 0; j < a->conjs[i].nterms; j++) {
+			if (a->conjs[i].terms[j].kind != AUD_RSVP ||
+			    audience_rsvp_split(a->conjs[i].terms[j].name, &id,
+			    &answer) == -1)
+				continue;
+			if ((rc = store_broadcast_get(env->store, id,
+			    &b)) == -1) {
+				sp_err(err, errlen, "store: %s",
+				    store_errmsg(env->store));
+				return -1;
+			}
+			meeting = rc == 1 && b.meeting_id != 0;
+			store_broadcast_clear(&b);
+			if (!meeting) {
+				sp_err(err, errlen, "rsvp:%lld: %s", id, rc == 0 ?
+				    "no such broadcast" : "that broadcast "
+				    "announced no meeting");
+				return -1;
+			}
+		}
+	return 0;
+}
+
 int
 bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
     struct bcast_preview *pv, char *err, size_t errlen)
@@ -303,7 +338,8 @@ bcast_preview(const struct bcast_env *env, const struct bcast_request *req,
 		sp_err(err, errlen, "no provider named \"%s\"", pv->provider);
 		goto out;
 	}
-	if ((aud = audience_parse(req->to, err, errlen)) == NULL)
+	if ((aud = audience_parse(req->to, err, errlen)) == NULL ||
+	    check_rsvp_terms(env, aud, err, errlen) == -1)
 		goto out;
 	audience_set_default_language(aud,
 	    config_str(env->cfg, "default_language"));

@@ -64,6 +64,14 @@ static const char *const sql_group_remove =
     "DELETE FROM group_members WHERE group_name = ?1 AND phone = ?2";
 static const char *const sql_group_has =
     "SELECT 1 FROM group_members WHERE group_name = ?1 AND phone = ?2";
+/* rsvp: terms, per contact: her answer to the broadcast's meeting, and
+ * whether the broadcast was sent to her (outbox_to_broadcast). */
+static const char *const sql_rsvp_answer =
+    "SELECT r.answer FROM broadcasts b JOIN rsvps r"
+    " ON r.meeting_id = b.meeting_id AND r.phone = ?2 WHERE b.id = ?1";
+static const char *const sql_rsvp_recipient =
+    "SELECT 1 FROM outbox WHERE broadcast_id IS NOT NULL"
+    " AND to_phone = ?2 AND broadcast_id = ?1 LIMIT 1";
 static const char *const sql_page =
     "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
     " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3";
@@ -352,12 +360,48 @@ contact_row(sqlite3_stmt *s, struct contact *c)
 	c->last_seen_ms = sqlite3_column_int64(s, 11);
 }
 
+/* Did phone answer broadcast id's meeting as name ("ID:ANSWER") says?
+ * "none": it was sent to her and she has not answered. */
+static int
+rsvp_member(struct store *st, const char *name, const char *phone)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_rsvp_answer, "rsvp_member");
+	const char *want, *got;
+	long long id;
+	int rc, same = 0;
+
+	if (s == NULL)
+		return -1;
+	if (audience_rsvp_split(name, &id, &want) == -1)
+		return sq_fail_msg(st, "rsvp_member", "bad rsvp: term");
+	sqlite3_bind_int64(s, 1, id);
+	sq_bind_text(s, 2, phone);
+	if ((rc = sq_step_row(st, s, "rsvp_member")) == 1) {
+		got = sq_column_str(s, 0);
+		same = got != NULL && strcmp(got, want) == 0;
+		sq_done(s);
+	}
+	if (rc == -1)
+		return -1;
+	if (strcmp(want, "none") != 0)
+		return same;
+	if (rc == 1)
+		return 0;
+	if ((s = sq_prepared(st, &sql_rsvp_recipient, "rsvp_member")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sq_bind_text(s, 2, phone);
+	return sq_exists(st, s, "rsvp_member");
+}
+
 static int
 member(void *arg, enum audience_kind kind, const struct contact *c,
     const char *name)
 {
 	struct store *st = arg;
 
+	if (kind == AUD_RSVP)
+		return rsvp_member(st, name, c->phone);
 	if (kind == AUD_GROUP)
 		return store_group_has(st, name, c->phone);
 	if (kind == AUD_INTEREST)
