@@ -256,6 +256,39 @@ test_groups(void **state)
 	buf_free(&b);
 }
 
+static void
+test_group_display_and_contact_groups(void **state)
+{
+	struct fixture *f = *state;
+	struct store_group g;
+	char **names;
+	size_t n;
+
+	assert_int_equal(store_group_create(f->store, "silai-samuh", 10), 1);
+	assert_int_equal(store_group_get(f->store, "silai-samuh", &g), 1);
+	assert_null(g.display_name);
+	store_group_clear(&g);
+	assert_int_equal(store_group_set_display(f->store, "silai-samuh",
+	    "सिलाई समूह"), 1);
+	assert_int_equal(store_group_set_display(f->store, "nosuch", "x"), 0);
+	assert_int_equal(store_group_get(f->store, "silai-samuh", &g), 1);
+	assert_string_equal(g.display_name, "सिलाई समूह");
+	store_group_clear(&g);
+
+	assert_int_equal(store_group_create(f->store, "alpha", 10), 1);
+	assert_int_equal(store_group_add(f->store, "silai-samuh", "+911", 20),
+	    1);
+	assert_int_equal(store_group_add(f->store, "alpha", "+911", 20), 1);
+	assert_int_equal(store_contact_groups(f->store, "+911", &names, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "alpha");
+	assert_string_equal(names[1], "silai-samuh");
+	store_strings_free(names, n);
+	assert_int_equal(store_contact_groups(f->store, "+912", &names, &n), 0);
+	assert_int_equal(n, 0);
+	store_strings_free(names, n);
+}
+
 struct walk {
 	struct store	*st;
 	int64_t		 n;
@@ -343,6 +376,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import_all_or_nothing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_group_display_and_contact_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_audience_streams,
 		    setup, teardown),
 	};

@@ -299,6 +299,7 @@ int	 store_contacts_import(struct store *,
 
 struct store_group {
 	char	*name;
+	char	*display_name;	/* as the coordinator wrote it, or NULL */
 	int64_t	 created_ms;
 	int64_t	 members;	/* how many phones (opted out included) */
 };
@@ -306,6 +307,9 @@ void	 store_group_clear(struct store_group *);
 
 /* 1 created, 0 already there, -1 error. */
 int	 store_group_create(struct store *, const char *name, int64_t now_ms);
+/* Set the display name of group name: 1 done, 0 no such group, -1. */
+int	 store_group_set_display(struct store *, const char *name,
+	    const char *display_name);
 /* 1 deleted (with its memberships), 0 no such group, -1 error. */
 int	 store_group_delete(struct store *, const char *name);
 /* 1 and *g filled (caller clears), 0 no such group, -1 error. */
@@ -327,6 +331,10 @@ int	 store_group_remove(struct store *, const char *name,
 	    const char *phone);
 /* 1 phone is a member of group name, 0 not, -1 error. */
 int	 store_group_has(struct store *, const char *name, const char *phone);
+/* The groups phone belongs to, in name order: *names (n) freed with
+ * store_strings_free.  0 or -1. */
+int	 store_contact_groups(struct store *, const char *phone, char ***names,
+	    size_t *n);
 
 /*
  * Stream the contacts of an audience (audience.h), in phone order, with

@@ -51,12 +51,19 @@ static const char *const sql_group_delete =
     "DELETE FROM contact_groups WHERE name = ?1";
 static const char *const sql_group_get =
     "SELECT name, created_ms, (SELECT count(*) FROM group_members m"
-    " WHERE m.group_name = g.name) FROM contact_groups g WHERE name = ?1";
+    " WHERE m.group_name = g.name), display_name FROM contact_groups g"
+    " WHERE name = ?1";
+static const char *const sql_group_set_display =
+    "UPDATE contact_groups SET display_name = ?2 WHERE name = ?1";
+static const char *const sql_contact_groups =
+    "SELECT group_name FROM group_members WHERE phone = ?1"
+    " ORDER BY group_name";
 static const char *const sql_group_exists =
     "SELECT 1 FROM contact_groups WHERE name = ?1";
 static const char *const sql_groups_list =
     "SELECT name, created_ms, (SELECT count(*) FROM group_members m"
-    " WHERE m.group_name = g.name) FROM contact_groups g ORDER BY name";
+    " WHERE m.group_name = g.name), display_name FROM contact_groups g"
+    " ORDER BY name";
 static const char *const sql_group_add =
     "INSERT INTO group_members (group_name, phone, added_ms)"
     " VALUES (?1, ?2, ?3) ON CONFLICT(group_name, phone) DO NOTHING";
@@ -194,6 +201,7 @@ store_group_clear(struct store_group *g)
 	if (g == NULL)
 		return;
 	free(g->name);
+	free(g->display_name);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -209,6 +217,49 @@ store_group_create(struct store *st, const char *name, int64_t now_ms)
 	if (sq_step_done(st, s, "group_create") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}
+
+int
+store_group_set_display(struct store *st, const char *name,
+    const char *display_name)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_group_set_display,
+	    "group_set_display");
+
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, name);
+	sq_bind_text(s, 2, display_name);
+	if (sq_step_done(st, s, "group_set_display") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}
+
+int
+store_contact_groups(struct store *st, const char *phone, char ***names,
+    size_t *n)
+{
+	sqlite3_stmt *s = sq_prepared(st, &sql_contact_groups,
+	    "contact_groups");
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	sq_bind_text(s, 1, phone);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*names = xreallocarray(*names, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = sq_column_dup(s, 0);
+	}
+	sq_done(s);
+	if (rc != SQLITE_DONE) {
+		store_strings_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		return sq_fail(st, "contact_groups");
+	}
+	return 0;
 }
 
 int
@@ -244,6 +295,7 @@ group_row(sqlite3_stmt *s, struct store_group *g)
 	g->name = sq_column_dup(s, 0);
 	g->created_ms = sqlite3_column_int64(s, 1);
 	g->members = sqlite3_column_int64(s, 2);
+	g->display_name = sq_column_dup(s, 3);
 }
 
 int
