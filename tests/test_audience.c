@@ -274,12 +274,12 @@ setup(void **state)
 	static const char *const shg[] = { "weavers-shg" };
 	static const char *const both[] = { "weavers-shg", "sellers" };
 	const struct store_contact_import rows[] = {
-		{ "+919800000001", "A", "bhadohi", "hi", NULL, shg, 1 },
-		{ "+919800000002", "B", "bhadohi", "en", NULL, NULL, 0 },
-		{ "+919800000003", "C", "mirzapur", NULL, NULL, both, 2 },
-		{ "+919800000004", "D", "mirzapur", "hi", NULL, NULL, 0 },
+		{ "+919800000001", "A", "bhadohi", "hi", NULL, shg, 1, NULL },
+		{ "+919800000002", "B", "bhadohi", "en", NULL, NULL, 0, NULL },
+		{ "+919800000003", "C", "mirzapur", NULL, NULL, both, 2, NULL },
+		{ "+919800000004", "D", "mirzapur", "hi", NULL, NULL, 0, NULL },
 		{ "+919800000005", "E", "samastipur", "hi", "coordinator",
-		    NULL, 0 },
+		    NULL, 0, NULL },
 	};
 
 	strcpy(f->dir, "/tmp/sampark-audience-XXXXXX");

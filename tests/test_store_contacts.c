@@ -153,14 +153,16 @@ test_import_upserts_and_keeps(void **state)
 	struct fixture *f = *state;
 	static const char *const g1[] = { "shg" };
 	static const char *const g2[] = { "shg", "sellers" };
+	static const char *const g2names[] = { "shg", "Sellers" };
 	const struct store_contact_import first[] = {
-		{ "+919800000001", "Sunita", "bhadohi", "hi", NULL, g1, 1 },
+		{ "+919800000001", "Sunita", "bhadohi", "hi", NULL, g1, 1,
+		    NULL },
 		{ "+919800000002", "Asha", "mirzapur", "en", "coordinator",
-		    NULL, 0 },
+		    NULL, 0, NULL },
 	};
 	/* Empty fields keep what she has; a new group is added. */
 	const struct store_contact_import second[] = {
-		{ "+919800000001", "", "", "en", "", g2, 2 },
+		{ "+919800000001", "", "", "en", "", g2, 2, g2names },
 	};
 	struct contact c;
 	struct store_group g;
@@ -184,6 +186,10 @@ test_import_upserts_and_keeps(void **state)
 	store_group_clear(&g);
 	assert_int_equal(store_group_has(f->store, "sellers",
 	    "+919800000001"), 1);
+	/* A group the import made gets the name as written. */
+	assert_int_equal(store_group_get(f->store, "sellers", &g), 1);
+	assert_string_equal(g.display_name, "Sellers");
+	store_group_clear(&g);
 }
 
 static void
@@ -192,8 +198,9 @@ test_import_all_or_nothing(void **state)
 	struct fixture *f = *state;
 	static const char *const g1[] = { "shg" };
 	const struct store_contact_import rows[] = {
-		{ "+919800000003", "Rekha", "bhadohi", "hi", NULL, g1, 1 },
-		{ NULL, "nobody", NULL, NULL, NULL, NULL, 0 },
+		{ "+919800000003", "Rekha", "bhadohi", "hi", NULL, g1, 1,
+		    NULL },
+		{ NULL, "nobody", NULL, NULL, NULL, NULL, 0, NULL },
 	};
 	struct contact c;
 	struct store_group g;

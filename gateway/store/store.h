@@ -288,6 +288,9 @@ struct store_contact_import {
 	const char	*role;		/* "entrepreneur" | "coordinator" */
 	const char *const *groups;	/* normalised group names, created */
 	size_t		 ngroups;	/*   when missing; memberships added */
+	/* NULL, or the groups' names as written (group_key.h), parallel
+	 * to groups: the display name of a group the import creates. */
+	const char *const *group_names;
 };
 /*
  * Upsert rows[0..n) and their group memberships in one transaction (or in

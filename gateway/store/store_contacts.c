@@ -160,6 +160,7 @@ import_row(struct store *st, const struct store_contact_import *r,
 	const char *v[] = { r->phone, r->name, r->language, r->district,
 	    r->role };
 	size_t i;
+	int created;
 
 	if (s == NULL)
 		return -1;
@@ -167,8 +168,15 @@ import_row(struct store *st, const struct store_contact_import *r,
 	if (sq_step_done(st, s, "contacts_import") == -1)
 		return -1;
 	for (i = 0; i < r->ngroups; i++) {
-		if (store_group_create(st, r->groups[i], now_ms) == -1 ||
-		    store_group_add(st, r->groups[i], r->phone, now_ms) == -1)
+		if ((created = store_group_create(st, r->groups[i],
+		    now_ms)) == -1)
+			return -1;
+		if (created && r->group_names != NULL &&
+		    strcmp(r->group_names[i], r->groups[i]) != 0 &&
+		    store_group_set_display(st, r->groups[i],
+		    r->group_names[i]) == -1)
+			return -1;
+		if (store_group_add(st, r->groups[i], r->phone, now_ms) == -1)
 			return -1;
 	}
 	return 0;
