@@ -13,6 +13,7 @@
 #include "admin.h"
 #include "analytics.h"
 #include "api_broadcasts.h"
+#include "api_contacts.h"
 #include "api_groups.h"
 #include "crypto.h"
 #include "log.h"
@@ -287,6 +288,7 @@ static const struct admin_route *const route_tables[] = {
 	api_groups_routes,
 	analytics_routes,
 	api_broadcasts_routes,
+	api_contacts_routes,
 	NULL,
 };
 
