@@ -117,6 +117,20 @@ int	 bcast_preview(const struct bcast_env *, const struct bcast_request *,
 int	 bcast_create(const struct bcast_env *, const struct bcast_request *,
 	    struct bcast_preview *pv, int64_t *id, char *err, size_t errlen);
 
+/*
+ * Call off the meeting of broadcast id: cancel it (its messages not yet
+ * sent and its reminders) and tell those who said YES, with template_key
+ * and vars (the meeting's title, place, date and time fill the ones the
+ * template has and vars lack).  All in one transaction: if the message
+ * cannot be made, nothing is cancelled.  *notify_id is the new broadcast
+ * (0 when nobody had said yes: then only the cancel), *stopped the
+ * messages stopped, *pv its preview (caller clears).  0, or -1 with err.
+ */
+int	 bcast_cancel_notify(const struct bcast_env *, int64_t id,
+	    const char *template_key, const struct tpl_var *vars,
+	    size_t nvars, const char *created_by, struct bcast_preview *pv,
+	    int64_t *notify_id, int64_t *stopped, char *err, size_t errlen);
+
 /* The provider broadcasts go through: broadcast_provider, else the first
  * enabled one that can send with its settings and secrets (console, into
  * the log, only when no other can), else NULL with why. */
