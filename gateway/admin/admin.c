@@ -18,6 +18,7 @@
 #include "api_groups.h"
 #include "api_meetings.h"
 #include "api_outbox.h"
+#include "console_page.h"
 #include "crypto.h"
 #include "log.h"
 #include "provider.h"
@@ -295,6 +296,7 @@ static const struct admin_route *const route_tables[] = {
 	api_meetings_routes,
 	api_compose_routes,
 	api_outbox_routes,
+	console_page_routes,
 	NULL,
 };
 

@@ -7,6 +7,8 @@
  *                           title, place, date and time, "texts": [{"lang",
  *                           "text", "registered", "dlt_template_id"}]}],
  *                           "var_max": 30}
+ *   GET /api/v1/districts   {"districts": [{"key", "name_en",
+ *                           "name_hi", "state"}]}
  *   GET /api/v1/schedule    ?at=ISO 8601 (IST unless zoned; default now)
  *                           &category=promotional|service|transactional
  *                           → {"asked", "first_send", "moved", "why":
@@ -28,6 +30,7 @@
 #include "api_job.h"
 #include "broadcast.h"
 #include "config.h"
+#include "district.h"
 #include "form.h"
 #include "provider.h"
 #include "runtime.h"
@@ -102,6 +105,26 @@ templates(struct admin_ctx *ctx, const struct sp_request *req,
 	    config_str(ctx->rt->cfg, "reminder_template")));
 }
 
+static void
+districts(struct admin_ctx *ctx, const struct sp_request *req,
+    enum admin_role role, struct admin_response *res)
+{
+	const struct district_table *dt = ctx->rt->districts;
+	const struct district *d;
+	json_t *a = json_array();
+	size_t i;
+
+	(void)req;
+	(void)role;
+	for (i = 0; dt != NULL && i < district_count(dt); i++) {
+		d = district_at(dt, i);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}",
+		    "key", d->key, "name_en", d->name_en, "name_hi",
+		    d->name_hi, "state", d->state));
+	}
+	api_job_reply(res, 200, json_pack("{s:o}", "districts", a));
+}
+
 static json_t *
 iso(int64_t ms)
 {
@@ -163,5 +186,6 @@ schedule(struct admin_ctx *ctx, const struct sp_request *req,
 const struct admin_route api_compose_routes[] = {
 	{ "GET", "/api/v1/templates", ROLE_COORDINATOR, 0, templates },
 	{ "GET", "/api/v1/schedule", ROLE_COORDINATOR, 0, schedule },
+	{ "GET", "/api/v1/districts", ROLE_COORDINATOR, 0, districts },
 	{ NULL, NULL, ROLE_NONE, 0, NULL },
 };
