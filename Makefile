@@ -43,7 +43,10 @@ FUZZ_BUILD = build/fuzz
 ROOMS	 = lib store providers handlers services outreach report admin daemon cli
 room_dir = $(if $(filter handlers,$(1)),handlers,gateway/$(1))
 LIB_SRC	 = $(filter-out gateway/cli/main.c,$(foreach r,$(ROOMS),$(wildcard $(call room_dir,$(r))/*.c)))
-LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/dashboard_html.o
+# The admin listener's pages, gateway/admin/NAME.html, each embedded in
+# the binary as the C array NAME_html (tools/embed).
+PAGES	 = $(patsubst gateway/admin/%.html,%,$(wildcard gateway/admin/*.html))
+LIB_OBJ	 = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(PAGES:%=$(BUILD)/obj/gen/%_html.o)
 
 # The dependency rule (docs/architecture.md), enforced by the compiler:
 # each room is compiled with the include folders of the rooms it may use
@@ -110,15 +113,15 @@ $(SQLITE_FREE_TESTS:%=$(BUILD)/tests/test_%): LIBS := $(filter-out -lsqlite3,$(L
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
-# The dashboard page, embedded in the binary: tools/embed turns
-# gateway/admin/dashboard.html into a C array.
+# The pages (PAGES above), embedded in the binary: tools/embed turns
+# gateway/admin/NAME.html into the C array NAME_html.
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $<
-$(BUILD)/gen/dashboard_html.c: gateway/admin/dashboard.html $(BUILD)/tools/embed
+$(BUILD)/gen/%_html.c: gateway/admin/%.html $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed dashboard_html < $< > $@.tmp && mv $@.tmp $@
-$(BUILD)/obj/gen/dashboard_html.o: $(BUILD)/gen/dashboard_html.c
+	$(BUILD)/tools/embed $*_html < $< > $@.tmp && mv $@.tmp $@
+$(BUILD)/obj/gen/%_html.o: $(BUILD)/gen/%_html.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(ALL_INC) $(CFLAGS) $(SANFLAGS) $(WARN) -c $< -o $@
 
@@ -130,7 +133,8 @@ DEB_PACKAGES = gcc make pkg-config libevent-dev libcurl4-openssl-dev \
 	libsqlite3-dev libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
 	libmimalloc-dev \
 	python3 curl wrk sqlite3 clang libclang-rt-14-dev \
-	chromium fonts-noto-core nginx prometheus
+	chromium chromium-driver python3-selenium fonts-noto-core nginx \
+	prometheus
 deps:
 	@./tools/deps.sh $(DEB_PACKAGES)
 
@@ -208,13 +212,13 @@ FUZZ_JOBS	?= 1
 FUZZ_FLAGS	 = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_TARGETS	 = $(filter-out common provider,$(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS = $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
-FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_BUILD)/obj/gen/dashboard_html.o
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) $(PAGES:%=$(FUZZ_BUILD)/obj/gen/%_html.o)
 FUZZ_SUPPORT = tests/fuzz/fuzz_common.c tests/fuzz/fuzz_provider.c $(TEST_SUPPORT)
 
 $(FUZZ_BUILD)/obj/%.o: %.c | $(BUILD)/includes.ok
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(ROOM_INC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(WARN) -MMD -MP -c $< -o $@
-$(FUZZ_BUILD)/obj/gen/dashboard_html.o: $(BUILD)/gen/dashboard_html.c
+$(FUZZ_BUILD)/obj/gen/%_html.o: $(BUILD)/gen/%_html.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) $(ALL_INC) $(FUZZ_FLAGS) -c $< -o $@
 $(FUZZ_BUILD)/libsampark.a: $(FUZZ_LIB_OBJ)

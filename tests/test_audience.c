@@ -31,6 +31,9 @@ test_parse_good(void **state)
 		    "group:weavers-shg,district:mirzapur+interest:market" },
 		{ " language:hi , language:en ", "language:hi,language:en" },
 		{ "group:a.b_c-9", "group:a.b_c-9" },
+		{ "RSVP:12:Yes", "rsvp:12:yes" },
+		{ "rsvp:7:none+district:bhadohi,rsvp:7:no",
+		    "rsvp:7:none+district:bhadohi,rsvp:7:no" },
 	};
 	struct audience *a, *b;
 	char err[128];
@@ -78,6 +81,12 @@ test_parse_errors_name_the_position(void **state)
 		{ "group:a/b", "position 8: expected '+', ','" },
 		{ "group:भदोही", "position 7: expected a name" },
 		{ "all:x", "position 4: expected '+', ','" },
+		{ "rsvp:x:yes", "position 6: expected a broadcast id" },
+		{ "rsvp:0:yes", "position 6: expected a broadcast id" },
+		{ "rsvp:12", "position 8: expected ':' and yes" },
+		{ "rsvp:12:maybe", "position 9: rsvp answer must be" },
+		{ "rsvp:12:", "position 9: rsvp answer must be" },
+		{ "rsvp:999999999999999:yes", "position 6: broadcast id too" },
 	};
 	char err[128], longname[200];
 	struct audience *a;
@@ -103,6 +112,25 @@ test_parse_errors_name_the_position(void **state)
 	assert_non_null(a);
 	audience_free(a);
 	assert_null(audience_parse(NULL, err, sizeof(err)));
+}
+
+static void
+test_rsvp_split(void **state)
+{
+	const char *answer = NULL;
+	long long id = 0;
+
+	(void)state;
+	assert_int_equal(audience_rsvp_split("12:yes", &id, &answer), 0);
+	assert_int_equal(id, 12);
+	assert_string_equal(answer, "yes");
+	assert_int_equal(audience_rsvp_split("3:none", &id, &answer), 0);
+	assert_string_equal(answer, "none");
+	assert_int_equal(audience_rsvp_split("3:maybe", &id, &answer), -1);
+	assert_int_equal(audience_rsvp_split("x:yes", &id, &answer), -1);
+	assert_int_equal(audience_rsvp_split("0:yes", &id, &answer), -1);
+	assert_int_equal(audience_rsvp_split("3yes", &id, &answer), -1);
+	assert_int_equal(audience_rsvp_split(NULL, &id, &answer), -1);
 }
 
 static void
@@ -246,12 +274,12 @@ setup(void **state)
 	static const char *const shg[] = { "weavers-shg" };
 	static const char *const both[] = { "weavers-shg", "sellers" };
 	const struct store_contact_import rows[] = {
-		{ "+919800000001", "A", "bhadohi", "hi", NULL, shg, 1 },
-		{ "+919800000002", "B", "bhadohi", "en", NULL, NULL, 0 },
-		{ "+919800000003", "C", "mirzapur", NULL, NULL, both, 2 },
-		{ "+919800000004", "D", "mirzapur", "hi", NULL, NULL, 0 },
+		{ "+919800000001", "A", "bhadohi", "hi", NULL, shg, 1, NULL },
+		{ "+919800000002", "B", "bhadohi", "en", NULL, NULL, 0, NULL },
+		{ "+919800000003", "C", "mirzapur", NULL, NULL, both, 2, NULL },
+		{ "+919800000004", "D", "mirzapur", "hi", NULL, NULL, 0, NULL },
 		{ "+919800000005", "E", "samastipur", "hi", "coordinator",
-		    NULL, 0 },
+		    NULL, 0, NULL },
 	};
 
 	strcpy(f->dir, "/tmp/sampark-audience-XXXXXX");
@@ -356,6 +384,70 @@ test_store_evaluation(void **state)
 	free(got);
 }
 
+/* A meeting broadcast sent to 1, 2 and 3; 1 says yes, 2 no, 3 nothing;
+ * 4 answered another meeting, 5 got nothing. */
+static void
+test_store_rsvp(void **state)
+{
+	struct fixture *f = *state;
+	struct store_meeting m = { 0, (char *)"Meeting", (char *)"Gyanpur",
+	    999999999999LL };
+	struct store_meeting other = { 0, (char *)"Other", (char *)"Chunar",
+	    999999999999LL };
+	struct store_broadcast b;
+	struct outbox_msg o;
+	const char *to[] = { "+919800000001", "+919800000002",
+	    "+919800000003" };
+	int64_t bid;
+	char expr[64];
+	size_t i;
+
+	assert_int_equal(store_meeting_add(f->store, &m, 1000), 0);
+	assert_int_equal(store_meeting_add(f->store, &other, 1000), 0);
+	memset(&b, 0, sizeof(b));
+	b.audience = (char *)"all";
+	b.template_key = (char *)"meeting";
+	b.category = (char *)"service";
+	b.provider = (char *)"console";
+	b.state = (char *)"queued";
+	b.created_ms = b.send_at_ms = 1000;
+	b.meeting_id = m.id;
+	assert_int_equal(store_broadcast_add(f->store, &b), 0);
+	bid = b.id;
+	for (i = 0; i < SP_ARRAY_LEN(to); i++) {
+		memset(&o, 0, sizeof(o));
+		o.provider = (char *)"console";
+		o.to = (char *)to[i];
+		o.from = (char *)"";
+		o.body = (char *)"meeting";
+		o.created_ms = 1000;
+		o.broadcast_id = bid;
+		assert_int_equal(store_outbox_add(f->store, &o), 0);
+	}
+	assert_int_equal(store_rsvp_set(f->store, m.id, to[0], "yes", bid,
+	    2000), 0);
+	assert_int_equal(store_rsvp_set(f->store, m.id, to[1], "no", bid,
+	    2000), 0);
+	assert_int_equal(store_rsvp_set(f->store, other.id, "+919800000004",
+	    "yes", 0, 2000), 0);
+	snprintf(expr, sizeof(expr), "rsvp:%lld:yes", (long long)bid);
+	ASSERT_WHO(f, expr, "1");
+	snprintf(expr, sizeof(expr), "rsvp:%lld:no", (long long)bid);
+	ASSERT_WHO(f, expr, "2");
+	snprintf(expr, sizeof(expr), "rsvp:%lld:none", (long long)bid);
+	ASSERT_WHO(f, expr, "3");
+	snprintf(expr, sizeof(expr), "rsvp:%lld:yes,rsvp:%lld:none",
+	    (long long)bid, (long long)bid);
+	ASSERT_WHO(f, expr, "13");
+	/* An answer changes her list. */
+	assert_int_equal(store_rsvp_set(f->store, m.id, to[1], "yes", bid,
+	    3000), 0);
+	snprintf(expr, sizeof(expr), "rsvp:%lld:yes", (long long)bid);
+	ASSERT_WHO(f, expr, "12");
+	ASSERT_WHO(f, "rsvp:999:yes", "");
+	ASSERT_WHO(f, "rsvp:999:none", "");
+}
+
 static int
 stop_at_two(void *arg, const struct contact *c)
 {
@@ -384,10 +476,13 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors_name_the_position),
+		cmocka_unit_test(test_rsvp_split),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_name_normalize),
 		cmocka_unit_test(test_match),
 		cmocka_unit_test_setup_teardown(test_store_evaluation, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_store_rsvp, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_callback_stops, setup,
 		    teardown),

@@ -153,14 +153,16 @@ test_import_upserts_and_keeps(void **state)
 	struct fixture *f = *state;
 	static const char *const g1[] = { "shg" };
 	static const char *const g2[] = { "shg", "sellers" };
+	static const char *const g2names[] = { "shg", "Sellers" };
 	const struct store_contact_import first[] = {
-		{ "+919800000001", "Sunita", "bhadohi", "hi", NULL, g1, 1 },
+		{ "+919800000001", "Sunita", "bhadohi", "hi", NULL, g1, 1,
+		    NULL },
 		{ "+919800000002", "Asha", "mirzapur", "en", "coordinator",
-		    NULL, 0 },
+		    NULL, 0, NULL },
 	};
 	/* Empty fields keep what she has; a new group is added. */
 	const struct store_contact_import second[] = {
-		{ "+919800000001", "", "", "en", "", g2, 2 },
+		{ "+919800000001", "", "", "en", "", g2, 2, g2names },
 	};
 	struct contact c;
 	struct store_group g;
@@ -184,6 +186,10 @@ test_import_upserts_and_keeps(void **state)
 	store_group_clear(&g);
 	assert_int_equal(store_group_has(f->store, "sellers",
 	    "+919800000001"), 1);
+	/* A group the import made gets the name as written. */
+	assert_int_equal(store_group_get(f->store, "sellers", &g), 1);
+	assert_string_equal(g.display_name, "Sellers");
+	store_group_clear(&g);
 }
 
 static void
@@ -192,8 +198,9 @@ test_import_all_or_nothing(void **state)
 	struct fixture *f = *state;
 	static const char *const g1[] = { "shg" };
 	const struct store_contact_import rows[] = {
-		{ "+919800000003", "Rekha", "bhadohi", "hi", NULL, g1, 1 },
-		{ NULL, "nobody", NULL, NULL, NULL, NULL, 0 },
+		{ "+919800000003", "Rekha", "bhadohi", "hi", NULL, g1, 1,
+		    NULL },
+		{ NULL, "nobody", NULL, NULL, NULL, NULL, 0, NULL },
 	};
 	struct contact c;
 	struct store_group g;
@@ -254,6 +261,39 @@ test_groups(void **state)
 	assert_int_equal(store_groups_list(f->store, list_names, &b), 0);
 	assert_string_equal(buf_cstr(&b), "alpha=0;weavers=0;");
 	buf_free(&b);
+}
+
+static void
+test_group_display_and_contact_groups(void **state)
+{
+	struct fixture *f = *state;
+	struct store_group g;
+	char **names;
+	size_t n;
+
+	assert_int_equal(store_group_create(f->store, "silai-samuh", 10), 1);
+	assert_int_equal(store_group_get(f->store, "silai-samuh", &g), 1);
+	assert_null(g.display_name);
+	store_group_clear(&g);
+	assert_int_equal(store_group_set_display(f->store, "silai-samuh",
+	    "सिलाई समूह"), 1);
+	assert_int_equal(store_group_set_display(f->store, "nosuch", "x"), 0);
+	assert_int_equal(store_group_get(f->store, "silai-samuh", &g), 1);
+	assert_string_equal(g.display_name, "सिलाई समूह");
+	store_group_clear(&g);
+
+	assert_int_equal(store_group_create(f->store, "alpha", 10), 1);
+	assert_int_equal(store_group_add(f->store, "silai-samuh", "+911", 20),
+	    1);
+	assert_int_equal(store_group_add(f->store, "alpha", "+911", 20), 1);
+	assert_int_equal(store_contact_groups(f->store, "+911", &names, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(names[0], "alpha");
+	assert_string_equal(names[1], "silai-samuh");
+	store_strings_free(names, n);
+	assert_int_equal(store_contact_groups(f->store, "+912", &names, &n), 0);
+	assert_int_equal(n, 0);
+	store_strings_free(names, n);
 }
 
 struct walk {
@@ -343,6 +383,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import_all_or_nothing,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_group_display_and_contact_groups, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_large_audience_streams,
 		    setup, teardown),
 	};

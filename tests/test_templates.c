@@ -73,6 +73,7 @@ test_load_shipped(void **state)
 	assert_non_null(templates_find(tab, "notice"));
 	assert_non_null(templates_find(tab, "scheme_deadline"));
 	assert_non_null(templates_find(tab, "training_camp"));
+	assert_non_null(templates_find(tab, "meeting_cancelled"));
 	templates_free(tab);
 	buf_free(&errors);
 }

@@ -15,7 +15,12 @@
 #include "admin.h"
 #include "analytics.h"
 #include "api_broadcasts.h"
+#include "api_compose.h"
+#include "api_contacts.h"
 #include "api_groups.h"
+#include "api_meetings.h"
+#include "api_outbox.h"
+#include "console_page.h"
 #include "crypto.h"
 #include "log.h"
 #include "provider.h"
@@ -302,6 +307,11 @@ static const struct admin_route *const route_tables[] = {
 	api_groups_routes,
 	analytics_routes,
 	api_broadcasts_routes,
+	api_contacts_routes,
+	api_meetings_routes,
+	api_compose_routes,
+	api_outbox_routes,
+	console_page_routes,
 	NULL,
 };
 

@@ -2,9 +2,12 @@
  * api_groups: named groups over the admin API (role coordinator; admin
  * may too).  JSON in and out:
  *
- *   GET    /api/v1/groups                  [{"name","members","created"}]
- *   POST   /api/v1/groups                  {"name"} → 201, or 200 if it
- *                                          existed
+ *   GET    /api/v1/groups                  [{"name","display_name",
+ *                                          "members","created"}]
+ *   POST   /api/v1/groups                  {"name"} or {"display_name"}
+ *                                          (any text: the name is made
+ *                                          from it, group_key.h) → 201,
+ *                                          or 200 if it existed
  *   GET    /api/v1/groups/NAME             the group and its contacts
  *                                          (at most GROUP_SHOW_MAX), phones
  *                                          masked as the CLI masks them;
@@ -28,6 +31,7 @@
 #include "audience.h"
 #include "config.h"
 #include "form.h"
+#include "group_key.h"
 #include "log.h"
 #include "phone.h"
 #include "provider.h"
@@ -66,7 +70,8 @@ list_one(void *arg, const struct store_group *g)
 	char when[32];
 
 	util_iso8601(g->created_ms, when);
-	json_array_append_new(arg, json_pack("{s:s, s:I, s:s}", "name",
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:I, s:s}", "name",
+	    g->name, "display_name", g->display_name ? g->display_name :
 	    g->name, "members", (json_int_t)g->members, "created", when));
 	return 0;
 }
@@ -87,30 +92,90 @@ groups_list(struct admin_ctx *ctx, const struct sp_request *req,
 	admin_json_reply(res, 200, json_pack("{s:o}", "groups", a));
 }
 
+/*
+ * The key for a display name: derived, and when another group has it
+ * (under another display name), the first free alternative.  *existed
+ * is set when a group of that display name is there already.  NULL
+ * with err set, or on a store error (err "store").
+ */
+static char *
+key_for_display(struct admin_ctx *ctx, const char *display, int *existed,
+    char *err, size_t errlen)
+{
+	struct store_group g;
+	char *base, *key;
+	unsigned n;
+	int rc;
+
+	*existed = 0;
+	if ((base = group_key_derive(display, err, errlen)) == NULL)
+		return NULL;
+	for (n = 1, key = xstrdup(base); n < 100; n++) {
+		if (n > 1) {
+			free(key);
+			key = group_key_alternative(base, n);
+		}
+		if ((rc = store_group_get(ctx->store, key, &g)) == -1) {
+			util_err(err, errlen, "store");
+			break;
+		}
+		*existed = rc == 1 && strcmp(g.display_name != NULL ?
+		    g.display_name : g.name, display) == 0;
+		store_group_clear(&g);
+		if (rc == 0 || *existed) {
+			free(base);
+			return key;
+		}
+	}
+	if (n == 100)
+		util_err(err, errlen, "too many groups named like \"%s\"",
+		    base);
+	free(base);
+	free(key);
+	return NULL;
+}
+
 static void
 groups_create(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
 	json_t *v = body_json(req, res);
-	const char *raw;
+	const char *raw, *display;
 	char err[128], *name;
-	int rc;
+	int rc, existed = 0;
 
 	(void)role;
 	if (v == NULL)
 		return;
 	raw = json_string_value(json_object_get(v, "name"));
-	if ((name = audience_name_normalize(raw, err, sizeof(err))) == NULL) {
+	display = json_string_value(json_object_get(v, "display_name"));
+	if (display != NULL && strlen(display) > 200) {
 		json_decref(v);
-		admin_error(res, 400, err);
+		admin_error(res, 400, "\"display_name\": at most 200 bytes");
 		return;
 	}
-	json_decref(v);
-	if ((rc = store_group_create(ctx->store, name, util_wall_ms())) == -1)
+	if (raw == NULL && display != NULL)
+		name = key_for_display(ctx, display, &existed, err,
+		    sizeof(err));
+	else
+		name = audience_name_normalize(raw, err, sizeof(err));
+	if (name == NULL) {
+		json_decref(v);
+		if (strcmp(err, "store") == 0)
+			store_error(ctx, res);
+		else
+			admin_error(res, 400, err);
+		return;
+	}
+	if ((rc = store_group_create(ctx->store, name, util_wall_ms())) == -1 ||
+	    (display != NULL && store_group_set_display(ctx->store, name,
+	    display) == -1))
 		store_error(ctx, res);
 	else
-		admin_json_reply(res, rc ? 201 : 200, json_pack("{s:s, s:b}",
-		    "name", name, "created", rc));
+		admin_json_reply(res, rc ? 201 : 200, json_pack("{s:s, s:s, s:b}",
+		    "name", name, "display_name", display ? display : name,
+		    "created", rc));
+	json_decref(v);
 	free(name);
 }
 
@@ -144,13 +209,15 @@ path_group(const struct sp_request *req, int *members,
 /* 1 the group exists, 0 answered 404, -1 answered 503. */
 static int
 group_exists(struct admin_ctx *ctx, const char *name, json_int_t *count,
-    struct admin_response *res)
+    char **display, struct admin_response *res)
 {
 	struct store_group g;
 	int rc = store_group_get(ctx->store, name, &g);
 
 	if (rc == 1 && count != NULL)
 		*count = (json_int_t)g.members;
+	if (rc == 1 && display != NULL)
+		*display = xstrdup(g.display_name ? g.display_name : name);
 	store_group_clear(&g);
 	if (rc == 0)
 		admin_error(res, 404, "no such group");
@@ -233,10 +300,10 @@ group_show(struct admin_ctx *ctx, const char *name, int reveal,
 	struct show sh = { json_array(), 0, 0, reveal };
 	struct audience *a;
 	json_int_t count = 0;
-	char *expr, err[128];
+	char *expr, err[128], *display = NULL;
 	int rc;
 
-	if (group_exists(ctx, name, &count, res) != 1) {
+	if (group_exists(ctx, name, &count, &display, res) != 1) {
 		json_decref(sh.contacts);
 		return;
 	}
@@ -247,15 +314,18 @@ group_show(struct admin_ctx *ctx, const char *name, int reveal,
 	audience_free(a);
 	if (rc == -1 && !sh.full) {
 		json_decref(sh.contacts);
+		free(display);
 		store_error(ctx, res);
 		return;
 	}
 	if (reveal)
 		log_info("group_reveal_phones", "group=%s contacts=%zu role=%s",
 		    name, sh.n, admin_role_name(role));
-	admin_json_reply(res, 200, json_pack("{s:s, s:I, s:o, s:b, s:s}", "name",
-	    name, "members", count, "contacts", sh.contacts, "truncated",
-	    sh.full, "phones", reveal ? "revealed" : "masked"));
+	admin_json_reply(res, 200, json_pack("{s:s, s:s, s:I, s:o, s:b, s:s}",
+	    "name", name, "display_name", display, "members", count,
+	    "contacts", sh.contacts, "truncated", sh.full, "phones", reveal ?
+	    "revealed" : "masked"));
+	free(display);
 }
 
 /* Add (add = 1) or remove the body's phones, all or nothing. */
@@ -270,7 +340,7 @@ group_members(struct admin_ctx *ctx, const struct sp_request *req,
 	size_t i;
 	int rc = 0;
 
-	if (group_exists(ctx, name, NULL, res) != 1)
+	if (group_exists(ctx, name, NULL, NULL, res) != 1)
 		return;
 	if ((v = body_json(req, res)) == NULL)
 		return;

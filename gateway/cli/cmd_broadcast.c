@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audience.h"
 #include "broadcast.h"
 #include "cmd.h"
 #include "config.h"
 #include "runtime.h"
+#include "phone.h"
 #include "schedule.h"
 #include "store.h"
 #include "templates.h"
@@ -25,7 +27,8 @@ static const char usage[] =
     "           [--provider NAME] [--dry-run] [--yes] [-c CONFIG] [--db PATH]\n"
     "       sampark broadcast list [--limit N]\n"
     "       sampark broadcast show ID\n"
-    "       sampark broadcast cancel ID\n"
+    "       sampark broadcast cancel ID [--notify TEMPLATE [--var NAME=VALUE]...]\n"
+    "       sampark broadcast rsvp ID [--answer yes|no|none] [--reveal-phones]\n"
     "       sampark broadcast templates\n"
     "\n"
     "create checks the template (DLT: fixed text as registered, variables of\n"
@@ -41,8 +44,13 @@ static const char usage[] =
     "provider that can send with its settings and secrets (the console,\n"
     "into the log, only when no other can).\n"
     "show prints the counts (queued, sent, delivered, failed, opted out,\n"
-    "RSVP); cancel stops every message not yet sent.  templates prints each\n"
-    "text as it must be registered on DLT.\n";
+    "RSVP); cancel stops every message not yet sent; with --notify, for a\n"
+    "meeting, it also tells those who said YES with TEMPLATE (e.g.\n"
+    "meeting_cancelled; the meeting's title, place, date and time fill its\n"
+    "variables), all or nothing.  rsvp lists the people of a meeting by\n"
+    "their answer (none: sent to, no answer yet); the audience\n"
+    "rsvp:ID:yes reaches them.  templates prints each text as it must be\n"
+    "registered on DLT.\n";
 
 static void
 print_time(const char *label, int64_t ms)
@@ -316,6 +324,116 @@ do_show(struct store *st, int64_t id)
 	return 0;
 }
 
+struct rsvp_list {
+	int		 reveal;
+	const char	*answer;
+	int64_t		 n;
+};
+
+static int
+print_rsvp(void *arg, const struct contact *c)
+{
+	struct rsvp_list *rl = arg;
+	char phone[64], *name;
+
+	if (rl->reveal)
+		util_strlcpy(phone, c->phone, sizeof(phone));
+	else
+		phone_mask(c->phone, phone, sizeof(phone));
+	name = buf_term_dup(c->name ? c->name : "-");
+	printf("%-5s %-16s %-24s %s\n", rl->answer, phone, name,
+	    c->district ? c->district : "-");
+	free(name);
+	rl->n++;
+	return 0;
+}
+
+/* The people of broadcast id's meeting by answer (every answer when
+ * answer is NULL). */
+static int
+do_rsvp(struct store *st, int64_t id, const char *answer, int reveal)
+{
+	static const char *const answers[] = { "yes", "no", "none" };
+	struct rsvp_list rl = { reveal, NULL, 0 };
+	struct store_broadcast b;
+	struct audience *a;
+	char expr[64], err[256];
+	size_t i;
+	int rc;
+
+	memset(&b, 0, sizeof(b));
+	if ((rc = store_broadcast_get(st, id, &b)) != 1 || b.meeting_id == 0) {
+		fprintf(stderr, "sampark: %s\n", rc == -1 ? store_errmsg(st) :
+		    rc == 0 ? "no such broadcast" : "that broadcast announced "
+		    "no meeting");
+		store_broadcast_clear(&b);
+		return 1;
+	}
+	store_broadcast_clear(&b);
+	for (i = 0; i < SP_ARRAY_LEN(answers); i++) {
+		if (answer != NULL && strcmp(answer, answers[i]) != 0)
+			continue;
+		snprintf(expr, sizeof(expr), "rsvp:%lld:%s", (long long)id,
+		    answers[i]);
+		if ((a = audience_parse(expr, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "sampark: %s\n", err);
+			return 1;
+		}
+		rl.answer = answers[i];
+		rc = store_audience_each(st, a, 1, print_rsvp, &rl);
+		audience_free(a);
+		if (rc == -1)
+			return 1;
+	}
+	printf("%lld %s\n", (long long)rl.n, rl.n == 1 ? "person" : "people");
+	return 0;
+}
+
+/* cancel ID --notify TEMPLATE: the meeting is off, YES people told. */
+static int
+do_cancel_notify(struct config *cfg, struct store *st, int64_t id,
+    const char *template_key, const struct templates_var *vars, size_t nvars)
+{
+	struct templates_table *tpl;
+	struct broadcast_preview pv;
+	struct broadcast_env env;
+	struct buf errors;
+	int64_t nid, stopped;
+	char err[512];
+	int rc = 1;
+
+	buf_init(&errors, 0);
+	if ((tpl = templates_load(config_str(cfg, "templates"), &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		buf_free(&errors);
+		return 1;
+	}
+	memset(&env, 0, sizeof(env));
+	env.store = st;
+	env.templates = tpl;
+	env.cfg = cfg;
+	env.default_provider = runtime_broadcast_provider;
+	env.now_ms = util_wall_ms();
+	if (broadcast_cancel_notify(&env, id, template_key, vars, nvars, "cli",
+	    &pv, &nid, &stopped, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sampark: not cancelled: %s\n", err);
+	} else {
+		printf("broadcast %lld cancelled: %lld messages not sent\n",
+		    (long long)id, (long long)stopped);
+		if (nid != 0)
+			printf("broadcast %lld queued: %lld messages to those "
+			    "who said YES\n", (long long)nid,
+			    (long long)pv.recipients);
+		else
+			printf("nobody had said YES: no one to tell\n");
+		broadcast_preview_clear(&pv);
+		rc = 0;
+	}
+	templates_free(tpl);
+	buf_free(&errors);
+	return rc;
+}
+
 static int
 parse_id(const char *s, int64_t *id)
 {
@@ -359,10 +477,18 @@ run_broadcast(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "limit", required_argument, NULL, 'l' },
+		{ "notify", required_argument, NULL, 'N' },
+		{ "var", required_argument, NULL, 'v' },
+		{ "answer", required_argument, NULL, 'A' },
+		{ "reveal-phones", no_argument, NULL, 'r' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_path = NULL, *db = NULL, *sub;
+	const char *config_path = NULL, *db = NULL, *sub, *notify = NULL;
+	const char *answer = NULL;
+	struct templates_var vars[TEMPLATES_MAX_VARS];
+	size_t nvars = 0;
+	int reveal = 0;
 	struct config *cfg = NULL;
 	struct store *st = NULL;
 	int64_t id = 0, stopped;
@@ -384,12 +510,31 @@ run_broadcast(int argc, char **argv)
 		case 'c': config_path = optarg; break;
 		case 'd': db = optarg; break;
 		case 'l': limit = strtol(optarg, NULL, 10); break;
+		case 'N': notify = optarg; break;
+		case 'A': answer = optarg; break;
+		case 'r': reveal = 1; break;
+		case 'v':
+			if (nvars == TEMPLATES_MAX_VARS ||
+			    broadcast_var_parse(optarg, &vars[nvars]) == -1) {
+				fprintf(stderr, "sampark: --var NAME=VALUE "
+				    "(at most %d)\n", TEMPLATES_MAX_VARS);
+				return 2;
+			}
+			nvars++;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
 	}
-	if ((strcmp(sub, "show") == 0 || strcmp(sub, "cancel") == 0) &&
+	if ((strcmp(sub, "show") == 0 || strcmp(sub, "cancel") == 0 ||
+	    strcmp(sub, "rsvp") == 0) &&
 	    (optind + 1 != argc || parse_id(argv[optind], &id) == -1)) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	if ((answer != NULL && (strcmp(answer, "yes") != 0 &&
+	    strcmp(answer, "no") != 0 && strcmp(answer, "none") != 0)) ||
+	    (nvars > 0 && notify == NULL)) {
 		fputs(usage, stderr);
 		return 2;
 	}
@@ -400,7 +545,7 @@ run_broadcast(int argc, char **argv)
 		goto out;
 	}
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "show") != 0 &&
-	    strcmp(sub, "cancel") != 0) {
+	    strcmp(sub, "cancel") != 0 && strcmp(sub, "rsvp") != 0) {
 		fprintf(stderr, "sampark: no broadcast command \"%s\"\n", sub);
 		rc = 2;
 		goto out;
@@ -414,6 +559,10 @@ run_broadcast(int argc, char **argv)
 		    list_cb, NULL) == 0 ? 0 : 1;
 	} else if (strcmp(sub, "show") == 0) {
 		rc = do_show(st, id);
+	} else if (strcmp(sub, "rsvp") == 0) {
+		rc = do_rsvp(st, id, answer, reveal);
+	} else if (notify != NULL) {
+		rc = do_cancel_notify(cfg, st, id, notify, vars, nvars);
 	} else {
 		switch (store_broadcast_cancel(st, id, util_wall_ms(), &stopped)) {
 		case 1:

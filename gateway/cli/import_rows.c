@@ -11,6 +11,7 @@
 
 #include "audience.h"
 #include "cmd.h"
+#include "contact_rows.h"
 #include "csv.h"
 #include "district.h"
 #include "import_rows.h"
@@ -40,8 +41,10 @@ import_rows_clear(struct import_rows *ic)
 	size_t i;
 
 	records_stakeholders_free(ic->rows, ic->n);
-	for (i = 0; i < ic->ncontacts; i++)
+	for (i = 0; i < ic->ncontacts; i++) {
 		free((void *)ic->contacts[i].groups);
+		free((void *)ic->contacts[i].group_names);
+	}
 	free(ic->contacts);
 	for (i = 0; i < ic->nstrings; i++)
 		free(ic->strings[i]);
@@ -136,81 +139,88 @@ check_row(struct import_rows *ic, size_t line, char **f, size_t nf)
 	return 0;
 }
 
-/* Check one contacts row; on success append it to ic->contacts. */
+struct row_problems {
+	const char	*path;
+	size_t		 line;
+};
+
+static void
+contact_problem(void *arg, enum contact_col col, const char *msg)
+{
+	struct row_problems *rp = arg;
+
+	(void)col;
+	cmd_problem("%s:%zu: %s", rp->path, rp->line, msg);
+}
+
+/* Check one contacts row (its cells in the file's column order, placed
+ * by ic->map); on success append it to ic->contacts. */
 static int
 check_contact(struct import_rows *ic, size_t line, char **f, size_t nf)
 {
 	struct store_contact_import *c;
-	char e164[PHONE_E164_MAX + 1], why[128], *g, *p, *name;
-	const char **groups = NULL;
-	size_t ngroups = 0;
-	int bad = 0;
+	struct row_problems rp = { ic->path, line };
+	struct contact_row r;
+	const char *cells[CC_COUNT];
+	const char **groups, **names;
+	size_t i;
 
-	if (nf != SP_ARRAY_LEN(contact_header)) {
+	if (nf != ic->ncols) {
 		cmd_problem("%s:%zu: expected %zu fields, found %zu",
-		    ic->path, line, SP_ARRAY_LEN(contact_header), nf);
+		    ic->path, line, ic->ncols, nf);
 		return -1;
 	}
-	if (phone_to_e164(f[0], ic->cc, e164, sizeof(e164), why,
-	    sizeof(why)) == -1) {
-		cmd_problem("%s:%zu: bad phone \"%s\": %s", ic->path,
-		    line, f[0], why);
-		bad = 1;
-	}
-	if (strlen(f[1]) > 100) {
-		cmd_problem("%s:%zu: name longer than 100 bytes",
-		    ic->path, line);
-		bad = 1;
-	}
-	if (*f[2] != '\0' && district_find(ic->dt, f[2]) == NULL) {
-		cmd_problem("%s:%zu: unknown district \"%s\" (use a key "
-		    "from districts.csv)", ic->path, line, f[2]);
-		bad = 1;
-	}
-	if (*f[3] != '\0' && strcmp(f[3], "hi") != 0 &&
-	    strcmp(f[3], "en") != 0) {
-		cmd_problem("%s:%zu: language must be hi or en, not "
-		    "\"%s\"", ic->path, line, f[3]);
-		bad = 1;
-	}
-	if (*f[4] != '\0' && strcmp(f[4], "entrepreneur") != 0 &&
-	    strcmp(f[4], "coordinator") != 0) {
-		cmd_problem("%s:%zu: role must be entrepreneur or "
-		    "coordinator, not \"%s\"", ic->path, line, f[4]);
-		bad = 1;
-	}
-	/* "" is no group; "a||b" has an empty one, which is an error. */
-	for (g = f[5]; !bad && *f[5] != '\0'; g = p + 1) {
-		if ((p = strchr(g, '|')) != NULL)
-			*p = '\0';
-		if ((name = audience_name_normalize(g, why,
-		    sizeof(why))) == NULL) {
-			cmd_problem("%s:%zu: bad group \"%s\": %s",
-			    ic->path, line, g, why);
-			bad = 1;
-			break;
-		}
-		groups = xreallocarray(groups, ngroups + 1, sizeof(*groups));
-		groups[ngroups++] = keep(ic, name);
-		if (p == NULL)
-			break;
-	}
-	if (bad) {
-		free(groups);
+	for (i = 0; i < CC_COUNT; i++)
+		cells[i] = ic->map[i] >= 0 ? f[ic->map[i]] : NULL;
+	if (contact_rows_check(ic->dt, ic->cc, cells, &r, contact_problem,
+	    &rp) != 0)
 		return -1;
+	groups = xcalloc(r.ngroups + 1, sizeof(*groups));
+	names = xcalloc(r.ngroups + 1, sizeof(*names));
+	for (i = 0; i < r.ngroups; i++) {
+		groups[i] = keep(ic, r.groups[i]);
+		names[i] = keep(ic, r.group_names[i]);
 	}
 	ic->contacts = xreallocarray(ic->contacts, ic->ncontacts + 1,
 	    sizeof(*ic->contacts));
 	c = &ic->contacts[ic->ncontacts++];
 	memset(c, 0, sizeof(*c));
-	c->phone = keep(ic, xstrdup(e164));
-	c->name = keep(ic, xstrdup(f[1]));
-	c->district = keep(ic, xstrdup(f[2]));
-	c->language = keep(ic, xstrdup(f[3]));
-	c->role = keep(ic, xstrdup(f[4]));
+	c->phone = keep(ic, r.phone);
+	c->name = keep(ic, r.name);
+	c->district = keep(ic, r.district);
+	c->language = keep(ic, r.language);
+	c->role = keep(ic, r.role);
 	c->groups = groups;
-	c->ngroups = ngroups;
+	c->group_names = names;
+	c->ngroups = r.ngroups;
+	/* The strings now belong to ic. */
+	memset(&r, 0, sizeof(r));
 	return 0;
+}
+
+/*
+ * A contacts header: every column once, in any order, by its name or a
+ * common other one ("Mobile", "नाम"); ic->map says where each is.
+ */
+static int
+contact_header_ok(struct import_rows *ic, char **f, size_t nf)
+{
+	size_t i;
+	int col;
+
+	for (i = 0; i < CC_COUNT; i++)
+		ic->map[i] = -1;
+	for (i = 0; i < nf; i++) {
+		if ((col = contact_rows_column_of(f[i])) == -1 ||
+		    ic->map[col] != -1)
+			return 0;
+		ic->map[col] = (int)i;
+	}
+	for (i = 0; i < CC_COUNT; i++)
+		if (ic->map[i] == -1)
+			return 0;
+	ic->ncols = nf;
+	return 1;
 }
 
 /* Check every row of path with check; 0 if all were good. */
@@ -239,13 +249,16 @@ read_file(struct import_rows *ic, const char *const *hdr, size_t nhdr,
 			for (i = 0; i < nf && i < nhdr; i++)
 				if (strcmp(f[i], hdr[i]) != 0)
 					break;
-			if (nf != nhdr || i != nf) {
+			if (hdr == contact_header ? !contact_header_ok(ic, f,
+			    nf) : nf != nhdr || i != nf) {
 				fprintf(stderr, "%s:%zu: header must be ", path,
 				    line);
 				for (i = 0; i < nhdr; i++)
 					fprintf(stderr, "%s%s", i ? "," : "",
 					    hdr[i]);
-				fputc('\n', stderr);
+				fputs(hdr == contact_header ? " (in any order; "
+				    "Mobile, Naam, Zila... are understood too)\n" :
+				    "\n", stderr);
 				bad++;
 				break;
 			}

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "contact_rows.h"
+
 struct district_table;
 struct keywords_table;
 struct store_contact_import;
@@ -21,6 +23,9 @@ struct import_rows {
 	/* stakeholders */
 	struct stakeholder *rows;
 	size_t			 n;
+	/* contacts: where each column is (contact_rows.h), and how many */
+	int			 map[CC_COUNT];
+	size_t			 ncols;
 	/* contacts: the strings of contacts[] live in strings[] */
 	struct store_contact_import *contacts;
 	size_t			 ncontacts;

@@ -20,7 +20,10 @@ static const struct {
 	{ "language", AUD_LANGUAGE },
 	{ "interest", AUD_INTEREST },
 	{ "group", AUD_GROUP },
+	{ "rsvp", AUD_RSVP },
 };
+
+static const char *const rsvp_answers[] = { "yes", "no", "none" };
 
 static const char *
 kind_word(enum audience_kind k)
@@ -86,6 +89,64 @@ fail(struct parser *ps, const char *at, const char *what)
 	return -1;
 }
 
+int
+audience_rsvp_split(const char *name, long long *broadcast_id,
+    const char **answer)
+{
+	const char *colon;
+	char *end;
+	size_t i;
+
+	if (name == NULL || *name < '1' || *name > '9' ||
+	    (colon = strchr(name, ':')) == NULL)
+		return -1;
+	*broadcast_id = strtoll(name, &end, 10);
+	if (end != colon || *broadcast_id <= 0)
+		return -1;
+	for (i = 0; i < SP_ARRAY_LEN(rsvp_answers); i++)
+		if (strcmp(colon + 1, rsvp_answers[i]) == 0) {
+			*answer = rsvp_answers[i];
+			return 0;
+		}
+	return -1;
+}
+
+/* After "rsvp:": a broadcast id, ':' and an answer. */
+static int
+parse_rsvp(struct parser *ps, struct audience_term *t)
+{
+	const char *start = ps->p;
+	char word[8];
+	long long id = 0;
+	size_t len = 0, i;
+
+	if (*ps->p < '1' || *ps->p > '9')
+		return fail(ps, start, "expected a broadcast id after 'rsvp:'");
+	while (*ps->p >= '0' && *ps->p <= '9') {
+		if (id > 100000000000LL)
+			return fail(ps, start, "broadcast id too large");
+		id = id * 10 + (*ps->p++ - '0');
+	}
+	if (*ps->p != ':')
+		return fail(ps, ps->p, "expected ':' and yes, no or none after "
+		    "the broadcast id");
+	start = ++ps->p;
+	while (lower(*ps->p) >= 'a' && lower(*ps->p) <= 'z') {
+		if (len + 1 == sizeof(word))
+			return fail(ps, start, "rsvp answer must be yes, no "
+			    "or none");
+		word[len++] = (char)lower(*ps->p++);
+	}
+	word[len] = '\0';
+	for (i = 0; i < SP_ARRAY_LEN(rsvp_answers); i++)
+		if (strcmp(word, rsvp_answers[i]) == 0)
+			break;
+	if (i == SP_ARRAY_LEN(rsvp_answers))
+		return fail(ps, start, "rsvp answer must be yes, no or none");
+	t->name = xasprintf("%lld:%s", id, rsvp_answers[i]);
+	return 0;
+}
+
 /* One term at ps->p into *t. */
 static int
 parse_term(struct parser *ps, struct audience_term *t)
@@ -104,14 +165,14 @@ parse_term(struct parser *ps, struct audience_term *t)
 	}
 	if (len == 0)
 		return fail(ps, start, "expected a term (district:, "
-		    "language:, interest:, group: or all)");
+		    "language:, interest:, group:, rsvp: or all)");
 	word[len < sizeof(word) ? len : sizeof(word) - 1] = '\0';
 	for (i = 0; i < SP_ARRAY_LEN(kinds); i++)
 		if (len < sizeof(word) && strcmp(word, kinds[i].word) == 0)
 			break;
 	if (i == SP_ARRAY_LEN(kinds))
 		return fail(ps, start, "unknown term (use district:, "
-		    "language:, interest:, group: or all)");
+		    "language:, interest:, group:, rsvp: or all)");
 	t->kind = kinds[i].kind;
 	t->name = NULL;
 	if (t->kind == AUD_ALL)
@@ -121,6 +182,8 @@ parse_term(struct parser *ps, struct audience_term *t)
 		return fail(ps, ps->p, msg);
 	}
 	ps->p++;
+	if (t->kind == AUD_RSVP)
+		return parse_rsvp(ps, t);
 	start = ps->p;
 	len = 0;
 	while (is_name_char(lower(*ps->p))) {
@@ -203,6 +266,8 @@ audience_parse(const char *expr, char *err, size_t errlen)
 				a->needs_groups = 1;
 			if (t.kind == AUD_INTEREST)
 				a->needs_interests = 1;
+			if (t.kind == AUD_RSVP)
+				a->needs_rsvps = 1;
 			skip_spaces(&ps);
 			if (*ps.p != '+')
 				break;

@@ -6,14 +6,19 @@
  *
  *     expr   = conj *( "," conj )        ',' is OR
  *     conj   = term *( "+" term )        '+' is AND (binds tighter)
- *     term   = "all" | kind ":" name
+ *     term   = "all" | kind ":" name | "rsvp:" id ":" answer
  *     kind   = "district" | "language" | "interest" | "group"
  *     name   = 1*64( a-z / 0-9 / "-" / "_" / "." )
+ *     id     = a broadcast's id (digits, not 0)
+ *     answer = "yes" | "no" | "none"
  *
  *     district:bhadohi
  *     district:bhadohi+interest:loan
  *     group:weavers-shg,district:mirzapur+interest:market
+ *     rsvp:12:yes
  *
+ * rsvp: names the people of a meeting broadcast by their answer: yes or
+ * no, or none for those it was sent to who have not answered.
  * language: takes only "hi" or "en".  At most AUDIENCE_MAX_CONJ
  * conjunctions of AUDIENCE_MAX_TERMS terms each.  Parse errors name the
  * 1-based character position ("position 12: expected ':' after
@@ -43,6 +48,7 @@ enum audience_kind {
 	AUD_LANGUAGE,
 	AUD_INTEREST,
 	AUD_GROUP,
+	AUD_RSVP,	/* name is "ID:ANSWER", e.g. "12:yes" */
 };
 
 struct audience_term {
@@ -64,6 +70,7 @@ struct audience {
 	char			 default_language[8];
 	int			 needs_groups;	/* some term is group: */
 	int			 needs_interests; /* some term is interest: */
+	int			 needs_rsvps;	/* some term is rsvp: */
 };
 
 /*
@@ -91,10 +98,18 @@ int	 audience_set_default_language(struct audience *, const char *lang);
 char	*audience_name_normalize(const char *name, char *err, size_t errlen);
 
 /*
+ * Split an rsvp: term's name ("12:yes") into the broadcast id and the
+ * answer ("yes", "no" or "none", static).  0, or -1 if it is not one.
+ */
+int	 audience_rsvp_split(const char *name, long long *broadcast_id,
+	    const char **answer);
+
+/*
  * Does contact c belong to the audience?  member answers what the contact
  * struct does not hold: is c in group name (kind AUD_GROUP) / has c shown
- * interest name (AUD_INTEREST)? 1 yes, 0 no, -1 error.  It is called only for
- * group: and interest: terms, and only as far as needed (a conjunction
+ * interest name (AUD_INTEREST) / did c answer as an rsvp: term says
+ * (AUD_RSVP)? 1 yes, 0 no, -1 error.  It is called only for group:,
+ * interest: and rsvp: terms, and only as far as needed (a conjunction
  * stops at its first false term, the expression at its first true
  * conjunction).  Opt-out is not looked at here.  1 yes, 0 no, -1 if
  * member failed.

@@ -240,6 +240,42 @@ plan_reminders(const struct broadcast_env *env, const struct broadcast_request *
 	return 0;
 }
 
+/* Every rsvp: term names a broadcast that announced a meeting. */
+static int
+check_rsvp_terms(const struct broadcast_env *env, const struct audience *a,
+    char *err, size_t errlen)
+{
+	struct store_broadcast b;
+	const char *answer;
+	long long id;
+	size_t i, j;
+	int rc, meeting;
+
+	for (i = 0; a->needs_rsvps && i < a->nconjs; i++)
+		for (j = 0; j < a->conjs[i].nterms; j++) {
+			if (a->conjs[i].terms[j].kind != AUD_RSVP ||
+			    audience_rsvp_split(a->conjs[i].terms[j].name, &id,
+			    &answer) == -1)
+				continue;
+			memset(&b, 0, sizeof(b));
+			if ((rc = store_broadcast_get(env->store, id,
+			    &b)) == -1) {
+				util_err(err, errlen, "store: %s",
+				    store_errmsg(env->store));
+				return -1;
+			}
+			meeting = rc == 1 && b.meeting_id != 0;
+			store_broadcast_clear(&b);
+			if (!meeting) {
+				util_err(err, errlen, "rsvp:%lld: %s", id, rc == 0 ?
+				    "no such broadcast" : "that broadcast "
+				    "announced no meeting");
+				return -1;
+			}
+		}
+	return 0;
+}
+
 int
 broadcast_preview(const struct broadcast_env *env, const struct broadcast_request *req,
     struct broadcast_preview *pv, char *err, size_t errlen)
@@ -285,7 +321,8 @@ broadcast_preview(const struct broadcast_env *env, const struct broadcast_reques
 		util_err(err, errlen, "no provider named \"%s\"", pv->provider);
 		goto out;
 	}
-	if ((aud = audience_parse(req->to, err, errlen)) == NULL)
+	if ((aud = audience_parse(req->to, err, errlen)) == NULL ||
+	    check_rsvp_terms(env, aud, err, errlen) == -1)
 		goto out;
 	audience_set_default_language(aud,
 	    config_str(env->cfg, "default_language"));
@@ -564,6 +601,100 @@ fail:
 		store_savepoint_end(st, 0);
 	}
 	return -1;
+}
+
+int
+broadcast_cancel_notify(const struct broadcast_env *env, int64_t id,
+    const char *template_key, const struct templates_var *vars, size_t nvars,
+    const char *created_by, struct broadcast_preview *pv, int64_t *notify_id,
+    int64_t *stopped, char *err, size_t errlen)
+{
+	struct templates_var all[TEMPLATES_MAX_VARS + 4];
+	struct store_broadcast b;
+	struct store_meeting m;
+	struct broadcast_request req;
+	const struct template *t;
+	char to[48], date[32], tm[16];
+	size_t n = nvars;
+	int rc, ret = -1, own;
+
+	*notify_id = 0;
+	*stopped = 0;
+	memset(pv, 0, sizeof(*pv));
+	memset(&m, 0, sizeof(m));
+	if ((rc = store_broadcast_get(env->store, id, &b)) != 1) {
+		util_err(err, errlen, "%s", rc == 0 ? "no such broadcast" :
+		    store_errmsg(env->store));
+		return -1;
+	}
+	rc = b.meeting_id != 0 ? store_meeting_get(env->store, b.meeting_id,
+	    &m) : 0;
+	store_broadcast_clear(&b);
+	if (rc != 1) {
+		util_err(err, errlen, "%s", rc == 0 ? "that broadcast announced "
+		    "no meeting" : store_errmsg(env->store));
+		return -1;
+	}
+	if ((t = templates_find(env->templates, template_key)) == NULL) {
+		util_err(err, errlen, "no template \"%s\" in the templates file",
+		    template_key);
+		goto out;
+	}
+	if (nvars > TEMPLATES_MAX_VARS) {
+		util_err(err, errlen, "too many variables");
+		goto out;
+	}
+	memcpy(all, vars, nvars * sizeof(*vars));
+	memset(&req, 0, sizeof(req));
+	req.meeting_title = m.title;
+	req.meeting_place = m.place;
+	req.meeting_ms = m.time_ms;
+	n = meeting_vars(t, &req, all, n, date, tm);
+	memset(&req, 0, sizeof(req));
+	snprintf(to, sizeof(to), "rsvp:%lld:yes", (long long)id);
+	req.to = to;
+	req.template_key = template_key;
+	req.vars = all;
+	req.nvars = n;
+	req.no_reminder = 1;
+	req.created_by = created_by;
+	/* Checked whole before anything changes. */
+	if (broadcast_preview(env, &req, pv, err, errlen) == -1)
+		goto out;
+	own = !store_in_transaction(env->store);
+	if (own && store_begin(env->store) == -1) {
+		util_err(err, errlen, "store: %s", store_errmsg(env->store));
+		goto out;
+	}
+	if (store_broadcast_cancel(env->store, id, env->now_ms,
+	    stopped) != 1) {
+		util_err(err, errlen, "store: %s", store_errmsg(env->store));
+		goto undo;
+	}
+	if (pv->recipients > 0) {
+		broadcast_preview_clear(pv);
+		if (broadcast_create(env, &req, pv, notify_id, err, errlen) == -1)
+			goto undo;
+	}
+	if (own && store_commit(env->store) == -1) {
+		util_err(err, errlen, "store: %s", store_errmsg(env->store));
+		goto undo;
+	}
+	log_info("meeting_cancelled", "broadcast=%lld stopped=%lld "
+	    "notify=%lld told=%lld", (long long)id, (long long)*stopped,
+	    (long long)*notify_id, (long long)pv->recipients);
+	ret = 0;
+	goto out;
+undo:
+	if (own)
+		store_rollback(env->store);
+	*notify_id = 0;
+	*stopped = 0;
+out:
+	store_meeting_clear(&m);
+	if (ret == -1)
+		broadcast_preview_clear(pv);
+	return ret;
 }
 
 enum broadcast_verdict

@@ -122,6 +122,19 @@ int	 broadcast_preview(const struct broadcast_env *, const struct broadcast_requ
 int	 broadcast_create(const struct broadcast_env *, const struct broadcast_request *,
 	    struct broadcast_preview *pv, int64_t *id, char *err, size_t errlen);
 
+/*
+ * Call off the meeting of broadcast id: cancel it (its messages not yet
+ * sent and its reminders) and tell those who said YES, with template_key
+ * and vars (the meeting's title, place, date and time fill the ones the
+ * template has and vars lack).  All in one transaction: if the message
+ * cannot be made, nothing is cancelled.  *notify_id is the new broadcast
+ * (0 when nobody had said yes: then only the cancel), *stopped the
+ * messages stopped, *pv its preview (caller clears).  0, or -1 with err.
+ */
+int	 broadcast_cancel_notify(const struct broadcast_env *, int64_t id,
+	    const char *template_key, const struct templates_var *vars,
+	    size_t nvars, const char *created_by, struct broadcast_preview *pv,
+	    int64_t *notify_id, int64_t *stopped, char *err, size_t errlen);
 
 /* Split "name=value" into a templates_var pointing into s.  0 or -1. */
 int	 broadcast_var_parse(char *s, struct templates_var *v);

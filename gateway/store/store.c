@@ -282,6 +282,11 @@ static const char *const migrations[] = {
 	 * and the notice is cancelled (store_notice_wrong_try).
 	 */
 	"ALTER TABLE notices ADD COLUMN tries INTEGER NOT NULL DEFAULT 0;",
+	/*
+	 * 13: a group's name as a coordinator writes it ("सिलाई समूह",
+	 * "Silai Group 2"), beside the key an audience names it by.
+	 */
+	"ALTER TABLE contact_groups ADD COLUMN display_name TEXT;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 

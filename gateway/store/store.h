@@ -288,6 +288,9 @@ struct store_contact_import {
 	const char	*role;		/* "entrepreneur" | "coordinator" */
 	const char *const *groups;	/* normalised group names, created */
 	size_t		 ngroups;	/*   when missing; memberships added */
+	/* NULL, or the groups' names as written (group_key.h), parallel
+	 * to groups: the display name of a group the import creates. */
+	const char *const *group_names;
 };
 /*
  * Upsert rows[0..n) and their group memberships in one transaction (or in
@@ -299,6 +302,7 @@ int	 store_contacts_import(struct store *,
 
 struct store_group {
 	char	*name;
+	char	*display_name;	/* as the coordinator wrote it, or NULL */
 	int64_t	 created_ms;
 	int64_t	 members;	/* how many phones (opted out included) */
 };
@@ -306,6 +310,9 @@ void	 store_group_clear(struct store_group *);
 
 /* 1 created, 0 already there, -1 error. */
 int	 store_group_create(struct store *, const char *name, int64_t now_ms);
+/* Set the display name of group name: 1 done, 0 no such group, -1. */
+int	 store_group_set_display(struct store *, const char *name,
+	    const char *display_name);
 /* 1 deleted (with its memberships), 0 no such group, -1 error. */
 int	 store_group_delete(struct store *, const char *name);
 /* 1 and *g filled (caller clears), 0 no such group, -1 error. */
@@ -327,6 +334,10 @@ int	 store_group_remove(struct store *, const char *name,
 	    const char *phone);
 /* 1 phone is a member of group name, 0 not, -1 error. */
 int	 store_group_has(struct store *, const char *name, const char *phone);
+/* The groups phone belongs to, in name order: *names (n) freed with
+ * store_strings_free.  0 or -1. */
+int	 store_contact_groups(struct store *, const char *phone, char ***names,
+	    size_t *n);
 
 /*
  * Stream the contacts of an audience (audience.h), in phone order, with

@@ -51,12 +51,19 @@ static const char *const sql_group_delete =
     "DELETE FROM contact_groups WHERE name = ?1";
 static const char *const sql_group_get =
     "SELECT name, created_ms, (SELECT count(*) FROM group_members m"
-    " WHERE m.group_name = g.name) FROM contact_groups g WHERE name = ?1";
+    " WHERE m.group_name = g.name), display_name FROM contact_groups g"
+    " WHERE name = ?1";
+static const char *const sql_group_set_display =
+    "UPDATE contact_groups SET display_name = ?2 WHERE name = ?1";
+static const char *const sql_contact_groups =
+    "SELECT group_name FROM group_members WHERE phone = ?1"
+    " ORDER BY group_name";
 static const char *const sql_group_exists =
     "SELECT 1 FROM contact_groups WHERE name = ?1";
 static const char *const sql_groups_list =
     "SELECT name, created_ms, (SELECT count(*) FROM group_members m"
-    " WHERE m.group_name = g.name) FROM contact_groups g ORDER BY name";
+    " WHERE m.group_name = g.name), display_name FROM contact_groups g"
+    " ORDER BY name";
 static const char *const sql_group_add =
     "INSERT INTO group_members (group_name, phone, added_ms)"
     " VALUES (?1, ?2, ?3) ON CONFLICT(group_name, phone) DO NOTHING";
@@ -64,6 +71,14 @@ static const char *const sql_group_remove =
     "DELETE FROM group_members WHERE group_name = ?1 AND phone = ?2";
 static const char *const sql_group_has =
     "SELECT 1 FROM group_members WHERE group_name = ?1 AND phone = ?2";
+/* rsvp: terms, per contact: her answer to the broadcast's meeting, and
+ * whether the broadcast was sent to her (outbox_to_broadcast). */
+static const char *const sql_rsvp_answer =
+    "SELECT r.answer FROM broadcasts b JOIN rsvps r"
+    " ON r.meeting_id = b.meeting_id AND r.phone = ?2 WHERE b.id = ?1";
+static const char *const sql_rsvp_recipient =
+    "SELECT 1 FROM outbox WHERE broadcast_id IS NOT NULL"
+    " AND to_phone = ?2 AND broadcast_id = ?1 LIMIT 1";
 static const char *const sql_page =
     "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
     " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3";
@@ -145,6 +160,7 @@ import_row(struct store *st, const struct store_contact_import *r,
 	const char *v[] = { r->phone, r->name, r->language, r->district,
 	    r->role };
 	size_t i;
+	int created;
 
 	if (s == NULL)
 		return -1;
@@ -152,8 +168,15 @@ import_row(struct store *st, const struct store_contact_import *r,
 	if (store_sq_step_done(st, s, "contacts_import") == -1)
 		return -1;
 	for (i = 0; i < r->ngroups; i++) {
-		if (store_group_create(st, r->groups[i], now_ms) == -1 ||
-		    store_group_add(st, r->groups[i], r->phone, now_ms) == -1)
+		if ((created = store_group_create(st, r->groups[i],
+		    now_ms)) == -1)
+			return -1;
+		if (created && r->group_names != NULL &&
+		    strcmp(r->group_names[i], r->groups[i]) != 0 &&
+		    store_group_set_display(st, r->groups[i],
+		    r->group_names[i]) == -1)
+			return -1;
+		if (store_group_add(st, r->groups[i], r->phone, now_ms) == -1)
 			return -1;
 	}
 	return 0;
@@ -181,6 +204,7 @@ store_group_clear(struct store_group *g)
 	if (g == NULL)
 		return;
 	free(g->name);
+	free(g->display_name);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -196,6 +220,49 @@ store_group_create(struct store *st, const char *name, int64_t now_ms)
 	if (store_sq_step_done(st, s, "group_create") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}
+
+int
+store_group_set_display(struct store *st, const char *name,
+    const char *display_name)
+{
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_set_display,
+	    "group_set_display");
+
+	if (s == NULL)
+		return -1;
+	store_sq_bind_text(s, 1, name);
+	store_sq_bind_text(s, 2, display_name);
+	if (store_sq_step_done(st, s, "group_set_display") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+}
+
+int
+store_contact_groups(struct store *st, const char *phone, char ***names,
+    size_t *n)
+{
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_contact_groups,
+	    "contact_groups");
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	store_sq_bind_text(s, 1, phone);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		*names = xreallocarray(*names, *n + 1, sizeof(**names));
+		(*names)[(*n)++] = store_sq_column_dup(s, 0);
+	}
+	store_sq_done(s);
+	if (rc != SQLITE_DONE) {
+		store_strings_free(*names, *n);
+		*names = NULL;
+		*n = 0;
+		return store_sq_fail(st, "contact_groups");
+	}
+	return 0;
 }
 
 int
@@ -231,6 +298,7 @@ group_row(sqlite3_stmt *s, struct store_group *g)
 	g->name = store_sq_column_dup(s, 0);
 	g->created_ms = sqlite3_column_int64(s, 1);
 	g->members = sqlite3_column_int64(s, 2);
+	g->display_name = store_sq_column_dup(s, 3);
 }
 
 int
@@ -329,12 +397,48 @@ store_group_has(struct store *st, const char *name, const char *phone)
 
 /* ---- audiences ---- */
 
+/* Did phone answer broadcast id's meeting as name ("ID:ANSWER") says?
+ * "none": it was sent to her and she has not answered. */
+static int
+rsvp_member(struct store *st, const char *name, const char *phone)
+{
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvp_answer, "rsvp_member");
+	const char *want, *got;
+	long long id;
+	int rc, same = 0;
+
+	if (s == NULL)
+		return -1;
+	if (audience_rsvp_split(name, &id, &want) == -1)
+		return store_sq_fail_msg(st, "rsvp_member", "bad rsvp: term");
+	sqlite3_bind_int64(s, 1, id);
+	store_sq_bind_text(s, 2, phone);
+	if ((rc = store_sq_step_row(st, s, "rsvp_member")) == 1) {
+		got = store_sq_column_str(s, 0);
+		same = got != NULL && strcmp(got, want) == 0;
+		store_sq_done(s);
+	}
+	if (rc == -1)
+		return -1;
+	if (strcmp(want, "none") != 0)
+		return same;
+	if (rc == 1)
+		return 0;
+	if ((s = store_sq_prepared(st, &sql_rsvp_recipient, "rsvp_member")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	store_sq_bind_text(s, 2, phone);
+	return store_sq_exists(st, s, "rsvp_member");
+}
+
 static int
 member(void *arg, enum audience_kind kind, const struct contact *c,
     const char *name)
 {
 	struct store *st = arg;
 
+	if (kind == AUD_RSVP)
+		return rsvp_member(st, name, c->phone);
 	if (kind == AUD_GROUP)
 		return store_group_has(st, name, c->phone);
 	if (kind == AUD_INTEREST)

@@ -29,8 +29,15 @@ member(void *arg, enum audience_kind kind, const struct contact *c,
     const char *name)
 {
 	(void)c;
-	check(kind == AUD_GROUP || kind == AUD_INTEREST, "member kind");
+	long long id;
+	const char *answer;
+
+	check(kind == AUD_GROUP || kind == AUD_INTEREST || kind == AUD_RSVP,
+	    "member kind");
 	check(name != NULL && *name != '\0', "member name");
+	/* An rsvp: term's name is always one the store can split. */
+	check(kind != AUD_RSVP || audience_rsvp_split(name, &id, &answer) == 0,
+	    "rsvp name");
 	(*(int *)arg)++;
 	if (strcmp(name, "fail") == 0)
 		return -1;

@@ -1,0 +1,302 @@
+/*
+ * contact_rows: check one row of a contacts spreadsheet.  See
+ * contact_rows.h.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "audience.h"
+#include "contact_rows.h"
+#include "district.h"
+#include "group_key.h"
+#include "phone.h"
+#include "text.h"
+#include "util.h"
+
+static const char *const col_names[CC_COUNT] = {
+	[CC_PHONE] = "phone",
+	[CC_NAME] = "name",
+	[CC_DISTRICT] = "district",
+	[CC_LANGUAGE] = "language",
+	[CC_ROLE] = "role",
+	[CC_GROUPS] = "groups",
+};
+
+/* Other headers people give these columns, in text_normalize() form. */
+static const struct {
+	const char		*header;
+	enum contact_col	 col;
+} col_aliases[] = {
+	{ "phone number", CC_PHONE }, { "phone no", CC_PHONE },
+	{ "mobile", CC_PHONE }, { "mobile number", CC_PHONE },
+	{ "mobile no", CC_PHONE }, { "number", CC_PHONE },
+	{ "contact", CC_PHONE }, { "contact number", CC_PHONE },
+	{ "फोन", CC_PHONE }, { "फोन नंबर", CC_PHONE },
+	{ "मोबाइल", CC_PHONE }, { "मोबाइल नंबर", CC_PHONE },
+	{ "नंबर", CC_PHONE },
+	{ "full name", CC_NAME }, { "naam", CC_NAME }, { "नाम", CC_NAME },
+	{ "district key", CC_DISTRICT }, { "zila", CC_DISTRICT },
+	{ "jila", CC_DISTRICT }, { "जिला", CC_DISTRICT },
+	{ "lang", CC_LANGUAGE }, { "bhasha", CC_LANGUAGE },
+	{ "भाषा", CC_LANGUAGE },
+	{ "type", CC_ROLE }, { "भूमिका", CC_ROLE },
+	{ "group", CC_GROUPS }, { "samuh", CC_GROUPS },
+	{ "समूह", CC_GROUPS },
+};
+
+/* Languages by what a cell may say, in text_normalize() form. */
+static const struct {
+	const char	*word;
+	const char	*code;
+} languages[] = {
+	{ "hi", "hi" }, { "hin", "hi" }, { "hindi", "hi" },
+	{ "हिंदी", "hi" }, { "हिन्दी", "hi" },
+	{ "en", "en" }, { "eng", "en" }, { "english", "en" },
+	{ "अंग्रेजी", "en" }, { "इंग्लिश", "en" },
+};
+
+static const char *const roles[] = { "entrepreneur", "coordinator" };
+
+const char *
+contact_rows_column_name(enum contact_col c)
+{
+	return (size_t)c < CC_COUNT ? col_names[c] : "?";
+}
+
+int
+contact_rows_column_of(const char *header)
+{
+	char *n;
+	size_t i;
+	int col = -1;
+
+	if (header == NULL || (n = text_normalize(header,
+	    strlen(header))) == NULL)
+		return -1;
+	for (i = 0; col == -1 && i < CC_COUNT; i++)
+		if (strcmp(n, col_names[i]) == 0)
+			col = (int)i;
+	for (i = 0; col == -1 && i < SP_ARRAY_LEN(col_aliases); i++)
+		if (strcmp(n, col_aliases[i].header) == 0)
+			col = (int)col_aliases[i].col;
+	free(n);
+	return col;
+}
+
+const char *
+contact_rows_language(const char *cell)
+{
+	const char *code = NULL;
+	char *n;
+	size_t i;
+
+	if (cell == NULL || (n = text_normalize(cell, strlen(cell))) == NULL)
+		return NULL;
+	for (i = 0; code == NULL && i < SP_ARRAY_LEN(languages); i++)
+		if (strcmp(n, languages[i].word) == 0)
+			code = languages[i].code;
+	free(n);
+	return code;
+}
+
+void
+contact_row_clear(struct contact_row *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->phone);
+	free(r->name);
+	free(r->district);
+	free(r->language);
+	free(r->role);
+	for (i = 0; i < r->ngroups; i++) {
+		free(r->groups[i]);
+		free(r->group_names[i]);
+	}
+	memset(r, 0, sizeof(*r));
+}
+
+struct check {
+	void	(*problem)(void *, enum contact_col, const char *);
+	void	*arg;
+	int	 n;
+};
+
+static void
+report(struct check *ck, enum contact_col c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+report(struct check *ck, enum contact_col c, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ck->problem(ck->arg, c, msg);
+	ck->n++;
+}
+
+/* Leading and trailing spaces (a spreadsheet keeps what was typed). */
+static char *
+trimmed(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return xstrdup("");
+	s += strspn(s, " \t");
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	return xstrndup(s, n);
+}
+
+/* The district key a cell names: key, name or alias, any case. */
+static const struct district *
+district_of(const struct district_table *dt, const char *cell)
+{
+	const struct district *d = NULL;
+	char *n;
+
+	if ((n = text_normalize(cell, strlen(cell))) == NULL)
+		return NULL;
+	if ((d = district_find(dt, n)) == NULL && district_match(dt, n,
+	    &d) != 1)
+		d = NULL;
+	free(n);
+	return d;
+}
+
+/* Some district names, to say what a cell could have been. */
+static void
+district_examples(const struct district_table *dt, char *out, size_t len)
+{
+	size_t i, n = district_count(dt), used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < n && i < 4 && used + 1 < len; i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+		    i ? ", " : "", district_at(dt, i)->name_en);
+	if (i < n && used + 1 < len)
+		snprintf(out + used, len - used, ", ...");
+}
+
+static void
+check_groups(struct check *ck, const char *cell, struct contact_row *r)
+{
+	char *copy = xstrdup(cell), *p, *next, *name, *key, why[128];
+	size_t i;
+
+	for (p = copy; p != NULL; p = next) {
+		if ((next = strpbrk(p, "|,;")) != NULL)
+			*next++ = '\0';
+		name = trimmed(p);
+		if (*name == '\0') {
+			/* "a||b", or a trailing separator: nothing to add. */
+			free(name);
+			continue;
+		}
+		if ((key = group_key_derive(name, why, sizeof(why))) == NULL) {
+			report(ck, CC_GROUPS, "bad group \"%s\": %s", name, why);
+			free(name);
+			continue;
+		}
+		for (i = 0; i < r->ngroups; i++)
+			if (strcmp(r->groups[i], key) == 0)
+				break;
+		if (i < r->ngroups) {
+			free(key);
+			free(name);
+			continue;
+		}
+		if (r->ngroups == CONTACT_GROUPS_MAX) {
+			report(ck, CC_GROUPS, "more than %d groups",
+			    CONTACT_GROUPS_MAX);
+			free(key);
+			free(name);
+			break;
+		}
+		r->groups[r->ngroups] = key;
+		r->group_names[r->ngroups++] = name;
+	}
+	free(copy);
+}
+
+int
+contact_rows_check(const struct district_table *dt, const char *cc,
+    const char *const cells[CC_COUNT], struct contact_row *out,
+    void (*problem)(void *arg, enum contact_col, const char *msg), void *arg)
+{
+	struct check ck = { problem, arg, 0 };
+	const struct district *d;
+	char e164[PHONE_E164_MAX + 1], why[128], examples[128];
+	char *cell[CC_COUNT];
+	const char *lang;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < CC_COUNT; i++)
+		cell[i] = trimmed(cells[i]);
+	if (*cell[CC_PHONE] == '\0')
+		report(&ck, CC_PHONE, "phone is empty");
+	else if (phone_to_e164(cell[CC_PHONE], cc, e164, sizeof(e164), why,
+	    sizeof(why)) == -1)
+		report(&ck, CC_PHONE, "bad phone \"%s\": %s", cell[CC_PHONE],
+		    why);
+	else
+		out->phone = xstrdup(e164);
+	if (strlen(cell[CC_NAME]) > CONTACT_NAME_MAX)
+		report(&ck, CC_NAME, "name longer than %d bytes",
+		    CONTACT_NAME_MAX);
+	if (*cell[CC_DISTRICT] != '\0') {
+		if ((d = district_of(dt, cell[CC_DISTRICT])) != NULL) {
+			out->district = xstrdup(d->key);
+		} else {
+			district_examples(dt, examples, sizeof(examples));
+			report(&ck, CC_DISTRICT, "unknown district \"%s\" (a "
+			    "district's key, name or alias from districts.csv, "
+			    "e.g. %s)", cell[CC_DISTRICT], examples);
+		}
+	}
+	if (*cell[CC_LANGUAGE] != '\0') {
+		if ((lang = contact_rows_language(cell[CC_LANGUAGE])) != NULL)
+			out->language = xstrdup(lang);
+		else
+			report(&ck, CC_LANGUAGE, "language must be hi or en "
+			    "(Hindi or English), not \"%s\"", cell[CC_LANGUAGE]);
+	}
+	if (*cell[CC_ROLE] != '\0') {
+		for (i = 0; i < SP_ARRAY_LEN(roles); i++)
+			if (strcasecmp(cell[CC_ROLE], roles[i]) == 0)
+				break;
+		if (i < SP_ARRAY_LEN(roles))
+			out->role = xstrdup(roles[i]);
+		else
+			report(&ck, CC_ROLE, "role must be entrepreneur or "
+			    "coordinator, not \"%s\"", cell[CC_ROLE]);
+	}
+	check_groups(&ck, cell[CC_GROUPS], out);
+	if (ck.n == 0) {
+		out->name = cell[CC_NAME];
+		cell[CC_NAME] = NULL;
+		if (out->district == NULL)
+			out->district = xstrdup("");
+		if (out->language == NULL)
+			out->language = xstrdup("");
+		if (out->role == NULL)
+			out->role = xstrdup("");
+	} else {
+		contact_row_clear(out);
+	}
+	for (i = 0; i < CC_COUNT; i++)
+		free(cell[i]);
+	return ck.n;
+}
