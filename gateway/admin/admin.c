@@ -275,6 +275,39 @@ admin_json_reply(struct admin_response *res, int status, json_t *v)
 }
 
 void
+admin_session_redirect(struct admin_response *res, const char *sid,
+    long max_age_s, const char *page)
+{
+	/* No Secure flag: the admin listener is plain HTTP on loopback or
+	 * behind the operator's TLS proxy. */
+	if (sid != NULL)
+		res->set_cookie = xasprintf("sampark_session=%s; Path=/; "
+		    "HttpOnly; SameSite=Strict; Max-Age=%ld", sid, max_age_s);
+	else
+		res->set_cookie = xstrdup("sampark_session=; Path=/; "
+		    "HttpOnly; SameSite=Strict; Max-Age=0");
+	res->location = xstrdup(page);
+	res->status = 303;
+	res->content_type = "text/plain; charset=utf-8";
+	buf_printf(&res->body, "see %s\n", page);
+}
+
+json_t *
+admin_json_body(const struct sp_request *req, struct admin_response *res)
+{
+	json_error_t e;
+	json_t *v;
+
+	v = json_loadb(req->body ? req->body : "", req->body_len, 0, &e);
+	if (v == NULL || !json_is_object(v)) {
+		json_decref(v);
+		admin_error(res, 400, "body must be a JSON object");
+		return NULL;
+	}
+	return v;
+}
+
+void
 admin_response_clear(struct admin_response *res)
 {
 	if (res->job != NULL)

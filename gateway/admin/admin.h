@@ -100,6 +100,14 @@ void	admin_error(struct admin_response *, int status, const char *msg);
 struct json_t;
 void	admin_json_reply(struct admin_response *, int status,
 	    struct json_t *v);
+/* Set (sid) or clear (NULL) the session cookie and answer 303 to page:
+ * a login or logout form's answer. */
+void	admin_session_redirect(struct admin_response *, const char *sid,
+	    long max_age_s, const char *page);
+/* The request's body as a JSON object (caller releases it), or NULL with
+ * res answered 400. */
+struct json_t *admin_json_body(const struct sp_request *,
+	    struct admin_response *);
 
 struct admin_route {
 	const char	*method;	/* "GET", "POST", "DELETE" */

@@ -118,14 +118,7 @@ post_login(struct admin_ctx *ctx, const struct sp_request *req,
 		login_failed(res, 503, "Cannot start a session now.");
 		return;
 	}
-	/* No Secure flag: the admin listener is plain HTTP on loopback or
-	 * behind the operator's TLS proxy. */
-	res->set_cookie = xasprintf("sampark_session=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=%d", sid, SESSION_MAX_AGE_S);
-	res->location = xstrdup("/dashboard");
-	res->status = 303;
-	res->content_type = "text/plain; charset=utf-8";
-	buf_puts(&res->body, "see /dashboard\n");
+	admin_session_redirect(res, sid, SESSION_MAX_AGE_S, "/dashboard");
 	log_info("dashboard_login", "outcome=ok role=%s",
 	    admin_role_name(proven));
 }
@@ -144,12 +137,7 @@ post_logout(struct admin_ctx *ctx, const struct sp_request *req,
 	ended = admin_auth_session_end(ctx->auth, admin_session_cookie(req,
 	    sid, sizeof(sid)));
 	log_info("dashboard_logout", "session=%s", ended ? "ended" : "none");
-	res->set_cookie = xstrdup("sampark_session=; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=0");
-	res->location = xstrdup("/dashboard");
-	res->status = 303;
-	res->content_type = "text/plain; charset=utf-8";
-	buf_puts(&res->body, "see /dashboard\n");
+	admin_session_redirect(res, NULL, 0, "/dashboard");
 }
 
 /* ---- the report API ---- */

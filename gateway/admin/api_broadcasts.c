@@ -219,16 +219,11 @@ create(struct admin_ctx *ctx, const struct sp_request *hreq,
     enum admin_role role, struct admin_response *res)
 {
 	struct create_job *cj;
-	json_error_t je;
 	json_t *v;
 
 	(void)role;
-	v = json_loadb(hreq->body ? hreq->body : "", hreq->body_len, 0, &je);
-	if (v == NULL || !json_is_object(v)) {
-		json_decref(v);
-		admin_error(res, 400, "body must be a JSON object");
+	if ((v = admin_json_body(hreq, res)) == NULL)
 		return;
-	}
 	cj = xcalloc(1, sizeof(*cj));
 	cj->job.work = create_work;
 	cj->job.finish = create_finish;

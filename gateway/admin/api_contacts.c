@@ -399,7 +399,7 @@ contacts_add(struct admin_ctx *ctx, const struct sp_request *req,
 	int rc;
 
 	(void)role;
-	if ((v = api_job_body(req, res)) == NULL)
+	if ((v = admin_json_body(req, res)) == NULL)
 		return;
 	if (body_cells(v, cells, &groups) == -1) {
 		admin_error(res, 400, "every field must be text (\"groups\" "
@@ -561,7 +561,7 @@ contact_edit(struct admin_ctx *ctx, const struct sp_request *req,
 	(void)role;
 	if (path_contact(ctx, req->path, key, &c, res) != 1)
 		return;
-	if ((v = api_job_body(req, res)) == NULL) {
+	if ((v = admin_json_body(req, res)) == NULL) {
 		records_contact_clear(&c);
 		return;
 	}
@@ -846,7 +846,7 @@ contacts_import(struct admin_ctx *ctx, const struct sp_request *req,
 	json_t *v, *csv, *cols;
 
 	(void)role;
-	if ((v = api_job_body(req, res)) == NULL)
+	if ((v = admin_json_body(req, res)) == NULL)
 		return;
 	csv = json_object_get(v, "csv");
 	cols = json_object_get(v, "columns");

@@ -49,21 +49,6 @@ store_error(struct admin_ctx *ctx, struct admin_response *res)
 	admin_error(res, 503, "store unavailable");
 }
 
-static json_t *
-body_json(const struct sp_request *req, struct admin_response *res)
-{
-	json_error_t e;
-	json_t *v;
-
-	v = json_loadb(req->body ? req->body : "", req->body_len, 0, &e);
-	if (v == NULL || !json_is_object(v)) {
-		json_decref(v);
-		admin_error(res, 400, "body must be a JSON object");
-		return NULL;
-	}
-	return v;
-}
-
 static int
 list_one(void *arg, const struct store_group *g)
 {
@@ -139,7 +124,7 @@ static void
 groups_create(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	json_t *v = body_json(req, res);
+	json_t *v = admin_json_body(req, res);
 	const char *raw, *display;
 	char err[128], *name;
 	int rc, existed = 0;
@@ -342,7 +327,7 @@ group_members(struct admin_ctx *ctx, const struct sp_request *req,
 
 	if (group_exists(ctx, name, NULL, NULL, res) != 1)
 		return;
-	if ((v = body_json(req, res)) == NULL)
+	if ((v = admin_json_body(req, res)) == NULL)
 		return;
 	phones = json_object_get(v, "phones");
 	if (!json_is_array(phones) || json_array_size(phones) == 0 ||

@@ -23,21 +23,6 @@ struct api_job {
 	char			 err[256];
 };
 
-json_t *
-api_job_body(const struct sp_request *req, struct admin_response *res)
-{
-	json_error_t e;
-	json_t *v;
-
-	v = json_loadb(req->body ? req->body : "", req->body_len, 0, &e);
-	if (v == NULL || !json_is_object(v)) {
-		json_decref(v);
-		admin_error(res, 400, "body must be a JSON object");
-		return NULL;
-	}
-	return v;
-}
-
 static void
 job_work(struct admin_job *job)
 {

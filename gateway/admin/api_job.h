@@ -30,7 +30,5 @@ void	 api_job_start(struct admin_ctx *, struct admin_response *,
 	    api_job_work *work, void *arg, void (*free_arg)(void *),
 	    int kick_sender);
 
-/* The request's body as a JSON object, or NULL with res answered 400. */
-json_t	*api_job_body(const struct sp_request *, struct admin_response *);
 
 #endif

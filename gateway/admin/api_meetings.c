@@ -244,7 +244,7 @@ cancel(struct admin_ctx *ctx, const struct sp_request *req,
 		    "/api/v1/meetings/ID/cancel)");
 		return;
 	}
-	if ((v = api_job_body(req, res)) == NULL)
+	if ((v = admin_json_body(req, res)) == NULL)
 		return;
 	vars = json_object_get(v, "vars");
 	if (!json_is_string(json_object_get(v, "template")) ||

@@ -80,14 +80,7 @@ post_login(struct admin_ctx *ctx, const struct sp_request *req,
 		    "अभी लॉग इन नहीं हो सकता।");
 		return;
 	}
-	/* As the dashboard's: no Secure flag, the listener is plain HTTP on
-	 * loopback or behind the operator's TLS proxy. */
-	res->set_cookie = xasprintf("sampark_session=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=%d", sid, SESSION_MAX_AGE_S);
-	res->location = xstrdup("/console");
-	res->status = 303;
-	res->content_type = "text/plain; charset=utf-8";
-	buf_puts(&res->body, "see /console\n");
+	admin_session_redirect(res, sid, SESSION_MAX_AGE_S, "/console");
 	log_info("console_login", "outcome=ok role=%s",
 	    admin_role_name(proven));
 }
@@ -103,12 +96,7 @@ post_logout(struct admin_ctx *ctx, const struct sp_request *req,
 	ended = admin_auth_session_end(ctx->auth, admin_session_cookie(req,
 	    sid, sizeof(sid)));
 	log_info("console_logout", "session=%s", ended ? "ended" : "none");
-	res->set_cookie = xstrdup("sampark_session=; Path=/; HttpOnly; "
-	    "SameSite=Strict; Max-Age=0");
-	res->location = xstrdup("/console");
-	res->status = 303;
-	res->content_type = "text/plain; charset=utf-8";
-	buf_puts(&res->body, "see /console\n");
+	admin_session_redirect(res, NULL, 0, "/console");
 }
 
 const struct admin_route console_page_routes[] = {
