@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "admin.h"
+#include "form.h"
 #include "analytics.h"
 #include "api_broadcasts.h"
 #include "api_compose.h"
@@ -290,6 +291,111 @@ admin_session_redirect(struct admin_response *res, const char *sid,
 	res->status = 303;
 	res->content_type = "text/plain; charset=utf-8";
 	buf_printf(&res->body, "see %s\n", page);
+}
+
+void
+admin_html(struct admin_response *res, int status, const void *html,
+    size_t len)
+{
+	res->status = status;
+	res->content_type = "text/html; charset=utf-8";
+	buf_reset(&res->body);
+	if (html != NULL)
+		buf_append(&res->body, html, len);
+	else
+		buf_puts(&res->body, "<!doctype html><html lang=\"en\"><meta "
+		    "charset=\"utf-8\"><meta name=\"viewport\" content=\""
+		    "width=device-width\"><title>Sampark</title>");
+}
+
+void
+admin_session_login(struct admin_ctx *ctx, const struct sp_request *req,
+    struct admin_response *res, const struct admin_login *lg)
+{
+	struct form f;
+	const char *token, *sid;
+	enum admin_role proven;
+	char err[128];
+
+	memset(&f, 0, sizeof(f));
+	if (form_parse(req->body, req->body_len, &f, err, sizeof(err)) == -1 ||
+	    (token = form_get(&f, "token")) == NULL) {
+		form_free(&f);
+		lg->failed(res, 400, ADMIN_LOGIN_NO_TOKEN);
+		return;
+	}
+	proven = admin_auth_check(ctx->auth, token);
+	form_free(&f);
+	if (proven != lg->role && proven != ROLE_ADMIN) {
+		log_warn(lg->event, "outcome=refused role=%s",
+		    admin_role_name(proven));
+		if (proven == ROLE_NONE)
+			lg->failed(res, 401, ADMIN_LOGIN_BAD_TOKEN);
+		else
+			lg->failed(res, 403, ADMIN_LOGIN_WRONG_ROLE);
+		return;
+	}
+	if ((sid = admin_auth_session_new(ctx->auth, proven,
+	    lg->max_age_s)) == NULL) {
+		lg->failed(res, 503, ADMIN_LOGIN_NO_SESSION);
+		return;
+	}
+	admin_session_redirect(res, sid, lg->max_age_s, lg->page);
+	log_info(lg->event, "outcome=ok role=%s", admin_role_name(proven));
+}
+
+void
+admin_session_logout(struct admin_ctx *ctx, const struct sp_request *req,
+    struct admin_response *res, const char *page, const char *event)
+{
+	char sid[128];
+	int ended;
+
+	ended = admin_auth_session_end(ctx->auth, admin_session_cookie(req,
+	    sid, sizeof(sid)));
+	log_info(event, "session=%s", ended ? "ended" : "none");
+	admin_session_redirect(res, NULL, 0, page);
+}
+
+int
+admin_query_form(const struct sp_request *req, struct form *f,
+    struct admin_response *res)
+{
+	char err[128];
+
+	memset(f, 0, sizeof(*f));
+	if (form_parse(req->query ? req->query : "", req->query ?
+	    strlen(req->query) : 0, f, err, sizeof(err)) == -1) {
+		form_free(f);
+		admin_error(res, 400, err);
+		return -1;
+	}
+	return 0;
+}
+
+int64_t
+admin_path_id(const char *path, const char *prefix, const char *suffix)
+{
+	size_t len = strlen(prefix);
+	const char *p = path + len;
+	char *end;
+	long long id;
+
+	if (strncmp(path, prefix, len) != 0 || *p < '1' || *p > '9')
+		return 0;
+	id = strtoll(p, &end, 10);
+	return strcmp(end, suffix) == 0 ? id : 0;
+}
+
+json_t *
+admin_json_time(int64_t ms)
+{
+	char s[32];
+
+	if (ms == 0)
+		return json_null();
+	util_iso8601(ms, s);
+	return json_string(s);
 }
 
 json_t *

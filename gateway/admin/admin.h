@@ -23,6 +23,7 @@
 #define SP_ADMIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -100,6 +101,46 @@ void	admin_error(struct admin_response *, int status, const char *msg);
 struct json_t;
 void	admin_json_reply(struct admin_response *, int status,
 	    struct json_t *v);
+/* Answer status with html (len bytes), or with NULL the head of a short
+ * page for the caller to append to. */
+void	admin_html(struct admin_response *, int status, const void *html,
+	    size_t len);
+/*
+ * A page's login form (POST token=...): a token of role (or the admin's)
+ * starts a session and answers 303 to page; anything else is answered by
+ * failed() with the status and the reason, in the page's words.
+ */
+enum admin_login_failure {
+	ADMIN_LOGIN_NO_TOKEN,
+	ADMIN_LOGIN_BAD_TOKEN,
+	ADMIN_LOGIN_WRONG_ROLE,
+	ADMIN_LOGIN_NO_SESSION,
+};
+struct admin_login {
+	const char	*page;		/* "/dashboard" */
+	const char	*event;		/* its log event */
+	enum admin_role	 role;
+	long		 max_age_s;
+	void		(*failed)(struct admin_response *, int status,
+			    enum admin_login_failure);
+};
+void	admin_session_login(struct admin_ctx *, const struct sp_request *,
+	    struct admin_response *, const struct admin_login *);
+/* End the session of req's cookie (logged as event), clear the cookie
+ * and answer 303 to page. */
+void	admin_session_logout(struct admin_ctx *, const struct sp_request *,
+	    struct admin_response *, const char *page, const char *event);
+/* The request's query string into *f (caller frees): 0, or -1 with res
+ * answered 400. */
+struct form;
+int	admin_query_form(const struct sp_request *, struct form *,
+	    struct admin_response *);
+/* ID from path when it is prefix "ID" suffix (ID a positive decimal),
+ * else 0. */
+int64_t	admin_path_id(const char *path, const char *prefix,
+	    const char *suffix);
+/* A time in ms as an ISO 8601 JSON string, 0 as null. */
+struct json_t *admin_json_time(int64_t ms);
 /* Set (sid) or clear (NULL) the session cookie and answer 303 to page:
  * a login or logout form's answer. */
 void	admin_session_redirect(struct admin_response *, const char *sid,

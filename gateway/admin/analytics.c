@@ -67,60 +67,44 @@ get_dashboard(struct admin_ctx *ctx, const struct sp_request *req,
 	(void)ctx;
 	(void)req;
 	(void)role;
-	buf_append(&res->body, dashboard_html, dashboard_html_len);
-	res->status = 200;
-	res->content_type = "text/html; charset=utf-8";
+	admin_html(res, 200, dashboard_html, dashboard_html_len);
 }
 
 static void
 login_failed(struct admin_response *res, int status, const char *why)
 {
-	res->status = status;
-	res->content_type = "text/html; charset=utf-8";
-	buf_reset(&res->body);
-	buf_puts(&res->body, "<!doctype html><html lang=\"en\"><meta "
-	    "charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
-	    "device-width\"><title>Sampark</title><p>");
+	admin_html(res, status, NULL, 0);
+	buf_puts(&res->body, "<p>");
 	buf_xml_escape(&res->body, why);
 	buf_puts(&res->body, " <a href=\"/dashboard\">Try again</a></p>"
 	    "</html>\n");
+}
+
+/* The dashboard's words for a refused login. */
+static void
+login_refused(struct admin_response *res, int status,
+    enum admin_login_failure why)
+{
+	static const char *const text[] = {
+		[ADMIN_LOGIN_NO_TOKEN] = "The form needs a token.",
+		[ADMIN_LOGIN_BAD_TOKEN] = "That token is not valid.",
+		[ADMIN_LOGIN_WRONG_ROLE] = "That token may not read reports.",
+		[ADMIN_LOGIN_NO_SESSION] = "Cannot start a session now.",
+	};
+
+	login_failed(res, status, text[why]);
 }
 
 static void
 post_login(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	struct form f;
-	const char *token, *sid;
-	enum admin_role proven;
-	char err[128];
+	static const struct admin_login lg = { "/dashboard",
+	    "dashboard_login", ROLE_ANALYST, SESSION_MAX_AGE_S,
+	    login_refused };
 
 	(void)role;
-	memset(&f, 0, sizeof(f));
-	if (form_parse(req->body, req->body_len, &f, err, sizeof(err)) == -1 ||
-	    (token = form_get(&f, "token")) == NULL) {
-		form_free(&f);
-		login_failed(res, 400, "The form needs a token.");
-		return;
-	}
-	proven = admin_auth_check(ctx->auth, token);
-	form_free(&f);
-	if (proven != ROLE_ANALYST && proven != ROLE_ADMIN) {
-		log_warn("dashboard_login", "outcome=refused role=%s",
-		    admin_role_name(proven));
-		login_failed(res, proven == ROLE_NONE ? 401 : 403,
-		    proven == ROLE_NONE ? "That token is not valid." :
-		    "That token may not read reports.");
-		return;
-	}
-	if ((sid = admin_auth_session_new(ctx->auth, proven,
-	    SESSION_MAX_AGE_S)) == NULL) {
-		login_failed(res, 503, "Cannot start a session now.");
-		return;
-	}
-	admin_session_redirect(res, sid, SESSION_MAX_AGE_S, "/dashboard");
-	log_info("dashboard_login", "outcome=ok role=%s",
-	    admin_role_name(proven));
+	admin_session_login(ctx, req, res, &lg);
 }
 
 /* Clearing the cookie is not enough: a copy of it (another tab, a shared
@@ -130,14 +114,8 @@ static void
 post_logout(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	char sid[128];
-	int ended;
-
 	(void)role;
-	ended = admin_auth_session_end(ctx->auth, admin_session_cookie(req,
-	    sid, sizeof(sid)));
-	log_info("dashboard_logout", "session=%s", ended ? "ended" : "none");
-	admin_session_redirect(res, NULL, 0, "/dashboard");
+	admin_session_logout(ctx, req, res, "/dashboard", "dashboard_logout");
 }
 
 /* ---- the report API ---- */

@@ -33,17 +33,6 @@
 #define LIST_MAX	100
 
 static json_t *
-iso(int64_t ms)
-{
-	char s[32];
-
-	if (ms == 0)
-		return json_null();
-	util_iso8601(ms, s);
-	return json_string(s);
-}
-
-static json_t *
 texts_json(const struct broadcast_lang *l, size_t n)
 {
 	json_t *a = json_array();
@@ -67,9 +56,9 @@ preview_json(const struct broadcast_preview *pv)
 	    "provider", pv->provider, "recipients",
 	    (json_int_t)pv->recipients, "opted_out",
 	    (json_int_t)pv->opted_out, "segments", (json_int_t)pv->segments,
-	    "first_send", iso(pv->first_ms), "texts",
+	    "first_send", admin_json_time(pv->first_ms), "texts",
 	    texts_json(pv->langs, pv->nlangs), "reminder_at",
-	    iso(pv->reminder_ms), "reminders",
+	    admin_json_time(pv->reminder_ms), "reminders",
 	    texts_json(pv->reminders, pv->nreminders));
 }
 
@@ -251,8 +240,8 @@ list_one(void *arg, const struct store_broadcast *b)
 	    "s:I, s:o, s:o}", "id", (json_int_t)b->id, "kind", b->kind,
 	    "state", b->state, "template", b->template_key, "audience",
 	    b->audience, "recipients", (json_int_t)b->recipients, "segments",
-	    (json_int_t)b->segments, "created", iso(b->created_ms),
-	    "first_send", iso(b->send_at_ms)));
+	    (json_int_t)b->segments, "created", admin_json_time(b->created_ms),
+	    "first_send", admin_json_time(b->send_at_ms)));
 	return 0;
 }
 
@@ -282,21 +271,6 @@ counts_json(const struct store_broadcast_counts *c)
 	    (json_int_t)c->cancelled);
 }
 
-/* ID from "/api/v1/broadcasts/ID[suffix]"; 0 if the path is not that. */
-static int64_t
-path_id(const char *path, const char *suffix)
-{
-	const char *p = path + strlen(PREFIX);
-	char *end;
-	long long id;
-
-	if (strncmp(path, PREFIX, strlen(PREFIX)) != 0 || *p < '1' ||
-	    *p > '9')
-		return 0;
-	id = strtoll(p, &end, 10);
-	return strcmp(end, suffix) == 0 ? id : 0;
-}
-
 static void
 show(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
@@ -304,7 +278,7 @@ show(struct admin_ctx *ctx, const struct sp_request *req,
 	struct store_broadcast b;
 	struct store_broadcast_counts c, rc_;
 	struct store_meeting m;
-	int64_t id = path_id(req->path, ""), rid = 0;
+	int64_t id = admin_path_id(req->path, PREFIX, ""), rid = 0;
 	json_t *o;
 	int rc;
 
@@ -324,7 +298,7 @@ show(struct admin_ctx *ctx, const struct sp_request *req,
 	    "state", b.state, "template", b.template_key, "category",
 	    b.category, "audience", b.audience, "provider", b.provider,
 	    "created_by", b.created_by ? b.created_by : "", "created",
-	    iso(b.created_ms), "first_send", iso(b.send_at_ms), "recipients",
+	    admin_json_time(b.created_ms), "first_send", admin_json_time(b.send_at_ms), "recipients",
 	    (json_int_t)b.recipients, "segments", (json_int_t)b.segments,
 	    "skipped_opted_out", (json_int_t)b.skipped_opted_out, "counts",
 	    counts_json(&c));
@@ -332,7 +306,7 @@ show(struct admin_ctx *ctx, const struct sp_request *req,
 	    store_meeting_get(ctx->store, b.meeting_id, &m) == 1) {
 		json_object_set_new(o, "meeting", json_pack("{s:s, s:s, s:o}",
 		    "title", m.title, "place", m.place, "time",
-		    iso(m.time_ms)));
+		    admin_json_time(m.time_ms)));
 		json_object_set_new(o, "rsvp", json_pack("{s:I, s:I, s:I}",
 		    "yes", (json_int_t)c.rsvp_yes, "no", (json_int_t)c.rsvp_no,
 		    "no_answer", (json_int_t)(b.recipients - c.rsvp_yes -
@@ -351,7 +325,7 @@ static void
 cancel(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	int64_t id = path_id(req->path, "/cancel"), stopped = 0;
+	int64_t id = admin_path_id(req->path, PREFIX, "/cancel"), stopped = 0;
 	int rc;
 
 	(void)role;

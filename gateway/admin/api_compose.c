@@ -125,15 +125,6 @@ districts(struct admin_ctx *ctx, const struct sp_request *req,
 	admin_json_reply(res, 200, json_pack("{s:o}", "districts", a));
 }
 
-static json_t *
-iso(int64_t ms)
-{
-	char s[32];
-
-	util_iso8601(ms, s);
-	return json_string(s);
-}
-
 static void
 schedule(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
@@ -146,13 +137,8 @@ schedule(struct admin_ctx *ctx, const struct sp_request *req,
 	int promo = 0;
 
 	(void)role;
-	memset(&f, 0, sizeof(f));
-	if (form_parse(req->query ? req->query : "", req->query ?
-	    strlen(req->query) : 0, &f, err, sizeof(err)) == -1) {
-		form_free(&f);
-		admin_error(res, 400, err);
+	if (admin_query_form(req, &f, res) == -1)
 		return;
-	}
 	if ((v = form_get(&f, "at")) != NULL && *v != '\0' &&
 	    broadcast_parse_time(v, &at) == -1) {
 		form_free(&f);
@@ -178,7 +164,7 @@ schedule(struct admin_ctx *ctx, const struct sp_request *req,
 	    rules.promo_start / 60, rules.promo_start % 60,
 	    rules.promo_end / 60, rules.promo_end % 60);
 	admin_json_reply(res, 200, json_pack("{s:o, s:o, s:b, s:s?, s:s, s:s}",
-	    "asked", iso(at), "first_send", iso(first), "moved", first != at,
+	    "asked", admin_json_time(at), "first_send", admin_json_time(first), "moved", first != at,
 	    "why", why, "quiet_hours", config_str(ctx->rt->cfg,
 	    "quiet_hours"), "promotional_window", window));
 }

@@ -120,22 +120,6 @@ wants_phones(const struct form *f, enum admin_role role,
 	return 1;
 }
 
-static int
-query_form(const struct sp_request *req, struct form *f,
-    struct admin_response *res)
-{
-	char err[128];
-
-	memset(f, 0, sizeof(*f));
-	if (form_parse(req->query ? req->query : "", req->query ?
-	    strlen(req->query) : 0, f, err, sizeof(err)) == -1) {
-		form_free(f);
-		admin_error(res, 400, err);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- GET /api/v1/contacts ---- */
 
 struct list_job {
@@ -257,7 +241,7 @@ contacts_list(struct admin_ctx *ctx, const struct sp_request *req,
 	long n;
 	int reveal;
 
-	if (query_form(req, &f, res) == -1)
+	if (admin_query_form(req, &f, res) == -1)
 		return;
 	if ((reveal = wants_phones(&f, role, res)) == -1) {
 		form_free(&f);
@@ -381,6 +365,28 @@ problems_reply(struct admin_response *res, json_t *list)
 	    "the contact has problems; nothing changed", "problems", list));
 }
 
+/*
+ * A form's cells checked as one contact: 0 and *r filled (caller clears),
+ * or -1 with res answered 400 listing every problem.
+ */
+static int
+check_form(struct admin_ctx *ctx, const char *cc, const char **cells,
+    struct contact_row *r, struct admin_response *res)
+{
+	struct problems p;
+
+	p.list = json_array();
+	p.line = 0;
+	p.cells = cells;
+	if (contact_rows_check(ctx->rt->districts, cc, cells, r, problem,
+	    &p) != 0) {
+		problems_reply(res, p.list);
+		return -1;
+	}
+	json_decref(p.list);
+	return 0;
+}
+
 /* ---- POST /api/v1/contacts ---- */
 
 static void
@@ -391,7 +397,6 @@ contacts_add(struct admin_ctx *ctx, const struct sp_request *req,
 	const char *cc = config_str(ctx->rt->cfg, "default_country");
 	unsigned char key[CONTACT_REF_KEY_LEN];
 	struct store_contact_import imp;
-	struct problems p;
 	struct contact_row r;
 	struct contact c;
 	char *groups = NULL;
@@ -406,15 +411,8 @@ contacts_add(struct admin_ctx *ctx, const struct sp_request *req,
 		    "text or a list of names)");
 		goto out;
 	}
-	p.list = json_array();
-	p.line = 0;
-	p.cells = cells;
-	if (contact_rows_check(ctx->rt->districts, cc, cells, &r, problem,
-	    &p) != 0) {
-		problems_reply(res, p.list);
+	if (check_form(ctx, cc, cells, &r, res) == -1)
 		goto out;
-	}
-	json_decref(p.list);
 	memset(&c, 0, sizeof(c));
 	if ((rc = store_contact_get(ctx->store, r.phone, &c)) != 0) {
 		records_contact_clear(&c);
@@ -488,7 +486,7 @@ contact_get(struct admin_ctx *ctx, const struct sp_request *req,
 	struct form f;
 	int reveal;
 
-	if (query_form(req, &f, res) == -1)
+	if (admin_query_form(req, &f, res) == -1)
 		return;
 	reveal = wants_phones(&f, role, res);
 	form_free(&f);
@@ -553,7 +551,6 @@ contact_edit(struct admin_ctx *ctx, const struct sp_request *req,
 	unsigned char key[CONTACT_REF_KEY_LEN];
 	const char *cells[CC_COUNT];
 	struct contact_row r;
-	struct problems p;
 	struct contact c;
 	char *groups = NULL;
 	json_t *v;
@@ -576,15 +573,8 @@ contact_edit(struct admin_ctx *ctx, const struct sp_request *req,
 		goto out;
 	}
 	cells[CC_PHONE] = c.phone;
-	p.list = json_array();
-	p.line = 0;
-	p.cells = cells;
-	if (contact_rows_check(ctx->rt->districts, cc, cells, &r, problem,
-	    &p) != 0) {
-		problems_reply(res, p.list);
+	if (check_form(ctx, cc, cells, &r, res) == -1)
 		goto out;
-	}
-	json_decref(p.list);
 	set_field(&c.name, cells[CC_NAME], r.name);
 	set_field(&c.district, cells[CC_DISTRICT], r.district);
 	set_field(&c.language, cells[CC_LANGUAGE], r.language);

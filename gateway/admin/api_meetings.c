@@ -40,21 +40,6 @@
 #define PREFIX		"/api/v1/meetings/"
 #define PEOPLE_MAX	1000	/* per answer */
 
-/* ID from PREFIX "ID" suffix; 0 if the path is not that. */
-static int64_t
-path_id(const char *path, const char *suffix)
-{
-	const char *p = path + strlen(PREFIX);
-	char *end;
-	long long id;
-
-	if (strncmp(path, PREFIX, strlen(PREFIX)) != 0 || *p < '1' ||
-	    *p > '9')
-		return 0;
-	id = strtoll(p, &end, 10);
-	return strcmp(end, suffix) == 0 ? id : 0;
-}
-
 /* ---- people ---- */
 
 struct people_job {
@@ -140,8 +125,7 @@ people(struct admin_ctx *ctx, const struct sp_request *req,
 	struct people_job *pj;
 	struct form f;
 	const char *v;
-	char err[128];
-	int64_t id = path_id(req->path, "/people");
+	int64_t id = admin_path_id(req->path, PREFIX, "/people");
 	int reveal;
 
 	if (id == 0) {
@@ -149,13 +133,8 @@ people(struct admin_ctx *ctx, const struct sp_request *req,
 		    "/api/v1/meetings/ID/people)");
 		return;
 	}
-	memset(&f, 0, sizeof(f));
-	if (form_parse(req->query ? req->query : "", req->query ?
-	    strlen(req->query) : 0, &f, err, sizeof(err)) == -1) {
-		form_free(&f);
-		admin_error(res, 400, err);
+	if (admin_query_form(req, &f, res) == -1)
 		return;
-	}
 	v = form_get(&f, "reveal");
 	reveal = v != NULL;
 	if (reveal && strcmp(v, "phones") != 0) {
@@ -236,7 +215,7 @@ cancel(struct admin_ctx *ctx, const struct sp_request *req,
 	struct cancel_job *cj;
 	json_t *v, *vars, *val;
 	const char *key;
-	int64_t id = path_id(req->path, "/cancel");
+	int64_t id = admin_path_id(req->path, PREFIX, "/cancel");
 
 	(void)role;
 	if (id == 0) {

@@ -57,17 +57,6 @@ outbox_free(void *arg)
 	free(oj);
 }
 
-static json_t *
-iso(int64_t ms)
-{
-	char s[32];
-
-	if (ms == 0)
-		return json_null();
-	util_iso8601(ms, s);
-	return json_string(s);
-}
-
 /* Why a queued message waits (see the top of the file). */
 static const char *
 why_waiting(struct outbox_job *oj, const struct outbox_msg *m)
@@ -108,10 +97,10 @@ one(void *arg, const struct outbox_msg *m)
 
 	json_array_append_new(oj->messages, json_pack("{s:I, s:o, s:s, s:s, "
 	    "s:s, s:i, s:i, s:o, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "id",
-	    (json_int_t)m->id, "created", iso(m->created_ms), "state",
+	    (json_int_t)m->id, "created", admin_json_time(m->created_ms), "state",
 	    m->state, "provider", m->provider, "to", phone_mask(m->to, masked,
 	    sizeof(masked)), "attempts", m->attempts, "segments", m->segments,
-	    "next_attempt", iso(m->next_attempt_ms), "broadcast_id",
+	    "next_attempt", admin_json_time(m->next_attempt_ms), "broadcast_id",
 	    (json_int_t)m->broadcast_id, "provider_id", m->provider_id,
 	    "error_code", m->error_code, "error", m->error, "reason",
 	    m->reason, "why", why_waiting(oj, m)));
@@ -151,17 +140,11 @@ outbox(struct admin_ctx *ctx, const struct sp_request *req,
 	enum msg_state parsed;
 	struct form f;
 	const char *v;
-	char err[128];
 	long n;
 
 	(void)role;
-	memset(&f, 0, sizeof(f));
-	if (form_parse(req->query ? req->query : "", req->query ?
-	    strlen(req->query) : 0, &f, err, sizeof(err)) == -1) {
-		form_free(&f);
-		admin_error(res, 400, err);
+	if (admin_query_form(req, &f, res) == -1)
 		return;
-	}
 	oj = xcalloc(1, sizeof(*oj));
 	oj->limit = LIST_DEFAULT;
 	if ((v = form_get(&f, "state")) != NULL && *v != '\0') {

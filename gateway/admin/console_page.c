@@ -21,21 +21,15 @@ get_console(struct admin_ctx *ctx, const struct sp_request *req,
 	(void)ctx;
 	(void)req;
 	(void)role;
-	buf_append(&res->body, console_html, console_html_len);
-	res->status = 200;
-	res->content_type = "text/html; charset=utf-8";
+	admin_html(res, 200, console_html, console_html_len);
 }
 
 static void
 login_failed(struct admin_response *res, int status, const char *en,
     const char *hi)
 {
-	res->status = status;
-	res->content_type = "text/html; charset=utf-8";
-	buf_reset(&res->body);
-	buf_puts(&res->body, "<!doctype html><html lang=\"en\"><meta "
-	    "charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
-	    "device-width\"><title>Sampark</title><p id=\"login-error\">");
+	admin_html(res, status, NULL, 0);
+	buf_puts(&res->body, "<p id=\"login-error\">");
 	buf_xml_escape(&res->body, en);
 	buf_puts(&res->body, " <span lang=\"hi\">");
 	buf_xml_escape(&res->body, hi);
@@ -43,60 +37,42 @@ login_failed(struct admin_response *res, int status, const char *en,
 	    "से</a></p></html>\n");
 }
 
+/* The console's words for a refused login, in both languages. */
+static void
+login_refused(struct admin_response *res, int status,
+    enum admin_login_failure why)
+{
+	static const char *const text[][2] = {
+		[ADMIN_LOGIN_NO_TOKEN] = { "The form needs a token.",
+		    "टोकन डालें।" },
+		[ADMIN_LOGIN_BAD_TOKEN] = { "That token is not valid.",
+		    "यह टोकन सही नहीं है।" },
+		[ADMIN_LOGIN_WRONG_ROLE] = { "That token is not a "
+		    "coordinator's.", "यह टोकन समन्वयक का नहीं है।" },
+		[ADMIN_LOGIN_NO_SESSION] = { "Cannot start a session now.",
+		    "अभी लॉग इन नहीं हो सकता।" },
+	};
+
+	login_failed(res, status, text[why][0], text[why][1]);
+}
+
 static void
 post_login(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	struct form f;
-	const char *token, *sid;
-	enum admin_role proven;
-	char err[128];
+	static const struct admin_login lg = { "/console", "console_login",
+	    ROLE_COORDINATOR, SESSION_MAX_AGE_S, login_refused };
 
 	(void)role;
-	memset(&f, 0, sizeof(f));
-	if (form_parse(req->body, req->body_len, &f, err, sizeof(err)) == -1 ||
-	    (token = form_get(&f, "token")) == NULL) {
-		form_free(&f);
-		login_failed(res, 400, "The form needs a token.",
-		    "टोकन डालें।");
-		return;
-	}
-	proven = admin_auth_check(ctx->auth, token);
-	form_free(&f);
-	if (proven != ROLE_COORDINATOR && proven != ROLE_ADMIN) {
-		log_warn("console_login", "outcome=refused role=%s",
-		    admin_role_name(proven));
-		if (proven == ROLE_NONE)
-			login_failed(res, 401, "That token is not valid.",
-			    "यह टोकन सही नहीं है।");
-		else
-			login_failed(res, 403, "That token is not a "
-			    "coordinator's.", "यह टोकन समन्वयक का नहीं है।");
-		return;
-	}
-	if ((sid = admin_auth_session_new(ctx->auth, proven,
-	    SESSION_MAX_AGE_S)) == NULL) {
-		login_failed(res, 503, "Cannot start a session now.",
-		    "अभी लॉग इन नहीं हो सकता।");
-		return;
-	}
-	admin_session_redirect(res, sid, SESSION_MAX_AGE_S, "/console");
-	log_info("console_login", "outcome=ok role=%s",
-	    admin_role_name(proven));
+	admin_session_login(ctx, req, res, &lg);
 }
 
 static void
 post_logout(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	char sid[128];
-	int ended;
-
 	(void)role;
-	ended = admin_auth_session_end(ctx->auth, admin_session_cookie(req,
-	    sid, sizeof(sid)));
-	log_info("console_logout", "session=%s", ended ? "ended" : "none");
-	admin_session_redirect(res, NULL, 0, "/console");
+	admin_session_logout(ctx, req, res, "/console", "console_logout");
 }
 
 const struct admin_route console_page_routes[] = {
