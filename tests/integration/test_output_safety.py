@@ -109,7 +109,7 @@ class OutputSafety(unittest.TestCase):
         r = self.d.cli("import", "contacts", path)
         self.assertEqual(r.returncode, 1)
         err = r.stderr.decode("utf-8")
-        self.assertIn("language must be hi or en, not "
+        self.assertIn("language must be hi or en (Hindi or English), not "
                       "\"\\x1b[2J\\x1b]0;owned\\x07\"", err)
         self.assertFalse(has_controls(err), repr(err))
 
