@@ -959,3 +959,37 @@ store_meta_set(struct store *st, const char *key, const char *value)
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	return store_sq_run(st, S_META_SET, "meta_set");
 }
+
+int
+store_sq_strings(struct store *st, sqlite3_stmt *s, const char *op,
+    char ***out, size_t *n)
+{
+	char **v = NULL;
+	size_t len = 0, cap = 0;
+	const char *t;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 4 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		t = store_sq_column_str(s, 0);
+		v[len++] = xstrdup(t != NULL ? t : "");
+	}
+	if (rc != SQLITE_DONE) {
+		/* The error first: resetting the statement may replace it. */
+		store_sq_fail(st, op);
+		store_sq_done(s);
+		store_strings_free(v, len);
+		return -1;
+	}
+	store_sq_done(s);
+	*out = v;
+	*n = len;
+	return 0;
+}

@@ -124,31 +124,6 @@ store_interest_has(struct store *st, const char *phone, const char *interest)
 	return store_sq_exists(st, s, "interest_has");
 }
 
-/* The first column of every row of s (bound already), as strings. */
-static int
-column_strings(struct store *st, sqlite3_stmt *s, const char *op,
-    char ***names, size_t *n)
-{
-	int rc;
-
-	*names = NULL;
-	*n = 0;
-	if (s == NULL)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		*names = xreallocarray(*names, *n + 1, sizeof(**names));
-		(*names)[(*n)++] = store_sq_column_dup(s, 0);
-	}
-	store_sq_done(s);
-	if (rc != SQLITE_DONE) {
-		store_strings_free(*names, *n);
-		*names = NULL;
-		*n = 0;
-		return store_sq_fail(st, op);
-	}
-	return 0;
-}
-
 int
 store_interests_get(struct store *st, const char *phone, char ***names,
     size_t *n)
@@ -157,7 +132,7 @@ store_interests_get(struct store *st, const char *phone, char ***names,
 
 	if (s != NULL)
 		store_sq_bind_text(s, 1, phone);
-	return column_strings(st, s, "interests_get", names, n);
+	return store_sq_strings(st, s, "interests_get", names, n);
 }
 
 /* ---- import ---- */
@@ -257,7 +232,7 @@ store_contact_groups(struct store *st, const char *phone, char ***names,
 
 	if (s != NULL)
 		store_sq_bind_text(s, 1, phone);
-	return column_strings(st, s, "contact_groups", names, n);
+	return store_sq_strings(st, s, "contact_groups", names, n);
 }
 
 int

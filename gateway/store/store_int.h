@@ -117,4 +117,10 @@ sqlite3_stmt *store_sq_prepared(struct store *, const char *const *sql,
  * which it zeroes first; the caller clears it. */
 void	 store_sq_contact_row(sqlite3_stmt *, struct contact *);
 
+/* The first column of every row of s (bound already) as strings (NULL
+ * as ""): 0 with *out freed by store_strings_free(), or -1 (s NULL
+ * too, when it could not be prepared). */
+int	 store_sq_strings(struct store *, sqlite3_stmt *, const char *op,
+	    char ***out, size_t *n);
+
 #endif

@@ -82,32 +82,9 @@ store_replies_for(struct store *st, int64_t inbound_id, char ***texts,
     size_t *n)
 {
 	sqlite3_stmt *s = st->stmt[S_REPLIES_FOR];
-	char **v = NULL;
-	size_t len = 0, cap = 0;
-	const char *t;
-	int rc;
 
 	sqlite3_bind_int64(s, 1, inbound_id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 4 : cap * 2;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		t = store_sq_column_str(s, 0);
-		v[len++] = xstrdup(t != NULL ? t : "");
-	}
-	if (rc != SQLITE_DONE) {
-		store_sq_fail(st, "replies_for");
-		store_sq_done(s);
-		store_strings_free(v, len);
-		*texts = NULL;
-		*n = 0;
-		return -1;
-	}
-	store_sq_done(s);
-	*texts = v;
-	*n = len;
-	return 0;
+	return store_sq_strings(st, s, "replies_for", texts, n);
 }
 
 void
