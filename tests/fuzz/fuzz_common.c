@@ -9,7 +9,10 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "district.h"
 #include "fuzz_common.h"
+#include "keywords.h"
+#include "log.h"
 #include "util.h"
 
 /* The next line of data[*pos..size) without its "\r\n"; NULL at the end. */
@@ -244,4 +247,31 @@ fuzz_write_file(const char *name, const uint8_t *data, size_t size)
 	if (fclose(f) != 0)
 		return NULL;
 	return path;
+}
+
+const char *
+fuzz_load_vocabulary(const char *target, struct keywords_table **kw,
+    struct district_table **dt)
+{
+	const char *dir = getenv("SAMPARK_FUZZ_CONFIG");
+	struct buf errors;
+	char *path;
+
+	log_set_level(LOG_LEVEL_ERROR);
+	if (dir == NULL)
+		dir = "config";
+	buf_init(&errors, 0);
+	path = xasprintf("%s/keywords.conf", dir);
+	*kw = keywords_load(path, &errors);
+	free(path);
+	path = xasprintf("%s/districts.csv", dir);
+	*dt = district_load(path, &errors);
+	free(path);
+	if (*kw == NULL || *dt == NULL) {
+		fprintf(stderr, "%s: cannot load %s (run from the repository "
+		    "root): %s\n", target, dir, buf_cstr(&errors));
+		exit(1);
+	}
+	buf_free(&errors);
+	return dir;
 }

@@ -105,4 +105,16 @@ void	 fuzz_provider_conf(const struct fuzz_request *fr, const char *name,
 void	 fuzz_provider_run(const struct provider *p,
 	    const struct provider_conf *conf, struct fuzz_request *fr);
 
+/*
+ * For the targets that read messages or files against the shipped
+ * vocabulary: quiet logs, then keywords.conf and districts.csv from
+ * SAMPARK_FUZZ_CONFIG (default "config"), whose directory is returned.
+ * A target cannot run without them: it says so, naming target, and
+ * exits.
+ */
+struct district_table;
+struct keywords_table;
+const char *fuzz_load_vocabulary(const char *target,
+	    struct keywords_table **kw, struct district_table **dt);
+
 #endif

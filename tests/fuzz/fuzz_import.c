@@ -27,28 +27,9 @@ static struct district_table *fuzz_dt;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *dir = getenv("SAMPARK_FUZZ_CONFIG");
-	struct buf errors;
-	char *path;
-
 	(void)argc;
 	(void)argv;
-	log_set_level(LOG_LEVEL_ERROR);
-	if (dir == NULL)
-		dir = "config";
-	buf_init(&errors, 0);
-	path = xasprintf("%s/keywords.conf", dir);
-	fuzz_kw = keywords_load(path, &errors);
-	free(path);
-	path = xasprintf("%s/districts.csv", dir);
-	fuzz_dt = district_load(path, &errors);
-	free(path);
-	if (fuzz_kw == NULL || fuzz_dt == NULL) {
-		fprintf(stderr, "fuzz_import: cannot load %s (run from the "
-		    "repository root): %s\n", dir, buf_cstr(&errors));
-		exit(1);
-	}
-	buf_free(&errors);
+	fuzz_load_vocabulary("fuzz_import", &fuzz_kw, &fuzz_dt);
 	return 0;
 }
 

@@ -25,28 +25,9 @@ static struct district_table *dt;
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *dir = getenv("SAMPARK_FUZZ_CONFIG");
-	struct buf errors;
-	char *path;
-
 	(void)argc;
 	(void)argv;
-	log_set_level(LOG_LEVEL_ERROR);
-	if (dir == NULL)
-		dir = "config";
-	buf_init(&errors, 0);
-	path = xasprintf("%s/keywords.conf", dir);
-	kw = keywords_load(path, &errors);
-	free(path);
-	path = xasprintf("%s/districts.csv", dir);
-	dt = district_load(path, &errors);
-	free(path);
-	if (kw == NULL || dt == NULL) {
-		fprintf(stderr, "fuzz_keyword_match: cannot load %s (run from "
-		    "the repository root): %s\n", dir, buf_cstr(&errors));
-		exit(1);
-	}
-	buf_free(&errors);
+	fuzz_load_vocabulary("fuzz_keyword_match", &kw, &dt);
 	return 0;
 }
 

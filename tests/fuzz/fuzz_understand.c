@@ -79,25 +79,16 @@ load_sample(const char *dir)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	const char *dir = getenv("SAMPARK_FUZZ_CONFIG");
+	const char *dir;
 	struct buf errors;
 	char *path;
 
 	(void)argc;
 	(void)argv;
-	log_set_level(LOG_LEVEL_ERROR);
-	if (dir == NULL)
-		dir = "config";
+	dir = fuzz_load_vocabulary("fuzz_understand", &kw, &dt);
 	buf_init(&errors, 0);
-	path = xasprintf("%s/keywords.conf", dir);
-	kw = keywords_load(path, &errors);
-	free(path);
-	path = xasprintf("%s/districts.csv", dir);
-	dt = district_load(path, &errors);
-	free(path);
 	lexicon_path = xasprintf("%s/lexicon.conf", dir);
-	if (kw != NULL && dt != NULL)
-		und = understand_new(kw, dt, lexicon_path, &errors);
+	und = understand_new(kw, dt, lexicon_path, &errors);
 	path = xasprintf("%s/other_districts.txt", dir);
 	if (und == NULL || understand_add_unserved(und, path, &errors) == -1) {
 		fprintf(stderr, "fuzz_understand: cannot load %s (run from "
