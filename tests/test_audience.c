@@ -17,6 +17,7 @@
 #include "audience.h"
 #include "plan_check.h"
 #include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 static void
@@ -262,8 +263,7 @@ test_match(void **state)
 /* ---- over a store ---- */
 
 struct fixture {
-	char		 dir[64];
-	char		*dbpath;
+	struct temp_db	 db;
 	struct store	*store;
 };
 
@@ -282,10 +282,8 @@ setup(void **state)
 		    NULL, 0, NULL },
 	};
 
-	strcpy(f->dir, "/tmp/sampark-audience-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->dbpath = xasprintf("%s/t.db", f->dir);
-	f->store = store_open(f->dbpath, NULL, NULL, 0);
+	temp_db_make(&f->db, "audience");
+	f->store = store_open(f->db.path, NULL, NULL, 0);
 	assert_non_null(f->store);
 	assert_int_equal(store_contacts_import(f->store, rows,
 	    SP_ARRAY_LEN(rows), 1000), 0);
@@ -301,18 +299,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *wal = xasprintf("%s-wal", f->dbpath), *shm = xasprintf("%s-shm",
-	    f->dbpath);
 
 	plan_check_no_growing_scans(f->store);
 	store_close(f->store);
-	unlink(f->dbpath);
-	unlink(wal);
-	unlink(shm);
-	rmdir(f->dir);
-	free(wal);
-	free(shm);
-	free(f->dbpath);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "directory.h"
 #include "records.h"
 #include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 static const char *const categories[] = { "loan", "market", "training" };
@@ -42,7 +43,8 @@ oracle(const struct stakeholder *all, size_t n, const char *category,
 static void
 test_find_matches_a_scan(void **state)
 {
-	char dir[] = "/tmp/sampark-dir-XXXXXX", *db, name[32], phone[20];
+	struct temp_db db;
+	char name[32], phone[20];
 	struct stakeholder rows[300], *got;
 	struct directory *d;
 	struct store *st;
@@ -50,9 +52,8 @@ test_find_matches_a_scan(void **state)
 	uint32_t x = 12345;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
-	db = xasprintf("%s/d.db", dir);
-	st = store_open(db, NULL, NULL, 0);
+	temp_db_make(&db, "directory");
+	st = store_open(db.path, NULL, NULL, 0);
 	assert_non_null(st);
 	/* Categories and districts shuffled, as a spreadsheet has them. */
 	for (i = 0; i < 300; i++) {
@@ -99,15 +100,7 @@ test_find_matches_a_scan(void **state)
 		free(rows[i].description_hi);
 	}
 	store_close(st);
-	unlink(db);
-	free(db);
-	db = xasprintf("%s/d.db-wal", dir);
-	unlink(db);
-	free(db);
-	db = xasprintf("%s/d.db-shm", dir);
-	unlink(db);
-	free(db);
-	rmdir(dir);
+	temp_db_remove(&db);
 }
 
 int

@@ -24,11 +24,11 @@
 #include "provider.h"
 #include "runtime.h"
 #include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 struct fixture {
-	char			 dir[64];
-	char			*dbpath;
+	struct temp_db		 db;
 	struct sp_runtime	*rt;
 	struct store		*store;
 	struct abuse		*abuse;
@@ -47,9 +47,7 @@ setup_with(void **state, const char *inline_replies, const char *per_hour)
 	char *sets[3];
 	struct buf errors;
 
-	strcpy(f->dir, "/tmp/sampark-inbound-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->dbpath = xasprintf("%s/t.db", f->dir);
+	temp_db_make(&f->db, "inbound");
 	sets[0] = xasprintf("twilio.enabled=yes");
 	sets[1] = xasprintf("twilio.reply=%s", inline_replies);
 	sets[2] = xasprintf("inbound_per_hour=%s", per_hour);
@@ -62,7 +60,7 @@ setup_with(void **state, const char *inline_replies, const char *per_hour)
 	free(sets[0]);
 	free(sets[1]);
 	free(sets[2]);
-	f->store = store_open(f->dbpath, NULL, NULL, 0);
+	f->store = store_open(f->db.path, NULL, NULL, 0);
 	assert_non_null(f->store);
 	assert_int_equal(store_stakeholders_replace(f->store, &row, 1, "t"), 0);
 	f->abuse = abuse_new(64, 42);
@@ -100,20 +98,12 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *wal = xasprintf("%s-wal", f->dbpath), *shm = xasprintf("%s-shm",
-	    f->dbpath);
 
 	store_close(f->store);
 	handler_page_memo_free(f->memo);
 	abuse_free(f->abuse);
 	runtime_free(f->rt);
-	unlink(f->dbpath);
-	unlink(wal);
-	unlink(shm);
-	rmdir(f->dir);
-	free(wal);
-	free(shm);
-	free(f->dbpath);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }

@@ -17,11 +17,11 @@
 #include "audience.h"
 #include "plan_check.h"
 #include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 struct fixture {
-	char		 dir[64];
-	char		*dbpath;
+	struct temp_db	 db;
 	struct store	*store;
 };
 
@@ -30,10 +30,8 @@ setup(void **state)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
 
-	strcpy(f->dir, "/tmp/sampark-contacts-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->dbpath = xasprintf("%s/t.db", f->dir);
-	f->store = store_open(f->dbpath, NULL, NULL, 0);
+	temp_db_make(&f->db, "contacts");
+	f->store = store_open(f->db.path, NULL, NULL, 0);
 	assert_non_null(f->store);
 	*state = f;
 	return 0;
@@ -43,18 +41,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *wal = xasprintf("%s-wal", f->dbpath), *shm = xasprintf("%s-shm",
-	    f->dbpath);
 
 	plan_check_no_growing_scans(f->store);
 	store_close(f->store);
-	unlink(f->dbpath);
-	unlink(wal);
-	unlink(shm);
-	rmdir(f->dir);
-	free(wal);
-	free(shm);
-	free(f->dbpath);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }

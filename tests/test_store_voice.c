@@ -16,11 +16,11 @@
 
 #include "plan_check.h"
 #include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 struct fixture {
-	char		 dir[64];
-	char		*path;
+	struct temp_db	 db;
 	struct store	*st;
 };
 
@@ -30,10 +30,8 @@ setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	char err[256] = "";
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_store_voice.XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	f->path = xasprintf("%s/sampark.db", f->dir);
-	f->st = store_open(f->path, NULL, err, sizeof(err));
+	temp_db_make(&f->db, "voice");
+	f->st = store_open(f->db.path, NULL, err, sizeof(err));
 	if (f->st == NULL)
 		fail_msg("store_open: %s", err);
 	*state = f;
@@ -44,19 +42,10 @@ static int
 teardown(void **state)
 {
 	struct fixture *f = *state;
-	char *p;
 
 	plan_check_no_growing_scans(f->st);
 	store_close(f->st);
-	p = xasprintf("%s-wal", f->path);
-	unlink(p);
-	free(p);
-	p = xasprintf("%s-shm", f->path);
-	unlink(p);
-	free(p);
-	unlink(f->path);
-	rmdir(f->dir);
-	free(f->path);
+	temp_db_remove(&f->db);
 	free(f);
 	return 0;
 }
