@@ -127,14 +127,22 @@ row() {
 	printf '  %-16s %12s %10s %10s %8s\n' "$@"
 }
 
-row_of() {
-	if [ -s "$tmp/$2.result" ]; then
-		row "$1" "$(field "$2" rps)" "$(field "$2" p50_ms)" \
-		    "$(field "$2" p99_ms)" "$(field "$2" errors)"
-	else
-		row "$1" "-" "-" "-" "-"
-	fi
+# result_row PRINTER LABEL RESULT FIELD...: a table row of RESULT's
+# fields, or of dashes when the run left no result.
+result_row() {
+	local printer=$1 label=$2 res=$3 f vals=()
+	shift 3
+	for f in "$@"; do
+		if [ -s "$tmp/$res.result" ]; then
+			vals+=("$(field "$res" "$f")")
+		else
+			vals+=("-")
+		fi
+	done
+	"$printer" "$label" "${vals[@]}"
 }
+
+row_of() { result_row row "$1" "$2" rps p50_ms p99_ms errors; }
 
 build_bare() {
 	mkdir -p "$outdir"
@@ -145,17 +153,25 @@ build_bare() {
 # The bench_* functions run in `||` context, where set -e does not apply:
 # every step that can fail says `|| return 1`.
 
+# serve_on_loopback BIN NAME: BIN 127.0.0.1 PORT in the background on a
+# free port, logging to NAME.log, until it answers; sets served_port and
+# served_pid.
+serve_on_loopback() {
+	served_port=$(free_port)
+	"$1" 127.0.0.1 "$served_port" 2>"$outdir/$2.log" &
+	served_pid=$!
+	pids="$pids $served_pid"
+	if ! wait_ready "http://127.0.0.1:$served_port/" "$served_pid"; then
+		why="$2 not ready, see $outdir/$2.log"
+		return 1
+	fi
+}
+
 # bench_bare: the yardstick, a bare libevent server on the same path.
 bench_bare() {
 	local port pid
-	port=$(free_port)
-	"$bare_bin" 127.0.0.1 "$port" 2>"$outdir/bare.log" &
-	pid=$!
-	pids="$pids $pid"
-	if ! wait_ready "http://127.0.0.1:$port/" "$pid"; then
-		why="bare server not ready, see $outdir/bare.log"
-		return 1
-	fi
+	serve_on_loopback "$bare_bin" bare || return 1
+	port=$served_port pid=$served_pid
 	echo "bench: bare server on 127.0.0.1:$port: warm-up ${warmup}s, run ${duration}s"
 	run_wrk bare-warmup "http://127.0.0.1:$port/sms/console" \
 	    bench/inbound.lua "$warmup" 0 || return 1
@@ -321,14 +337,8 @@ now_ms() {
 }
 
 start_sink() {
-	sink_port=$(free_port)
-	"$sink_bin" 127.0.0.1 "$sink_port" 2>"$outdir/sink.log" &
-	sink_pid=$!
-	pids="$pids $sink_pid"
-	if ! wait_ready "http://127.0.0.1:$sink_port/" "$sink_pid"; then
-		why="sink not ready, see $outdir/sink.log"
-		return 1
-	fi
+	serve_on_loopback "$sink_bin" sink || return 1
+	sink_port=$served_port sink_pid=$served_pid
 }
 
 sink_count() {
@@ -518,14 +528,7 @@ orow() {
 	printf '  %-16s %12s %10s %8s %8s\n' "$@"
 }
 
-orow_of() {
-	if [ -s "$tmp/$2.result" ]; then
-		orow "$1" "$(field "$2" mps)" "$(field "$2" seconds)" \
-		    "$(field "$2" ok)" "$(field "$2" errors)"
-	else
-		orow "$1" "-" "-" "-" "-"
-	fi
-}
+orow_of() { result_row orow "$1" "$2" mps seconds ok errors; }
 
 # rate_line LABEL: bench_rate's verdict.
 rate_line() {
@@ -923,40 +926,56 @@ p99_line() {
 	    "$(field $2 rps)" "$errors" "$v"
 }
 
+# sink_runs WHAT PREFIX RUN TEXT [EMPTY_DB_CMD]: against a local sink,
+# RUN PREFIX-empty (on the database EMPTY_DB_CMD prints, else a new one),
+# the bare client on as many messages of TEXT as PREFIX-bare, and RUN
+# PREFIX-grown on the grown coalition.  1 if the sink could not start.
+sink_runs() {
+	local what=$1 p=$2 run=$3 text=$4 empty_cmd=${5:-} empty="" grown
+	if ! build_outbound || ! start_sink; then
+		fail "$what benchmark did not run: $why"
+		return 1
+	fi
+	why="see the messages above"
+	if { [ -z "$empty_cmd" ] || empty=$($empty_cmd); } &&
+	    $run "$p-empty" $empty; then
+		bare_out "$p-bare" "$(field "$p-empty" n)" "$text" ||
+		    fail "bare client did not run: $why"
+	else
+		fail "$what (empty) did not run: $why"
+	fi
+	why="see the messages above"
+	grown=$(grown_db "$grown_contacts") && $run "$p-grown" "$grown" ||
+	    fail "$what (grown) did not run: $why"
+	stop "$sink_pid" || true
+}
+
+# sink_verdicts WHAT PREFIX HOOKS: sink_runs' rows and verdicts, and
+# those of the webhooks sent meanwhile (PREFIX-*-hook).
+sink_verdicts() {
+	orow_of bare "$2-bare"
+	orow_of "sampark (empty)" "$2-empty"
+	orow_of "sampark (grown)" "$2-grown"
+	echo
+	ratio_line "$1 (empty)" "$2-empty" "$2-bare"
+	ratio_line "$1 (grown)" "$2-grown" "$2-bare"
+	p99_line "$3 (empty)" "$2-empty-hook"
+	p99_line "$3 (grown)" "$2-grown-hook"
+}
+
 section_bcsend() {
-	local grown empty
 	echo
 	echo "== broadcast sent: group bench-10k through Twilio's API to a local sink"
 	rm -f "$tmp"/bc-*.result
-	if ! build_outbound || ! start_sink; then
-		fail "broadcast send benchmark did not run: $why"
-		return 0
-	fi
-	why="see the messages above"
-	if empty=$(empty_bc_db) && bench_bc_send bc-empty "$empty"; then
-		bare_out bc-bare "$(field bc-empty n)" "$bc_text" ||
-		    fail "bare client did not run: $why"
-	else
-		fail "broadcast send (empty) did not run: $why"
-	fi
-	why="see the messages above"
-	grown=$(grown_db "$grown_contacts") && bench_bc_send bc-grown "$grown" ||
-	    fail "broadcast send (grown) did not run: $why"
-	stop "$sink_pid" || true
+	sink_runs "broadcast send" bc bench_bc_send "$bc_text" empty_bc_db ||
+	    return 0
 
 	echo
 	echo "broadcast to group bench-10k ($bc_group members less opted-out)," \
 	    "$out_inflight in flight, rate 0 (bare: median of 3, same requests)"
 	echo "(empty: the group's contacts only; grown: $(grown_desc "$grown_contacts"))"
 	orow target messages/s seconds sent errors
-	orow_of bare bc-bare
-	orow_of "sampark (empty)" bc-empty
-	orow_of "sampark (grown)" bc-grown
-	echo
-	ratio_line "broadcast (empty)" bc-empty bc-bare
-	ratio_line "broadcast (grown)" bc-grown bc-bare
-	p99_line "webhooks during send (empty)" bc-empty-hook
-	p99_line "webhooks during send (grown)" bc-grown-hook
+	sink_verdicts broadcast bc "webhooks during send"
 }
 
 # ---- webhooks while bulk work runs on the grown database ----
@@ -1168,25 +1187,10 @@ bench_replies() {
 }
 
 section_replies() {
-	local grown
 	echo
 	echo "== replies through the outbox: SMS Gateway for Android, webhooks in, API out"
 	rm -f "$tmp"/rp-*.result
-	if ! build_outbound || ! start_sink; then
-		fail "replies benchmark did not run: $why"
-		return 0
-	fi
-	why="see the messages above"
-	if bench_replies rp-empty; then
-		bare_out rp-bare "$(field rp-empty n)" "$reply_text" ||
-		    fail "bare client did not run: $why"
-	else
-		fail "replies (empty) did not run: $why"
-	fi
-	why="see the messages above"
-	grown=$(grown_db "$grown_contacts") && bench_replies rp-grown "$grown" ||
-	    fail "replies (grown) did not run: $why"
-	stop "$sink_pid" || true
+	sink_runs "replies" rp bench_replies "$reply_text" || return 0
 
 	echo
 	echo "replies through the outbox: wrk -t$threads -c$conns -d${duration}s" \
@@ -1197,14 +1201,7 @@ section_replies() {
 	row_of "sampark (empty)" rp-empty-hook
 	row_of "sampark (grown)" rp-grown-hook
 	orow "reply sends" messages/s seconds sent errors
-	orow_of bare rp-bare
-	orow_of "sampark (empty)" rp-empty
-	orow_of "sampark (grown)" rp-grown
-	echo
-	ratio_line "replies (empty)" rp-empty rp-bare
-	ratio_line "replies (grown)" rp-grown rp-bare
-	p99_line "webhooks with replies (empty)" rp-empty-hook
-	p99_line "webhooks with replies (grown)" rp-grown-hook
+	sink_verdicts replies rp "webhooks with replies"
 }
 
 # section_seed: generate (or find cached) every database the other
