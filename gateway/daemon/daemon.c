@@ -76,9 +76,9 @@ struct sp_daemon {
  * Reload the in-memory directory when another process has committed to the
  * database (an import) or when forced (SIGHUP), and teach the words of its
  * names to the understanding.  On a store error the handlers fall back to
- * querying the store directly.
+ * querying the store directly.  1 if it was reloaded (and taught).
  */
-static void
+static int
 refresh_directory(struct sp_daemon *d, int force)
 {
 	struct directory *fresh;
@@ -86,17 +86,18 @@ refresh_directory(struct sp_daemon *d, int force)
 	size_t words;
 
 	if (store_data_version(d->store, &version) == -1)
-		return;
+		return 0;
 	if (!force && d->directory != NULL && version == d->data_version)
-		return;
+		return 0;
 	if ((fresh = directory_load(d->store)) == NULL)
-		return;
+		return 0;
 	directory_free(d->directory);
 	d->directory = fresh;
 	d->data_version = version;
 	words = directory_teach(fresh, d->rt->understand);
 	log_debug("directory_loaded", "stakeholders=%zu words=%zu",
 	    directory_count(fresh), words);
+	return 1;
 }
 
 static void
@@ -782,10 +783,12 @@ on_reload(evutil_socket_t sig, short what, void *arg)
 	d->retired[d->nretired++] = d->rt;
 	d->rt = rt;
 	free_retired(d);
-	directory_teach(d->directory, rt->understand);
 	sender_set_runtime(d->sender, rt);
 	abuse_configure(d->abuse, rt->cfg);
-	refresh_directory(d, 1);
+	/* The new understanding learns the directory's words once: from the
+	 * reloaded directory, or from the one kept if the store failed. */
+	if (!refresh_directory(d, 1))
+		directory_teach(d->directory, rt->understand);
 	apply_log_level(rt);
 	check_providers(rt);
 	log_info("reloaded", "config=%s", d->opts->config_path);
