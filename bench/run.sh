@@ -926,12 +926,13 @@ p99_line() {
 	    "$(field $2 rps)" "$errors" "$v"
 }
 
-# sink_runs WHAT PREFIX RUN TEXT [EMPTY_DB_CMD]: against a local sink,
+# sink_runs WHAT PREFIX RUN TEXT_VAR [EMPTY_DB_CMD]: against a local sink,
 # RUN PREFIX-empty (on the database EMPTY_DB_CMD prints, else a new one),
-# the bare client on as many messages of TEXT as PREFIX-bare, and RUN
+# the bare client on as many messages of the text RUN left in the
+# variable named TEXT_VAR as PREFIX-bare, and RUN
 # PREFIX-grown on the grown coalition.  1 if the sink could not start.
 sink_runs() {
-	local what=$1 p=$2 run=$3 text=$4 empty_cmd=${5:-} empty="" grown
+	local what=$1 p=$2 run=$3 text_var=$4 empty_cmd=${5:-} empty="" grown
 	if ! build_outbound || ! start_sink; then
 		fail "$what benchmark did not run: $why"
 		return 1
@@ -939,7 +940,7 @@ sink_runs() {
 	why="see the messages above"
 	if { [ -z "$empty_cmd" ] || empty=$($empty_cmd); } &&
 	    $run "$p-empty" $empty; then
-		bare_out "$p-bare" "$(field "$p-empty" n)" "$text" ||
+		bare_out "$p-bare" "$(field "$p-empty" n)" "${!text_var}" ||
 		    fail "bare client did not run: $why"
 	else
 		fail "$what (empty) did not run: $why"
@@ -967,7 +968,7 @@ section_bcsend() {
 	echo
 	echo "== broadcast sent: group bench-10k through Twilio's API to a local sink"
 	rm -f "$tmp"/bc-*.result
-	sink_runs "broadcast send" bc bench_bc_send "$bc_text" empty_bc_db ||
+	sink_runs "broadcast send" bc bench_bc_send bc_text empty_bc_db ||
 	    return 0
 
 	echo
@@ -1190,7 +1191,7 @@ section_replies() {
 	echo
 	echo "== replies through the outbox: SMS Gateway for Android, webhooks in, API out"
 	rm -f "$tmp"/rp-*.result
-	sink_runs "replies" rp bench_replies "$reply_text" || return 0
+	sink_runs "replies" rp bench_replies reply_text || return 0
 
 	echo
 	echo "replies through the outbox: wrk -t$threads -c$conns -d${duration}s" \

@@ -275,7 +275,8 @@ admin_json_reply(struct admin_response *res, int status, json_t *v)
 	json_decref(v);
 }
 
-void
+/* Set (sid) or clear (NULL) the session cookie and answer 303 to page. */
+static void
 admin_session_redirect(struct admin_response *res, const char *sid,
     long max_age_s, const char *page)
 {

@@ -141,10 +141,6 @@ int64_t	admin_path_id(const char *path, const char *prefix,
 	    const char *suffix);
 /* A time in ms as an ISO 8601 JSON string, 0 as null. */
 struct json_t *admin_json_time(int64_t ms);
-/* Set (sid) or clear (NULL) the session cookie and answer 303 to page:
- * a login or logout form's answer. */
-void	admin_session_redirect(struct admin_response *, const char *sid,
-	    long max_age_s, const char *page);
 /* The request's body as a JSON object (caller releases it), or NULL with
  * res answered 400. */
 struct json_t *admin_json_body(const struct sp_request *,

@@ -95,12 +95,6 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
-int
-log_debug_enabled(void)
-{
-	return current_level >= LOG_LEVEL_DEBUG;
-}
-
 static void
 log_emit(enum log_level level, const char *event, const char *fmt, va_list ap)
 {

@@ -16,7 +16,6 @@ enum log_level { LOG_LEVEL_ERROR, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBU
 
 void	log_set_level(enum log_level);
 int	log_level_parse(const char *, enum log_level *);
-int	log_debug_enabled(void);
 
 /* fmt holds the key=value pairs after "event=<event>". */
 void	log_error(const char *event, const char *fmt, ...)
