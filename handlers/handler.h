@@ -108,7 +108,7 @@ struct handler_page_memo;
 struct sp_ctx {
 	const struct sp_ctx_ops	*ops;
 	void			*ops_arg;
-	const struct handler_broadcast_ops *bcast;	/* NULL: no broadcasts */
+	const struct handler_broadcast_ops *broadcast;	/* NULL: none */
 	void			*broadcast_arg;
 	const struct keywords_table	*keywords;
 	const struct district_table *districts;

@@ -59,7 +59,7 @@ notice_run(const struct sp_ctx *ctx, struct handler_request *req,
 	char *word;
 	int rc;
 
-	if (ctx->bcast == NULL || c->role == NULL ||
+	if (ctx->broadcast == NULL || c->role == NULL ||
 	    strcmp(c->role, "coordinator") != 0) {
 		req->unmatched = 1;
 		return handler_help.run(ctx, req, reply);
@@ -74,7 +74,7 @@ notice_run(const struct sp_ctx *ctx, struct handler_request *req,
 	free(word);
 	if (key != NULL)
 		return reply_key(ctx, req, key, reply, "", &pv);
-	rc = ctx->bcast->notice_prepare(ctx->broadcast_arg, c->phone, d->key,
+	rc = ctx->broadcast->notice_prepare(ctx->broadcast_arg, c->phone, d->key,
 	    text, &pv);
 	if (rc == 1)
 		return reply_key(ctx, req, "notice.too_long", reply, "", &pv);

@@ -56,7 +56,7 @@ confirm(const struct sp_ctx *ctx, struct handler_request *req,
 	int64_t n = 0;
 	int rc;
 
-	rc = ctx->bcast->notice_confirm(ctx->broadcast_arg, req->contact->phone,
+	rc = ctx->broadcast->notice_confirm(ctx->broadcast_arg, req->contact->phone,
 	    req->args, &n);
 	if (rc == -1)
 		return say(ctx, req, "notice.error", reply, "", "", "", "");
@@ -77,12 +77,12 @@ rsvp_run(const struct sp_ctx *ctx, struct handler_request *req,
 	struct tm t;
 	int rc;
 
-	if (ctx->bcast == NULL)
+	if (ctx->broadcast == NULL)
 		return handler_help.run(ctx, req, reply);
 	if (yes && is_code(req->args) && c->role != NULL &&
 	    strcmp(c->role, "coordinator") == 0)
 		return confirm(ctx, req, reply);
-	rc = ctx->bcast->rsvp(ctx->broadcast_arg, c->phone, yes, &title, &when);
+	rc = ctx->broadcast->rsvp(ctx->broadcast_arg, c->phone, yes, &title, &when);
 	if (rc == 0)
 		return handler_help.run(ctx, req, reply);
 	if (rc == -1)

@@ -303,6 +303,6 @@ fake_ops_attach(struct fake_ops *fo, struct sp_ctx *ctx)
 void
 fake_ops_attach_bcast(struct fake_ops *fo, struct sp_ctx *ctx)
 {
-	ctx->bcast = &fake_bcast_ops;
+	ctx->broadcast = &fake_bcast_ops;
 	ctx->broadcast_arg = fo;
 }

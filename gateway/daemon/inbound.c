@@ -257,7 +257,7 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	benv->cfg = cfg;
 	benv->default_provider = runtime_broadcast_provider;
 	benv->now_ms = ctx->now_ms;
-	ctx->bcast = &notice_handler_ops;
+	ctx->broadcast = &notice_handler_ops;
 	ctx->broadcast_arg = benv;
 }
 
