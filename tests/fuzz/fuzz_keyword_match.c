@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "district.h"
+#include "fuzz_common.h"
 #include "keywords.h"
 #include "log.h"
 #include "text.h"
