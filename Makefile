@@ -114,13 +114,18 @@ $(SQLITE_FREE_TESTS:%=$(BUILD)/tests/test_%): LIBS := $(filter-out -lsqlite3,$(L
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # The pages (PAGES above), embedded in the binary: tools/embed turns
-# gateway/admin/NAME.html into the C array NAME_html.
+# gateway/admin/NAME.html into the C array NAME_html, with the shared
+# gateway/admin/head.inc put in place of its "#include head.inc" line:
+# the meta tags every page shares, among them the pages' one
+# Content-Security-Policy (nothing from outside the daemon).
 $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -O2 -o $@ $<
-$(BUILD)/gen/%_html.c: gateway/admin/%.html $(BUILD)/tools/embed
+$(BUILD)/gen/%_html.c: gateway/admin/%.html gateway/admin/head.inc $(BUILD)/tools/embed
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $*_html < $< > $@.tmp && mv $@.tmp $@
+	awk '$$0 == "<!--#include head.inc-->" { \
+	    while ((getline l < "gateway/admin/head.inc") > 0) print l; next } \
+	    { print }' $< | $(BUILD)/tools/embed $*_html > $@.tmp && mv $@.tmp $@
 $(BUILD)/obj/gen/%_html.o: $(BUILD)/gen/%_html.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(ALL_INC) $(CFLAGS) $(SANFLAGS) $(WARN) -c $< -o $@

@@ -309,8 +309,8 @@ admin_html(struct admin_response *res, int status, const void *html,
 		    "width=device-width\"><title>Sampark</title>");
 }
 
-void
-admin_session_login(struct admin_ctx *ctx, const struct sp_request *req,
+static void
+session_login(struct admin_ctx *ctx, const struct sp_request *req,
     struct admin_response *res, const struct admin_login *lg)
 {
 	struct form f;
@@ -345,17 +345,29 @@ admin_session_login(struct admin_ctx *ctx, const struct sp_request *req,
 	log_info(lg->event, "outcome=ok role=%s", admin_role_name(proven));
 }
 
-void
-admin_session_logout(struct admin_ctx *ctx, const struct sp_request *req,
-    struct admin_response *res, const char *page, const char *event)
+static void
+session_logout(struct admin_ctx *ctx, const struct sp_request *req,
+    struct admin_response *res, const struct admin_login *lg)
 {
 	char sid[128];
 	int ended;
 
 	ended = admin_auth_session_end(ctx->auth, admin_session_cookie(req,
 	    sid, sizeof(sid)));
-	log_info(event, "session=%s", ended ? "ended" : "none");
-	admin_session_redirect(res, NULL, 0, page);
+	log_info(lg->logout_event, "session=%s", ended ? "ended" : "none");
+	admin_session_redirect(res, NULL, 0, lg->page);
+}
+
+void
+admin_session_post(struct admin_ctx *ctx, const struct sp_request *req,
+    struct admin_response *res, const struct admin_login *lg)
+{
+	const char *last = strrchr(req->path, '/');
+
+	if (last != NULL && strcmp(last, "/logout") == 0)
+		session_logout(ctx, req, res, lg);
+	else
+		session_login(ctx, req, res, lg);
 }
 
 int

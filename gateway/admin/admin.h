@@ -106,9 +106,13 @@ void	admin_json_reply(struct admin_response *, int status,
 void	admin_html(struct admin_response *, int status, const void *html,
 	    size_t len);
 /*
- * A page's login form (POST token=...): a token of role (or the admin's)
- * starts a session and answers 303 to page; anything else is answered by
- * failed() with the status and the reason, in the page's words.
+ * A page's login and logout forms, one route handler for both, told
+ * apart by the path's last segment.  POST .../login (token=...): a token
+ * of role (or the admin's) starts a session and answers 303 to page;
+ * anything else is answered by failed() with the status and the reason,
+ * in the page's words.  POST .../logout ends the session of the cookie in
+ * the daemon too (a copy of the cookie would otherwise still work),
+ * clears the cookie and answers 303 to page.
  */
 enum admin_login_failure {
 	ADMIN_LOGIN_NO_TOKEN,
@@ -118,18 +122,15 @@ enum admin_login_failure {
 };
 struct admin_login {
 	const char	*page;		/* "/dashboard" */
-	const char	*event;		/* its log event */
+	const char	*event;		/* its login's log event */
+	const char	*logout_event;
 	enum admin_role	 role;
 	long		 max_age_s;
 	void		(*failed)(struct admin_response *, int status,
 			    enum admin_login_failure);
 };
-void	admin_session_login(struct admin_ctx *, const struct sp_request *,
+void	admin_session_post(struct admin_ctx *, const struct sp_request *,
 	    struct admin_response *, const struct admin_login *);
-/* End the session of req's cookie (logged as event), clear the cookie
- * and answer 303 to page. */
-void	admin_session_logout(struct admin_ctx *, const struct sp_request *,
-	    struct admin_response *, const char *page, const char *event);
 /* The request's query string into *f (caller frees): 0, or -1 with res
  * answered 400. */
 struct form;

@@ -95,27 +95,15 @@ login_refused(struct admin_response *res, int status,
 	login_failed(res, status, text[why]);
 }
 
-static void
-post_login(struct admin_ctx *ctx, const struct sp_request *req,
-    enum admin_role role, struct admin_response *res)
-{
-	static const struct admin_login lg = { "/dashboard",
-	    "dashboard_login", ROLE_ANALYST, SESSION_MAX_AGE_S,
-	    login_refused };
+static const struct admin_login dashboard_login = { "/dashboard", "dashboard_login",
+	"dashboard_logout", ROLE_ANALYST, SESSION_MAX_AGE_S, login_refused };
 
-	(void)role;
-	admin_session_login(ctx, req, res, &lg);
-}
-
-/* Clearing the cookie is not enough: a copy of it (another tab, a shared
- * machine's history, a proxy's log) would still work, so the session ends
- * in the daemon too. */
 static void
-post_logout(struct admin_ctx *ctx, const struct sp_request *req,
+post_dashboard_session(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
 	(void)role;
-	admin_session_logout(ctx, req, res, "/dashboard", "dashboard_logout");
+	admin_session_post(ctx, req, res, &dashboard_login);
 }
 
 /* ---- the report API ---- */
@@ -268,8 +256,8 @@ get_report(struct admin_ctx *ctx, const struct sp_request *req,
 const struct admin_route analytics_routes[] = {
 	{ "GET", "/metrics", ROLE_ANALYST, 0, get_metrics },
 	{ "GET", "/dashboard", ROLE_NONE, 0, get_dashboard },
-	{ "POST", "/login", ROLE_NONE, 1, post_login },
-	{ "POST", "/logout", ROLE_NONE, 1, post_logout },
+	{ "POST", "/login", ROLE_NONE, 1, post_dashboard_session },
+	{ "POST", "/logout", ROLE_NONE, 1, post_dashboard_session },
 	{ "GET", "/api/v1/reports/*", ROLE_ANALYST, 0, get_report },
 	{ NULL, NULL, ROLE_NONE, 0, NULL },
 };

@@ -56,28 +56,20 @@ login_refused(struct admin_response *res, int status,
 	login_failed(res, status, text[why][0], text[why][1]);
 }
 
-static void
-post_login(struct admin_ctx *ctx, const struct sp_request *req,
-    enum admin_role role, struct admin_response *res)
-{
-	static const struct admin_login lg = { "/console", "console_login",
-	    ROLE_COORDINATOR, SESSION_MAX_AGE_S, login_refused };
-
-	(void)role;
-	admin_session_login(ctx, req, res, &lg);
-}
+static const struct admin_login console_login = { "/console", "console_login",
+	"console_logout", ROLE_COORDINATOR, SESSION_MAX_AGE_S, login_refused };
 
 static void
-post_logout(struct admin_ctx *ctx, const struct sp_request *req,
+post_console_session(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
 	(void)role;
-	admin_session_logout(ctx, req, res, "/console", "console_logout");
+	admin_session_post(ctx, req, res, &console_login);
 }
 
 const struct admin_route console_page_routes[] = {
 	{ "GET", "/console", ROLE_NONE, 0, get_console },
-	{ "POST", "/console/login", ROLE_NONE, 1, post_login },
-	{ "POST", "/console/logout", ROLE_NONE, 1, post_logout },
+	{ "POST", "/console/login", ROLE_NONE, 1, post_console_session },
+	{ "POST", "/console/logout", ROLE_NONE, 1, post_console_session },
 	{ NULL, NULL, ROLE_NONE, 0, NULL },
 };
