@@ -38,7 +38,7 @@ struct config;
 struct store;
 struct outbox_msg;
 
-#define BROADCAST_BATCH		1000	/* messages per transaction */
+#define BROADCAST_BATCH		250	/* messages per transaction */
 #define BROADCAST_MAX_LANGS		8
 #define BROADCAST_NOTICE_MINUTES	15	/* a NOTICE waits this long for YES */
 /*

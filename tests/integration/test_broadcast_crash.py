@@ -1,7 +1,7 @@
 """A broadcast whose creation is cut short is never half-sent.
 
 `broadcast create` (and POST /api/v1/broadcasts) writes its audience in
-slices of 1,000 messages so that webhooks are not blocked; a kill -9 in
+slices of 250 messages so that webhooks are not blocked; a kill -9 in
 the middle used to leave the first slices queued, and the sender sent
 them while `broadcast show` said 0 recipients.  Here 30,000 recipients
 are created, the creator is killed with SIGKILL mid-way (the CLI in one
