@@ -83,18 +83,25 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
 	return 0;
 }
 
+/*
+ * In a caller's transaction (a webhook's batch, a broadcast's slice) no
+ * savepoint of its own, for the reason given at store_outbox_finish: a
+ * savepoint copies aside each page it touches, and this runs for every
+ * reply and every recipient.  Outside one the savepoint is the
+ * transaction that keeps the row and its event together.
+ */
 int
 store_outbox_add(struct store *st, struct outbox_msg *m)
 {
 	sqlite3_stmt *s = st->stmt[S_OB_ADD];
 	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
-	int ok;
+	int own = sqlite3_get_autocommit(st->db), ok;
 
 	if (m->created_ms == 0)
 		m->created_ms = util_wall_ms();
 	if (m->next_attempt_ms == 0)
 		m->next_attempt_ms = m->created_ms;
-	if (store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
+	if (own && store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
 		return -1;
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int(s, 6, m->segments);
@@ -110,7 +117,7 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 		ok = outbox_event(st, m->id, m->created_ms, NULL, "queued",
 		    NULL, "outbox_add") == 0;
 	}
-	if (store_sq_savepoint_end(st, ok, "outbox_add") == 0)
+	if (own ? store_sq_savepoint_end(st, ok, "outbox_add") == 0 : ok)
 		return 0;
 	m->id = 0;
 	return -1;
