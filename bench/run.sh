@@ -843,13 +843,30 @@ bc_result() {
 # the CLI, then sent by `sampark serve` to the sink while paced webhooks
 # run.  Results: NAME.result (send), NAME-hook.result (webhooks), and
 # bc_text (a message of it, for the bare client).
+# day_conf: a copy of config/sampark.conf without quiet hours, beside
+# links to the files it names, for the commands that plan sends (the
+# daemon gets --set quiet_hours=): at night IST a broadcast would be
+# planned for 08:00 and the bench would wait for it in vain.
+day_conf() {
+	local d=$tmp/dayconf f
+	if [ ! -s "$d/config/sampark.conf" ]; then
+		mkdir -p "$d/config"
+		for f in config/*; do ln -sf "$PWD/$f" "$d/config/"; done
+		ln -sfn "$PWD/prompts" "$d/prompts"
+		rm -f "$d/config/sampark.conf"
+		{ echo "quiet_hours ="; cat config/sampark.conf; } \
+		    >"$d/config/sampark.conf"
+	fi
+	echo "$d/config/sampark.conf"
+}
+
 bench_bc_send() {
 	local name=$1 db=$tmp/$1.db port bid n c0
 	copy_db "$2" "$db" || return 1
 	# Due a few seconds from now: the daemon and the paced webhooks are
 	# running when the first message goes, so the webhooks' window covers
 	# the whole send.
-	if ! "$sampark" broadcast create -c config/sampark.conf --db "$db" \
+	if ! "$sampark" broadcast create -c "$(day_conf)" --db "$db" \
 	    --to group:bench-10k --template scheme_deadline --var scheme=PMEGP \
 	    --var "date=15 Dec" --var "place=Gyanpur block office" \
 	    --at "$(date -u -d "+$bc_delay seconds" +%Y-%m-%dT%H:%M:%SZ)" \

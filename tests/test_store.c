@@ -855,57 +855,80 @@ creating_broadcast(struct store *st)
 	return b.id;
 }
 
+/* A message of broadcast bid due at due_ms, written as broadcast_create
+ * writes them: straight "queued". */
 static int64_t
-held_ok(struct store *st, int64_t bid, const char *body)
+member_ok(struct store *st, int64_t bid, int64_t due_ms, const char *body)
 {
 	struct outbox_msg m = queued("twilio", 1000, body);
 
 	m.broadcast_id = bid;
-	m.held = 1;
+	m.next_attempt_ms = due_ms;
 	return add_ok(st, m);
 }
 
+/* Claim everything due at now_ms; returns how many, ids into got[]. */
+static size_t
+claim_ids(struct store *st, int64_t now_ms, int64_t *got, size_t max)
+{
+	struct outbox_msg *msgs = NULL;
+	size_t n = 0, i;
+
+	assert_int_equal(store_outbox_claim(st, "twilio", now_ms, max, &msgs,
+	    &n), 0);
+	for (i = 0; i < n; i++)
+		got[i] = msgs[i].id;
+	records_outbox_msgs_free(msgs, n);
+	return n;
+}
+
 /*
- * A broadcast's messages are held, never claimed, until its creation
- * completes; then all become claimable at once.  A creation left
- * "creating" is cancelled at start-up with its held messages, and its
+ * A broadcast's messages are written "queued" while the broadcast is
+ * "creating", and none is claimed (nor reported due) until the one-row
+ * update that ends its creation; then all are claimable at once.  Other
+ * messages go meanwhile, before and after its send time.  A creation
+ * left "creating" is cancelled at start-up with its messages, and its
  * creator can then no longer finish it.
  */
 static void
-test_broadcast_held_until_created(void **state)
+test_broadcast_creating_not_claimed(void **state)
 {
 	struct fixture *f = *state;
-	struct outbox_msg *msgs = NULL;
 	struct store_broadcast b;
-	int64_t bid, bid2, h1, h2, h3, other, nb, stopped;
-	size_t n = 0;
+	int64_t bid, bid2, h1, h2, later, h3, early, reply, got[10], nb,
+	    stopped, due;
 
-	bid = creating_broadcast(f->st);
-	h1 = held_ok(f->st, bid, "h1");
-	h2 = held_ok(f->st, bid, "h2");
-	other = add_ok(f->st, queued("twilio", 1000, "a reply"));
-	assert_string_equal(state_of(f->st, h1), "held");
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 10, &msgs,
-	    &n), 0);
-	assert_int_equal(n, 1);
-	assert_int_equal(msgs[0].id, other);
-	records_outbox_msgs_free(msgs, n);
+	bid = creating_broadcast(f->st);		/* sends at 1000 */
+	h1 = member_ok(f->st, bid, 1000, "h1");
+	h2 = member_ok(f->st, bid, 1000, "h2");
+	/* Pushed to a later day by her daily cap. */
+	later = member_ok(f->st, bid, 4000, "h-later");
+	early = add_ok(f->st, queued("twilio", 900, "queued before it"));
+	reply = add_ok(f->st, queued("twilio", 1200, "a reply meanwhile"));
+	assert_string_equal(state_of(f->st, h1), "queued");
+	assert_int_equal(store_outbox_next_due(f->st, "twilio", &due), 1);
+	assert_int_equal(due, 900);
+	assert_int_equal(claim_ids(f->st, 5000, got, 10), 2);
+	assert_int_equal(got[0], early);
+	assert_int_equal(got[1], reply);
+	/* Nothing of the broadcast is due while it is being created. */
+	assert_int_equal(store_outbox_next_due(f->st, "twilio", &due), 0);
+	assert_int_equal(claim_ids(f->st, 5000, got, 10), 0);
 
-	assert_int_equal(store_begin(f->st), 0);
-	assert_int_equal(store_broadcast_finish(f->st, bid, "queued", 2, 2, 0),
+	assert_int_equal(store_broadcast_finish(f->st, bid, "queued", 3, 3, 0),
 	    1);
-	assert_int_equal(store_broadcast_release(f->st, bid, 3000), 0);
-	assert_int_equal(store_commit(f->st), 0);
-	assert_string_equal(state_of(f->st, h2), "queued");
-	assert_int_equal(event_count(f->path, h2), 2);	/* held, queued */
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 5000, 10, &msgs,
-	    &n), 0);
-	assert_int_equal(n, 2);
-	records_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_next_due(f->st, "twilio", &due), 1);
+	assert_int_equal(due, 1000);
+	assert_int_equal(claim_ids(f->st, 5000, got, 10), 3);
+	assert_int_equal(got[0], h1);
+	assert_int_equal(got[1], h2);
+	assert_int_equal(got[2], later);
+	assert_int_equal(event_count(f->path, h2), 2);	/* queued, sending */
 
 	/* Interrupted: left "creating", then the daemon starts. */
 	bid2 = creating_broadcast(f->st);
-	h3 = held_ok(f->st, bid2, "h3");
+	h3 = member_ok(f->st, bid2, 1000, "h3");
+	assert_int_equal(claim_ids(f->st, 9000, got, 10), 0);
 	assert_int_equal(store_broadcasts_abandon_creating(f->st, 6000, &nb,
 	    &stopped), 0);
 	assert_int_equal(nb, 1);
@@ -920,10 +943,7 @@ test_broadcast_held_until_created(void **state)
 	/* Its creator, if still running, cannot finish it any more. */
 	assert_int_equal(store_broadcast_finish(f->st, bid2, "queued", 1, 1,
 	    0), 0);
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 9000, 10, &msgs,
-	    &n), 0);
-	assert_int_equal(n, 0);
-	records_outbox_msgs_free(msgs, n);
+	assert_int_equal(claim_ids(f->st, 9000, got, 10), 0);
 }
 
 /* Wrong codes count against her pending notices; the third cancels. */
@@ -1504,7 +1524,7 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readonly_file,
 		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_broadcast_held_until_created,
+		cmocka_unit_test_setup_teardown(test_broadcast_creating_not_claimed,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notice_wrong_tries, setup,
 		    teardown),

@@ -149,7 +149,7 @@ create_work(struct admin_job *job)
 	memset(&env, 0, sizeof(env));
 	env.store = cj->store;
 	if (cj->db_path != NULL) {
-		/* Its batches of 1,000 wait for the daemon's commits, not
+		/* Its slices of 250 wait for the daemon's commits, not
 		 * the other way round: a long busy wait is fine here. */
 		memset(&so, 0, sizeof(so));
 		so.busy_timeout_ms = 10000;

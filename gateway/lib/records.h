@@ -83,9 +83,9 @@ int	records_state_rank(enum msg_state);
 /*
  * States are the names of enum msg_state (below): "queued",
  * "sending", "sent", "delivered", "undelivered", "failed", "expired", with
- * ranks queued 0 < sending 1 < sent 2 < final 3; and "held", the store's
- * own, for a message of a broadcast still being created (never claimed).  Every change of state is
- * stored (outbox_events) with its time, so the lifecycle can be read back.
+ * ranks queued 0 < sending 1 < sent 2 < final 3; and "held", found only
+ * in databases written before schema 14 (a broadcast's message while it
+ * was being created).  Every change of state is stored (outbox_events) with its time, so the lifecycle can be read back.
  */
 struct outbox_msg {
 	int64_t		 id;
@@ -110,9 +110,6 @@ struct outbox_msg {
 					     the provider's configured one */
 	char		*sms_type;	/* DLT category, or NULL: configured */
 	int		 is_call;	/* kind "call" (store_outbox_add_call) */
-	/* store_outbox_add: state "held" instead of "queued", never claimed
-	 * until store_broadcast_release() (a broadcast being created). */
-	int		 held;
 	/* Read with the message (claim, get, list), so the sender checks
 	 * STOP without a query of its own: when its contact opted out, 0 if
 	 * she has not (or is no contact).  Not written by store_outbox_add. */

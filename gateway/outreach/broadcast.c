@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audience.h"
 #include "broadcast.h"
@@ -374,10 +375,17 @@ sms_type_of(enum templates_category c)
 
 static int
 queue_one(struct pass *p, int64_t bid, const struct contact *c,
-    const struct broadcast_lang *l, int64_t at)
+    const struct broadcast_lang *l, int64_t at, int64_t not_before)
 {
 	struct outbox_msg m;
 
+	/*
+	 * The claim passes over a broadcast being created only from its
+	 * send time on (store_outbox_claim): none of its messages may be due
+	 * earlier, or it would go before the creation is complete.
+	 */
+	if (at < not_before)
+		at = not_before;
 	memset(&m, 0, sizeof(m));
 	m.provider = (char *)p->pv->provider;
 	m.to = c->phone;
@@ -396,8 +404,6 @@ queue_one(struct pass *p, int64_t bid, const struct contact *c,
 	m.created_ms = at > p->env->now_ms ? at : p->env->now_ms;
 	m.next_attempt_ms = at;
 	m.broadcast_id = bid;
-	/* Not sendable until the whole audience is written (broadcast_create). */
-	m.held = 1;
 	return store_outbox_add(p->env->store, &m);
 }
 
@@ -411,6 +417,21 @@ reminder_for(const struct broadcast_preview *pv, const char *lang)
 		if (strcmp(pv->reminders[i].lang, lang) == 0)
 			return &pv->reminders[i];
 	return &pv->reminders[0];
+}
+
+/*
+ * Between two slices, leave the write lock free for a moment: a webhook's
+ * commit waiting in SQLite's busy handler (which retries after 1, then 2
+ * more ms) finds it free at its next try instead of losing the race to
+ * the next slice.  Short and fixed, so that the creation of 100,000
+ * takes under a second more (POST /api/v1/broadcasts waits for it).
+ */
+static void
+slice_pause(void)
+{
+	struct timespec ts = { 0, 2 * 1000000L };
+
+	nanosleep(&ts, NULL);
 }
 
 static int
@@ -427,21 +448,26 @@ queue_cb(void *arg, const struct contact *c)
 		return -1;
 	}
 	at = plan_time(p, c->phone);
-	if (at == -1 || queue_one(p, p->id, c, &p->pv->langs[i], at) == -1)
+	if (at == -1 || queue_one(p, p->id, c, &p->pv->langs[i], at,
+	    p->pv->first_ms) == -1)
 		goto fail;
 	p->queued++;
 	p->segments += p->pv->langs[i].segments;
 	if (p->reminder_id != 0 && queue_one(p, p->reminder_id, c,
 	    reminder_for(p->pv, p->pv->langs[i].lang),
-	    p->pv->reminder_ms) == -1)
+	    p->pv->reminder_ms, p->pv->reminder_ms) == -1)
 		goto fail;
 	/*
-	 * Commit in batches: the daemon's writes go on in between.  The
-	 * messages stay held, so a creation cut short here sends nothing.
+	 * Commit in slices: the daemon's writes go on in between.  The
+	 * broadcast stays "creating", so the sender leaves these messages
+	 * alone, and a creation cut short here sends nothing.
 	 */
 	if (p->own_txn && ++p->in_batch >= BROADCAST_BATCH) {
 		p->in_batch = 0;
-		if (store_commit(st) == -1 || store_begin(st) == -1)
+		if (store_commit(st) == -1)
+			goto fail;
+		slice_pause();
+		if (store_begin(st) == -1)
 			goto fail;
 	}
 	return 0;
@@ -570,10 +596,12 @@ broadcast_create(const struct broadcast_env *env, const struct broadcast_request
 		    (long long)p.id);
 		goto fail;
 	}
-	/* One commit makes the whole audience sendable, or none of it. */
-	if (store_broadcast_release(st, p.id, env->now_ms) == -1 ||
-	    (p.own_txn ? store_commit(st) == -1 :
-	    store_savepoint_end(st, 1) == -1)) {
+	/*
+	 * This commit, of one row (the broadcast leaves "creating"), makes
+	 * the whole audience sendable at once, or none of it.
+	 */
+	if (p.own_txn ? store_commit(st) == -1 :
+	    store_savepoint_end(st, 1) == -1) {
 		util_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
 		goto fail;
 	}
@@ -594,7 +622,8 @@ fail:
 	audience_free(aud);
 	if (p.own_txn) {
 		store_rollback(st);
-		/* Batches already committed are held: cancel them. */
+		/* Slices already committed wait for a broadcast still
+		 * "creating": cancel it with them. */
 		if (p.id != 0)
 			store_broadcast_cancel(st, p.id, env->now_ms, &stopped);
 	} else {
@@ -716,6 +745,12 @@ broadcast_send_check(struct store *st, const struct config *cfg,
 	if (strcmp(b.state, "cancelled") == 0) {
 		*why = "cancelled";
 		v = BROADCAST_DROP;
+	} else if (strcmp(b.state, "creating") == 0) {
+		/* The claim passes these over; should one slip through, it
+		 * still waits for the whole audience. */
+		*next_ms = now_ms + 1000;
+		store_broadcast_clear(&b);
+		return BROADCAST_DEFER;
 	} else if (strcmp(b.kind, "reminder") == 0) {
 		/* Only those who said yes, and only before the meeting. */
 		rc = store_rsvp_get(st, b.meeting_id, m->to, &answer);

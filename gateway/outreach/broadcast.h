@@ -8,7 +8,11 @@
  * DLT checks of templates.h), the meeting is in the future.  Then the
  * audience is streamed from the store into the outbox in transactions of
  * BROADCAST_BATCH messages, so memory stays flat however many recipients
- * there are.  Each message gets as next_attempt_ms the first time it may
+ * there are and no commit holds the write lock for long.  The messages
+ * are "queued" from the start, but the broadcast's row says "creating"
+ * until the last commit, and the claim passes over its messages until
+ * then (store_outbox_claim): all of the audience becomes sendable at
+ * once, or, when the creation is cut short, none of it.  Each message gets as next_attempt_ms the first time it may
  * go (schedule.h: promotional window, quiet hours, the contact's daily
  * cap); the sender asks broadcast_send_check() again when it is due, since a
  * window may have closed, the broadcast been cancelled or a reminder's
@@ -38,7 +42,7 @@ struct config;
 struct store;
 struct outbox_msg;
 
-#define BROADCAST_BATCH		1000	/* messages per transaction */
+#define BROADCAST_BATCH		250	/* messages per transaction */
 #define BROADCAST_MAX_LANGS		8
 #define BROADCAST_NOTICE_MINUTES	15	/* a NOTICE waits this long for YES */
 /*

@@ -197,7 +197,10 @@ int	 store_outbox_add(struct store *, struct outbox_msg *m);
 /*
  * Claim up to max messages of provider that are "queued" with
  * next_attempt_ms <= now_ms, oldest first: they become "sending" with
- * attempts + 1, in one transaction.  *msgs (n of them) freed with
+ * attempts + 1, in one transaction.  Messages of a broadcast still
+ * "creating" are not claimed: its creation commits in slices, and only
+ * its last commit (the broadcast row leaving "creating") makes its whole
+ * audience sendable.  *msgs (n of them) freed with
  * records_outbox_msgs_free.
  */
 int	 store_outbox_claim(struct store *, const char *provider, int64_t now_ms,
@@ -243,8 +246,8 @@ int	 store_outbox_report(struct store *, const char *provider,
 int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
 	    int64_t *n);
 
-/* Earliest next_attempt_ms of a "queued" message of provider: 1 and *when,
- * 0 if none. */
+/* Earliest next_attempt_ms of a "queued" message of provider that the
+ * claim would take when due: 1 and *when, 0 if none. */
 int	 store_outbox_next_due(struct store *, const char *provider,
 	    int64_t *when);
 
@@ -398,16 +401,11 @@ int	 store_broadcast_add(struct store *, struct store_broadcast *b);
 int	 store_broadcast_finish(struct store *, int64_t id, const char *state,
 	    int64_t recipients, int64_t segments, int64_t skipped_opted_out);
 /*
- * Make the "held" messages of broadcast id "queued" (sendable), in the
- * caller's transaction: the last step of a creation, committed with
- * store_broadcast_finish.  0 or -1.
- */
-int	 store_broadcast_release(struct store *, int64_t id, int64_t now_ms);
-/*
  * At start-up: cancel every broadcast left "creating" (its creator was
- * killed), as store_broadcast_cancel: its held messages become "failed",
- * reason "cancelled", and none was ever sendable.  *n broadcasts,
- * *stopped messages.  0 or -1.
+ * killed), as store_broadcast_cancel: its messages become "failed",
+ * reason "cancelled"; none was ever claimed, since the claim passes over
+ * the messages of a broadcast still "creating" (store_outbox_claim).
+ * *n broadcasts, *stopped messages.  0 or -1.
  */
 int	 store_broadcasts_abandon_creating(struct store *, int64_t now_ms,
 	    int64_t *n, int64_t *stopped);

@@ -25,16 +25,6 @@ static const char *const sql_add =
 static const char *const sql_finish =
     "UPDATE broadcasts SET state = ?2, recipients = ?3, segments = ?4,"
     " skipped_opted_out = ?5 WHERE id = ?1 AND state = 'creating'";
-/* Through the partial index outbox_broadcast, as the cancel below. */
-static const char *const sql_release_events =
-    "INSERT INTO outbox_events (outbox_id, time_ms, from_state, to_state,"
-    " detail) SELECT id, ?2, 'held', 'queued', NULL FROM outbox"
-    " WHERE broadcast_id IS NOT NULL AND state = 'held' AND broadcast_id"
-    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
-static const char *const sql_release_msgs =
-    "UPDATE outbox SET state = 'queued', updated_ms = ?2"
-    " WHERE broadcast_id IS NOT NULL AND state = 'held' AND broadcast_id"
-    " IN (SELECT id FROM broadcasts WHERE id = ?1 OR parent_id = ?1)";
 /* Reminders go with their broadcast. */
 static const char *const sql_creating =
     "/* batch: once at start-up, the creations a crash interrupted */"
@@ -52,8 +42,9 @@ static const char *const sql_cancel =
     "UPDATE broadcasts SET state = 'cancelled', cancelled_ms = ?2"
     " WHERE (id = ?1 OR parent_id = ?1) AND state <> 'cancelled'";
 /*
- * The events first: they name the messages the update then moves.  Held
- * messages (a creation not finished) are cancelled too: not deleted,
+ * The events first: they name the messages the update then moves.  The
+ * queued messages of a creation not finished are cancelled too, and
+ * "held" ones (how databases before migration 14 kept them): not deleted,
  * since deleting an outbox row makes SQLite look for its events and
  * attempts, which have no index on the message (migration 9).
  */
@@ -236,26 +227,6 @@ store_broadcast_finish(struct store *st, int64_t id, const char *state,
 	if (store_sq_step_done(st, s, "broadcast_finish") == -1)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
-}
-
-int
-store_broadcast_release(struct store *st, int64_t id, int64_t now_ms)
-{
-	sqlite3_stmt *ev = store_sq_prepared(st, &sql_release_events,
-	    "broadcast_release");
-	sqlite3_stmt *up = store_sq_prepared(st, &sql_release_msgs,
-	    "broadcast_release");
-
-	if (ev == NULL || up == NULL)
-		return -1;
-	sqlite3_bind_int64(ev, 1, id);
-	sqlite3_bind_int64(ev, 2, now_ms);
-	sqlite3_bind_int64(up, 1, id);
-	sqlite3_bind_int64(up, 2, now_ms);
-	if (store_sq_step_done(st, ev, "broadcast_release") == -1 ||
-	    store_sq_step_done(st, up, "broadcast_release") == -1)
-		return -1;
-	return 0;
 }
 
 int

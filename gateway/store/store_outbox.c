@@ -83,18 +83,25 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
 	return 0;
 }
 
+/*
+ * In a caller's transaction (a webhook's batch, a broadcast's slice) no
+ * savepoint of its own, for the reason given at store_outbox_finish: a
+ * savepoint copies aside each page it touches, and this runs for every
+ * reply and every recipient.  Outside one the savepoint is the
+ * transaction that keeps the row and its event together.
+ */
 int
 store_outbox_add(struct store *st, struct outbox_msg *m)
 {
 	sqlite3_stmt *s = st->stmt[S_OB_ADD];
 	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
-	int ok;
+	int own = sqlite3_get_autocommit(st->db), ok;
 
 	if (m->created_ms == 0)
 		m->created_ms = util_wall_ms();
 	if (m->next_attempt_ms == 0)
 		m->next_attempt_ms = m->created_ms;
-	if (store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
+	if (own && store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
 		return -1;
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	sqlite3_bind_int(s, 6, m->segments);
@@ -104,14 +111,13 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 	store_sq_bind_int64(s, 10, m->broadcast_id, 0);
 	store_sq_bind_text(s, 11, m->dlt_template_id);
 	store_sq_bind_text(s, 12, m->sms_type);
-	sqlite3_bind_int(s, 13, m->held != 0);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
 	if ((ok = store_sq_step_done(st, s, "outbox_add") == 0)) {
 		m->id = sqlite3_last_insert_rowid(st->db);
-		ok = outbox_event(st, m->id, m->created_ms, NULL, m->held ?
-		    "held" : "queued", NULL, "outbox_add") == 0;
+		ok = outbox_event(st, m->id, m->created_ms, NULL, "queued",
+		    NULL, "outbox_add") == 0;
 	}
-	if (store_sq_savepoint_end(st, ok, "outbox_add") == 0)
+	if (own ? store_sq_savepoint_end(st, ok, "outbox_add") == 0 : ok)
 		return 0;
 	m->id = 0;
 	return -1;
@@ -128,15 +134,95 @@ due_cmp(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/*
+ * The earliest send time of the broadcasts being created, INT64_MAX when
+ * none is.  Their messages are written "queued" while the broadcast row
+ * says "creating", and every one of them is due at or after its send time
+ * (broadcast_create), so whatever is due before this is sendable as ever,
+ * found through outbox_due alone.  0 or -1.
+ */
+static int
+creating_from(struct store *st, int64_t *from)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_CREATING_FROM];
+	int rc;
+
+	*from = INT64_MAX;
+	if ((rc = store_sq_step_row(st, s, "outbox_creating")) == 1) {
+		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
+			*from = sqlite3_column_int64(s, 0);
+		store_sq_done(s);
+	}
+	return rc == -1 ? -1 : 0;
+}
+
+/*
+ * The windows of due times the claim and next_due look in, given now and
+ * the creating_from time c: before c, every message; after c, each checked
+ * against its broadcast.  The messages due at c itself (a broadcast sent
+ * "now": its whole audience) are left out of both, so no claim walks the
+ * audience of a broadcast being written; a message of another due at that
+ * very millisecond waits for the creation to end.
+ */
+struct window {
+	int64_t	lo, hi;
+	int	check;
+};
+
+static size_t
+windows_of(int64_t c, int64_t now, struct window w[2])
+{
+	size_t n = 0;
+
+	w[n].lo = INT64_MIN;
+	w[n].hi = c <= now ? c - 1 : now;
+	w[n++].check = 0;
+	if (c <= now) {
+		w[n].lo = c + 1;
+		w[n].hi = now;
+		w[n++].check = 1;
+	}
+	return n;
+}
+
+/* Claim up to max messages of one window into *v. */
+static int
+claim_window(struct store *st, const char *provider, int64_t now_ms,
+    const struct window *w, size_t max, struct outbox_msg **v, size_t *len,
+    size_t *cap)
+{
+	sqlite3_stmt *s = st->stmt[S_OB_CLAIM];
+	int rc;
+
+	store_sq_bind_text(s, 1, provider);
+	sqlite3_bind_int64(s, 2, w->hi);
+	sqlite3_bind_int64(s, 3, now_ms);
+	sqlite3_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
+	    (int64_t)max);
+	sqlite3_bind_int64(s, 5, w->lo);
+	sqlite3_bind_int(s, 6, w->check);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*len == *cap) {
+			*cap = *cap == 0 ? 16 : *cap * 2;
+			*v = xreallocarray(*v, *cap, sizeof(**v));
+		}
+		outbox_row(s, &(*v)[(*len)++]);
+	}
+	if (rc != SQLITE_DONE)
+		store_sq_fail(st, "outbox_claim");
+	store_sq_done(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
 int
 store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
     size_t max, struct outbox_msg **msgs, size_t *n)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_CLAIM];
 	struct outbox_msg *v = NULL;
-	size_t len = 0, cap = 0, i;
+	struct window w[2];
+	size_t len = 0, cap = 0, i, nw;
+	int64_t c;
 	char detail[32];
-	int rc;
 
 	*msgs = NULL;
 	*n = 0;
@@ -144,23 +230,13 @@ store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
 		return 0;
 	if (store_sq_run(st, S_SAVEPOINT, "outbox_claim") == -1)
 		return -1;
-	store_sq_bind_text(s, 1, provider);
-	sqlite3_bind_int64(s, 2, now_ms);
-	sqlite3_bind_int64(s, 3, now_ms);
-	sqlite3_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
-	    (int64_t)max);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 16 : cap * 2;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		outbox_row(s, &v[len++]);
-	}
-	if (rc != SQLITE_DONE)
-		store_sq_fail(st, "outbox_claim");
-	store_sq_done(s);
-	if (rc != SQLITE_DONE)
+	if (creating_from(st, &c) == -1)
 		goto undo;
+	nw = windows_of(c, now_ms, w);
+	for (i = 0; i < nw && len < max; i++)
+		if (claim_window(st, provider, now_ms, &w[i], max - len, &v,
+		    &len, &cap) == -1)
+			goto undo;
 	if (len > 1)
 		qsort(v, len, sizeof(*v), due_cmp);
 	for (i = 0; i < len; i++) {
@@ -318,12 +394,29 @@ int
 store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
 {
 	sqlite3_stmt *s = st->stmt[S_OB_NEXT_DUE];
-	int rc;
+	struct window w[2];
+	size_t i, nw;
+	int64_t c;
+	int rc = 0;
 
-	store_sq_bind_text(s, 1, provider);
-	if ((rc = store_sq_step_row(st, s, "outbox_next_due")) == 1) {
-		*when = sqlite3_column_int64(s, 0);
-		store_sq_done(s);
+	if (creating_from(st, &c) == -1)
+		return -1;
+	/* The claim's windows, looking ahead to the end of time. */
+	nw = c == INT64_MAX ? 1 : windows_of(c, c, w);
+	if (c == INT64_MAX) {
+		w[0].lo = INT64_MIN;
+		w[0].check = 0;
+	}
+	w[nw - 1].hi = INT64_MAX;
+	for (i = 0; i < nw && rc == 0; i++) {
+		store_sq_bind_text(s, 1, provider);
+		sqlite3_bind_int64(s, 2, w[i].lo);
+		sqlite3_bind_int64(s, 3, w[i].hi);
+		sqlite3_bind_int(s, 4, w[i].check);
+		if ((rc = store_sq_step_row(st, s, "outbox_next_due")) == 1) {
+			*when = sqlite3_column_int64(s, 0);
+			store_sq_done(s);
+		}
 	}
 	return rc;
 }

@@ -1,7 +1,7 @@
 """A broadcast whose creation is cut short is never half-sent.
 
 `broadcast create` (and POST /api/v1/broadcasts) writes its audience in
-slices of 1,000 messages so that webhooks are not blocked; a kill -9 in
+slices of 250 messages so that webhooks are not blocked; a kill -9 in
 the middle used to leave the first slices queued, and the sender sent
 them while `broadcast show` said 0 recipients.  Here 30,000 recipients
 are created, the creator is killed with SIGKILL mid-way (the CLI in one
@@ -166,6 +166,51 @@ class BroadcastCrash(unittest.TestCase):
         self.assertIn(b"event=broadcast_rolled_back", self.d.read_log())
         self.create_again_and_check_once()
         self.assertLess(time.monotonic() - self.t0, BUDGET_S)
+
+    def test_kill_9_of_cli_creation_daemon_goes_on(self):
+        """The messages are written straight as "queued" while the
+        broadcast is "creating": with its creator killed and the daemon
+        left running, none of them goes (for as long as the daemon runs,
+        not just for a moment), while a message queued after the kill is
+        sent as ever; the restart then cancels the broadcast."""
+        self.d.start()
+        self.cli_proc = subprocess.Popen(
+            [BIN, "broadcast", "create"] + ARGS + ["--yes", "-c",
+                                                    self.d.conf, "--db",
+                                                    self.d.db],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=dict(self.d.env), cwd=self.d.tmp)
+        self.wait_written(KILL_AFTER, lambda: self.cli_proc.poll() is None)
+        self.cli_proc.kill()
+        self.cli_proc.wait(timeout=10)
+        rows = db_query(self.d, "SELECT id, state FROM broadcasts")
+        self.assertEqual(len(rows), 1, rows)
+        bid, state = rows[0]
+        self.assertEqual(state, "creating")
+        self.assertGreaterEqual(self.sendable(bid), KILL_AFTER,
+                                "written as queued")
+        r = self.d.cli("send", "--to", "+919811100002", "--text",
+                       "Aapka loan form mil gaya", "--provider", "twilio")
+        self.assertEqual(r.returncode, 0, r.stderr.decode())
+        self.mock.wait_for(1, timeout=10)
+        time.sleep(2.0)     # several polls of the sender
+        got = [to for r in self.mock.requests for to in r.destinations()]
+        self.assertEqual(got, ["+919811100002"],
+                         "only the message queued after the kill goes")
+        self.assertEqual(db_query(
+            self.d, "SELECT count(*) FROM outbox WHERE broadcast_id = ?"
+            " AND state <> 'queued'", (bid,)), [(0,)])
+        # A clean restart (stop() would remove the database).
+        self.d.signal(signal.SIGTERM)
+        self.assertEqual(self.d.wait(), 0)
+        self.d.log.close()
+        self.d.start()
+        time.sleep(0.5)
+        self.assertEqual(db_query(self.d, "SELECT state FROM broadcasts"),
+                         [("cancelled",)])
+        self.assertEqual(self.sendable(bid), 0)
+        self.assertEqual(len(self.mock.requests), 1)
+        self.create_again_and_check_once()
 
     def test_ctrl_c_of_cli_creation_cancels_it_at_once(self):
         """Ctrl-C (or an SSH drop: SIGHUP) stops the creation, which
