@@ -43,7 +43,7 @@ setup_with(void **state, const char *inline_replies, const char *per_hour)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	struct stakeholder row = { (char *)"LDM Bhadohi", (char *)"loan",
 	    (char *)"bhadohi", (char *)"+910000000001", (char *)"hi|en",
-	    (char *)"Lead bank", (char *)"" };
+	    (char *)"Lead bank", (char *)"", 0 };
 	char *sets[3];
 	struct buf errors;
 
@@ -138,6 +138,7 @@ batch_free(struct inbound_item *batch)
 
 struct counts {
 	int	in, out;
+	char	outcomes[256];	/* inbound rows: "outcome[/stakeholders];" */
 };
 
 static int
@@ -145,9 +146,15 @@ count_cb(void *arg, const struct interaction *row)
 {
 	struct counts *c = arg;
 
-	if (strcmp(row->direction, "in") == 0)
+	size_t len = strlen(c->outcomes);
+
+	if (strcmp(row->direction, "in") == 0) {
 		c->in++;
-	else
+		snprintf(c->outcomes + len, sizeof(c->outcomes) - len,
+		    "%s%s%s;", row->outcome ? row->outcome : "NULL",
+		    row->stakeholders ? "/" : "",
+		    row->stakeholders ? row->stakeholders : "");
+	} else
 		c->out++;
 	return 0;
 }
@@ -155,9 +162,10 @@ count_cb(void *arg, const struct interaction *row)
 static struct counts
 log_counts(struct store *st)
 {
-	struct counts c = { 0, 0 };
+	struct counts c;
 	struct store_filter flt;
 
+	memset(&c, 0, sizeof(c));
 	memset(&flt, 0, sizeof(flt));
 	assert_int_equal(store_export(st, &flt, count_cb, &c), 0);
 	return c;
@@ -193,6 +201,10 @@ test_batch_inline(void **state)
 	c = log_counts(f->store);
 	assert_int_equal(c.in, 2);
 	assert_int_equal(c.out, (int)(a->nreplies + b->nreplies));
+	/* Each exchange keeps what it came to and whom it referred her
+	 * to, by the directory's ids. */
+	assert_string_equal(c.outcomes,
+	    "answered/1:LDM Bhadohi;not_understood;");
 	batch_free(a);
 }
 
@@ -258,6 +270,7 @@ test_limited_sender_stored_not_answered(void **state)
 	c = log_counts(f->store);
 	assert_int_equal(c.in, 2);	/* nothing accepted is lost */
 	assert_int_equal(c.out, 1);
+	assert_string_equal(c.outcomes, "answered/1:LDM Bhadohi;limited;");
 	batch_free(a);
 }
 

@@ -157,6 +157,9 @@ process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
 	row.segments = (int)si.segments;
 	row.latency_ms = -1;
 	row.status = res.matched ? "matched" : "unmatched";
+	row.outcome = res.outcome;
+	row.category = res.category;
+	row.stakeholders = res.stakeholders;
 	rc = store_interaction_insert(d->store, &row);
 	if (rc == 1)
 		it->m_keyword = xstrdup(res.keyword != NULL ? res.keyword :

@@ -38,7 +38,7 @@ enum stmt_id {
 #define INTERACTION_COLUMNS \
 	"time_ms, channel, direction, provider, provider_msg_id, phone," \
 	" text, keyword, handler, district, language, encoding, segments," \
-	" latency_ms, reply_to, status"
+	" latency_ms, reply_to, status, outcome, category, stakeholders"
 #define CONTACT_COLUMNS \
 	"phone, name, language, district, role, pending_keyword," \
 	" pending_until_ms, more_text, more_until_ms, opted_out_ms," \
