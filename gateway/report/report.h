@@ -89,6 +89,9 @@ void	 report_ivr_add(struct report *, const char *node,
 	    int64_t calls);				/* report_ivr.c */
 void	 report_outbox_add(struct report *, const char *state,
 	    int64_t n);					/* report_outbox.c */
+/* An interaction row for the outcomes and the unanswered (inbound rows
+ * only; others are ignored).			   report_outcomes.c */
+void	 report_outcomes_add_row(struct report *, const struct interaction *);
 
 /* After the last row: groups sorted, percentiles computed.  Idempotent. */
 void	 report_finish(struct report *);
