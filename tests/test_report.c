@@ -557,7 +557,7 @@ test_collect_every_section(void **state)
 	    "Contacts who opted out in this period: 0\n"));
 	buf_reset(&b);
 	report_render_csv_names(&b);
-	assert_string_equal(buf_cstr(&b), "groups, outcomes, unmatched, funnels or ivr");
+	assert_string_equal(buf_cstr(&b), "groups, outcomes, referrals, unmatched, funnels or ivr");
 	buf_free(&b);
 	report_free(r);
 	store_close(st);
@@ -683,6 +683,83 @@ test_outcomes_unanswered(void **state)
 	}
 }
 
+static void
+add_referral(struct report *r, int n, int64_t t, const char *district,
+    const char *category, const char *stakeholders)
+{
+	struct interaction row;
+
+	memset(&row, 0, sizeof(row));
+	row.time_ms = t;
+	row.channel = "sms";
+	row.direction = "in";
+	row.phone = "+919800000001";
+	row.district = district;
+	row.outcome = "answered";
+	row.category = category;
+	row.stakeholders = stakeholders;
+	while (n-- > 0)
+		report_referrals_add_row(r, &row);
+}
+
+/*
+ * Referrals per stakeholder, and per stakeholder, week, district and
+ * category; a helpline for every district is counted in each; a small
+ * week is hidden with a partner, so the stakeholder's total does not
+ * give it away.
+ */
+static void
+test_referrals(void **state)
+{
+	struct report *r;
+	struct buf b;
+	const char *a;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		r = make(REPORT_BY_KEYWORD, 5, pass == 1, NULL);
+		add_referral(r, 9, T0, "bhadohi", "loan",
+		    "1:LDM (lead bank), Bhadohi|38:Mudra and Udyam help desk");
+		add_referral(r, 6, T0 + 7 * DAY, "bhadohi", "loan",
+		    "1:LDM (lead bank), Bhadohi|38:Mudra and Udyam help desk");
+		add_referral(r, 2, T0 + 14 * DAY, "bhadohi", "loan",
+		    "1:LDM (lead bank), Bhadohi|38:Mudra and Udyam help desk");
+		add_referral(r, 8, T0, "mirzapur", "loan",
+		    "38:Mudra and Udyam help desk");
+		/* Replies carry none; a message without any refers none. */
+		add_referral(r, 3, T0, "mirzapur", "training", NULL);
+		report_finish(r);
+		buf_init(&b, 0);
+		report_render_json(r, &b);
+		a = buf_cstr(&b);
+		if (pass == 1) {
+			assert_non_null(strstr(a, "\"referrals\":{\"stakeholders\":["
+			    "{\"id\":1,\"name\":\"LDM (lead bank), Bhadohi\","
+			    "\"referrals\":17},{\"id\":38,\"name\":\"Mudra and "
+			    "Udyam help desk\",\"referrals\":25}]"));
+			assert_non_null(strstr(a, "{\"id\":38,\"name\":\"Mudra "
+			    "and Udyam help desk\",\"week\":\"2026-W48\","
+			    "\"district\":\"mirzapur\",\"category\":\"loan\","
+			    "\"referrals\":8}"));
+		} else {
+			/* LDM's third week (2) is hidden, and so is one
+			 * more of its weeks. */
+			assert_int_equal(count_of(out_array(a,
+			    "\"rows\":["), "\"<5\""), 4);
+			assert_non_null(strstr(a, "\"referrals\":17}"));
+		}
+		buf_reset(&b);
+		assert_int_equal(report_render_table_section(r, "referrals",
+		    &b), 0);
+		assert_non_null(strstr(buf_cstr(&b), "Mudra and Udyam help "
+		    "desk"));
+		assert_null(strstr(buf_cstr(&b), "Outcomes"));
+		buf_free(&b);
+		report_free(r);
+	}
+}
+
 int
 main(void)
 {
@@ -699,6 +776,7 @@ main(void)
 		cmocka_unit_test(test_xtab),
 		cmocka_unit_test(test_collect_every_section),
 		cmocka_unit_test(test_outcomes_unanswered),
+		cmocka_unit_test(test_referrals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

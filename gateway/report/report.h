@@ -92,6 +92,9 @@ void	 report_outbox_add(struct report *, const char *state,
 /* An interaction row for the outcomes and the unanswered (inbound rows
  * only; others are ignored).			   report_outcomes.c */
 void	 report_outcomes_add_row(struct report *, const struct interaction *);
+/* An interaction row for the referrals (inbound rows with stakeholders
+ * only).					   report_referrals.c */
+void	 report_referrals_add_row(struct report *, const struct interaction *);
 
 /* After the last row: groups sorted, percentiles computed.  Idempotent. */
 void	 report_finish(struct report *);
@@ -110,6 +113,10 @@ void	 report_format_count(const struct report *, int64_t n, char *out,
  * CSV is one section's: csv_section names it (NULL: "groups"); -1 for a
  * name that is no section with a CSV rendering. */
 void	 report_render_table(struct report *, struct buf *out);
+/* The table of one section (`report --by stakeholder` shows only the
+ * referrals); -1 for a name that is no section. */
+int	 report_render_table_section(struct report *, const char *name,
+	    struct buf *out);
 int	 report_render_csv(struct report *, const char *csv_section,
 	    struct buf *out);
 void	 report_render_json(struct report *, struct buf *out);

@@ -9,12 +9,13 @@
 #include "report_int.h"
 
 extern const struct report_section report_groups, report_outcomes,
-    report_unmatched,
+    report_referrals, report_unmatched,
     report_funnels, report_ivr, report_outbox, report_opted_out;
 
 const struct report_section *const report_sections[] = {
 	&report_groups,
 	&report_outcomes,
+	&report_referrals,
 	&report_unmatched,
 	&report_funnels,
 	&report_ivr,
