@@ -340,6 +340,25 @@ test_json_and_sections(void **state)
 	f.sent = 8;
 	f.delivered = 6;
 	f.failed = 2;
+	f.kind = "broadcast";
+	f.title = "Silai mela";
+	f.template_key = "meeting";
+	f.audience = "district:bhadohi";
+	f.created_by = "api";
+	f.state = "queued";
+	f.meeting_id = 3;
+	f.has_rsvp = 1;
+	f.rsvp_yes = 4;
+	report_funnels_add(r, &f);
+	/* Its reminder, cancelled: under it, and no failure. */
+	memset(&f, 0, sizeof(f));
+	f.broadcast_id = 8;
+	f.parent_id = 7;
+	f.kind = "reminder";
+	f.title = "Silai mela";
+	f.state = "cancelled";
+	f.messages = 5;
+	f.cancelled = 5;
 	report_funnels_add(r, &f);
 	report_ivr_add(r, "menu", 4);
 	report_outbox_add(r, "queued", 3);
@@ -354,9 +373,20 @@ test_json_and_sections(void **state)
 	assert_int_equal(json_integer_value(json_object_get(g, "inbound")), 6);
 	assert_true(json_is_null(json_object_get(json_array_get(
 	    json_object_get(j, "groups"), 1), "latency_p50_ms")));
+	assert_int_equal(json_array_size(json_object_get(j, "funnels")), 1);
 	g = json_array_get(json_object_get(j, "funnels"), 0);
 	assert_int_equal(json_integer_value(json_object_get(g, "delivered")),
 	    6);
+	assert_string_equal(json_string_value(json_object_get(g, "title")),
+	    "Silai mela");
+	assert_int_equal(json_integer_value(json_object_get(g, "rsvp_yes")),
+	    4);
+	g = json_array_get(json_object_get(g, "reminders"), 0);
+	assert_int_equal(json_integer_value(json_object_get(g, "broadcast")),
+	    8);
+	assert_int_equal(json_integer_value(json_object_get(g, "cancelled")),
+	    5);
+	assert_int_equal(json_integer_value(json_object_get(g, "failed")), 0);
 	assert_true(json_is_null(json_object_get(g, "rsvp_yes")));
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(
 	    json_object_get(j, "ivr"), 0), "calls")), 4);
@@ -369,8 +399,10 @@ test_json_and_sections(void **state)
 	    "\"a,\"\"b\"\"\",2,2\r\n");
 	buf_reset(&b);
 	assert_int_equal(report_render_csv(r, "funnels", &b), 0);
-	assert_non_null(strstr(buf_cstr(&b), "7,2026-11-26T10:00,10,0,8,6,2,,"
-	    "\r\n"));
+	assert_non_null(strstr(buf_cstr(&b), "7,,Silai mela,meeting,"
+	    "district:bhadohi,2026-11-26T10:00,api,queued,10,0,8,6,0,2,0,0,4,0"
+	    "\r\n8,7,Silai mela,,,1970-01-01T00:00,,cancelled,5,0,0,0,0,0,0,"
+	    "5,,\r\n"));
 	assert_int_equal(report_render_csv(r, "nonsense", &b), -1);
 	buf_free(&b);
 	report_free(r);
@@ -557,7 +589,7 @@ test_collect_every_section(void **state)
 	    "Contacts who opted out in this period: 0\n"));
 	buf_reset(&b);
 	report_render_csv_names(&b);
-	assert_string_equal(buf_cstr(&b), "groups, outcomes, referrals, unmatched, funnels or ivr");
+	assert_string_equal(buf_cstr(&b), "groups, outcomes, referrals, unmatched, funnels, rsvps or ivr");
 	buf_free(&b);
 	report_free(r);
 	store_close(st);

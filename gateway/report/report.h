@@ -85,6 +85,10 @@ void	 report_unmatched_add(struct report *, const char *text, int64_t n,
 	    int64_t contacts);				/* report_unmatched.c */
 void	 report_funnels_add(struct report *,
 	    const struct store_funnel *);		/* report_funnels.c */
+/* One meeting's answers of one day (YYYY-MM-DD); days of a meeting
+ * added together, in order.			   report_rsvps.c */
+void	 report_rsvps_add(struct report *, int64_t meeting, const char *title,
+	    const char *day, int64_t yes, int64_t no);
 void	 report_ivr_add(struct report *, const char *node,
 	    int64_t calls);				/* report_ivr.c */
 void	 report_outbox_add(struct report *, const char *state,
