@@ -345,3 +345,9 @@ handler_refer(struct handler_request *req, const struct stakeholder *s)
 	for (p = s->name != NULL ? s->name : ""; *p != '\0'; p++)
 		buf_putc(&req->referred, *p == '|' ? '/' : *p);
 }
+
+void
+handler_request_clear(struct handler_request *req)
+{
+	buf_free(&req->referred);
+}

@@ -196,6 +196,9 @@ struct handler_request {
  * log's stakeholders field.
  */
 void	handler_refer(struct handler_request *, const struct stakeholder *s);
+/* Free what a handler left in req (its referrals); the caller that made
+ * req calls it once the handler has run. */
+void	handler_request_clear(struct handler_request *);
 
 struct handler {
 	const char	*name;

@@ -322,7 +322,7 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 			buf_puts(&b, "Sorry, something went wrong.");
 		handler_reply_add(&res->reply, buf_steal(&b));
 		req.outcome = HANDLER_OUTCOME_ERROR;
-		buf_free(&req.referred);
+		handler_request_clear(&req);
 	}
 	/* Not understood stays so even when a handler answered with the
 	 * menu: the router decided that before any handler ran. */
@@ -346,7 +346,7 @@ out:
 	if (rc == -1)
 		router_result_clear(res);
 	records_contact_clear(&contact);
-	buf_free(&req.referred);
+	handler_request_clear(&req);
 	free(norm);
 	return rc;
 }
