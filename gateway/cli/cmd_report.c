@@ -46,8 +46,8 @@ static const char report_usage[] =
     "report_utc_offset) or an ISO 8601 time.  In district- or week-level\n"
     "groups, and for one --district, counts below suppress_below (default 5)\n"
     "show as <5 unless --no-suppress is given.  CSV holds one section\n"
-    "(--section groups|outcomes|referrals|unmatched|funnels|ivr, default\n"
-    "groups; unmatched\n"
+    "(--section groups|outcomes|referrals|unmatched|funnels|rsvps|ivr,\n"
+    "default groups; unmatched\n"
     "is the most frequent words of the messages not understood, filler\n"
     "and districts left out: the words to add to lexicon.conf); the table\n"
     "and JSON hold them all.\n";
