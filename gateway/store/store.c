@@ -325,6 +325,8 @@ static const char *const sql_text[S_COUNT] = {
 	    INTERACTION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
 	    " ON CONFLICT DO NOTHING",
+	[S_INTERACTION_OUTCOME] = "UPDATE interactions SET outcome = ?2,"
+	    " stakeholders = NULL WHERE id = ?1",
 	[S_REPLIES_FOR] = "SELECT text FROM interactions WHERE id > ?1"
 	    " AND id <= ?1 + " SP_STR(STORE_REPLY_WINDOW) " AND reply_to = ?1"
 	    " AND direction = 'out' ORDER BY id",

@@ -119,6 +119,14 @@ int	 store_inbound_find(struct store *, const char *provider,
 int	 store_interaction_insert(struct store *, struct interaction *row);
 
 /*
+ * Change what inbound row id came to, and drop the stakeholders it gave:
+ * for a message whose replies were held back after it was logged (an
+ * abuse limit on the replies).  0 or -1.
+ */
+int	 store_interaction_set_outcome(struct store *, int64_t id,
+	    const char *outcome);
+
+/*
  * The texts of the out rows replying to inbound row id, in the order they
  * were inserted: *texts is an array of *n strings, freed by
  * store_strings_free().  0 or -1.  Replies are recorded right after their

@@ -81,6 +81,17 @@ store_interaction_insert(struct store *st, struct interaction *row)
 }
 
 int
+store_interaction_set_outcome(struct store *st, int64_t id,
+    const char *outcome)
+{
+	sqlite3_stmt *s = st->stmt[S_INTERACTION_OUTCOME];
+
+	sqlite3_bind_int64(s, 1, id);
+	store_sq_bind_text(s, 2, outcome);
+	return store_sq_run(st, S_INTERACTION_OUTCOME, "interaction_outcome");
+}
+
+int
 store_replies_for(struct store *st, int64_t inbound_id, char ***texts,
     size_t *n)
 {
