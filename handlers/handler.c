@@ -323,3 +323,31 @@ handler_page(const struct sp_ctx *ctx, struct handler_request *req,
 		c->more_until_ms = ctx->now_ms + ctx->more_ms;
 	}
 }
+
+int
+handler_outcome_unanswered(const char *o)
+{
+	return o != NULL && (strcmp(o, HANDLER_OUTCOME_NOT_UNDERSTOOD) == 0 ||
+	    strcmp(o, HANDLER_OUTCOME_NO_STAKEHOLDER) == 0 ||
+	    strcmp(o, HANDLER_OUTCOME_LIMITED) == 0);
+}
+
+void
+handler_refer(struct handler_request *req, const struct stakeholder *s)
+{
+	const char *p;
+
+	if (req->referred.len > 0)
+		buf_putc(&req->referred, '|');
+	buf_printf(&req->referred, "%lld:", (long long)s->id);
+	/* The separator cannot appear inside an entry, so the field splits
+	 * back without quoting rules. */
+	for (p = s->name != NULL ? s->name : ""; *p != '\0'; p++)
+		buf_putc(&req->referred, *p == '|' ? '/' : *p);
+}
+
+void
+handler_request_clear(struct handler_request *req)
+{
+	buf_free(&req->referred);
+}

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "segment.h"
 #include "records.h"
 
@@ -126,6 +127,42 @@ struct sp_ctx {
 	const struct understand_table	*understand;	/* whole-message reading */
 };
 
+/*
+ * What an exchange came to, as the log keeps it (the inbound row's
+ * outcome): the analysts' first question is what went unanswered, which
+ * the handler that answered knows and nothing after it can tell from the
+ * reply's text.  The values, the same in the export, the report and the
+ * API:
+ *   answered        she got what she asked for: stakeholders, the menu
+ *                   she asked for, the next page
+ *   no_stakeholder  a category and a district, and nobody listed for it
+ *   asked_district  a category without a district: asked which one
+ *   asked_category  a district, or two categories, without one to answer:
+ *                   asked which category
+ *   not_understood  nothing in the text could be acted on: the menu
+ *   limited         over an abuse limit: stored, not carried out
+ *   opted_out       she said STOP before: no reply
+ *   control         stop, start, join, lang, name
+ *   rsvp            yes / no to a meeting
+ *   notice          a coordinator's NOTICE or its confirmation
+ *   error           an internal error answered with error.internal
+ * "Unanswered" is not_understood + no_stakeholder + limited.
+ */
+#define HANDLER_OUTCOME_ANSWERED	"answered"
+#define HANDLER_OUTCOME_NO_STAKEHOLDER	"no_stakeholder"
+#define HANDLER_OUTCOME_ASKED_DISTRICT	"asked_district"
+#define HANDLER_OUTCOME_ASKED_CATEGORY	"asked_category"
+#define HANDLER_OUTCOME_NOT_UNDERSTOOD	"not_understood"
+#define HANDLER_OUTCOME_LIMITED		"limited"
+#define HANDLER_OUTCOME_OPTED_OUT	"opted_out"
+#define HANDLER_OUTCOME_CONTROL		"control"
+#define HANDLER_OUTCOME_RSVP		"rsvp"
+#define HANDLER_OUTCOME_NOTICE		"notice"
+#define HANDLER_OUTCOME_ERROR		"error"
+
+/* 1 for the outcomes that count as unanswered. */
+int	handler_outcome_unanswered(const char *outcome);
+
 /* One routed message, as a handler sees it. */
 struct handler_request {
 	const char		*keyword;	/* matched keyword name */
@@ -145,7 +182,23 @@ struct handler_request {
 	const struct understand_unserved *unserved;	/* info: she named a district
 						   we do not serve; category
 						   may be NULL */
+	/* Set by the handler when it knows better than its name does
+	 * (HANDLER_OUTCOME_*); NULL: the router decides. */
+	const char	*outcome;
+	/* The stakeholders the reply gives (handler_refer), for the log's
+	 * referrals; the router frees it. */
+	struct buf	 referred;
 };
+
+/*
+ * Note that the reply gives stakeholder s.  The record is "id:name"
+ * lines joined by '|' (a '|' in a name becomes '/'), the form of the
+ * log's stakeholders field.
+ */
+void	handler_refer(struct handler_request *, const struct stakeholder *s);
+/* Free what a handler left in req (its referrals); the caller that made
+ * req calls it once the handler has run. */
+void	handler_request_clear(struct handler_request *);
 
 struct handler {
 	const char	*name;

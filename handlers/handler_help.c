@@ -12,6 +12,10 @@ help_run(const struct sp_ctx *ctx, struct handler_request *req,
 {
 	struct buf b;
 
+	if (req->unmatched)
+		req->outcome = HANDLER_OUTCOME_NOT_UNDERSTOOD;
+	else if (req->outcome == NULL)
+		req->outcome = HANDLER_OUTCOME_ANSWERED;
 	buf_init(&b, 0);
 	if (req->unmatched) {
 		if (prompts_format(ctx->prompts, req->lang, "help.unknown", &b,

@@ -38,6 +38,7 @@ ask_district(const struct sp_ctx *ctx, struct handler_request *req,
 	free(c->pending_keyword);
 	c->pending_keyword = xstrdup(req->keyword);
 	c->pending_until_ms = ctx->now_ms + ctx->pending_ms;
+	req->outcome = HANDLER_OUTCOME_ASKED_DISTRICT;
 	buf_init(&b, 0);
 	if (prompts_format(ctx->prompts, req->lang, "ask.district", &b,
 	    NULL) == -1) {
@@ -70,6 +71,7 @@ anywhere(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_putc(b, '\n');
 		rc = prompts_format(ctx->prompts, req->lang, "info.entry", b,
 		    "name", rows[i].name, "phone", rows[i].phone, NULL);
+		handler_refer(req, &rows[i]);
 	}
 	ctx->ops->stakeholders_free(ctx->ops_arg, rows, n);
 	return rc;
@@ -111,6 +113,10 @@ answer_unserved(const struct sp_ctx *ctx, struct handler_request *req,
 		    "district.unknown.served", &b, "districts",
 		    buf_cstr(&served), NULL);
 	}
+	/* Told where help reaches her from anywhere, she was answered;
+	 * told only that her district is not served, she was not. */
+	req->outcome = req->referred.len > 0 ? HANDLER_OUTCOME_ANSWERED :
+	    HANDLER_OUTCOME_NO_STAKEHOLDER;
 	if (rc == 0)
 		handler_page(ctx, req, buf_cstr(&b), reply);
 	buf_free(&b);
@@ -141,6 +147,7 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 	cname = category_name(ctx, req->lang, category, key, sizeof(key));
 	buf_init(&b, 0);
 	if (n == 0) {
+		req->outcome = HANDLER_OUTCOME_NO_STAKEHOLDER;
 		rc = prompts_format(ctx->prompts, req->lang, "info.none", &b,
 		    "category", cname, "district", dname, NULL);
 		if (rc == 0)
@@ -149,10 +156,14 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 	}
 	rc = prompts_format(ctx->prompts, req->lang, "info.header", &b,
 	    "category", cname, "district", dname, NULL);
+	req->outcome = HANDLER_OUTCOME_ANSWERED;
+	/* Every entry of the answer counts as given, those behind MORE
+	 * too: the answer is hers, whether she pages through it or not. */
 	for (i = 0; rc == 0 && i < n; i++) {
 		buf_putc(&b, '\n');
 		rc = prompts_format(ctx->prompts, req->lang, "info.entry", &b,
 		    "name", rows[i].name, "phone", rows[i].phone, NULL);
+		handler_refer(req, &rows[i]);
 	}
 	if (rc == 0)
 		handler_page(ctx, req, buf_cstr(&b), reply);

@@ -77,14 +77,22 @@ rsvp_run(const struct sp_ctx *ctx, struct handler_request *req,
 	struct tm t;
 	int rc;
 
-	if (ctx->broadcast == NULL)
+	if (ctx->broadcast == NULL) {
+		req->outcome = HANDLER_OUTCOME_NOT_UNDERSTOOD;
 		return handler_help.run(ctx, req, reply);
+	}
 	if (yes && is_code(req->args) && c->role != NULL &&
-	    strcmp(c->role, "coordinator") == 0)
+	    strcmp(c->role, "coordinator") == 0) {
+		req->outcome = HANDLER_OUTCOME_NOTICE;
 		return confirm(ctx, req, reply);
+	}
 	rc = ctx->broadcast->rsvp(ctx->broadcast_arg, c->phone, yes, &title, &when);
-	if (rc == 0)
+	if (rc == 0) {
+		/* A yes or no to no meeting: nothing she said could be
+		 * acted on, the menu is all she gets. */
+		req->outcome = HANDLER_OUTCOME_NOT_UNDERSTOOD;
 		return handler_help.run(ctx, req, reply);
+	}
 	if (rc == -1)
 		return -1;
 	s = (time_t)(when / 1000 + IST_OFFSET_S);

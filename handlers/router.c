@@ -43,6 +43,8 @@ router_result_clear(struct router_result *res)
 	free(res->language);
 	free(res->district);
 	free(res->unserved);
+	free(res->category);
+	free(res->stakeholders);
 	handler_reply_clear(&res->reply);
 	memset(res, 0, sizeof(*res));
 }
@@ -193,6 +195,7 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 		clear_pending(c);
 		if (kw == NULL) {
 			/* Just her district: remember it, show the menu. */
+			req->outcome = HANDLER_OUTCOME_ASKED_CATEGORY;
 			*matched_kw = "district";
 			return handler_find("help");
 		}
@@ -236,6 +239,32 @@ match(const struct sp_ctx *ctx, const char *text, const char *norm,
 	return handler_find(kw->handler);
 }
 
+/* What the exchange came to, when the handler did not say. */
+static const char *
+default_outcome(const struct handler *h)
+{
+	static const struct {
+		const char	*handler, *outcome;
+	} map[] = {
+		{ "opted-out", HANDLER_OUTCOME_OPTED_OUT },
+		{ "limited", HANDLER_OUTCOME_LIMITED },
+		{ "choose", HANDLER_OUTCOME_ASKED_CATEGORY },
+		{ "join", HANDLER_OUTCOME_CONTROL },
+		{ "name", HANDLER_OUTCOME_CONTROL },
+		{ "lang", HANDLER_OUTCOME_CONTROL },
+		{ "stop", HANDLER_OUTCOME_CONTROL },
+		{ "start", HANDLER_OUTCOME_CONTROL },
+		{ "notice", HANDLER_OUTCOME_NOTICE },
+		{ "rsvp", HANDLER_OUTCOME_RSVP },
+	};
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(map); i++)
+		if (strcmp(map[i].handler, h->name) == 0)
+			return map[i].outcome;
+	return HANDLER_OUTCOME_ANSWERED;
+}
+
 int
 router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
     struct router_result *res)
@@ -243,7 +272,7 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 	struct contact contact;
 	struct handler_request req;
 	const struct handler *h;
-	const char *kwname = NULL;
+	const char *kwname = NULL, *asked_category;
 	struct understand_result u;
 	char *norm;
 	int rc = -1, keep = 1;
@@ -258,6 +287,10 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 	req.contact = &contact;
 	req.lang = reply_language(ctx, &contact, text);
 	h = match(ctx, text, norm, &contact, &req, &kwname, &u);
+	/* Only a question for the directory has a category in the log's
+	 * sense (yes and no are categories of the RSVP words). */
+	asked_category = h != NULL && (strcmp(h->name, "info") == 0 ||
+	    strcmp(h->name, "choose") == 0) ? req.category : NULL;
 	if (req.keyword == NULL)
 		req.keyword = kwname ? kwname : "help";
 
@@ -265,12 +298,14 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 		/* Over a limit: what match() read is logged, nothing is done
 		 * and the contact is left as it was; STOP alone goes on. */
 		h = &router_limited;
+		req.outcome = NULL;
 		keep = 0;
 	} else if (contact.opted_out_ms != 0 && (h == NULL ||
 	    strcmp(h->name, "start") != 0)) {
 		/* She said STOP: nothing is sent until START, not even a
 		 * "not understood".  The inbound is still logged. */
 		h = &router_opted_out;
+		req.outcome = NULL;
 	} else if (kwname != NULL && req.category != NULL && h != NULL &&
 	    strcmp(h->name, "info") == 0 &&
 	    ctx->ops->interest_add(ctx->ops_arg, phone, req.category,
@@ -286,7 +321,19 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 		    &b, NULL) == -1)
 			buf_puts(&b, "Sorry, something went wrong.");
 		handler_reply_add(&res->reply, buf_steal(&b));
+		req.outcome = HANDLER_OUTCOME_ERROR;
+		handler_request_clear(&req);
 	}
+	/* Not understood stays so even when a handler answered with the
+	 * menu: the router decided that before any handler ran. */
+	if (req.unmatched && h != &router_limited && h != &router_opted_out)
+		req.outcome = HANDLER_OUTCOME_NOT_UNDERSTOOD;
+	res->outcome = req.outcome != NULL ? req.outcome :
+	    default_outcome(h);
+	res->category = asked_category != NULL ? xstrdup(asked_category) :
+	    NULL;
+	res->stakeholders = req.referred.len > 0 ? buf_steal(&req.referred) :
+	    NULL;
 	res->matched = !req.unmatched;
 	res->keyword = kwname ? xstrdup(kwname) : NULL;
 	res->handler = xstrdup(h ? h->name : "error");
@@ -299,6 +346,7 @@ out:
 	if (rc == -1)
 		router_result_clear(res);
 	records_contact_clear(&contact);
+	handler_request_clear(&req);
 	free(norm);
 	return rc;
 }

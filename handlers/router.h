@@ -24,6 +24,10 @@ struct router_result {
 	char		*unserved;	/* a district named that is not served
 					   (its English name), or NULL */
 	int		 matched;	/* 0: the text was not understood */
+	const char	*outcome;	/* HANDLER_OUTCOME_* (static) */
+	char		*category;	/* the category asked about, or NULL */
+	char		*stakeholders;	/* given by the reply (handler_refer's
+					   form), or NULL */
 	struct handler_reply	 reply;
 };
 

@@ -143,6 +143,8 @@ fake_ops_stakeholder_add(struct fake_ops *fo, const char *name,
 	s->languages = xstrdup("hi|en");
 	s->description_en = xstrdup("");
 	s->description_hi = xstrdup("");
+	/* As the store numbers an imported directory. */
+	s->id = (int64_t)fo->nstakeholders;
 }
 
 /* ---- struct sp_ctx_ops ---- */

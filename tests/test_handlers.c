@@ -102,6 +102,7 @@ static void
 call_clear(struct call *k)
 {
 	handler_reply_clear(&k->reply);
+	handler_request_clear(&k->req);
 	records_contact_clear(&k->c);
 }
 
@@ -117,6 +118,7 @@ static int
 run(struct handler_fixture *f, const struct handler *h, struct call *k)
 {
 	handler_reply_clear(&k->reply);
+	handler_request_clear(&k->req);
 	return h->run(&f->ctx, &k->req, &k->reply);
 }
 

@@ -38,21 +38,23 @@ struct fixture {
 };
 
 static int
-setup_with(void **state, const char *inline_replies, const char *per_hour)
+setup_with(void **state, const char *inline_replies, const char *per_hour,
+    const char *replies_per_day)
 {
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	struct stakeholder row = { (char *)"LDM Bhadohi", (char *)"loan",
 	    (char *)"bhadohi", (char *)"+910000000001", (char *)"hi|en",
-	    (char *)"Lead bank", (char *)"" };
-	char *sets[3];
+	    (char *)"Lead bank", (char *)"", 0 };
+	char *sets[4];
 	struct buf errors;
 
 	temp_db_make(&f->db, "inbound");
 	sets[0] = xasprintf("twilio.enabled=yes");
 	sets[1] = xasprintf("twilio.reply=%s", inline_replies);
 	sets[2] = xasprintf("inbound_per_hour=%s", per_hour);
+	sets[3] = xasprintf("replies_per_day=%s", replies_per_day);
 	buf_init(&errors, 0);
-	f->rt = runtime_load("config/sampark.conf", sets, 3, &errors);
+	f->rt = runtime_load("config/sampark.conf", sets, 4, &errors);
 	if (f->rt == NULL)
 		fprintf(stderr, "%s", buf_cstr(&errors));
 	assert_non_null(f->rt);
@@ -60,6 +62,7 @@ setup_with(void **state, const char *inline_replies, const char *per_hour)
 	free(sets[0]);
 	free(sets[1]);
 	free(sets[2]);
+	free(sets[3]);
 	f->store = store_open(f->db.path, NULL, NULL, 0);
 	assert_non_null(f->store);
 	assert_int_equal(store_stakeholders_replace(f->store, &row, 1, "t"), 0);
@@ -79,19 +82,25 @@ setup_with(void **state, const char *inline_replies, const char *per_hour)
 static int
 setup_inline(void **state)
 {
-	return setup_with(state, "inline", "20");
+	return setup_with(state, "inline", "20", "30");
+}
+
+static int
+setup_reply_cap(void **state)
+{
+	return setup_with(state, "inline", "20", "1");
 }
 
 static int
 setup_outbox(void **state)
 {
-	return setup_with(state, "outbox", "20");
+	return setup_with(state, "outbox", "20", "30");
 }
 
 static int
 setup_limited(void **state)
 {
-	return setup_with(state, "inline", "1");
+	return setup_with(state, "inline", "1", "30");
 }
 
 static int
@@ -138,6 +147,7 @@ batch_free(struct inbound_item *batch)
 
 struct counts {
 	int	in, out;
+	char	outcomes[256];	/* inbound rows: "outcome[/stakeholders];" */
 };
 
 static int
@@ -145,9 +155,15 @@ count_cb(void *arg, const struct interaction *row)
 {
 	struct counts *c = arg;
 
-	if (strcmp(row->direction, "in") == 0)
+	size_t len = strlen(c->outcomes);
+
+	if (strcmp(row->direction, "in") == 0) {
 		c->in++;
-	else
+		snprintf(c->outcomes + len, sizeof(c->outcomes) - len,
+		    "%s%s%s;", row->outcome ? row->outcome : "NULL",
+		    row->stakeholders ? "/" : "",
+		    row->stakeholders ? row->stakeholders : "");
+	} else
 		c->out++;
 	return 0;
 }
@@ -155,9 +171,10 @@ count_cb(void *arg, const struct interaction *row)
 static struct counts
 log_counts(struct store *st)
 {
-	struct counts c = { 0, 0 };
+	struct counts c;
 	struct store_filter flt;
 
+	memset(&c, 0, sizeof(c));
 	memset(&flt, 0, sizeof(flt));
 	assert_int_equal(store_export(st, &flt, count_cb, &c), 0);
 	return c;
@@ -193,6 +210,10 @@ test_batch_inline(void **state)
 	c = log_counts(f->store);
 	assert_int_equal(c.in, 2);
 	assert_int_equal(c.out, (int)(a->nreplies + b->nreplies));
+	/* Each exchange keeps what it came to and whom it referred her
+	 * to, by the directory's ids. */
+	assert_string_equal(c.outcomes,
+	    "answered/1:LDM Bhadohi;not_understood;");
 	batch_free(a);
 }
 
@@ -258,6 +279,26 @@ test_limited_sender_stored_not_answered(void **state)
 	c = log_counts(f->store);
 	assert_int_equal(c.in, 2);	/* nothing accepted is lost */
 	assert_int_equal(c.out, 1);
+	assert_string_equal(c.outcomes, "answered/1:LDM Bhadohi;limited;");
+	batch_free(a);
+}
+
+/* Over the day's replies: answered by nobody, so logged as limited. */
+static void
+test_reply_cap_logged_as_limited(void **state)
+{
+	struct fixture *f = *state;
+	struct inbound_item *a = item("+919876500004", "m1", "loan bhadohi");
+	struct inbound_item *b = item("+919876500004", "m2", "loan bhadohi");
+	struct counts c;
+	int queued;
+
+	a->next = b;
+	assert_int_equal(inbound_run(&f->env, a, &queued), 1);
+	assert_int_equal(a->nreplies, 1);
+	assert_int_equal(b->nreplies, 0);
+	c = log_counts(f->store);
+	assert_string_equal(c.outcomes, "answered/1:LDM Bhadohi;limited;");
 	batch_free(a);
 }
 
@@ -289,6 +330,9 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_reply_cap_logged_as_limited, setup_reply_cap,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_batch_inline,
 		    setup_inline, teardown),
 		cmocka_unit_test_setup_teardown(test_retry_gets_same_answer,

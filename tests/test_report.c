@@ -340,6 +340,25 @@ test_json_and_sections(void **state)
 	f.sent = 8;
 	f.delivered = 6;
 	f.failed = 2;
+	f.kind = "broadcast";
+	f.title = "Silai mela";
+	f.template_key = "meeting";
+	f.audience = "district:bhadohi";
+	f.created_by = "api";
+	f.state = "queued";
+	f.meeting_id = 3;
+	f.has_rsvp = 1;
+	f.rsvp_yes = 4;
+	report_funnels_add(r, &f);
+	/* Its reminder, cancelled: under it, and no failure. */
+	memset(&f, 0, sizeof(f));
+	f.broadcast_id = 8;
+	f.parent_id = 7;
+	f.kind = "reminder";
+	f.title = "Silai mela";
+	f.state = "cancelled";
+	f.messages = 5;
+	f.cancelled = 5;
 	report_funnels_add(r, &f);
 	report_ivr_add(r, "menu", 4);
 	report_outbox_add(r, "queued", 3);
@@ -354,9 +373,20 @@ test_json_and_sections(void **state)
 	assert_int_equal(json_integer_value(json_object_get(g, "inbound")), 6);
 	assert_true(json_is_null(json_object_get(json_array_get(
 	    json_object_get(j, "groups"), 1), "latency_p50_ms")));
+	assert_int_equal(json_array_size(json_object_get(j, "funnels")), 1);
 	g = json_array_get(json_object_get(j, "funnels"), 0);
 	assert_int_equal(json_integer_value(json_object_get(g, "delivered")),
 	    6);
+	assert_string_equal(json_string_value(json_object_get(g, "title")),
+	    "Silai mela");
+	assert_int_equal(json_integer_value(json_object_get(g, "rsvp_yes")),
+	    4);
+	g = json_array_get(json_object_get(g, "reminders"), 0);
+	assert_int_equal(json_integer_value(json_object_get(g, "broadcast")),
+	    8);
+	assert_int_equal(json_integer_value(json_object_get(g, "cancelled")),
+	    5);
+	assert_int_equal(json_integer_value(json_object_get(g, "failed")), 0);
 	assert_true(json_is_null(json_object_get(g, "rsvp_yes")));
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(
 	    json_object_get(j, "ivr"), 0), "calls")), 4);
@@ -369,8 +399,10 @@ test_json_and_sections(void **state)
 	    "\"a,\"\"b\"\"\",2,2\r\n");
 	buf_reset(&b);
 	assert_int_equal(report_render_csv(r, "funnels", &b), 0);
-	assert_non_null(strstr(buf_cstr(&b), "7,2026-11-26T10:00,10,0,8,6,2,,"
-	    "\r\n"));
+	assert_non_null(strstr(buf_cstr(&b), "7,,Silai mela,meeting,"
+	    "district:bhadohi,2026-11-26T10:00,api,queued,10,0,8,6,0,2,0,0,4,0"
+	    "\r\n8,7,Silai mela,,,1970-01-01T00:00,,cancelled,5,0,0,0,0,0,0,"
+	    "5,,\r\n"));
 	assert_int_equal(report_render_csv(r, "nonsense", &b), -1);
 	buf_free(&b);
 	report_free(r);
@@ -557,7 +589,7 @@ test_collect_every_section(void **state)
 	    "Contacts who opted out in this period: 0\n"));
 	buf_reset(&b);
 	report_render_csv_names(&b);
-	assert_string_equal(buf_cstr(&b), "groups, unmatched, funnels or ivr");
+	assert_string_equal(buf_cstr(&b), "groups, outcomes, referrals, unmatched, funnels, rsvps or ivr");
 	buf_free(&b);
 	report_free(r);
 	store_close(st);
@@ -570,6 +602,194 @@ test_collect_every_section(void **state)
 	free(p);
 	free(path);
 	assert_int_equal(rmdir(dir), 0);
+}
+
+static void
+add_outcome(struct report *r, int n, int64_t t, const char *outcome,
+    const char *district, const char *category, const char *text)
+{
+	struct interaction row;
+
+	memset(&row, 0, sizeof(row));
+	row.time_ms = t;
+	row.channel = "sms";
+	row.direction = "in";
+	row.phone = "+919800000001";
+	row.text = text;
+	row.district = district;
+	row.outcome = outcome;
+	row.category = category;
+	while (n-- > 0)
+		report_outcomes_add_row(r, &row);
+}
+
+/* The JSON array after key in s, up to its ']' (a static copy). */
+static const char *
+out_array(const char *s, const char *key)
+{
+	static char out[2048];
+	const char *p = strstr(s, key), *e;
+
+	assert_non_null(p);
+	e = strchr(p, ']');
+	assert_non_null(e);
+	snprintf(out, sizeof(out), "%.*s", (int)(e - p), p);
+	return out;
+}
+
+static int
+count_of(const char *s, const char *what)
+{
+	int n = 0;
+
+	for (; (s = strstr(s, what)) != NULL; s += strlen(what))
+		n++;
+	return n;
+}
+
+/*
+ * What the messages came to: a "no training information here" answer is
+ * unanswered, and the unanswered break down by district, category and
+ * week with no small cell left alone in its line, so the total minus the
+ * shown never gives it away.
+ */
+static void
+test_outcomes_unanswered(void **state)
+{
+	struct report *r;
+	struct buf b;
+	const char *a;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		r = make(REPORT_BY_KEYWORD, 5, pass == 1, NULL);
+		add_outcome(r, 12, T0, "answered", "bhadohi", "loan",
+		    "loan bhadohi");
+		add_outcome(r, 6, T0, "no_stakeholder", "bhadohi", "training",
+		    "silai training chahiye bhadohi");
+		add_outcome(r, 2, T0 + DAY, "not_understood", "mirzapur", NULL,
+		    "kadhai ka kaam");
+		add_outcome(r, 7, T0 + 7 * DAY, "no_stakeholder", "varanasi",
+		    "market", "saree bechna hai varanasi");
+		add_outcome(r, 1, T0, "limited", "bhadohi", "loan",
+		    "loan loan loan");
+		add_outcome(r, 3, T0, "asked_district", NULL, "loan",
+		    "namaste loan");
+		add_outcome(r, 1, T0, NULL, NULL, NULL, "purana sandesh");
+		report_finish(r);
+		buf_init(&b, 0);
+		report_render_json(r, &b);
+		a = buf_cstr(&b);
+		if (pass == 1) {
+			assert_non_null(strstr(a, "\"unanswered\":{\"total\":16,"));
+			assert_non_null(strstr(a, "\"no_stakeholder\":13,"));
+			assert_non_null(strstr(a, "\"(unknown)\":1}"));
+			assert_non_null(strstr(out_array(a, "\"by_district\""),
+			    "{\"key\":\"mirzapur\",\"messages\":2}"));
+			assert_non_null(strstr(out_array(a, "\"by_week\""),
+			    "{\"key\":\"2026-W49\",\"messages\":7}"));
+			assert_non_null(strstr(out_array(a, "\"by_category\""),
+			    "{\"key\":\"market\",\"messages\":7},"
+			    "{\"key\":\"training\",\"messages\":6}"));
+		} else {
+			/* The headline stands; mirzapur's 2 is hidden and
+			 * so is a partner, in each line with a small cell. */
+			assert_non_null(strstr(a, "\"unanswered\":{\"total\":16,"));
+			assert_non_null(strstr(out_array(a, "\"by_district\""),
+			    "{\"key\":\"mirzapur\",\"messages\":\"<5\"}"));
+			assert_int_equal(count_of(out_array(a,
+			    "\"by_district\""), "\"<5\""), 2);
+			assert_true(count_of(out_array(a, "\"by_category\""),
+			    "\"<5\"") >= 2);
+			assert_int_equal(count_of(out_array(a, "\"by_week\""),
+			    "\"<5\""), 0);
+			assert_non_null(strstr(a, "\"limited\":\"<5\""));
+		}
+		buf_reset(&b);
+		report_render_table(r, &b);
+		assert_non_null(strstr(buf_cstr(&b), "Unanswered (not "
+		    "understood, no stakeholder, limited): 16 of 32 messages"));
+		buf_free(&b);
+		report_free(r);
+	}
+}
+
+static void
+add_referral(struct report *r, int n, int64_t t, const char *district,
+    const char *category, const char *stakeholders)
+{
+	struct interaction row;
+
+	memset(&row, 0, sizeof(row));
+	row.time_ms = t;
+	row.channel = "sms";
+	row.direction = "in";
+	row.phone = "+919800000001";
+	row.district = district;
+	row.outcome = "answered";
+	row.category = category;
+	row.stakeholders = stakeholders;
+	while (n-- > 0)
+		report_referrals_add_row(r, &row);
+}
+
+/*
+ * Referrals per stakeholder, and per stakeholder, week, district and
+ * category; a helpline for every district is counted in each; a small
+ * week is hidden with a partner, so the stakeholder's total does not
+ * give it away.
+ */
+static void
+test_referrals(void **state)
+{
+	struct report *r;
+	struct buf b;
+	const char *a;
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 2; pass++) {
+		r = make(REPORT_BY_KEYWORD, 5, pass == 1, NULL);
+		add_referral(r, 9, T0, "bhadohi", "loan",
+		    "1:LDM (lead bank), Bhadohi|38:Mudra and Udyam help desk");
+		add_referral(r, 6, T0 + 7 * DAY, "bhadohi", "loan",
+		    "1:LDM (lead bank), Bhadohi|38:Mudra and Udyam help desk");
+		add_referral(r, 2, T0 + 14 * DAY, "bhadohi", "loan",
+		    "1:LDM (lead bank), Bhadohi|38:Mudra and Udyam help desk");
+		add_referral(r, 8, T0, "mirzapur", "loan",
+		    "38:Mudra and Udyam help desk");
+		/* Replies carry none; a message without any refers none. */
+		add_referral(r, 3, T0, "mirzapur", "training", NULL);
+		report_finish(r);
+		buf_init(&b, 0);
+		report_render_json(r, &b);
+		a = buf_cstr(&b);
+		if (pass == 1) {
+			assert_non_null(strstr(a, "\"referrals\":{\"stakeholders\":["
+			    "{\"id\":1,\"name\":\"LDM (lead bank), Bhadohi\","
+			    "\"referrals\":17},{\"id\":38,\"name\":\"Mudra and "
+			    "Udyam help desk\",\"referrals\":25}]"));
+			assert_non_null(strstr(a, "{\"id\":38,\"name\":\"Mudra "
+			    "and Udyam help desk\",\"week\":\"2026-W48\","
+			    "\"district\":\"mirzapur\",\"category\":\"loan\","
+			    "\"referrals\":8}"));
+		} else {
+			/* LDM's third week (2) is hidden, and so is one
+			 * more of its weeks. */
+			assert_int_equal(count_of(out_array(a,
+			    "\"rows\":["), "\"<5\""), 4);
+			assert_non_null(strstr(a, "\"referrals\":17}"));
+		}
+		buf_reset(&b);
+		assert_int_equal(report_render_table_section(r, "referrals",
+		    &b), 0);
+		assert_non_null(strstr(buf_cstr(&b), "Mudra and Udyam help "
+		    "desk"));
+		assert_null(strstr(buf_cstr(&b), "Outcomes"));
+		buf_free(&b);
+		report_free(r);
+	}
 }
 
 int
@@ -587,6 +807,8 @@ main(void)
 		cmocka_unit_test(test_by_parse),
 		cmocka_unit_test(test_xtab),
 		cmocka_unit_test(test_collect_every_section),
+		cmocka_unit_test(test_outcomes_unanswered),
+		cmocka_unit_test(test_referrals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -500,6 +500,81 @@ test_op_failures(void **state)
 	w->fail = 0;
 }
 
+/*
+ * What each exchange came to, and whom it referred her to, as the log
+ * keeps them: a reply of "no training in Bhadohi yet" is no answer, and
+ * a greeting before the category is still a question for her district.
+ */
+static void
+test_outcomes_and_referrals(void **state)
+{
+	struct handler_fixture *f = *state;
+	static const struct {
+		const char	*phone, *text;
+		int		 limited;
+		const char	*outcome, *category, *stakeholders;
+	} cases[] = {
+		{ "+919800000001", "loan bhadohi", 0, "answered", "loan",
+		  "1:LDM Bhadohi|2:DIC Bhadohi PMEGP|3:Mudra helpline" },
+		{ "+919800000002", "training bhadohi", 0, "no_stakeholder",
+		  "training", NULL },
+		{ "+919800000003", "namaste loan chahiye", 0, "asked_district",
+		  "loan", NULL },
+		/* Her answer to the question completes the request. */
+		{ "+919800000003", "Bhadohi", 0, "answered", "loan",
+		  "1:LDM Bhadohi|2:DIC Bhadohi PMEGP|3:Mudra helpline" },
+		{ "+919800000004", "mirzapur se hu", 0, "asked_category", NULL,
+		  NULL },
+		{ "+919800000005", "kya hal hai didi asdfgh", 0,
+		  "not_understood", NULL, NULL },
+		{ "+919800000006", "madad", 0, "answered", NULL, NULL },
+		{ "+919800000007", "loan aur training mirzapur", 0,
+		  "asked_category", "loan", NULL },
+		{ "+919800000008", "STOP", 0, "control", NULL, NULL },
+		{ "+919800000008", "loan bhadohi", 0, "opted_out", "loan",
+		  NULL },
+		{ "+919800000008", "start", 0, "control", NULL, NULL },
+		{ "+919800000009", "loan bhadohi", 1, "limited", "loan", NULL },
+		{ "+919800000009", "haan", 0, "not_understood", NULL, NULL },
+		/* A district not served: the helplines for everywhere are
+		 * an answer, being told "not here" is not. */
+		{ "+919800000010", "loan chahiye lucknow", 0, "answered",
+		  "loan", "3:Mudra helpline" },
+		{ "+919800000011", "training lucknow", 0, "no_stakeholder",
+		  "training", NULL },
+	};
+	struct router_result res;
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(cases); i++) {
+		f->ctx.limited = cases[i].limited;
+		assert_int_equal(router_route(&f->ctx, cases[i].phone,
+		    cases[i].text, &res), 0);
+		if (strcmp(res.outcome, cases[i].outcome) != 0)
+			fail_msg("%s: outcome %s, not %s", cases[i].text,
+			    res.outcome, cases[i].outcome);
+		if (cases[i].category == NULL && res.category != NULL)
+			fail_msg("%s: category %s", cases[i].text,
+			    res.category);
+		else if (cases[i].category == NULL)
+			assert_null(res.category);
+		else
+			assert_string_equal(res.category, cases[i].category);
+		if (cases[i].stakeholders == NULL)
+			assert_null(res.stakeholders);
+		else
+			assert_string_equal(res.stakeholders,
+			    cases[i].stakeholders);
+		router_result_clear(&res);
+	}
+	f->ctx.limited = 0;
+	assert_true(handler_outcome_unanswered("no_stakeholder"));
+	assert_true(handler_outcome_unanswered("not_understood"));
+	assert_true(handler_outcome_unanswered("limited"));
+	assert_false(handler_outcome_unanswered("asked_district"));
+	assert_false(handler_outcome_unanswered(NULL));
+}
+
 int
 main(void)
 {
@@ -521,6 +596,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ops_asked, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_outcomes_and_referrals,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_op_failures, setup,
 		    teardown),
 	};

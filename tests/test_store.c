@@ -335,12 +335,13 @@ test_contacts(void **state)
 
 static const struct stakeholder directory[] = {
 	{ "Bank of Baroda", "loan", "bhadohi", "+915414000000", "hi|en",
-	    "Mudra loans", "मुद्रा ऋण" },
-	{ "NABARD", "loan", "*", NULL, NULL, "Rural credit", NULL },
-	{ "RSETI Mirzapur", "training", "mirzapur", NULL, "hi", NULL, NULL },
-	{ "SIDBI", "loan", "mirzapur", NULL, NULL, NULL, NULL },
+	    "Mudra loans", "मुद्रा ऋण", 0 },
+	{ "NABARD", "loan", "*", NULL, NULL, "Rural credit", NULL, 0 },
+	{ "RSETI Mirzapur", "training", "mirzapur", NULL, "hi", NULL, NULL,
+	    0 },
+	{ "SIDBI", "loan", "mirzapur", NULL, NULL, NULL, NULL, 0 },
 	{ "Carpet Export Council", "market", "bhadohi", NULL, NULL, NULL,
-	    NULL },
+	    NULL, 0 },
 };
 
 static void

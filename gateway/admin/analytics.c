@@ -128,6 +128,8 @@ read_query(const struct admin_ctx *ctx, const struct form *f,
 	memset(o, 0, sizeof(*o));
 	o->suppress_below = (int)config_int(ctx->rt->cfg, "suppress_below");
 	o->utc_offset_min = (int)config_int(ctx->rt->cfg, "report_utc_offset");
+	/* The words of the unanswered, as `sampark report` lists them. */
+	o->understand = ctx->rt->understand;
 	if ((v = form_get(f, "since")) != NULL && *v != '\0' &&
 	    report_parse_date(v, o->utc_offset_min, 0, &o->since_ms) == -1) {
 		util_err(err, errlen, "since: not a date (YYYY-MM-DD)");

@@ -32,7 +32,11 @@ static const char export_usage[] =
     "Writes every interaction (inbound message or reply) to standard output,\n"
     "oldest first.  Fields: time, channel, direction, provider, provider_msg_id,\n"
     "contact, text, keyword, handler, district, language, encoding, segments,\n"
-    "latency_ms, status (and phone with --reveal-phones).  contact is a\n"
+    "latency_ms, status, outcome, category, stakeholders (and phone with\n"
+    "--reveal-phones).  outcome is what an inbound message came to: answered,\n"
+    "no_stakeholder, asked_district, asked_category, not_understood, limited,\n"
+    "opted_out, control, rsvp, notice or error.  stakeholders are the directory\n"
+    "entries its reply gave, \"id:name\" joined by '|'.  contact is a\n"
     "pseudonym: a keyed hash of the phone number (key from the environment\n"
     "variable named by pseudonym_key_env, else the one the database was made\n"
     "with).  The database is only read, never written.\n";
@@ -49,7 +53,7 @@ struct export_state {
 static const char *const fields[] = { "time", "channel", "direction",
     "provider", "provider_msg_id", "contact", "text", "keyword", "handler",
     "district", "language", "encoding", "segments", "latency_ms", "status",
-    "phone" };
+    "outcome", "category", "stakeholders", "phone" };
 
 static void
 json_field(struct buf *b, const char *name, const char *s, int first)
@@ -75,7 +79,8 @@ write_row(void *arg, const struct interaction *r)
 	v[6] = r->text; v[7] = r->keyword; v[8] = r->handler;
 	v[9] = r->district; v[10] = r->language; v[11] = r->encoding;
 	v[12] = seg; v[13] = r->latency_ms >= 0 ? lat : NULL;
-	v[14] = r->status; v[15] = r->phone;
+	v[14] = r->status; v[15] = r->outcome; v[16] = r->category;
+	v[17] = r->stakeholders; v[18] = r->phone;
 
 	buf_reset(&st->line);
 	if (st->csv) {

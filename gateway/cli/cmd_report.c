@@ -24,7 +24,8 @@
 static const char report_usage[] =
     "usage: sampark report [--since DATE] [--until DATE] [--district KEY]\n"
     "                      [--channel sms|voice|missed_call]\n"
-    "                      [--by keyword|district|day|week|channel|language]\n"
+    "                      [--by keyword|district|day|week|channel|language|\n"
+    "                            stakeholder]\n"
     "                      [--format table|csv|json] [--section S] [--top N]\n"
     "                      [--no-suppress] [-c CONFIG] [--db PATH]\n"
     "\n"
@@ -33,11 +34,20 @@ static const char report_usage[] =
     "latency, opt-ins (JOIN, START) and opt-outs (STOP); then the top\n"
     "unmatched texts and the words that come up most in them, broadcast\n"
     "funnels and IVR drop-off when those exist.\n"
+    "Every report also shows the outcomes (what each message came to:\n"
+    "answered, no_stakeholder, asked_district, asked_category,\n"
+    "not_understood, limited, opted_out, control, rsvp, notice, error), the\n"
+    "unanswered (not_understood + no_stakeholder + limited) by district,\n"
+    "category and week with their most frequent words, and the referrals:\n"
+    "how many messages each stakeholder was given out in, per week,\n"
+    "district and category.  --by stakeholder shows the referrals alone\n"
+    "(and makes them CSV's default section).\n"
     "DATE is YYYY-MM-DD (a whole day, both ends included, in the zone of\n"
     "report_utc_offset) or an ISO 8601 time.  In district- or week-level\n"
     "groups, and for one --district, counts below suppress_below (default 5)\n"
     "show as <5 unless --no-suppress is given.  CSV holds one section\n"
-    "(--section groups|unmatched|funnels|ivr, default groups; unmatched\n"
+    "(--section groups|outcomes|referrals|unmatched|funnels|rsvps|ivr,\n"
+    "default groups; unmatched\n"
     "is the most frequent words of the messages not understood, filler\n"
     "and districts left out: the words to add to lexicon.conf); the table\n"
     "and JSON hold them all.\n";
@@ -72,7 +82,7 @@ run_report(int argc, char **argv)
 	struct buf out, errors;
 	long top = 20;
 	char *end;
-	int ch, rc = 1;
+	int ch, rc = 1, by_stakeholder = 0;
 
 	memset(&o, 0, sizeof(o));
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -87,10 +97,14 @@ run_report(int argc, char **argv)
 		case 'S': section = optarg; break;
 		case 'n': o.no_suppress = 1; break;
 		case 'b':
+			if (strcmp(optarg, "stakeholder") == 0) {
+				by_stakeholder = 1;
+				break;
+			}
 			if (report_by_parse(optarg, &o.by) == -1) {
 				fprintf(stderr, "sampark: --by: \"%s\" is not "
-				    "keyword, district, day, week, channel or "
-				    "language\n", optarg);
+				    "keyword, district, day, week, channel, "
+				    "language or stakeholder\n", optarg);
 				return 2;
 			}
 			break;
@@ -144,6 +158,8 @@ run_report(int argc, char **argv)
 	if (strcmp(format, "json") == 0)
 		report_render_json(r, &out);
 	else if (strcmp(format, "csv") == 0) {
+		if (section == NULL && by_stakeholder)
+			section = "referrals";
 		if (report_render_csv(r, section, &out) == -1) {
 			buf_reset(&out);
 			report_render_csv_names(&out);
@@ -152,7 +168,9 @@ run_report(int argc, char **argv)
 			rc = 2;
 			goto done;
 		}
-	} else
+	} else if (by_stakeholder)
+		report_render_table_section(r, "referrals", &out);
+	else
 		report_render_table(r, &out);
 	if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len ||
 	    fflush(stdout) != 0) {
@@ -162,7 +180,8 @@ run_report(int argc, char **argv)
 	rc = 0;
 done:
 	log_info("report", "by=%s format=%s district=%s suppressed=%d "
-	    "status=%s", report_by_name(o.by), format, o.district ?
+	    "status=%s", by_stakeholder ? "stakeholder" : report_by_name(o.by),
+	    format, o.district ?
 	    o.district : "all", r != NULL && report_suppressing(r),
 	    rc == 0 ? "ok" : "failed");
 	buf_free(&out);

@@ -157,15 +157,25 @@ process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
 	row.segments = (int)si.segments;
 	row.latency_ms = -1;
 	row.status = res.matched ? "matched" : "unmatched";
+	row.outcome = res.outcome;
+	row.category = res.category;
+	row.stakeholders = res.stakeholders;
 	rc = store_interaction_insert(d->store, &row);
 	if (rc == 1)
 		it->m_keyword = xstrdup(res.keyword != NULL ? res.keyword :
 		    "none");
-	if (rc == 1 && verdict == ABUSE_OK)
+	if (rc == 1 && verdict == ABUSE_OK) {
 		verdict = abuse_reply(d->abuse, it->in.from,
 		    (const char *const *)res.reply.texts, res.reply.n,
 		    it->inline_reply && it->provider->build_send != NULL,
 		    it->t0_wall);
+		/* Her replies are held back: she got nothing, whatever the
+		 * handler had for her. */
+		if (verdict != ABUSE_OK && res.reply.n > 0 &&
+		    store_interaction_set_outcome(d->store, row.id,
+		    HANDLER_OUTCOME_LIMITED) == -1)
+			rc = -1;
+	}
 	if (rc == 1 && verdict == ABUSE_OK)
 		rc = record_reply(d, it, row.id, &res);
 	else if (rc == 0 && it->inline_reply)	/* a retry in this batch */

@@ -204,6 +204,7 @@ run_handler(struct turn *t, const char *name, const char *category)
 	hr.contact = &c;
 	memset(&reply, 0, sizeof(reply));
 	rc = h->run(&ctx, &hr, &reply);
+	handler_request_clear(&hr);
 	buf_init(&b, 0);
 	for (i = 0; rc == 0 && i < reply.n; i++) {
 		if (i > 0)

@@ -32,6 +32,13 @@ struct interaction {
 	int64_t		 latency_ms;	/* -1 if not known */
 	int64_t		 reply_to;	/* out rows: id of the inbound row, else 0 */
 	const char	*status;	/* e.g. "received", "replied", "unmatched" */
+	/* Inbound rows: what the exchange came to (handler.h's
+	 * HANDLER_OUTCOME_*), NULL before it was kept or for calls. */
+	const char	*outcome;
+	const char	*category;	/* the category asked about, or NULL */
+	/* The stakeholders the reply gave, "id:name" joined by '|', or
+	 * NULL for none. */
+	const char	*stakeholders;
 };
 
 /* A woman (or coordinator) who has written to Sampark. */
@@ -62,6 +69,9 @@ struct stakeholder {
 	char	*languages;		/* e.g. "hi|en" */
 	char	*description_en;
 	char	*description_hi;
+	/* Its row in the store's directory: its place in the order it was
+	 * imported (1, 2, ...), the same until the next import; 0 if none. */
+	int64_t	 id;
 };
 void	records_stakeholders_free(struct stakeholder *, size_t);
 

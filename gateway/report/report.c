@@ -532,3 +532,9 @@ report_pseudonym(const char *key, const char *phone,
 	crypto_hmac_sha256_hex(key, strlen(key), phone, strlen(phone), hex);
 	snprintf(out, REPORT_PSEUDONYM_LEN + 1, "c_%.16s", hex);
 }
+
+int
+report_breakdown_suppressing(const struct report *r)
+{
+	return !r->o.no_suppress && r->o.suppress_below > 1;
+}

@@ -85,10 +85,20 @@ void	 report_unmatched_add(struct report *, const char *text, int64_t n,
 	    int64_t contacts);				/* report_unmatched.c */
 void	 report_funnels_add(struct report *,
 	    const struct store_funnel *);		/* report_funnels.c */
+/* One meeting's answers of one day (YYYY-MM-DD); days of a meeting
+ * added together, in order.			   report_rsvps.c */
+void	 report_rsvps_add(struct report *, int64_t meeting, const char *title,
+	    const char *day, int64_t yes, int64_t no);
 void	 report_ivr_add(struct report *, const char *node,
 	    int64_t calls);				/* report_ivr.c */
 void	 report_outbox_add(struct report *, const char *state,
 	    int64_t n);					/* report_outbox.c */
+/* An interaction row for the outcomes and the unanswered (inbound rows
+ * only; others are ignored).			   report_outcomes.c */
+void	 report_outcomes_add_row(struct report *, const struct interaction *);
+/* An interaction row for the referrals (inbound rows with stakeholders
+ * only).					   report_referrals.c */
+void	 report_referrals_add_row(struct report *, const struct interaction *);
 
 /* After the last row: groups sorted, percentiles computed.  Idempotent. */
 void	 report_finish(struct report *);
@@ -107,6 +117,10 @@ void	 report_format_count(const struct report *, int64_t n, char *out,
  * CSV is one section's: csv_section names it (NULL: "groups"); -1 for a
  * name that is no section with a CSV rendering. */
 void	 report_render_table(struct report *, struct buf *out);
+/* The table of one section (`report --by stakeholder` shows only the
+ * referrals); -1 for a name that is no section. */
+int	 report_render_table_section(struct report *, const char *name,
+	    struct buf *out);
 int	 report_render_csv(struct report *, const char *csv_section,
 	    struct buf *out);
 void	 report_render_json(struct report *, struct buf *out);

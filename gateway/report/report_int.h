@@ -58,6 +58,32 @@ const char *report_row_key(enum report_by, int utc_offset_min,
  * runs of 5 or more digits (phone or account numbers).  Caller frees. */
 char	*report_clean_text(const char *);
 
+/* The words of text that a coordinator might add to the lexicon (not
+ * filler, districts or digits), each once, normalised, to cb
+ * (report_unmatched.c). */
+struct understand_table;
+void	 report_text_words(const struct understand_table *, const char *text,
+	    void (*cb)(void *arg, const char *word, size_t len), void *arg);
+
+/* Counts by key, for the sections that tally rows in memory
+ * (report_tally.c): keys are cleaned (report_clean_text). */
+struct report_tally {
+	struct report_named	*v;
+	size_t			 n;
+	size_t			 last;	/* the key found last, tried first */
+};
+void	 report_tally_add(struct report_tally *, const char *key, int64_t n);
+/* The count of key, 0 if none. */
+int64_t	 report_tally_get(const struct report_tally *, const char *key);
+/* Sorted by key, or (by_count) most first, then by key; then only the
+ * first top are kept (0: all). */
+void	 report_tally_sort(struct report_tally *, int by_count, size_t top);
+void	 report_tally_clear(struct report_tally *);
+
+/* Whether a section's breakdowns by district, category or week hide
+ * small counts: always, unless the report shows every count. */
+int	 report_breakdown_suppressing(const struct report *);
+
 /* Names with counts (IVR nodes, outbox states), names cleaned. */
 struct report_named {
 	char	*name;

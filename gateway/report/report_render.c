@@ -87,6 +87,21 @@ report_render_table(struct report *r, struct buf *out)
 		report_sections[i]->render_table(r, out);
 }
 
+int
+report_render_table_section(struct report *r, const char *name,
+    struct buf *out)
+{
+	size_t i;
+
+	report_finish(r);
+	for (i = 0; report_sections[i] != NULL; i++)
+		if (strcmp(report_sections[i]->name, name) == 0) {
+			report_sections[i]->render_table(r, out);
+			return 0;
+		}
+	return -1;
+}
+
 /* ---- CSV ---- */
 
 void

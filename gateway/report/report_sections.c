@@ -8,13 +8,17 @@
 
 #include "report_int.h"
 
-extern const struct report_section report_groups, report_unmatched,
+extern const struct report_section report_groups, report_outcomes,
+    report_referrals, report_unmatched, report_rsvps,
     report_funnels, report_ivr, report_outbox, report_opted_out;
 
 const struct report_section *const report_sections[] = {
 	&report_groups,
+	&report_outcomes,
+	&report_referrals,
 	&report_unmatched,
 	&report_funnels,
+	&report_rsvps,
 	&report_ivr,
 	&report_outbox,
 	&report_opted_out,

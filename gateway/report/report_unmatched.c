@@ -127,28 +127,22 @@ words_finish(struct unmatched *u, size_t top)
 }
 
 /*
- * The words of one text not understood, each counted once per message:
- * what the lexicon knows as filler, districts and digits is dropped, the
- * rest is what a coordinator might add.
+ * The words of one text: what the lexicon knows as filler, districts and
+ * digits is dropped, the rest is what a coordinator might add.  Each
+ * word once per text.
  */
-struct words_arg {
-	struct unmatched	*u;
-	const struct understand_table	*und;
-};
-
-static int
-on_words(void *arg, const char *text, int64_t n, int64_t contacts)
+void
+report_text_words(const struct understand_table *und, const char *text,
+    void (*cb)(void *arg, const char *word, size_t len), void *arg)
 {
-	struct words_arg *w = arg;
 	struct understand_result *res;
 	char *norm;
 	size_t i, j, k;
 
-	(void)contacts;
 	if ((norm = text_normalize(text, strlen(text))) == NULL)
-		return 0;
+		return;
 	res = xmalloc(sizeof(*res));
-	understand_message(w->und, text, norm, res);
+	understand_message(und, text, norm, res);
 	for (i = 0; i < res->ntok; i++) {
 		const struct understand_token *t = &res->tok[i];
 
@@ -164,11 +158,37 @@ on_words(void *arg, const char *text, int64_t n, int64_t contacts)
 				break;
 		}
 		if (j == i)
-			word_add(w->u, norm + res->nstart[t->word],
-			    res->nlen[t->word], n);
+			cb(arg, norm + res->nstart[t->word],
+			    res->nlen[t->word]);
 	}
 	free(res);
 	free(norm);
+}
+
+/* The words of the messages not understood, each counted once per
+ * message. */
+struct words_arg {
+	struct unmatched	*u;
+	const struct understand_table	*und;
+	int64_t			 n;
+};
+
+static void
+on_word(void *arg, const char *word, size_t len)
+{
+	struct words_arg *w = arg;
+
+	word_add(w->u, word, len, w->n);
+}
+
+static int
+on_words(void *arg, const char *text, int64_t n, int64_t contacts)
+{
+	struct words_arg *w = arg;
+
+	(void)contacts;
+	w->n = n;
+	report_text_words(w->und, text, on_word, w);
 	return 0;
 }
 

@@ -78,6 +78,18 @@ static void	plan_log(struct store *);
 	"CREATE INDEX outbox_to_broadcast ON outbox(to_phone, next_attempt_ms)" \
 	"  WHERE broadcast_id IS NOT NULL;"
 
+/*
+ * 15: what each exchange came to and whom it referred her to, kept when
+ * it is logged (the handler knows; nothing after it can tell from the
+ * reply's text): the outcome (handler.h), the category asked about and
+ * the stakeholders given ("id:name" joined by '|').  Rows from before
+ * keep NULL: their outcome is unknown, not guessed.
+ */
+#define MIGRATION_15_OUTCOMES						\
+	"ALTER TABLE interactions ADD COLUMN outcome TEXT;"		\
+	"ALTER TABLE interactions ADD COLUMN category TEXT;"		\
+	"ALTER TABLE interactions ADD COLUMN stakeholders TEXT;"
+
 /* migrations[v] takes a database from version v - 1 to version v. */
 static const char *const migrations[] = {
 	NULL,
@@ -309,6 +321,7 @@ static const char *const migrations[] = {
 	"DROP INDEX outbox_due;"
 	"CREATE INDEX outbox_due ON outbox(provider, next_attempt_ms)"
 	"  WHERE state = 'queued';",
+	MIGRATION_15_OUTCOMES,
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -332,8 +345,10 @@ static const char *const sql_text[S_COUNT] = {
 	    " AND provider_msg_id IS NOT NULL",
 	[S_INTERACTION_INSERT] = "INSERT INTO interactions ("
 	    INTERACTION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
 	    " ON CONFLICT DO NOTHING",
+	[S_INTERACTION_OUTCOME] = "UPDATE interactions SET outcome = ?2,"
+	    " stakeholders = NULL WHERE id = ?1",
 	[S_REPLIES_FOR] = "SELECT text FROM interactions WHERE id > ?1"
 	    " AND id <= ?1 + " SP_STR(STORE_REPLY_WINDOW) " AND reply_to = ?1"
 	    " AND direction = 'out' ORDER BY id",
@@ -361,10 +376,10 @@ static const char *const sql_text[S_COUNT] = {
 	[S_SH_INSERT] = "INSERT INTO stakeholders (" SH_COLUMNS
 	    ", source, imported_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[S_SH_COUNT] = "SELECT count(*) FROM stakeholders",
-	[S_SH_FIND] = "SELECT " SH_COLUMNS " FROM stakeholders"
+	[S_SH_FIND] = "SELECT " SH_COLUMNS ", id FROM stakeholders"
 	    " WHERE category = ?1 AND (district = ?2 OR district = '*')"
 	    " ORDER BY id",
-	[S_SH_ALL] = "SELECT " SH_COLUMNS " FROM stakeholders ORDER BY id",
+	[S_SH_ALL] = "SELECT " SH_COLUMNS ", id FROM stakeholders ORDER BY id",
 	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
 	    " encoding, segments, state, created_ms, next_attempt_ms,"

@@ -119,6 +119,14 @@ int	 store_inbound_find(struct store *, const char *provider,
 int	 store_interaction_insert(struct store *, struct interaction *row);
 
 /*
+ * Change what inbound row id came to, and drop the stakeholders it gave:
+ * for a message whose replies were held back after it was logged (an
+ * abuse limit on the replies).  0 or -1.
+ */
+int	 store_interaction_set_outcome(struct store *, int64_t id,
+	    const char *outcome);
+
+/*
  * The texts of the out rows replying to inbound row id, in the order they
  * were inserted: *texts is an array of *n strings, freed by
  * store_strings_free().  0 or -1.  Replies are recorded right after their
@@ -549,26 +557,58 @@ int	 store_report_unmatched(struct store *, const struct store_filter *,
 	    size_t limit, int (*cb)(void *arg, const char *text, int64_t n,
 	    int64_t contacts), void *arg);
 
-/* One broadcast's delivery funnel, from the outbox (and RSVPs if kept). */
+/*
+ * One broadcast's delivery funnel, by the real state of its messages, and
+ * what it was: its title (the meeting's, else a "title" variable, else
+ * the template), template, audience, when and by whom it was made.  The
+ * strings are valid during the callback only.
+ */
 struct store_funnel {
 	int64_t	 broadcast_id;
-	int64_t	 created_ms;	/* first message queued */
+	int64_t	 created_ms;	/* the broadcast was made */
+	int64_t	 first_queued_ms;	/* first message queued, 0: none */
+	const char	*kind;		/* "broadcast" | "notice" | "reminder" */
+	int64_t	 parent_id;	/* a reminder's broadcast, else 0 */
+	const char	*title;
+	const char	*template_key;
+	const char	*audience;
+	const char	*created_by;
+	const char	*state;		/* the broadcast's: creating, queued,
+					   cancelled */
+	int64_t	 meeting_id;	/* 0: none */
+	int64_t	 meeting_ms;	/* the meeting's time */
 	int64_t	 messages;	/* queued in all */
-	int64_t	 pending;	/* still queued or sending */
-	int64_t	 sent;		/* accepted by the provider (incl. delivered) */
+	int64_t	 pending;	/* still held, queued or sending */
+	int64_t	 sent;		/* accepted by the provider (incl. delivered
+				   and undelivered) */
 	int64_t	 delivered;
-	int64_t	 failed;	/* failed, undelivered or expired */
-	int	 has_rsvp;	/* an RSVP table could be read */
+	int64_t	 undelivered;	/* accepted, then not delivered */
+	int64_t	 failed;	/* not accepted, and not for a cancel */
+	int64_t	 expired;	/* too old to send */
+	int64_t	 cancelled;	/* stopped by a cancel of the broadcast */
+	/* RSVPs are the meeting's: on the broadcast that announced it,
+	 * none on its reminders. */
+	int	 has_rsvp;
 	int64_t	 rsvp_yes;
 	int64_t	 rsvp_no;
 };
 
 /*
- * Funnels of the broadcasts whose messages were queued within the filter's
- * time range, by broadcast id: 1 (some), 0 (none), -1 error.
+ * Funnels of the broadcasts made within the filter's time range, each
+ * broadcast followed by its reminders: 1 (some), 0 (none), -1 error.
  */
 int	 store_report_funnels(struct store *, const struct store_filter *,
 	    int (*cb)(void *arg, const struct store_funnel *), void *arg);
+
+/*
+ * RSVP answers per meeting and day (in the zone utc_offset_min) of the
+ * meetings whose answers fall in the filter's time range, by meeting and
+ * day: 0 or -1.  The title is valid during the callback only.
+ */
+int	 store_report_rsvps(struct store *, const struct store_filter *,
+	    int utc_offset_min, int (*cb)(void *arg, int64_t meeting_id,
+	    const char *title, const char *day, int64_t yes, int64_t no),
+	    void *arg);
 
 /*
  * IVR drop-off: calls by the menu node they ended at, most first: 1 (cb

@@ -141,6 +141,7 @@ stakeholders_read(struct store *st, sqlite3_stmt *s,
 		sh_fields(&v[len++], f);
 		for (i = 0; i < SH_NFIELDS; i++)
 			*f[i] = store_sq_column_dup(s, i);
+		v[len - 1].id = sqlite3_column_int64(s, SH_NFIELDS);
 	}
 	if (rc != SQLITE_DONE)
 		store_sq_fail(st, "stakeholders_find");

@@ -25,7 +25,8 @@ enum stmt_id {
 	S_BEGIN, S_COMMIT, S_ROLLBACK,
 	S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
 	S_HEARTBEAT, S_META_GET, S_META_SET,
-	S_INBOUND_FIND, S_INTERACTION_INSERT, S_REPLIES_FOR, S_EXPORT,
+	S_INBOUND_FIND, S_INTERACTION_INSERT, S_INTERACTION_OUTCOME,
+	S_REPLIES_FOR, S_EXPORT,
 	S_CONTACT_GET, S_CONTACT_PUT,
 	S_SH_DELETE, S_SH_INSERT, S_SH_COUNT, S_SH_FIND, S_SH_ALL,
 	S_DATA_VERSION,
@@ -38,7 +39,7 @@ enum stmt_id {
 #define INTERACTION_COLUMNS \
 	"time_ms, channel, direction, provider, provider_msg_id, phone," \
 	" text, keyword, handler, district, language, encoding, segments," \
-	" latency_ms, reply_to, status"
+	" latency_ms, reply_to, status, outcome, category, stakeholders"
 #define CONTACT_COLUMNS \
 	"phone, name, language, district, role, pending_keyword," \
 	" pending_until_ms, more_text, more_until_ms, opted_out_ms," \

@@ -53,6 +53,9 @@ store_interaction_insert(struct store *st, struct interaction *row)
 	store_sq_bind_int64(s, 14, row->latency_ms, -1);
 	store_sq_bind_int64(s, 15, row->reply_to, 0);
 	store_sq_bind_text(s, 16, row->status);
+	store_sq_bind_text(s, 17, row->outcome);
+	store_sq_bind_text(s, 18, row->category);
+	store_sq_bind_text(s, 19, row->stakeholders);
 	/*
 	 * No RETURNING here: SQLite gathers RETURNING rows in a temporary
 	 * b-tree, and opening one per message costs more than the insert.
@@ -75,6 +78,17 @@ store_interaction_insert(struct store *st, struct interaction *row)
 	if (found == 0)
 		store_sq_fail_msg(st, "interaction_insert", "ignored, yet no such row");
 	return found == 1 ? 0 : -1;
+}
+
+int
+store_interaction_set_outcome(struct store *st, int64_t id,
+    const char *outcome)
+{
+	sqlite3_stmt *s = st->stmt[S_INTERACTION_OUTCOME];
+
+	sqlite3_bind_int64(s, 1, id);
+	store_sq_bind_text(s, 2, outcome);
+	return store_sq_run(st, S_INTERACTION_OUTCOME, "interaction_outcome");
 }
 
 int
@@ -122,6 +136,9 @@ export_row(sqlite3_stmt *s, struct interaction *row)
 	    sqlite3_column_int64(s, 14);
 	row->reply_to = sqlite3_column_int64(s, 15);
 	row->status = store_sq_column_str(s, 16);
+	row->outcome = store_sq_column_str(s, 17);
+	row->category = store_sq_column_str(s, 18);
+	row->stakeholders = store_sq_column_str(s, 19);
 }
 
 /*

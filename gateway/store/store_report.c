@@ -4,9 +4,9 @@
  * The per-group figures are not computed here: report.c aggregates the
  * rows that store_export() streams.
  *
- * Broadcasts, RSVPs and calls belong to features that may not be in this
- * database yet (or may have been built with other column names): their
- * sections look at the schema first (sqlite_master, pragma_table_info)
+ * Broadcasts, meetings and RSVPs are this schema's own (step 7).  Calls
+ * belong to a feature that may have been built with other column names:
+ * its section looks at the schema first (sqlite_master, pragma_table_info)
  * and answer "section absent" (0) instead of failing.  Where a column
  * name has to be chosen, it comes from a fixed list below and is checked
  * to exist; no value is ever put into SQL text.
@@ -35,15 +35,43 @@ static const char *const sql_unmatched =
     " AND text IS NOT NULL AND trim(text) <> ''"
     " GROUP BY t ORDER BY count(*) DESC, t LIMIT ?5";
 
+/*
+ * A broadcast's messages by real state: a cancel marks its messages
+ * failed with the reason "cancelled", and they are no failure of the
+ * provider.  Reminders come right after their broadcast.
+ */
 static const char *const sql_funnels =
-    "SELECT broadcast_id, min(created_ms), count(*),"
-    " sum(state IN ('queued', 'sending')),"
-    " sum(state IN ('sent', 'delivered', 'undelivered')),"
-    " sum(state = 'delivered'),"
-    " sum(state IN ('failed', 'undelivered', 'expired'))"
-    " FROM outbox WHERE broadcast_id IS NOT NULL AND broadcast_id <> 0"
-    " AND created_ms >= ?1 AND created_ms < ?2"
-    " GROUP BY broadcast_id ORDER BY broadcast_id";
+    "SELECT b.id, b.kind, COALESCE(b.parent_id, 0), b.audience, b.template,"
+    " b.vars, b.created_by, b.state, b.created_ms,"
+    " COALESCE(b.meeting_id, 0), m.title, COALESCE(m.time_ms, 0),"
+    " count(o.id), COALESCE(min(o.created_ms), 0),"
+    " COALESCE(sum(o.state IN ('held', 'queued', 'sending')), 0),"
+    " COALESCE(sum(o.state IN ('sent', 'delivered', 'undelivered')), 0),"
+    " COALESCE(sum(o.state = 'delivered'), 0),"
+    " COALESCE(sum(o.state = 'undelivered'), 0),"
+    " COALESCE(sum(o.state = 'failed'"
+    "   AND COALESCE(o.reason, '') <> 'cancelled'), 0),"
+    " COALESCE(sum(o.state = 'expired'), 0),"
+    " COALESCE(sum(o.state = 'failed' AND o.reason = 'cancelled'), 0)"
+    " FROM broadcasts b LEFT JOIN meetings m ON m.id = b.meeting_id"
+    " LEFT JOIN outbox o ON o.broadcast_id = b.id"
+    " WHERE b.created_ms >= ?1 AND b.created_ms < ?2"
+    " GROUP BY b.id"
+    " ORDER BY COALESCE(NULLIF(b.parent_id, 0), b.id), b.id";
+
+static const char *const sql_meeting_rsvps =
+    "SELECT sum(answer = 'yes'), sum(answer = 'no') FROM rsvps"
+    " WHERE meeting_id = ?1";
+
+/* The day is worked out in SQL from the offset, so no row leaves SQLite
+ * for the grouping. */
+static const char *const sql_rsvps_by_day =
+    "SELECT r.meeting_id, m.title,"
+    " strftime('%Y-%m-%d', (r.time_ms + ?3 * 60000) / 1000, 'unixepoch'),"
+    " sum(r.answer = 'yes'), sum(r.answer = 'no')"
+    " FROM rsvps r LEFT JOIN meetings m ON m.id = r.meeting_id"
+    " WHERE r.time_ms >= ?1 AND r.time_ms < ?2"
+    " GROUP BY 1, 3 ORDER BY 1, 3";
 
 static const char *const sql_opted_out =
     "/* report: opt-outs in a period, once per report */"
@@ -52,8 +80,6 @@ static const char *const sql_opted_out =
     " AND (?3 IS NULL OR district = ?3)";
 
 /* Column names other features might have chosen, in order of preference. */
-static const char *const answer_columns[] = { "answer", "response", "rsvp",
-    "reply", "status", NULL };
 static const char *const node_columns[] = { "last_node", "node",
     "current_node", "node_id", "state", NULL };
 static const char *const call_time_columns[] = { "started_ms", "start_ms",
@@ -152,84 +178,107 @@ store_report_unmatched(struct store *st, const struct store_filter *f,
 	return ret;
 }
 
-/*
- * RSVP answers per broadcast, when an rsvps table can be read: either it
- * names the broadcast, or it names a meeting that broadcasts point at.
- */
-static sqlite3_stmt *
-prepare_rsvps(struct store *st)
+/* The value of the line "name=value" in vars, or NULL; caller frees. */
+static char *
+var_value(const char *vars, const char *name)
 {
-	const char *answer;
-	char sql[512];
+	size_t len = strlen(name), n;
+	const char *p;
 
-	if (table_exists(st, "rsvps") != 1 ||
-	    (answer = pick_column(st, "rsvps", answer_columns)) == NULL)
-		return NULL;
-	/* Through the meeting first: an answer counts for its meeting's
-	 * broadcast even when it names no broadcast. */
-	if (pick_column(st, "rsvps", (const char *const[]){ "meeting_id",
-	    NULL }) != NULL && table_exists(st, "broadcasts") == 1 &&
-	    pick_column(st, "broadcasts", (const char *const[]){ "meeting_id",
-	    NULL }) != NULL)
-		snprintf(sql, sizeof(sql), "SELECT b.id,"
-		    " sum(lower(r.%s) IN ('yes', 'y', 'haan', '1')),"
-		    " sum(lower(r.%s) IN ('no', 'n', 'nahi', '0'))"
-		    " FROM broadcasts b JOIN rsvps r ON r.meeting_id ="
-		    " b.meeting_id GROUP BY b.id", answer, answer);
-	else if (pick_column(st, "rsvps", (const char *const[]){
-	    "broadcast_id", NULL }) != NULL)
-		snprintf(sql, sizeof(sql), "SELECT r.broadcast_id,"
-		    " sum(lower(r.%s) IN ('yes', 'y', 'haan', '1')),"
-		    " sum(lower(r.%s) IN ('no', 'n', 'nahi', '0'))"
-		    " FROM rsvps r GROUP BY r.broadcast_id", answer, answer);
-	else
-		return NULL;
-	return prepare_built(st, sql, "report_rsvps");
+	for (p = vars; p != NULL && *p != '\0'; p += n + (p[n] != '\0')) {
+		n = strcspn(p, "\n");
+		if (n > len && strncmp(p, name, len) == 0 && p[len] == '=')
+			return xstrndup(p + len + 1, n - len - 1 -
+			    (p[n - 1] == '\r'));
+	}
+	return NULL;
 }
 
 int
 store_report_funnels(struct store *st, const struct store_filter *f,
     int (*cb)(void *, const struct store_funnel *), void *arg)
 {
-	sqlite3_stmt *s, *r = NULL;
+	sqlite3_stmt *s, *r;
 	struct store_funnel fu;
+	char *title;
 	int rc, ret = 0, any = 0;
 
-	if ((s = store_sq_prepared(st, &sql_funnels, "report_funnels")) == NULL)
+	if ((s = store_sq_prepared(st, &sql_funnels, "report_funnels")) == NULL ||
+	    (r = store_sq_prepared(st, &sql_meeting_rsvps, "report_funnels")) ==
+	    NULL)
 		return -1;
-	r = prepare_rsvps(st);
 	bind_range(s, f);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		memset(&fu, 0, sizeof(fu));
 		fu.broadcast_id = sqlite3_column_int64(s, 0);
-		fu.created_ms = sqlite3_column_int64(s, 1);
-		fu.messages = sqlite3_column_int64(s, 2);
-		fu.pending = sqlite3_column_int64(s, 3);
-		fu.sent = sqlite3_column_int64(s, 4);
-		fu.delivered = sqlite3_column_int64(s, 5);
-		fu.failed = sqlite3_column_int64(s, 6);
-		if (r != NULL) {
-			/* Few broadcasts: a scan of the grouped answers each. */
-			fu.has_rsvp = 1;
-			while (sqlite3_step(r) == SQLITE_ROW)
-				if (sqlite3_column_int64(r, 0) ==
-				    fu.broadcast_id) {
-					fu.rsvp_yes = sqlite3_column_int64(r, 1);
-					fu.rsvp_no = sqlite3_column_int64(r, 2);
-				}
-			sqlite3_reset(r);
+		fu.kind = store_sq_column_str(s, 1);
+		fu.parent_id = sqlite3_column_int64(s, 2);
+		fu.audience = store_sq_column_str(s, 3);
+		fu.template_key = store_sq_column_str(s, 4);
+		fu.created_by = store_sq_column_str(s, 6);
+		fu.state = store_sq_column_str(s, 7);
+		fu.created_ms = sqlite3_column_int64(s, 8);
+		fu.meeting_id = sqlite3_column_int64(s, 9);
+		fu.meeting_ms = sqlite3_column_int64(s, 11);
+		fu.messages = sqlite3_column_int64(s, 12);
+		fu.first_queued_ms = sqlite3_column_int64(s, 13);
+		fu.pending = sqlite3_column_int64(s, 14);
+		fu.sent = sqlite3_column_int64(s, 15);
+		fu.delivered = sqlite3_column_int64(s, 16);
+		fu.undelivered = sqlite3_column_int64(s, 17);
+		fu.failed = sqlite3_column_int64(s, 18);
+		fu.expired = sqlite3_column_int64(s, 19);
+		fu.cancelled = sqlite3_column_int64(s, 20);
+		title = store_sq_column_dup(s, 10);
+		if (title == NULL)
+			title = var_value(store_sq_column_str(s, 5), "title");
+		fu.title = title != NULL ? title : fu.template_key;
+		if (fu.meeting_id != 0 && fu.parent_id == 0 &&
+		    (fu.kind == NULL || strcmp(fu.kind, "reminder") != 0)) {
+			sqlite3_bind_int64(r, 1, fu.meeting_id);
+			if (sqlite3_step(r) == SQLITE_ROW) {
+				fu.has_rsvp = 1;
+				fu.rsvp_yes = sqlite3_column_int64(r, 0);
+				fu.rsvp_no = sqlite3_column_int64(r, 1);
+			}
+			store_sq_done(r);
 		}
 		any = 1;
-		if (cb(arg, &fu) != 0) {
-			ret = -1;
+		ret = cb(arg, &fu) != 0 ? -1 : 0;
+		free(title);
+		if (ret == -1)
 			break;
-		}
 	}
 	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		ret = store_sq_fail(st, "report_funnels");
 	store_sq_done(s);
-	sqlite3_finalize(r);
 	return ret == -1 ? -1 : any;
+}
+
+int
+store_report_rsvps(struct store *st, const struct store_filter *f,
+    int utc_offset_min, int (*cb)(void *, int64_t, const char *,
+    const char *, int64_t, int64_t), void *arg)
+{
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvps_by_day,
+	    "report_rsvps");
+	int rc, ret = 0;
+
+	if (s == NULL)
+		return -1;
+	bind_range(s, f);
+	sqlite3_bind_int(s, 3, utc_offset_min);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (cb(arg, sqlite3_column_int64(s, 0), store_sq_column_str(s, 1),
+		    store_sq_column_str(s, 2), sqlite3_column_int64(s, 3),
+		    sqlite3_column_int64(s, 4)) != 0) {
+			ret = -1;
+			break;
+		}
+	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		ret = store_sq_fail(st, "report_rsvps");
+	store_sq_done(s);
+	return ret;
 }
 
 int

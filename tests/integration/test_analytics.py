@@ -269,10 +269,24 @@ class Sections(unittest.TestCase):
                    " meeting_id) VALUES (7, 'broadcast', 'district:bhadohi',"
                    " 'meeting', 'service', 'console', 'queued', ?, ?, 1)",
                    (t, t))
+        # Its reminder, cancelled before it went: under its meeting, its
+        # messages cancelled (not failed), no RSVPs of its own.
+        db.execute("INSERT INTO broadcasts (id, kind, parent_id, audience,"
+                   " template, category, provider, created_by, state,"
+                   " created_ms, send_at_ms, meeting_id) VALUES (8,"
+                   " 'reminder', 7, 'rsvp:1', 'meeting_reminder', 'service',"
+                   " 'console', '+919800000001', 'cancelled', ?, ?, 1)",
+                   (t, t))
+        for i in range(3):
+            db.execute("INSERT INTO outbox (provider, to_phone, body, state,"
+                       " created_ms, next_attempt_ms, updated_ms, reason,"
+                       " error, broadcast_id) VALUES ('console', ?,"
+                       " 'Kal meeting', 'failed', ?, ?, ?, 'cancelled',"
+                       " 'cancelled', 8)", (al.phone(i), t, t, t))
         for i, answer in enumerate(["yes", "yes", "no", "yes"]):
             db.execute("INSERT INTO rsvps (meeting_id, phone, answer,"
                        " time_ms) VALUES (1, ?, ?, ?)",
-                       (al.phone(i), answer, t))
+                       (al.phone(i), answer, t + (i // 2) * 86400000))
         for i, node in enumerate(["menu", "menu", "loan", "menu"]):
             db.execute("INSERT INTO calls (call_id, provider, caller,"
                        " start_ms, updated_ms, status, node) VALUES"
@@ -283,18 +297,44 @@ class Sections(unittest.TestCase):
         r = self.d.cli("report", "--format", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
         rep = json.loads(r.stdout)
+        reminder = {
+            "broadcast": 8, "kind": "reminder", "title": "Coalition",
+            "template": "meeting_reminder", "audience": "rsvp:1",
+            "created": "2026-11-26T10:00:00.000Z",
+            # A coordinator's number is masked like any in a report.
+            "created_by": "+############", "state": "cancelled",
+            "parent": 7, "meeting": {"id": 1,
+                                     "time": "2026-11-26T10:00:00.000Z"},
+            "first_queued": "2026-11-26T10:00:00.000Z",
+            "messages": 3, "pending": 0, "sent": 0, "delivered": 0,
+            "undelivered": 0, "failed": 0, "expired": 0, "cancelled": 3,
+            "rsvp_yes": None, "rsvp_no": None, "reminders": []}
         self.assertEqual(rep["funnels"], [{
-            "broadcast": 7, "first_queued": "2026-11-26T10:00:00.000Z",
+            "broadcast": 7, "kind": "broadcast", "title": "Coalition",
+            "template": "meeting", "audience": "district:bhadohi",
+            "created": "2026-11-26T10:00:00.000Z", "created_by": None,
+            "state": "queued", "parent": None,
+            "meeting": {"id": 1, "time": "2026-11-26T10:00:00.000Z"},
+            "first_queued": "2026-11-26T10:00:00.000Z",
             "messages": 10, "pending": 2, "sent": 7, "delivered": 4,
-            "failed": 1, "rsvp_yes": 3, "rsvp_no": 1}])
+            "undelivered": 0, "failed": 1, "expired": 0, "cancelled": 0,
+            "rsvp_yes": 3, "rsvp_no": 1, "reminders": [reminder]}])
+        r = self.d.cli("report", "--format", "json", "--no-suppress")
+        self.assertEqual(json.loads(r.stdout)["rsvps"], [
+            {"meeting": 1, "title": "Coalition", "day": "2026-11-26",
+             "yes": 2, "no": 0},
+            {"meeting": 1, "title": "Coalition", "day": "2026-11-27",
+             "yes": 1, "no": 1}])
         self.assertEqual(rep["ivr"], [{"node": "menu", "calls": 3},
                                       {"node": "loan", "calls": 1}])
         self.assertEqual(rep["outbox"]["delivered"], 4)
         r = self.d.cli("report", "--format", "csv", "--section", "ivr")
         self.assertEqual(r.stdout, b"node,calls\r\nmenu,3\r\nloan,1\r\n")
         out = self.d.cli("report").stdout.decode()
-        self.assertRegex(out, r"\n\s+7\s+2026-11-26T10:00\s+10\s+2\s+7\s+4"
-                         r"\s+1\s+3\s+1\n")
+        self.assertRegex(out, r"\n\s+7\s+Coalition\s+meeting\s+"
+                         r"district:bhadohi\s+2026-11-26T10:00\s+queued\s+10"
+                         r"\s+2\s+7\s+4\s+0\s+1\s+0\s+0\s+3\s+1\n"
+                         r"\s+8\s+reminder: Coalition\s+meeting_reminder")
 
 
 if __name__ == "__main__":
