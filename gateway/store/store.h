@@ -502,6 +502,9 @@ int	 store_notice_find(struct store *, const char *phone, const char *code,
  */
 int	 store_notice_wrong_try(struct store *, const char *phone,
 	    int64_t now_ms, int max_tries);
+/* Her latest confirmed notice (broadcast_id set): 1 and *n, 0 none. */
+int	 store_notice_latest(struct store *, const char *phone,
+	    struct store_notice *n);
 /* Mark it confirmed as broadcast_id.  0 or -1. */
 int	 store_notice_confirmed(struct store *, const char *phone,
 	    const char *code, int64_t broadcast_id);
