@@ -287,6 +287,19 @@ static const char *const migrations[] = {
 	 * "Silai Group 2"), beside the key an audience names it by.
 	 */
 	"ALTER TABLE contact_groups ADD COLUMN display_name TEXT;",
+	/*
+	 * 14: a call's length as its provider's status callback gives it
+	 * (NULL until then), and the call id on every step of a call.  A
+	 * call's steps share its id, so voice rows leave the inbound
+	 * dedupe index, which would keep only the first; a provider that
+	 * retries a voice webhook is answered from the call's row instead.
+	 */
+	"ALTER TABLE calls ADD COLUMN duration_s INTEGER;"
+	"DROP INDEX interactions_inbound_dedupe;"
+	"CREATE UNIQUE INDEX interactions_inbound_dedupe"
+	"  ON interactions(provider, provider_msg_id)"
+	"  WHERE direction = 'in' AND provider_msg_id IS NOT NULL"
+	"  AND channel <> 'voice';",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -307,7 +320,7 @@ static const char *const sql_text[S_COUNT] = {
 	/* Repeats the partial index's WHERE so the planner can use it. */
 	[S_INBOUND_FIND] = "SELECT id FROM interactions WHERE provider = ?1"
 	    " AND provider_msg_id = ?2 AND direction = 'in'"
-	    " AND provider_msg_id IS NOT NULL",
+	    " AND provider_msg_id IS NOT NULL AND channel <> 'voice'",
 	[S_INTERACTION_INSERT] = "INSERT INTO interactions ("
 	    INTERACTION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"

@@ -619,6 +619,8 @@ struct store_call {
 	char	*say_next;
 	int	 steps;			/* menu steps taken */
 	char	*followup;
+	int64_t	 duration_s;		/* from the provider's status
+					   callback; -1 until it came */
 };
 
 /* 1 and *c filled (caller clears), 0 not found, -1 error. */
