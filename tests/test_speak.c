@@ -59,6 +59,9 @@ test_english(void **state)
 	check("en", "9811234567, 9822345678",
 	    "nine eight one one two, three four five six seven, nine eight two "
 	    "two three, four five six seven eight");
+	/* Two numbers run together: each spelled, nothing left as digits. */
+	check("en", "+9198+919-1234567", "plus nine one nine eight plus "
+	    "nine one nine, one two three, four five six seven");
 	/* Six, seven, eight digits: a local landline, even groups. */
 	check("en", "240123", "two four zero, one two three");
 	check("en", "2401234", "two four zero, one two three four");
@@ -100,8 +103,10 @@ test_left_alone(void **state)
 		"1 2 3",
 		"+5",
 		"",
-		/* Too long for a phone number: an id, left as written. */
+		/* Too long for a phone number: an id, left as written,
+		 * none of its parts spelled alone. */
 		"123456789012345678901234",
+		"+9198-123456198-12345677",
 	};
 	size_t i;
 

@@ -73,17 +73,20 @@ struct number {
 	size_t	 n;
 	size_t	 written[SPEAK_MAX_DIGITS];	/* the writer's group sizes */
 	size_t	 nwritten;
+	int	 ok;		/* a number to spell */
 };
 
 /*
- * Read a number at p into *num: the bytes it spans, or 0 when p starts
- * no number worth spelling.
+ * Read the run of digits at p (with its '+' and separators) into *num:
+ * the bytes it spans, all of them even when it is no number to spell
+ * (num->ok 0: too short or too long), so that no part of a run is ever
+ * read as a number of its own.
  */
 static size_t
 read_number(const char *p, struct number *num)
 {
 	const char *s = p;
-	size_t len, group = 0;
+	size_t len, group = 0, digits = 0;
 	int v;
 
 	memset(num, 0, sizeof(*num));
@@ -93,22 +96,23 @@ read_number(const char *p, struct number *num)
 	}
 	for (;;) {
 		while ((len = digit_at(s, &v)) != 0) {
-			if (num->n == SPEAK_MAX_DIGITS)
-				return 0;
-			num->d[num->n++] = v;
+			if (digits < SPEAK_MAX_DIGITS)
+				num->d[digits] = v;
+			digits++;
 			group++;
 			s += len;
 		}
-		num->written[num->nwritten++] = group;
+		if (num->nwritten < SPEAK_MAX_DIGITS)
+			num->written[num->nwritten++] = group;
 		group = 0;
-		if ((*s == ' ' || *s == '-') && digit_at(s + 1, &v) != 0 &&
-		    num->nwritten < SPEAK_MAX_DIGITS)
+		if ((*s == ' ' || *s == '-') && digit_at(s + 1, &v) != 0)
 			s++;
 		else
 			break;
 	}
-	if (num->n < SPEAK_MIN_DIGITS && !(num->plus && num->n >= 3))
-		return 0;
+	num->n = digits;
+	num->ok = digits <= SPEAK_MAX_DIGITS && (digits >= SPEAK_MIN_DIGITS ||
+	    (num->plus && digits >= 3));
 	return (size_t)(s - p);
 }
 
@@ -160,7 +164,7 @@ speak_numbers(const char *text, const char *lang, struct buf *out)
 	int hindi = lang != NULL && strcmp(lang, "hi") == 0;
 	const char *const *words = hindi ? words_hi : words_en;
 	const char *plus = hindi ? "प्लस" : "plus";
-	const char *p = text, *run = text;
+	const char *p = text, *run = text, *after = NULL;
 	struct number num;
 	size_t len;
 	int rc = 0, v;
@@ -168,11 +172,19 @@ speak_numbers(const char *text, const char *lang, struct buf *out)
 	if (text == NULL)
 		return 0;
 	while (*p != '\0') {
-		/* A number starts at a '+' or digit not inside another run. */
+		/*
+		 * A number starts at a '+' or digit not inside another run;
+		 * right after a spelled number is not inside it (its digits
+		 * are words now, and a second pass must find the same).
+		 */
 		if ((*p != '+' && digit_at(p, &v) == 0) || (p > text &&
-		    (digit_before(text, p) || p[-1] == '+')) ||
-		    (len = read_number(p, &num)) == 0) {
+		    p != after && (digit_before(text, p) || p[-1] == '+'))) {
 			p++;
+			continue;
+		}
+		len = read_number(p, &num);
+		if (!num.ok) {
+			p += len > 0 ? len : 1;	/* left as written, all of it */
 			continue;
 		}
 		rc |= buf_append(out, run, (size_t)(p - run));
@@ -184,7 +196,7 @@ speak_numbers(const char *text, const char *lang, struct buf *out)
 		if (is_wordish((unsigned char)*p) && strncmp(p, "।", 3) != 0 &&
 		    strncmp(p, "॥", 3) != 0)
 			rc |= buf_putc(out, ' ');
-		run = p;
+		run = after = p;
 	}
 	rc |= buf_puts(out, run);
 	return rc != 0 ? -1 : 0;
