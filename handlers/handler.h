@@ -87,6 +87,14 @@ struct sp_notice_preview {
 	char		 code[12];	/* what YES must carry */
 	size_t		 max_chars;	/* text too long: the most that fits */
 };
+/* The answers to a coordinator's latest NOTICE. */
+struct sp_notice_status {
+	char		 district[64];	/* its district key */
+	int64_t		 sent_ms;	/* when she confirmed it */
+	int64_t		 recipients;	/* messages queued */
+	int64_t		 yes, no;	/* answers counted */
+	int64_t		 no_answer;	/* recipients - yes - no, at least 0 */
+};
 struct handler_broadcast_ops {
 	/* A NOTICE to district: 0 and *pv (pending for its code), 1 the
 	 * text does not fit (pv->max_chars), -1 error. */
@@ -98,10 +106,17 @@ struct handler_broadcast_ops {
 	 * pending notices are cancelled; -1 error. */
 	int	(*notice_confirm)(void *arg, const char *phone,
 		    const char *code, int64_t *recipients);
-	/* Her answer to the meeting she can answer: 1 recorded (*title,
-	 * caller frees, and *meeting_ms), 0 no open meeting, -1 error. */
+	/* Her answer to the meeting or notice she can answer: 1 recorded
+	 * for a meeting (*title, caller frees, and *meeting_ms), 2
+	 * recorded for a coordinator's NOTICE (*title as for 1: its
+	 * district; *meeting_ms when answers close), 0 nothing open, -1
+	 * error. */
 	int	(*rsvp)(void *arg, const char *phone, int yes, char **title,
 		    int64_t *meeting_ms);
+	/* "NOTICE STATUS": the answers to phone's latest confirmed NOTICE.
+	 * 1 and *st, 0 she has sent none, -1 error. */
+	int	(*notice_status)(void *arg, const char *phone,
+		    struct sp_notice_status *st);
 };
 
 struct handler_page_memo;

@@ -3,18 +3,79 @@
  * coordinator's basic phone.  Sampark answers with a preview — how many
  * people, how many SMS — and a 6-digit code; nothing is sent until she
  * replies "YES <code>" within 15 minutes, and three wrong codes cancel it
- * (handler_rsvp.c, broadcast.h).  From anyone
+ * (handler_rsvp.c, broadcast.h).  "NOTICE STATUS" (सूचना स्थिति) answers
+ * with how many of those her latest notice reached said YES, NO or
+ * nothing yet.  From anyone
  * whose role is not coordinator, NOTICE is a word we do not know: the
  * help menu, logged as unmatched, so the keyword gives nothing away.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "district.h"
 #include "handler.h"
 #include "prompts.h"
 #include "util.h"
+
+/*
+ * "NOTICE STATUS" asks for the answers to her latest notice; the Hindi
+ * words are those a coordinator would type for "state" or "count".  No
+ * district has one of these names.
+ */
+static const char *const status_words[] = {
+	"status", "स्थिति", "sthiti", "stithi", "गिनती", "ginti", "jawab",
+	"जवाब",
+};
+
+static int
+is_status_word(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(status_words); i++)
+		if (strcmp(w, status_words[i]) == 0)
+			return 1;
+	return 0;
+}
+
+#define IST_OFFSET_S	19800	/* +05:30 */
+
+static int
+status_reply(const struct sp_ctx *ctx, struct handler_request *req,
+    struct handler_reply *reply)
+{
+	const struct district *d = NULL;
+	struct sp_notice_status st;
+	char date[32], count[24], yes[24], no[24], none[24];
+	const char *name;
+	struct tm t;
+	time_t s;
+	int rc;
+
+	memset(&st, 0, sizeof(st));
+	rc = ctx->broadcast->notice_status(ctx->broadcast_arg,
+	    req->contact->phone, &st);
+	if (rc == -1)
+		return handler_reply_prompt(reply, ctx->prompts, req->lang,
+		    "notice.error", NULL);
+	if (rc == 0)
+		return handler_reply_prompt(reply, ctx->prompts, req->lang,
+		    "notice.status_none", NULL);
+	district_match(ctx->districts, st.district, &d);
+	name = d != NULL ? district_name(d, req->lang) : st.district;
+	s = (time_t)(st.sent_ms / 1000 + IST_OFFSET_S);
+	gmtime_r(&s, &t);
+	strftime(date, sizeof(date), "%d %b", &t);
+	snprintf(count, sizeof(count), "%lld", (long long)st.recipients);
+	snprintf(yes, sizeof(yes), "%lld", (long long)st.yes);
+	snprintf(no, sizeof(no), "%lld", (long long)st.no);
+	snprintf(none, sizeof(none), "%lld", (long long)st.no_answer);
+	return handler_reply_prompt(reply, ctx->prompts, req->lang,
+	    "notice.status", "district", name, "date", date, "count", count,
+	    "yes", yes, "no", no, "none", none, NULL);
+}
 
 /* The text after the first space-separated word of s. */
 static const char *
@@ -66,6 +127,10 @@ notice_run(const struct sp_ctx *ctx, struct handler_request *req,
 	}
 	memset(&pv, 0, sizeof(pv));
 	word = xstrndup(req->args, strcspn(req->args, " "));
+	if (is_status_word(word) && ctx->broadcast->notice_status != NULL) {
+		free(word);
+		return status_reply(ctx, req, reply);
+	}
 	text = after_first_word(req->raw_args != NULL ? req->raw_args : "");
 	if (*word != '\0')
 		district_match(ctx->districts, word, &d);

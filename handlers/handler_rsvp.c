@@ -4,9 +4,9 @@
  *   - "YES <digits>" (at least 4) from a coordinator confirms her
  *     pending NOTICE; a wrong one counts against it, and a few wrong
  *     ones cancel it (broadcast.h);
- *   - otherwise it is her answer to the meeting she was last told of and
- *     that is still to come: recorded (the latest answer counts) and
- *     acknowledged;
+ *   - otherwise it is her answer to the meeting or coordinator's NOTICE
+ *     she was last told of and that is still open: recorded (the latest
+ *     answer counts) and acknowledged;
  *   - with no such meeting, the help menu.
  * Menu digits are never an answer: they stay the menu.
  */
@@ -95,6 +95,11 @@ rsvp_run(const struct sp_ctx *ctx, struct handler_request *req,
 	}
 	if (rc == -1)
 		return -1;
+	if (rc == 2) {
+		free(title);
+		return say(ctx, req, yes ? "notice.answer_yes" :
+		    "notice.answer_no", reply, "", "", "", "");
+	}
 	s = (time_t)(when / 1000 + IST_OFFSET_S);
 	gmtime_r(&s, &t);
 	strftime(date, sizeof(date), "%d %b", &t);

@@ -282,17 +282,31 @@ fake_rsvp(void *arg, const char *phone, int yes, char **title,
 	fo->calls.rsvp++;
 	util_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
 	fo->calls.yes = yes;
-	if (fo->bcast.rsvp_rc != 1)
+	if (fo->bcast.rsvp_rc != 1 && fo->bcast.rsvp_rc != 2)
 		return fo->bcast.rsvp_rc;
 	*title = xstrdup(fo->bcast.rsvp_title ? fo->bcast.rsvp_title : "");
 	*meeting_ms = fo->bcast.rsvp_meeting_ms;
-	return 1;
+	return fo->bcast.rsvp_rc;
+}
+
+static int
+fake_notice_status(void *arg, const char *phone, struct sp_notice_status *st)
+{
+	struct fake_ops *fo = arg;
+
+	fo->calls.notice_status++;
+	util_strlcpy(fo->calls.phone, phone, sizeof(fo->calls.phone));
+	memset(st, 0, sizeof(*st));
+	if (fo->bcast.status_rc == 1)
+		*st = fo->bcast.status;
+	return fo->bcast.status_rc;
 }
 
 static const struct handler_broadcast_ops fake_bcast_ops = {
 	.notice_prepare = fake_notice_prepare,
 	.notice_confirm = fake_notice_confirm,
 	.rsvp = fake_rsvp,
+	.notice_status = fake_notice_status,
 };
 
 void

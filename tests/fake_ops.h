@@ -29,7 +29,7 @@
 struct fake_ops_calls {
 	unsigned	 contact_get, contact_put, interest_add;
 	unsigned	 stakeholders_find, stakeholders_free;
-	unsigned	 notice_prepare, notice_confirm, rsvp;
+	unsigned	 notice_prepare, notice_confirm, rsvp, notice_status;
 	/* Answers of stakeholders_find not given back yet: 0 after a
 	 * well-behaved caller. */
 	int		 rows_held;
@@ -50,6 +50,8 @@ struct fake_ops_bcast {
 	int			 rsvp_rc;
 	const char		*rsvp_title;	/* copied out by rsvp */
 	int64_t			 rsvp_meeting_ms;
+	int			 status_rc;
+	struct sp_notice_status	 status;	/* copied out by notice_status */
 };
 
 struct fake_ops_interest {

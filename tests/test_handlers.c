@@ -773,6 +773,75 @@ test_notice_preview(void **state)
 	call_clear(&k);
 }
 
+static void
+test_notice_status(void **state)
+{
+	struct handler_fixture *f = *state;
+	struct fake_ops_bcast *script = &f->world->bcast;
+	static const char *const words[] = { "status", "sthiti", "स्थिति",
+	    "ginti" };
+	struct call k;
+	size_t i;
+	char *menu;
+
+	fake_ops_attach_bcast(f->world, &f->ctx);
+	script->status_rc = 1;
+	util_strlcpy(script->status.district, "bhadohi",
+	    sizeof(script->status.district));
+	/* 2023-11-14 22:13:20 UTC is 15 Nov in India. */
+	script->status.sent_ms = 1700000000000LL;
+	script->status.recipients = 120;
+	script->status.yes = 31;
+	script->status.no = 7;
+	script->status.no_answer = 82;
+	coordinator(&k, "+919800000084", "en");
+	k.req.args = "status";
+	k.req.raw_args = "STATUS";
+	assert_int_equal(run(f, &handler_notice, &k), 0);
+	assert_reply(f, &k, "en", "notice.status", "district", "Bhadohi",
+	    "date", "15 Nov", "count", "120", "yes", "31", "no", "7", "none",
+	    "82", NULL);
+	assert_string_equal(f->world->calls.phone, "+919800000084");
+	/* The Hindi forms, answered in Hindi with the district's Hindi name. */
+	k.req.lang = "hi";
+	for (i = 0; i < SP_ARRAY_LEN(words); i++) {
+		k.req.args = words[i];
+		k.req.raw_args = words[i];
+		assert_int_equal(run(f, &handler_notice, &k), 0);
+		assert_reply(f, &k, "hi", "notice.status", "district", "भदोही",
+		    "date", "15 Nov", "count", "120", "yes", "31", "no", "7",
+		    "none", "82", NULL);
+	}
+	assert_int_equal(f->world->calls.notice_status,
+	    1 + SP_ARRAY_LEN(words));
+	/* Never taken for a notice to send. */
+	assert_int_equal(f->world->calls.notice_prepare, 0);
+
+	/* No notice sent yet; a failure. */
+	k.req.lang = "en";
+	script->status_rc = 0;
+	assert_int_equal(run(f, &handler_notice, &k), 0);
+	assert_reply(f, &k, "en", "notice.status_none", NULL);
+	script->status_rc = -1;
+	assert_int_equal(run(f, &handler_notice, &k), 0);
+	assert_reply(f, &k, "en", "notice.error", NULL);
+	call_clear(&k);
+
+	/* From a woman who is no coordinator: the menu, nothing counted. */
+	call_init(&k, "+919800000085", "en");
+	k.req.keyword = "notice";
+	k.req.args = "status";
+	k.req.raw_args = "status";
+	assert_int_equal(run(f, &handler_notice, &k), 0);
+	menu = unknown_menu(f, "en");
+	assert_string_equal(reply_of(&k), menu);
+	free(menu);
+	assert_true(k.req.unmatched);
+	assert_int_equal(f->world->calls.notice_status,
+	    3 + SP_ARRAY_LEN(words));
+	call_clear(&k);
+}
+
 /* ---- rsvp ---- */
 
 static void
@@ -877,6 +946,41 @@ test_rsvp_meeting(void **state)
 	call_clear(&k);
 }
 
+static void
+test_rsvp_notice(void **state)
+{
+	struct handler_fixture *f = *state;
+	struct fake_ops_bcast *script = &f->world->bcast;
+	struct call k;
+
+	/* Her answer to a coordinator's notice, not to a meeting. */
+	fake_ops_attach_bcast(f->world, &f->ctx);
+	script->rsvp_rc = 2;
+	script->rsvp_title = "bhadohi";
+	script->rsvp_meeting_ms = 1700000000000LL;
+	call_init(&k, "+919800000092", "hi");
+	k.req.keyword = "yes";
+	k.req.category = "yes";
+	assert_int_equal(run(f, &handler_rsvp, &k), 0);
+	assert_int_equal(f->world->calls.yes, 1);
+	assert_reply(f, &k, "hi", "notice.answer_yes", NULL);
+	k.req.keyword = "no";
+	k.req.category = "no";
+	k.req.lang = "en";
+	assert_int_equal(run(f, &handler_rsvp, &k), 0);
+	assert_int_equal(f->world->calls.yes, 0);
+	assert_reply(f, &k, "en", "notice.answer_no", NULL);
+	/* A "YES <code>" from her is no confirmation: she is no coordinator. */
+	k.req.keyword = "yes";
+	k.req.category = "yes";
+	k.req.args = "493021";
+	assert_int_equal(run(f, &handler_rsvp, &k), 0);
+	assert_reply(f, &k, "en", "notice.answer_yes", NULL);
+	assert_int_equal(f->world->calls.notice_confirm, 0);
+	assert_int_equal(f->world->calls.rsvp, 3);
+	call_clear(&k);
+}
+
 int
 main(void)
 {
@@ -898,8 +1002,10 @@ main(void)
 		T(test_notice_only_coordinators),
 		T(test_notice_usage),
 		T(test_notice_preview),
+		T(test_notice_status),
 		T(test_rsvp_confirms_notice),
 		T(test_rsvp_meeting),
+		T(test_rsvp_notice),
 	};
 #undef T
 

@@ -70,6 +70,7 @@ test_call_round_trip(void **state)
 	c.pending_next = "answer";
 	c.last_answer = "भदोही में लोन:\nLDM";
 	c.steps = 2;
+	c.duration_s = -1;
 	assert_int_equal(store_call_put(f->st, &c), 0);
 	assert_int_equal(store_call_get(f->st, "plivo", "CA1", &got), 0);
 	assert_int_equal(store_call_get(f->st, "twilio", "CA1", &got), 1);
@@ -83,6 +84,8 @@ test_call_round_trip(void **state)
 	assert_string_equal(got.last_answer, "भदोही में लोन:\nLDM");
 	assert_null(got.district);
 	assert_int_equal(got.end_ms, 0);
+	/* No status callback yet: no length. */
+	assert_int_equal(got.duration_s, -1);
 	store_call_clear(&got);
 
 	/* An update keeps the row and its start. */
@@ -91,8 +94,10 @@ test_call_round_trip(void **state)
 	c.status = "completed";
 	c.end_ms = 5000;
 	c.start_ms = 9999;
+	c.duration_s = 4;
 	assert_int_equal(store_call_put(f->st, &c), 0);
 	assert_int_equal(store_call_get(f->st, "twilio", "CA1", &got), 1);
+	assert_int_equal(got.duration_s, 4);
 	assert_string_equal(got.node, "answer");
 	assert_null(got.pending);
 	assert_string_equal(got.status, "completed");
@@ -169,10 +174,41 @@ test_outbox_call(void **state)
 	records_outbox_msgs_free(claimed, n);
 }
 
+/* Every step of a call carries its id; SMS keep their dedupe. */
+static void
+test_steps_share_call_id(void **state)
+{
+	struct fixture *f = *state;
+	struct interaction row;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		memset(&row, 0, sizeof(row));
+		row.time_ms = 1000 + i;
+		row.channel = "voice";
+		row.direction = "in";
+		row.provider = "twilio";
+		row.provider_msg_id = "CA1";
+		row.phone = "+919812345678";
+		row.text = i == 0 ? "" : "1";
+		row.latency_ms = -1;
+		row.status = "digit";
+		assert_int_equal(store_interaction_insert(f->st, &row), 1);
+	}
+	/* A provider's retried SMS is still the same row. */
+	row.channel = "sms";
+	row.provider_msg_id = "SM1";
+	row.text = "loan bhadohi";
+	assert_int_equal(store_interaction_insert(f->st, &row), 1);
+	assert_int_equal(store_interaction_insert(f->st, &row), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_steps_share_call_id, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_call_round_trip, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_followup_window, setup,

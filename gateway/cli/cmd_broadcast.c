@@ -306,8 +306,13 @@ do_show(struct store *st, int64_t id)
 		/* Title and place may come from a coordinator's SMS. */
 		title = buf_term_dup(m.title);
 		place = buf_term_dup(m.place);
-		printf("%-12s %s, %s, %s %s IST\n", "meeting", title, place,
-		    d, t);
+		/* A NOTICE's "meeting" is only the time its answers close
+		 * (broadcast.h). */
+		if (strcmp(b.kind, "notice") == 0)
+			printf("%-12s open until %s %s IST\n", "answers", d, t);
+		else
+			printf("%-12s %s, %s, %s %s IST\n", "meeting", title,
+			    place, d, t);
 		free(title);
 		free(place);
 		printf("%-12s yes %lld  no %lld  no answer %lld\n", "RSVP",

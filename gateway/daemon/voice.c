@@ -23,12 +23,13 @@
 #include "runtime.h"
 #include "segment.h"
 #include "sender.h"
+#include "speak.h"
 #include "store.h"
 #include "util.h"
 #include "voice.h"
 #include "voice_audio.h"
 
-#define POOL_MAX	32
+#define POOL_MAX	48
 #define ANSWER_MAX	(256 * 1024)
 
 /* One webhook's working set; the answer borrows strings from the pool. */
@@ -85,30 +86,42 @@ spoken_add(struct turn *t, const char *text)
 	buf_puts(&t->spoken, text);
 }
 
+/*
+ * Text as the provider's voice must read it: phone numbers as digits in
+ * groups (speak.h), for every provider alike.  The log keeps the text as
+ * written, which is what an analyst searches for.
+ */
+static const char *
+voiced(struct turn *t, const char *text, const char *lang)
+{
+	return keep(t, speak_numbers_dup(text, lang));
+}
+
 static void
 say_text(struct turn *t, const char *text)
 {
-	const char *s = keep(t, xstrdup(text));
+	const char *s = voiced(t, text, lang_of(t));
 
 	if (s == NULL)
 		return;
 	provider_voice_say(&t->ans, s, lang_of(t), NULL);
-	spoken_add(t, s);
+	spoken_add(t, text);
 }
 
 /* A prompt key: its recorded or generated audio when there is one. */
 static void
 say_key(struct turn *t, const char *key)
 {
-	const char *lang = lang_of(t), *text, *url = NULL;
+	const char *lang = lang_of(t), *text, *url = NULL, *s;
 	const char *dir = keep(t, xasprintf("%s/audio", cfg(t, "prompts_dir")));
 
-	if ((text = prompts_get(t->env.rt->prompts, lang, key)) == NULL)
+	if ((text = prompts_get(t->env.rt->prompts, lang, key)) == NULL ||
+	    (s = voiced(t, text, lang)) == NULL)
 		return;
 	if (dir != NULL && voice_audio_exists(dir, lang, key))
 		url = keep(t, xasprintf("%s/audio/%s/%s.wav",
 		    cfg(t, "public_url"), lang, key));
-	provider_voice_say(&t->ans, text, lang, url);
+	provider_voice_say(&t->ans, s, lang, url);
 	spoken_add(t, text);
 }
 
@@ -269,6 +282,8 @@ log_step(struct turn *t, const struct ivr_result *res, const char *input)
 	in.channel = "voice";
 	in.direction = "in";
 	in.provider = t->p->name;
+	/* Every step of a call carries its id, in the export too. */
+	in.provider_msg_id = t->ev.call_id;
 	in.phone = t->person;
 	in.text = input;
 	in.keyword = res->from_node;
@@ -482,6 +497,7 @@ missed_call(struct turn *t)
 	t->call.start_ms = t->call.end_ms = t->call.updated_ms = t->now;
 	t->call.status = xstrdup("missed");
 	t->call.followup = xstrdup(followup);
+	t->call.duration_s = -1;
 	if (store_call_put(t->env.store, &t->call) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));
@@ -529,7 +545,48 @@ new_call(struct turn *t)
 	t->call.direction = xstrdup(t->ev.outbound ? "out" : "in");
 	t->call.start_ms = t->now;
 	t->call.status = xstrdup("active");
+	t->call.duration_s = -1;
 	return 0;
+}
+
+/*
+ * A status callback: the provider's word on how the call ended.  It is
+ * the truth about the end, whatever the menu last did (a call put
+ * through to a stakeholder goes on long after our last answer), so it
+ * sets the status, the end and the length; a repeated callback changes
+ * nothing.  A missed call stays "missed": busy is what we answered.  A
+ * callback she never picked up has no row yet, so it gets one.
+ */
+static int
+status_callback(struct turn *t, int found)
+{
+	const char *word = t->ev.status[0] != '\0' ? t->ev.status :
+	    "completed";
+	int64_t dur = t->ev.duration_s;
+
+	t->status_only = 1;
+	if (t->ev.status[0] != '\0' && !t->ev.ended)
+		return 0;	/* ringing, answered: the end comes later */
+	if (found == 1 && t->call.duration_s >= 0)
+		return 0;
+	if (found == 0) {
+		if (t->person[0] == '\0')
+			return 0;	/* nothing to tie it to */
+		t->call.call_id = xstrdup(t->ev.call_id);
+		t->call.provider = xstrdup(t->p->name);
+		t->call.caller = xstrdup(t->person);
+		replace(&t->call.our_number, t->ours);
+		t->call.direction = xstrdup(t->ev.outbound ? "out" : "in");
+		t->call.start_ms = t->now - (dur > 0 ? dur * 1000 : 0);
+	}
+	if (t->call.status == NULL || strcmp(t->call.status, "missed") != 0) {
+		replace(&t->call.status, word);
+		t->call.end_ms = t->now;
+	}
+	t->call.updated_ms = t->now;
+	t->call.duration_s = dur >= 0 ? dur :
+	    (t->call.end_ms - t->call.start_ms) / 1000;
+	return store_call_put(t->env.store, &t->call);
 }
 
 static int
@@ -541,15 +598,8 @@ handle(struct turn *t)
 	    &t->call);
 	if (found == -1)
 		return -1;
-	if (t->kind == VOICE_STATUS) {
-		t->status_only = 1;
-		if (found == 0 || t->call.end_ms != 0)
-			return 0;
-		t->call.end_ms = t->call.updated_ms = t->now;
-		replace(&t->call.status, t->ev.status[0] ? t->ev.status :
-		    "completed");
-		return store_call_put(t->env.store, &t->call);
-	}
+	if (t->kind == VOICE_STATUS)
+		return status_callback(t, found);
 	if (found == 0 && !t->ev.outbound && missed_number(t))
 		return missed_call(t);
 	if (found == 1 && t->call.status != NULL &&
@@ -646,7 +696,10 @@ voice_webhook(const struct voice_env *env, struct http_exchange *x,
 	status = p->parse_voice(pc, req, &t.ev, err, sizeof(err));
 	t.person = t.ev.outbound ? t.ev.to : t.ev.from;
 	t.ours = t.ev.outbound ? t.ev.from : t.ev.to;
-	if (status == 0 && t.person[0] == '\0') {
+	if (status == 0)
+		t.kind = voice_kind(req, &t.ev);
+	/* Exotel's StatusCallback names only the call: its row has the rest. */
+	if (status == 0 && t.person[0] == '\0' && t.kind != VOICE_STATUS) {
 		util_err(err, sizeof(err), "no caller number");
 		status = 400;
 	}
@@ -659,7 +712,6 @@ voice_webhook(const struct voice_env *env, struct http_exchange *x,
 		turn_free(&t);
 		return;
 	}
-	t.kind = voice_kind(req, &t.ev);
 	if (store_begin(t.env.store) == -1 || handle(&t) == -1 ||
 	    store_commit(t.env.store) == -1) {
 		store_rollback(t.env.store);

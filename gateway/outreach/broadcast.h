@@ -54,6 +54,15 @@ struct outbox_msg;
  */
 #define BROADCAST_NOTICE_DIGITS	6
 #define BROADCAST_NOTICE_TRIES	3
+/*
+ * Recipients answer a NOTICE with YES / NO as they answer a meeting, and
+ * are counted the same way: a confirmed notice announces a meeting (title
+ * its text, place its district) whose time is when answers close, this
+ * many days after it was sent, with no reminder.  So `broadcast show`,
+ * rsvp: audiences and the report count a notice's answers as a meeting's,
+ * and "NOTICE STATUS" tells the coordinator.
+ */
+#define BROADCAST_NOTICE_ANSWER_DAYS	7
 
 /* What the engine works with; owned by the caller. */
 struct broadcast_env {
@@ -165,7 +174,8 @@ enum broadcast_verdict broadcast_send_check(struct store *, const struct config 
 	    const struct outbox_msg *m, int64_t now_ms, int64_t *next_ms,
 	    const char **why);
 
-/* NOTICE and YES/NO for handlers (notice.c); arg is a struct broadcast_env. */
+/* NOTICE, NOTICE STATUS and YES/NO for handlers (notice.c); arg is a
+ * struct broadcast_env. */
 extern const struct handler_broadcast_ops notice_handler_ops;
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * notice: the broadcast features handlers reach through handler_broadcast_ops —
- * a coordinator's NOTICE by SMS, its "YES <code>" confirmation, and a
- * recipient's YES / NO to a meeting.
+ * a coordinator's NOTICE by SMS, its "YES <code>" confirmation, a
+ * recipient's YES / NO to a meeting or a notice (BROADCAST_NOTICE_ANSWER_DAYS),
+ * and the count of those answers for "NOTICE STATUS".
  *
  * DLT and free text: an operator delivers only texts that match a
  * registered template, and a coordinator's own words cannot be one.  So a
@@ -25,6 +26,8 @@
 #include "util.h"
 
 #define NOTICE_PIECES	TEMPLATES_MAX_VARS
+/* The start of the text names its answers in `broadcast show` and lists. */
+#define NOTICE_TITLE_MAX	60
 
 struct notice_vars {
 	struct templates_var	 v[NOTICE_PIECES + 1];
@@ -107,7 +110,29 @@ struct notice_draft {
 	struct notice_vars	 nv;
 	struct broadcast_request req;
 	char			 to[128];
+	char			 title[NOTICE_TITLE_MAX + 1];
 };
+
+/* At most len - 1 bytes of text, cut between characters, one line. */
+static void
+notice_title(const char *text, char *out, size_t len)
+{
+	size_t n = 0, i;
+
+	text += strspn(text, " ");
+	while (text[n] != '\0' && n < len - 1)
+		n++;
+	if (text[n] != '\0')
+		while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+			n--;
+	memcpy(out, text, n);
+	out[n] = '\0';
+	for (i = 0; i < n; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = ' ';
+	if (n == 0)
+		util_strlcpy(out, "NOTICE", len);
+}
 
 /*
  * Fill d for phone's text to district: 0, 1 when the text does not fit
@@ -136,6 +161,12 @@ notice_draft(const struct broadcast_env *env, const char *phone,
 	d->req.nvars = d->nv.n;
 	d->req.kind = "notice";
 	d->req.created_by = phone;
+	notice_title(text, d->title, sizeof(d->title));
+	d->req.meeting_title = d->title;
+	d->req.meeting_place = district;
+	d->req.meeting_ms = env->now_ms +
+	    BROADCAST_NOTICE_ANSWER_DAYS * 86400000LL;
+	d->req.no_reminder = 1;
 	return 0;
 }
 
@@ -279,8 +310,9 @@ op_rsvp(void *arg, const char *phone, int yes, char **title,
 {
 	const struct broadcast_env *env = arg;
 	struct store_meeting m;
+	struct store_broadcast b;
 	int64_t bid = 0;
-	int rc;
+	int rc, notice;
 
 	*title = NULL;
 	*meeting_ms = 0;
@@ -288,19 +320,62 @@ op_rsvp(void *arg, const char *phone, int yes, char **title,
 	    &bid)) != 1)
 		return rc;
 	if (store_rsvp_set(env->store, m.id, phone, yes ? "yes" : "no", bid,
-	    env->now_ms) == -1) {
+	    env->now_ms) == -1 ||
+	    (rc = store_broadcast_get(env->store, bid, &b)) == -1) {
 		store_meeting_clear(&m);
 		return -1;
 	}
-	*title = m.title;
-	m.title = NULL;
+	notice = rc == 1 && strcmp(b.kind, "notice") == 0;
+	if (rc == 1)
+		store_broadcast_clear(&b);
+	if (notice) {
+		*title = m.place;
+		m.place = NULL;
+	} else {
+		*title = m.title;
+		m.title = NULL;
+	}
 	*meeting_ms = m.time_ms;
 	store_meeting_clear(&m);
-	return 1;
+	return notice ? 2 : 1;
+}
+
+static int
+op_notice_status(void *arg, const char *phone, struct sp_notice_status *out)
+{
+	const struct broadcast_env *env = arg;
+	struct store_broadcast_counts c;
+	struct store_broadcast b;
+	struct store_notice n;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_notice_latest(env->store, phone, &n)) != 1)
+		return rc;
+	util_strlcpy(out->district, n.district, sizeof(out->district));
+	out->sent_ms = n.created_ms;
+	rc = store_broadcast_get(env->store, n.broadcast_id, &b);
+	if (rc == 1) {
+		out->sent_ms = b.created_ms;
+		out->recipients = b.recipients;
+		store_broadcast_clear(&b);
+		memset(&c, 0, sizeof(c));
+		if (store_broadcast_counts(env->store, n.broadcast_id,
+		    &c) == -1)
+			rc = -1;
+		out->yes = c.rsvp_yes;
+		out->no = c.rsvp_no;
+		out->no_answer = out->recipients - out->yes - out->no;
+		if (out->no_answer < 0)
+			out->no_answer = 0;
+	}
+	store_notice_clear(&n);
+	return rc == -1 ? -1 : 1;
 }
 
 const struct handler_broadcast_ops notice_handler_ops = {
 	.notice_prepare = op_notice_prepare,
 	.notice_confirm = op_notice_confirm,
 	.rsvp = op_rsvp,
+	.notice_status = op_notice_status,
 };

@@ -541,6 +541,8 @@ exotel_parse_voice(const struct provider_conf *conf,
 	vf.from = first_of(&f, "CallFrom", "From");
 	vf.to = first_of(&f, "CallTo", "To");
 	vf.status = first_of(&f, "CallStatus", "Status");
+	/* The StatusCallback's, or a Passthru's after a Connect applet. */
+	vf.duration = first_of(&f, "ConversationDuration", "DialCallDuration");
 	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
 	dir = form_get(&f, "Direction");
@@ -644,8 +646,11 @@ exotel_build_call(const struct provider_conf *conf, const struct sp_call *c,
 	rc |= form_encode_pair(b, "CallerId", from);
 	rc |= form_encode_pair(b, "Url", url);
 	rc |= form_encode_pair(b, "CallType", "trans");
+	/* Only with the terminal event does the callback carry the
+	 * numbers and ConversationDuration (providers.md §2.4). */
 	if (!unset(c->status_url))
-		rc |= form_encode_pair(b, "StatusCallback", c->status_url);
+		rc |= form_encode_pair(b, "StatusCallback", c->status_url) |
+		    form_encode_pair(b, "StatusCallbackEvents[0]", "terminal");
 	return exotel_request_done(call, rc != 0, err, errlen);
 }
 

@@ -562,6 +562,9 @@ check_voice_signature(const struct provider_conf *conf,
 
 static const struct provider_voice_form plivo_voice_form = {
 	.call_id = "CallUUID",
+	/* The hangup callback's talk time; BillDuration is rounded up
+	 * to the billing unit. */
+	.duration = "Duration",
 	.outbound = "outbound",
 	.check = check_voice_signature,
 };

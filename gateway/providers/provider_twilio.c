@@ -469,6 +469,7 @@ out:
 /* outbound-api, outbound-dial: calls we placed. */
 static const struct provider_voice_form twilio_voice_form = {
 	.call_id = "CallSid",
+	.duration = "CallDuration",	/* status callbacks (providers.md §1.4) */
 	.outbound = "outbound",
 	.outbound_prefix = 1,
 	.check = twilio_check,

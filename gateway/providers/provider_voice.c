@@ -132,6 +132,11 @@ provider_voice_event_fill(const struct provider_conf *conf,
 	    strlen(f->status))
 		util_strlcpy(ev->status, f->status, sizeof(ev->status));
 	ev->ended = provider_voice_status_ended(ev->status);
+	ev->duration_s = -1;
+	if (f->duration != NULL && *f->duration != '\0' &&
+	    strlen(f->duration) <= 7 &&
+	    strspn(f->duration, "0123456789") == strlen(f->duration))
+		ev->duration_s = strtol(f->duration, NULL, 10);
 	return 0;
 }
 
@@ -164,6 +169,7 @@ provider_voice_parse_form(const struct provider_conf *conf,
 	vf.from = form_get(&f, "From");
 	vf.to = form_get(&f, "To");
 	vf.status = form_get(&f, "CallStatus");
+	vf.duration = x->duration != NULL ? form_get(&f, x->duration) : NULL;
 	if ((rc = provider_voice_event_fill(conf, &vf, ev, err, errlen)) != 0)
 		goto out;
 	dir = form_get(&f, "Direction");

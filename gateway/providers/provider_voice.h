@@ -37,6 +37,8 @@ struct sp_voice_event {
 	int	new_call;		/* the provider's first fetch of a call
 					   (no digits, not one of our menu
 					   URLs); voice.c trusts its store */
+	long	duration_s;		/* the call's length in seconds, from a
+					   status callback; -1 not given */
 };
 
 #define SP_VOICE_SPEECH_MAX	8
@@ -92,10 +94,13 @@ struct voice_fields {
 	const char	*from;
 	const char	*to;
 	const char	*status;	/* the call status word */
+	const char	*duration;	/* seconds, as the status callback
+					   gives them */
 };
 
 /*
- * Fill call_id, has_digits, digits, from, to, status and ended of *ev
+ * Fill call_id, has_digits, digits, from, to, status, ended and
+ * duration_s of *ev
  * from f (any field may be NULL); the rest is the adapter's.  0, or 400
  * with err when the call id or the keys are not what they must be.
  */
@@ -130,6 +135,7 @@ void	 provider_voice_number(const struct provider_conf *, const char *raw,
  */
 struct provider_voice_form {
 	const char	*call_id;	/* the call id's field */
+	const char	*duration;	/* the status callback's length field */
 	const char	*outbound;	/* the Direction of a call we placed */
 	int		 outbound_prefix; /* ...or any word it begins */
 	/*

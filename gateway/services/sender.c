@@ -422,7 +422,7 @@ build_request(struct sender *s, const struct provider *p,
     int is_call, struct sp_http_call *call, char *err, size_t errlen)
 {
 	struct sp_call c;
-	char *url;
+	char *url, *status_url;
 	int rc;
 
 	if (!is_call)
@@ -439,7 +439,13 @@ build_request(struct sender *s, const struct provider *p,
 	c.to = msg->to;
 	c.from = msg->from;
 	c.answer_url = url;
+	/* The call's end, length and outcome (no answer, busy) come only
+	 * in the provider's status callback: the voice route records them
+	 * on the call's row. */
+	status_url = xasprintf("%s?ev=status", url);
+	c.status_url = status_url;
 	rc = p->build_call(pc, &c, call, err, errlen);
+	free(status_url);
 	free(url);
 	return rc;
 }

@@ -322,6 +322,19 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_due ON outbox(provider, next_attempt_ms)"
 	"  WHERE state = 'queued';",
 	MIGRATION_15_OUTCOMES,
+	/*
+	 * 16: a call's length as its provider's status callback gives it
+	 * (NULL until then), and the call id on every step of a call.  A
+	 * call's steps share its id, so voice rows leave the inbound
+	 * dedupe index, which would keep only the first; a provider that
+	 * retries a voice webhook is answered from the call's row instead.
+	 */
+	"ALTER TABLE calls ADD COLUMN duration_s INTEGER;"
+	"DROP INDEX interactions_inbound_dedupe;"
+	"CREATE UNIQUE INDEX interactions_inbound_dedupe"
+	"  ON interactions(provider, provider_msg_id)"
+	"  WHERE direction = 'in' AND provider_msg_id IS NOT NULL"
+	"  AND channel <> 'voice';",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -342,7 +355,7 @@ static const char *const sql_text[S_COUNT] = {
 	/* Repeats the partial index's WHERE so the planner can use it. */
 	[S_INBOUND_FIND] = "SELECT id FROM interactions WHERE provider = ?1"
 	    " AND provider_msg_id = ?2 AND direction = 'in'"
-	    " AND provider_msg_id IS NOT NULL",
+	    " AND provider_msg_id IS NOT NULL AND channel <> 'voice'",
 	[S_INTERACTION_INSERT] = "INSERT INTO interactions ("
 	    INTERACTION_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
 	    " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"

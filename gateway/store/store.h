@@ -508,6 +508,9 @@ int	 store_notice_find(struct store *, const char *phone, const char *code,
  */
 int	 store_notice_wrong_try(struct store *, const char *phone,
 	    int64_t now_ms, int max_tries);
+/* Her latest confirmed notice (broadcast_id set): 1 and *n, 0 none. */
+int	 store_notice_latest(struct store *, const char *phone,
+	    struct store_notice *n);
 /* Mark it confirmed as broadcast_id.  0 or -1. */
 int	 store_notice_confirmed(struct store *, const char *phone,
 	    const char *code, int64_t broadcast_id);
@@ -654,6 +657,8 @@ struct store_call {
 	char	*say_next;
 	int	 steps;			/* menu steps taken */
 	char	*followup;
+	int64_t	 duration_s;		/* from the provider's status
+					   callback; -1 until it came */
 };
 
 /* 1 and *c filled (caller clears), 0 not found, -1 error. */

@@ -115,6 +115,12 @@ static const char *const sql_notice_spent =
     " AND expires_ms > ?2 AND broadcast_id IS NULL AND EXISTS (SELECT 1"
     " FROM notices WHERE phone = ?1 AND expires_ms > ?2"
     " AND broadcast_id IS NULL AND tries >= ?3)";
+/* Her notices are few, and the primary key starts with her phone. */
+static const char *const sql_notice_latest =
+    "SELECT phone, code, district, text, created_ms, expires_ms,"
+    " broadcast_id FROM notices WHERE phone = ?1"
+    " AND broadcast_id IS NOT NULL ORDER BY created_ms DESC,"
+    " broadcast_id DESC LIMIT 1";
 static const char *const sql_notice_done =
     "UPDATE notices SET broadcast_id = ?3 WHERE phone = ?1 AND code = ?2";
 
@@ -612,6 +618,31 @@ store_notice_find(struct store *st, const char *phone, const char *code,
 		n->text = store_sq_column_dup(s, 3);
 		n->created_ms = sqlite3_column_int64(s, 4);
 		n->expires_ms = sqlite3_column_int64(s, 5);
+		store_sq_done(s);
+	}
+	return rc;
+}
+
+int
+store_notice_latest(struct store *st, const char *phone,
+    struct store_notice *n)
+{
+	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_latest,
+	    "notice_latest");
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	store_sq_bind_text(s, 1, phone);
+	if ((rc = store_sq_step_row(st, s, "notice_latest")) == 1) {
+		memset(n, 0, sizeof(*n));
+		n->phone = store_sq_column_dup(s, 0);
+		n->code = store_sq_column_dup(s, 1);
+		n->district = store_sq_column_dup(s, 2);
+		n->text = store_sq_column_dup(s, 3);
+		n->created_ms = sqlite3_column_int64(s, 4);
+		n->expires_ms = sqlite3_column_int64(s, 5);
+		n->broadcast_id = sqlite3_column_int64(s, 6);
 		store_sq_done(s);
 	}
 	return rc;

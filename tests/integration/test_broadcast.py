@@ -264,6 +264,41 @@ class Broadcasts(unittest.TestCase):
         kind, by = db_query(d, "SELECT kind, created_by FROM broadcasts")[0]
         self.assertEqual((kind, by), ("notice", COORD))
 
+    def test_notice_answers_and_status(self):
+        d = self.start()
+        self.assertIn("not sent a notice yet",
+                      d.console(COORD, "NOTICE STATUS")[1])
+        text = "Kal 11 baje Gyanpur block office mein meeting, aayengi?"
+        reply = d.console(COORD, "notice Bhadohi " + text)[1]
+        code = re.search(r"YES (\d{6})\b", reply).group(1)
+        self.assertIn("sent to 4 people", d.console(COORD, "YES " + code)[1])
+        bid = db_query(d, "SELECT id FROM broadcasts WHERE kind = 'notice'")[0][0]
+        self.wait_states(bid, 4)
+        # Her answers are counted like a meeting's, the latest one counts.
+        self.assertIn("सूचना पर आपका जवाब हाँ", d.console(HI, "हाँ")[1])
+        self.assertIn("answer YES to the notice", d.console(EN, "Yes")[1])
+        self.assertIn("answer NO to the notice", d.console(EN, "nahi")[1])
+        # Not a recipient: YES is no answer, she gets the menu.
+        self.assertIn("लोन के लिए 1", d.console(FAR, "haan")[1])
+        rows = db_query(d, "SELECT phone, answer, broadcast_id FROM rsvps"
+                        " ORDER BY phone")
+        self.assertEqual(rows, [(HI, "yes", bid), (EN, "no", bid)])
+        # No reminder is planned for a notice.
+        self.assertEqual(db_query(d, "SELECT count(*) FROM broadcasts WHERE"
+                                  " kind = 'reminder'")[0][0], 0)
+
+        want = "reached 4 people: 1 said YES, 1 said NO, 2 have not answered"
+        self.assertIn(want, d.console(COORD, "NOTICE STATUS")[1])
+        self.assertIn(want, d.console(COORD, "notice status")[1])
+        # The Hindi forms.
+        self.assertIn(want, d.console(COORD, "सूचना स्थिति")[1])
+        self.assertIn(want, d.console(COORD, "suchna sthiti")[1])
+        out = self.show(bid)
+        self.assertIn("RSVP         yes 1  no 1  no answer 2", out)
+        self.assertIn("answers      open until", out)
+        # From anyone else NOTICE STATUS is a word we do not know.
+        self.assertIn("did not understand", d.console(EN, "NOTICE STATUS")[1])
+
     def test_cancel_midway(self):
         # One message a second: cancel stops what is not yet sent.
         d = self.start(settings={"rate": "1"})

@@ -22,6 +22,10 @@ CALLER = "+919812345678"
 OURS = "+918045678901"
 MISSED = "+918045678999"
 STAKEHOLDER = "LDM (lead bank), Bhadohi"
+# Its number, +910000010101, as a Hindi voice must read it: India apart,
+# then the ten digits five by five, in Hindi digit words.
+STAKEHOLDER_DIGITS = ("प्लस नौ एक, शून्य शून्य शून्य शून्य शून्य, "
+                      "एक शून्य एक शून्य एक")
 
 
 def parse_xml(text):
@@ -45,6 +49,12 @@ def spoken(root):
                      if e.tag in ("Say", "Speak"))
 
 
+def assert_number_as_digits(test, text):
+    """The stakeholder's number is spoken digit by digit, never whole."""
+    test.assertIn(STAKEHOLDER_DIGITS, text)
+    test.assertNotIn("0000010101", text)
+
+
 class VoiceCall(unittest.TestCase):
     """A provider-independent walk; subclasses say how to call."""
     provider = None
@@ -65,6 +75,19 @@ class VoiceCall(unittest.TestCase):
     def calls(self):
         return db_query(self.d, "SELECT call_id, provider, caller, status,"
                         " node, steps, district FROM calls ORDER BY id")
+
+    def call_row(self, call_id=None):
+        rows = db_query(self.d, "SELECT status, start_ms, end_ms, duration_s,"
+                        " direction, caller FROM calls WHERE call_id = ?",
+                        (call_id or self.call_id,))
+        return rows[0] if rows else None
+
+    def assert_export_has_call_id(self, call_id, steps):
+        rows = [r for r in self.d.export() if r["channel"] == "voice"]
+        self.assertEqual(len(rows), 2 * steps, rows)
+        self.assertEqual({r["provider_msg_id"] for r in rows}, {call_id})
+        self.assertEqual(sorted(r["direction"] for r in rows),
+                         ["in"] * steps + ["out"] * steps)
 
     def voice_rows(self):
         return db_query(self.d, "SELECT direction, keyword, text, status"
@@ -89,6 +112,9 @@ class XmlCall(VoiceCall):
         self.assertIn("भदोही", spoken(root))         # which district?
         root = self.step("1")
         self.assertIn(STAKEHOLDER, spoken(root))
+        assert_number_as_digits(self, spoken(root))
+        # The log keeps the number as written, for whoever searches it.
+        self.assertIn("+910000010101", self.voice_rows()[-1][2])
         root = self.step("9")
         self.assertIn("SMS", spoken(root))
         self.assert_sms_with_list()
@@ -178,6 +204,52 @@ class Twilio(XmlCall):
         self.assertEqual(status, 200)
         self.assertEqual(self.calls()[0][3], "completed")
 
+    def test_call_row_and_export(self):
+        self.step(None)
+        self.step("1")
+        self.step("1")
+        # Ringing or answered is no end.
+        self.post({"CallStatus": "in-progress"}, "ev=status")
+        status, start, end, dur, direction, caller = self.call_row()
+        self.assertEqual((status, end, dur), ("active", None, None))
+        status, _, _ = self.post({"CallStatus": "completed",
+                                  "CallDuration": "42"}, "ev=status")
+        self.assertEqual(status, 200)
+        status, start, end, dur, direction, caller = self.call_row()
+        self.assertEqual((status, dur, direction, caller),
+                         ("completed", 42, "in", CALLER))
+        self.assertGreaterEqual(end, start)
+        # Twilio retries a callback it thinks was lost: nothing changes.
+        self.post({"CallStatus": "completed", "CallDuration": "99"},
+                  "ev=status")
+        self.assertEqual(self.call_row(), (status, start, end, dur,
+                                           direction, caller))
+        self.assert_export_has_call_id(self.call_id, 3)
+
+    def test_status_after_our_hangup(self):
+        self.step(None)
+        root = self.step("#")
+        self.assertTrue(any(e.tag == "Hangup" for e in root.iter()))
+        self.assertIsNone(self.call_row()[3])
+        self.post({"CallStatus": "completed", "CallDuration": "17"},
+                  "ev=status")
+        self.assertEqual(self.call_row()[0], "completed")
+        self.assertEqual(self.call_row()[3], 17)
+
+    def test_unanswered_callback_gets_a_row(self):
+        # A callback we placed that she did not pick up: only the status
+        # callback ever comes, with her number as To.
+        sid = self.call_id + "cb"
+        status, _, _ = self.post({"CallSid": sid, "From": OURS, "To": CALLER,
+                                  "Direction": "outbound-api",
+                                  "CallStatus": "no-answer",
+                                  "CallDuration": "0"}, "ev=status")
+        self.assertEqual(status, 200)
+        status, start, end, dur, direction, caller = self.call_row(sid)
+        self.assertEqual((status, dur, direction, caller),
+                         ("no-answer", 0, "out", CALLER))
+        self.assertEqual(start, end)
+
 
 class Plivo(XmlCall):
     provider = "plivo"
@@ -206,6 +278,23 @@ class Plivo(XmlCall):
     def test_whole_call(self):
         self.walk()
 
+    def test_hangup_callback(self):
+        self.step(None)
+        self.step("1")
+        # Plivo's hangup_url: Duration is the talk time, BillDuration
+        # rounded up to the billing minute.
+        status, _, body = plivo_post(self.d, "/voice/plivo?ev=status", {
+            "CallUUID": self.call_id, "From": CALLER.lstrip("+"),
+            "To": OURS.lstrip("+"), "Direction": "inbound",
+            "CallStatus": "completed", "Duration": "37",
+            "BillDuration": "60", "HangupCause": "NORMAL_CLEARING",
+            "Event": "Hangup"})
+        self.assertEqual(status, 200, body)
+        status, start, end, dur, direction, caller = self.call_row()
+        self.assertEqual((status, dur, caller), ("completed", 37, CALLER))
+        self.assertGreaterEqual(end, start)
+        self.assert_export_has_call_id(self.call_id, 2)
+
 
 class Exotel(VoiceCall):
     provider = "exotel"
@@ -231,12 +320,47 @@ class Exotel(VoiceCall):
         status, _, body = self.get("menu", digits)
         return status
 
+    def status_callback(self, params):
+        body = urllib.parse.urlencode(params)
+        status, _, data = self.d.request(
+            "POST", "/voice/exotel/%s?ev=status" % EXOTEL_URL_TOKEN, body,
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(status, 200, data)
+
+    def test_status_callbacks(self):
+        self.prompt()
+        self.assertEqual(self.passthru("1"), 200)
+        # The default StatusCallback names only the call.
+        self.status_callback({"CallSid": self.call_id,
+                              "DateUpdated": "2026-12-05 19:10:02",
+                              "Status": "completed", "RecordingUrl": ""})
+        status, start, end, dur, direction, caller = self.call_row()
+        self.assertEqual((status, caller), ("completed", CALLER))
+        self.assertEqual(dur, (end - start) // 1000)
+        # With the terminal event: the numbers and ConversationDuration.
+        self.call_id += "b"
+        self.prompt()
+        self.status_callback({"CallSid": self.call_id,
+                              "DateUpdated": "2026-12-05 19:12:40",
+                              "Status": "busy", "EventType": "terminal",
+                              "From": "0" + CALLER[3:], "To": "0" + OURS[3:],
+                              "Direction": "inbound",
+                              "ConversationDuration": "25",
+                              "StartTime": "2026-12-05 19:12:15",
+                              "EndTime": "2026-12-05 19:12:40"})
+        self.assertEqual(self.call_row()[0], "busy")
+        self.assertEqual(self.call_row()[3], 25)
+        # A status for a call we never saw, without numbers: nothing.
+        self.status_callback({"CallSid": "unknown-call", "Status": "failed"})
+        self.assertIsNone(self.call_row("unknown-call"))
+
     def test_whole_call(self):
         self.assertIn("लोन", self.prompt())
         self.assertEqual(self.passthru("1"), 200)  # go on: back to Gather
         self.assertIn("भदोही", self.prompt())
         self.assertEqual(self.passthru("1"), 200)
         text = self.prompt()
+        assert_number_as_digits(self, text)
         self.assertIn(STAKEHOLDER, text)          # what "1" led to, then
         self.assertIn("9", text)                  # the answer menu
         self.assertEqual(self.passthru("9"), 200)
@@ -283,6 +407,9 @@ class MissedCalls(unittest.TestCase):
                           "the callback placed")
         self.assertEqual(reqs[0].field("To"), CALLER)
         self.assertEqual(reqs[0].field("Url"), PUBLIC + "/voice/twilio")
+        # Its end and outcome come back to the call's row.
+        self.assertEqual(reqs[0].field("StatusCallback"),
+                         PUBLIC + "/voice/twilio?ev=status")
         # Rang again within the window: busy, and still one callback.
         self.ring("M2")
         self.ring("M1")                           # a provider retry
@@ -301,6 +428,19 @@ class MissedCalls(unittest.TestCase):
         self.assertEqual(db_query(self.d, "SELECT caller, direction FROM"
                                   " calls WHERE call_id = 'CB1'"),
                          [(CALLER, "out")])
+
+    def test_missed_call_stays_missed(self):
+        self.start()
+        self.ring("M1")
+        params = [("CallSid", "M1"), ("AccountSid", TWILIO_SID),
+                  ("From", CALLER), ("To", MISSED), ("CallStatus", "busy"),
+                  ("Direction", "inbound"), ("CallDuration", "0")]
+        status, _, body = self.d.twilio(params,
+                                        path="/voice/twilio?ev=status")
+        self.assertEqual(status, 200, body)
+        self.assertEqual(db_query(self.d, "SELECT status, duration_s,"
+                                  " start_ms = end_ms FROM calls"),
+                         [("missed", 0, 1)])
 
     def test_sms_menu(self):
         self.start("sms")
