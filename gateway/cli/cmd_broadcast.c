@@ -39,7 +39,10 @@ static const char usage[] =
     "IST unless it has Z or an offset (2026-12-04T11:00).  --meeting adds a\n"
     "meeting: replies YES / NO are counted, and those who say YES are reminded\n"
     "before it (reminder_minutes) unless --no-reminder.  Messages respect\n"
-    "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST.\n"
+    "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST;\n"
+    "the first send shown is when the first of them really goes.  A meeting\n"
+    "notice that nobody would get before the meeting is refused; those whose\n"
+    "daily_cap holds theirs until after it are left out (\"too late\").\n"
     "--provider defaults to broadcast_provider, else the first enabled\n"
     "provider that can send with its settings and secrets (the console,\n"
     "into the log, only when no other can).\n"
@@ -76,6 +79,9 @@ print_preview(const struct broadcast_preview *pv)
 	printf("%-12s %lld (%lld opted out, left out)\n", "recipients",
 	    (long long)pv->recipients, (long long)pv->opted_out);
 	print_time("first send", pv->first_ms);
+	if (pv->late > 0)
+		printf("%-12s %lld left out: their daily_cap is used up until "
+		    "after the meeting\n", "too late", (long long)pv->late);
 	/* The texts carry variables (a title, a place) from outside. */
 	for (i = 0; i < pv->nlangs; i++) {
 		text = buf_term_dup(pv->langs[i].text);
