@@ -207,7 +207,7 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		return 2;
 	}
 	req.vars = vars;
-	if ((cfg = cmd_config(*config_path)) == NULL)
+	if ((cfg = cmd_config_for(*config_path, *db)) == NULL)
 		return 1;
 	buf_init(&errors, 0);
 	if ((tpl = templates_load(config_str(cfg, "templates"), &errors)) == NULL) {
@@ -544,7 +544,7 @@ run_broadcast(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		return 1;
 	if (strcmp(sub, "templates") == 0) {
 		rc = do_templates(cfg);
@@ -556,7 +556,9 @@ run_broadcast(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if ((st = cmd_open_store(cfg, db)) == NULL)
+	/* Each of these works on broadcasts already made: a database that
+	 * is not there is the wrong one, not an empty one. */
+	if ((st = cmd_open_store_existing(cfg, db)) == NULL)
 		goto out;
 	if (strcmp(sub, "list") == 0) {
 		printf("%-6s %-24s %-9s %-9s %8s %-18s %s\n", "id", "created",

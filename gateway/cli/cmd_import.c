@@ -55,7 +55,7 @@ import_stakeholders(const char *path, const char *config_path,
 
 	memset(&ic, 0, sizeof(ic));
 	buf_init(&errors, 0);
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		goto out;
 	kw = keywords_load(config_str(cfg, "keywords"), &errors);
 	dt = district_load(config_str(cfg, "districts"), &errors);
@@ -113,7 +113,7 @@ import_contacts(const char *path, const char *config_path, const char *db)
 
 	memset(&ic, 0, sizeof(ic));
 	buf_init(&errors, 0);
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		goto out;
 	if ((dt = district_load(config_str(cfg, "districts"),
 	    &errors)) == NULL) {

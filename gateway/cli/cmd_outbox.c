@@ -101,8 +101,8 @@ run_outbox(int argc, char **argv)
 		fputs(outbox_usage, stderr);
 		return 2;
 	}
-	if ((cfg = cmd_config(config_path)) == NULL ||
-	    (st = cmd_open_store(cfg, db)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL ||
+	    (st = cmd_open_store_existing(cfg, db)) == NULL)
 		goto out;
 	if (store_outbox_list(st, state, (size_t)limit, print_msg, &ls) == -1)
 		goto out;
