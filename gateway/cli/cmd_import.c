@@ -26,7 +26,7 @@ static const char import_usage[] =
     "       sampark import contacts FILE.csv [-c CONFIG] [--db PATH]\n"
     "\n"
     "Replaces the stakeholder directory with FILE.csv, whose header is\n"
-    "  name,category,district,phone,languages,description_en,description_hi\n"
+    "  name,category,district,phone,languages\n"
     "category is one named in keywords.conf (loan, training, market...),\n"
     "district a key of districts.csv or * for all districts, phone any\n"
     "number form (stored as E.164), languages e.g. hi|en|bho.  Every bad row\n"
