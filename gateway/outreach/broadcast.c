@@ -373,7 +373,9 @@ broadcast_preview(const struct broadcast_env *env, const struct broadcast_reques
 	if (rules_of(env->cfg, &p.rules, err, errlen) == -1 ||
 	    check_meeting(env, req, err, errlen) == -1)
 		return -1;
-	memcpy(vars, req->vars, req->nvars * sizeof(*vars));
+	/* A meeting may have no variables of its own (vars NULL). */
+	if (req->nvars > 0)
+		memcpy(vars, req->vars, req->nvars * sizeof(*vars));
 	nvars = req->nvars;
 	if (req->meeting_title != NULL)
 		nvars = meeting_vars(pv->tpl, req, vars, nvars, date, tm);
