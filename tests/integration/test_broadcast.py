@@ -255,6 +255,13 @@ class Broadcasts(unittest.TestCase):
                          ["%sT12:00" % tomorrow, "%sT08:00" % after])
         r = self.d.cli("outbox")
         self.assertIn("DUE_IST", r.stdout.decode())
+        # The console says why each waits: the first for its time, the
+        # second for Asha's cap (not "scheduled" for its first send).
+        st, _, data = d.admin("GET", "/api/v1/outbox", COORD_TOKEN)
+        self.assertEqual(st, 200)
+        why = {m["broadcast_id"]: m["why"]
+               for m in json.loads(data)["messages"]}
+        self.assertEqual(why, {first: "scheduled", second: "daily_cap"})
 
         # A meeting that evening: Asha's cap holds her notice until after
         # the meeting; nobody else is invited, so it is refused.
