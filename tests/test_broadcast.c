@@ -300,6 +300,13 @@ test_meeting_in_quiet_hours_refused(void **state)
 	    sizeof(err)), -1);
 	assert_non_null(strstr(err, "after the meeting"));
 	assert_null(strstr(err, "daily_cap"));
+
+	/* --at after the meeting says so. */
+	mr.at_ms = at("2026-12-04T06:30:00Z");
+	assert_int_equal(broadcast_preview(&f->env, &mr, &pv, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "to start on 04 Dec at 12:00 IST, after "
+	    "the meeting on 04 Dec at 07:00 IST"));
 }
 
 int

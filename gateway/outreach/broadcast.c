@@ -210,6 +210,11 @@ too_late_err(const struct pass *p, int64_t first, char *err, size_t errlen)
 	schedule_ist_time(first, t, sizeof(t));
 	schedule_ist_date(p->req->meeting_ms, md, sizeof(md));
 	schedule_ist_time(p->req->meeting_ms, mt, sizeof(mt));
+	if (p->base_ms >= p->req->meeting_ms) {
+		util_err(err, errlen, "the broadcast is to start on %s at %s "
+		    "IST, after the meeting on %s at %s IST", d, t, md, mt);
+		return;
+	}
 	util_err(err, errlen, "the first message could go only on %s at %s "
 	    "IST (quiet_hours%s%s), after the meeting on %s at %s IST; "
 	    "nobody would hear of it in time", d, t, p->promotional ?
