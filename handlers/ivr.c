@@ -405,7 +405,7 @@ resolve(struct ivr_parse *p)
 
 static const struct confscan_syntax ivr_syntax = {
 	.comment = "#",
-	.flags = CONFSCAN_UTF8,
+	.flags = CONFSCAN_UTF8 | CONFSCAN_UNIQUE_KEYS,
 	.section = start_section,
 	.key = key_value,
 };

@@ -177,8 +177,10 @@ key_value(void *arg, struct confscan_line *ln)
 			confscan_error(&p->err, "%s given twice", key);
 			return;
 		}
-		if (k == KEY_HANDLER)
+		if (k == KEY_HANDLER) {
 			p->cur->handler = xstrdup(value);
+			p->cur->handler_line = p->err.line;
+		}
 		else
 			p->cur->category = xstrdup(value);
 		break;

@@ -30,6 +30,7 @@ struct buf;
 struct keyword {
 	char	*name;		/* section name, e.g. "loan" */
 	char	*handler;	/* e.g. "info" */
+	size_t	 handler_line;	/* where the file says it, for problems */
 	char	*category;	/* NULL when not given */
 };
 

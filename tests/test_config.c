@@ -300,7 +300,9 @@ test_all_errors(void **state)
 	    "%1$s:16: missing ']' in section header\n"
 	    "%1$s:18: twilio.reply: 'later' is not one of inline|outbox\n"
 	    "%1$s:19: missing key before '='\n"
-	    "%1$s:20: unknown key 'twilio.request_timeout'\n",
+	    "%1$s:20: unknown key 'twilio.request_timeout': "
+	    "'request_timeout' is a top-level key, and top-level keys go "
+	    "before the first section ([twilio] starts on line 17)\n",
 	    f->path);
 	assert_string_equal(buf_cstr(&f->errors), want);
 	free(want);
@@ -323,6 +325,51 @@ test_all_errors(void **state)
 	    f->path);
 	assert_string_equal(buf_cstr(&f->errors), want);
 	free(want);
+}
+
+static const struct config_directive console_rows[] = {
+	CONFIG_D_BOOL("console.enabled", "no", "the local console"),
+};
+
+/* For check-config: every problem reported, and still a config of the
+ * good lines to find the other files by. */
+static void
+test_load_all_keeps_going(void **state)
+{
+	struct fixture *f = *state;
+	struct config_table t = { console_rows, SP_ARRAY_LEN(console_rows) };
+	struct config *cf;
+	int problems = 0;
+	char *want;
+
+	write_file(f->path,
+	    "keywords = my-keywords.conf\n"
+	    "daily_cap = lots\n"
+	    "[console]\n"
+	    "enabled = yes\n"
+	    "quiet_hours = 22:00-07:00\n"
+	    "enabled = no\n");
+	cf = config_load_all(f->path, &t, 1, NULL, 0, &f->errors, &problems);
+	assert_non_null(cf);
+	assert_int_equal(problems, 3);
+	want = xasprintf(
+	    "%1$s:2: daily_cap: 'lots' is not an integer\n"
+	    "%1$s:5: unknown key 'console.quiet_hours': 'quiet_hours' is a "
+	    "top-level key, and top-level keys go before the first section "
+	    "([console] starts on line 3)\n"
+	    "%1$s:6: duplicate key 'console.enabled' (first set on line 4)\n",
+	    f->path);
+	assert_string_equal(buf_cstr(&f->errors), want);
+	free(want);
+	want = xasprintf("%s/my-keywords.conf", f->dir);
+	assert_string_equal(config_str(cf, "keywords"), want);
+	free(want);
+	assert_int_equal(config_int(cf, "daily_cap"), 3);
+	assert_true(config_bool(cf, "console.enabled"));
+	config_free(cf);
+	/* config_load gives nothing back for the same file. */
+	buf_reset(&f->errors);
+	assert_null(config_load(f->path, &t, 1, NULL, 0, &f->errors));
 }
 
 static void
@@ -492,6 +539,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_caller_tables, setup,
 		    teardown),
 		cmocka_unit_test(test_duplicate_directive_aborts),
+		cmocka_unit_test_setup_teardown(test_load_all_keeps_going,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_good_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_errors, setup,
 		    teardown),

@@ -76,6 +76,14 @@ static const struct confscan_syntax flat = {
 	.other = on_other,
 };
 
+/* Each key holds one value. */
+static const struct confscan_syntax unique = {
+	.comment = "#",
+	.flags = CONFSCAN_UTF8 | CONFSCAN_UNIQUE_KEYS,
+	.section = on_section,
+	.key = on_key,
+};
+
 struct fixture {
 	char		 path[64];
 	struct record	 r;
@@ -453,6 +461,52 @@ test_cannot_read(void **state)
 	assert_string_equal(buf_cstr(&f->r.seen), "");
 }
 
+/* The same key twice in one section is a problem and goes no further;
+ * in another section, or without the flag, it is the reader's business. */
+static void
+test_unique_keys(void **state)
+{
+	struct fixture *f = *state;
+	const char *text =
+	    "start = main\n"
+	    "start = menu\n"			/* 2: twice before a section */
+	    "[main]\n"
+	    "timeout = 6\n"
+	    "retries = 2\n"
+	    "timeout = 8\n"			/* 6: twice in [main] */
+	    "[district]\n"
+	    "timeout = 6\n"			/* its own section: fine */
+	    "[main]\n"
+	    "timeout = 5\n";			/* a new [main]: the reader's */
+
+	assert_int_equal(scan(f, &unique, text), 0);
+	assert_string_equal(buf_cstr(&f->r.seen),
+	    "1 K[start]=[main]\n"
+	    "3 S[main]{}\n"
+	    "4 K[timeout]=[6]\n"
+	    "5 K[retries]=[2]\n"
+	    "7 S[district]{}\n"
+	    "8 K[timeout]=[6]\n"
+	    "9 S[main]{}\n"
+	    "10 K[timeout]=[5]\n");
+	expect_errors(f,
+	    "%1$s:2: key start given twice (first on line 1)\n"
+	    "%1$s:6: key timeout given twice in [main] (first on line 4)\n");
+	assert_int_equal(f->r.err.n, 2);
+
+	/* Without the flag, lists may go on several lines (lexicon.conf). */
+	buf_reset(&f->r.seen);
+	buf_reset(&f->errors);
+	f->r.err.n = 0;
+	assert_int_equal(scan(f, &plain, "[loan]\nsynonym = rin\n"
+	    "synonym = karz\n"), 0);
+	expect_errors(f, "");
+	assert_string_equal(buf_cstr(&f->r.seen),
+	    "1 S[loan]{}\n"
+	    "2 K[synonym]=[rin]\n"
+	    "3 K[synonym]=[karz]\n");
+}
+
 int
 main(void)
 {
@@ -471,6 +525,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_problems_with_reader,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cannot_read, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_unique_keys, setup,
 		    teardown),
 	};
 

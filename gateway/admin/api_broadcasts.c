@@ -50,12 +50,13 @@ texts_json(const struct broadcast_lang *l, size_t n)
 static json_t *
 preview_json(const struct broadcast_preview *pv)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o, s:o, s:o, "
-	    "s:o}", "template", pv->tpl->key, "category",
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:o, "
+	    "s:o, s:o}", "template", pv->tpl->key, "category",
 	    templates_category_name(pv->tpl->category), "audience", pv->audience,
 	    "provider", pv->provider, "recipients",
 	    (json_int_t)pv->recipients, "opted_out",
-	    (json_int_t)pv->opted_out, "segments", (json_int_t)pv->segments,
+	    (json_int_t)pv->opted_out, "too_late", (json_int_t)pv->late,
+	    "segments", (json_int_t)pv->segments,
 	    "first_send", admin_json_time(pv->first_ms), "texts",
 	    texts_json(pv->langs, pv->nlangs), "reminder_at",
 	    admin_json_time(pv->reminder_ms), "reminders",

@@ -57,6 +57,24 @@ outbox_free(void *arg)
 	free(oj);
 }
 
+/*
+ * Did her daily cap move m to its day?  It is due when that day's windows
+ * open, and the day before already had her cap of broadcast messages.
+ * (The broadcast's first send cannot tell: when everyone was capped, it is
+ * that same morning.)
+ */
+static int
+held_by_cap(struct outbox_job *oj, const struct outbox_msg *m, int promo)
+{
+	int64_t day = schedule_next_day(m->next_attempt_ms) - SCHEDULE_DAY_MS;
+	int64_t n;
+
+	if (m->next_attempt_ms != schedule_next_allowed(&oj->rules, promo, day))
+		return 0;
+	return store_broadcast_planned(oj->st, m->to, day - SCHEDULE_DAY_MS,
+	    day, &n) == 0 && n >= oj->rules.daily_cap;
+}
+
 /* Why a queued message waits (see the top of the file). */
 static const char *
 why_waiting(struct outbox_job *oj, const struct outbox_msg *m)
@@ -75,11 +93,19 @@ why_waiting(struct outbox_job *oj, const struct outbox_msg *m)
 	    m->broadcast_id, &b) != 1)
 		return "scheduled";
 	promo = strcmp(b.category, "promotional") == 0;
-	if (oj->rules_ok && !schedule_allowed(&oj->rules, promo, oj->now_ms))
+	/* Tonight's quiet hours hold only what is due when they end, not a
+	 * message planned for a later day. */
+	if (oj->rules_ok && !schedule_allowed(&oj->rules, promo, oj->now_ms) &&
+	    m->next_attempt_ms <= schedule_next_allowed(&oj->rules, promo,
+	    oj->now_ms))
 		why = promo && schedule_allowed(&oj->rules, 0, oj->now_ms) ?
 		    "promotional_window" : "quiet_hours";
-	else if (m->next_attempt_ms == b.send_at_ms ||
-	    strcmp(b.kind, "reminder") == 0)
+	else if (strcmp(b.kind, "reminder") == 0)
+		why = "scheduled";
+	else if (oj->rules_ok && oj->rules.daily_cap > 0 &&
+	    held_by_cap(oj, m, promo))
+		why = "daily_cap";
+	else if (m->next_attempt_ms == b.send_at_ms)
 		why = "scheduled";
 	else if (oj->rules_ok && oj->rules.daily_cap > 0)
 		why = "daily_cap";

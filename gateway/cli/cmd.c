@@ -1,6 +1,7 @@
 /*
  * cmd: what the command-line subcommands share.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,7 +15,9 @@
 #include "store.h"
 #include "util.h"
 
-#define DEFAULT_CONFIG "config/sampark.conf"
+#define SYSTEM_CONFIG	"/etc/sampark/sampark.conf"
+#define LOCAL_CONFIG	"config/sampark.conf"
+#define CONFIG_ENV	"SAMPARK_CONFIG_DEFAULT"
 
 void
 cmd_problem(const char *fmt, ...)
@@ -36,22 +39,88 @@ cmd_problem(const char *fmt, ...)
 	free(line);
 }
 
+const char *
+cmd_system_config(void)
+{
+	const char *e = getenv(CONFIG_ENV);
+
+	return e != NULL && *e != '\0' ? e : SYSTEM_CONFIG;
+}
+
+const char *
+cmd_default_config(int *system)
+{
+	*system = 1;
+	if (access(cmd_system_config(), F_OK) == 0)
+		return cmd_system_config();
+	*system = 0;
+	return access(LOCAL_CONFIG, F_OK) == 0 ? LOCAL_CONFIG : NULL;
+}
+
+/*
+ * Without -c and without the system's config, the command works on
+ * whatever the current directory offers: say which, since a wrong folder
+ * otherwise looks like an empty database.
+ */
+static void
+say_defaults(const struct config *cfg, const char *path, const char *db)
+{
+	char *conf = path != NULL ? cmd_abspath(path) :
+	    xstrdup("the built-in defaults");
+	char *dbpath = cmd_abspath(db != NULL ? db : config_str(cfg, "db"));
+
+	cmd_problem("sampark: no -c and no %s: using %s, database %s%s",
+	    cmd_system_config(), conf, dbpath, db != NULL ? " (--db)" : "");
+	free(conf);
+	free(dbpath);
+}
+
 struct config *
-cmd_config(const char *path)
+cmd_config_for(const char *path, const char *db)
 {
 	struct config *cfg;
 	struct buf errors;
+	int given = path != NULL, system = 0;
 
-	if (path == NULL && access(DEFAULT_CONFIG, R_OK) == 0)
-		path = DEFAULT_CONFIG;
+	if (!given)
+		path = cmd_default_config(&system);
 	if (path == NULL)
-		return runtime_config_defaults();
-	buf_init(&errors, 0);
-	cfg = runtime_config_load(path, NULL, 0, &errors);
-	if (cfg == NULL)
-		fprintf(stderr, "%s", buf_cstr(&errors));
-	buf_free(&errors);
+		cfg = runtime_config_defaults();
+	else {
+		buf_init(&errors, 0);
+		cfg = runtime_config_load(path, NULL, 0, &errors);
+		if (cfg == NULL)
+			fprintf(stderr, "%s", buf_cstr(&errors));
+		buf_free(&errors);
+	}
+	if (cfg != NULL && !given && !system)
+		say_defaults(cfg, path, db);
 	return cfg;
+}
+
+const char *
+cmd_config_path(const char *path)
+{
+	char *abs;
+	int system;
+
+	if (path != NULL)
+		return path;
+	if ((path = cmd_default_config(&system)) == NULL)
+		return LOCAL_CONFIG;	/* its absence is then the error */
+	if (!system) {
+		abs = cmd_abspath(path);
+		cmd_problem("sampark: no -c and no %s: using %s",
+		    cmd_system_config(), abs);
+		free(abs);
+	}
+	return path;
+}
+
+struct config *
+cmd_config(const char *path)
+{
+	return cmd_config_for(path, NULL);
 }
 
 char *
@@ -65,19 +134,31 @@ cmd_abspath(const char *path)
 }
 
 static struct store *
-open_store(const struct config *cfg, const char *db, int read_only)
+open_store(const struct config *cfg, const char *db, int read_only,
+    int must_exist)
 {
 	struct store_options so;
 	struct store *st;
-	char err[512];
+	char err[512], *abs;
 
+	if (db == NULL)
+		db = config_str(cfg, "db");
+	/* Opening creates; a command that only reads must not leave an
+	 * empty database behind and answer from it. */
+	if ((read_only || must_exist) && access(db, F_OK) == -1) {
+		abs = cmd_abspath(db);
+		cmd_problem("sampark: no database at %s (%s): choose the "
+		    "daemon's with -c CONFIG (its db) or --db PATH", abs,
+		    strerror(errno));
+		free(abs);
+		return NULL;
+	}
 	memset(&so, 0, sizeof(so));
 	so.read_only = read_only;
 	/* The daemon may be writing: wait for its transactions. */
 	so.busy_timeout_ms = 10000;
 	so.synchronous_full = strcmp(config_str(cfg, "synchronous"), "full") == 0;
-	st = store_open(db != NULL ? db : config_str(cfg, "db"), &so, err,
-	    sizeof(err));
+	st = store_open(db, &so, err, sizeof(err));
 	if (st == NULL)
 		fprintf(stderr, "sampark: %s\n", err);
 	return st;
@@ -86,13 +167,19 @@ open_store(const struct config *cfg, const char *db, int read_only)
 struct store *
 cmd_open_store(const struct config *cfg, const char *db)
 {
-	return open_store(cfg, db, 0);
+	return open_store(cfg, db, 0, 0);
+}
+
+struct store *
+cmd_open_store_existing(const struct config *cfg, const char *db)
+{
+	return open_store(cfg, db, 0, 1);
 }
 
 struct store *
 cmd_open_store_readonly(const struct config *cfg, const char *db)
 {
-	return open_store(cfg, db, 1);
+	return open_store(cfg, db, 1, 1);
 }
 
 int
@@ -144,7 +231,7 @@ cmd_db_path(const struct cmd_db_args *a)
 
 	if (a->db != NULL)
 		return xstrdup(a->db);
-	if ((cfg = cmd_config(a->config)) == NULL)
+	if ((cfg = cmd_config_for(a->config, NULL)) == NULL)
 		return NULL;
 	db = xstrdup(config_str(cfg, "db"));
 	config_free(cfg);

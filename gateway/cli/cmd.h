@@ -31,11 +31,25 @@ extern const struct cmd_desc *const cmd_table[];
 const struct cmd_desc *cmd_table_find(const char *name);
 
 /*
- * The config a command uses: path if given, else config/sampark.conf when
- * it exists, else built-in defaults.  Prints problems to stderr; NULL on
- * error.
+ * The config a command uses: path (-c) if given, else the system's
+ * (cmd_system_config()) when it exists, else config/sampark.conf in the
+ * current directory when it exists, else built-in defaults.  In those last
+ * two cases it says on stderr which config and which database (db, the
+ * --db given, else the config's) the command works on.  Prints problems to
+ * stderr; NULL on error.
  */
+struct config *cmd_config_for(const char *path, const char *db);
+/* The same when the command takes no --db. */
 struct config *cmd_config(const char *path);
+/* The config file for a command that needs one (serve, explain,
+ * check-config): path if given, else the default one as above (saying
+ * which when it is not the system's), else config/sampark.conf. */
+const char *cmd_config_path(const char *path);
+/* /etc/sampark/sampark.conf, or $SAMPARK_CONFIG_DEFAULT when set (tests). */
+const char *cmd_system_config(void);
+/* The file cmd_config_for() reads without -c, NULL for the built-in
+ * defaults; *system says whether it is the system's. */
+const char *cmd_default_config(int *system);
 
 /* Make a relative path absolute against the current directory (caller
  * frees). */
@@ -50,7 +64,14 @@ void	cmd_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Open the store at db (if non-NULL) or the config's db; prints errors. */
 struct store *cmd_open_store(const struct config *, const char *db);
-/* The same for reading only: an existing database, left as it is. */
+/*
+ * For commands that only read (contacts, report, outbox, a broadcast's
+ * list or show...): the database must exist, else an error that names the
+ * path and how to choose another, and nothing is created.  It may still be
+ * migrated to this binary's schema.
+ */
+struct store *cmd_open_store_existing(const struct config *, const char *db);
+/* The same, opened for reading only: left exactly as it is (export). */
 struct store *cmd_open_store_readonly(const struct config *, const char *db);
 
 /* Print the contacts of the audience expression expr (every contact,

@@ -39,7 +39,10 @@ static const char usage[] =
     "IST unless it has Z or an offset (2026-12-04T11:00).  --meeting adds a\n"
     "meeting: replies YES / NO are counted, and those who say YES are reminded\n"
     "before it (reminder_minutes) unless --no-reminder.  Messages respect\n"
-    "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST.\n"
+    "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST;\n"
+    "the first send shown is when the first of them really goes.  A meeting\n"
+    "notice that nobody would get before the meeting is refused; those whose\n"
+    "daily_cap holds theirs until after it are left out (\"too late\").\n"
     "--provider defaults to broadcast_provider, else the first enabled\n"
     "provider that can send with its settings and secrets (the console,\n"
     "into the log, only when no other can).\n"
@@ -76,6 +79,9 @@ print_preview(const struct broadcast_preview *pv)
 	printf("%-12s %lld (%lld opted out, left out)\n", "recipients",
 	    (long long)pv->recipients, (long long)pv->opted_out);
 	print_time("first send", pv->first_ms);
+	if (pv->late > 0)
+		printf("%-12s %lld left out: their daily_cap is used up until "
+		    "after the meeting\n", "too late", (long long)pv->late);
 	/* The texts carry variables (a title, a place) from outside. */
 	for (i = 0; i < pv->nlangs; i++) {
 		text = buf_term_dup(pv->langs[i].text);
@@ -201,7 +207,7 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		return 2;
 	}
 	req.vars = vars;
-	if ((cfg = cmd_config(*config_path)) == NULL)
+	if ((cfg = cmd_config_for(*config_path, *db)) == NULL)
 		return 1;
 	buf_init(&errors, 0);
 	if ((tpl = templates_load(config_str(cfg, "templates"), &errors)) == NULL) {
@@ -543,7 +549,7 @@ run_broadcast(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		return 1;
 	if (strcmp(sub, "templates") == 0) {
 		rc = do_templates(cfg);
@@ -555,7 +561,9 @@ run_broadcast(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
-	if ((st = cmd_open_store(cfg, db)) == NULL)
+	/* Each of these works on broadcasts already made: a database that
+	 * is not there is the wrong one, not an empty one. */
+	if ((st = cmd_open_store_existing(cfg, db)) == NULL)
 		goto out;
 	if (strcmp(sub, "list") == 0) {
 		printf("%-6s %-24s %-9s %-9s %8s %-18s %s\n", "id", "created",

@@ -25,9 +25,11 @@
 static const char check_usage[] =
     "usage: sampark check-config [-c FILE] [--set KEY=VALUE]... [-q]\n"
     "\n"
-    "Loads FILE (default config/sampark.conf) and every file it names\n"
-    "(keywords, districts, prompts, and whatever else the daemon loads) as\n"
-    "`sampark serve` would, and prints every problem as FILE:LINE: message.\n"
+    "Loads FILE (without -c: /etc/sampark/sampark.conf, else\n"
+    "config/sampark.conf) and every file it names (keywords, districts,\n"
+    "prompts, and whatever else the daemon loads) as `sampark serve` would,\n"
+    "and prints every problem as FILE:LINE: message; the other files are\n"
+    "checked even when FILE itself has problems.\n"
     "Exit status 1 if there is any, else 0 with a one-line summary on\n"
     "stdout.  References that cannot work are problems too: a provider\n"
     "enabled without its secret (the message names the environment\n"
@@ -39,8 +41,6 @@ static const char check_usage[] =
     "  -c, --config FILE    configuration file\n"
     "  --set KEY=VALUE      override a key, as for serve\n"
     "  -q, --quiet          no summary and no warnings, only problems\n";
-
-#define DEFAULT_CONFIG	"config/sampark.conf"
 
 /* Number of lines (problems) in s. */
 static size_t
@@ -105,7 +105,7 @@ run_check_config(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *path = DEFAULT_CONFIG;
+	const char *path = NULL;
 	char **sets = xcalloc((size_t)argc + 1, sizeof(char *));
 	struct sp_runtime *rt = NULL;
 	struct buf errors, warned;
@@ -141,6 +141,7 @@ run_check_config(int argc, char **argv)
 	}
 	if (quiet)
 		log_set_level(LOG_LEVEL_ERROR);
+	path = cmd_config_path(path);
 	rt = runtime_load(path, sets, nsets, &errors);
 	if (rt != NULL)
 		runtime_check_references(rt, &errors, &warned);

@@ -140,11 +140,11 @@ run_contacts(int argc, char **argv)
 		expr = xasprintf("group:%s", group);
 	else
 		expr = xstrdup("all");
-	if ((cfg = cmd_config(config_path)) == NULL) {
+	if ((cfg = cmd_config_for(config_path, db)) == NULL) {
 		free(expr);
 		return 1;
 	}
-	if ((st = cmd_open_store(cfg, db)) == NULL) {
+	if ((st = cmd_open_store_existing(cfg, db)) == NULL) {
 		config_free(cfg);
 		free(expr);
 		return 1;

@@ -136,7 +136,7 @@ run_explain(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *config_path = "config/sampark.conf";
+	const char *config_path = NULL;
 	const char *phone = "+910000000000", *db = NULL;
 	char dir[] = "/tmp/sampark-explain-XXXXXX", *cmd;
 	struct sp_runtime *rt;
@@ -180,6 +180,7 @@ run_explain(int argc, char **argv)
 		buf_printf(&text, "%s%s", i > (size_t)optind ? " " : "",
 		    argv[i]);
 	buf_init(&errors, 0);
+	config_path = cmd_config_path(config_path);
 	if ((rt = runtime_load(config_path, NULL, 0, &errors)) == NULL) {
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		buf_free(&errors);

@@ -191,7 +191,7 @@ run_export(int argc, char **argv)
 	st.csv = strcmp(format, "csv") == 0;
 	st.out = stdout;
 	buf_init(&st.line, 0);
-	if ((cfg = cmd_config(config_path)) == NULL ||
+	if ((cfg = cmd_config_for(config_path, db)) == NULL ||
 	    (store = cmd_open_store_readonly(cfg, db)) == NULL)
 		goto out;
 	if ((key = pseudonym_key(cfg, store)) == NULL)

@@ -174,11 +174,13 @@ run_group(int argc, char **argv)
 		    argv[optind + 1], err);
 		return 2;
 	}
-	if ((cfg = cmd_config(config_path)) == NULL) {
+	if ((cfg = cmd_config_for(config_path, db)) == NULL) {
 		free(name);
 		return 1;
 	}
-	if ((st = cmd_open_store(cfg, db)) == NULL) {
+	/* Listing and showing only read: no database is made for them. */
+	if ((st = strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0 ?
+	    cmd_open_store_existing(cfg, db) : cmd_open_store(cfg, db)) == NULL) {
 		config_free(cfg);
 		free(name);
 		return 1;

@@ -26,7 +26,7 @@ static const char import_usage[] =
     "       sampark import contacts FILE.csv [-c CONFIG] [--db PATH]\n"
     "\n"
     "Replaces the stakeholder directory with FILE.csv, whose header is\n"
-    "  name,category,district,phone,languages,description_en,description_hi\n"
+    "  name,category,district,phone,languages\n"
     "category is one named in keywords.conf (loan, training, market...),\n"
     "district a key of districts.csv or * for all districts, phone any\n"
     "number form (stored as E.164), languages e.g. hi|en|bho.  Every bad row\n"
@@ -55,7 +55,7 @@ import_stakeholders(const char *path, const char *config_path,
 
 	memset(&ic, 0, sizeof(ic));
 	buf_init(&errors, 0);
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		goto out;
 	kw = keywords_load(config_str(cfg, "keywords"), &errors);
 	dt = district_load(config_str(cfg, "districts"), &errors);
@@ -113,7 +113,7 @@ import_contacts(const char *path, const char *config_path, const char *db)
 
 	memset(&ic, 0, sizeof(ic));
 	buf_init(&errors, 0);
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		goto out;
 	if ((dt = district_load(config_str(cfg, "districts"),
 	    &errors)) == NULL) {

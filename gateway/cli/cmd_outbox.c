@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "log.h"
+#include "schedule.h"
 #include "store.h"
 #include "util.h"
 
@@ -17,7 +18,9 @@ static const char outbox_usage[] =
     "usage: sampark outbox [--state STATE] [--limit N] [--reveal-phones] [-c CONFIG] [--db PATH]\n"
     "\n"
     "Lists outbox messages, newest first: id, created (UTC), state, provider,\n"
-    "to, attempts, segments, provider id and last error.  STATE is one of\n"
+    "to, attempts, segments, provider id, when it is due (DUE_IST: India\n"
+    "time, for a message still to go; a broadcast's waits for quiet hours and\n"
+    "each contact's daily_cap) and last error.  STATE is one of\n"
     "queued, sending, sent, delivered, undelivered, failed, expired, or\n"
     "held (a broadcast's message while the broadcast is being created).\n"
     "Numbers are masked but for the last 4 digits unless --reveal-phones.\n";
@@ -31,22 +34,29 @@ static int
 print_msg(void *arg, const struct outbox_msg *m)
 {
 	struct list_state *ls = arg;
-	char created[32], masked[32], *pid, *code, *error;
+	char created[32], due[32], masked[32], *pid, *code, *error;
 
 	util_iso8601(m->created_ms, created);
 	created[19] = '\0';	/* seconds are enough here */
+	/* Due matters only while it waits; a coordinator reads India time. */
+	if (strcmp(m->state, "queued") == 0 || strcmp(m->state, "held") == 0) {
+		util_iso8601(m->next_attempt_ms + SCHEDULE_IST_OFFSET_MS, due);
+		due[16] = '\0';
+	} else {
+		util_strlcpy(due, "-", sizeof(due));
+	}
 	if (ls->rows++ == 0)
-		printf("%-8s %-19s %-11s %-8s %-16s %4s %4s  %-24s %s\n", "ID",
-		    "CREATED", "STATE", "PROVIDER", "TO", "TRY", "SEG",
-		    "PROVIDER_ID", "ERROR");
+		printf("%-8s %-19s %-11s %-8s %-16s %4s %4s  %-24s %-16s %s\n",
+		    "ID", "CREATED", "STATE", "PROVIDER", "TO", "TRY", "SEG",
+		    "PROVIDER_ID", "DUE_IST", "ERROR");
 	/* The id and the error are the provider's words, not ours. */
 	pid = buf_term_dup(m->provider_id ? m->provider_id : "-");
 	code = buf_term_dup(m->error_code);
 	error = buf_term_dup(m->error);
-	printf("%-8lld %-19s %-11s %-8s %-16s %4d %4d  %-24s %s%s%s\n",
+	printf("%-8lld %-19s %-11s %-8s %-16s %4d %4d  %-24s %-16s %s%s%s\n",
 	    (long long)m->id, created, m->state, m->provider,
 	    ls->reveal ? m->to : log_phone(m->to, masked, sizeof(masked)),
-	    m->attempts, m->segments, pid, code, m->error_code && m->error ?
+	    m->attempts, m->segments, pid, due, code, m->error_code && m->error ?
 	    " " : "", error);
 	free(pid);
 	free(code);
@@ -91,8 +101,8 @@ run_outbox(int argc, char **argv)
 		fputs(outbox_usage, stderr);
 		return 2;
 	}
-	if ((cfg = cmd_config(config_path)) == NULL ||
-	    (st = cmd_open_store(cfg, db)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL ||
+	    (st = cmd_open_store_existing(cfg, db)) == NULL)
 		goto out;
 	if (store_outbox_list(st, state, (size_t)limit, print_msg, &ls) == -1)
 		goto out;

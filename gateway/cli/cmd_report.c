@@ -126,7 +126,7 @@ run_report(int argc, char **argv)
 		fputs(report_usage, stderr);
 		return 2;
 	}
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		return 1;
 	o.suppress_below = (int)config_int(cfg, "suppress_below");
 	o.utc_offset_min = (int)config_int(cfg, "report_utc_offset");
@@ -148,7 +148,7 @@ run_report(int argc, char **argv)
 	buf_free(&errors);
 	o.understand = und;
 	buf_init(&out, 0);
-	if ((store = cmd_open_store(cfg, db)) == NULL)
+	if ((store = cmd_open_store_existing(cfg, db)) == NULL)
 		goto done;
 	if ((r = report_collect(store, &o, (size_t)top)) == NULL) {
 		fprintf(stderr, "sampark: report failed: %s\n",

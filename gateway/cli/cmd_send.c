@@ -112,7 +112,7 @@ run_send(int argc, char **argv)
 		fprintf(stderr, "sampark: the text must be non-empty UTF-8\n");
 		return 1;
 	}
-	if ((cfg = cmd_config(config_path)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		goto out;
 	if (phone_to_e164(to, config_str(cfg, "default_country"), e164,
 	    sizeof(e164), why, sizeof(why)) == -1) {

@@ -41,7 +41,6 @@ run_serve(int argc, char **argv)
 	int ch, rc;
 
 	memset(&opts, 0, sizeof(opts));
-	opts.config_path = "config/sampark.conf";
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -75,6 +74,7 @@ run_serve(int argc, char **argv)
 		rc = 2;
 		goto out;
 	}
+	opts.config_path = cmd_config_path(opts.config_path);
 	opts.overrides = sets;
 	opts.noverrides = nsets;
 	rc = daemon_serve(&opts);

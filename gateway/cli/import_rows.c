@@ -21,7 +21,13 @@
 #include "util.h"
 
 static const char *const header[] = { "name", "category", "district",
-    "phone", "languages", "description_en", "description_hi" };
+    "phone", "languages" };
+/*
+ * Directories made before had two more columns, descriptions that no reply
+ * ever showed (a reply is a registered DLT template of names and phones):
+ * such a file still imports, and is told that they are left out.
+ */
+static const char *const old_tail[] = { "description_en", "description_hi" };
 static const char *const contact_header[] = { "phone", "name", "district",
     "language", "role", "groups" };
 
@@ -97,9 +103,9 @@ check_row(struct import_rows *ic, size_t line, char **f, size_t nf)
 	size_t *n = &ic->n;
 	char e164[PHONE_E164_MAX + 1], why[128];
 
-	if (nf != SP_ARRAY_LEN(header)) {
+	if (nf != ic->ncols) {
 		cmd_problem("%s:%zu: expected %zu fields, found %zu",
-		    path, line, SP_ARRAY_LEN(header), nf);
+		    path, line, ic->ncols, nf);
 		return -1;
 	}
 	if (*f[0] == '\0') {
@@ -134,8 +140,8 @@ check_row(struct import_rows *ic, size_t line, char **f, size_t nf)
 	r->district = xstrdup(f[2]);
 	r->phone = xstrdup(e164);
 	r->languages = xstrdup(f[4]);
-	r->description_en = xstrdup(f[5]);
-	r->description_hi = xstrdup(f[6]);
+	r->description_en = xstrdup("");
+	r->description_hi = xstrdup("");
 	return 0;
 }
 
@@ -223,6 +229,28 @@ contact_header_ok(struct import_rows *ic, char **f, size_t nf)
 	return 1;
 }
 
+/* The stakeholders' header, or the one with the old description columns
+ * (said on stderr); ic->ncols is its width. */
+static int
+stakeholder_header_ok(struct import_rows *ic, char **f, size_t nf,
+    size_t line)
+{
+	size_t i, n = SP_ARRAY_LEN(header);
+
+	for (i = 0; i < nf && i < n; i++)
+		if (strcmp(f[i], header[i]) != 0)
+			return 0;
+	if (nf == n + SP_ARRAY_LEN(old_tail) && strcmp(f[n], old_tail[0]) == 0 &&
+	    strcmp(f[n + 1], old_tail[1]) == 0)
+		cmd_problem("%s:%zu: note: description_en and description_hi "
+		    "are not used (no reply shows them) and are left out; "
+		    "delete the two columns to silence this", ic->path, line);
+	else if (nf != n)
+		return 0;
+	ic->ncols = nf;
+	return 1;
+}
+
 /* Check every row of path with check; 0 if all were good. */
 static int
 read_file(struct import_rows *ic, const char *const *hdr, size_t nhdr,
@@ -246,11 +274,8 @@ read_file(struct import_rows *ic, const char *const *hdr, size_t nhdr,
 		}
 		if (first) {
 			first = 0;
-			for (i = 0; i < nf && i < nhdr; i++)
-				if (strcmp(f[i], hdr[i]) != 0)
-					break;
 			if (hdr == contact_header ? !contact_header_ok(ic, f,
-			    nf) : nf != nhdr || i != nf) {
+			    nf) : !stakeholder_header_ok(ic, f, nf, line)) {
 				fprintf(stderr, "%s:%zu: header must be ", path,
 				    line);
 				for (i = 0; i < nhdr; i++)

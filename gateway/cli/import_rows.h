@@ -23,8 +23,9 @@ struct import_rows {
 	/* stakeholders */
 	struct stakeholder *rows;
 	size_t			 n;
-	/* contacts: where each column is (contact_rows.h), and how many */
+	/* contacts: where each column is (contact_rows.h) */
 	int			 map[CC_COUNT];
+	/* how many columns the file's header has */
 	size_t			 ncols;
 	/* contacts: the strings of contacts[] live in strings[] */
 	struct store_contact_import *contacts;

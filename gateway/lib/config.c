@@ -342,6 +342,7 @@ struct config_parse {
 	struct config		*cf;
 	const char		*dir;
 	char			*section;	/* the last [section] */
+	size_t			 section_line;
 	int			 section_ok;
 	struct confscan_errors	 err;
 };
@@ -373,6 +374,7 @@ section_line(void *arg, struct confscan_line *ln)
 	}
 	free(p->section);
 	p->section = xstrdup(ln->name);
+	p->section_line = p->err.line;
 	p->section_ok = section_known(p->cf, ln->name);
 	if (!confscan_comment(&config_syntax, ln->value))
 		confscan_error(&p->err, "unexpected text after [%s]",
@@ -403,7 +405,15 @@ key_line(void *arg, struct confscan_line *ln)
 		return;
 	name = p->section ? xasprintf("%s.%s", p->section, ln->name) :
 	    xstrdup(ln->name);
-	if ((idx = directive_index(cf, name)) == -1)
+	if ((idx = directive_index(cf, name)) == -1 && p->section != NULL &&
+	    directive_index(cf, ln->name) != -1)
+		/* INI has no end of section: a top-level key written after
+		 * one belongs to it. */
+		confscan_error(&p->err, "unknown key '%s': '%s' is a top-level "
+		    "key, and top-level keys go before the first section "
+		    "([%s] starts on line %zu)", name, ln->name, p->section,
+		    p->section_line);
+	else if (idx == -1)
 		confscan_error(&p->err, "unknown key '%s'", name);
 	else if (cf->values[idx].line != 0)
 		confscan_error(&p->err, "duplicate key '%s' (first set on "
@@ -455,9 +465,9 @@ apply_override(struct config *cf, const char *ov, struct confscan_errors *e)
 }
 
 struct config *
-config_load(const char *path, const struct config_table *tables,
+config_load_all(const char *path, const struct config_table *tables,
     size_t ntables, char *const *overrides, size_t noverrides,
-    struct buf *errors)
+    struct buf *errors, int *problems)
 {
 	struct config_parse p;
 	struct config *cf;
@@ -486,7 +496,21 @@ config_load(const char *path, const struct config_table *tables,
 	for (i = 0; i < noverrides; i++)
 		apply_override(cf, overrides[i], &p.err);
 	free(dir);
-	if (p.err.n > 0) {
+	*problems = p.err.n;
+	return cf;
+}
+
+struct config *
+config_load(const char *path, const struct config_table *tables,
+    size_t ntables, char *const *overrides, size_t noverrides,
+    struct buf *errors)
+{
+	struct config *cf;
+	int problems;
+
+	cf = config_load_all(path, tables, ntables, overrides, noverrides,
+	    errors, &problems);
+	if (problems > 0) {
 		config_free(cf);
 		return NULL;
 	}

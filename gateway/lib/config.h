@@ -69,6 +69,15 @@ struct config;
 struct config *config_load(const char *path, const struct config_table *,
 	    size_t ntables, char *const *overrides, size_t noverrides,
 	    struct buf *errors);
+/*
+ * The same, but the config comes back even when there were problems (each
+ * reported, *problems counts them): the good lines are set, the others keep
+ * their defaults.  So that check-config can go on to every file the config
+ * names and report all their problems at once; never to run on.
+ */
+struct config *config_load_all(const char *path, const struct config_table *,
+	    size_t ntables, char *const *overrides, size_t noverrides,
+	    struct buf *errors, int *problems);
 /* Configuration with every default, for commands run without -c. */
 struct config *config_defaults(const struct config_table *, size_t ntables);
 void	 config_free(struct config *);

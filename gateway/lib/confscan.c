@@ -89,10 +89,58 @@ confscan_comment(const struct confscan_syntax *sx, const char *s)
 	    (sx->comment != NULL && strchr(sx->comment, *s) != NULL);
 }
 
+/* The keys of the section being read, for CONFSCAN_UNIQUE_KEYS. */
+struct seen_keys {
+	char	*section;	/* NULL before the first */
+	char	**keys;
+	size_t	*lines;
+	size_t	 n, cap;
+};
+
+static void
+seen_reset(struct seen_keys *k, const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		free(k->keys[i]);
+	k->n = 0;
+	free(k->section);
+	k->section = section != NULL ? xstrdup(section) : NULL;
+}
+
+/* 1 if key was seen in this section (said as a problem), else 0 after
+ * remembering it. */
+static int
+seen_twice(struct seen_keys *k, struct confscan_errors *e, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (strcmp(k->keys[i], key) == 0) {
+			if (k->section != NULL)
+				confscan_error(e, "key %s given twice in [%s] "
+				    "(first on line %zu)", key, k->section,
+				    k->lines[i]);
+			else
+				confscan_error(e, "key %s given twice (first on "
+				    "line %zu)", key, k->lines[i]);
+			return 1;
+		}
+	if (k->n == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 16;
+		k->keys = xreallocarray(k->keys, k->cap, sizeof(*k->keys));
+		k->lines = xreallocarray(k->lines, k->cap, sizeof(*k->lines));
+	}
+	k->keys[k->n] = xstrdup(key);
+	k->lines[k->n++] = e->line;
+	return 0;
+}
+
 /* One line of len bytes (the check for NULs needs the real length). */
 static void
 scan_line(const struct confscan_syntax *sx, void *arg,
-    struct confscan_errors *e, char *s, size_t len)
+    struct confscan_errors *e, struct seen_keys *seen, char *s, size_t len)
 {
 	struct confscan_line ln;
 	char *cut;
@@ -113,11 +161,15 @@ scan_line(const struct confscan_syntax *sx, void *arg,
 			ln.name = confscan_trim(s + 1);
 			ln.value = confscan_trim(cut + 1);
 		}
+		seen_reset(seen, ln.name);
 		sx->section(arg, &ln);
 	} else if ((cut = strchr(s, '=')) != NULL) {
 		*cut = '\0';
 		ln.name = confscan_trim(s);
 		ln.value = confscan_trim(cut + 1);
+		if ((sx->flags & CONFSCAN_UNIQUE_KEYS) && *ln.name != '\0' &&
+		    seen_twice(seen, e, ln.name))
+			return;
 		sx->key(arg, &ln);
 	} else if (sx->other != NULL) {
 		ln.text = s;
@@ -130,6 +182,7 @@ int
 confscan_file(const char *path, const struct confscan_syntax *sx, void *arg,
     struct confscan_errors *e)
 {
+	struct seen_keys seen;
 	char *line = NULL, *s;
 	size_t cap = 0;
 	ssize_t len;
@@ -139,6 +192,7 @@ confscan_file(const char *path, const struct confscan_syntax *sx, void *arg,
 	e->line = 0;
 	if ((fp = fopen(path, "r")) == NULL)
 		return -1;
+	memset(&seen, 0, sizeof(seen));
 	while ((len = getline(&line, &cap, fp)) != -1) {
 		e->line++;
 		s = line;
@@ -146,8 +200,11 @@ confscan_file(const char *path, const struct confscan_syntax *sx, void *arg,
 			s += 3;
 			len -= 3;
 		}
-		scan_line(sx, arg, e, s, (size_t)len);
+		scan_line(sx, arg, e, &seen, s, (size_t)len);
 	}
+	seen_reset(&seen, NULL);
+	free(seen.keys);
+	free(seen.lines);
 	if (ferror(fp))
 		confscan_error_file(e, "read error: %s", strerror(errno));
 	free(line);

@@ -78,6 +78,12 @@ struct confscan_line {
  * judge, instead of making the header malformed. */
 #define CONFSCAN_SECTION_TAIL	0x2
 
+/* A key given twice in one section (or twice before the first) is the
+ * problem "key K given twice ...", and the second is not handed on: for
+ * files whose keys each hold one value (a list kept on several lines, as
+ * in lexicon.conf, goes without it). */
+#define CONFSCAN_UNIQUE_KEYS	0x4
+
 /* How one kind of file is read.  The functions get confscan_file's arg. */
 struct confscan_syntax {
 	const char	*comment;	/* characters that start a comment */

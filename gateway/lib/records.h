@@ -67,6 +67,9 @@ struct stakeholder {
 	char	*district;		/* district key, or "*" for all */
 	char	*phone;
 	char	*languages;		/* e.g. "hi|en" */
+	/* No reply shows a description (each is a DLT template of names
+	 * and phones), so the directory's format has none any more: these
+	 * are "" from an import, kept only for the database's columns. */
 	char	*description_en;
 	char	*description_hi;
 	/* Its row in the store's directory: its place in the order it was

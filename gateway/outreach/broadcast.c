@@ -25,11 +25,14 @@ struct pass {
 	struct schedule_rules	 rules;
 	int			 promotional;
 	int64_t			 base_ms;	/* now, or the --at time */
+	int64_t			 window_ms;	/* first time the windows allow */
+	int64_t			 late_ms;	/* earliest send after the meeting */
 	int64_t			 id;		/* 0 while previewing */
 	int64_t			 reminder_id;
 	int			 own_txn;
 	size_t			 in_batch;
 	int64_t			 queued;
+	int64_t			 late;		/* left out: after the meeting */
 	int64_t			 segments;
 	char			 err[256];
 };
@@ -170,16 +173,90 @@ lang_of(const struct pass *p, const struct template *t,
 	return (size_t)(templates_text_for(t, lang) - t->texts);
 }
 
+/* When a message to phone may go: the windows, then her daily cap. */
+static int64_t
+plan_time(struct pass *p, const char *phone)
+{
+	int64_t t = p->window_ms;
+	int64_t end, n;
+	int i;
+
+	for (i = 0; p->rules.daily_cap > 0 && i < 31; i++) {
+		end = schedule_next_day(t);
+		if (store_broadcast_planned(p->env->store, phone,
+		    end - SCHEDULE_DAY_MS, end, &n) == -1)
+			return -1;
+		if (n < p->rules.daily_cap)
+			break;
+		t = schedule_next_allowed(&p->rules, p->promotional, end);
+	}
+	return t;
+}
+
+/* A meeting's notice that could only reach her after the meeting is not
+ * sent at all: it would invite her to something already over. */
+static int
+too_late(const struct pass *p, int64_t at)
+{
+	return p->req->meeting_title != NULL && at >= p->req->meeting_ms;
+}
+
+/* Why a meeting's notice is refused: it could reach nobody in time. */
+static void
+too_late_err(const struct pass *p, int64_t first, char *err, size_t errlen)
+{
+	char d[32], t[16], md[32], mt[16];
+
+	schedule_ist_date(first, d, sizeof(d));
+	schedule_ist_time(first, t, sizeof(t));
+	schedule_ist_date(p->req->meeting_ms, md, sizeof(md));
+	schedule_ist_time(p->req->meeting_ms, mt, sizeof(mt));
+	if (p->base_ms >= p->req->meeting_ms) {
+		util_err(err, errlen, "the broadcast is to start on %s at %s "
+		    "IST, after the meeting on %s at %s IST", d, t, md, mt);
+		return;
+	}
+	util_err(err, errlen, "the first message could go only on %s at %s "
+	    "IST (quiet_hours%s%s), after the meeting on %s at %s IST; "
+	    "nobody would hear of it in time", d, t, p->promotional ?
+	    ", promotional only 10:00-21:00" : "", first > p->window_ms ?
+	    ", each recipient's daily_cap" : "",
+	    md, mt);
+}
+
 static int
 count_cb(void *arg, const struct contact *c)
 {
 	struct pass *p = arg;
 	struct broadcast_lang *l;
+	int64_t at = p->window_ms;
 
 	if (c->opted_out_ms != 0) {
 		p->pv->opted_out++;
 		return 0;
 	}
+	/*
+	 * The first send is the earliest of the recipients' planned times,
+	 * as queue_cb will plan them.  Once someone can have it as soon as
+	 * the windows open, nobody can be earlier; only a meeting needs
+	 * every time, to know who would get it too late.
+	 */
+	if (p->rules.daily_cap > 0 && (p->req->meeting_title != NULL ||
+	    p->pv->first_ms != p->window_ms)) {
+		if ((at = plan_time(p, c->phone)) == -1) {
+			util_err(p->err, sizeof(p->err), "store: %s",
+			    store_errmsg(p->env->store));
+			return -1;
+		}
+	}
+	if (too_late(p, at)) {
+		p->pv->late++;
+		if (p->late_ms == 0 || at < p->late_ms)
+			p->late_ms = at;
+		return 0;
+	}
+	if (p->pv->first_ms == 0 || at < p->pv->first_ms)
+		p->pv->first_ms = at;
 	l = &p->pv->langs[lang_of(p, p->pv->tpl, c)];
 	l->recipients++;
 	p->pv->recipients++;
@@ -302,7 +379,9 @@ broadcast_preview(const struct broadcast_env *env, const struct broadcast_reques
 	if (rules_of(env->cfg, &p.rules, err, errlen) == -1 ||
 	    check_meeting(env, req, err, errlen) == -1)
 		return -1;
-	memcpy(vars, req->vars, req->nvars * sizeof(*vars));
+	/* A meeting may have no variables of its own (vars NULL). */
+	if (req->nvars > 0)
+		memcpy(vars, req->vars, req->nvars * sizeof(*vars));
 	nvars = req->nvars;
 	if (req->meeting_title != NULL)
 		nvars = meeting_vars(pv->tpl, req, vars, nvars, date, tm);
@@ -331,39 +410,29 @@ broadcast_preview(const struct broadcast_env *env, const struct broadcast_reques
 	p.env = env;
 	p.req = req;
 	p.pv = pv;
+	p.promotional = pv->tpl->category == TEMPLATES_PROMOTIONAL;
+	p.base_ms = req->at_ms > env->now_ms ? req->at_ms : env->now_ms;
+	p.window_ms = schedule_next_allowed(&p.rules, p.promotional, p.base_ms);
 	if (store_audience_each(env->store, aud, 1, count_cb, &p) == -1) {
-		util_err(err, errlen, "store: %s", store_errmsg(env->store));
+		if (p.err[0] == '\0')
+			util_err(p.err, sizeof(p.err), "store: %s",
+			    store_errmsg(env->store));
+		util_err(err, errlen, "%s", p.err);
 		goto out;
 	}
-	p.promotional = pv->tpl->category == TEMPLATES_PROMOTIONAL;
-	pv->first_ms = schedule_next_allowed(&p.rules, p.promotional,
-	    req->at_ms > env->now_ms ? req->at_ms : env->now_ms);
+	if (pv->first_ms == 0)
+		pv->first_ms = p.late_ms != 0 ? p.late_ms : p.window_ms;
+	if (req->meeting_title != NULL && pv->recipients == 0 &&
+	    (pv->late > 0 || pv->first_ms >= req->meeting_ms)) {
+		too_late_err(&p, pv->first_ms, err, errlen);
+		goto out;
+	}
 	rc = 0;
 out:
 	audience_free(aud);
 	if (rc == -1)
 		broadcast_preview_clear(pv);
 	return rc;
-}
-
-/* When a message to phone may go: the windows, then her daily cap. */
-static int64_t
-plan_time(struct pass *p, const char *phone)
-{
-	int64_t t = schedule_next_allowed(&p->rules, p->promotional, p->base_ms);
-	int64_t end, n;
-	int i;
-
-	for (i = 0; p->rules.daily_cap > 0 && i < 31; i++) {
-		end = schedule_next_day(t);
-		if (store_broadcast_planned(p->env->store, phone,
-		    end - SCHEDULE_DAY_MS, end, &n) == -1)
-			return -1;
-		if (n < p->rules.daily_cap)
-			break;
-		t = schedule_next_allowed(&p->rules, p->promotional, end);
-	}
-	return t;
 }
 
 /* The providers' SmsType for a template category (providers.md §5). */
@@ -447,8 +516,13 @@ queue_cb(void *arg, const struct contact *c)
 		    "was cancelled and nothing was sent");
 		return -1;
 	}
-	at = plan_time(p, c->phone);
-	if (at == -1 || queue_one(p, p->id, c, &p->pv->langs[i], at,
+	if ((at = plan_time(p, c->phone)) == -1)
+		goto fail;
+	if (too_late(p, at)) {
+		p->late++;
+		return 0;
+	}
+	if (queue_one(p, p->id, c, &p->pv->langs[i], at,
 	    p->pv->first_ms) == -1)
 		goto fail;
 	p->queued++;
@@ -565,6 +639,7 @@ broadcast_create(const struct broadcast_env *env, const struct broadcast_request
 	rules_of(env->cfg, &p.rules, NULL, 0);
 	p.promotional = pv->tpl->category == TEMPLATES_PROMOTIONAL;
 	p.base_ms = req->at_ms > env->now_ms ? req->at_ms : env->now_ms;
+	p.window_ms = schedule_next_allowed(&p.rules, p.promotional, p.base_ms);
 	if ((aud = audience_parse(pv->audience, err, errlen)) == NULL)
 		return -1;
 	audience_set_default_language(aud,
@@ -609,6 +684,7 @@ broadcast_create(const struct broadcast_env *env, const struct broadcast_request
 	/* The preview counted before; what was queued is what counts. */
 	pv->recipients = p.queued;
 	pv->segments = p.segments;
+	pv->late = p.late;
 	*id = p.id;
 	/* A NOTICE's creator is the coordinator's phone: masked. */
 	log_info("broadcast_created", "id=%lld template=%s audience=%s "

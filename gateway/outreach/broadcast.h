@@ -116,7 +116,13 @@ struct broadcast_preview {
 	int64_t		 recipients;	/* after opt-outs */
 	int64_t		 opted_out;	/* in the audience, left out */
 	int64_t		 segments;	/* in all: the cost */
-	int64_t		 first_ms;	/* earliest a message may go */
+	/* The earliest a message may go: the windows and each recipient's
+	 * daily cap, as her message is planned. */
+	int64_t		 first_ms;
+	/* A meeting's recipients left out: their message could only go
+	 * after the meeting (daily cap).  A notice nobody would get before
+	 * its meeting is refused. */
+	int64_t		 late;
 };
 void	 broadcast_preview_clear(struct broadcast_preview *);
 

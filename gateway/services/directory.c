@@ -147,7 +147,7 @@ directory_import_csv(struct store *st, const char *path, char *err,
 	if ((r = csv_open(path, err, errlen)) == NULL)
 		return -1;
 	while ((rc = csv_next(r, &f, &nf, &line, err, errlen)) != 0) {
-		if (rc == -1 || nf < 7 || n == SP_ARRAY_LEN(rows))
+		if (rc == -1 || nf < 5 || n == SP_ARRAY_LEN(rows))
 			continue;
 		if (header) {
 			header = 0;
@@ -158,8 +158,8 @@ directory_import_csv(struct store *st, const char *path, char *err,
 		rows[n].district = xstrdup(f[2]);
 		rows[n].phone = xstrdup(f[3]);
 		rows[n].languages = xstrdup(f[4]);
-		rows[n].description_en = xstrdup(f[5]);
-		rows[n].description_hi = xstrdup(f[6]);
+		rows[n].description_en = xstrdup("");
+		rows[n].description_hi = xstrdup("");
 		n++;
 	}
 	csv_close(r);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "district.h"
@@ -272,8 +273,9 @@ check_handlers(const struct keywords_table *kw, const char *path,
 		const struct keyword *k = keywords_at(kw, i);
 
 		if (handler_find(k->handler) == NULL)
-			buf_printf(errors, "%s: keyword [%s]: no handler named "
-			    "\"%s\"\n", path, k->name, k->handler);
+			buf_printf(errors, "%s:%zu: keyword [%s]: no handler "
+			    "named \"%s\"\n", path, k->handler_line, k->name,
+			    k->handler);
 	}
 }
 
@@ -327,11 +329,19 @@ runtime_load(const char *config_path, char *const *overrides,
     size_t noverrides, struct buf *errors)
 {
 	struct sp_runtime *rt = xcalloc(1, sizeof(*rt));
-	size_t before = errors->len;
+	size_t before = errors->len, nt;
+	struct config_table *t;
+	int problems;
 
-	rt->cfg = runtime_config_load(config_path, overrides, noverrides,
-	    errors);
-	if (rt->cfg == NULL) {
+	/* A config with problems still names the other files: load them
+	 * too, so that one run reports everything (and then fails). */
+	t = provider_sections(&nt);
+	rt->cfg = config_load_all(config_path, t, nt, overrides, noverrides,
+	    errors, &problems);
+	free(t);
+	/* Without the file itself, the rest is only defaults: stop. */
+	if (problems > 0 && config_path != NULL && access(config_path,
+	    R_OK) == -1) {
 		runtime_free(rt);
 		return NULL;
 	}
@@ -363,7 +373,7 @@ runtime_load(const char *config_path, char *const *overrides,
 	if (rt->prompts != NULL && !prompts_has_language(rt->prompts, "en"))
 		buf_printf(errors, "%s: no en.txt (English is the fallback "
 		    "language)\n", config_str(rt->cfg, "prompts_dir"));
-	if (errors->len != before || rt->keywords == NULL ||
+	if (problems > 0 || errors->len != before || rt->keywords == NULL ||
 	    rt->districts == NULL || rt->understand == NULL || rt->prompts == NULL || rt->ivr == NULL ||
 	    rt->templates == NULL) {
 		runtime_free(rt);

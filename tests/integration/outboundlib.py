@@ -115,7 +115,8 @@ class Row:
         self.attempts = int(f[5])
         self.segments = int(f[6])
         self.provider_id = None if f[7] == "-" else f[7]
-        self.error = f[8] if len(f) > 8 else ""
+        self.due_ist = None if f[8] == "-" else f[8]
+        self.error = f[9] if len(f) > 9 else ""
 
     def __repr__(self):
         return "Row(%d %s try=%d pid=%s err=%r)" % (
@@ -131,8 +132,8 @@ def outbox(d, state=None):
     assert r.returncode == 0, r.stderr.decode()
     rows = {}
     for line in r.stdout.decode("utf-8", "replace").splitlines():
-        f = line.split(None, 8)
-        if len(f) >= 8 and f[0].isdigit():
+        f = line.split(None, 9)
+        if len(f) >= 9 and f[0].isdigit():
             row = Row(f)
             rows[row.id] = row
     return rows

@@ -15,7 +15,7 @@ import time
 import unittest
 
 from mockprovider import MockProvider
-from outboundlib import db_query, provider_daemon, wait_until
+from outboundlib import db_query, outbox, provider_daemon, wait_until
 
 COORD_TOKEN = "coordinator-token-0123456789ab"
 ANALYST_TOKEN = "analyst-token-0123456789abcdef"
@@ -230,6 +230,53 @@ class Broadcasts(unittest.TestCase):
         self.assertEqual(state, "queued")
         self.assertGreater(nxt / 1000.0, later)
         self.assertEqual(self.mock.count(), 0)
+
+    def test_daily_cap_first_send_is_true(self):
+        # Asha (Mirzapur) gets one broadcast message a day.  A second one
+        # planned for the same noon goes the next morning when the quiet
+        # hours end, and every place that tells the time says so.
+        d = self.start(conf={"daily_cap": "1", "quiet_hours": "21:00-08:00"})
+        tomorrow = (datetime.datetime.now(IST) +
+                    datetime.timedelta(days=1)).date()
+        noon = "%sT12:00" % tomorrow
+        after = tomorrow + datetime.timedelta(days=1)
+        args = ("--to", "district:mirzapur", "--template", "scheme_deadline",
+                "--var", "scheme=PMEGP", "--var", "date=15 Dec", "--var",
+                "place=Chunar", "--at", noon, "--yes")
+        first, _, out = self.create(*args)
+        self.assertRegex(out, r"first send +\S+ \S+ 12:00 IST")
+        second, n, out = self.create(*args)
+        self.assertEqual(n, 1)
+        day = after.strftime("%d %b")
+        self.assertIn("first send   %s 08:00 IST" % day, out)
+        self.assertIn("first send   %s 08:00 IST" % day, self.show(second))
+        due = {r.id: r.due_ist for r in outbox(self.d).values()}
+        self.assertEqual(sorted(due.values()),
+                         ["%sT12:00" % tomorrow, "%sT08:00" % after])
+        r = self.d.cli("outbox")
+        self.assertIn("DUE_IST", r.stdout.decode())
+        # The console says why each waits: the first for its time, the
+        # second for Asha's cap (not "scheduled" for its first send).
+        st, _, data = d.admin("GET", "/api/v1/outbox", COORD_TOKEN)
+        self.assertEqual(st, 200)
+        why = {m["broadcast_id"]: m["why"]
+               for m in json.loads(data)["messages"]}
+        self.assertEqual(why, {first: "scheduled", second: "daily_cap"})
+
+        # A meeting that evening: Asha's cap holds her notice until after
+        # the meeting; nobody else is invited, so it is refused.
+        r = self.d.cli("broadcast", "create", "--to", "district:mirzapur",
+                       "--template", "meeting", "--meeting",
+                       "Baithak|Chunar|%sT18:00" % tomorrow, "--at", noon,
+                       "--no-reminder", "--yes")
+        self.assertEqual(r.returncode, 1, r.stdout)
+        err = r.stderr.decode()
+        self.assertIn("after the meeting", err)
+        # Her 8th is taken by the second broadcast: the 9th.
+        third = (after + datetime.timedelta(days=1)).strftime("%d %b")
+        self.assertIn("%s at 08:00 IST" % third, err)
+        self.assertEqual(db_query(d, "SELECT count(*) FROM broadcasts")[0][0],
+                         2)
 
     def test_notice_from_coordinator_phone(self):
         d = self.start()
