@@ -130,6 +130,7 @@ struct create_job {
 	struct store		*store;		/* when run on the loop */
 	const struct templates_table	*templates;
 	const struct config	*cfg;
+	const struct district_table	*districts;
 	int64_t			 now_ms;
 	/* What the work found. */
 	int			 rc;
@@ -163,6 +164,7 @@ create_work(struct admin_job *job)
 	env.templates = cj->templates;
 	env.cfg = cj->cfg;
 	env.default_provider = runtime_broadcast_provider;
+	env.districts = cj->districts;
 	env.now_ms = cj->now_ms;
 	if (cj->dry_run)
 		cj->rc = broadcast_preview(&env, &cj->req, &cj->pv, cj->err,
@@ -228,6 +230,7 @@ create(struct admin_ctx *ctx, const struct sp_request *hreq,
 		cj->db_path = xstrdup(ctx->db_path);
 	cj->templates = ctx->rt->templates;
 	cj->cfg = ctx->rt->cfg;
+	cj->districts = ctx->rt->districts;
 	cj->now_ms = util_wall_ms();
 	cj->rc = -1;
 	res->job = &cj->job;

@@ -14,6 +14,7 @@
 #include "broadcast.h"
 #include "cmd.h"
 #include "config.h"
+#include "district.h"
 #include "runtime.h"
 #include "phone.h"
 #include "schedule.h"
@@ -151,6 +152,7 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	struct config *cfg = NULL;
 	struct store *st = NULL;
 	struct templates_table *tpl = NULL;
+	struct district_table *dt = NULL;
 	struct buf errors;
 	char err[512];
 	int ch, yes = 0, dry = 0, rc = 1;
@@ -208,6 +210,10 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		goto out;
 	}
+	if ((dt = district_load(config_str(cfg, "districts"), &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		goto out;
+	}
 	if ((st = cmd_open_store(cfg, *db)) == NULL)
 		goto out;
 	memset(&env, 0, sizeof(env));
@@ -215,6 +221,7 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	env.templates = tpl;
 	env.cfg = cfg;
 	env.default_provider = runtime_broadcast_provider;
+	env.districts = dt;
 	env.now_ms = util_wall_ms();
 	if (!yes || dry) {
 		if (broadcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {
@@ -241,6 +248,7 @@ out:
 	broadcast_preview_clear(&pv);
 	buf_free(&errors);
 	store_close(st);
+	district_free(dt);
 	templates_free(tpl);
 	config_free(cfg);
 	return rc;

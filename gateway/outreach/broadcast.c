@@ -11,6 +11,7 @@
 #include "config.h"
 #include "log.h"
 #include "provider.h"
+#include "resolve.h"
 #include "schedule.h"
 #include "segment.h"
 #include "store.h"
@@ -321,17 +322,25 @@ broadcast_preview(const struct broadcast_env *env, const struct broadcast_reques
 		util_err(err, errlen, "no provider named \"%s\"", pv->provider);
 		goto out;
 	}
-	if ((aud = audience_parse(req->to, err, errlen)) == NULL ||
+	/* A typo in a group or district name would reach nobody. */
+	if (resolve_audience(env->store, env->districts, req->to,
+	    &pv->audience, err, errlen) != 1 ||
+	    (aud = audience_parse(pv->audience, err, errlen)) == NULL ||
 	    check_rsvp_terms(env, aud, err, errlen) == -1)
 		goto out;
 	audience_set_default_language(aud,
 	    config_str(env->cfg, "default_language"));
-	pv->audience = xstrdup(audience_text(aud));
 	p.env = env;
 	p.req = req;
 	p.pv = pv;
 	if (store_audience_each(env->store, aud, 1, count_cb, &p) == -1) {
 		util_err(err, errlen, "store: %s", store_errmsg(env->store));
+		goto out;
+	}
+	if (pv->recipients == 0 && !req->allow_empty) {
+		util_err(err, errlen, "the audience %s reaches nobody%s",
+		    pv->audience, pv->opted_out > 0 ? " (everyone in it "
+		    "opted out)" : "");
 		goto out;
 	}
 	p.promotional = pv->tpl->category == TEMPLATES_PROMOTIONAL;
@@ -657,6 +666,7 @@ broadcast_cancel_notify(const struct broadcast_env *env, int64_t id,
 	req.vars = all;
 	req.nvars = n;
 	req.no_reminder = 1;
+	req.allow_empty = 1;
 	req.created_by = created_by;
 	/* Checked whole before anything changes. */
 	if (broadcast_preview(env, &req, pv, err, errlen) == -1)

@@ -35,6 +35,7 @@
 #include "templates.h"
 
 struct config;
+struct district_table;
 struct store;
 struct outbox_msg;
 
@@ -62,6 +63,9 @@ struct broadcast_env {
 	 * is the runtime's knowledge, not the broadcasts'). */
 	const char		*(*default_provider)(const struct config *,
 				    char *why, size_t whylen);
+	/* The districts an audience's district: terms must name (any
+	 * spelling, resolve.h); NULL: not checked. */
+	const struct district_table	*districts;
 };
 
 struct broadcast_request {
@@ -77,6 +81,9 @@ struct broadcast_request {
 	const char	*kind;		/* "broadcast" (NULL) or "notice" */
 	const char	*created_by;	/* "cli", "api", a phone */
 	const char	*provider;	/* NULL: config broadcast_provider */
+	/* An audience that reaches nobody is refused, unless this is set
+	 * (telling those who said YES, when perhaps nobody did). */
+	int		 allow_empty;
 	/* Set (by a signal handler) to stop a creation midway: it is
 	 * then cancelled, nothing sent.  NULL: never. */
 	const volatile sig_atomic_t *interrupted;
