@@ -1,7 +1,12 @@
 /*
  * api_broadcasts: broadcasts over the admin API.  JSON in and out:
  *
- *   GET  /api/v1/broadcasts             {"broadcasts": [...]}, newest first
+ *   GET  /api/v1/broadcasts             {"broadcasts": [{"id", "kind",
+ *                                        "state", "template", "audience",
+ *                                        "recipients", "segments",
+ *                                        "created", "first_send",
+ *                                        "reminder_of", "counts"}]},
+ *                                        newest first, reminders too
  *   POST /api/v1/broadcasts             {"to", "template", "vars": {..},
  *                                        "at", "dry_run", "meeting":
  *                                        {"title", "place", "time"},
@@ -9,6 +14,8 @@
  *        → 200 {"preview": ..} when dry_run, else 201 {"id", "preview"};
  *          400 {"error"} when refused (nothing queued)
  *   GET  /api/v1/broadcasts/ID          the broadcast and its counts
+ *
+ * "state" is queued, sent, done, cancelled or creating (broadcast_state).
  *   POST /api/v1/broadcasts/ID/cancel   {"id", "stopped"}
  *
  * Times are ISO 8601, IST unless they carry Z or an offset.  A create
@@ -236,34 +243,6 @@ create(struct admin_ctx *ctx, const struct sp_request *hreq,
 	res->job = &cj->job;
 }
 
-static int
-list_one(void *arg, const struct store_broadcast *b)
-{
-	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
-	    "s:I, s:o, s:o}", "id", (json_int_t)b->id, "kind", b->kind,
-	    "state", b->state, "template", b->template_key, "audience",
-	    b->audience, "recipients", (json_int_t)b->recipients, "segments",
-	    (json_int_t)b->segments, "created", admin_json_time(b->created_ms),
-	    "first_send", admin_json_time(b->send_at_ms)));
-	return 0;
-}
-
-static void
-list(struct admin_ctx *ctx, const struct sp_request *req,
-    enum admin_role role, struct admin_response *res)
-{
-	json_t *a = json_array();
-
-	(void)req;
-	(void)role;
-	if (store_broadcasts_list(ctx->store, LIST_MAX, list_one, a) == -1) {
-		json_decref(a);
-		admin_error(res, 503, "store unavailable");
-		return;
-	}
-	admin_json_reply(res, 200, json_pack("{s:o}", "broadcasts", a));
-}
-
 static json_t *
 counts_json(const struct store_broadcast_counts *c)
 {
@@ -272,6 +251,48 @@ counts_json(const struct store_broadcast_counts *c)
 	    (json_int_t)c->delivered, "failed", (json_int_t)c->failed,
 	    "opted_out", (json_int_t)c->opted_out, "cancelled",
 	    (json_int_t)c->cancelled);
+}
+
+struct list_job {
+	struct store	*st;
+	json_t		*a;
+};
+
+static int
+list_one(void *arg, const struct store_broadcast *b)
+{
+	struct list_job *lj = arg;
+	struct store_broadcast_counts c;
+
+	if (store_broadcast_counts(lj->st, b->id, &c) == -1)
+		return -1;
+	json_array_append_new(lj->a, json_pack("{s:I, s:s, s:s, s:s, s:s, "
+	    "s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)b->id, "kind",
+	    b->kind, "state", broadcast_state(b, &c), "template",
+	    b->template_key, "audience", b->audience, "recipients",
+	    (json_int_t)b->recipients, "segments", (json_int_t)b->segments,
+	    "created", admin_json_time(b->created_ms), "first_send",
+	    admin_json_time(b->send_at_ms), "reminder_of", b->parent_id != 0 ?
+	    json_integer((json_int_t)b->parent_id) : json_null(), "counts",
+	    counts_json(&c)));
+	return 0;
+}
+
+static void
+list(struct admin_ctx *ctx, const struct sp_request *req,
+    enum admin_role role, struct admin_response *res)
+{
+	json_t *a = json_array();
+	struct list_job lj = { ctx->store, a };
+
+	(void)req;
+	(void)role;
+	if (store_broadcasts_list(ctx->store, LIST_MAX, list_one, &lj) == -1) {
+		json_decref(a);
+		admin_error(res, 503, "store unavailable");
+		return;
+	}
+	admin_json_reply(res, 200, json_pack("{s:o}", "broadcasts", a));
 }
 
 static void
@@ -298,7 +319,8 @@ show(struct admin_ctx *ctx, const struct sp_request *req,
 	}
 	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, "
 	    "s:I, s:I, s:I, s:o}", "id", (json_int_t)b.id, "kind", b.kind,
-	    "state", b.state, "template", b.template_key, "category",
+	    "state", broadcast_state(&b, &c), "template", b.template_key,
+	    "category",
 	    b.category, "audience", b.audience, "provider", b.provider,
 	    "created_by", b.created_by ? b.created_by : "", "created",
 	    admin_json_time(b.created_ms), "first_send", admin_json_time(b.send_at_ms), "recipients",

@@ -44,6 +44,10 @@ static const char usage[] =
     "--provider defaults to broadcast_provider, else the first enabled\n"
     "provider that can send with its settings and secrets (the console,\n"
     "into the log, only when no other can).\n"
+    "list shows every broadcast, reminders too (\"reminder of ID\"), newest\n"
+    "first, with its state: queued while messages are left to send, sent\n"
+    "when none is but some wait for a delivery report, done when all have\n"
+    "their last state, or cancelled.\n"
     "show prints the counts (queued, sent, delivered, failed, opted out,\n"
     "RSVP); cancel stops every message not yet sent; with --notify, for a\n"
     "meeting, it also tells those who said YES with TEMPLATE (e.g.\n"
@@ -257,13 +261,21 @@ out:
 static int
 list_cb(void *arg, const struct store_broadcast *b)
 {
-	char iso[32];
+	struct store_broadcast_counts c;
+	char iso[32], of[32] = "";
 
-	(void)arg;
+	if (store_broadcast_counts(arg, b->id, &c) == -1) {
+		fprintf(stderr, "sampark: %s\n", store_errmsg(arg));
+		return -1;
+	}
 	util_iso8601(b->created_ms, iso);
-	printf("%-6lld %-24s %-9s %-9s %8lld %-18s %s\n", (long long)b->id,
-	    iso, b->kind, b->state, (long long)b->recipients, b->template_key,
-	    b->audience);
+	/* A reminder goes to those of its broadcast who said YES. */
+	if (strcmp(b->kind, "reminder") == 0)
+		snprintf(of, sizeof(of), "reminder of %lld: ",
+		    (long long)b->parent_id);
+	printf("%-6lld %-24s %-9s %-9s %8lld %-18s %s%s\n", (long long)b->id,
+	    iso, b->kind, broadcast_state(b, &c), (long long)b->recipients,
+	    b->template_key, of, b->audience);
 	return 0;
 }
 
@@ -295,7 +307,7 @@ do_show(struct store *st, int64_t id)
 		return 1;
 	}
 	printf("%-12s %lld (%s), %s\n", "broadcast", (long long)b.id, b.kind,
-	    b.state);
+	    broadcast_state(&b, &c));
 	printf("%-12s %s (%s)\n", "template", b.template_key, b.category);
 	printf("%-12s %s\n", "audience", b.audience);
 	printf("%-12s %s, by %s\n", "provider", b.provider,
@@ -564,7 +576,7 @@ run_broadcast(int argc, char **argv)
 		printf("%-6s %-24s %-9s %-9s %8s %-18s %s\n", "id", "created",
 		    "kind", "state", "messages", "template", "audience");
 		rc = store_broadcasts_list(st, limit > 0 ? (size_t)limit : 0,
-		    list_cb, NULL) == 0 ? 0 : 1;
+		    list_cb, st) == 0 ? 0 : 1;
 	} else if (strcmp(sub, "show") == 0) {
 		rc = do_show(st, id);
 	} else if (strcmp(sub, "rsvp") == 0) {

@@ -18,8 +18,9 @@ static const char outbox_usage[] =
     "\n"
     "Lists outbox messages, newest first: id, created (UTC), state, provider,\n"
     "to, attempts, segments, provider id and last error.  STATE is one of\n"
-    "queued, sending, sent, delivered, undelivered, failed, expired, or\n"
-    "held (a broadcast's message while the broadcast is being created).\n"
+    "queued, sending, sent, delivered, undelivered, failed, expired,\n"
+    "cancelled (stopped by a broadcast's cancel before it went) or held (a\n"
+    "broadcast's message while the broadcast is being created).\n"
     "Numbers are masked but for the last 4 digits unless --reveal-phones.\n";
 
 struct list_state {
@@ -44,7 +45,7 @@ print_msg(void *arg, const struct outbox_msg *m)
 	code = buf_term_dup(m->error_code);
 	error = buf_term_dup(m->error);
 	printf("%-8lld %-19s %-11s %-8s %-16s %4d %4d  %-24s %s%s%s\n",
-	    (long long)m->id, created, m->state, m->provider,
+	    (long long)m->id, created, records_outbox_state(m), m->provider,
 	    ls->reveal ? m->to : log_phone(m->to, masked, sizeof(masked)),
 	    m->attempts, m->segments, pid, code, m->error_code && m->error ?
 	    " " : "", error);
@@ -87,6 +88,7 @@ run_outbox(int argc, char **argv)
 	}
 	if (optind != argc || limit < 0 ||
 	    (state != NULL && strcmp(state, "held") != 0 &&
+	    strcmp(state, "cancelled") != 0 &&
 	    records_state_parse(state, &parsed) == -1)) {
 		fputs(outbox_usage, stderr);
 		return 2;

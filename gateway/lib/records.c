@@ -79,6 +79,15 @@ records_state_rank(enum msg_state s)
 	}
 }
 
+const char *
+records_outbox_state(const struct outbox_msg *m)
+{
+	if (m->state != NULL && strcmp(m->state, "failed") == 0 &&
+	    m->reason != NULL && strcmp(m->reason, "cancelled") == 0)
+		return "cancelled";
+	return m->state;
+}
+
 void
 records_outbox_msg_clear(struct outbox_msg *m)
 {

@@ -707,6 +707,19 @@ out:
 	return ret;
 }
 
+const char *
+broadcast_state(const struct store_broadcast *b,
+    const struct store_broadcast_counts *c)
+{
+	if (b->state == NULL)
+		return "queued";
+	if (strcmp(b->state, "queued") != 0)
+		return b->state;
+	if (c->queued > 0)
+		return "queued";
+	return c->sent > 0 ? "sent" : "done";
+}
+
 enum broadcast_verdict
 broadcast_send_check(struct store *st, const struct config *cfg,
     const struct outbox_msg *m, int64_t now_ms, int64_t *next_ms,

@@ -37,6 +37,8 @@
 struct config;
 struct district_table;
 struct store;
+struct store_broadcast;
+struct store_broadcast_counts;
 struct outbox_msg;
 
 #define BROADCAST_BATCH		1000	/* messages per transaction */
@@ -152,6 +154,16 @@ int	 broadcast_parse_time(const char *s, int64_t *ms);
  * is cut up).  0, or -1 with err. */
 int	 broadcast_parse_meeting(char *spec, struct broadcast_request *req, char *err,
 	    size_t errlen);
+
+/*
+ * The state of broadcast b to show, from its messages' counts c: its
+ * stored state while "creating" or once "cancelled"; else "queued" while
+ * any message is left to send, "sent" when none is but some still wait
+ * for the provider's delivery report, "done" when every message has
+ * its last state (delivered, failed, opted out, cancelled).  Static.
+ */
+const char *broadcast_state(const struct store_broadcast *b,
+	    const struct store_broadcast_counts *c);
 
 enum broadcast_verdict {
 	BROADCAST_SEND,

@@ -249,13 +249,15 @@ int	 store_outbox_next_due(struct store *, const char *provider,
 	    int64_t *when);
 
 /* Messages, newest (last queued) first, optionally of one state (NULL:
- * all), at most limit (0: no limit); cb as for store_export, m valid only
- * during the call. */
+ * all; "cancelled": the failed ones of reason "cancelled", which "failed"
+ * leaves out), at most limit (0: no limit); cb as for store_export, m
+ * valid only during the call. */
 int	 store_outbox_list(struct store *, const char *state, size_t limit,
 	    int (*cb)(void *arg, const struct outbox_msg *m), void *arg);
 /* One message by id: 1 found, 0 not, -1 error. */
 int	 store_outbox_get(struct store *, int64_t id, struct outbox_msg *m);
-/* How many messages are in each state: calls cb(state, count). */
+/* How many messages are in each state: calls cb(state, count), with
+ * the cancelled ones as "cancelled" (records_outbox_state). */
 int	 store_outbox_counts(struct store *,
 	    void (*cb)(void *arg, const char *state, int64_t n), void *arg);
 
@@ -417,8 +419,9 @@ int	 store_broadcast_get(struct store *, int64_t id,
 /* The reminder broadcast of broadcast id: 1 and *reminder_id, 0 none. */
 int	 store_broadcast_reminder_of(struct store *, int64_t id,
 	    int64_t *reminder_id);
-/* Broadcasts (not reminders), newest first, at most limit (0: all); b
- * valid only during the call; cb as for store_export. */
+/* Broadcasts, reminders too (kind "reminder", parent_id), newest first,
+ * at most limit (0: all); b valid only during the call, the store free
+ * to use in cb; cb as for store_export. */
 int	 store_broadcasts_list(struct store *, size_t limit,
 	    int (*cb)(void *arg, const struct store_broadcast *b), void *arg);
 /*
