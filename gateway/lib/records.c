@@ -21,6 +21,19 @@ records_contact_clear(struct contact *c)
 }
 
 void
+records_stakeholder_clear(struct stakeholder *r)
+{
+	free(r->name);
+	free(r->category);
+	free(r->district);
+	free(r->phone);
+	free(r->languages);
+	free(r->description_en);
+	free(r->description_hi);
+	memset(r, 0, sizeof(*r));
+}
+
+void
 records_stakeholders_free(struct stakeholder *v, size_t n)
 {
 	size_t i;

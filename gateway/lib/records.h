@@ -64,6 +64,8 @@ struct stakeholder {
 	char	*description_hi;
 };
 void	records_stakeholders_free(struct stakeholder *, size_t);
+/* Free one stakeholder's strings and zero it. */
+void	records_stakeholder_clear(struct stakeholder *);
 
 /* Message states, in rank order: a state never goes back to a lower rank. */
 enum msg_state {

@@ -175,6 +175,26 @@ int	 store_stakeholders_find(struct store *, const char *category,
 /* The whole directory, in import order (for a cache). */
 int	 store_stakeholders_all(struct store *, struct stakeholder **rows,
 	    size_t *n);
+/*
+ * The directory as a coordinator looks through it: of district (its own
+ * rows and those for "*"; NULL: all) and category (NULL: all), in import
+ * order, with each row's id in (*ids)[i].  *rows and *ids freed by the
+ * caller (records_stakeholders_free, free).  0 or -1.
+ */
+int	 store_stakeholders_list(struct store *, const char *district,
+	    const char *category, struct stakeholder **rows, int64_t **ids,
+	    size_t *n);
+/* 1 and *r (caller frees its strings) for row id, 0 none, -1 error. */
+int	 store_stakeholder_get(struct store *, int64_t id, struct stakeholder *r);
+/* Add r: *id the new row's.  0 or -1. */
+int	 store_stakeholder_add(struct store *, const struct stakeholder *r,
+	    const char *source, int64_t now_ms, int64_t *id);
+/* Every field of row id from r: 1 done, 0 no such row, -1 error. */
+int	 store_stakeholder_update(struct store *, int64_t id,
+	    const struct stakeholder *r, const char *source, int64_t now_ms);
+/* Retire row id: it leaves the directory, and no reply names it any
+ * more.  1 done, 0 no such row, -1 error. */
+int	 store_stakeholder_retire(struct store *, int64_t id);
 
 /*
  * A number that changes whenever another connection (another process, e.g.
