@@ -35,6 +35,7 @@
 #include "sender.h"
 #include "store.h"
 #include "util.h"
+#include "when.h"
 
 #define PREFIX		"/api/v1/broadcasts/"
 #define LIST_MAX	100
@@ -76,6 +77,7 @@ request_from(json_t *v, struct broadcast_request *req, struct templates_var *var
 {
 	json_t *jv = json_object_get(v, "vars"), *m, *val;
 	const char *key, *at;
+	char err[256];
 
 	req->to = json_string_value(json_object_get(v, "to"));
 	req->template_key = json_string_value(json_object_get(v, "template"));
@@ -101,8 +103,9 @@ request_from(json_t *v, struct broadcast_request *req, struct templates_var *var
 		vars[req->nvars++].value = json_string_value(val);
 	}
 	if ((at = json_string_value(json_object_get(v, "at"))) != NULL &&
-	    broadcast_parse_time(at, &req->at_ms) == -1) {
-		admin_error(res, 400, "\"at\": expected ISO 8601");
+	    when_parse(at, util_wall_ms(), &req->at_ms, err,
+	    sizeof(err)) == -1) {
+		admin_error(res, 400, err);
 		return -1;
 	}
 	if ((m = json_object_get(v, "meeting")) != NULL && !json_is_null(m)) {
@@ -113,9 +116,14 @@ request_from(json_t *v, struct broadcast_request *req, struct templates_var *var
 		req->meeting_place = json_string_value(json_object_get(m,
 		    "place"));
 		if (req->meeting_title == NULL || req->meeting_place == NULL ||
-		    t == NULL || broadcast_parse_time(t, &req->meeting_ms) == -1) {
+		    t == NULL) {
 			admin_error(res, 400, "\"meeting\" needs \"title\", "
-			    "\"place\" and \"time\" (ISO 8601)");
+			    "\"place\" and \"time\"");
+			return -1;
+		}
+		if (when_parse(t, util_wall_ms(), &req->meeting_ms, err,
+		    sizeof(err)) == -1) {
+			admin_error(res, 400, err);
 			return -1;
 		}
 	}
@@ -188,16 +196,28 @@ create_finish(struct admin_job *job, struct admin_ctx *ctx,
 {
 	struct create_job *cj = (struct create_job *)job;
 
+	char read_as[WHEN_DESCRIBE_MAX];
+	json_t *pv;
+
 	if (cj->rc == -1) {
 		admin_error(res, 400, cj->err);
-	} else if (cj->dry_run) {
-		admin_json_reply(res, 200, json_pack("{s:o}", "preview",
-		    preview_json(&cj->pv)));
+		return;
+	}
+	pv = preview_json(&cj->pv);
+	/* How the meeting's time was read, for her to check. */
+	if (cj->req.meeting_title != NULL) {
+		when_describe(cj->req.meeting_ms, read_as);
+		json_object_set_new(pv, "meeting_time", json_pack("{s:o, s:s}",
+		    "time", admin_json_time(cj->req.meeting_ms), "read_as",
+		    read_as));
+	}
+	if (cj->dry_run) {
+		admin_json_reply(res, 200, json_pack("{s:o}", "preview", pv));
 	} else {
 		if (ctx->sender != NULL)
 			sender_kick(ctx->sender);
 		admin_json_reply(res, 201, json_pack("{s:I, s:o}", "id",
-		    (json_int_t)cj->id, "preview", preview_json(&cj->pv)));
+		    (json_int_t)cj->id, "preview", pv));
 	}
 }
 

@@ -21,6 +21,7 @@
 #include "store.h"
 #include "templates.h"
 #include "util.h"
+#include "when.h"
 
 static const char usage[] =
     "usage: sampark broadcast create --to EXPR --template KEY [--var NAME=VALUE]...\n"
@@ -36,8 +37,11 @@ static const char usage[] =
     "at most 30 characters) and prints a preview: the text per language, its\n"
     "SMS segments, the recipients after opt-outs and the total segments (the\n"
     "cost).  Nothing is queued without --yes.  EXPR is an audience, e.g.\n"
-    "district:bhadohi+interest:loan or group:weavers-shg.  TIME is ISO 8601,\n"
-    "IST unless it has Z or an offset (2026-12-04T11:00).  --meeting adds a\n"
+    "district:bhadohi+interest:loan or group:weavers-shg; a group or district\n"
+    "that does not exist, or an audience that reaches nobody, is refused\n"
+    "with the closest names.  TIME is IST: 12 Dec 11am, 12/12 11:00,\n"
+    "12-12-2026 11:00, 2026-12-12 11:00 or ISO 8601 (with Z or an offset,\n"
+    "that zone); how it was read is printed.  --meeting adds a\n"
     "meeting: replies YES / NO are counted, and those who say YES are reminded\n"
     "before it (reminder_minutes) unless --no-reminder.  Messages respect\n"
     "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST.\n"
@@ -158,7 +162,8 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	struct templates_table *tpl = NULL;
 	struct district_table *dt = NULL;
 	struct buf errors;
-	char err[512];
+	const char *at_text = NULL, *bar;
+	char err[512], meeting_text[128] = "", read_as[WHEN_DESCRIBE_MAX];
 	int ch, yes = 0, dry = 0, rc = 1;
 	int64_t id;
 
@@ -185,13 +190,17 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 			req.nvars++;
 			break;
 		case 'a':
-			if (broadcast_parse_time(optarg, &req.at_ms) == -1) {
-				fprintf(stderr, "sampark: --at \"%s\": expected "
-				    "ISO 8601, e.g. 2026-12-04T11:00\n", optarg);
+			if (when_parse(optarg, util_wall_ms(), &req.at_ms, err,
+			    sizeof(err)) == -1) {
+				fprintf(stderr, "sampark: --at: %s\n", err);
 				return 2;
 			}
+			at_text = optarg;
 			break;
 		case 'm':
+			if ((bar = strrchr(optarg, '|')) != NULL)
+				util_strlcpy(meeting_text, bar + 1,
+				    sizeof(meeting_text));
 			if (broadcast_parse_meeting(optarg, &req, err,
 			    sizeof(err)) == -1) {
 				fprintf(stderr, "sampark: --meeting: %s\n", err);
@@ -227,6 +236,16 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	env.default_provider = runtime_broadcast_provider;
 	env.districts = dt;
 	env.now_ms = util_wall_ms();
+	/* What she typed, said back, so a misread date shows now. */
+	if (req.meeting_title != NULL) {
+		when_describe(req.meeting_ms, read_as);
+		printf("%-12s \"%s\" read as %s\n", "meeting at", meeting_text,
+		    read_as);
+	}
+	if (at_text != NULL) {
+		when_describe(req.at_ms, read_as);
+		printf("%-12s \"%s\" read as %s\n", "send at", at_text, read_as);
+	}
 	if (!yes || dry) {
 		if (broadcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {
 			fprintf(stderr, "sampark: broadcast refused: %s\n", err);

@@ -16,6 +16,7 @@
 #include "segment.h"
 #include "store.h"
 #include "util.h"
+#include "when.h"
 
 /* State of one pass over the audience. */
 struct pass {
@@ -65,15 +66,7 @@ broadcast_var_parse(char *s, struct templates_var *v)
 int
 broadcast_parse_time(const char *s, int64_t *ms)
 {
-	size_t n = strlen(s);
-	int zoned = n > 10 && (s[n - 1] == 'Z' || strchr(s + 10, '+') != NULL ||
-	    strchr(s + 10, '-') != NULL);
-
-	if (util_parse_iso8601(s, ms) == -1)
-		return -1;
-	if (!zoned)
-		*ms -= SCHEDULE_IST_OFFSET_MS;
-	return 0;
+	return when_parse(s, util_wall_ms(), ms, NULL, 0);
 }
 
 int
@@ -89,11 +82,9 @@ broadcast_parse_meeting(char *spec, struct broadcast_request *req, char *err,
 	}
 	*place++ = '\0';
 	*when++ = '\0';
-	if (broadcast_parse_time(when, &req->meeting_ms) == -1) {
-		util_err(err, errlen, "meeting time \"%s\": expected ISO 8601, "
-		    "e.g. 2026-12-04T11:00 (IST)", when);
+	if (when_parse(when, util_wall_ms(), &req->meeting_ms, err,
+	    errlen) == -1)
 		return -1;
-	}
 	req->meeting_title = spec;
 	req->meeting_place = place;
 	return 0;

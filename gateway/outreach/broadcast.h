@@ -147,8 +147,9 @@ int	 broadcast_cancel_notify(const struct broadcast_env *, int64_t id,
 
 /* Split "name=value" into a templates_var pointing into s.  0 or -1. */
 int	 broadcast_var_parse(char *s, struct templates_var *v);
-/* ISO 8601 ("2026-12-04T11:00"); without Z or an offset it is IST, as a
- * coordinator means it.  0 or -1. */
+/* A time as when.h reads it ("2026-12-04T11:00", "12 Dec 11am",
+ * "12/12 11:00"); without Z or an offset it is IST, as a coordinator
+ * means it.  0 or -1. */
 int	 broadcast_parse_time(const char *s, int64_t *ms);
 /* "title|place|time" into req's meeting fields, pointing into spec (which
  * is cut up).  0, or -1 with err. */

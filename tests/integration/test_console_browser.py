@@ -259,11 +259,14 @@ class ConsoleInBrowser(unittest.TestCase):
         self.type("bc-m-place", "Chunar block office")
         when = (datetime.datetime.now(IST) + datetime.timedelta(days=3)) \
             .replace(hour=11, minute=0)
-        self.set_value("bc-m-time", when.strftime("%Y-%m-%dT%H:%M"))
+        # Typed as she would say it; the page says how it was read.
+        self.set_value("bc-m-time", "%d %s 11am" % (when.day,
+                                                    when.strftime("%b")))
         self.select("aud-group", "silai-samuh")
         self.b.wait(lambda d: d.find_element("id", "bc-count").text == "3",
                     what="3 recipients")
         self.assertEqual(self.text("aud-expr"), "group:silai-samuh")
+        self.wait_text("bc-m-read", when.strftime("%a %-d %b %Y, 11:00 IST"))
         self.assertTrue(int(self.text("bc-segments")) >= 3)
         self.wait_text("bc-preview", "SHG meeting")
         self.assertIn("Chunar block office", self.text("bc-preview"))
@@ -390,9 +393,11 @@ class ConsoleInBrowser(unittest.TestCase):
         self.select("dir-district", "bhadohi")
         self.type("dir-category", "Loan")
         self.id("dir-find").click()
-        self.b.wait(lambda d: all("loan" in r.text for r in
-                    d.find_elements("css selector", "#dir-table tbody tr")),
-                    what="Bhadohi's loans")
+        self.wait_text("dir-total", "5 stakeholders")
+        self.assertEqual({r.find_elements("tag name", "td")[1].text for r in
+                          drv.find_elements("css selector",
+                                            "#dir-table tbody tr")},
+                         {"loan"})
         self.shot("directory")
 
         # A sheet with mistakes: every one of them, nothing written.
