@@ -142,10 +142,15 @@ class ConsoleInBrowser(unittest.TestCase):
     def select(self, ident, value):
         self.set_value(ident, value)
 
-    def shot(self, name):
+    def shot(self, name, at=None):
+        """Screenshots at both widths, scrolled to element id at if
+        given."""
         drv = self.b.driver
         for width, suffix in ((1280, ""), (412, "-phone")):
             drv.set_window_size(width, 1000)
+            if at is not None:
+                drv.execute_script("arguments[0].scrollIntoView();",
+                                   self.id(at))
             path = os.path.join(OUT, "console-%s%s.png" % (name, suffix))
             if os.path.exists(path):
                 os.unlink(path)
@@ -415,7 +420,7 @@ class ConsoleInBrowser(unittest.TestCase):
         self.assertEqual(got, [("3", "Category"), ("3", "District"),
                                ("3", "Languages"), ("3", "Phone")])
         self.assertFalse(self.id("dir-import-commit").is_enabled())
-        self.shot("directory-import-problems")
+        self.shot("directory-import-problems", at="dir-import-summary")
 
         # Fixed: what it adds and changes, before anything is written.
         self.id("dir-import-file").send_keys(self.write(
@@ -427,7 +432,7 @@ class ConsoleInBrowser(unittest.TestCase):
             "css selector", "#dir-plan tr.plan-change").text)
         self.assertEqual(db_query(self.d, "SELECT count(*) FROM "
                                   "stakeholders")[0][0], before)
-        self.shot("directory-import-plan")
+        self.shot("directory-import-plan", at="dir-import-summary")
         self.id("dir-import-commit").click()
         self.wait_text("dir-import-result", "2 added, 1 changed, 0 retired")
         self.assertEqual(db_query(self.d, "SELECT district, category, phone,"
@@ -455,7 +460,7 @@ class ConsoleInBrowser(unittest.TestCase):
         self.click_css('#dir-table tr[data-id="%d"]' % sid)
         self.b.wait(lambda d: d.find_element("id", "df-retire")
                     .is_displayed(), what="editor")
-        self.shot("directory-edit")
+        self.shot("directory-edit", at="dir-editor")
         self.id("df-retire").click()
         self.b.wait(lambda d: not d.find_elements(
             "css selector", '#dir-table tr[data-id="%d"]' % sid),
