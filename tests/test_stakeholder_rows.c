@@ -143,8 +143,8 @@ sheet_problem(void *arg, size_t line, int col, const char *cell,
 static void
 test_sheet(void **state)
 {
-	static const char csv[] = "\xef\xbb\xbfNaam,Category,Zila,Mobile,Bhasha,"
-	    "Remarks\r\n"
+	static const char csv[] = "\xef\xbb\xbf"
+	    "Naam,Category,Zila,Mobile,Bhasha,Remarks\r\n"
 	    "Mahila Bank Mitra,Loan,Bhadohi,9415012345,Hindi,x\r\n"
 	    "Silai Kendra,Beauty parlour,Mirzapur,9415012346,hi,\r\n"
 	    "mahila bank mitra,loan,bhadohi,9415012347,hi,\r\n"

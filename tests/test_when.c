@@ -42,13 +42,16 @@ static void
 test_common_forms(void **state)
 {
 	(void)state;
-	assert_string_equal(read_as("12 Dec 11am"), "Sat 12 Dec 2026, 11:00 IST");
-	assert_string_equal(read_as("12 dec 11 am"), "Sat 12 Dec 2026, 11:00 IST");
+	assert_string_equal(read_as("12 Dec 11am"),
+	    "Sat 12 Dec 2026, 11:00 IST");
+	assert_string_equal(read_as("12 dec 11 am"),
+	    "Sat 12 Dec 2026, 11:00 IST");
 	assert_string_equal(read_as("12 December, 4:30 pm"),
 	    "Sat 12 Dec 2026, 16:30 IST");
 	assert_string_equal(read_as("Dec 12 11:30 a.m."),
 	    "Sat 12 Dec 2026, 11:30 IST");
-	assert_string_equal(read_as("12/12 11:00"), "Sat 12 Dec 2026, 11:00 IST");
+	assert_string_equal(read_as("12/12 11:00"),
+	    "Sat 12 Dec 2026, 11:00 IST");
 	assert_string_equal(read_as("12-12-2026 11:00"),
 	    "Sat 12 Dec 2026, 11:00 IST");
 	assert_string_equal(read_as("12.12.26 15:00"),
@@ -60,10 +63,13 @@ test_common_forms(void **state)
 	/* Zoned ISO 8601 keeps its zone. */
 	assert_string_equal(read_as("2026-12-12T05:30:00Z"),
 	    "Sat 12 Dec 2026, 11:00 IST");
-	assert_string_equal(read_as("tomorrow 4pm"), "Sun 6 Dec 2026, 16:00 IST");
+	assert_string_equal(read_as("tomorrow 4pm"),
+	    "Sun 6 Dec 2026, 16:00 IST");
 	assert_string_equal(read_as("kal 11am"), "Sun 6 Dec 2026, 11:00 IST");
-	assert_string_equal(read_as("12 dec 12pm"), "Sat 12 Dec 2026, 12:00 IST");
-	assert_string_equal(read_as("12 dec 12am"), "Sat 12 Dec 2026, 00:00 IST");
+	assert_string_equal(read_as("12 dec 12pm"),
+	    "Sat 12 Dec 2026, 12:00 IST");
+	assert_string_equal(read_as("12 dec 12am"),
+	    "Sat 12 Dec 2026, 00:00 IST");
 }
 
 static void
@@ -71,7 +77,8 @@ test_day_first_and_next_year(void **state)
 {
 	(void)state;
 	/* India writes the day first: 3 April, not 4 March. */
-	assert_string_equal(read_as("03/04 10:00"), "Sat 3 Apr 2027, 10:00 IST");
+	assert_string_equal(read_as("03/04 10:00"),
+	    "Sat 3 Apr 2027, 10:00 IST");
 	/* A day already gone this year is next year's. */
 	assert_string_equal(read_as("1 Dec 11am"), "Wed 1 Dec 2027, 11:00 IST");
 	assert_string_equal(read_as("29 Feb 2028 10:00"),

@@ -188,7 +188,8 @@ put_work(struct store *st, void *arg, int *status)
 			return NULL;
 		if (rc == 0) {
 			*status = 404;
-			return json_pack("{s:s}", "error", "no such stakeholder");
+			return json_pack("{s:s}", "error",
+			    "no such stakeholder");
 		}
 	}
 	if (pj->retire) {

@@ -98,7 +98,8 @@ one(void *arg, const struct outbox_msg *m)
 	json_array_append_new(oj->messages, json_pack("{s:I, s:o, s:s, s:s, "
 	    "s:s, s:i, s:i, s:o, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "id",
 	    (json_int_t)m->id, "created", admin_json_time(m->created_ms), "state",
-	    records_outbox_state(m), "provider", m->provider, "to", phone_mask(m->to, masked,
+	    records_outbox_state(m), "provider", m->provider, "to",
+	    phone_mask(m->to, masked,
 	    sizeof(masked)), "attempts", m->attempts, "segments", m->segments,
 	    "next_attempt", admin_json_time(m->next_attempt_ms), "broadcast_id",
 	    (json_int_t)m->broadcast_id, "provider_id", m->provider_id,
@@ -153,8 +154,8 @@ outbox(struct admin_ctx *ctx, const struct sp_request *req,
 			form_free(&f);
 			free(oj);
 			admin_error(res, 400, "state: queued, sending, sent, "
-			    "delivered, undelivered, failed, expired, cancelled "
-			    "or held");
+			    "delivered, undelivered, failed, expired, "
+			    "cancelled or held");
 			return;
 		}
 		oj->state = xstrdup(v);

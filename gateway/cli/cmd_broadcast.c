@@ -223,7 +223,8 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		goto out;
 	}
-	if ((dt = district_load(config_str(cfg, "districts"), &errors)) == NULL) {
+	if ((dt = district_load(config_str(cfg, "districts"),
+	    &errors)) == NULL) {
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		goto out;
 	}
@@ -244,7 +245,8 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	}
 	if (at_text != NULL) {
 		when_describe(req.at_ms, read_as);
-		printf("%-12s \"%s\" read as %s\n", "send at", at_text, read_as);
+		printf("%-12s \"%s\" read as %s\n", "send at", at_text,
+		    read_as);
 	}
 	if (!yes || dry) {
 		if (broadcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {

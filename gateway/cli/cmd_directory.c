@@ -23,8 +23,9 @@ static const char usage[] =
     "usage: sampark directory [--district D] [--category C]\n"
     "       sampark directory import FILE.csv [--replace] [--dry-run]\n"
     "       sampark directory export\n"
-    "       sampark directory add --name N --category C --district D --phone P\n"
-    "           [--languages L] [--description-en T] [--description-hi T]\n"
+    "       sampark directory add --name N --category C --district D\n"
+    "           --phone P [--languages L] [--description-en T]\n"
+    "           [--description-hi T]\n"
     "       sampark directory edit ID [the options of add to change]\n"
     "       sampark directory retire ID\n"
     "       (each also takes -c CONFIG and --db PATH)\n"
@@ -164,7 +165,8 @@ file_problem(void *arg, size_t line, int col, const char *cell,
 	fp->n++;
 	if (col >= 0)
 		cmd_problem("%s:%zu: %s: %s", fp->path, line,
-		    stakeholder_rows_column_name((enum stakeholder_col)col), msg);
+		    stakeholder_rows_column_name((enum stakeholder_col)col),
+		    msg);
 	else
 		cmd_problem("%s:%zu: %s", fp->path, line, msg);
 }

@@ -240,7 +240,8 @@ when_parse(const char *text, int64_t now_ms, int64_t *ms, char *err,
 	if (n >= 16 && number(text, 4, 4) >= 0 && text[4] == '-' &&
 	    text[10] == 'T') {
 		if (util_parse_iso8601(text, ms) == -1) {
-			util_err(err, errlen, "\"%s\" is no time: " FORMS, text);
+			util_err(err, errlen, "\"%s\" is no time: " FORMS,
+			    text);
 			return -1;
 		}
 		if (!iso_zoned(text))

@@ -313,8 +313,9 @@ map_headers(struct stakeholder_sheet *sh, char **f, size_t nf,
 				if (given_cols[j] != NULL && (c =
 				    stakeholder_rows_column_of(given_cols[j]))
 				    == -1) {
-					snprintf(msg, sizeof(msg), "\"%s\" is no "
-					    "column", given_cols[j]);
+					snprintf(msg, sizeof(msg),
+					    "\"%s\" is no column",
+					    given_cols[j]);
 					sc->problem(sc->arg, 1, -1, f[i], msg);
 					sc->n++;
 				}
@@ -392,7 +393,8 @@ stakeholder_rows_read(const struct keywords_table *kw,
 			records_stakeholder_clear(&row);
 			continue;
 		}
-		sh->rows = xreallocarray(sh->rows, sh->n + 1, sizeof(*sh->rows));
+		sh->rows = xreallocarray(sh->rows, sh->n + 1,
+		    sizeof(*sh->rows));
 		sh->lines = xreallocarray(sh->lines, sh->n + 1,
 		    sizeof(*sh->lines));
 		sh->rows[sh->n] = row;
@@ -480,7 +482,8 @@ stakeholder_rows_plan(const struct stakeholder *old, const int64_t *old_ids,
 	p->retire = xcalloc(nold + 1, sizeof(*p->retire));
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < nold; j++)
-			if (!kept[j] && stakeholder_rows_same(&old[j], &rows[i]))
+			if (!kept[j] && stakeholder_rows_same(&old[j],
+			    &rows[i]))
 				break;
 		if (j == nold) {
 			p->add[p->nadd++] = i;

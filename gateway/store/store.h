@@ -185,7 +185,8 @@ int	 store_stakeholders_list(struct store *, const char *district,
 	    const char *category, struct stakeholder **rows, int64_t **ids,
 	    size_t *n);
 /* 1 and *r (caller frees its strings) for row id, 0 none, -1 error. */
-int	 store_stakeholder_get(struct store *, int64_t id, struct stakeholder *r);
+int	 store_stakeholder_get(struct store *, int64_t id,
+	    struct stakeholder *r);
 /* Add r: *id the new row's.  0 or -1. */
 int	 store_stakeholder_add(struct store *, const struct stakeholder *r,
 	    const char *source, int64_t now_ms, int64_t *id);

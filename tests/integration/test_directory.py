@@ -15,12 +15,14 @@ WOMAN = "+919800000201"
 
 # As a coordinator's Excel saves it: BOM, CRLF, her own headings, names
 # as she writes them, one row with three mistakes and a repeated row.
-BAD = ("\ufeffNaam,Category,Zila,Mobile,Bhasha,Description,Hindi description\r\n"
+HEAD = ("\ufeffNaam,Category,Zila,Mobile,Bhasha,Description,"
+        "Hindi description\r\n")
+BAD = (HEAD +
        "Mahila Udyam Bank Mitra,Loan,Bhadohi,94150 12345,\"Hindi, English\","
        "Loan forms filled free,लोन फॉर्म मुफ़्त भरें\r\n"
        "Silai Prashikshan Kendra,karza,Sonbhadra,12345,Hindi; Urdoo,,\r\n"
        "mahila udyam bank mitra,loan,bhadohi,9415012345,hi,,\r\n")
-GOOD = ("\ufeffNaam,Category,Zila,Mobile,Bhasha,Description,Hindi description\r\n"
+GOOD = (HEAD +
         "Mahila Udyam Bank Mitra,Loan,Bhadohi,94150 12345,\"Hindi, English\","
         "Loan forms filled free,लोन फॉर्म मुफ़्त भरें\r\n"
         "Silai Prashikshan Kendra,training,भदोही,9415012346,Hindi; English,"
