@@ -20,6 +20,7 @@
 #include "api_contacts.h"
 #include "api_groups.h"
 #include "api_meetings.h"
+#include "api_directory.h"
 #include "api_outbox.h"
 #include "console_page.h"
 #include "crypto.h"
@@ -463,6 +464,7 @@ static const struct admin_route *const route_tables[] = {
 	api_meetings_routes,
 	api_compose_routes,
 	api_outbox_routes,
+	api_directory_routes,
 	console_page_routes,
 	NULL,
 };

@@ -1,7 +1,12 @@
 /*
  * api_broadcasts: broadcasts over the admin API.  JSON in and out:
  *
- *   GET  /api/v1/broadcasts             {"broadcasts": [...]}, newest first
+ *   GET  /api/v1/broadcasts             {"broadcasts": [{"id", "kind",
+ *                                        "state", "template", "audience",
+ *                                        "recipients", "segments",
+ *                                        "created", "first_send",
+ *                                        "reminder_of", "counts"}]},
+ *                                        newest first, reminders too
  *   POST /api/v1/broadcasts             {"to", "template", "vars": {..},
  *                                        "at", "dry_run", "meeting":
  *                                        {"title", "place", "time"},
@@ -9,6 +14,8 @@
  *        → 200 {"preview": ..} when dry_run, else 201 {"id", "preview"};
  *          400 {"error"} when refused (nothing queued)
  *   GET  /api/v1/broadcasts/ID          the broadcast and its counts
+ *
+ * "state" is queued, sent, done, cancelled or creating (broadcast_state).
  *   POST /api/v1/broadcasts/ID/cancel   {"id", "stopped"}
  *
  * Times are ISO 8601, IST unless they carry Z or an offset.  A create
@@ -28,6 +35,7 @@
 #include "sender.h"
 #include "store.h"
 #include "util.h"
+#include "when.h"
 
 #define PREFIX		"/api/v1/broadcasts/"
 #define LIST_MAX	100
@@ -70,6 +78,7 @@ request_from(json_t *v, struct broadcast_request *req, struct templates_var *var
 {
 	json_t *jv = json_object_get(v, "vars"), *m, *val;
 	const char *key, *at;
+	char err[256];
 
 	req->to = json_string_value(json_object_get(v, "to"));
 	req->template_key = json_string_value(json_object_get(v, "template"));
@@ -95,8 +104,9 @@ request_from(json_t *v, struct broadcast_request *req, struct templates_var *var
 		vars[req->nvars++].value = json_string_value(val);
 	}
 	if ((at = json_string_value(json_object_get(v, "at"))) != NULL &&
-	    broadcast_parse_time(at, &req->at_ms) == -1) {
-		admin_error(res, 400, "\"at\": expected ISO 8601");
+	    when_parse(at, util_wall_ms(), &req->at_ms, err,
+	    sizeof(err)) == -1) {
+		admin_error(res, 400, err);
 		return -1;
 	}
 	if ((m = json_object_get(v, "meeting")) != NULL && !json_is_null(m)) {
@@ -107,9 +117,14 @@ request_from(json_t *v, struct broadcast_request *req, struct templates_var *var
 		req->meeting_place = json_string_value(json_object_get(m,
 		    "place"));
 		if (req->meeting_title == NULL || req->meeting_place == NULL ||
-		    t == NULL || broadcast_parse_time(t, &req->meeting_ms) == -1) {
+		    t == NULL) {
 			admin_error(res, 400, "\"meeting\" needs \"title\", "
-			    "\"place\" and \"time\" (ISO 8601)");
+			    "\"place\" and \"time\"");
+			return -1;
+		}
+		if (when_parse(t, util_wall_ms(), &req->meeting_ms, err,
+		    sizeof(err)) == -1) {
+			admin_error(res, 400, err);
 			return -1;
 		}
 	}
@@ -131,6 +146,7 @@ struct create_job {
 	struct store		*store;		/* when run on the loop */
 	const struct templates_table	*templates;
 	const struct config	*cfg;
+	const struct district_table	*districts;
 	int64_t			 now_ms;
 	/* What the work found. */
 	int			 rc;
@@ -164,6 +180,7 @@ create_work(struct admin_job *job)
 	env.templates = cj->templates;
 	env.cfg = cj->cfg;
 	env.default_provider = runtime_broadcast_provider;
+	env.districts = cj->districts;
 	env.now_ms = cj->now_ms;
 	if (cj->dry_run)
 		cj->rc = broadcast_preview(&env, &cj->req, &cj->pv, cj->err,
@@ -180,16 +197,28 @@ create_finish(struct admin_job *job, struct admin_ctx *ctx,
 {
 	struct create_job *cj = (struct create_job *)job;
 
+	char read_as[WHEN_DESCRIBE_MAX];
+	json_t *pv;
+
 	if (cj->rc == -1) {
 		admin_error(res, 400, cj->err);
-	} else if (cj->dry_run) {
-		admin_json_reply(res, 200, json_pack("{s:o}", "preview",
-		    preview_json(&cj->pv)));
+		return;
+	}
+	pv = preview_json(&cj->pv);
+	/* How the meeting's time was read, for her to check. */
+	if (cj->req.meeting_title != NULL) {
+		when_describe(cj->req.meeting_ms, read_as);
+		json_object_set_new(pv, "meeting_time", json_pack("{s:o, s:s}",
+		    "time", admin_json_time(cj->req.meeting_ms), "read_as",
+		    read_as));
+	}
+	if (cj->dry_run) {
+		admin_json_reply(res, 200, json_pack("{s:o}", "preview", pv));
 	} else {
 		if (ctx->sender != NULL)
 			sender_kick(ctx->sender);
 		admin_json_reply(res, 201, json_pack("{s:I, s:o}", "id",
-		    (json_int_t)cj->id, "preview", preview_json(&cj->pv)));
+		    (json_int_t)cj->id, "preview", pv));
 	}
 }
 
@@ -229,37 +258,10 @@ create(struct admin_ctx *ctx, const struct sp_request *hreq,
 		cj->db_path = xstrdup(ctx->db_path);
 	cj->templates = ctx->rt->templates;
 	cj->cfg = ctx->rt->cfg;
+	cj->districts = ctx->rt->districts;
 	cj->now_ms = util_wall_ms();
 	cj->rc = -1;
 	res->job = &cj->job;
-}
-
-static int
-list_one(void *arg, const struct store_broadcast *b)
-{
-	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, "
-	    "s:I, s:o, s:o}", "id", (json_int_t)b->id, "kind", b->kind,
-	    "state", b->state, "template", b->template_key, "audience",
-	    b->audience, "recipients", (json_int_t)b->recipients, "segments",
-	    (json_int_t)b->segments, "created", admin_json_time(b->created_ms),
-	    "first_send", admin_json_time(b->send_at_ms)));
-	return 0;
-}
-
-static void
-list(struct admin_ctx *ctx, const struct sp_request *req,
-    enum admin_role role, struct admin_response *res)
-{
-	json_t *a = json_array();
-
-	(void)req;
-	(void)role;
-	if (store_broadcasts_list(ctx->store, LIST_MAX, list_one, a) == -1) {
-		json_decref(a);
-		admin_error(res, 503, "store unavailable");
-		return;
-	}
-	admin_json_reply(res, 200, json_pack("{s:o}", "broadcasts", a));
 }
 
 static json_t *
@@ -270,6 +272,48 @@ counts_json(const struct store_broadcast_counts *c)
 	    (json_int_t)c->delivered, "failed", (json_int_t)c->failed,
 	    "opted_out", (json_int_t)c->opted_out, "cancelled",
 	    (json_int_t)c->cancelled);
+}
+
+struct list_job {
+	struct store	*st;
+	json_t		*a;
+};
+
+static int
+list_one(void *arg, const struct store_broadcast *b)
+{
+	struct list_job *lj = arg;
+	struct store_broadcast_counts c;
+
+	if (store_broadcast_counts(lj->st, b->id, &c) == -1)
+		return -1;
+	json_array_append_new(lj->a, json_pack("{s:I, s:s, s:s, s:s, s:s, "
+	    "s:I, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)b->id, "kind",
+	    b->kind, "state", broadcast_state(b, &c), "template",
+	    b->template_key, "audience", b->audience, "recipients",
+	    (json_int_t)b->recipients, "segments", (json_int_t)b->segments,
+	    "created", admin_json_time(b->created_ms), "first_send",
+	    admin_json_time(b->send_at_ms), "reminder_of", b->parent_id != 0 ?
+	    json_integer((json_int_t)b->parent_id) : json_null(), "counts",
+	    counts_json(&c)));
+	return 0;
+}
+
+static void
+list(struct admin_ctx *ctx, const struct sp_request *req,
+    enum admin_role role, struct admin_response *res)
+{
+	json_t *a = json_array();
+	struct list_job lj = { ctx->store, a };
+
+	(void)req;
+	(void)role;
+	if (store_broadcasts_list(ctx->store, LIST_MAX, list_one, &lj) == -1) {
+		json_decref(a);
+		admin_error(res, 503, "store unavailable");
+		return;
+	}
+	admin_json_reply(res, 200, json_pack("{s:o}", "broadcasts", a));
 }
 
 static void
@@ -296,7 +340,8 @@ show(struct admin_ctx *ctx, const struct sp_request *req,
 	}
 	o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, "
 	    "s:I, s:I, s:I, s:o}", "id", (json_int_t)b.id, "kind", b.kind,
-	    "state", b.state, "template", b.template_key, "category",
+	    "state", broadcast_state(&b, &c), "template", b.template_key,
+	    "category",
 	    b.category, "audience", b.audience, "provider", b.provider,
 	    "created_by", b.created_by ? b.created_by : "", "created",
 	    admin_json_time(b.created_ms), "first_send", admin_json_time(b.send_at_ms), "recipients",

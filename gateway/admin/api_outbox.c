@@ -124,7 +124,8 @@ one(void *arg, const struct outbox_msg *m)
 	json_array_append_new(oj->messages, json_pack("{s:I, s:o, s:s, s:s, "
 	    "s:s, s:i, s:i, s:o, s:I, s:s?, s:s?, s:s?, s:s?, s:s?}", "id",
 	    (json_int_t)m->id, "created", admin_json_time(m->created_ms), "state",
-	    m->state, "provider", m->provider, "to", phone_mask(m->to, masked,
+	    records_outbox_state(m), "provider", m->provider, "to",
+	    phone_mask(m->to, masked,
 	    sizeof(masked)), "attempts", m->attempts, "segments", m->segments,
 	    "next_attempt", admin_json_time(m->next_attempt_ms), "broadcast_id",
 	    (json_int_t)m->broadcast_id, "provider_id", m->provider_id,
@@ -174,12 +175,13 @@ outbox(struct admin_ctx *ctx, const struct sp_request *req,
 	oj = xcalloc(1, sizeof(*oj));
 	oj->limit = LIST_DEFAULT;
 	if ((v = form_get(&f, "state")) != NULL && *v != '\0') {
-		if (strcmp(v, "held") != 0 && records_state_parse(v,
-		    &parsed) == -1) {
+		if (strcmp(v, "held") != 0 && strcmp(v, "cancelled") != 0 &&
+		    records_state_parse(v, &parsed) == -1) {
 			form_free(&f);
 			free(oj);
 			admin_error(res, 400, "state: queued, sending, sent, "
-			    "delivered, undelivered, failed, expired or held");
+			    "delivered, undelivered, failed, expired, "
+			    "cancelled or held");
 			return;
 		}
 		oj->state = xstrdup(v);

@@ -11,6 +11,8 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "district.h"
+#include "resolve.h"
 #include "runtime.h"
 #include "store.h"
 #include "util.h"
@@ -121,6 +123,31 @@ struct config *
 cmd_config(const char *path)
 {
 	return cmd_config_for(path, NULL);
+}
+
+char *
+cmd_district_key(const struct config *cfg, const char *option,
+    const char *text)
+{
+	struct district_table *dt;
+	const struct district *d;
+	struct buf errors;
+	char err[512], *key = NULL;
+
+	buf_init(&errors, 0);
+	if ((dt = district_load(config_str(cfg, "districts"),
+	    &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		buf_free(&errors);
+		return NULL;
+	}
+	buf_free(&errors);
+	if (resolve_district(dt, text, &d, err, sizeof(err)) == 1)
+		key = xstrdup(d->key);
+	else
+		cmd_problem("sampark: %s: %s", option, err);
+	district_free(dt);
+	return key;
 }
 
 char *

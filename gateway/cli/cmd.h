@@ -62,6 +62,15 @@ char	*cmd_abspath(const char *path);
  */
 void	cmd_problem(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * The key of the district text names (key, English or Hindi name, alias,
+ * any case; resolve.h), from the config's districts.csv: a new string,
+ * or NULL after saying on stderr, as option says it, which districts
+ * are closest.
+ */
+char	*cmd_district_key(const struct config *, const char *option,
+	    const char *text);
+
 /* Open the store at db (if non-NULL) or the config's db; prints errors. */
 struct store *cmd_open_store(const struct config *, const char *db);
 /*

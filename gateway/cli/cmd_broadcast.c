@@ -14,12 +14,14 @@
 #include "broadcast.h"
 #include "cmd.h"
 #include "config.h"
+#include "district.h"
 #include "runtime.h"
 #include "phone.h"
 #include "schedule.h"
 #include "store.h"
 #include "templates.h"
 #include "util.h"
+#include "when.h"
 
 static const char usage[] =
     "usage: sampark broadcast create --to EXPR --template KEY [--var NAME=VALUE]...\n"
@@ -35,8 +37,11 @@ static const char usage[] =
     "at most 30 characters) and prints a preview: the text per language, its\n"
     "SMS segments, the recipients after opt-outs and the total segments (the\n"
     "cost).  Nothing is queued without --yes.  EXPR is an audience, e.g.\n"
-    "district:bhadohi+interest:loan or group:weavers-shg.  TIME is ISO 8601,\n"
-    "IST unless it has Z or an offset (2026-12-04T11:00).  --meeting adds a\n"
+    "district:bhadohi+interest:loan or group:weavers-shg; a group or district\n"
+    "that does not exist, or an audience that reaches nobody, is refused\n"
+    "with the closest names.  TIME is IST: 12 Dec 11am, 12/12 11:00,\n"
+    "12-12-2026 11:00, 2026-12-12 11:00 or ISO 8601 (with Z or an offset,\n"
+    "that zone); how it was read is printed.  --meeting adds a\n"
     "meeting: replies YES / NO are counted, and those who say YES are reminded\n"
     "before it (reminder_minutes) unless --no-reminder.  Messages respect\n"
     "quiet_hours, daily_cap and, for promotional templates, 10:00-21:00 IST;\n"
@@ -46,6 +51,10 @@ static const char usage[] =
     "--provider defaults to broadcast_provider, else the first enabled\n"
     "provider that can send with its settings and secrets (the console,\n"
     "into the log, only when no other can).\n"
+    "list shows every broadcast, reminders too (\"reminder of ID\"), newest\n"
+    "first, with its state: queued while messages are left to send, sent\n"
+    "when none is but some wait for a delivery report, done when all have\n"
+    "their last state, or cancelled.\n"
     "show prints the counts (queued, sent, delivered, failed, opted out,\n"
     "RSVP); cancel stops every message not yet sent; with --notify, for a\n"
     "meeting, it also tells those who said YES with TEMPLATE (e.g.\n"
@@ -157,8 +166,10 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	struct config *cfg = NULL;
 	struct store *st = NULL;
 	struct templates_table *tpl = NULL;
+	struct district_table *dt = NULL;
 	struct buf errors;
-	char err[512];
+	const char *at_text = NULL, *bar;
+	char err[512], meeting_text[128] = "", read_as[WHEN_DESCRIBE_MAX];
 	int ch, yes = 0, dry = 0, rc = 1;
 	int64_t id;
 
@@ -185,13 +196,17 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 			req.nvars++;
 			break;
 		case 'a':
-			if (broadcast_parse_time(optarg, &req.at_ms) == -1) {
-				fprintf(stderr, "sampark: --at \"%s\": expected "
-				    "ISO 8601, e.g. 2026-12-04T11:00\n", optarg);
+			if (when_parse(optarg, util_wall_ms(), &req.at_ms, err,
+			    sizeof(err)) == -1) {
+				fprintf(stderr, "sampark: --at: %s\n", err);
 				return 2;
 			}
+			at_text = optarg;
 			break;
 		case 'm':
+			if ((bar = strrchr(optarg, '|')) != NULL)
+				util_strlcpy(meeting_text, bar + 1,
+				    sizeof(meeting_text));
 			if (broadcast_parse_meeting(optarg, &req, err,
 			    sizeof(err)) == -1) {
 				fprintf(stderr, "sampark: --meeting: %s\n", err);
@@ -214,6 +229,11 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		goto out;
 	}
+	if ((dt = district_load(config_str(cfg, "districts"),
+	    &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		goto out;
+	}
 	if ((st = cmd_open_store(cfg, *db)) == NULL)
 		goto out;
 	memset(&env, 0, sizeof(env));
@@ -221,7 +241,19 @@ do_create(int argc, char **argv, const char **config_path, const char **db)
 	env.templates = tpl;
 	env.cfg = cfg;
 	env.default_provider = runtime_broadcast_provider;
+	env.districts = dt;
 	env.now_ms = util_wall_ms();
+	/* What she typed, said back, so a misread date shows now. */
+	if (req.meeting_title != NULL) {
+		when_describe(req.meeting_ms, read_as);
+		printf("%-12s \"%s\" read as %s\n", "meeting at", meeting_text,
+		    read_as);
+	}
+	if (at_text != NULL) {
+		when_describe(req.at_ms, read_as);
+		printf("%-12s \"%s\" read as %s\n", "send at", at_text,
+		    read_as);
+	}
 	if (!yes || dry) {
 		if (broadcast_preview(&env, &req, &pv, err, sizeof(err)) == -1) {
 			fprintf(stderr, "sampark: broadcast refused: %s\n", err);
@@ -247,6 +279,7 @@ out:
 	broadcast_preview_clear(&pv);
 	buf_free(&errors);
 	store_close(st);
+	district_free(dt);
 	templates_free(tpl);
 	config_free(cfg);
 	return rc;
@@ -255,13 +288,21 @@ out:
 static int
 list_cb(void *arg, const struct store_broadcast *b)
 {
-	char iso[32];
+	struct store_broadcast_counts c;
+	char iso[32], of[32] = "";
 
-	(void)arg;
+	if (store_broadcast_counts(arg, b->id, &c) == -1) {
+		fprintf(stderr, "sampark: %s\n", store_errmsg(arg));
+		return -1;
+	}
 	util_iso8601(b->created_ms, iso);
-	printf("%-6lld %-24s %-9s %-9s %8lld %-18s %s\n", (long long)b->id,
-	    iso, b->kind, b->state, (long long)b->recipients, b->template_key,
-	    b->audience);
+	/* A reminder goes to those of its broadcast who said YES. */
+	if (strcmp(b->kind, "reminder") == 0)
+		snprintf(of, sizeof(of), "reminder of %lld: ",
+		    (long long)b->parent_id);
+	printf("%-6lld %-24s %-9s %-9s %8lld %-18s %s%s\n", (long long)b->id,
+	    iso, b->kind, broadcast_state(b, &c), (long long)b->recipients,
+	    b->template_key, of, b->audience);
 	return 0;
 }
 
@@ -293,7 +334,7 @@ do_show(struct store *st, int64_t id)
 		return 1;
 	}
 	printf("%-12s %lld (%s), %s\n", "broadcast", (long long)b.id, b.kind,
-	    b.state);
+	    broadcast_state(&b, &c));
 	printf("%-12s %s (%s)\n", "template", b.template_key, b.category);
 	printf("%-12s %s\n", "audience", b.audience);
 	printf("%-12s %s, by %s\n", "provider", b.provider,
@@ -569,7 +610,7 @@ run_broadcast(int argc, char **argv)
 		printf("%-6s %-24s %-9s %-9s %8s %-18s %s\n", "id", "created",
 		    "kind", "state", "messages", "template", "audience");
 		rc = store_broadcasts_list(st, limit > 0 ? (size_t)limit : 0,
-		    list_cb, NULL) == 0 ? 0 : 1;
+		    list_cb, st) == 0 ? 0 : 1;
 	} else if (strcmp(sub, "show") == 0) {
 		rc = do_show(st, id);
 	} else if (strcmp(sub, "rsvp") == 0) {

@@ -14,6 +14,7 @@
 #include "cmd.h"
 #include "config.h"
 #include "phone.h"
+#include "resolve.h"
 #include "store.h"
 #include "util.h"
 
@@ -22,8 +23,8 @@ static const char contacts_usage[] =
     "                        [-c CONFIG] [--db PATH]\n"
     "\n"
     "Lists contacts (opted-out ones too, marked), in phone order.\n"
-    "  --district D      only contacts of district key D\n"
-    "  --group G         only members of group G\n"
+    "  --district D      only contacts of district D (key, name or alias)\n"
+    "  --group G         only members of group G (key or display name)\n"
     "  --reveal-phones   show whole numbers (default: last 4 digits)\n";
 
 struct list_opts {
@@ -79,23 +80,6 @@ cmd_contacts_list(struct store *st, const char *expr, int reveal)
 	return 0;
 }
 
-/* NULL (no filter) or a name an audience expression can hold. */
-static int
-name_ok(const char *what, const char *name)
-{
-	char err[128], *n;
-
-	if (name == NULL)
-		return 1;
-	if ((n = audience_name_normalize(name, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "sampark: bad %s \"%s\": %s\n", what, name,
-		    err);
-		return 0;
-	}
-	free(n);
-	return 1;
-}
-
 static int
 run_contacts(int argc, char **argv)
 {
@@ -111,9 +95,9 @@ run_contacts(int argc, char **argv)
 	const char *config_path = NULL, *db = NULL, *district = NULL,
 	    *group = NULL;
 	struct config *cfg;
-	struct store *st;
-	char *expr;
-	int ch, reveal = 0, rc;
+	struct store *st = NULL;
+	char *expr = NULL, *dkey = NULL, *gkey = NULL, err[512];
+	int ch, reveal = 0, rc = 1;
 
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -130,29 +114,35 @@ run_contacts(int argc, char **argv)
 		fputs(contacts_usage, stderr);
 		return 2;
 	}
-	if (!name_ok("district", district) || !name_ok("group", group))
-		return 2;
-	if (district != NULL && group != NULL)
-		expr = xasprintf("district:%s+group:%s", district, group);
-	else if (district != NULL)
-		expr = xasprintf("district:%s", district);
-	else if (group != NULL)
-		expr = xasprintf("group:%s", group);
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
+		return 1;
+	/* Any spelling of a district, a group by key or display name; a
+	 * typo is named, not listed as nobody. */
+	if (district != NULL && (dkey = cmd_district_key(cfg, "--district",
+	    district)) == NULL)
+		goto out;
+	if ((st = cmd_open_store_existing(cfg, db)) == NULL)
+		goto out;
+	if (group != NULL && resolve_group(st, group, &gkey, err,
+	    sizeof(err)) != 1) {
+		cmd_problem("sampark: --group: %s", err);
+		goto out;
+	}
+	if (dkey != NULL && gkey != NULL)
+		expr = xasprintf("district:%s+group:%s", dkey, gkey);
+	else if (dkey != NULL)
+		expr = xasprintf("district:%s", dkey);
+	else if (gkey != NULL)
+		expr = xasprintf("group:%s", gkey);
 	else
 		expr = xstrdup("all");
-	if ((cfg = cmd_config_for(config_path, db)) == NULL) {
-		free(expr);
-		return 1;
-	}
-	if ((st = cmd_open_store_existing(cfg, db)) == NULL) {
-		config_free(cfg);
-		free(expr);
-		return 1;
-	}
 	rc = cmd_contacts_list(st, expr, reveal);
+out:
 	store_close(st);
 	config_free(cfg);
 	free(expr);
+	free(dkey);
+	free(gkey);
 	return rc;
 }
 

@@ -155,7 +155,7 @@ run_export(int argc, char **argv)
 	struct export_state st;
 	struct config *cfg = NULL;
 	struct store *store = NULL;
-	char *key = NULL;
+	char *key = NULL, *district_key = NULL;
 	size_t i;
 	int ch, rc = 1;
 
@@ -191,8 +191,15 @@ run_export(int argc, char **argv)
 	st.csv = strcmp(format, "csv") == 0;
 	st.out = stdout;
 	buf_init(&st.line, 0);
-	if ((cfg = cmd_config_for(config_path, db)) == NULL ||
-	    (store = cmd_open_store_readonly(cfg, db)) == NULL)
+	if ((cfg = cmd_config_for(config_path, db)) == NULL)
+		goto out;
+	if (filter.district != NULL) {
+		if ((district_key = cmd_district_key(cfg, "--district",
+		    filter.district)) == NULL)
+			goto out;
+		filter.district = district_key;
+	}
+	if ((store = cmd_open_store_readonly(cfg, db)) == NULL)
 		goto out;
 	if ((key = pseudonym_key(cfg, store)) == NULL)
 		goto out;
@@ -216,6 +223,7 @@ out:
 	    (long long)filter.until_ms, filter.channel ? filter.channel : "all",
 	    filter.district ? filter.district : "all", rc ? "failed" : "ok");
 	free(key);
+	free(district_key);
 	store_close(store);
 	config_free(cfg);
 	buf_free(&st.line);

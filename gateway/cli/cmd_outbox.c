@@ -21,8 +21,8 @@ static const char outbox_usage[] =
     "to, attempts, segments, provider id, when it is due (DUE_IST: India\n"
     "time, for a message still to go; a broadcast's waits for quiet hours and\n"
     "each contact's daily_cap) and last error.  STATE is one of\n"
-    "queued, sending, sent, delivered, undelivered, failed, expired, or\n"
-    "held (a broadcast's message while the broadcast is being created).\n"
+    "queued, sending, sent, delivered, undelivered, failed, expired or\n"
+    "cancelled (stopped by a broadcast's cancel before it went).\n"
     "Numbers are masked but for the last 4 digits unless --reveal-phones.\n";
 
 struct list_state {
@@ -54,7 +54,7 @@ print_msg(void *arg, const struct outbox_msg *m)
 	code = buf_term_dup(m->error_code);
 	error = buf_term_dup(m->error);
 	printf("%-8lld %-19s %-11s %-8s %-16s %4d %4d  %-24s %-16s %s%s%s\n",
-	    (long long)m->id, created, m->state, m->provider,
+	    (long long)m->id, created, records_outbox_state(m), m->provider,
 	    ls->reveal ? m->to : log_phone(m->to, masked, sizeof(masked)),
 	    m->attempts, m->segments, pid, due, code, m->error_code && m->error ?
 	    " " : "", error);
@@ -97,6 +97,7 @@ run_outbox(int argc, char **argv)
 	}
 	if (optind != argc || limit < 0 ||
 	    (state != NULL && strcmp(state, "held") != 0 &&
+	    strcmp(state, "cancelled") != 0 &&
 	    records_state_parse(state, &parsed) == -1)) {
 		fputs(outbox_usage, stderr);
 		return 2;

@@ -81,7 +81,7 @@ run_report(int argc, char **argv)
 	struct understand_table *und = NULL;
 	struct buf out, errors;
 	long top = 20;
-	char *end;
+	char *end, *district_key = NULL;
 	int ch, rc = 1, by_stakeholder = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -128,6 +128,13 @@ run_report(int argc, char **argv)
 	}
 	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		return 1;
+	/* A district that is not one would count nothing, silently. */
+	if (o.district != NULL && (district_key = cmd_district_key(cfg,
+	    "--district", o.district)) == NULL) {
+		config_free(cfg);
+		return 1;
+	}
+	o.district = district_key;
 	o.suppress_below = (int)config_int(cfg, "suppress_below");
 	o.utc_offset_min = (int)config_int(cfg, "report_utc_offset");
 	if ((since != NULL && report_parse_date(since, o.utc_offset_min, 0,
@@ -190,6 +197,7 @@ done:
 	understand_free(und);
 	keywords_free(kw);
 	district_free(dt);
+	free(district_key);
 	config_free(cfg);
 	return rc;
 }

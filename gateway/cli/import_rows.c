@@ -17,6 +17,7 @@
 #include "import_rows.h"
 #include "keywords.h"
 #include "phone.h"
+#include "stakeholder_rows.h"
 #include "store.h"
 #include "util.h"
 
@@ -57,98 +58,49 @@ import_rows_clear(struct import_rows *ic)
 	free(ic->strings);
 }
 
-static int
-known_category(const struct keywords_table *kw, const char *c)
-{
-	size_t i;
-
-	for (i = 0; i < keywords_count(kw); i++) {
-		const struct keyword *k = keywords_at(kw, i);
-
-		if (k->category != NULL && strcmp(k->category, c) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* "hi|en|bho": ISO 639 codes (2 or 3 lower-case letters) joined by '|'. */
-static int
-valid_languages(const char *s)
-{
-	size_t run = 0;
-
-	for (;; s++) {
-		if (*s >= 'a' && *s <= 'z') {
-			run++;
-		} else if (*s == '|' || *s == '\0') {
-			if (run < 2 || run > 3)
-				return 0;
-			if (*s == '\0')
-				return 1;
-			run = 0;
-		} else {
-			return 0;
-		}
-	}
-}
-
-/* Check one record; on success append it to rows. */
-static int
-check_row(struct import_rows *ic, size_t line, char **f, size_t nf)
-{
-	const char *path = ic->path, *cc = ic->cc;
-	const struct keywords_table *kw = ic->kw;
-	const struct district_table *dt = ic->dt;
-	struct stakeholder **rows = &ic->rows, *r;
-	size_t *n = &ic->n;
-	char e164[PHONE_E164_MAX + 1], why[128];
-
-	if (nf != ic->ncols) {
-		cmd_problem("%s:%zu: expected %zu fields, found %zu",
-		    path, line, ic->ncols, nf);
-		return -1;
-	}
-	if (*f[0] == '\0') {
-		cmd_problem("%s:%zu: name is empty", path, line);
-		return -1;
-	}
-	if (!known_category(kw, f[1])) {
-		cmd_problem("%s:%zu: unknown category \"%s\" (categories "
-		    "come from keywords.conf)", path, line, f[1]);
-		return -1;
-	}
-	if (strcmp(f[2], "*") != 0 && district_find(dt, f[2]) == NULL) {
-		cmd_problem("%s:%zu: unknown district \"%s\" (use a key "
-		    "from districts.csv, or *)", path, line, f[2]);
-		return -1;
-	}
-	if (phone_to_e164(f[3], cc, e164, sizeof(e164), why,
-	    sizeof(why)) == -1) {
-		cmd_problem("%s:%zu: bad phone \"%s\": %s", path, line,
-		    f[3], why);
-		return -1;
-	}
-	if (!valid_languages(f[4])) {
-		cmd_problem("%s:%zu: languages must be language codes "
-		    "joined by |, e.g. hi|en, not \"%s\"", path, line, f[4]);
-		return -1;
-	}
-	*rows = xreallocarray(*rows, *n + 1, sizeof(**rows));
-	r = &(*rows)[(*n)++];
-	r->name = xstrdup(f[0]);
-	r->category = xstrdup(f[1]);
-	r->district = xstrdup(f[2]);
-	r->phone = xstrdup(e164);
-	r->languages = xstrdup(f[4]);
-	r->description_en = xstrdup("");
-	r->description_hi = xstrdup("");
-	return 0;
-}
-
 struct row_problems {
 	const char	*path;
 	size_t		 line;
 };
+
+static void
+stakeholder_problem(void *arg, enum stakeholder_col col, const char *msg)
+{
+	struct row_problems *rp = arg;
+
+	cmd_problem("%s:%zu: %s: %s", rp->path, rp->line,
+	    stakeholder_rows_column_name(col), msg);
+}
+
+/*
+ * Check one record (stakeholder_rows.h: districts, categories and
+ * languages as people write them, every problem of the row); on success
+ * append it to rows.
+ */
+static int
+check_row(struct import_rows *ic, size_t line, char **f, size_t nf)
+{
+	struct row_problems rp = { ic->path, line };
+	const char *cells[SC_COUNT];
+	struct stakeholder r;
+	size_t i;
+
+	if (nf != ic->ncols) {
+		cmd_problem("%s:%zu: expected %zu fields, found %zu",
+		    ic->path, line, ic->ncols, nf);
+		return -1;
+	}
+	/* The old description columns, when present, are left out
+	 * (stakeholder_header_ok said so once). */
+	for (i = 0; i < SC_COUNT; i++)
+		cells[i] = i < SP_ARRAY_LEN(header) ? f[i] : NULL;
+	if (stakeholder_rows_check(ic->kw, ic->dt, ic->cc, cells, &r,
+	    stakeholder_problem, &rp) != 0)
+		return -1;
+	ic->rows = xreallocarray(ic->rows, ic->n + 1, sizeof(*ic->rows));
+	ic->rows[ic->n++] = r;
+	return 0;
+}
 
 static void
 contact_problem(void *arg, enum contact_col col, const char *msg)

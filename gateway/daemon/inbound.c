@@ -266,6 +266,7 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	benv->templates = d->rt->templates;
 	benv->cfg = cfg;
 	benv->default_provider = runtime_broadcast_provider;
+	benv->districts = d->rt->districts;
 	benv->now_ms = ctx->now_ms;
 	ctx->broadcast = &notice_handler_ops;
 	ctx->broadcast_arg = benv;

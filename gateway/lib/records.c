@@ -21,6 +21,19 @@ records_contact_clear(struct contact *c)
 }
 
 void
+records_stakeholder_clear(struct stakeholder *r)
+{
+	free(r->name);
+	free(r->category);
+	free(r->district);
+	free(r->phone);
+	free(r->languages);
+	free(r->description_en);
+	free(r->description_hi);
+	memset(r, 0, sizeof(*r));
+}
+
+void
 records_stakeholders_free(struct stakeholder *v, size_t n)
 {
 	size_t i;
@@ -77,6 +90,15 @@ records_state_rank(enum msg_state s)
 	case MSG_SENT: return 2;
 	default: return 3;
 	}
+}
+
+const char *
+records_outbox_state(const struct outbox_msg *m)
+{
+	if (m->state != NULL && strcmp(m->state, "failed") == 0 &&
+	    m->reason != NULL && strcmp(m->reason, "cancelled") == 0)
+		return "cancelled";
+	return m->state;
 }
 
 void

@@ -77,6 +77,8 @@ struct stakeholder {
 	int64_t	 id;
 };
 void	records_stakeholders_free(struct stakeholder *, size_t);
+/* Free one stakeholder's strings and zero it. */
+void	records_stakeholder_clear(struct stakeholder *);
 
 /* Message states, in rank order: a state never goes back to a lower rank. */
 enum msg_state {
@@ -129,6 +131,12 @@ struct outbox_msg {
 	int64_t		 opted_out_ms;
 };
 void	records_outbox_msg_clear(struct outbox_msg *);
+/*
+ * The state to show a person: "cancelled" for a message stopped by a
+ * broadcast's cancel (stored as failed, reason "cancelled": it never
+ * reached a provider, which "failed" would say it did), else m->state.
+ */
+const char *records_outbox_state(const struct outbox_msg *m);
 void	records_outbox_msgs_free(struct outbox_msg *, size_t n);
 
 /* An inbound SMS as Sampark sees it; all strings owned, UTF-8, E.164. */

@@ -12,10 +12,12 @@
 #include "config.h"
 #include "log.h"
 #include "provider.h"
+#include "resolve.h"
 #include "schedule.h"
 #include "segment.h"
 #include "store.h"
 #include "util.h"
+#include "when.h"
 
 /* State of one pass over the audience. */
 struct pass {
@@ -68,15 +70,7 @@ broadcast_var_parse(char *s, struct templates_var *v)
 int
 broadcast_parse_time(const char *s, int64_t *ms)
 {
-	size_t n = strlen(s);
-	int zoned = n > 10 && (s[n - 1] == 'Z' || strchr(s + 10, '+') != NULL ||
-	    strchr(s + 10, '-') != NULL);
-
-	if (util_parse_iso8601(s, ms) == -1)
-		return -1;
-	if (!zoned)
-		*ms -= SCHEDULE_IST_OFFSET_MS;
-	return 0;
+	return when_parse(s, util_wall_ms(), ms, NULL, 0);
 }
 
 int
@@ -92,11 +86,9 @@ broadcast_parse_meeting(char *spec, struct broadcast_request *req, char *err,
 	}
 	*place++ = '\0';
 	*when++ = '\0';
-	if (broadcast_parse_time(when, &req->meeting_ms) == -1) {
-		util_err(err, errlen, "meeting time \"%s\": expected ISO 8601, "
-		    "e.g. 2026-12-04T11:00 (IST)", when);
+	if (when_parse(when, util_wall_ms(), &req->meeting_ms, err,
+	    errlen) == -1)
 		return -1;
-	}
 	req->meeting_title = spec;
 	req->meeting_place = place;
 	return 0;
@@ -401,12 +393,14 @@ broadcast_preview(const struct broadcast_env *env, const struct broadcast_reques
 		util_err(err, errlen, "no provider named \"%s\"", pv->provider);
 		goto out;
 	}
-	if ((aud = audience_parse(req->to, err, errlen)) == NULL ||
+	/* A typo in a group or district name would reach nobody. */
+	if (resolve_audience(env->store, env->districts, req->to,
+	    &pv->audience, err, errlen) != 1 ||
+	    (aud = audience_parse(pv->audience, err, errlen)) == NULL ||
 	    check_rsvp_terms(env, aud, err, errlen) == -1)
 		goto out;
 	audience_set_default_language(aud,
 	    config_str(env->cfg, "default_language"));
-	pv->audience = xstrdup(audience_text(aud));
 	p.env = env;
 	p.req = req;
 	p.pv = pv;
@@ -425,6 +419,12 @@ broadcast_preview(const struct broadcast_env *env, const struct broadcast_reques
 	if (req->meeting_title != NULL && pv->recipients == 0 &&
 	    (pv->late > 0 || pv->first_ms >= req->meeting_ms)) {
 		too_late_err(&p, pv->first_ms, err, errlen);
+		goto out;
+	}
+	if (pv->recipients == 0 && !req->allow_empty) {
+		util_err(err, errlen, "the audience %s reaches nobody%s",
+		    pv->audience, pv->opted_out > 0 ? " (everyone in it "
+		    "opted out)" : "");
 		goto out;
 	}
 	rc = 0;
@@ -762,6 +762,7 @@ broadcast_cancel_notify(const struct broadcast_env *env, int64_t id,
 	req.vars = all;
 	req.nvars = n;
 	req.no_reminder = 1;
+	req.allow_empty = 1;
 	req.created_by = created_by;
 	/* Checked whole before anything changes. */
 	if (broadcast_preview(env, &req, pv, err, errlen) == -1)
@@ -800,6 +801,19 @@ out:
 	if (ret == -1)
 		broadcast_preview_clear(pv);
 	return ret;
+}
+
+const char *
+broadcast_state(const struct store_broadcast *b,
+    const struct store_broadcast_counts *c)
+{
+	if (b->state == NULL)
+		return "queued";
+	if (strcmp(b->state, "queued") != 0)
+		return b->state;
+	if (c->queued > 0)
+		return "queued";
+	return c->sent > 0 ? "sent" : "done";
 }
 
 enum broadcast_verdict

@@ -39,7 +39,10 @@
 #include "templates.h"
 
 struct config;
+struct district_table;
 struct store;
+struct store_broadcast;
+struct store_broadcast_counts;
 struct outbox_msg;
 
 #define BROADCAST_BATCH		250	/* messages per transaction */
@@ -75,6 +78,9 @@ struct broadcast_env {
 	 * is the runtime's knowledge, not the broadcasts'). */
 	const char		*(*default_provider)(const struct config *,
 				    char *why, size_t whylen);
+	/* The districts an audience's district: terms must name (any
+	 * spelling, resolve.h); NULL: not checked. */
+	const struct district_table	*districts;
 };
 
 struct broadcast_request {
@@ -90,6 +96,9 @@ struct broadcast_request {
 	const char	*kind;		/* "broadcast" (NULL) or "notice" */
 	const char	*created_by;	/* "cli", "api", a phone */
 	const char	*provider;	/* NULL: config broadcast_provider */
+	/* An audience that reaches nobody is refused, unless this is set
+	 * (telling those who said YES, when perhaps nobody did). */
+	int		 allow_empty;
 	/* Set (by a signal handler) to stop a creation midway: it is
 	 * then cancelled, nothing sent.  NULL: never. */
 	const volatile sig_atomic_t *interrupted;
@@ -157,13 +166,24 @@ int	 broadcast_cancel_notify(const struct broadcast_env *, int64_t id,
 
 /* Split "name=value" into a templates_var pointing into s.  0 or -1. */
 int	 broadcast_var_parse(char *s, struct templates_var *v);
-/* ISO 8601 ("2026-12-04T11:00"); without Z or an offset it is IST, as a
- * coordinator means it.  0 or -1. */
+/* A time as when.h reads it ("2026-12-04T11:00", "12 Dec 11am",
+ * "12/12 11:00"); without Z or an offset it is IST, as a coordinator
+ * means it.  0 or -1. */
 int	 broadcast_parse_time(const char *s, int64_t *ms);
 /* "title|place|time" into req's meeting fields, pointing into spec (which
  * is cut up).  0, or -1 with err. */
 int	 broadcast_parse_meeting(char *spec, struct broadcast_request *req, char *err,
 	    size_t errlen);
+
+/*
+ * The state of broadcast b to show, from its messages' counts c: its
+ * stored state while "creating" or once "cancelled"; else "queued" while
+ * any message is left to send, "sent" when none is but some still wait
+ * for the provider's delivery report, "done" when every message has
+ * its last state (delivered, failed, opted out, cancelled).  Static.
+ */
+const char *broadcast_state(const struct store_broadcast *b,
+	    const struct store_broadcast_counts *c);
 
 enum broadcast_verdict {
 	BROADCAST_SEND,

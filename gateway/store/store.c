@@ -454,11 +454,15 @@ static const char *const sql_text[S_COUNT] = {
 	/* A negative LIMIT is no limit. */
 	[S_OB_LIST] = "/* report: the operator's listing, newest first,"
 	    " stops at its limit */ SELECT " OUTBOX_COLUMNS " FROM outbox"
-	    " WHERE (?1 IS NULL OR state = ?1) ORDER BY id DESC LIMIT ?2",
+	    " WHERE (?1 IS NULL OR (state = ?1 AND (?1 <> 'failed' OR"
+	    " reason IS NOT 'cancelled')) OR (?1 = 'cancelled' AND"
+	    " state = 'failed' AND reason = 'cancelled'))"
+	    " ORDER BY id DESC LIMIT ?2",
 	[S_OB_GET] = "SELECT " OUTBOX_COLUMNS " FROM outbox WHERE id = ?1",
 	[S_OB_COUNTS] = "/* report: the operator's totals by state */"
-	    " SELECT state, count(*) FROM outbox GROUP BY state"
-	    " ORDER BY state",
+	    " SELECT CASE WHEN state = 'failed' AND reason = 'cancelled'"
+	    " THEN 'cancelled' ELSE state END AS shown, count(*) FROM outbox"
+	    " GROUP BY shown ORDER BY shown",
 };
 
 

@@ -183,6 +183,27 @@ int	 store_stakeholders_find(struct store *, const char *category,
 /* The whole directory, in import order (for a cache). */
 int	 store_stakeholders_all(struct store *, struct stakeholder **rows,
 	    size_t *n);
+/*
+ * The directory as a coordinator looks through it: of district (its own
+ * rows and those for "*"; NULL: all) and category (NULL: all), in import
+ * order, with each row's id in (*ids)[i].  *rows and *ids freed by the
+ * caller (records_stakeholders_free, free).  0 or -1.
+ */
+int	 store_stakeholders_list(struct store *, const char *district,
+	    const char *category, struct stakeholder **rows, int64_t **ids,
+	    size_t *n);
+/* 1 and *r (caller frees its strings) for row id, 0 none, -1 error. */
+int	 store_stakeholder_get(struct store *, int64_t id,
+	    struct stakeholder *r);
+/* Add r: *id the new row's.  0 or -1. */
+int	 store_stakeholder_add(struct store *, const struct stakeholder *r,
+	    const char *source, int64_t now_ms, int64_t *id);
+/* Every field of row id from r: 1 done, 0 no such row, -1 error. */
+int	 store_stakeholder_update(struct store *, int64_t id,
+	    const struct stakeholder *r, const char *source, int64_t now_ms);
+/* Retire row id: it leaves the directory, and no reply names it any
+ * more.  1 done, 0 no such row, -1 error. */
+int	 store_stakeholder_retire(struct store *, int64_t id);
 
 /*
  * A number that changes whenever another connection (another process, e.g.
@@ -260,13 +281,15 @@ int	 store_outbox_next_due(struct store *, const char *provider,
 	    int64_t *when);
 
 /* Messages, newest (last queued) first, optionally of one state (NULL:
- * all), at most limit (0: no limit); cb as for store_export, m valid only
- * during the call. */
+ * all; "cancelled": the failed ones of reason "cancelled", which "failed"
+ * leaves out), at most limit (0: no limit); cb as for store_export, m
+ * valid only during the call. */
 int	 store_outbox_list(struct store *, const char *state, size_t limit,
 	    int (*cb)(void *arg, const struct outbox_msg *m), void *arg);
 /* One message by id: 1 found, 0 not, -1 error. */
 int	 store_outbox_get(struct store *, int64_t id, struct outbox_msg *m);
-/* How many messages are in each state: calls cb(state, count). */
+/* How many messages are in each state: calls cb(state, count), with
+ * the cancelled ones as "cancelled" (records_outbox_state). */
 int	 store_outbox_counts(struct store *,
 	    void (*cb)(void *arg, const char *state, int64_t n), void *arg);
 
@@ -423,8 +446,9 @@ int	 store_broadcast_get(struct store *, int64_t id,
 /* The reminder broadcast of broadcast id: 1 and *reminder_id, 0 none. */
 int	 store_broadcast_reminder_of(struct store *, int64_t id,
 	    int64_t *reminder_id);
-/* Broadcasts (not reminders), newest first, at most limit (0: all); b
- * valid only during the call; cb as for store_export. */
+/* Broadcasts, reminders too (kind "reminder", parent_id), newest first,
+ * at most limit (0: all); b valid only during the call, the store free
+ * to use in cb; cb as for store_export. */
 int	 store_broadcasts_list(struct store *, size_t limit,
 	    int (*cb)(void *arg, const struct store_broadcast *b), void *arg);
 /*

@@ -36,7 +36,7 @@ static const char *const sql_reminder_of =
     "SELECT id FROM broadcasts WHERE parent_id = ?1 AND kind = 'reminder'";
 static const char *const sql_list =
     "/* report: the coordinator's listing, newest first, stops at its"
-    " limit */ SELECT " BROADCAST_COLUMNS " FROM broadcasts WHERE kind <> 'reminder'"
+    " limit */ SELECT " BROADCAST_COLUMNS " FROM broadcasts"
     " ORDER BY id DESC LIMIT ?1";
 static const char *const sql_cancel =
     "UPDATE broadcasts SET state = 'cancelled', cancelled_ms = ?2"

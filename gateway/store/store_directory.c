@@ -175,6 +175,141 @@ store_stakeholders_all(struct store *st, struct stakeholder **rows,
 	return stakeholders_read(st, st->stmt[S_SH_ALL], rows, n);
 }
 
+static const char *const sql_sh_list =
+    "SELECT id, " SH_COLUMNS " FROM stakeholders"
+    " WHERE (?1 IS NULL OR district = ?1 OR district = '*')"
+    " AND (?2 IS NULL OR category = ?2) ORDER BY id";
+static const char *const sql_sh_get =
+    "SELECT id, " SH_COLUMNS " FROM stakeholders WHERE id = ?1";
+static const char *const sql_sh_update =
+    "UPDATE stakeholders SET name = ?2, category = ?3, district = ?4,"
+    " phone = ?5, languages = ?6, description_en = ?7, description_hi = ?8,"
+    " source = ?9, imported_ms = ?10 WHERE id = ?1";
+static const char *const sql_sh_retire =
+    "DELETE FROM stakeholders WHERE id = ?1";
+
+/* Rows selected as "id, " SH_COLUMNS. */
+static int
+stakeholders_read_ids(struct store *st, sqlite3_stmt *s,
+    struct stakeholder **rows, int64_t **ids, size_t *n)
+{
+	struct stakeholder *v = NULL;
+	int64_t *id = NULL;
+	char **f[SH_NFIELDS];
+	size_t len = 0, cap = 0;
+	int rc, i;
+
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			v = xreallocarray(v, cap, sizeof(*v));
+			id = xreallocarray(id, cap, sizeof(*id));
+		}
+		id[len] = sqlite3_column_int64(s, 0);
+		memset(&v[len], 0, sizeof(v[len]));
+		sh_fields(&v[len++], f);
+		for (i = 0; i < SH_NFIELDS; i++)
+			*f[i] = store_sq_column_dup(s, i + 1);
+	}
+	if (rc != SQLITE_DONE)
+		store_sq_fail(st, "stakeholders_list");
+	store_sq_done(s);
+	if (rc != SQLITE_DONE) {
+		records_stakeholders_free(v, len);
+		free(id);
+		*rows = NULL;
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	*rows = v;
+	*ids = id;
+	*n = len;
+	return 0;
+}
+
+int
+store_stakeholders_list(struct store *st, const char *district,
+    const char *category, struct stakeholder **rows, int64_t **ids,
+    size_t *n)
+{
+	sqlite3_stmt *s;
+
+	*rows = NULL;
+	*ids = NULL;
+	*n = 0;
+	if ((s = store_sq_prepared(st, &sql_sh_list,
+	    "stakeholders_list")) == NULL)
+		return -1;
+	store_sq_bind_text(s, 1, district);
+	store_sq_bind_text(s, 2, category);
+	return stakeholders_read_ids(st, s, rows, ids, n);
+}
+
+int
+store_stakeholder_get(struct store *st, int64_t id, struct stakeholder *r)
+{
+	struct stakeholder *v;
+	int64_t *ids;
+	sqlite3_stmt *s;
+	size_t n;
+
+	memset(r, 0, sizeof(*r));
+	if ((s = store_sq_prepared(st, &sql_sh_get, "stakeholder_get")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (stakeholders_read_ids(st, s, &v, &ids, &n) == -1)
+		return -1;
+	if (n == 1)
+		*r = v[0];
+	free(v);
+	free(ids);
+	return n == 1;
+}
+
+int
+store_stakeholder_add(struct store *st, const struct stakeholder *r,
+    const char *source, int64_t now_ms, int64_t *id)
+{
+	if (stakeholder_insert(st, r, source, now_ms) == -1)
+		return -1;
+	*id = sqlite3_last_insert_rowid(st->db);
+	return 0;
+}
+
+int
+store_stakeholder_update(struct store *st, int64_t id,
+    const struct stakeholder *r, const char *source, int64_t now_ms)
+{
+	const char *v[] = { r->name, r->category, r->district, r->phone,
+	    r->languages, r->description_en, r->description_hi, source };
+	sqlite3_stmt *s;
+
+	if ((s = store_sq_prepared(st, &sql_sh_update,
+	    "stakeholder_update")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
+	sqlite3_bind_int64(s, 10, now_ms);
+	if (store_sq_step_done(st, s, "stakeholder_update") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+int
+store_stakeholder_retire(struct store *st, int64_t id)
+{
+	sqlite3_stmt *s;
+
+	if ((s = store_sq_prepared(st, &sql_sh_retire,
+	    "stakeholder_retire")) == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	if (store_sq_step_done(st, s, "stakeholder_retire") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
 int
 store_data_version(struct store *st, int64_t *version)
 {

@@ -412,6 +412,101 @@ class Broadcasts(unittest.TestCase):
         self.assertEqual(d.admin("GET", "/api/v1/broadcasts/999",
                                  COORD_TOKEN)[0], 404)
 
+    def test_typo_refused_with_closest_names(self):
+        d = self.start()
+        r = d.cli("group", "create", "mirzapur-mahila-samuh")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = d.cli("group", "add", "mirzapur-mahila-samuh", FAR)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        meeting = self.meeting_arg(datetime.timedelta(days=3))
+        for to, said in [
+                ("group:mirzapur-mn", 'no group "mirzapur-mn"; closest: '
+                 "mirzapur-mahila-samuh"),
+                ("district:sonbhadra", 'no district "sonbhadra"; closest: '),
+                # A real district where nobody lives.
+                ("district:varanasi", "reaches nobody")]:
+            r = d.cli("broadcast", "create", "--to", to, "--template",
+                      "meeting", "--meeting", meeting, "--yes")
+            self.assertEqual(r.returncode, 1, r.stdout)
+            self.assertIn(said, r.stderr.decode())
+        st, _, data = d.admin("POST", "/api/v1/broadcasts", COORD_TOKEN,
+                              json.dumps({"to": "group:mirzapur-mn",
+                                          "template": "scheme_deadline",
+                                          "vars": {"scheme": "PMEGP",
+                                                   "date": "15 Dec",
+                                                   "place": "DIC"},
+                                          "dry_run": True}))
+        self.assertEqual(st, 400)
+        self.assertIn("closest: mirzapur-mahila-samuh",
+                      json.loads(data)["error"])
+        self.assertEqual(db_query(d, "SELECT count(*) FROM broadcasts")[0][0],
+                         0)
+        # Names as a coordinator writes them reach the same people.
+        bid, n, out = self.create("--to", "district:Bhadoi", "--template",
+                                  "meeting", "--meeting", meeting, "--yes")
+        self.assertEqual(n, 4)
+        self.assertIn("district:bhadohi", out)
+        # The analysts' report and export take the same names.
+        r = d.cli("report", "--district", "Sonbhadra")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("closest: ", r.stderr.decode())
+        r = d.cli("report", "--district", "भदोही", "--format", "json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = d.cli("export", "--district", "mirzapoor")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = d.cli("export", "--district", "mirzapur-mn")
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("Mirzapur (mirzapur)", r.stderr.decode())
+
+    def test_list_states_and_cancelled(self):
+        d = self.start()
+        meeting = self.meeting_arg(datetime.timedelta(days=3))
+        bid, n, _ = self.create("--to", "district:bhadohi", "--template",
+                                "meeting", "--meeting", meeting, "--yes")
+        self.wait_states(bid, n)
+        sid, _, _ = self.create("--to", "district:samastipur", "--template",
+                                "scheme_deadline", "--var", "scheme=PMEGP",
+                                "--var", "date=15 Dec", "--var",
+                                "place=Samastipur DIC", "--yes")
+        self.wait_states(sid, 8)
+        r = d.cli("broadcast", "list")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = {int(line.split()[0]): line.split() for line in
+                r.stdout.decode().splitlines()[1:]}
+        # The reminder is listed, marked, and waits for the meeting.
+        rid = [k for k, v in rows.items() if v[2] == "reminder"]
+        self.assertEqual(len(rid), 1, rows)
+        self.assertIn("reminder of %d:" % bid,
+                      " ".join(rows[rid[0]]))
+        self.assertEqual(rows[rid[0]][3], "queued")
+        # Nothing left to send: no longer "queued".
+        self.assertIn(rows[bid][3], ("sent", "done"))
+        self.assertIn(rows[sid][3], ("sent", "done"))
+        st, _, data = d.admin("GET", "/api/v1/broadcasts", COORD_TOKEN)
+        listed = {x["id"]: x for x in json.loads(data)["broadcasts"]}
+        self.assertEqual(listed[rid[0]]["reminder_of"], bid)
+        self.assertIsNone(listed[bid]["reminder_of"])
+        self.assertEqual(listed[sid]["state"], rows[sid][3])
+        # Calling it off stops the reminders: cancelled, not failed.
+        r = d.cli("broadcast", "cancel", str(bid))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = d.cli("outbox", "--state", "cancelled")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = r.stdout.decode().splitlines()[1:]
+        self.assertEqual(len(lines), n)
+        self.assertTrue(all(line.split()[2] == "cancelled"
+                            for line in lines), lines)
+        r = d.cli("outbox", "--state", "failed")
+        self.assertIn("no messages in state failed", r.stdout.decode())
+        st, _, data = d.admin("GET", "/api/v1/outbox?state=cancelled",
+                              COORD_TOKEN)
+        ob = json.loads(data)
+        self.assertEqual(ob["counts"]["cancelled"], n)
+        self.assertNotIn("failed", ob["counts"])
+        self.assertEqual({m["state"] for m in ob["messages"]}, {"cancelled"})
+        r = d.cli("broadcast", "list")
+        self.assertIn(" cancelled ", r.stdout.decode())
+
 
 if __name__ == "__main__":
     unittest.main()

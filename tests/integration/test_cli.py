@@ -57,6 +57,23 @@ class ImportStakeholders(unittest.TestCase):
         self.assertIn("Sampark test bank", reply)
         self.assertIn("+910000099999", reply)
 
+    def test_names_as_people_write_them(self):
+        # The district's own name, a category in capitals, languages in
+        # words: what a coordinator's sheet holds.
+        path = self.write("friendly.csv", HEADER +
+                          "Sampark test bank,Loan,Bhadohi,094150 99999,"
+                          "\"hi, en\",Loans,ऋण\n"
+                          "Sampark silai centre,training,भदोही,+910000099998,"
+                          "Hindi; English,Tailoring,सिलाई\n")
+        r = self.d.cli("import", "stakeholders", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"imported 2 stakeholders", r.stdout)
+        r = self.d.cli("directory", "--district", "bhadohi")
+        out = r.stdout.decode()
+        self.assertRegex(out, r"bhadohi\s+loan\s+Sampark test bank\s+"
+                         r"\+919415099999\s+hi\|en")
+        self.assertRegex(out, r"bhadohi\s+training\s+Sampark silai centre")
+
     def test_if_empty_never_overwrites(self):
         path = self.write("one.csv", HEADER +
                           "Only,loan,bhadohi,+910000011111,hi\n")

@@ -44,6 +44,21 @@ GOOD = ("\ufeffSampark No,Naam,Zila,Bhasha,Role,Remarks\r\n"
         "9800000304,Meena,Bhadohi,hi,,\r\n")
 
 
+# The directory as a coordinator's Excel saves it: her own headings,
+# names as she writes them; one row with three mistakes.
+DIR_BAD = ("\ufeffNaam,Category,Zila,Mobile,Bhasha,Description\r\n"
+           "Mahila Udyam Bank Mitra,Loan,Bhadohi,94150 12345,"
+           "\"Hindi, English\",Loan forms filled free\r\n"
+           "Silai Kendra Chunar,Beauty parlour,Sonbhadra,12345,Urdoo,\r\n")
+DIR_GOOD = ("\ufeffNaam,Category,Zila,Mobile,Bhasha,Description\r\n"
+            "Mahila Udyam Bank Mitra,Loan,Bhadohi,94150 12345,"
+            "\"Hindi, English\",Loan forms filled free\r\n"
+            "Silai Kendra Chunar,training,मिर्ज़ापुर,9415012346,Hindi,"
+            "Three-month course\r\n"
+            "\"LDM (lead bank), Bhadohi\",loan,bhadohi,+910000010101,hi|en,"
+            "Now at the collectorate\r\n")
+
+
 class EvilPage(http.server.BaseHTTPRequestHandler):
     """Another origin (another port) whose page posts a form to the
     console's API, as a site elsewhere would."""
@@ -127,10 +142,15 @@ class ConsoleInBrowser(unittest.TestCase):
     def select(self, ident, value):
         self.set_value(ident, value)
 
-    def shot(self, name):
+    def shot(self, name, at=None):
+        """Screenshots at both widths, scrolled to element id at if
+        given."""
         drv = self.b.driver
         for width, suffix in ((1280, ""), (412, "-phone")):
             drv.set_window_size(width, 1000)
+            if at is not None:
+                drv.execute_script("arguments[0].scrollIntoView();",
+                                   self.id(at))
             path = os.path.join(OUT, "console-%s%s.png" % (name, suffix))
             if os.path.exists(path):
                 os.unlink(path)
@@ -153,6 +173,7 @@ class ConsoleInBrowser(unittest.TestCase):
     # ---- the journey ----
 
     def test_a_coordinator_journey(self):
+        self.b.driver.delete_all_cookies()
         drv = self.b.driver
         drv.get(self.base + "/console")
         self.b.wait(lambda d: d.find_element("tag name", "body")
@@ -243,11 +264,14 @@ class ConsoleInBrowser(unittest.TestCase):
         self.type("bc-m-place", "Chunar block office")
         when = (datetime.datetime.now(IST) + datetime.timedelta(days=3)) \
             .replace(hour=11, minute=0)
-        self.set_value("bc-m-time", when.strftime("%Y-%m-%dT%H:%M"))
+        # Typed as she would say it; the page says how it was read.
+        self.set_value("bc-m-time", "%d %s 11am" % (when.day,
+                                                    when.strftime("%b")))
         self.select("aud-group", "silai-samuh")
         self.b.wait(lambda d: d.find_element("id", "bc-count").text == "3",
                     what="3 recipients")
         self.assertEqual(self.text("aud-expr"), "group:silai-samuh")
+        self.wait_text("bc-m-read", when.strftime("%a %-d %b %Y, 11:00 IST"))
         self.assertTrue(int(self.text("bc-segments")) >= 3)
         self.wait_text("bc-preview", "SHG meeting")
         self.assertIn("Chunar block office", self.text("bc-preview"))
@@ -350,6 +374,99 @@ class ConsoleInBrowser(unittest.TestCase):
         self.assertIn(b"event=admin_cross_site", self.d.read_log())
         # The token never reached the log.
         self.assertNotIn(COORD.encode(), self.d.read_log())
+
+    def login(self):
+        drv = self.b.driver
+        drv.get(self.base + "/console")
+        self.b.wait(lambda d: d.find_element("tag name", "body")
+                    .get_attribute("data-state") in ("login", "ready"),
+                    what="page")
+        if drv.find_element("tag name", "body") \
+                .get_attribute("data-state") == "login":
+            self.type("token", COORD)
+            self.id("login-btn").click()
+        self.b.wait(lambda d: d.find_element("tag name", "body")
+                    .get_attribute("data-state") == "ready", what="ready")
+
+    def test_a_directory(self):
+        drv = self.b.driver
+        self.login()
+        self.nav("directory")
+        self.b.wait(lambda d: len(d.find_elements(
+            "css selector", "#dir-table tbody tr")) > 10, what="directory")
+        before = db_query(self.d, "SELECT count(*) FROM stakeholders")[0][0]
+        self.select("dir-district", "bhadohi")
+        self.type("dir-category", "Loan")
+        self.id("dir-find").click()
+        self.wait_text("dir-total", "5 stakeholders")
+        self.assertEqual({r.find_elements("tag name", "td")[1].text for r in
+                          drv.find_elements("css selector",
+                                            "#dir-table tbody tr")},
+                         {"loan"})
+        self.shot("directory")
+
+        # A sheet with mistakes: every one of them, nothing written.
+        self.id("dir-import-btn").click()
+        self.id("dir-import-file").send_keys(self.write("directory.csv",
+                                                        DIR_BAD))
+        self.b.wait(lambda d: len(d.find_elements(
+            "css selector", "#dir-import-problems tr.problem")) > 0,
+            what="problems listed")
+        rows = drv.find_elements("css selector",
+                                 "#dir-import-problems tr.problem")
+        got = sorted((r.get_attribute("data-line"),
+                      r.find_elements("tag name", "td")[1].text)
+                     for r in rows)
+        self.assertEqual(got, [("3", "Category"), ("3", "District"),
+                               ("3", "Languages"), ("3", "Phone")])
+        self.assertFalse(self.id("dir-import-commit").is_enabled())
+        self.shot("directory-import-problems", at="dir-import-summary")
+
+        # Fixed: what it adds and changes, before anything is written.
+        self.id("dir-import-file").send_keys(self.write(
+            "directory-fixed.csv", DIR_GOOD))
+        self.wait_text("dir-import-summary", "3 rows: 2 to add, 1 to change")
+        self.assertEqual(len(drv.find_elements(
+            "css selector", "#dir-plan tr.plan-add")), 2)
+        self.assertIn("LDM (lead bank), Bhadohi", drv.find_element(
+            "css selector", "#dir-plan tr.plan-change").text)
+        self.assertEqual(db_query(self.d, "SELECT count(*) FROM "
+                                  "stakeholders")[0][0], before)
+        self.shot("directory-import-plan", at="dir-import-summary")
+        self.id("dir-import-commit").click()
+        self.wait_text("dir-import-result", "2 added, 1 changed, 0 retired")
+        self.assertEqual(db_query(self.d, "SELECT district, category, phone,"
+                                  " languages FROM stakeholders WHERE name ="
+                                  " 'Silai Kendra Chunar'"),
+                         [("mirzapur", "training", "+919415012346", "hi")])
+
+        # One stakeholder by hand: a mistake shown, fixed, then retired.
+        self.id("dir-add-btn").click()
+        self.type("df-name", "Gramin Haat Samiti")
+        self.type("df-category", "Beauty parlour")
+        self.select("df-district", "mirzapur")
+        self.type("df-phone", "09415000111")
+        self.id("df-save").click()
+        self.wait_text("df-problems", "no category")
+        self.type("df-category", "Market")
+        self.id("df-save").click()
+        self.b.wait(lambda d: not d.find_element("id", "dir-editor")
+                    .is_displayed(), what="saved")
+        sid = db_query(self.d, "SELECT id FROM stakeholders WHERE name = "
+                       "'Gramin Haat Samiti'")[0][0]
+        self.select("dir-district", "")
+        self.type("dir-category", "")
+        self.id("dir-find").click()
+        self.click_css('#dir-table tr[data-id="%d"]' % sid)
+        self.b.wait(lambda d: d.find_element("id", "df-retire")
+                    .is_displayed(), what="editor")
+        self.shot("directory-edit", at="dir-editor")
+        self.id("df-retire").click()
+        self.b.wait(lambda d: not d.find_elements(
+            "css selector", '#dir-table tr[data-id="%d"]' % sid),
+            what="retired")
+        self.assertEqual(db_query(self.d, "SELECT count(*) FROM stakeholders"
+                                  " WHERE id = ?", (sid,))[0][0], 0)
 
     def test_b_wrong_token_is_refused(self):
         b = self.b.driver

@@ -250,6 +250,12 @@ class ContactsCli(unittest.TestCase):
         rc, out, _ = self.cli("contacts", "--district", "mirzapur")
         self.assertIn("coordinator", out)
         self.assertIn("1 contact\n", out)
+        rc, out, _ = self.cli("contacts", "--district", "मिर्ज़ापुर")
+        self.assertIn("1 contact\n", out)
+        # A typo is named, not listed as nobody.
+        rc, out, err = self.cli("contacts", "--group", "weaver-shg")
+        self.assertEqual(rc, 1)
+        self.assertIn('no group "weaver-shg"; closest: weavers-shg', err)
 
     def test_group_commands(self):
         rc, out, _ = self.cli("group", "create", "Sellers")
