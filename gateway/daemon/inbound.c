@@ -244,6 +244,7 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	ctx->districts = d->rt->districts;
 	ctx->understand = d->rt->understand;
 	ctx->prompts = d->rt->prompts;
+	ctx->templates = d->rt->replies;
 	ctx->default_language = config_str(cfg, "default_language");
 	ctx->segment_budget = (unsigned)config_int(cfg, "segment_budget");
 	ctx->now_ms = util_wall_ms();

@@ -187,6 +187,7 @@ run_handler(struct turn *t, const char *name, const char *category)
 	ctx.default_language = cfg(t, "default_language");
 	/* Spoken, not texted: the whole answer, never paged behind MORE. */
 	ctx.segment_budget = 1000;
+	ctx.spoken = 1;
 	ctx.now_ms = t->now;
 	ctx.pending_ms = config_int(rt->cfg, "pending_minutes") * 60000;
 	ctx.more_ms = config_int(rt->cfg, "more_minutes") * 60000;

@@ -13,6 +13,7 @@
 #include "understand.h"
 #include "phone.h"
 #include "prompts.h"
+#include "reply_templates.h"
 #include "runtime.h"
 #include "schedule.h"
 #include "templates.h"
@@ -363,9 +364,12 @@ runtime_load(const char *config_path, char *const *overrides,
 	if (rt->prompts != NULL && !prompts_has_language(rt->prompts, "en"))
 		buf_printf(errors, "%s: no en.txt (English is the fallback "
 		    "language)\n", config_str(rt->cfg, "prompts_dir"));
+	if (rt->prompts != NULL && rt->districts != NULL)
+		rt->replies = reply_templates_new(rt->prompts, rt->districts,
+		    errors);
 	if (errors->len != before || rt->keywords == NULL ||
 	    rt->districts == NULL || rt->understand == NULL || rt->prompts == NULL || rt->ivr == NULL ||
-	    rt->templates == NULL) {
+	    rt->templates == NULL || rt->replies == NULL) {
 		runtime_free(rt);
 		return NULL;
 	}
@@ -388,6 +392,7 @@ runtime_free(struct sp_runtime *rt)
 	district_free(rt->districts);
 	prompts_free(rt->prompts);
 	templates_free(rt->templates);
+	reply_templates_free(rt->replies);
 	ivr_free(rt->ivr);
 	config_free(rt->cfg);
 	free(rt);

@@ -1,0 +1,86 @@
+/*
+ * reply_templates: every reply Sampark can text, as the DLT content
+ * templates that must be registered for it on India's DLT portals.
+ *
+ * An operator's scrubber delivers an SMS only if its text matches a
+ * registered template of its header: the fixed text byte for byte, and
+ * each {#var#} standing for 1 to REPLY_TEMPLATES_VAR_MAX characters.  A
+ * reply is built from prompts (prompts/<lang>.txt); its template is the
+ * same prompt text with each {placeholder} replaced by {#var#}, so both
+ * are the same bytes by construction.
+ *
+ * Shapes that are put together from several prompts have a key of their
+ * own:
+ *     help.unknown            help.unknown, a space, help.menu
+ *     district.unknown        district.unknown, a space,
+ *                             district.unknown.served, whose {districts}
+ *                             (the districts served, from districts.csv)
+ *                             is fixed text: adding a district changes
+ *                             this template, to be registered again
+ *     info.list.N[.more]      info.header, N lines of info.entry, and the
+ *                             info.more note when a MORE page follows
+ *     more.list.N[.more]      the same after more.header (a MORE page)
+ *     anywhere.list.N[.more]  the same after district.unknown.anywhere
+ * with N = 1..REPLY_TEMPLATES_PAGE_MAX.  In those headers {n} is the
+ * number of entries of the page and part of the fixed text (one template
+ * per N): with it no page can be read as a page of another length.
+ *
+ * Some fields are longer than one variable may be: a name (a person's or
+ * a stakeholder's) and a meeting title each span two adjacent variables, so they may be 2 to 60 characters; every
+ * other field one (1 to 30).  Characters are Unicode code points.
+ */
+#ifndef SP_REPLY_TEMPLATES_H
+#define SP_REPLY_TEMPLATES_H
+
+#include <stddef.h>
+
+struct buf;
+struct district_table;
+struct prompts;
+
+#define REPLY_TEMPLATES_VAR_MAX		30	/* characters per {#var#} */
+#define REPLY_TEMPLATES_PAGE_MAX	3	/* entries on one list page */
+
+struct reply_template {
+	char	*key;		/* "join.welcome", "info.list.2.more" */
+	char	*lang;		/* "hi", "en" */
+	const char *category;	/* "service-implicit": an answer to her */
+	char	*registered;	/* the text with {#var#}, as registered */
+};
+
+struct reply_templates;
+
+/*
+ * Every reply template of every language of the catalogue, sorted by
+ * language, then in the order above.  NULL with the reason in *errors
+ * when a prompt a reply needs is missing.
+ */
+struct reply_templates *reply_templates_new(const struct prompts *,
+	    const struct district_table *, struct buf *errors);
+void	 reply_templates_free(struct reply_templates *);	/* NULL: no-op */
+
+size_t	 reply_templates_count(const struct reply_templates *);
+const struct reply_template *reply_templates_at(const struct reply_templates *,
+	    size_t i);
+/* The template of key in lang, or NULL.  Owned by the table. */
+const struct reply_template *reply_templates_find(
+	    const struct reply_templates *, const char *lang, const char *key);
+
+/* How many adjacent variables a placeholder spans (1 or 2). */
+unsigned reply_templates_field_vars(const char *placeholder);
+
+/*
+ * Does value fit the variables of placeholder?  0 yes, -1 no with the
+ * reason in err ("name: 65 characters, at most 60").
+ */
+int	 reply_templates_field_check(const char *placeholder, const char *value,
+	    char *err, size_t errlen);
+
+/*
+ * The scrubber's rule: 0 if text matches registered (fixed text
+ * byte-exact, each {#var#} 1 to REPLY_TEMPLATES_VAR_MAX characters of
+ * any kind), -1 if not.
+ */
+int	 reply_templates_match(const char *registered, const char *text);
+
+#endif
