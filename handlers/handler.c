@@ -389,7 +389,8 @@ page_fits(const struct sp_ctx *ctx, const char *text, struct segment_info *si)
 	return 1;
 }
 
-/* header (with {n} = n) and lines[0..n), and the note if more. */
+/* header (with {n} = n), lines[0..n), and the MORE note if more, else
+ * the end note. */
 static int
 list_page(const struct sp_ctx *ctx, const char *lang, const char *header_key,
     const char *category, const char *district, char *const *lines, size_t n,
@@ -408,10 +409,10 @@ list_page(const struct sp_ctx *ctx, const char *lang, const char *header_key,
 		buf_putc(b, '\n');
 		buf_puts(b, lines[i]);
 	}
-	if (more) {
+	if (!ctx->spoken) {
 		buf_putc(b, '\n');
-		if (prompts_format(ctx->prompts, lang, "info.more", b,
-		    NULL) == -1)
+		if (prompts_format(ctx->prompts, lang, more ? "info.more" :
+		    "info.end", b, NULL) == -1)
 			goto fail;
 	}
 	return 0;

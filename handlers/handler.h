@@ -208,7 +208,7 @@ void	handler_page(const struct sp_ctx *, struct handler_request *,
  * segment budget), each the reply template "<stem>.N" or "<stem>.N.more"
  * (reply_templates.h): the prompt header_key with {n} = N and the given
  * category and district, one info.entry line each, and the MORE note
- * when entries are left; those are kept on the contact, one per line,
+ * when entries are left (else the info.end note); those are kept on the contact, one per line,
  * for the MORE handler.  An entry whose name or phone does not fit its
  * DLT variables is left out and logged.  Spoken (ctx->spoken), the list
  * is one text with every entry.  0, or -1 when a prompt is missing.

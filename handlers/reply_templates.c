@@ -2,6 +2,7 @@
  * reply_templates: the DLT templates of every reply shape, built from the
  * prompts, and the scrubber's matching rule.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,6 +142,7 @@ add(struct reply_templates *t, const char *lang, const char *key,
 	it->key = xstrdup(key);
 	it->lang = xstrdup(lang);
 	it->category = CATEGORY;
+	it->dlt_id = NULL;
 	it->registered = buf_steal(reg);
 }
 
@@ -164,7 +166,7 @@ build_lang(struct reply_templates *t, const struct prompts *p,
     const struct district_table *d, const char *lang, struct buf *errors,
     int *bad)
 {
-	const char *a, *b, *entry, *note, *head;
+	const char *a, *b, *entry, *note, *end, *head;
 	char key[64], num[8];
 	const char *fixed[] = { "n", NULL, NULL };
 	const char *served[] = { "districts", NULL, NULL };
@@ -206,9 +208,11 @@ build_lang(struct reply_templates *t, const struct prompts *p,
 	}
 	entry = need(p, lang, "info.entry", errors, bad);
 	note = need(p, lang, "info.more", errors, bad);
+	end = need(p, lang, "info.end", errors, bad);
 	for (k = 0; k < SP_ARRAY_LEN(lists); k++) {
 		head = need(p, lang, lists[k].header, errors, bad);
-		if (head == NULL || entry == NULL || note == NULL)
+		if (head == NULL || entry == NULL || note == NULL ||
+		    end == NULL)
 			continue;
 		for (n = 1; n <= REPLY_TEMPLATES_PAGE_MAX; n++)
 			for (more = 0; more <= 1; more++) {
@@ -222,10 +226,9 @@ build_lang(struct reply_templates *t, const struct prompts *p,
 					buf_putc(&reg, '\n');
 					append_registered(&reg, entry, NULL);
 				}
-				if (more) {
-					buf_putc(&reg, '\n');
-					append_registered(&reg, note, NULL);
-				}
+				buf_putc(&reg, '\n');
+				append_registered(&reg, more ? note : end,
+				    NULL);
 				add(t, lang, key, &reg);
 			}
 	}
@@ -270,6 +273,7 @@ reply_templates_free(struct reply_templates *t)
 		free(t->items[i].key);
 		free(t->items[i].lang);
 		free(t->items[i].registered);
+		free(t->items[i].dlt_id);
 	}
 	free(t->items);
 	free(t);
@@ -298,6 +302,95 @@ reply_templates_find(const struct reply_templates *t, const char *lang,
 		    strcmp(t->items[i].key, key) == 0)
 			return &t->items[i];
 	return NULL;
+}
+
+/* ---- template ids ---- */
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+static struct reply_template *
+find_mut(struct reply_templates *t, const char *lang, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->items[i].lang, lang) == 0 &&
+		    strcmp(t->items[i].key, key) == 0)
+			return &t->items[i];
+	return NULL;
+}
+
+int
+reply_templates_load_ids(struct reply_templates *t, const char *path,
+    struct buf *errors)
+{
+	struct reply_template *it;
+	char *line = NULL, *s, *eq, *key, *id, *dot;
+	size_t cap = 0, lineno = 0, before = errors->len;
+	FILE *fp;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		buf_printf(errors, "%s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		s = trim(line);
+		if (lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+			s = trim(s + 3);
+		if (*s == '\0' || *s == '#')
+			continue;
+		if ((eq = strchr(s, '=')) == NULL) {
+			buf_printf(errors, "%s:%zu: expected <template key>."
+			    "<lang> = <DLT template id>\n", path, lineno);
+			continue;
+		}
+		*eq = '\0';
+		key = trim(s);
+		id = trim(eq + 1);
+		if ((dot = strrchr(key, '.')) == NULL || dot == key) {
+			buf_printf(errors, "%s:%zu: %s: the key ends with the "
+			    "language, e.g. %s.hi\n", path, lineno, key, key);
+			continue;
+		}
+		*dot = '\0';
+		if ((it = find_mut(t, dot + 1, key)) == NULL) {
+			buf_printf(errors, "%s:%zu: no reply template %s in "
+			    "language %s (`sampark templates --replies` lists "
+			    "them)\n", path, lineno, key, dot + 1);
+			continue;
+		}
+		if (*id == '\0' || strlen(id) > 30 ||
+		    strspn(id, "0123456789") != strlen(id)) {
+			buf_printf(errors, "%s:%zu: %s.%s: a DLT template id "
+			    "is 1 to 30 digits, not \"%s\"\n", path, lineno,
+			    key, dot + 1, id);
+			continue;
+		}
+		if (it->dlt_id != NULL) {
+			buf_printf(errors, "%s:%zu: %s.%s given twice\n", path,
+			    lineno, key, dot + 1);
+			continue;
+		}
+		it->dlt_id = xstrdup(id);
+	}
+	free(line);
+	fclose(fp);
+	return errors->len == before ? 0 : -1;
 }
 
 /* ---- matching ---- */

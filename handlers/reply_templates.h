@@ -18,7 +18,9 @@
  *                             is fixed text: adding a district changes
  *                             this template, to be registered again
  *     info.list.N[.more]      info.header, N lines of info.entry, and the
- *                             info.more note when a MORE page follows
+ *                             info.more note when a MORE page follows,
+ *                             else info.end (so that the two differ in
+ *                             fixed text, not only in a variable)
  *     more.list.N[.more]      the same after more.header (a MORE page)
  *     anywhere.list.N[.more]  the same after district.unknown.anywhere
  * with N = 1..REPLY_TEMPLATES_PAGE_MAX.  In those headers {n} is the
@@ -46,6 +48,7 @@ struct reply_template {
 	char	*lang;		/* "hi", "en" */
 	const char *category;	/* "service-implicit": an answer to her */
 	char	*registered;	/* the text with {#var#}, as registered */
+	char	*dlt_id;	/* its DLT template id, NULL: unregistered */
 };
 
 struct reply_templates;
@@ -65,6 +68,18 @@ const struct reply_template *reply_templates_at(const struct reply_templates *,
 /* The template of key in lang, or NULL.  Owned by the table. */
 const struct reply_template *reply_templates_find(
 	    const struct reply_templates *, const char *lang, const char *key);
+
+/*
+ * Read the DLT template ids of the replies from path (UTF-8, '#'
+ * comments):
+ *     <template key>.<lang> = <id, digits>
+ * e.g. "info.list.2.more.hi = 1107170000000000123".  A file that does
+ * not exist gives no ids (every reply UNREGISTERED); a key or language
+ * with no template, an id that is not 1 to 30 digits or a key given twice
+ * is an error "FILE:LINE: why" appended to *errors, and -1.
+ */
+int	 reply_templates_load_ids(struct reply_templates *, const char *path,
+	    struct buf *errors);
 
 /* How many adjacent variables a placeholder spans (1 or 2). */
 unsigned reply_templates_field_vars(const char *placeholder);

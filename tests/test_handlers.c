@@ -237,6 +237,9 @@ test_info_lists_stakeholders(void **state)
 	buf_puts(&want, "\n");
 	assert_int_equal(prompts_format(f->prompts, "en", "info.entry", &want,
 	    "name", "Mudra helpline", "phone", "+910000000003", NULL), 0);
+	/* The last page ends with its own note, not with a variable. */
+	buf_puts(&want, "\n");
+	buf_puts(&want, prompts_get(f->prompts, "en", "info.end"));
 	assert_string_equal(reply_of(&k), buf_cstr(&want));
 	buf_free(&want);
 	assert_null(k.c.more_text);
@@ -384,7 +387,8 @@ test_more(void **state)
 	set_str(&k.c.more_text, "FPO Halia +910000010209");
 	k.c.more_until_ms = NOW_MS + 1;
 	assert_int_equal(run(f, &handler_more, &k), 0);
-	assert_string_equal(reply_of(&k), "More (1):\nFPO Halia +910000010209");
+	assert_string_equal(reply_of(&k), "More (1):\nFPO Halia +910000010209\n"
+	    "Reply HELP for the menu.");
 	assert_null(k.c.more_text);
 	assert_int_equal(k.c.more_until_ms, 0);
 

@@ -367,6 +367,9 @@ runtime_load(const char *config_path, char *const *overrides,
 	if (rt->prompts != NULL && rt->districts != NULL)
 		rt->replies = reply_templates_new(rt->prompts, rt->districts,
 		    errors);
+	if (rt->replies != NULL)
+		(void)reply_templates_load_ids(rt->replies,
+		    config_str(rt->cfg, "reply_templates"), errors);
 	if (errors->len != before || rt->keywords == NULL ||
 	    rt->districts == NULL || rt->understand == NULL || rt->prompts == NULL || rt->ivr == NULL ||
 	    rt->templates == NULL || rt->replies == NULL) {
