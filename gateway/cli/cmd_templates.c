@@ -39,7 +39,8 @@ static const char templates_usage[] =
     "  --broadcasts         only the broadcasts\n"
     "  --lang L             only the templates of language L\n"
     "  --json               a JSON array of {kind, key, lang, category,\n"
-    "                       dlt_template_id, text}\n";
+    "                       dlt_template_id, text}\n"
+    "  --db PATH            accepted like every command; no database is read\n";
 
 /* templates.conf's categories on the DLT portal's terms. */
 static const char *
@@ -93,6 +94,7 @@ run_templates(int argc, char **argv)
 		{ "broadcasts", no_argument, NULL, 'b' },
 		{ "lang", required_argument, NULL, 'l' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -121,6 +123,9 @@ run_templates(int argc, char **argv)
 			break;
 		case 'j':
 			p.json = 1;
+			break;
+		case 'd':
+			/* Read nothing from it; taken like every command. */
 			break;
 		case 'h':
 			printf("%s", templates_usage);
