@@ -10,6 +10,7 @@
 
 #include "district.h"
 #include "prompts.h"
+#include "records.h"
 #include "reply_templates.h"
 #include "util.h"
 
@@ -302,6 +303,43 @@ reply_templates_find(const struct reply_templates *t, const char *lang,
 		    strcmp(t->items[i].key, key) == 0)
 			return &t->items[i];
 	return NULL;
+}
+
+/* ---- stakeholders ---- */
+
+int
+reply_templates_stakeholder_fit(const struct prompts *p, const char *lang,
+    const struct stakeholder *s, struct buf *out)
+{
+	size_t nname = codepoints(s->name, strlen(s->name));
+	size_t nphone = codepoints(s->phone, strlen(s->phone));
+	int rc = 0;
+
+	if (nname > 2 * REPLY_TEMPLATES_VAR_MAX) {
+		buf_printf(out, "\"%s\": name is %zu characters, more than "
+		    "two DLT variables hold (%d): it would be left out of "
+		    "every reply; shorten it to %d characters at most\n",
+		    s->name, nname, 2 * REPLY_TEMPLATES_VAR_MAX,
+		    2 * REPLY_TEMPLATES_VAR_MAX);
+		rc = 2;
+	} else if (nname > REPLY_TEMPLATES_VAR_MAX) {
+		buf_printf(out, "\"%s\": name is %zu characters, over one DLT "
+		    "variable (%d): replies carry it over two, as:\n    ",
+		    s->name, nname, REPLY_TEMPLATES_VAR_MAX);
+		if (prompts_format(p, lang, "info.entry", out, "name", s->name,
+		    "phone", s->phone, NULL) == -1)
+			buf_printf(out, "%s %s", s->name, s->phone);
+		buf_putc(out, '\n');
+		rc = 1;
+	}
+	if (nphone > REPLY_TEMPLATES_VAR_MAX) {
+		buf_printf(out, "\"%s\": phone is %zu characters, more than a "
+		    "DLT variable holds (%d): it would be left out of every "
+		    "reply; give one number\n", s->name, nphone,
+		    REPLY_TEMPLATES_VAR_MAX);
+		rc = 2;
+	}
+	return rc;
 }
 
 /* ---- template ids ---- */

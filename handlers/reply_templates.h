@@ -92,6 +92,17 @@ int	 reply_templates_field_check(const char *placeholder, const char *value,
 	    char *err, size_t errlen);
 
 /*
+ * How a stakeholder's fields that replies carry as DLT variables (name,
+ * phone) fit: 0 each within one variable; 1 the name is longer than one
+ * (30) and spans two, said in *out with the entry as replies in lang will
+ * show it; 2 a field longer than its variables hold (it would be left out
+ * of every reply), said in *out with the fix.  Lines of *out end in '\n'.
+ */
+struct stakeholder;
+int	 reply_templates_stakeholder_fit(const struct prompts *,
+	    const char *lang, const struct stakeholder *, struct buf *out);
+
+/*
  * The scrubber's rule: 0 if text matches registered (fixed text
  * byte-exact, each {#var#} 1 to REPLY_TEMPLATES_VAR_MAX characters of
  * any kind), -1 if not.

@@ -160,5 +160,62 @@ class UnregisteredTemplates(unittest.TestCase):
             d.stop()
 
 
+class ImportWarnsWhatDoesNotFit(unittest.TestCase):
+    """A directory from a spreadsheet (Excel: BOM, CRLF) with names over
+    one DLT variable: a warning with the reply as it will look, or an
+    error with --strict; a name no template can carry is refused."""
+
+    HEADER = ("\ufeffname,category,district,phone,languages,"
+              "description_en,description_hi\r\n")
+
+    def setUp(self):
+        from harness import Daemon
+        self.d = Daemon(import_directory=False)
+
+    def tearDown(self):
+        self.d.stop()
+
+    def write(self, rows):
+        path = os.path.join(self.d.tmp, "directory.csv")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(self.HEADER + "".join(r + "\r\n" for r in rows))
+        return path
+
+    def test_long_names(self):
+        rows = ["Carpet Export Promotion Council,market,bhadohi,"
+                "09415012345,hi|en,Export buyers,निर्यात",
+                "DIC Bhadohi,loan,bhadohi,+910000010102,hi|en,,"]
+        path = self.write(rows)
+        r = self.d.cli("import", "stakeholders", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        err = r.stderr.decode("utf-8")
+        self.assertIn('warning: "Carpet Export Promotion Council": name is '
+                      '31 characters', err)
+        self.assertIn("\n    Carpet Export Promotion Council +919415012345\n",
+                      err)
+        self.assertNotIn("DIC Bhadohi", err)
+        self.assertIn(b"imported 2 stakeholders", r.stdout)
+        # The reply carries it whole, over two variables.
+        self.d.start()
+        _, reply = self.d.console("+919876500001", "market bhadohi")
+        self.assertIn("Carpet Export Promotion Council +919415012345", reply)
+
+        r = self.d.cli("import", "stakeholders", path, "--strict")
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode("utf-8")
+        self.assertIn('error (--strict): "Carpet Export Promotion Council"',
+                      err)
+        self.assertIn("nothing imported", err)
+
+        too_long = ("Uttar Pradesh Khadi and Village Industries Board, "
+                    "Varanasi RO")
+        r = self.d.cli("import", "stakeholders", self.write(
+            rows + ['"%s",loan,varanasi,+910000010406,hi,,' % too_long]))
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode("utf-8")
+        self.assertIn('error: "%s": name is 61 characters' % too_long, err)
+        self.assertIn("shorten it to 60 characters at most", err)
+
+
 if __name__ == "__main__":
     unittest.main()
