@@ -431,6 +431,19 @@ reply_templates_load_ids(struct reply_templates *t, const char *path,
 	return errors->len == before ? 0 : -1;
 }
 
+const struct reply_template *
+reply_templates_which(const struct reply_templates *t, const char *lang,
+    const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->items[i].lang, lang) == 0 &&
+		    reply_templates_match(t->items[i].registered, text) == 0)
+			return &t->items[i];
+	return NULL;
+}
+
 /* ---- matching ---- */
 
 /*

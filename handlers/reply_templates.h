@@ -81,6 +81,14 @@ const struct reply_template *reply_templates_find(
 int	 reply_templates_load_ids(struct reply_templates *, const char *path,
 	    struct buf *errors);
 
+/*
+ * The first template of lang that text matches (the scrubber's rule), or
+ * NULL: for a text built elsewhere than by a handler (an SMS the voice
+ * menu sends).
+ */
+const struct reply_template *reply_templates_which(
+	    const struct reply_templates *, const char *lang, const char *text);
+
 /* How many adjacent variables a placeholder spans (1 or 2). */
 unsigned reply_templates_field_vars(const char *placeholder);
 

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "prompts.h"
 #include "provider_voice.h"
+#include "reply_templates.h"
 #include "runtime.h"
 #include "segment.h"
 #include "sender.h"
@@ -224,6 +225,7 @@ run_handler(struct turn *t, const char *name, const char *category)
 static int
 queue_sms(struct turn *t, const char *text, const char *why)
 {
+	const struct reply_template *tpl;
 	struct interaction row;
 	struct outbox_msg m;
 	struct segment_info si;
@@ -237,6 +239,14 @@ queue_sms(struct turn *t, const char *text, const char *why)
 	m.encoding = (char *)segment_encoding_name(si.encoding);
 	m.segments = (int)si.segments;
 	m.created_ms = t->now;
+	/* On Indian routes it needs the DLT id of the template it is. */
+	tpl = t->env.rt->replies == NULL ? NULL :
+	    reply_templates_which(t->env.rt->replies, lang_of(t), text);
+	if (tpl != NULL)
+		m.dlt_template_id = tpl->dlt_id;
+	else
+		log_warn("sms_no_template", "%s SMS matches no reply template: "
+		    "sent with the provider's dlt_template_id", why);
 	if (store_outbox_add(t->env.store, &m) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));
