@@ -4,11 +4,14 @@
  */
 #include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "handler.h"
+#include "log.h"
 #include "prompts.h"
+#include "reply_templates.h"
 #include "segment.h"
 #include "util.h"
 
@@ -47,7 +50,42 @@ handler_reply_add(struct handler_reply *r, char *text)
 		return;
 	}
 	r->counted[r->n] = 0;
+	r->keys[r->n] = NULL;
 	r->texts[r->n++] = text;
+}
+
+void
+handler_reply_add_keyed(struct handler_reply *r, char *text, const char *key)
+{
+	size_t i = r->n;
+
+	handler_reply_add(r, text);
+	if (r->n == i + 1 && key != NULL)
+		r->keys[i] = xstrdup(key);
+}
+
+/*
+ * 1 if every value of the name, value... list that text uses fits the
+ * DLT variables of its field; else 0, logged with the field.
+ */
+static int
+fields_fit(const char *text, const char *lang, const char *key, va_list ap)
+{
+	const char *name, *value;
+	char ph[72], err[160];
+
+	while ((name = va_arg(ap, const char *)) != NULL &&
+	    (value = va_arg(ap, const char *)) != NULL) {
+		snprintf(ph, sizeof(ph), "{%s}", name);
+		if (strstr(text, ph) == NULL ||
+		    reply_templates_field_check(name, value, err,
+		    sizeof(err)) == 0)
+			continue;
+		log_warn("reply_not_sent", "reply %s (%s) would not match its "
+		    "DLT template, not sent: %s", key, lang, err);
+		return 0;
+	}
+	return 1;
 }
 
 void
@@ -71,6 +109,15 @@ handler_reply_prompt(struct handler_reply *r, const struct prompts *p,
 	va_list ap;
 	int rc;
 
+	const char *text = prompts_get(p, lang, key);
+
+	if (text == NULL)
+		return -1;
+	va_start(ap, key);
+	rc = fields_fit(text, lang, key, ap);
+	va_end(ap);
+	if (!rc)
+		return 0;
 	buf_init(&b, 0);
 	va_start(ap, key);
 	rc = prompts_vformat(p, lang, key, &b, ap);
@@ -79,7 +126,7 @@ handler_reply_prompt(struct handler_reply *r, const struct prompts *p,
 		buf_free(&b);
 		return -1;
 	}
-	handler_reply_add(r, buf_steal(&b));
+	handler_reply_add_keyed(r, buf_steal(&b), key);
 	return 0;
 }
 
@@ -88,8 +135,10 @@ handler_reply_clear(struct handler_reply *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		free(r->texts[i]);
+		free(r->keys[i]);
+	}
 	memset(r, 0, sizeof(*r));
 }
 
@@ -350,4 +399,182 @@ void
 handler_request_clear(struct handler_request *req)
 {
 	buf_free(&req->referred);
+}
+
+/* ---- lists of stakeholders ---- */
+
+/* 1 if text fits the budget whole (through the memo, as pages repeat). */
+static int
+page_fits(const struct sp_ctx *ctx, const char *text, struct segment_info *si)
+{
+	struct page_plan plan;
+
+	page_plan_memo(ctx->page_memo, text, strlen(text), "",
+	    ctx->segment_budget, &plan);
+	if (plan.kind != PAGE_WHOLE)
+		return 0;
+	*si = plan.si;
+	return 1;
+}
+
+/* header (with {n} = n), lines[0..n), and the MORE note if more, else
+ * the end note. */
+static int
+list_page(const struct sp_ctx *ctx, const char *lang, const char *header_key,
+    const char *category, const char *district, char *const *lines, size_t n,
+    int more, struct buf *b)
+{
+	char num[24];
+	size_t i;
+
+	snprintf(num, sizeof(num), "%zu", n);
+	buf_init(b, 0);
+	if (prompts_format(ctx->prompts, lang, header_key, b, "n", num,
+	    "category", category ? category : "", "district",
+	    district ? district : "", NULL) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		buf_putc(b, '\n');
+		buf_puts(b, lines[i]);
+	}
+	if (!ctx->spoken) {
+		buf_putc(b, '\n');
+		if (prompts_format(ctx->prompts, lang, more ? "info.more" :
+		    "info.end", b, NULL) == -1)
+			goto fail;
+	}
+	return 0;
+fail:
+	buf_free(b);
+	return -1;
+}
+
+/*
+ * The first page of lines[0..n) into reply; the lines left are kept on
+ * the contact for MORE.
+ */
+static int
+list_pages(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *stem, const char *header_key, const char *category,
+    const char *district, char *const *lines, size_t n,
+    struct handler_reply *reply)
+{
+	struct contact *c = req->contact;
+	struct segment_info si;
+	char key[64];
+	struct buf b, rest;
+	size_t k, i;
+	int more;
+
+	free(c->more_text);
+	c->more_text = NULL;
+	c->more_until_ms = 0;
+	if (ctx->spoken) {
+		/* Heard, not texted: the whole list at once. */
+		if (list_page(ctx, req->lang, header_key, category, district,
+		    lines, n, 0, &b) == -1)
+			return -1;
+		handler_reply_add(reply, buf_steal(&b));
+		return 0;
+	}
+	k = n < REPLY_TEMPLATES_PAGE_MAX ? n : REPLY_TEMPLATES_PAGE_MAX;
+	for (;; k--) {
+		more = k < n;
+		if (list_page(ctx, req->lang, header_key, category, district,
+		    lines, k, more, &b) == -1)
+			return -1;
+		/* One entry goes even if it alone is over the budget: it
+		 * is still its template, only dearer. */
+		if (k == 1 || page_fits(ctx, buf_cstr(&b), &si))
+			break;
+		buf_free(&b);
+	}
+	snprintf(key, sizeof(key), "%s.%zu%s", stem, k, more ? ".more" : "");
+	if (k > 1 || page_fits(ctx, buf_cstr(&b), &si)) {
+		handler_reply_add_counted(reply, buf_steal(&b), &si);
+		reply->keys[reply->n - 1] = xstrdup(key);
+	} else
+		handler_reply_add_keyed(reply, buf_steal(&b), key);
+	if (more) {
+		buf_init(&rest, 0);
+		for (i = k; i < n; i++) {
+			if (i > k)
+				buf_putc(&rest, '\n');
+			buf_puts(&rest, lines[i]);
+		}
+		c->more_text = buf_steal(&rest);
+		c->more_until_ms = ctx->now_ms + ctx->more_ms;
+	}
+	return 0;
+}
+
+int
+handler_list(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *stem, const char *header_key, const char *category,
+    const char *district, const struct stakeholder *rows, size_t n,
+    struct handler_reply *reply)
+{
+	char **lines = xcalloc(n + 1, sizeof(*lines));
+	char err[160], who[96];
+	size_t i, nl = 0;
+	struct buf b;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (!ctx->spoken && (reply_templates_field_check("name",
+		    rows[i].name, err, sizeof(err)) == -1 ||
+		    reply_templates_field_check("phone", rows[i].phone, err,
+		    sizeof(err)) == -1)) {
+			log_warn("reply_entry_left_out", "stakeholder %s left "
+			    "out of a %s reply: it would not match the DLT "
+			    "template: %s", log_quote(rows[i].name, 60, who,
+			    sizeof(who)), stem, err);
+			continue;
+		}
+		buf_init(&b, 0);
+		rc = prompts_format(ctx->prompts, req->lang, "info.entry", &b,
+		    "name", rows[i].name, "phone", rows[i].phone, NULL);
+		if (rc == 0)
+			lines[nl++] = buf_steal(&b);
+		else
+			buf_free(&b);
+		/* Every entry of the answer counts as given, those behind
+		 * MORE too: the answer is hers, whether she pages through it
+		 * or not. */
+		if (rc == 0)
+			handler_refer(req, &rows[i]);
+	}
+	if (rc == 0 && nl > 0)
+		rc = list_pages(ctx, req, stem, header_key, category, district,
+		    lines, nl, reply);
+	for (i = 0; i < nl; i++)
+		free(lines[i]);
+	free(lines);
+	return rc;
+}
+
+int
+handler_list_more(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *kept, struct handler_reply *reply)
+{
+	char **lines;
+	size_t n = 1, i, len;
+	const char *s, *e;
+	int rc;
+
+	for (s = kept; *s != '\0'; s++)
+		n += *s == '\n';
+	lines = xcalloc(n, sizeof(*lines));
+	for (s = kept, i = 0; i < n; i++) {
+		e = strchr(s, '\n');
+		len = e != NULL ? (size_t)(e - s) : strlen(s);
+		lines[i] = xstrndup(s, len);
+		s += len + (e != NULL);
+	}
+	rc = list_pages(ctx, req, "more.list", "more.header", NULL, NULL,
+	    lines, n, reply);
+	for (i = 0; i < n; i++)
+		free(lines[i]);
+	free(lines);
+	return rc;
 }

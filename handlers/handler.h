@@ -24,6 +24,7 @@ struct district;
 struct district_table;
 struct keywords_table;
 struct prompts;
+struct reply_templates;
 struct understand_table;
 struct understand_unserved;
 
@@ -37,18 +38,26 @@ struct handler_reply {
 	 * (so that the log need not count again). */
 	struct segment_info	 seg[SP_REPLY_MAX];
 	int		 counted[SP_REPLY_MAX];
+	/* The reply template (reply_templates.h) of each text, owned;
+	 * NULL when a text was added without one. */
+	char		*keys[SP_REPLY_MAX];
 };
 
 void	handler_reply_add(struct handler_reply *, char *text);	/* takes ownership */
 /* The same, with the text's segments already counted. */
 void	handler_reply_add_counted(struct handler_reply *, char *text,
 	    const struct segment_info *);
+/* handler_reply_add, naming the text's reply template. */
+void	handler_reply_add_keyed(struct handler_reply *, char *text,
+	    const char *key);
 void	handler_reply_clear(struct handler_reply *);
 struct prompts;
 /*
  * Add the prompt key in lang, formatted with the NULL-terminated name,
- * value... list (prompts_format); 0, or -1 with nothing added when the
- * catalogue lacks the key.
+ * value... list (prompts_format), under the reply template of the same
+ * key; 0, or -1 with nothing added when the catalogue lacks the key.
+ * A value too long (or too short) for the DLT variables of its field is
+ * not sent: 0 with nothing added and the field logged.
  */
 int	handler_reply_prompt(struct handler_reply *, const struct prompts *,
 	    const char *lang, const char *key, ...) __attribute__((sentinel));
@@ -140,6 +149,11 @@ struct sp_ctx {
 	 * NOTICE or YES, except STOP, an opt-out always honoured. */
 	int			 limited;
 	const struct understand_table	*understand;	/* whole-message reading */
+	/* Every text must match its DLT template to be sent (router.c);
+	 * NULL: not checked. */
+	const struct reply_templates	*templates;
+	/* Spoken (the voice menu): lists are whole, not paged. */
+	int			 spoken;
 };
 
 /*
@@ -255,6 +269,26 @@ const struct handler *handler_find(const char *name);
  */
 void	handler_page(const struct sp_ctx *, struct handler_request *,
 	    const char *text, struct handler_reply *reply);
+
+/*
+ * Shared by handlers: a list of stakeholders as pages of at most
+ * REPLY_TEMPLATES_PAGE_MAX entries (fewer when they would not fit the
+ * segment budget), each the reply template "<stem>.N" or "<stem>.N.more"
+ * (reply_templates.h): the prompt header_key with {n} = N and the given
+ * category and district, one info.entry line each, and the MORE note
+ * when entries are left (else the info.end note); those are kept on the contact, one per line,
+ * for the MORE handler.  An entry whose name or phone does not fit its
+ * DLT variables is left out and logged.  Spoken (ctx->spoken), the list
+ * is one text with every entry.  0, or -1 when a prompt is missing.
+ */
+struct stakeholder;
+int	handler_list(const struct sp_ctx *, struct handler_request *,
+	    const char *stem, const char *header_key, const char *category,
+	    const char *district, const struct stakeholder *rows, size_t n,
+	    struct handler_reply *reply);
+/* The next page of the entries kept by handler_list, as "more.list". */
+int	handler_list_more(const struct sp_ctx *, struct handler_request *,
+	    const char *kept, struct handler_reply *reply);
 
 /*
  * Where handler_page cuts a text depends only on the text, the MORE note

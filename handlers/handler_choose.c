@@ -30,7 +30,7 @@ static int
 choose_run(const struct sp_ctx *ctx, struct handler_request *req,
     struct handler_reply *reply)
 {
-	struct buf opts, b;
+	struct buf opts;
 	char key[64];
 	const char *name, *digit, *cat;
 	size_t i;
@@ -49,13 +49,8 @@ choose_run(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_printf(&opts, "%s %s", digit ? digit : req->choice[i]->name,
 		    name);
 	}
-	buf_init(&b, 0);
-	rc = prompts_format(ctx->prompts, req->lang, "choose.ask", &b,
+	rc = handler_reply_prompt(reply, ctx->prompts, req->lang, "choose.ask",
 	    "options", buf_cstr(&opts), NULL);
-	if (rc == 0)
-		handler_reply_add(reply, buf_steal(&b));
-	else
-		buf_free(&b);
 	buf_free(&opts);
 	return rc;
 }

@@ -27,8 +27,9 @@ help_run(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_free(&b);
 		return -1;
 	}
-	handler_page(ctx, req, buf_cstr(&b), reply);
-	buf_free(&b);
+	/* Whole, never paged: a cut menu would match no DLT template. */
+	handler_reply_add_keyed(reply, buf_steal(&b),
+	    req->unmatched ? "help.unknown" : "help.menu");
 	return 0;
 }
 

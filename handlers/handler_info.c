@@ -13,7 +13,9 @@
 #include "district.h"
 #include "handler.h"
 #include "keywords.h"
+#include "log.h"
 #include "prompts.h"
+#include "reply_templates.h"
 #include "understand.h"
 #include "util.h"
 
@@ -33,94 +35,110 @@ ask_district(const struct sp_ctx *ctx, struct handler_request *req,
     struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
-	struct buf b;
 
 	free(c->pending_keyword);
 	c->pending_keyword = xstrdup(req->keyword);
 	c->pending_until_ms = ctx->now_ms + ctx->pending_ms;
 	req->outcome = HANDLER_OUTCOME_ASKED_DISTRICT;
-	buf_init(&b, 0);
-	if (prompts_format(ctx->prompts, req->lang, "ask.district", &b,
-	    NULL) == -1) {
-		buf_free(&b);
-		return -1;
-	}
-	handler_reply_add(reply, buf_steal(&b));
-	return 0;
+	return handler_reply_prompt(reply, ctx->prompts, req->lang,
+	    "ask.district", NULL);
 }
 
-/* The stakeholders of category for every district ("*"), into b. */
+/* The stakeholders of category for every district ("*"), added to *all. */
 static int
-anywhere(const struct sp_ctx *ctx, struct handler_request *req,
-    const char *category, struct buf *b, int *header)
+anywhere(const struct sp_ctx *ctx, const char *category,
+    struct stakeholder **all, size_t *nall)
 {
 	struct stakeholder *rows;
 	size_t n, i;
-	int rc = 0;
 
 	if (ctx->ops->stakeholders_find(ctx->ops_arg, category, "*", &rows,
 	    &n) == -1)
 		return -1;
-	if (n > 0 && !*header) {
-		buf_putc(b, ' ');
-		rc = prompts_format(ctx->prompts, req->lang,
-		    "district.unknown.anywhere", b, NULL);
-		*header = 1;
-	}
-	for (i = 0; rc == 0 && i < n; i++) {
-		buf_putc(b, '\n');
-		rc = prompts_format(ctx->prompts, req->lang, "info.entry", b,
-		    "name", rows[i].name, "phone", rows[i].phone, NULL);
-		handler_refer(req, &rows[i]);
+	*all = xreallocarray(*all, *nall + n + 1, sizeof(**all));
+	for (i = 0; i < n; i++) {
+		memset(&(*all)[*nall], 0, sizeof(**all));
+		(*all)[*nall].id = rows[i].id;
+		(*all)[*nall].name = xstrdup(rows[i].name);
+		(*all)[*nall].phone = xstrdup(rows[i].phone);
+		(*nall)++;
 	}
 	ctx->ops->stakeholders_free(ctx->ops_arg, rows, n);
-	return rc;
+	return 0;
+}
+
+/*
+ * "Not here yet; served are ...": one text of two prompts, so its
+ * template ("district.unknown") is the pair.
+ */
+static int
+say_unserved(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *served, struct handler_reply *reply)
+{
+	const char *named = understand_unserved_name(req->unserved, req->lang);
+	char err[160];
+	struct buf b;
+
+	/* The districts served are fixed text of the template. */
+	if (reply_templates_field_check("district", named, err,
+	    sizeof(err)) == -1) {
+		log_warn("reply_not_sent", "reply district.unknown (%s) would "
+		    "not match its DLT template, not sent: %s", req->lang, err);
+		return 0;
+	}
+	buf_init(&b, 0);
+	if (prompts_format(ctx->prompts, req->lang, "district.unknown", &b,
+	    "district", named, NULL) == -1 || buf_putc(&b, ' ') == -1 ||
+	    prompts_format(ctx->prompts, req->lang, "district.unknown.served",
+	    &b, "districts", served, NULL) == -1) {
+		buf_free(&b);
+		return -1;
+	}
+	handler_reply_add_keyed(reply, buf_steal(&b), "district.unknown");
+	return 0;
 }
 
 /*
  * She named a district Sampark does not serve: asking which district
- * again would go round in circles.  Say so, give what works everywhere
- * for what she asked (or for everything), then the districts served.
+ * again would go round in circles.  Say so and which districts are
+ * served; then, in a text of its own, what works everywhere for what she
+ * asked (or for everything).  Two texts, because each must be a
+ * registered template and the list has pages of its own.
  */
 static int
 answer_unserved(const struct sp_ctx *ctx, struct handler_request *req,
     struct handler_reply *reply)
 {
 	const struct keyword *k;
-	struct buf b, served;
-	size_t i;
-	int rc, header = 0;
+	struct stakeholder *all = NULL;
+	size_t i, nall = 0;
+	struct buf served;
+	int rc = 0;
 
-	buf_init(&b, 0);
-	rc = prompts_format(ctx->prompts, req->lang, "district.unknown", &b,
-	    "district", understand_unserved_name(req->unserved, req->lang), NULL);
-	if (rc == 0 && req->category != NULL)
-		rc = anywhere(ctx, req, req->category, &b, &header);
+	if (req->category != NULL)
+		rc = anywhere(ctx, req->category, &all, &nall);
 	for (i = 0; rc == 0 && req->category == NULL &&
 	    i < keywords_count(ctx->keywords); i++) {
 		k = keywords_at(ctx->keywords, i);
 		if (k->handler != NULL && strcmp(k->handler, "info") == 0 &&
 		    k->category != NULL)
-			rc = anywhere(ctx, req, k->category, &b, &header);
+			rc = anywhere(ctx, k->category, &all, &nall);
 	}
 	buf_init(&served, 0);
 	for (i = 0; i < district_count(ctx->districts); i++)
 		buf_printf(&served, "%s%s", i > 0 ? ", " : "",
 		    district_name(district_at(ctx->districts, i), req->lang));
-	if (rc == 0) {
-		buf_putc(&b, '\n');
-		rc = prompts_format(ctx->prompts, req->lang,
-		    "district.unknown.served", &b, "districts",
-		    buf_cstr(&served), NULL);
-	}
+	if (rc == 0)
+		rc = say_unserved(ctx, req, buf_cstr(&served), reply);
+	if (rc == 0 && nall > 0)
+		rc = handler_list(ctx, req, "anywhere.list",
+		    "district.unknown.anywhere", NULL, NULL, all, nall, reply);
 	/* Told where help reaches her from anywhere, she was answered;
 	 * told only that her district is not served, she was not. */
 	req->outcome = req->referred.len > 0 ? HANDLER_OUTCOME_ANSWERED :
 	    HANDLER_OUTCOME_NO_STAKEHOLDER;
-	if (rc == 0)
-		handler_page(ctx, req, buf_cstr(&b), reply);
-	buf_free(&b);
 	buf_free(&served);
+	records_stakeholders_free(all, nall);
 	return rc;
 }
 
@@ -132,8 +150,7 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 	const char *dname, *cname;
 	struct stakeholder *rows;
 	char key[64];
-	size_t n, i;
-	struct buf b;
+	size_t n, before = reply->n;
 	int rc = 0;
 
 	if (req->unserved != NULL)
@@ -145,30 +162,15 @@ info_run(const struct sp_ctx *ctx, struct handler_request *req,
 		return -1;
 	dname = district_name(req->district, req->lang);
 	cname = category_name(ctx, req->lang, category, key, sizeof(key));
-	buf_init(&b, 0);
-	if (n == 0) {
-		req->outcome = HANDLER_OUTCOME_NO_STAKEHOLDER;
-		rc = prompts_format(ctx->prompts, req->lang, "info.none", &b,
-		    "category", cname, "district", dname, NULL);
-		if (rc == 0)
-			handler_reply_add(reply, buf_steal(&b));
-		goto out;
-	}
-	rc = prompts_format(ctx->prompts, req->lang, "info.header", &b,
-	    "category", cname, "district", dname, NULL);
-	req->outcome = HANDLER_OUTCOME_ANSWERED;
-	/* Every entry of the answer counts as given, those behind MORE
-	 * too: the answer is hers, whether she pages through it or not. */
-	for (i = 0; rc == 0 && i < n; i++) {
-		buf_putc(&b, '\n');
-		rc = prompts_format(ctx->prompts, req->lang, "info.entry", &b,
-		    "name", rows[i].name, "phone", rows[i].phone, NULL);
-		handler_refer(req, &rows[i]);
-	}
-	if (rc == 0)
-		handler_page(ctx, req, buf_cstr(&b), reply);
-out:
-	buf_free(&b);
+	if (n > 0)
+		rc = handler_list(ctx, req, "info.list", "info.header", cname,
+		    dname, rows, n, reply);
+	/* None, or none that an SMS can carry (logged by handler_list). */
+	req->outcome = req->referred.len > 0 ? HANDLER_OUTCOME_ANSWERED :
+	    HANDLER_OUTCOME_NO_STAKEHOLDER;
+	if (rc == 0 && reply->n == before)
+		rc = handler_reply_prompt(reply, ctx->prompts, req->lang,
+		    "info.none", "category", cname, "district", dname, NULL);
 	ctx->ops->stakeholders_free(ctx->ops_arg, rows, n);
 	return rc;
 }

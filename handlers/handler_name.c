@@ -56,16 +56,8 @@ static int
 say(const struct sp_ctx *ctx, const char *lang, const char *key,
     const char *name, struct handler_reply *reply)
 {
-	struct buf b;
-
-	buf_init(&b, 0);
-	if (prompts_format(ctx->prompts, lang, key, &b, "name",
-	    name ? name : "", NULL) == -1) {
-		buf_free(&b);
-		return -1;
-	}
-	handler_reply_add(reply, buf_steal(&b));
-	return 0;
+	return handler_reply_prompt(reply, ctx->prompts, lang, key, "name",
+	    name ? name : "", NULL);
 }
 
 static int

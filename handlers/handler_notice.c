@@ -92,21 +92,14 @@ reply_key(const struct sp_ctx *ctx, struct handler_request *req,
     const struct sp_notice_preview *pv)
 {
 	char count[24], seg[16], total[24], max[16];
-	struct buf b;
 
 	snprintf(count, sizeof(count), "%lld", (long long)pv->recipients);
 	snprintf(seg, sizeof(seg), "%u", pv->segments);
 	snprintf(total, sizeof(total), "%lld", (long long)pv->total_segments);
 	snprintf(max, sizeof(max), "%zu", pv->max_chars);
-	buf_init(&b, 0);
-	if (prompts_format(ctx->prompts, req->lang, key, &b, "district",
-	    district, "count", count, "segments", seg, "total", total,
-	    "code", pv->code, "max", max, NULL) == -1) {
-		buf_free(&b);
-		return -1;
-	}
-	handler_reply_add(reply, buf_steal(&b));
-	return 0;
+	return handler_reply_prompt(reply, ctx->prompts, req->lang, key,
+	    "district", district, "count", count, "segments", seg, "total",
+	    total, "code", pv->code, "max", max, NULL);
 }
 
 static int

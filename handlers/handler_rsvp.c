@@ -36,16 +36,8 @@ say(const struct sp_ctx *ctx, struct handler_request *req, const char *key,
     struct handler_reply *reply, const char *title, const char *date,
     const char *tm, const char *count)
 {
-	struct buf b;
-
-	buf_init(&b, 0);
-	if (prompts_format(ctx->prompts, req->lang, key, &b, "title", title,
-	    "date", date, "time", tm, "count", count, NULL) == -1) {
-		buf_free(&b);
-		return -1;
-	}
-	handler_reply_add(reply, buf_steal(&b));
-	return 0;
+	return handler_reply_prompt(reply, ctx->prompts, req->lang, key,
+	    "title", title, "date", date, "time", tm, "count", count, NULL);
 }
 
 static int

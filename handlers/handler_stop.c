@@ -32,7 +32,7 @@ stop_run(const struct sp_ctx *ctx, struct handler_request *req,
 		buf_free(&b);
 		return -1;
 	}
-	handler_reply_add(reply, buf_steal(&b));
+	handler_reply_add_keyed(reply, buf_steal(&b), "stop.confirm");
 	return 0;
 }
 

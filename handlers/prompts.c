@@ -315,6 +315,18 @@ prompts_has_language(const struct prompts *p, const char *lang)
 	return find_lang(p, lang) != NULL;
 }
 
+size_t
+prompts_language_count(const struct prompts *p)
+{
+	return p->n;
+}
+
+const char *
+prompts_language_at(const struct prompts *p, size_t i)
+{
+	return i < p->n ? p->langs[i].tag : NULL;
+}
+
 int
 prompts_format(const struct prompts *p, const char *lang, const char *key,
     struct buf *out, ...)

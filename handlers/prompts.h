@@ -28,6 +28,9 @@ const char *prompts_get(const struct prompts *, const char *lang,
 
 /* 1 if the catalogue has a file for lang. */
 int	 prompts_has_language(const struct prompts *, const char *lang);
+/* The languages of the catalogue, in load order ("en", "hi", ...). */
+size_t	 prompts_language_count(const struct prompts *);
+const char *prompts_language_at(const struct prompts *, size_t i);
 
 /*
  * Append the text for key to out with {name} placeholders replaced from

@@ -7,7 +7,9 @@
 
 #include "district.h"
 #include "keywords.h"
+#include "log.h"
 #include "prompts.h"
+#include "reply_templates.h"
 #include "router.h"
 #include "text.h"
 #include "understand.h"
@@ -265,6 +267,44 @@ default_outcome(const struct handler *h)
 	return HANDLER_OUTCOME_ANSWERED;
 }
 
+/*
+ * The last check before anything is sent: a text that does not match its
+ * DLT template would be dropped by the operator's scrubber, unseen, so
+ * it is not sent at all, and logged.
+ */
+static void
+keep_registered(const struct sp_ctx *ctx, const char *lang,
+    struct handler_reply *r)
+{
+	const struct reply_template *t;
+	size_t i, j;
+	const char *why;
+
+	if (ctx->templates == NULL)
+		return;
+	for (i = j = 0; i < r->n; i++) {
+		t = r->keys[i] == NULL ? NULL :
+		    reply_templates_find(ctx->templates, lang, r->keys[i]);
+		why = r->keys[i] == NULL ? "it has no reply template" :
+		    t == NULL ? "no template of that key" :
+		    reply_templates_match(t->registered, r->texts[i]) == -1 ?
+		    "the text does not match it" : NULL;
+		if (why != NULL) {
+			log_warn("reply_not_sent", "reply %s (%s) not sent: "
+			    "%s", r->keys[i] ? r->keys[i] : "?", lang, why);
+			free(r->texts[i]);
+			free(r->keys[i]);
+			continue;
+		}
+		r->texts[j] = r->texts[i];
+		r->keys[j] = r->keys[i];
+		r->seg[j] = r->seg[i];
+		r->counted[j] = r->counted[i];
+		j++;
+	}
+	r->n = j;
+}
+
 int
 router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
     struct router_result *res)
@@ -320,10 +360,12 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 		if (prompts_format(ctx->prompts, req.lang, "error.internal",
 		    &b, NULL) == -1)
 			buf_puts(&b, "Sorry, something went wrong.");
-		handler_reply_add(&res->reply, buf_steal(&b));
+		handler_reply_add_keyed(&res->reply, buf_steal(&b),
+		    "error.internal");
 		req.outcome = HANDLER_OUTCOME_ERROR;
 		handler_request_clear(&req);
 	}
+	keep_registered(ctx, req.lang, &res->reply);
 	/* Not understood stays so even when a handler answered with the
 	 * menu: the router decided that before any handler ran. */
 	if (req.unmatched && h != &router_limited && h != &router_opted_out)

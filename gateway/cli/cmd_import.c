@@ -18,11 +18,14 @@
 #include "district.h"
 #include "keywords.h"
 #include "phone.h"
+#include "prompts.h"
+#include "reply_templates.h"
 #include "store.h"
 #include "util.h"
 
 static const char import_usage[] =
     "usage: sampark import stakeholders FILE.csv [-c CONFIG] [--db PATH] [--if-empty]\n"
+    "                                    [--strict]\n"
     "       sampark import contacts FILE.csv [-c CONFIG] [--db PATH]\n"
     "\n"
     "Replaces the stakeholder directory with FILE.csv, whose header is\n"
@@ -35,7 +38,11 @@ static const char import_usage[] =
     "note.)  Every problem of every row is reported as\n"
     "FILE:LINE: column: reason and nothing is imported.  To merge into the\n"
     "directory instead of replacing it, see `sampark directory import`.\n"
+    "Replies carry a name and a phone as DLT variables of 30 characters: a\n"
+    "name of 31 to 60 is sent over two (a warning shows how the reply will\n"
+    "look); a longer name or phone could never be sent, and is an error.\n"
     "  --if-empty   import only into a database that has no directory yet\n"
+    "  --strict     a name over 30 characters is an error too\n"
     "\n"
     "contacts adds or updates contacts from FILE.csv, whose header is\n"
     "  phone,name,district,language,role,groups\n"
@@ -44,9 +51,67 @@ static const char import_usage[] =
     "entrepreneur or coordinator, groups names joined by | (created when\n"
     "missing).  Opt-outs are never changed by an import.\n";
 
+/* Each line of text on stderr, the first after "FILE: what: ". */
+static void
+say_lines(const char *path, const char *what, const char *text)
+{
+	const char *nl;
+	int first = 1;
+
+	for (; *text != '\0'; text = *nl ? nl + 1 : nl, first = 0) {
+		nl = text + strcspn(text, "\n");
+		if (first)
+			cmd_problem("%s: %s: %.*s", path, what,
+			    (int)(nl - text), text);
+		else
+			cmd_problem("%.*s", (int)(nl - text), text);
+	}
+}
+
+/*
+ * What replies will make of each row's DLT variables, on stderr: 0 fine
+ * to import, -1 not (a field too long for any reply, or over one
+ * variable with strict).
+ */
+static int
+check_dlt_fit(const struct config *cfg, const struct import_rows *ic,
+    int strict)
+{
+	struct prompts *pr;
+	struct buf errors, out;
+	size_t i, warned = 0, bad = 0;
+	int fit;
+
+	buf_init(&errors, 0);
+	if ((pr = prompts_load(config_str(cfg, "prompts_dir"),
+	    &errors)) == NULL) {
+		fprintf(stderr, "%s", buf_cstr(&errors));
+		buf_free(&errors);
+		return -1;
+	}
+	for (i = 0; i < ic->n; i++) {
+		buf_init(&out, 0);
+		fit = reply_templates_stakeholder_fit(pr, "en", &ic->rows[i],
+		    &out);
+		if (fit != 0)
+			say_lines(ic->path, fit == 2 ? "error" : strict ?
+			    "error (--strict)" : "warning", buf_cstr(&out));
+		bad += fit == 2 || (fit == 1 && strict);
+		warned += fit == 1 && !strict;
+		buf_free(&out);
+	}
+	if (bad == 0 && warned > 0)
+		fprintf(stderr, "sampark: %zu name%s over 30 characters: "
+		    "replies carry each over two DLT variables, as shown; "
+		    "--strict refuses them\n", warned, warned > 1 ? "s" : "");
+	prompts_free(pr);
+	buf_free(&errors);
+	return bad > 0 ? -1 : 0;
+}
+
 static int
 import_stakeholders(const char *path, const char *config_path,
-    const char *db, int if_empty)
+    const char *db, int if_empty, int strict)
 {
 	struct config *cfg = NULL;
 	struct keywords_table *kw = NULL;
@@ -83,7 +148,8 @@ import_stakeholders(const char *path, const char *config_path,
 	ic.kw = kw;
 	ic.dt = dt;
 	ic.cc = config_str(cfg, "default_country");
-	if (import_rows_stakeholders(&ic) == -1) {
+	if (import_rows_stakeholders(&ic) == -1 ||
+	    check_dlt_fit(cfg, &ic, strict) == -1) {
 		fprintf(stderr, "sampark: %s has errors; nothing imported\n",
 		    path);
 		goto out;
@@ -160,23 +226,25 @@ run_import(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "if-empty", no_argument, NULL, 'e' },
+		{ "strict", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *config_path = NULL, *db = NULL;
-	int ch, if_empty = 0;
+	int ch, if_empty = 0, strict = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': config_path = optarg; break;
 		case 'd': db = optarg; break;
 		case 'e': if_empty = 1; break;
+		case 's': strict = 1; break;
 		case 'h': fputs(import_usage, stdout); return 0;
 		default: fputs(import_usage, stderr); return 2;
 		}
 	}
 	if (argc - optind == 2 && strcmp(argv[optind], "contacts") == 0) {
-		if (if_empty) {
+		if (if_empty || strict) {
 			fputs(import_usage, stderr);
 			return 2;
 		}
@@ -187,7 +255,7 @@ run_import(int argc, char **argv)
 		return 2;
 	}
 	return import_stakeholders(argv[optind + 1], config_path, db,
-	    if_empty);
+	    if_empty, strict);
 }
 
 const struct cmd_desc cmd_import = {

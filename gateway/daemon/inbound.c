@@ -13,6 +13,7 @@
 #include "log.h"
 #include "metrics.h"
 #include "provider.h"
+#include "reply_templates.h"
 #include "router.h"
 #include "runtime.h"
 #include "segment.h"
@@ -39,6 +40,21 @@ inbound_item_free(struct inbound_item *it)
 	free(it->log_line);
 	free(it->m_keyword);
 	free(it);
+}
+
+/* The DLT template id configured for reply text i, or NULL. */
+static const char *
+reply_dlt_id(const struct inbound_env *d, const struct router_result *res,
+    size_t i)
+{
+	const struct reply_template *t;
+
+	if (d->rt->replies == NULL || res->reply.keys[i] == NULL ||
+	    res->language == NULL)
+		return NULL;
+	t = reply_templates_find(d->rt->replies, res->language,
+	    res->reply.keys[i]);
+	return t != NULL ? t->dlt_id : NULL;
 }
 
 static int
@@ -69,6 +85,9 @@ record_reply(const struct inbound_env *d, struct inbound_item *it, int64_t inbou
 			out.segments = (int)si.segments;
 			out.created_ms = util_wall_ms();
 			out.reply_to = inbound_id;
+			/* Its own DLT template id, not the provider's one
+			 * for every reply: each shape is a template. */
+			out.dlt_template_id = (char *)reply_dlt_id(d, res, i);
 			if (store_outbox_add(d->store, &out) == -1)
 				return -1;
 		}
@@ -254,6 +273,7 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	ctx->districts = d->rt->districts;
 	ctx->understand = d->rt->understand;
 	ctx->prompts = d->rt->prompts;
+	ctx->templates = d->rt->replies;
 	ctx->default_language = config_str(cfg, "default_language");
 	ctx->segment_budget = (unsigned)config_int(cfg, "segment_budget");
 	ctx->now_ms = util_wall_ms();

@@ -20,6 +20,7 @@
 #include "log.h"
 #include "prompts.h"
 #include "provider_voice.h"
+#include "reply_templates.h"
 #include "runtime.h"
 #include "segment.h"
 #include "sender.h"
@@ -200,6 +201,7 @@ run_handler(struct turn *t, const char *name, const char *category)
 	ctx.default_language = cfg(t, "default_language");
 	/* Spoken, not texted: the whole answer, never paged behind MORE. */
 	ctx.segment_budget = 1000;
+	ctx.spoken = 1;
 	ctx.now_ms = t->now;
 	ctx.pending_ms = config_int(rt->cfg, "pending_minutes") * 60000;
 	ctx.more_ms = config_int(rt->cfg, "more_minutes") * 60000;
@@ -237,6 +239,7 @@ run_handler(struct turn *t, const char *name, const char *category)
 static int
 queue_sms(struct turn *t, const char *text, const char *why)
 {
+	const struct reply_template *tpl;
 	struct interaction row;
 	struct outbox_msg m;
 	struct segment_info si;
@@ -250,6 +253,14 @@ queue_sms(struct turn *t, const char *text, const char *why)
 	m.encoding = (char *)segment_encoding_name(si.encoding);
 	m.segments = (int)si.segments;
 	m.created_ms = t->now;
+	/* On Indian routes it needs the DLT id of the template it is. */
+	tpl = t->env.rt->replies == NULL ? NULL :
+	    reply_templates_which(t->env.rt->replies, lang_of(t), text);
+	if (tpl != NULL)
+		m.dlt_template_id = tpl->dlt_id;
+	else
+		log_warn("sms_no_template", "%s SMS matches no reply template: "
+		    "sent with the provider's dlt_template_id", why);
 	if (store_outbox_add(t->env.store, &m) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));

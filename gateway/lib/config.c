@@ -107,6 +107,9 @@ static const struct config_directive directives[] = {
 	/* Broadcasts (broadcast.h, schedule.h). */
 	CONFIG_D_PATH("templates", "templates.conf",
 	    "broadcast templates as registered on DLT (key, texts, ids)"),
+	CONFIG_D_PATH("reply_templates", "reply_templates.conf",
+	    "DLT template id of each reply template and language "
+	    "(`sampark templates --replies`); missing: none registered"),
 	CONFIG_D_STR("quiet_hours", "21:00-08:00",
 	    "IST window (HH:MM-HH:MM) in "
 	    "which no broadcast message is sent; empty: none"),

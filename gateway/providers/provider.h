@@ -179,6 +179,13 @@ struct provider {
 			    size_t n, struct buf *out,
 			    const char **content_type);
 	/*
+	 * Where replies go when <name>.reply_mode is not set: "api" for a
+	 * provider whose webhook answer cannot carry DLT template ids while
+	 * its messages travel Indian routes (the operator would drop them);
+	 * NULL: "inline".
+	 */
+	const char	*reply_mode_default;
+	/*
 	 * What is wrong with the settings of the enabled provider (optional;
 	 * provider_check() is the caller): one line each, ending in '\n',
 	 * into problems what stops it from working at all (a secret missing:
@@ -268,9 +275,13 @@ struct provider {
 	CONFIG_D_ENUM(p ".sms_type", "transactional",			\
 	    "transactional|transactional_opt_in|promotional",		\
 	    p ": DLT message category of replies"),			\
-	CONFIG_D_ENUM(p ".reply", "inline", "inline|outbox", p ": answer "\
-	    "in the webhook response when the provider allows it, or "	\
-	    "send through the outbox"),					\
+	CONFIG_D_STR(p ".reply_mode", "", p ": inline (replies in the "	\
+	    "webhook answer, where the provider allows it) or api (sent "\
+	    "through its API, with their DLT template ids); empty: the "\
+	    "provider's default (api where its answer cannot carry DLT ids)"),\
+	CONFIG_D_ENUM(p ".reply", "inline", "inline|outbox", p ": the "	\
+	    "older name of reply_mode (outbox is api), read only when "	\
+	    "reply_mode is not set"),					\
 	CONFIG_D_STR(p ".rate", "1", p ": messages per second (0: no "	\
 	    "limit)"),							\
 	CONFIG_D_INT(p ".max_inflight", "4", 1, 1000, p ": most send "	\

@@ -666,6 +666,7 @@ const struct provider provider_exotel = {
 	.nsettings = SP_ARRAY_LEN(exotel_settings),
 	.parse_sms = exotel_parse_sms,
 	.render_sms_reply = exotel_render_sms_reply,
+	.reply_mode_default = "api",
 	.check_conf = exotel_check_conf,
 	.build_send = exotel_build_send,
 	.parse_send = exotel_parse_send,

@@ -660,6 +660,7 @@ const struct provider provider_plivo = {
 	.nsettings = SP_ARRAY_LEN(plivo_settings),
 	.parse_sms = plivo_parse_sms,
 	.render_sms_reply = plivo_render_sms_reply,
+	.reply_mode_default = "api",
 	.check_conf = plivo_check_conf,
 	.build_send = plivo_build_send,
 	.parse_send = plivo_parse_send,

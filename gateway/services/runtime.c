@@ -14,6 +14,7 @@
 #include "understand.h"
 #include "phone.h"
 #include "prompts.h"
+#include "reply_templates.h"
 #include "runtime.h"
 #include "schedule.h"
 #include "templates.h"
@@ -96,11 +97,11 @@ secret_from_env(const char *env)
 /* pc's common fields from its section's values and the environment; a
  * bad value is a line in errors. */
 static void
-provider_conf_fill(const struct config *cfg, struct provider_conf *pc,
-    struct buf *errors)
+provider_conf_fill(const struct config *cfg, const struct provider *p,
+    struct provider_conf *pc, struct buf *errors)
 {
-	const char *v;
-	char *end;
+	const char *v, *mode;
+	char *end, key[96];
 
 	pc->enabled = provider_setting_bool(pc, "enabled");
 	pc->account_sid = provider_setting(pc, "account_sid");
@@ -116,8 +117,20 @@ provider_conf_fill(const struct config *cfg, struct provider_conf *pc,
 	pc->auth_token = secret_from_env(pc->auth_token_env);
 	pc->url_token = secret_from_env(pc->url_token_env);
 	pc->webhook_key = secret_from_env(pc->webhook_key_env);
-	pc->reply_inline = strcmp(provider_setting(pc, "reply"),
-	    "outbox") != 0;
+	mode = provider_setting(pc, "reply_mode");
+	snprintf(key, sizeof(key), "%s.reply", pc->name);
+	/* The older key, where the provider has it and it was set. */
+	if (*mode == '\0' && *provider_setting(pc, "reply") != '\0' &&
+	    config_is_set(cfg, key))
+		mode = strcmp(provider_setting(pc, "reply"), "outbox") == 0 ?
+		    "api" : "inline";
+	if (*mode == '\0')
+		mode = p->reply_mode_default != NULL ?
+		    p->reply_mode_default : "inline";
+	if (strcmp(mode, "inline") != 0 && strcmp(mode, "api") != 0)
+		buf_printf(errors, "%s: %s.reply_mode: \"%s\" is not one of "
+		    "inline|api\n", config_file(cfg), pc->name, mode);
+	pc->reply_inline = strcmp(mode, "inline") == 0;
 	v = provider_setting(pc, "max_inflight");
 	pc->max_inflight = *v != '\0' ? (int)strtol(v, NULL, 10) : 4;
 	v = provider_setting(pc, "rate");
@@ -151,7 +164,7 @@ runtime_providers_new(const struct config *cfg, size_t *np,
 		pc->default_cc = config_str(cfg, "default_country");
 		pc->values = section_values(cfg, provider_table[i],
 		    &pc->nvalues);
-		provider_conf_fill(cfg, pc, errors);
+		provider_conf_fill(cfg, provider_table[i], pc, errors);
 	}
 	*np = n;
 	return pconf;
@@ -373,9 +386,15 @@ runtime_load(const char *config_path, char *const *overrides,
 	if (rt->prompts != NULL && !prompts_has_language(rt->prompts, "en"))
 		buf_printf(errors, "%s: no en.txt (English is the fallback "
 		    "language)\n", config_str(rt->cfg, "prompts_dir"));
+	if (rt->prompts != NULL && rt->districts != NULL)
+		rt->replies = reply_templates_new(rt->prompts, rt->districts,
+		    errors);
+	if (rt->replies != NULL)
+		(void)reply_templates_load_ids(rt->replies,
+		    config_str(rt->cfg, "reply_templates"), errors);
 	if (problems > 0 || errors->len != before || rt->keywords == NULL ||
 	    rt->districts == NULL || rt->understand == NULL || rt->prompts == NULL || rt->ivr == NULL ||
-	    rt->templates == NULL) {
+	    rt->templates == NULL || rt->replies == NULL) {
 		runtime_free(rt);
 		return NULL;
 	}
@@ -398,6 +417,7 @@ runtime_free(struct sp_runtime *rt)
 	district_free(rt->districts);
 	prompts_free(rt->prompts);
 	templates_free(rt->templates);
+	reply_templates_free(rt->replies);
 	ivr_free(rt->ivr);
 	config_free(rt->cfg);
 	free(rt);

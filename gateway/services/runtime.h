@@ -17,6 +17,7 @@ struct district_table;
 struct ivr_menu;
 struct keywords_table;
 struct prompts;
+struct reply_templates;
 struct templates_table;
 struct understand_table;
 
@@ -28,6 +29,8 @@ struct sp_runtime {
 						   the lexicon */
 	struct prompts		*prompts;
 	struct templates_table	*templates;	/* broadcast templates (DLT) */
+	struct reply_templates	*replies;	/* reply templates (DLT), built
+						   from prompts and districts */
 	struct ivr_menu		*ivr;		/* the voice menu */
 	/* Indexed like provider_table. */
 	struct provider_conf	*pconf;

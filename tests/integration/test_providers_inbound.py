@@ -44,10 +44,12 @@ class PlivoSigner(unittest.TestCase):
 
 class Inbound(unittest.TestCase):
     provider = None
+    settings = None
 
     def setUp(self):
         self.mock = MockProvider().start()
-        self.d = provider_daemon(self.provider, self.mock).start()
+        self.d = provider_daemon(self.provider, self.mock,
+                                 settings=self.settings).start()
 
     def tearDown(self):
         self.d.stop()
@@ -87,20 +89,17 @@ class Exotel(Inbound):
         st, ctype, data = self.d.request(method, path)
         return st, ctype, data.decode("utf-8", "replace")
 
-    def test_classic_get_is_answered_inline_in_text_plain(self):
-        st, ctype, body = self.classic("b3c1a8e6f0d2", "loan bhadohi")
+    def test_classic_get_replies_through_the_api_by_default(self):
+        # Exotel's text/plain answer cannot carry a DLT template id: on
+        # Indian routes the reply goes through the API, with the ids.
+        st, ctype, body = self.classic("c4d2b9f7a1e3", "loan bhadohi")
         self.assertEqual(st, 200, body)
         self.assertEqual(ctype, "text/plain")
-        self.assertIn("भदोही", body)
-        self.assertTrue(PHONE_RE.search(body), body)
-        # Same SmsSid again: the same answer, recorded once, nothing sent.
-        self.assertEqual(self.classic("b3c1a8e6f0d2", "loan bhadohi"),
-                         (st, ctype, body))
-        ins = self.rows("in")
-        self.assertEqual(len(ins), 1)
-        self.assertEqual(ins[0]["provider"], "exotel")
-        self.assertEqual(ins[0]["provider_msg_id"], "b3c1a8e6f0d2")
-        self.assert_nothing_more_sent(0, 0)
+        self.assertEqual(body, "")
+        reqs = self.replies_reach_the_mock()
+        text = "\n".join(r.field("Body") for r in reqs)
+        self.assertTrue(PHONE_RE.search(text), text)
+        self.assertEqual(reqs[0].field("DltEntityId"), "1101000000000001")
 
     def test_head_probe_has_the_get_headers(self):
         st, ctype, _ = self.d.request("HEAD", "/sms/exotel/" +
@@ -145,6 +144,28 @@ class Exotel(Inbound):
         self.assertEqual(self.d.export(), [])
 
 
+class ExotelInline(Inbound):
+    """reply_mode = inline: the classic applet's text/plain answer."""
+    provider = "exotel"
+    settings = {"reply_mode": "inline"}
+    classic = Exotel.classic
+
+    def test_classic_get_is_answered_inline_in_text_plain(self):
+        st, ctype, body = self.classic("b3c1a8e6f0d2", "loan bhadohi")
+        self.assertEqual(st, 200, body)
+        self.assertEqual(ctype, "text/plain")
+        self.assertIn("भदोही", body)
+        self.assertTrue(PHONE_RE.search(body), body)
+        # Same SmsSid again: the same answer, recorded once, nothing sent.
+        self.assertEqual(self.classic("b3c1a8e6f0d2", "loan bhadohi"),
+                         (st, ctype, body))
+        ins = self.rows("in")
+        self.assertEqual(len(ins), 1)
+        self.assertEqual(ins[0]["provider"], "exotel")
+        self.assertEqual(ins[0]["provider_msg_id"], "b3c1a8e6f0d2")
+        self.assert_nothing_more_sent(0, 0)
+
+
 class Plivo(Inbound):
     provider = "plivo"
 
@@ -154,22 +175,15 @@ class Plivo(Inbound):
                 "TotalRate": "0", "TotalAmount": "0", "MessageIntent": "",
                 "PowerpackUUID": ""}
 
-    def test_signed_post_gets_plivo_xml(self):
-        uuid = "0936ec98-7c4c-11e4-9bd8-22000afa12b9"
+    def test_signed_post_replies_through_the_api_by_default(self):
+        # Plivo XML carries no DLT fields: the reply goes through the API.
+        uuid = "3936ec98-7c4c-11e4-9bd8-22000afa12b9"
         st, ctype, body = plivo_post(self.d, "/sms/plivo", self.params(uuid))
         self.assertEqual(st, 200, body)
-        self.assertTrue(ctype.startswith("application/xml"), ctype)
-        self.assertRegex(body, r'^<Response>(<Message src="918045678901" '
-                               r'dst="919812345678" type="sms">[^<]+'
-                               r'</Message>)+</Response>$')
-        self.assertTrue(PHONE_RE.search(body), body)
-        again = plivo_post(self.d, "/sms/plivo", self.params(uuid),
-                           nonce="99")
-        self.assertEqual(again, (st, ctype, body))
-        ins = self.rows("in")
-        self.assertEqual(len(ins), 1)
-        self.assertEqual(ins[0]["contact"], self.rows("out")[0]["contact"])
-        self.assert_nothing_more_sent(0, 0)
+        self.assertNotIn("<Message", body)
+        reqs = self.replies_reach_the_mock()
+        text = "\n".join(r.field("text") for r in reqs)
+        self.assertTrue(PHONE_RE.search(text), text)
 
     def test_query_in_url_is_signed_too(self):
         uuid = "1936ec98-7c4c-11e4-9bd8-22000afa12b9"
@@ -190,6 +204,30 @@ class Plivo(Inbound):
                                     signature=sig)[0], 403)
         self.assertEqual(self.d.export(), [])
 
+
+
+class PlivoInline(Inbound):
+    """reply_mode = inline: the reply in the Plivo XML answer."""
+    provider = "plivo"
+    settings = {"reply_mode": "inline"}
+    params = Plivo.params
+
+    def test_signed_post_gets_plivo_xml(self):
+        uuid = "0936ec98-7c4c-11e4-9bd8-22000afa12b9"
+        st, ctype, body = plivo_post(self.d, "/sms/plivo", self.params(uuid))
+        self.assertEqual(st, 200, body)
+        self.assertTrue(ctype.startswith("application/xml"), ctype)
+        self.assertRegex(body, r'^<Response>(<Message src="918045678901" '
+                               r'dst="919812345678" type="sms">[^<]+'
+                               r'</Message>)+</Response>$')
+        self.assertTrue(PHONE_RE.search(body), body)
+        again = plivo_post(self.d, "/sms/plivo", self.params(uuid),
+                           nonce="99")
+        self.assertEqual(again, (st, ctype, body))
+        ins = self.rows("in")
+        self.assertEqual(len(ins), 1)
+        self.assertEqual(ins[0]["contact"], self.rows("out")[0]["contact"])
+        self.assert_nothing_more_sent(0, 0)
 
 class Android(Inbound):
     provider = "android"

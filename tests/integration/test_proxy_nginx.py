@@ -97,7 +97,9 @@ class DocumentedNginx(unittest.TestCase):
     def setUpClass(cls):
         cls.d = Daemon(extra_args=[
             "--set", "public_url=" + PUBLIC_URL,
-            "--set", "exotel.enabled=yes"],
+            "--set", "exotel.enabled=yes",
+            # The reply in the answer shows the request got through.
+            "--set", "exotel.reply_mode=inline"],
             env={"SAMPARK_EXOTEL_URL_TOKEN": EXOTEL_URL_TOKEN})
         cls.nginx = None
         try:
