@@ -17,6 +17,7 @@
 #include <utf8proc.h>
 
 #include "crypto.h"
+#include "redact.h"
 #include "report.h"
 #include "report_int.h"
 #include "store.h"
@@ -343,22 +344,13 @@ report_add_row(void *arg, const struct interaction *row)
 char *
 report_clean_text(const char *s)
 {
-	char *t = xstrdup(s != NULL ? s : ""), *p;
-	size_t run = 0, i;
+	char *t = redact_contacts(s), *p;
 
-	/* One line, and no phone or account numbers: runs of 5+ digits. */
-	for (p = t; *p != '\0'; p++) {
+	/* One line, and no phone numbers or addresses (redact.h): the
+	 * same masking as the export's. */
+	for (p = t; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
-		if (*p >= '0' && *p <= '9') {
-			if (++run == 5)
-				for (i = 0; i < 5; i++)
-					p[-(long)i] = '#';
-			else if (run > 5)
-				*p = '#';
-		} else
-			run = 0;
-	}
 	return t;
 }
 

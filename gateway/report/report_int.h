@@ -54,8 +54,8 @@ struct report {
 const char *report_row_key(enum report_by, int utc_offset_min,
 	    const struct interaction *, char tmp[16]);
 
-/* A copy of a text from outside made fit for a report: one line, and no
- * runs of 5 or more digits (phone or account numbers).  Caller frees. */
+/* A copy of a text from outside made fit for a report: one line, phone
+ * numbers and e-mail addresses masked (redact.h).  Caller frees. */
 char	*report_clean_text(const char *);
 
 /* Names with counts (IVR nodes, outbox states), names cleaned. */
