@@ -220,6 +220,7 @@ report_free(struct report *r)
 	free(r->slots);
 	free(r->district);
 	free(r->channel);
+	report_canon_free(r->canon);
 	free(r);
 }
 
@@ -282,6 +283,12 @@ group_for(struct report *r, const char *key)
 	g->c.latency_p50_ms = g->c.latency_p95_ms = -1;
 	r->last = r->ngroups++;
 	return g;
+}
+
+void
+report_add_group(struct report *r, const char *key)
+{
+	(void)group_for(r, key);
 }
 
 static int
@@ -465,8 +472,9 @@ report_suppressing(const struct report *r)
 {
 	if (r->o.no_suppress || r->o.suppress_below <= 1)
 		return 0;
-	return r->o.by == REPORT_BY_DISTRICT || r->o.by == REPORT_BY_WEEK ||
-	    r->o.district != NULL;
+	/* A week's figures over all districts are the sum of its days',
+	 * which every report by day shows: only districts are hidden. */
+	return r->o.by == REPORT_BY_DISTRICT || r->o.district != NULL;
 }
 
 void
