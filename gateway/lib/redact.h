@@ -9,10 +9,9 @@
  * separators (space, hyphen, dot, brackets) between any two of them, so
  * "98765 43210", "+91-98765-43210", "(0542) 250 1234", "9 8 7 6 5 4 3 2 1
  * 0" and "९८७६५४३२१०" are all one number.  Its digits become '#', one per
- * digit; the separators stay, so the text keeps its shape.  Five, not
- * ten: an account, Aadhaar or partial number is as identifying, and
- * amounts of that size are rare in these messages.  A leading '+' goes
- * with the number.
+ * digit; the separators (and a leading '+') stay, so the text keeps its
+ * shape.  Five, not ten: an account, Aadhaar or partial number is as
+ * identifying, and amounts of that size are rare in these messages.
  *
  * An e-mail address (letters, digits and ._%+- on both sides of an '@',
  * a dot in the domain) becomes "[email]".

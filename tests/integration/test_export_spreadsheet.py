@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import unittest
 
-from harness import Daemon
+from harness import BIN, Daemon
 
 # What women send (phone, text, provider message id).
 MESSAGES = [
@@ -126,6 +126,34 @@ class ExportForAnalysts(unittest.TestCase):
         # In UTC, the 5th has not begun yet.
         self.assertEqual(self.d.export("--tz", "UTC", "--since",
                                        "2026-12-05"), [])
+
+    # ---- the pseudonym key ----
+
+    def on_db(self, path, *args):
+        return subprocess.run([BIN] + list(args) + ["-c", self.d.conf,
+                              "--db", path], capture_output=True,
+                              env=self.d.env, cwd=self.d.tmp, timeout=30)
+
+    def test_pseudonyms_survive_backup_and_restore(self):
+        before = [r["contact"] for r in self.d.export()]
+        backup = os.path.join(self.d.tmp, "kept.db")
+        r = self.d.cli("backup", "--to", backup)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(backup, "rb") as f:
+            copy = f.read()
+        # The export of the backup writes nothing into it, key included.
+        r = self.on_db(backup, "export")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(backup, "rb") as f:
+            self.assertEqual(f.read(), copy)
+        # Restored over a new, empty database: the same pseudonyms.
+        fresh = os.path.join(self.d.tmp, "fresh.db")
+        r = self.on_db(fresh, "restore", "--from", backup)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        r = self.on_db(fresh, "export")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([json.loads(x)["contact"]
+                          for x in r.stdout.decode().splitlines()], before)
 
     # ---- spreadsheets ----
 
