@@ -16,6 +16,8 @@ region-wide views gave away."""
 import datetime
 import itertools
 import json
+import signal
+import sqlite3
 import unittest
 import urllib.parse
 from fractions import Fraction
@@ -94,15 +96,35 @@ def determined(visible, target, universe):
 
 
 class SuppressionAttack(unittest.TestCase):
+    SEED = SEED
+    DAYS = None             # all on the day the test runs
+
     @classmethod
     def setUpClass(cls):
         cls.d = Daemon(env=al.TOKENS).start()
         n = 300
-        for text, count in SEED:
+        sent = []
+        for text, count in cls.SEED:
             for _ in range(count):
                 status, _ = cls.d.console(al.phone(n), text)
                 assert status == 200, (text, status)
+                sent.append(al.phone(n))
                 n += 1
+        if cls.DAYS:
+            # Spread over the given days (noon in India), in turn.
+            cls.d.signal(signal.SIGTERM)
+            cls.d.wait()
+            cls.d.log.close()
+            db = sqlite3.connect(cls.d.db)
+            for i, phone in enumerate(sent):
+                day = datetime.datetime.fromisoformat(
+                    cls.DAYS[i % len(cls.DAYS)] + "T12:00:00+05:30")
+                db.execute("UPDATE interactions SET time_ms = ? WHERE "
+                           "phone = ?", (int(day.timestamp() * 1000),
+                                         phone))
+            db.commit()
+            db.close()
+            cls.d.start()
 
     @classmethod
     def tearDownClass(cls):
@@ -126,7 +148,8 @@ class SuppressionAttack(unittest.TestCase):
             rep = self.cli_report("--by", by)
             labels[by] = [g["key"] for g in rep["groups"]]
         districts = [x for x in labels["district"] if x != "(unknown)"]
-        self.assertEqual(len(labels["day"]), 1, "seeded across midnight")
+        self.assertEqual(len(labels["day"]), len(self.DAYS or [0]),
+                         "seeded across midnight")
         universe = set(itertools.product(
             labels["district"], labels["keyword"], labels["day"],
             labels["channel"], labels["language"], ("m", "u")))
@@ -224,6 +247,23 @@ class SuppressionAttack(unittest.TestCase):
                                                      for c in target)))
         self.assertEqual(leaks, [], "small counts that subtraction gives "
                          "away (%d of %d)" % (len(leaks), len(seen)))
+
+
+class SuppressionAttackOverDays(SuppressionAttack):
+    """The same attack on three days that straddle a week's end, with
+    districts whose keywords change from day to day."""
+    SEED = [
+        ("loan bhadohi", 10),
+        ("training bhadohi", 4),
+        ("market bhadohi", 2),
+        ("training mirzapur", 5),
+        ("loan mirzapur", 1),
+        ("market samastipur", 7),
+        ("loan samastipur", 3),
+        ("loan", 5),
+        ("sabun banana", 3),
+    ]
+    DAYS = ["2026-11-29", "2026-11-30", "2026-12-01"]
 
 
 if __name__ == "__main__":
