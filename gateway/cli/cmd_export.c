@@ -51,8 +51,8 @@ static const char export_usage[] =
     "pseudonym: a keyed hash of the phone number (key from the environment\n"
     "variable named by pseudonym_key_env, else the one the database was made\n"
     "with).  Phone numbers and e-mail addresses inside the texts women sent\n"
-    "are masked (#####, [email]) unless --reveal-phones is given.  The database is only\n"
-    "read, never written.\n"
+    "are masked (#####, [email]) unless --reveal-phones is given.  The\n"
+    "database is only read, never written.\n"
     "Times are ISO 8601 with their offset in ZONE (an IANA name such as\n"
     "Asia/Kolkata, UTC, or +05:30; default: the report's zone,\n"
     "report_utc_offset, +05:30 unless configured).  DATE is YYYY-MM-DD (a\n"
@@ -112,6 +112,21 @@ zone_time(const struct export_zone *z, int64_t ms, char out[40])
 	util_strlcpy(out, tmp, 40);
 }
 
+/* A compiled zone (the zone database also holds tables and notes). */
+static int
+is_tzif(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char magic[4];
+	int ok;
+
+	if (f == NULL)
+		return 0;
+	ok = fread(magic, 1, 4, f) == 4 && memcmp(magic, "TZif", 4) == 0;
+	fclose(f);
+	return ok;
+}
+
 /*
  * --tz: "UTC", "Z", "+05:30" / "-0300" / "+5", or an IANA name.  glibc
  * takes an unknown name for UTC without a word, so the name must be a
@@ -130,12 +145,16 @@ zone_parse(const char *s, struct export_zone *z)
 	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0)
 		return 0;
 	if (*s == '+' || *s == '-') {
+		if (s[1] < '0' || s[1] > '9')
+			return -1;
 		h = strtol(s + 1, &end, 10);
 		if (end - (s + 1) == 4 && *end == '\0') {
 			m = h % 100;
 			h /= 100;
 		} else if (*end == ':') {
 			if (end - (s + 1) > 2)
+				return -1;
+			if (end[1] < '0' || end[1] > '9')
 				return -1;
 			m = strtol(end + 1, &end, 10);
 		}
@@ -149,7 +168,8 @@ zone_parse(const char *s, struct export_zone *z)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s", dir != NULL && *dir != '\0' ?
 	    dir : "/usr/share/zoneinfo", s);
-	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode)) {
+	if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    !is_tzif(path)) {
 		/* India's zone has one offset since 1945: without the zone
 		 * database, still known. */
 		if (strcmp(s, "Asia/Kolkata") == 0 ||

@@ -101,7 +101,10 @@ class ExportForAnalysts(unittest.TestCase):
         self.assertIn("2026-12-04T13:45:00-05:00",
                       {r["time"] for r in self.d.export("--tz",
                                                         "America/New_York")})
-        for bad in ("Asia/Kolkatta", "IST", "+25:00", "../etc/passwd"):
+        self.assertIn("2026-12-04T15:45:00-03:00",
+                      {r["time"] for r in self.d.export("--tz", "-0300")})
+        for bad in ("Asia/Kolkatta", "IST", "+25:00", "../etc/passwd",
+                    "+-5", "+05:-3", "zone.tab", ""):
             r = self.d.cli("export", "--tz", bad)
             self.assertEqual(r.returncode, 2, bad)
             self.assertIn(b"--tz", r.stderr)
