@@ -139,7 +139,7 @@ DEB_PACKAGES = gcc make pkg-config libevent-dev libcurl4-openssl-dev \
 	libmimalloc-dev \
 	python3 curl wrk sqlite3 clang libclang-rt-14-dev \
 	chromium chromium-driver python3-selenium fonts-noto-core nginx \
-	prometheus
+	prometheus libreoffice-calc-nogui
 deps:
 	@./tools/deps.sh $(DEB_PACKAGES)
 

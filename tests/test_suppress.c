@@ -301,6 +301,54 @@ test_total_hidden_when_nothing_else_will_do(void **state)
 	suppress_free(plan);
 }
 
+/*
+ * Figures other views decided: districts 12 (bhadohi), 3 (mirzapur), 6
+ * (samastipur) and the region's 21, which every view without a district
+ * shows.  The total fixed as shown is never the complement, so another
+ * district is; a cell hidden elsewhere is hidden here, even at 12, and
+ * one shown elsewhere stays shown even when small.
+ */
+static void
+test_fixed_cells(void **state)
+{
+	struct suppress *plan = suppress_new(4);
+	size_t col[] = { 0, 1, 2, 3 };
+
+	(void)state;
+	suppress_cell(plan, 0, 12, 1, 0);
+	suppress_cell(plan, 1, 3, 1, 0);
+	suppress_cell(plan, 2, 6, 1, 0);
+	suppress_cell(plan, 3, 21, 0, 1);
+	suppress_line(plan, col, 4);
+	suppress_fix(plan, 3, 0);
+	suppress_run(plan, 5);
+	assert_false(suppress_hidden(plan, 0));
+	assert_true(suppress_hidden(plan, 1));
+	assert_true(suppress_hidden(plan, 2));
+	assert_false(suppress_hidden(plan, 3));
+
+	/* Samastipur shown elsewhere: bhadohi, though large, covers. */
+	suppress_fix(plan, 2, 0);
+	suppress_run(plan, 5);
+	assert_true(suppress_hidden(plan, 0));
+	assert_true(suppress_hidden(plan, 1));
+	assert_false(suppress_hidden(plan, 2));
+	assert_false(suppress_hidden(plan, 3));
+
+	/* Only the total is left and it is public: the small cell cannot
+	 * be covered, and the plan does not pretend to by hiding it. */
+	suppress_fix(plan, 0, 0);
+	suppress_run(plan, 5);
+	assert_false(suppress_hidden(plan, 3));
+	assert_false(suppress_hidden(plan, 0));
+
+	/* Hidden elsewhere: hidden here whatever its size. */
+	suppress_fix(plan, 0, 1);
+	suppress_run(plan, 5);
+	assert_true(suppress_hidden(plan, 0));
+	suppress_free(plan);
+}
+
 int
 main(void)
 {
@@ -309,6 +357,7 @@ main(void)
 		cmocka_unit_test(test_total_hidden_when_nothing_else_will_do),
 		cmocka_unit_test(test_grids),
 		cmocka_unit_test(test_groups),
+		cmocka_unit_test(test_fixed_cells),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -190,7 +190,6 @@ crosstab(struct admin_ctx *ctx, const struct form *f,
 	enum report_by rows = REPORT_BY_DAY, cols = REPORT_BY_KEYWORD;
 	const char *v;
 	struct report_xtab *x;
-	struct store_filter filter;
 
 	if (((v = form_get(f, "rows")) != NULL && report_by_parse(v, &rows) ==
 	    -1) || ((v = form_get(f, "cols")) != NULL &&
@@ -199,14 +198,7 @@ crosstab(struct admin_ctx *ctx, const struct form *f,
 		    "week, channel or language");
 		return;
 	}
-	memset(&filter, 0, sizeof(filter));
-	filter.since_ms = o->since_ms;
-	filter.until_ms = o->until_ms;
-	filter.district = o->district;
-	filter.channel = o->channel;
-	x = report_xtab_new(rows, cols, o);
-	if (store_export(ctx->store, &filter, report_xtab_add_row, x) == -1) {
-		report_xtab_free(x);
+	if ((x = report_xtab_collect(ctx->store, rows, cols, o)) == NULL) {
 		admin_error(res, 503, "store unavailable");
 		return;
 	}

@@ -80,8 +80,8 @@ static const struct config_directive directives[] = {
 	    "environment variable holding the export pseudonym key (unset: "
 	    "the random key made with the database)"),
 	CONFIG_D_INT("suppress_below", "5", 0, 1000,
-	    "reports: counts from 1 to this minus 1 in district- or week-level "
-	    "groups show as <N (0 or 1: never)"),
+	    "reports: counts from 1 to this minus 1 in district-level "
+	    "figures show as <N (0 or 1: never)"),
 	CONFIG_D_INT("report_utc_offset", "330", -720, 840,
 	    "reports: minutes east of UTC of the days and weeks (India: 330)"),
 	CONFIG_D_STR("admin_listen", "127.0.0.1:8081",

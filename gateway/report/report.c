@@ -17,6 +17,7 @@
 #include <utf8proc.h>
 
 #include "crypto.h"
+#include "redact.h"
 #include "report.h"
 #include "report_int.h"
 #include "store.h"
@@ -219,6 +220,7 @@ report_free(struct report *r)
 	free(r->slots);
 	free(r->district);
 	free(r->channel);
+	report_canon_free(r->canon);
 	free(r);
 }
 
@@ -283,6 +285,12 @@ group_for(struct report *r, const char *key)
 	return g;
 }
 
+void
+report_add_group(struct report *r, const char *key)
+{
+	(void)group_for(r, key);
+}
+
 static int
 keyword_is(const char *kw, const char *const *names)
 {
@@ -343,22 +351,13 @@ report_add_row(void *arg, const struct interaction *row)
 char *
 report_clean_text(const char *s)
 {
-	char *t = xstrdup(s != NULL ? s : ""), *p;
-	size_t run = 0, i;
+	char *t = redact_contacts(s), *p;
 
-	/* One line, and no phone or account numbers: runs of 5+ digits. */
-	for (p = t; *p != '\0'; p++) {
+	/* One line, and no phone numbers or addresses (redact.h): the
+	 * same masking as the export's. */
+	for (p = t; *p != '\0'; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
-		if (*p >= '0' && *p <= '9') {
-			if (++run == 5)
-				for (i = 0; i < 5; i++)
-					p[-(long)i] = '#';
-			else if (run > 5)
-				*p = '#';
-		} else
-			run = 0;
-	}
 	return t;
 }
 
@@ -473,8 +472,9 @@ report_suppressing(const struct report *r)
 {
 	if (r->o.no_suppress || r->o.suppress_below <= 1)
 		return 0;
-	return r->o.by == REPORT_BY_DISTRICT || r->o.by == REPORT_BY_WEEK ||
-	    r->o.district != NULL;
+	/* A week's figures over all districts are the sum of its days',
+	 * which every report by day shows: only districts are hidden. */
+	return r->o.by == REPORT_BY_DISTRICT || r->o.district != NULL;
 }
 
 void

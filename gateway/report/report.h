@@ -11,11 +11,16 @@
  * Per group (by keyword, district, day, week, channel or language):
  * inbound queries, unique contacts, matched / unmatched, replies and their
  * segments, median and p95 reply latency, opt-ins (JOIN, START) and
- * opt-outs (STOP).  Suppression: when groups are districts or weeks, or
- * the rows are of one district, counts from 1 to suppress_below - 1 are
- * shown as "<N" so that a small village cannot be singled out; matched
- * and unmatched are then hidden together, so neither can be worked out
- * from the other.
+ * opt-outs (STOP).  Suppression: when groups are districts, or the rows
+ * are of one district, counts from 1 to suppress_below - 1 are shown as
+ * "<N" so that a small village cannot be singled out; matched and
+ * unmatched are then hidden together, so neither can be worked out from
+ * the other, and as many other cells as it takes that no hidden one
+ * follows from the shown ones -- in this report or combined with any
+ * other view of the same period (report_collect decides a district's
+ * figures once for all of them; see report_int.h).  Figures without a
+ * district (by keyword, day, week, channel, language) are not
+ * suppressed: they identify no place.
  *
  * Also here, for every privacy-preserving output: the keyed pseudonym of a
  * phone number (the export uses it).
@@ -143,7 +148,7 @@ struct report *report_collect(struct store *, const struct report_options *,
  * A cross-tabulation of inbound queries (report_xtab.c): rows by one
  * dimension, columns by another (e.g. day x keyword for the dashboard's
  * chart, district x keyword for its table).  Suppressed as the report is
- * when either dimension is district or week, or opts names a district.
+ * when either dimension is district, or opts names a district.
  * At most REPORT_XTAB_MAX rows and columns; the rest add up in "(other)".
  */
 #define REPORT_XTAB_MAX	1000
@@ -159,6 +164,14 @@ void	 report_xtab_render_json(struct report_xtab *, struct buf *out);
 /* Cell count (tests); -1 if no such row or column. */
 int64_t	 report_xtab_get(const struct report_xtab *, const char *row,
 	    const char *col);
+/*
+ * A crosstab of the store's rows within opts' filters, suppressed so
+ * that its district figures are those of every other view of the same
+ * period (it reads the period's rows of all districts once more for
+ * that).  NULL on a store error.  Free with report_xtab_free.
+ */
+struct report_xtab *report_xtab_collect(struct store *, enum report_by rows,
+	    enum report_by cols, const struct report_options *opts);
 
 /* Terminal columns a UTF-8 string takes (combining marks take none). */
 size_t	 report_display_width(const char *);

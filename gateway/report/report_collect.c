@@ -16,7 +16,8 @@ report_collect(struct store *st, const struct report_options *opts,
 {
 	struct report *r = report_new(opts);
 	struct report_source src;
-	size_t i;
+	const char *const *keys;
+	size_t i, n;
 
 	memset(&src, 0, sizeof(src));
 	src.store = st;
@@ -30,6 +31,22 @@ report_collect(struct store *st, const struct report_options *opts,
 			report_free(r);
 			return NULL;
 		}
+	/* A district's figures, here and in every other view, as decided
+	 * once over all districts (report_int.h); and every group of the
+	 * period listed, so that a missing one gives no hidden 0 away. */
+	if (report_suppressing(r) && (opts->district != NULL ||
+	    opts->by == REPORT_BY_DISTRICT)) {
+		if ((r->canon = report_canon_collect(st, opts)) == NULL) {
+			report_free(r);
+			return NULL;
+		}
+		if (opts->by != REPORT_BY_DISTRICT ||
+		    opts->district == NULL) {
+			keys = report_canon_keys(r->canon, opts->by, &n);
+			for (i = 0; i < n; i++)
+				report_add_group(r, keys[i]);
+		}
+	}
 	report_finish(r);
 	return r;
 }

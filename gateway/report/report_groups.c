@@ -13,7 +13,7 @@
 #include "util.h"
 
 /* The fields of struct report_counts in column order. */
-#define NCOUNTS		10
+#define NCOUNTS		REPORT_NCOUNTS
 static const char *const count_names[NCOUNTS] = { "inbound", "contacts",
     "matched", "unmatched", "replies", "segments", "latency_p50_ms",
     "latency_p95_ms", "opt_ins", "opt_outs" };
@@ -36,21 +36,47 @@ total_suppressed(const struct report *r)
 }
 
 /*
+ * What another view decided for cell i of row g (g == ngroups: TOTAL):
+ * 1 hidden, 0 shown, -1 this table decides.  The region's total is in
+ * every view without a district, unsuppressed, so it is shown here too;
+ * a district's figures are the canon's (report_int.h).
+ */
+static int
+fixed_cell(const struct report *r, size_t g, size_t i)
+{
+	const char *key;
+
+	if (IS_LATENCY(i))
+		return -1;
+	if (g == r->ngroups)
+		return r->o.district == NULL ? 0 :
+		    report_canon_fix_count(r->canon, r->o.district, i);
+	key = r->groups[g].key;
+	if (r->o.by == REPORT_BY_DISTRICT)
+		return report_canon_fix_count(r->canon, key, i);
+	if (i != 0)
+		return -1;
+	return report_canon_fix(r->canon, r->o.district, 1, &r->o.by, &key);
+}
+
+/*
  * Which count cells of the groups table (rows 0..ngroups-1, then TOTAL
  * as row ngroups) are hidden.  Small counts of a group, and of the total
  * when the report is one district's, are hidden; then every column keeps
  * at least two hidden cells or none, so that the total minus the shown
  * groups never gives a hidden one, and inbound, matched and unmatched of
- * a row are hidden together (inbound = matched + unmatched).  NULL when
- * the report does not suppress.
+ * a row are hidden together (inbound = matched + unmatched).  Figures
+ * that other views publish too are fixed as those decided (fixed_cell).
+ * NULL when the report does not suppress.
  */
-static struct suppress *
-groups_plan(const struct report *r)
+struct suppress *
+report_groups_plan(const struct report *r)
 {
 	size_t rows = r->ngroups + 1, g, i, line[3];
 	size_t *column;
 	struct suppress *plan;
 	int64_t v[NCOUNTS];
+	int fix;
 
 	if (!report_suppressing(r))
 		return NULL;
@@ -60,10 +86,13 @@ groups_plan(const struct report *r)
 		int is_total = g == r->ngroups;
 
 		count_values(is_total ? &r->total.c : &r->groups[g].c, v);
-		for (i = 0; i < NCOUNTS; i++)
+		for (i = 0; i < NCOUNTS; i++) {
 			suppress_cell(plan, g * NCOUNTS + i, v[i],
 			    !IS_LATENCY(i) && (!is_total ||
 			    total_suppressed(r)), is_total);
+			if ((fix = fixed_cell(r, g, i)) != -1)
+				suppress_fix(plan, g * NCOUNTS + i, fix);
+		}
 		/* matched + unmatched = inbound, hidden together. */
 		line[0] = g * NCOUNTS + 2;
 		line[1] = g * NCOUNTS + 3;
@@ -141,7 +170,7 @@ groups_table(struct report *r, struct buf *out)
 	struct report_table t = { NCOUNTS + 1, NULL, 0, "lrrrrrrrrrr" };
 	char cells[NCOUNTS][REPORT_CELL];
 	const char *v[NCOUNTS + 1];
-	struct suppress *plan = groups_plan(r);
+	struct suppress *plan = report_groups_plan(r);
 	size_t g;
 
 	header_line(r, v);
@@ -165,7 +194,7 @@ groups_csv(struct report *r, struct buf *out)
 {
 	char cells[NCOUNTS][REPORT_CELL];
 	const char *v[NCOUNTS + 1];
-	struct suppress *plan = groups_plan(r);
+	struct suppress *plan = report_groups_plan(r);
 	size_t g;
 
 	header_line(r, v);
@@ -203,7 +232,7 @@ json_counts(struct buf *b, const struct report *r, const char *key,
 static void
 groups_json(struct report *r, struct buf *out)
 {
-	struct suppress *plan = groups_plan(r);
+	struct suppress *plan = report_groups_plan(r);
 	size_t i;
 
 	buf_puts(out, ",\"groups\":[");

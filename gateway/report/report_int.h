@@ -34,8 +34,13 @@ struct group {
 	size_t			 nlat, caplat;
 };
 
+struct report_canon;
+
 struct report {
 	struct report_options	 o;
+	/* The district figures this report must agree with; NULL: none
+	 * (a report built from rows alone, as in the unit tests). */
+	struct report_canon	*canon;
 	char			*district, *channel;
 	struct group		*groups;
 	size_t			 ngroups;
@@ -54,8 +59,8 @@ struct report {
 const char *report_row_key(enum report_by, int utc_offset_min,
 	    const struct interaction *, char tmp[16]);
 
-/* A copy of a text from outside made fit for a report: one line, and no
- * runs of 5 or more digits (phone or account numbers).  Caller frees. */
+/* A copy of a text from outside made fit for a report: one line, phone
+ * numbers and e-mail addresses masked (redact.h).  Caller frees. */
 char	*report_clean_text(const char *);
 
 /* The words of text that a coordinator might add to the lexicon (not
@@ -92,6 +97,72 @@ struct report_named {
 void	 report_named_add(struct report_named **, size_t *n,
 	    const char *name, int64_t count);
 void	 report_named_free(struct report_named *, size_t n);
+
+/* The count columns of the groups table (report_groups.c): inbound,
+ * contacts, matched, unmatched, replies, segments, two latencies, opt-ins,
+ * opt-outs. */
+#define REPORT_NCOUNTS	10
+/* Row `row` of the groups table as a suppression plan (rows 0..ngroups-1,
+ * then TOTAL; cell row * REPORT_NCOUNTS + column); NULL when the report
+ * does not suppress. */
+struct suppress;
+struct suppress *report_groups_plan(const struct report *);
+
+/*
+ * ---- the same district figure alike in every view (report_canon.c) ----
+ *
+ * A district's counts appear in many views of the same period: its row of
+ * `--by district`, the TOTAL of its own report, the margins and cells of
+ * every crosstab with a district axis, the groups of its own report.
+ * Suppressed each on its own, one view shows what another hid, and
+ * subtraction does the rest.  So the canon decides them once, for the
+ * rows of the period and channel over all districts:
+ *   level 1, the `--by district` table (its TOTAL, the region's, is
+ *   public: every view without a district shows it);
+ *   level 2, district x D for each other dimension D, its district
+ *   margins as level 1 decided and its D margins public;
+ * and every view fixes those figures as the canon did (suppress_fix),
+ * solving only what is its own (a district's D x E cells).  Figures
+ * without a district are public: time, keyword, channel and language
+ * alone identify nobody, and every one of them is in an unsuppressed view.
+ */
+struct report_canon *report_canon_new(const struct report_options *opts);
+void	 report_canon_free(struct report_canon *);	/* NULL: no-op */
+/* Fits store_export()'s callback, fed every row of the period. */
+int	 report_canon_add_row(void *canon, const struct interaction *);
+/* After the last row: the decisions are made. */
+void	 report_canon_finish(struct report_canon *);
+/* Filled from the store (no district filter); NULL on a store error. */
+struct report_canon *report_canon_collect(struct store *,
+	    const struct report_options *);
+/*
+ * The decision for the inbound queries of `district` (NULL: any) with
+ * dims[k] = keys[k] (n of them, 0 to 2): 1 hidden, 0 shown, -1 none (a
+ * figure the view solves itself).  A NULL canon decides nothing.
+ */
+int	 report_canon_fix(const struct report_canon *, const char *district,
+	    size_t n, const enum report_by *dims, const char *const *keys);
+/* Every key of dimension by in the period's rows (all districts), n of
+ * them; a view with a district lists them all, those without rows too,
+ * so that a missing one does not give a hidden 0 away. */
+const char *const *report_canon_keys(const struct report_canon *,
+	    enum report_by by, size_t *n);
+/* A group of the report for key, with no rows yet (report.c). */
+void	 report_add_group(struct report *, const char *key);
+/* Level 1's decision for count column col of district: 1, 0 or -1. */
+int	 report_canon_fix_count(const struct report_canon *,
+	    const char *district, size_t col);
+/* The crosstab's plan, decided once (report_xtab.c), and whether it hides
+ * the cell (row key, column key): -1 if there is no such cell. */
+struct report_xtab;
+const struct suppress *report_xtab_plan(struct report_xtab *);
+int	 report_xtab_hidden(struct report_xtab *, const char *row,
+	    const char *col);
+void	 report_xtab_set_canon(struct report_xtab *, struct report_canon *,
+	    int owned);
+/* The row and column keys of the crosstab (report_xtab.c). */
+const char *const *report_xtab_keys(const struct report_xtab *, int cols,
+	    size_t *n);
 
 /* ---- sections ---- */
 

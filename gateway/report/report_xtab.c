@@ -12,6 +12,7 @@
 
 #include "report.h"
 #include "report_int.h"
+#include "store.h"
 #include "suppress.h"
 #include "util.h"
 
@@ -31,6 +32,10 @@ struct report_xtab {
 	int64_t			*cells;		/* rows.n x capcols */
 	size_t			 capcols;
 	int64_t			 total;
+	struct report_canon	*canon;		/* NULL: decides alone */
+	int			 canon_owned;
+	struct suppress		*plan;		/* decided once */
+	int			 planned;
 };
 
 struct report_xtab *
@@ -67,6 +72,9 @@ report_xtab_free(struct report_xtab *x)
 		return;
 	axis_clear(&x->rows);
 	axis_clear(&x->cols);
+	suppress_free(x->plan);
+	if (x->canon_owned)
+		report_canon_free(x->canon);
 	free(x->cells);
 	free(x->district);
 	free(x);
@@ -188,24 +196,98 @@ suppressing(const struct report_xtab *x)
 {
 	if (x->o.no_suppress || x->o.suppress_below <= 1)
 		return 0;
-	return x->rows.by == REPORT_BY_DISTRICT || x->rows.by ==
-	    REPORT_BY_WEEK || x->cols.by == REPORT_BY_DISTRICT ||
-	    x->cols.by == REPORT_BY_WEEK || x->o.district != NULL;
+	/* Weeks alone, as in the report, are the sum of public days. */
+	return x->rows.by == REPORT_BY_DISTRICT ||
+	    x->cols.by == REPORT_BY_DISTRICT || x->o.district != NULL;
+}
+
+void
+report_xtab_set_canon(struct report_xtab *x, struct report_canon *c,
+    int owned)
+{
+	if (x->canon_owned)
+		report_canon_free(x->canon);
+	x->canon = c;
+	x->canon_owned = owned;
 }
 
 /*
- * The grid as a suppression plan: cells r * cols + c, then the row totals,
- * the column totals and the grand total; each row and each column is a
- * line with its total, and so are the row totals and the column totals
- * with the grand total.  The grand total is a small count to hide only
- * when the grid is one district's (as in report.h).  NULL when the grid
- * does not suppress.
+ * The plan's index of cell (r, c), of a row total (c == NONE), a column
+ * total (r == NONE) or the grand total (both).  The grid is laid out the
+ * same way whichever dimension is asked for as rows (the one first in
+ * enum report_by is the plan's first axis), so that a crosstab and its
+ * transpose hide the same cells: two different answers to one question
+ * would give each other away.
+ */
+#define NONE	((size_t)-1)
+static size_t
+plan_index(const struct report_xtab *x, size_t r, size_t c)
+{
+	size_t R = x->rows.n, C = x->cols.n;
+	int flip = x->cols.by < x->rows.by;
+	size_t a = flip ? c : r, b = flip ? r : c, A = flip ? C : R,
+	    B = flip ? R : C;
+
+	if (a != NONE && b != NONE)
+		return a * B + b;
+	if (b == NONE && a != NONE)
+		return A * B + a;
+	if (a == NONE && b != NONE)
+		return A * B + A + b;
+	return A * B + A + B;
+}
+
+/* What the canon decided for a cell (NULL keys: a total); -1: nothing. */
+static int
+fixed(const struct report_xtab *x, const char *rk, const char *ck)
+{
+	enum report_by dims[2] = { REPORT_BY_KEYWORD, REPORT_BY_KEYWORD };
+	const char *keys[2] = { NULL, NULL };
+	size_t n = 0;
+
+	if (rk != NULL) {
+		dims[n] = x->rows.by;
+		keys[n++] = rk;
+	}
+	if (ck != NULL) {
+		dims[n] = x->cols.by;
+		keys[n++] = ck;
+	}
+	return report_canon_fix(x->canon, x->o.district, n, dims, keys);
+}
+
+static void
+plan_cell(struct suppress *plan, const struct report_xtab *x, size_t r,
+    size_t c, int64_t value, int primary, int total)
+{
+	size_t i = plan_index(x, r, c);
+	int fix = fixed(x, r != NONE ? x->rows.keys[r] : NULL,
+	    c != NONE ? x->cols.keys[c] : NULL);
+
+	/* A cell alone in its row (or column) is its row's (column's)
+	 * total under another name, so it is decided as that is. */
+	if (fix == -1 && r != NONE && c != NONE && x->cols.n == 1)
+		fix = fixed(x, x->rows.keys[r], NULL);
+	if (fix == -1 && r != NONE && c != NONE && x->rows.n == 1)
+		fix = fixed(x, NULL, x->cols.keys[c]);
+
+	suppress_cell(plan, i, value, primary, total);
+	if (fix != -1)
+		suppress_fix(plan, i, fix);
+}
+
+/*
+ * The grid as a suppression plan (plan_index): each row and each column
+ * is a line with its total, and so are the row totals and the column
+ * totals with the grand total.  The grand total is a small count to hide
+ * only when the grid is one district's (as in report.h); figures other
+ * views publish are fixed as the canon decided.  NULL when the grid does
+ * not suppress.
  */
 static struct suppress *
 grid_plan(const struct report_xtab *x)
 {
 	size_t R = x->rows.n, C = x->cols.n, i, j;
-	size_t rt = R * C, ct = rt + R, gt = ct + C;
 	size_t *line = xcalloc((R > C ? R : C) + 1, sizeof(*line));
 	struct suppress *plan;
 
@@ -213,39 +295,147 @@ grid_plan(const struct report_xtab *x)
 		free(line);
 		return NULL;
 	}
-	plan = suppress_new(gt + 1);
+	plan = suppress_new(R * C + R + C + 1);
 	for (i = 0; i < R; i++)
 		for (j = 0; j < C; j++)
-			suppress_cell(plan, i * C + j,
-			    x->cells[i * x->capcols + j], 1, 0);
+			plan_cell(plan, x, i, j, x->cells[i * x->capcols + j],
+			    1, 0);
 	for (i = 0; i < R; i++)
-		suppress_cell(plan, rt + i, x->rows.totals[i], 1, 1);
+		plan_cell(plan, x, i, NONE, x->rows.totals[i], 1, 1);
 	for (j = 0; j < C; j++)
-		suppress_cell(plan, ct + j, x->cols.totals[j], 1, 1);
-	suppress_cell(plan, gt, x->total, x->o.district != NULL, 1);
-	for (i = 0; i < R; i++) {
+		plan_cell(plan, x, NONE, j, x->cols.totals[j], 1, 1);
+	plan_cell(plan, x, NONE, NONE, x->total, x->o.district != NULL, 1);
+	/* Lines in the plan's own order, so a transpose finds the same. */
+	if (x->cols.by < x->rows.by) {
+		for (j = 0; j < C; j++) {
+			for (i = 0; i < R; i++)
+				line[i] = plan_index(x, i, j);
+			line[R] = plan_index(x, NONE, j);
+			suppress_line(plan, line, R + 1);
+		}
+		for (i = 0; i < R; i++) {
+			for (j = 0; j < C; j++)
+				line[j] = plan_index(x, i, j);
+			line[C] = plan_index(x, i, NONE);
+			suppress_line(plan, line, C + 1);
+		}
 		for (j = 0; j < C; j++)
-			line[j] = i * C + j;
-		line[C] = rt + i;
+			line[j] = plan_index(x, NONE, j);
+		line[C] = plan_index(x, NONE, NONE);
+		suppress_line(plan, line, C + 1);
+		for (i = 0; i < R; i++)
+			line[i] = plan_index(x, i, NONE);
+		line[R] = plan_index(x, NONE, NONE);
+		suppress_line(plan, line, R + 1);
+	} else {
+		for (i = 0; i < R; i++) {
+			for (j = 0; j < C; j++)
+				line[j] = plan_index(x, i, j);
+			line[C] = plan_index(x, i, NONE);
+			suppress_line(plan, line, C + 1);
+		}
+		for (j = 0; j < C; j++) {
+			for (i = 0; i < R; i++)
+				line[i] = plan_index(x, i, j);
+			line[R] = plan_index(x, NONE, j);
+			suppress_line(plan, line, R + 1);
+		}
+		for (i = 0; i < R; i++)
+			line[i] = plan_index(x, i, NONE);
+		line[R] = plan_index(x, NONE, NONE);
+		suppress_line(plan, line, R + 1);
+		for (j = 0; j < C; j++)
+			line[j] = plan_index(x, NONE, j);
+		line[C] = plan_index(x, NONE, NONE);
 		suppress_line(plan, line, C + 1);
 	}
-	for (j = 0; j < C; j++) {
-		for (i = 0; i < R; i++)
-			line[i] = i * C + j;
-		line[R] = ct + j;
-		suppress_line(plan, line, R + 1);
-	}
-	for (i = 0; i < R; i++)
-		line[i] = rt + i;
-	line[R] = gt;
-	suppress_line(plan, line, R + 1);
-	for (j = 0; j < C; j++)
-		line[j] = ct + j;
-	line[C] = gt;
-	suppress_line(plan, line, C + 1);
 	free(line);
 	suppress_run(plan, x->o.suppress_below);
 	return plan;
+}
+
+const struct suppress *
+report_xtab_plan(struct report_xtab *x)
+{
+	if (!x->planned) {
+		x->plan = grid_plan(x);
+		x->planned = 1;
+	}
+	return x->plan;
+}
+
+int
+report_xtab_hidden(struct report_xtab *x, const char *row, const char *col)
+{
+	const struct suppress *plan = report_xtab_plan(x);
+	size_t r, c;
+
+	for (r = 0; r < x->rows.n; r++)
+		if (strcmp(x->rows.keys[r], row) == 0)
+			break;
+	for (c = 0; c < x->cols.n; c++)
+		if (strcmp(x->cols.keys[c], col) == 0)
+			break;
+	if (r == x->rows.n || c == x->cols.n)
+		return -1;
+	return suppress_hidden(plan, plan_index(x, r, c));
+}
+
+const char *const *
+report_xtab_keys(const struct report_xtab *x, int cols, size_t *n)
+{
+	*n = cols ? x->cols.n : x->rows.n;
+	return (const char *const *)(cols ? x->cols.keys : x->rows.keys);
+}
+
+/*
+ * Every key of the period on one axis, those without rows here as 0s:
+ * a key missing from a district's crosstab would say it has none there,
+ * which the suppression may have hidden.  One district's crosstab lists
+ * only that district on a district axis.
+ */
+static void
+add_keys(struct report_xtab *x, const struct report_canon *c,
+    enum report_by by, int cols)
+{
+	const char *const *keys;
+	size_t n, i;
+
+	if (by == REPORT_BY_DISTRICT && x->o.district != NULL)
+		return;
+	keys = report_canon_keys(c, by, &n);
+	for (i = 0; i < n; i++) {
+		if (cols)
+			(void)col_index(x, keys[i]);
+		else
+			(void)row_index(x, keys[i]);
+	}
+}
+
+struct report_xtab *
+report_xtab_collect(struct store *st, enum report_by rows,
+    enum report_by cols, const struct report_options *opts)
+{
+	struct report_xtab *x = report_xtab_new(rows, cols, opts);
+	struct report_canon *c = NULL;
+	struct store_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.since_ms = opts->since_ms;
+	f.until_ms = opts->until_ms;
+	f.channel = opts->channel;
+	f.district = opts->district;
+	if (store_export(st, &f, report_xtab_add_row, x) == -1 ||
+	    (suppressing(x) && (c = report_canon_collect(st, opts)) == NULL)) {
+		report_xtab_free(x);
+		return NULL;
+	}
+	report_xtab_set_canon(x, c, 1);
+	if (c != NULL) {
+		add_keys(x, c, x->cols.by, 1);
+		add_keys(x, c, x->rows.by, 0);
+	}
+	return x;
 }
 
 static void
@@ -322,8 +512,8 @@ put_keys(struct buf *out, const struct axis *a)
 void
 report_xtab_render_json(struct report_xtab *x, struct buf *out)
 {
-	size_t R = x->rows.n, C = x->cols.n, i, j, r, c;
-	struct suppress *plan = grid_plan(x);
+	size_t i, j, r, c;
+	const struct suppress *plan = report_xtab_plan(x);
 
 	axis_sort(&x->rows);
 	axis_sort(&x->cols);
@@ -340,7 +530,7 @@ report_xtab_render_json(struct report_xtab *x, struct buf *out)
 				buf_putc(out, ',');
 			r = x->rows.order[i];
 			c = x->cols.order[j];
-			put_count(x, plan, r * C + c, out,
+			put_count(x, plan, plan_index(x, r, c), out,
 			    x->cells[r * x->capcols + c]);
 		}
 		buf_putc(out, ']');
@@ -349,19 +539,18 @@ report_xtab_render_json(struct report_xtab *x, struct buf *out)
 	for (i = 0; i < x->rows.n; i++) {
 		if (i > 0)
 			buf_putc(out, ',');
-		put_count(x, plan, R * C + x->rows.order[i], out,
+		put_count(x, plan, plan_index(x, x->rows.order[i], NONE), out,
 		    x->rows.totals[x->rows.order[i]]);
 	}
 	buf_puts(out, "],\"col_totals\":[");
 	for (j = 0; j < x->cols.n; j++) {
 		if (j > 0)
 			buf_putc(out, ',');
-		put_count(x, plan, R * C + R + x->cols.order[j], out,
+		put_count(x, plan, plan_index(x, NONE, x->cols.order[j]), out,
 		    x->cols.totals[x->cols.order[j]]);
 	}
 	buf_puts(out, "],\"total\":");
-	put_count(x, plan, R * C + R + C, out, x->total);
-	suppress_free(plan);
+	put_count(x, plan, plan_index(x, NONE, NONE), out, x->total);
 	buf_printf(out, ",\"suppress_below\":%d,\"suppressed\":%s}\n",
 	    x->o.suppress_below, suppressing(x) ? "true" : "false");
 }

@@ -23,9 +23,13 @@ struct suppress {
 	unsigned char	*primary;
 	unsigned char	*total;
 	unsigned char	*hidden;
+	unsigned char	*fixed;		/* 0 free, FIX_HIDE, FIX_SHOW */
 	struct set	*lines, *ties;
 	size_t		 nlines, nties;
 };
+
+#define FIX_HIDE	1
+#define FIX_SHOW	2
 
 struct suppress *
 suppress_new(size_t ncells)
@@ -38,6 +42,7 @@ suppress_new(size_t ncells)
 	s->primary = xcalloc(n, 1);
 	s->total = xcalloc(n, 1);
 	s->hidden = xcalloc(n, 1);
+	s->fixed = xcalloc(n, 1);
 	return s;
 }
 
@@ -60,6 +65,7 @@ suppress_free(struct suppress *s)
 	free(s->primary);
 	free(s->total);
 	free(s->hidden);
+	free(s->fixed);
 	sets_free(s->lines, s->nlines);
 	sets_free(s->ties, s->nties);
 	free(s);
@@ -93,6 +99,13 @@ set_add(struct set **v, size_t *n, const size_t *cells, size_t count,
 }
 
 void
+suppress_fix(struct suppress *s, size_t i, int hidden)
+{
+	if (i < s->ncells)
+		s->fixed[i] = hidden ? FIX_HIDE : FIX_SHOW;
+}
+
+void
 suppress_line(struct suppress *s, const size_t *cells, size_t n)
 {
 	set_add(&s->lines, &s->nlines, cells, n, s->ncells);
@@ -115,7 +128,8 @@ complement(const struct suppress *s, const struct set *line, size_t *pick)
 	for (pass = 0; pass < 2 && !found; pass++) {
 		for (i = 0; i < line->n; i++) {
 			c = line->cells[i];
-			if (s->hidden[c] || s->total[c] != pass)
+			if (s->hidden[c] || s->total[c] != pass ||
+			    s->fixed[c] == FIX_SHOW)
 				continue;
 			if (!found || s->value[c] < s->value[*pick]) {
 				*pick = c;
@@ -138,8 +152,11 @@ pass_ties(struct suppress *s)
 			any |= s->hidden[s->ties[t].cells[i]];
 		if (!any)
 			continue;
+		/* A cell shown elsewhere stays shown: the others of the tie
+		 * are then protected by the lines, like any hidden cell. */
 		for (i = 0; i < s->ties[t].n; i++)
-			if (!s->hidden[s->ties[t].cells[i]]) {
+			if (!s->hidden[s->ties[t].cells[i]] &&
+			    s->fixed[s->ties[t].cells[i]] != FIX_SHOW) {
 				s->hidden[s->ties[t].cells[i]] = 1;
 				changed = 1;
 			}
@@ -281,8 +298,9 @@ suppress_run(struct suppress *s, int below)
 	if (below <= 1)
 		return;
 	for (i = 0; i < s->ncells; i++)
-		s->hidden[i] = s->primary[i] && s->value[i] > 0 &&
-		    s->value[i] < below;
+		s->hidden[i] = s->fixed[i] == FIX_HIDE ||
+		    (s->fixed[i] != FIX_SHOW && s->primary[i] &&
+		    s->value[i] > 0 && s->value[i] < below);
 	det = xcalloc(s->ncells ? s->ncells : 1, 1);
 	do {
 		do {

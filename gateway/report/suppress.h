@@ -12,8 +12,11 @@
  * any hidden cell that the lines, solved together as linear equations,
  * still give away gets a partner in one of its lines.  So no hidden cell
  * can be worked out from the published ones by adding and subtracting,
- * within one table.  Deterministic: the same table hides the same cells,
- * wherever it is published.
+ * within one table.  A 0 may be hidden as a complement like any count
+ * (the views that use this list every group of the period, those without
+ * rows too, so that a missing group does not give a 0 away).
+ * Deterministic: the same table hides the same cells, wherever it is
+ * published.
  *
  * Pure: no I/O.
  */
@@ -42,6 +45,15 @@ void	 suppress_cell(struct suppress *, size_t i, int64_t value,
 void	 suppress_line(struct suppress *, const size_t *cells, size_t n);
 /* Cells hidden together or not at all. */
 void	 suppress_tie(struct suppress *, const size_t *cells, size_t n);
+
+/*
+ * Cell i as another publication decided it: hidden 1, it is hidden there
+ * and so must be here; hidden 0, it is shown there, so hiding it here
+ * would protect nothing and it is never picked as a complement.  The
+ * same figure then looks the same in every view that publishes it, and
+ * no view's visible numbers undo another's suppression.
+ */
+void	 suppress_fix(struct suppress *, size_t i, int hidden);
 
 /* Work the plan out for threshold below (<= 1: hide nothing). */
 void	 suppress_run(struct suppress *, int below);
