@@ -116,12 +116,13 @@ run_contacts(int argc, char **argv)
 	}
 	if ((cfg = cmd_config_for(config_path, db)) == NULL)
 		return 1;
+	/* The database first: with none, that is what she must hear. */
+	if ((st = cmd_open_store_existing(cfg, db)) == NULL)
+		goto out;
 	/* Any spelling of a district, a group by key or display name; a
 	 * typo is named, not listed as nobody. */
 	if (district != NULL && (dkey = cmd_district_key(cfg, "--district",
 	    district)) == NULL)
-		goto out;
-	if ((st = cmd_open_store_existing(cfg, db)) == NULL)
 		goto out;
 	if (group != NULL && resolve_group(st, group, &gkey, err,
 	    sizeof(err)) != 1) {
