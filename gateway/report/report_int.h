@@ -215,6 +215,13 @@ void	 report_render_row(struct report_table *, const char *const *v);
 /* Write the rows out aligned, each after indent, and empty the table. */
 void	 report_render_rows(struct report_table *, struct buf *out,
 	    const char *indent);
+/* Cell i of a section's suppression plan (NULL: none) holding v: the
+ * number, or "<N" when the plan hides it. */
+void	 report_render_cell(const struct report *, const struct suppress *,
+	    size_t i, int64_t v, char out[REPORT_CELL]);
+/* The same as a JSON value: a number, or the string "<N". */
+void	 report_render_json_cell(struct buf *, const struct report *,
+	    const struct suppress *, size_t i, int64_t v);
 /* One CSV record (RFC 4180 cells, CRLF). */
 void	 report_render_csv_line(struct buf *, const char *const *v,
 	    size_t n);

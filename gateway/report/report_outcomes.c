@@ -202,29 +202,6 @@ outcomes_plan(struct report *r)
 	return o->plan;
 }
 
-static void
-cell(const struct report *r, const struct suppress *plan, size_t i,
-    int64_t v, char out[REPORT_CELL])
-{
-	if (suppress_hidden(plan, i))
-		snprintf(out, REPORT_CELL, "<%d", r->o.suppress_below);
-	else
-		snprintf(out, REPORT_CELL, "%lld", (long long)v);
-}
-
-static void
-json_cell(struct buf *out, const struct report *r,
-    const struct suppress *plan, size_t i, int64_t v)
-{
-	char c[REPORT_CELL];
-
-	cell(r, plan, i, v, c);
-	if (suppress_hidden(plan, i))
-		buf_json_string(out, c);
-	else
-		buf_puts(out, c);
-}
-
 /* A word's count: hidden when small, like any count of messages. */
 static void
 word_cell(const struct report *r, int64_t n, char out[REPORT_CELL])
@@ -252,17 +229,17 @@ outcomes_table(struct report *r, struct buf *out)
 	for (i = 0; i < NOUTCOMES; i++) {
 		if (i == NOUTCOMES - 1 && o->n[i] == 0)
 			continue;
-		cell(r, plan, i, o->n[i], a);
+		report_render_cell(r, plan, i, o->n[i], a);
 		v[0] = outcome_names[i]; v[1] = a;
 		report_render_row(&t, v);
 	}
-	cell(r, plan, CELL_INBOUND, o->inbound, a);
+	report_render_cell(r, plan, CELL_INBOUND, o->inbound, a);
 	v[0] = "TOTAL"; v[1] = a;
 	report_render_row(&t, v);
 	report_render_rows(&t, out, "  ");
 
-	cell(r, plan, CELL_UNANSWERED, o->unanswered, a);
-	cell(r, plan, CELL_INBOUND, o->inbound, b);
+	report_render_cell(r, plan, CELL_UNANSWERED, o->unanswered, a);
+	report_render_cell(r, plan, CELL_INBOUND, o->inbound, b);
 	buf_printf(out, "\nUnanswered (not understood, no stakeholder, "
 	    "limited): %s of %s messages\n", a, b);
 	for (k = 0; k < NBD; k++) {
@@ -271,7 +248,7 @@ outcomes_table(struct report *r, struct buf *out)
 		if (o->bd[k].n == 0)
 			buf_puts(out, "    (none)\n");
 		for (i = 0; i < o->bd[k].n; i++) {
-			cell(r, plan, c0 + i, o->bd[k].v[i].n, a);
+			report_render_cell(r, plan, c0 + i, o->bd[k].v[i].n, a);
 			v[0] = o->bd[k].v[i].name; v[1] = a;
 			report_render_row(&t, v);
 		}
@@ -301,18 +278,18 @@ outcomes_csv(struct report *r, struct buf *out)
 	v[0] = "table"; v[1] = "key"; v[2] = "messages";
 	report_render_csv_line(out, v, 3);
 	for (i = 0; i < NOUTCOMES; i++) {
-		cell(r, plan, i, o->n[i], a);
+		report_render_cell(r, plan, i, o->n[i], a);
 		v[0] = "outcome"; v[1] = outcome_names[i]; v[2] = a;
 		report_render_csv_line(out, v, 3);
 	}
-	cell(r, plan, CELL_UNANSWERED, o->unanswered, a);
+	report_render_cell(r, plan, CELL_UNANSWERED, o->unanswered, a);
 	v[0] = "unanswered"; v[1] = "TOTAL"; v[2] = a;
 	report_render_csv_line(out, v, 3);
 	for (k = 0; k < NBD; k++) {
 		c0 = bd_first_cell(o, k);
 		snprintf(what, sizeof(what), "unanswered_by_%s", bd_names[k]);
 		for (i = 0; i < o->bd[k].n; i++) {
-			cell(r, plan, c0 + i, o->bd[k].v[i].n, a);
+			report_render_cell(r, plan, c0 + i, o->bd[k].v[i].n, a);
 			v[0] = what; v[1] = o->bd[k].v[i].name; v[2] = a;
 			report_render_csv_line(out, v, 3);
 		}
@@ -336,10 +313,10 @@ outcomes_json(struct report *r, struct buf *out)
 	for (i = 0; i < NOUTCOMES; i++) {
 		buf_printf(out, "%s\"%s\":", i > 0 ? "," : "",
 		    outcome_names[i]);
-		json_cell(out, r, plan, i, o->n[i]);
+		report_render_json_cell(out, r, plan, i, o->n[i]);
 	}
 	buf_puts(out, "},\"unanswered\":{\"total\":");
-	json_cell(out, r, plan, CELL_UNANSWERED, o->unanswered);
+	report_render_json_cell(out, r, plan, CELL_UNANSWERED, o->unanswered);
 	for (k = 0; k < NBD; k++) {
 		c0 = bd_first_cell(o, k);
 		buf_printf(out, ",\"by_%s\":[", bd_names[k]);
@@ -347,7 +324,8 @@ outcomes_json(struct report *r, struct buf *out)
 			buf_puts(out, i > 0 ? ",{\"key\":" : "{\"key\":");
 			buf_json_string(out, o->bd[k].v[i].name);
 			buf_puts(out, ",\"messages\":");
-			json_cell(out, r, plan, c0 + i, o->bd[k].v[i].n);
+			report_render_json_cell(out, r, plan, c0 + i,
+			    o->bd[k].v[i].n);
 			buf_putc(out, '}');
 		}
 		buf_putc(out, ']');

@@ -214,14 +214,18 @@ referrals_plan(struct report *r)
 	return f->plan;
 }
 
+/* Row i of the breakdown as the cells of a line: id, stakeholder, week,
+ * district, category, referrals (id and n hold what v points to). */
 static void
-cell(const struct report *r, const struct suppress *plan, size_t i,
-    int64_t v, char out[REPORT_CELL])
+row_cells(const struct report *r, const struct referrals *f,
+    const struct suppress *plan, size_t i, char id[REPORT_CELL],
+    char n[REPORT_CELL], const char *v[6])
 {
-	if (suppress_hidden(plan, i))
-		snprintf(out, REPORT_CELL, "<%d", r->o.suppress_below);
-	else
-		snprintf(out, REPORT_CELL, "%lld", (long long)v);
+	snprintf(id, REPORT_CELL, "%lld", (long long)f->rows[i].id);
+	report_render_cell(r, plan, i, f->rows[i].n, n);
+	v[0] = id; v[1] = f->rows[i].name; v[2] = f->rows[i].week;
+	v[3] = f->rows[i].district; v[4] = f->rows[i].category;
+	v[5] = n;
 }
 
 static void
@@ -234,7 +238,7 @@ referrals_table(struct report *r, struct buf *out)
 	struct referrals *f = referrals_of(r);
 	const struct suppress *plan = referrals_plan(r);
 	struct report_table t = { 3, NULL, 0, "rlr" };
-	char id[24], n[REPORT_CELL];
+	char id[REPORT_CELL], n[REPORT_CELL];
 	const char *v[6];
 	size_t i;
 
@@ -247,7 +251,7 @@ referrals_table(struct report *r, struct buf *out)
 	report_render_row(&t, head1);
 	for (i = 0; i < f->nper; i++) {
 		snprintf(id, sizeof(id), "%lld", (long long)f->per[i].id);
-		cell(r, plan, f->nrows + i, f->per[i].n, n);
+		report_render_cell(r, plan, f->nrows + i, f->per[i].n, n);
 		v[0] = id; v[1] = f->per[i].name; v[2] = n;
 		report_render_row(&t, v);
 	}
@@ -257,11 +261,7 @@ referrals_table(struct report *r, struct buf *out)
 	t.align = "rlllll";
 	report_render_row(&t, head2);
 	for (i = 0; i < f->nrows; i++) {
-		snprintf(id, sizeof(id), "%lld", (long long)f->rows[i].id);
-		cell(r, plan, i, f->rows[i].n, n);
-		v[0] = id; v[1] = f->rows[i].name; v[2] = f->rows[i].week;
-		v[3] = f->rows[i].district; v[4] = f->rows[i].category;
-		v[5] = n;
+		row_cells(r, f, plan, i, id, n, v);
 		report_render_row(&t, v);
 	}
 	report_render_rows(&t, out, "    ");
@@ -274,32 +274,15 @@ referrals_csv(struct report *r, struct buf *out)
 	    "week", "district", "category", "referrals" };
 	struct referrals *f = referrals_of(r);
 	const struct suppress *plan = referrals_plan(r);
-	char id[24], n[REPORT_CELL];
+	char id[REPORT_CELL], n[REPORT_CELL];
 	const char *v[6];
 	size_t i;
 
 	report_render_csv_line(out, head, 6);
 	for (i = 0; i < f->nrows; i++) {
-		snprintf(id, sizeof(id), "%lld", (long long)f->rows[i].id);
-		cell(r, plan, i, f->rows[i].n, n);
-		v[0] = id; v[1] = f->rows[i].name; v[2] = f->rows[i].week;
-		v[3] = f->rows[i].district; v[4] = f->rows[i].category;
-		v[5] = n;
+		row_cells(r, f, plan, i, id, n, v);
 		report_render_csv_line(out, v, 6);
 	}
-}
-
-static void
-json_cell(struct buf *out, const struct report *r,
-    const struct suppress *plan, size_t i, int64_t v)
-{
-	char c[REPORT_CELL];
-
-	cell(r, plan, i, v, c);
-	if (c[0] == '<')
-		buf_json_string(out, c);
-	else
-		buf_puts(out, c);
 }
 
 static void
@@ -315,7 +298,8 @@ referrals_json(struct report *r, struct buf *out)
 		    (long long)f->per[i].id);
 		buf_json_string(out, f->per[i].name);
 		buf_puts(out, ",\"referrals\":");
-		json_cell(out, r, plan, f->nrows + i, f->per[i].n);
+		report_render_json_cell(out, r, plan, f->nrows + i,
+		    f->per[i].n);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "],\"rows\":[");
@@ -330,7 +314,7 @@ referrals_json(struct report *r, struct buf *out)
 		buf_puts(out, ",\"category\":");
 		buf_json_string(out, f->rows[i].category);
 		buf_puts(out, ",\"referrals\":");
-		json_cell(out, r, plan, i, f->rows[i].n);
+		report_render_json_cell(out, r, plan, i, f->rows[i].n);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "]}");

@@ -18,6 +18,7 @@
 #include "csv.h"
 #include "report.h"
 #include "report_int.h"
+#include "suppress.h"
 #include "util.h"
 
 /* ---- aligned table ---- */
@@ -100,6 +101,31 @@ report_render_table_section(struct report *r, const char *name,
 			return 0;
 		}
 	return -1;
+}
+
+/* ---- counts a section's plan decided ---- */
+
+void
+report_render_cell(const struct report *r, const struct suppress *plan,
+    size_t i, int64_t v, char out[REPORT_CELL])
+{
+	if (suppress_hidden(plan, i))
+		snprintf(out, REPORT_CELL, "<%d", r->o.suppress_below);
+	else
+		snprintf(out, REPORT_CELL, "%lld", (long long)v);
+}
+
+void
+report_render_json_cell(struct buf *out, const struct report *r,
+    const struct suppress *plan, size_t i, int64_t v)
+{
+	char c[REPORT_CELL];
+
+	report_render_cell(r, plan, i, v, c);
+	if (suppress_hidden(plan, i))
+		buf_json_string(out, c);
+	else
+		buf_puts(out, c);
 }
 
 /* ---- CSV ---- */

@@ -127,14 +127,18 @@ rsvps_plan(struct report *r)
 	return rs->plan;
 }
 
+/* Day i as the cells of a line: meeting, title, day, yes, no (id, y and
+ * n hold what v points to). */
 static void
-cell(const struct report *r, const struct suppress *plan, size_t i,
-    int64_t v, char out[REPORT_CELL])
+day_cells(const struct report *r, const struct rsvps *rs,
+    const struct suppress *plan, size_t i, char id[REPORT_CELL],
+    char y[REPORT_CELL], char n[REPORT_CELL], const char *v[5])
 {
-	if (suppress_hidden(plan, i))
-		snprintf(out, REPORT_CELL, "<%d", r->o.suppress_below);
-	else
-		snprintf(out, REPORT_CELL, "%lld", (long long)v);
+	snprintf(id, REPORT_CELL, "%lld", (long long)rs->v[i].meeting);
+	report_render_cell(r, plan, 2 * i, rs->v[i].yes, y);
+	report_render_cell(r, plan, 2 * i + 1, rs->v[i].no, n);
+	v[0] = id; v[1] = rs->v[i].title; v[2] = rs->v[i].day;
+	v[3] = y; v[4] = n;
 }
 
 static void
@@ -145,7 +149,7 @@ rsvps_table(struct report *r, struct buf *out)
 	struct rsvps *rs = rsvps_of(r);
 	const struct suppress *plan = rsvps_plan(r);
 	struct report_table t = { 5, NULL, 0, "rllrr" };
-	char id[24], y[REPORT_CELL], n[REPORT_CELL];
+	char id[REPORT_CELL], y[REPORT_CELL], n[REPORT_CELL];
 	const char *v[5];
 	size_t i;
 
@@ -156,11 +160,7 @@ rsvps_table(struct report *r, struct buf *out)
 	}
 	report_render_row(&t, head);
 	for (i = 0; i < rs->n; i++) {
-		snprintf(id, sizeof(id), "%lld", (long long)rs->v[i].meeting);
-		cell(r, plan, 2 * i, rs->v[i].yes, y);
-		cell(r, plan, 2 * i + 1, rs->v[i].no, n);
-		v[0] = id; v[1] = rs->v[i].title; v[2] = rs->v[i].day;
-		v[3] = y; v[4] = n;
+		day_cells(r, rs, plan, i, id, y, n, v);
 		report_render_row(&t, v);
 	}
 	report_render_rows(&t, out, "  ");
@@ -173,32 +173,15 @@ rsvps_csv(struct report *r, struct buf *out)
 	    "no" };
 	struct rsvps *rs = rsvps_of(r);
 	const struct suppress *plan = rsvps_plan(r);
-	char id[24], y[REPORT_CELL], n[REPORT_CELL];
+	char id[REPORT_CELL], y[REPORT_CELL], n[REPORT_CELL];
 	const char *v[5];
 	size_t i;
 
 	report_render_csv_line(out, head, 5);
 	for (i = 0; i < rs->n; i++) {
-		snprintf(id, sizeof(id), "%lld", (long long)rs->v[i].meeting);
-		cell(r, plan, 2 * i, rs->v[i].yes, y);
-		cell(r, plan, 2 * i + 1, rs->v[i].no, n);
-		v[0] = id; v[1] = rs->v[i].title; v[2] = rs->v[i].day;
-		v[3] = y; v[4] = n;
+		day_cells(r, rs, plan, i, id, y, n, v);
 		report_render_csv_line(out, v, 5);
 	}
-}
-
-static void
-json_cell(struct buf *out, const struct report *r,
-    const struct suppress *plan, size_t i, int64_t v)
-{
-	char c[REPORT_CELL];
-
-	cell(r, plan, i, v, c);
-	if (c[0] == '<')
-		buf_json_string(out, c);
-	else
-		buf_puts(out, c);
 }
 
 static void
@@ -216,9 +199,9 @@ rsvps_json(struct report *r, struct buf *out)
 		buf_puts(out, ",\"day\":");
 		buf_json_string(out, rs->v[i].day);
 		buf_puts(out, ",\"yes\":");
-		json_cell(out, r, plan, 2 * i, rs->v[i].yes);
+		report_render_json_cell(out, r, plan, 2 * i, rs->v[i].yes);
 		buf_puts(out, ",\"no\":");
-		json_cell(out, r, plan, 2 * i + 1, rs->v[i].no);
+		report_render_json_cell(out, r, plan, 2 * i + 1, rs->v[i].no);
 		buf_putc(out, '}');
 	}
 	buf_putc(out, ']');

@@ -175,18 +175,26 @@ report_xtab_add_row(void *arg, const struct interaction *row)
 	return 0;
 }
 
+/* Where the cell (row key, column key) is: 0, or -1 if there is none. */
+static int
+locate(const struct report_xtab *x, const char *row, const char *col,
+    size_t *r, size_t *c)
+{
+	for (*r = 0; *r < x->rows.n; (*r)++)
+		if (strcmp(x->rows.keys[*r], row) == 0)
+			break;
+	for (*c = 0; *c < x->cols.n; (*c)++)
+		if (strcmp(x->cols.keys[*c], col) == 0)
+			break;
+	return *r == x->rows.n || *c == x->cols.n ? -1 : 0;
+}
+
 int64_t
 report_xtab_get(const struct report_xtab *x, const char *row, const char *col)
 {
 	size_t r, c;
 
-	for (r = 0; r < x->rows.n; r++)
-		if (strcmp(x->rows.keys[r], row) == 0)
-			break;
-	for (c = 0; c < x->cols.n; c++)
-		if (strcmp(x->cols.keys[c], col) == 0)
-			break;
-	if (r == x->rows.n || c == x->cols.n)
+	if (locate(x, row, col, &r, &c) == -1)
 		return -1;
 	return x->cells[r * x->capcols + c];
 }
@@ -277,6 +285,24 @@ plan_cell(struct suppress *plan, const struct report_xtab *x, size_t r,
 }
 
 /*
+ * One line of the grid into plan (line has room for it): column k with its
+ * total (col set) or row k with its total; k NONE is the line of the
+ * column totals (col unset) or of the row totals (col set), ending in the
+ * grand total.
+ */
+static void
+plan_line(struct suppress *plan, const struct report_xtab *x, size_t *line,
+    int col, size_t k)
+{
+	size_t n = col ? x->rows.n : x->cols.n, m;
+
+	for (m = 0; m < n; m++)
+		line[m] = col ? plan_index(x, m, k) : plan_index(x, k, m);
+	line[n] = col ? plan_index(x, NONE, k) : plan_index(x, k, NONE);
+	suppress_line(plan, line, n + 1);
+}
+
+/*
  * The grid as a suppression plan (plan_index): each row and each column
  * is a line with its total, and so are the row totals and the column
  * totals with the grand total.  The grand total is a small count to hide
@@ -287,9 +313,10 @@ plan_cell(struct suppress *plan, const struct report_xtab *x, size_t r,
 static struct suppress *
 grid_plan(const struct report_xtab *x)
 {
-	size_t R = x->rows.n, C = x->cols.n, i, j;
+	size_t R = x->rows.n, C = x->cols.n, i, j, k;
 	size_t *line = xcalloc((R > C ? R : C) + 1, sizeof(*line));
 	struct suppress *plan;
+	int first;
 
 	if (!suppressing(x)) {
 		free(line);
@@ -305,50 +332,16 @@ grid_plan(const struct report_xtab *x)
 	for (j = 0; j < C; j++)
 		plan_cell(plan, x, NONE, j, x->cols.totals[j], 1, 1);
 	plan_cell(plan, x, NONE, NONE, x->total, x->o.district != NULL, 1);
-	/* Lines in the plan's own order, so a transpose finds the same. */
-	if (x->cols.by < x->rows.by) {
-		for (j = 0; j < C; j++) {
-			for (i = 0; i < R; i++)
-				line[i] = plan_index(x, i, j);
-			line[R] = plan_index(x, NONE, j);
-			suppress_line(plan, line, R + 1);
-		}
-		for (i = 0; i < R; i++) {
-			for (j = 0; j < C; j++)
-				line[j] = plan_index(x, i, j);
-			line[C] = plan_index(x, i, NONE);
-			suppress_line(plan, line, C + 1);
-		}
-		for (j = 0; j < C; j++)
-			line[j] = plan_index(x, NONE, j);
-		line[C] = plan_index(x, NONE, NONE);
-		suppress_line(plan, line, C + 1);
-		for (i = 0; i < R; i++)
-			line[i] = plan_index(x, i, NONE);
-		line[R] = plan_index(x, NONE, NONE);
-		suppress_line(plan, line, R + 1);
-	} else {
-		for (i = 0; i < R; i++) {
-			for (j = 0; j < C; j++)
-				line[j] = plan_index(x, i, j);
-			line[C] = plan_index(x, i, NONE);
-			suppress_line(plan, line, C + 1);
-		}
-		for (j = 0; j < C; j++) {
-			for (i = 0; i < R; i++)
-				line[i] = plan_index(x, i, j);
-			line[R] = plan_index(x, NONE, j);
-			suppress_line(plan, line, R + 1);
-		}
-		for (i = 0; i < R; i++)
-			line[i] = plan_index(x, i, NONE);
-		line[R] = plan_index(x, NONE, NONE);
-		suppress_line(plan, line, R + 1);
-		for (j = 0; j < C; j++)
-			line[j] = plan_index(x, NONE, j);
-		line[C] = plan_index(x, NONE, NONE);
-		suppress_line(plan, line, C + 1);
-	}
+	/* Lines in the plan's own order, so a transpose finds the same:
+	 * those of the axis whose dimension comes first, the other's, then
+	 * the first's totals and the other's. */
+	first = x->cols.by < x->rows.by;
+	for (k = 0; k < (first ? C : R); k++)
+		plan_line(plan, x, line, first, k);
+	for (k = 0; k < (first ? R : C); k++)
+		plan_line(plan, x, line, !first, k);
+	plan_line(plan, x, line, !first, NONE);
+	plan_line(plan, x, line, first, NONE);
 	free(line);
 	suppress_run(plan, x->o.suppress_below);
 	return plan;
@@ -370,13 +363,7 @@ report_xtab_hidden(struct report_xtab *x, const char *row, const char *col)
 	const struct suppress *plan = report_xtab_plan(x);
 	size_t r, c;
 
-	for (r = 0; r < x->rows.n; r++)
-		if (strcmp(x->rows.keys[r], row) == 0)
-			break;
-	for (c = 0; c < x->cols.n; c++)
-		if (strcmp(x->cols.keys[c], col) == 0)
-			break;
-	if (r == x->rows.n || c == x->cols.n)
+	if (locate(x, row, col, &r, &c) == -1)
 		return -1;
 	return suppress_hidden(plan, plan_index(x, r, c));
 }
