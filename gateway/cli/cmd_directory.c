@@ -425,15 +425,6 @@ out:
 }
 
 static int
-parse_id(const char *s, int64_t *id)
-{
-	char *end;
-
-	*id = strtoll(s, &end, 10);
-	return *s != '\0' && *end == '\0' && *id > 0 ? 0 : -1;
-}
-
-static int
 run_directory(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -495,7 +486,7 @@ run_directory(int argc, char **argv)
 	if (strcmp(sub, "add") == 0 && nargs == 0)
 		return do_put(&o, 0);
 	if ((strcmp(sub, "edit") == 0 || strcmp(sub, "retire") == 0) &&
-	    nargs == 1 && parse_id(argv[optind], &id) == 0)
+	    nargs == 1 && cmd_parse_id(argv[optind], &id) == 0)
 		return strcmp(sub, "edit") == 0 ? do_put(&o, id) :
 		    do_retire(&o, id);
 	fputs(usage, stderr);
