@@ -37,7 +37,6 @@
 #include "api_directory.h"
 #include "api_job.h"
 #include "config.h"
-#include "csv.h"
 #include "district.h"
 #include "form.h"
 #include "log.h"
@@ -205,10 +204,9 @@ put_work(struct store *st, void *arg, int *status)
 		return out;
 	}
 	{
-		const char *had[SC_COUNT] = { cur.name, cur.category,
-		    cur.district, cur.phone, cur.languages, cur.description_en,
-		    cur.description_hi };
+		const char *had[SC_COUNT];
 
+		stakeholder_rows_cells(&cur, had);
 		for (c = 0; c < SC_COUNT; c++) {
 			v = json_object_get(pj->body,
 			    stakeholder_rows_column_name(c));
@@ -472,7 +470,7 @@ directory_export(struct admin_ctx *ctx, const struct sp_request *req,
 {
 	struct stakeholder *rows = NULL;
 	int64_t *ids = NULL;
-	size_t n = 0, i, c;
+	size_t n = 0;
 
 	(void)req;
 	(void)role;
@@ -481,22 +479,7 @@ directory_export(struct admin_ctx *ctx, const struct sp_request *req,
 		admin_error(res, 503, "store unavailable");
 		return;
 	}
-	for (c = 0; c < SC_COUNT; c++)
-		buf_printf(&res->body, "%s%s", c ? "," : "",
-		    stakeholder_rows_column_name(c));
-	buf_puts(&res->body, "\r\n");
-	for (i = 0; i < n; i++) {
-		const char *v[SC_COUNT] = { rows[i].name, rows[i].category,
-		    rows[i].district, rows[i].phone, rows[i].languages,
-		    rows[i].description_en, rows[i].description_hi };
-
-		for (c = 0; c < SC_COUNT; c++) {
-			if (c > 0)
-				buf_putc(&res->body, ',');
-			csv_put_cell(&res->body, v[c]);
-		}
-		buf_puts(&res->body, "\r\n");
-	}
+	stakeholder_rows_csv(&res->body, rows, n);
 	records_stakeholders_free(rows, n);
 	free(ids);
 	res->status = 200;
