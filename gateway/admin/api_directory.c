@@ -35,6 +35,7 @@
 
 #include "admin.h"
 #include "api_directory.h"
+#include "api_import.h"
 #include "api_job.h"
 #include "config.h"
 #include "district.h"
@@ -297,25 +298,6 @@ directory_edit(struct admin_ctx *ctx, const struct sp_request *req,
 
 /* ---- POST /api/v1/directory/import ---- */
 
-struct import_job {
-	json_t			*body;
-	const struct keywords_table	*kw;
-	const struct district_table	*dt;
-	const char		*cc;
-	int			 replace;
-	int			 commit;
-	int64_t			 now_ms;
-};
-
-static void
-import_free(void *arg)
-{
-	struct import_job *ij = arg;
-
-	json_decref(ij->body);
-	free(ij);
-}
-
 static json_t *
 planned(const struct stakeholder_sheet *sh, const size_t *idx,
     const int64_t *ids, size_t n)
@@ -339,10 +321,9 @@ planned(const struct stakeholder_sheet *sh, const size_t *idx,
 static json_t *
 import_work(struct store *st, void *arg, int *status)
 {
-	struct import_job *ij = arg;
-	const char *csv = json_string_value(json_object_get(ij->body, "csv"));
-	json_t *given = json_object_get(ij->body, "columns"), *gv, *cols,
-	    *headers, *retire, *out;
+	struct api_import *ij = arg;
+	const char *csv = ij->csv;
+	json_t *given = ij->columns, *gv, *cols, *headers, *retire, *out;
 	const char **gh = NULL, **gc = NULL;
 	struct stakeholder_sheet sh;
 	struct stakeholder_plan plan;
@@ -354,7 +335,7 @@ import_work(struct store *st, void *arg, int *status)
 	int imported = 0;
 
 	memset(&plan, 0, sizeof(plan));
-	if (json_is_object(given)) {
+	if (given != NULL) {
 		gh = xcalloc(json_object_size(given) + 1, sizeof(*gh));
 		gc = xcalloc(json_object_size(given) + 1, sizeof(*gc));
 		json_object_foreach(given, key, gv) {
@@ -436,30 +417,8 @@ static void
 directory_import(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	struct import_job *ij;
-	json_t *v, *csv, *cols;
-
 	(void)role;
-	if ((v = admin_json_body(req, res)) == NULL)
-		return;
-	csv = json_object_get(v, "csv");
-	cols = json_object_get(v, "columns");
-	if (!json_is_string(csv) || (cols != NULL && !json_is_null(cols) &&
-	    !json_is_object(cols))) {
-		json_decref(v);
-		admin_error(res, 400, "\"csv\" (the file's text) is required; "
-		    "\"columns\" maps headings to columns");
-		return;
-	}
-	ij = xcalloc(1, sizeof(*ij));
-	ij->body = v;
-	ij->kw = ctx->rt->keywords;
-	ij->dt = ctx->rt->districts;
-	ij->cc = config_str(ctx->rt->cfg, "default_country");
-	ij->replace = json_is_true(json_object_get(v, "replace"));
-	ij->commit = json_is_true(json_object_get(v, "commit"));
-	ij->now_ms = util_wall_ms();
-	api_job_start(ctx, res, import_work, ij, import_free, 0);
+	api_import_start(ctx, req, res, "headings", import_work);
 }
 
 /* ---- GET /api/v1/directory/export ---- */
