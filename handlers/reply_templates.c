@@ -293,8 +293,9 @@ reply_templates_at(const struct reply_templates *t, size_t i)
 	return i < t->n ? &t->items[i] : NULL;
 }
 
-const struct reply_template *
-reply_templates_find(const struct reply_templates *t, const char *lang,
+/* The index of the template of lang and key, t->n if none. */
+static size_t
+find_index(const struct reply_templates *t, const char *lang,
     const char *key)
 {
 	size_t i;
@@ -302,8 +303,15 @@ reply_templates_find(const struct reply_templates *t, const char *lang,
 	for (i = 0; i < t->n; i++)
 		if (strcmp(t->items[i].lang, lang) == 0 &&
 		    strcmp(t->items[i].key, key) == 0)
-			return &t->items[i];
-	return NULL;
+			break;
+	return i;
+}
+
+const struct reply_template *
+reply_templates_find(const struct reply_templates *t, const char *lang,
+    const char *key)
+{
+	return reply_templates_at(t, find_index(t, lang, key));
 }
 
 /* ---- stakeholders ---- */
@@ -362,13 +370,9 @@ trim(char *s)
 static struct reply_template *
 find_mut(struct reply_templates *t, const char *lang, const char *key)
 {
-	size_t i;
+	size_t i = find_index(t, lang, key);
 
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->items[i].lang, lang) == 0 &&
-		    strcmp(t->items[i].key, key) == 0)
-			return &t->items[i];
-	return NULL;
+	return i < t->n ? &t->items[i] : NULL;
 }
 
 int

@@ -33,6 +33,7 @@
 
 #include "admin.h"
 #include "api_contacts.h"
+#include "api_import.h"
 #include "api_job.h"
 #include "audience.h"
 #include "config.h"
@@ -599,23 +600,6 @@ out:
 
 /* ---- POST /api/v1/contacts/import ---- */
 
-struct import_job {
-	json_t			*body;		/* csv and columns live here */
-	const struct district_table *dt;
-	const char		*cc;
-	int			 commit;
-	int64_t			 now_ms;
-};
-
-static void
-import_free(void *arg)
-{
-	struct import_job *ij = arg;
-
-	json_decref(ij->body);
-	free(ij);
-}
-
 /*
  * Which column each header is: as "columns" says, else as the header
  * reads (contact_rows_column_of).  map[col] = cell index or -1.  Problems
@@ -702,9 +686,8 @@ seen_before(const struct import_state *s, const size_t *lines,
 static json_t *
 import_work(struct store *st, void *arg, int *status)
 {
-	struct import_job *ij = arg;
-	const char *csv = json_string_value(json_object_get(ij->body, "csv"));
-	json_t *given = json_object_get(ij->body, "columns");
+	struct api_import *ij = arg;
+	const char *csv = ij->csv;
 	struct import_state s;
 	struct csv_reader *r;
 	struct problems p;
@@ -733,8 +716,7 @@ import_work(struct store *st, void *arg, int *status)
 			for (i = 0; i < nf; i++)
 				json_array_append_new(headers,
 				    json_string(f[i]));
-			cols = map_columns(json_is_object(given) ? given : NULL,
-			    f, nf, map, &p);
+			cols = map_columns(ij->columns, f, nf, map, &p);
 			continue;
 		}
 		if (++rows > IMPORT_MAX_ROWS) {
@@ -832,28 +814,8 @@ static void
 contacts_import(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	struct import_job *ij;
-	json_t *v, *csv, *cols;
-
 	(void)role;
-	if ((v = admin_json_body(req, res)) == NULL)
-		return;
-	csv = json_object_get(v, "csv");
-	cols = json_object_get(v, "columns");
-	if (!json_is_string(csv) || (cols != NULL && !json_is_null(cols) &&
-	    !json_is_object(cols))) {
-		json_decref(v);
-		admin_error(res, 400, "\"csv\" (the file's text) is required; "
-		    "\"columns\" maps headers to columns");
-		return;
-	}
-	ij = xcalloc(1, sizeof(*ij));
-	ij->body = v;
-	ij->dt = ctx->rt->districts;
-	ij->cc = config_str(ctx->rt->cfg, "default_country");
-	ij->commit = json_is_true(json_object_get(v, "commit"));
-	ij->now_ms = util_wall_ms();
-	api_job_start(ctx, res, import_work, ij, import_free, 0);
+	api_import_start(ctx, req, res, "headers", import_work);
 }
 
 const struct admin_route api_contacts_routes[] = {

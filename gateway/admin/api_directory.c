@@ -35,9 +35,9 @@
 
 #include "admin.h"
 #include "api_directory.h"
+#include "api_import.h"
 #include "api_job.h"
 #include "config.h"
-#include "csv.h"
 #include "district.h"
 #include "form.h"
 #include "log.h"
@@ -205,10 +205,9 @@ put_work(struct store *st, void *arg, int *status)
 		return out;
 	}
 	{
-		const char *had[SC_COUNT] = { cur.name, cur.category,
-		    cur.district, cur.phone, cur.languages, cur.description_en,
-		    cur.description_hi };
+		const char *had[SC_COUNT];
 
+		stakeholder_rows_cells(&cur, had);
 		for (c = 0; c < SC_COUNT; c++) {
 			v = json_object_get(pj->body,
 			    stakeholder_rows_column_name(c));
@@ -299,25 +298,6 @@ directory_edit(struct admin_ctx *ctx, const struct sp_request *req,
 
 /* ---- POST /api/v1/directory/import ---- */
 
-struct import_job {
-	json_t			*body;
-	const struct keywords_table	*kw;
-	const struct district_table	*dt;
-	const char		*cc;
-	int			 replace;
-	int			 commit;
-	int64_t			 now_ms;
-};
-
-static void
-import_free(void *arg)
-{
-	struct import_job *ij = arg;
-
-	json_decref(ij->body);
-	free(ij);
-}
-
 static json_t *
 planned(const struct stakeholder_sheet *sh, const size_t *idx,
     const int64_t *ids, size_t n)
@@ -341,10 +321,9 @@ planned(const struct stakeholder_sheet *sh, const size_t *idx,
 static json_t *
 import_work(struct store *st, void *arg, int *status)
 {
-	struct import_job *ij = arg;
-	const char *csv = json_string_value(json_object_get(ij->body, "csv"));
-	json_t *given = json_object_get(ij->body, "columns"), *gv, *cols,
-	    *headers, *retire, *out;
+	struct api_import *ij = arg;
+	const char *csv = ij->csv;
+	json_t *given = ij->columns, *gv, *cols, *headers, *retire, *out;
 	const char **gh = NULL, **gc = NULL;
 	struct stakeholder_sheet sh;
 	struct stakeholder_plan plan;
@@ -356,7 +335,7 @@ import_work(struct store *st, void *arg, int *status)
 	int imported = 0;
 
 	memset(&plan, 0, sizeof(plan));
-	if (json_is_object(given)) {
+	if (given != NULL) {
 		gh = xcalloc(json_object_size(given) + 1, sizeof(*gh));
 		gc = xcalloc(json_object_size(given) + 1, sizeof(*gc));
 		json_object_foreach(given, key, gv) {
@@ -438,30 +417,8 @@ static void
 directory_import(struct admin_ctx *ctx, const struct sp_request *req,
     enum admin_role role, struct admin_response *res)
 {
-	struct import_job *ij;
-	json_t *v, *csv, *cols;
-
 	(void)role;
-	if ((v = admin_json_body(req, res)) == NULL)
-		return;
-	csv = json_object_get(v, "csv");
-	cols = json_object_get(v, "columns");
-	if (!json_is_string(csv) || (cols != NULL && !json_is_null(cols) &&
-	    !json_is_object(cols))) {
-		json_decref(v);
-		admin_error(res, 400, "\"csv\" (the file's text) is required; "
-		    "\"columns\" maps headings to columns");
-		return;
-	}
-	ij = xcalloc(1, sizeof(*ij));
-	ij->body = v;
-	ij->kw = ctx->rt->keywords;
-	ij->dt = ctx->rt->districts;
-	ij->cc = config_str(ctx->rt->cfg, "default_country");
-	ij->replace = json_is_true(json_object_get(v, "replace"));
-	ij->commit = json_is_true(json_object_get(v, "commit"));
-	ij->now_ms = util_wall_ms();
-	api_job_start(ctx, res, import_work, ij, import_free, 0);
+	api_import_start(ctx, req, res, "headings", import_work);
 }
 
 /* ---- GET /api/v1/directory/export ---- */
@@ -472,7 +429,7 @@ directory_export(struct admin_ctx *ctx, const struct sp_request *req,
 {
 	struct stakeholder *rows = NULL;
 	int64_t *ids = NULL;
-	size_t n = 0, i, c;
+	size_t n = 0;
 
 	(void)req;
 	(void)role;
@@ -481,22 +438,7 @@ directory_export(struct admin_ctx *ctx, const struct sp_request *req,
 		admin_error(res, 503, "store unavailable");
 		return;
 	}
-	for (c = 0; c < SC_COUNT; c++)
-		buf_printf(&res->body, "%s%s", c ? "," : "",
-		    stakeholder_rows_column_name(c));
-	buf_puts(&res->body, "\r\n");
-	for (i = 0; i < n; i++) {
-		const char *v[SC_COUNT] = { rows[i].name, rows[i].category,
-		    rows[i].district, rows[i].phone, rows[i].languages,
-		    rows[i].description_en, rows[i].description_hi };
-
-		for (c = 0; c < SC_COUNT; c++) {
-			if (c > 0)
-				buf_putc(&res->body, ',');
-			csv_put_cell(&res->body, v[c]);
-		}
-		buf_puts(&res->body, "\r\n");
-	}
+	stakeholder_rows_csv(&res->body, rows, n);
 	records_stakeholders_free(rows, n);
 	free(ids);
 	res->status = 200;

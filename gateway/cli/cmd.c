@@ -160,6 +160,15 @@ cmd_abspath(const char *path)
 	return xasprintf("%s/%s", cwd, path);
 }
 
+int
+cmd_parse_id(const char *s, int64_t *id)
+{
+	char *end;
+
+	*id = strtoll(s, &end, 10);
+	return *s != '\0' && *end == '\0' && *id > 0 ? 0 : -1;
+}
+
 static struct store *
 open_store(const struct config *cfg, const char *db, int read_only,
     int must_exist)

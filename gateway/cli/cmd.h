@@ -6,6 +6,8 @@
 #ifndef SP_CMD_H
 #define SP_CMD_H
 
+#include <stdint.h>
+
 struct config;
 struct store;
 
@@ -54,6 +56,9 @@ const char *cmd_default_config(int *system);
 /* Make a relative path absolute against the current directory (caller
  * frees). */
 char	*cmd_abspath(const char *path);
+/* A row's id as given on the command line (a whole positive decimal
+ * number): 0 and *id, or -1. */
+int	cmd_parse_id(const char *s, int64_t *id);
 
 /*
  * One line to stderr (fmt without the newline), with control characters

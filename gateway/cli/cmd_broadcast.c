@@ -487,15 +487,6 @@ do_cancel_notify(struct config *cfg, struct store *st, int64_t id,
 }
 
 static int
-parse_id(const char *s, int64_t *id)
-{
-	char *end;
-
-	*id = strtoll(s, &end, 10);
-	return *s != '\0' && *end == '\0' && *id > 0 ? 0 : -1;
-}
-
-static int
 do_templates(const struct config *cfg)
 {
 	struct templates_table *tab;
@@ -580,7 +571,7 @@ run_broadcast(int argc, char **argv)
 	}
 	if ((strcmp(sub, "show") == 0 || strcmp(sub, "cancel") == 0 ||
 	    strcmp(sub, "rsvp") == 0) &&
-	    (optind + 1 != argc || parse_id(argv[optind], &id) == -1)) {
+	    (optind + 1 != argc || cmd_parse_id(argv[optind], &id) == -1)) {
 		fputs(usage, stderr);
 		return 2;
 	}

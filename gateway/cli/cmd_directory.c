@@ -11,7 +11,6 @@
 
 #include "cmd.h"
 #include "config.h"
-#include "csv.h"
 #include "district.h"
 #include "keywords.h"
 #include "records.h"
@@ -289,7 +288,7 @@ do_export(const struct opts *o)
 	int64_t *ids = NULL;
 	struct buf out;
 	struct env e;
-	size_t n = 0, i, c;
+	size_t n = 0;
 	int rc = 1;
 
 	buf_init(&out, 0);
@@ -299,24 +298,7 @@ do_export(const struct opts *o)
 		fprintf(stderr, "sampark: %s\n", store_errmsg(e.st));
 		goto done;
 	}
-	for (c = 0; c < SC_COUNT; c++) {
-		if (c > 0)
-			buf_putc(&out, ',');
-		buf_puts(&out, stakeholder_rows_column_name(c));
-	}
-	buf_puts(&out, "\r\n");
-	for (i = 0; i < n; i++) {
-		const char *v[SC_COUNT] = { rows[i].name, rows[i].category,
-		    rows[i].district, rows[i].phone, rows[i].languages,
-		    rows[i].description_en, rows[i].description_hi };
-
-		for (c = 0; c < SC_COUNT; c++) {
-			if (c > 0)
-				buf_putc(&out, ',');
-			csv_put_cell(&out, v[c]);
-		}
-		buf_puts(&out, "\r\n");
-	}
+	stakeholder_rows_csv(&out, rows, n);
 	if (fwrite(buf_cstr(&out), 1, out.len, stdout) != out.len ||
 	    fflush(stdout) != 0) {
 		fprintf(stderr, "sampark: cannot write the directory\n");
@@ -363,10 +345,9 @@ do_put(const struct opts *o, int64_t id)
 		}
 	}
 	{
-		const char *had[SC_COUNT] = { cur.name, cur.category,
-		    cur.district, cur.phone, cur.languages, cur.description_en,
-		    cur.description_hi };
+		const char *had[SC_COUNT];
 
+		stakeholder_rows_cells(&cur, had);
 		for (c = 0; c < SC_COUNT; c++)
 			cells[c] = o->cells[c] != NULL ? o->cells[c] : had[c];
 	}
@@ -422,15 +403,6 @@ out:
 	records_stakeholder_clear(&cur);
 	env_close(&e);
 	return rc;
-}
-
-static int
-parse_id(const char *s, int64_t *id)
-{
-	char *end;
-
-	*id = strtoll(s, &end, 10);
-	return *s != '\0' && *end == '\0' && *id > 0 ? 0 : -1;
 }
 
 static int
@@ -495,7 +467,7 @@ run_directory(int argc, char **argv)
 	if (strcmp(sub, "add") == 0 && nargs == 0)
 		return do_put(&o, 0);
 	if ((strcmp(sub, "edit") == 0 || strcmp(sub, "retire") == 0) &&
-	    nargs == 1 && parse_id(argv[optind], &id) == 0)
+	    nargs == 1 && cmd_parse_id(argv[optind], &id) == 0)
 		return strcmp(sub, "edit") == 0 ? do_put(&o, id) :
 		    do_retire(&o, id);
 	fputs(usage, stderr);

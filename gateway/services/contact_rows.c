@@ -2,7 +2,6 @@
  * contact_rows: check one row of a contacts spreadsheet.  See
  * contact_rows.h.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include "district.h"
 #include "group_key.h"
 #include "phone.h"
+#include "sheet_cells.h"
 #include "text.h"
 #include "util.h"
 
@@ -26,10 +26,7 @@ static const char *const col_names[CC_COUNT] = {
 };
 
 /* Other headers people give these columns, in text_normalize() form. */
-static const struct {
-	const char		*header;
-	enum contact_col	 col;
-} col_aliases[] = {
+static const struct sheet_cells_alias col_aliases[] = {
 	{ "phone number", CC_PHONE }, { "phone no", CC_PHONE },
 	{ "mobile", CC_PHONE }, { "mobile number", CC_PHONE },
 	{ "mobile no", CC_PHONE }, { "number", CC_PHONE },
@@ -69,21 +66,8 @@ contact_rows_column_name(enum contact_col c)
 int
 contact_rows_column_of(const char *header)
 {
-	char *n;
-	size_t i;
-	int col = -1;
-
-	if (header == NULL || (n = text_normalize(header,
-	    strlen(header))) == NULL)
-		return -1;
-	for (i = 0; col == -1 && i < CC_COUNT; i++)
-		if (strcmp(n, col_names[i]) == 0)
-			col = (int)i;
-	for (i = 0; col == -1 && i < SP_ARRAY_LEN(col_aliases); i++)
-		if (strcmp(n, col_aliases[i].header) == 0)
-			col = (int)col_aliases[i].col;
-	free(n);
-	return col;
+	return sheet_cells_column(header, col_names, CC_COUNT, col_aliases,
+	    SP_ARRAY_LEN(col_aliases));
 }
 
 const char *
@@ -122,41 +106,17 @@ contact_row_clear(struct contact_row *r)
 }
 
 struct check {
+	struct sheet_cells_check sc;	/* first: emit() is handed it */
 	void	(*problem)(void *, enum contact_col, const char *);
 	void	*arg;
-	int	 n;
 };
 
 static void
-report(struct check *ck, enum contact_col c, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-report(struct check *ck, enum contact_col c, const char *fmt, ...)
+emit(struct sheet_cells_check *sc, int col, const char *msg)
 {
-	char msg[512];
-	va_list ap;
+	struct check *ck = (struct check *)sc;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ck->problem(ck->arg, c, msg);
-	ck->n++;
-}
-
-/* Leading and trailing spaces (a spreadsheet keeps what was typed). */
-static char *
-trimmed(const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return xstrdup("");
-	s += strspn(s, " \t");
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return xstrndup(s, n);
+	ck->problem(ck->arg, (enum contact_col)col, msg);
 }
 
 /* The district key a cell names: key, name or alias, any case. */
@@ -198,14 +158,15 @@ check_groups(struct check *ck, const char *cell, struct contact_row *r)
 	for (p = copy; p != NULL; p = next) {
 		if ((next = strpbrk(p, "|,;")) != NULL)
 			*next++ = '\0';
-		name = trimmed(p);
+		name = sheet_cells_trimmed(p);
 		if (*name == '\0') {
 			/* "a||b", or a trailing separator: nothing to add. */
 			free(name);
 			continue;
 		}
 		if ((key = group_key_derive(name, why, sizeof(why))) == NULL) {
-			report(ck, CC_GROUPS, "bad group \"%s\": %s", name, why);
+			sheet_cells_report(&ck->sc, CC_GROUPS,
+			    "bad group \"%s\": %s", name, why);
 			free(name);
 			continue;
 		}
@@ -218,8 +179,8 @@ check_groups(struct check *ck, const char *cell, struct contact_row *r)
 			continue;
 		}
 		if (r->ngroups == CONTACT_GROUPS_MAX) {
-			report(ck, CC_GROUPS, "more than %d groups",
-			    CONTACT_GROUPS_MAX);
+			sheet_cells_report(&ck->sc, CC_GROUPS,
+			    "more than %d groups", CONTACT_GROUPS_MAX);
 			free(key);
 			free(name);
 			break;
@@ -235,7 +196,7 @@ contact_rows_check(const struct district_table *dt, const char *cc,
     const char *const cells[CC_COUNT], struct contact_row *out,
     void (*problem)(void *arg, enum contact_col, const char *msg), void *arg)
 {
-	struct check ck = { problem, arg, 0 };
+	struct check ck = { { emit, 0 }, problem, arg };
 	const struct district *d;
 	char e164[PHONE_E164_MAX + 1], why[128], examples[128];
 	char *cell[CC_COUNT];
@@ -244,34 +205,36 @@ contact_rows_check(const struct district_table *dt, const char *cc,
 
 	memset(out, 0, sizeof(*out));
 	for (i = 0; i < CC_COUNT; i++)
-		cell[i] = trimmed(cells[i]);
+		cell[i] = sheet_cells_trimmed(cells[i]);
 	if (*cell[CC_PHONE] == '\0')
-		report(&ck, CC_PHONE, "phone is empty");
+		sheet_cells_report(&ck.sc, CC_PHONE, "phone is empty");
 	else if (phone_to_e164(cell[CC_PHONE], cc, e164, sizeof(e164), why,
 	    sizeof(why)) == -1)
-		report(&ck, CC_PHONE, "bad phone \"%s\": %s", cell[CC_PHONE],
-		    why);
+		sheet_cells_report(&ck.sc, CC_PHONE, "bad phone \"%s\": %s",
+		    cell[CC_PHONE], why);
 	else
 		out->phone = xstrdup(e164);
 	if (strlen(cell[CC_NAME]) > CONTACT_NAME_MAX)
-		report(&ck, CC_NAME, "name longer than %d bytes",
-		    CONTACT_NAME_MAX);
+		sheet_cells_report(&ck.sc, CC_NAME,
+		    "name longer than %d bytes", CONTACT_NAME_MAX);
 	if (*cell[CC_DISTRICT] != '\0') {
 		if ((d = district_of(dt, cell[CC_DISTRICT])) != NULL) {
 			out->district = xstrdup(d->key);
 		} else {
 			district_examples(dt, examples, sizeof(examples));
-			report(&ck, CC_DISTRICT, "unknown district \"%s\" (a "
-			    "district's key, name or alias from districts.csv, "
-			    "e.g. %s)", cell[CC_DISTRICT], examples);
+			sheet_cells_report(&ck.sc, CC_DISTRICT,
+			    "unknown district \"%s\" (a district's key, name "
+			    "or alias from districts.csv, e.g. %s)",
+			    cell[CC_DISTRICT], examples);
 		}
 	}
 	if (*cell[CC_LANGUAGE] != '\0') {
 		if ((lang = contact_rows_language(cell[CC_LANGUAGE])) != NULL)
 			out->language = xstrdup(lang);
 		else
-			report(&ck, CC_LANGUAGE, "language must be hi or en "
-			    "(Hindi or English), not \"%s\"", cell[CC_LANGUAGE]);
+			sheet_cells_report(&ck.sc, CC_LANGUAGE,
+			    "language must be hi or en (Hindi or English), "
+			    "not \"%s\"", cell[CC_LANGUAGE]);
 	}
 	if (*cell[CC_ROLE] != '\0') {
 		for (i = 0; i < SP_ARRAY_LEN(roles); i++)
@@ -280,11 +243,12 @@ contact_rows_check(const struct district_table *dt, const char *cc,
 		if (i < SP_ARRAY_LEN(roles))
 			out->role = xstrdup(roles[i]);
 		else
-			report(&ck, CC_ROLE, "role must be entrepreneur or "
-			    "coordinator, not \"%s\"", cell[CC_ROLE]);
+			sheet_cells_report(&ck.sc, CC_ROLE,
+			    "role must be entrepreneur or coordinator, "
+			    "not \"%s\"", cell[CC_ROLE]);
 	}
 	check_groups(&ck, cell[CC_GROUPS], out);
-	if (ck.n == 0) {
+	if (ck.sc.n == 0) {
 		out->name = cell[CC_NAME];
 		cell[CC_NAME] = NULL;
 		if (out->district == NULL)
@@ -298,5 +262,5 @@ contact_rows_check(const struct district_table *dt, const char *cc,
 	}
 	for (i = 0; i < CC_COUNT; i++)
 		free(cell[i]);
-	return ck.n;
+	return ck.sc.n;
 }

@@ -2,7 +2,6 @@
  * stakeholder_rows: a directory row checked as people write it, and what
  * an import changes (stakeholder_rows.h).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "phone.h"
 #include "records.h"
 #include "resolve.h"
+#include "sheet_cells.h"
 #include "stakeholder_rows.h"
 #include "store.h"
 #include "text.h"
@@ -24,10 +24,7 @@ static const char *const col_names[SC_COUNT] = { "name", "category",
     "district", "phone", "languages", "description_en", "description_hi" };
 
 /* Other headings a sheet uses, normalised (text_normalize). */
-static const struct {
-	const char		*header;
-	enum stakeholder_col	 col;
-} col_aliases[] = {
+static const struct sheet_cells_alias col_aliases[] = {
 	{ "naam", SC_NAME }, { "नाम", SC_NAME }, { "office", SC_NAME },
 	{ "stakeholder", SC_NAME }, { "organisation", SC_NAME },
 	{ "organization", SC_NAME },
@@ -58,63 +55,55 @@ stakeholder_rows_column_name(enum stakeholder_col c)
 int
 stakeholder_rows_column_of(const char *header)
 {
-	char *n, *p;
-	size_t i;
-	int col = -1;
+	return sheet_cells_column(header, col_names, SC_COUNT, col_aliases,
+	    SP_ARRAY_LEN(col_aliases));
+}
 
-	if (header == NULL || (n = text_normalize(header,
-	    strlen(header))) == NULL)
-		return -1;
-	for (i = 0; col == -1 && i < SC_COUNT; i++) {
-		/* "description_en" normalises to "description en". */
-		p = xstrdup(col_names[i]);
-		if (strchr(p, '_') != NULL)
-			*strchr(p, '_') = ' ';
-		if (strcmp(n, col_names[i]) == 0 || strcmp(n, p) == 0)
-			col = (int)i;
-		free(p);
+void
+stakeholder_rows_cells(const struct stakeholder *r, const char *v[SC_COUNT])
+{
+	v[SC_NAME] = r->name;
+	v[SC_CATEGORY] = r->category;
+	v[SC_DISTRICT] = r->district;
+	v[SC_PHONE] = r->phone;
+	v[SC_LANGUAGES] = r->languages;
+	v[SC_DESCRIPTION_EN] = r->description_en;
+	v[SC_DESCRIPTION_HI] = r->description_hi;
+}
+
+void
+stakeholder_rows_csv(struct buf *out, const struct stakeholder *rows,
+    size_t n)
+{
+	const char *v[SC_COUNT];
+	size_t i, c;
+
+	for (c = 0; c < SC_COUNT; c++)
+		buf_printf(out, "%s%s", c ? "," : "", col_names[c]);
+	buf_puts(out, "\r\n");
+	for (i = 0; i < n; i++) {
+		stakeholder_rows_cells(&rows[i], v);
+		for (c = 0; c < SC_COUNT; c++) {
+			if (c > 0)
+				buf_putc(out, ',');
+			csv_put_cell(out, v[c]);
+		}
+		buf_puts(out, "\r\n");
 	}
-	for (i = 0; col == -1 && i < SP_ARRAY_LEN(col_aliases); i++)
-		if (strcmp(n, col_aliases[i].header) == 0)
-			col = (int)col_aliases[i].col;
-	free(n);
-	return col;
 }
 
 struct check {
+	struct sheet_cells_check sc;	/* first: emit() is handed it */
 	void	(*problem)(void *, enum stakeholder_col, const char *);
 	void	*arg;
-	int	 n;
 };
 
-static void report(struct check *, enum stakeholder_col, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
 static void
-report(struct check *ck, enum stakeholder_col c, const char *fmt, ...)
+emit(struct sheet_cells_check *sc, int col, const char *msg)
 {
-	char msg[512];
-	va_list ap;
+	struct check *ck = (struct check *)sc;
 
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	ck->problem(ck->arg, c, msg);
-	ck->n++;
-}
-
-static char *
-trimmed(const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return xstrdup("");
-	s += strspn(s, " \t");
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return xstrndup(s, n);
+	ck->problem(ck->arg, (enum stakeholder_col)col, msg);
 }
 
 /* A keyword answered from the directory (handler info) has a category. */
@@ -176,7 +165,7 @@ languages_of(const char *cell, char *bad, size_t badlen)
 	for (p = copy; p != NULL; p = next) {
 		if ((next = strpbrk(p, "|,;/ ")) != NULL)
 			*next++ = '\0';
-		w = trimmed(p);
+		w = sheet_cells_trimmed(p);
 		if (*w == '\0') {
 			free(w);
 			continue;
@@ -214,7 +203,7 @@ stakeholder_rows_check(const struct keywords_table *kw,
     const char *const cells[SC_COUNT], struct stakeholder *out,
     void (*problem)(void *, enum stakeholder_col, const char *), void *arg)
 {
-	struct check ck = { problem, arg, 0 };
+	struct check ck = { { emit, 0 }, problem, arg };
 	struct stakeholder r;
 	const struct district *d;
 	const char *cat;
@@ -224,15 +213,16 @@ stakeholder_rows_check(const struct keywords_table *kw,
 	memset(out, 0, sizeof(*out));
 	memset(&r, 0, sizeof(r));
 	for (i = 0; i < SC_COUNT; i++)
-		v[i] = trimmed(cells[i]);
+		v[i] = sheet_cells_trimmed(cells[i]);
 	if (v[SC_NAME][0] == '\0')
-		report(&ck, SC_NAME, "the name is empty");
+		sheet_cells_report(&ck.sc, SC_NAME, "the name is empty");
 	else if (strlen(v[SC_NAME]) > STAKEHOLDER_NAME_MAX)
-		report(&ck, SC_NAME, "the name is longer than %d bytes",
-		    STAKEHOLDER_NAME_MAX);
+		sheet_cells_report(&ck.sc, SC_NAME,
+		    "the name is longer than %d bytes", STAKEHOLDER_NAME_MAX);
 	if ((cat = stakeholder_rows_category(kw, v[SC_CATEGORY])) == NULL) {
 		categories(kw, list, sizeof(list));
-		report(&ck, SC_CATEGORY, "%s \"%s\": the categories are %s",
+		sheet_cells_report(&ck.sc, SC_CATEGORY,
+		    "%s \"%s\": the categories are %s",
 		    v[SC_CATEGORY][0] ? "no category" : "no category given",
 		    v[SC_CATEGORY], list);
 	}
@@ -244,17 +234,20 @@ stakeholder_rows_check(const struct keywords_table *kw,
 	    sizeof(why)) == 1)
 		r.district = xstrdup(d->key);
 	else
-		report(&ck, SC_DISTRICT, "%s (or * for every district)", why);
+		sheet_cells_report(&ck.sc, SC_DISTRICT,
+		    "%s (or * for every district)", why);
 	if (phone_to_e164(v[SC_PHONE], cc, e164, sizeof(e164), why,
 	    sizeof(why)) == -1)
-		report(&ck, SC_PHONE, "bad phone \"%s\": %s", v[SC_PHONE], why);
+		sheet_cells_report(&ck.sc, SC_PHONE, "bad phone \"%s\": %s",
+		    v[SC_PHONE], why);
 	else
 		r.phone = xstrdup(e164);
 	if ((r.languages = languages_of(v[SC_LANGUAGES], why,
 	    sizeof(why))) == NULL)
-		report(&ck, SC_LANGUAGES, "\"%s\" is no language: write "
-		    "languages as hi|en or Hindi, English", why);
-	if (ck.n == 0) {
+		sheet_cells_report(&ck.sc, SC_LANGUAGES,
+		    "\"%s\" is no language: write languages as hi|en or "
+		    "Hindi, English", why);
+	if (ck.sc.n == 0) {
 		r.name = v[SC_NAME];
 		r.category = xstrdup(cat);
 		r.description_en = v[SC_DESCRIPTION_EN];
@@ -268,7 +261,7 @@ stakeholder_rows_check(const struct keywords_table *kw,
 	}
 	for (i = 0; i < SC_COUNT; i++)
 		free(v[i]);
-	return ck.n;
+	return ck.sc.n;
 }
 
 /* A cell's problem, passed on with the line being read. */

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct buf;
 struct district_table;
 struct keywords_table;
 struct stakeholder;
@@ -43,6 +44,14 @@ const char *stakeholder_rows_column_name(enum stakeholder_col);
 /* The column a header names (its own name or a common other one, any
  * case), or -1. */
 int	 stakeholder_rows_column_of(const char *header);
+
+/* The fields of r in column order: v[c] is column c's (r's strings). */
+void	 stakeholder_rows_cells(const struct stakeholder *r,
+	    const char *v[SC_COUNT]);
+/* rows as the directory's CSV file, the header line first, lines ending
+ * CRLF, appended to out: what an export writes and an import reads. */
+void	 stakeholder_rows_csv(struct buf *out, const struct stakeholder *rows,
+	    size_t n);
 
 /* The category a cell names (its keyword's category, or any alias of a
  * keyword answered from the directory), owned by the table; or NULL. */

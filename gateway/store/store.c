@@ -389,10 +389,10 @@ static const char *const sql_text[S_COUNT] = {
 	[S_SH_INSERT] = "INSERT INTO stakeholders (" SH_COLUMNS
 	    ", source, imported_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[S_SH_COUNT] = "SELECT count(*) FROM stakeholders",
-	[S_SH_FIND] = "SELECT " SH_COLUMNS ", id FROM stakeholders"
+	[S_SH_FIND] = "SELECT id, " SH_COLUMNS " FROM stakeholders"
 	    " WHERE category = ?1 AND (district = ?2 OR district = '*')"
 	    " ORDER BY id",
-	[S_SH_ALL] = "SELECT " SH_COLUMNS ", id FROM stakeholders ORDER BY id",
+	[S_SH_ALL] = "SELECT id, " SH_COLUMNS " FROM stakeholders ORDER BY id",
 	[S_DATA_VERSION] = "PRAGMA data_version",
 	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
 	    " encoding, segments, state, created_ms, next_attempt_ms,"
@@ -1029,13 +1029,19 @@ store_meta_set(struct store *st, const char *key, const char *value)
 	return store_sq_run(st, S_META_SET, "meta_set");
 }
 
-int
-store_sq_strings(struct store *st, sqlite3_stmt *s, const char *op,
-    char ***out, size_t *n)
+/*
+ * The first column of every row of s (bound already) in an array of
+ * elements of size bytes, each put there by take: 0 with *out (NULL when
+ * there are none) and *n, or -1 with what was taken so far freed by
+ * drop (the array too; NULL: free() is enough).
+ */
+static int
+sq_column(struct store *st, sqlite3_stmt *s, const char *op, size_t size,
+    void (*take)(sqlite3_stmt *, void *), void (*drop)(void *, size_t),
+    void **out, size_t *n)
 {
-	char **v = NULL;
+	unsigned char *v = NULL;
 	size_t len = 0, cap = 0;
-	const char *t;
 	int rc;
 
 	*out = NULL;
@@ -1045,20 +1051,78 @@ store_sq_strings(struct store *st, sqlite3_stmt *s, const char *op,
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		if (len == cap) {
 			cap = cap == 0 ? 4 : cap * 2;
-			v = xreallocarray(v, cap, sizeof(*v));
+			v = xreallocarray(v, cap, size);
 		}
-		t = store_sq_column_str(s, 0);
-		v[len++] = xstrdup(t != NULL ? t : "");
+		take(s, v + len++ * size);
 	}
 	if (rc != SQLITE_DONE) {
 		/* The error first: resetting the statement may replace it. */
 		store_sq_fail(st, op);
 		store_sq_done(s);
-		store_strings_free(v, len);
+		if (drop != NULL)
+			drop(v, len);
+		else
+			free(v);
 		return -1;
 	}
 	store_sq_done(s);
 	*out = v;
 	*n = len;
 	return 0;
+}
+
+static void
+take_string(sqlite3_stmt *s, void *slot)
+{
+	const char *t = store_sq_column_str(s, 0);
+
+	*(char **)slot = xstrdup(t != NULL ? t : "");
+}
+
+static void
+drop_strings(void *v, size_t n)
+{
+	store_strings_free(v, n);
+}
+
+int
+store_sq_strings(struct store *st, sqlite3_stmt *s, const char *op,
+    char ***out, size_t *n)
+{
+	void *v;
+	int rc = sq_column(st, s, op, sizeof(**out), take_string,
+	    drop_strings, &v, n);
+
+	*out = v;
+	return rc;
+}
+
+static void
+take_int64(sqlite3_stmt *s, void *slot)
+{
+	*(int64_t *)slot = sqlite3_column_int64(s, 0);
+}
+
+int
+store_sq_int64s(struct store *st, sqlite3_stmt *s, const char *op,
+    int64_t **out, size_t *n)
+{
+	void *v;
+	int rc = sq_column(st, s, op, sizeof(**out), take_int64, NULL, &v, n);
+
+	*out = v;
+	return rc;
+}
+
+int
+store_sq_int64(struct store *st, sqlite3_stmt *s, const char *op,
+    int64_t *v)
+{
+	int rc;
+
+	if ((rc = store_sq_step_row(st, s, op)) == 1) {
+		*v = sqlite3_column_int64(s, 0);
+		store_sq_done(s);
+	}
+	return rc;
 }

@@ -101,8 +101,11 @@ static const char *const sql_notice_add =
     " expires_ms = excluded.expires_ms, broadcast_id = NULL, tries = 0"
     " WHERE notices.expires_ms <= excluded.created_ms"
     " OR notices.broadcast_id IS NOT NULL";
+/* What notice_row() reads; broadcast_id is NULL (0) until confirmed. */
+#define NOTICE_COLUMNS \
+    "phone, code, district, text, created_ms, expires_ms, broadcast_id"
 static const char *const sql_notice_find =
-    "SELECT phone, code, district, text, created_ms, expires_ms FROM notices"
+    "SELECT " NOTICE_COLUMNS " FROM notices"
     " WHERE phone = ?1 AND code = ?2 AND expires_ms > ?3"
     " AND broadcast_id IS NULL";
 /* Through the primary key (phone, code): a coordinator has few rows. */
@@ -117,8 +120,7 @@ static const char *const sql_notice_spent =
     " AND broadcast_id IS NULL AND tries >= ?3)";
 /* Her notices are few, and the primary key starts with her phone. */
 static const char *const sql_notice_latest =
-    "SELECT phone, code, district, text, created_ms, expires_ms,"
-    " broadcast_id FROM notices WHERE phone = ?1"
+    "SELECT " NOTICE_COLUMNS " FROM notices WHERE phone = ?1"
     " AND broadcast_id IS NOT NULL ORDER BY created_ms DESC,"
     " broadcast_id DESC LIMIT 1";
 static const char *const sql_notice_done =
@@ -239,28 +241,15 @@ int
 store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
     int64_t *n, int64_t *stopped)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_creating, "broadcast_abandon");
-	int64_t *ids = NULL, k;
-	size_t len = 0, cap = 0, i;
-	int rc;
+	int64_t *ids, k;
+	size_t len, i;
 
 	*n = 0;
 	*stopped = 0;
-	if (s == NULL)
-		return -1;
 	/* Ids first: the cancel writes to the table being read. */
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 4 : cap * 2;
-			ids = xreallocarray(ids, cap, sizeof(*ids));
-		}
-		ids[len++] = sqlite3_column_int64(s, 0);
-	}
-	store_sq_done(s);
-	if (rc != SQLITE_DONE) {
-		free(ids);
-		return store_sq_fail(st, "broadcast_abandon");
-	}
+	if (store_sq_int64s(st, store_sq_prepared(st, &sql_creating,
+	    "broadcast_abandon"), "broadcast_abandon", &ids, &len) == -1)
+		return -1;
 	for (i = 0; i < len; i++) {
 		if (store_broadcast_cancel(st, ids[i], now_ms, &k) == -1) {
 			free(ids);
@@ -273,16 +262,25 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
 	return 0;
 }
 
+/* The statement of sql with ?1 = id, stepped: 1 its row is ready in *s
+ * (the caller reads it and calls store_sq_done), 0 no row, -1 error. */
+static int
+row_by_id(struct store *st, const char *const *sql, int64_t id,
+    const char *op, sqlite3_stmt **s)
+{
+	if ((*s = store_sq_prepared(st, sql, op)) == NULL)
+		return -1;
+	sqlite3_bind_int64(*s, 1, id);
+	return store_sq_step_row(st, *s, op);
+}
+
 int
 store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *b)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_get, "broadcast_get");
+	sqlite3_stmt *s;
 	int rc;
 
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = store_sq_step_row(st, s, "broadcast_get")) == 1) {
+	if ((rc = row_by_id(st, &sql_get, id, "broadcast_get", &s)) == 1) {
 		broadcast_row(s, b);
 		store_sq_done(s);
 	}
@@ -295,16 +293,11 @@ int_lookup(struct store *st, const char *const *sql, int64_t a,
     int64_t *v, const char *op)
 {
 	sqlite3_stmt *s = store_sq_prepared(st, sql, op);
-	int rc;
 
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, a);
-	if ((rc = store_sq_step_row(st, s, op)) == 1) {
-		*v = sqlite3_column_int64(s, 0);
-		store_sq_done(s);
-	}
-	return rc;
+	return store_sq_int64(st, s, op, v);
 }
 
 int
@@ -444,7 +437,6 @@ store_broadcast_planned(struct store *st, const char *phone,
     int64_t from_ms, int64_t to_ms, int64_t *n)
 {
 	sqlite3_stmt *s = store_sq_prepared(st, &sql_planned, "broadcast_planned");
-	int rc;
 
 	*n = 0;
 	if (s == NULL)
@@ -452,11 +444,7 @@ store_broadcast_planned(struct store *st, const char *phone,
 	store_sq_bind_text(s, 1, phone);
 	sqlite3_bind_int64(s, 2, from_ms);
 	sqlite3_bind_int64(s, 3, to_ms);
-	if ((rc = store_sq_step_row(st, s, "broadcast_planned")) == 1) {
-		*n = sqlite3_column_int64(s, 0);
-		store_sq_done(s);
-	}
-	return rc == -1 ? -1 : 0;
+	return store_sq_int64(st, s, "broadcast_planned", n) == -1 ? -1 : 0;
 }
 
 /* ---- meetings and RSVPs ---- */
@@ -501,13 +489,11 @@ store_meeting_add(struct store *st, struct store_meeting *m, int64_t now_ms)
 int
 store_meeting_get(struct store *st, int64_t id, struct store_meeting *m)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_meeting_get, "meeting_get");
+	sqlite3_stmt *s;
 	int rc;
 
-	if (s == NULL)
-		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	if ((rc = store_sq_step_row(st, s, "meeting_get")) == 1) {
+	if ((rc = row_by_id(st, &sql_meeting_get, id, "meeting_get",
+	    &s)) == 1) {
 		meeting_row(s, m);
 		store_sq_done(s);
 	}
@@ -598,6 +584,20 @@ store_notice_add(struct store *st, const struct store_notice *n)
 	return sqlite3_changes(st->db) > 0;
 }
 
+/* A row selected as NOTICE_COLUMNS. */
+static void
+notice_row(sqlite3_stmt *s, struct store_notice *n)
+{
+	memset(n, 0, sizeof(*n));
+	n->phone = store_sq_column_dup(s, 0);
+	n->code = store_sq_column_dup(s, 1);
+	n->district = store_sq_column_dup(s, 2);
+	n->text = store_sq_column_dup(s, 3);
+	n->created_ms = sqlite3_column_int64(s, 4);
+	n->expires_ms = sqlite3_column_int64(s, 5);
+	n->broadcast_id = sqlite3_column_int64(s, 6);
+}
+
 int
 store_notice_find(struct store *st, const char *phone, const char *code,
     int64_t now_ms, struct store_notice *n)
@@ -611,13 +611,7 @@ store_notice_find(struct store *st, const char *phone, const char *code,
 	store_sq_bind_text(s, 2, code);
 	sqlite3_bind_int64(s, 3, now_ms);
 	if ((rc = store_sq_step_row(st, s, "notice_find")) == 1) {
-		memset(n, 0, sizeof(*n));
-		n->phone = store_sq_column_dup(s, 0);
-		n->code = store_sq_column_dup(s, 1);
-		n->district = store_sq_column_dup(s, 2);
-		n->text = store_sq_column_dup(s, 3);
-		n->created_ms = sqlite3_column_int64(s, 4);
-		n->expires_ms = sqlite3_column_int64(s, 5);
+		notice_row(s, n);
 		store_sq_done(s);
 	}
 	return rc;
@@ -635,14 +629,7 @@ store_notice_latest(struct store *st, const char *phone,
 		return -1;
 	store_sq_bind_text(s, 1, phone);
 	if ((rc = store_sq_step_row(st, s, "notice_latest")) == 1) {
-		memset(n, 0, sizeof(*n));
-		n->phone = store_sq_column_dup(s, 0);
-		n->code = store_sq_column_dup(s, 1);
-		n->district = store_sq_column_dup(s, 2);
-		n->text = store_sq_column_dup(s, 3);
-		n->created_ms = sqlite3_column_int64(s, 4);
-		n->expires_ms = sqlite3_column_int64(s, 5);
-		n->broadcast_id = sqlite3_column_int64(s, 6);
+		notice_row(s, n);
 		store_sq_done(s);
 	}
 	return rc;

@@ -114,21 +114,18 @@ store_stakeholders_replace(struct store *st,
 int
 store_stakeholders_count(struct store *st, int64_t *n)
 {
-	sqlite3_stmt *s = st->stmt[S_SH_COUNT];
-	int rc;
-
-	if ((rc = store_sq_step_row(st, s, "stakeholders_count")) == 1) {
-		*n = sqlite3_column_int64(s, 0);
-		store_sq_done(s);
-	}
-	return rc == 1 ? 0 : -1;
+	return store_sq_int64(st, st->stmt[S_SH_COUNT], "stakeholders_count",
+	    n) == 1 ? 0 : -1;
 }
 
+/* Rows selected as "id, " SH_COLUMNS, each with its id; ids (may be NULL)
+ * gets the ids in an array of their own too. */
 static int
-stakeholders_read(struct store *st, sqlite3_stmt *s,
-    struct stakeholder **rows, size_t *n)
+stakeholders_read(struct store *st, sqlite3_stmt *s, const char *op,
+    struct stakeholder **rows, int64_t **ids, size_t *n)
 {
 	struct stakeholder *v = NULL;
+	int64_t *id = NULL;
 	char **f[SH_NFIELDS];
 	size_t len = 0, cap = 0;
 	int rc, i;
@@ -137,24 +134,32 @@ stakeholders_read(struct store *st, sqlite3_stmt *s,
 		if (len == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
 			v = xreallocarray(v, cap, sizeof(*v));
+			if (ids != NULL)
+				id = xreallocarray(id, cap, sizeof(*id));
 		}
+		memset(&v[len], 0, sizeof(v[len]));
+		v[len].id = sqlite3_column_int64(s, 0);
+		if (ids != NULL)
+			id[len] = v[len].id;
 		sh_fields(&v[len++], f);
 		for (i = 0; i < SH_NFIELDS; i++)
-			*f[i] = store_sq_column_dup(s, i);
-		v[len - 1].id = sqlite3_column_int64(s, SH_NFIELDS);
+			*f[i] = store_sq_column_dup(s, i + 1);
 	}
 	if (rc != SQLITE_DONE)
-		store_sq_fail(st, "stakeholders_find");
+		store_sq_fail(st, op);
 	store_sq_done(s);
 	if (rc != SQLITE_DONE) {
 		records_stakeholders_free(v, len);
-		*rows = NULL;
-		*n = 0;
-		return -1;
+		free(id);
+		v = NULL;
+		id = NULL;
+		len = 0;
 	}
 	*rows = v;
+	if (ids != NULL)
+		*ids = id;
 	*n = len;
-	return 0;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int
@@ -165,14 +170,15 @@ store_stakeholders_find(struct store *st, const char *category,
 
 	store_sq_bind_text(s, 1, category);
 	store_sq_bind_text(s, 2, district);
-	return stakeholders_read(st, s, rows, n);
+	return stakeholders_read(st, s, "stakeholders_find", rows, NULL, n);
 }
 
 int
 store_stakeholders_all(struct store *st, struct stakeholder **rows,
     size_t *n)
 {
-	return stakeholders_read(st, st->stmt[S_SH_ALL], rows, n);
+	return stakeholders_read(st, st->stmt[S_SH_ALL], "stakeholders_find",
+	    rows, NULL, n);
 }
 
 static const char *const sql_sh_list =
@@ -187,46 +193,6 @@ static const char *const sql_sh_update =
     " source = ?9, imported_ms = ?10 WHERE id = ?1";
 static const char *const sql_sh_retire =
     "DELETE FROM stakeholders WHERE id = ?1";
-
-/* Rows selected as "id, " SH_COLUMNS. */
-static int
-stakeholders_read_ids(struct store *st, sqlite3_stmt *s,
-    struct stakeholder **rows, int64_t **ids, size_t *n)
-{
-	struct stakeholder *v = NULL;
-	int64_t *id = NULL;
-	char **f[SH_NFIELDS];
-	size_t len = 0, cap = 0;
-	int rc, i;
-
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			v = xreallocarray(v, cap, sizeof(*v));
-			id = xreallocarray(id, cap, sizeof(*id));
-		}
-		id[len] = sqlite3_column_int64(s, 0);
-		memset(&v[len], 0, sizeof(v[len]));
-		sh_fields(&v[len++], f);
-		for (i = 0; i < SH_NFIELDS; i++)
-			*f[i] = store_sq_column_dup(s, i + 1);
-	}
-	if (rc != SQLITE_DONE)
-		store_sq_fail(st, "stakeholders_list");
-	store_sq_done(s);
-	if (rc != SQLITE_DONE) {
-		records_stakeholders_free(v, len);
-		free(id);
-		*rows = NULL;
-		*ids = NULL;
-		*n = 0;
-		return -1;
-	}
-	*rows = v;
-	*ids = id;
-	*n = len;
-	return 0;
-}
 
 int
 store_stakeholders_list(struct store *st, const char *district,
@@ -243,14 +209,13 @@ store_stakeholders_list(struct store *st, const char *district,
 		return -1;
 	store_sq_bind_text(s, 1, district);
 	store_sq_bind_text(s, 2, category);
-	return stakeholders_read_ids(st, s, rows, ids, n);
+	return stakeholders_read(st, s, "stakeholders_list", rows, ids, n);
 }
 
 int
 store_stakeholder_get(struct store *st, int64_t id, struct stakeholder *r)
 {
 	struct stakeholder *v;
-	int64_t *ids;
 	sqlite3_stmt *s;
 	size_t n;
 
@@ -258,12 +223,11 @@ store_stakeholder_get(struct store *st, int64_t id, struct stakeholder *r)
 	if ((s = store_sq_prepared(st, &sql_sh_get, "stakeholder_get")) == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	if (stakeholders_read_ids(st, s, &v, &ids, &n) == -1)
+	if (stakeholders_read(st, s, "stakeholders_list", &v, NULL, &n) == -1)
 		return -1;
 	if (n == 1)
 		*r = v[0];
 	free(v);
-	free(ids);
 	return n == 1;
 }
 
@@ -313,13 +277,7 @@ store_stakeholder_retire(struct store *st, int64_t id)
 int
 store_data_version(struct store *st, int64_t *version)
 {
-	sqlite3_stmt *s = st->stmt[S_DATA_VERSION];
-	int rc;
-
-	if ((rc = store_sq_step_row(st, s, "data_version")) == 1) {
-		*version = sqlite3_column_int64(s, 0);
-		store_sq_done(s);
-	}
-	return rc == 1 ? 0 : -1;
+	return store_sq_int64(st, st->stmt[S_DATA_VERSION], "data_version",
+	    version) == 1 ? 0 : -1;
 }
 

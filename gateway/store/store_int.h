@@ -123,5 +123,12 @@ void	 store_sq_contact_row(sqlite3_stmt *, struct contact *);
  * too, when it could not be prepared). */
 int	 store_sq_strings(struct store *, sqlite3_stmt *, const char *op,
 	    char ***out, size_t *n);
+/* The same for integers: *out freed with free(). */
+int	 store_sq_int64s(struct store *, sqlite3_stmt *, const char *op,
+	    int64_t **out, size_t *n);
+/* Step a lookup bound by the caller whose first column is an integer:
+ * 1 and *v, 0 no row, -1 error. */
+int	 store_sq_int64(struct store *, sqlite3_stmt *, const char *op,
+	    int64_t *v);
 
 #endif
