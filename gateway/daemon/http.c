@@ -44,9 +44,16 @@ struct http_server {
 	uint64_t			 timed_out;
 };
 
+/*
+ * An exchange may outlive its connection: an admin job answers seconds
+ * later, and by then the client may have gone.  When the connection is
+ * freed first, evhttp frees the request with it; conn_free() then sets
+ * req and srv to NULL and http_respond() only frees the exchange.
+ */
 struct http_exchange {
-	struct evhttp_request	*req;
-	struct http_server	*srv;
+	struct evhttp_request	*req;		/* NULL: the connection is gone */
+	struct http_server	*srv;		/* NULL with req */
+	struct conn		*conn;		/* NULL if none was found */
 	int64_t			 t0_mono;
 	char			 path[64];	/* for the observer */
 };
@@ -112,7 +119,10 @@ peer_is_loopback(struct evhttp_request *req)
  *  - evhttp_set_bevcb() tells us of each accepted connection; one loop
  *    turn later (holding a reference, in case evhttp dropped it already)
  *    we find its evhttp_connection in the bufferevent's callback argument
- *    and set a close callback.
+ *    and set a close callback.  A request can come before that turn (the
+ *    client sends it with its connect, and the socket's read runs before
+ *    the timer): then the request adopts its connection itself, found by
+ *    its bufferevent, or the deadline would run while it waits.
  *  - From its accept, and again from each answer written, a connection
  *    has timeout_s seconds to deliver a complete request, however it
  *    trickles; then it is closed.  While a request waits for its answer
@@ -130,33 +140,63 @@ peer_is_loopback(struct evhttp_request *req)
 struct conn {
 	TAILQ_ENTRY(conn)	 entry;
 	struct conn		*hnext;		/* in srv->map */
+	const void		*key;		/* in srv->map: bev, then evcon */
 	struct http_server	*srv;
 	struct bufferevent	*bev;		/* referenced until adopted */
 	struct evhttp_connection *evcon;	/* NULL until adopted */
 	struct event		*timer;		/* adopt, then the deadline */
+	struct http_exchange	*waiting;	/* a request without its answer */
+	int			 counted;	/* a request in srv->inflight */
 	int			 firing;	/* in its timer's callback */
+	char			 path[64];	/* of the last request, for logs */
 };
 
 static size_t
-conn_slot(const struct http_server *srv, const void *evcon)
+conn_slot(const struct http_server *srv, const void *key)
 {
-	uintptr_t p = (uintptr_t)evcon;
+	uintptr_t p = (uintptr_t)key;
 
 	return (size_t)((p >> 4) * 0x9e3779b97f4a7c15ULL >> 20) &
 	    srv->map_mask;
 }
 
+/* By its evhttp_connection once adopted, by its bufferevent before. */
 static struct conn *
-conn_find(const struct http_server *srv, const struct evhttp_connection *evcon)
+conn_find(const struct http_server *srv, const void *key)
 {
 	struct conn *c;
 
-	if (evcon == NULL)
+	if (key == NULL)
 		return NULL;
-	for (c = srv->map[conn_slot(srv, evcon)]; c != NULL; c = c->hnext)
-		if (c->evcon == evcon)
+	for (c = srv->map[conn_slot(srv, key)]; c != NULL; c = c->hnext)
+		if (c->key == key)
 			return c;
 	return NULL;
+}
+
+static void
+conn_unmap(struct conn *c)
+{
+	struct http_server *srv = c->srv;
+	struct conn **p;
+
+	for (p = &srv->map[conn_slot(srv, c->key)]; *p != NULL;
+	    p = &(*p)->hnext)
+		if (*p == c) {
+			*p = c->hnext;
+			break;
+		}
+	c->hnext = NULL;
+}
+
+static void
+conn_map(struct conn *c, const void *key)
+{
+	struct http_server *srv = c->srv;
+
+	c->key = key;
+	c->hnext = srv->map[conn_slot(srv, key)];
+	srv->map[conn_slot(srv, key)] = c;
 }
 
 static void
@@ -173,21 +213,32 @@ listener_set(struct http_server *srv, int on)
 		evconnlistener_disable(l);
 }
 
-/* A connection is gone: forget it, and accept again if we had stopped. */
+/*
+ * A connection is gone (evhttp frees its request with it): forget it, let
+ * go of a request still waiting for its answer, and accept again if we
+ * had stopped.
+ */
 static void
 conn_free(struct conn *c)
 {
 	struct http_server *srv = c->srv;
-	struct conn **p;
+	struct http_exchange *x = c->waiting;
 
-	if (c->evcon != NULL) {
-		for (p = &srv->map[conn_slot(srv, c->evcon)]; *p != NULL;
-		    p = &(*p)->hnext)
-			if (*p == c) {
-				*p = c->hnext;
-				break;
-			}
+	if (c->counted) {
+		if (srv->inflight > 0)
+			srv->inflight--;
+		/* Reset by the client, or its answer could not be written. */
+		log_info("http_client_gone", "port=%d path=\"%s\" "
+		    "answer=%s", srv->port, c->path, x != NULL ? "pending" :
+		    "unsent");
 	}
+	if (x != NULL) {
+		x->req = NULL;
+		x->srv = NULL;
+		x->conn = NULL;
+	}
+	if (c->key != NULL)
+		conn_unmap(c);
 	if (c->bev != NULL)
 		bufferevent_decref(c->bev);
 	event_free(c->timer);
@@ -219,6 +270,18 @@ on_conn_close(struct evhttp_connection *evcon, void *arg)
 		conn_free(c);
 }
 
+/* Know evcon as c's from now on, and be told when it closes. */
+static void
+conn_adopt(struct conn *c, struct evhttp_connection *evcon)
+{
+	conn_unmap(c);
+	c->evcon = evcon;
+	conn_map(c, evcon);
+	evhttp_connection_set_closecb(evcon, on_conn_close, c);
+	bufferevent_decref(c->bev);
+	c->bev = NULL;
+}
+
 static void
 on_conn_timer(evutil_socket_t fd, short what, void *arg)
 {
@@ -237,12 +300,7 @@ on_conn_timer(evutil_socket_t fd, short what, void *arg)
 			conn_free(c);
 			return;
 		}
-		c->evcon = cbarg;
-		evhttp_connection_set_closecb(c->evcon, on_conn_close, c);
-		c->hnext = srv->map[conn_slot(srv, c->evcon)];
-		srv->map[conn_slot(srv, c->evcon)] = c;
-		bufferevent_decref(c->bev);
-		c->bev = NULL;
+		conn_adopt(c, cbarg);
 		conn_arm(c);
 		return;
 	}
@@ -276,6 +334,7 @@ on_accept(struct event_base *base, void *arg)
 		return bev;
 	}
 	TAILQ_INSERT_TAIL(&srv->conns, c, entry);
+	conn_map(c, bev);
 	evtimer_add(c->timer, &now);
 	if (++srv->nconns >= srv->max_conns && !srv->full) {
 		srv->full = 1;
@@ -336,8 +395,10 @@ on_complete(struct evhttp_request *req, void *arg)
 	if (srv->inflight > 0)
 		srv->inflight--;
 	/* Answered: the clock for the next request starts. */
-	if ((c = conn_find(srv, evhttp_request_get_connection(req))) != NULL)
+	if ((c = conn_find(srv, evhttp_request_get_connection(req))) != NULL) {
+		c->counted = 0;
 		conn_arm(c);
+	}
 }
 
 static void
@@ -346,7 +407,9 @@ on_request(struct evhttp_request *req, void *arg)
 	struct http_server *srv = arg;
 	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
 	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	struct evhttp_connection *evcon;
 	struct http_exchange *x;
+	struct conn *c;
 	struct sp_request r;
 	const char *rawpath;
 	char *path, *body;
@@ -354,18 +417,24 @@ on_request(struct evhttp_request *req, void *arg)
 
 	srv->inflight++;
 	evhttp_request_set_on_complete_cb(req, on_complete, srv);
-	/* A complete request: no deadline while it waits for its answer. */
-	{
-		struct conn *c = conn_find(srv,
-		    evhttp_request_get_connection(req));
-
-		if (c != NULL)
-			evtimer_del(c->timer);
-	}
 	x = xcalloc(1, sizeof(*x));
 	x->req = req;
 	x->srv = srv;
 	x->t0_mono = util_mono_ms();
+	/* A complete request: no deadline while it waits for its answer,
+	 * however long its job takes. */
+	if ((evcon = evhttp_request_get_connection(req)) != NULL) {
+		if ((c = conn_find(srv, evcon)) == NULL &&
+		    (c = conn_find(srv, evhttp_connection_get_bufferevent(
+		    evcon))) != NULL)
+			conn_adopt(c, evcon);
+		if (c != NULL) {
+			evtimer_del(c->timer);
+			c->waiting = x;
+			c->counted = 1;
+			x->conn = c;
+		}
+	}
 
 	/* No route of ours takes a proxy tunnel or an echo of the request;
 	 * CONNECT's target is not even a path.  Refused as every wrong
@@ -385,6 +454,8 @@ on_request(struct evhttp_request *req, void *arg)
 		return;
 	}
 	util_strlcpy(x->path, path, sizeof(x->path));
+	if (x->conn != NULL)
+		memcpy(x->conn->path, x->path, sizeof(x->path));
 	/* A NUL-terminated copy, so that adapters may treat it as text. */
 	len = evbuffer_get_length(in);
 	body = xmalloc(len + 1);
@@ -538,9 +609,24 @@ void
 http_respond(struct http_exchange *x, int status, const char *content_type,
     const char *body, size_t len)
 {
-	struct evkeyvalq *h = evhttp_request_get_output_headers(x->req);
-	struct evbuffer *out = evbuffer_new();
+	struct evkeyvalq *h;
+	struct evbuffer *out;
 	const char *reason;
+
+	if (x->req == NULL) {
+		/* Its connection closed while the answer was made (an admin
+		 * job that outlasted the client): whatever the answer
+		 * stands for is done; only its delivery is lost. */
+		log_info("http_answer_dropped", "path=\"%s\" status=%d "
+		    "seconds=%.3f note=\"client gone\"", x->path, status,
+		    (double)(util_mono_ms() - x->t0_mono) / 1000.0);
+		free(x);
+		return;
+	}
+	if (x->conn != NULL)
+		x->conn->waiting = NULL;
+	h = evhttp_request_get_output_headers(x->req);
+	out = evbuffer_new();
 
 	switch (status) {
 	case 200: reason = "OK"; break;
@@ -585,6 +671,8 @@ http_server_observe(struct http_server *srv, http_answer_cb *cb, void *arg)
 void
 http_add_header(struct http_exchange *x, const char *name, const char *value)
 {
+	if (x->req == NULL)
+		return;
 	evhttp_add_header(evhttp_request_get_output_headers(x->req), name,
 	    value);
 }

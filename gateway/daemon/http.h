@@ -24,7 +24,11 @@ typedef void http_request_cb(void *arg, struct http_exchange *,
 /*
  * Listen on "host:port" (port 0 picks a free one).  cb is called once per
  * complete request; the sp_request is valid only during the call, the
- * exchange until http_respond().  NULL with err set.
+ * exchange until http_respond(), which must come however long the answer
+ * takes: if the client or the server went away meanwhile, it only frees
+ * the exchange (the answer is logged as dropped).  timeout_s bounds the
+ * client's sending and reading, never the wait for our answer.  NULL
+ * with err set.
  */
 struct http_server *http_server_new(struct event_base *, const char *listen,
 	    size_t max_body, int timeout_s, http_request_cb *cb, void *arg,
@@ -55,7 +59,8 @@ typedef void http_answer_cb(void *arg, const char *path, int status,
 void	 http_server_observe(struct http_server *, http_answer_cb *cb,
 	    void *arg);
 
-/* Answer (exactly once per exchange).  body may hold any bytes. */
+/* Answer (exactly once per exchange).  body may hold any bytes.  May
+ * come after http_server_free() (it then only frees the exchange). */
 void	 http_respond(struct http_exchange *, int status,
 	    const char *content_type, const char *body, size_t len);
 /* Add a header to the answer (before http_respond). */
