@@ -450,13 +450,13 @@ fail:
 }
 
 /*
- * The first page of lines[0..n) into reply; the lines left are kept on
- * the contact for MORE.
+ * Up to pages pages of lines[0..n) into reply, each its own list
+ * template; the lines left are kept on the contact for MORE.
  */
 static int
-list_pages(const struct sp_ctx *ctx, struct handler_request *req,
+page_on(const struct sp_ctx *ctx, struct handler_request *req,
     const char *stem, const char *header_key, const char *category,
-    const char *district, char *const *lines, size_t n,
+    const char *district, char *const *lines, size_t n, unsigned pages,
     struct handler_reply *reply)
 {
 	struct contact *c = req->contact;
@@ -466,20 +466,9 @@ list_pages(const struct sp_ctx *ctx, struct handler_request *req,
 	size_t k, i;
 	int more;
 
-	free(c->more_text);
-	c->more_text = NULL;
-	c->more_until_ms = 0;
-	if (ctx->spoken) {
-		/* Heard, not texted: the whole list at once. */
-		if (list_page(ctx, req->lang, header_key, category, district,
-		    lines, n, 0, &b) == -1)
-			return -1;
-		handler_reply_add(reply, buf_steal(&b));
-		return 0;
-	}
 	k = n < REPLY_TEMPLATES_PAGE_MAX ? n : REPLY_TEMPLATES_PAGE_MAX;
 	for (;; k--) {
-		more = k < n;
+		more = k < n && pages <= 1;
 		if (list_page(ctx, req->lang, header_key, category, district,
 		    lines, k, more, &b) == -1)
 			return -1;
@@ -495,6 +484,9 @@ list_pages(const struct sp_ctx *ctx, struct handler_request *req,
 		reply->keys[reply->n - 1] = xstrdup(key);
 	} else
 		handler_reply_add_keyed(reply, buf_steal(&b), key);
+	if (k < n && !more)
+		return page_on(ctx, req, stem, header_key, category, district,
+		    lines + k, n - k, pages - 1, reply);
 	if (more) {
 		buf_init(&rest, 0);
 		for (i = k; i < n; i++) {
@@ -506,6 +498,35 @@ list_pages(const struct sp_ctx *ctx, struct handler_request *req,
 		c->more_until_ms = ctx->now_ms + ctx->more_ms;
 	}
 	return 0;
+}
+
+/* The list heard whole, or texted a page (ctx->pages_at_once) at a time. */
+static int
+list_pages(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *stem, const char *header_key, const char *category,
+    const char *district, char *const *lines, size_t n,
+    struct handler_reply *reply)
+{
+	struct contact *c = req->contact;
+	unsigned pages = ctx->pages_at_once > 1 ? ctx->pages_at_once : 1;
+	struct buf b;
+
+	free(c->more_text);
+	c->more_text = NULL;
+	c->more_until_ms = 0;
+	if (ctx->spoken) {
+		/* Heard, not texted: the whole list at once. */
+		if (list_page(ctx, req->lang, header_key, category, district,
+		    lines, n, 0, &b) == -1)
+			return -1;
+		handler_reply_add(reply, buf_steal(&b));
+		return 0;
+	}
+	/* Never more texts than a reply holds, whatever was asked. */
+	if (reply->n + pages > SP_REPLY_MAX)
+		pages = reply->n < SP_REPLY_MAX ? SP_REPLY_MAX - reply->n : 1;
+	return page_on(ctx, req, stem, header_key, category, district, lines,
+	    n, pages, reply);
 }
 
 int

@@ -154,6 +154,9 @@ struct sp_ctx {
 	const struct reply_templates	*templates;
 	/* Spoken (the voice menu): lists are whole, not paged. */
 	int			 spoken;
+	/* Pages of a list texted at once, each its own text (a caller's
+	 * "send it by SMS"); 0 or 1: one, the rest behind MORE. */
+	unsigned		 pages_at_once;
 };
 
 /*

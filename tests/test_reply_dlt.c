@@ -497,6 +497,94 @@ test_longest_names(void **state)
 	fo->nstakeholders = nkeep;
 }
 
+static size_t
+count_of(const char *text, const char *what)
+{
+	size_t n = 0;
+
+	while ((text = strstr(text, what)) != NULL) {
+		n++;
+		text += strlen(what);
+	}
+	return n;
+}
+
+/* Entries (numbers) in the registered texts of res; each must match. */
+static size_t
+entries_texted(struct world *w, const struct router_result *res,
+    size_t *nmore)
+{
+	const struct reply_template *r = NULL;
+	size_t i, n = 0;
+
+	*nmore = 0;
+	for (i = 0; i < res->reply.n; i++) {
+		assert_int_equal(matching(w->t, res->language,
+		    res->reply.texts[i], &r), 1);
+		assert_string_equal(res->reply.keys[i], r->key);
+		if (strstr(r->key, ".more") != NULL)
+			(*nmore)++;
+		n += count_of(res->reply.texts[i], "+91");
+	}
+	return n;
+}
+
+/*
+ * A caller's "send it by SMS" (voice.c): two pages at once, each its own
+ * list template, only the last promising MORE; MORE gives the rest, and
+ * no entry is lost against the list as it is spoken.  Asking for more
+ * pages than a reply holds gets what it holds.
+ */
+static void
+test_pages_at_once(void **state)
+{
+	struct world *w = *state;
+	struct router_result res;
+	size_t texted, heard, nmore;
+	char phone[32];
+
+	/* Heard, as voice.c asks: no text template to match. */
+	w->f->ctx.spoken = 1;
+	w->f->ctx.templates = NULL;
+	assert_int_equal(router_route(&w->f->ctx, new_phone(w, phone,
+	    sizeof(phone)), "training darbhanga", &res), 0);
+	assert_int_equal(res.reply.n, 1);
+	heard = count_of(res.reply.texts[0], "+91");
+	router_result_clear(&res);
+	assert_true(heard > REPLY_TEMPLATES_PAGE_MAX * 2);
+	w->f->ctx.spoken = 0;
+	w->f->ctx.templates = w->t;
+
+	w->f->ctx.pages_at_once = 2;
+	assert_int_equal(router_route(&w->f->ctx, new_phone(w, phone,
+	    sizeof(phone)), "training darbhanga", &res), 0);
+	w->f->ctx.pages_at_once = 0;
+	assert_int_equal(res.reply.n, 2);
+	texted = entries_texted(w, &res, &nmore);
+	assert_int_equal(nmore, 1);
+	assert_non_null(strstr(res.reply.keys[1], ".more"));
+	router_result_clear(&res);
+	for (;;) {
+		assert_int_equal(router_route(&w->f->ctx, phone, "more",
+		    &res), 0);
+		if (count_of(res.reply.texts[0], "+91") == 0) {
+			router_result_clear(&res);
+			break;
+		}
+		texted += entries_texted(w, &res, &nmore);
+		router_result_clear(&res);
+	}
+	assert_int_equal(texted, heard);
+
+	w->f->ctx.pages_at_once = 100;
+	assert_int_equal(router_route(&w->f->ctx, new_phone(w, phone,
+	    sizeof(phone)), "training darbhanga", &res), 0);
+	w->f->ctx.pages_at_once = 0;
+	assert_int_equal(res.reply.n, SP_REPLY_MAX);
+	(void)entries_texted(w, &res, &nmore);
+	router_result_clear(&res);
+}
+
 /* Every shape was produced: no template is there for nothing. */
 static void
 test_every_template_reached(void **state)
@@ -536,6 +624,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_overflow_not_sent, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_longest_names, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_pages_at_once, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_every_template_reached,
 		    setup, teardown),

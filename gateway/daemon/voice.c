@@ -31,6 +31,9 @@
 #include "voice_audio.h"
 
 #define POOL_MAX	48
+/* "Send it by SMS": at most this many texts, the rest behind MORE, as
+ * any answer she texts for. */
+#define SMS_PAGES	2
 #define ANSWER_MAX	(256 * 1024)
 
 /* One webhook's working set; the answer borrows strings from the pool. */
@@ -176,22 +179,48 @@ call_from_state(struct store_call *c, const struct ivr_state *st)
 	replace(&c->pending_next, st->pending_next);
 }
 
-/* What a keyword handler answers, as one text (caller frees), or NULL. */
-static char *
-run_handler(struct turn *t, const char *name, const char *category)
+/* The rest of a texted list, kept on her contact for MORE by SMS. */
+static int
+keep_more(struct turn *t, const struct contact *asked)
+{
+	struct contact c;
+	int rc;
+
+	if ((rc = store_contact_get(t->env.store, t->person, &c)) == -1)
+		return -1;
+	if (rc == 0) {
+		memset(&c, 0, sizeof(c));
+		c.phone = xstrdup(t->person);
+		c.role = xstrdup("entrepreneur");
+		c.first_seen_ms = t->now;
+		c.last_seen_ms = t->now;
+	}
+	replace(&c.more_text, asked->more_text);
+	c.more_until_ms = asked->more_until_ms;
+	rc = store_contact_put(t->env.store, &c);
+	records_contact_clear(&c);
+	return rc;
+}
+
+/*
+ * What a keyword handler answers (reply, caller clears): spoken, the
+ * whole answer as one text; texted, its first pages as the registered
+ * reply templates an SMS must be, the rest kept for MORE.  0, or -1.
+ */
+static int
+handler_answer(struct turn *t, const char *name, const char *category,
+    int texted, struct handler_reply *reply)
 {
 	const struct handler *h = handler_find(name);
 	const struct sp_runtime *rt = t->env.rt;
 	struct handler_request hr;
 	struct contact c;
-	struct handler_reply reply;
 	struct sp_ctx ctx;
-	struct buf b;
-	size_t i;
 	int rc;
 
+	memset(reply, 0, sizeof(*reply));
 	if (h == NULL)
-		return NULL;
+		return -1;
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.ops = t->env.ops;
 	ctx.ops_arg = t->env.ops_arg;
@@ -199,9 +228,11 @@ run_handler(struct turn *t, const char *name, const char *category)
 	ctx.districts = rt->districts;
 	ctx.prompts = rt->prompts;
 	ctx.default_language = cfg(t, "default_language");
-	/* Spoken, not texted: the whole answer, never paged behind MORE. */
-	ctx.segment_budget = 1000;
-	ctx.spoken = 1;
+	/* Heard whole: she is on a call, she cannot say MORE. */
+	ctx.segment_budget = texted ?
+	    (unsigned)config_int(rt->cfg, "segment_budget") : 1000;
+	ctx.spoken = !texted;
+	ctx.pages_at_once = texted ? SMS_PAGES : 0;
 	ctx.now_ms = t->now;
 	ctx.pending_ms = config_int(rt->cfg, "pending_minutes") * 60000;
 	ctx.more_ms = config_int(rt->cfg, "more_minutes") * 60000;
@@ -217,9 +248,25 @@ run_handler(struct turn *t, const char *name, const char *category)
 	hr.lang = lang_of(t);
 	hr.district = district_find(rt->districts, t->st.district);
 	hr.contact = &c;
-	memset(&reply, 0, sizeof(reply));
-	rc = h->run(&ctx, &hr, &reply);
+	rc = h->run(&ctx, &hr, reply);
+	if (rc == 0 && texted && c.more_text != NULL)
+		rc = keep_more(t, &c);
 	handler_request_clear(&hr);
+	records_contact_clear(&c);
+	return rc == 0 ? 0 : -1;
+}
+
+/* What a keyword handler answers, spoken, as one text (caller frees), or
+ * NULL. */
+static char *
+run_handler(struct turn *t, const char *name, const char *category)
+{
+	struct handler_reply reply;
+	struct buf b;
+	size_t i;
+	int rc;
+
+	rc = handler_answer(t, name, category, 0, &reply);
 	buf_init(&b, 0);
 	for (i = 0; rc == 0 && i < reply.n; i++) {
 		if (i > 0)
@@ -227,7 +274,6 @@ run_handler(struct turn *t, const char *name, const char *category)
 		buf_puts(&b, reply.texts[i]);
 	}
 	handler_reply_clear(&reply);
-	records_contact_clear(&c);
 	if (rc != 0 || b.len == 0) {
 		buf_free(&b);
 		return NULL;
@@ -235,7 +281,11 @@ run_handler(struct turn *t, const char *name, const char *category)
 	return buf_steal(&b);
 }
 
-/* Queue text to the caller by SMS, through the call's provider. */
+/*
+ * Queue text to the caller by SMS, through the call's provider, with the
+ * DLT id of the reply template it is: 0, 1 not sent (it matches no
+ * template, so an Indian operator would drop it unseen), -1 error.
+ */
 static int
 queue_sms(struct turn *t, const char *text, const char *why)
 {
@@ -256,11 +306,12 @@ queue_sms(struct turn *t, const char *text, const char *why)
 	/* On Indian routes it needs the DLT id of the template it is. */
 	tpl = t->env.rt->replies == NULL ? NULL :
 	    reply_templates_which(t->env.rt->replies, lang_of(t), text);
-	if (tpl != NULL)
-		m.dlt_template_id = tpl->dlt_id;
-	else
-		log_warn("sms_no_template", "%s SMS matches no reply template: "
-		    "sent with the provider's dlt_template_id", why);
+	if (tpl == NULL) {
+		log_warn("reply_not_sent", "%s SMS matches no reply template, "
+		    "not sent", why);
+		return 1;
+	}
+	m.dlt_template_id = tpl->dlt_id;
 	if (store_outbox_add(t->env.store, &m) == -1)
 		return -1;
 	memset(&row, 0, sizeof(row));
@@ -353,6 +404,50 @@ update_contact(struct turn *t)
 	return rc;
 }
 
+/* What the answer just read out was asked for, to text it on request. */
+static void
+remember_query(struct turn *t, const char *handler, const char *category)
+{
+	char q[128];
+
+	snprintf(q, sizeof(q), "%s\t%s", handler ? handler : "",
+	    category ? category : "");
+	replace(&t->call.last_query, q);
+}
+
+/*
+ * "Send it by SMS": the last answer, asked again as a text would ask it,
+ * every page its registered reply template.  0 queued, 1 nothing to
+ * send, -1 error.
+ */
+static int
+text_last_answer(struct turn *t)
+{
+	struct handler_reply reply;
+	char handler[64], *tab;
+	const char *category;
+	size_t i;
+	int rc, queued = 0;
+
+	if (t->call.last_query == NULL)
+		return 1;
+	util_strlcpy(handler, t->call.last_query, sizeof(handler));
+	if ((tab = strchr(handler, '\t')) == NULL)
+		return 1;
+	*tab = '\0';
+	category = strchr(t->call.last_query, '\t') + 1;
+	if (handler_answer(t, handler, *category ? category : NULL, 1,
+	    &reply) == -1) {
+		handler_reply_clear(&reply);
+		return -1;
+	}
+	for (i = 0, rc = 0; rc != -1 && i < reply.n; i++)
+		if ((rc = queue_sms(t, reply.texts[i], "ivr")) == 0)
+			queued++;
+	handler_reply_clear(&reply);
+	return rc == -1 ? -1 : queued > 0 ? 0 : 1;
+}
+
 /* Carry out one menu step and build the answer. */
 static int
 step(struct turn *t, enum ivr_input input)
@@ -375,15 +470,19 @@ step(struct turn *t, enum ivr_input input)
 		else {
 			say_text(t, text);
 			replace(&t->call.last_answer, text);
+			remember_query(t, res.action == IVR_INFO ? "info" :
+			    res.arg, res.action == IVR_INFO ? res.arg :
+			    res.arg2);
 		}
 		free(text);
 		break;
 	case IVR_SMS:
-		if (t->call.last_answer != NULL) {
-			rc = queue_sms(t, t->call.last_answer, "ivr");
+		if ((rc = text_last_answer(t)) == 0)
 			say_key(t, IVR_KEY_SMS_SENT);
-		} else
+		else if (rc == 1) {
 			say_key(t, IVR_KEY_SMS_NOTHING);
+			rc = 0;
+		}
 		break;
 	case IVR_REPEAT:
 		if (t->call.last_answer != NULL)

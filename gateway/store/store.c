@@ -335,6 +335,13 @@ static const char *const migrations[] = {
 	"  ON interactions(provider, provider_msg_id)"
 	"  WHERE direction = 'in' AND provider_msg_id IS NOT NULL"
 	"  AND channel <> 'voice';",
+	/*
+	 * 17: what the last answer of a call was asked for (handler and
+	 * category), so that "send it by SMS" texts it as the registered
+	 * reply templates a list is made of, not as the spoken list,
+	 * which matches none and an Indian operator's scrubber drops.
+	 */
+	"ALTER TABLE calls ADD COLUMN last_query TEXT;",
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 

@@ -654,8 +654,8 @@ int	 store_report_opted_out(struct store *, const struct store_filter *,
  * One call, keyed by (provider, call_id).  The menu state (node, back,
  * retries, district, language, pending, pending_next) is what the IVR
  * needs to continue after a restart; last_answer is the last list read
- * out (for "send it by SMS"), say_next what the next prompt fetch must
- * speak first (Exotel).  followup says what a missed call led to:
+ * out and last_query what it answered (for "send it by SMS"), say_next
+ * what the next prompt fetch must speak first (Exotel).  followup says what a missed call led to:
  * "sms", "callback", "duplicate", "opted_out" (NULL otherwise).
  * Strings may be NULL.
  */
@@ -683,6 +683,8 @@ struct store_call {
 	char	*followup;
 	int64_t	 duration_s;		/* from the provider's status
 					   callback; -1 until it came */
+	char	*last_query;		/* what last_answer answered:
+					   "handler\tcategory" */
 };
 
 /* 1 and *c filled (caller clears), 0 not found, -1 error. */

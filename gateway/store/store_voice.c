@@ -14,14 +14,14 @@
 	"call_id, provider, caller, our_number, direction, start_ms, end_ms," \
 	" updated_ms, status, node, back, retries, district, language," \
 	" pending, pending_next, last_answer, say_next, steps, followup," \
-	" duration_s"
+	" duration_s, last_query"
 
 static const char *const sql_call_get =
     "SELECT " CALL_COLUMNS " FROM calls WHERE provider = ?1 AND call_id = ?2";
 static const char *const sql_call_put =
     "INSERT INTO calls (" CALL_COLUMNS ") VALUES (?1, ?2, ?3, ?4,"
     " COALESCE(?5, 'in'), ?6, ?7, ?8, COALESCE(?9, 'active'), ?10, ?11,"
-    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)"
+    " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)"
     " ON CONFLICT(provider, call_id) DO UPDATE SET"
     " caller = excluded.caller, our_number = excluded.our_number,"
     " direction = excluded.direction, end_ms = excluded.end_ms,"
@@ -32,7 +32,7 @@ static const char *const sql_call_put =
     " pending_next = excluded.pending_next,"
     " last_answer = excluded.last_answer, say_next = excluded.say_next,"
     " steps = excluded.steps, followup = excluded.followup,"
-    " duration_s = excluded.duration_s";
+    " duration_s = excluded.duration_s, last_query = excluded.last_query";
 static const char *const sql_recent_followup =
     "SELECT 1 FROM calls WHERE caller = ?1 AND start_ms >= ?2"
     " AND followup IN ('sms', 'callback') LIMIT 1";
@@ -59,6 +59,7 @@ store_call_clear(struct store_call *c)
 	free(c->last_answer);
 	free(c->say_next);
 	free(c->followup);
+	free(c->last_query);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -98,6 +99,7 @@ store_call_get(struct store *st, const char *provider, const char *call_id,
 	c->followup = store_sq_column_dup(s, 19);
 	c->duration_s = sqlite3_column_type(s, 20) == SQLITE_NULL ? -1 :
 	    sqlite3_column_int64(s, 20);
+	c->last_query = store_sq_column_dup(s, 21);
 	store_sq_done(s);
 	return 1;
 }
@@ -128,6 +130,7 @@ store_call_put(struct store *st, const struct store_call *c)
 	sqlite3_bind_int(s, 19, c->steps);
 	store_sq_bind_text(s, 20, c->followup);
 	store_sq_bind_int64(s, 21, c->duration_s, -1);
+	store_sq_bind_text(s, 22, c->last_query);
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_DONE)
 		store_sq_fail(st, "call_put");

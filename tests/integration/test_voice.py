@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 
 from harness import BIN, TWILIO_TOKEN, twilio_signature
 from mockprovider import MockProvider
+from test_dlt import template_regex
 from outboundlib import (EXOTEL_URL_TOKEN, PUBLIC, TWILIO_SID, db_query,
                          plivo_post, provider_daemon, sent_to, wait_until)
 
@@ -95,11 +96,30 @@ class VoiceCall(unittest.TestCase):
                         " ORDER BY id")
 
     def assert_sms_with_list(self):
-        reqs = wait_until(lambda: sent_to(self.mock, CALLER), 10,
-                          "SMS to the caller")
-        bodies = [str(r.field("Body") or r.field("text") or "")
-                  for r in reqs]
-        self.assertTrue(any(STAKEHOLDER in b for b in bodies), bodies)
+        """The list she heard, texted as registered reply templates (an
+        operator drops any other text): two pages, the rest behind
+        MORE."""
+        def texted():
+            reqs = sent_to(self.mock, CALLER)
+            bodies = [str(r.field("Body") or r.field("text") or "")
+                      for r in reqs]
+            return bodies if any(STAKEHOLDER in b for b in bodies) else None
+        bodies = wait_until(texted, 10, "SMS with the list to the caller")
+        r = self.d.cli("templates", "--replies", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        compiled = [(t["key"], template_regex(t["text"]))
+                    for t in json.loads(r.stdout.decode("utf-8"))]
+        keys = []
+        for b in bodies:
+            hits = [k for k, rx in compiled if rx.fullmatch(b)]
+            self.assertEqual(len(hits), 1, "%r matches %s" % (b, hits))
+            keys.append(hits[0])
+        self.assertTrue(all(k.startswith("info.list.") for k in keys),
+                        keys)
+        # Sent together, they may arrive in either order.
+        self.assertLessEqual(sum(k.endswith(".more") for k in keys), 1, keys)
+        # Bhadohi has more loan desks than one text holds.
+        self.assertEqual(len(bodies), 2, bodies)
 
 
 class XmlCall(VoiceCall):
