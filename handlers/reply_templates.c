@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confscan.h"
 #include "district.h"
 #include "prompts.h"
 #include "records.h"
@@ -353,20 +354,6 @@ reply_templates_stakeholder_fit(const struct prompts *p, const char *lang,
 
 /* ---- template ids ---- */
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return s;
-}
-
 static struct reply_template *
 find_mut(struct reply_templates *t, const char *lang, const char *key)
 {
@@ -392,9 +379,9 @@ reply_templates_load_ids(struct reply_templates *t, const char *path,
 	}
 	while (getline(&line, &cap, fp) != -1) {
 		lineno++;
-		s = trim(line);
+		s = confscan_trim(line);
 		if (lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
-			s = trim(s + 3);
+			s = confscan_trim(s + 3);
 		if (*s == '\0' || *s == '#')
 			continue;
 		if ((eq = strchr(s, '=')) == NULL) {
@@ -403,8 +390,8 @@ reply_templates_load_ids(struct reply_templates *t, const char *path,
 			continue;
 		}
 		*eq = '\0';
-		key = trim(s);
-		id = trim(eq + 1);
+		key = confscan_trim(s);
+		id = confscan_trim(eq + 1);
 		if ((dot = strrchr(key, '.')) == NULL || dot == key) {
 			buf_printf(errors, "%s:%zu: %s: the key ends with the "
 			    "language, e.g. %s.hi\n", path, lineno, key, key);

@@ -179,6 +179,23 @@ call_from_state(struct store_call *c, const struct ivr_state *st)
 	replace(&c->pending_next, st->pending_next);
 }
 
+/* The caller's contact (caller clears), a new one if she has none: 1
+ * found, 0 new, -1 error. */
+static int
+her_contact(struct turn *t, struct contact *c)
+{
+	int rc;
+
+	if ((rc = store_contact_get(t->env.store, t->person, c)) != 0)
+		return rc;
+	memset(c, 0, sizeof(*c));
+	c->phone = xstrdup(t->person);
+	c->role = xstrdup("entrepreneur");
+	c->first_seen_ms = t->now;
+	c->last_seen_ms = t->now;
+	return 0;
+}
+
 /* The rest of a texted list, kept on her contact for MORE by SMS. */
 static int
 keep_more(struct turn *t, const struct contact *asked)
@@ -186,15 +203,8 @@ keep_more(struct turn *t, const struct contact *asked)
 	struct contact c;
 	int rc;
 
-	if ((rc = store_contact_get(t->env.store, t->person, &c)) == -1)
+	if (her_contact(t, &c) == -1)
 		return -1;
-	if (rc == 0) {
-		memset(&c, 0, sizeof(c));
-		c.phone = xstrdup(t->person);
-		c.role = xstrdup("entrepreneur");
-		c.first_seen_ms = t->now;
-		c.last_seen_ms = t->now;
-	}
 	replace(&c.more_text, asked->more_text);
 	c.more_until_ms = asked->more_until_ms;
 	rc = store_contact_put(t->env.store, &c);
@@ -332,6 +342,25 @@ queue_sms(struct turn *t, const char *text, const char *why)
 	return store_interaction_insert(t->env.store, &row) == -1 ? -1 : 0;
 }
 
+/* What came in on this call, as its log row (to fill in and insert). */
+static void
+call_row(const struct turn *t, struct interaction *row, const char *channel,
+    const char *text, const char *handler, const char *status)
+{
+	memset(row, 0, sizeof(*row));
+	row->time_ms = t->now;
+	row->channel = channel;
+	row->direction = "in";
+	row->provider = t->p->name;
+	/* Every row of a call carries its id, in the export too. */
+	row->provider_msg_id = t->ev.call_id;
+	row->phone = t->person;
+	row->text = text;
+	row->handler = handler;
+	row->latency_ms = -1;
+	row->status = status;
+}
+
 /* Record the step: what came in at which node, and what was said. */
 static int
 log_step(struct turn *t, const struct ivr_result *res, const char *input)
@@ -339,21 +368,11 @@ log_step(struct turn *t, const struct ivr_result *res, const char *input)
 	struct interaction in, out;
 	char masked[32];
 
-	memset(&in, 0, sizeof(in));
-	in.time_ms = t->now;
-	in.channel = "voice";
-	in.direction = "in";
-	in.provider = t->p->name;
-	/* Every step of a call carries its id, in the export too. */
-	in.provider_msg_id = t->ev.call_id;
-	in.phone = t->person;
-	in.text = input;
+	call_row(t, &in, "voice", input, ivr_action_name(res->action),
+	    res->event);
 	in.keyword = res->from_node;
-	in.handler = ivr_action_name(res->action);
 	in.district = t->st.district[0] ? t->st.district : NULL;
 	in.language = lang_of(t);
-	in.latency_ms = -1;
-	in.status = res->event;
 	if (store_interaction_insert(t->env.store, &in) == -1)
 		return -1;
 	out = in;
@@ -379,15 +398,9 @@ update_contact(struct turn *t)
 	struct contact c;
 	int rc, changed = 0;
 
-	if ((rc = store_contact_get(t->env.store, t->person, &c)) == -1)
+	if ((rc = her_contact(t, &c)) == -1)
 		return -1;
-	if (rc == 0) {
-		memset(&c, 0, sizeof(c));
-		c.phone = xstrdup(t->person);
-		c.role = xstrdup("entrepreneur");
-		c.first_seen_ms = t->now;
-		changed = 1;
-	}
+	changed = rc == 0;
 	if (t->st.district[0] != '\0' && (c.district == NULL ||
 	    strcmp(c.district, t->st.district) != 0)) {
 		replace(&c.district, t->st.district);
@@ -610,17 +623,7 @@ missed_call(struct turn *t)
 	t->call.duration_s = -1;
 	if (store_call_put(t->env.store, &t->call) == -1)
 		return -1;
-	memset(&row, 0, sizeof(row));
-	row.time_ms = t->now;
-	row.channel = "missed_call";
-	row.direction = "in";
-	row.provider = t->p->name;
-	row.provider_msg_id = t->ev.call_id;
-	row.phone = t->person;
-	row.text = followup;
-	row.handler = "missed_call";
-	row.latency_ms = -1;
-	row.status = followup;
+	call_row(t, &row, "missed_call", followup, "missed_call", followup);
 	if (store_interaction_insert(t->env.store, &row) == -1)
 		return -1;
 	log_info("missed_call", "provider=%s call=%s from=%s followup=%s",
