@@ -19,11 +19,13 @@
 #include "keywords.h"
 #include "log.h"
 #include "provider.h"
+#include "reply_templates.h"
 #include "runtime.h"
 #include "util.h"
 
 static const char check_usage[] =
-    "usage: sampark check-config [-c FILE] [--set KEY=VALUE]... [-q]\n"
+    "usage: sampark check-config [-c FILE] [--db FILE] [--set KEY=VALUE]...\n"
+    "                            [-q]\n"
     "\n"
     "Loads FILE (without -c: /etc/sampark/sampark.conf, else\n"
     "config/sampark.conf) and every file it names (keywords, districts,\n"
@@ -35,10 +37,13 @@ static const char check_usage[] =
     "enabled without its secret (the message names the environment\n"
     "variable to set) and a broadcast_provider that is no enabled provider\n"
     "able to send.  Settings that only limit what works (a provider that\n"
-    "cannot send, no public_url) are printed as warnings on stderr and do\n"
+    "cannot send, no public_url, replies without a DLT template id while a\n"
+    "provider has a DLT entity id) are printed as warnings on stderr and do\n"
     "not fail the check.  Secrets are read from the environment, so run it\n"
     "with the same environment as the daemon.\n"
     "  -c, --config FILE    configuration file\n"
+    "  --db FILE            the database, as for serve (its folder must be\n"
+    "                       writable)\n"
     "  --set KEY=VALUE      override a key, as for serve\n"
     "  -q, --quiet          no summary and no warnings, only problems\n";
 
@@ -71,6 +76,34 @@ summary(const char *path, const struct sp_runtime *rt)
 	buf_free(&enabled);
 }
 
+/*
+ * A provider on India's DLT routes (it has an entity id) with replies not
+ * registered: each such reply goes with the provider's one template id,
+ * which it does not match, and the operator's scrubber drops it unseen.
+ */
+static void
+dlt_warning(const struct sp_runtime *rt)
+{
+	const char *on_dlt = NULL;
+	size_t i, missing = 0, n = reply_templates_count(rt->replies);
+
+	for (i = 0; i < rt->npconf && on_dlt == NULL; i++)
+		if (rt->pconf[i].enabled && rt->pconf[i].dlt_entity_id !=
+		    NULL && rt->pconf[i].dlt_entity_id[0] != '\0')
+			on_dlt = rt->pconf[i].name;
+	for (i = 0; on_dlt != NULL && i < n; i++)
+		if (reply_templates_at(rt->replies, i)->dlt_id == NULL)
+			missing++;
+	if (missing == 0)
+		return;
+	log_warn("check_config", "problem=\"%zu of %zu reply templates have "
+	    "no DLT template id in %s, and %s sends on DLT routes: a reply "
+	    "that is no registered template is dropped by the operator. "
+	    "`sampark templates --replies` prints each one to register "
+	    "(UNREGISTERED marks these)\"", missing, n,
+	    config_str(rt->cfg, "reply_templates"), on_dlt);
+}
+
 /* What does not stop the daemon but will stop messages. */
 static void
 warnings(const struct sp_runtime *rt, const char *provider_warnings)
@@ -93,6 +126,7 @@ warnings(const struct sp_runtime *rt, const char *provider_warnings)
 			    "db (%s) is not writable by this user\"", dir);
 	}
 	free(dir);
+	dlt_warning(rt);
 }
 
 static int
@@ -101,12 +135,14 @@ run_check_config(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "set", required_argument, NULL, 's' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = NULL;
 	char **sets = xcalloc((size_t)argc + 1, sizeof(char *));
+	char *db_set = NULL;
 	struct sp_runtime *rt = NULL;
 	struct buf errors, warned;
 	size_t nsets = 0, n;
@@ -122,6 +158,10 @@ run_check_config(int argc, char **argv)
 			break;
 		case 's':
 			sets[nsets++] = optarg;
+			break;
+		case 'd':
+			free(db_set);
+			db_set = xasprintf("db=%s", optarg);
 			break;
 		case 'q':
 			quiet = 1;
@@ -141,6 +181,8 @@ run_check_config(int argc, char **argv)
 	}
 	if (quiet)
 		log_set_level(LOG_LEVEL_ERROR);
+	if (db_set != NULL)
+		sets[nsets++] = db_set;
 	path = cmd_config_path(path);
 	rt = runtime_load(path, sets, nsets, &errors);
 	if (rt != NULL)
@@ -162,6 +204,7 @@ out:
 	runtime_free(rt);
 	buf_free(&warned);
 	buf_free(&errors);
+	free(db_set);
 	free(sets);
 	return rc;
 }

@@ -115,6 +115,29 @@ class ExotelRepliesAreTemplates(unittest.TestCase):
                   "join.welcome", "name.saved", "lang.set", "stop.confirm"):
             self.assertIn(k, keys)
 
+    def test_check_config_warns_of_unregistered_replies(self):
+        sets = [a for a in self.d.extra_args]
+        r = self.d.cli("check-config", *sets)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertNotIn(b"no DLT template id", r.stderr)
+        # One line lost from the ids file: that reply would be dropped.
+        path = os.path.join(self.d.tmp, "config", "reply_templates.conf")
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("\n".join(l for l in lines
+                              if not l.startswith("help.menu.hi")) + "\n")
+        r = self.d.cli("check-config", *sets)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        err = r.stderr.decode("utf-8")
+        self.assertRegex(err, r"1 of \d+ reply templates have no DLT "
+                         r"template id in \S*reply_templates.conf, and "
+                         r"exotel sends on DLT routes")
+        # Without an entity id (not on DLT routes) it is no concern.
+        r = self.d.cli("check-config", *sets,
+                       "--set", "exotel.dlt_entity_id=")
+        self.assertNotIn(b"no DLT template id", r.stderr)
+
     def test_templates_command(self):
         r = self.d.cli("templates", "--replies", "--lang", "en")
         self.assertEqual(r.returncode, 0, r.stderr)
