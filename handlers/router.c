@@ -7,6 +7,7 @@
 
 #include "district.h"
 #include "keywords.h"
+#include "language_guess.h"
 #include "log.h"
 #include "prompts.h"
 #include "reply_templates.h"
@@ -51,16 +52,29 @@ router_result_clear(struct router_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
+/*
+ * Her language, or else what she wrote in.  A plain English sentence is
+ * kept as her language: the next text may be "Mirzapur" alone, the
+ * answer to a question asked in English.  LANG changes it.
+ */
 static const char *
-reply_language(const struct sp_ctx *ctx, const struct contact *c,
-    const char *text)
+reply_language(const struct sp_ctx *ctx, struct contact *c,
+    const char *text, const char *norm)
 {
+	const char *guess;
+
 	if (c->language != NULL && prompts_has_language(ctx->prompts,
 	    c->language))
 		return c->language;
-	/* Someone who writes in Devanagari reads it. */
 	if (text_has_devanagari(text))
 		return "hi";
+	if ((guess = language_guess(norm)) != NULL &&
+	    prompts_has_language(ctx->prompts, guess)) {
+		/* guess, not c->language: a handler (LANG) may free that. */
+		if (c->language == NULL)
+			c->language = xstrdup(guess);
+		return guess;
+	}
 	return ctx->default_language;
 }
 
@@ -325,7 +339,7 @@ router_route(const struct sp_ctx *ctx, const char *phone, const char *text,
 	if (norm == NULL)
 		norm = xstrdup("");
 	req.contact = &contact;
-	req.lang = reply_language(ctx, &contact, text);
+	req.lang = reply_language(ctx, &contact, text, norm);
 	h = match(ctx, text, norm, &contact, &req, &kwname, &u);
 	/* Only a question for the directory has a category in the log's
 	 * sense (yes and no are categories of the RSVP words). */

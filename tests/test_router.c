@@ -172,7 +172,7 @@ test_unmatched_gets_help(void **state)
 	menu = route(f, "+919876500005", "help", &res);
 	assert_string_equal(res.handler, "help");
 	router_result_clear(&res);
-	r = route(f, "+919876500005", "what is this", &res);
+	r = route(f, "+919876500005", "ye kya hai", &res);
 	assert_false(res.matched);
 	assert_null(res.keyword);
 	assert_string_equal(res.handler, "help");
@@ -200,6 +200,33 @@ test_language(void **state)
 	assert_string_equal(res.language, "hi");
 	router_result_clear(&res);
 	f->ctx.default_language = "hi";
+
+	/* A plain English sentence is answered in English, and so is the
+	 * one word that answers the question it was asked. */
+	free(route(f, "+919876500030", "I need a loan for my shop", &res));
+	assert_string_equal(res.language, "en");
+	router_result_clear(&res);
+	free(route(f, "+919876500030", "Mirzapur", &res));
+	assert_string_equal(res.language, "en");
+	router_result_clear(&res);
+	/* Hinglish is Hindi, English words or not. */
+	free(route(f, "+919876500031", "mujhe loan chahiye for my shop",
+	    &res));
+	assert_string_equal(res.language, "hi");
+	router_result_clear(&res);
+	/* Her own choice stands. */
+	free(route(f, "+919876500032", "lang hi", &res));
+	router_result_clear(&res);
+	free(route(f, "+919876500032", "I need a loan in Bhadohi", &res));
+	assert_string_equal(res.language, "hi");
+	router_result_clear(&res);
+	/* LANG in an English sentence: the guess must not be what LANG
+	 * frees (ASan). */
+	free(route(f, "+919876500033", "lang hi", &res));
+	router_result_clear(&res);
+	assert_int_equal(router_route(&f->ctx, "+919876500034",
+	    "please set my lang en", &res), 0);
+	router_result_clear(&res);
 }
 
 static unsigned
