@@ -91,7 +91,28 @@ test_as_people_write_it(void **state)
 	assert_string_equal(r.district, "*");
 	assert_string_equal(r.languages, "hi|en");
 	records_stakeholder_clear(&r);
+	/* Joined by words, named in full, repeated: each once, whole. */
+	assert_int_equal(check("Urdu desk", "loan", "bhadohi", "9415012345",
+	    "Hindi and English, hi", &r, &p), 0);
+	assert_string_equal(r.languages, "hi|en");
+	records_stakeholder_clear(&r);
+	assert_int_equal(check("Bangla desk", "loan", "bhadohi", "9415012345",
+	    "Maithili aur Urdu; bn, en", &r, &p), 0);
+	assert_string_equal(r.languages, "mai|ur|bn|en");
+	records_stakeholder_clear(&r);
 	assert_string_equal(buf_cstr(&p), "");
+	/* Any two letters are no language. */
+	assert_int_equal(check("X desk", "loan", "bhadohi", "9415012345",
+	    "All", &r, &p), 1);
+	assert_non_null(strstr(buf_cstr(&p), "\"all\" is no language"));
+	buf_reset(&p);
+	/* A name or number no reply can carry is refused here, on every
+	 * way in. */
+	assert_int_equal(check("Uttar Pradesh Khadi and Village Industries "
+	    "Board, Varanasi RO", "loan", "varanasi", "9415012345", "hi", &r,
+	    &p), 1);
+	assert_non_null(strstr(buf_cstr(&p), "name: 61 characters, at most "
+	    "60 (2 DLT variables of 30): no reply could carry it"));
 	buf_free(&p);
 }
 
@@ -150,7 +171,7 @@ test_sheet(void **state)
 	    "mahila bank mitra,loan,bhadohi,9415012347,hi,\r\n"
 	    "FPO Halia,market,mirzapur,9415012348,hi,\r\n";
 	static const char nophone[] = "name,category,district\n"
-	    "A,loan,bhadohi\n";
+	    "Asha desk,loan,bhadohi\n";
 	const char *given_h[] = { "Remarks" }, *given_c[] = { NULL };
 	struct stakeholder_sheet sh;
 	struct buf p;

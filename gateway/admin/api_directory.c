@@ -332,7 +332,7 @@ import_work(struct store *st, void *arg, int *status)
 	struct problems p;
 	const char *key;
 	size_t ng = 0, nold = 0, i, c;
-	int imported = 0;
+	int imported = 0, nproblems;
 
 	memset(&plan, 0, sizeof(plan));
 	if (given != NULL) {
@@ -345,8 +345,10 @@ import_work(struct store *st, void *arg, int *status)
 		}
 	}
 	p.list = json_array();
-	stakeholder_rows_read(ij->kw, ij->dt, ij->cc, csv, strlen(csv), gh, gc,
-	    ng, &sh, file_problem, &p);
+	/* The count, not the list: a problem the list failed to hold
+	 * must still stop the import. */
+	nproblems = stakeholder_rows_read(ij->kw, ij->dt, ij->cc, csv,
+	    strlen(csv), gh, gc, ng, &sh, file_problem, &p);
 	free(gh);
 	free(gc);
 	if (sh.nrows > IMPORT_MAX)
@@ -366,7 +368,8 @@ import_work(struct store *st, void *arg, int *status)
 				    old_ids[c], "name", old[c].name, "district",
 				    old[c].district, "category",
 				    old[c].category));
-	if (ij->commit && json_array_size(p.list) == 0 && sh.n > 0) {
+	if (ij->commit && nproblems == 0 && sh.nrows <= IMPORT_MAX &&
+	    json_array_size(p.list) == 0 && sh.n > 0) {
 		if (stakeholder_rows_apply(st, &plan, sh.rows, "console",
 		    ij->now_ms) == -1) {
 			json_decref(retire);

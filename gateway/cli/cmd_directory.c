@@ -36,10 +36,10 @@ static const char usage[] =
     "its keyword or any alias (Loan, karza), languages as hi|en or\n"
     "Hindi, English.\n"
     "import reads FILE.csv (the header of config/stakeholders.csv:\n"
-    "name,category,district,phone,languages,description_en,description_hi,\n"
-    "or common other headings such as Naam, Zila, Mobile), reports every\n"
-    "problem of every row, and changes nothing unless the whole file is\n"
-    "good.  It merges: a stakeholder is the same when name (any case) and\n"
+    "name,category,district,phone,languages, or common other headings such\n"
+    "as Naam, Zila, Mobile; description_en and description_hi may follow),\n"
+    "reports every problem of every row, and changes nothing unless the\n"
+    "whole file is good (a file of no rows is refused).  It merges: a stakeholder is the same when name (any case) and\n"
     "district are; new ones are added and changed ones updated.  With\n"
     "--replace, those the file no longer lists are retired.  It prints what\n"
     "it adds, changes and retires; --dry-run only prints it.\n"
@@ -65,8 +65,12 @@ struct env {
 	struct store		*st;
 };
 
+/* How a command opens the database: listing and export only read it,
+ * and a mistyped --db must not leave an empty one behind. */
+enum env_db { ENV_DB_WRITE, ENV_DB_EXISTING, ENV_DB_READONLY };
+
 static int
-env_open(struct env *e, const struct opts *o)
+env_open(struct env *e, const struct opts *o, enum env_db how)
 {
 	struct buf errors;
 
@@ -82,9 +86,10 @@ env_open(struct env *e, const struct opts *o)
 		return -1;
 	}
 	buf_free(&errors);
-	if ((e->st = cmd_open_store(e->cfg, o->db)) == NULL)
-		return -1;
-	return 0;
+	e->st = how == ENV_DB_READONLY ? cmd_open_store_readonly(e->cfg,
+	    o->db) : how == ENV_DB_EXISTING ? cmd_open_store_existing(e->cfg,
+	    o->db) : cmd_open_store(e->cfg, o->db);
+	return e->st == NULL ? -1 : 0;
 }
 
 static void
@@ -118,7 +123,7 @@ do_list(const struct opts *o)
 	size_t n = 0, i;
 	int rc = 1;
 
-	if (env_open(&e, o) == -1)
+	if (env_open(&e, o, ENV_DB_EXISTING) == -1)
 		goto out;
 	if (o->district != NULL && strcmp(o->district, "*") != 0 &&
 	    (district = cmd_district_key(e.cfg, "--district",
@@ -224,7 +229,7 @@ do_import(const struct opts *o, const char *path)
 
 	memset(&sh, 0, sizeof(sh));
 	memset(&plan, 0, sizeof(plan));
-	if (env_open(&e, o) == -1)
+	if (env_open(&e, o, ENV_DB_WRITE) == -1)
 		goto out;
 	if ((text = read_file(path, &len)) == NULL) {
 		fprintf(stderr, "sampark: cannot read %s\n", path);
@@ -235,6 +240,12 @@ do_import(const struct opts *o, const char *path)
 	    &fp) != 0) {
 		fprintf(stderr, "sampark: %s: %zu problem%s; nothing changed\n",
 		    path, fp.n, fp.n == 1 ? "" : "s");
+		goto out;
+	}
+	/* A sheet saved empty is a mistake, not "retire everyone". */
+	if (sh.n == 0) {
+		fprintf(stderr, "sampark: %s: no rows to import; nothing "
+		    "changed\n", path);
 		goto out;
 	}
 	if (store_stakeholders_list(e.st, NULL, NULL, &old, &old_ids,
@@ -292,7 +303,7 @@ do_export(const struct opts *o)
 	int rc = 1;
 
 	buf_init(&out, 0);
-	if (env_open(&e, o) == -1)
+	if (env_open(&e, o, ENV_DB_READONLY) == -1)
 		goto done;
 	if (store_stakeholders_list(e.st, NULL, NULL, &rows, &ids, &n) == -1) {
 		fprintf(stderr, "sampark: %s\n", store_errmsg(e.st));
@@ -335,7 +346,7 @@ do_put(const struct opts *o, int64_t id)
 
 	memset(&cur, 0, sizeof(cur));
 	memset(&r, 0, sizeof(r));
-	if (env_open(&e, o) == -1)
+	if (env_open(&e, o, ENV_DB_WRITE) == -1)
 		goto out;
 	if (id != 0) {
 		if ((got = store_stakeholder_get(e.st, id, &cur)) != 1) {
@@ -387,7 +398,7 @@ do_retire(const struct opts *o, int64_t id)
 	int rc = 1, got;
 
 	memset(&cur, 0, sizeof(cur));
-	if (env_open(&e, o) == -1)
+	if (env_open(&e, o, ENV_DB_WRITE) == -1)
 		goto out;
 	if ((got = store_stakeholder_get(e.st, id, &cur)) == 1)
 		got = store_stakeholder_retire(e.st, id);

@@ -13,6 +13,7 @@
 #include "keywords.h"
 #include "phone.h"
 #include "records.h"
+#include "reply_templates.h"
 #include "resolve.h"
 #include "sheet_cells.h"
 #include "stakeholder_rows.h"
@@ -151,8 +152,50 @@ categories(const struct keywords_table *kw, char *out, size_t len)
 	}
 }
 
-/* "hi|en" from "Hindi; English", "hi, en", "HI|EN"; NULL with the word
- * that is no language in bad. */
+/* Languages a stakeholder in these states may speak, by ISO 639 code
+ * and by name (Hindi and English are contact_rows_language's). */
+static const char *const language_names[][2] = {
+	{ "awa", "awadhi" }, { "bho", "bhojpuri" }, { "bn", "bengali" },
+	{ "bn", "bangla" }, { "mag", "magahi" }, { "mai", "maithili" },
+	{ "ne", "nepali" }, { "pa", "punjabi" }, { "ur", "urdu" },
+};
+
+/* A word that joins languages ("Hindi and English"), not one. */
+static int
+joining_word(const char *w)
+{
+	return strcmp(w, "and") == 0 || strcmp(w, "aur") == 0 ||
+	    strcmp(w, "or") == 0 || strcmp(w, "&") == 0;
+}
+
+static const char *
+language_code(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < SP_ARRAY_LEN(language_names); i++)
+		if (strcmp(w, language_names[i][0]) == 0 ||
+		    strcmp(w, language_names[i][1]) == 0)
+			return language_names[i][0];
+	return NULL;
+}
+
+/* code is one of the '|'-separated codes of list. */
+static int
+has_code(const char *list, const char *code)
+{
+	size_t n = strlen(code);
+	const char *s;
+
+	for (s = list; (s = strstr(s, code)) != NULL; s += n)
+		if ((s == list || s[-1] == '|') && (s[n] == '\0' ||
+		    s[n] == '|'))
+			return 1;
+	return 0;
+}
+
+/* "hi|en" from "Hindi; English", "hi, en", "HI|EN", "Hindi and Urdu";
+ * NULL with the word that is no language in bad. */
 static char *
 languages_of(const char *cell, char *bad, size_t badlen)
 {
@@ -172,13 +215,14 @@ languages_of(const char *cell, char *bad, size_t badlen)
 		}
 		if ((code = contact_rows_language(w)) == NULL) {
 			n = strlen(w);
-			for (i = 0; i < n && ((w[i] >= 'a' && w[i] <= 'z') ||
-			    (w[i] >= 'A' && w[i] <= 'Z')); i++)
-				w[i] = (char)(w[i] | 0x20);
-			if (strcmp(w, "bhojpuri") == 0)
-				code = "bho";
-			else if (i == n && (n == 2 || n == 3))
-				code = w;
+			for (i = 0; i < n; i++)
+				if (w[i] >= 'A' && w[i] <= 'Z')
+					w[i] = (char)(w[i] | 0x20);
+			if (joining_word(w)) {
+				free(w);
+				continue;
+			}
+			code = language_code(w);
 		}
 		if (code == NULL) {
 			util_strlcpy(bad, w, badlen);
@@ -188,13 +232,22 @@ languages_of(const char *cell, char *bad, size_t badlen)
 			return NULL;
 		}
 		/* Once each, in the order written. */
-		if (strstr(buf_cstr(&out), code) == NULL ||
-		    out.len == 0)
+		if (!has_code(buf_cstr(&out), code))
 			buf_printf(&out, "%s%s", out.len ? "|" : "", code);
 		free(w);
 	}
 	free(copy);
 	return buf_steal(&out);
+}
+
+/* reply_templates_field_check's message without its "field: ", which
+ * the report of a cell already names. */
+static const char *
+unprefixed(const char *why)
+{
+	const char *s = strstr(why, ": ");
+
+	return s != NULL ? s + 2 : why;
 }
 
 int
@@ -219,6 +272,13 @@ stakeholder_rows_check(const struct keywords_table *kw,
 	else if (strlen(v[SC_NAME]) > STAKEHOLDER_NAME_MAX)
 		sheet_cells_report(&ck.sc, SC_NAME,
 		    "the name is longer than %d bytes", STAKEHOLDER_NAME_MAX);
+	/* Longer than its DLT variables hold, no reply could name her
+	 * office: refused on every way in, not kept to be left out. */
+	else if (reply_templates_field_check("name", v[SC_NAME], why,
+	    sizeof(why)) == -1)
+		sheet_cells_report(&ck.sc, SC_NAME, "%s: no reply could "
+		    "carry it; shorten the name (e.g. drop the district, "
+		    "which the reply names)", unprefixed(why));
 	if ((cat = stakeholder_rows_category(kw, v[SC_CATEGORY])) == NULL) {
 		categories(kw, list, sizeof(list));
 		sheet_cells_report(&ck.sc, SC_CATEGORY,
@@ -240,6 +300,10 @@ stakeholder_rows_check(const struct keywords_table *kw,
 	    sizeof(why)) == -1)
 		sheet_cells_report(&ck.sc, SC_PHONE, "bad phone \"%s\": %s",
 		    v[SC_PHONE], why);
+	else if (reply_templates_field_check("phone", e164, why,
+	    sizeof(why)) == -1)
+		sheet_cells_report(&ck.sc, SC_PHONE, "%s: no reply could "
+		    "carry it; give one number", unprefixed(why));
 	else
 		r.phone = xstrdup(e164);
 	if ((r.languages = languages_of(v[SC_LANGUAGES], why,

@@ -176,6 +176,27 @@ class Directory(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("Nothing changed", r.stdout.decode())
         self.assertIn("retire", r.stdout.decode())
+        # A sheet saved with its heading and no rows retires nobody.
+        before = d.cli("directory").stdout
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(HEAD)
+        r = d.cli("directory", "import", path, "--replace")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no rows to import; nothing changed",
+                      r.stderr.decode())
+        self.assertEqual(d.cli("directory").stdout, before)
+
+    def test_listing_never_creates_a_database(self):
+        import os
+        import subprocess
+        from harness import BIN
+        missing = self.d.tmp + "/typo.db"
+        for args in (["directory"], ["directory", "export"]):
+            r = subprocess.run([BIN] + args + ["-c", self.d.conf, "--db",
+                               missing], capture_output=True, timeout=30)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertIn(b"no database at", r.stderr)
+            self.assertFalse(os.path.exists(missing), args)
 
 
 if __name__ == "__main__":

@@ -236,8 +236,16 @@ class ImportWarnsWhatDoesNotFit(unittest.TestCase):
             rows + ['"%s",loan,varanasi,+910000010406,hi,,' % too_long]))
         self.assertEqual(r.returncode, 1)
         err = r.stderr.decode("utf-8")
-        self.assertIn('error: "%s": name is 61 characters' % too_long, err)
-        self.assertIn("shorten it to 60 characters at most", err)
+        self.assertIn("directory.csv:4: name: 61 characters, at most 60 "
+                      "(2 DLT variables of 30): no reply could carry it; "
+                      "shorten the name", err)
+        self.assertIn("nothing imported", err)
+        # Nor by the directory's own import, the console's or one by one.
+        r = self.d.cli("directory", "add", "--name", too_long, "--category",
+                       "loan", "--district", "varanasi", "--phone",
+                       "+910000010406")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(b"no reply could carry it", r.stderr)
 
 
 if __name__ == "__main__":
