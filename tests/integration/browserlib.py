@@ -30,6 +30,8 @@ try:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import (NoSuchElementException,
+                                            StaleElementReferenceException)
     HAVE_SELENIUM = True
 except ImportError:
     HAVE_SELENIUM = False
@@ -99,7 +101,12 @@ class Browser:
         self.closed = False
 
     def wait(self, cond, timeout=None, what="condition"):
-        return WebDriverWait(self.driver, timeout or self.timeout).until(
+        # The page may replace an element while it is being read (the
+        # console redraws after login): look again, as a person would.
+        return WebDriverWait(self.driver, timeout or self.timeout,
+                             ignored_exceptions=(
+                                 NoSuchElementException,
+                                 StaleElementReferenceException)).until(
             lambda d: cond(d), message=what)
 
     def quit(self):
