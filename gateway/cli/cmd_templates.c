@@ -140,6 +140,8 @@ run_templates(int argc, char **argv)
 		return 2;
 	}
 	buf_init(&errors, 0);
+	/* Without -c, the daemon's config, as every command reads it. */
+	config_path = cmd_config_path(config_path);
 	if ((rt = runtime_load(config_path, NULL, 0, &errors)) == NULL) {
 		fprintf(stderr, "%s", buf_cstr(&errors));
 		buf_free(&errors);

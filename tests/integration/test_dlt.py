@@ -159,6 +159,18 @@ class ExotelRepliesAreTemplates(unittest.TestCase):
 
 class UnregisteredTemplates(unittest.TestCase):
 
+    def test_without_c_the_config_of_the_checkout(self):
+        import subprocess
+        from harness import BIN
+        root = os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__))))
+        if os.path.exists("/etc/sampark/sampark.conf"):
+            self.skipTest("an installed config would be read instead")
+        r = subprocess.run([BIN, "templates", "--replies", "--lang", "en"],
+                           cwd=root, capture_output=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"== reply info.list.2.more (en)", r.stdout)
+
     def test_without_ids_every_reply_is_unregistered(self):
         from harness import Daemon
         d = Daemon(import_directory=False)
