@@ -522,9 +522,13 @@ list_pages(const struct sp_ctx *ctx, struct handler_request *req,
 		handler_reply_add(reply, buf_steal(&b));
 		return 0;
 	}
-	/* Never more texts than a reply holds, whatever was asked. */
+	/* Never more texts than a reply holds, whatever was asked; a full
+	 * reply is a handler's bug, and a page added to it would take the
+	 * key of the text before. */
+	if (reply->n >= SP_REPLY_MAX)
+		return 0;
 	if (reply->n + pages > SP_REPLY_MAX)
-		pages = reply->n < SP_REPLY_MAX ? SP_REPLY_MAX - reply->n : 1;
+		pages = SP_REPLY_MAX - (unsigned)reply->n;
 	return page_on(ctx, req, stem, header_key, category, district, lines,
 	    n, pages, reply);
 }

@@ -8,6 +8,7 @@
 
 #include "handler.h"
 #include "prompts.h"
+#include "reply_templates.h"
 #include "util.h"
 
 #define NAME_MAX_CHARS	40
@@ -43,9 +44,14 @@ handler_name_clean(const char *raw)
 		buf_putc(&b, (char)*p);
 	}
 	/* Cut at a character boundary already; drop a trailing space. */
-	while (b.len > 0 && b.data[b.len - 1] == ' ')
+	while (b.len > 0 && b.data[b.len - 1] == ' ') {
 		b.data[--b.len] = '\0';
-	if (b.len == 0) {
+		chars--;
+	}
+	/* An initial alone is too short for the name's DLT variables (each
+	 * holds one character at least): the reply that says it back would
+	 * not be sent, and she would hear nothing. */
+	if (chars < reply_templates_field_vars("name")) {
 		buf_free(&b);
 		return NULL;
 	}

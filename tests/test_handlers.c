@@ -534,6 +534,10 @@ test_name_clean(void **state)
 	assert_null(handler_name_clean(NULL));
 	assert_null(handler_name_clean(""));
 	assert_null(handler_name_clean(" \t\r\n "));
+	assert_null(handler_name_clean(" S "));
+	s = handler_name_clean("Sa");
+	assert_string_equal(s, "Sa");
+	free(s);
 	s = handler_name_clean("  Rekha \t Kumari \n");
 	assert_string_equal(s, "Rekha Kumari");
 	free(s);

@@ -161,6 +161,13 @@ test_name(void **state)
 	free(r);
 	c = contact(f, "+919800000010");
 	assert_string_equal(c->name, "Rekha Kumari");
+	/* An initial alone could not be said back by its template: she is
+	 * shown how, and her name stays. */
+	r = say(f, "+919800000010", "NAME S", "name");
+	assert_non_null(strstr(r, "NAME"));
+	free(r);
+	c = contact(f, "+919800000010");
+	assert_string_equal(c->name, "Rekha Kumari");
 	/* Long names are cut on a character, not a byte. */
 	r = say(f, "+919800000010", "नाम सुनीता देवी सुनीता देवी सुनीता देवी "
 	    "सुनीता देवी सुनीता देवी", "name");

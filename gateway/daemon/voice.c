@@ -196,7 +196,8 @@ her_contact(struct turn *t, struct contact *c)
 	return 0;
 }
 
-/* The rest of a texted list, kept on her contact for MORE by SMS. */
+/* The rest of a texted list (or none), kept on her contact for MORE by
+ * SMS. */
 static int
 keep_more(struct turn *t, const struct contact *asked)
 {
@@ -259,7 +260,9 @@ handler_answer(struct turn *t, const char *name, const char *category,
 	hr.district = district_find(rt->districts, t->st.district);
 	hr.contact = &c;
 	rc = h->run(&ctx, &hr, reply);
-	if (rc == 0 && texted && c.more_text != NULL)
+	/* Texted, it replaces whatever MORE she had left from before, even
+	 * with nothing: MORE must not page an older list. */
+	if (rc == 0 && texted)
 		rc = keep_more(t, &c);
 	handler_request_clear(&hr);
 	records_contact_clear(&c);
@@ -417,47 +420,58 @@ update_contact(struct turn *t)
 	return rc;
 }
 
-/* What the answer just read out was asked for, to text it on request. */
+/*
+ * What the answer just read out was asked for, to text it on request:
+ * "handler\tcategory\tdistrict\tlanguage" (she may change district or
+ * language before she presses 9; the text is the list she heard).
+ */
 static void
 remember_query(struct turn *t, const char *handler, const char *category)
 {
 	char q[128];
 
-	snprintf(q, sizeof(q), "%s\t%s", handler ? handler : "",
-	    category ? category : "");
+	snprintf(q, sizeof(q), "%s\t%s\t%s\t%s", handler ? handler : "",
+	    category ? category : "", t->st.district, lang_of(t));
 	replace(&t->call.last_query, q);
 }
 
 /*
  * "Send it by SMS": the last answer, asked again as a text would ask it,
- * every page its registered reply template.  0 queued, 1 nothing to
- * send, -1 error.
+ * in the district and language it was heard in, every page its
+ * registered reply template.  0 queued, 1 nothing to send, -1 error.
  */
 static int
 text_last_answer(struct turn *t)
 {
 	struct handler_reply reply;
-	char handler[64], *tab;
-	const char *category;
-	size_t i;
-	int rc, queued = 0;
+	char *copy, *s, *f[4];
+	char district[sizeof(t->st.district)], language[sizeof(t->st.language)];
+	size_t i, n;
+	int rc = 0, queued = 0;
 
 	if (t->call.last_query == NULL)
 		return 1;
-	util_strlcpy(handler, t->call.last_query, sizeof(handler));
-	if ((tab = strchr(handler, '\t')) == NULL)
+	s = copy = xstrdup(t->call.last_query);
+	for (n = 0; n < 4 && s != NULL; n++)
+		f[n] = strsep(&s, "\t");
+	if (n < 4 || f[0][0] == '\0') {
+		free(copy);
 		return 1;
-	*tab = '\0';
-	category = strchr(t->call.last_query, '\t') + 1;
-	if (handler_answer(t, handler, *category ? category : NULL, 1,
-	    &reply) == -1) {
-		handler_reply_clear(&reply);
-		return -1;
 	}
-	for (i = 0, rc = 0; rc != -1 && i < reply.n; i++)
+	/* For this answer only, the call's place as it was then. */
+	memcpy(district, t->st.district, sizeof(district));
+	memcpy(language, t->st.language, sizeof(language));
+	util_strlcpy(t->st.district, f[2], sizeof(t->st.district));
+	util_strlcpy(t->st.language, f[3], sizeof(t->st.language));
+	if (handler_answer(t, f[0], f[1][0] ? f[1] : NULL, 1, &reply) == -1)
+		rc = -1;
+	for (i = 0; rc != -1 && i < reply.n; i++)
 		if ((rc = queue_sms(t, reply.texts[i], "ivr")) == 0)
 			queued++;
 	handler_reply_clear(&reply);
+	memcpy(t->st.district, district, sizeof(district));
+	memcpy(t->st.language, language, sizeof(language));
+	free(copy);
 	return rc == -1 ? -1 : queued > 0 ? 0 : 1;
 }
 

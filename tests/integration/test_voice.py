@@ -246,6 +246,19 @@ class Twilio(XmlCall):
                                            direction, caller))
         self.assert_export_has_call_id(self.call_id, 3)
 
+    def test_sms_is_the_list_she_heard(self):
+        self.step(None)
+        self.step("1")
+        self.assertIn(STAKEHOLDER, spoken(self.step("1")))  # Bhadohi's
+        self.step("*")                                    # the main menu
+        self.step("5")                                    # districts
+        self.step("2")                                    # Mirzapur now
+        self.assertEqual(self.calls()[0][6], "mirzapur")
+        self.step("9")                                    # text it
+        self.assert_sms_with_list()
+        bodies = [str(r.field("Body")) for r in sent_to(self.mock, CALLER)]
+        self.assertNotIn("Mirzapur", "".join(bodies))
+
     def test_status_after_our_hangup(self):
         self.step(None)
         root = self.step("#")
