@@ -78,9 +78,9 @@ test_parse_errors_name_the_position(void **state)
 		{ "district:bhadohi+", "position 18: expected a term" },
 		{ "district:bhadohi,,group:x", "position 18: expected a term" },
 		{ "language:fr", "position 10: language must be hi or en" },
-		{ "district:bha dohi", "position 14: expected '+', ','" },
-		{ "group:a/b", "position 8: expected '+', ','" },
-		{ "group:भदोही", "position 7: expected a name" },
+		{ "group: ", "position 8: expected a name" },
+		{ "group:\xff\xfe", "position 7: the name is not valid UTF-8" },
+		{ "group:a\x01b", "position 8: expected '+', ','" },
 		{ "all:x", "position 4: expected '+', ','" },
 		{ "rsvp:x:yes", "position 6: expected a broadcast id" },
 		{ "rsvp:0:yes", "position 6: expected a broadcast id" },
@@ -89,7 +89,7 @@ test_parse_errors_name_the_position(void **state)
 		{ "rsvp:12:", "position 9: rsvp answer must be" },
 		{ "rsvp:999999999999999:yes", "position 6: broadcast id too" },
 	};
-	char err[128], longname[200];
+	char err[128], longname[260];
 	struct audience *a;
 	size_t i;
 
@@ -105,14 +105,34 @@ test_parse_errors_name_the_position(void **state)
 	}
 	memset(longname, 'a', sizeof(longname));
 	memcpy(longname, "group:", 6);
-	longname[6 + 65] = '\0';
+	longname[6 + 193] = '\0';
 	assert_null(audience_parse(longname, err, sizeof(err)));
-	assert_non_null(strstr(err, "longer than 64"));
-	longname[6 + 64] = '\0';
+	assert_non_null(strstr(err, "longer than 192"));
+	longname[6 + 192] = '\0';
 	a = audience_parse(longname, err, sizeof(err));
 	assert_non_null(a);
 	audience_free(a);
 	assert_null(audience_parse(NULL, err, sizeof(err)));
+}
+
+/* Names as coordinators write them: a group's display name, a Hindi
+ * district; resolve.c makes keys of them. */
+static void
+test_names_as_written(void **state)
+{
+	struct audience *a;
+	char err[128];
+
+	(void)state;
+	a = audience_parse("group: Silai Group + district:मिर्ज़ापुर , "
+	    "district:Sant Ravidas Nagar", err, sizeof(err));
+	assert_non_null(a);
+	assert_int_equal(a->nconjs, 2);
+	assert_int_equal(a->conjs[0].nterms, 2);
+	assert_string_equal(a->conjs[0].terms[0].name, "silai group");
+	assert_string_equal(a->conjs[0].terms[1].name, "मिर्ज़ापुर");
+	assert_string_equal(a->conjs[1].terms[0].name, "sant ravidas nagar");
+	audience_free(a);
 }
 
 static void
@@ -466,6 +486,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_errors_name_the_position),
+		cmocka_unit_test(test_names_as_written),
 		cmocka_unit_test(test_rsvp_split),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_name_normalize),

@@ -9,6 +9,7 @@
 
 #include "audience.h"
 #include "records.h"
+#include "text.h"
 #include "util.h"
 
 static const struct {
@@ -151,7 +152,7 @@ parse_rsvp(struct parser *ps, struct audience_term *t)
 static int
 parse_term(struct parser *ps, struct audience_term *t)
 {
-	char word[16], name[AUDIENCE_NAME_MAX + 1], msg[96];
+	char word[16], name[AUDIENCE_WRITTEN_MAX + 1], msg[96];
 	const char *start;
 	size_t len = 0, i;
 
@@ -184,20 +185,26 @@ parse_term(struct parser *ps, struct audience_term *t)
 	ps->p++;
 	if (t->kind == AUD_RSVP)
 		return parse_rsvp(ps, t);
+	skip_spaces(ps);
 	start = ps->p;
 	len = 0;
-	while (is_name_char(lower(*ps->p))) {
-		if (len == AUDIENCE_NAME_MAX)
-			return fail(ps, start, "name longer than 64 characters");
-		name[len++] = (char)lower(*ps->p);
+	while (*ps->p != '\0' && *ps->p != '+' && *ps->p != ',' &&
+	    (unsigned char)*ps->p >= ' ' && *ps->p != 0x7f) {
+		if (len == AUDIENCE_WRITTEN_MAX)
+			return fail(ps, start, "name longer than 192 bytes");
+		name[len++] = (char)lower((unsigned char)*ps->p);
 		ps->p++;
 	}
+	while (len > 0 && name[len - 1] == ' ')
+		len--;
 	name[len] = '\0';
 	if (len == 0) {
-		snprintf(msg, sizeof(msg), "expected a name after '%s:' "
-		    "(letters, digits, - _ .)", word);
+		snprintf(msg, sizeof(msg), "expected a name after '%s:'",
+		    word);
 		return fail(ps, start, msg);
 	}
+	if (!text_utf8_valid(name, len))
+		return fail(ps, start, "the name is not valid UTF-8");
 	if (t->kind == AUD_LANGUAGE && strcmp(name, "hi") != 0 &&
 	    strcmp(name, "en") != 0)
 		return fail(ps, start, "language must be hi or en");

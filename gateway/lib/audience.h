@@ -2,13 +2,14 @@
  * audience: who a broadcast (or a contact listing) is for, written as a
  * small expression over districts, languages, interests and named groups.
  *
- * Grammar (ASCII; spaces around '+' and ',' are ignored; case-folded):
+ * Grammar (spaces around '+', ',' and names are ignored; ASCII is
+ * case-folded):
  *
  *     expr   = conj *( "," conj )        ',' is OR
  *     conj   = term *( "+" term )        '+' is AND (binds tighter)
  *     term   = "all" | kind ":" name | "rsvp:" id ":" answer
  *     kind   = "district" | "language" | "interest" | "group"
- *     name   = 1*64( a-z / 0-9 / "-" / "_" / "." )
+ *     name   = 1*192( any UTF-8 but "+" "," and control characters )
  *     id     = a broadcast's id (digits, not 0)
  *     answer = "yes" | "no" | "none"
  *
@@ -16,7 +17,12 @@
  *     district:bhadohi+interest:loan
  *     group:weavers-shg,district:mirzapur+interest:market
  *     rsvp:12:yes
+ *     group:Silai Group+district:मिर्ज़ापुर
  *
+ * A name may be written as people write it (a group's display name, a
+ * district's Hindi name): resolve.c turns it into the key the contacts
+ * carry, which is what the matcher compares (keys: AUDIENCE_NAME_MAX
+ * bytes of a-z 0-9 - _ .).
  * rsvp: names the people of a meeting broadcast by their answer: yes or
  * no, or none for those it was sent to who have not answered.
  * language: takes only "hi" or "en".  At most AUDIENCE_MAX_CONJ
@@ -39,7 +45,8 @@ struct contact;
 
 #define AUDIENCE_MAX_CONJ	32
 #define AUDIENCE_MAX_TERMS	16
-#define AUDIENCE_NAME_MAX	64
+#define AUDIENCE_NAME_MAX	64	/* a key */
+#define AUDIENCE_WRITTEN_MAX	192	/* a name as written, in bytes */
 #define AUDIENCE_TEXT_MAX	2048
 
 enum audience_kind {

@@ -263,38 +263,47 @@ resolve_group(struct store *st, const char *text, char **key, char *err,
 	*key = NULL;
 	if (text == NULL)
 		text = "";
-	/* As typed (a key), then the key its display name would make. */
-	for (pass = 0; pass < 2; pass++) {
+	/*
+	 * As typed (a key), then a display name as written, then the key a
+	 * display name would make: a group named "मिर्ज़ापुर महिला समूह"
+	 * whose derived key another group took first (it got "-2") is
+	 * still the one its name says.
+	 */
+	memset(&gs, 0, sizeof(gs));
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 1) {
+			gs.norm = cand = normalized(text);
+			rc = store_groups_list(st, group_scan_one, &gs);
+			free(cand);
+			if (rc == -1)
+				goto store_failed;
+			if (gs.found != NULL) {
+				closest_clear(&gs.cl);
+				*key = gs.found;
+				return 1;
+			}
+			continue;
+		}
 		cand = pass == 0 ? audience_name_normalize(text, why,
 		    sizeof(why)) : group_key_derive(text, why, sizeof(why));
 		if (cand == NULL)
 			continue;
 		if ((rc = group_exists(st, cand)) == 1) {
+			closest_clear(&gs.cl);
 			*key = cand;
 			return 1;
 		}
 		free(cand);
-		if (rc == -1) {
-			util_err(err, errlen, "store: %s", store_errmsg(st));
-			return -1;
-		}
-	}
-	memset(&gs, 0, sizeof(gs));
-	gs.norm = cand = normalized(text);
-	rc = store_groups_list(st, group_scan_one, &gs);
-	free(cand);
-	if (rc == -1 || gs.found != NULL) {
-		closest_clear(&gs.cl);
-		if (rc == -1) {
-			free(gs.found);
-			util_err(err, errlen, "store: %s", store_errmsg(st));
-			return -1;
-		}
-		*key = gs.found;
-		return 1;
+		if (rc == -1)
+			goto store_failed;
 	}
 	closest_err(&gs.cl, "group", text, err, errlen);
 	return 0;
+store_failed:
+	closest_clear(&gs.cl);
+	free(gs.found);
+	util_err(err, errlen, "store: %s", store_errmsg(st));
+	return -1;
 }
 
 static const char *

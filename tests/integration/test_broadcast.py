@@ -446,6 +446,21 @@ class Broadcasts(unittest.TestCase):
                                   "meeting", "--meeting", meeting, "--yes")
         self.assertEqual(n, 4)
         self.assertIn("district:bhadohi", out)
+        # A group by the display name the console shows, a district by
+        # its Hindi name, spaces and all.
+        st, _, data = d.admin("POST", "/api/v1/groups", COORD_TOKEN,
+                              json.dumps({"display_name": "मिर्ज़ापुर "
+                                          "महिला समूह"}))
+        self.assertIn(st, (200, 201), data)
+        key = json.loads(data)["name"]
+        self.assertEqual(d.cli("group", "add", key, FAR).returncode, 0)
+        r = d.cli("broadcast", "create", "--to", "group: मिर्ज़ापुर महिला "
+                  "समूह + district:मिर्ज़ापुर", "--template", "meeting",
+                  "--meeting", meeting, "--dry-run")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        out = r.stdout.decode()
+        self.assertIn("group:%s+district:mirzapur" % key, out)
+        self.assertIn("recipients   1 ", out)
         # The analysts' report and export take the same names.
         r = d.cli("report", "--district", "Sonbhadra")
         self.assertNotEqual(r.returncode, 0)
