@@ -253,8 +253,8 @@ do_import(const struct opts *o, const char *path)
 		fprintf(stderr, "sampark: %s\n", store_errmsg(e.st));
 		goto out;
 	}
-	stakeholder_rows_plan(old, old_ids, nold, sh.rows, sh.n, o->replace,
-	    &plan);
+	stakeholder_rows_plan(old, old_ids, nold, sh.rows, sh.n,
+	    stakeholder_sheet_columns(&sh), o->replace, &plan);
 	printf("%s: %zu rows: %zu to add, %zu to change, %zu unchanged, "
 	    "%zu to retire\n", path, sh.n, plan.nadd, plan.nchange,
 	    plan.nsame, plan.nretire);
@@ -273,10 +273,16 @@ do_import(const struct opts *o, const char *path)
 		rc = 0;
 		goto out;
 	}
-	if (stakeholder_rows_apply(e.st, &plan, sh.rows, path,
-	    util_wall_ms()) == -1) {
+	switch (stakeholder_rows_apply(e.st, &plan, sh.rows, path,
+	    util_wall_ms())) {
+	case -1:
 		fprintf(stderr, "sampark: import failed: %s\n",
 		    store_errmsg(e.st));
+		goto out;
+	case 0:
+		fprintf(stderr, "sampark: the directory changed while you were "
+		    "importing; nothing changed: run the import again "
+		    "(--dry-run to preview)\n");
 		goto out;
 	}
 	printf("directory updated: %zu added, %zu changed, %zu retired\n",
