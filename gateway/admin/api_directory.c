@@ -13,7 +13,9 @@
  *                                   preview: {"headers", "columns",
  *                                   "rows", "add": [...], "change": [...],
  *                                   "unchanged", "retire": [...],
- *                                   "problems": [...], "imported"}
+ *                                   "problems": [...], "imported"};
+ *                                   409 if the directory changed
+ *                                   between its plan and its commit
  *   GET  /api/v1/directory/export   the directory as CSV (text/csv)
  *
  * A STAKEHOLDER is {"id", "name", "category", "district",

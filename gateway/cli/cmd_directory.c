@@ -42,7 +42,10 @@ static const char usage[] =
     "whole file is good (a file of no rows is refused).  It merges: a stakeholder is the same when name (any case) and\n"
     "district are; new ones are added and changed ones updated.  With\n"
     "--replace, those the file no longer lists are retired.  It prints what\n"
-    "it adds, changes and retires; --dry-run only prints it.\n"
+    "it adds, changes and retires; --dry-run only prints it.  A column\n"
+    "the file does not have (languages, descriptions) keeps what the\n"
+    "directory holds.  Should the directory change meanwhile, nothing is\n"
+    "written: run it again.\n"
     "export writes the directory as CSV (import's header) to stdout.\n"
     "retire takes a stakeholder out of the directory: replies stop naming\n"
     "her office.\n";
