@@ -1,8 +1,9 @@
 /*
  * test_stakeholder_rows: directory rows as coordinators write them
  * (district and category spellings, languages in words), every problem
- * of a row at once, a sheet with its own headings, and what an import
- * adds, changes and retires.
+ * of a row at once, a sheet with its own headings, what an import
+ * adds, changes and retires, and that it is carried out only on the
+ * directory it was planned on.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,8 @@
 #include "keywords.h"
 #include "records.h"
 #include "stakeholder_rows.h"
+#include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 static struct district_table *dt;
@@ -231,7 +234,8 @@ test_plan(void **state)
 	rows[1] = row("DIC Bhadohi", "bhadohi", "+910000010102");
 	/* Same name, other district: new. */
 	rows[2] = row("LDM Mirzapur", "bhadohi", "+910000020101");
-	stakeholder_rows_plan(old, ids, 3, rows, 3, 0, &p);
+	stakeholder_rows_plan(old, ids, 3, rows, 3, STAKEHOLDER_ALL_COLUMNS, 0,
+	    &p);
 	assert_int_equal(p.nadd, 1);
 	assert_int_equal(p.add[0], 2);
 	assert_int_equal(p.nchange, 1);
@@ -240,10 +244,253 @@ test_plan(void **state)
 	assert_int_equal(p.nsame, 1);
 	assert_int_equal(p.nretire, 0);
 	stakeholder_plan_clear(&p);
-	stakeholder_rows_plan(old, ids, 3, rows, 3, 1, &p);
+	stakeholder_rows_plan(old, ids, 3, rows, 3, STAKEHOLDER_ALL_COLUMNS, 1,
+	    &p);
 	assert_int_equal(p.nretire, 1);
 	assert_int_equal(p.retire[0], 13);
 	stakeholder_plan_clear(&p);
+}
+
+/* The directory of a store, as the console lists it. */
+struct listing {
+	struct stakeholder *rows;
+	int64_t	*ids;
+	size_t	 n;
+};
+
+static void
+list(struct store *st, struct listing *l)
+{
+	assert_int_equal(store_stakeholders_list(st, NULL, NULL, &l->rows,
+	    &l->ids, &l->n), 0);
+}
+
+static void
+listing_free(struct listing *l)
+{
+	records_stakeholders_free(l->rows, l->n);
+	free(l->ids);
+	memset(l, 0, sizeof(*l));
+}
+
+static const struct stakeholder *
+named(const struct listing *l, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->rows[i].name, name) == 0)
+			return &l->rows[i];
+	return NULL;
+}
+
+static struct store *
+directory_of(struct temp_db *db)
+{
+	struct stakeholder old[3];
+	struct store *st;
+
+	temp_db_make(db, "stakeholder-rows");
+	assert_non_null(st = store_open(db->path, NULL, NULL, 0));
+	old[0] = row("LDM Bhadohi", "bhadohi", "+910000010101");
+	old[0].languages = (char *)"hi|en";
+	old[0].description_en = (char *)"Lead bank: Mudra and PMEGP loans";
+	old[0].description_hi = (char *)"लीड बैंक: मुद्रा और PMEGP लोन";
+	old[1] = row("DIC Bhadohi", "bhadohi", "+910000010102");
+	old[2] = row("LDM Mirzapur", "mirzapur", "+910000020101");
+	assert_int_equal(store_stakeholders_replace(st, old, 3,
+	    "stakeholders.csv"), 0);
+	return st;
+}
+
+/* A coordinator retires an office between the preview and the import:
+ * the import, planned on the directory that was, writes nothing and
+ * says so; planned again, it goes through. */
+static void
+test_apply_on_a_changed_directory(void **state)
+{
+	struct stakeholder rows[3];
+	struct stakeholder_plan p;
+	struct listing l, now;
+	struct temp_db db;
+	struct store *st;
+
+	(void)state;
+	st = directory_of(&db);
+	list(st, &l);
+	/* A new phone for the lead bank, DIC as it is, one new office. */
+	rows[0] = row("LDM Bhadohi", "bhadohi", "+910000019999");
+	rows[1] = row("DIC Bhadohi", "bhadohi", "+910000010102");
+	rows[2] = row("Gramin Haat Samiti", "mirzapur", "+919415000111");
+	stakeholder_rows_plan(l.rows, l.ids, l.n, rows, 3,
+	    STAKEHOLDER_ALL_COLUMNS, 0, &p);
+	assert_int_equal(p.nchange, 1);
+	assert_int_equal(p.nadd, 1);
+	/* Meanwhile, from the console: the lead bank's row is retired. */
+	assert_int_equal(store_stakeholder_retire(st, l.ids[0]), 1);
+	assert_int_equal(stakeholder_rows_apply(st, &p, rows, "sheet.csv",
+	    1000), 0);
+	list(st, &now);
+	assert_int_equal(now.n, 2);
+	assert_null(named(&now, "Gramin Haat Samiti"));
+	assert_null(named(&now, "LDM Bhadohi"));
+	stakeholder_plan_clear(&p);
+
+	/* An unchanged row retired meanwhile is a changed directory too:
+	 * the import would say she is listed when she is not. */
+	stakeholder_rows_plan(now.rows, now.ids, now.n, rows, 3,
+	    STAKEHOLDER_ALL_COLUMNS, 0, &p);
+	assert_int_equal(p.nsame, 1);
+	assert_int_equal(store_stakeholder_retire(st, now.ids[0]), 1);
+	assert_int_equal(stakeholder_rows_apply(st, &p, rows, "sheet.csv",
+	    1000), 0);
+	stakeholder_plan_clear(&p);
+	listing_free(&now);
+
+	/* Planned on the directory as it now is. */
+	list(st, &now);
+	assert_int_equal(now.n, 1);
+	stakeholder_rows_plan(now.rows, now.ids, now.n, rows, 3,
+	    STAKEHOLDER_ALL_COLUMNS, 0, &p);
+	assert_int_equal(stakeholder_rows_apply(st, &p, rows, "sheet.csv",
+	    1000), 1);
+	stakeholder_plan_clear(&p);
+	listing_free(&now);
+	list(st, &now);
+	assert_int_equal(now.n, 4);
+	assert_string_equal(named(&now, "LDM Bhadohi")->phone,
+	    "+910000019999");
+	assert_non_null(named(&now, "Gramin Haat Samiti"));
+	assert_non_null(named(&now, "DIC Bhadohi"));
+	listing_free(&now);
+	listing_free(&l);
+	store_close(st);
+	temp_db_remove(&db);
+}
+
+static void
+ignore_problem(void *arg, size_t line, int col, const char *cell,
+    const char *msg)
+{
+	(void)line;
+	(void)col;
+	(void)cell;
+	buf_printf(arg, "%s\n", msg);
+}
+
+/* A sheet kept with only the columns a reply needs: the languages and
+ * descriptions it does not have are not given, not emptied. */
+static void
+test_columns_the_sheet_lacks(void **state)
+{
+	static const char csv[] = "\xef\xbb\xbf" "Naam,Category,Zila,Mobile\r\n"
+	    "LDM Bhadohi,Loan,Bhadohi,+910000010101\r\n"
+	    "DIC Bhadohi,loan,bhadohi,094150 10102\r\n";
+	static const char replace[] = "name,category,district,phone\r\n"
+	    "LDM Bhadohi,loan,bhadohi,+910000010101\r\n";
+	struct stakeholder_sheet sh;
+	struct stakeholder_plan p;
+	struct listing l, now;
+	const struct stakeholder *ldm;
+	struct temp_db db;
+	struct store *st;
+	struct buf probs;
+
+	(void)state;
+	buf_init(&probs, 0);
+	st = directory_of(&db);
+	list(st, &l);
+	assert_int_equal(stakeholder_rows_read(kw, dt, "91", csv, strlen(csv),
+	    NULL, NULL, 0, &sh, ignore_problem, &probs), 0);
+	assert_string_equal(buf_cstr(&probs), "");
+	assert_int_equal(stakeholder_sheet_columns(&sh), (1u << SC_NAME) |
+	    (1u << SC_CATEGORY) | (1u << SC_DISTRICT) | (1u << SC_PHONE));
+	stakeholder_rows_plan(l.rows, l.ids, l.n, sh.rows, sh.n,
+	    stakeholder_sheet_columns(&sh), 0, &p);
+	/* The lead bank as stored: unchanged.  DIC: a new number. */
+	assert_int_equal(p.nsame, 1);
+	assert_int_equal(p.nchange, 1);
+	assert_int_equal(p.change_id[0], l.ids[1]);
+	assert_int_equal(stakeholder_rows_apply(st, &p, sh.rows, "sheet.csv",
+	    1000), 1);
+	stakeholder_plan_clear(&p);
+	stakeholder_sheet_clear(&sh);
+	listing_free(&l);
+	list(st, &now);
+	ldm = named(&now, "LDM Bhadohi");
+	assert_string_equal(ldm->languages, "hi|en");
+	assert_string_equal(ldm->description_en,
+	    "Lead bank: Mudra and PMEGP loans");
+	assert_string_equal(named(&now, "DIC Bhadohi")->phone,
+	    "+919415010102");
+	assert_string_equal(named(&now, "DIC Bhadohi")->languages, "hi");
+	listing_free(&now);
+
+	/* Replace: the same rule for those it keeps; the rest retire. */
+	list(st, &l);
+	assert_int_equal(stakeholder_rows_read(kw, dt, "91", replace,
+	    strlen(replace), NULL, NULL, 0, &sh, ignore_problem, &probs), 0);
+	stakeholder_rows_plan(l.rows, l.ids, l.n, sh.rows, sh.n,
+	    stakeholder_sheet_columns(&sh), 1, &p);
+	assert_int_equal(p.nsame, 1);
+	assert_int_equal(p.nchange, 0);
+	assert_int_equal(p.nretire, 2);
+	assert_int_equal(stakeholder_rows_apply(st, &p, sh.rows, "sheet.csv",
+	    1000), 1);
+	stakeholder_plan_clear(&p);
+	stakeholder_sheet_clear(&sh);
+	listing_free(&l);
+	list(st, &now);
+	assert_int_equal(now.n, 1);
+	assert_string_equal(now.rows[0].languages, "hi|en");
+	assert_string_equal(now.rows[0].description_hi,
+	    "लीड बैंक: मुद्रा और PMEGP लोन");
+	listing_free(&now);
+	buf_free(&probs);
+	store_close(st);
+	temp_db_remove(&db);
+}
+
+/* A change to a column the sheet has still writes only that column. */
+static void
+test_change_keeps_what_is_not_given(void **state)
+{
+	static const char csv[] = "name,category,district,phone,languages\n"
+	    "LDM Bhadohi,loan,bhadohi,+910000019999,Hindi\n";
+	struct stakeholder_sheet sh;
+	struct stakeholder_plan p;
+	struct listing l;
+	const struct stakeholder *ldm;
+	struct temp_db db;
+	struct store *st;
+	struct buf probs;
+
+	(void)state;
+	buf_init(&probs, 0);
+	st = directory_of(&db);
+	list(st, &l);
+	assert_int_equal(stakeholder_rows_read(kw, dt, "91", csv, strlen(csv),
+	    NULL, NULL, 0, &sh, ignore_problem, &probs), 0);
+	stakeholder_rows_plan(l.rows, l.ids, l.n, sh.rows, sh.n,
+	    stakeholder_sheet_columns(&sh), 0, &p);
+	assert_int_equal(p.nchange, 1);
+	assert_int_equal(stakeholder_rows_apply(st, &p, sh.rows, "sheet.csv",
+	    1000), 1);
+	stakeholder_plan_clear(&p);
+	stakeholder_sheet_clear(&sh);
+	listing_free(&l);
+	list(st, &l);
+	ldm = named(&l, "LDM Bhadohi");
+	assert_string_equal(ldm->phone, "+910000019999");
+	assert_string_equal(ldm->languages, "hi");
+	assert_string_equal(ldm->description_en,
+	    "Lead bank: Mudra and PMEGP loans");
+	assert_string_equal(ldm->description_hi,
+	    "लीड बैंक: मुद्रा और PMEGP लोन");
+	listing_free(&l);
+	buf_free(&probs);
+	store_close(st);
+	temp_db_remove(&db);
 }
 
 int
@@ -255,6 +502,9 @@ main(void)
 		cmocka_unit_test(test_headings),
 		cmocka_unit_test(test_sheet),
 		cmocka_unit_test(test_plan),
+		cmocka_unit_test(test_apply_on_a_changed_directory),
+		cmocka_unit_test(test_columns_the_sheet_lacks),
+		cmocka_unit_test(test_change_keeps_what_is_not_given),
 	};
 
 	return cmocka_run_group_tests(tests, load, unload);

@@ -13,7 +13,9 @@
  *                                   preview: {"headers", "columns",
  *                                   "rows", "add": [...], "change": [...],
  *                                   "unchanged", "retire": [...],
- *                                   "problems": [...], "imported"}
+ *                                   "problems": [...], "imported"};
+ *                                   409 if the directory changed
+ *                                   between its plan and its commit
  *   GET  /api/v1/directory/export   the directory as CSV (text/csv)
  *
  * A STAKEHOLDER is {"id", "name", "category", "district",
@@ -332,7 +334,7 @@ import_work(struct store *st, void *arg, int *status)
 	struct problems p;
 	const char *key;
 	size_t ng = 0, nold = 0, i, c;
-	int imported = 0, nproblems;
+	int imported = 0, changed = 0, nproblems, rc;
 
 	memset(&plan, 0, sizeof(plan));
 	if (given != NULL) {
@@ -357,8 +359,8 @@ import_work(struct store *st, void *arg, int *status)
 	if (store_stakeholders_list(st, NULL, NULL, &old, &old_ids,
 	    &nold) == -1)
 		goto fail;
-	stakeholder_rows_plan(old, old_ids, nold, sh.rows, sh.n, ij->replace,
-	    &plan);
+	stakeholder_rows_plan(old, old_ids, nold, sh.rows, sh.n,
+	    stakeholder_sheet_columns(&sh), ij->replace, &plan);
 	retire = json_array();
 	for (i = 0; i < plan.nretire; i++)
 		for (c = 0; c < nold; c++)
@@ -370,16 +372,18 @@ import_work(struct store *st, void *arg, int *status)
 				    old[c].category));
 	if (ij->commit && nproblems == 0 && sh.nrows <= IMPORT_MAX &&
 	    json_array_size(p.list) == 0 && sh.n > 0) {
-		if (stakeholder_rows_apply(st, &plan, sh.rows, "console",
-		    ij->now_ms) == -1) {
+		if ((rc = stakeholder_rows_apply(st, &plan, sh.rows,
+		    "console", ij->now_ms)) == -1) {
 			json_decref(retire);
 			goto fail;
 		}
-		imported = 1;
+		imported = rc == 1;
+		changed = rc == 0;
+	}
+	if (imported)
 		log_info("directory_imported", "rows=%zu added=%zu changed=%zu "
 		    "retired=%zu by=console", sh.n, plan.nadd, plan.nchange,
 		    plan.nretire);
-	}
 	headers = json_array();
 	cols = json_object();
 	for (i = 0; i < sh.nheaders; i++) {
@@ -396,7 +400,13 @@ import_work(struct store *st, void *arg, int *status)
 	    planned(&sh, plan.change, plan.change_id, plan.nchange),
 	    "unchanged", (json_int_t)plan.nsame, "retire", retire, "problems",
 	    p.list, "replace", ij->replace, "imported", imported);
-	if (ij->commit && !imported) {
+	if (changed) {
+		/* What it shows was planned on a directory that is no
+		 * more: nothing of it was written. */
+		*status = 409;
+		json_object_set_new(out, "error", json_string("the directory "
+		    "changed while you were importing; preview again"));
+	} else if (ij->commit && !imported) {
 		*status = 400;
 		json_object_set_new(out, "error", json_string(sh.n == 0 &&
 		    json_array_size(p.list) == 0 ? "no rows to import" :

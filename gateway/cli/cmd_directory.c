@@ -42,7 +42,10 @@ static const char usage[] =
     "whole file is good (a file of no rows is refused).  It merges: a stakeholder is the same when name (any case) and\n"
     "district are; new ones are added and changed ones updated.  With\n"
     "--replace, those the file no longer lists are retired.  It prints what\n"
-    "it adds, changes and retires; --dry-run only prints it.\n"
+    "it adds, changes and retires; --dry-run only prints it.  A column\n"
+    "the file does not have (languages, descriptions) keeps what the\n"
+    "directory holds.  Should the directory change meanwhile, nothing is\n"
+    "written: run it again.\n"
     "export writes the directory as CSV (import's header) to stdout.\n"
     "retire takes a stakeholder out of the directory: replies stop naming\n"
     "her office.\n";
@@ -253,8 +256,8 @@ do_import(const struct opts *o, const char *path)
 		fprintf(stderr, "sampark: %s\n", store_errmsg(e.st));
 		goto out;
 	}
-	stakeholder_rows_plan(old, old_ids, nold, sh.rows, sh.n, o->replace,
-	    &plan);
+	stakeholder_rows_plan(old, old_ids, nold, sh.rows, sh.n,
+	    stakeholder_sheet_columns(&sh), o->replace, &plan);
 	printf("%s: %zu rows: %zu to add, %zu to change, %zu unchanged, "
 	    "%zu to retire\n", path, sh.n, plan.nadd, plan.nchange,
 	    plan.nsame, plan.nretire);
@@ -273,10 +276,16 @@ do_import(const struct opts *o, const char *path)
 		rc = 0;
 		goto out;
 	}
-	if (stakeholder_rows_apply(e.st, &plan, sh.rows, path,
-	    util_wall_ms()) == -1) {
+	switch (stakeholder_rows_apply(e.st, &plan, sh.rows, path,
+	    util_wall_ms())) {
+	case -1:
 		fprintf(stderr, "sampark: import failed: %s\n",
 		    store_errmsg(e.st));
+		goto out;
+	case 0:
+		fprintf(stderr, "sampark: the directory changed while you were "
+		    "importing; nothing changed: run the import again "
+		    "(--dry-run to preview)\n");
 		goto out;
 	}
 	printf("directory updated: %zu added, %zu changed, %zu retired\n",

@@ -69,26 +69,18 @@ say_lines(const char *path, const char *what, const char *text)
 }
 
 /*
- * What replies will make of each row's DLT variables, on stderr: 0 fine
- * to import, -1 not (a field too long for any reply, or over one
- * variable with strict).
+ * What replies (the prompts pr) will make of each row's DLT variables, on
+ * stderr: 0 fine to import, -1 not (a field too long for any reply, or
+ * over one variable with strict).
  */
 static int
-check_dlt_fit(const struct config *cfg, const struct import_rows *ic,
+check_dlt_fit(const struct prompts *pr, const struct import_rows *ic,
     int strict)
 {
-	struct prompts *pr;
-	struct buf errors, out;
+	struct buf out;
 	size_t i, warned = 0, bad = 0;
 	int fit;
 
-	buf_init(&errors, 0);
-	if ((pr = prompts_load(config_str(cfg, "prompts_dir"),
-	    &errors)) == NULL) {
-		fprintf(stderr, "%s", buf_cstr(&errors));
-		buf_free(&errors);
-		return -1;
-	}
 	for (i = 0; i < ic->n; i++) {
 		buf_init(&out, 0);
 		fit = reply_templates_stakeholder_fit(pr, "en", &ic->rows[i],
@@ -104,8 +96,6 @@ check_dlt_fit(const struct config *cfg, const struct import_rows *ic,
 		fprintf(stderr, "sampark: %zu name%s over 30 characters: "
 		    "replies carry each over two DLT variables, as shown; "
 		    "--strict refuses them\n", warned, warned > 1 ? "s" : "");
-	prompts_free(pr);
-	buf_free(&errors);
 	return bad > 0 ? -1 : 0;
 }
 
@@ -117,6 +107,7 @@ import_stakeholders(const char *path, const char *config_path,
 	struct keywords_table *kw = NULL;
 	struct district_table *dt = NULL;
 	struct store *st = NULL;
+	struct prompts *pr = NULL;
 	struct import_rows ic;
 	struct buf errors;
 	int64_t existing;
@@ -144,12 +135,22 @@ import_stakeholders(const char *path, const char *config_path,
 			goto out;
 		}
 	}
+	/* The replies the rows must fit: a fault of the configuration,
+	 * said as one before the file is blamed for anything. */
+	if ((pr = prompts_load(config_str(cfg, "prompts_dir"),
+	    &errors)) == NULL) {
+		fprintf(stderr, "%ssampark: cannot load the reply prompts from "
+		    "prompts_dir %s (the configuration is at fault, not %s); "
+		    "nothing imported\n", buf_cstr(&errors),
+		    config_str(cfg, "prompts_dir"), path);
+		goto out;
+	}
 	ic.path = path;
 	ic.kw = kw;
 	ic.dt = dt;
 	ic.cc = config_str(cfg, "default_country");
 	if (import_rows_stakeholders(&ic) == -1 ||
-	    check_dlt_fit(cfg, &ic, strict) == -1) {
+	    check_dlt_fit(pr, &ic, strict) == -1) {
 		fprintf(stderr, "sampark: %s has errors; nothing imported\n",
 		    path);
 		goto out;
@@ -164,6 +165,7 @@ import_stakeholders(const char *path, const char *config_path,
 out:
 	import_rows_clear(&ic);
 	store_close(st);
+	prompts_free(pr);
 	district_free(dt);
 	keywords_free(kw);
 	config_free(cfg);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "contact_rows.h"
+#include "crypto.h"
 #include "csv.h"
 #include "district.h"
 #include "keywords.h"
@@ -498,22 +499,63 @@ stakeholder_rows_same(const struct stakeholder *a,
 	return same;
 }
 
+unsigned
+stakeholder_sheet_columns(const struct stakeholder_sheet *sh)
+{
+	unsigned cols = 0;
+	size_t c;
+
+	for (c = 0; c < SC_COUNT; c++)
+		if (sh->map[c] != -1)
+			cols |= 1u << c;
+	return cols;
+}
+
 static int
 str_eq(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* Only the columns given: one the sheet lacks is no change. */
 static int
-differs(const struct stakeholder *a, const struct stakeholder *b)
+differs(const struct stakeholder *a, const struct stakeholder *b,
+    unsigned columns)
 {
-	return !str_eq(a->name, b->name) || !str_eq(a->category,
-	    b->category) || !str_eq(a->phone, b->phone) ||
-	    !str_eq(a->languages, b->languages) || !str_eq(a->description_en,
-	    b->description_en) || !str_eq(a->description_hi,
-	    b->description_hi);
+	const char *va[SC_COUNT], *vb[SC_COUNT];
+	size_t c;
+
+	stakeholder_rows_cells(a, va);
+	stakeholder_rows_cells(b, vb);
+	for (c = 0; c < SC_COUNT; c++)
+		if ((columns & (1u << c)) && !str_eq(va[c], vb[c]))
+			return 1;
+	return 0;
 }
 
+/* Each row whole, ids and every column, so that any add, edit or
+ * retire gives another digest. */
+static void
+directory_digest(const struct stakeholder *rows, const int64_t *ids,
+    size_t n, char out[CRYPTO_SHA256_HEX_LEN + 1])
+{
+	const char *v[SC_COUNT];
+	struct buf b;
+	size_t i, c;
+
+	buf_init(&b, 0);
+	for (i = 0; i < n; i++) {
+		buf_printf(&b, "%lld", (long long)ids[i]);
+		stakeholder_rows_cells(&rows[i], v);
+		for (c = 0; c < SC_COUNT; c++) {
+			buf_putc(&b, '\x1f');
+			buf_puts(&b, v[c] ? v[c] : "");
+		}
+		buf_putc(&b, '\x1e');
+	}
+	crypto_sha256_hex(buf_cstr(&b), b.len, out);
+	buf_free(&b);
+}
 void
 stakeholder_plan_clear(struct stakeholder_plan *p)
 {
@@ -526,8 +568,8 @@ stakeholder_plan_clear(struct stakeholder_plan *p)
 
 void
 stakeholder_rows_plan(const struct stakeholder *old, const int64_t *old_ids,
-    size_t nold, const struct stakeholder *rows, size_t n, int replace,
-    struct stakeholder_plan *p)
+    size_t nold, const struct stakeholder *rows, size_t n, unsigned columns,
+    int replace, struct stakeholder_plan *p)
 {
 	char *kept = xcalloc(nold + 1, 1);
 	size_t i, j;
@@ -537,6 +579,8 @@ stakeholder_rows_plan(const struct stakeholder *old, const int64_t *old_ids,
 	p->change = xcalloc(n + 1, sizeof(*p->change));
 	p->change_id = xcalloc(n + 1, sizeof(*p->change_id));
 	p->retire = xcalloc(nold + 1, sizeof(*p->retire));
+	p->columns = columns & STAKEHOLDER_ALL_COLUMNS;
+	directory_digest(old, old_ids, nold, p->old_digest);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < nold; j++)
 			if (!kept[j] && stakeholder_rows_same(&old[j],
@@ -547,7 +591,7 @@ stakeholder_rows_plan(const struct stakeholder *old, const int64_t *old_ids,
 			continue;
 		}
 		kept[j] = 1;
-		if (differs(&old[j], &rows[i])) {
+		if (differs(&old[j], &rows[i], p->columns)) {
 			p->change[p->nchange] = i;
 			p->change_id[p->nchange++] = old_ids[j];
 		} else {
@@ -560,29 +604,88 @@ stakeholder_rows_plan(const struct stakeholder *old, const int64_t *old_ids,
 	free(kept);
 }
 
+static char **
+field(struct stakeholder *r, enum stakeholder_col c)
+{
+	switch (c) {
+	case SC_NAME:		return &r->name;
+	case SC_CATEGORY:	return &r->category;
+	case SC_DISTRICT:	return &r->district;
+	case SC_PHONE:		return &r->phone;
+	case SC_LANGUAGES:	return &r->languages;
+	case SC_DESCRIPTION_EN:	return &r->description_en;
+	case SC_DESCRIPTION_HI:	return &r->description_hi;
+	default:		return NULL;
+	}
+}
+
+/* 1 if the directory is the one p was made from, 0 not, -1 error. */
+static int
+unchanged(struct store *st, const struct stakeholder_plan *p,
+    struct stakeholder **cur, int64_t **cur_ids, size_t *ncur)
+{
+	char digest[CRYPTO_SHA256_HEX_LEN + 1];
+
+	if (store_stakeholders_list(st, NULL, NULL, cur, cur_ids, ncur) == -1)
+		return -1;
+	directory_digest(*cur, *cur_ids, *ncur, digest);
+	return strcmp(digest, p->old_digest) == 0;
+}
+
+/* Row id updated from r in the columns p was given, the rest as cur
+ * holds them: 1 done, 0 no such row, -1 error. */
+static int
+update(struct store *st, const struct stakeholder_plan *p, int64_t id,
+    const struct stakeholder *r, const struct stakeholder *cur,
+    const int64_t *cur_ids, size_t ncur, const char *source, int64_t now_ms)
+{
+	struct stakeholder m = *r, was;
+	size_t i, c;
+
+	for (i = 0; i < ncur && cur_ids[i] != id; i++)
+		;
+	if (i == ncur)
+		return 0;
+	was = cur[i];
+	for (c = 0; c < SC_COUNT; c++)
+		if (!(p->columns & (1u << c)))
+			*field(&m, (enum stakeholder_col)c) =
+			    *field(&was, (enum stakeholder_col)c);
+	return store_stakeholder_update(st, id, &m, source, now_ms);
+}
+
 int
 stakeholder_rows_apply(struct store *st, const struct stakeholder_plan *p,
     const struct stakeholder *rows, const char *source, int64_t now_ms)
 {
-	int64_t id;
-	size_t i;
-	int ok = 1, own = !store_in_transaction(st);
+	struct stakeholder *cur = NULL;
+	int64_t *cur_ids = NULL, id;
+	size_t ncur = 0, i;
+	int rc, own = !store_in_transaction(st);
 
 	if (own ? store_begin(st) == -1 : store_savepoint_begin(st) == -1)
 		return -1;
-	for (i = 0; ok && i < p->nretire; i++)
-		ok = store_stakeholder_retire(st, p->retire[i]) != -1;
-	for (i = 0; ok && i < p->nchange; i++)
-		ok = store_stakeholder_update(st, p->change_id[i],
-		    &rows[p->change[i]], source, now_ms) != -1;
-	for (i = 0; ok && i < p->nadd; i++)
-		ok = store_stakeholder_add(st, &rows[p->add[i]], source,
-		    now_ms, &id) == 0;
+	/* Read again under the write lock: what it says now stays so
+	 * until this commits. */
+	rc = unchanged(st, p, &cur, &cur_ids, &ncur);
+	/* Each row the plan names must still be there. */
+	for (i = 0; rc == 1 && i < p->nretire; i++)
+		rc = store_stakeholder_retire(st, p->retire[i]);
+	for (i = 0; rc == 1 && i < p->nchange; i++)
+		rc = update(st, p, p->change_id[i], &rows[p->change[i]], cur,
+		    cur_ids, ncur, source, now_ms);
+	for (i = 0; rc == 1 && i < p->nadd; i++)
+		rc = store_stakeholder_add(st, &rows[p->add[i]], source,
+		    now_ms, &id) == 0 ? 1 : -1;
+	records_stakeholders_free(cur, ncur);
+	free(cur_ids);
 	if (own) {
-		if (ok && store_commit(st) == 0)
-			return 0;
+		if (rc == 1 && store_commit(st) == 0)
+			return 1;
 		store_rollback(st);
-		return -1;
+		return rc == 0 ? 0 : -1;
 	}
-	return store_savepoint_end(st, ok) == 0 && ok ? 0 : -1;
+	if (store_savepoint_end(st, rc == 1) == -1)
+		return -1;
+	return rc;
 }

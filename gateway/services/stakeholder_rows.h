@@ -100,6 +100,13 @@ int	 stakeholder_rows_read(const struct keywords_table *,
 	    const char *cell, const char *msg), void *arg);
 void	 stakeholder_sheet_clear(struct stakeholder_sheet *);
 
+/* Bit (1u << c) of a set of columns is column c. */
+#define STAKEHOLDER_ALL_COLUMNS	((1u << SC_COUNT) - 1)
+
+/* The columns a sheet has: those not in it were not given, which is
+ * not the same as given empty. */
+unsigned stakeholder_sheet_columns(const struct stakeholder_sheet *);
+
 /* 1 if a and b are the same stakeholder: name (any case, spaces) and
  * district. */
 int	 stakeholder_rows_same(const struct stakeholder *a,
@@ -115,17 +122,32 @@ struct stakeholder_plan {
 	size_t	  nsame;	/* listed and unchanged */
 	int64_t	 *retire;	/* ids (replace only) */
 	size_t	  nretire;
+	unsigned  columns;	/* the columns rows were given */
+	/* The directory the plan was made from, as a digest: apply
+	 * carries it out only on that same directory. */
+	char	  old_digest[65];
 };
 void	 stakeholder_plan_clear(struct stakeholder_plan *);
 
-/* Fill *plan (caller clears); old_ids[i] is old[i]'s row. */
+/*
+ * Fill *plan (caller clears); old_ids[i] is old[i]'s row.  Only the
+ * columns in the set columns (STAKEHOLDER_ALL_COLUMNS, or
+ * stakeholder_sheet_columns) are rows' own: a column the sheet does not
+ * have keeps each stakeholder's old value, and is no change.
+ */
 void	 stakeholder_rows_plan(const struct stakeholder *old,
 	    const int64_t *old_ids, size_t nold, const struct stakeholder *rows,
-	    size_t n, int replace, struct stakeholder_plan *plan);
+	    size_t n, unsigned columns, int replace,
+	    struct stakeholder_plan *plan);
 
 /*
- * Carry out plan in one transaction (the caller's if one is open):
- * 0, or -1 with nothing changed (the store's error says why).
+ * Carry out plan in one transaction (the caller's if one is open), if
+ * the directory is still the one it was made from: a coordinator may
+ * have added, edited or retired a stakeholder (console, another command)
+ * since it was read, and an import over a directory it did not see
+ * would lose her change or its own.  1 done; 0 the directory changed,
+ * nothing done (plan again); -1 error, nothing changed (the store's
+ * error says why).
  */
 int	 stakeholder_rows_apply(struct store *, const struct stakeholder_plan *,
 	    const struct stakeholder *rows, const char *source, int64_t now_ms);

@@ -186,6 +186,51 @@ class Directory(unittest.TestCase):
                       r.stderr.decode())
         self.assertEqual(d.cli("directory").stdout, before)
 
+    def test_sheet_without_languages_or_descriptions(self):
+        """A coordinator keeps her sheet to the four columns a reply
+        needs: what the sheet does not have is kept as the directory
+        holds it, not emptied, and is no change."""
+        d = self.d
+        s, r = api(d, "POST", "/api/v1/directory",
+                   {"name": "Mahila Shakti Kendra", "category": "Training",
+                    "district": "मिर्ज़ापुर", "phone": "09415000222",
+                    "languages": "Hindi, Bhojpuri",
+                    "description_en": "Tailoring and beautician courses",
+                    "description_hi": "सिलाई और ब्यूटीशियन कोर्स"})
+        self.assertEqual(s, 201, r)
+        sid = r["stakeholder"]["id"]
+        four = ("\ufeffNaam,Category,Zila,Mobile\r\n"
+                "Mahila Shakti Kendra,training,Mirzapur,09415000222\r\n")
+        s, pv = api(d, "POST", "/api/v1/directory/import", {"csv": four})
+        self.assertEqual(s, 200, pv)
+        self.assertEqual(pv["problems"], [])
+        self.assertEqual(pv["change"], [])
+        self.assertEqual(pv["unchanged"], 1)
+
+        def kept(phone):
+            x = [x for x in self.listed() if x["id"] == sid][0]
+            self.assertEqual((x["phone"], x["languages"],
+                              x["description_en"], x["description_hi"]),
+                             (phone, "hi|bho",
+                              "Tailoring and beautician courses",
+                              "सिलाई और ब्यूटीशियन कोर्स"))
+
+        # A new number through the CLI: the number changes, the rest
+        # stays.
+        path = d.tmp + "/four-columns.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write(four.replace("09415000222", "09415000333"))
+        r = d.cli("directory", "import", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 to change", r.stdout.decode())
+        kept("+919415000333")
+        s, r = api(d, "POST", "/api/v1/directory/import",
+                   {"csv": four, "commit": True})
+        self.assertEqual(s, 200, r)
+        self.assertTrue(r["imported"])
+        self.assertEqual(len(r["change"]), 1)
+        kept("+919415000222")
+
     def test_listing_never_creates_a_database(self):
         import os
         import subprocess

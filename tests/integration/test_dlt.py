@@ -259,6 +259,24 @@ class ImportWarnsWhatDoesNotFit(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"no reply could carry it", r.stderr)
 
+    def test_prompts_fault_is_not_the_file(self):
+        """A prompts directory that cannot be read is the configuration's
+        fault: said as such, the file not blamed."""
+        path = self.write(["DIC Bhadohi,loan,bhadohi,+910000010102,hi|en,,"])
+        os.rename(os.path.join(self.d.tmp, "prompts"),
+                  os.path.join(self.d.tmp, "prompts.old"))
+        r = self.d.cli("import", "stakeholders", path)
+        self.assertEqual(r.returncode, 1)
+        err = r.stderr.decode("utf-8")
+        self.assertIn("cannot load the reply prompts from prompts_dir", err)
+        self.assertIn("nothing imported", err)
+        self.assertNotIn("has errors", err)
+        os.rename(os.path.join(self.d.tmp, "prompts.old"),
+                  os.path.join(self.d.tmp, "prompts"))
+        r = self.d.cli("import", "stakeholders", path)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(b"imported 1 stakeholders", r.stdout)
+
 
 if __name__ == "__main__":
     unittest.main()
