@@ -416,6 +416,51 @@ test_json_and_sections(void **state)
 	report_free(r);
 }
 
+/*
+ * A meeting's answers per day add up to its yes and no, which the funnels
+ * print as they are: a hidden day must not be worked out from them.
+ * Silai mela: 2 said yes on the first day, nobody on the second, so the
+ * funnel's yes (2) minus the second day's 0 would give the first away
+ * unless the 0 is hidden too.
+ */
+static void
+test_rsvps_hidden_day_not_recoverable(void **state)
+{
+	struct report *r = make(REPORT_BY_DISTRICT, 5, 0, NULL);
+	struct store_funnel f;
+	struct buf b;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.broadcast_id = 7;
+	f.created_ms = T0;
+	f.messages = 40;
+	f.sent = 40;
+	f.kind = "broadcast";
+	f.title = "Silai mela";
+	f.template_key = "meeting";
+	f.audience = "district:bhadohi";
+	f.created_by = "api";
+	f.state = "done";
+	f.meeting_id = 3;
+	f.has_rsvp = 1;
+	f.rsvp_yes = 2;
+	f.rsvp_no = 11;
+	report_funnels_add(r, &f);
+	report_rsvps_add(r, 3, "Silai mela", "2026-11-26", 2, 6);
+	report_rsvps_add(r, 3, "Silai mela", "2026-11-27", 0, 5);
+	buf_init(&b, 0);
+	assert_int_equal(report_render_csv(r, "funnels", &b), 0);
+	assert_non_null(strstr(buf_cstr(&b), ",2,11\r\n"));
+	buf_reset(&b);
+	assert_int_equal(report_render_csv(r, "rsvps", &b), 0);
+	assert_string_equal(buf_cstr(&b), "meeting,title,day,yes,no\r\n"
+	    "3,Silai mela,2026-11-26,<5,6\r\n"
+	    "3,Silai mela,2026-11-27,<5,5\r\n");
+	buf_free(&b);
+	report_free(r);
+}
+
 static void
 test_pseudonym_key(void **state)
 {
@@ -811,6 +856,7 @@ main(void)
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_table_aligned),
 		cmocka_unit_test(test_json_and_sections),
+		cmocka_unit_test(test_rsvps_hidden_day_not_recoverable),
 		cmocka_unit_test(test_pseudonym_key),
 		cmocka_unit_test(test_by_parse),
 		cmocka_unit_test(test_xtab),
