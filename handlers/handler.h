@@ -106,13 +106,15 @@ struct sp_notice_status {
 };
 struct handler_broadcast_ops {
 	/* A NOTICE to district: 0 and *pv (pending for its code), 1 the
-	 * text does not fit (pv->max_chars), -1 error. */
+	 * text does not fit (pv->max_chars), 2 nobody in district can be
+	 * reached (none listed, or all opted out), -1 error. */
 	int	(*notice_prepare)(void *arg, const char *phone,
 		    const char *district, const char *text,
 		    struct sp_notice_preview *pv);
 	/* "YES code": 1 sent (*recipients), 0 no such pending code (a
 	 * wrong try, counted), 2 a wrong try that was one too many: her
-	 * pending notices are cancelled; -1 error. */
+	 * pending notices are cancelled; 3 nobody can be reached any more
+	 * (all opted out since), nothing sent; -1 error. */
 	int	(*notice_confirm)(void *arg, const char *phone,
 		    const char *code, int64_t *recipients);
 	/* Her answer to the meeting or notice she can answer: 1 recorded

@@ -136,6 +136,8 @@ notice_run(const struct sp_ctx *ctx, struct handler_request *req,
 	    text, &pv);
 	if (rc == 1)
 		return reply_key(ctx, req, "notice.too_long", reply, "", &pv);
+	if (rc == 2)
+		return reply_key(ctx, req, "notice.nobody", reply, "", &pv);
 	if (rc == -1)
 		return reply_key(ctx, req, "notice.error", reply, "", &pv);
 	return reply_key(ctx, req, "notice.preview", reply,

@@ -54,7 +54,8 @@ confirm(const struct sp_ctx *ctx, struct handler_request *req,
 		return say(ctx, req, "notice.error", reply, "", "", "", "");
 	snprintf(count, sizeof(count), "%lld", (long long)n);
 	return say(ctx, req, rc == 1 ? "notice.sent" : rc == 2 ?
-	    "notice.cancelled" : "notice.bad_code", reply, "", "", "", count);
+	    "notice.cancelled" : rc == 3 ? "notice.nobody" :
+	    "notice.bad_code", reply, "", "", "", count);
 }
 
 static int

@@ -30,7 +30,7 @@ static const char *const simple_keys[] = {
 	"stop.confirm", "start.confirm",
 	"notice.usage", "notice.district", "notice.preview", "notice.too_long",
 	"notice.sent", "notice.bad_code", "notice.cancelled", "notice.error",
-	"notice.status", "notice.status_none",
+	"notice.status", "notice.status_none", "notice.nobody",
 	"rsvp.yes", "rsvp.no", "notice.answer_yes", "notice.answer_no",
 };
 

@@ -309,10 +309,61 @@ test_meeting_in_quiet_hours_refused(void **state)
 	    "the meeting on 04 Dec at 07:00 IST"));
 }
 
+/*
+ * A coordinator's NOTICE has no meeting: the time it cannot go after is
+ * when its answers close, and the refusal says so.
+ */
+static void
+test_notice_too_late_names_answers_closing(void **state)
+{
+	struct fixture *f = *state;
+	struct templates_var v[5];
+	struct broadcast_request nr;
+	struct broadcast_preview pv;
+	char err[512];
+
+	memset(v, 0, sizeof(v));
+	v[0].name = "district";
+	v[0].value = "BHADOHI";
+	v[1].name = "text1";
+	v[1].value = "Kal 11 baje block office mein";
+	v[2].name = "text2";
+	v[2].value = " baithak hai, zaroor aayein";
+	v[3].name = "text3";
+	v[3].value = "";
+	v[4].name = "text4";
+	v[4].value = "";
+	memset(&nr, 0, sizeof(nr));
+	nr.to = "district:bhadohi";
+	nr.template_key = "notice";
+	nr.vars = v;
+	nr.nvars = 5;
+	nr.provider = "console";
+	nr.kind = "notice";
+	nr.no_reminder = 1;
+	nr.meeting_title = "Kal 11 baje block office mein baithak hai";
+	nr.meeting_place = "bhadohi";
+	/* At 22:00 IST, answers closing at 07:00 IST: quiet until 08:00. */
+	f->env.now_ms = at("2026-12-03T16:30:00Z");
+	nr.meeting_ms = at("2026-12-04T01:30:00Z");
+	assert_int_equal(broadcast_preview(&f->env, &nr, &pv, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "after its answers close on 04 Dec at "
+	    "07:00 IST"));
+	assert_null(strstr(err, "meeting"));
+	nr.at_ms = at("2026-12-04T06:30:00Z");
+	assert_int_equal(broadcast_preview(&f->env, &nr, &pv, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "to start on 04 Dec at 12:00 IST, after "
+	    "its answers close on 04 Dec at 07:00 IST"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(
+		    test_notice_too_late_names_answers_closing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_daily_cap_moves_first_send,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_first_send_is_the_earliest,

@@ -777,11 +777,17 @@ test_notice_preview(void **state)
 	assert_int_equal(run(f, &handler_notice, &k), 0);
 	assert_reply(f, &k, "en", "notice.too_long", "max", "306", NULL);
 
+	/* Nobody reachable there: told so, not to try again later. */
+	script->prepare_rc = 2;
+	assert_int_equal(run(f, &handler_notice, &k), 0);
+	assert_reply(f, &k, "en", "notice.nobody", NULL);
+	assert_null(strstr(reply_of(&k), "try again"));
+
 	/* A failure is told to her, not the router's internal error. */
 	script->prepare_rc = -1;
 	assert_int_equal(run(f, &handler_notice, &k), 0);
 	assert_reply(f, &k, "en", "notice.error", NULL);
-	assert_int_equal(f->world->calls.notice_prepare, 4);
+	assert_int_equal(f->world->calls.notice_prepare, 5);
 	call_clear(&k);
 }
 
@@ -866,7 +872,8 @@ test_rsvp_confirms_notice(void **state)
 		const char	*key;
 	} cases[] = {
 		{ 1, "notice.sent" }, { 0, "notice.bad_code" },
-		{ 2, "notice.cancelled" }, { -1, "notice.error" },
+		{ 2, "notice.cancelled" }, { 3, "notice.nobody" },
+		{ -1, "notice.error" },
 	};
 	struct call k;
 	size_t i;

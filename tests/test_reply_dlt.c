@@ -388,9 +388,12 @@ test_every_other_reply(void **state)
 		fo->bcast.preview.max_chars = 280;
 		assert_int_equal(say(w, phone, "notice mirzapur bahut lamba "
 		    "sandesh", NULL), 1);
+		fo->bcast.prepare_rc = 2;
+		assert_int_equal(say(w, phone, "notice darbhanga kal baithak",
+		    NULL), 1);
 		fo->bcast.prepare_rc = -1;
 		assert_int_equal(say(w, phone, "notice bhadohi kal", NULL), 1);
-		for (i = 0; i <= 2; i++) {
+		for (i = 0; i <= 3; i++) {
 			fo->bcast.confirm_rc = (int)i;
 			fo->bcast.confirm_recipients = 1284;
 			assert_int_equal(say(w, phone, "yes 482913", NULL), 1);

@@ -407,11 +407,128 @@ test_json_and_sections(void **state)
 	    "\"a,\"\"b\"\"\",2,2\r\n");
 	buf_reset(&b);
 	assert_int_equal(report_render_csv(r, "funnels", &b), 0);
+	/* Nothing left to send, 2 wait for their delivery report: "sent",
+	 * as `broadcast list` says, though the row still says "queued". */
 	assert_non_null(strstr(buf_cstr(&b), "7,,Silai mela,meeting,"
-	    "district:bhadohi,2026-11-26T10:00,api,queued,10,0,8,6,0,2,0,0,4,0"
+	    "district:bhadohi,2026-11-26T10:00,api,sent,10,0,8,6,0,2,0,0,4,0"
 	    "\r\n8,7,Silai mela,,,1970-01-01T00:00,,cancelled,5,0,0,0,0,0,0,"
 	    "5,,\r\n"));
 	assert_int_equal(report_render_csv(r, "nonsense", &b), -1);
+	buf_free(&b);
+	report_free(r);
+}
+
+/*
+ * A meeting's answers per day add up to its yes and no, which the funnels
+ * print as they are: a hidden day must not be worked out from them.
+ * Silai mela: 2 said yes on the first day, nobody on the second, so the
+ * funnel's yes (2) minus the second day's 0 would give the first away
+ * unless the 0 is hidden too.
+ */
+static void
+test_rsvps_hidden_day_not_recoverable(void **state)
+{
+	struct report *r = make(REPORT_BY_DISTRICT, 5, 0, NULL);
+	struct store_funnel f;
+	struct buf b;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.broadcast_id = 7;
+	f.created_ms = T0;
+	f.messages = 40;
+	f.sent = 40;
+	f.delivered = 40;
+	f.kind = "broadcast";
+	f.title = "Silai mela";
+	f.template_key = "meeting";
+	f.audience = "district:bhadohi";
+	f.created_by = "api";
+	f.state = "queued";
+	f.meeting_id = 3;
+	f.has_rsvp = 1;
+	f.rsvp_yes = 2;
+	f.rsvp_no = 11;
+	report_funnels_add(r, &f);
+	report_rsvps_add(r, 3, "Silai mela", "2026-11-26", 2, 6);
+	report_rsvps_add(r, 3, "Silai mela", "2026-11-27", 0, 5);
+	buf_init(&b, 0);
+	assert_int_equal(report_render_csv(r, "funnels", &b), 0);
+	assert_non_null(strstr(buf_cstr(&b), ",2,11\r\n"));
+	buf_reset(&b);
+	assert_int_equal(report_render_csv(r, "rsvps", &b), 0);
+	assert_string_equal(buf_cstr(&b), "meeting,title,day,yes,no\r\n"
+	    "3,Silai mela,2026-11-26,<5,6\r\n"
+	    "3,Silai mela,2026-11-27,<5,5\r\n");
+	buf_free(&b);
+	report_free(r);
+}
+
+/*
+ * A funnel's state is the one `broadcast list` and `show` print, worked
+ * out from its messages: the stored "queued" stays until a cancel.
+ */
+static void
+test_funnel_state_as_cli(void **state)
+{
+	static const struct {
+		const char	*stored;
+		int64_t		 pending, sent, delivered, undelivered;
+		const char	*shown;
+	} cases[] = {
+		{ "queued", 3, 5, 2, 0, "queued" },
+		{ "queued", 0, 8, 5, 1, "sent" },
+		{ "queued", 0, 8, 7, 1, "done" },
+		{ "queued", 0, 0, 0, 0, "done" },	/* all failed */
+		{ "cancelled", 0, 2, 2, 0, "cancelled" },
+		{ "creating", 4, 0, 0, 0, "creating" },
+	};
+	struct report *r = make(REPORT_BY_DISTRICT, 5, 0, NULL);
+	struct store_funnel f;
+	json_error_t e;
+	json_t *j, *a;
+	struct buf b;
+	char line[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(cases); i++) {
+		memset(&f, 0, sizeof(f));
+		f.broadcast_id = (int64_t)i + 1;
+		f.created_ms = T0;
+		f.kind = "broadcast";
+		f.title = "Mudra loan shivir";
+		f.template_key = "scheme_deadline";
+		f.audience = "district:mirzapur";
+		f.created_by = "cli";
+		f.state = cases[i].stored;
+		f.pending = cases[i].pending;
+		f.sent = cases[i].sent;
+		f.delivered = cases[i].delivered;
+		f.undelivered = cases[i].undelivered;
+		f.failed = i == 3 ? 6 : 0;
+		f.messages = f.pending + f.sent + f.failed;
+		report_funnels_add(r, &f);
+	}
+	buf_init(&b, 0);
+	assert_int_equal(report_render_csv(r, "funnels", &b), 0);
+	for (i = 0; i < SP_ARRAY_LEN(cases); i++) {
+		snprintf(line, sizeof(line), "\n%zu,,Mudra loan shivir,"
+		    "scheme_deadline,district:mirzapur,2026-11-26T10:00,cli,"
+		    "%s,", i + 1, cases[i].shown);
+		if (strstr(buf_cstr(&b), line) == NULL)
+			fail_msg("no \"%s\" in\n%s", line + 1, buf_cstr(&b));
+	}
+	buf_reset(&b);
+	report_render_json(r, &b);
+	j = json_loads(buf_cstr(&b), 0, &e);
+	assert_non_null(j);
+	a = json_object_get(j, "funnels");
+	assert_int_equal(json_array_size(a), SP_ARRAY_LEN(cases));
+	for (i = 0; i < SP_ARRAY_LEN(cases); i++)
+		assert_string_equal(json_string_value(json_object_get(
+		    json_array_get(a, i), "state")), cases[i].shown);
+	json_decref(j);
 	buf_free(&b);
 	report_free(r);
 }
@@ -811,6 +928,8 @@ main(void)
 		cmocka_unit_test(test_display_width),
 		cmocka_unit_test(test_table_aligned),
 		cmocka_unit_test(test_json_and_sections),
+		cmocka_unit_test(test_rsvps_hidden_day_not_recoverable),
+		cmocka_unit_test(test_funnel_state_as_cli),
 		cmocka_unit_test(test_pseudonym_key),
 		cmocka_unit_test(test_by_parse),
 		cmocka_unit_test(test_xtab),

@@ -1497,6 +1497,62 @@ test_checkpointer_backstop(void **state)
 	f->st = open_ok(f->path);
 }
 
+static int
+count_funnel(void *arg, const struct store_funnel *fu)
+{
+	(void)fu;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * A meeting's answers that cannot be read make the funnels fail: a busy
+ * or broken database is no "nobody answered".  The rsvps table is
+ * swapped for a view that fails as it is read (malformed JSON), as a
+ * read error would.
+ */
+static void
+test_report_funnels_rsvp_error(void **state)
+{
+	struct fixture *f = *state;
+	struct store_meeting m;
+	struct store_broadcast b;
+	struct store_filter flt;
+	sqlite3 *db;
+	int n = 0;
+
+	memset(&m, 0, sizeof(m));
+	m.title = (char *)"Silai mela, Gyanpur";
+	m.place = (char *)"Gyanpur block office";
+	m.time_ms = 1795750200000LL;
+	assert_int_equal(store_meeting_add(f->st, &m, 1000), 0);
+	memset(&b, 0, sizeof(b));
+	b.audience = (char *)"district:bhadohi";
+	b.template_key = (char *)"meeting";
+	b.category = (char *)"service";
+	b.provider = (char *)"twilio";
+	b.created_ms = 1000;
+	b.send_at_ms = 1000;
+	b.meeting_id = m.id;
+	assert_int_equal(store_broadcast_add(f->st, &b), 0);
+	memset(&flt, 0, sizeof(flt));
+	assert_int_equal(store_report_funnels(f->st, &flt, count_funnel, &n),
+	    1);
+	assert_int_equal(n, 1);
+
+	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "DROP TABLE rsvps;"
+	    " CREATE VIEW rsvps AS SELECT id AS meeting_id,"
+	    " json_extract('{broken', '$.a') AS answer FROM meetings",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	n = 0;
+	assert_int_equal(store_report_funnels(f->st, &flt, count_funnel, &n),
+	    -1);
+	assert_int_equal(n, 0);
+	assert_non_null(strstr(store_errmsg(f->st), "JSON"));
+}
+
 int
 main(void)
 {
@@ -1543,6 +1599,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_checkpointer_copies_beside_the_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_report_funnels_rsvp_error,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer_backstop,
 		    setup, teardown),
 	};

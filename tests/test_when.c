@@ -70,6 +70,14 @@ test_common_forms(void **state)
 	    "Sat 12 Dec 2026, 12:00 IST");
 	assert_string_equal(read_as("12 dec 12am"),
 	    "Sat 12 Dec 2026, 00:00 IST");
+	/* Past 12, a bare hour can only be a 24-hour clock's. */
+	assert_string_equal(read_as("12 Dec 15"),
+	    "Sat 12 Dec 2026, 15:00 IST");
+	assert_string_equal(read_as("kal 17"), "Sun 6 Dec 2026, 17:00 IST");
+	assert_string_equal(read_as("25/12 23"),
+	    "Fri 25 Dec 2026, 23:00 IST");
+	assert_string_equal(read_as("12 dec 00:00"),
+	    "Sat 12 Dec 2026, 00:00 IST");
 }
 
 static void
@@ -96,6 +104,20 @@ test_refused(void **state)
 	assert_int_equal(when_parse("12 Dec 11", NOW, &ms, err, sizeof(err)),
 	    -1);
 	assert_non_null(strstr(err, "11am or 11pm"));
+	assert_int_equal(when_parse("12 Dec 12", NOW, &ms, err, sizeof(err)),
+	    -1);
+	assert_non_null(strstr(err, "12am or 12pm"));
+	/* am/pm is no question past 12: never "15am". */
+	assert_int_equal(when_parse("12 Dec 15 pm", NOW, &ms, err,
+	    sizeof(err)), -1);
+	assert_null(strstr(err, "15am or"));
+	/* A bare 0: how midnight is written, never "0am". */
+	assert_int_equal(when_parse("12 Dec 0", NOW, &ms, err, sizeof(err)),
+	    -1);
+	assert_null(strstr(err, "0am or"));
+	assert_non_null(strstr(err, "00:00"));
+	assert_int_equal(when_parse("kal 00", NOW, &ms, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "for midnight write 00:00"));
 	assert_int_equal(when_parse("12 Dec", NOW, &ms, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "no time"));
 	assert_int_equal(when_parse("11am", NOW, &ms, err, sizeof(err)), -1);

@@ -193,11 +193,18 @@ too_late(const struct pass *p, int64_t at)
 	return p->req->meeting_title != NULL && at >= p->req->meeting_ms;
 }
 
-/* Why a meeting's notice is refused: it could reach nobody in time. */
+/*
+ * Why a meeting's notice is refused: it could reach nobody in time.  A
+ * coordinator's NOTICE has no meeting; its "meeting" time is when its
+ * answers close (BROADCAST_NOTICE_ANSWER_DAYS), and is named so.
+ */
 static void
 too_late_err(const struct pass *p, int64_t first, char *err, size_t errlen)
 {
 	char d[32], t[16], md[32], mt[16];
+	const char *after = p->req->kind != NULL &&
+	    strcmp(p->req->kind, "notice") == 0 ?
+	    "after its answers close" : "after the meeting";
 
 	schedule_ist_date(first, d, sizeof(d));
 	schedule_ist_time(first, t, sizeof(t));
@@ -205,15 +212,15 @@ too_late_err(const struct pass *p, int64_t first, char *err, size_t errlen)
 	schedule_ist_time(p->req->meeting_ms, mt, sizeof(mt));
 	if (p->base_ms >= p->req->meeting_ms) {
 		util_err(err, errlen, "the broadcast is to start on %s at %s "
-		    "IST, after the meeting on %s at %s IST", d, t, md, mt);
+		    "IST, %s on %s at %s IST", d, t, after, md, mt);
 		return;
 	}
 	util_err(err, errlen, "the first message could go only on %s at %s "
-	    "IST (quiet_hours%s%s), after the meeting on %s at %s IST; "
+	    "IST (quiet_hours%s%s), %s on %s at %s IST; "
 	    "nobody would hear of it in time", d, t, p->promotional ?
 	    ", promotional only 10:00-21:00" : "", first > p->window_ms ?
 	    ", each recipient's daily_cap" : "",
-	    md, mt);
+	    after, md, mt);
 }
 
 static int

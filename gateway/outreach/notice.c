@@ -167,6 +167,12 @@ notice_draft(const struct broadcast_env *env, const char *phone,
 	d->req.meeting_ms = env->now_ms +
 	    BROADCAST_NOTICE_ANSWER_DAYS * 86400000LL;
 	d->req.no_reminder = 1;
+	/*
+	 * A district nobody can be reached in (none listed, or all opted
+	 * out) is no failure to retry: the preview counts it so she can be
+	 * told; a broadcast of nobody is never created (op_notice_confirm).
+	 */
+	d->req.allow_empty = 1;
 	return 0;
 }
 
@@ -223,6 +229,11 @@ op_notice_prepare(void *arg, const char *phone, const char *district,
 		notice_draft_clear(&d);
 		return -1;
 	}
+	if (pv.recipients == 0) {
+		broadcast_preview_clear(&pv);
+		notice_draft_clear(&d);
+		return 2;
+	}
 	rc = -1;
 	out->recipients = pv.recipients;
 	out->total_segments = pv.segments;
@@ -261,7 +272,7 @@ op_notice_confirm(void *arg, const char *phone, const char *code,
 	struct notice_draft d;
 	struct store_notice n;
 	struct broadcast_preview pv;
-	char err[256];
+	char err[256], err2[256];
 	size_t max;
 	int64_t id;
 	int rc;
@@ -291,8 +302,20 @@ op_notice_confirm(void *arg, const char *phone, const char *code,
 		goto out;
 	}
 	rc = -1;
+	d.req.allow_empty = 0;
 	if (broadcast_create(env, &d.req, &pv, &id, err, sizeof(err)) == -1) {
-		log_warn("notice", "error=\"%s\"", err);
+		/*
+		 * Everyone may have opted out since the preview: then she is
+		 * told nobody can be reached, not to try again; her code
+		 * stays good until it expires.
+		 */
+		broadcast_preview_clear(&pv);
+		d.req.allow_empty = 1;
+		if (broadcast_preview(env, &d.req, &pv, err2,
+		    sizeof(err2)) == 0 && pv.recipients == 0)
+			rc = 3;
+		else
+			log_warn("notice", "error=\"%s\"", err);
 	} else if (store_notice_confirmed(env->store, phone, code, id) == 0) {
 		*recipients = pv.recipients;
 		rc = 1;

@@ -103,7 +103,8 @@ struct reading {
 	int	 month, day;	/* 0: not yet */
 	int	 hour, minute;	/* -1: not yet */
 	int	 day_offset;	/* today / tomorrow: 0 / 1, -1 not used */
-	int	 want_meridiem;	/* a bare hour: am/pm must follow */
+	int	 want_meridiem;	/* a bare 1..12: am/pm must follow */
+	int	 bare_zero;	/* a bare 0: midnight or a slip? */
 	int	 can_meridiem;	/* a time that am/pm may still follow */
 };
 
@@ -129,6 +130,7 @@ apply_meridiem(struct reading *r, int which)
 	if (which == 2)
 		r->hour += 12;
 	r->want_meridiem = 0;
+	r->bare_zero = 0;
 	r->can_meridiem = 0;
 	return 0;
 }
@@ -161,9 +163,16 @@ time_token(struct reading *r, const char *w)
 	r->minute = mi;
 	if (mer)
 		return apply_meridiem(r, mer) == 0 ? 1 : -1;
-	/* "11" alone is an hour only if am/pm follows. */
-	if (rest == w + digits && (size_t)(rest - w) == n)
-		r->want_meridiem = 1;
+	/*
+	 * "11" alone is an hour only if am/pm follows: morning or evening
+	 * cannot be guessed.  "15" alone can only be 15:00, as a 24-hour
+	 * clock reads.  "0" alone is more likely a slip than a meeting at
+	 * midnight: refused, saying how midnight is written.
+	 */
+	if (rest == w + digits && (size_t)(rest - w) == n) {
+		r->want_meridiem = h >= 1 && h <= 12;
+		r->bare_zero = h == 0;
+	}
 	r->can_meridiem = h >= 1 && h <= 12;
 	return 1;
 }
@@ -225,7 +234,7 @@ int
 when_parse(const char *text, int64_t now_ms, int64_t *ms, char *err,
     size_t errlen)
 {
-	struct reading r = { 0, 0, 0, -1, 0, -1, 0, 0 };
+	struct reading r = { 0, 0, 0, -1, 0, -1, 0, 0, 0 };
 	char *copy, *tok[MAX_TOKENS], *p, *save = NULL;
 	int64_t today, y, days, t;
 	size_t ntok = 0, i, n;
@@ -303,6 +312,14 @@ when_parse(const char *text, int64_t now_ms, int64_t *ms, char *err,
 		if ((rc = time_token(&r, w)) == 1)
 			continue;
 		goto bad;
+	}
+	if (r.bare_zero) {
+		util_err(err, errlen, "\"%s\": 0 alone is no clear time: "
+		    "for midnight write 00:00, otherwise the hour with am or "
+		    "pm (e.g. 10am) or as on a 24-hour clock (e.g. 16:00)",
+		    text);
+		free(copy);
+		return -1;
 	}
 	if (r.want_meridiem) {
 		util_err(err, errlen, "\"%s\": is %d in the morning or the "

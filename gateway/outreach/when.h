@@ -11,8 +11,10 @@
  *   tomorrow 4pm          today / tomorrow (aaj / kal too)
  *
  * A time is HH:MM (24-hour), or an hour with am / pm ("11am", "4:30 pm",
- * "11 a.m."); a bare "11" is refused rather than guessed.  Pure: now_ms
- * is given, no clock is read.
+ * "11 a.m."); a bare hour from 13 to 23 is that hour on a 24-hour clock
+ * ("15" is 15:00), a bare 1 to 12 is refused rather than guessed (morning
+ * or evening?), and a bare 0 is refused with how midnight is written
+ * (00:00).  Pure: now_ms is given, no clock is read.
  */
 #ifndef SP_WHEN_H
 #define SP_WHEN_H

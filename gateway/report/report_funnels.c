@@ -1,7 +1,7 @@
 /*
  * report_funnels: each broadcast of the period by name (title, template,
- * audience, when and by whom), its messages by their real state (a
- * cancelled message is no failure), its reminders under it, and its
+ * audience, when and by whom), its state as `broadcast list` shows it,
+ * its messages by their real state (a cancelled message is no failure), its reminders under it, and its
  * meeting's RSVP answers on the broadcast that announced it, not
  * repeated on the reminders (store_funnel).
  */
@@ -128,6 +128,29 @@ str(const char *s)
 	return s != NULL ? s : "";
 }
 
+/*
+ * The state `broadcast list` and `show` print (broadcast_state() in
+ * outreach/, which the report may not include: the rule is repeated here
+ * over the funnel's counts).  The stored state while "creating" or once
+ * "cancelled"; else "queued" while a message is left to send, "sent"
+ * while some wait for the provider's delivery report (accepted, neither
+ * delivered nor undelivered yet), "done" when every one has its last
+ * state.
+ */
+static const char *
+funnel_state(const struct funnel *x)
+{
+	const struct store_funnel *f = &x->f;
+
+	if (x->state == NULL)
+		return "queued";
+	if (strcmp(x->state, "queued") != 0)
+		return x->state;
+	if (f->pending > 0)
+		return "queued";
+	return f->sent - f->delivered - f->undelivered > 0 ? "sent" : "done";
+}
+
 static void
 funnel_cells(const struct funnel *x, int nested,
     char cells[NFUNNEL][REPORT_CELL], const char *v[NFUNNEL], char *title,
@@ -151,7 +174,7 @@ funnel_cells(const struct funnel *x, int nested,
 	v[3] = str(x->audience);
 	v[4] = cells[4];
 	v[5] = str(x->created_by);
-	v[6] = str(x->state);
+	v[6] = funnel_state(x);
 	for (i = 0; i < SP_ARRAY_LEN(n); i++) {
 		snprintf(cells[FIRST_COUNT + i], REPORT_CELL, "%lld",
 		    (long long)n[i]);
@@ -265,7 +288,7 @@ funnel_json(struct buf *out, const struct funnels *fs,
 	else
 		buf_puts(out, "null");
 	buf_puts(out, ",\"state\":");
-	buf_json_string(out, str(x->state));
+	buf_json_string(out, funnel_state(x));
 	if (f->parent_id != 0)
 		buf_printf(out, ",\"parent\":%lld", (long long)f->parent_id);
 	else

@@ -5,7 +5,9 @@
  *
  * Suppression: each meeting's days add up to its yes and its no, one
  * line each; small counts are hidden with a partner unless the report
- * shows every count.  Running totals are not shown: two of them would
+ * shows every count.  Those totals count as published (the funnels show
+ * them), so the partner is always another day: a meeting answered on
+ * one day only shows in its funnel what its one day would hide.  Running totals are not shown: two of them would
  * give a hidden day away.
  */
 #include <stdio.h>
@@ -118,6 +120,12 @@ rsvps_plan(struct report *r)
 				total += a ? rs->v[i + k].no : rs->v[i + k].yes;
 			}
 			suppress_cell(rs->plan, base + 2 * m + a, total, 1, 1);
+			/*
+			 * The funnels print each meeting's yes and no as
+			 * they are: a total hidden here would hide nothing,
+			 * so the days must be protected by one another.
+			 */
+			suppress_fix(rs->plan, base + 2 * m + a, 0);
 			line[k] = base + 2 * m + a;
 			suppress_line(rs->plan, line, k + 1);
 		}

@@ -201,7 +201,7 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 	sqlite3_stmt *s, *r;
 	struct store_funnel fu;
 	char *title;
-	int rc, ret = 0, any = 0;
+	int rc, rr, ret = 0, any = 0;
 
 	if ((s = store_sq_prepared(st, &sql_funnels, "report_funnels")) == NULL ||
 	    (r = store_sq_prepared(st, &sql_meeting_rsvps, "report_funnels")) ==
@@ -236,12 +236,19 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 		if (fu.meeting_id != 0 && fu.parent_id == 0 &&
 		    (fu.kind == NULL || strcmp(fu.kind, "reminder") != 0)) {
 			sqlite3_bind_int64(r, 1, fu.meeting_id);
-			if (sqlite3_step(r) == SQLITE_ROW) {
+			/* A busy or broken database is no "nobody answered". */
+			if ((rr = store_sq_step_row(st, r,
+			    "report_funnels")) == -1) {
+				free(title);
+				ret = -1;
+				break;
+			}
+			if (rr == 1) {
 				fu.has_rsvp = 1;
 				fu.rsvp_yes = sqlite3_column_int64(r, 0);
 				fu.rsvp_no = sqlite3_column_int64(r, 1);
+				store_sq_done(r);
 			}
-			store_sq_done(r);
 		}
 		any = 1;
 		ret = cb(arg, &fu) != 0 ? -1 : 0;

@@ -311,6 +311,28 @@ class Broadcasts(unittest.TestCase):
         kind, by = db_query(d, "SELECT kind, created_by FROM broadcasts")[0]
         self.assertEqual((kind, by), ("notice", COORD))
 
+    def test_notice_to_a_district_nobody_can_be_reached_in(self):
+        d = self.start()
+        text = "Kal 11 baje block office mein baithak"
+        # Nobody listed in Darbhanga: told so, not to try again later.
+        reply = d.console(COORD, "NOTICE darbhanga " + text)[1]
+        self.assertIn("Nobody in that district can get your notice", reply)
+        self.assertNotIn("try again", reply)
+        # Mirzapur's only contact stops between the preview and YES.
+        reply = d.console(COORD, "NOTICE Mirzapur " + text)[1]
+        self.assertIn("Notice to Mirzapur: 1 people", reply)
+        code = re.search(r"YES (\d{6})\b", reply).group(1)
+        self.assertIn("कोई संदेश नहीं आएगा", d.console(FAR, "STOP")[1])
+        reply = d.console(COORD, "YES " + code)[1]
+        self.assertIn("Nobody in that district can get your notice", reply)
+        # Everyone in it opted out, asked again: the same answer.
+        reply = d.console(COORD, "NOTICE mirzapur " + text)[1]
+        self.assertIn("Nobody in that district", reply)
+        self.assertEqual(db_query(d, "SELECT count(*) FROM broadcasts")[0][0],
+                         0)
+        time.sleep(0.5)
+        self.assertEqual(self.texts_to(FAR), [])
+
     def test_notice_answers_and_status(self):
         d = self.start()
         self.assertIn("not sent a notice yet",
