@@ -661,7 +661,10 @@ section_broadcast() {
 	rss10=0
 	for n in 10000 100000; do
 		db=$tmp/broadcast-$n.db
-		if ! "$sampark" broadcast list --db "$db" -c config/sampark.conf \
+		# A new database, as a coalition starts one: the directory
+		# imported (read-only commands no longer create one).
+		if ! "$sampark" import stakeholders config/stakeholders.csv \
+		    --db "$db" -c config/sampark.conf \
 		    >/dev/null 2>"$outdir/broadcast-empty.log" ||
 		    ! sqlite3 "$db" "WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL
 		    SELECT i + 1 FROM s WHERE i < $n - 1) INSERT INTO contacts
