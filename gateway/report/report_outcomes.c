@@ -175,16 +175,25 @@ outcomes_sort(struct report *r)
 		report_tally_sort(&o->words, 1, 0);
 }
 
+/* A figure of the section: rounded when of a district (tied, or the
+ * rows are one district's), else as it is. */
 static void
-count_cell(const struct report *r, int64_t v, char out[REPORT_CELL])
+count_cell(const struct report *r, int tied, int64_t v,
+    char out[REPORT_CELL])
 {
-	report_render_rounded(r, v, out);
+	if (tied || r->o.district != NULL)
+		report_render_rounded(r, v, out);
+	else
+		snprintf(out, REPORT_CELL, "%lld", (long long)v);
 }
 
 static void
-json_count(struct buf *out, const struct report *r, int64_t v)
+json_count(struct buf *out, const struct report *r, int tied, int64_t v)
 {
-	report_render_json_rounded(out, r, v);
+	if (tied || r->o.district != NULL)
+		report_render_json_rounded(out, r, v);
+	else
+		buf_printf(out, "%lld", (long long)v);
 }
 
 /* A word's count: rounded like the rest, for a word every unanswered
@@ -212,17 +221,17 @@ outcomes_table(struct report *r, struct buf *out)
 	for (i = 0; i < NOUTCOMES; i++) {
 		if (i == NOUTCOMES - 1 && o->n[i] == 0)
 			continue;
-		count_cell(r, o->n[i], a);
+		count_cell(r, 0, o->n[i], a);
 		v[0] = outcome_names[i]; v[1] = a;
 		report_render_row(&t, v);
 	}
-	count_cell(r, o->inbound, a);
+	count_cell(r, 0, o->inbound, a);
 	v[0] = "TOTAL"; v[1] = a;
 	report_render_row(&t, v);
 	report_render_rows(&t, out, "  ");
 
-	count_cell(r, o->unanswered, a);
-	count_cell(r, o->inbound, b);
+	count_cell(r, 0, o->unanswered, a);
+	count_cell(r, 0, o->inbound, b);
 	buf_printf(out, "\nUnanswered (not understood, no stakeholder, "
 	    "limited): %s of %s messages\n", a, b);
 	for (k = 0; k < NBD; k++) {
@@ -230,7 +239,7 @@ outcomes_table(struct report *r, struct buf *out)
 		if (o->bd[k].n == 0)
 			buf_puts(out, "    (none)\n");
 		for (i = 0; i < o->bd[k].n; i++) {
-			count_cell(r, o->bd[k].v[i].n, a);
+			count_cell(r, k == BD_DISTRICT, o->bd[k].v[i].n, a);
 			v[0] = o->bd[k].v[i].name; v[1] = a;
 			report_render_row(&t, v);
 		}
@@ -260,17 +269,17 @@ outcomes_csv(struct report *r, struct buf *out)
 	v[0] = "table"; v[1] = "key"; v[2] = "messages";
 	report_render_csv_line(out, v, 3);
 	for (i = 0; i < NOUTCOMES; i++) {
-		count_cell(r, o->n[i], a);
+		count_cell(r, 0, o->n[i], a);
 		v[0] = "outcome"; v[1] = outcome_names[i]; v[2] = a;
 		report_render_csv_line(out, v, 3);
 	}
-	count_cell(r, o->unanswered, a);
+	count_cell(r, 0, o->unanswered, a);
 	v[0] = "unanswered"; v[1] = "TOTAL"; v[2] = a;
 	report_render_csv_line(out, v, 3);
 	for (k = 0; k < NBD; k++) {
 		snprintf(what, sizeof(what), "unanswered_by_%s", bd_names[k]);
 		for (i = 0; i < o->bd[k].n; i++) {
-			count_cell(r, o->bd[k].v[i].n, a);
+			count_cell(r, k == BD_DISTRICT, o->bd[k].v[i].n, a);
 			v[0] = what; v[1] = o->bd[k].v[i].name; v[2] = a;
 			report_render_csv_line(out, v, 3);
 		}
@@ -293,17 +302,17 @@ outcomes_json(struct report *r, struct buf *out)
 	for (i = 0; i < NOUTCOMES; i++) {
 		buf_printf(out, "%s\"%s\":", i > 0 ? "," : "",
 		    outcome_names[i]);
-		json_count(out, r, o->n[i]);
+		json_count(out, r, 0, o->n[i]);
 	}
 	buf_puts(out, "},\"unanswered\":{\"total\":");
-	json_count(out, r, o->unanswered);
+	json_count(out, r, 0, o->unanswered);
 	for (k = 0; k < NBD; k++) {
 		buf_printf(out, ",\"by_%s\":[", bd_names[k]);
 		for (i = 0; i < o->bd[k].n; i++) {
 			buf_puts(out, i > 0 ? ",{\"key\":" : "{\"key\":");
 			buf_json_string(out, o->bd[k].v[i].name);
 			buf_puts(out, ",\"messages\":");
-			json_count(out, r, o->bd[k].v[i].n);
+			json_count(out, r, k == BD_DISTRICT, o->bd[k].v[i].n);
 			buf_putc(out, '}');
 		}
 		buf_putc(out, ']');
