@@ -216,6 +216,11 @@ outcomes_table(struct report *r, struct buf *out)
 
 	outcomes_sort(r);
 	buf_puts(out, "\nOutcomes (what each message came to):\n");
+	if (report_breakdown_suppressing(r))
+		buf_puts(out, r->o.district != NULL ? "  (rounded: <5 below 5, "
+		    "else ~N, the nearest multiple of 5)\n" : "  (by district "
+		    "and the words rounded: <5 below 5, else ~N, the nearest "
+		    "multiple of 5)\n");
 	v[0] = "outcome"; v[1] = "messages";
 	report_render_row(&t, v);
 	for (i = 0; i < NOUTCOMES; i++) {

@@ -122,76 +122,78 @@ tally(struct referral **v, size_t *n, size_t *last, int64_t id,
 	*last = *n - 1;
 }
 
+/* Each "id:name" of a log's stakeholders field to cb, the name cleaned
+ * (names come from a directory anyone may have typed). */
+static void
+each_given(const char *list, void (*cb)(void *arg, int64_t id,
+    const char *name), void *arg)
+{
+	const char *p, *colon, *end;
+	char *raw, *name;
+
+	for (p = list; *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "|");
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (colon == NULL)
+			continue;
+		raw = xstrndup(colon + 1, (size_t)(end - colon - 1));
+		name = report_clean_text(raw);
+		free(raw);
+		cb(arg, strtoll(p, NULL, 10), name);
+		free(name);
+	}
+}
+
+struct given_arg {
+	struct referrals	*f;
+	const char		*category, *district, *week;
+	size_t			 plast;
+};
+
+static void
+count_given(void *arg, int64_t id, const char *name)
+{
+	struct given_arg *g = arg;
+
+	tally(&g->f->rows, &g->f->nrows, &g->f->last, id, name, g->category,
+	    g->district, g->week, 1);
+	tally(&g->f->per, &g->f->nper, &g->plast, id, name, "", "", "", 1);
+}
+
 void
 report_referrals_add_row(struct report *r, const struct interaction *row)
 {
-	struct referrals *f = referrals_of(r);
-	const char *p, *colon, *end, *district, *category;
-	char week[16], tmp[16], *name;
-	size_t plast = 0;
-	int64_t id;
+	struct given_arg g;
+	char week[16], tmp[16];
 
 	if (row->stakeholders == NULL || row->direction == NULL ||
 	    strcmp(row->direction, "in") != 0)
 		return;
 	report_week_key(row->time_ms, r->o.utc_offset_min, week);
-	district = report_row_key(REPORT_BY_DISTRICT, r->o.utc_offset_min,
+	g.f = referrals_of(r);
+	g.district = report_row_key(REPORT_BY_DISTRICT, r->o.utc_offset_min,
 	    row, tmp);
-	category = row->category != NULL ? row->category : "(none)";
-	for (p = row->stakeholders; *p != '\0'; p = *end ? end + 1 : end) {
-		end = p + strcspn(p, "|");
-		colon = memchr(p, ':', (size_t)(end - p));
-		if (colon == NULL)
-			continue;
-		id = strtoll(p, NULL, 10);
-		name = xstrndup(colon + 1, (size_t)(end - colon - 1));
-		/* Names come from a directory anyone may have typed. */
-		{
-			char *clean = report_clean_text(name);
-
-			free(name);
-			name = clean;
-		}
-		tally(&f->rows, &f->nrows, &f->last, id, name, category,
-		    district, week, 1);
-		tally(&f->per, &f->nper, &plast, id, name, "", "", "", 1);
-		free(name);
-	}
-	f->sorted = 0;
+	g.category = row->category != NULL ? row->category : "(none)";
+	g.week = week;
+	g.plast = 0;
+	each_given(row->stakeholders, count_given, &g);
+	g.f->sorted = 0;
 }
 
-/* A stakeholder the period's replies gave, unless already known. */
+/* A stakeholder the period's replies gave, unless already known: of
+ * every district, for all the report can tell. */
 static void
-know_given(struct referrals *f, const struct interaction *row)
+know_given(void *arg, int64_t id, const char *name)
 {
-	const char *p, *colon, *end;
-	char *name;
-	size_t i, last = 0;
-	int64_t id;
+	struct given_arg *g = arg;
+	size_t i;
 
-	for (p = row->stakeholders; *p != '\0'; p = *end ? end + 1 : end) {
-		end = p + strcspn(p, "|");
-		colon = memchr(p, ':', (size_t)(end - p));
-		if (colon == NULL)
-			continue;
-		id = strtoll(p, NULL, 10);
-		{
-			char *raw = xstrndup(colon + 1,
-			    (size_t)(end - colon - 1));
-
-			name = report_clean_text(raw);
-			free(raw);
-		}
-		for (i = 0; i < f->nknown; i++)
-			if (f->known[i].id == id &&
-			    strcmp(f->known[i].name, name) == 0)
-				break;
-		if (i == f->nknown)
-			tally(&f->known, &f->nknown, &last, id, name,
-			    row->category != NULL ? row->category : "(none)",
-			    "*", "", 0);
-		free(name);
-	}
+	for (i = 0; i < g->f->nknown; i++)
+		if (g->f->known[i].id == id &&
+		    strcmp(g->f->known[i].name, name) == 0)
+			return;
+	tally(&g->f->known, &g->f->nknown, &g->plast, id, name, g->category,
+	    "*", "", 0);
 }
 
 /* Every row of the period, of every district: its district and week
@@ -211,8 +213,12 @@ on_row(void *arg, const struct interaction *row)
 		    REPORT_BY_DISTRICT, r->o.utc_offset_min, row, tmp), 0);
 	report_tally_add(&f->weeks, report_row_key(REPORT_BY_WEEK,
 	    r->o.utc_offset_min, row, tmp), 0);
-	if (row->stakeholders != NULL)
-		know_given(f, row);
+	if (row->stakeholders != NULL) {
+		struct given_arg g = { f, row->category != NULL ?
+		    row->category : "(none)", "*", "", 0 };
+
+		each_given(row->stakeholders, know_given, &g);
+	}
 	if (r->o.district == NULL || (row->district != NULL &&
 	    strcmp(row->district, r->o.district) == 0))
 		report_referrals_add_row(r, row);
@@ -335,6 +341,9 @@ referrals_table(struct report *r, struct buf *out)
 	referrals_sort(r);
 	buf_puts(out, "\nReferrals (messages whose reply gave the "
 	    "stakeholder):\n");
+	if (report_breakdown_suppressing(r) && f->nper > 0)
+		buf_puts(out, "  (rounded: <5 below 5, else ~N, the nearest "
+		    "multiple of 5)\n");
 	if (f->nper == 0) {
 		buf_puts(out, "  (none)\n");
 		return;
