@@ -222,6 +222,21 @@ void	 report_render_cell(const struct report *, const struct suppress *,
 /* The same as a JSON value: a number, or the string "<N". */
 void	 report_render_json_cell(struct buf *, const struct report *,
 	    const struct suppress *, size_t i, int64_t v);
+/*
+ * A count other views of the same district could be subtracted from,
+ * published rounded instead (the outcomes and referrals sections): 0 to
+ * N-1 as "<N", larger ones as "~M", M the nearest multiple of N (the
+ * threshold); as it is when the report shows every count.  A rounded
+ * figure is no equation (not even a 0 is exact), so no sum of published
+ * figures gives any one count away, while "~25 women sent to RSETI" says
+ * what a coalition needs.  The sections list every key of the period, so
+ * that a missing one does not say 0 either.
+ */
+void	 report_render_rounded(const struct report *, int64_t v,
+	    char out[REPORT_CELL]);
+/* The same as a JSON value: a number, or the string "<N" or "~M". */
+void	 report_render_json_rounded(struct buf *, const struct report *,
+	    int64_t v);
 /* One CSV record (RFC 4180 cells, CRLF). */
 void	 report_render_csv_line(struct buf *, const char *const *v,
 	    size_t n);

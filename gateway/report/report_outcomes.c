@@ -4,12 +4,13 @@
  * unanswered (not understood, no stakeholder, limited), by district, by
  * category and by week, with the words that come up most in it.
  *
- * The section's tables share one suppression plan: the outcomes add up
- * to the messages, the three unanswered outcomes to the unanswered total,
- * and so do its districts, its categories and its weeks; a cell hidden in
- * one cannot be worked out from another.  They are always suppressed
- * (they break down by district and week) unless the report shows every
- * count.
+ * Every figure is rounded (report_render_rounded) unless the report
+ * shows every count: those of a district count the same messages as the
+ * district's figures in every other view, under other suppression
+ * decisions; and even the whole region's are tied to districts by the
+ * directory (no stakeholder for training is Muzaffarpur's training when
+ * only Muzaffarpur has no training office), so an exact count would be
+ * one more equation to subtract hidden figures with.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,6 @@
 #include "report.h"
 #include "report_int.h"
 #include "store.h"
-#include "suppress.h"
 #include "util.h"
 
 /* In the order the table shows them; rows from before outcomes were
@@ -45,8 +45,7 @@ struct outcomes {
 	struct report_tally	 bd[NBD];
 	struct report_tally	 words;
 	int			 words_done;
-	struct suppress		*plan;		/* made once, when shown */
-	int			 planned;
+	int			 sorted;
 };
 
 extern const struct report_section report_outcomes;
@@ -67,7 +66,6 @@ outcomes_free(void *arg)
 	for (i = 0; i < NBD; i++)
 		report_tally_clear(&o->bd[i]);
 	report_tally_clear(&o->words);
-	suppress_free(o->plan);
 	free(o);
 }
 
@@ -116,10 +114,32 @@ report_outcomes_add_row(struct report *r, const struct interaction *row)
 	}
 }
 
+/*
+ * Every row of the period, of every district: counted when it is of the
+ * report's district (or there is none), and its keys listed either way,
+ * so that each breakdown lists every district (of a district's report,
+ * that one), category and week of the period, those without unanswered
+ * messages too: one missing would say its count is 0 exactly.
+ */
 static int
 on_row(void *arg, const struct interaction *row)
 {
-	report_outcomes_add_row(arg, row);
+	struct report *r = arg;
+	struct outcomes *o = outcomes_of(r);
+	char tmp[16];
+
+	if (row->direction == NULL || strcmp(row->direction, "in") != 0)
+		return 0;
+	if (r->o.district == NULL)
+		report_tally_add(&o->bd[BD_DISTRICT], report_row_key(
+		    REPORT_BY_DISTRICT, r->o.utc_offset_min, row, tmp), 0);
+	report_tally_add(&o->bd[BD_CATEGORY], row->category != NULL ?
+	    row->category : "(none)", 0);
+	report_tally_add(&o->bd[BD_WEEK], report_row_key(REPORT_BY_WEEK,
+	    r->o.utc_offset_min, row, tmp), 0);
+	if (r->o.district == NULL || (row->district != NULL &&
+	    strcmp(row->district, r->o.district) == 0))
+		report_outcomes_add_row(r, row);
 	return 0;
 }
 
@@ -127,128 +147,104 @@ static int
 outcomes_collect(struct report *r, const struct report_source *src)
 {
 	struct outcomes *o = outcomes_of(r);
+	struct store_filter f = src->filter;
 
-	if (store_export(src->store, &src->filter, on_row, r) == -1)
+	f.district = NULL;
+	if (r->o.district != NULL)
+		report_tally_add(&o->bd[BD_DISTRICT], r->o.district, 0);
+	if (store_export(src->store, &f, on_row, r) == -1)
 		return -1;
 	report_tally_sort(&o->words, 1, src->top);
 	return 0;
 }
 
-/*
- * Cells: the outcomes, then the messages (their total), the unanswered
- * total, then each breakdown's keys in order.
- */
-#define CELL_INBOUND		NOUTCOMES
-#define CELL_UNANSWERED		(NOUTCOMES + 1)
-#define CELL_BD0		(NOUTCOMES + 2)
-
-static size_t
-bd_first_cell(const struct outcomes *o, size_t bd)
-{
-	size_t c = CELL_BD0, i;
-
-	for (i = 0; i < bd; i++)
-		c += o->bd[i].n;
-	return c;
-}
-
-static const struct suppress *
-outcomes_plan(struct report *r)
+static void
+outcomes_sort(struct report *r)
 {
 	struct outcomes *o = outcomes_of(r);
-	size_t ncells, i, b, *line, c0;
-	size_t un[4];
+	size_t b;
 
-	if (o->planned)
-		return o->plan;
-	o->planned = 1;
-	/* Districts and weeks in order, categories most first. */
+	if (o->sorted)
+		return;
+	o->sorted = 1;
+	/* Each in order of its keys: an order by count would rank counts
+	 * the figures only give roughly. */
 	for (b = 0; b < NBD; b++)
-		report_tally_sort(&o->bd[b], b == BD_CATEGORY, 0);
+		report_tally_sort(&o->bd[b], 0, 0);
 	if (o->words.n > 1 && o->words.v[0].n < o->words.v[1].n)
 		report_tally_sort(&o->words, 1, 0);
-	ncells = bd_first_cell(o, NBD);
-	if (!report_breakdown_suppressing(r))
-		return NULL;
-	o->plan = suppress_new(ncells);
-	line = xcalloc(ncells, sizeof(*line));
-	for (i = 0; i < NOUTCOMES; i++) {
-		suppress_cell(o->plan, i, o->n[i], 1, 0);
-		line[i] = i;
-	}
-	/* The whole region's messages are no small cell, unless the rows
-	 * are one district's. */
-	suppress_cell(o->plan, CELL_INBOUND, o->inbound, r->o.district != NULL,
-	    1);
-	line[NOUTCOMES] = CELL_INBOUND;
-	suppress_line(o->plan, line, NOUTCOMES + 1);
-	suppress_cell(o->plan, CELL_UNANSWERED, o->unanswered, 1, 1);
-	un[0] = 1;	/* no_stakeholder */
-	un[1] = 4;	/* not_understood */
-	un[2] = 5;	/* limited */
-	un[3] = CELL_UNANSWERED;
-	suppress_line(o->plan, un, 4);
-	for (b = 0; b < NBD; b++) {
-		c0 = bd_first_cell(o, b);
-		for (i = 0; i < o->bd[b].n; i++) {
-			suppress_cell(o->plan, c0 + i, o->bd[b].v[i].n, 1, 0);
-			line[i] = c0 + i;
-		}
-		line[o->bd[b].n] = CELL_UNANSWERED;
-		suppress_line(o->plan, line, o->bd[b].n + 1);
-	}
-	free(line);
-	suppress_run(o->plan, r->o.suppress_below);
-	return o->plan;
 }
 
-/* A word's count: hidden when small, like any count of messages. */
+/* A figure of the section: rounded when of a district (tied, or the
+ * rows are one district's), else as it is. */
+static void
+count_cell(const struct report *r, int tied, int64_t v,
+    char out[REPORT_CELL])
+{
+	if (tied || r->o.district != NULL)
+		report_render_rounded(r, v, out);
+	else
+		snprintf(out, REPORT_CELL, "%lld", (long long)v);
+}
+
+static void
+json_count(struct buf *out, const struct report *r, int tied, int64_t v)
+{
+	if (tied || r->o.district != NULL)
+		report_render_json_rounded(out, r, v);
+	else
+		buf_printf(out, "%lld", (long long)v);
+}
+
+/* A word's count: rounded like the rest, for a word every unanswered
+ * message of a district has ("training", where there is no training
+ * office) counts them exactly as its unanswered figure does. */
 static void
 word_cell(const struct report *r, int64_t n, char out[REPORT_CELL])
 {
-	if (report_breakdown_suppressing(r) && n > 0 &&
-	    n < r->o.suppress_below)
-		snprintf(out, REPORT_CELL, "<%d", r->o.suppress_below);
-	else
-		snprintf(out, REPORT_CELL, "%lld", (long long)n);
+	report_render_rounded(r, n, out);
 }
 
 static void
 outcomes_table(struct report *r, struct buf *out)
 {
 	struct outcomes *o = outcomes_of(r);
-	const struct suppress *plan = outcomes_plan(r);
 	struct report_table t = { 2, NULL, 0, "lr" };
 	char a[REPORT_CELL], b[REPORT_CELL];
 	const char *v[2];
-	size_t i, k, c0;
+	size_t i, k;
 
+	outcomes_sort(r);
 	buf_puts(out, "\nOutcomes (what each message came to):\n");
+	if (report_breakdown_suppressing(r))
+		buf_puts(out, r->o.district != NULL ? "  (rounded: <5 below 5, "
+		    "else ~N, the nearest multiple of 5)\n" : "  (by district "
+		    "and the words rounded: <5 below 5, else ~N, the nearest "
+		    "multiple of 5)\n");
 	v[0] = "outcome"; v[1] = "messages";
 	report_render_row(&t, v);
 	for (i = 0; i < NOUTCOMES; i++) {
 		if (i == NOUTCOMES - 1 && o->n[i] == 0)
 			continue;
-		report_render_cell(r, plan, i, o->n[i], a);
+		count_cell(r, 0, o->n[i], a);
 		v[0] = outcome_names[i]; v[1] = a;
 		report_render_row(&t, v);
 	}
-	report_render_cell(r, plan, CELL_INBOUND, o->inbound, a);
+	count_cell(r, 0, o->inbound, a);
 	v[0] = "TOTAL"; v[1] = a;
 	report_render_row(&t, v);
 	report_render_rows(&t, out, "  ");
 
-	report_render_cell(r, plan, CELL_UNANSWERED, o->unanswered, a);
-	report_render_cell(r, plan, CELL_INBOUND, o->inbound, b);
+	count_cell(r, 0, o->unanswered, a);
+	count_cell(r, 0, o->inbound, b);
 	buf_printf(out, "\nUnanswered (not understood, no stakeholder, "
 	    "limited): %s of %s messages\n", a, b);
 	for (k = 0; k < NBD; k++) {
-		c0 = bd_first_cell(o, k);
 		buf_printf(out, "  by %s:\n", bd_names[k]);
 		if (o->bd[k].n == 0)
 			buf_puts(out, "    (none)\n");
 		for (i = 0; i < o->bd[k].n; i++) {
-			report_render_cell(r, plan, c0 + i, o->bd[k].v[i].n, a);
+			count_cell(r, k == BD_DISTRICT, o->bd[k].v[i].n, a);
 			v[0] = o->bd[k].v[i].name; v[1] = a;
 			report_render_row(&t, v);
 		}
@@ -270,26 +266,25 @@ static void
 outcomes_csv(struct report *r, struct buf *out)
 {
 	struct outcomes *o = outcomes_of(r);
-	const struct suppress *plan = outcomes_plan(r);
 	char a[REPORT_CELL], what[32];
 	const char *v[3];
-	size_t i, k, c0;
+	size_t i, k;
 
+	outcomes_sort(r);
 	v[0] = "table"; v[1] = "key"; v[2] = "messages";
 	report_render_csv_line(out, v, 3);
 	for (i = 0; i < NOUTCOMES; i++) {
-		report_render_cell(r, plan, i, o->n[i], a);
+		count_cell(r, 0, o->n[i], a);
 		v[0] = "outcome"; v[1] = outcome_names[i]; v[2] = a;
 		report_render_csv_line(out, v, 3);
 	}
-	report_render_cell(r, plan, CELL_UNANSWERED, o->unanswered, a);
+	count_cell(r, 0, o->unanswered, a);
 	v[0] = "unanswered"; v[1] = "TOTAL"; v[2] = a;
 	report_render_csv_line(out, v, 3);
 	for (k = 0; k < NBD; k++) {
-		c0 = bd_first_cell(o, k);
 		snprintf(what, sizeof(what), "unanswered_by_%s", bd_names[k]);
 		for (i = 0; i < o->bd[k].n; i++) {
-			report_render_cell(r, plan, c0 + i, o->bd[k].v[i].n, a);
+			count_cell(r, k == BD_DISTRICT, o->bd[k].v[i].n, a);
 			v[0] = what; v[1] = o->bd[k].v[i].name; v[2] = a;
 			report_render_csv_line(out, v, 3);
 		}
@@ -305,41 +300,34 @@ static void
 outcomes_json(struct report *r, struct buf *out)
 {
 	struct outcomes *o = outcomes_of(r);
-	const struct suppress *plan = outcomes_plan(r);
-	char a[REPORT_CELL];
-	size_t i, k, c0;
+	size_t i, k;
 
+	outcomes_sort(r);
 	buf_puts(out, ",\"outcomes\":{");
 	for (i = 0; i < NOUTCOMES; i++) {
 		buf_printf(out, "%s\"%s\":", i > 0 ? "," : "",
 		    outcome_names[i]);
-		report_render_json_cell(out, r, plan, i, o->n[i]);
+		json_count(out, r, 0, o->n[i]);
 	}
 	buf_puts(out, "},\"unanswered\":{\"total\":");
-	report_render_json_cell(out, r, plan, CELL_UNANSWERED, o->unanswered);
+	json_count(out, r, 0, o->unanswered);
 	for (k = 0; k < NBD; k++) {
-		c0 = bd_first_cell(o, k);
 		buf_printf(out, ",\"by_%s\":[", bd_names[k]);
 		for (i = 0; i < o->bd[k].n; i++) {
 			buf_puts(out, i > 0 ? ",{\"key\":" : "{\"key\":");
 			buf_json_string(out, o->bd[k].v[i].name);
 			buf_puts(out, ",\"messages\":");
-			report_render_json_cell(out, r, plan, c0 + i,
-			    o->bd[k].v[i].n);
+			json_count(out, r, k == BD_DISTRICT, o->bd[k].v[i].n);
 			buf_putc(out, '}');
 		}
 		buf_putc(out, ']');
 	}
 	buf_puts(out, ",\"top_words\":[");
 	for (i = 0; i < o->words.n; i++) {
-		word_cell(r, o->words.v[i].n, a);
 		buf_puts(out, i > 0 ? ",{\"word\":" : "{\"word\":");
 		buf_json_string(out, o->words.v[i].name);
 		buf_puts(out, ",\"messages\":");
-		if (a[0] == '<')
-			buf_json_string(out, a);
-		else
-			buf_puts(out, a);
+		report_render_json_rounded(out, r, o->words.v[i].n);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "]}");

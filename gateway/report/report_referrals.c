@@ -6,9 +6,15 @@
  * stakeholder (the log's stakeholders field, kept when the exchange was
  * logged); one message can refer to several.
  *
- * Suppression: a stakeholder's rows add up to its total, one line each;
- * small counts are hidden with a partner in their line unless the report
- * shows every count (the rows break down by district and week).
+ * Every figure here is tied to a district (a row names one; most
+ * stakeholders serve one), and counts the same messages as that
+ * district's figures in every other view, under other suppression
+ * decisions: so each is rounded (report_render_rounded) rather than
+ * shown exactly, unless the report shows every count.  And every
+ * stakeholder that could have been given out is listed, in every week of
+ * the period and every district it serves (its own, or for one of every
+ * district, each of the period), those never given out too: a missing
+ * row would say its count is 0 exactly.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +24,6 @@
 #include "report.h"
 #include "report_int.h"
 #include "store.h"
-#include "suppress.h"
 #include "util.h"
 
 struct referral {
@@ -33,9 +38,13 @@ struct referrals {
 	size_t		 nrows, last;
 	struct referral	*per;		/* per stakeholder (week "") */
 	size_t		 nper;
+	/* Who could have been given out: the directory's stakeholders, and
+	 * those the period's replies gave (district "*": any). */
+	struct referral	*known;
+	size_t		 nknown;
+	/* The period's districts (all, or the report's) and weeks. */
+	struct report_tally districts, weeks;
 	int		 sorted;
-	struct suppress	*plan;
-	int		 planned;
 };
 
 extern const struct report_section report_referrals;
@@ -67,7 +76,9 @@ referrals_free(void *arg)
 
 	referral_clear(f->rows, f->nrows);
 	referral_clear(f->per, f->nper);
-	suppress_free(f->plan);
+	referral_clear(f->known, f->nknown);
+	report_tally_clear(&f->districts);
+	report_tally_clear(&f->weeks);
 	free(f);
 }
 
@@ -80,22 +91,23 @@ same(const struct referral *a, int64_t id, const char *name,
 	    strcmp(a->district, district) == 0 && strcmp(a->week, week) == 0;
 }
 
+/* Add add to the count of the row with these keys, made if new. */
 static void
 tally(struct referral **v, size_t *n, size_t *last, int64_t id,
     const char *name, const char *category, const char *district,
-    const char *week)
+    const char *week, int64_t add)
 {
 	struct referral *x;
 	size_t i;
 
 	if (*last < *n && same(&(*v)[*last], id, name, category, district,
 	    week)) {
-		(*v)[*last].n++;
+		(*v)[*last].n += add;
 		return;
 	}
 	for (i = 0; i < *n; i++)
 		if (same(&(*v)[i], id, name, category, district, week)) {
-			(*v)[i].n++;
+			(*v)[i].n += add;
 			*last = i;
 			return;
 		}
@@ -106,59 +118,168 @@ tally(struct referral **v, size_t *n, size_t *last, int64_t id,
 	x->category = xstrdup(category);
 	x->district = xstrdup(district);
 	snprintf(x->week, sizeof(x->week), "%s", week);
-	x->n = 1;
+	x->n = add;
 	*last = *n - 1;
+}
+
+/* Each "id:name" of a log's stakeholders field to cb, the name cleaned
+ * (names come from a directory anyone may have typed). */
+static void
+each_given(const char *list, void (*cb)(void *arg, int64_t id,
+    const char *name), void *arg)
+{
+	const char *p, *colon, *end;
+	char *raw, *name;
+
+	for (p = list; *p != '\0'; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "|");
+		colon = memchr(p, ':', (size_t)(end - p));
+		if (colon == NULL)
+			continue;
+		raw = xstrndup(colon + 1, (size_t)(end - colon - 1));
+		name = report_clean_text(raw);
+		free(raw);
+		cb(arg, strtoll(p, NULL, 10), name);
+		free(name);
+	}
+}
+
+struct given_arg {
+	struct referrals	*f;
+	const char		*category, *district, *week;
+	size_t			 plast;
+};
+
+static void
+count_given(void *arg, int64_t id, const char *name)
+{
+	struct given_arg *g = arg;
+
+	tally(&g->f->rows, &g->f->nrows, &g->f->last, id, name, g->category,
+	    g->district, g->week, 1);
+	tally(&g->f->per, &g->f->nper, &g->plast, id, name, "", "", "", 1);
 }
 
 void
 report_referrals_add_row(struct report *r, const struct interaction *row)
 {
-	struct referrals *f = referrals_of(r);
-	const char *p, *colon, *end, *district, *category;
-	char week[16], tmp[16], *name;
-	size_t plast = 0;
-	int64_t id;
+	struct given_arg g;
+	char week[16], tmp[16];
 
 	if (row->stakeholders == NULL || row->direction == NULL ||
 	    strcmp(row->direction, "in") != 0)
 		return;
 	report_week_key(row->time_ms, r->o.utc_offset_min, week);
-	district = report_row_key(REPORT_BY_DISTRICT, r->o.utc_offset_min,
+	g.f = referrals_of(r);
+	g.district = report_row_key(REPORT_BY_DISTRICT, r->o.utc_offset_min,
 	    row, tmp);
-	category = row->category != NULL ? row->category : "(none)";
-	for (p = row->stakeholders; *p != '\0'; p = *end ? end + 1 : end) {
-		end = p + strcspn(p, "|");
-		colon = memchr(p, ':', (size_t)(end - p));
-		if (colon == NULL)
-			continue;
-		id = strtoll(p, NULL, 10);
-		name = xstrndup(colon + 1, (size_t)(end - colon - 1));
-		/* Names come from a directory anyone may have typed. */
-		{
-			char *clean = report_clean_text(name);
-
-			free(name);
-			name = clean;
-		}
-		tally(&f->rows, &f->nrows, &f->last, id, name, category,
-		    district, week);
-		tally(&f->per, &f->nper, &plast, id, name, "", "", "");
-		free(name);
-	}
-	f->sorted = 0;
+	g.category = row->category != NULL ? row->category : "(none)";
+	g.week = week;
+	g.plast = 0;
+	each_given(row->stakeholders, count_given, &g);
+	g.f->sorted = 0;
 }
 
+/* A stakeholder the period's replies gave, unless already known: of
+ * every district, for all the report can tell. */
+static void
+know_given(void *arg, int64_t id, const char *name)
+{
+	struct given_arg *g = arg;
+	size_t i;
+
+	for (i = 0; i < g->f->nknown; i++)
+		if (g->f->known[i].id == id &&
+		    strcmp(g->f->known[i].name, name) == 0)
+			return;
+	tally(&g->f->known, &g->f->nknown, &g->plast, id, name, g->category,
+	    "*", "", 0);
+}
+
+/* Every row of the period, of every district: its district and week
+ * listed, its stakeholders known, and counted when it is of the report's
+ * district (or there is none). */
 static int
 on_row(void *arg, const struct interaction *row)
 {
-	report_referrals_add_row(arg, row);
+	struct report *r = arg;
+	struct referrals *f = referrals_of(r);
+	char tmp[16];
+
+	if (row->direction == NULL || strcmp(row->direction, "in") != 0)
+		return 0;
+	if (r->o.district == NULL)
+		report_tally_add(&f->districts, report_row_key(
+		    REPORT_BY_DISTRICT, r->o.utc_offset_min, row, tmp), 0);
+	report_tally_add(&f->weeks, report_row_key(REPORT_BY_WEEK,
+	    r->o.utc_offset_min, row, tmp), 0);
+	if (row->stakeholders != NULL) {
+		struct given_arg g = { f, row->category != NULL ?
+		    row->category : "(none)", "*", "", 0 };
+
+		each_given(row->stakeholders, know_given, &g);
+	}
+	if (r->o.district == NULL || (row->district != NULL &&
+	    strcmp(row->district, r->o.district) == 0))
+		report_referrals_add_row(r, row);
 	return 0;
 }
 
 static int
 referrals_collect(struct report *r, const struct report_source *src)
 {
-	return store_export(src->store, &src->filter, on_row, r);
+	struct referrals *f = referrals_of(r);
+	struct store_filter flt = src->filter;
+	struct stakeholder *dir = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, i, last = 0;
+	char *name;
+
+	if (store_stakeholders_list(src->store, NULL, NULL, &dir, &ids,
+	    &n) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		name = report_clean_text(dir[i].name);
+		tally(&f->known, &f->nknown, &last, ids[i], name,
+		    dir[i].category, dir[i].district, "", 0);
+		free(name);
+	}
+	records_stakeholders_free(dir, n);
+	free(ids);
+	if (r->o.district != NULL)
+		report_tally_add(&f->districts, r->o.district, 0);
+	flt.district = NULL;
+	return store_export(src->store, &flt, on_row, r);
+}
+
+/* The rows of 0 for whoever could have been given out in the period. */
+static void
+add_known(const struct report *r, struct referrals *f)
+{
+	const struct referral *k;
+	size_t i, w, d, plast = 0;
+	int listed;
+
+	for (i = 0; i < f->nknown; i++) {
+		k = &f->known[i];
+		listed = 0;
+		for (d = 0; d < f->districts.n; d++) {
+			if (strcmp(k->district, "*") != 0 &&
+			    strcmp(k->district, f->districts.v[d].name) != 0)
+				continue;
+			listed = 1;
+			for (w = 0; w < f->weeks.n; w++)
+				tally(&f->rows, &f->nrows, &f->last, k->id,
+				    k->name, k->category,
+				    f->districts.v[d].name,
+				    f->weeks.v[w].name, 0);
+		}
+		/* Of the whole region, the directory's every entry; of a
+		 * district, those that serve it. */
+		if (listed || r->o.district == NULL)
+			tally(&f->per, &f->nper, &plast, k->id, k->name, "",
+			    "", "", 0);
+	}
 }
 
 static int
@@ -176,53 +297,29 @@ cmp_referral(const void *a, const void *b)
 	return strcmp(x->category, y->category);
 }
 
-/* Cells: the rows, then the per-stakeholder totals. */
-static const struct suppress *
-referrals_plan(struct report *r)
+static void
+referrals_sort(struct report *r)
 {
 	struct referrals *f = referrals_of(r);
-	size_t i, j, k, *line;
 
-	if (!f->sorted) {
-		if (f->nrows > 1)
-			qsort(f->rows, f->nrows, sizeof(*f->rows),
-			    cmp_referral);
-		if (f->nper > 1)
-			qsort(f->per, f->nper, sizeof(*f->per), cmp_referral);
-		f->sorted = 1;
-	}
-	if (f->planned)
-		return f->plan;
-	f->planned = 1;
-	if (!report_breakdown_suppressing(r))
-		return NULL;
-	f->plan = suppress_new(f->nrows + f->nper);
-	line = xcalloc(f->nrows + 1, sizeof(*line));
-	for (i = 0; i < f->nrows; i++)
-		suppress_cell(f->plan, i, f->rows[i].n, 1, 0);
-	for (j = 0, i = 0; j < f->nper; j++) {
-		suppress_cell(f->plan, f->nrows + j, f->per[j].n, 1, 1);
-		/* Both lists are in the same stakeholder order. */
-		for (k = 0; i < f->nrows && f->rows[i].id == f->per[j].id &&
-		    strcmp(f->rows[i].name, f->per[j].name) == 0; i++)
-			line[k++] = i;
-		line[k++] = f->nrows + j;
-		suppress_line(f->plan, line, k);
-	}
-	free(line);
-	suppress_run(f->plan, r->o.suppress_below);
-	return f->plan;
+	if (f->sorted)
+		return;
+	add_known(r, f);
+	if (f->nrows > 1)
+		qsort(f->rows, f->nrows, sizeof(*f->rows), cmp_referral);
+	if (f->nper > 1)
+		qsort(f->per, f->nper, sizeof(*f->per), cmp_referral);
+	f->sorted = 1;
 }
 
 /* Row i of the breakdown as the cells of a line: id, stakeholder, week,
  * district, category, referrals (id and n hold what v points to). */
 static void
-row_cells(const struct report *r, const struct referrals *f,
-    const struct suppress *plan, size_t i, char id[REPORT_CELL],
-    char n[REPORT_CELL], const char *v[6])
+row_cells(const struct report *r, const struct referrals *f, size_t i,
+    char id[REPORT_CELL], char n[REPORT_CELL], const char *v[6])
 {
 	snprintf(id, REPORT_CELL, "%lld", (long long)f->rows[i].id);
-	report_render_cell(r, plan, i, f->rows[i].n, n);
+	report_render_rounded(r, f->rows[i].n, n);
 	v[0] = id; v[1] = f->rows[i].name; v[2] = f->rows[i].week;
 	v[3] = f->rows[i].district; v[4] = f->rows[i].category;
 	v[5] = n;
@@ -236,14 +333,17 @@ referrals_table(struct report *r, struct buf *out)
 	static const char *const head2[] = { "id", "stakeholder", "week",
 	    "district", "category", "referrals" };
 	struct referrals *f = referrals_of(r);
-	const struct suppress *plan = referrals_plan(r);
 	struct report_table t = { 3, NULL, 0, "rlr" };
 	char id[REPORT_CELL], n[REPORT_CELL];
 	const char *v[6];
 	size_t i;
 
+	referrals_sort(r);
 	buf_puts(out, "\nReferrals (messages whose reply gave the "
 	    "stakeholder):\n");
+	if (report_breakdown_suppressing(r) && f->nper > 0)
+		buf_puts(out, "  (rounded: <5 below 5, else ~N, the nearest "
+		    "multiple of 5)\n");
 	if (f->nper == 0) {
 		buf_puts(out, "  (none)\n");
 		return;
@@ -251,7 +351,7 @@ referrals_table(struct report *r, struct buf *out)
 	report_render_row(&t, head1);
 	for (i = 0; i < f->nper; i++) {
 		snprintf(id, sizeof(id), "%lld", (long long)f->per[i].id);
-		report_render_cell(r, plan, f->nrows + i, f->per[i].n, n);
+		report_render_rounded(r, f->per[i].n, n);
 		v[0] = id; v[1] = f->per[i].name; v[2] = n;
 		report_render_row(&t, v);
 	}
@@ -261,7 +361,7 @@ referrals_table(struct report *r, struct buf *out)
 	t.align = "rlllll";
 	report_render_row(&t, head2);
 	for (i = 0; i < f->nrows; i++) {
-		row_cells(r, f, plan, i, id, n, v);
+		row_cells(r, f, i, id, n, v);
 		report_render_row(&t, v);
 	}
 	report_render_rows(&t, out, "    ");
@@ -273,14 +373,14 @@ referrals_csv(struct report *r, struct buf *out)
 	static const char *const head[] = { "stakeholder_id", "stakeholder",
 	    "week", "district", "category", "referrals" };
 	struct referrals *f = referrals_of(r);
-	const struct suppress *plan = referrals_plan(r);
 	char id[REPORT_CELL], n[REPORT_CELL];
 	const char *v[6];
 	size_t i;
 
+	referrals_sort(r);
 	report_render_csv_line(out, head, 6);
 	for (i = 0; i < f->nrows; i++) {
-		row_cells(r, f, plan, i, id, n, v);
+		row_cells(r, f, i, id, n, v);
 		report_render_csv_line(out, v, 6);
 	}
 }
@@ -289,17 +389,16 @@ static void
 referrals_json(struct report *r, struct buf *out)
 {
 	struct referrals *f = referrals_of(r);
-	const struct suppress *plan = referrals_plan(r);
 	size_t i;
 
+	referrals_sort(r);
 	buf_puts(out, ",\"referrals\":{\"stakeholders\":[");
 	for (i = 0; i < f->nper; i++) {
 		buf_printf(out, "%s{\"id\":%lld,\"name\":", i > 0 ? "," : "",
 		    (long long)f->per[i].id);
 		buf_json_string(out, f->per[i].name);
 		buf_puts(out, ",\"referrals\":");
-		report_render_json_cell(out, r, plan, f->nrows + i,
-		    f->per[i].n);
+		report_render_json_rounded(out, r, f->per[i].n);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "],\"rows\":[");
@@ -314,7 +413,7 @@ referrals_json(struct report *r, struct buf *out)
 		buf_puts(out, ",\"category\":");
 		buf_json_string(out, f->rows[i].category);
 		buf_puts(out, ",\"referrals\":");
-		report_render_json_cell(out, r, plan, i, f->rows[i].n);
+		report_render_json_rounded(out, r, f->rows[i].n);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, "]}");

@@ -128,6 +128,34 @@ report_render_json_cell(struct buf *out, const struct report *r,
 		buf_puts(out, c);
 }
 
+void
+report_render_rounded(const struct report *r, int64_t v,
+    char out[REPORT_CELL])
+{
+	int64_t n = r->o.suppress_below;
+
+	if (!report_breakdown_suppressing(r))
+		snprintf(out, REPORT_CELL, "%lld", (long long)v);
+	else if (v < n)
+		snprintf(out, REPORT_CELL, "<%lld", (long long)n);
+	else
+		snprintf(out, REPORT_CELL, "~%lld",
+		    (long long)((v + n / 2) / n * n));
+}
+
+void
+report_render_json_rounded(struct buf *out, const struct report *r,
+    int64_t v)
+{
+	char c[REPORT_CELL];
+
+	report_render_rounded(r, v, c);
+	if (c[0] == '<' || c[0] == '~')
+		buf_json_string(out, c);
+	else
+		buf_puts(out, c);
+}
+
 /* ---- CSV ---- */
 
 void

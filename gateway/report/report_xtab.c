@@ -302,6 +302,93 @@ plan_line(struct suppress *plan, const struct report_xtab *x, size_t *line,
 	suppress_line(plan, line, n + 1);
 }
 
+/* The count in the grid at keyword k, other key o, and its plan cell. */
+static int64_t
+kw_cell(const struct report_xtab *x, int kw_rows, size_t k, size_t o,
+    size_t *i)
+{
+	size_t r = kw_rows ? k : o, c = kw_rows ? o : k;
+
+	*i = plan_index(x, r, c);
+	return x->cells[r * x->capcols + c];
+}
+
+/* How many cells matched_lines adds after the grid's. */
+static size_t
+matched_ncells(const struct report_xtab *x)
+{
+	int kw_rows = x->rows.by == REPORT_BY_KEYWORD;
+	const struct axis *o = kw_rows ? &x->cols : &x->rows;
+
+	if (!kw_rows && x->cols.by != REPORT_BY_KEYWORD)
+		return 0;
+	if (o->by == REPORT_BY_DISTRICT)
+		return o->n + 1;
+	return x->o.district != NULL ? 1 : 0;
+}
+
+/*
+ * A district's matched queries are its queries with a keyword: the cells
+ * of every keyword but "(unmatched)" add up to the matched column of
+ * `--by district`, which level 1 of the canon decided.  Without these
+ * lines a plan could show all of a district's keywords but hide its
+ * matched, and the keywords' sum would give it away.  Cells from base on:
+ * with a district axis, one per district and then the region's (public);
+ * in one district's grid, that district's.
+ */
+static void
+matched_lines(struct suppress *plan, const struct report_xtab *x,
+    size_t *line, size_t base)
+{
+	int kw_rows = x->rows.by == REPORT_BY_KEYWORD;
+	const struct axis *kw = kw_rows ? &x->rows : &x->cols;
+	const struct axis *o = kw_rows ? &x->cols : &x->rows;
+	size_t k, d, n, i;
+	int64_t v, all = 0;
+	int fix;
+
+	if (matched_ncells(x) == 0)
+		return;
+	if (o->by != REPORT_BY_DISTRICT) {
+		for (k = n = 0, v = 0; k < kw->n; k++) {
+			if (strcmp(kw->keys[k], "(unmatched)") == 0)
+				continue;
+			line[n++] = kw_rows ? plan_index(x, k, NONE) :
+			    plan_index(x, NONE, k);
+			v += kw->totals[k];
+		}
+		suppress_cell(plan, base, v, 1, 1);
+		fix = report_canon_fix_count(x->canon, x->o.district, 2);
+		if (fix != -1)
+			suppress_fix(plan, base, fix);
+		line[n++] = base;
+		suppress_line(plan, line, n);
+		return;
+	}
+	for (d = 0; d < o->n; d++) {
+		for (k = n = 0, v = 0; k < kw->n; k++) {
+			if (strcmp(kw->keys[k], "(unmatched)") == 0)
+				continue;
+			v += kw_cell(x, kw_rows, k, d, &i);
+			line[n++] = i;
+		}
+		suppress_cell(plan, base + d, v, 1, 1);
+		fix = report_canon_fix_count(x->canon, o->keys[d], 2);
+		if (fix != -1)
+			suppress_fix(plan, base + d, fix);
+		line[n++] = base + d;
+		suppress_line(plan, line, n);
+		all += v;
+	}
+	for (d = 0; d < o->n; d++)
+		line[d] = base + d;
+	line[o->n] = base + o->n;
+	suppress_cell(plan, base + o->n, all, x->o.district != NULL, 1);
+	if (x->o.district == NULL)
+		suppress_fix(plan, base + o->n, 0);
+	suppress_line(plan, line, o->n + 1);
+}
+
 /*
  * The grid as a suppression plan (plan_index): each row and each column
  * is a line with its total, and so are the row totals and the column
@@ -314,7 +401,7 @@ static struct suppress *
 grid_plan(const struct report_xtab *x)
 {
 	size_t R = x->rows.n, C = x->cols.n, i, j, k;
-	size_t *line = xcalloc((R > C ? R : C) + 1, sizeof(*line));
+	size_t *line = xcalloc((R > C ? R : C) + 2, sizeof(*line));
 	struct suppress *plan;
 	int first;
 
@@ -322,7 +409,7 @@ grid_plan(const struct report_xtab *x)
 		free(line);
 		return NULL;
 	}
-	plan = suppress_new(R * C + R + C + 1);
+	plan = suppress_new(R * C + R + C + 1 + matched_ncells(x));
 	for (i = 0; i < R; i++)
 		for (j = 0; j < C; j++)
 			plan_cell(plan, x, i, j, x->cells[i * x->capcols + j],
@@ -342,6 +429,7 @@ grid_plan(const struct report_xtab *x)
 		plan_line(plan, x, line, !first, k);
 	plan_line(plan, x, line, !first, NONE);
 	plan_line(plan, x, line, first, NONE);
+	matched_lines(plan, x, line, R * C + R + C + 1);
 	free(line);
 	suppress_run(plan, x->o.suppress_below);
 	return plan;
