@@ -278,11 +278,32 @@ test_ascii_short_cut(void **state)
 	check_norm("  LOAN,,Bhadohi!! 2024\t", "loan bhadohi 2024");
 }
 
+/* A cut never ends inside a character, and keeps whole ones. */
+static void
+test_utf8_whole(void **state)
+{
+	const char *hi = "लोन";	/* three 3-byte characters */
+
+	(void)state;
+	assert_int_equal(text_utf8_whole("loan", 4), 4);
+	assert_int_equal(text_utf8_whole("loan", 2), 2);
+	assert_int_equal(text_utf8_whole(hi, 9), 9);
+	assert_int_equal(text_utf8_whole(hi, 8), 6);
+	assert_int_equal(text_utf8_whole(hi, 7), 6);
+	assert_int_equal(text_utf8_whole(hi, 6), 6);
+	assert_int_equal(text_utf8_whole(hi, 4), 3);
+	assert_int_equal(text_utf8_whole(hi, 1), 0);
+	assert_int_equal(text_utf8_whole("a\xf0\x9f\x99", 4), 1);
+	assert_int_equal(text_utf8_whole("a\xf0\x9f\x99\x8f", 5), 5);
+	assert_int_equal(text_utf8_whole("", 0), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_utf8),
+		cmocka_unit_test(test_utf8_whole),
 		cmocka_unit_test(test_invalid_utf8),
 		cmocka_unit_test(test_nfkc_casefold),
 		cmocka_unit_test(test_punctuation_space),

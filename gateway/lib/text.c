@@ -351,3 +351,21 @@ text_has_devanagari(const char *s)
 	}
 	return 0;
 }
+
+size_t
+text_utf8_whole(const char *s, size_t n)
+{
+	size_t lead = n;
+	unsigned char c;
+	size_t need;
+
+	/* Back to the lead byte of the last sequence, if it is one. */
+	while (lead > 0 && n - lead < 4 &&
+	    ((unsigned char)s[lead - 1] & 0xc0) == 0x80)
+		lead--;
+	if (lead == 0 || ((unsigned char)s[lead - 1] & 0x80) == 0)
+		return n;
+	c = (unsigned char)s[lead - 1];
+	need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	return n - (lead - 1) < need ? lead - 1 : n;
+}

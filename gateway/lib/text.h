@@ -43,4 +43,11 @@ int	 text_within_one_edit(const char *a, const char *b);
  */
 int	 text_has_devanagari(const char *s);
 
+/*
+ * How much of s[0..n) to keep so that a cut at n does not end inside a
+ * UTF-8 sequence: n, or the start of the sequence the cut split.  For
+ * cutting text to fit a buffer (a message, a title, a provider's error).
+ */
+size_t	 text_utf8_whole(const char *s, size_t n);
+
 #endif

@@ -23,6 +23,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "store.h"
+#include "text.h"
 #include "util.h"
 
 #define NOTICE_PIECES	TEMPLATES_MAX_VARS
@@ -123,8 +124,7 @@ notice_title(const char *text, char *out, size_t len)
 	while (text[n] != '\0' && n < len - 1)
 		n++;
 	if (text[n] != '\0')
-		while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-			n--;
+		n = text_utf8_whole(text, n);
 	memcpy(out, text, n);
 	out[n] = '\0';
 	for (i = 0; i < n; i++)

@@ -260,18 +260,7 @@ first_line(const char *body, size_t len, char *out, size_t outlen)
 		out[n++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
 	}
 	/* Never end inside a UTF-8 sequence that the cut split. */
-	if (n > 0 && ((unsigned char)out[n - 1] & 0x80) != 0) {
-		size_t lead = n - 1, need;
-		unsigned char c;
-
-		while (lead > 0 && n - lead < 4 &&
-		    ((unsigned char)out[lead] & 0xc0) == 0x80)
-			lead--;
-		c = (unsigned char)out[lead];
-		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
-		if (n - lead < need)
-			n = lead;
-	}
+	n = text_utf8_whole(out, n);
 	while (n > 0 && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';

@@ -58,12 +58,8 @@
 static void
 copy_utf8(char *dst, const char *src, size_t n, size_t dstsize)
 {
-	if (n >= dstsize) {
-		n = dstsize - 1;
-		/* src[n] is the first byte left out: not inside a sequence. */
-		while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
-			n--;
-	}
+	if (n >= dstsize)
+		n = text_utf8_whole(src, dstsize - 1);
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }

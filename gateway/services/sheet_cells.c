@@ -53,26 +53,6 @@ sheet_cells_trimmed(const char *s)
 	return xstrndup(s, n);
 }
 
-/* A message cut short ends on a whole character: JSON takes no less. */
-static void
-utf8_cut(char *s)
-{
-	size_t len = strlen(s), i = len;
-	unsigned char lead;
-	size_t need;
-
-	while (i > 0 && ((unsigned char)s[i - 1] & 0xc0) == 0x80)
-		i--;
-	if (i == 0)
-		return;
-	lead = (unsigned char)s[i - 1];
-	if (lead < 0x80)
-		return;
-	need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
-	if (len - (i - 1) < need)
-		s[i - 1] = '\0';
-}
-
 void
 sheet_cells_report(struct sheet_cells_check *ck, int col, const char *fmt,
     ...)
@@ -81,8 +61,10 @@ sheet_cells_report(struct sheet_cells_check *ck, int col, const char *fmt,
 	va_list ap;
 
 	va_start(ap, fmt);
+	/* A message cut short ends on a whole character: JSON takes no
+	 * less. */
 	if (vsnprintf(msg, sizeof(msg), fmt, ap) >= (int)sizeof(msg))
-		utf8_cut(msg);
+		msg[text_utf8_whole(msg, strlen(msg))] = '\0';
 	va_end(ap);
 	ck->emit(ck, col, msg);
 	ck->n++;
