@@ -2,6 +2,7 @@
  * stakeholder_rows: a directory row checked as people write it, and what
  * an import changes (stakeholder_rows.h).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,16 +62,32 @@ stakeholder_rows_column_of(const char *header)
 	    SP_ARRAY_LEN(col_aliases));
 }
 
+/* Where each column lives in a record: the one mapping, read by
+ * stakeholder_rows_cells and written by field(). */
+static const size_t col_field[SC_COUNT] = {
+	[SC_NAME] = offsetof(struct stakeholder, name),
+	[SC_CATEGORY] = offsetof(struct stakeholder, category),
+	[SC_DISTRICT] = offsetof(struct stakeholder, district),
+	[SC_PHONE] = offsetof(struct stakeholder, phone),
+	[SC_LANGUAGES] = offsetof(struct stakeholder, languages),
+	[SC_DESCRIPTION_EN] = offsetof(struct stakeholder, description_en),
+	[SC_DESCRIPTION_HI] = offsetof(struct stakeholder, description_hi),
+};
+
+static char **
+field(struct stakeholder *r, size_t c)
+{
+	return (char **)(void *)((char *)r + col_field[c]);
+}
+
 void
 stakeholder_rows_cells(const struct stakeholder *r, const char *v[SC_COUNT])
 {
-	v[SC_NAME] = r->name;
-	v[SC_CATEGORY] = r->category;
-	v[SC_DISTRICT] = r->district;
-	v[SC_PHONE] = r->phone;
-	v[SC_LANGUAGES] = r->languages;
-	v[SC_DESCRIPTION_EN] = r->description_en;
-	v[SC_DESCRIPTION_HI] = r->description_hi;
+	size_t c;
+
+	for (c = 0; c < SC_COUNT; c++)
+		v[c] = *(char *const *)(const void *)((const char *)r +
+		    col_field[c]);
 }
 
 void
@@ -604,21 +621,6 @@ stakeholder_rows_plan(const struct stakeholder *old, const int64_t *old_ids,
 	free(kept);
 }
 
-static char **
-field(struct stakeholder *r, enum stakeholder_col c)
-{
-	switch (c) {
-	case SC_NAME:		return &r->name;
-	case SC_CATEGORY:	return &r->category;
-	case SC_DISTRICT:	return &r->district;
-	case SC_PHONE:		return &r->phone;
-	case SC_LANGUAGES:	return &r->languages;
-	case SC_DESCRIPTION_EN:	return &r->description_en;
-	case SC_DESCRIPTION_HI:	return &r->description_hi;
-	default:		return NULL;
-	}
-}
-
 /* 1 if the directory is the one p was made from, 0 not, -1 error. */
 static int
 unchanged(struct store *st, const struct stakeholder_plan *p,
@@ -649,8 +651,7 @@ update(struct store *st, const struct stakeholder_plan *p, int64_t id,
 	was = cur[i];
 	for (c = 0; c < SC_COUNT; c++)
 		if (!(p->columns & (1u << c)))
-			*field(&m, (enum stakeholder_col)c) =
-			    *field(&was, (enum stakeholder_col)c);
+			*field(&m, c) = *field(&was, c);
 	return store_stakeholder_update(st, id, &m, source, now_ms);
 }
 
