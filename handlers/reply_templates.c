@@ -424,16 +424,17 @@ reply_templates_load_ids(struct reply_templates *t, const char *path,
 }
 
 const struct reply_template *
-reply_templates_which(const struct reply_templates *t, const char *lang,
-    const char *text)
+reply_templates_check(const struct reply_templates *t, const char *lang,
+    const char *key, const char *text, const char **why)
 {
-	size_t i;
+	const struct reply_template *r;
 
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->items[i].lang, lang) == 0 &&
-		    reply_templates_match(t->items[i].registered, text) == 0)
-			return &t->items[i];
-	return NULL;
+	r = key == NULL ? NULL : reply_templates_find(t, lang, key);
+	*why = key == NULL ? "it has no reply template" :
+	    r == NULL ? "no template of that key" :
+	    reply_templates_match(r->registered, text) == -1 ?
+	    "the text does not match it" : NULL;
+	return *why == NULL ? r : NULL;
 }
 
 /* ---- matching ---- */

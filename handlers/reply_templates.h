@@ -82,12 +82,13 @@ int	 reply_templates_load_ids(struct reply_templates *, const char *path,
 	    struct buf *errors);
 
 /*
- * The first template of lang that text matches (the scrubber's rule), or
- * NULL: for a text built elsewhere than by a handler (an SMS the voice
- * menu sends).
+ * The last check before a reply is sent: the template of lang and key
+ * (may be NULL: none), if text matches it under the scrubber's rule; else
+ * NULL and *why says which of the three failed.
  */
-const struct reply_template *reply_templates_which(
-	    const struct reply_templates *, const char *lang, const char *text);
+const struct reply_template *reply_templates_check(
+	    const struct reply_templates *, const char *lang, const char *key,
+	    const char *text, const char **why);
 
 /* How many adjacent variables a placeholder spans (1 or 2). */
 unsigned reply_templates_field_vars(const char *placeholder);

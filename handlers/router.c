@@ -290,20 +290,14 @@ static void
 keep_registered(const struct sp_ctx *ctx, const char *lang,
     struct handler_reply *r)
 {
-	const struct reply_template *t;
 	size_t i, j;
 	const char *why;
 
 	if (ctx->templates == NULL)
 		return;
 	for (i = j = 0; i < r->n; i++) {
-		t = r->keys[i] == NULL ? NULL :
-		    reply_templates_find(ctx->templates, lang, r->keys[i]);
-		why = r->keys[i] == NULL ? "it has no reply template" :
-		    t == NULL ? "no template of that key" :
-		    reply_templates_match(t->registered, r->texts[i]) == -1 ?
-		    "the text does not match it" : NULL;
-		if (why != NULL) {
+		if (reply_templates_check(ctx->templates, lang, r->keys[i],
+		    r->texts[i], &why) == NULL) {
 			log_warn("reply_not_sent", "reply %s (%s) not sent: "
 			    "%s", r->keys[i] ? r->keys[i] : "?", lang, why);
 			free(r->texts[i]);

@@ -213,16 +213,25 @@ keep_more(struct turn *t, const struct contact *asked)
 	return rc;
 }
 
+/* What a menu choice asks a keyword handler, where and in which
+ * language: the call's now, or as it was when the answer was heard. */
+struct question {
+	const char	*handler;
+	const char	*category;	/* NULL: none */
+	const char	*district;	/* key, "" for none */
+	const char	*lang;
+};
+
 /*
  * What a keyword handler answers (reply, caller clears): spoken, the
  * whole answer as one text; texted, its first pages as the registered
  * reply templates an SMS must be, the rest kept for MORE.  0, or -1.
  */
 static int
-handler_answer(struct turn *t, const char *name, const char *category,
-    int texted, struct handler_reply *reply)
+handler_answer(struct turn *t, const struct question *q, int texted,
+    struct handler_reply *reply)
 {
-	const struct handler *h = handler_find(name);
+	const struct handler *h = handler_find(q->handler);
 	const struct sp_runtime *rt = t->env.rt;
 	struct handler_request hr;
 	struct contact c;
@@ -249,15 +258,15 @@ handler_answer(struct turn *t, const char *name, const char *category,
 	ctx.more_ms = config_int(rt->cfg, "more_minutes") * 60000;
 	memset(&c, 0, sizeof(c));
 	c.phone = xstrdup(t->person);
-	c.language = xstrdup(lang_of(t));
-	c.district = t->st.district[0] ? xstrdup(t->st.district) : NULL;
+	c.language = xstrdup(q->lang);
+	c.district = q->district[0] ? xstrdup(q->district) : NULL;
 	c.role = xstrdup("entrepreneur");
 	memset(&hr, 0, sizeof(hr));
-	hr.keyword = category != NULL ? category : name;
-	hr.category = category;
+	hr.keyword = q->category != NULL ? q->category : q->handler;
+	hr.category = q->category;
 	hr.args = "";
-	hr.lang = lang_of(t);
-	hr.district = district_find(rt->districts, t->st.district);
+	hr.lang = q->lang;
+	hr.district = district_find(rt->districts, q->district);
 	hr.contact = &c;
 	rc = h->run(&ctx, &hr, reply);
 	/* Texted, it replaces whatever MORE she had left from before, even
@@ -274,12 +283,13 @@ handler_answer(struct turn *t, const char *name, const char *category,
 static char *
 run_handler(struct turn *t, const char *name, const char *category)
 {
+	struct question q = { name, category, t->st.district, lang_of(t) };
 	struct handler_reply reply;
 	struct buf b;
 	size_t i;
 	int rc;
 
-	rc = handler_answer(t, name, category, 0, &reply);
+	rc = handler_answer(t, &q, 0, &reply);
 	buf_init(&b, 0);
 	for (i = 0; rc == 0 && i < reply.n; i++) {
 		if (i > 0)
@@ -295,14 +305,17 @@ run_handler(struct turn *t, const char *name, const char *category)
 }
 
 /*
- * Queue text to the caller by SMS, through the call's provider, with the
- * DLT id of the reply template it is: 0, 1 not sent (it matches no
- * template, so an Indian operator would drop it unseen), -1 error.
+ * Queue text, reply template key of lang, to the caller by SMS through
+ * the call's provider, with that template's DLT id: 0, 1 not sent (it
+ * does not match its template, so an Indian operator would drop it
+ * unseen), -1 error.
  */
 static int
-queue_sms(struct turn *t, const char *text, const char *why)
+queue_sms(struct turn *t, const char *text, const char *key,
+    const char *lang, const char *why)
 {
 	const struct reply_template *tpl;
+	const char *unsent;
 	struct interaction row;
 	struct outbox_msg m;
 	struct segment_info si;
@@ -317,11 +330,10 @@ queue_sms(struct turn *t, const char *text, const char *why)
 	m.segments = (int)si.segments;
 	m.created_ms = t->now;
 	/* On Indian routes it needs the DLT id of the template it is. */
-	tpl = t->env.rt->replies == NULL ? NULL :
-	    reply_templates_which(t->env.rt->replies, lang_of(t), text);
-	if (tpl == NULL) {
-		log_warn("reply_not_sent", "%s SMS matches no reply template, "
-		    "not sent", why);
+	if ((tpl = reply_templates_check(t->env.rt->replies, lang, key, text,
+	    &unsent)) == NULL) {
+		log_warn("reply_not_sent", "%s SMS %s (%s) not sent: %s", why,
+		    key ? key : "?", lang, unsent);
 		return 1;
 	}
 	m.dlt_template_id = tpl->dlt_id;
@@ -336,7 +348,7 @@ queue_sms(struct turn *t, const char *text, const char *why)
 	row.text = text;
 	row.handler = why;
 	row.district = t->st.district[0] ? t->st.district : NULL;
-	row.language = lang_of(t);
+	row.language = lang;
 	row.encoding = m.encoding;
 	row.segments = m.segments;
 	row.latency_ms = -1;
@@ -444,8 +456,8 @@ static int
 text_last_answer(struct turn *t)
 {
 	struct handler_reply reply;
+	struct question q;
 	char *copy, *s, *f[4];
-	char district[sizeof(t->st.district)], language[sizeof(t->st.language)];
 	size_t i, n;
 	int rc = 0, queued = 0;
 
@@ -458,19 +470,17 @@ text_last_answer(struct turn *t)
 		free(copy);
 		return 1;
 	}
-	/* For this answer only, the call's place as it was then. */
-	memcpy(district, t->st.district, sizeof(district));
-	memcpy(language, t->st.language, sizeof(language));
-	util_strlcpy(t->st.district, f[2], sizeof(t->st.district));
-	util_strlcpy(t->st.language, f[3], sizeof(t->st.language));
-	if (handler_answer(t, f[0], f[1][0] ? f[1] : NULL, 1, &reply) == -1)
+	q.handler = f[0];
+	q.category = f[1][0] ? f[1] : NULL;
+	q.district = f[2];
+	q.lang = f[3];
+	if (handler_answer(t, &q, 1, &reply) == -1)
 		rc = -1;
 	for (i = 0; rc != -1 && i < reply.n; i++)
-		if ((rc = queue_sms(t, reply.texts[i], "ivr")) == 0)
+		if ((rc = queue_sms(t, reply.texts[i], reply.keys[i], q.lang,
+		    "ivr")) == 0)
 			queued++;
 	handler_reply_clear(&reply);
-	memcpy(t->st.district, district, sizeof(district));
-	memcpy(t->st.language, language, sizeof(language));
 	free(copy);
 	return rc == -1 ? -1 : queued > 0 ? 0 : 1;
 }
@@ -610,7 +620,8 @@ missed_call(struct turn *t)
 	else if (strcmp(cfg(t, "missed_call_action"), "sms") == 0) {
 		followup = "sms";
 		menu = prompts_get(t->env.rt->prompts, lang_of(t), "help.menu");
-		if (menu != NULL && queue_sms(t, menu, "missed_call") == -1)
+		if (menu != NULL && queue_sms(t, menu, "help.menu",
+		    lang_of(t), "missed_call") == -1)
 			rc = -1;
 	} else {
 		followup = "callback";
