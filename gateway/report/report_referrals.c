@@ -82,13 +82,48 @@ referrals_free(void *arg)
 	free(f);
 }
 
+/* Stakeholder, then week, district and category: the order the rows
+ * are kept and shown in. */
 static int
-same(const struct referral *a, int64_t id, const char *name,
-    const char *category, const char *district, const char *week)
+cmp_referral(const void *a, const void *b)
 {
-	return a->id == id && strcmp(a->name, name) == 0 &&
-	    strcmp(a->category, category) == 0 &&
-	    strcmp(a->district, district) == 0 && strcmp(a->week, week) == 0;
+	const struct referral *x = a, *y = b;
+	int c;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if ((c = strcmp(x->name, y->name)) != 0 ||
+	    (c = strcmp(x->week, y->week)) != 0 ||
+	    (c = strcmp(x->district, y->district)) != 0)
+		return c;
+	return strcmp(x->category, y->category);
+}
+
+/*
+ * Where key is in v[0..n), kept in cmp_referral order, or where it would
+ * go: 1 found, 0 not.  A period's rows are many and each referral of each
+ * message looks its row up, so a search, not a scan.
+ */
+static int
+locate(const struct referral *v, size_t n, const struct referral *key,
+    size_t *at)
+{
+	size_t lo = 0, hi = n, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((c = cmp_referral(key, &v[mid])) == 0) {
+			*at = mid;
+			return 1;
+		}
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*at = lo;
+	return 0;
 }
 
 /* Add add to the count of the row with these keys, made if new. */
@@ -97,29 +132,28 @@ tally(struct referral **v, size_t *n, size_t *last, int64_t id,
     const char *name, const char *category, const char *district,
     const char *week, int64_t add)
 {
-	struct referral *x;
-	size_t i;
+	struct referral key, *x;
+	size_t at;
 
-	if (*last < *n && same(&(*v)[*last], id, name, category, district,
-	    week)) {
-		(*v)[*last].n += add;
-		return;
+	memset(&key, 0, sizeof(key));
+	key.id = id;
+	key.name = (char *)name;
+	key.category = (char *)category;
+	key.district = (char *)district;
+	snprintf(key.week, sizeof(key.week), "%s", week);
+	if (!(*last < *n && cmp_referral(&key, &(*v)[*last]) == 0) &&
+	    !locate(*v, *n, &key, last)) {
+		at = *last;
+		*v = xreallocarray(*v, *n + 1, sizeof(**v));
+		memmove(&(*v)[at + 1], &(*v)[at], (*n - at) * sizeof(**v));
+		(*n)++;
+		x = &(*v)[at];
+		*x = key;
+		x->name = xstrdup(name);
+		x->category = xstrdup(category);
+		x->district = xstrdup(district);
 	}
-	for (i = 0; i < *n; i++)
-		if (same(&(*v)[i], id, name, category, district, week)) {
-			(*v)[i].n += add;
-			*last = i;
-			return;
-		}
-	*v = xreallocarray(*v, *n + 1, sizeof(**v));
-	x = &(*v)[(*n)++];
-	x->id = id;
-	x->name = xstrdup(name);
-	x->category = xstrdup(category);
-	x->district = xstrdup(district);
-	snprintf(x->week, sizeof(x->week), "%s", week);
-	x->n = add;
-	*last = *n - 1;
+	(*v)[*last].n += add;
 }
 
 /* Each "id:name" of a log's stakeholders field to cb, the name cleaned
@@ -186,12 +220,19 @@ static void
 know_given(void *arg, int64_t id, const char *name)
 {
 	struct given_arg *g = arg;
-	size_t i;
+	struct referral key;
+	size_t at;
 
-	for (i = 0; i < g->f->nknown; i++)
-		if (g->f->known[i].id == id &&
-		    strcmp(g->f->known[i].name, name) == 0)
-			return;
+	/* The first of its (id, name), whatever its district: "" sorts
+	 * first. */
+	memset(&key, 0, sizeof(key));
+	key.id = id;
+	key.name = (char *)name;
+	key.category = key.district = (char *)"";
+	(void)locate(g->f->known, g->f->nknown, &key, &at);
+	if (at < g->f->nknown && g->f->known[at].id == id &&
+	    strcmp(g->f->known[at].name, name) == 0)
+		return;
 	tally(&g->f->known, &g->f->nknown, &g->plast, id, name, g->category,
 	    "*", "", 0);
 }
@@ -282,33 +323,17 @@ add_known(const struct report *r, struct referrals *f)
 	}
 }
 
-static int
-cmp_referral(const void *a, const void *b)
-{
-	const struct referral *x = a, *y = b;
-	int c;
-
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
-	if ((c = strcmp(x->name, y->name)) != 0 ||
-	    (c = strcmp(x->week, y->week)) != 0 ||
-	    (c = strcmp(x->district, y->district)) != 0)
-		return c;
-	return strcmp(x->category, y->category);
-}
 
 static void
 referrals_sort(struct report *r)
 {
 	struct referrals *f = referrals_of(r);
 
+	/* The lists are kept in order (tally): only the rows of 0 are
+	 * left to add. */
 	if (f->sorted)
 		return;
 	add_known(r, f);
-	if (f->nrows > 1)
-		qsort(f->rows, f->nrows, sizeof(*f->rows), cmp_referral);
-	if (f->nper > 1)
-		qsort(f->per, f->nper, sizeof(*f->per), cmp_referral);
 	f->sorted = 1;
 }
 

@@ -23,17 +23,37 @@ find(const struct report_tally *t, const char *key)
 	return t->n;
 }
 
+/*
+ * The index of key, added if new.  A key equal to one kept is that one
+ * (the cleaning is idempotent), so only a key not seen yet is cleaned:
+ * the sections tally every row of a period, and cleaning (redact_contacts)
+ * each row's keys cost more than the rest of the report.
+ */
+static size_t
+find_or_add(struct report_tally *t, const char *key)
+{
+	size_t i = find(t, key);
+	char *clean;
+
+	if (i < t->n)
+		return i;
+	clean = report_clean_text(key);
+	if ((i = find(t, clean)) == t->n) {
+		/* Already clean: kept as it is. */
+		t->v = xreallocarray(t->v, t->n + 1, sizeof(*t->v));
+		t->v[t->n].name = clean;
+		t->v[t->n].n = 0;
+		return t->n++;
+	}
+	free(clean);
+	return i;
+}
+
 void
 report_tally_add(struct report_tally *t, const char *key, int64_t n)
 {
-	char *clean = report_clean_text(key);
-	size_t i = find(t, clean);
+	size_t i = find_or_add(t, key);
 
-	if (i == t->n) {
-		report_named_add(&t->v, &t->n, clean, 0);
-		i = t->n - 1;
-	}
-	free(clean);
 	t->v[i].n += n;
 	t->last = i;
 }
