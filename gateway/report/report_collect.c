@@ -10,12 +10,28 @@
 #include "report_int.h"
 #include "store.h"
 
+/* One row of the period to every section that reads rows, and to the
+ * canon when there is one. */
+static int
+each_row(void *arg, const struct interaction *row)
+{
+	struct report *r = arg;
+	size_t i;
+
+	for (i = 0; report_sections[i] != NULL; i++)
+		if (report_sections[i]->row != NULL &&
+		    report_sections[i]->row(r, row) == -1)
+			return -1;
+	return r->canon != NULL ? report_canon_add_row(r->canon, row) : 0;
+}
+
 struct report *
 report_collect(struct store *st, const struct report_options *opts,
     size_t top)
 {
 	struct report *r = report_new(opts);
 	struct report_source src;
+	struct store_filter every;
 	const char *const *keys;
 	size_t i, n;
 
@@ -27,19 +43,23 @@ report_collect(struct store *st, const struct report_options *opts,
 	src.filter.district = opts->district;
 	src.top = top;
 	for (i = 0; report_sections[i] != NULL; i++)
-		if (report_sections[i]->collect(r, &src) == -1) {
-			report_free(r);
-			return NULL;
-		}
+		if (report_sections[i]->collect != NULL &&
+		    report_sections[i]->collect(r, &src) == -1)
+			goto fail;
 	/* A district's figures, here and in every other view, as decided
-	 * once over all districts (report_int.h); and every group of the
-	 * period listed, so that a missing one gives no hidden 0 away. */
+	 * once over all districts (report_int.h). */
 	if (report_suppressing(r) && (opts->district != NULL ||
-	    opts->by == REPORT_BY_DISTRICT)) {
-		if ((r->canon = report_canon_collect(st, opts)) == NULL) {
-			report_free(r);
-			return NULL;
-		}
+	    opts->by == REPORT_BY_DISTRICT))
+		r->canon = report_canon_new(opts);
+	/* The period's rows, every district's, read once for all. */
+	every = src.filter;
+	every.district = NULL;
+	if (store_export(st, &every, each_row, r) == -1)
+		goto fail;
+	if (r->canon != NULL) {
+		report_canon_finish(r->canon);
+		/* Every group of the period listed, so that a missing one
+		 * gives no hidden 0 away. */
 		if (opts->by != REPORT_BY_DISTRICT ||
 		    opts->district == NULL) {
 			keys = report_canon_keys(r->canon, opts->by, &n);
@@ -49,4 +69,7 @@ report_collect(struct store *st, const struct report_options *opts,
 	}
 	report_finish(r);
 	return r;
+fail:
+	report_free(r);
+	return NULL;
 }

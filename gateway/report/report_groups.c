@@ -248,14 +248,17 @@ groups_json(struct report *r, struct buf *out)
 }
 
 static int
-groups_collect(struct report *r, const struct report_source *src)
+groups_row(struct report *r, const struct interaction *row)
 {
-	return store_export(src->store, &src->filter, report_add_row, r);
+	if (r->o.district != NULL && (row->district == NULL ||
+	    strcmp(row->district, r->o.district) != 0))
+		return 0;
+	return report_add_row(r, row);
 }
 
 const struct report_section report_groups = {
 	.name = "groups",
-	.collect = groups_collect,
+	.row = groups_row,
 	.render_table = groups_table,
 	.render_csv = groups_csv,
 	.render_json = groups_json,

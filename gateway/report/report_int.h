@@ -176,8 +176,15 @@ struct report_source {
 struct report_section {
 	/* Its name, which `--section` takes if it has a CSV rendering. */
 	const char	*name;
-	/* Add its figures from the store to r; 0, or -1 on a store error. */
+	/* Add its figures from the store to r; 0, or -1 on a store error.
+	 * NULL: none but its rows. */
 	int		(*collect)(struct report *, const struct report_source *);
+	/* Each interaction of the period, of every district (a section of
+	 * one district's report keeps that district's itself): from the
+	 * one scan report_collect makes for every section that has this
+	 * and the canon, after the collects.  0, or -1 to stop.  NULL:
+	 * none. */
+	int		(*row)(struct report *, const struct interaction *);
 	/* Append it to out; the groups are finished by then.  The table
 	 * part starts its own block; the JSON part appends members to the
 	 * report's object, ",\"key\":" first; CSV is one rectangular table,

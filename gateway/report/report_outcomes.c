@@ -45,6 +45,7 @@ struct outcomes {
 	struct report_tally	 bd[NBD];
 	struct report_tally	 words;
 	int			 words_done;
+	size_t			 top;		/* words kept */
 	int			 sorted;
 };
 
@@ -122,9 +123,8 @@ report_outcomes_add_row(struct report *r, const struct interaction *row)
  * messages too: one missing would say its count is 0 exactly.
  */
 static int
-on_row(void *arg, const struct interaction *row)
+outcomes_row(struct report *r, const struct interaction *row)
 {
-	struct report *r = arg;
 	struct outcomes *o = outcomes_of(r);
 	char tmp[16];
 
@@ -147,14 +147,10 @@ static int
 outcomes_collect(struct report *r, const struct report_source *src)
 {
 	struct outcomes *o = outcomes_of(r);
-	struct store_filter f = src->filter;
 
-	f.district = NULL;
+	o->top = src->top;
 	if (r->o.district != NULL)
 		report_tally_add(&o->bd[BD_DISTRICT], r->o.district, 0);
-	if (store_export(src->store, &f, on_row, r) == -1)
-		return -1;
-	report_tally_sort(&o->words, 1, src->top);
 	return 0;
 }
 
@@ -171,8 +167,7 @@ outcomes_sort(struct report *r)
 	 * the figures only give roughly. */
 	for (b = 0; b < NBD; b++)
 		report_tally_sort(&o->bd[b], 0, 0);
-	if (o->words.n > 1 && o->words.v[0].n < o->words.v[1].n)
-		report_tally_sort(&o->words, 1, 0);
+	report_tally_sort(&o->words, 1, o->top);
 }
 
 /* A figure of the section: rounded when of a district (tied, or the
@@ -336,6 +331,7 @@ outcomes_json(struct report *r, struct buf *out)
 const struct report_section report_outcomes = {
 	.name = "outcomes",
 	.collect = outcomes_collect,
+	.row = outcomes_row,
 	.render_table = outcomes_table,
 	.render_csv = outcomes_csv,
 	.render_json = outcomes_json,
