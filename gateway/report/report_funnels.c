@@ -1,9 +1,10 @@
 /*
  * report_funnels: each broadcast of the period by name (title, template,
  * audience, when and by whom), its state as `broadcast list` shows it,
- * its messages by their real state (a cancelled message is no failure), its reminders under it, and its
- * meeting's RSVP answers on the broadcast that announced it, not
- * repeated on the reminders (store_funnel).
+ * its messages by their real state (a cancelled message is no failure),
+ * its reminders under it, and its meeting's RSVP answers on the
+ * broadcast that announced it, not repeated on the reminders
+ * (store_funnel).
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -7,8 +7,9 @@
  * line each; small counts are hidden with a partner unless the report
  * shows every count.  Those totals count as published (the funnels show
  * them), so the partner is always another day: a meeting answered on
- * one day only shows in its funnel what its one day would hide.  Running totals are not shown: two of them would
- * give a hidden day away.
+ * one day only shows in its funnel what its one day would hide.
+ * Running totals are not shown: two of them would give a hidden day
+ * away.
  */
 #include <stdio.h>
 #include <stdlib.h>

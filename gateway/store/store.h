@@ -655,8 +655,9 @@ int	 store_report_opted_out(struct store *, const struct store_filter *,
  * retries, district, language, pending, pending_next) is what the IVR
  * needs to continue after a restart; last_answer is the last list read
  * out and last_query what it answered (for "send it by SMS"), say_next
- * what the next prompt fetch must speak first (Exotel).  followup says what a missed call led to:
- * "sms", "callback", "duplicate", "opted_out" (NULL otherwise).
+ * what the next prompt fetch must speak first (Exotel).  followup says
+ * what a missed call led to: "sms", "callback", "duplicate", "opted_out"
+ * (NULL otherwise).
  * Strings may be NULL.
  */
 struct store_call {
