@@ -209,11 +209,22 @@ resolve_district(const struct district_table *dt, const char *text,
 	return 0;
 }
 
+/* One pass over the groups: what the text names, three ways, and the
+ * closest names for when it names none. */
 struct group_scan {
 	const char	*norm;		/* the text, normalised */
-	char		*found;		/* key of a display-name match */
+	const char	*typed;		/* the text as a key, or NULL */
+	const char	*derived;	/* the key its display name would make */
+	char		*by_key, *by_name, *by_derived;	/* keys found */
 	struct closest	 cl;
 };
+
+static void
+take(char **slot, const char *key)
+{
+	if (*slot == NULL)
+		*slot = xstrdup(key);
+}
 
 static int
 group_scan_one(void *arg, const struct store_group *g)
@@ -224,9 +235,12 @@ group_scan_one(void *arg, const struct store_group *g)
 
 	disp = normalized(g->display_name ? g->display_name : g->name);
 	key = normalized(g->name);
-	if (gs->found == NULL && (strcmp(disp, gs->norm) == 0 ||
-	    strcmp(key, gs->norm) == 0))
-		gs->found = xstrdup(g->name);
+	if (gs->typed != NULL && strcmp(g->name, gs->typed) == 0)
+		take(&gs->by_key, g->name);
+	if (strcmp(disp, gs->norm) == 0 || strcmp(key, gs->norm) == 0)
+		take(&gs->by_name, g->name);
+	if (gs->derived != NULL && strcmp(g->name, gs->derived) == 0)
+		take(&gs->by_derived, g->name);
 	d = rank(gs->norm, disp);
 	dk = rank(gs->norm, key);
 	if (g->display_name != NULL && strcmp(g->display_name, g->name) != 0)
@@ -240,70 +254,51 @@ group_scan_one(void *arg, const struct store_group *g)
 	return 0;
 }
 
-static int
-group_exists(struct store *st, const char *key)
-{
-	struct store_group g;
-	int rc;
-
-	memset(&g, 0, sizeof(g));
-	if ((rc = store_group_get(st, key, &g)) == 1)
-		store_group_clear(&g);
-	return rc;
-}
-
 int
 resolve_group(struct store *st, const char *text, char **key, char *err,
     size_t errlen)
 {
 	struct group_scan gs;
-	char *cand, why[128];
-	int rc, pass;
+	char *typed, *derived, *norm, why[128];
+	int rc;
 
 	*key = NULL;
 	if (text == NULL)
 		text = "";
+	memset(&gs, 0, sizeof(gs));
+	gs.norm = norm = normalized(text);
+	gs.typed = typed = audience_name_normalize(text, why, sizeof(why));
+	gs.derived = derived = group_key_derive(text, why, sizeof(why));
+	rc = store_groups_list(st, group_scan_one, &gs);
 	/*
 	 * As typed (a key), then a display name as written, then the key a
 	 * display name would make: a group named "मिर्ज़ापुर महिला समूह"
 	 * whose derived key another group took first (it got "-2") is
 	 * still the one its name says.
 	 */
-	memset(&gs, 0, sizeof(gs));
-	for (pass = 0; pass < 3; pass++) {
-		if (pass == 1) {
-			gs.norm = cand = normalized(text);
-			rc = store_groups_list(st, group_scan_one, &gs);
-			free(cand);
-			if (rc == -1)
-				goto store_failed;
-			if (gs.found != NULL) {
-				closest_clear(&gs.cl);
-				*key = gs.found;
-				return 1;
-			}
-			continue;
-		}
-		cand = pass == 0 ? audience_name_normalize(text, why,
-		    sizeof(why)) : group_key_derive(text, why, sizeof(why));
-		if (cand == NULL)
-			continue;
-		if ((rc = group_exists(st, cand)) == 1) {
-			closest_clear(&gs.cl);
-			*key = cand;
-			return 1;
-		}
-		free(cand);
-		if (rc == -1)
-			goto store_failed;
+	if (rc != -1)
+		*key = gs.by_key != NULL ? gs.by_key : gs.by_name != NULL ?
+		    gs.by_name : gs.by_derived;
+	if (*key != gs.by_key)
+		free(gs.by_key);
+	if (*key != gs.by_name)
+		free(gs.by_name);
+	if (*key != gs.by_derived)
+		free(gs.by_derived);
+	free(norm);
+	free(typed);
+	free(derived);
+	if (rc == -1) {
+		closest_clear(&gs.cl);
+		util_err(err, errlen, "store: %s", store_errmsg(st));
+		return -1;
+	}
+	if (*key != NULL) {
+		closest_clear(&gs.cl);
+		return 1;
 	}
 	closest_err(&gs.cl, "group", text, err, errlen);
 	return 0;
-store_failed:
-	closest_clear(&gs.cl);
-	free(gs.found);
-	util_err(err, errlen, "store: %s", store_errmsg(st));
-	return -1;
 }
 
 static const char *
