@@ -83,24 +83,37 @@ static const char *REQ =
     "Content-Type: application/json\r\nContent-Length: 27\r\n\r\n"
     "{\"to\": \"district:varanasi\"}";
 
+/* A server on base whose handler holds what it is given (h), with
+ * timeout_s, and REQ sent to it from *fd; the request is held. */
+static struct http_server *
+serve_held(struct event_base *base, struct held *h, int timeout_s,
+    int run_ms, int *fd)
+{
+	struct http_server *srv;
+	char err[128];
+
+	srv = http_server_new(base, "127.0.0.1:0", 4096, timeout_s, hold, h,
+	    err, sizeof(err));
+	assert_non_null(srv);
+	*fd = client_send(http_server_port(srv), REQ);
+	run_for(base, run_ms);
+	assert_int_equal(h->n, 1);
+	return srv;
+}
+
 static void
 test_answer_after_the_timeout(void **state)
 {
 	struct event_base *base = event_base_new();
 	struct held h = { NULL, 0 };
 	struct http_server *srv;
-	char err[128], buf[512];
+	char buf[512];
 	ssize_t n;
 	int fd;
 
 	(void)state;
-	srv = http_server_new(base, "127.0.0.1:0", 4096, 1, hold, &h, err,
-	    sizeof(err));
-	assert_non_null(srv);
-	fd = client_send(http_server_port(srv), REQ);
 	/* Well past the 1 s timeout while "the job" works. */
-	run_for(base, 2300);
-	assert_int_equal(h.n, 1);
+	srv = serve_held(base, &h, 1, 2300, &fd);
 	assert_int_equal(http_server_inflight(srv), 1);
 	assert_int_equal(client_state(fd), -1);
 	http_respond_text(h.x, 201, "{\"id\": 7}\n");
@@ -126,16 +139,10 @@ test_answer_to_a_client_that_reset(void **state)
 	struct held h = { NULL, 0 };
 	struct linger lg = { 1, 0 };
 	struct http_server *srv;
-	char err[128];
 	int fd;
 
 	(void)state;
-	srv = http_server_new(base, "127.0.0.1:0", 4096, 10, hold, &h, err,
-	    sizeof(err));
-	assert_non_null(srv);
-	fd = client_send(http_server_port(srv), REQ);
-	run_for(base, 100);
-	assert_int_equal(h.n, 1);
+	srv = serve_held(base, &h, 10, 100, &fd);
 	/* curl aborted: the peer resets. */
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof(lg)), 0);
@@ -156,16 +163,10 @@ test_answer_after_the_server_is_gone(void **state)
 	struct event_base *base = event_base_new();
 	struct held h = { NULL, 0 };
 	struct http_server *srv;
-	char err[128];
 	int fd;
 
 	(void)state;
-	srv = http_server_new(base, "127.0.0.1:0", 4096, 10, hold, &h, err,
-	    sizeof(err));
-	assert_non_null(srv);
-	fd = client_send(http_server_port(srv), REQ);
-	run_for(base, 100);
-	assert_int_equal(h.n, 1);
+	srv = serve_held(base, &h, 10, 100, &fd);
 	http_server_free(srv);		/* frees the connection and request */
 	assert_int_equal(client_state(fd), 0);
 	/* The job ends later: its answer touches neither (ASan checks). */

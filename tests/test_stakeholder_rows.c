@@ -378,6 +378,37 @@ ignore_problem(void *arg, size_t line, int col, const char *cell,
 	buf_printf(arg, "%s\n", msg);
 }
 
+/* csv read without a problem and planned against the directory of st
+ * as it is now (listed into *l). */
+static void
+plan_sheet(struct store *st, const char *csv, int replace,
+    struct listing *l, struct stakeholder_sheet *sh,
+    struct stakeholder_plan *p)
+{
+	struct buf probs;
+
+	buf_init(&probs, 0);
+	list(st, l);
+	assert_int_equal(stakeholder_rows_read(kw, dt, "91", csv, strlen(csv),
+	    NULL, NULL, 0, sh, ignore_problem, &probs), 0);
+	assert_string_equal(buf_cstr(&probs), "");
+	buf_free(&probs);
+	stakeholder_rows_plan(l->rows, l->ids, l->n, sh->rows, sh->n,
+	    stakeholder_sheet_columns(sh), replace, p);
+}
+
+/* The plan carried out, and what it was made of let go. */
+static void
+apply_sheet(struct store *st, struct listing *l,
+    struct stakeholder_sheet *sh, struct stakeholder_plan *p)
+{
+	assert_int_equal(stakeholder_rows_apply(st, p, sh->rows, "sheet.csv",
+	    1000), 1);
+	stakeholder_plan_clear(p);
+	stakeholder_sheet_clear(sh);
+	listing_free(l);
+}
+
 /* A sheet kept with only the columns a reply needs: the languages and
  * descriptions it does not have are not given, not emptied. */
 static void
@@ -394,28 +425,17 @@ test_columns_the_sheet_lacks(void **state)
 	const struct stakeholder *ldm;
 	struct temp_db db;
 	struct store *st;
-	struct buf probs;
 
 	(void)state;
-	buf_init(&probs, 0);
 	st = directory_of(&db);
-	list(st, &l);
-	assert_int_equal(stakeholder_rows_read(kw, dt, "91", csv, strlen(csv),
-	    NULL, NULL, 0, &sh, ignore_problem, &probs), 0);
-	assert_string_equal(buf_cstr(&probs), "");
+	plan_sheet(st, csv, 0, &l, &sh, &p);
 	assert_int_equal(stakeholder_sheet_columns(&sh), (1u << SC_NAME) |
 	    (1u << SC_CATEGORY) | (1u << SC_DISTRICT) | (1u << SC_PHONE));
-	stakeholder_rows_plan(l.rows, l.ids, l.n, sh.rows, sh.n,
-	    stakeholder_sheet_columns(&sh), 0, &p);
 	/* The lead bank as stored: unchanged.  DIC: a new number. */
 	assert_int_equal(p.nsame, 1);
 	assert_int_equal(p.nchange, 1);
 	assert_int_equal(p.change_id[0], l.ids[1]);
-	assert_int_equal(stakeholder_rows_apply(st, &p, sh.rows, "sheet.csv",
-	    1000), 1);
-	stakeholder_plan_clear(&p);
-	stakeholder_sheet_clear(&sh);
-	listing_free(&l);
+	apply_sheet(st, &l, &sh, &p);
 	list(st, &now);
 	ldm = named(&now, "LDM Bhadohi");
 	assert_string_equal(ldm->languages, "hi|en");
@@ -427,26 +447,17 @@ test_columns_the_sheet_lacks(void **state)
 	listing_free(&now);
 
 	/* Replace: the same rule for those it keeps; the rest retire. */
-	list(st, &l);
-	assert_int_equal(stakeholder_rows_read(kw, dt, "91", replace,
-	    strlen(replace), NULL, NULL, 0, &sh, ignore_problem, &probs), 0);
-	stakeholder_rows_plan(l.rows, l.ids, l.n, sh.rows, sh.n,
-	    stakeholder_sheet_columns(&sh), 1, &p);
+	plan_sheet(st, replace, 1, &l, &sh, &p);
 	assert_int_equal(p.nsame, 1);
 	assert_int_equal(p.nchange, 0);
 	assert_int_equal(p.nretire, 2);
-	assert_int_equal(stakeholder_rows_apply(st, &p, sh.rows, "sheet.csv",
-	    1000), 1);
-	stakeholder_plan_clear(&p);
-	stakeholder_sheet_clear(&sh);
-	listing_free(&l);
+	apply_sheet(st, &l, &sh, &p);
 	list(st, &now);
 	assert_int_equal(now.n, 1);
 	assert_string_equal(now.rows[0].languages, "hi|en");
 	assert_string_equal(now.rows[0].description_hi,
 	    "लीड बैंक: मुद्रा और PMEGP लोन");
 	listing_free(&now);
-	buf_free(&probs);
 	store_close(st);
 	temp_db_remove(&db);
 }
@@ -463,22 +474,12 @@ test_change_keeps_what_is_not_given(void **state)
 	const struct stakeholder *ldm;
 	struct temp_db db;
 	struct store *st;
-	struct buf probs;
 
 	(void)state;
-	buf_init(&probs, 0);
 	st = directory_of(&db);
-	list(st, &l);
-	assert_int_equal(stakeholder_rows_read(kw, dt, "91", csv, strlen(csv),
-	    NULL, NULL, 0, &sh, ignore_problem, &probs), 0);
-	stakeholder_rows_plan(l.rows, l.ids, l.n, sh.rows, sh.n,
-	    stakeholder_sheet_columns(&sh), 0, &p);
+	plan_sheet(st, csv, 0, &l, &sh, &p);
 	assert_int_equal(p.nchange, 1);
-	assert_int_equal(stakeholder_rows_apply(st, &p, sh.rows, "sheet.csv",
-	    1000), 1);
-	stakeholder_plan_clear(&p);
-	stakeholder_sheet_clear(&sh);
-	listing_free(&l);
+	apply_sheet(st, &l, &sh, &p);
 	list(st, &l);
 	ldm = named(&l, "LDM Bhadohi");
 	assert_string_equal(ldm->phone, "+910000019999");
@@ -488,7 +489,6 @@ test_change_keeps_what_is_not_given(void **state)
 	assert_string_equal(ldm->description_hi,
 	    "लीड बैंक: मुद्रा और PMEGP लोन");
 	listing_free(&l);
-	buf_free(&probs);
 	store_close(st);
 	temp_db_remove(&db);
 }

@@ -19,7 +19,6 @@ time than the test is about.
 import collections
 import json
 import signal
-import sqlite3
 import subprocess
 import threading
 import time
@@ -27,7 +26,7 @@ import unittest
 
 from harness import BIN
 from mockprovider import MockProvider
-from outboundlib import TWILIO_SID, db_query, provider_daemon
+from outboundlib import TWILIO_SID, db_query, provider_daemon, seed_contacts
 
 N = 30000
 KILL_AFTER = 3000       # messages written before the kill
@@ -44,17 +43,9 @@ def number(i):
     return "+9197%08d" % i
 
 
-def seed_contacts(db, n):
-    c = sqlite3.connect(db, timeout=10)
-    try:
-        with c:
-            c.executemany(
-                "INSERT INTO contacts (phone, name, language, district,"
-                " role) VALUES (?, ?, ?, ?, 'entrepreneur')",
-                ((number(i), "W%d" % i, "hi" if i % 2 else "en", DISTRICT)
-                 for i in range(n)))
-    finally:
-        c.close()
+def women(n):
+    return ((number(i), "W%d" % i, "hi" if i % 2 else "en", DISTRICT)
+            for i in range(n))
 
 
 class BroadcastCrash(unittest.TestCase):
@@ -72,7 +63,7 @@ class BroadcastCrash(unittest.TestCase):
             f.write("quiet_hours = \ndaily_cap = 0\n"
                     "broadcast_provider = twilio\n")
             f.write(text)
-        seed_contacts(self.d.db, N)
+        seed_contacts(self.d.db, women(N))
         self.cli_proc = None
 
     def tearDown(self):

@@ -23,7 +23,7 @@ import time
 import unittest
 
 from mockprovider import MockProvider
-from outboundlib import db_query, provider_daemon
+from outboundlib import db_query, provider_daemon, seed_contacts
 
 N = 150000
 BUDGET_S = 55
@@ -31,19 +31,10 @@ COORD_TOKEN = "coordinator-token-0123456789ab"
 DISTRICT = "varanasi"
 
 
-def seed_contacts(db, n):
-    import sqlite3
-    c = sqlite3.connect(db, timeout=10)
-    try:
-        with c:
-            c.executemany(
-                "INSERT INTO contacts (phone, name, language, district,"
-                " role) VALUES (?, ?, ?, ?, 'entrepreneur')",
-                (("+9196%08d" % i, "Sunita %d" % i if i % 3 else
-                  "सुनीता देवी %d" % i, "hi" if i % 2 else "en", DISTRICT)
-                 for i in range(n)))
-    finally:
-        c.close()
+def women(n):
+    return (("+9196%08d" % i, "Sunita %d" % i if i % 3 else
+             "सुनीता देवी %d" % i, "hi" if i % 2 else "en", DISTRICT)
+            for i in range(n))
 
 
 # Tomorrow at noon IST, so that nothing is sent while the test looks.
@@ -77,7 +68,7 @@ class SlowJobTimeout(unittest.TestCase):
             f.write("quiet_hours = \ndaily_cap = 0\n"
                     "broadcast_provider = twilio\n")
             f.write(text)
-        seed_contacts(self.d.db, N)
+        seed_contacts(self.d.db, women(N))
         self.d.start()
         self.sock = None
 
