@@ -7,7 +7,7 @@ import json
 import os
 import time
 
-from outboundlib import provider_daemon, wait_until
+from outboundlib import broadcast_daemon, wait_until
 
 COORD = "coordinator-token-0123456789ab"
 ADMIN = "admin-token-0123456789abcdef"
@@ -16,15 +16,8 @@ IST = datetime.timezone(datetime.timedelta(hours=5, minutes=30))
 
 def start_daemon(mock):
     """A started daemon whose broadcasts go to mock."""
-    d = provider_daemon("twilio", mock,
-                        env={"SAMPARK_COORDINATOR_TOKEN": COORD,
-                             "SAMPARK_ADMIN_TOKEN": ADMIN})
-    with open(d.conf, encoding="utf-8") as f:
-        text = f.read()
-    with open(d.conf, "w", encoding="utf-8") as f:
-        f.write("quiet_hours = \ndaily_cap = 0\n"
-                "broadcast_provider = twilio\n")
-        f.write(text)
+    d = broadcast_daemon(mock, env={"SAMPARK_COORDINATOR_TOKEN": COORD,
+                                    "SAMPARK_ADMIN_TOKEN": ADMIN})
     d.start()
     return d
 

@@ -174,6 +174,21 @@ def db_query(d, sql, args=()):
         c.close()
 
 
+def broadcast_daemon(mock, settings=None, globals_=None, env=None):
+    """A daemon (not started) whose broadcasts go through Twilio's API to
+    mock, with no quiet hours and no daily cap, so that a test passes at
+    any hour."""
+    d = provider_daemon("twilio", mock, settings=settings,
+                        globals_=globals_, env=env)
+    with open(d.conf, encoding="utf-8") as f:
+        text = f.read()
+    with open(d.conf, "w", encoding="utf-8") as f:
+        f.write("quiet_hours = \ndaily_cap = 0\n"
+                "broadcast_provider = twilio\n")
+        f.write(text)
+    return d
+
+
 def seed_contacts(db, rows):
     """Contacts written straight into the database, (phone, name,
     language, district) each: a grown coalition in seconds."""

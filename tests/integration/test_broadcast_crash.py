@@ -26,7 +26,8 @@ import unittest
 
 from harness import BIN
 from mockprovider import MockProvider
-from outboundlib import TWILIO_SID, db_query, provider_daemon, seed_contacts
+from outboundlib import (TWILIO_SID, broadcast_daemon, db_query,
+                         seed_contacts)
 
 N = 30000
 KILL_AFTER = 3000       # messages written before the kill
@@ -53,16 +54,9 @@ class BroadcastCrash(unittest.TestCase):
         self.t0 = time.monotonic()
         self.mock = MockProvider().start()
         self.mock._server.handle_error = lambda request, address: None
-        self.d = provider_daemon(
-            "twilio", self.mock,
-            settings={"rate": "0", "max_inflight": "8"},
+        self.d = broadcast_daemon(
+            self.mock, settings={"rate": "0", "max_inflight": "8"},
             env={"SAMPARK_COORDINATOR_TOKEN": COORD_TOKEN})
-        with open(self.d.conf, encoding="utf-8") as f:
-            text = f.read()
-        with open(self.d.conf, "w", encoding="utf-8") as f:
-            f.write("quiet_hours = \ndaily_cap = 0\n"
-                    "broadcast_provider = twilio\n")
-            f.write(text)
         seed_contacts(self.d.db, women(N))
         self.cli_proc = None
 

@@ -23,7 +23,7 @@ import time
 import unittest
 
 from mockprovider import MockProvider
-from outboundlib import db_query, provider_daemon, seed_contacts
+from outboundlib import broadcast_daemon, db_query, seed_contacts
 
 N = 150000
 BUDGET_S = 55
@@ -58,16 +58,10 @@ class SlowJobTimeout(unittest.TestCase):
         self.t0 = time.monotonic()
         self.mock = MockProvider().start()
         self.mock._server.handle_error = lambda request, address: None
-        self.d = provider_daemon(
-            "twilio", self.mock, settings={"rate": "0"},
+        self.d = broadcast_daemon(
+            self.mock, settings={"rate": "0"},
             globals_={"request_timeout": "1"},
             env={"SAMPARK_COORDINATOR_TOKEN": COORD_TOKEN})
-        with open(self.d.conf, encoding="utf-8") as f:
-            text = f.read()
-        with open(self.d.conf, "w", encoding="utf-8") as f:
-            f.write("quiet_hours = \ndaily_cap = 0\n"
-                    "broadcast_provider = twilio\n")
-            f.write(text)
         seed_contacts(self.d.db, women(N))
         self.d.start()
         self.sock = None
