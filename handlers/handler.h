@@ -83,6 +83,11 @@ struct sp_ctx_ops {
 		    size_t *n);
 	void	(*stakeholders_free)(void *arg, struct stakeholder *rows,
 		    size_t n);
+	/* The stakeholders of ids[0..n) still in the directory, in that
+	 * order (ids no longer there are skipped); *rows released by
+	 * stakeholders_free. */
+	int	(*stakeholders_get)(void *arg, const int64_t *ids, size_t n,
+		    struct stakeholder **rows, size_t *nrows);
 };
 
 /*
