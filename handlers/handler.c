@@ -381,25 +381,37 @@ handler_outcome_unanswered(const char *o)
 	    strcmp(o, HANDLER_OUTCOME_LIMITED) == 0);
 }
 
+/*
+ * lead (if not '\0'), id in decimal, then tail (if not '\0'), appended
+ * to b.  Every entry of a long list passes here: digits by hand, as a
+ * printf per entry was a sixth of a list reply's cost.
+ */
+static void
+put_id(struct buf *b, char lead, int64_t id, char tail)
+{
+	char digits[32], *d = digits + sizeof(digits);
+	uint64_t v = id < 0 ? 0 - (uint64_t)id : (uint64_t)id;
+
+	if (tail != '\0')
+		*--d = tail;
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (id < 0)
+		*--d = '-';
+	if (lead != '\0')
+		*--d = lead;
+	buf_append(b, d, (size_t)(digits + sizeof(digits) - d));
+}
+
 void
 handler_refer(struct handler_request *req, const struct stakeholder *s)
 {
 	const char *name = s->name != NULL ? s->name : "", *bar;
-	char id[32], *d = id + sizeof(id);
-	uint64_t v = s->id < 0 ? 0 - (uint64_t)s->id : (uint64_t)s->id;
 	size_t start;
 
-	/* Every entry of a long list passes here: digits by hand, as a
-	 * printf per entry was a sixth of a list reply's cost. */
-	*--d = ':';
-	do
-		*--d = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	if (s->id < 0)
-		*--d = '-';
-	if (req->referred.len > 0)
-		*--d = '|';
-	buf_append(&req->referred, d, (size_t)(id + sizeof(id) - d));
+	put_id(&req->referred, req->referred.len > 0 ? '|' : '\0', s->id,
+	    ':');
 	start = req->referred.len;
 	buf_puts(&req->referred, name);
 	/* The separator cannot appear inside an entry, so the field splits
@@ -547,16 +559,12 @@ more_keep_ids(const struct sp_ctx *ctx, struct contact *c,
     const struct stakeholder *const *rows, size_t n)
 {
 	struct buf b;
-	char id[24];
 	size_t i;
 
 	buf_init(&b, 0);
 	buf_puts(&b, MORE_IDS);
-	for (i = 0; i < n; i++) {
-		snprintf(id, sizeof(id), "%s%lld", i > 0 ? "," : "",
-		    (long long)rows[i]->id);
-		buf_puts(&b, id);
-	}
+	for (i = 0; i < n; i++)
+		put_id(&b, i > 0 ? ',' : '\0', rows[i]->id, '\0');
 	c->more_text = buf_steal(&b);
 	c->more_until_ms = ctx->now_ms + ctx->more_ms;
 }
@@ -570,13 +578,19 @@ handler_list(const struct sp_ctx *ctx, struct handler_request *req,
 	const struct stakeholder **ok = xcalloc(n + 1, sizeof(*ok));
 	char **lines = NULL;
 	char err[160], who[96];
-	size_t i, nok = 0, nlines = 0, used = 0;
+	size_t i, nok = 0, nlines = 0, used = 0, total, want;
 	unsigned pages = ctx->spoken ? 1 : pages_left(ctx, reply);
 	struct buf b;
 	int rc = 0;
 
 	more_clear(req->contact);
-	for (i = 0; i < n; i++) {
+	/*
+	 * Entries that a template cannot carry are left out.  Texted, only
+	 * as many are checked as the pages sent now can hold: the rest wait
+	 * behind MORE unchecked, and MORE checks them when it gets to them.
+	 */
+	want = ctx->spoken ? n : (size_t)pages * REPLY_TEMPLATES_PAGE_MAX;
+	for (i = 0; i < n && nok < want; i++) {
 		if (!ctx->spoken && (reply_templates_field_check("name",
 		    rows[i].name, err, sizeof(err)) == -1 ||
 		    reply_templates_field_check("phone", rows[i].phone, err,
@@ -589,13 +603,13 @@ handler_list(const struct sp_ctx *ctx, struct handler_request *req,
 		}
 		ok[nok++] = &rows[i];
 	}
+	for (total = nok; i < n; i++)
+		ok[total++] = &rows[i];
 	if (nok == 0 || pages == 0)
 		goto done;
 	/* Heard, the whole list at once; texted, only what the pages sent
 	 * now can hold is formatted. */
-	nlines = ctx->spoken ? nok : (size_t)pages * REPLY_TEMPLATES_PAGE_MAX;
-	if (nlines > nok)
-		nlines = nok;
+	nlines = nok;
 	lines = xcalloc(nlines + 1, sizeof(*lines));
 	for (i = 0; i < nlines && rc == 0; i++) {
 		buf_init(&b, 0);
@@ -615,15 +629,15 @@ handler_list(const struct sp_ctx *ctx, struct handler_request *req,
 		used = nok;
 	} else
 		rc = page_on(ctx, req, stem, header_key, category, district,
-		    lines, nok, pages, reply, &used);
+		    lines, total, pages, reply, &used);
 	if (rc != 0)
 		goto done;
 	/* She is referred to what she was given; what waits behind MORE
 	 * counts when MORE gives it. */
 	for (i = 0; i < used; i++)
 		handler_refer(req, ok[i]);
-	if (used < nok)
-		more_keep_ids(ctx, req->contact, ok + used, nok - used);
+	if (used < total)
+		more_keep_ids(ctx, req->contact, ok + used, total - used);
 done:
 	for (i = 0; lines != NULL && i < nlines; i++)
 		free(lines[i]);
@@ -680,7 +694,7 @@ handler_list_more(const struct sp_ctx *ctx, struct handler_request *req,
 {
 	struct stakeholder *rows = NULL;
 	int64_t *ids;
-	size_t n = 1, nrows = 0, i;
+	size_t n = 1, nrows = 0, i, before = reply->n;
 	const char *s;
 	char *end;
 	int rc;
@@ -703,10 +717,14 @@ handler_list_more(const struct sp_ctx *ctx, struct handler_request *req,
 	free(ids);
 	if (rc == -1)
 		return -1;
-	/* Those that left the directory since are not given. */
+	/* Those that left the directory since are not given, nor those a
+	 * template cannot carry (checked only now). */
 	if (nrows > 0)
 		rc = handler_list(ctx, req, "more.list", "more.header", NULL,
 		    NULL, rows, nrows, reply);
 	ctx->ops->stakeholders_free(ctx->ops_arg, rows, nrows);
+	if (rc == 0 && reply->n == before)
+		rc = handler_reply_prompt(reply, ctx->prompts, req->lang,
+		    "more.none", NULL);
 	return rc;
 }

@@ -360,6 +360,42 @@ test_info_pages(void **state)
 	call_clear(&k);
 }
 
+/*
+ * Entries past the first page are checked against the DLT template only
+ * when MORE gets to them: one that cannot be carried is still left out
+ * then, and a MORE that finds nothing else left says so.
+ */
+static void
+test_more_checks_the_rest(void **state)
+{
+	struct handler_fixture *f = *state;
+	struct call k;
+
+	fake_ops_stakeholder_add(f->world, "Haat samiti Lalganj", "market",
+	    "mirzapur", "+910000020001");
+	fake_ops_stakeholder_add(f->world, "Haat samiti Halia", "market",
+	    "mirzapur", "+910000020002");
+	fake_ops_stakeholder_add(f->world, "Haat samiti Chunar", "market",
+	    "mirzapur", "+910000020003");
+	fake_ops_stakeholder_add(f->world, "Mirzapur District Women Artisans "
+	    "Producer Company Limited, Kachhwa Road", "market", "mirzapur",
+	    "+910000020099");
+	call_init(&k, "+919800000005", "en");
+	k.req.keyword = "market";
+	k.req.category = "market";
+	k.req.district = district(f, "mirzapur");
+	assert_int_equal(run(f, &handler_info, &k), 0);
+	assert_non_null(strstr(reply_of(&k), "+910000020003"));
+	assert_non_null(k.c.more_text);
+	k.req.keyword = "more";
+	assert_int_equal(run(f, &handler_more, &k), 0);
+	assert_reply(f, &k, "en", "more.none", NULL);
+	assert_null(k.c.more_text);
+	assert_int_equal(k.req.referred.len, 0);
+	assert_int_equal(f->world->calls.rows_held, 0);
+	call_clear(&k);
+}
+
 /* ---- help ---- */
 
 static void
@@ -1038,6 +1074,7 @@ main(void)
 		T(test_info_asks_district),
 		T(test_info_none_and_failure),
 		T(test_info_pages),
+		T(test_more_checks_the_rest),
 		T(test_help),
 		T(test_more),
 		T(test_choose),
