@@ -260,6 +260,18 @@ class SuppressionAttack(unittest.TestCase):
             return tuple(sorted(i for i, (x, c) in directory.items()
                                 if c == category and x in (district, "*")))
 
+        # A reply names the first of those, in directory order, as many
+        # as its texts hold (the rest wait behind MORE): the same for
+        # every question of one category in one district, which anyone
+        # learns by asking once.
+        named = {}
+        for c, ids in given.items():
+            if c[4][2] == "answered" and c[4][3] != "(none)":
+                key = (c[0], c[4][3])
+                self.assertTrue(ids, c)
+                self.assertEqual(named.setdefault(key, ids), ids, c)
+                self.assertEqual(serves(*key)[:len(ids)], ids, c)
+
         def possible(district, kind):
             """A question of a category is answered where somebody
             serves it, and finds no stakeholder where nobody does."""
@@ -290,7 +302,8 @@ class SuppressionAttack(unittest.TestCase):
                         "channel": c[2], "language": c[3],
                         "keyword": k[0], "match": k[1], "outcome": k[2],
                         "category": k[3], "unanswered": k[2] in UNANSWERED,
-                        "stakeholder": serves(c[0], k[3])
+                        "stakeholder": named.get((c[0], k[3]),
+                                                 serves(c[0], k[3]))
                         if k[2] == "answered" else ()}
         for c, ids in given.items():
             self.assertEqual(attrs[c]["stakeholder"], ids, c)
