@@ -11,7 +11,7 @@
 # SANITIZE=1 builds into build/asan with AddressSanitizer and UBSan.
 
 CC	?= cc
-PKGS	 = libevent libcurl sqlite3 libutf8proc libcrypto jansson
+PKGS	 = libevent libcurl sqlite3 libpq libutf8proc libcrypto jansson
 CFLAGS	?= -O2 -g
 WARN	 = -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Wshadow -Werror
 CPPFLAGS_ALL = -std=c11 -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -135,7 +135,7 @@ $(BUILD)/obj/gen/%_html.o: $(BUILD)/gen/%_html.c
 # Debian packages the build, the tests and the benchmark need.  Installed
 # only when missing, so a machine that has them all is left alone.
 DEB_PACKAGES = gcc make pkg-config libevent-dev libcurl4-openssl-dev \
-	libsqlite3-dev libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
+	libsqlite3-dev libpq-dev postgresql-15 libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
 	libmimalloc-dev \
 	python3 curl wrk sqlite3 clang libclang-rt-14-dev \
 	chromium chromium-driver python3-selenium fonts-noto-core nginx \

@@ -185,6 +185,8 @@ start_checkpointer(struct sp_daemon *d)
 		    "stay in the commits\"", err);
 		return;
 	}
+	if (store_checkpointer_fd(d->store) == -1)
+		return;		/* a server's store checkpoints itself */
 	d->ev_ckpt = event_new(d->base, store_checkpointer_fd(d->store),
 	    EV_READ | EV_PERSIST, on_ckpt, d);
 	if (d->ev_ckpt == NULL || event_add(d->ev_ckpt, NULL) == -1) {

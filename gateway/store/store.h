@@ -64,6 +64,8 @@ int	 store_schema_version(void);
  * past eight times the threshold, the commits checkpoint as SQLite would.
  * store_close() stops the thread; so may store_checkpointer_stop().
  * -1 with err set (nothing started: SQLite keeps checkpointing itself).
+ * On PostgreSQL the server checkpoints: 0, nothing started, and
+ * store_checkpointer_fd() is -1.
  */
 int	 store_checkpointer_start(struct store *, int frames, char *err,
 	    size_t errlen);

@@ -38,31 +38,31 @@ state_rank(const char *state)
 
 /* Fill m from a row in OUTBOX_COLUMNS order; m owns copies. */
 static void
-outbox_row(sqlite3_stmt *s, struct outbox_msg *m)
+outbox_row(struct store_db_stmt *s, struct outbox_msg *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->id = sqlite3_column_int64(s, 0);
+	m->id = store_db_column_int64(s, 0);
 	m->provider = store_sq_column_dup(s, 1);
 	m->to = store_sq_column_dup(s, 2);
 	m->from = store_sq_column_dup(s, 3);
 	m->body = store_sq_column_dup(s, 4);
 	m->encoding = store_sq_column_dup(s, 5);
-	m->segments = sqlite3_column_int(s, 6);
+	m->segments = (int)store_db_column_int64(s, 6);
 	m->state = store_sq_column_dup(s, 7);
-	m->attempts = sqlite3_column_int(s, 8);
-	m->created_ms = sqlite3_column_int64(s, 9);
-	m->next_attempt_ms = sqlite3_column_int64(s, 10);
-	m->updated_ms = sqlite3_column_int64(s, 11);
+	m->attempts = (int)store_db_column_int64(s, 8);
+	m->created_ms = store_db_column_int64(s, 9);
+	m->next_attempt_ms = store_db_column_int64(s, 10);
+	m->updated_ms = store_db_column_int64(s, 11);
 	m->provider_id = store_sq_column_dup(s, 12);
 	m->error_code = store_sq_column_dup(s, 13);
 	m->error = store_sq_column_dup(s, 14);
 	m->reason = store_sq_column_dup(s, 15);
-	m->reply_to = sqlite3_column_int64(s, 16);
-	m->broadcast_id = sqlite3_column_int64(s, 17);
+	m->reply_to = store_db_column_int64(s, 16);
+	m->broadcast_id = store_db_column_int64(s, 17);
 	m->dlt_template_id = store_sq_column_dup(s, 18);
 	m->sms_type = store_sq_column_dup(s, 19);
-	m->is_call = sqlite3_column_int(s, 20);
-	m->opted_out_ms = sqlite3_column_int64(s, 21);
+	m->is_call = (int)store_db_column_int64(s, 20);
+	m->opted_out_ms = store_db_column_int64(s, 21);
 }
 
 /* Store one state change of message id (from is NULL when it is new). */
@@ -70,11 +70,11 @@ static int
 outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
     const char *to, const char *detail, const char *op)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_EVENT];
+	struct store_db_stmt *s = st->stmt[S_OB_EVENT];
 	const char *v[] = { from, to, detail };
 
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now_ms);
+	store_db_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 2, now_ms);
 	store_sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
 	if (store_sq_run(st, S_OB_EVENT, op) == -1)
 		return -1;
@@ -93,9 +93,9 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
 int
 store_outbox_add(struct store *st, struct outbox_msg *m)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_ADD];
+	struct store_db_stmt *s = st->stmt[S_OB_ADD];
 	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
-	int own = sqlite3_get_autocommit(st->db), ok;
+	int own = !store_db_in_transaction(&st->db), ok;
 
 	if (m->created_ms == 0)
 		m->created_ms = util_wall_ms();
@@ -104,16 +104,16 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 	if (own && store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
 		return -1;
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int(s, 6, m->segments);
-	sqlite3_bind_int64(s, 7, m->created_ms);
-	sqlite3_bind_int64(s, 8, m->next_attempt_ms);
+	store_db_bind_int64(s, 6, m->segments);
+	store_db_bind_int64(s, 7, m->created_ms);
+	store_db_bind_int64(s, 8, m->next_attempt_ms);
 	store_sq_bind_int64(s, 9, m->reply_to, 0);
 	store_sq_bind_int64(s, 10, m->broadcast_id, 0);
 	store_sq_bind_text(s, 11, m->dlt_template_id);
 	store_sq_bind_text(s, 12, m->sms_type);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
 	if ((ok = store_sq_step_done(st, s, "outbox_add") == 0)) {
-		m->id = sqlite3_last_insert_rowid(st->db);
+		m->id = store_db_last_id(&st->db);
 		ok = outbox_event(st, m->id, m->created_ms, NULL, "queued",
 		    NULL, "outbox_add") == 0;
 	}
@@ -144,13 +144,13 @@ due_cmp(const void *a, const void *b)
 static int
 creating_from(struct store *st, int64_t *from)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_CREATING_FROM];
+	struct store_db_stmt *s = st->stmt[S_OB_CREATING_FROM];
 	int rc;
 
 	*from = INT64_MAX;
 	if ((rc = store_sq_step_row(st, s, "outbox_creating")) == 1) {
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-			*from = sqlite3_column_int64(s, 0);
+		if (!store_db_column_is_null(s, 0))
+			*from = store_db_column_int64(s, 0);
 		store_sq_done(s);
 	}
 	return rc == -1 ? -1 : 0;
@@ -191,27 +191,27 @@ claim_window(struct store *st, const char *provider, int64_t now_ms,
     const struct window *w, size_t max, struct outbox_msg **v, size_t *len,
     size_t *cap)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_CLAIM];
+	struct store_db_stmt *s = st->stmt[S_OB_CLAIM];
 	int rc;
 
 	store_sq_bind_text(s, 1, provider);
-	sqlite3_bind_int64(s, 2, w->hi);
-	sqlite3_bind_int64(s, 3, now_ms);
-	sqlite3_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
+	store_db_bind_int64(s, 2, w->hi);
+	store_db_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
 	    (int64_t)max);
-	sqlite3_bind_int64(s, 5, w->lo);
-	sqlite3_bind_int(s, 6, w->check);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_db_bind_int64(s, 5, w->lo);
+	store_db_bind_int64(s, 6, w->check);
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		if (*len == *cap) {
 			*cap = *cap == 0 ? 16 : *cap * 2;
 			*v = xreallocarray(*v, *cap, sizeof(**v));
 		}
 		outbox_row(s, &(*v)[(*len)++]);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STORE_DB_DONE)
 		store_sq_fail(st, "outbox_claim");
 	store_sq_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DB_DONE ? 0 : -1;
 }
 
 int
@@ -260,12 +260,12 @@ int
 store_outbox_attempt_add(struct store *st,
     const struct store_outbox_attempt *a)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_ATTEMPT];
+	struct store_db_stmt *s = st->stmt[S_OB_ATTEMPT];
 	const char *v[] = { a->error_code, a->error };
 
-	sqlite3_bind_int64(s, 1, a->outbox_id);
-	sqlite3_bind_int64(s, 2, a->time_ms);
-	sqlite3_bind_int(s, 3, a->attempt);
+	store_db_bind_int64(s, 1, a->outbox_id);
+	store_db_bind_int64(s, 2, a->time_ms);
+	store_db_bind_int64(s, 3, a->attempt);
 	store_sq_bind_int64(s, 4, a->http_status, 0);
 	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
 	store_sq_bind_int64(s, 7, a->latency_ms, -1);
@@ -289,23 +289,23 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
     int64_t now_ms, int64_t next_attempt_ms, const char *provider_id,
     const char *error_code, const char *error, const char *reason)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_FINISH];
+	struct store_db_stmt *s = st->stmt[S_OB_FINISH];
 	const char *v[] = { provider_id, error_code, error, reason };
 	const char *op = "outbox_finish";
-	int own = sqlite3_get_autocommit(st->db);
+	int own = !store_db_in_transaction(&st->db);
 
 	if (state_rank(state) < 0 || strcmp(state, "sending") == 0)
 		return store_sq_fail_msg(st, op, "not a state an attempt ends in");
 	if (own && store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_text(s, 2, state);
-	sqlite3_bind_int64(s, 3, now_ms);
-	sqlite3_bind_int64(s, 4, next_attempt_ms);
+	store_db_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 4, next_attempt_ms);
 	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
 	if (store_sq_run(st, S_OB_FINISH, op) == -1)
 		goto undo;
-	if (sqlite3_changes(st->db) == 0) {
+	if (store_db_changes(&st->db) == 0) {
 		/* Requeued or moved on by another process: theirs stands. */
 		log_warn("store", "op=%s id=%lld state=%s note=\"not sending; "
 		    "unchanged\"", op, (long long)id, state);
@@ -326,7 +326,7 @@ store_outbox_report(struct store *st, const char *provider,
     const char *provider_id, const char *state, int64_t now_ms,
     const char *error_code, const char *reason)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_FIND_PID];
+	struct store_db_stmt *s = st->stmt[S_OB_FIND_PID];
 	const char *op = "outbox_report";
 	const char *v[] = { state };
 	const char *w[] = { error_code, reason };
@@ -340,7 +340,7 @@ store_outbox_report(struct store *st, const char *provider,
 	store_sq_bind_text(s, 2, provider_id);
 	if ((rc = store_sq_step_row(st, s, op)) != 1)
 		return rc;
-	id = sqlite3_column_int64(s, 0);
+	id = store_db_column_int64(s, 0);
 	util_strlcpy(cur, store_sq_column_str(s, 1) != NULL ? store_sq_column_str(s, 1) : "",
 	    sizeof(cur));
 	store_sq_done(s);
@@ -350,14 +350,14 @@ store_outbox_report(struct store *st, const char *provider,
 	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	s = st->stmt[S_OB_REPORT];
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 3, now_ms);
 	store_sq_bind_texts(s, 4, w, SP_ARRAY_LEN(w));
 	store_sq_bind_text(s, 6, cur);
 	if (store_sq_run(st, S_OB_REPORT, op) == -1)
 		goto undo;
-	rc = sqlite3_changes(st->db) == 1 ? 1 : 2;
+	rc = store_db_changes(&st->db) == 1 ? 1 : 2;
 	if (rc == 1 && outbox_event(st, id, now_ms, cur, state,
 	    reason != NULL ? reason : error_code, op) == -1)
 		goto undo;
@@ -379,11 +379,11 @@ store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 	*n = 0;
 	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
-	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
-	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
 	ok = store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == 0 &&
 	    store_sq_run(st, S_OB_REQUEUE, op) == 0;
-	*n = ok ? sqlite3_changes(st->db) : 0;
+	*n = ok ? store_db_changes(&st->db) : 0;
 	if (store_sq_savepoint_end(st, ok, op) == 0)
 		return 0;
 	*n = 0;
@@ -393,7 +393,7 @@ store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 int
 store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_NEXT_DUE];
+	struct store_db_stmt *s = st->stmt[S_OB_NEXT_DUE];
 	struct window w[2];
 	size_t i, nw;
 	int64_t c;
@@ -410,11 +410,11 @@ store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
 	w[nw - 1].hi = INT64_MAX;
 	for (i = 0; i < nw && rc == 0; i++) {
 		store_sq_bind_text(s, 1, provider);
-		sqlite3_bind_int64(s, 2, w[i].lo);
-		sqlite3_bind_int64(s, 3, w[i].hi);
-		sqlite3_bind_int(s, 4, w[i].check);
+		store_db_bind_int64(s, 2, w[i].lo);
+		store_db_bind_int64(s, 3, w[i].hi);
+		store_db_bind_int64(s, 4, w[i].check);
 		if ((rc = store_sq_step_row(st, s, "outbox_next_due")) == 1) {
-			*when = sqlite3_column_int64(s, 0);
+			*when = store_db_column_int64(s, 0);
 			store_sq_done(s);
 		}
 	}
@@ -426,14 +426,14 @@ int
 store_outbox_list(struct store *st, const char *state, size_t limit,
     int (*cb)(void *, const struct outbox_msg *), void *arg)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_LIST];
+	struct store_db_stmt *s = st->stmt[S_OB_LIST];
 	struct outbox_msg m;
 	int rc, stop, ret = 0;
 
 	store_sq_bind_text(s, 1, state);
-	sqlite3_bind_int64(s, 2, limit == 0 || limit > (size_t)INT64_MAX ?
+	store_db_bind_int64(s, 2, limit == 0 || limit > (size_t)INT64_MAX ?
 	    -1 : (int64_t)limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		outbox_row(s, &m);
 		stop = cb(arg, &m);
 		records_outbox_msg_clear(&m);
@@ -445,7 +445,7 @@ store_outbox_list(struct store *st, const char *state, size_t limit,
 			break;
 		}
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
+	if (ret == 0 && rc != STORE_DB_DONE)
 		ret = store_sq_fail(st, "outbox_list");
 	store_sq_done(s);
 	return ret;
@@ -454,11 +454,11 @@ store_outbox_list(struct store *st, const char *state, size_t limit,
 int
 store_outbox_get(struct store *st, int64_t id, struct outbox_msg *m)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_GET];
+	struct store_db_stmt *s = st->stmt[S_OB_GET];
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	if ((rc = store_sq_step_row(st, s, "outbox_get")) == 1) {
 		outbox_row(s, m);
 		store_sq_done(s);
@@ -470,14 +470,14 @@ int
 store_outbox_counts(struct store *st,
     void (*cb)(void *, const char *, int64_t), void *arg)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_COUNTS];
+	struct store_db_stmt *s = st->stmt[S_OB_COUNTS];
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb(arg, store_sq_column_str(s, 0), sqlite3_column_int64(s, 1));
-	if (rc != SQLITE_DONE)
+	while ((rc = store_db_step(s)) == STORE_DB_ROW)
+		cb(arg, store_sq_column_str(s, 0), store_db_column_int64(s, 1));
+	if (rc != STORE_DB_DONE)
 		store_sq_fail(st, "outbox_counts");
 	store_sq_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DB_DONE ? 0 : -1;
 }
 

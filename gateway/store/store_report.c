@@ -86,11 +86,11 @@ static const char *const call_time_columns[] = { "started_ms", "start_ms",
     "created_ms", "time_ms", "start_time_ms", NULL };
 
 static void
-bind_range(sqlite3_stmt *s, const struct store_filter *f)
+bind_range(struct store_db_stmt *s, const struct store_filter *f)
 {
-	sqlite3_bind_int64(s, 1, f != NULL && f->since_ms != 0 ?
+	store_db_bind_int64(s, 1, f != NULL && f->since_ms != 0 ?
 	    f->since_ms : INT64_MIN);
-	sqlite3_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
+	store_db_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
 	    f->until_ms : INT64_MAX);
 }
 
@@ -99,7 +99,7 @@ static int64_t
 count_of(struct store *st, const char *const *sql, const char *a,
     const char *b, const char *op)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, sql, op);
+	struct store_db_stmt *s = store_sq_prepared(st, sql, op);
 	int64_t n = -1;
 
 	if (s == NULL)
@@ -108,7 +108,7 @@ count_of(struct store *st, const char *const *sql, const char *a,
 	if (b != NULL)
 		store_sq_bind_text(s, 2, b);
 	if (store_sq_step_row(st, s, op) == 1) {
-		n = sqlite3_column_int64(s, 0);
+		n = store_db_column_int64(s, 0);
 		store_sq_done(s);
 	}
 	return n;
@@ -139,15 +139,13 @@ pick_column(struct store *st, const char *table, const char *const *names)
  * Prepare SQL put together from identifiers that pick_column() chose from
  * our own lists (never from input).  For a report, run once: not cached.
  */
-static sqlite3_stmt *
+static struct store_db_stmt *
 prepare_built(struct store *st, const char *sql, const char *op)
 {
-	sqlite3_stmt *s;
+	struct store_db_stmt *s = store_db_prepare(&st->db, sql);
 
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+	if (s == NULL)
 		store_sq_fail(st, op);
-		return NULL;
-	}
 	return s;
 }
 
@@ -156,7 +154,7 @@ store_report_unmatched(struct store *st, const struct store_filter *f,
     size_t limit, int (*cb)(void *, const char *, int64_t, int64_t),
     void *arg)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_unmatched, "report_unmatched");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_unmatched, "report_unmatched");
 	int rc, ret = 0;
 
 	if (s == NULL)
@@ -164,15 +162,15 @@ store_report_unmatched(struct store *st, const struct store_filter *f,
 	bind_range(s, f);
 	store_sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
 	store_sq_bind_text(s, 4, f != NULL ? f->district : NULL);
-	sqlite3_bind_int64(s, 5, limit > 0 && limit < INT64_MAX ?
+	store_db_bind_int64(s, 5, limit > 0 && limit < INT64_MAX ?
 	    (int64_t)limit : -1);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, store_sq_column_str(s, 0), sqlite3_column_int64(s, 1),
-		    sqlite3_column_int64(s, 2)) != 0) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW)
+		if (cb(arg, store_sq_column_str(s, 0), store_db_column_int64(s, 1),
+		    store_db_column_int64(s, 2)) != 0) {
 			ret = -1;
 			break;
 		}
-	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (ret == 0 && rc != STORE_DB_DONE && rc != STORE_DB_ROW)
 		ret = store_sq_fail(st, "report_unmatched");
 	store_sq_done(s);
 	return ret;
@@ -198,7 +196,7 @@ int
 store_report_funnels(struct store *st, const struct store_filter *f,
     int (*cb)(void *, const struct store_funnel *), void *arg)
 {
-	sqlite3_stmt *s, *r;
+	struct store_db_stmt *s, *r;
 	struct store_funnel fu;
 	char *title;
 	int rc, rr, ret = 0, any = 0;
@@ -208,34 +206,34 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 	    NULL)
 		return -1;
 	bind_range(s, f);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		memset(&fu, 0, sizeof(fu));
-		fu.broadcast_id = sqlite3_column_int64(s, 0);
+		fu.broadcast_id = store_db_column_int64(s, 0);
 		fu.kind = store_sq_column_str(s, 1);
-		fu.parent_id = sqlite3_column_int64(s, 2);
+		fu.parent_id = store_db_column_int64(s, 2);
 		fu.audience = store_sq_column_str(s, 3);
 		fu.template_key = store_sq_column_str(s, 4);
 		fu.created_by = store_sq_column_str(s, 6);
 		fu.state = store_sq_column_str(s, 7);
-		fu.created_ms = sqlite3_column_int64(s, 8);
-		fu.meeting_id = sqlite3_column_int64(s, 9);
-		fu.meeting_ms = sqlite3_column_int64(s, 11);
-		fu.messages = sqlite3_column_int64(s, 12);
-		fu.first_queued_ms = sqlite3_column_int64(s, 13);
-		fu.pending = sqlite3_column_int64(s, 14);
-		fu.sent = sqlite3_column_int64(s, 15);
-		fu.delivered = sqlite3_column_int64(s, 16);
-		fu.undelivered = sqlite3_column_int64(s, 17);
-		fu.failed = sqlite3_column_int64(s, 18);
-		fu.expired = sqlite3_column_int64(s, 19);
-		fu.cancelled = sqlite3_column_int64(s, 20);
+		fu.created_ms = store_db_column_int64(s, 8);
+		fu.meeting_id = store_db_column_int64(s, 9);
+		fu.meeting_ms = store_db_column_int64(s, 11);
+		fu.messages = store_db_column_int64(s, 12);
+		fu.first_queued_ms = store_db_column_int64(s, 13);
+		fu.pending = store_db_column_int64(s, 14);
+		fu.sent = store_db_column_int64(s, 15);
+		fu.delivered = store_db_column_int64(s, 16);
+		fu.undelivered = store_db_column_int64(s, 17);
+		fu.failed = store_db_column_int64(s, 18);
+		fu.expired = store_db_column_int64(s, 19);
+		fu.cancelled = store_db_column_int64(s, 20);
 		title = store_sq_column_dup(s, 10);
 		if (title == NULL)
 			title = var_value(store_sq_column_str(s, 5), "title");
 		fu.title = title != NULL ? title : fu.template_key;
 		if (fu.meeting_id != 0 && fu.parent_id == 0 &&
 		    (fu.kind == NULL || strcmp(fu.kind, "reminder") != 0)) {
-			sqlite3_bind_int64(r, 1, fu.meeting_id);
+			store_db_bind_int64(r, 1, fu.meeting_id);
 			/* A busy or broken database is no "nobody answered". */
 			if ((rr = store_sq_step_row(st, r,
 			    "report_funnels")) == -1) {
@@ -245,8 +243,8 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 			}
 			if (rr == 1) {
 				fu.has_rsvp = 1;
-				fu.rsvp_yes = sqlite3_column_int64(r, 0);
-				fu.rsvp_no = sqlite3_column_int64(r, 1);
+				fu.rsvp_yes = store_db_column_int64(r, 0);
+				fu.rsvp_no = store_db_column_int64(r, 1);
 				store_sq_done(r);
 			}
 		}
@@ -256,7 +254,7 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 		if (ret == -1)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (ret == 0 && rc != STORE_DB_DONE && rc != STORE_DB_ROW)
 		ret = store_sq_fail(st, "report_funnels");
 	store_sq_done(s);
 	return ret == -1 ? -1 : any;
@@ -267,22 +265,22 @@ store_report_rsvps(struct store *st, const struct store_filter *f,
     int utc_offset_min, int (*cb)(void *, int64_t, const char *,
     const char *, int64_t, int64_t), void *arg)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvps_by_day,
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_rsvps_by_day,
 	    "report_rsvps");
 	int rc, ret = 0;
 
 	if (s == NULL)
 		return -1;
 	bind_range(s, f);
-	sqlite3_bind_int(s, 3, utc_offset_min);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, sqlite3_column_int64(s, 0), store_sq_column_str(s, 1),
-		    store_sq_column_str(s, 2), sqlite3_column_int64(s, 3),
-		    sqlite3_column_int64(s, 4)) != 0) {
+	store_db_bind_int64(s, 3, utc_offset_min);
+	while ((rc = store_db_step(s)) == STORE_DB_ROW)
+		if (cb(arg, store_db_column_int64(s, 0), store_sq_column_str(s, 1),
+		    store_sq_column_str(s, 2), store_db_column_int64(s, 3),
+		    store_db_column_int64(s, 4)) != 0) {
 			ret = -1;
 			break;
 		}
-	if (ret == 0 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (ret == 0 && rc != STORE_DB_DONE && rc != STORE_DB_ROW)
 		ret = store_sq_fail(st, "report_rsvps");
 	store_sq_done(s);
 	return ret;
@@ -293,7 +291,7 @@ store_report_ivr(struct store *st, const struct store_filter *f,
     int (*cb)(void *, const char *, int64_t), void *arg)
 {
 	const char *node, *when;
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 	char sql[512];
 	int rc, ret = 1;
 
@@ -317,15 +315,15 @@ store_report_ivr(struct store *st, const struct store_filter *f,
 		return -1;
 	if (when != NULL)
 		bind_range(s, f);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		if (cb(arg, store_sq_column_str(s, 0), sqlite3_column_int64(s, 1))
+	while ((rc = store_db_step(s)) == STORE_DB_ROW)
+		if (cb(arg, store_sq_column_str(s, 0), store_db_column_int64(s, 1))
 		    != 0) {
 			ret = -1;
 			break;
 		}
-	if (ret == 1 && rc != SQLITE_DONE && rc != SQLITE_ROW)
+	if (ret == 1 && rc != STORE_DB_DONE && rc != STORE_DB_ROW)
 		ret = store_sq_fail(st, "report_ivr");
-	sqlite3_finalize(s);
+	store_db_finalize(s);
 	return ret;
 }
 
@@ -333,7 +331,7 @@ int
 store_report_opted_out(struct store *st, const struct store_filter *f,
     int64_t *n)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_opted_out, "report_opted_out");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_opted_out, "report_opted_out");
 	int rc;
 
 	if (s == NULL)
@@ -341,7 +339,7 @@ store_report_opted_out(struct store *st, const struct store_filter *f,
 	bind_range(s, f);
 	store_sq_bind_text(s, 3, f != NULL ? f->district : NULL);
 	if ((rc = store_sq_step_row(st, s, "report_opted_out")) == 1) {
-		*n = sqlite3_column_int64(s, 0);
+		*n = store_db_column_int64(s, 0);
 		store_sq_done(s);
 		return 0;
 	}
