@@ -75,7 +75,7 @@ UNIT_TESTS   = $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_SUPPORT = $(filter-out tests/test_%.c,$(wildcard tests/*.c)) tests/eval/eval_lib.c
 UNIT_BINS = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
-.PHONY: all deps run test unit integration asan bench clean fuzz fuzz-short fuzz-build prompts
+.PHONY: all deps run test unit unit-pg integration asan bench clean fuzz fuzz-short fuzz-build prompts
 .SECONDARY:
 
 all: $(BUILD)/sampark
@@ -169,8 +169,18 @@ run: deps all
 
 # ---- tests ----
 
+# The tests of what stands on the store run a second time on PostgreSQL,
+# in a throwaway cluster under $(BUILD)/pg (tools/run-unit-pg.sh).
+PG_UNIT_TESTS = store store_contacts store_voice audience broadcast \
+	directory inbound report_canon resolve stakeholder_rows
+PG_UNIT_BINS = $(PG_UNIT_TESTS:%=$(BUILD)/tests/test_%)
+
 unit: $(UNIT_BINS)
 	@./tools/run-unit.sh $(UNIT_BINS)
+	@./tools/run-unit-pg.sh $(BUILD)/pg $(PG_UNIT_BINS)
+
+unit-pg: $(PG_UNIT_BINS)
+	@./tools/run-unit-pg.sh $(BUILD)/pg $(PG_UNIT_BINS)
 
 integration: all
 	@SAMPARK_BIN=$(BUILD)/sampark python3 tests/integration/run.py

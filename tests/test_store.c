@@ -18,17 +18,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "plan_check.h"
 #include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 struct fixture {
 	char		 dir[64];
 	char		*path;
 	struct store	*st;
+	struct temp_db	 pg;	/* with SAMPARK_TEST_PG: the database */
 };
+
+/* A test that is about SQLite's file (its header, WAL, old versions)
+ * has no meaning on PostgreSQL. */
+#define SQLITE_ONLY() do { if (temp_db_pg()) skip(); } while (0)
+
+/* Run sql on the PostgreSQL database at uri, through a connection of the
+ * test's own; the first column of its first row, or 0. */
+static int64_t
+pg_query(const char *uri, const char *sql)
+{
+	PGconn *c = PQconnectdb(uri);
+	PGresult *r;
+	int64_t v = 0;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s: %s", uri, PQerrorMessage(c));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
 
 static struct store *
 open_ok(const char *path)
@@ -48,6 +77,13 @@ setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	const char *tmp = getenv("TMPDIR");
 
+	if (temp_db_pg()) {
+		temp_db_make(&f->pg, "store");
+		f->path = xstrdup(f->pg.path);
+		f->st = open_ok(f->path);
+		*state = f;
+		return 0;
+	}
 	snprintf(f->dir, sizeof(f->dir), "%s/test_store.XXXXXX",
 	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
 	assert_non_null(mkdtemp(f->dir));
@@ -78,6 +114,12 @@ teardown(void **state)
 
 	plan_check_no_growing_scans(f->st);
 	store_close(f->st);
+	if (temp_db_pg()) {
+		temp_db_remove(&f->pg);
+		free(f->path);
+		free(f);
+		return 0;
+	}
 	unlink_db(f->path);
 	rmdir(f->dir);
 	free(f->path);
@@ -161,10 +203,14 @@ test_newer_schema_refused(void **state)
 	    "than this sampark (%d); upgrade sampark", store_schema_version());
 	store_close(f->st);
 	f->st = NULL;
-	assert_non_null(fp = fopen(f->path, "r+b"));
-	assert_int_equal(fseek(fp, 60, SEEK_SET), 0);
-	assert_int_equal(fwrite(v, 1, sizeof(v), fp), sizeof(v));
-	assert_int_equal(fclose(fp), 0);
+	if (temp_db_pg())
+		pg_query(f->path, "UPDATE sampark_schema SET version = 999");
+	else {
+		assert_non_null(fp = fopen(f->path, "r+b"));
+		assert_int_equal(fseek(fp, 60, SEEK_SET), 0);
+		assert_int_equal(fwrite(v, 1, sizeof(v), fp), sizeof(v));
+		assert_int_equal(fclose(fp), 0);
+	}
 	st = store_open(f->path, NULL, err, sizeof(err));
 	assert_null(st);
 	assert_non_null(strstr(err, want));
@@ -453,10 +499,15 @@ test_pseudonym_key_added_to_old_database(void **state)
 
 	store_close(f->st);
 	f->st = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DELETE FROM meta WHERE key = "
-	    "'pseudonym_key'", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	if (temp_db_pg())
+		pg_query(f->path, "DELETE FROM meta WHERE key ="
+		    " 'pseudonym_key'");
+	else {
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "DELETE FROM meta WHERE key"
+		    " = 'pseudonym_key'", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
 	f->st = store_open(f->path, &ro, err, sizeof(err));
 	assert_non_null(f->st);
 	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &v), 0);
@@ -605,6 +656,9 @@ test_check_writable(void **state)
 	other = store_open(f->path, &opt, err, sizeof(err));
 	assert_non_null(other);
 	assert_int_equal(store_begin(f->st), 0);
+	/* PostgreSQL locks rows, not the database: hold the heartbeat's. */
+	if (temp_db_pg())
+		assert_int_equal(store_check_writable(f->st), 0);
 	assert_int_equal(store_check_writable(other), -1);
 	assert_string_not_equal(store_errmsg(other), "");
 	assert_int_equal(store_rollback(f->st), 0);
@@ -707,6 +761,7 @@ state_of(struct store *st, int64_t id)
 static void
 test_migrate_from_v1(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct contact c;
 	char **texts = NULL, *v = NULL;
@@ -749,6 +804,9 @@ sql_int(const char *path, const char *sql, int col)
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	int64_t v;
+
+	if (temp_db_pg() && col == 0)
+		return pg_query(path, sql);
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
@@ -799,6 +857,7 @@ program_has(sqlite3 *db, const char *sql, const char *op)
 static void
 test_migrate_from_v7(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct outbox_msg m;
 	sqlite3 *db;
@@ -1418,6 +1477,7 @@ count_rows(struct fixture *f)
 static void
 test_checkpointer_copies_beside_the_writer(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct pollfd pfd;
 	char err[256] = "";
@@ -1465,6 +1525,7 @@ test_checkpointer_copies_beside_the_writer(void **state)
 static void
 test_checkpointer_backstop(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct pollfd pfd;
 	char err[256] = "", *wal = xasprintf("%s-wal", f->path);
@@ -1514,6 +1575,7 @@ count_funnel(void *arg, const struct store_funnel *fu)
 static void
 test_report_funnels_rsvp_error(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct store_meeting m;
 	struct store_broadcast b;
@@ -1551,6 +1613,88 @@ test_report_funnels_rsvp_error(void **state)
 	    -1);
 	assert_int_equal(n, 0);
 	assert_non_null(strstr(store_errmsg(f->st), "JSON"));
+}
+
+/*
+ * Another process (an import, another daemon) that changes the directory
+ * changes the number store_data_version() gives, so that a daemon knows
+ * to reload it; its own reads change nothing.
+ */
+static void
+test_data_version_sees_other_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	int64_t before = 0, same = 0, after = 0;
+
+	assert_int_equal(store_data_version(f->st, &before), 0);
+	assert_int_equal(store_data_version(f->st, &same), 0);
+	assert_true(same == before);
+	assert_int_equal(store_stakeholders_replace(other, directory,
+	    SP_ARRAY_LEN(directory), "import of stakeholders.csv"), 0);
+	store_close(other);
+	assert_int_equal(store_data_version(f->st, &after), 0);
+	assert_true(after != before);
+}
+
+/*
+ * Two daemons on one PostgreSQL database claim from one outbox: while
+ * one holds its claim uncommitted, the other passes over those rows
+ * (SKIP LOCKED) and takes the next ones, never the same message.
+ */
+static void
+test_two_claimers_never_share(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other;
+	int64_t a[8], b[8];
+	size_t na, nb, i, j;
+
+	if (!temp_db_pg())
+		skip();	/* one SQLite writer at a time: nothing to share */
+	for (i = 0; i < 8; i++)
+		add_ok(f->st, queued("twilio", 1000 + (int64_t)i,
+		    "Silai mela kal Gyanpur mein, 10 baje"));
+	other = open_ok(f->path);
+	assert_int_equal(store_begin(f->st), 0);
+	na = claim_ids(f->st, 5000, a, 4);
+	nb = claim_ids(other, 5000, b, 8);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(na, 4);
+	assert_int_equal(nb, 4);
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			assert_true(a[i] != b[j]);
+	store_close(other);
+}
+
+/* What only a file can do is refused on a server's store, saying what
+ * to use instead: nothing claims a success it did not have. */
+static void
+test_server_store_refuses_file_work(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out;
+	char err[256] = "";
+	int64_t pages = 0;
+
+	if (!temp_db_pg())
+		skip();
+	assert_int_equal(store_backup(f->st, "/tmp/never-written.db", &pages),
+	    -1);
+	assert_non_null(strstr(store_errmsg(f->st), "pg_dump"));
+	assert_int_equal(access("/tmp/never-written.db", F_OK), -1);
+	assert_int_equal(store_file_check(f->path, NULL, err, sizeof(err)),
+	    -1);
+	assert_int_equal(store_restore("/tmp/backup.db", f->path, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "pg_restore"));
+	buf_init(&out, 0);
+	assert_int_equal(store_plan_scans(f->st, &out), -1);
+	buf_free(&out);
+	assert_int_equal(store_checkpointer_start(f->st, 0, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_checkpointer_fd(f->st), -1);
 }
 
 int
@@ -1603,6 +1747,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer_backstop,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_data_version_sees_other_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_claimers_never_share,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_server_store_refuses_file_work, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

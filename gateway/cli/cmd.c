@@ -69,7 +69,9 @@ say_defaults(const struct config *cfg, const char *path, const char *db)
 {
 	char *conf = path != NULL ? cmd_abspath(path) :
 	    xstrdup("the built-in defaults");
-	char *dbpath = cmd_abspath(db != NULL ? db : config_str(cfg, "db"));
+	const char *given = db != NULL ? db : config_str(cfg, "db");
+	char *dbpath = store_path_is_server(given) ? xstrdup(given) :
+	    cmd_abspath(given);
 
 	cmd_problem("sampark: no -c and no %s: using %s, database %s%s",
 	    cmd_system_config(), conf, dbpath, db != NULL ? " (--db)" : "");
@@ -181,7 +183,8 @@ open_store(const struct config *cfg, const char *db, int read_only,
 		db = config_str(cfg, "db");
 	/* Opening creates; a command that only reads must not leave an
 	 * empty database behind and answer from it. */
-	if ((read_only || must_exist) && access(db, F_OK) == -1) {
+	if ((read_only || must_exist) && !store_path_is_server(db) &&
+	    access(db, F_OK) == -1) {
 		abs = cmd_abspath(db);
 		cmd_problem("sampark: no database at %s (%s): choose the "
 		    "daemon's with -c CONFIG (its db) or --db PATH", abs,

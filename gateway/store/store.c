@@ -845,7 +845,7 @@ migrate(struct store_db *db, char *err, size_t errlen)
 	 * re-read: two processes opening at once migrate once.
 	 */
 	if (store_db_exec(db, db->pg != NULL ? "BEGIN;"
-	    " SELECT pg_advisory_xact_lock(7253616d70)" : "BEGIN IMMEDIATE") ==
+	    " SELECT pg_advisory_xact_lock(1935764850)" : "BEGIN IMMEDIATE") ==
 	    -1)
 		goto dberr;
 	if (schema_version(db, &v) == -1)
@@ -1105,6 +1105,12 @@ store_close(struct store *st)
 	free(st);
 }
 
+int
+store_path_is_server(const char *path)
+{
+	return store_db_is_pg_url(path);
+}
+
 const char *
 store_errmsg(const struct store *st)
 {
@@ -1137,14 +1143,6 @@ store_sq_prepared(struct store *st, const char *const *sql, const char *op)
 	st->cached[st->ncached].stmt = s;
 	st->ncached++;
 	return s;
-}
-
-struct store_db_stmt *
-store_sq_prepared2(struct store *st, const char *const sql[2],
-    const char *op)
-{
-	return store_sq_prepared(st, &sql[STORE_IS_PG(st) ? STORE_DB_PG :
-	    STORE_DB_SQ], op);
 }
 
 /* ---- query plans ---- */
@@ -1263,6 +1261,10 @@ store_begin(struct store *st)
 	/* Whoever needs its own transaction closes the loop turn's first. */
 	if (st->deferred && store_defer_commit(st) == -1)
 		return -1;
+	/* PostgreSQL only warns; a nested begin is the caller's error. */
+	if (STORE_IS_PG(st) && store_db_in_transaction(&st->db))
+		return store_sq_fail_msg(st, "begin", "cannot start a"
+		    " transaction within a transaction");
 	return store_sq_run(st, S_BEGIN, "begin");
 }
 

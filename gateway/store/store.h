@@ -49,6 +49,12 @@ void	 store_library_setup(void);
 struct store *store_open(const char *path, const struct store_options *,
 	    char *err, size_t errlen);
 void	 store_close(struct store *);		/* NULL is a no-op */
+/*
+ * Is path the address of a database server (postgresql://... or
+ * postgres://..., libpq's URI) rather than an SQLite file (PATH or
+ * sqlite:PATH)?  store_open() takes either.
+ */
+int	 store_path_is_server(const char *path);
 const char *store_errmsg(const struct store *);
 /* Schema version this binary creates and understands. */
 int	 store_schema_version(void);

@@ -34,10 +34,14 @@ static const char *const sql_get =
     "SELECT " BROADCAST_COLUMNS " FROM broadcasts WHERE id = ?1";
 static const char *const sql_reminder_of =
     "SELECT id FROM broadcasts WHERE parent_id = ?1 AND kind = 'reminder'";
-static const char *const sql_list =
+/* PostgreSQL has no negative LIMIT for "all", but a NULL one. */
+static const char *const sql_list[2] = {
     "/* report: the coordinator's listing, newest first, stops at its"
     " limit */ SELECT " BROADCAST_COLUMNS " FROM broadcasts"
-    " ORDER BY id DESC LIMIT ?1";
+    " ORDER BY id DESC LIMIT ?1",
+    "/* report: the coordinator's listing, newest first, stops at its"
+    " limit */ SELECT " BROADCAST_COLUMNS " FROM broadcasts"
+    " ORDER BY id DESC LIMIT NULLIF(GREATEST(?1, -1), -1)" };
 static const char *const sql_cancel =
     "UPDATE broadcasts SET state = 'cancelled', cancelled_ms = ?2"
     " WHERE (id = ?1 OR parent_id = ?1) AND state <> 'cancelled'";
@@ -64,9 +68,11 @@ static const char *const sql_counts =
     "SELECT state, reason, count(*) FROM outbox"
     " WHERE broadcast_id IS NOT NULL AND broadcast_id = ?1"
     " GROUP BY state, reason";
-static const char *const sql_rsvp_counts =
+static const char *const sql_rsvp_counts[2] = {
     "SELECT sum(answer = 'yes'), sum(answer = 'no') FROM rsvps"
-    " WHERE meeting_id = ?1";
+    " WHERE meeting_id = ?1",
+    "SELECT sum((answer = 'yes')::int), sum((answer = 'no')::int)"
+    " FROM rsvps WHERE meeting_id = ?1" };
 static const char *const sql_planned =
     "SELECT count(*) FROM outbox o JOIN broadcasts b"
     " ON b.id = o.broadcast_id AND b.kind <> 'reminder'"
@@ -311,7 +317,7 @@ int
 store_broadcasts_list(struct store *st, size_t limit,
     int (*cb)(void *, const struct store_broadcast *), void *arg)
 {
-	struct store_db_stmt *s = store_sq_prepared(st, &sql_list, "broadcasts_list");
+	struct store_db_stmt *s = store_sq_prepared(st, STORE_SQL(st, sql_list), "broadcasts_list");
 	struct store_broadcast b;
 	int rc, ret = 0;
 
@@ -420,7 +426,7 @@ store_broadcast_counts(struct store *st, int64_t id,
 	if ((rc = store_broadcast_get(st, id, &b)) == -1)
 		return -1;
 	if (rc == 1 && b.meeting_id != 0 && (s = store_sq_prepared(st,
-	    &sql_rsvp_counts, "broadcast_counts")) != NULL) {
+	    STORE_SQL(st, sql_rsvp_counts), "broadcast_counts")) != NULL) {
 		store_db_bind_int64(s, 1, b.meeting_id);
 		if (store_sq_step_row(st, s, "broadcast_counts") == 1) {
 			c->rsvp_yes = store_db_column_int64(s, 0);

@@ -36,10 +36,10 @@ static const char *const sql_import =
     " VALUES (?1, NULLIF(?2, ''), NULLIF(?3, ''), NULLIF(?4, ''),"
     " COALESCE(NULLIF(?5, ''), 'entrepreneur'))"
     " ON CONFLICT(phone) DO UPDATE SET"
-    " name = COALESCE(NULLIF(?2, ''), name),"
-    " language = COALESCE(NULLIF(?3, ''), language),"
-    " district = COALESCE(NULLIF(?4, ''), district),"
-    " role = COALESCE(NULLIF(?5, ''), role)";
+    " name = COALESCE(NULLIF(?2, ''), contacts.name),"
+    " language = COALESCE(NULLIF(?3, ''), contacts.language),"
+    " district = COALESCE(NULLIF(?4, ''), contacts.district),"
+    " role = COALESCE(NULLIF(?5, ''), contacts.role)";
 static const char *const sql_contact_touch =
     "INSERT INTO contacts (phone) VALUES (?1) ON CONFLICT(phone) DO NOTHING";
 static const char *const sql_group_create =
@@ -79,22 +79,34 @@ static const char *const sql_rsvp_answer =
 static const char *const sql_rsvp_recipient =
     "SELECT 1 FROM outbox WHERE broadcast_id IS NOT NULL"
     " AND to_phone = ?2 AND broadcast_id = ?1 LIMIT 1";
-static const char *const sql_page =
+static const char *const sql_page[2] = {
     "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
-    " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3";
+    " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3",
+    "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
+    " AND (?2 <> 0 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3" };
 /*
  * When every part of an audience names a group, only those groups'
  * members can match: walk them (CROSS JOIN keeps group_members the outer
  * loop) instead of every contact.  ?4 is a JSON array of group names.
  */
-static const char *const sql_page_groups =
-    "SELECT c.phone, c.name, c.language, c.district, c.role,"
-    " c.pending_keyword, c.pending_until_ms, c.more_text, c.more_until_ms,"
+#define PAGE_GROUPS_COLUMNS \
+    "SELECT c.phone, c.name, c.language, c.district, c.role," \
+    " c.pending_keyword, c.pending_until_ms, c.more_text, c.more_until_ms," \
     " c.opted_out_ms, c.first_seen_ms, c.last_seen_ms"
+/* PostgreSQL: its JSON array function, and grouped by the contact's key
+ * so that the contact's columns may be selected. */
+static const char *const sql_page_groups[2] = {
+    PAGE_GROUPS_COLUMNS
     " FROM group_members m CROSS JOIN contacts c ON c.phone = m.phone"
     " WHERE m.group_name IN (SELECT value FROM json_each(?4))"
     " AND m.phone > ?1 AND (?2 OR c.opted_out_ms = 0)"
-    " GROUP BY m.phone ORDER BY m.phone LIMIT ?3";
+    " GROUP BY m.phone ORDER BY m.phone LIMIT ?3",
+    PAGE_GROUPS_COLUMNS
+    " FROM group_members m JOIN contacts c ON c.phone = m.phone"
+    " WHERE m.group_name IN"
+    " (SELECT json_array_elements_text(?4::json))"
+    " AND m.phone > ?1 AND (?2 <> 0 OR c.opted_out_ms = 0)"
+    " GROUP BY c.phone ORDER BY c.phone LIMIT ?3" };
 
 /* ---- interests ---- */
 
@@ -422,8 +434,8 @@ read_page(struct store *st, const char *after, int include_opted_out,
     const char *groups, struct contact *page, size_t *n)
 {
 	struct store_db_stmt *s = groups != NULL ?
-	    store_sq_prepared(st, &sql_page_groups, "audience") :
-	    store_sq_prepared(st, &sql_page, "audience");
+	    store_sq_prepared(st, STORE_SQL(st, sql_page_groups), "audience") :
+	    store_sq_prepared(st, STORE_SQL(st, sql_page), "audience");
 	int rc;
 
 	*n = 0;

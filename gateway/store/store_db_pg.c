@@ -9,13 +9,24 @@
 #include "store_db_pg.h"
 #include "util.h"
 
-/* pg_type.h's oid of int8, which libpq's headers do not carry. */
+/* pg_type.h's oids of int8 and text, which libpq's headers do not carry. */
 #define INT8_OID	20
+#define TEXT_OID	25
+
+/*
+ * SQLite's SAVEPOINT outside a transaction starts one, and releasing that
+ * savepoint commits it; PostgreSQL refuses a savepoint outside a
+ * transaction block.  Statements are told apart by their first word, and
+ * the connection opens and closes the transaction as SQLite would.
+ */
+enum stmt_kind { K_OTHER, K_SAVEPOINT, K_RELEASE, K_COMMIT, K_ROLLBACK };
 
 struct store_db_pg {
 	PGconn	*conn;
 	int64_t	 changes;	/* of the last INSERT, UPDATE or DELETE */
 	int	 next_name;	/* statements are named s1, s2, ... */
+	int	 savepoints;	/* open, counted since the transaction began */
+	int	 sp_began;	/* 1: a savepoint began the transaction */
 	char	 sqlstate[6];	/* of the last error, "" if none */
 	char	 err[512];
 };
@@ -26,6 +37,7 @@ struct store_db_pg_stmt {
 	char		*pgsql;		/* with $N */
 	char		 name[16];
 	int		 prepared;
+	enum stmt_kind	 kind;
 	int		 nparams;
 	const char	**values;	/* bound: the caller's, or ints[i] */
 	char		(*ints)[24];
@@ -177,6 +189,14 @@ store_db_pg_prepare(struct store_db_pg *db, const char *sql)
 	s->ints = xcalloc((size_t)n, sizeof(*s->ints));
 	s->types = xcalloc((size_t)n, sizeof(*s->types));
 	snprintf(s->name, sizeof(s->name), "s%d", ++db->next_name);
+	if (strncmp(sql, "SAVEPOINT ", 10) == 0)
+		s->kind = K_SAVEPOINT;
+	else if (strncmp(sql, "RELEASE ", 8) == 0)
+		s->kind = K_RELEASE;
+	else if (strcmp(sql, "COMMIT") == 0)
+		s->kind = K_COMMIT;
+	else if (strcmp(sql, "ROLLBACK") == 0)
+		s->kind = K_ROLLBACK;
 	return s;
 }
 
@@ -201,6 +221,8 @@ store_db_pg_bind_text(struct store_db_pg_stmt *s, int i, const char *v)
 	if (i < 1 || i > s->nparams)
 		return;
 	s->values[i - 1] = v;
+	if (!s->prepared && v != NULL)
+		s->types[i - 1] = TEXT_OID;
 }
 
 void
@@ -222,19 +244,106 @@ store_db_pg_bind_null(struct store_db_pg_stmt *s, int i)
 	s->values[i - 1] = NULL;
 }
 
+/*
+ * Prepared with the types of the first values bound: integers as int8,
+ * text as text, NULL left for the server to infer.  A NULL whose only
+ * use is "?N IS NULL OR column = ?N" leaves it unable to; those filters
+ * are all on text columns, so it is tried once more with text.
+ */
 static int
 prepare_on_server(struct store_db_pg_stmt *s)
 {
 	PGresult *r = PQprepare(s->db->conn, s->name, s->pgsql, s->nparams,
 	    s->types);
-	int ok = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+	int ok = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK, i;
 
+	if (!ok && r != NULL && strcmp(PQresultErrorField(r,
+	    PG_DIAG_SQLSTATE) != NULL ? PQresultErrorField(r,
+	    PG_DIAG_SQLSTATE) : "", "42P08") == 0 &&
+	    PQtransactionStatus(s->db->conn) != PQTRANS_INERROR) {
+		PQclear(r);
+		for (i = 0; i < s->nparams; i++)
+			if (s->types[i] == 0)
+				s->types[i] = TEXT_OID;
+		r = PQprepare(s->db->conn, s->name, s->pgsql, s->nparams,
+		    s->types);
+		ok = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+	}
 	if (!ok)
 		set_result_err(s->db, r);
 	PQclear(r);
 	if (ok)
 		s->prepared = 1;
 	return ok ? 0 : -1;
+}
+
+/*
+ * Before a statement: a savepoint outside a transaction begins one.  A
+ * COMMIT or ROLLBACK with no transaction is an error, as on SQLite; and
+ * a COMMIT of a transaction that an error has aborted, which PostgreSQL
+ * turns into a roll-back that reports success, is a failure here: the
+ * caller must not answer as if its work were kept.
+ */
+static int
+before(struct store_db_pg_stmt *s)
+{
+	struct store_db_pg *db = s->db;
+	PGTransactionStatusType t = PQtransactionStatus(db->conn);
+
+	if ((s->kind == K_COMMIT || s->kind == K_ROLLBACK) &&
+	    t == PQTRANS_IDLE) {
+		set_err(db, s->kind == K_COMMIT ? "cannot commit - no"
+		    " transaction is active" : "cannot rollback - no"
+		    " transaction is active", NULL);
+		return -1;
+	}
+	if (s->kind == K_COMMIT && t == PQTRANS_INERROR) {
+		store_db_pg_exec(db, "ROLLBACK");
+		db->savepoints = 0;
+		db->sp_began = 0;
+		set_err(db, "transaction rolled back: a statement in it"
+		    " failed", NULL);
+		return -1;
+	}
+
+	if (s->kind == K_SAVEPOINT &&
+	    PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		if (store_db_pg_exec(db, "BEGIN") == -1)
+			return -1;
+		db->savepoints = 0;
+		db->sp_began = 1;
+	}
+	return 0;
+}
+
+/* After it succeeded: releasing the savepoint that began the
+ * transaction commits it. */
+static int
+after(struct store_db_pg_stmt *s)
+{
+	struct store_db_pg *db = s->db;
+
+	switch (s->kind) {
+	case K_SAVEPOINT:
+		db->savepoints++;
+		break;
+	case K_RELEASE:
+		if (db->savepoints > 0)
+			db->savepoints--;
+		if (db->sp_began && db->savepoints == 0) {
+			db->sp_began = 0;
+			return store_db_pg_exec(db, "COMMIT");
+		}
+		break;
+	case K_COMMIT:
+	case K_ROLLBACK:
+		db->savepoints = 0;
+		db->sp_began = 0;
+		break;
+	case K_OTHER:
+		break;
+	}
+	return 0;
 }
 
 static int
@@ -255,7 +364,8 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 	if (s->res == NULL) {
 		ExecStatusType t;
 
-		if (!s->prepared && prepare_on_server(s) == -1)
+		if (before(s) == -1 ||
+		    (!s->prepared && prepare_on_server(s) == -1))
 			return -1;
 		s->res = PQexecPrepared(s->db->conn, s->name, s->nparams,
 		    s->values, NULL, NULL, 0);
@@ -268,6 +378,11 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 			return -1;
 		}
 		s->db->sqlstate[0] = '\0';
+		if (s->kind != K_OTHER && after(s) == -1) {
+			PQclear(s->res);
+			s->res = NULL;
+			return -1;
+		}
 		changes_of(s->res, &s->db->changes);
 		s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
 		s->row = -1;

@@ -114,12 +114,12 @@ int	store_sq_user_version(sqlite3 *db, int *v);
  * NULL with the error recorded. */
 struct store_db_stmt *store_sq_prepared(struct store *,
 	    const char *const *sql, const char *op);
-/* The same for a statement in both dialects, sql[STORE_DB_SQ] and
- * sql[STORE_DB_PG] (an array with static storage). */
-struct store_db_stmt *store_sq_prepared2(struct store *,
-	    const char *const sql[2], const char *op);
 /* 1 on PostgreSQL, 0 on SQLite. */
 #define STORE_IS_PG(st)	((st)->db.pg != NULL)
+/* Of a statement in both dialects, an array {SQLite's, PostgreSQL's}
+ * with static storage, the one for st (to give store_sq_prepared()). */
+#define STORE_SQL(st, both)	(&(both)[STORE_IS_PG(st) ? STORE_DB_PG : \
+	    STORE_DB_SQ])
 
 /* A row selected as CONTACT_COLUMNS into c,
  * which it zeroes first; the caller clears it. */

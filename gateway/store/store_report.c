@@ -20,31 +20,51 @@
 #include "store_int.h"
 #include "util.h"
 
-static const char *const sql_table_exists =
+static const char *const sql_table_exists[2] = {
     "SELECT count(*) FROM sqlite_master WHERE type IN ('table', 'view')"
-    " AND name = ?1";
-static const char *const sql_column_exists =
-    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2";
+    " AND name = ?1",
+    "SELECT count(*) FROM information_schema.tables"
+    " WHERE table_schema = current_schema() AND table_name = ?1" };
+static const char *const sql_column_exists[2] = {
+    "SELECT count(*) FROM pragma_table_info(?1) WHERE name = ?2",
+    "SELECT count(*) FROM information_schema.columns"
+    " WHERE table_schema = current_schema() AND table_name = ?1"
+    " AND column_name = ?2" };
 
 /* Normalised (trimmed, lower-case ASCII) so "Loon " and "loon" add up. */
-static const char *const sql_unmatched =
-    "SELECT lower(trim(text)) AS t, count(*), count(DISTINCT phone)"
-    " FROM interactions WHERE direction = 'in' AND status = 'unmatched'"
-    " AND time_ms >= ?1 AND time_ms < ?2"
-    " AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR district = ?4)"
-    " AND text IS NOT NULL AND trim(text) <> ''"
-    " GROUP BY t ORDER BY count(*) DESC, t LIMIT ?5";
+#define UNMATCHED \
+    "SELECT lower(trim(text)) AS t, count(*), count(DISTINCT phone)" \
+    " FROM interactions WHERE direction = 'in' AND status = 'unmatched'" \
+    " AND time_ms >= ?1 AND time_ms < ?2" \
+    " AND (?3 IS NULL OR channel = ?3) AND (?4 IS NULL OR district = ?4)" \
+    " AND text IS NOT NULL AND trim(text) <> ''" \
+    " GROUP BY t ORDER BY count(*) DESC, t"
+/* A negative LIMIT, SQLite's "all", is an error on PostgreSQL: NULL is. */
+static const char *const sql_unmatched[2] = { UNMATCHED " LIMIT ?5",
+    UNMATCHED " LIMIT NULLIF(GREATEST(?5, -1), -1)" };
 
 /*
  * A broadcast's messages by real state: a cancel marks its messages
  * failed with the reason "cancelled", and they are no failure of the
  * provider.  Reminders come right after their broadcast.
  */
-static const char *const sql_funnels =
-    "SELECT b.id, b.kind, COALESCE(b.parent_id, 0), b.audience, b.template,"
-    " b.vars, b.created_by, b.state, b.created_ms,"
-    " COALESCE(b.meeting_id, 0), m.title, COALESCE(m.time_ms, 0),"
+/*
+ * SQLite sums a comparison as 0 or 1; PostgreSQL sums integers, and asks
+ * for the meeting's key in the grouping before it selects its columns.
+ */
+#define FUNNEL_COLUMNS \
+    "SELECT b.id, b.kind, COALESCE(b.parent_id, 0), b.audience, b.template," \
+    " b.vars, b.created_by, b.state, b.created_ms," \
+    " COALESCE(b.meeting_id, 0), m.title, COALESCE(m.time_ms, 0)," \
     " count(o.id), COALESCE(min(o.created_ms), 0),"
+#define FUNNEL_FROM \
+    " FROM broadcasts b LEFT JOIN meetings m ON m.id = b.meeting_id" \
+    " LEFT JOIN outbox o ON o.broadcast_id = b.id" \
+    " WHERE b.created_ms >= ?1 AND b.created_ms < ?2"
+#define FUNNEL_ORDER \
+    " ORDER BY COALESCE(NULLIF(b.parent_id, 0), b.id), b.id"
+static const char *const sql_funnels[2] = {
+    FUNNEL_COLUMNS
     " COALESCE(sum(o.state IN ('held', 'queued', 'sending')), 0),"
     " COALESCE(sum(o.state IN ('sent', 'delivered', 'undelivered')), 0),"
     " COALESCE(sum(o.state = 'delivered'), 0),"
@@ -53,25 +73,42 @@ static const char *const sql_funnels =
     "   AND COALESCE(o.reason, '') <> 'cancelled'), 0),"
     " COALESCE(sum(o.state = 'expired'), 0),"
     " COALESCE(sum(o.state = 'failed' AND o.reason = 'cancelled'), 0)"
-    " FROM broadcasts b LEFT JOIN meetings m ON m.id = b.meeting_id"
-    " LEFT JOIN outbox o ON o.broadcast_id = b.id"
-    " WHERE b.created_ms >= ?1 AND b.created_ms < ?2"
-    " GROUP BY b.id"
-    " ORDER BY COALESCE(NULLIF(b.parent_id, 0), b.id), b.id";
+    FUNNEL_FROM " GROUP BY b.id" FUNNEL_ORDER,
+    FUNNEL_COLUMNS
+    " COALESCE(sum((o.state IN ('held', 'queued', 'sending'))::int), 0),"
+    " COALESCE(sum((o.state IN ('sent', 'delivered', 'undelivered'))::int),"
+    " 0),"
+    " COALESCE(sum((o.state = 'delivered')::int), 0),"
+    " COALESCE(sum((o.state = 'undelivered')::int), 0),"
+    " COALESCE(sum((o.state = 'failed'"
+    "   AND COALESCE(o.reason, '') <> 'cancelled')::int), 0),"
+    " COALESCE(sum((o.state = 'expired')::int), 0),"
+    " COALESCE(sum((o.state = 'failed' AND o.reason = 'cancelled')::int),"
+    " 0)"
+    FUNNEL_FROM " GROUP BY b.id, m.id" FUNNEL_ORDER };
 
-static const char *const sql_meeting_rsvps =
+static const char *const sql_meeting_rsvps[2] = {
     "SELECT sum(answer = 'yes'), sum(answer = 'no') FROM rsvps"
-    " WHERE meeting_id = ?1";
+    " WHERE meeting_id = ?1",
+    "SELECT sum((answer = 'yes')::int), sum((answer = 'no')::int)"
+    " FROM rsvps WHERE meeting_id = ?1" };
 
 /* The day is worked out in SQL from the offset, so no row leaves SQLite
  * for the grouping. */
-static const char *const sql_rsvps_by_day =
+static const char *const sql_rsvps_by_day[2] = {
     "SELECT r.meeting_id, m.title,"
     " strftime('%Y-%m-%d', (r.time_ms + ?3 * 60000) / 1000, 'unixepoch'),"
     " sum(r.answer = 'yes'), sum(r.answer = 'no')"
     " FROM rsvps r LEFT JOIN meetings m ON m.id = r.meeting_id"
     " WHERE r.time_ms >= ?1 AND r.time_ms < ?2"
-    " GROUP BY 1, 3 ORDER BY 1, 3";
+    " GROUP BY 1, 3 ORDER BY 1, 3",
+    "SELECT r.meeting_id, min(m.title),"
+    " to_char(to_timestamp((r.time_ms + ?3 * 60000) / 1000)"
+    " AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,"
+    " sum((r.answer = 'yes')::int), sum((r.answer = 'no')::int)"
+    " FROM rsvps r LEFT JOIN meetings m ON m.id = r.meeting_id"
+    " WHERE r.time_ms >= ?1 AND r.time_ms < ?2"
+    " GROUP BY 1, 3 ORDER BY 1, 3" };
 
 static const char *const sql_opted_out =
     "/* report: opt-outs in a period, once per report */"
@@ -118,7 +155,7 @@ count_of(struct store *st, const char *const *sql, const char *a,
 static int
 table_exists(struct store *st, const char *table)
 {
-	int64_t n = count_of(st, &sql_table_exists, table, NULL,
+	int64_t n = count_of(st, STORE_SQL(st, sql_table_exists), table, NULL,
 	    "report_table_exists");
 
 	return n < 0 ? -1 : n > 0;
@@ -129,7 +166,7 @@ static const char *
 pick_column(struct store *st, const char *table, const char *const *names)
 {
 	for (; *names != NULL; names++)
-		if (count_of(st, &sql_column_exists, table, *names,
+		if (count_of(st, STORE_SQL(st, sql_column_exists), table, *names,
 		    "report_column_exists") > 0)
 			return *names;
 	return NULL;
@@ -154,7 +191,7 @@ store_report_unmatched(struct store *st, const struct store_filter *f,
     size_t limit, int (*cb)(void *, const char *, int64_t, int64_t),
     void *arg)
 {
-	struct store_db_stmt *s = store_sq_prepared(st, &sql_unmatched, "report_unmatched");
+	struct store_db_stmt *s = store_sq_prepared(st, STORE_SQL(st, sql_unmatched), "report_unmatched");
 	int rc, ret = 0;
 
 	if (s == NULL)
@@ -201,8 +238,8 @@ store_report_funnels(struct store *st, const struct store_filter *f,
 	char *title;
 	int rc, rr, ret = 0, any = 0;
 
-	if ((s = store_sq_prepared(st, &sql_funnels, "report_funnels")) == NULL ||
-	    (r = store_sq_prepared(st, &sql_meeting_rsvps, "report_funnels")) ==
+	if ((s = store_sq_prepared(st, STORE_SQL(st, sql_funnels), "report_funnels")) == NULL ||
+	    (r = store_sq_prepared(st, STORE_SQL(st, sql_meeting_rsvps), "report_funnels")) ==
 	    NULL)
 		return -1;
 	bind_range(s, f);
@@ -265,7 +302,7 @@ store_report_rsvps(struct store *st, const struct store_filter *f,
     int utc_offset_min, int (*cb)(void *, int64_t, const char *,
     const char *, int64_t, int64_t), void *arg)
 {
-	struct store_db_stmt *s = store_sq_prepared(st, &sql_rsvps_by_day,
+	struct store_db_stmt *s = store_sq_prepared(st, STORE_SQL(st, sql_rsvps_by_day),
 	    "report_rsvps");
 	int rc, ret = 0;
 
