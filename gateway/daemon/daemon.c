@@ -887,6 +887,18 @@ daemon_serve(const struct serve_options *opts)
 	{
 		int64_t requeued = 0;
 
+		/* A lease that ran out under a live request would send its
+		 * message twice. */
+		if (config_int(d.rt->cfg, "send_lease") <=
+		    config_int(d.rt->cfg, "send_timeout")) {
+			fprintf(stderr, "sampark: send_lease (%lld s) must be "
+			    "longer than send_timeout (%lld s)\n",
+			    (long long)config_int(d.rt->cfg, "send_lease"),
+			    (long long)config_int(d.rt->cfg, "send_timeout"));
+			goto out;
+		}
+		store_outbox_set_lease(d.store,
+		    (int64_t)config_int(d.rt->cfg, "send_lease") * 1000);
 		/* A crash left these half-sent: send them again. */
 		if (store_outbox_requeue_sending(d.store, util_wall_ms(),
 		    &requeued) == -1) {

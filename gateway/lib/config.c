@@ -98,6 +98,10 @@ static const struct config_directive directives[] = {
 	    "seconds after which a message not yet sent expires"),
 	CONFIG_D_INT("send_timeout", "15", 1, 300,
 	    "seconds one send request to a provider may take"),
+	CONFIG_D_INT("send_lease", "120", 10, 86400,
+	    "seconds a daemon holds a message it claimed; on PostgreSQL "
+	    "another daemon sends it again after that if the first died "
+	    "(longer than send_timeout)"),
 	CONFIG_D_INT("retry_base_ms", "1000", 10, 600000,
 	    "first retry delay; doubles per attempt, with jitter"),
 	CONFIG_D_INT("retry_max_ms", "600000", 100, 86400000,

@@ -93,6 +93,22 @@ static void	plan_log(struct store *);
 	"ALTER TABLE interactions ADD COLUMN category TEXT;"		\
 	"ALTER TABLE interactions ADD COLUMN stakeholders TEXT;"
 
+/*
+ * 18: what several daemons on one database need to send together.  A
+ * claim holds its message until lease_until_ms (NULL when no claim is
+ * running): a daemon that died mid-send leaves its messages "sending",
+ * and another takes them back once the lease has run out (on
+ * PostgreSQL, where several daemons share the outbox; one SQLite daemon
+ * requeues at start-up instead).  send_rate holds, per provider, the
+ * earliest time in microseconds at which the next message may go, which
+ * every daemon advances as it claims, so that a provider's rate is the
+ * total of all of them.
+ */
+#define MIGRATION_18_SHARED_SENDING					\
+	"ALTER TABLE outbox ADD COLUMN lease_until_ms INTEGER;"		\
+	"CREATE TABLE send_rate (provider TEXT PRIMARY KEY,"		\
+	"  next_free_us INTEGER NOT NULL);"
+
 /* migrations[v] takes a database from version v - 1 to version v. */
 static const char *const migrations[] = {
 	NULL,
@@ -345,6 +361,7 @@ static const char *const migrations[] = {
 	 * which matches none and an Indian operator's scrubber drops.
 	 */
 	"ALTER TABLE calls ADD COLUMN last_query TEXT;",
+	MIGRATION_18_SHARED_SENDING,
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -492,8 +509,20 @@ static const char *const pg_migrations[] = {
 	"CREATE TRIGGER stakeholders_changed AFTER INSERT OR UPDATE OR DELETE"
 	"  OR TRUNCATE ON stakeholders FOR EACH STATEMENT"
 	"  EXECUTE FUNCTION sampark_directory_changed();",
+	/*
+	 * 18: as SQLite's 18, and the index by which every claim finds
+	 * the expired leases of its provider (few rows: only what is in
+	 * flight).
+	 */
+	"ALTER TABLE outbox ADD COLUMN lease_until_ms BIGINT;"
+	"CREATE INDEX outbox_leases ON outbox(provider, lease_until_ms)"
+	"  WHERE state = 'sending';"
+	"CREATE TABLE send_rate (provider TEXT PRIMARY KEY,"
+	"  next_free_us BIGINT NOT NULL);",
 };
 
+_Static_assert(SP_ARRAY_LEN(pg_migrations) == SP_ARRAY_LEN(migrations),
+    "a schema version is made by a step of each backend");
 
 static const char *const sql_text[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -565,7 +594,7 @@ static const char *const sql_text[S_COUNT] = {
 	 * (store_outbox_claim keeps that walk short).
 	 */
 	[S_OB_CLAIM] = "UPDATE outbox SET state = 'sending',"
-	    " attempts = attempts + 1, updated_ms = ?3"
+	    " attempts = attempts + 1, updated_ms = ?3, lease_until_ms = ?7"
 	    " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued'"
 	    " AND provider = ?1 AND next_attempt_ms >= ?5"
 	    " AND next_attempt_ms <= ?2 AND (?6 = 0 OR broadcast_id IS NULL"
@@ -584,7 +613,7 @@ static const char *const sql_text[S_COUNT] = {
 	    " next_attempt_ms = CASE WHEN ?2 = 'queued' THEN ?4"
 	    " ELSE next_attempt_ms END,"
 	    " provider_id = COALESCE(?5, provider_id),"
-	    " error_code = ?6, error = ?7, reason = ?8"
+	    " error_code = ?6, error = ?7, reason = ?8, lease_until_ms = NULL"
 	    " WHERE id = ?1 AND state = 'sending'",
 	[S_OB_FIND_PID] = "SELECT id, state FROM outbox WHERE provider = ?1"
 	    " AND provider_id = ?2 AND provider_id IS NOT NULL",
@@ -631,7 +660,7 @@ static const char *const sql_text_pg[S_COUNT] = {
 	[S_BEGIN] = "BEGIN",
 	[S_DATA_VERSION] = "SELECT n FROM sampark_data_version",
 	[S_OB_CLAIM] = "UPDATE outbox SET state = 'sending',"
-	    " attempts = attempts + 1, updated_ms = ?3"
+	    " attempts = attempts + 1, updated_ms = ?3, lease_until_ms = ?7"
 	    " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued'"
 	    " AND provider = ?1 AND next_attempt_ms >= ?5"
 	    " AND next_attempt_ms <= ?2 AND (?6 = 0 OR broadcast_id IS NULL"
@@ -1044,6 +1073,7 @@ store_open(const char *path, const struct store_options *opt, char *err,
 	int i, ro = opt != NULL && opt->read_only;
 
 	st = xcalloc(1, sizeof(*st));
+	st->send_lease_ms = STORE_SEND_LEASE_MS;
 	path = store_path(path);
 	if (store_db_is_pg_url(path)) {
 		if ((st->db.pg = store_db_pg_connect(path, err, errlen)) ==

@@ -278,6 +278,19 @@ int	 store_outbox_report(struct store *, const char *provider,
 	    const char *provider_id, const char *state, int64_t now_ms,
 	    const char *error_code, const char *reason);
 
+/*
+ * A claim holds its messages for lease_ms (default STORE_SEND_LEASE_MS),
+ * longer than a send request may take; store_outbox_finish ends it.  On
+ * PostgreSQL, where several daemons share the outbox, every claim first
+ * takes back the "sending" messages of its provider whose lease has run
+ * out (their daemon died or lost the database) with the event
+ * "requeued: lease expired", and claims them again like any other; so
+ * only what a dead daemon had in flight may go twice.  On SQLite one
+ * daemon owns the outbox and requeues at start-up instead.
+ */
+#define STORE_SEND_LEASE_MS	(120 * 1000)
+void	 store_outbox_set_lease(struct store *, int64_t lease_ms);
+
 /* At start-up: every "sending" message back to "queued" (a crash left
  * them).  *n = how many. */
 int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
