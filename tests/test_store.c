@@ -1383,6 +1383,60 @@ test_outbox_lease(void **state)
 	    "requeued: lease expired"), 0);
 }
 
+/*
+ * The shared send rate: 10 messages a second is one every 100 ms,
+ * whichever of two daemons (two stores on one database) asks, and time
+ * left unused is not saved up beyond the burst.
+ */
+static void
+test_rate_shared_between_daemons(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	size_t got = 99;
+	int64_t wait = -1, t = 5000000;
+
+	assert_int_equal(store_rate_shared(f->st), temp_db_pg());
+	assert_int_equal(store_rate_take(f->st, "exotel", t, 10, 1, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(store_rate_take(other, "exotel", t, 10, 1, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(wait, 100000);
+	/* Another provider has a rate of its own. */
+	assert_int_equal(store_rate_take(other, "twilio", t, 10, 1, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(store_rate_take(other, "exotel", t + 99999, 10, 1, 5,
+	    &got, &wait), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(wait, 1);
+	assert_int_equal(store_rate_take(other, "exotel", t + 100000, 10, 1,
+	    5, &got, &wait), 0);
+	assert_int_equal(got, 1);
+	/* A quiet minute does not buy a burst of 600. */
+	t += 60 * 1000000;
+	assert_int_equal(store_rate_take(f->st, "exotel", t, 10, 1, 600,
+	    &got, &wait), 0);
+	assert_int_equal(got, 1);
+	t += 10 * 1000000;
+	assert_int_equal(store_rate_take(f->st, "exotel", t, 10, 3, 600,
+	    &got, &wait), 0);
+	assert_int_equal(got, 3);
+	/* Two of three unused (the claim found one message): given back,
+	 * the other daemon can have them. */
+	assert_int_equal(store_rate_return(f->st, "exotel", 10, 2), 0);
+	assert_int_equal(store_rate_take(other, "exotel", t, 10, 3, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 2);
+	assert_int_equal(store_rate_take(other, "exotel", t, 10, 3, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(wait, 100000);
+	store_close(other);
+}
+
 struct ob_seen {
 	int	 n;
 	int	 stop_after;
@@ -1826,6 +1880,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_lifecycle,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_rate_shared_between_daemons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_lease,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_requeue,

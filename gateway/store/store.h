@@ -291,6 +291,28 @@ int	 store_outbox_report(struct store *, const char *provider,
 #define STORE_SEND_LEASE_MS	(120 * 1000)
 void	 store_outbox_set_lease(struct store *, int64_t lease_ms);
 
+/*
+ * ---- a provider's send rate across daemons (store_rate.c) ----
+ *
+ * 1 when several daemons may share this store (PostgreSQL): a provider's
+ * rate is then kept in the database, for all of them together.
+ */
+int	 store_rate_shared(const struct store *);
+/*
+ * Take up to want sends of provider at rate messages a second, of which
+ * at most burst at once (0 or 1: evenly paced): *granted of them now,
+ * or none and *wait_us until the next one is free.  now_us 0 reads the
+ * database's clock (PostgreSQL; on SQLite give the time).  The
+ * provider's row stays locked to the end of the caller's transaction:
+ * take, claim and return in one.  0 or -1.
+ */
+int	 store_rate_take(struct store *, const char *provider,
+	    int64_t now_us, double rate, size_t burst, size_t want,
+	    size_t *granted, int64_t *wait_us);
+/* Give back n sends taken but not used (the claim found fewer). */
+int	 store_rate_return(struct store *, const char *provider,
+	    double rate, size_t n);
+
 /* At start-up: every "sending" message back to "queued" (a crash left
  * them).  *n = how many. */
 int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
