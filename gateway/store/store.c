@@ -595,10 +595,11 @@ static const char *const sql_text[S_COUNT] = {
 	    " in flight */ INSERT INTO outbox_events (outbox_id,"
 	    " time_ms, from_state, to_state, detail) SELECT id, ?1, 'sending',"
 	    " 'queued', 'requeued at start-up' FROM outbox"
-	    " WHERE state = 'sending'",
+	    " WHERE state = 'sending' AND updated_ms <= ?2",
 	[S_OB_REQUEUE] = "/* batch: once at start-up, as above */"
 	    " UPDATE outbox SET state = 'queued',"
-	    " next_attempt_ms = ?1, updated_ms = ?1 WHERE state = 'sending'",
+	    " next_attempt_ms = ?1, updated_ms = ?1 WHERE state = 'sending'"
+	    " AND updated_ms <= ?2",
 	/* The same window and rule as the claim. */
 	[S_OB_NEXT_DUE] = "SELECT next_attempt_ms FROM outbox"
 	    " WHERE state = 'queued' AND provider = ?1"

@@ -372,15 +372,28 @@ undo:
 int
 store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 {
-	const char *op = "outbox_requeue_sending";
+	/* SQLite has one daemon: whatever is "sending" at its start was
+	 * left by its own previous run.  A shared store has others, whose
+	 * claims are theirs until the lease runs out. */
+	return store_outbox_requeue_expired(st, now_ms, STORE_IS_PG(st) ?
+	    STORE_SENDING_LEASE_MS : -1, n);
+}
 
+int
+store_outbox_requeue_expired(struct store *st, int64_t now_ms,
+    int64_t lease_ms, int64_t *n)
+{
+	const char *op = "outbox_requeue_sending";
+	int64_t cutoff = lease_ms < 0 ? INT64_MAX : now_ms - lease_ms;
 	int ok;
 
 	*n = 0;
 	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 2, cutoff);
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 2, cutoff);
 	ok = store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == 0 &&
 	    store_sq_run(st, S_OB_REQUEUE, op) == 0;
 	*n = ok ? store_db_changes(&st->db) : 0;
