@@ -87,7 +87,14 @@ class _PgConnection:
     "?" parameters, execute() returning a cursor, commit and close."""
 
     def __init__(self, uri):
-        import psycopg2
+        try:
+            import psycopg2
+        except ImportError:
+            # Debian's python3-psycopg2 (make deps) is installed for the
+            # system's Python; a python3 of another origin finds it there.
+            import sys
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import psycopg2
         self.conn = psycopg2.connect(uri)
 
     @staticmethod
