@@ -289,7 +289,9 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
     int64_t now_ms, int64_t next_attempt_ms, const char *provider_id,
     const char *error_code, const char *error, const char *reason)
 {
-	struct store_db_stmt *s = st->stmt[S_OB_FINISH];
+	enum stmt_id which = strcmp(state, "queued") == 0 ? S_OB_RETRY :
+	    S_OB_FINISH;
+	struct store_db_stmt *s = st->stmt[which];
 	const char *v[] = { provider_id, error_code, error, reason };
 	const char *op = "outbox_finish";
 	int own = !store_db_in_transaction(&st->db);
@@ -303,7 +305,7 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
 	store_db_bind_int64(s, 3, now_ms);
 	store_db_bind_int64(s, 4, next_attempt_ms);
 	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
-	if (store_sq_run(st, S_OB_FINISH, op) == -1)
+	if (store_sq_run(st, which, op) == -1)
 		goto undo;
 	if (store_db_changes(&st->db) == 0) {
 		/* Requeued or moved on by another process: theirs stands. */
