@@ -313,10 +313,22 @@ int	 store_rate_take(struct store *, const char *provider,
 int	 store_rate_return(struct store *, const char *provider,
 	    double rate, size_t n);
 
-/* At start-up: every "sending" message back to "queued" (a crash left
- * them).  *n = how many. */
+/*
+ * At start-up: "sending" messages back to "queued" (a crash left them).
+ * On SQLite every one (one daemon owns the file).  On a shared
+ * (PostgreSQL) store none: the others may be in the hands of a live
+ * daemon, and the claims take back what a dead one left once its lease
+ * ran out.  *n = how many.
+ */
 int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
 	    int64_t *n);
+/*
+ * The "sending" messages claimed at or before now_ms - lease_ms back to
+ * "queued" (lease_ms < 0: all): what a daemon that died mid-send left,
+ * for any instance to reclaim once the lease has run out.  0 or -1.
+ */
+int	 store_outbox_requeue_expired(struct store *, int64_t now_ms,
+	    int64_t lease_ms, int64_t *n);
 
 /* Earliest next_attempt_ms of a "queued" message of provider that the
  * claim would take when due: 1 and *when, 0 if none. */
