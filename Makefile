@@ -138,7 +138,7 @@ DEB_PACKAGES = gcc make pkg-config libevent-dev libcurl4-openssl-dev \
 	libsqlite3-dev libpq-dev postgresql-15 python3-psycopg2 libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
 	libmimalloc-dev \
 	python3 curl wrk sqlite3 clang libclang-rt-14-dev \
-	chromium chromium-driver python3-selenium fonts-noto-core nginx \
+	chromium chromium-driver python3-selenium fonts-noto-core nginx haproxy \
 	prometheus libreoffice-calc-nogui
 deps:
 	@./tools/deps.sh $(DEB_PACKAGES)
