@@ -955,6 +955,7 @@ test_broadcast_creating_not_claimed(void **state)
 {
 	struct fixture *f = *state;
 	struct store_broadcast b;
+	struct store *crashed;
 	int64_t bid, bid2, h1, h2, later, h3, early, reply, got[10], nb,
 	    stopped, due;
 
@@ -985,9 +986,12 @@ test_broadcast_creating_not_claimed(void **state)
 	assert_int_equal(got[2], later);
 	assert_int_equal(event_count(f->path, h2), 2);	/* queued, sending */
 
-	/* Interrupted: left "creating", then the daemon starts. */
-	bid2 = creating_broadcast(f->st);
-	h3 = member_ok(f->st, bid2, 1000, "h3");
+	/* Interrupted: left "creating" by a daemon that died (its
+	 * connection gone with it), then the daemon starts. */
+	crashed = open_ok(f->path);
+	bid2 = creating_broadcast(crashed);
+	h3 = member_ok(crashed, bid2, 1000, "h3");
+	store_close(crashed);
 	assert_int_equal(claim_ids(f->st, 9000, got, 10), 0);
 	assert_int_equal(store_broadcasts_abandon_creating(f->st, 6000, &nb,
 	    &stopped), 0);
@@ -1466,6 +1470,45 @@ test_outbox_requeue_expired_lease(void **state)
 	assert_string_equal(state_of(f->st, a), "queued");
 }
 
+/*
+ * A broadcast being created by a live daemon is left alone by another's
+ * sweep, and by the creator's own; once its creator is gone (its
+ * connection closed, as when the daemon is killed) the sweep cancels it.
+ * On SQLite (one daemon, the sweep at its start) any is cancelled.
+ */
+static void
+test_abandon_spares_live_creation(void **state)
+{
+	struct fixture *f = *state;
+	struct store *creator = open_ok(f->path);
+	int64_t bid, h, nb = -1, stopped = -1;
+
+	bid = creating_broadcast(creator);
+	h = member_ok(creator, bid, 1000, "Kal kaleen mela, Bhadohi");
+	if (temp_db_pg()) {
+		assert_int_equal(store_broadcasts_abandon_creating(f->st, 6000,
+		    &nb, &stopped), 0);
+		assert_int_equal(nb, 0);
+		assert_int_equal(store_broadcasts_abandon_creating(creator,
+		    6000, &nb, &stopped), 0);
+		assert_int_equal(nb, 0);
+		assert_string_equal(state_of(f->st, h), "queued");
+	}
+	store_close(creator);
+	assert_int_equal(store_broadcasts_abandon_creating(f->st, 7000, &nb,
+	    &stopped), 0);
+	assert_int_equal(nb, 1);
+	assert_int_equal(stopped, 1);
+	assert_string_equal(state_of(f->st, h), "failed");
+	/* A creation that finished leaves nothing for a sweep. */
+	bid = creating_broadcast(f->st);
+	assert_int_equal(store_broadcast_finish(f->st, bid, "queued", 0, 0, 0),
+	    1);
+	assert_int_equal(store_broadcasts_abandon_creating(f->st, 8000, &nb,
+	    &stopped), 0);
+	assert_int_equal(nb, 0);
+}
+
 struct ob_seen {
 	int	 n;
 	int	 stop_after;
@@ -1911,6 +1954,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_rate_shared_between_daemons, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_abandon_spares_live_creation, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_lease,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_requeue,

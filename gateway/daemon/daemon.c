@@ -63,6 +63,7 @@ struct sp_daemon {
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
 	struct event		*ev_drain;	/* shutdown: wait for answers */
+	struct event		*ev_sweep;	/* shared store: dead creations */
 	struct event		*ev_ckpt;	/* the checkpointer ended a round */
 	struct inbound_item	*queue;
 	struct inbound_item	**queue_tail;
@@ -162,6 +163,22 @@ abandon_creations(struct sp_daemon *d)
 		    "messages=%lld reason=creation_interrupted",
 		    (long long)n, (long long)stopped);
 	return 0;
+}
+
+/*
+ * Several daemons on one database: a broadcast whose creator died stays
+ * "creating" until a daemon starts, which may be never.  Every daemon
+ * sweeps now and then; the store leaves alone what a live daemon is
+ * creating, so a sweep by any of them, or by all, cancels each once.
+ */
+#define SWEEP_S	30
+
+static void
+on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	abandon_creations(arg);		/* the store logged any error */
 }
 
 static void
@@ -802,7 +819,7 @@ static void
 daemon_free(struct sp_daemon *d)
 {
 	struct event **evs[] = { &d->ev_term, &d->ev_int, &d->ev_hup,
-	    &d->ev_flush, &d->ev_drain, &d->ev_ckpt };
+	    &d->ev_flush, &d->ev_drain, &d->ev_ckpt, &d->ev_sweep };
 	size_t i;
 
 	/* First: finishing jobs answer through the servers and the rest. */
@@ -964,6 +981,15 @@ daemon_serve(const struct serve_options *opts)
 	    NULL)) {
 		fprintf(stderr, "sampark: cannot set up events\n");
 		goto out;
+	}
+	if (store_rate_shared(d.store)) {
+		struct timeval every = { SWEEP_S, 0 };
+
+		d.ev_sweep = event_new(d.base, -1, EV_PERSIST, on_sweep, &d);
+		if (d.ev_sweep == NULL || event_add(d.ev_sweep, &every)) {
+			fprintf(stderr, "sampark: cannot set up events\n");
+			goto out;
+		}
 	}
 	start_checkpointer(&d);
 	check_providers(d.rt);

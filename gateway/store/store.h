@@ -491,6 +491,9 @@ int	 store_broadcast_finish(struct store *, int64_t id, const char *state,
  * killed), as store_broadcast_cancel: its messages become "failed",
  * reason "cancelled"; none was ever claimed, since the claim passes over
  * the messages of a broadcast still "creating" (store_outbox_claim).
+ * On PostgreSQL only those no live session is creating (the creating
+ * connection holds an advisory lock from store_broadcast_add to the
+ * finish or cancel), so any daemon may sweep at any time.
  * *n broadcasts, *stopped messages.  0 or -1.
  */
 int	 store_broadcasts_abandon_creating(struct store *, int64_t now_ms,

@@ -203,6 +203,69 @@ broadcast_row(struct store_db_stmt *s, struct store_broadcast *b)
 	b->reminder = (int)store_db_column_int64(s, 17);
 }
 
+/*
+ * PostgreSQL: a broadcast being created is held by a session advisory
+ * lock of the connection creating it, from its row to its finish or
+ * cancel.  Another daemon's sweep (store_broadcasts_abandon_creating)
+ * then tells a creation in progress (locked) from one whose daemon died
+ * (the server dropped its session and the lock with it).  The key's
+ * high half keeps these apart from the other advisory locks.
+ */
+#define CREATION_LOCK(id)	((int64_t)0x53504243 << 32 | \
+	    ((id) & 0xffffffff))
+static const char *const sql_creation_lock =
+    "SELECT pg_advisory_lock(?1)";
+/* Held by any session, this one too (a lock taken again by its own
+ * session would be granted, and a daemon's sweep would cancel its own
+ * creation). */
+static const char *const sql_creation_held =
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+    " AND classid::bigint = ?1 AND objid::bigint = ?2 AND objsubid = 1";
+static const char *const sql_creation_unlock =
+    "SELECT pg_advisory_unlock(?1)";
+
+/* Run one of the lock statements for broadcast id: its boolean (1/0),
+ * or -1.  On SQLite 1: one daemon, nothing to tell apart. */
+static int
+creation_lock(struct store *st, const char *const *sql, int64_t id)
+{
+	struct store_db_stmt *s;
+	int rc;
+
+	if (!STORE_IS_PG(st))
+		return 1;
+	if ((s = store_sq_prepared(st, sql, "broadcast_creation_lock")) ==
+	    NULL)
+		return -1;
+	store_db_bind_int64(s, 1, CREATION_LOCK(id));
+	if ((rc = store_sq_step_row(st, s, "broadcast_creation_lock")) != 1)
+		return rc == 0 ? 1 : -1;
+	rc = store_db_column_is_null(s, 0) || store_db_column_int64(s, 0);
+	store_sq_done(s);
+	return rc;
+}
+
+/* Is broadcast id being created by a live session?  1, 0 or -1. */
+static int
+creation_held(struct store *st, int64_t id)
+{
+	struct store_db_stmt *s;
+	int rc;
+
+	if (!STORE_IS_PG(st))
+		return 0;
+	if ((s = store_sq_prepared(st, &sql_creation_held,
+	    "broadcast_creation_held")) == NULL)
+		return -1;
+	store_db_bind_int64(s, 1, CREATION_LOCK(id) >> 32);
+	store_db_bind_int64(s, 2, CREATION_LOCK(id) & 0xffffffff);
+	if ((rc = store_sq_step_row(st, s, "broadcast_creation_held")) != 1)
+		return rc == 0 ? 0 : -1;
+	rc = store_db_column_int64(s, 0) > 0;
+	store_sq_done(s);
+	return rc;
+}
+
 int
 store_broadcast_add(struct store *st, struct store_broadcast *b)
 {
@@ -222,6 +285,9 @@ store_broadcast_add(struct store *st, struct store_broadcast *b)
 	if (store_sq_step_done(st, s, "broadcast_add") == -1)
 		return -1;
 	b->id = store_db_last_id(&st->db);
+	if ((b->state == NULL || strcmp(b->state, "creating") == 0) &&
+	    creation_lock(st, &sql_creation_lock, b->id) == -1)
+		return -1;
 	return 0;
 }
 
@@ -238,9 +304,14 @@ store_broadcast_finish(struct store *st, int64_t id, const char *state,
 	store_db_bind_int64(s, 3, recipients);
 	store_db_bind_int64(s, 4, segments);
 	store_db_bind_int64(s, 5, skipped);
+	int64_t changed;
+
 	if (store_sq_step_done(st, s, "broadcast_finish") == -1)
 		return -1;
-	return store_db_changes(&st->db) > 0;
+	changed = store_db_changes(&st->db);
+	/* Not ours any more whichever way it went (a cancel came first). */
+	creation_lock(st, &sql_creation_unlock, id);
+	return changed > 0;
 }
 
 int
@@ -249,6 +320,7 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
 {
 	int64_t *ids, k;
 	size_t len, i;
+	int rc;
 
 	*n = 0;
 	*stopped = 0;
@@ -257,7 +329,11 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
 	    "broadcast_abandon"), "broadcast_abandon", &ids, &len) == -1)
 		return -1;
 	for (i = 0; i < len; i++) {
-		if (store_broadcast_cancel(st, ids[i], now_ms, &k) == -1) {
+		/* Locked: a live daemon is creating it (PostgreSQL). */
+		if ((rc = creation_held(st, ids[i])) == 1)
+			continue;
+		if (rc == -1 ||
+		    store_broadcast_cancel(st, ids[i], now_ms, &k) == -1) {
 			free(ids);
 			return -1;
 		}
@@ -377,6 +453,7 @@ store_broadcast_cancel(struct store *st, int64_t id, int64_t now_ms,
 		goto fail;
 	if (own && store_commit(st) == -1)
 		goto fail;
+	creation_lock(st, &sql_creation_unlock, id);
 	return 1;
 fail:
 	if (own)
