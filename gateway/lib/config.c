@@ -105,6 +105,10 @@ static const struct config_directive directives[] = {
 	CONFIG_D_INT("outbox_poll_ms", "250", 10, 10000,
 	    "how often the daemon looks for messages queued by other "
 	    "processes (sampark send)"),
+	CONFIG_D_INT("sending_lease_s", "600", 1, 86400,
+	    "on a PostgreSQL store shared by several daemons: a message "
+	    "claimed this long ago and still sending was left by a daemon "
+	    "that died, and is queued again (longer than any send)"),
 	/* Broadcasts (broadcast.h, schedule.h). */
 	CONFIG_D_PATH("templates", "templates.conf",
 	    "broadcast templates as registered on DLT (key, texts, ids)"),
