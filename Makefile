@@ -190,12 +190,14 @@ integration-pg: all
 	@SAMPARK_BIN=$(BUILD)/sampark ./tools/with-pg.sh $(BUILD)/pg-it \
 	    python3 tests/integration/run.py
 
-# The whole suite: plain build, then everything again under ASan/UBSan.
+# The whole suite: plain build (the store's unit tests and the integration
+# suite on SQLite and on PostgreSQL), then everything again under ASan/UBSan.
 test: deps
 	@rm -f build/test-results.txt
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory SANITIZE=1 all unit
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory integration-pg
 	@$(MAKE) --no-print-directory SANITIZE=1 integration
 	@$(MAKE) --no-print-directory fuzz-short
 	@./tools/summary.sh

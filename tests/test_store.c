@@ -1831,6 +1831,50 @@ test_report_funnels_rsvp_error(void **state)
 }
 
 /*
+ * A provider retry that lands on another daemon: the message is stored
+ * once (the unique index, not memory), the second daemon is told whose
+ * row it is, and finds the replies the first one recorded, even when
+ * other messages took the ids in between.
+ */
+static void
+test_inbound_retry_on_another_instance(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	struct interaction first = inbound(1000, "SMretry1", "loan bhadohi");
+	struct interaction retry = inbound(4000, "SMretry1", "loan bhadohi");
+	struct interaction between = inbound(1500, "SMother", "silai");
+	struct interaction r1, r2;
+	char **texts = NULL, msg_id[32];
+	size_t n = 0;
+	int i;
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_interaction_insert(f->st, &first), 1);
+	/* SQLite has one writer at a time; on PostgreSQL a busy second
+	 * daemon takes more ids meanwhile than the reply window holds. */
+	for (i = 0; temp_db_pg() && i <= STORE_REPLY_WINDOW; i++) {
+		snprintf(msg_id, sizeof(msg_id), "SMother%d", i);
+		between.provider_msg_id = msg_id;
+		assert_int_equal(store_interaction_insert(other, &between), 1);
+	}
+	r1 = outbound(1001, first.id, "Bhadohi: DIC Gyanpur, 05414-250123");
+	r2 = outbound(1002, first.id, "Aur jaankari ke liye MORE bhejein");
+	assert_int_equal(store_interaction_insert(f->st, &r1), 1);
+	assert_int_equal(store_interaction_insert(f->st, &r2), 1);
+	assert_int_equal(store_commit(f->st), 0);
+
+	assert_int_equal(store_interaction_insert(other, &retry), 0);
+	assert_int_equal(retry.id, first.id);
+	assert_int_equal(store_replies_for(other, retry.id, &texts, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(texts[0], "Bhadohi: DIC Gyanpur, 05414-250123");
+	assert_string_equal(texts[1], "Aur jaankari ke liye MORE bhejein");
+	store_strings_free(texts, n);
+	store_close(other);
+}
+
+/*
  * Another process (an import, another daemon) that changes the directory
  * changes the number store_data_version() gives, so that a daemon knows
  * to reload it; its own reads change nothing.
@@ -1976,6 +2020,8 @@ main(void)
 		    test_server_store_refuses_file_work, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_outbox_requeue_expired_lease, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_inbound_retry_on_another_instance, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

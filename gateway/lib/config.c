@@ -98,10 +98,6 @@ static const struct config_directive directives[] = {
 	    "seconds after which a message not yet sent expires"),
 	CONFIG_D_INT("send_timeout", "15", 1, 300,
 	    "seconds one send request to a provider may take"),
-	CONFIG_D_INT("send_lease", "120", 10, 86400,
-	    "seconds a daemon holds a message it claimed; on PostgreSQL "
-	    "another daemon sends it again after that if the first died "
-	    "(longer than send_timeout)"),
 	CONFIG_D_INT("retry_base_ms", "1000", 10, 600000,
 	    "first retry delay; doubles per attempt, with jitter"),
 	CONFIG_D_INT("retry_max_ms", "600000", 100, 86400000,
@@ -109,6 +105,10 @@ static const struct config_directive directives[] = {
 	CONFIG_D_INT("outbox_poll_ms", "250", 10, 10000,
 	    "how often the daemon looks for messages queued by other "
 	    "processes (sampark send)"),
+	CONFIG_D_INT("sending_lease_s", "600", 1, 86400,
+	    "on a PostgreSQL store shared by several daemons: a message "
+	    "claimed this long ago and still sending was left by a daemon "
+	    "that died, and is queued again (longer than any send)"),
 	/* Broadcasts (broadcast.h, schedule.h). */
 	CONFIG_D_PATH("templates", "templates.conf",
 	    "broadcast templates as registered on DLT (key, texts, ids)"),

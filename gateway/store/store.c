@@ -411,6 +411,9 @@ static const char *const pg_migrations[] = {
 	"  ON interactions(provider, provider_msg_id)"
 	"  WHERE direction = 'in' AND provider_msg_id IS NOT NULL"
 	"  AND channel <> 'voice';"
+	/* See S_REPLIES_FOR in sql_text_pg[]. */
+	"CREATE INDEX interactions_reply_to ON interactions(reply_to)"
+	"  WHERE reply_to IS NOT NULL;"
 	"CREATE TABLE outbox (" PG_ID ","
 	"  provider TEXT NOT NULL, to_phone TEXT NOT NULL,"
 	"  from_addr TEXT NOT NULL DEFAULT '', body TEXT NOT NULL,"
@@ -667,6 +670,13 @@ static const char *const sql_text[S_COUNT] = {
  */
 static const char *const sql_text_pg[S_COUNT] = {
 	[S_BEGIN] = "BEGIN",
+	/*
+	 * Several daemons draw ids from one sequence at once, so a message's
+	 * replies need not follow its id closely: they are found by
+	 * reply_to, through its index, not in STORE_REPLY_WINDOW.
+	 */
+	[S_REPLIES_FOR] = "SELECT text FROM interactions WHERE reply_to = ?1"
+	    " AND direction = 'out' ORDER BY id",
 	[S_DATA_VERSION] = "SELECT n FROM sampark_data_version",
 	[S_OB_CLAIM] = "UPDATE outbox SET state = 'sending',"
 	    " attempts = attempts + 1, updated_ms = ?3, lease_until_ms = ?7"

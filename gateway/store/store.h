@@ -288,7 +288,7 @@ int	 store_outbox_report(struct store *, const char *provider,
  * only what a dead daemon had in flight may go twice.  On SQLite one
  * daemon owns the outbox and requeues at start-up instead.
  */
-#define STORE_SEND_LEASE_MS	(120 * 1000)
+#define STORE_SEND_LEASE_MS	(600 * 1000)
 void	 store_outbox_set_lease(struct store *, int64_t lease_ms);
 
 /*

@@ -47,7 +47,7 @@ N_OUT = int(os.environ.get("SAMPARK_MI_OUTBOUND", "10000"))
 RETRY_SHARE = 0.1
 RATE = 100              # twilio.rate, messages a second, for all daemons
 INFLIGHT = 8            # twilio.max_inflight, per daemon
-LEASE = 15              # send_lease, seconds
+LEASE = 15              # sending_lease_s
 ANSWER_S = 0.05         # the mock provider's time to answer
 SENDERS = 2000
 CLIENTS = 8             # the provider's connections to the balancer
@@ -206,7 +206,7 @@ class MultiInstance(unittest.TestCase):
         d = outboundlib.provider_daemon(
             "twilio", self.mock,
             settings={"rate": str(RATE), "max_inflight": str(INFLIGHT)},
-            globals_={"send_lease": str(LEASE), "send_timeout": "5"},
+            globals_={"sending_lease_s": str(LEASE), "send_timeout": "5"},
             import_directory=False)
         d.db = self.uri
         self.daemons.append(d)
