@@ -263,10 +263,10 @@ take_back_expired(struct store *st, const char *provider, int64_t now_ms)
 		    "requeued: lease expired", "outbox_lease_expired") == -1)
 			rc = STORE_DB_ERROR;
 	}
+	/* Said as the daemon's start-up and periodic requeues say it. */
 	if (n > 0 && rc == STORE_DB_DONE)
-		log_warn("store", "op=outbox_lease_expired provider=%s n=%zu "
-		    "note=\"claimed by a daemon that did not finish; sent "
-		    "again\"", provider, n);
+		log_warn("outbox_requeued", "messages=%zu "
+		    "reason=claim_lease_expired provider=%s", n, provider);
 	free(ids);
 	return rc == STORE_DB_DONE ? 0 : -1;
 }
