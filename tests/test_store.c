@@ -18,17 +18,46 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "plan_check.h"
 #include "store.h"
+#include "temp_db.h"
 #include "util.h"
 
 struct fixture {
 	char		 dir[64];
 	char		*path;
 	struct store	*st;
+	struct temp_db	 pg;	/* with SAMPARK_TEST_PG: the database */
 };
+
+/* A test that is about SQLite's file (its header, WAL, old versions)
+ * has no meaning on PostgreSQL. */
+#define SQLITE_ONLY() do { if (temp_db_pg()) skip(); } while (0)
+
+/* Run sql on the PostgreSQL database at uri, through a connection of the
+ * test's own; the first column of its first row, or 0. */
+static int64_t
+pg_query(const char *uri, const char *sql)
+{
+	PGconn *c = PQconnectdb(uri);
+	PGresult *r;
+	int64_t v = 0;
+
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("%s: %s", uri, PQerrorMessage(c));
+	r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK &&
+	    PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+		v = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	PQfinish(c);
+	return v;
+}
 
 static struct store *
 open_ok(const char *path)
@@ -48,6 +77,13 @@ setup(void **state)
 	struct fixture *f = xcalloc(1, sizeof(*f));
 	const char *tmp = getenv("TMPDIR");
 
+	if (temp_db_pg()) {
+		temp_db_make(&f->pg, "store");
+		f->path = xstrdup(f->pg.path);
+		f->st = open_ok(f->path);
+		*state = f;
+		return 0;
+	}
 	snprintf(f->dir, sizeof(f->dir), "%s/test_store.XXXXXX",
 	    tmp != NULL && strlen(tmp) < 32 ? tmp : "/tmp");
 	assert_non_null(mkdtemp(f->dir));
@@ -78,6 +114,12 @@ teardown(void **state)
 
 	plan_check_no_growing_scans(f->st);
 	store_close(f->st);
+	if (temp_db_pg()) {
+		temp_db_remove(&f->pg);
+		free(f->path);
+		free(f);
+		return 0;
+	}
 	unlink_db(f->path);
 	rmdir(f->dir);
 	free(f->path);
@@ -161,10 +203,14 @@ test_newer_schema_refused(void **state)
 	    "than this sampark (%d); upgrade sampark", store_schema_version());
 	store_close(f->st);
 	f->st = NULL;
-	assert_non_null(fp = fopen(f->path, "r+b"));
-	assert_int_equal(fseek(fp, 60, SEEK_SET), 0);
-	assert_int_equal(fwrite(v, 1, sizeof(v), fp), sizeof(v));
-	assert_int_equal(fclose(fp), 0);
+	if (temp_db_pg())
+		pg_query(f->path, "UPDATE sampark_schema SET version = 999");
+	else {
+		assert_non_null(fp = fopen(f->path, "r+b"));
+		assert_int_equal(fseek(fp, 60, SEEK_SET), 0);
+		assert_int_equal(fwrite(v, 1, sizeof(v), fp), sizeof(v));
+		assert_int_equal(fclose(fp), 0);
+	}
 	st = store_open(f->path, NULL, err, sizeof(err));
 	assert_null(st);
 	assert_non_null(strstr(err, want));
@@ -453,10 +499,15 @@ test_pseudonym_key_added_to_old_database(void **state)
 
 	store_close(f->st);
 	f->st = NULL;
-	assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(db, "DELETE FROM meta WHERE key = "
-	    "'pseudonym_key'", NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
+	if (temp_db_pg())
+		pg_query(f->path, "DELETE FROM meta WHERE key ="
+		    " 'pseudonym_key'");
+	else {
+		assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+		assert_int_equal(sqlite3_exec(db, "DELETE FROM meta WHERE key"
+		    " = 'pseudonym_key'", NULL, NULL, NULL), SQLITE_OK);
+		sqlite3_close(db);
+	}
 	f->st = store_open(f->path, &ro, err, sizeof(err));
 	assert_non_null(f->st);
 	assert_int_equal(store_meta_get(f->st, "pseudonym_key", &v), 0);
@@ -605,6 +656,9 @@ test_check_writable(void **state)
 	other = store_open(f->path, &opt, err, sizeof(err));
 	assert_non_null(other);
 	assert_int_equal(store_begin(f->st), 0);
+	/* PostgreSQL locks rows, not the database: hold the heartbeat's. */
+	if (temp_db_pg())
+		assert_int_equal(store_check_writable(f->st), 0);
 	assert_int_equal(store_check_writable(other), -1);
 	assert_string_not_equal(store_errmsg(other), "");
 	assert_int_equal(store_rollback(f->st), 0);
@@ -707,6 +761,7 @@ state_of(struct store *st, int64_t id)
 static void
 test_migrate_from_v1(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct contact c;
 	char **texts = NULL, *v = NULL;
@@ -749,6 +804,9 @@ sql_int(const char *path, const char *sql, int col)
 	sqlite3 *db;
 	sqlite3_stmt *s;
 	int64_t v;
+
+	if (temp_db_pg() && col == 0)
+		return pg_query(path, sql);
 
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE,
 	    NULL), SQLITE_OK);
@@ -799,6 +857,7 @@ program_has(sqlite3 *db, const char *sql, const char *op)
 static void
 test_migrate_from_v7(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct outbox_msg m;
 	sqlite3 *db;
@@ -896,6 +955,7 @@ test_broadcast_creating_not_claimed(void **state)
 {
 	struct fixture *f = *state;
 	struct store_broadcast b;
+	struct store *crashed;
 	int64_t bid, bid2, h1, h2, later, h3, early, reply, got[10], nb,
 	    stopped, due;
 
@@ -926,9 +986,12 @@ test_broadcast_creating_not_claimed(void **state)
 	assert_int_equal(got[2], later);
 	assert_int_equal(event_count(f->path, h2), 2);	/* queued, sending */
 
-	/* Interrupted: left "creating", then the daemon starts. */
-	bid2 = creating_broadcast(f->st);
-	h3 = member_ok(f->st, bid2, 1000, "h3");
+	/* Interrupted: left "creating" by a daemon that died (its
+	 * connection gone with it), then the daemon starts. */
+	crashed = open_ok(f->path);
+	bid2 = creating_broadcast(crashed);
+	h3 = member_ok(crashed, bid2, 1000, "h3");
+	store_close(crashed);
 	assert_int_equal(claim_ids(f->st, 9000, got, 10), 0);
 	assert_int_equal(store_broadcasts_abandon_creating(f->st, 6000, &nb,
 	    &stopped), 0);
@@ -1188,10 +1251,14 @@ test_outbox_lifecycle(void **state)
 static void
 test_outbox_requeue(void **state)
 {
+	/* PostgreSQL's daemons take back expired leases instead
+	 * (test_outbox_lease). */
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct outbox_msg *msgs = NULL, m;
 	int64_t a, b, c, n64 = -1;
 	size_t n = 0;
+	int64_t restart = 7000;
 
 	a = add_ok(f->st, queued("twilio", 1000, "a"));
 	b = add_ok(f->st, queued("twilio", 1001, "b"));
@@ -1212,20 +1279,20 @@ test_outbox_requeue(void **state)
 	records_outbox_msgs_free(msgs, n);
 	/* A crash, a restart: the "sending" two go back to the queue. */
 	reopen(f);
-	assert_int_equal(store_outbox_requeue_sending(f->st, 7000, &n64), 0);
+	assert_int_equal(store_outbox_requeue_sending(f->st, restart, &n64), 0);
 	assert_int_equal(n64, 2);
 	assert_int_equal(store_outbox_get(f->st, b, &m), 1);
 	assert_string_equal(m.state, "queued");
-	assert_int_equal(m.next_attempt_ms, 7000);
-	assert_int_equal(m.updated_ms, 7000);
+	assert_int_equal(m.next_attempt_ms, restart);
+	assert_int_equal(m.updated_ms, restart);
 	assert_int_equal(m.attempts, 1);	/* it may have gone out */
 	records_outbox_msg_clear(&m);
 	assert_string_equal(state_of(f->st, c), "queued");
-	assert_int_equal(store_outbox_requeue_sending(f->st, 7100, &n64), 0);
+	assert_int_equal(store_outbox_requeue_sending(f->st, restart + 100, &n64), 0);
 	assert_int_equal(n64, 0);
 	/* c was never claimed, so it is due first; then a and b. */
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 7000, 10, &msgs,
-	    &n), 0);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", restart, 10,
+	    &msgs, &n), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(msgs[0].id, c);
 	assert_int_equal(msgs[0].attempts, 1);
@@ -1233,6 +1300,213 @@ test_outbox_requeue(void **state)
 	assert_int_equal(msgs[1].attempts, 2);
 	assert_int_equal(msgs[2].id, b);
 	records_outbox_msgs_free(msgs, n);
+}
+
+/* The lease of message id, -1 when it holds none. */
+static int64_t
+lease_of(const char *path, int64_t id)
+{
+	char *sql = xasprintf("SELECT COALESCE(lease_until_ms, -1)"
+	    " FROM outbox WHERE id = %lld", (long long)id);
+	int64_t v = sql_int(path, sql, 0);
+
+	free(sql);
+	return v;
+}
+
+/* How many events of message id say detail. */
+static int
+events_saying(const char *path, int64_t id, const char *detail)
+{
+	char *sql = xasprintf("SELECT count(*) FROM outbox_events"
+	    " WHERE outbox_id = %lld AND detail = '%s'", (long long)id,
+	    detail);
+	int n = (int)sql_int(path, sql, 0);
+
+	free(sql);
+	return n;
+}
+
+/*
+ * A claim holds its messages for the lease, a result ends it.  On
+ * PostgreSQL a claim after the lease ran out takes the message of a
+ * daemon that never finished (it died) and sends it again; one a daemon
+ * finished stays finished.  On SQLite, one daemon: nothing is taken
+ * back by a claim (its start-up requeue does that).
+ */
+static void
+test_outbox_lease(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg *msgs = NULL;
+	int64_t a, b, lease = 60000;
+	size_t n = 0;
+
+	store_outbox_set_lease(f->st, lease);
+	a = add_ok(f->st, queued("twilio", 1000, "Mela kal subah 10 baje"));
+	b = add_ok(f->st, queued("twilio", 1001, "लोन कैम्प शनिवार को"));
+	assert_int_equal(lease_of(f->path, a), -1);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 5, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 2);
+	records_outbox_msgs_free(msgs, n);
+	assert_int_equal(lease_of(f->path, a), 2000 + lease);
+	assert_int_equal(lease_of(f->path, b), 2000 + lease);
+	assert_int_equal(store_outbox_finish(f->st, b, "sent", 2300, 0, "SMb",
+	    NULL, NULL, NULL), 0);
+	assert_int_equal(lease_of(f->path, b), -1);
+
+	/* Not a millisecond early: a live daemon may still be sending. */
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000 + lease - 1,
+	    5, &msgs, &n), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(state_of(f->st, a), "sending");
+	/* Another provider's claim leaves twilio's leases alone. */
+	assert_int_equal(store_outbox_claim(f->st, "plivo", 2000 + lease + 5,
+	    5, &msgs, &n), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(state_of(f->st, a), "sending");
+
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000 + lease,
+	    5, &msgs, &n), 0);
+	if (temp_db_pg()) {
+		assert_int_equal(n, 1);
+		assert_int_equal(msgs[0].id, a);
+		assert_int_equal(msgs[0].attempts, 2);
+		assert_int_equal(events_saying(f->path, a,
+		    "requeued: lease expired"), 1);
+		assert_int_equal(lease_of(f->path, a), 2000 + 2 * lease);
+	} else {
+		assert_int_equal(n, 0);
+		assert_int_equal(events_saying(f->path, a,
+		    "requeued: lease expired"), 0);
+	}
+	records_outbox_msgs_free(msgs, n);
+	assert_string_equal(state_of(f->st, a), "sending");
+	assert_string_equal(state_of(f->st, b), "sent");
+	assert_int_equal(events_saying(f->path, b,
+	    "requeued: lease expired"), 0);
+}
+
+/*
+ * The shared send rate: 10 messages a second is one every 100 ms,
+ * whichever of two daemons (two stores on one database) asks, and time
+ * left unused is not saved up beyond the burst.
+ */
+static void
+test_rate_shared_between_daemons(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	size_t got = 99;
+	int64_t wait = -1, t = 5000000;
+
+	assert_int_equal(store_rate_shared(f->st), temp_db_pg());
+	assert_int_equal(store_rate_take(f->st, "exotel", t, 10, 1, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(store_rate_take(other, "exotel", t, 10, 1, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(wait, 100000);
+	/* Another provider has a rate of its own. */
+	assert_int_equal(store_rate_take(other, "twilio", t, 10, 1, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 1);
+	assert_int_equal(store_rate_take(other, "exotel", t + 99999, 10, 1, 5,
+	    &got, &wait), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(wait, 1);
+	assert_int_equal(store_rate_take(other, "exotel", t + 100000, 10, 1,
+	    5, &got, &wait), 0);
+	assert_int_equal(got, 1);
+	/* A quiet minute does not buy a burst of 600. */
+	t += 60 * 1000000;
+	assert_int_equal(store_rate_take(f->st, "exotel", t, 10, 1, 600,
+	    &got, &wait), 0);
+	assert_int_equal(got, 1);
+	t += 10 * 1000000;
+	assert_int_equal(store_rate_take(f->st, "exotel", t, 10, 3, 600,
+	    &got, &wait), 0);
+	assert_int_equal(got, 3);
+	/* Two of three unused (the claim found one message): given back,
+	 * the other daemon can have them. */
+	assert_int_equal(store_rate_return(f->st, "exotel", 10, 2), 0);
+	assert_int_equal(store_rate_take(other, "exotel", t, 10, 3, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 2);
+	assert_int_equal(store_rate_take(other, "exotel", t, 10, 3, 5, &got,
+	    &wait), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(wait, 100000);
+	store_close(other);
+}
+
+/*
+ * A daemon that died mid-send left its claims "sending": they go back
+ * to the queue once their lease has run out, and not a moment before
+ * (a live daemon may still be sending them).
+ */
+static void
+test_outbox_requeue_expired_lease(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg *msgs = NULL;
+	int64_t a, n64 = -1, lease = 60000;
+	size_t n = 0;
+
+	a = add_ok(f->st, queued("twilio", 1000, "Mela kal hai"));
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 5, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	records_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_requeue_expired(f->st, 2000 + lease - 1,
+	    lease, &n64), 0);
+	assert_int_equal(n64, 0);
+	assert_string_equal(state_of(f->st, a), "sending");
+	assert_int_equal(store_outbox_requeue_expired(f->st, 2000 + lease,
+	    lease, &n64), 0);
+	assert_int_equal(n64, 1);
+	assert_string_equal(state_of(f->st, a), "queued");
+}
+
+/*
+ * A broadcast being created by a live daemon is left alone by another's
+ * sweep, and by the creator's own; once its creator is gone (its
+ * connection closed, as when the daemon is killed) the sweep cancels it.
+ * On SQLite (one daemon, the sweep at its start) any is cancelled.
+ */
+static void
+test_abandon_spares_live_creation(void **state)
+{
+	struct fixture *f = *state;
+	struct store *creator = open_ok(f->path);
+	int64_t bid, h, nb = -1, stopped = -1;
+
+	bid = creating_broadcast(creator);
+	h = member_ok(creator, bid, 1000, "Kal kaleen mela, Bhadohi");
+	if (temp_db_pg()) {
+		assert_int_equal(store_broadcasts_abandon_creating(f->st, 6000,
+		    &nb, &stopped), 0);
+		assert_int_equal(nb, 0);
+		assert_int_equal(store_broadcasts_abandon_creating(creator,
+		    6000, &nb, &stopped), 0);
+		assert_int_equal(nb, 0);
+		assert_string_equal(state_of(f->st, h), "queued");
+	}
+	store_close(creator);
+	assert_int_equal(store_broadcasts_abandon_creating(f->st, 7000, &nb,
+	    &stopped), 0);
+	assert_int_equal(nb, 1);
+	assert_int_equal(stopped, 1);
+	assert_string_equal(state_of(f->st, h), "failed");
+	/* A creation that finished leaves nothing for a sweep. */
+	bid = creating_broadcast(f->st);
+	assert_int_equal(store_broadcast_finish(f->st, bid, "queued", 0, 0, 0),
+	    1);
+	assert_int_equal(store_broadcasts_abandon_creating(f->st, 8000, &nb,
+	    &stopped), 0);
+	assert_int_equal(nb, 0);
 }
 
 struct ob_seen {
@@ -1418,6 +1692,7 @@ count_rows(struct fixture *f)
 static void
 test_checkpointer_copies_beside_the_writer(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct pollfd pfd;
 	char err[256] = "";
@@ -1465,6 +1740,7 @@ test_checkpointer_copies_beside_the_writer(void **state)
 static void
 test_checkpointer_backstop(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct pollfd pfd;
 	char err[256] = "", *wal = xasprintf("%s-wal", f->path);
@@ -1514,6 +1790,7 @@ count_funnel(void *arg, const struct store_funnel *fu)
 static void
 test_report_funnels_rsvp_error(void **state)
 {
+	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct store_meeting m;
 	struct store_broadcast b;
@@ -1551,6 +1828,132 @@ test_report_funnels_rsvp_error(void **state)
 	    -1);
 	assert_int_equal(n, 0);
 	assert_non_null(strstr(store_errmsg(f->st), "JSON"));
+}
+
+/*
+ * A provider retry that lands on another daemon: the message is stored
+ * once (the unique index, not memory), the second daemon is told whose
+ * row it is, and finds the replies the first one recorded, even when
+ * other messages took the ids in between.
+ */
+static void
+test_inbound_retry_on_another_instance(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	struct interaction first = inbound(1000, "SMretry1", "loan bhadohi");
+	struct interaction retry = inbound(4000, "SMretry1", "loan bhadohi");
+	struct interaction between = inbound(1500, "SMother", "silai");
+	struct interaction r1, r2;
+	char **texts = NULL, msg_id[32];
+	size_t n = 0;
+	int i;
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_interaction_insert(f->st, &first), 1);
+	/* SQLite has one writer at a time; on PostgreSQL a busy second
+	 * daemon takes more ids meanwhile than the reply window holds. */
+	for (i = 0; temp_db_pg() && i <= STORE_REPLY_WINDOW; i++) {
+		snprintf(msg_id, sizeof(msg_id), "SMother%d", i);
+		between.provider_msg_id = msg_id;
+		assert_int_equal(store_interaction_insert(other, &between), 1);
+	}
+	r1 = outbound(1001, first.id, "Bhadohi: DIC Gyanpur, 05414-250123");
+	r2 = outbound(1002, first.id, "Aur jaankari ke liye MORE bhejein");
+	assert_int_equal(store_interaction_insert(f->st, &r1), 1);
+	assert_int_equal(store_interaction_insert(f->st, &r2), 1);
+	assert_int_equal(store_commit(f->st), 0);
+
+	assert_int_equal(store_interaction_insert(other, &retry), 0);
+	assert_int_equal(retry.id, first.id);
+	assert_int_equal(store_replies_for(other, retry.id, &texts, &n), 0);
+	assert_int_equal(n, 2);
+	assert_string_equal(texts[0], "Bhadohi: DIC Gyanpur, 05414-250123");
+	assert_string_equal(texts[1], "Aur jaankari ke liye MORE bhejein");
+	store_strings_free(texts, n);
+	store_close(other);
+}
+
+/*
+ * Another process (an import, another daemon) that changes the directory
+ * changes the number store_data_version() gives, so that a daemon knows
+ * to reload it; its own reads change nothing.
+ */
+static void
+test_data_version_sees_other_writer(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	int64_t before = 0, same = 0, after = 0;
+
+	assert_int_equal(store_data_version(f->st, &before), 0);
+	assert_int_equal(store_data_version(f->st, &same), 0);
+	assert_true(same == before);
+	assert_int_equal(store_stakeholders_replace(other, directory,
+	    SP_ARRAY_LEN(directory), "import of stakeholders.csv"), 0);
+	store_close(other);
+	assert_int_equal(store_data_version(f->st, &after), 0);
+	assert_true(after != before);
+}
+
+/*
+ * Two daemons on one PostgreSQL database claim from one outbox: while
+ * one holds its claim uncommitted, the other passes over those rows
+ * (SKIP LOCKED) and takes the next ones, never the same message.
+ */
+static void
+test_two_claimers_never_share(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other;
+	int64_t a[8], b[8];
+	size_t na, nb, i, j;
+
+	if (!temp_db_pg())
+		skip();	/* one SQLite writer at a time: nothing to share */
+	for (i = 0; i < 8; i++)
+		add_ok(f->st, queued("twilio", 1000 + (int64_t)i,
+		    "Silai mela kal Gyanpur mein, 10 baje"));
+	other = open_ok(f->path);
+	assert_int_equal(store_begin(f->st), 0);
+	na = claim_ids(f->st, 5000, a, 4);
+	nb = claim_ids(other, 5000, b, 8);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(na, 4);
+	assert_int_equal(nb, 4);
+	for (i = 0; i < na; i++)
+		for (j = 0; j < nb; j++)
+			assert_true(a[i] != b[j]);
+	store_close(other);
+}
+
+/* What only a file can do is refused on a server's store, saying what
+ * to use instead: nothing claims a success it did not have. */
+static void
+test_server_store_refuses_file_work(void **state)
+{
+	struct fixture *f = *state;
+	struct buf out;
+	char err[256] = "";
+	int64_t pages = 0;
+
+	if (!temp_db_pg())
+		skip();
+	assert_int_equal(store_backup(f->st, "/tmp/never-written.db", &pages),
+	    -1);
+	assert_non_null(strstr(store_errmsg(f->st), "pg_dump"));
+	assert_int_equal(access("/tmp/never-written.db", F_OK), -1);
+	assert_int_equal(store_file_check(f->path, NULL, err, sizeof(err)),
+	    -1);
+	assert_int_equal(store_restore("/tmp/backup.db", f->path, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "pg_restore"));
+	buf_init(&out, 0);
+	assert_int_equal(store_plan_scans(f->st, &out), -1);
+	buf_free(&out);
+	assert_int_equal(store_checkpointer_start(f->st, 0, err, sizeof(err)),
+	    0);
+	assert_int_equal(store_checkpointer_fd(f->st), -1);
 }
 
 int
@@ -1593,6 +1996,12 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_lifecycle,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_rate_shared_between_daemons, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_abandon_spares_live_creation, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outbox_lease,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_requeue,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_list_counts,
@@ -1603,6 +2012,16 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_checkpointer_backstop,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_data_version_sees_other_writer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_two_claimers_never_share,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_server_store_refuses_file_work, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_outbox_requeue_expired_lease, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_inbound_retry_on_another_instance, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

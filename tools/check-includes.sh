@@ -14,6 +14,8 @@ only() {	# only PATTERN FILE-REGEX WHAT: PATTERN may appear only in FILE-REGEX
 }
 only 'sqlite3\.h' 'gateway/store/[a-z_]+\.[ch]' \
     'only gateway/store/ talks to SQLite'
+only 'libpq-fe\.h' 'gateway/store/[a-z_]+\.[ch]' \
+    'only gateway/store/ talks to PostgreSQL'
 only 'curl/' 'gateway/services/httpclient\.c' \
     'only the HTTP client includes curl'
 only 'event2/(http|keyvalq_struct)' 'gateway/daemon/http\.c' \

@@ -155,6 +155,11 @@ cmd_abspath(const char *path)
 {
 	char cwd[4096];
 
+	/* A database server's URI is no file; "sqlite:" marks one that is. */
+	if (store_path_is_server(path))
+		return xstrdup(path);
+	if (strncmp(path, "sqlite:", 7) == 0)
+		path += 7;
 	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		return xstrdup(path);
 	return xasprintf("%s/%s", cwd, path);
@@ -181,7 +186,8 @@ open_store(const struct config *cfg, const char *db, int read_only,
 		db = config_str(cfg, "db");
 	/* Opening creates; a command that only reads must not leave an
 	 * empty database behind and answer from it. */
-	if ((read_only || must_exist) && access(db, F_OK) == -1) {
+	if ((read_only || must_exist) && !store_path_is_server(db) &&
+	    access(db, F_OK) == -1) {
 		abs = cmd_abspath(db);
 		cmd_problem("sampark: no database at %s (%s): choose the "
 		    "daemon's with -c CONFIG (its db) or --db PATH", abs,

@@ -55,7 +55,7 @@ run_backup(int argc, char **argv)
 	if ((db = cmd_db_path(&a)) == NULL)
 		goto out;
 	/* store_open would create an empty database and back that up. */
-	if (access(db, F_OK) == -1) {
+	if (!store_path_is_server(db) && access(db, F_OK) == -1) {
 		fprintf(stderr, "sampark: %s: %s\n", db, strerror(errno));
 		goto out;
 	}

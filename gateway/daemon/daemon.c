@@ -63,7 +63,10 @@ struct sp_daemon {
 	struct event		*ev_term, *ev_int, *ev_hup;
 	struct event		*ev_flush;	/* group commit, once per turn */
 	struct event		*ev_drain;	/* shutdown: wait for answers */
+	struct event		*ev_sweep;	/* shared store: dead creations */
 	struct event		*ev_ckpt;	/* the checkpointer ended a round */
+	struct event		*ev_lease;	/* shared store: dead daemons'
+						   claims back to the queue */
 	struct inbound_item	*queue;
 	struct inbound_item	**queue_tail;
 	size_t			 queue_len;
@@ -164,6 +167,22 @@ abandon_creations(struct sp_daemon *d)
 	return 0;
 }
 
+/*
+ * Several daemons on one database: a broadcast whose creator died stays
+ * "creating" until a daemon starts, which may be never.  Every daemon
+ * sweeps now and then; the store leaves alone what a live daemon is
+ * creating, so a sweep by any of them, or by all, cancels each once.
+ */
+#define SWEEP_S	30
+
+static void
+on_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	abandon_creations(arg);		/* the store logged any error */
+}
+
 static void
 on_ckpt(evutil_socket_t fd, short what, void *arg)
 {
@@ -185,6 +204,8 @@ start_checkpointer(struct sp_daemon *d)
 		    "stay in the commits\"", err);
 		return;
 	}
+	if (store_checkpointer_fd(d->store) == -1)
+		return;		/* a server's store checkpoints itself */
 	d->ev_ckpt = event_new(d->base, store_checkpointer_fd(d->store),
 	    EV_READ | EV_PERSIST, on_ckpt, d);
 	if (d->ev_ckpt == NULL || event_add(d->ev_ckpt, NULL) == -1) {
@@ -600,6 +621,63 @@ start_admin(struct sp_daemon *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- claims left by dead daemons (a shared store) ---- */
+
+/*
+ * -1 (every "sending" message is this daemon's to requeue at start) on
+ * SQLite, which one daemon owns; on a store shared by several daemons,
+ * the configured lease: only a claim older than that was left by one
+ * that died.
+ */
+static int64_t
+lease_ms(const struct sp_daemon *d)
+{
+	if (!store_path_is_server(config_str(d->rt->cfg, "db")))
+		return -1;
+	return (int64_t)config_int(d->rt->cfg, "sending_lease_s") * 1000;
+}
+
+static struct timeval
+lease_tick(const struct sp_daemon *d)
+{
+	int64_t s = lease_ms(d) / 2000;
+	struct timeval tv = { s < 1 ? 1 : s > 30 ? 30 : (time_t)s, 0 };
+
+	return tv;
+}
+
+/* Any daemon takes back what a dead one left, once its lease is out. */
+static void
+on_lease(evutil_socket_t fd, short what, void *arg)
+{
+	struct sp_daemon *d = arg;
+	struct timeval tick = lease_tick(d);
+	int64_t n = 0;
+
+	(void)fd;
+	(void)what;
+	if (store_outbox_requeue_expired(d->store, util_wall_ms(),
+	    lease_ms(d), &n) == 0 && n > 0)
+		log_warn("outbox_requeued", "messages=%lld "
+		    "reason=claim_lease_expired", (long long)n);
+	evtimer_add(d->ev_lease, &tick);
+}
+
+static int
+start_lease_check(struct sp_daemon *d)
+{
+	struct timeval tick = lease_tick(d);
+
+	if (lease_ms(d) < 0)
+		return 0;
+	if ((d->ev_lease = evtimer_new(d->base, on_lease, d)) == NULL ||
+	    evtimer_add(d->ev_lease, &tick) == -1) {
+		fprintf(stderr, "sampark: cannot set up events\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- signals: stop and reload ---- */
 
 static void
@@ -800,7 +878,8 @@ static void
 daemon_free(struct sp_daemon *d)
 {
 	struct event **evs[] = { &d->ev_term, &d->ev_int, &d->ev_hup,
-	    &d->ev_flush, &d->ev_drain, &d->ev_ckpt };
+	    &d->ev_flush, &d->ev_drain, &d->ev_ckpt, &d->ev_lease,
+	    &d->ev_sweep };
 	size_t i;
 
 	/* First: finishing jobs answer through the servers and the rest. */
@@ -885,9 +964,20 @@ daemon_serve(const struct serve_options *opts)
 	{
 		int64_t requeued = 0;
 
-		/* A crash left these half-sent: send them again. */
-		if (store_outbox_requeue_sending(d.store, util_wall_ms(),
-		    &requeued) == -1) {
+		/* The claims' lease (store_outbox_claim takes back expired
+		 * ones on a shared store); one that ran out under a live
+		 * request would send its message twice. */
+		if (config_int(d.rt->cfg, "sending_lease_s") <=
+		    config_int(d.rt->cfg, "send_timeout"))
+			log_warn("config", "problem=\"sending_lease_s is not "
+			    "longer than send_timeout: a slow send may go "
+			    "twice\"");
+		store_outbox_set_lease(d.store,
+		    (int64_t)config_int(d.rt->cfg, "sending_lease_s") * 1000);
+		/* A crash left these half-sent: send them again (on a
+		 * shared store, those whose claim has expired). */
+		if (store_outbox_requeue_expired(d.store, util_wall_ms(),
+		    lease_ms(&d), &requeued) == -1) {
 			fprintf(stderr, "sampark: %s\n", store_errmsg(d.store));
 			goto out;
 		}
@@ -951,7 +1041,18 @@ daemon_serve(const struct serve_options *opts)
 		fprintf(stderr, "sampark: cannot set up events\n");
 		goto out;
 	}
+	if (store_rate_shared(d.store)) {
+		struct timeval every = { SWEEP_S, 0 };
+
+		d.ev_sweep = event_new(d.base, -1, EV_PERSIST, on_sweep, &d);
+		if (d.ev_sweep == NULL || event_add(d.ev_sweep, &every)) {
+			fprintf(stderr, "sampark: cannot set up events\n");
+			goto out;
+		}
+	}
 	start_checkpointer(&d);
+	if (start_lease_check(&d) == -1)
+		goto out;
 	check_providers(d.rt);
 	log_info("listening", "address=%s port=%d db=%s",
 	    config_str(d.rt->cfg, "listen"), http_server_port(d.http),

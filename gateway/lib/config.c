@@ -25,7 +25,8 @@
 static const struct config_directive directives[] = {
 	CONFIG_D_STR("listen", "127.0.0.1:8080",
 	    "address:port of the webhook listener"),
-	CONFIG_D_PATH("db", "../var/sampark.db", "SQLite database file"),
+	CONFIG_D_PATH("db", "../var/sampark.db", "the store: an SQLite file"
+	    " (PATH or sqlite:PATH) or a postgresql:// URI; also named store"),
 	CONFIG_D_STR("public_url", "",
 	    "public base URL providers call (e.g. https://sms.example.org); "
 	    "used for signature checks"),
@@ -104,6 +105,10 @@ static const struct config_directive directives[] = {
 	CONFIG_D_INT("outbox_poll_ms", "250", 10, 10000,
 	    "how often the daemon looks for messages queued by other "
 	    "processes (sampark send)"),
+	CONFIG_D_INT("sending_lease_s", "600", 1, 86400,
+	    "on a PostgreSQL store shared by several daemons: a message "
+	    "claimed this long ago and still sending was left by a daemon "
+	    "that died, and is queued again (longer than any send)"),
 	/* Broadcasts (broadcast.h, schedule.h). */
 	CONFIG_D_PATH("templates", "templates.conf",
 	    "broadcast templates as registered on DLT (key, texts, ids)"),
@@ -169,6 +174,13 @@ struct config {
 
 static const char *bool_true[] = { "yes", "true", "on", "1" };
 static const char *bool_false[] = { "no", "false", "off", "0" };
+
+/* "store" is the name for the database, the same key as "db". */
+static const char *
+key_alias(const char *name)
+{
+	return strcmp(name, "store") == 0 ? "db" : name;
+}
 
 static int
 directive_index(const struct config *cf, const char *name)
@@ -246,6 +258,16 @@ value_set(const struct config_directive *d, struct config_value *v,
 		str = xstrdup(value);
 		break;
 	case CONFIG_PATH:
+		/* A server's address is no file; "sqlite:" only says which
+		 * kind of store a path is. */
+		if (strncmp(value, "postgresql://", 13) == 0 ||
+		    strncmp(value, "postgres://", 11) == 0) {
+			str = xstrdup(value);
+			break;
+		}
+		if (strcmp(d->name, "db") == 0 &&
+		    strncmp(value, "sqlite:", 7) == 0)
+			value += 7;
 		if (value[0] != '/' && value[0] != '\0' && dir[0] != '\0')
 			str = xasprintf("%s%s%s", dir,
 			    dir[strlen(dir) - 1] == '/' ? "" : "/", value);
@@ -408,7 +430,8 @@ key_line(void *arg, struct confscan_line *ln)
 		return;
 	name = p->section ? xasprintf("%s.%s", p->section, ln->name) :
 	    xstrdup(ln->name);
-	if ((idx = directive_index(cf, name)) == -1 && p->section != NULL &&
+	if ((idx = directive_index(cf, key_alias(name))) == -1 &&
+	    p->section != NULL &&
 	    directive_index(cf, ln->name) != -1)
 		/* INI has no end of section: a top-level key written after
 		 * one belongs to it. */
@@ -454,7 +477,7 @@ apply_override(struct config *cf, const char *ov, struct confscan_errors *e)
 		confscan_error_file(e, "missing '='");
 	else if (!text_utf8_valid(ov, strlen(ov)))
 		confscan_error_file(e, "invalid UTF-8");
-	else if ((idx = directive_index(cf, name)) == -1)
+	else if ((idx = directive_index(cf, key_alias(name))) == -1)
 		confscan_error_file(e, "unknown key");
 	else if (value_set(&cf->d[idx], &cf->values[idx], eq + 1, "",
 	    err, sizeof(err)) == -1)

@@ -555,6 +555,30 @@ lane_allowance(struct lane *lane, const struct provider_conf *pc,
 	return lane->tokens >= 1 ? (size_t)lane->tokens : 0;
 }
 
+/*
+ * Several daemons on one database: the rate is taken from the database
+ * (store_rate_take), in the transaction of the claim that follows, so
+ * that together they send no more than the configured rate.  Evenly
+ * paced, with no burst: the rate is the provider's contract (an
+ * operator's TPS), and the daemons' timers are not in step.  Returns
+ * how many the claim may take, or 0 with *wait the ms to wait.
+ */
+static size_t
+shared_allowance(struct sender *s, struct lane *lane,
+    const struct provider_conf *pc, size_t want, int64_t *wait)
+{
+	size_t granted = 0;
+	int64_t wait_us = 0;
+
+	if (store_rate_take(s->store, lane->provider->name, 0, pc->rate, 1,
+	    want, &granted, &wait_us) == -1) {
+		*wait = 1000;		/* the store logged why; try later */
+		return 0;
+	}
+	*wait = wait_us / 1000 + 1;
+	return granted;
+}
+
 /* Run one lane; returns ms until it wants to run again (-1: no need). */
 static int64_t
 pump_lane(struct sender *s, struct lane *lane)
@@ -562,12 +586,14 @@ pump_lane(struct sender *s, struct lane *lane)
 	const struct provider_conf *pc = runtime_provider_conf(s->rt,
 	    lane->provider);
 	struct outbox_msg *msgs;
-	int64_t now = util_mono_ms(), wall = util_wall_ms(), due;
+	int64_t now = util_mono_ms(), wall = util_wall_ms(), due, wait;
 	size_t allow, room, n, i;
+	int shared = pc != NULL && pc->rate > 0 &&
+	    store_rate_shared(s->store);
 
 	if (pc == NULL || !pc->enabled)
 		return -1;
-	allow = lane_allowance(lane, pc, now);
+	allow = shared ? SIZE_MAX : lane_allowance(lane, pc, now);
 	room = lane->inflight < pc->max_inflight ?
 	    (size_t)(pc->max_inflight - lane->inflight) : 0;
 	if (allow > room)
@@ -597,10 +623,22 @@ pump_lane(struct sender *s, struct lane *lane)
 		if (allow > left)
 			allow = left;
 	}
+	if (shared && (allow = shared_allowance(s, lane, pc, allow,
+	    &wait)) == 0)
+		return wait;
 	if (store_outbox_claim(s->store, lane->provider->name, wall, allow,
-	    &msgs, &n) == -1)
+	    &msgs, &n) == -1) {
+		if (shared)
+			store_rate_return(s->store, lane->provider->name,
+			    pc->rate, allow);
 		return 1000;
-	if (pc->rate > 0)
+	}
+	if (shared && n < allow &&
+	    store_rate_return(s->store, lane->provider->name, pc->rate,
+	    allow - n) == -1)
+		log_warn("sender", "provider=%s note=\"unused sends not "
+		    "returned to the shared rate\"", lane->provider->name);
+	if (pc->rate > 0 && !shared)
 		lane->tokens -= (double)n;
 	for (i = 0; i < n; i++)
 		start(s, lane, &msgs[i]);

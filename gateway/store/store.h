@@ -49,6 +49,12 @@ void	 store_library_setup(void);
 struct store *store_open(const char *path, const struct store_options *,
 	    char *err, size_t errlen);
 void	 store_close(struct store *);		/* NULL is a no-op */
+/*
+ * Is path the address of a database server (postgresql://... or
+ * postgres://..., libpq's URI) rather than an SQLite file (PATH or
+ * sqlite:PATH)?  store_open() takes either.
+ */
+int	 store_path_is_server(const char *path);
 const char *store_errmsg(const struct store *);
 /* Schema version this binary creates and understands. */
 int	 store_schema_version(void);
@@ -64,6 +70,8 @@ int	 store_schema_version(void);
  * past eight times the threshold, the commits checkpoint as SQLite would.
  * store_close() stops the thread; so may store_checkpointer_stop().
  * -1 with err set (nothing started: SQLite keeps checkpointing itself).
+ * On PostgreSQL the server checkpoints: 0, nothing started, and
+ * store_checkpointer_fd() is -1.
  */
 int	 store_checkpointer_start(struct store *, int frames, char *err,
 	    size_t errlen);
@@ -270,10 +278,57 @@ int	 store_outbox_report(struct store *, const char *provider,
 	    const char *provider_id, const char *state, int64_t now_ms,
 	    const char *error_code, const char *reason);
 
-/* At start-up: every "sending" message back to "queued" (a crash left
- * them).  *n = how many. */
+/*
+ * A claim holds its messages for lease_ms (default STORE_SEND_LEASE_MS),
+ * longer than a send request may take; store_outbox_finish ends it.  On
+ * PostgreSQL, where several daemons share the outbox, every claim first
+ * takes back the "sending" messages of its provider whose lease has run
+ * out (their daemon died or lost the database) with the event
+ * "requeued: lease expired", and claims them again like any other; so
+ * only what a dead daemon had in flight may go twice.  On SQLite one
+ * daemon owns the outbox and requeues at start-up instead.
+ */
+#define STORE_SEND_LEASE_MS	(600 * 1000)
+void	 store_outbox_set_lease(struct store *, int64_t lease_ms);
+
+/*
+ * ---- a provider's send rate across daemons (store_rate.c) ----
+ *
+ * 1 when several daemons may share this store (PostgreSQL): a provider's
+ * rate is then kept in the database, for all of them together.
+ */
+int	 store_rate_shared(const struct store *);
+/*
+ * Take up to want sends of provider at rate messages a second, of which
+ * at most burst at once (0 or 1: evenly paced): *granted of them now,
+ * or none and *wait_us until the next one is free.  now_us 0 reads the
+ * database's clock (PostgreSQL; on SQLite give the time).  The
+ * provider's row stays locked to the end of the caller's transaction:
+ * take, claim and return in one.  0 or -1.
+ */
+int	 store_rate_take(struct store *, const char *provider,
+	    int64_t now_us, double rate, size_t burst, size_t want,
+	    size_t *granted, int64_t *wait_us);
+/* Give back n sends taken but not used (the claim found fewer). */
+int	 store_rate_return(struct store *, const char *provider,
+	    double rate, size_t n);
+
+/*
+ * At start-up: "sending" messages back to "queued" (a crash left them).
+ * On SQLite every one (one daemon owns the file).  On a shared
+ * (PostgreSQL) store none: the others may be in the hands of a live
+ * daemon, and the claims take back what a dead one left once its lease
+ * ran out.  *n = how many.
+ */
 int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
 	    int64_t *n);
+/*
+ * The "sending" messages claimed at or before now_ms - lease_ms back to
+ * "queued" (lease_ms < 0: all): what a daemon that died mid-send left,
+ * for any instance to reclaim once the lease has run out.  0 or -1.
+ */
+int	 store_outbox_requeue_expired(struct store *, int64_t now_ms,
+	    int64_t lease_ms, int64_t *n);
 
 /* Earliest next_attempt_ms of a "queued" message of provider that the
  * claim would take when due: 1 and *when, 0 if none. */
@@ -436,6 +491,9 @@ int	 store_broadcast_finish(struct store *, int64_t id, const char *state,
  * killed), as store_broadcast_cancel: its messages become "failed",
  * reason "cancelled"; none was ever claimed, since the claim passes over
  * the messages of a broadcast still "creating" (store_outbox_claim).
+ * On PostgreSQL only those no live session is creating (the creating
+ * connection holds an advisory lock from store_broadcast_add to the
+ * finish or cancel), so any daemon may sweep at any time.
  * *n broadcasts, *stopped messages.  0 or -1.
  */
 int	 store_broadcasts_abandon_creating(struct store *, int64_t now_ms,

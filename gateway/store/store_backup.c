@@ -187,19 +187,22 @@ store_backup(struct store *st, const char *path, int64_t *pages)
 	int64_t n = 0;
 	int rc;
 
-	if (!sqlite3_get_autocommit(st->db))
+	if (STORE_IS_PG(st))
+		return store_sq_fail_msg(st, "backup", "backup of a PostgreSQL"
+		    " store: use pg_dump (or the server's own backups)");
+	if (!sqlite3_get_autocommit(st->db.sq))
 		return store_sq_fail_msg(st, "backup", "a transaction is open");
 	/* The snapshot: a read transaction held until the copy is done. */
-	if (sqlite3_exec(st->db, "BEGIN DEFERRED;"
+	if (sqlite3_exec(st->db.sq, "BEGIN DEFERRED;"
 	    " SELECT count(*) FROM sqlite_schema;", NULL, NULL, NULL) !=
 	    SQLITE_OK) {
 		rc = store_sq_fail(st, "backup");
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_exec(st->db.sq, "ROLLBACK", NULL, NULL, NULL);
 		return rc;
 	}
-	rc = write_copy(st->db, path, BACKUP_STEP_PAGES, &n, err,
+	rc = write_copy(st->db.sq, path, BACKUP_STEP_PAGES, &n, err,
 	    sizeof(err));
-	sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	sqlite3_exec(st->db.sq, "COMMIT", NULL, NULL, NULL);
 	if (rc == -1)
 		return store_sq_fail_msg(st, "backup", err);
 	if (pages != NULL)
@@ -215,6 +218,11 @@ store_file_check(const char *path, int *version, char *err, size_t errlen)
 	sqlite3 *db;
 	int v = 0, rc = -1;
 
+	if (store_db_is_pg_url(path)) {
+		util_err(err, errlen, "checking a PostgreSQL store: a backup of"
+		    " one is made and checked with pg_dump and pg_restore");
+		return -1;
+	}
 	if (access(path, R_OK) == -1) {
 		util_err(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
@@ -258,6 +266,11 @@ store_restore(const char *from, const char *db, char *err, size_t errlen)
 	int64_t pages = 0;
 	int version, rc = -1;
 
+	if (store_db_is_pg_url(db) || store_db_is_pg_url(from)) {
+		util_err(err, errlen, "restore of a PostgreSQL store: use"
+		    " pg_restore (or the server's own recovery)");
+		return -1;
+	}
 	if (same_file(from, db)) {
 		util_err(err, errlen, "%s is the database itself", from);
 		return -1;

@@ -34,10 +34,14 @@ static const char *const sql_get =
     "SELECT " BROADCAST_COLUMNS " FROM broadcasts WHERE id = ?1";
 static const char *const sql_reminder_of =
     "SELECT id FROM broadcasts WHERE parent_id = ?1 AND kind = 'reminder'";
-static const char *const sql_list =
+/* PostgreSQL has no negative LIMIT for "all", but a NULL one. */
+static const char *const sql_list[2] = {
     "/* report: the coordinator's listing, newest first, stops at its"
     " limit */ SELECT " BROADCAST_COLUMNS " FROM broadcasts"
-    " ORDER BY id DESC LIMIT ?1";
+    " ORDER BY id DESC LIMIT ?1",
+    "/* report: the coordinator's listing, newest first, stops at its"
+    " limit */ SELECT " BROADCAST_COLUMNS " FROM broadcasts"
+    " ORDER BY id DESC LIMIT NULLIF(GREATEST(?1, -1), -1)" };
 static const char *const sql_cancel =
     "UPDATE broadcasts SET state = 'cancelled', cancelled_ms = ?2"
     " WHERE (id = ?1 OR parent_id = ?1) AND state <> 'cancelled'";
@@ -64,9 +68,11 @@ static const char *const sql_counts =
     "SELECT state, reason, count(*) FROM outbox"
     " WHERE broadcast_id IS NOT NULL AND broadcast_id = ?1"
     " GROUP BY state, reason";
-static const char *const sql_rsvp_counts =
+static const char *const sql_rsvp_counts[2] = {
     "SELECT sum(answer = 'yes'), sum(answer = 'no') FROM rsvps"
-    " WHERE meeting_id = ?1";
+    " WHERE meeting_id = ?1",
+    "SELECT sum((answer = 'yes')::int), sum((answer = 'no')::int)"
+    " FROM rsvps WHERE meeting_id = ?1" };
 static const char *const sql_planned =
     "SELECT count(*) FROM outbox o JOIN broadcasts b"
     " ON b.id = o.broadcast_id AND b.kind <> 'reminder'"
@@ -133,13 +139,13 @@ static const char *const sql_sp_undo = "ROLLBACK TO broadcast";
 int
 store_in_transaction(struct store *st)
 {
-	return !sqlite3_get_autocommit(st->db);
+	return store_db_in_transaction(&st->db);
 }
 
 int
 store_savepoint_begin(struct store *st)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_sp_begin, "savepoint");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_sp_begin, "savepoint");
 
 	return s == NULL ? -1 : store_sq_step_done(st, s, "savepoint");
 }
@@ -147,8 +153,8 @@ store_savepoint_begin(struct store *st)
 int
 store_savepoint_end(struct store *st, int keep)
 {
-	sqlite3_stmt *u = store_sq_prepared(st, &sql_sp_undo, "savepoint_undo");
-	sqlite3_stmt *r = store_sq_prepared(st, &sql_sp_release, "savepoint");
+	struct store_db_stmt *u = store_sq_prepared(st, &sql_sp_undo, "savepoint_undo");
+	struct store_db_stmt *r = store_sq_prepared(st, &sql_sp_release, "savepoint");
 
 	if (u == NULL || r == NULL)
 		return -1;
@@ -174,12 +180,12 @@ store_broadcast_clear(struct store_broadcast *b)
 }
 
 static void
-broadcast_row(sqlite3_stmt *s, struct store_broadcast *b)
+broadcast_row(struct store_db_stmt *s, struct store_broadcast *b)
 {
 	memset(b, 0, sizeof(*b));
-	b->id = sqlite3_column_int64(s, 0);
+	b->id = store_db_column_int64(s, 0);
 	b->kind = store_sq_column_dup(s, 1);
-	b->parent_id = sqlite3_column_int64(s, 2);
+	b->parent_id = store_db_column_int64(s, 2);
 	b->audience = store_sq_column_dup(s, 3);
 	b->template_key = store_sq_column_dup(s, 4);
 	b->category = store_sq_column_dup(s, 5);
@@ -187,20 +193,83 @@ broadcast_row(sqlite3_stmt *s, struct store_broadcast *b)
 	b->provider = store_sq_column_dup(s, 7);
 	b->created_by = store_sq_column_dup(s, 8);
 	b->state = store_sq_column_dup(s, 9);
-	b->created_ms = sqlite3_column_int64(s, 10);
-	b->send_at_ms = sqlite3_column_int64(s, 11);
-	b->cancelled_ms = sqlite3_column_int64(s, 12);
-	b->recipients = sqlite3_column_int64(s, 13);
-	b->segments = sqlite3_column_int64(s, 14);
-	b->skipped_opted_out = sqlite3_column_int64(s, 15);
-	b->meeting_id = sqlite3_column_int64(s, 16);
-	b->reminder = sqlite3_column_int(s, 17);
+	b->created_ms = store_db_column_int64(s, 10);
+	b->send_at_ms = store_db_column_int64(s, 11);
+	b->cancelled_ms = store_db_column_int64(s, 12);
+	b->recipients = store_db_column_int64(s, 13);
+	b->segments = store_db_column_int64(s, 14);
+	b->skipped_opted_out = store_db_column_int64(s, 15);
+	b->meeting_id = store_db_column_int64(s, 16);
+	b->reminder = (int)store_db_column_int64(s, 17);
+}
+
+/*
+ * PostgreSQL: a broadcast being created is held by a session advisory
+ * lock of the connection creating it, from its row to its finish or
+ * cancel.  Another daemon's sweep (store_broadcasts_abandon_creating)
+ * then tells a creation in progress (locked) from one whose daemon died
+ * (the server dropped its session and the lock with it).  The key's
+ * high half keeps these apart from the other advisory locks.
+ */
+#define CREATION_LOCK(id)	((int64_t)0x53504243 << 32 | \
+	    ((id) & 0xffffffff))
+static const char *const sql_creation_lock =
+    "SELECT pg_advisory_lock(?1)";
+/* Held by any session, this one too (a lock taken again by its own
+ * session would be granted, and a daemon's sweep would cancel its own
+ * creation). */
+static const char *const sql_creation_held =
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+    " AND classid::bigint = ?1 AND objid::bigint = ?2 AND objsubid = 1";
+static const char *const sql_creation_unlock =
+    "SELECT pg_advisory_unlock(?1)";
+
+/* Run one of the lock statements for broadcast id: its boolean (1/0),
+ * or -1.  On SQLite 1: one daemon, nothing to tell apart. */
+static int
+creation_lock(struct store *st, const char *const *sql, int64_t id)
+{
+	struct store_db_stmt *s;
+	int rc;
+
+	if (!STORE_IS_PG(st))
+		return 1;
+	if ((s = store_sq_prepared(st, sql, "broadcast_creation_lock")) ==
+	    NULL)
+		return -1;
+	store_db_bind_int64(s, 1, CREATION_LOCK(id));
+	if ((rc = store_sq_step_row(st, s, "broadcast_creation_lock")) != 1)
+		return rc == 0 ? 1 : -1;
+	rc = store_db_column_is_null(s, 0) || store_db_column_int64(s, 0);
+	store_sq_done(s);
+	return rc;
+}
+
+/* Is broadcast id being created by a live session?  1, 0 or -1. */
+static int
+creation_held(struct store *st, int64_t id)
+{
+	struct store_db_stmt *s;
+	int rc;
+
+	if (!STORE_IS_PG(st))
+		return 0;
+	if ((s = store_sq_prepared(st, &sql_creation_held,
+	    "broadcast_creation_held")) == NULL)
+		return -1;
+	store_db_bind_int64(s, 1, CREATION_LOCK(id) >> 32);
+	store_db_bind_int64(s, 2, CREATION_LOCK(id) & 0xffffffff);
+	if ((rc = store_sq_step_row(st, s, "broadcast_creation_held")) != 1)
+		return rc == 0 ? 0 : -1;
+	rc = store_db_column_int64(s, 0) > 0;
+	store_sq_done(s);
+	return rc;
 }
 
 int
 store_broadcast_add(struct store *st, struct store_broadcast *b)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_add, "broadcast_add");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_add, "broadcast_add");
 	const char *v[] = { b->audience, b->template_key, b->category,
 	    b->vars, b->provider, b->created_by, b->state };
 
@@ -209,13 +278,16 @@ store_broadcast_add(struct store *st, struct store_broadcast *b)
 	store_sq_bind_text(s, 1, b->kind != NULL ? b->kind : "broadcast");
 	store_sq_bind_int64(s, 2, b->parent_id, 0);
 	store_sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 10, b->created_ms);
-	sqlite3_bind_int64(s, 11, b->send_at_ms);
+	store_db_bind_int64(s, 10, b->created_ms);
+	store_db_bind_int64(s, 11, b->send_at_ms);
 	store_sq_bind_int64(s, 12, b->meeting_id, 0);
-	sqlite3_bind_int(s, 13, b->reminder);
+	store_db_bind_int64(s, 13, b->reminder);
 	if (store_sq_step_done(st, s, "broadcast_add") == -1)
 		return -1;
-	b->id = sqlite3_last_insert_rowid(st->db);
+	b->id = store_db_last_id(&st->db);
+	if ((b->state == NULL || strcmp(b->state, "creating") == 0) &&
+	    creation_lock(st, &sql_creation_lock, b->id) == -1)
+		return -1;
 	return 0;
 }
 
@@ -223,18 +295,23 @@ int
 store_broadcast_finish(struct store *st, int64_t id, const char *state,
     int64_t recipients, int64_t segments, int64_t skipped)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_finish, "broadcast_finish");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_finish, "broadcast_finish");
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_text(s, 2, state);
-	sqlite3_bind_int64(s, 3, recipients);
-	sqlite3_bind_int64(s, 4, segments);
-	sqlite3_bind_int64(s, 5, skipped);
+	store_db_bind_int64(s, 3, recipients);
+	store_db_bind_int64(s, 4, segments);
+	store_db_bind_int64(s, 5, skipped);
+	int64_t changed;
+
 	if (store_sq_step_done(st, s, "broadcast_finish") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0;
+	changed = store_db_changes(&st->db);
+	/* Not ours any more whichever way it went (a cancel came first). */
+	creation_lock(st, &sql_creation_unlock, id);
+	return changed > 0;
 }
 
 int
@@ -243,6 +320,7 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
 {
 	int64_t *ids, k;
 	size_t len, i;
+	int rc;
 
 	*n = 0;
 	*stopped = 0;
@@ -251,7 +329,11 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
 	    "broadcast_abandon"), "broadcast_abandon", &ids, &len) == -1)
 		return -1;
 	for (i = 0; i < len; i++) {
-		if (store_broadcast_cancel(st, ids[i], now_ms, &k) == -1) {
+		/* Locked: a live daemon is creating it (PostgreSQL). */
+		if ((rc = creation_held(st, ids[i])) == 1)
+			continue;
+		if (rc == -1 ||
+		    store_broadcast_cancel(st, ids[i], now_ms, &k) == -1) {
 			free(ids);
 			return -1;
 		}
@@ -266,18 +348,18 @@ store_broadcasts_abandon_creating(struct store *st, int64_t now_ms,
  * (the caller reads it and calls store_sq_done), 0 no row, -1 error. */
 static int
 row_by_id(struct store *st, const char *const *sql, int64_t id,
-    const char *op, sqlite3_stmt **s)
+    const char *op, struct store_db_stmt **s)
 {
 	if ((*s = store_sq_prepared(st, sql, op)) == NULL)
 		return -1;
-	sqlite3_bind_int64(*s, 1, id);
+	store_db_bind_int64(*s, 1, id);
 	return store_sq_step_row(st, *s, op);
 }
 
 int
 store_broadcast_get(struct store *st, int64_t id, struct store_broadcast *b)
 {
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 	int rc;
 
 	if ((rc = row_by_id(st, &sql_get, id, "broadcast_get", &s)) == 1) {
@@ -292,11 +374,11 @@ static int
 int_lookup(struct store *st, const char *const *sql, int64_t a,
     int64_t *v, const char *op)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, sql, op);
+	struct store_db_stmt *s = store_sq_prepared(st, sql, op);
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, a);
+	store_db_bind_int64(s, 1, a);
 	return store_sq_int64(st, s, op, v);
 }
 
@@ -311,16 +393,16 @@ int
 store_broadcasts_list(struct store *st, size_t limit,
     int (*cb)(void *, const struct store_broadcast *), void *arg)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_list, "broadcasts_list");
+	struct store_db_stmt *s = store_sq_prepared(st, STORE_SQL(st, sql_list), "broadcasts_list");
 	struct store_broadcast b;
 	int rc, ret = 0;
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, limit > 0 && limit < INT64_MAX ?
+	store_db_bind_int64(s, 1, limit > 0 && limit < INT64_MAX ?
 	    (int64_t)limit : -1);
 	/* Few rows: copy each so cb may use the store. */
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		broadcast_row(s, &b);
 		ret = cb(arg, &b);
 		store_broadcast_clear(&b);
@@ -329,7 +411,7 @@ store_broadcasts_list(struct store *st, size_t limit,
 			break;
 		}
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
+	if (ret == 0 && rc != STORE_DB_DONE)
 		ret = store_sq_fail(st, "broadcasts_list");
 	store_sq_done(s);
 	return ret;
@@ -339,7 +421,7 @@ int
 store_broadcast_cancel(struct store *st, int64_t id, int64_t now_ms,
     int64_t *stopped)
 {
-	sqlite3_stmt *ev, *up, *bc;
+	struct store_db_stmt *ev, *up, *bc;
 	struct store_broadcast b;
 	int own = 0, rc;
 
@@ -357,20 +439,21 @@ store_broadcast_cancel(struct store *st, int64_t id, int64_t now_ms,
 			return -1;
 		own = 1;
 	}
-	sqlite3_bind_int64(ev, 1, id);
-	sqlite3_bind_int64(ev, 2, now_ms);
-	sqlite3_bind_int64(up, 1, id);
-	sqlite3_bind_int64(up, 2, now_ms);
-	sqlite3_bind_int64(bc, 1, id);
-	sqlite3_bind_int64(bc, 2, now_ms);
+	store_db_bind_int64(ev, 1, id);
+	store_db_bind_int64(ev, 2, now_ms);
+	store_db_bind_int64(up, 1, id);
+	store_db_bind_int64(up, 2, now_ms);
+	store_db_bind_int64(bc, 1, id);
+	store_db_bind_int64(bc, 2, now_ms);
 	if (store_sq_step_done(st, ev, "broadcast_cancel") == -1 ||
 	    store_sq_step_done(st, up, "broadcast_cancel") == -1)
 		goto fail;
-	*stopped = sqlite3_changes(st->db);
+	*stopped = store_db_changes(&st->db);
 	if (store_sq_step_done(st, bc, "broadcast_cancel") == -1)
 		goto fail;
 	if (own && store_commit(st) == -1)
 		goto fail;
+	creation_lock(st, &sql_creation_unlock, id);
 	return 1;
 fail:
 	if (own)
@@ -382,18 +465,18 @@ int
 store_broadcast_counts(struct store *st, int64_t id,
     struct store_broadcast_counts *c)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_counts, "broadcast_counts");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_counts, "broadcast_counts");
 	struct store_broadcast b;
 	int rc;
 
 	memset(c, 0, sizeof(*c));
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_db_bind_int64(s, 1, id);
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		const char *state = store_sq_column_str(s, 0);
 		const char *reason = store_sq_column_str(s, 1);
-		int64_t n = sqlite3_column_int64(s, 2);
+		int64_t n = store_db_column_int64(s, 2);
 
 		if (state == NULL)
 			state = "";
@@ -415,16 +498,16 @@ store_broadcast_counts(struct store *st, int64_t id,
 			c->failed += n;
 	}
 	store_sq_done(s);
-	if (rc != SQLITE_DONE)
+	if (rc != STORE_DB_DONE)
 		return store_sq_fail(st, "broadcast_counts");
 	if ((rc = store_broadcast_get(st, id, &b)) == -1)
 		return -1;
 	if (rc == 1 && b.meeting_id != 0 && (s = store_sq_prepared(st,
-	    &sql_rsvp_counts, "broadcast_counts")) != NULL) {
-		sqlite3_bind_int64(s, 1, b.meeting_id);
+	    STORE_SQL(st, sql_rsvp_counts), "broadcast_counts")) != NULL) {
+		store_db_bind_int64(s, 1, b.meeting_id);
 		if (store_sq_step_row(st, s, "broadcast_counts") == 1) {
-			c->rsvp_yes = sqlite3_column_int64(s, 0);
-			c->rsvp_no = sqlite3_column_int64(s, 1);
+			c->rsvp_yes = store_db_column_int64(s, 0);
+			c->rsvp_no = store_db_column_int64(s, 1);
 			store_sq_done(s);
 		}
 	}
@@ -436,14 +519,14 @@ int
 store_broadcast_planned(struct store *st, const char *phone,
     int64_t from_ms, int64_t to_ms, int64_t *n)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_planned, "broadcast_planned");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_planned, "broadcast_planned");
 
 	*n = 0;
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, phone);
-	sqlite3_bind_int64(s, 2, from_ms);
-	sqlite3_bind_int64(s, 3, to_ms);
+	store_db_bind_int64(s, 2, from_ms);
+	store_db_bind_int64(s, 3, to_ms);
 	return store_sq_int64(st, s, "broadcast_planned", n) == -1 ? -1 : 0;
 }
 
@@ -460,36 +543,36 @@ store_meeting_clear(struct store_meeting *m)
 }
 
 static void
-meeting_row(sqlite3_stmt *s, struct store_meeting *m)
+meeting_row(struct store_db_stmt *s, struct store_meeting *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->id = sqlite3_column_int64(s, 0);
+	m->id = store_db_column_int64(s, 0);
 	m->title = store_sq_column_dup(s, 1);
 	m->place = store_sq_column_dup(s, 2);
-	m->time_ms = sqlite3_column_int64(s, 3);
+	m->time_ms = store_db_column_int64(s, 3);
 }
 
 int
 store_meeting_add(struct store *st, struct store_meeting *m, int64_t now_ms)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_meeting_add, "meeting_add");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_meeting_add, "meeting_add");
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, m->title);
 	store_sq_bind_text(s, 2, m->place);
-	sqlite3_bind_int64(s, 3, m->time_ms);
-	sqlite3_bind_int64(s, 4, now_ms);
+	store_db_bind_int64(s, 3, m->time_ms);
+	store_db_bind_int64(s, 4, now_ms);
 	if (store_sq_step_done(st, s, "meeting_add") == -1)
 		return -1;
-	m->id = sqlite3_last_insert_rowid(st->db);
+	m->id = store_db_last_id(&st->db);
 	return 0;
 }
 
 int
 store_meeting_get(struct store *st, int64_t id, struct store_meeting *m)
 {
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 	int rc;
 
 	if ((rc = row_by_id(st, &sql_meeting_get, id, "meeting_get",
@@ -504,16 +587,16 @@ int
 store_meeting_open_for(struct store *st, const char *phone, int64_t now_ms,
     struct store_meeting *m, int64_t *broadcast_id)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_meeting_open, "meeting_open");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_meeting_open, "meeting_open");
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, phone);
-	sqlite3_bind_int64(s, 2, now_ms);
+	store_db_bind_int64(s, 2, now_ms);
 	if ((rc = store_sq_step_row(st, s, "meeting_open")) == 1) {
 		meeting_row(s, m);
-		*broadcast_id = sqlite3_column_int64(s, 4);
+		*broadcast_id = store_db_column_int64(s, 4);
 		store_sq_done(s);
 	}
 	return rc;
@@ -523,15 +606,15 @@ int
 store_rsvp_set(struct store *st, int64_t meeting_id, const char *phone,
     const char *answer, int64_t broadcast_id, int64_t now_ms)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvp_set, "rsvp_set");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_rsvp_set, "rsvp_set");
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, meeting_id);
+	store_db_bind_int64(s, 1, meeting_id);
 	store_sq_bind_text(s, 2, phone);
 	store_sq_bind_text(s, 3, answer);
 	store_sq_bind_int64(s, 4, broadcast_id, 0);
-	sqlite3_bind_int64(s, 5, now_ms);
+	store_db_bind_int64(s, 5, now_ms);
 	return store_sq_step_done(st, s, "rsvp_set");
 }
 
@@ -539,12 +622,12 @@ int
 store_rsvp_get(struct store *st, int64_t meeting_id, const char *phone,
     const char **answer)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvp_get, "rsvp_get");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_rsvp_get, "rsvp_get");
 	int rc;
 
 	if (s == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, meeting_id);
+	store_db_bind_int64(s, 1, meeting_id);
 	store_sq_bind_text(s, 2, phone);
 	if ((rc = store_sq_step_row(st, s, "rsvp_get")) == 1) {
 		*answer = strcmp(store_sq_column_str(s, 0), "yes") == 0 ? "yes" :
@@ -571,45 +654,45 @@ store_notice_clear(struct store_notice *n)
 int
 store_notice_add(struct store *st, const struct store_notice *n)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_add, "notice_add");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_notice_add, "notice_add");
 	const char *v[] = { n->phone, n->code, n->district, n->text };
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 5, n->created_ms);
-	sqlite3_bind_int64(s, 6, n->expires_ms);
+	store_db_bind_int64(s, 5, n->created_ms);
+	store_db_bind_int64(s, 6, n->expires_ms);
 	if (store_sq_step_done(st, s, "notice_add") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0;
+	return store_db_changes(&st->db) > 0;
 }
 
 /* A row selected as NOTICE_COLUMNS. */
 static void
-notice_row(sqlite3_stmt *s, struct store_notice *n)
+notice_row(struct store_db_stmt *s, struct store_notice *n)
 {
 	memset(n, 0, sizeof(*n));
 	n->phone = store_sq_column_dup(s, 0);
 	n->code = store_sq_column_dup(s, 1);
 	n->district = store_sq_column_dup(s, 2);
 	n->text = store_sq_column_dup(s, 3);
-	n->created_ms = sqlite3_column_int64(s, 4);
-	n->expires_ms = sqlite3_column_int64(s, 5);
-	n->broadcast_id = sqlite3_column_int64(s, 6);
+	n->created_ms = store_db_column_int64(s, 4);
+	n->expires_ms = store_db_column_int64(s, 5);
+	n->broadcast_id = store_db_column_int64(s, 6);
 }
 
 int
 store_notice_find(struct store *st, const char *phone, const char *code,
     int64_t now_ms, struct store_notice *n)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_find, "notice_find");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_notice_find, "notice_find");
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, phone);
 	store_sq_bind_text(s, 2, code);
-	sqlite3_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 3, now_ms);
 	if ((rc = store_sq_step_row(st, s, "notice_find")) == 1) {
 		notice_row(s, n);
 		store_sq_done(s);
@@ -621,7 +704,7 @@ int
 store_notice_latest(struct store *st, const char *phone,
     struct store_notice *n)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_latest,
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_notice_latest,
 	    "notice_latest");
 	int rc;
 
@@ -639,35 +722,35 @@ int
 store_notice_wrong_try(struct store *st, const char *phone, int64_t now_ms,
     int max_tries)
 {
-	sqlite3_stmt *t = store_sq_prepared(st, &sql_notice_try, "notice_try");
-	sqlite3_stmt *x = store_sq_prepared(st, &sql_notice_spent, "notice_try");
+	struct store_db_stmt *t = store_sq_prepared(st, &sql_notice_try, "notice_try");
+	struct store_db_stmt *x = store_sq_prepared(st, &sql_notice_spent, "notice_try");
 
 	if (t == NULL || x == NULL)
 		return -1;
 	store_sq_bind_text(t, 1, phone);
-	sqlite3_bind_int64(t, 2, now_ms);
+	store_db_bind_int64(t, 2, now_ms);
 	if (store_sq_step_done(st, t, "notice_try") == -1)
 		return -1;
-	if (sqlite3_changes(st->db) == 0)
+	if (store_db_changes(&st->db) == 0)
 		return 0;
 	store_sq_bind_text(x, 1, phone);
-	sqlite3_bind_int64(x, 2, now_ms);
-	sqlite3_bind_int(x, 3, max_tries);
+	store_db_bind_int64(x, 2, now_ms);
+	store_db_bind_int64(x, 3, max_tries);
 	if (store_sq_step_done(st, x, "notice_try") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0 ? 2 : 1;
+	return store_db_changes(&st->db) > 0 ? 2 : 1;
 }
 
 int
 store_notice_confirmed(struct store *st, const char *phone,
     const char *code, int64_t broadcast_id)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_notice_done, "notice_done");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_notice_done, "notice_done");
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, phone);
 	store_sq_bind_text(s, 2, code);
-	sqlite3_bind_int64(s, 3, broadcast_id);
+	store_db_bind_int64(s, 3, broadcast_id);
 	return store_sq_step_done(st, s, "notice_done");
 }

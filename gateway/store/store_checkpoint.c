@@ -115,13 +115,17 @@ int
 store_checkpointer_start(struct store *st, int frames, char *err,
     size_t errlen)
 {
-	const char *path = sqlite3_db_filename(st->db, "main");
+	const char *path;
 	struct store_ckpt *c;
 	const char *sync = st->synchronous_full ?
 	    "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
 	sigset_t all, old;
 	int rc;
 
+	/* The server checkpoints its own log: nothing to start. */
+	if (STORE_IS_PG(st))
+		return 0;
+	path = sqlite3_db_filename(st->db.sq, "main");
 	if (st->ckpt != NULL) {
 		util_err(err, errlen, "checkpointer already running");
 		return -1;
@@ -157,7 +161,7 @@ store_checkpointer_start(struct store *st, int frames, char *err,
 		goto fail;
 	}
 	st->ckpt = c;
-	sqlite3_wal_hook(st->db, on_wal_commit, st);
+	sqlite3_wal_hook(st->db.sq, on_wal_commit, st);
 	return 0;
 fail:
 	for (int i = 0; i < 2; i++) {
@@ -189,8 +193,8 @@ store_checkpointer_finish(struct store *st)
 	while (read(c->done[0], b, sizeof(b)) > 0)
 		;
 	c->asked = 0;
-	if (sqlite3_get_autocommit(st->db) &&
-	    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	if (sqlite3_get_autocommit(st->db.sq) &&
+	    sqlite3_wal_checkpoint_v2(st->db.sq, NULL, SQLITE_CHECKPOINT_PASSIVE,
 	    &nlog, &ncopied) == SQLITE_OK)
 		log_debug("checkpoint", "frames=%d copied=%d", nlog, ncopied);
 }
@@ -202,8 +206,8 @@ store_checkpointer_stop(struct store *st)
 
 	if (c == NULL)
 		return;
-	sqlite3_wal_hook(st->db, NULL, NULL);
-	sqlite3_wal_autocheckpoint(st->db, 1000);
+	sqlite3_wal_hook(st->db.sq, NULL, NULL);
+	sqlite3_wal_autocheckpoint(st->db.sq, 1000);
 	close(c->wake[1]);
 	pthread_join(c->thread, NULL);
 	close(c->wake[0]);

@@ -36,10 +36,10 @@ static const char *const sql_import =
     " VALUES (?1, NULLIF(?2, ''), NULLIF(?3, ''), NULLIF(?4, ''),"
     " COALESCE(NULLIF(?5, ''), 'entrepreneur'))"
     " ON CONFLICT(phone) DO UPDATE SET"
-    " name = COALESCE(NULLIF(?2, ''), name),"
-    " language = COALESCE(NULLIF(?3, ''), language),"
-    " district = COALESCE(NULLIF(?4, ''), district),"
-    " role = COALESCE(NULLIF(?5, ''), role)";
+    " name = COALESCE(NULLIF(?2, ''), contacts.name),"
+    " language = COALESCE(NULLIF(?3, ''), contacts.language),"
+    " district = COALESCE(NULLIF(?4, ''), contacts.district),"
+    " role = COALESCE(NULLIF(?5, ''), contacts.role)";
 static const char *const sql_contact_touch =
     "INSERT INTO contacts (phone) VALUES (?1) ON CONFLICT(phone) DO NOTHING";
 static const char *const sql_group_create =
@@ -79,22 +79,34 @@ static const char *const sql_rsvp_answer =
 static const char *const sql_rsvp_recipient =
     "SELECT 1 FROM outbox WHERE broadcast_id IS NOT NULL"
     " AND to_phone = ?2 AND broadcast_id = ?1 LIMIT 1";
-static const char *const sql_page =
+static const char *const sql_page[2] = {
     "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
-    " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3";
+    " AND (?2 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3",
+    "SELECT " CONTACT_COLUMNS " FROM contacts WHERE phone > ?1"
+    " AND (?2 <> 0 OR opted_out_ms = 0) ORDER BY phone LIMIT ?3" };
 /*
  * When every part of an audience names a group, only those groups'
  * members can match: walk them (CROSS JOIN keeps group_members the outer
  * loop) instead of every contact.  ?4 is a JSON array of group names.
  */
-static const char *const sql_page_groups =
-    "SELECT c.phone, c.name, c.language, c.district, c.role,"
-    " c.pending_keyword, c.pending_until_ms, c.more_text, c.more_until_ms,"
+#define PAGE_GROUPS_COLUMNS \
+    "SELECT c.phone, c.name, c.language, c.district, c.role," \
+    " c.pending_keyword, c.pending_until_ms, c.more_text, c.more_until_ms," \
     " c.opted_out_ms, c.first_seen_ms, c.last_seen_ms"
+/* PostgreSQL: its JSON array function, and grouped by the contact's key
+ * so that the contact's columns may be selected. */
+static const char *const sql_page_groups[2] = {
+    PAGE_GROUPS_COLUMNS
     " FROM group_members m CROSS JOIN contacts c ON c.phone = m.phone"
     " WHERE m.group_name IN (SELECT value FROM json_each(?4))"
     " AND m.phone > ?1 AND (?2 OR c.opted_out_ms = 0)"
-    " GROUP BY m.phone ORDER BY m.phone LIMIT ?3";
+    " GROUP BY m.phone ORDER BY m.phone LIMIT ?3",
+    PAGE_GROUPS_COLUMNS
+    " FROM group_members m JOIN contacts c ON c.phone = m.phone"
+    " WHERE m.group_name IN"
+    " (SELECT json_array_elements_text(?4::json))"
+    " AND m.phone > ?1 AND (?2 <> 0 OR c.opted_out_ms = 0)"
+    " GROUP BY c.phone ORDER BY c.phone LIMIT ?3" };
 
 /* ---- interests ---- */
 
@@ -102,20 +114,20 @@ int
 store_interest_add(struct store *st, const char *phone, const char *interest,
     int64_t now_ms)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_interest_add, "interest_add");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_interest_add, "interest_add");
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, phone);
 	store_sq_bind_text(s, 2, interest);
-	sqlite3_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 3, now_ms);
 	return store_sq_step_done(st, s, "interest_add");
 }
 
 int
 store_interest_has(struct store *st, const char *phone, const char *interest)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_interest_has, "interest_has");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_interest_has, "interest_has");
 
 	if (s == NULL)
 		return -1;
@@ -128,7 +140,7 @@ int
 store_interests_get(struct store *st, const char *phone, char ***names,
     size_t *n)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_interests_get, "interests_get");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_interests_get, "interests_get");
 
 	if (s != NULL)
 		store_sq_bind_text(s, 1, phone);
@@ -141,7 +153,7 @@ static int
 import_row(struct store *st, const struct store_contact_import *r,
     int64_t now_ms)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_import, "contacts_import");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_import, "contacts_import");
 	const char *v[] = { r->phone, r->name, r->language, r->district,
 	    r->role };
 	size_t i;
@@ -196,22 +208,22 @@ store_group_clear(struct store_group *g)
 int
 store_group_create(struct store *st, const char *name, int64_t now_ms)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_create, "group_create");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_group_create, "group_create");
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, name);
-	sqlite3_bind_int64(s, 2, now_ms);
+	store_db_bind_int64(s, 2, now_ms);
 	if (store_sq_step_done(st, s, "group_create") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+	return store_db_changes(&st->db) > 0 ? 1 : 0;
 }
 
 int
 store_group_set_display(struct store *st, const char *name,
     const char *display_name)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_set_display,
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_group_set_display,
 	    "group_set_display");
 
 	if (s == NULL)
@@ -220,14 +232,14 @@ store_group_set_display(struct store *st, const char *name,
 	store_sq_bind_text(s, 2, display_name);
 	if (store_sq_step_done(st, s, "group_set_display") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+	return store_db_changes(&st->db) > 0 ? 1 : 0;
 }
 
 int
 store_contact_groups(struct store *st, const char *phone, char ***names,
     size_t *n)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_contact_groups,
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_contact_groups,
 	    "contact_groups");
 
 	if (s != NULL)
@@ -238,9 +250,9 @@ store_contact_groups(struct store *st, const char *phone, char ***names,
 int
 store_group_delete(struct store *st, const char *name)
 {
-	sqlite3_stmt *m = store_sq_prepared(st, &sql_group_delete_members,
+	struct store_db_stmt *m = store_sq_prepared(st, &sql_group_delete_members,
 	    "group_delete");
-	sqlite3_stmt *g = store_sq_prepared(st, &sql_group_delete, "group_delete");
+	struct store_db_stmt *g = store_sq_prepared(st, &sql_group_delete, "group_delete");
 	int changed;
 
 	if (m == NULL || g == NULL)
@@ -253,7 +265,7 @@ store_group_delete(struct store *st, const char *name)
 	store_sq_bind_text(g, 1, name);
 	if (store_sq_step_done(st, g, "group_delete") == -1)
 		goto undo;
-	changed = sqlite3_changes(st->db);
+	changed = store_db_changes(&st->db);
 	if (store_sq_run(st, S_RELEASE, "group_delete") == -1)
 		goto undo;
 	return changed > 0 ? 1 : 0;
@@ -263,18 +275,18 @@ undo:
 }
 
 static void
-group_row(sqlite3_stmt *s, struct store_group *g)
+group_row(struct store_db_stmt *s, struct store_group *g)
 {
 	g->name = store_sq_column_dup(s, 0);
-	g->created_ms = sqlite3_column_int64(s, 1);
-	g->members = sqlite3_column_int64(s, 2);
+	g->created_ms = store_db_column_int64(s, 1);
+	g->members = store_db_column_int64(s, 2);
 	g->display_name = store_sq_column_dup(s, 3);
 }
 
 int
 store_group_get(struct store *st, const char *name, struct store_group *g)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_get, "group_get");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_group_get, "group_get");
 	int rc;
 
 	memset(g, 0, sizeof(*g));
@@ -292,13 +304,13 @@ int
 store_groups_list(struct store *st,
     int (*cb)(void *arg, const struct store_group *g), void *arg)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_groups_list, "groups_list");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_groups_list, "groups_list");
 	struct store_group g;
 	int rc, ret = 0;
 
 	if (s == NULL)
 		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		memset(&g, 0, sizeof(g));
 		group_row(s, &g);
 		ret = cb(arg, &g);
@@ -306,7 +318,7 @@ store_groups_list(struct store *st,
 		if (ret == -1)
 			break;
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
+	if (ret == 0 && rc != STORE_DB_DONE)
 		ret = store_sq_fail(st, "groups_list");
 	store_sq_done(s);
 	return ret;
@@ -316,9 +328,9 @@ int
 store_group_add(struct store *st, const char *name, const char *phone,
     int64_t now_ms)
 {
-	sqlite3_stmt *t = store_sq_prepared(st, &sql_contact_touch, "group_add");
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_add, "group_add");
-	sqlite3_stmt *e = store_sq_prepared(st, &sql_group_exists, "group_add");
+	struct store_db_stmt *t = store_sq_prepared(st, &sql_contact_touch, "group_add");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_group_add, "group_add");
+	struct store_db_stmt *e = store_sq_prepared(st, &sql_group_exists, "group_add");
 	int rc;
 
 	if (t == NULL || s == NULL || e == NULL)
@@ -333,16 +345,16 @@ store_group_add(struct store *st, const char *name, const char *phone,
 		return -1;
 	store_sq_bind_text(s, 1, name);
 	store_sq_bind_text(s, 2, phone);
-	sqlite3_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 3, now_ms);
 	if (store_sq_step_done(st, s, "group_add") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+	return store_db_changes(&st->db) > 0 ? 1 : 0;
 }
 
 int
 store_group_remove(struct store *st, const char *name, const char *phone)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_remove, "group_remove");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_group_remove, "group_remove");
 
 	if (s == NULL)
 		return -1;
@@ -350,13 +362,13 @@ store_group_remove(struct store *st, const char *name, const char *phone)
 	store_sq_bind_text(s, 2, phone);
 	if (store_sq_step_done(st, s, "group_remove") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0 ? 1 : 0;
+	return store_db_changes(&st->db) > 0 ? 1 : 0;
 }
 
 int
 store_group_has(struct store *st, const char *name, const char *phone)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_group_has, "group_has");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_group_has, "group_has");
 
 	if (s == NULL)
 		return -1;
@@ -372,7 +384,7 @@ store_group_has(struct store *st, const char *name, const char *phone)
 static int
 rsvp_member(struct store *st, const char *name, const char *phone)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_rsvp_answer, "rsvp_member");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_rsvp_answer, "rsvp_member");
 	const char *want, *got;
 	long long id;
 	int rc, same = 0;
@@ -381,7 +393,7 @@ rsvp_member(struct store *st, const char *name, const char *phone)
 		return -1;
 	if (audience_rsvp_split(name, &id, &want) == -1)
 		return store_sq_fail_msg(st, "rsvp_member", "bad rsvp: term");
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_text(s, 2, phone);
 	if ((rc = store_sq_step_row(st, s, "rsvp_member")) == 1) {
 		got = store_sq_column_str(s, 0);
@@ -396,7 +408,7 @@ rsvp_member(struct store *st, const char *name, const char *phone)
 		return 0;
 	if ((s = store_sq_prepared(st, &sql_rsvp_recipient, "rsvp_member")) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_text(s, 2, phone);
 	return store_sq_exists(st, s, "rsvp_member");
 }
@@ -421,22 +433,22 @@ static int
 read_page(struct store *st, const char *after, int include_opted_out,
     const char *groups, struct contact *page, size_t *n)
 {
-	sqlite3_stmt *s = groups != NULL ?
-	    store_sq_prepared(st, &sql_page_groups, "audience") :
-	    store_sq_prepared(st, &sql_page, "audience");
+	struct store_db_stmt *s = groups != NULL ?
+	    store_sq_prepared(st, STORE_SQL(st, sql_page_groups), "audience") :
+	    store_sq_prepared(st, STORE_SQL(st, sql_page), "audience");
 	int rc;
 
 	*n = 0;
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, after);
-	sqlite3_bind_int(s, 2, include_opted_out ? 1 : 0);
-	sqlite3_bind_int(s, 3, AUDIENCE_PAGE);
+	store_db_bind_int64(s, 2, include_opted_out ? 1 : 0);
+	store_db_bind_int64(s, 3, AUDIENCE_PAGE);
 	if (groups != NULL)
 		store_sq_bind_text(s, 4, groups);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < AUDIENCE_PAGE)
+	while ((rc = store_db_step(s)) == STORE_DB_ROW && *n < AUDIENCE_PAGE)
 		store_sq_contact_row(s, &page[(*n)++]);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+	if (rc != STORE_DB_ROW && rc != STORE_DB_DONE) {
 		store_sq_fail(st, "audience");
 		store_sq_done(s);
 		while (*n > 0)

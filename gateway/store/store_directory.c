@@ -14,7 +14,7 @@
 
 /* A row selected as CONTACT_COLUMNS into c (store_int.h). */
 void
-store_sq_contact_row(sqlite3_stmt *s, struct contact *c)
+store_sq_contact_row(struct store_db_stmt *s, struct contact *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->phone = store_sq_column_dup(s, 0);
@@ -23,19 +23,19 @@ store_sq_contact_row(sqlite3_stmt *s, struct contact *c)
 	c->district = store_sq_column_dup(s, 3);
 	c->role = store_sq_column_dup(s, 4);
 	c->pending_keyword = store_sq_column_dup(s, 5);
-	c->pending_until_ms = sqlite3_column_int64(s, 6);
+	c->pending_until_ms = store_db_column_int64(s, 6);
 	c->more_text = store_sq_column_dup(s, 7);
-	c->more_until_ms = sqlite3_column_int64(s, 8);
-	c->opted_out_ms = sqlite3_column_int64(s, 9);
-	c->first_seen_ms = sqlite3_column_int64(s, 10);
-	c->last_seen_ms = sqlite3_column_int64(s, 11);
+	c->more_until_ms = store_db_column_int64(s, 8);
+	c->opted_out_ms = store_db_column_int64(s, 9);
+	c->first_seen_ms = store_db_column_int64(s, 10);
+	c->last_seen_ms = store_db_column_int64(s, 11);
 }
 
 int
 store_contact_get(struct store *st, const char *phone,
     struct contact *c)
 {
-	sqlite3_stmt *s = st->stmt[S_CONTACT_GET];
+	struct store_db_stmt *s = st->stmt[S_CONTACT_GET];
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -50,17 +50,17 @@ store_contact_get(struct store *st, const char *phone,
 int
 store_contact_put(struct store *st, const struct contact *c)
 {
-	sqlite3_stmt *s = st->stmt[S_CONTACT_PUT];
+	struct store_db_stmt *s = st->stmt[S_CONTACT_PUT];
 	const char *v[] = { c->phone, c->name, c->language, c->district,
 	    c->role, c->pending_keyword };
 
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 7, c->pending_until_ms);
+	store_db_bind_int64(s, 7, c->pending_until_ms);
 	store_sq_bind_text(s, 8, c->more_text);
-	sqlite3_bind_int64(s, 9, c->more_until_ms);
-	sqlite3_bind_int64(s, 10, c->opted_out_ms);
-	sqlite3_bind_int64(s, 11, c->first_seen_ms);
-	sqlite3_bind_int64(s, 12, c->last_seen_ms);
+	store_db_bind_int64(s, 9, c->more_until_ms);
+	store_db_bind_int64(s, 10, c->opted_out_ms);
+	store_db_bind_int64(s, 11, c->first_seen_ms);
+	store_db_bind_int64(s, 12, c->last_seen_ms);
 	return store_sq_run(st, S_CONTACT_PUT, "contact_put");
 }
 
@@ -85,12 +85,12 @@ static int
 stakeholder_insert(struct store *st, const struct stakeholder *r,
     const char *source, int64_t now)
 {
-	sqlite3_stmt *s = st->stmt[S_SH_INSERT];
+	struct store_db_stmt *s = st->stmt[S_SH_INSERT];
 	const char *v[] = { r->name, r->category, r->district, r->phone,
 	    r->languages, r->description_en, r->description_hi, source };
 
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 9, now);
+	store_db_bind_int64(s, 9, now);
 	return store_sq_run(st, S_SH_INSERT, "stakeholders_replace");
 }
 
@@ -121,7 +121,7 @@ store_stakeholders_count(struct store *st, int64_t *n)
 /* Rows selected as "id, " SH_COLUMNS, each with its id; ids (may be NULL)
  * gets the ids in an array of their own too. */
 static int
-stakeholders_read(struct store *st, sqlite3_stmt *s, const char *op,
+stakeholders_read(struct store *st, struct store_db_stmt *s, const char *op,
     struct stakeholder **rows, int64_t **ids, size_t *n)
 {
 	struct stakeholder *v = NULL;
@@ -130,7 +130,7 @@ stakeholders_read(struct store *st, sqlite3_stmt *s, const char *op,
 	size_t len = 0, cap = 0;
 	int rc, i;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		if (len == cap) {
 			cap = cap == 0 ? 8 : cap * 2;
 			v = xreallocarray(v, cap, sizeof(*v));
@@ -138,17 +138,17 @@ stakeholders_read(struct store *st, sqlite3_stmt *s, const char *op,
 				id = xreallocarray(id, cap, sizeof(*id));
 		}
 		memset(&v[len], 0, sizeof(v[len]));
-		v[len].id = sqlite3_column_int64(s, 0);
+		v[len].id = store_db_column_int64(s, 0);
 		if (ids != NULL)
 			id[len] = v[len].id;
 		sh_fields(&v[len++], f);
 		for (i = 0; i < SH_NFIELDS; i++)
 			*f[i] = store_sq_column_dup(s, i + 1);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STORE_DB_DONE)
 		store_sq_fail(st, op);
 	store_sq_done(s);
-	if (rc != SQLITE_DONE) {
+	if (rc != STORE_DB_DONE) {
 		records_stakeholders_free(v, len);
 		free(id);
 		v = NULL;
@@ -159,14 +159,14 @@ stakeholders_read(struct store *st, sqlite3_stmt *s, const char *op,
 	if (ids != NULL)
 		*ids = id;
 	*n = len;
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DB_DONE ? 0 : -1;
 }
 
 int
 store_stakeholders_find(struct store *st, const char *category,
     const char *district, struct stakeholder **rows, size_t *n)
 {
-	sqlite3_stmt *s = st->stmt[S_SH_FIND];
+	struct store_db_stmt *s = st->stmt[S_SH_FIND];
 
 	store_sq_bind_text(s, 1, category);
 	store_sq_bind_text(s, 2, district);
@@ -199,7 +199,7 @@ store_stakeholders_list(struct store *st, const char *district,
     const char *category, struct stakeholder **rows, int64_t **ids,
     size_t *n)
 {
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 
 	*rows = NULL;
 	*ids = NULL;
@@ -216,13 +216,13 @@ int
 store_stakeholder_get(struct store *st, int64_t id, struct stakeholder *r)
 {
 	struct stakeholder *v;
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 	size_t n;
 
 	memset(r, 0, sizeof(*r));
 	if ((s = store_sq_prepared(st, &sql_sh_get, "stakeholder_get")) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	if (stakeholders_read(st, s, "stakeholders_list", &v, NULL, &n) == -1)
 		return -1;
 	if (n == 1)
@@ -237,7 +237,7 @@ store_stakeholder_add(struct store *st, const struct stakeholder *r,
 {
 	if (stakeholder_insert(st, r, source, now_ms) == -1)
 		return -1;
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = store_db_last_id(&st->db);
 	return 0;
 }
 
@@ -247,31 +247,31 @@ store_stakeholder_update(struct store *st, int64_t id,
 {
 	const char *v[] = { r->name, r->category, r->district, r->phone,
 	    r->languages, r->description_en, r->description_hi, source };
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 
 	if ((s = store_sq_prepared(st, &sql_sh_update,
 	    "stakeholder_update")) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 10, now_ms);
+	store_db_bind_int64(s, 10, now_ms);
 	if (store_sq_step_done(st, s, "stakeholder_update") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0;
+	return store_db_changes(&st->db) > 0;
 }
 
 int
 store_stakeholder_retire(struct store *st, int64_t id)
 {
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 
 	if ((s = store_sq_prepared(st, &sql_sh_retire,
 	    "stakeholder_retire")) == NULL)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	if (store_sq_step_done(st, s, "stakeholder_retire") == -1)
 		return -1;
-	return sqlite3_changes(st->db) > 0;
+	return store_db_changes(&st->db) > 0;
 }
 
 int

@@ -1,7 +1,8 @@
 /*
  * store_int: what the files of the store module share, and nothing else
  * may include: the struct behind struct store, the statement ids, and a
- * small toolkit over sqlite3 (prefix store_sq_).  The store is one module split
+ * small toolkit over store_db.h (prefix store_sq_), which runs the same
+ * statements on SQLite or PostgreSQL.  The store is one module split
  * over store.c (open, schema, transactions, interactions, contacts,
  * directory, meta) and store_<area>.c files; store.h stays its whole
  * contract.
@@ -17,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <sqlite3.h>
+#include "store_db.h"
 
 #include "store.h"
 
@@ -63,41 +64,42 @@ enum stmt_id {
 
 struct store_sq_cached {
 	const char	*sql;	/* identity: the address of the area's string */
-	sqlite3_stmt	*stmt;
+	struct store_db_stmt	*stmt;
 };
 
 struct store {
-	sqlite3		*db;
-	sqlite3_stmt	*stmt[S_COUNT];
+	struct store_db	 db;		/* SQLite or PostgreSQL */
+	struct store_db_stmt	*stmt[S_COUNT];
 	char		 err[512];
 	struct store_sq_cached *cached;	/* store_sq_prepared() statements */
 	int		 deferred;	/* a store_defer_begin() txn is open */
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints itself */
 	int		 synchronous_full;	/* as opened */
 	size_t		 ncached;
+	int64_t		 send_lease_ms;	/* store_outbox_set_lease() */
 };
 
 /* Record msg (or sqlite's message) as the error of op, log it once; -1. */
 int	store_sq_fail_msg(struct store *, const char *op, const char *msg);
 int	store_sq_fail(struct store *, const char *op);
 /* Make a statement ready for its next use (bound strings are released). */
-void	store_sq_done(sqlite3_stmt *);
+void	store_sq_done(struct store_db_stmt *);
 /* Bound strings belong to the caller for the call; store_sq_done() drops them. */
-void	store_sq_bind_text(sqlite3_stmt *, int i, const char *v);
-void	store_sq_bind_texts(sqlite3_stmt *, int first, const char *const *v,
+void	store_sq_bind_text(struct store_db_stmt *, int i, const char *v);
+void	store_sq_bind_texts(struct store_db_stmt *, int first, const char *const *v,
 	    size_t n);
 /* v == null_value is bound as SQL NULL. */
-void	store_sq_bind_int64(sqlite3_stmt *, int i, int64_t v, int64_t null_value);
-char	*store_sq_column_dup(sqlite3_stmt *, int i);	/* caller frees; NULL stays */
-const char *store_sq_column_str(sqlite3_stmt *, int i);
+void	store_sq_bind_int64(struct store_db_stmt *, int i, int64_t v, int64_t null_value);
+char	*store_sq_column_dup(struct store_db_stmt *, int i);	/* caller frees; NULL stays */
+const char *store_sq_column_str(struct store_db_stmt *, int i);
 /* Step a statement that returns no rows to completion; 0 or -1. */
-int	store_sq_step_done(struct store *, sqlite3_stmt *, const char *op);
+int	store_sq_step_done(struct store *, struct store_db_stmt *, const char *op);
 /* A yes/no lookup bound by the caller: 1 a row, 0 none, -1 error. */
-int	store_sq_exists(struct store *, sqlite3_stmt *, const char *op);
+int	store_sq_exists(struct store *, struct store_db_stmt *, const char *op);
 /* store_sq_step_done() on a statement of store.c's table. */
 int	store_sq_run(struct store *, enum stmt_id, const char *op);
 /* Step a lookup: 1 row ready (caller calls store_sq_done), 0 none, -1 error. */
-int	store_sq_step_row(struct store *, sqlite3_stmt *, const char *op);
+int	store_sq_step_row(struct store *, struct store_db_stmt *, const char *op);
 /* Undo and leave the savepoint opened by S_SAVEPOINT. */
 void	store_sq_savepoint_undo(struct store *);
 /*
@@ -111,24 +113,30 @@ int	store_sq_savepoint_end(struct store *, int ok, const char *op);
 int	store_sq_user_version(sqlite3 *db, int *v);
 /* The statement for sql (a string with static storage), prepared once;
  * NULL with the error recorded. */
-sqlite3_stmt *store_sq_prepared(struct store *, const char *const *sql,
-	    const char *op);
+struct store_db_stmt *store_sq_prepared(struct store *,
+	    const char *const *sql, const char *op);
+/* 1 on PostgreSQL, 0 on SQLite. */
+#define STORE_IS_PG(st)	((st)->db.pg != NULL)
+/* Of a statement in both dialects, an array {SQLite's, PostgreSQL's}
+ * with static storage, the one for st (to give store_sq_prepared()). */
+#define STORE_SQL(st, both)	(&(both)[STORE_IS_PG(st) ? STORE_DB_PG : \
+	    STORE_DB_SQ])
 
 /* A row selected as CONTACT_COLUMNS into c,
  * which it zeroes first; the caller clears it. */
-void	 store_sq_contact_row(sqlite3_stmt *, struct contact *);
+void	 store_sq_contact_row(struct store_db_stmt *, struct contact *);
 
 /* The first column of every row of s (bound already) as strings (NULL
  * as ""): 0 with *out freed by store_strings_free(), or -1 (s NULL
  * too, when it could not be prepared). */
-int	 store_sq_strings(struct store *, sqlite3_stmt *, const char *op,
+int	 store_sq_strings(struct store *, struct store_db_stmt *, const char *op,
 	    char ***out, size_t *n);
 /* The same for integers: *out freed with free(). */
-int	 store_sq_int64s(struct store *, sqlite3_stmt *, const char *op,
+int	 store_sq_int64s(struct store *, struct store_db_stmt *, const char *op,
 	    int64_t **out, size_t *n);
 /* Step a lookup bound by the caller whose first column is an integer:
  * 1 and *v, 0 no row, -1 error. */
-int	 store_sq_int64(struct store *, sqlite3_stmt *, const char *op,
+int	 store_sq_int64(struct store *, struct store_db_stmt *, const char *op,
 	    int64_t *v);
 
 #endif

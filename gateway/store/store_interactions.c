@@ -16,13 +16,13 @@ int
 store_inbound_find(struct store *st, const char *provider,
     const char *provider_msg_id, int64_t *id)
 {
-	sqlite3_stmt *s = st->stmt[S_INBOUND_FIND];
+	struct store_db_stmt *s = st->stmt[S_INBOUND_FIND];
 	int rc;
 
 	store_sq_bind_text(s, 1, provider);
 	store_sq_bind_text(s, 2, provider_msg_id);
 	if ((rc = store_sq_step_row(st, s, "inbound_find")) == 1) {
-		*id = sqlite3_column_int64(s, 0);
+		*id = store_db_column_int64(s, 0);
 		store_sq_done(s);
 	}
 	return rc;
@@ -30,26 +30,26 @@ store_inbound_find(struct store *st, const char *provider,
 
 /* 0 ("not applicable") and -1 ("unknown") are kept as SQL NULL. */
 void
-store_sq_bind_int64(sqlite3_stmt *s, int i, int64_t v, int64_t null_value)
+store_sq_bind_int64(struct store_db_stmt *s, int i, int64_t v, int64_t null_value)
 {
 	if (v == null_value)
-		sqlite3_bind_null(s, i);
+		store_db_bind_null(s, i);
 	else
-		sqlite3_bind_int64(s, i, v);
+		store_db_bind_int64(s, i, v);
 }
 
 int
 store_interaction_insert(struct store *st, struct interaction *row)
 {
-	sqlite3_stmt *s = st->stmt[S_INTERACTION_INSERT];
+	struct store_db_stmt *s = st->stmt[S_INTERACTION_INSERT];
 	const char *v[] = { row->channel, row->direction, row->provider,
 	    row->provider_msg_id, row->phone, row->text, row->keyword,
 	    row->handler, row->district, row->language, row->encoding };
 	int rc, found, changed;
 
-	sqlite3_bind_int64(s, 1, row->time_ms);
+	store_db_bind_int64(s, 1, row->time_ms);
 	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int(s, 13, row->segments);
+	store_db_bind_int64(s, 13, row->segments);
 	store_sq_bind_int64(s, 14, row->latency_ms, -1);
 	store_sq_bind_int64(s, 15, row->reply_to, 0);
 	store_sq_bind_text(s, 16, row->status);
@@ -60,16 +60,16 @@ store_interaction_insert(struct store *st, struct interaction *row)
 	 * No RETURNING here: SQLite gathers RETURNING rows in a temporary
 	 * b-tree, and opening one per message costs more than the insert.
 	 */
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE) {
+	rc = store_db_step(s);
+	if (rc != STORE_DB_DONE) {
 		store_sq_fail(st, "interaction_insert");
 		store_sq_done(s);
 		return -1;
 	}
-	changed = sqlite3_changes(st->db);
+	changed = store_db_changes(&st->db);
 	store_sq_done(s);
 	if (changed == 1) {
-		row->id = sqlite3_last_insert_rowid(st->db);
+		row->id = store_db_last_id(&st->db);
 		return 1;
 	}
 	/* DO NOTHING fired: only the inbound dedupe index can cause that. */
@@ -84,9 +84,9 @@ int
 store_interaction_set_outcome(struct store *st, int64_t id,
     const char *outcome)
 {
-	sqlite3_stmt *s = st->stmt[S_INTERACTION_OUTCOME];
+	struct store_db_stmt *s = st->stmt[S_INTERACTION_OUTCOME];
 
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_text(s, 2, outcome);
 	return store_sq_run(st, S_INTERACTION_OUTCOME, "interaction_outcome");
 }
@@ -95,9 +95,9 @@ int
 store_replies_for(struct store *st, int64_t inbound_id, char ***texts,
     size_t *n)
 {
-	sqlite3_stmt *s = st->stmt[S_REPLIES_FOR];
+	struct store_db_stmt *s = st->stmt[S_REPLIES_FOR];
 
-	sqlite3_bind_int64(s, 1, inbound_id);
+	store_db_bind_int64(s, 1, inbound_id);
 	return store_sq_strings(st, s, "replies_for", texts, n);
 }
 
@@ -115,11 +115,11 @@ store_strings_free(char **v, size_t n)
 
 /* Point row at the current export row; valid until the next step. */
 static void
-export_row(sqlite3_stmt *s, struct interaction *row)
+export_row(struct store_db_stmt *s, struct interaction *row)
 {
 	memset(row, 0, sizeof(*row));
-	row->id = sqlite3_column_int64(s, 0);
-	row->time_ms = sqlite3_column_int64(s, 1);
+	row->id = store_db_column_int64(s, 0);
+	row->time_ms = store_db_column_int64(s, 1);
 	row->channel = store_sq_column_str(s, 2);
 	row->direction = store_sq_column_str(s, 3);
 	row->provider = store_sq_column_str(s, 4);
@@ -131,10 +131,10 @@ export_row(sqlite3_stmt *s, struct interaction *row)
 	row->district = store_sq_column_str(s, 10);
 	row->language = store_sq_column_str(s, 11);
 	row->encoding = store_sq_column_str(s, 12);
-	row->segments = sqlite3_column_int(s, 13);
-	row->latency_ms = sqlite3_column_type(s, 14) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(s, 14);
-	row->reply_to = sqlite3_column_int64(s, 15);
+	row->segments = (int)store_db_column_int64(s, 13);
+	row->latency_ms = store_db_column_is_null(s, 14) ? -1 :
+	    store_db_column_int64(s, 14);
+	row->reply_to = store_db_column_int64(s, 15);
 	row->status = store_sq_column_str(s, 16);
 	row->outcome = store_sq_column_str(s, 17);
 	row->category = store_sq_column_str(s, 18);
@@ -149,17 +149,17 @@ int
 store_export(struct store *st, const struct store_filter *f,
     int (*cb)(void *, const struct interaction *), void *arg)
 {
-	sqlite3_stmt *s = st->stmt[S_EXPORT];
+	struct store_db_stmt *s = st->stmt[S_EXPORT];
 	struct interaction row;
 	int rc, ret = 0;
 
-	sqlite3_bind_int64(s, 1, f != NULL && f->since_ms != 0 ?
+	store_db_bind_int64(s, 1, f != NULL && f->since_ms != 0 ?
 	    f->since_ms : INT64_MIN);
-	sqlite3_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
+	store_db_bind_int64(s, 2, f != NULL && f->until_ms != 0 ?
 	    f->until_ms : INT64_MAX);
 	store_sq_bind_text(s, 3, f != NULL ? f->channel : NULL);
 	store_sq_bind_text(s, 4, f != NULL ? f->district : NULL);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		export_row(s, &row);
 		if (cb(arg, &row) != 0) {
 			/* The caller's choice, not a store error: not logged. */
@@ -169,7 +169,7 @@ store_export(struct store *st, const struct store_filter *f,
 			break;
 		}
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
+	if (ret == 0 && rc != STORE_DB_DONE)
 		ret = store_sq_fail(st, "export");
 	store_sq_done(s);
 	return ret;

@@ -38,31 +38,31 @@ state_rank(const char *state)
 
 /* Fill m from a row in OUTBOX_COLUMNS order; m owns copies. */
 static void
-outbox_row(sqlite3_stmt *s, struct outbox_msg *m)
+outbox_row(struct store_db_stmt *s, struct outbox_msg *m)
 {
 	memset(m, 0, sizeof(*m));
-	m->id = sqlite3_column_int64(s, 0);
+	m->id = store_db_column_int64(s, 0);
 	m->provider = store_sq_column_dup(s, 1);
 	m->to = store_sq_column_dup(s, 2);
 	m->from = store_sq_column_dup(s, 3);
 	m->body = store_sq_column_dup(s, 4);
 	m->encoding = store_sq_column_dup(s, 5);
-	m->segments = sqlite3_column_int(s, 6);
+	m->segments = (int)store_db_column_int64(s, 6);
 	m->state = store_sq_column_dup(s, 7);
-	m->attempts = sqlite3_column_int(s, 8);
-	m->created_ms = sqlite3_column_int64(s, 9);
-	m->next_attempt_ms = sqlite3_column_int64(s, 10);
-	m->updated_ms = sqlite3_column_int64(s, 11);
+	m->attempts = (int)store_db_column_int64(s, 8);
+	m->created_ms = store_db_column_int64(s, 9);
+	m->next_attempt_ms = store_db_column_int64(s, 10);
+	m->updated_ms = store_db_column_int64(s, 11);
 	m->provider_id = store_sq_column_dup(s, 12);
 	m->error_code = store_sq_column_dup(s, 13);
 	m->error = store_sq_column_dup(s, 14);
 	m->reason = store_sq_column_dup(s, 15);
-	m->reply_to = sqlite3_column_int64(s, 16);
-	m->broadcast_id = sqlite3_column_int64(s, 17);
+	m->reply_to = store_db_column_int64(s, 16);
+	m->broadcast_id = store_db_column_int64(s, 17);
 	m->dlt_template_id = store_sq_column_dup(s, 18);
 	m->sms_type = store_sq_column_dup(s, 19);
-	m->is_call = sqlite3_column_int(s, 20);
-	m->opted_out_ms = sqlite3_column_int64(s, 21);
+	m->is_call = (int)store_db_column_int64(s, 20);
+	m->opted_out_ms = store_db_column_int64(s, 21);
 }
 
 /* Store one state change of message id (from is NULL when it is new). */
@@ -70,11 +70,11 @@ static int
 outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
     const char *to, const char *detail, const char *op)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_EVENT];
+	struct store_db_stmt *s = st->stmt[S_OB_EVENT];
 	const char *v[] = { from, to, detail };
 
-	sqlite3_bind_int64(s, 1, id);
-	sqlite3_bind_int64(s, 2, now_ms);
+	store_db_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 2, now_ms);
 	store_sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
 	if (store_sq_run(st, S_OB_EVENT, op) == -1)
 		return -1;
@@ -93,9 +93,9 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
 int
 store_outbox_add(struct store *st, struct outbox_msg *m)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_ADD];
+	struct store_db_stmt *s = st->stmt[S_OB_ADD];
 	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
-	int own = sqlite3_get_autocommit(st->db), ok;
+	int own = !store_db_in_transaction(&st->db), ok;
 
 	if (m->created_ms == 0)
 		m->created_ms = util_wall_ms();
@@ -104,16 +104,16 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 	if (own && store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
 		return -1;
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int(s, 6, m->segments);
-	sqlite3_bind_int64(s, 7, m->created_ms);
-	sqlite3_bind_int64(s, 8, m->next_attempt_ms);
+	store_db_bind_int64(s, 6, m->segments);
+	store_db_bind_int64(s, 7, m->created_ms);
+	store_db_bind_int64(s, 8, m->next_attempt_ms);
 	store_sq_bind_int64(s, 9, m->reply_to, 0);
 	store_sq_bind_int64(s, 10, m->broadcast_id, 0);
 	store_sq_bind_text(s, 11, m->dlt_template_id);
 	store_sq_bind_text(s, 12, m->sms_type);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
 	if ((ok = store_sq_step_done(st, s, "outbox_add") == 0)) {
-		m->id = sqlite3_last_insert_rowid(st->db);
+		m->id = store_db_last_id(&st->db);
 		ok = outbox_event(st, m->id, m->created_ms, NULL, "queued",
 		    NULL, "outbox_add") == 0;
 	}
@@ -144,13 +144,13 @@ due_cmp(const void *a, const void *b)
 static int
 creating_from(struct store *st, int64_t *from)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_CREATING_FROM];
+	struct store_db_stmt *s = st->stmt[S_OB_CREATING_FROM];
 	int rc;
 
 	*from = INT64_MAX;
 	if ((rc = store_sq_step_row(st, s, "outbox_creating")) == 1) {
-		if (sqlite3_column_type(s, 0) != SQLITE_NULL)
-			*from = sqlite3_column_int64(s, 0);
+		if (!store_db_column_is_null(s, 0))
+			*from = store_db_column_int64(s, 0);
 		store_sq_done(s);
 	}
 	return rc == -1 ? -1 : 0;
@@ -191,27 +191,84 @@ claim_window(struct store *st, const char *provider, int64_t now_ms,
     const struct window *w, size_t max, struct outbox_msg **v, size_t *len,
     size_t *cap)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_CLAIM];
+	struct store_db_stmt *s = st->stmt[S_OB_CLAIM];
 	int rc;
 
 	store_sq_bind_text(s, 1, provider);
-	sqlite3_bind_int64(s, 2, w->hi);
-	sqlite3_bind_int64(s, 3, now_ms);
-	sqlite3_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
+	store_db_bind_int64(s, 2, w->hi);
+	store_db_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 4, max > (size_t)INT64_MAX ? INT64_MAX :
 	    (int64_t)max);
-	sqlite3_bind_int64(s, 5, w->lo);
-	sqlite3_bind_int(s, 6, w->check);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	store_db_bind_int64(s, 5, w->lo);
+	store_db_bind_int64(s, 6, w->check);
+	store_db_bind_int64(s, 7, now_ms + st->send_lease_ms);
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		if (*len == *cap) {
 			*cap = *cap == 0 ? 16 : *cap * 2;
 			*v = xreallocarray(*v, *cap, sizeof(**v));
 		}
 		outbox_row(s, &(*v)[(*len)++]);
 	}
-	if (rc != SQLITE_DONE)
+	if (rc != STORE_DB_DONE)
 		store_sq_fail(st, "outbox_claim");
 	store_sq_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DB_DONE ? 0 : -1;
+}
+
+void
+store_outbox_set_lease(struct store *st, int64_t lease_ms)
+{
+	st->send_lease_ms = lease_ms > 0 ? lease_ms : STORE_SEND_LEASE_MS;
+}
+
+/*
+ * Rows another daemon is finishing right now are skipped (locked), and
+ * "state = 'sending'" is checked again on the row as updated, so two
+ * daemons never take back one message twice.  The due time is left: the
+ * message is overdue and goes first.
+ */
+static const char *const sql_lease_expired =
+    "UPDATE outbox SET state = 'queued', updated_ms = ?2,"
+    " lease_until_ms = NULL WHERE id IN (SELECT id FROM outbox"
+    " WHERE state = 'sending' AND provider = ?1 AND lease_until_ms <= ?2"
+    " ORDER BY lease_until_ms LIMIT 1000 FOR UPDATE SKIP LOCKED)"
+    " AND state = 'sending' RETURNING id";
+
+/* PostgreSQL: the expired claims of provider back to "queued". */
+static int
+take_back_expired(struct store *st, const char *provider, int64_t now_ms)
+{
+	struct store_db_stmt *s;
+	int64_t *ids = NULL;
+	size_t n = 0, cap = 0, i;
+	int rc;
+
+	if ((s = store_sq_prepared(st, &sql_lease_expired,
+	    "outbox_lease_expired")) == NULL)
+		return -1;
+	store_sq_bind_text(s, 1, provider);
+	store_db_bind_int64(s, 2, now_ms);
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
+		if (n == cap) {
+			cap = cap == 0 ? 8 : cap * 2;
+			ids = xreallocarray(ids, cap, sizeof(*ids));
+		}
+		ids[n++] = store_db_column_int64(s, 0);
+	}
+	if (rc != STORE_DB_DONE)
+		store_sq_fail(st, "outbox_lease_expired");
+	store_sq_done(s);
+	for (i = 0; rc == STORE_DB_DONE && i < n; i++) {
+		if (outbox_event(st, ids[i], now_ms, "sending", "queued",
+		    "requeued: lease expired", "outbox_lease_expired") == -1)
+			rc = STORE_DB_ERROR;
+	}
+	/* Said as the daemon's start-up and periodic requeues say it. */
+	if (n > 0 && rc == STORE_DB_DONE)
+		log_warn("outbox_requeued", "messages=%zu "
+		    "reason=claim_lease_expired provider=%s", n, provider);
+	free(ids);
+	return rc == STORE_DB_DONE ? 0 : -1;
 }
 
 int
@@ -230,6 +287,8 @@ store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
 		return 0;
 	if (store_sq_run(st, S_SAVEPOINT, "outbox_claim") == -1)
 		return -1;
+	if (STORE_IS_PG(st) && take_back_expired(st, provider, now_ms) == -1)
+		goto undo;
 	if (creating_from(st, &c) == -1)
 		goto undo;
 	nw = windows_of(c, now_ms, w);
@@ -260,12 +319,12 @@ int
 store_outbox_attempt_add(struct store *st,
     const struct store_outbox_attempt *a)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_ATTEMPT];
+	struct store_db_stmt *s = st->stmt[S_OB_ATTEMPT];
 	const char *v[] = { a->error_code, a->error };
 
-	sqlite3_bind_int64(s, 1, a->outbox_id);
-	sqlite3_bind_int64(s, 2, a->time_ms);
-	sqlite3_bind_int(s, 3, a->attempt);
+	store_db_bind_int64(s, 1, a->outbox_id);
+	store_db_bind_int64(s, 2, a->time_ms);
+	store_db_bind_int64(s, 3, a->attempt);
 	store_sq_bind_int64(s, 4, a->http_status, 0);
 	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
 	store_sq_bind_int64(s, 7, a->latency_ms, -1);
@@ -291,23 +350,23 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
 {
 	enum stmt_id which = strcmp(state, "queued") == 0 ? S_OB_RETRY :
 	    S_OB_FINISH;
-	sqlite3_stmt *s = st->stmt[which];
+	struct store_db_stmt *s = st->stmt[which];
 	const char *v[] = { provider_id, error_code, error, reason };
 	const char *op = "outbox_finish";
-	int own = sqlite3_get_autocommit(st->db);
+	int own = !store_db_in_transaction(&st->db);
 
 	if (state_rank(state) < 0 || strcmp(state, "sending") == 0)
 		return store_sq_fail_msg(st, op, "not a state an attempt ends in");
 	if (own && store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_text(s, 2, state);
-	sqlite3_bind_int64(s, 3, now_ms);
-	sqlite3_bind_int64(s, 4, next_attempt_ms);
+	store_db_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 4, next_attempt_ms);
 	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
 	if (store_sq_run(st, which, op) == -1)
 		goto undo;
-	if (sqlite3_changes(st->db) == 0) {
+	if (store_db_changes(&st->db) == 0) {
 		/* Requeued or moved on by another process: theirs stands. */
 		log_warn("store", "op=%s id=%lld state=%s note=\"not sending; "
 		    "unchanged\"", op, (long long)id, state);
@@ -328,7 +387,7 @@ store_outbox_report(struct store *st, const char *provider,
     const char *provider_id, const char *state, int64_t now_ms,
     const char *error_code, const char *reason)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_FIND_PID];
+	struct store_db_stmt *s = st->stmt[S_OB_FIND_PID];
 	const char *op = "outbox_report";
 	const char *v[] = { state };
 	const char *w[] = { error_code, reason };
@@ -342,7 +401,7 @@ store_outbox_report(struct store *st, const char *provider,
 	store_sq_bind_text(s, 2, provider_id);
 	if ((rc = store_sq_step_row(st, s, op)) != 1)
 		return rc;
-	id = sqlite3_column_int64(s, 0);
+	id = store_db_column_int64(s, 0);
 	util_strlcpy(cur, store_sq_column_str(s, 1) != NULL ? store_sq_column_str(s, 1) : "",
 	    sizeof(cur));
 	store_sq_done(s);
@@ -352,14 +411,14 @@ store_outbox_report(struct store *st, const char *provider,
 	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	s = st->stmt[S_OB_REPORT];
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
-	sqlite3_bind_int64(s, 3, now_ms);
+	store_db_bind_int64(s, 3, now_ms);
 	store_sq_bind_texts(s, 4, w, SP_ARRAY_LEN(w));
 	store_sq_bind_text(s, 6, cur);
 	if (store_sq_run(st, S_OB_REPORT, op) == -1)
 		goto undo;
-	rc = sqlite3_changes(st->db) == 1 ? 1 : 2;
+	rc = store_db_changes(&st->db) == 1 ? 1 : 2;
 	if (rc == 1 && outbox_event(st, id, now_ms, cur, state,
 	    reason != NULL ? reason : error_code, op) == -1)
 		goto undo;
@@ -374,18 +433,34 @@ undo:
 int
 store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 {
-	const char *op = "outbox_requeue_sending";
+	/* SQLite has one daemon: whatever is "sending" at its start was
+	 * left by its own previous run.  A shared store has others, whose
+	 * claims are theirs until their lease runs out; then any claim
+	 * takes them back (take_back_expired). */
+	*n = 0;
+	if (STORE_IS_PG(st))
+		return 0;
+	return store_outbox_requeue_expired(st, now_ms, -1, n);
+}
 
+int
+store_outbox_requeue_expired(struct store *st, int64_t now_ms,
+    int64_t lease_ms, int64_t *n)
+{
+	const char *op = "outbox_requeue_sending";
+	int64_t cutoff = lease_ms < 0 ? INT64_MAX : now_ms - lease_ms;
 	int ok;
 
 	*n = 0;
 	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
-	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
-	sqlite3_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 2, cutoff);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 2, cutoff);
 	ok = store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == 0 &&
 	    store_sq_run(st, S_OB_REQUEUE, op) == 0;
-	*n = ok ? sqlite3_changes(st->db) : 0;
+	*n = ok ? store_db_changes(&st->db) : 0;
 	if (store_sq_savepoint_end(st, ok, op) == 0)
 		return 0;
 	*n = 0;
@@ -395,7 +470,7 @@ store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 int
 store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_NEXT_DUE];
+	struct store_db_stmt *s = st->stmt[S_OB_NEXT_DUE];
 	struct window w[2];
 	size_t i, nw;
 	int64_t c;
@@ -412,11 +487,11 @@ store_outbox_next_due(struct store *st, const char *provider, int64_t *when)
 	w[nw - 1].hi = INT64_MAX;
 	for (i = 0; i < nw && rc == 0; i++) {
 		store_sq_bind_text(s, 1, provider);
-		sqlite3_bind_int64(s, 2, w[i].lo);
-		sqlite3_bind_int64(s, 3, w[i].hi);
-		sqlite3_bind_int(s, 4, w[i].check);
+		store_db_bind_int64(s, 2, w[i].lo);
+		store_db_bind_int64(s, 3, w[i].hi);
+		store_db_bind_int64(s, 4, w[i].check);
 		if ((rc = store_sq_step_row(st, s, "outbox_next_due")) == 1) {
-			*when = sqlite3_column_int64(s, 0);
+			*when = store_db_column_int64(s, 0);
 			store_sq_done(s);
 		}
 	}
@@ -428,14 +503,14 @@ int
 store_outbox_list(struct store *st, const char *state, size_t limit,
     int (*cb)(void *, const struct outbox_msg *), void *arg)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_LIST];
+	struct store_db_stmt *s = st->stmt[S_OB_LIST];
 	struct outbox_msg m;
 	int rc, stop, ret = 0;
 
 	store_sq_bind_text(s, 1, state);
-	sqlite3_bind_int64(s, 2, limit == 0 || limit > (size_t)INT64_MAX ?
+	store_db_bind_int64(s, 2, limit == 0 || limit > (size_t)INT64_MAX ?
 	    -1 : (int64_t)limit);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		outbox_row(s, &m);
 		stop = cb(arg, &m);
 		records_outbox_msg_clear(&m);
@@ -447,7 +522,7 @@ store_outbox_list(struct store *st, const char *state, size_t limit,
 			break;
 		}
 	}
-	if (ret == 0 && rc != SQLITE_DONE)
+	if (ret == 0 && rc != STORE_DB_DONE)
 		ret = store_sq_fail(st, "outbox_list");
 	store_sq_done(s);
 	return ret;
@@ -456,11 +531,11 @@ store_outbox_list(struct store *st, const char *state, size_t limit,
 int
 store_outbox_get(struct store *st, int64_t id, struct outbox_msg *m)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_GET];
+	struct store_db_stmt *s = st->stmt[S_OB_GET];
 	int rc;
 
 	memset(m, 0, sizeof(*m));
-	sqlite3_bind_int64(s, 1, id);
+	store_db_bind_int64(s, 1, id);
 	if ((rc = store_sq_step_row(st, s, "outbox_get")) == 1) {
 		outbox_row(s, m);
 		store_sq_done(s);
@@ -472,14 +547,14 @@ int
 store_outbox_counts(struct store *st,
     void (*cb)(void *, const char *, int64_t), void *arg)
 {
-	sqlite3_stmt *s = st->stmt[S_OB_COUNTS];
+	struct store_db_stmt *s = st->stmt[S_OB_COUNTS];
 	int rc;
 
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cb(arg, store_sq_column_str(s, 0), sqlite3_column_int64(s, 1));
-	if (rc != SQLITE_DONE)
+	while ((rc = store_db_step(s)) == STORE_DB_ROW)
+		cb(arg, store_sq_column_str(s, 0), store_db_column_int64(s, 1));
+	if (rc != STORE_DB_DONE)
 		store_sq_fail(st, "outbox_counts");
 	store_sq_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DB_DONE ? 0 : -1;
 }
 

@@ -67,7 +67,7 @@ int
 store_call_get(struct store *st, const char *provider, const char *call_id,
     struct store_call *c)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_call_get, "call_get");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_call_get, "call_get");
 	int rc;
 
 	memset(c, 0, sizeof(*c));
@@ -82,23 +82,23 @@ store_call_get(struct store *st, const char *provider, const char *call_id,
 	c->caller = store_sq_column_dup(s, 2);
 	c->our_number = store_sq_column_dup(s, 3);
 	c->direction = store_sq_column_dup(s, 4);
-	c->start_ms = sqlite3_column_int64(s, 5);
-	c->end_ms = sqlite3_column_int64(s, 6);
-	c->updated_ms = sqlite3_column_int64(s, 7);
+	c->start_ms = store_db_column_int64(s, 5);
+	c->end_ms = store_db_column_int64(s, 6);
+	c->updated_ms = store_db_column_int64(s, 7);
 	c->status = store_sq_column_dup(s, 8);
 	c->node = store_sq_column_dup(s, 9);
 	c->back = store_sq_column_dup(s, 10);
-	c->retries = sqlite3_column_int(s, 11);
+	c->retries = (int)store_db_column_int64(s, 11);
 	c->district = store_sq_column_dup(s, 12);
 	c->language = store_sq_column_dup(s, 13);
 	c->pending = store_sq_column_dup(s, 14);
 	c->pending_next = store_sq_column_dup(s, 15);
 	c->last_answer = store_sq_column_dup(s, 16);
 	c->say_next = store_sq_column_dup(s, 17);
-	c->steps = sqlite3_column_int(s, 18);
+	c->steps = (int)store_db_column_int64(s, 18);
 	c->followup = store_sq_column_dup(s, 19);
-	c->duration_s = sqlite3_column_type(s, 20) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(s, 20);
+	c->duration_s = store_db_column_is_null(s, 20) ? -1 :
+	    store_db_column_int64(s, 20);
 	c->last_query = store_sq_column_dup(s, 21);
 	store_sq_done(s);
 	return 1;
@@ -107,7 +107,7 @@ store_call_get(struct store *st, const char *provider, const char *call_id,
 int
 store_call_put(struct store *st, const struct store_call *c)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_call_put, "call_put");
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_call_put, "call_put");
 	const char *a[] = { c->call_id, c->provider, c->caller, c->our_number,
 	    c->direction };
 	const char *b[] = { c->status, c->node, c->back };
@@ -121,35 +121,35 @@ store_call_put(struct store *st, const struct store_call *c)
 		return store_sq_fail_msg(st, "call_put", "call id, provider and "
 		    "caller are required");
 	store_sq_bind_texts(s, 1, a, SP_ARRAY_LEN(a));
-	sqlite3_bind_int64(s, 6, c->start_ms);
+	store_db_bind_int64(s, 6, c->start_ms);
 	store_sq_bind_int64(s, 7, c->end_ms, 0);
-	sqlite3_bind_int64(s, 8, c->updated_ms);
+	store_db_bind_int64(s, 8, c->updated_ms);
 	store_sq_bind_texts(s, 9, b, SP_ARRAY_LEN(b));
-	sqlite3_bind_int(s, 12, c->retries);
+	store_db_bind_int64(s, 12, c->retries);
 	store_sq_bind_texts(s, 13, d, SP_ARRAY_LEN(d));
-	sqlite3_bind_int(s, 19, c->steps);
+	store_db_bind_int64(s, 19, c->steps);
 	store_sq_bind_text(s, 20, c->followup);
 	store_sq_bind_int64(s, 21, c->duration_s, -1);
 	store_sq_bind_text(s, 22, c->last_query);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE)
+	rc = store_db_step(s);
+	if (rc != STORE_DB_DONE)
 		store_sq_fail(st, "call_put");
 	store_sq_done(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	return rc == STORE_DB_DONE ? 0 : -1;
 }
 
 int
 store_call_recent_followup(struct store *st, const char *caller,
     int64_t since_ms)
 {
-	sqlite3_stmt *s = store_sq_prepared(st, &sql_recent_followup,
+	struct store_db_stmt *s = store_sq_prepared(st, &sql_recent_followup,
 	    "call_recent_followup");
 	int rc;
 
 	if (s == NULL)
 		return -1;
 	store_sq_bind_text(s, 1, caller);
-	sqlite3_bind_int64(s, 2, since_ms);
+	store_db_bind_int64(s, 2, since_ms);
 	if ((rc = store_sq_step_row(st, s, "call_recent_followup")) == 1)
 		store_sq_done(s);
 	return rc;
@@ -158,7 +158,7 @@ store_call_recent_followup(struct store *st, const char *caller,
 int
 store_outbox_add_call(struct store *st, struct outbox_msg *m)
 {
-	sqlite3_stmt *s;
+	struct store_db_stmt *s;
 	int ok;
 
 	if (store_sq_run(st, S_SAVEPOINT, "outbox_add_call") == -1)
@@ -166,7 +166,7 @@ store_outbox_add_call(struct store *st, struct outbox_msg *m)
 	if ((ok = store_outbox_add(st, m) == 0 &&
 	    (s = store_sq_prepared(st, &sql_outbox_kind_call,
 	    "outbox_add_call")) != NULL)) {
-		sqlite3_bind_int64(s, 1, m->id);
+		store_db_bind_int64(s, 1, m->id);
 		ok = store_sq_step_done(st, s, "outbox_add_call") == 0;
 	}
 	if (store_sq_savepoint_end(st, ok, "outbox_add_call") == 0)

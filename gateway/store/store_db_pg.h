@@ -1,0 +1,42 @@
+/*
+ * store_db_pg: the PostgreSQL (libpq) side of store_db.h, which is the
+ * only caller.  Parameters are sent as text, results read as text;
+ * a statement is prepared on the server at its first step, with the
+ * types of what was bound then (integers as int8, the rest left to the
+ * server to infer), and kept for the life of the connection.
+ */
+#ifndef SP_STORE_DB_PG_H
+#define SP_STORE_DB_PG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct store_db_pg;
+struct store_db_pg_stmt;
+
+struct store_db_pg *store_db_pg_connect(const char *url, char *err,
+	    size_t errlen);
+void	store_db_pg_close(struct store_db_pg *);
+int	store_db_pg_exec(struct store_db_pg *, const char *script);
+struct store_db_pg_stmt *store_db_pg_prepare(struct store_db_pg *,
+	    const char *sql);
+void	store_db_pg_finalize(struct store_db_pg_stmt *);
+void	store_db_pg_bind_text(struct store_db_pg_stmt *, int i, const char *v);
+void	store_db_pg_bind_int64(struct store_db_pg_stmt *, int i, int64_t v);
+void	store_db_pg_bind_null(struct store_db_pg_stmt *, int i);
+int	store_db_pg_step(struct store_db_pg_stmt *);
+void	store_db_pg_reset(struct store_db_pg_stmt *);
+int64_t	store_db_pg_column_int64(struct store_db_pg_stmt *, int i);
+const char *store_db_pg_column_text(struct store_db_pg_stmt *, int i);
+int	store_db_pg_column_is_null(struct store_db_pg_stmt *, int i);
+const char *store_db_pg_sql(const struct store_db_pg_stmt *);
+int64_t	store_db_pg_changes(struct store_db_pg *);
+int64_t	store_db_pg_last_id(struct store_db_pg *);
+int	store_db_pg_in_transaction(struct store_db_pg *);
+const char *store_db_pg_errmsg(struct store_db_pg *);
+int	store_db_pg_unique_violation(struct store_db_pg *);
+/* The ?N of sql as $N (string literals and comments left alone); the
+ * caller frees.  Exposed for the tests. */
+char	*store_db_pg_translate(const char *sql);
+
+#endif

@@ -1,0 +1,75 @@
+#!/bin/sh
+# tools/pg_cluster.sh start|stop|url|status [DIR]
+#
+# A throwaway PostgreSQL 15 cluster for the tests: made with initdb under
+# DIR (default build/pg), listening on a unix socket in DIR only (no TCP),
+# trust authentication for the one role "sampark", no fsync (the tests
+# never outlive it).  initdb refuses to run as root, so as root the
+# cluster belongs to the postgres system user (the postgresql-15 package
+# makes it), as anyone else to that user.  start prints the connection
+# URI the store takes; stop stops it and deletes DIR.  Every step is
+# bounded in time.
+set -eu
+
+bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+dir=${2:-${PG_CLUSTER_DIR:-build/pg}}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+data=$dir/data
+
+as_owner() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+url() {
+	echo "postgresql:///postgres?host=$dir&user=sampark"
+}
+
+running() {
+	[ -f "$data/postmaster.pid" ] && as_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1
+}
+
+case ${1:-} in
+start)
+	if running; then
+		url
+		exit 0
+	fi
+	if [ ! -f "$data/PG_VERSION" ]; then
+		rm -rf "$data"
+		[ "$(id -u)" = 0 ] && chown postgres "$dir"
+		as_owner timeout 120 "$bin/initdb" -D "$data" -U sampark \
+		    -A trust -E UTF8 --locale=C --no-sync >"$dir/initdb.log" 2>&1 || {
+			cat "$dir/initdb.log" >&2
+			exit 1
+		}
+	fi
+	as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
+	    -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+	    start >/dev/null || {
+		cat "$dir/server.log" >&2
+		exit 1
+	}
+	url
+	;;
+stop)
+	if running; then
+		as_owner "$bin/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null
+	fi
+	rm -rf "$dir"
+	;;
+url)
+	url
+	;;
+status)
+	running
+	;;
+*)
+	echo "usage: $0 start|stop|url|status [DIR]" >&2
+	exit 2
+	;;
+esac
