@@ -75,7 +75,7 @@ UNIT_TESTS   = $(patsubst tests/test_%.c,%,$(wildcard tests/test_*.c))
 TEST_SUPPORT = $(filter-out tests/test_%.c,$(wildcard tests/*.c)) tests/eval/eval_lib.c
 UNIT_BINS = $(UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
-.PHONY: all deps run test unit unit-pg integration asan bench clean fuzz fuzz-short fuzz-build prompts
+.PHONY: all deps run test unit unit-pg integration integration-pg asan bench clean fuzz fuzz-short fuzz-build prompts
 .SECONDARY:
 
 all: $(BUILD)/sampark
@@ -135,7 +135,7 @@ $(BUILD)/obj/gen/%_html.o: $(BUILD)/gen/%_html.c
 # Debian packages the build, the tests and the benchmark need.  Installed
 # only when missing, so a machine that has them all is left alone.
 DEB_PACKAGES = gcc make pkg-config libevent-dev libcurl4-openssl-dev \
-	libsqlite3-dev libpq-dev postgresql-15 libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
+	libsqlite3-dev libpq-dev postgresql-15 python3-psycopg2 libcmocka-dev libjansson-dev libutf8proc-dev libssl-dev \
 	libmimalloc-dev \
 	python3 curl wrk sqlite3 clang libclang-rt-14-dev \
 	chromium chromium-driver python3-selenium fonts-noto-core nginx \
@@ -170,20 +170,25 @@ run: deps all
 # ---- tests ----
 
 # The tests of what stands on the store run a second time on PostgreSQL,
-# in a throwaway cluster under $(BUILD)/pg (tools/run-unit-pg.sh).
+# in a throwaway cluster under $(BUILD)/pg (tools/with-pg.sh).
 PG_UNIT_TESTS = store store_copy store_contacts store_voice audience broadcast \
 	directory inbound report_canon resolve stakeholder_rows
 PG_UNIT_BINS = $(PG_UNIT_TESTS:%=$(BUILD)/tests/test_%)
 
 unit: $(UNIT_BINS)
 	@./tools/run-unit.sh $(UNIT_BINS)
-	@./tools/run-unit-pg.sh $(BUILD)/pg $(PG_UNIT_BINS)
+	@./tools/with-pg.sh $(BUILD)/pg ./tools/run-unit.sh $(PG_UNIT_BINS)
 
 unit-pg: $(PG_UNIT_BINS)
-	@./tools/run-unit-pg.sh $(BUILD)/pg $(PG_UNIT_BINS)
+	@./tools/with-pg.sh $(BUILD)/pg ./tools/run-unit.sh $(PG_UNIT_BINS)
 
 integration: all
 	@SAMPARK_BIN=$(BUILD)/sampark python3 tests/integration/run.py
+
+# The same suite with every daemon on a fresh PostgreSQL database.
+integration-pg: all
+	@SAMPARK_BIN=$(BUILD)/sampark ./tools/with-pg.sh $(BUILD)/pg-it \
+	    python3 tests/integration/run.py
 
 # The whole suite: plain build, then everything again under ASan/UBSan.
 test: deps

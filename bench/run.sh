@@ -25,8 +25,9 @@
 #   BENCH_THREADS      wrk threads (default 2)
 #   BENCH_OUTBOUND_N   messages in the outbound run (default 20000)
 #   BENCH_OUTBOUND_INFLIGHT  requests in flight, daemon and bare (default 32)
+#   BENCH_ROUNDS       rounds of each ratio's runs, the median kept (default 3)
 #   BENCH_PERF         set: perf record the daemon's outbound run into
-#                      build/bench/outbound.perf.data
+#                      build/bench/outbound-rN.perf.data
 #
 # Logs of the servers and the raw wrk output are kept in build/bench/.
 # To add a benchmark, write a section_<name> function like section_inbound
@@ -52,6 +53,13 @@ ready_timeout=10
 target_ratio=0.5
 target_p99_ms=20
 
+# A ratio compares two runs made seconds apart on a machine whose speed
+# drifts (the bare yardsticks moved by 2x between runs of one day).  So
+# each ratio's runs go in rounds, yardstick and Sampark side by side in
+# each round, and the median of each side is compared; a p99 taken while
+# they run is the worst of the rounds.
+rounds=${BENCH_ROUNDS:-3}
+
 outdir=build/bench
 bare_bin=$outdir/bare_server
 
@@ -66,6 +74,7 @@ if [ -n "${BENCH_QUICK:-}" ]; then
 	: "${BENCH_OUTBOUND_N:=5000}"
 	duration=${BENCH_SECONDS:-3}
 	warmup=${BENCH_WARMUP:-1}
+	: "${BENCH_ROUNDS:=1}"
 else
 	grown_contacts=${BENCH_CONTACTS:-100000}
 	grown_interactions=${BENCH_INTERACTIONS:-1000000}
@@ -119,6 +128,34 @@ field() {
 	tr ' ' '\n' <"$tmp/$1.result" | sed -n "s/^$2=//p"
 }
 
+# pick_result OUT KEY WHICH NAME...: of the RESULT lines of the NAMEs
+# that ran, the one whose KEY is the median (WHICH=median; of an even
+# count the lower) or the largest (WHICH=max), as OUT.result; and the
+# values of every round in $picked (for the tables).  1 if none ran.
+pick_result() {
+	local out=$1 key=$2 which=$3 n
+	shift 3
+	picked=""
+	for n in "$@"; do
+		[ -s "$tmp/$n.result" ] || continue
+		echo "$(field "$n" "$key") $(cat "$tmp/$n.result")"
+	done | sort -n -k1,1 | awk -v w="$which" '{ l[NR] = $0 }
+	    END { if (NR == 0) exit
+		m = (w == "max") ? l[NR] : l[int((NR + 1) / 2)]
+		sub(/^[^ ]+ /, "", m); print m }' >"$tmp/$out.result"
+	picked=$(for n in "$@"; do [ -s "$tmp/$n.result" ] &&
+	    field "$n" "$key"; done | tr '\n' ' ')
+	[ -s "$tmp/$out.result" ]
+}
+
+# round_names NAME: NAME-r1 ... NAME-rN.
+round_names() {
+	local r
+	for r in $(seq "$rounds"); do
+		printf '%s-r%s ' "$1" "$r"
+	done
+}
+
 # Float comparisons, via awk.
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
 le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
@@ -167,15 +204,15 @@ serve_on_loopback() {
 	fi
 }
 
-# bench_bare: the yardstick, a bare libevent server on the same path.
+# bench_bare NAME: the yardstick, a bare libevent server on the same path.
 bench_bare() {
-	local port pid
-	serve_on_loopback "$bare_bin" bare || return 1
+	local name=$1 port pid
+	serve_on_loopback "$bare_bin" "$name" || return 1
 	port=$served_port pid=$served_pid
-	echo "bench: bare server on 127.0.0.1:$port: warm-up ${warmup}s, run ${duration}s"
-	run_wrk bare-warmup "http://127.0.0.1:$port/sms/console" \
+	echo "bench: $name server on 127.0.0.1:$port: warm-up ${warmup}s, run ${duration}s"
+	run_wrk $name-warmup "http://127.0.0.1:$port/sms/console" \
 	    bench/inbound.lua "$warmup" 0 || return 1
-	run_wrk bare "http://127.0.0.1:$port/sms/console" \
+	run_wrk $name "http://127.0.0.1:$port/sms/console" \
 	    bench/inbound.lua "$duration" 1 || return 1
 	stop "$pid" || echo "bench: bare server exited with status $?" >&2
 }
@@ -238,9 +275,11 @@ bench_sampark() {
 	rm -f "$db" "$db-wal" "$db-shm"
 }
 
-# inbound_verdict LABEL NAME: the targets of one sampark run against bare.
+# inbound_verdict LABEL NAME: the targets of sampark's runs against
+# bare: the ratio of the medians, the worst p99 and every error of the
+# rounds.
 inbound_verdict() {
-	local label=$1 name=$2 ratio p99 errors v
+	local label=$1 name=$2 ratio p99 errors=0 v n
 	if [ ! -s "$tmp/$name.result" ] || [ ! -s "$tmp/bare.result" ]; then
 		echo "  $label: ratio -   (target >= $target_ratio)  FAIL: not measured"
 		fail "inbound ($label) not measured"
@@ -248,14 +287,17 @@ inbound_verdict() {
 	fi
 	ratio=$(awk -v s="$(field $name rps)" -v b="$(field bare rps)" \
 	    'BEGIN { printf "%.2f", (b > 0) ? s / b : 0 }')
-	p99=$(field $name p99_ms)
-	errors=$(field $name errors)
+	pick_result $name-worst p99_ms max $(round_names $name)
+	p99=$(field $name-worst p99_ms)
+	for n in $(round_names $name); do
+		[ -s "$tmp/$n.result" ] && errors=$((errors + $(field $n errors)))
+	done
 	if ge "$ratio" "$target_ratio"; then v=PASS; else
 		v=FAIL; fail "inbound ($label) ratio $ratio < $target_ratio"; fi
 	echo "  $label: ratio sampark/bare  $ratio   (target >= $target_ratio)  $v"
 	if le "$p99" "$target_p99_ms"; then v=PASS; else
 		v=FAIL; fail "inbound ($label) p99 $p99 ms > $target_p99_ms ms"; fi
-	echo "  $label: sampark p99         $p99 ms   (target <= $target_p99_ms ms)  $v"
+	echo "  $label: sampark p99         $p99 ms   (worst round; target <= $target_p99_ms ms)  $v"
 	# A daemon that fails fast would look quick: errors void the run.
 	if [ "$errors" = 0 ]; then v=PASS; else
 		v=FAIL; fail "inbound ($label) had $errors errors (socket errors or non-2xx)"; fi
@@ -263,35 +305,48 @@ inbound_verdict() {
 }
 
 section_inbound() {
-	local grown rss_e="-" rss_g="-" rows_e="-" rows_g="-" exp_e="-" exp_g="-"
+	local grown="" r rss_e="-" rss_g="-" rows_e="-" rows_g="-" exp_e="-" exp_g="-"
+	local rounds_bare rounds_e rounds_g
 
 	echo
 	echo "== inbound SMS: POST /sms/console, unique senders and message ids"
-	rm -f "$tmp/bare.result" "$tmp/sampark.result" "$tmp/sampark-grown.result"
+	rm -f "$tmp"/bare*.result "$tmp"/sampark*.result
 	build_bare
 	why="see the messages above"
-	bench_bare || fail "bare server benchmark did not run: $why"
-	why="see the messages above"
-	if bench_sampark sampark; then
-		rss_e=$sampark_rss rows_e=$sampark_rows exp_e=$sampark_expect
-	else
-		fail "sampark benchmark (empty) did not run: $why"
-	fi
-	why="see the messages above"
-	if grown=$(grown_db "$grown_contacts") &&
-	    bench_sampark sampark-grown "$grown"; then
-		rss_g=$sampark_rss rows_g=$sampark_rows exp_g=$sampark_expect
-	else
-		fail "sampark benchmark (grown) did not run: $why"
-	fi
+	grown=$(grown_db "$grown_contacts") ||
+	    fail "the grown database could not be made: $why"
+	for r in $(seq "$rounds"); do
+		why="see the messages above"
+		bench_bare bare-r$r || fail "bare server benchmark did not run: $why"
+		why="see the messages above"
+		if bench_sampark sampark-r$r; then
+			rss_e=$sampark_rss rows_e=$sampark_rows exp_e=$sampark_expect
+		else
+			fail "sampark benchmark (empty) did not run: $why"
+		fi
+		why="see the messages above"
+		if [ -n "$grown" ] && bench_sampark sampark-grown-r$r "$grown"; then
+			rss_g=$sampark_rss rows_g=$sampark_rows exp_g=$sampark_expect
+		else
+			fail "sampark benchmark (grown) did not run: $why"
+		fi
+	done
+	pick_result bare rps median $(round_names bare) && rounds_bare=$picked
+	pick_result sampark rps median $(round_names sampark) &&
+	    rounds_e=$picked
+	pick_result sampark-grown rps median $(round_names sampark-grown) &&
+	    rounds_g=$picked
 
 	echo
 	echo "inbound SMS, wrk -t$threads -c$conns -d${duration}s after ${warmup}s warm-up, 127.0.0.1"
 	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
+	echo "(each row: the median of $rounds rounds, each round bare, empty, grown in turn)"
 	row target requests/s "p50 ms" "p99 ms" errors
 	row_of bare bare
 	row_of "sampark (empty)" sampark
 	row_of "sampark (grown)" sampark-grown
+	echo "  requests/s of each round: bare ${rounds_bare:--}; empty ${rounds_e:--};" \
+	    "grown ${rounds_g:--}"
 	echo
 	inbound_verdict empty sampark
 	inbound_verdict grown sampark-grown
@@ -345,27 +400,22 @@ sink_count() {
 	curl -fsS --max-time 5 "http://127.0.0.1:$sink_port/count"
 }
 
-# bench_bare_sender: the yardstick, three runs; the median goes in
-# $tmp/bare-out.result.
+# bench_bare_sender NAME: the yardstick, one run, in $tmp/NAME.result.
 bench_bare_sender() {
-	local i url=http://127.0.0.1:$sink_port/2010-04-01/Accounts/$out_sid/Messages.json
+	local url=http://127.0.0.1:$sink_port/2010-04-01/Accounts/$out_sid/Messages.json
 
-	echo "bench: bare libcurl-multi client: 3 x $out_n messages," \
+	echo "bench: bare libcurl-multi client: $out_n messages," \
 	    "$out_inflight in flight"
-	: >"$outdir/bare-sender.out"
-	for i in 1 2 3; do
-		if ! "$sender_bin" "$url" "$out_sid:$out_token" "$out_n" \
-		    "$out_inflight" "$out_from" \
-		    "http://127.0.0.1:$out_port/status/twilio" "$out_text" \
-		    >>"$outdir/bare-sender.out" 2>&1; then
-			tail -n 5 "$outdir/bare-sender.out" >&2
-			why="bare_sender failed, see $outdir/bare-sender.out"
-			return 1
-		fi
-	done
-	grep '^RESULT ' "$outdir/bare-sender.out" | sort -t= -k6,6 -n |
-	    sed -n 2p >"$tmp/bare-out.result"
-	[ -s "$tmp/bare-out.result" ] || { why="no RESULT from bare_sender"; return 1; }
+	if ! "$sender_bin" "$url" "$out_sid:$out_token" "$out_n" \
+	    "$out_inflight" "$out_from" \
+	    "http://127.0.0.1:$out_port/status/twilio" "$out_text" \
+	    >"$outdir/$1.out" 2>&1; then
+		tail -n 5 "$outdir/$1.out" >&2
+		why="bare_sender failed, see $outdir/$1.out"
+		return 1
+	fi
+	grep '^RESULT ' "$outdir/$1.out" >"$tmp/$1.result" ||
+	    { why="no RESULT from bare_sender"; return 1; }
 }
 
 # outbound_db NAME COUNT [SEED_DB]: a fresh database (or a copy of SEED_DB)
@@ -480,6 +530,7 @@ bench_sampark_out() {
 		sec = (b - a) / 1000
 		printf "RESULT n=%d ok=%d errors=%d seconds=%.3f mps=%.1f\n",
 		    n, s, n - s, sec, s / sec }' >"$tmp/$res.result"
+	rm -f "$db" "$db-wal" "$db-shm"
 	[ "$sent" -eq "$out_n" ] || return 1
 }
 
@@ -558,31 +609,45 @@ sent_line() {
 }
 
 section_outbound() {
-	local grown rss_e rss_g
+	local grown r rss_e rss_g rounds_bare rounds_e rounds_g
 
 	echo
 	echo "== outbound SMS: Twilio Messages API on a local sink"
-	rm -f "$tmp/bare-out.result" "$tmp/sampark-out.result" \
-	    "$tmp/sampark-out-grown.result"
+	rm -f "$tmp"/bare-out*.result "$tmp"/sampark-out*.result
 	why="see the messages above"
 	if ! build_outbound || ! start_sink; then
 		fail "outbound benchmark did not run: $why"
 		return 0
 	fi
 	out_port=$(free_port)
-	why="see the messages above"
-	bench_bare_sender || fail "bare client benchmark did not run: $why"
-	why="see the messages above"
-	bench_sampark_out outbound sampark-out ||
-	    fail "sampark outbound benchmark (empty) did not run: $why"
-	rss_e=$out_rss
-	sent_line empty sampark-out >"$tmp/sent-empty"
-	why="see the messages above"
-	grown=$(grown_db "$grown_contacts") &&
-	    bench_sampark_out outbound-grown sampark-out-grown "$grown" ||
-	    fail "sampark outbound benchmark (grown) did not run: $why"
-	rss_g=$out_rss
-	sent_line grown sampark-out-grown >"$tmp/sent-grown"
+	: >"$tmp/sent-empty"
+	: >"$tmp/sent-grown"
+	grown=$(grown_db "$grown_contacts") ||
+	    fail "the grown database could not be made: $why"
+	for r in $(seq "$rounds"); do
+		why="see the messages above"
+		bench_bare_sender bare-out-r$r ||
+		    fail "bare client benchmark did not run: $why"
+		why="see the messages above"
+		bench_sampark_out outbound-r$r sampark-out-r$r ||
+		    fail "sampark outbound benchmark (empty) did not run: $why"
+		rss_e=$out_rss
+		sent_line "empty, round $r" sampark-out-r$r >>"$tmp/sent-empty"
+		why="see the messages above"
+		[ -n "$grown" ] &&
+		    bench_sampark_out outbound-grown-r$r sampark-out-grown-r$r \
+		    "$grown" ||
+		    fail "sampark outbound benchmark (grown) did not run: $why"
+		rss_g=$out_rss
+		sent_line "grown, round $r" sampark-out-grown-r$r \
+		    >>"$tmp/sent-grown"
+	done
+	pick_result bare-out mps median $(round_names bare-out) &&
+	    rounds_bare=$picked
+	pick_result sampark-out mps median $(round_names sampark-out) &&
+	    rounds_e=$picked
+	pick_result sampark-out-grown mps median \
+	    $(round_names sampark-out-grown) && rounds_g=$picked
 	why="see the messages above"
 	rate_ok=0
 	bench_rate rate && rate_ok=1 || fail "rate benchmark (empty) did not run: $why"
@@ -596,12 +661,15 @@ section_outbound() {
 
 	echo
 	echo "outbound SMS, $out_n queued messages, $out_inflight in flight," \
-	    "rate 0, 127.0.0.1 (bare: median of 3)"
+	    "rate 0, 127.0.0.1"
 	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
+	echo "(each row: the median of $rounds rounds, each round bare, empty, grown in turn)"
 	orow target messages/s seconds sent errors
 	orow_of bare bare-out
 	orow_of "sampark (empty)" sampark-out
 	orow_of "sampark (grown)" sampark-out-grown
+	echo "  messages/s of each round: bare ${rounds_bare:--}; empty ${rounds_e:--};" \
+	    "grown ${rounds_g:--}"
 	echo
 	ratio_line "outbound (empty)" sampark-out bare-out
 	ratio_line "outbound (grown)" sampark-out-grown bare-out
@@ -901,18 +969,13 @@ bench_bc_send() {
 run_no=2
 bc_delay=3
 
-# bare_out NAME N TEXT: the bare client, median of 3, N requests of TEXT.
+# bare_out NAME N TEXT: the bare client, one run, N requests of TEXT.
 bare_out() {
-	local i url=http://127.0.0.1:$sink_port/2010-04-01/Accounts/$out_sid/Messages.json
-	: >"$outdir/$1.out"
-	for i in 1 2 3; do
-		"$sender_bin" "$url" "$out_sid:$out_token" "$2" "$out_inflight" \
-		    "$out_from" "http://127.0.0.1:9/status/twilio" "$3" \
-		    >>"$outdir/$1.out" 2>&1 || { why="bare_sender failed"; return 1; }
-	done
-	grep '^RESULT ' "$outdir/$1.out" | sort -t= -k6,6 -n |
-	    sed -n 2p >"$tmp/$1.result"
-	[ -s "$tmp/$1.result" ]
+	local url=http://127.0.0.1:$sink_port/2010-04-01/Accounts/$out_sid/Messages.json
+	"$sender_bin" "$url" "$out_sid:$out_token" "$2" "$out_inflight" \
+	    "$out_from" "http://127.0.0.1:9/status/twilio" "$3" \
+	    >"$outdir/$1.out" 2>&1 || { why="bare_sender failed"; return 1; }
+	grep '^RESULT ' "$outdir/$1.out" >"$tmp/$1.result"
 }
 
 # ratio_line LABEL NAME BARE: sampark/bare messages/s, checked.
@@ -947,28 +1010,46 @@ p99_line() {
 }
 
 # sink_runs WHAT PREFIX RUN TEXT_VAR [EMPTY_DB_CMD]: against a local sink,
-# RUN PREFIX-empty (on the database EMPTY_DB_CMD prints, else a new one),
-# the bare client on as many messages of the text RUN left in the
-# variable named TEXT_VAR as PREFIX-bare, and RUN
-# PREFIX-grown on the grown coalition.  1 if the sink could not start.
+# in each round r: RUN PREFIX-empty-rR (on the database EMPTY_DB_CMD
+# prints, else a new one), the bare client on as many messages of the
+# text RUN left in the variable named TEXT_VAR as PREFIX-bare-rR, and RUN
+# PREFIX-grown-rR on the grown coalition.  Then the medians as
+# PREFIX-empty, PREFIX-bare and PREFIX-grown, and the worst webhook p99
+# of the rounds as PREFIX-empty-hook and PREFIX-grown-hook.  1 if the
+# sink could not start.
 sink_runs() {
-	local what=$1 p=$2 run=$3 text_var=$4 empty_cmd=${5:-} empty="" grown
+	local what=$1 p=$2 run=$3 text_var=$4 empty_cmd=${5:-} empty="" grown r
+	local side
 	if ! build_outbound || ! start_sink; then
 		fail "$what benchmark did not run: $why"
 		return 1
 	fi
 	why="see the messages above"
-	if { [ -z "$empty_cmd" ] || empty=$($empty_cmd); } &&
-	    $run "$p-empty" $empty; then
-		bare_out "$p-bare" "$(field "$p-empty" n)" "${!text_var}" ||
-		    fail "bare client did not run: $why"
-	else
-		fail "$what (empty) did not run: $why"
-	fi
-	why="see the messages above"
-	grown=$(grown_db "$grown_contacts") && $run "$p-grown" "$grown" ||
-	    fail "$what (grown) did not run: $why"
+	grown=$(grown_db "$grown_contacts") ||
+	    fail "the grown database could not be made: $why"
+	for r in $(seq "$rounds"); do
+		why="see the messages above"
+		if { [ -z "$empty_cmd" ] || empty=$($empty_cmd); } &&
+		    $run "$p-empty-r$r" $empty; then
+			bare_out "$p-bare-r$r" "$(field "$p-empty-r$r" n)" \
+			    "${!text_var}" || fail "bare client did not run: $why"
+		else
+			fail "$what (empty) did not run: $why"
+		fi
+		why="see the messages above"
+		[ -n "$grown" ] && $run "$p-grown-r$r" "$grown" ||
+		    fail "$what (grown) did not run: $why"
+	done
 	stop "$sink_pid" || true
+	for side in bare empty grown; do
+		pick_result "$p-$side" mps median $(round_names "$p-$side")
+		echo "$picked" >"$tmp/$p-$side.rounds"
+	done
+	for side in empty grown; do
+		pick_result "$p-$side-hook" p99_ms max \
+		    $(for r in $(seq "$rounds"); do echo "$p-$side-r$r-hook"; done)
+	done
+	return 0
 }
 
 # sink_verdicts WHAT PREFIX HOOKS: sink_runs' rows and verdicts, and
@@ -977,6 +1058,8 @@ sink_verdicts() {
 	orow_of bare "$2-bare"
 	orow_of "sampark (empty)" "$2-empty"
 	orow_of "sampark (grown)" "$2-grown"
+	echo "  messages/s of each round: bare $(cat "$tmp/$2-bare.rounds");" \
+	    "empty $(cat "$tmp/$2-empty.rounds"); grown $(cat "$tmp/$2-grown.rounds")"
 	echo
 	ratio_line "$1 (empty)" "$2-empty" "$2-bare"
 	ratio_line "$1 (grown)" "$2-grown" "$2-bare"
@@ -993,8 +1076,10 @@ section_bcsend() {
 
 	echo
 	echo "broadcast to group bench-10k ($bc_group members less opted-out)," \
-	    "$out_inflight in flight, rate 0 (bare: median of 3, same requests)"
+	    "$out_inflight in flight, rate 0 (bare: the same requests)"
 	echo "(empty: the group's contacts only; grown: $(grown_desc "$grown_contacts"))"
+	echo "(each row: the median of $rounds rounds, each round empty, bare, grown in turn;"
+	echo " webhook p99: the worst round)"
 	orow target messages/s seconds sent errors
 	sink_verdicts broadcast bc "webhooks during send"
 }
@@ -1231,8 +1316,10 @@ section_replies() {
 	echo
 	echo "replies through the outbox: wrk -t$threads -c$conns -d${duration}s" \
 	    "of webhooks, their replies held; then sent at $out_inflight in" \
-	    "flight (bare: median of 3, as many requests as the empty run's replies)"
+	    "flight (bare: as many requests as the empty run's replies)"
 	echo "(empty: a new database; grown: $(grown_desc "$grown_contacts"))"
+	echo "(each row: the median of $rounds rounds, each round empty, bare, grown in turn;"
+	echo " webhook p99: the worst round)"
 	row webhooks requests/s "p50 ms" "p99 ms" errors
 	row_of "sampark (empty)" rp-empty-hook
 	row_of "sampark (grown)" rp-grown-hook

@@ -381,18 +381,46 @@ handler_outcome_unanswered(const char *o)
 	    strcmp(o, HANDLER_OUTCOME_LIMITED) == 0);
 }
 
+/*
+ * lead (if not '\0'), id in decimal, then tail (if not '\0'), appended
+ * to b.  Every entry of a long list passes here: digits by hand, as a
+ * printf per entry was a sixth of a list reply's cost.
+ */
+static void
+put_id(struct buf *b, char lead, int64_t id, char tail)
+{
+	char digits[32], *d = digits + sizeof(digits);
+	uint64_t v = id < 0 ? 0 - (uint64_t)id : (uint64_t)id;
+
+	if (tail != '\0')
+		*--d = tail;
+	do
+		*--d = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	if (id < 0)
+		*--d = '-';
+	if (lead != '\0')
+		*--d = lead;
+	buf_append(b, d, (size_t)(digits + sizeof(digits) - d));
+}
+
 void
 handler_refer(struct handler_request *req, const struct stakeholder *s)
 {
-	const char *p;
+	const char *name = s->name != NULL ? s->name : "", *bar;
+	size_t start;
 
-	if (req->referred.len > 0)
-		buf_putc(&req->referred, '|');
-	buf_printf(&req->referred, "%lld:", (long long)s->id);
+	put_id(&req->referred, req->referred.len > 0 ? '|' : '\0', s->id,
+	    ':');
+	start = req->referred.len;
+	buf_puts(&req->referred, name);
 	/* The separator cannot appear inside an entry, so the field splits
 	 * back without quoting rules. */
-	for (p = s->name != NULL ? s->name : ""; *p != '\0'; p++)
-		buf_putc(&req->referred, *p == '|' ? '/' : *p);
+	while ((bar = memchr(req->referred.data + start, '|',
+	    req->referred.len - start)) != NULL) {
+		req->referred.data[bar - req->referred.data] = '/';
+		start = (size_t)(bar - req->referred.data) + 1;
+	}
 }
 
 void
@@ -450,20 +478,21 @@ fail:
 }
 
 /*
- * Up to pages pages of lines[0..n) into reply, each its own list
- * template; the lines left are kept on the contact for MORE.
+ * Up to pages pages of the entries of a list of n into reply, each its
+ * own list template; lines[] holds the first entries formatted (at
+ * least pages * REPLY_TEMPLATES_PAGE_MAX of them, or all n).  *used is
+ * how many went; keeping the rest for MORE is the caller's.
  */
 static int
 page_on(const struct sp_ctx *ctx, struct handler_request *req,
     const char *stem, const char *header_key, const char *category,
     const char *district, char *const *lines, size_t n, unsigned pages,
-    struct handler_reply *reply)
+    struct handler_reply *reply, size_t *used)
 {
-	struct contact *c = req->contact;
 	struct segment_info si;
 	char key[64];
-	struct buf b, rest;
-	size_t k, i;
+	struct buf b;
+	size_t k;
 	int more;
 
 	k = n < REPLY_TEMPLATES_PAGE_MAX ? n : REPLY_TEMPLATES_PAGE_MAX;
@@ -484,44 +513,19 @@ page_on(const struct sp_ctx *ctx, struct handler_request *req,
 		reply->keys[reply->n - 1] = xstrdup(key);
 	} else
 		handler_reply_add_keyed(reply, buf_steal(&b), key);
+	*used += k;
 	if (k < n && !more)
 		return page_on(ctx, req, stem, header_key, category, district,
-		    lines + k, n - k, pages - 1, reply);
-	if (more) {
-		buf_init(&rest, 0);
-		for (i = k; i < n; i++) {
-			if (i > k)
-				buf_putc(&rest, '\n');
-			buf_puts(&rest, lines[i]);
-		}
-		c->more_text = buf_steal(&rest);
-		c->more_until_ms = ctx->now_ms + ctx->more_ms;
-	}
+		    lines + k, n - k, pages - 1, reply, used);
 	return 0;
 }
 
-/* The list heard whole, or texted a page (ctx->pages_at_once) at a time. */
-static int
-list_pages(const struct sp_ctx *ctx, struct handler_request *req,
-    const char *stem, const char *header_key, const char *category,
-    const char *district, char *const *lines, size_t n,
-    struct handler_reply *reply)
+/* How many pages a texted list may take now (0: the reply is full). */
+static unsigned
+pages_left(const struct sp_ctx *ctx, const struct handler_reply *reply)
 {
-	struct contact *c = req->contact;
 	unsigned pages = ctx->pages_at_once > 1 ? ctx->pages_at_once : 1;
-	struct buf b;
 
-	free(c->more_text);
-	c->more_text = NULL;
-	c->more_until_ms = 0;
-	if (ctx->spoken) {
-		/* Heard, not texted: the whole list at once. */
-		if (list_page(ctx, req->lang, header_key, category, district,
-		    lines, n, 0, &b) == -1)
-			return -1;
-		handler_reply_add(reply, buf_steal(&b));
-		return 0;
-	}
 	/* Never more texts than a reply holds, whatever was asked; a full
 	 * reply is a handler's bug, and a page added to it would take the
 	 * key of the text before. */
@@ -529,8 +533,40 @@ list_pages(const struct sp_ctx *ctx, struct handler_request *req,
 		return 0;
 	if (reply->n + pages > SP_REPLY_MAX)
 		pages = SP_REPLY_MAX - (unsigned)reply->n;
-	return page_on(ctx, req, stem, header_key, category, district, lines,
-	    n, pages, reply);
+	return pages;
+}
+
+static void
+more_clear(struct contact *c)
+{
+	free(c->more_text);
+	c->more_text = NULL;
+	c->more_until_ms = 0;
+}
+
+/*
+ * What MORE will give, kept on her contact: MORE_IDS and the ids of the
+ * entries not sent yet, so that a list of seventy is seventy numbers on
+ * her row rather than seventy formatted lines (written with every
+ * message she sends), and MORE shows each entry as the directory has it
+ * then.  Rows written before hold the lines themselves;
+ * handler_list_more reads both.
+ */
+#define MORE_IDS	"\x1fids:"
+
+static void
+more_keep_ids(const struct sp_ctx *ctx, struct contact *c,
+    const struct stakeholder *const *rows, size_t n)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_puts(&b, MORE_IDS);
+	for (i = 0; i < n; i++)
+		put_id(&b, i > 0 ? ',' : '\0', rows[i]->id, '\0');
+	c->more_text = buf_steal(&b);
+	c->more_until_ms = ctx->now_ms + ctx->more_ms;
 }
 
 int
@@ -539,13 +575,22 @@ handler_list(const struct sp_ctx *ctx, struct handler_request *req,
     const char *district, const struct stakeholder *rows, size_t n,
     struct handler_reply *reply)
 {
-	char **lines = xcalloc(n + 1, sizeof(*lines));
+	const struct stakeholder **ok = xcalloc(n + 1, sizeof(*ok));
+	char **lines = NULL;
 	char err[160], who[96];
-	size_t i, nl = 0;
+	size_t i, nok = 0, nlines = 0, used = 0, total, want;
+	unsigned pages = ctx->spoken ? 1 : pages_left(ctx, reply);
 	struct buf b;
 	int rc = 0;
 
-	for (i = 0; i < n && rc == 0; i++) {
+	more_clear(req->contact);
+	/*
+	 * Entries that a template cannot carry are left out.  Texted, only
+	 * as many are checked as the pages sent now can hold: the rest wait
+	 * behind MORE unchecked, and MORE checks them when it gets to them.
+	 */
+	want = ctx->spoken ? n : (size_t)pages * REPLY_TEMPLATES_PAGE_MAX;
+	for (i = 0; i < n && nok < want; i++) {
 		if (!ctx->spoken && (reply_templates_field_check("name",
 		    rows[i].name, err, sizeof(err)) == -1 ||
 		    reply_templates_field_check("phone", rows[i].phone, err,
@@ -556,36 +601,63 @@ handler_list(const struct sp_ctx *ctx, struct handler_request *req,
 			    sizeof(who)), stem, err);
 			continue;
 		}
+		ok[nok++] = &rows[i];
+	}
+	for (total = nok; i < n; i++)
+		ok[total++] = &rows[i];
+	if (nok == 0 || pages == 0)
+		goto done;
+	/* Heard, the whole list at once; texted, only what the pages sent
+	 * now can hold is formatted. */
+	nlines = nok;
+	lines = xcalloc(nlines + 1, sizeof(*lines));
+	for (i = 0; i < nlines && rc == 0; i++) {
 		buf_init(&b, 0);
-		rc = prompts_format(ctx->prompts, req->lang, "info.entry", &b,
-		    "name", rows[i].name, "phone", rows[i].phone, NULL);
-		if (rc == 0)
-			lines[nl++] = buf_steal(&b);
+		if ((rc = prompts_format(ctx->prompts, req->lang, "info.entry",
+		    &b, "name", ok[i]->name, "phone", ok[i]->phone,
+		    NULL)) == 0)
+			lines[i] = buf_steal(&b);
 		else
 			buf_free(&b);
-		/* Every entry of the answer counts as given, those behind
-		 * MORE too: the answer is hers, whether she pages through it
-		 * or not. */
-		if (rc == 0)
-			handler_refer(req, &rows[i]);
 	}
-	if (rc == 0 && nl > 0)
-		rc = list_pages(ctx, req, stem, header_key, category, district,
-		    lines, nl, reply);
-	for (i = 0; i < nl; i++)
+	if (rc != 0)
+		goto done;
+	if (ctx->spoken) {
+		if ((rc = list_page(ctx, req->lang, header_key, category,
+		    district, lines, nok, 0, &b)) == 0)
+			handler_reply_add(reply, buf_steal(&b));
+		used = nok;
+	} else
+		rc = page_on(ctx, req, stem, header_key, category, district,
+		    lines, total, pages, reply, &used);
+	if (rc != 0)
+		goto done;
+	/* She is referred to what she was given; what waits behind MORE
+	 * counts when MORE gives it. */
+	for (i = 0; i < used; i++)
+		handler_refer(req, ok[i]);
+	if (used < total)
+		more_keep_ids(ctx, req->contact, ok + used, total - used);
+done:
+	for (i = 0; lines != NULL && i < nlines; i++)
 		free(lines[i]);
 	free(lines);
+	free(ok);
 	return rc;
 }
 
-int
-handler_list_more(const struct sp_ctx *ctx, struct handler_request *req,
+/* The entries an older version kept as lines: their next pages. */
+static int
+list_more_lines(const struct sp_ctx *ctx, struct handler_request *req,
     const char *kept, struct handler_reply *reply)
 {
+	struct contact *c = req->contact;
 	char **lines;
-	size_t n = 1, i, len;
+	size_t n = 1, i, len, used = 0;
+	unsigned pages = pages_left(ctx, reply);
 	const char *s, *e;
-	int rc;
+	struct buf rest;
+	int rc = 0;
 
 	for (s = kept; *s != '\0'; s++)
 		n += *s == '\n';
@@ -596,10 +668,63 @@ handler_list_more(const struct sp_ctx *ctx, struct handler_request *req,
 		lines[i] = xstrndup(s, len);
 		s += len + (e != NULL);
 	}
-	rc = list_pages(ctx, req, "more.list", "more.header", NULL, NULL,
-	    lines, n, reply);
+	more_clear(c);
+	if (pages > 0)
+		rc = page_on(ctx, req, "more.list", "more.header", NULL, NULL,
+		    lines, n, pages, reply, &used);
+	if (rc == 0 && used < n) {
+		buf_init(&rest, 0);
+		for (i = used; i < n; i++) {
+			if (i > used)
+				buf_putc(&rest, '\n');
+			buf_puts(&rest, lines[i]);
+		}
+		c->more_text = buf_steal(&rest);
+		c->more_until_ms = ctx->now_ms + ctx->more_ms;
+	}
 	for (i = 0; i < n; i++)
 		free(lines[i]);
 	free(lines);
+	return rc;
+}
+
+int
+handler_list_more(const struct sp_ctx *ctx, struct handler_request *req,
+    const char *kept, struct handler_reply *reply)
+{
+	struct stakeholder *rows = NULL;
+	int64_t *ids;
+	size_t n = 1, nrows = 0, i, before = reply->n;
+	const char *s;
+	char *end;
+	int rc;
+
+	if (strncmp(kept, MORE_IDS, strlen(MORE_IDS)) != 0)
+		return list_more_lines(ctx, req, kept, reply);
+	s = kept + strlen(MORE_IDS);
+	for (i = 0; s[i] != '\0'; i++)
+		n += s[i] == ',';
+	ids = xcalloc(n, sizeof(*ids));
+	for (i = 0; i < n && *s != '\0'; s = end + (*end == ',')) {
+		ids[i] = strtoll(s, &end, 10);
+		if (end == s)
+			break;
+		i++;
+	}
+	n = i;
+	more_clear(req->contact);
+	rc = ctx->ops->stakeholders_get(ctx->ops_arg, ids, n, &rows, &nrows);
+	free(ids);
+	if (rc == -1)
+		return -1;
+	/* Those that left the directory since are not given, nor those a
+	 * template cannot carry (checked only now). */
+	if (nrows > 0)
+		rc = handler_list(ctx, req, "more.list", "more.header", NULL,
+		    NULL, rows, nrows, reply);
+	ctx->ops->stakeholders_free(ctx->ops_arg, rows, nrows);
+	if (rc == 0 && reply->n == before)
+		rc = handler_reply_prompt(reply, ctx->prompts, req->lang,
+		    "more.none", NULL);
 	return rc;
 }

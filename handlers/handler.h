@@ -83,6 +83,11 @@ struct sp_ctx_ops {
 		    size_t *n);
 	void	(*stakeholders_free)(void *arg, struct stakeholder *rows,
 		    size_t n);
+	/* The stakeholders of ids[0..n) still in the directory, in that
+	 * order (ids no longer there are skipped); *rows released by
+	 * stakeholders_free. */
+	int	(*stakeholders_get)(void *arg, const int64_t *ids, size_t n,
+		    struct stakeholder **rows, size_t *nrows);
 };
 
 /*
@@ -281,17 +286,20 @@ void	handler_page(const struct sp_ctx *, struct handler_request *,
  * segment budget), each the reply template "<stem>.N" or "<stem>.N.more"
  * (reply_templates.h): the prompt header_key with {n} = N and the given
  * category and district, one info.entry line each, and the MORE note
- * when entries are left (else the info.end note); those are kept on the contact, one per line,
- * for the MORE handler.  An entry whose name or phone does not fit its
- * DLT variables is left out and logged.  Spoken (ctx->spoken), the list
- * is one text with every entry.  0, or -1 when a prompt is missing.
+ * when entries are left (else the info.end note); those are kept on the
+ * contact, by id, for the MORE handler.  An entry whose name or phone
+ * does not fit its DLT variables is left out and logged (an entry behind
+ * MORE when MORE gets to it).  Only the entries sent are referred
+ * (handler_refer).  Spoken (ctx->spoken), the list is one text with
+ * every entry.  0, or -1 when a prompt is missing.
  */
 struct stakeholder;
 int	handler_list(const struct sp_ctx *, struct handler_request *,
 	    const char *stem, const char *header_key, const char *category,
 	    const char *district, const struct stakeholder *rows, size_t n,
 	    struct handler_reply *reply);
-/* The next page of the entries kept by handler_list, as "more.list". */
+/* The next page of the entries kept by handler_list, as "more.list"
+ * (more.none when none of them can be given any more). */
 int	handler_list_more(const struct sp_ctx *, struct handler_request *,
 	    const char *kept, struct handler_reply *reply);
 

@@ -236,12 +236,36 @@ fake_stakeholders_free(void *arg, struct stakeholder *rows, size_t n)
 	free(rows);	/* shallow copies of the world's rows */
 }
 
+static int
+fake_stakeholders_get(void *arg, const int64_t *ids, size_t n,
+    struct stakeholder **rows, size_t *nrows)
+{
+	struct fake_ops *fo = arg;
+	size_t i, j;
+
+	fo->calls.stakeholders_get++;
+	*rows = NULL;
+	*nrows = 0;
+	if (fo->fail & FAKE_OPS_FAIL_FIND)
+		return -1;
+	*rows = xcalloc(n + 1, sizeof(**rows));
+	for (i = 0; i < n; i++)
+		for (j = 0; j < fo->nstakeholders; j++)
+			if (fo->stakeholders[j].id == ids[i]) {
+				(*rows)[(*nrows)++] = fo->stakeholders[j];
+				break;
+			}
+	fo->calls.rows_held++;
+	return 0;
+}
+
 static const struct sp_ctx_ops fake_ctx_ops = {
 	.contact_get = fake_contact_get,
 	.contact_put = fake_contact_put,
 	.interest_add = fake_interest_add,
 	.stakeholders_find = fake_stakeholders_find,
 	.stakeholders_free = fake_stakeholders_free,
+	.stakeholders_get = fake_stakeholders_get,
 };
 
 /* ---- struct handler_broadcast_ops ---- */

@@ -23,12 +23,12 @@
 #define FAKE_OPS_FAIL_GET	0x01u	/* contact_get */
 #define FAKE_OPS_FAIL_PUT	0x02u	/* contact_put */
 #define FAKE_OPS_FAIL_INTEREST	0x04u	/* interest_add */
-#define FAKE_OPS_FAIL_FIND	0x08u	/* stakeholders_find */
+#define FAKE_OPS_FAIL_FIND	0x08u	/* stakeholders_find and _get */
 
 /* What the ops were asked: counts, and the arguments of the last call. */
 struct fake_ops_calls {
 	unsigned	 contact_get, contact_put, interest_add;
-	unsigned	 stakeholders_find, stakeholders_free;
+	unsigned	 stakeholders_find, stakeholders_free, stakeholders_get;
 	unsigned	 notice_prepare, notice_confirm, rsvp, notice_status;
 	/* Answers of stakeholders_find not given back yet: 0 after a
 	 * well-behaved caller. */

@@ -103,11 +103,70 @@ test_find_matches_a_scan(void **state)
 	temp_db_remove(&db);
 }
 
+/* MORE asks for the rows it kept by id: in the order asked, without
+ * those that left the directory since. */
+static void
+test_get_by_ids(void **state)
+{
+	struct temp_db db;
+	struct stakeholder rows[40], *all, *got, one;
+	struct directory *d;
+	struct store *st;
+	int64_t ids[5];
+	size_t nall, ngot, i;
+	char name[32], phone[20];
+
+	(void)state;
+	temp_db_make(&db, "directory-ids");
+	st = store_open(db.path, NULL, NULL, 0);
+	assert_non_null(st);
+	for (i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "Haat samiti %zu", i);
+		snprintf(phone, sizeof(phone), "+9191000%05zu", i);
+		memset(&rows[i], 0, sizeof(rows[i]));
+		rows[i].name = xstrdup(name);
+		rows[i].category = xstrdup("market");
+		rows[i].district = xstrdup(i % 2 ? "bhadohi" : "mirzapur");
+		rows[i].phone = xstrdup(phone);
+	}
+	assert_int_equal(store_stakeholders_replace(st, rows, 40, "t"), 0);
+	assert_int_equal(store_stakeholders_all(st, &all, &nall), 0);
+	assert_int_equal(nall, 40);
+	ids[0] = all[31].id;
+	ids[1] = all[2].id;
+	ids[2] = all[39].id + 1000;	/* never was */
+	ids[3] = all[17].id;
+	ids[4] = all[0].id;
+	assert_int_equal(store_stakeholder_retire(st, all[17].id), 1);
+	d = directory_load(st);
+	assert_non_null(d);
+	assert_int_equal(directory_get(d, ids, 5, &got, &ngot), 0);
+	assert_int_equal(ngot, 3);
+	assert_string_equal(got[0].name, "Haat samiti 31");
+	assert_string_equal(got[1].name, "Haat samiti 2");
+	assert_string_equal(got[2].name, "Haat samiti 0");
+	assert_int_equal(store_stakeholder_get(st, ids[1], &one), 1);
+	assert_string_equal(one.phone, got[1].phone);
+	records_stakeholder_clear(&one);
+	free(got);
+	directory_free(d);
+	records_stakeholders_free(all, nall);
+	for (i = 0; i < 40; i++) {
+		free(rows[i].name);
+		free(rows[i].category);
+		free(rows[i].district);
+		free(rows[i].phone);
+	}
+	store_close(st);
+	temp_db_remove(&db);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_find_matches_a_scan),
+		cmocka_unit_test(test_get_by_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

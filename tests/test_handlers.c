@@ -306,6 +306,17 @@ test_info_none_and_failure(void **state)
 	call_clear(&k);
 }
 
+/* How many "id:name" entries a referred field holds. */
+static size_t
+entries(const char *referred)
+{
+	size_t n = *referred != '\0';
+
+	for (; *referred != '\0'; referred++)
+		n += *referred == '|';
+	return n;
+}
+
 static void
 test_info_pages(void **state)
 {
@@ -313,6 +324,8 @@ test_info_pages(void **state)
 	const char *note = prompts_get(f->prompts, "en", "info.more");
 	struct call k;
 	const char *r;
+	size_t referred, pages;
+	int seen_last = 0;
 
 	call_init(&k, "+919800000004", "en");
 	k.req.keyword = "market";
@@ -326,9 +339,60 @@ test_info_pages(void **state)
 	assert_true(strlen(r) > strlen(note));
 	assert_string_equal(r + strlen(r) - strlen(note), note);
 	assert_non_null(k.c.more_text);
-	assert_non_null(strstr(k.c.more_text, "+910000010011"));
 	assert_null(strstr(r, "+910000010011"));
 	assert_int_equal(k.c.more_until_ms, NOW_MS + f->ctx.more_ms);
+	/* What waits is kept as the entries' ids, not their text, and she
+	 * is referred only to what she was sent... */
+	assert_null(strstr(k.c.more_text, "+9100000100"));
+	referred = entries(buf_cstr(&k.req.referred));
+	assert_in_range(referred, 1, 11);
+	/* ...the rest counted as MORE gives it, each entry once, the last
+	 * one included. */
+	k.req.keyword = "more";
+	for (pages = 0; k.c.more_text != NULL && pages < 12; pages++) {
+		assert_int_equal(run(f, &handler_more, &k), 0);
+		seen_last |= strstr(reply_of(&k), "+910000010011") != NULL;
+		referred += entries(buf_cstr(&k.req.referred));
+	}
+	assert_null(k.c.more_text);
+	assert_true(seen_last);
+	assert_int_equal(referred, 12);
+	call_clear(&k);
+}
+
+/*
+ * Entries past the first page are checked against the DLT template only
+ * when MORE gets to them: one that cannot be carried is still left out
+ * then, and a MORE that finds nothing else left says so.
+ */
+static void
+test_more_checks_the_rest(void **state)
+{
+	struct handler_fixture *f = *state;
+	struct call k;
+
+	fake_ops_stakeholder_add(f->world, "Haat samiti Lalganj", "market",
+	    "mirzapur", "+910000020001");
+	fake_ops_stakeholder_add(f->world, "Haat samiti Halia", "market",
+	    "mirzapur", "+910000020002");
+	fake_ops_stakeholder_add(f->world, "Haat samiti Chunar", "market",
+	    "mirzapur", "+910000020003");
+	fake_ops_stakeholder_add(f->world, "Mirzapur District Women Artisans "
+	    "Producer Company Limited, Kachhwa Road", "market", "mirzapur",
+	    "+910000020099");
+	call_init(&k, "+919800000005", "en");
+	k.req.keyword = "market";
+	k.req.category = "market";
+	k.req.district = district(f, "mirzapur");
+	assert_int_equal(run(f, &handler_info, &k), 0);
+	assert_non_null(strstr(reply_of(&k), "+910000020003"));
+	assert_non_null(k.c.more_text);
+	k.req.keyword = "more";
+	assert_int_equal(run(f, &handler_more, &k), 0);
+	assert_reply(f, &k, "en", "more.none", NULL);
+	assert_null(k.c.more_text);
+	assert_int_equal(k.req.referred.len, 0);
+	assert_int_equal(f->world->calls.rows_held, 0);
 	call_clear(&k);
 }
 
@@ -1010,6 +1074,7 @@ main(void)
 		T(test_info_asks_district),
 		T(test_info_none_and_failure),
 		T(test_info_pages),
+		T(test_more_checks_the_rest),
 		T(test_help),
 		T(test_more),
 		T(test_choose),

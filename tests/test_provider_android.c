@@ -378,6 +378,18 @@ test_build_send(void **state)
 	assert_string_equal(call.url, "http://192.168.1.20:8080/messages");
 	provider_http_call_clear(&call);
 
+	/* Lines, a backslash, a tab and a control byte come back as sent. */
+	m.body = "Loan mela\nDIC Gyanpur\\Aurai\t10 baje\x01 \xe2\x82\xb9" "500";
+	assert_int_equal(provider_android.build_send(&c, &m, &call, err,
+	    sizeof(err)), 0);
+	root = json_loads(buf_cstr(call.body), 0, NULL);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+	    root, "textMessage"), "text")), m.body);
+	json_decref(root);
+	provider_http_call_clear(&call);
+	m.body = "बैठक कल 11 बजे, \"भदोही\"";
+
 	/* Missing settings or text that is not UTF-8: the message fails. */
 	c.auth_token = NULL;
 	assert_int_equal(provider_android.build_send(&c, &m, &call, err,

@@ -1251,6 +1251,8 @@ test_outbox_requeue(void **state)
 	struct outbox_msg *msgs = NULL, m;
 	int64_t a, b, c, n64 = -1;
 	size_t n = 0;
+	/* A shared store's restart takes back only expired claims. */
+	int64_t restart = temp_db_pg() ? 2000 + STORE_SENDING_LEASE_MS : 7000;
 
 	a = add_ok(f->st, queued("twilio", 1000, "a"));
 	b = add_ok(f->st, queued("twilio", 1001, "b"));
@@ -1271,20 +1273,20 @@ test_outbox_requeue(void **state)
 	records_outbox_msgs_free(msgs, n);
 	/* A crash, a restart: the "sending" two go back to the queue. */
 	reopen(f);
-	assert_int_equal(store_outbox_requeue_sending(f->st, 7000, &n64), 0);
+	assert_int_equal(store_outbox_requeue_sending(f->st, restart, &n64), 0);
 	assert_int_equal(n64, 2);
 	assert_int_equal(store_outbox_get(f->st, b, &m), 1);
 	assert_string_equal(m.state, "queued");
-	assert_int_equal(m.next_attempt_ms, 7000);
-	assert_int_equal(m.updated_ms, 7000);
+	assert_int_equal(m.next_attempt_ms, restart);
+	assert_int_equal(m.updated_ms, restart);
 	assert_int_equal(m.attempts, 1);	/* it may have gone out */
 	records_outbox_msg_clear(&m);
 	assert_string_equal(state_of(f->st, c), "queued");
-	assert_int_equal(store_outbox_requeue_sending(f->st, 7100, &n64), 0);
+	assert_int_equal(store_outbox_requeue_sending(f->st, restart + 100, &n64), 0);
 	assert_int_equal(n64, 0);
 	/* c was never claimed, so it is due first; then a and b. */
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 7000, 10, &msgs,
-	    &n), 0);
+	assert_int_equal(store_outbox_claim(f->st, "twilio", restart, 10,
+	    &msgs, &n), 0);
 	assert_int_equal(n, 3);
 	assert_int_equal(msgs[0].id, c);
 	assert_int_equal(msgs[0].attempts, 1);
@@ -1292,6 +1294,34 @@ test_outbox_requeue(void **state)
 	assert_int_equal(msgs[1].attempts, 2);
 	assert_int_equal(msgs[2].id, b);
 	records_outbox_msgs_free(msgs, n);
+}
+
+/*
+ * A daemon that died mid-send left its claims "sending": they go back
+ * to the queue once their lease has run out, and not a moment before
+ * (a live daemon may still be sending them).
+ */
+static void
+test_outbox_requeue_expired_lease(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg *msgs = NULL;
+	int64_t a, n64 = -1, lease = 60000;
+	size_t n = 0;
+
+	a = add_ok(f->st, queued("twilio", 1000, "Mela kal hai"));
+	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 5, &msgs,
+	    &n), 0);
+	assert_int_equal(n, 1);
+	records_outbox_msgs_free(msgs, n);
+	assert_int_equal(store_outbox_requeue_expired(f->st, 2000 + lease - 1,
+	    lease, &n64), 0);
+	assert_int_equal(n64, 0);
+	assert_string_equal(state_of(f->st, a), "sending");
+	assert_int_equal(store_outbox_requeue_expired(f->st, 2000 + lease,
+	    lease, &n64), 0);
+	assert_int_equal(n64, 1);
+	assert_string_equal(state_of(f->st, a), "queued");
 }
 
 struct ob_seen {
@@ -1753,6 +1783,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_server_store_refuses_file_work, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_outbox_requeue_expired_lease, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

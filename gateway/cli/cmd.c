@@ -69,9 +69,7 @@ say_defaults(const struct config *cfg, const char *path, const char *db)
 {
 	char *conf = path != NULL ? cmd_abspath(path) :
 	    xstrdup("the built-in defaults");
-	const char *given = db != NULL ? db : config_str(cfg, "db");
-	char *dbpath = store_path_is_server(given) ? xstrdup(given) :
-	    cmd_abspath(given);
+	char *dbpath = cmd_abspath(db != NULL ? db : config_str(cfg, "db"));
 
 	cmd_problem("sampark: no -c and no %s: using %s, database %s%s",
 	    cmd_system_config(), conf, dbpath, db != NULL ? " (--db)" : "");
@@ -157,6 +155,11 @@ cmd_abspath(const char *path)
 {
 	char cwd[4096];
 
+	/* A database server's URI is no file; "sqlite:" marks one that is. */
+	if (store_path_is_server(path))
+		return xstrdup(path);
+	if (strncmp(path, "sqlite:", 7) == 0)
+		path += 7;
 	if (path[0] == '/' || getcwd(cwd, sizeof(cwd)) == NULL)
 		return xstrdup(path);
 	return xasprintf("%s/%s", cwd, path);

@@ -823,12 +823,43 @@ broadcast_state(const struct store_broadcast *b,
 	return c->sent > 0 ? "sent" : "done";
 }
 
+struct broadcast_check_memo {
+	int64_t			 id;	/* 0: nothing kept */
+	int			 found;	/* the row existed */
+	struct store_broadcast	 b;
+};
+
+struct broadcast_check_memo *
+broadcast_check_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct broadcast_check_memo));
+}
+
+void
+broadcast_check_memo_forget(struct broadcast_check_memo *memo)
+{
+	if (memo->id != 0 && memo->found)
+		store_broadcast_clear(&memo->b);
+	memset(memo, 0, sizeof(*memo));
+}
+
+void
+broadcast_check_memo_free(struct broadcast_check_memo *memo)
+{
+	if (memo == NULL)
+		return;
+	broadcast_check_memo_forget(memo);
+	free(memo);
+}
+
 enum broadcast_verdict
 broadcast_send_check(struct store *st, const struct config *cfg,
-    const struct outbox_msg *m, int64_t now_ms, int64_t *next_ms,
-    const char **why)
+    struct broadcast_check_memo *memo, const struct outbox_msg *m,
+    int64_t now_ms, int64_t *next_ms, const char **why)
 {
-	struct store_broadcast b;
+	struct broadcast_check_memo own = { 0 }, *bm = memo != NULL ? memo :
+	    &own;
+	const struct store_broadcast *b = &bm->b;
 	struct store_meeting mt;
 	struct schedule_rules rules;
 	enum broadcast_verdict v = BROADCAST_SEND;
@@ -837,25 +868,32 @@ broadcast_send_check(struct store *st, const struct config *cfg,
 
 	*next_ms = 0;
 	*why = NULL;
-	if (store_broadcast_get(st, m->broadcast_id, &b) != 1)
-		return BROADCAST_SEND;
-	if (strcmp(b.state, "cancelled") == 0) {
+	if (bm->id != m->broadcast_id) {
+		broadcast_check_memo_forget(bm);
+		if ((rc = store_broadcast_get(st, m->broadcast_id, &bm->b)) == -1)
+			return BROADCAST_SEND;
+		/* An error is not remembered: the next message asks again. */
+		bm->id = m->broadcast_id;
+		bm->found = rc == 1;
+	}
+	if (!bm->found)
+		v = BROADCAST_SEND;
+	else if (strcmp(b->state, "cancelled") == 0) {
 		*why = "cancelled";
 		v = BROADCAST_DROP;
-	} else if (strcmp(b.state, "creating") == 0) {
+	} else if (strcmp(b->state, "creating") == 0) {
 		/* The claim passes these over; should one slip through, it
 		 * still waits for the whole audience. */
 		*next_ms = now_ms + 1000;
-		store_broadcast_clear(&b);
-		return BROADCAST_DEFER;
-	} else if (strcmp(b.kind, "reminder") == 0) {
+		v = BROADCAST_DEFER;
+	} else if (strcmp(b->kind, "reminder") == 0) {
 		/* Only those who said yes, and only before the meeting. */
-		rc = store_rsvp_get(st, b.meeting_id, m->to, &answer);
+		rc = store_rsvp_get(st, b->meeting_id, m->to, &answer);
 		if (rc != 1 || strcmp(answer, "yes") != 0) {
 			*why = rc == -1 ? "store error" : "no yes to the "
 			    "meeting";
 			v = BROADCAST_DROP;
-		} else if (store_meeting_get(st, b.meeting_id, &mt) == 1) {
+		} else if (store_meeting_get(st, b->meeting_id, &mt) == 1) {
 			if (mt.time_ms <= now_ms) {
 				*why = "meeting over";
 				v = BROADCAST_DROP;
@@ -863,13 +901,15 @@ broadcast_send_check(struct store *st, const struct config *cfg,
 			store_meeting_clear(&mt);
 		}
 	}
-	if (v == BROADCAST_SEND && rules_of(cfg, &rules, NULL, 0) == 0 &&
-	    !schedule_allowed(&rules, strcmp(b.category, "promotional") == 0,
+	if (v == BROADCAST_SEND && bm->found &&
+	    rules_of(cfg, &rules, NULL, 0) == 0 &&
+	    !schedule_allowed(&rules, strcmp(b->category, "promotional") == 0,
 	    now_ms)) {
 		*next_ms = schedule_next_allowed(&rules,
-		    strcmp(b.category, "promotional") == 0, now_ms);
+		    strcmp(b->category, "promotional") == 0, now_ms);
 		v = BROADCAST_DEFER;
 	}
-	store_broadcast_clear(&b);
+	if (bm == &own)
+		broadcast_check_memo_forget(&own);
 	return v;
 }

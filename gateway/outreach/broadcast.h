@@ -192,13 +192,26 @@ enum broadcast_verdict {
 };
 
 /*
+ * What broadcast_send_check last read of a broadcast, for the messages
+ * the sender claimed together (mostly of one broadcast): its row is read
+ * once per claim, not once per message.  Empty it with
+ * broadcast_check_memo_forget after each claim, so that a cancel made
+ * meanwhile is seen by the next one.
+ */
+struct broadcast_check_memo;
+struct broadcast_check_memo *broadcast_check_memo_new(void);
+void	 broadcast_check_memo_forget(struct broadcast_check_memo *);
+void	 broadcast_check_memo_free(struct broadcast_check_memo *); /* NULL ok */
+
+/*
  * For the sender, when broadcast message m is due at now_ms: may it go?
  * A store error answers BROADCAST_SEND for windows it could not read, but
- * BROADCAST_DROP when it cannot tell whether a reminder is wanted.
+ * BROADCAST_DROP when it cannot tell whether a reminder is wanted.  memo
+ * may be NULL (the row is read each time).
  */
 enum broadcast_verdict broadcast_send_check(struct store *, const struct config *,
-	    const struct outbox_msg *m, int64_t now_ms, int64_t *next_ms,
-	    const char **why);
+	    struct broadcast_check_memo *memo, const struct outbox_msg *m,
+	    int64_t now_ms, int64_t *next_ms, const char **why);
 
 /* NOTICE, NOTICE STATUS and YES/NO for handlers (notice.c); arg is a
  * struct broadcast_env. */

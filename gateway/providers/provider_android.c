@@ -249,9 +249,6 @@ android_build_send(const struct provider_conf *conf,
     const struct sp_outbound *msg, struct sp_http_call *call, char *err,
     size_t errlen)
 {
-	json_t *req;
-	char *json;
-
 	memset(call, 0, sizeof(*call));
 	if (!is_set(conf->api_base)) {
 		util_err(err, errlen, "android.api_base is not set "
@@ -267,16 +264,10 @@ android_build_send(const struct provider_conf *conf,
 		    "%s", provider_env_name(conf->auth_token_env));
 		return -1;
 	}
-	/* json_pack() refuses text that is not UTF-8. */
-	req = json_pack("{s:{s:s}, s:[s], s:b}", "textMessage", "text",
-	    msg->body, "phoneNumbers", msg->to, "withDeliveryReport", 1);
-	if (req == NULL) {
-		util_err(err, errlen, "message cannot be encoded as JSON");
-		return -1;
-	}
-	json = json_dumps(req, JSON_COMPACT);
-	json_decref(req);
-	if (json == NULL) {
+	/* Written out rather than through jansson's pack and dump, which
+	 * were two thirds of the cost of starting a reply's send. */
+	if (!text_utf8_valid(msg->body, strlen(msg->body)) ||
+	    !text_utf8_valid(msg->to, strlen(msg->to))) {
 		util_err(err, errlen, "message cannot be encoded as JSON");
 		return -1;
 	}
@@ -286,8 +277,11 @@ android_build_send(const struct provider_conf *conf,
 	provider_http_call_header(call, "Accept: application/json");
 	call->body = xcalloc(1, sizeof(*call->body));
 	buf_init(call->body, 0);
-	buf_puts(call->body, json);
-	free(json);
+	buf_puts(call->body, "{\"textMessage\":{\"text\":");
+	buf_json_string(call->body, msg->body);
+	buf_puts(call->body, "},\"phoneNumbers\":[");
+	buf_json_string(call->body, msg->to);
+	buf_puts(call->body, "],\"withDeliveryReport\":true}");
 	return 0;
 }
 

@@ -135,6 +135,31 @@ directory_find(const struct directory *d, const char *category,
 }
 
 int
+directory_get(const struct directory *d, const int64_t *ids, size_t n,
+    struct stakeholder **rows, size_t *nrows)
+{
+	size_t i, lo, hi, mid;
+
+	*rows = xcalloc(n + 1, sizeof(**rows));
+	*nrows = 0;
+	/* rows are in id order (store_stakeholders_all). */
+	for (i = 0; i < n; i++) {
+		lo = 0;
+		hi = d->n;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (d->rows[mid].id < ids[i])
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < d->n && d->rows[lo].id == ids[i])
+			(*rows)[(*nrows)++] = d->rows[lo];
+	}
+	return 0;
+}
+
+int
 directory_import_csv(struct store *st, const char *path, char *err,
     size_t errlen)
 {

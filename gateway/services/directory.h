@@ -8,6 +8,7 @@
 #define SP_DIRECTORY_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct directory;
 struct stakeholder;
@@ -43,5 +44,9 @@ int	 directory_import_csv(struct store *, const char *path, char *err,
  */
 int	 directory_find(const struct directory *, const char *category,
 	    const char *district, struct stakeholder **rows, size_t *n);
+/* The rows of ids[0..n) that are in the directory, in that order, as
+ * shallow copies (as directory_find). */
+int	 directory_get(const struct directory *, const int64_t *ids, size_t n,
+	    struct stakeholder **rows, size_t *nrows);
 
 #endif

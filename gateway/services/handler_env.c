@@ -5,6 +5,7 @@
 #include "handler.h"
 #include "handler_env.h"
 #include "store.h"
+#include "util.h"
 
 static int
 env_contact_get(void *arg, const char *phone, struct contact *c)
@@ -55,10 +56,36 @@ env_stakeholders_free(void *arg, struct stakeholder *rows, size_t n)
 		records_stakeholders_free(rows, n);
 }
 
+static int
+env_stakeholders_get(void *arg, const int64_t *ids, size_t n,
+    struct stakeholder **rows, size_t *nrows)
+{
+	const struct handler_env *env = arg;
+	size_t i;
+	int rc = 0;
+
+	if (env->directory != NULL)
+		return directory_get(env->directory, ids, n, rows, nrows);
+	*rows = xcalloc(n + 1, sizeof(**rows));
+	*nrows = 0;
+	for (i = 0; i < n && rc != -1; i++)
+		if ((rc = store_stakeholder_get(env->store, ids[i],
+		    &(*rows)[*nrows])) == 1)
+			(*nrows)++;
+	if (rc == -1) {
+		records_stakeholders_free(*rows, *nrows);
+		*rows = NULL;
+		*nrows = 0;
+		return -1;
+	}
+	return 0;
+}
+
 const struct sp_ctx_ops handler_env_ops = {
 	.contact_get = env_contact_get,
 	.contact_put = env_contact_put,
 	.interest_add = env_interest_add,
 	.stakeholders_find = env_stakeholders_find,
 	.stakeholders_free = env_stakeholders_free,
+	.stakeholders_get = env_stakeholders_get,
 };

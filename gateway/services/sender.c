@@ -84,6 +84,8 @@ struct sender {
 	struct event		*commit_ev;	/* ends the turn's transaction */
 	int			 txn_open;
 	uint64_t		 rng;
+	/* The broadcast row read for the messages of one claim. */
+	struct broadcast_check_memo *bc_memo;
 };
 
 static void	pump_schedule(struct sender *, int64_t delay_ms);
@@ -378,7 +380,8 @@ broadcast_held(struct sender *s, struct outbox_msg *m)
 	int64_t now = util_wall_ms(), next;
 	const char *why;
 
-	switch (broadcast_send_check(s->store, s->rt->cfg, m, now, &next, &why)) {
+	switch (broadcast_send_check(s->store, s->rt->cfg, s->bc_memo, m, now,
+	    &next, &why)) {
 	case BROADCAST_SEND:
 		return 0;
 	case BROADCAST_DEFER:
@@ -601,6 +604,7 @@ pump_lane(struct sender *s, struct lane *lane)
 		lane->tokens -= (double)n;
 	for (i = 0; i < n; i++)
 		start(s, lane, &msgs[i]);
+	broadcast_check_memo_forget(s->bc_memo);
 	records_outbox_msgs_free(msgs, n);
 	if (n == allow)
 		return 0;		/* there may be more right now */
@@ -697,6 +701,7 @@ sender_new(struct event_base *base, struct store *store,
 	s->base = base;
 	s->store = store;
 	s->rt = rt;
+	s->bc_memo = broadcast_check_memo_new();
 	TAILQ_INIT(&s->transfers);
 	s->rng = (uint64_t)util_wall_ms() * 0x9e3779b97f4a7c15ULL | 1;
 	if ((s->http = httpclient_new(base, err, errlen)) == NULL) {
@@ -785,5 +790,6 @@ sender_free(struct sender *s)
 	for (i = 0; s->lanes != NULL && i < s->nlanes; i++)
 		free(s->lanes[i].status_url);
 	free(s->lanes);
+	broadcast_check_memo_free(s->bc_memo);
 	free(s);
 }

@@ -579,10 +579,18 @@ static const char *const sql_text[S_COUNT] = {
 	[S_OB_ATTEMPT] = "INSERT INTO outbox_attempts (outbox_id, time_ms,"
 	    " attempt, http_status, error_code, error, latency_ms)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-	/* Only the retry time of a requeued message matters. */
+	/*
+	 * An attempt's end, and (S_OB_RETRY) a requeue with its retry time.
+	 * Two statements because SQLite rewrites every index holding a
+	 * column the SET names, even to its own value: a sent broadcast
+	 * message would move in outbox_to_broadcast for nothing.
+	 */
 	[S_OB_FINISH] = "UPDATE outbox SET state = ?2, updated_ms = ?3,"
-	    " next_attempt_ms = CASE WHEN ?2 = 'queued' THEN ?4"
-	    " ELSE next_attempt_ms END,"
+	    " provider_id = COALESCE(?5, provider_id),"
+	    " error_code = ?6, error = ?7, reason = ?8"
+	    " WHERE id = ?1 AND state = 'sending'",
+	[S_OB_RETRY] = "UPDATE outbox SET state = ?2, updated_ms = ?3,"
+	    " next_attempt_ms = ?4,"
 	    " provider_id = COALESCE(?5, provider_id),"
 	    " error_code = ?6, error = ?7, reason = ?8"
 	    " WHERE id = ?1 AND state = 'sending'",
@@ -595,10 +603,11 @@ static const char *const sql_text[S_COUNT] = {
 	    " in flight */ INSERT INTO outbox_events (outbox_id,"
 	    " time_ms, from_state, to_state, detail) SELECT id, ?1, 'sending',"
 	    " 'queued', 'requeued at start-up' FROM outbox"
-	    " WHERE state = 'sending'",
+	    " WHERE state = 'sending' AND updated_ms <= ?2",
 	[S_OB_REQUEUE] = "/* batch: once at start-up, as above */"
 	    " UPDATE outbox SET state = 'queued',"
-	    " next_attempt_ms = ?1, updated_ms = ?1 WHERE state = 'sending'",
+	    " next_attempt_ms = ?1, updated_ms = ?1 WHERE state = 'sending'"
+	    " AND updated_ms <= ?2",
 	/* The same window and rule as the claim. */
 	[S_OB_NEXT_DUE] = "SELECT next_attempt_ms FROM outbox"
 	    " WHERE state = 'queued' AND provider = ?1"

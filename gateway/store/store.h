@@ -278,10 +278,23 @@ int	 store_outbox_report(struct store *, const char *provider,
 	    const char *provider_id, const char *state, int64_t now_ms,
 	    const char *error_code, const char *reason);
 
-/* At start-up: every "sending" message back to "queued" (a crash left
- * them).  *n = how many. */
+/*
+ * At start-up: "sending" messages back to "queued" (a crash left them).
+ * On SQLite every one (one daemon owns the file); on a shared
+ * (PostgreSQL) store only those claimed more than STORE_SENDING_LEASE_MS
+ * ago, since the others may be in the hands of a live daemon.  *n = how
+ * many.
+ */
+#define STORE_SENDING_LEASE_MS	(10 * 60 * 1000)
 int	 store_outbox_requeue_sending(struct store *, int64_t now_ms,
 	    int64_t *n);
+/*
+ * The "sending" messages claimed at or before now_ms - lease_ms back to
+ * "queued" (lease_ms < 0: all): what a daemon that died mid-send left,
+ * for any instance to reclaim once the lease has run out.  0 or -1.
+ */
+int	 store_outbox_requeue_expired(struct store *, int64_t now_ms,
+	    int64_t lease_ms, int64_t *n);
 
 /* Earliest next_attempt_ms of a "queued" message of provider that the
  * claim would take when due: 1 and *when, 0 if none. */

@@ -289,7 +289,9 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
     int64_t now_ms, int64_t next_attempt_ms, const char *provider_id,
     const char *error_code, const char *error, const char *reason)
 {
-	struct store_db_stmt *s = st->stmt[S_OB_FINISH];
+	enum stmt_id which = strcmp(state, "queued") == 0 ? S_OB_RETRY :
+	    S_OB_FINISH;
+	struct store_db_stmt *s = st->stmt[which];
 	const char *v[] = { provider_id, error_code, error, reason };
 	const char *op = "outbox_finish";
 	int own = !store_db_in_transaction(&st->db);
@@ -303,7 +305,7 @@ store_outbox_finish(struct store *st, int64_t id, const char *state,
 	store_db_bind_int64(s, 3, now_ms);
 	store_db_bind_int64(s, 4, next_attempt_ms);
 	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
-	if (store_sq_run(st, S_OB_FINISH, op) == -1)
+	if (store_sq_run(st, which, op) == -1)
 		goto undo;
 	if (store_db_changes(&st->db) == 0) {
 		/* Requeued or moved on by another process: theirs stands. */
@@ -372,15 +374,28 @@ undo:
 int
 store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 {
-	const char *op = "outbox_requeue_sending";
+	/* SQLite has one daemon: whatever is "sending" at its start was
+	 * left by its own previous run.  A shared store has others, whose
+	 * claims are theirs until the lease runs out. */
+	return store_outbox_requeue_expired(st, now_ms, STORE_IS_PG(st) ?
+	    STORE_SENDING_LEASE_MS : -1, n);
+}
 
+int
+store_outbox_requeue_expired(struct store *st, int64_t now_ms,
+    int64_t lease_ms, int64_t *n)
+{
+	const char *op = "outbox_requeue_sending";
+	int64_t cutoff = lease_ms < 0 ? INT64_MAX : now_ms - lease_ms;
 	int ok;
 
 	*n = 0;
 	if (store_sq_run(st, S_SAVEPOINT, op) == -1)
 		return -1;
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 2, cutoff);
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
+	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 2, cutoff);
 	ok = store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == 0 &&
 	    store_sq_run(st, S_OB_REQUEUE, op) == 0;
 	*n = ok ? store_db_changes(&st->db) : 0;

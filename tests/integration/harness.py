@@ -20,6 +20,124 @@ import urllib.parse
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, os.environ.get("SAMPARK_BIN", "build/sampark"))
 TWILIO_TOKEN = "test_token_for_integration"
+# With SAMPARK_TEST_PG set to a PostgreSQL URI (tools/pg_cluster.sh start
+# prints one), every daemon gets a fresh database on that server instead
+# of an SQLite file (make integration-pg).
+PG_BASE = os.environ.get("SAMPARK_TEST_PG") or None
+_pg_seq = [0]
+
+
+def sqlite_only(reason="reads or writes the SQLite file itself"):
+    """Skip a test (or class) when the suite runs on PostgreSQL."""
+    import unittest
+    return unittest.skipIf(PG_BASE is not None, "SQLite only: " + reason)
+
+
+def _pg_uri(name):
+    """PG_BASE with its database replaced by name."""
+    scheme, rest = PG_BASE.split("://", 1)
+    cut = len(rest)
+    for ch in "/?":
+        i = rest.find(ch)
+        if i != -1:
+            cut = min(cut, i)
+    query = rest[cut:]
+    query = query[query.find("?"):] if "?" in query else ""
+    return "%s://%s/%s%s" % (scheme, rest[:cut], name, query)
+
+
+def _pg_exec(sql):
+    subprocess.run(["psql", PG_BASE, "-qAtX", "-v", "ON_ERROR_STOP=1",
+                    "-c", sql], check=True, capture_output=True, timeout=60)
+
+
+def pg_fresh_db():
+    """A new, empty database on the test server: (name, uri)."""
+    _pg_seq[0] += 1
+    name = "it_%d_%d" % (os.getpid(), _pg_seq[0])
+    _pg_exec('CREATE DATABASE "%s"' % name)
+    return name, _pg_uri(name)
+
+
+def pg_drop_db(name):
+    _pg_exec('DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+
+
+class _PgCursor:
+    def __init__(self, cur):
+        self.cur = cur
+
+    def fetchall(self):
+        return [tuple(r) for r in self.cur.fetchall()]
+
+    def fetchone(self):
+        r = self.cur.fetchone()
+        return tuple(r) if r is not None else None
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+    @property
+    def rowcount(self):
+        return self.cur.rowcount
+
+
+class _PgConnection:
+    """The part of sqlite3's connection the tests use, over psycopg2:
+    "?" parameters, execute() returning a cursor, commit and close."""
+
+    def __init__(self, uri):
+        try:
+            import psycopg2
+        except ImportError:
+            # Debian's python3-psycopg2 (make deps) is installed for the
+            # system's Python; a python3 of another origin finds it there.
+            import sys
+            sys.path.append("/usr/lib/python3/dist-packages")
+            import psycopg2
+        self.conn = psycopg2.connect(uri)
+
+    @staticmethod
+    def _sql(sql):
+        return sql.replace("%", "%%").replace("?", "%s")
+
+    def execute(self, sql, args=()):
+        cur = self.conn.cursor()
+        cur.execute(self._sql(sql), tuple(args))
+        return _PgCursor(cur)
+
+    def executemany(self, sql, rows):
+        cur = self.conn.cursor()
+        cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+        return _PgCursor(cur)
+
+    def commit(self):
+        self.conn.commit()
+
+    def close(self):
+        self.conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, value, tb):
+        if kind is None:
+            self.conn.commit()
+        else:
+            self.conn.rollback()
+        return False
+
+
+def db_connect(db, read_only=False, timeout=5):
+    """A connection of the test's own to a daemon's database: its SQLite
+    file, or its PostgreSQL database when db is a URI."""
+    import sqlite3
+    if db.startswith("postgresql://") or db.startswith("postgres://"):
+        return _PgConnection(db)
+    if read_only:
+        return sqlite3.connect("file:%s?mode=ro" % db, uri=True,
+                               timeout=timeout)
+    return sqlite3.connect(db, timeout=timeout)
 
 
 def twilio_signature(token, url, params):
@@ -39,6 +157,9 @@ class Daemon:
                         os.path.join(self.tmp, "prompts"))
         self.conf = os.path.join(self.tmp, "config", "sampark.conf")
         self.db = os.path.join(self.tmp, "sampark.db")
+        self.pg_name = None
+        if PG_BASE is not None:
+            self.pg_name, self.db = pg_fresh_db()
         self.log_path = os.path.join(self.tmp, "daemon.log")
         self.env = dict(os.environ)
         self.env["SAMPARK_TWILIO_AUTH_TOKEN"] = TWILIO_TOKEN
@@ -123,6 +244,9 @@ class Daemon:
             self.log.close()
         self.proc = None
         shutil.rmtree(self.tmp, ignore_errors=True)
+        if self.pg_name is not None:
+            pg_drop_db(self.pg_name)
+            self.pg_name = None
 
     # ---- the command line ----
 

@@ -9,10 +9,10 @@ import hashlib
 import hmac
 import json
 import os
-import sqlite3
 import time
 import urllib.parse
 
+import harness
 from harness import ROOT, TWILIO_TOKEN, Daemon
 
 PUBLIC = "https://gw.example.in"
@@ -167,7 +167,7 @@ def wait_until(cond, timeout, what):
 
 def db_query(d, sql, args=()):
     """Rows of a read-only query on the daemon's database."""
-    c = sqlite3.connect("file:%s?mode=ro" % d.db, uri=True, timeout=5)
+    c = harness.db_connect(d.db, read_only=True)
     try:
         return c.execute(sql, args).fetchall()
     finally:
@@ -192,7 +192,7 @@ def broadcast_daemon(mock, settings=None, globals_=None, env=None):
 def seed_contacts(db, rows):
     """Contacts written straight into the database, (phone, name,
     language, district) each: a grown coalition in seconds."""
-    c = sqlite3.connect(db, timeout=10)
+    c = harness.db_connect(db, timeout=10)
     try:
         with c:
             c.executemany(

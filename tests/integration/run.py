@@ -22,6 +22,8 @@ def plan_scans(path):
 
 def main():
     label = "integration:" + os.environ.get("SAMPARK_BIN", "build/sampark")
+    if os.environ.get("SAMPARK_TEST_PG"):
+        label += ":postgresql"
     os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
     plan_log = os.path.join(ROOT, "build", "plan-scans-%d.txt" % os.getpid())
     os.environ["SAMPARK_PLAN_LOG"] = plan_log

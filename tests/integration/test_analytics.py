@@ -245,11 +245,13 @@ class Sections(unittest.TestCase):
         self.d.stop()
 
     def test_funnel_and_ivr(self):
-        import sqlite3
+        import harness
         r = self.d.cli("report", "--format", "json")
         self.assertEqual(r.returncode, 0, r.stderr)
-        db = sqlite3.connect(self.d.db)
+        db = harness.db_connect(self.d.db)
         tables = {n for (n,) in db.execute(
+            "SELECT table_name FROM information_schema.tables"
+            if harness.PG_BASE else
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"broadcasts", "meetings", "rsvps", "calls"} <= tables:
             self.skipTest("no broadcast or call tables in this build")

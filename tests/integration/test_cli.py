@@ -6,7 +6,7 @@ import os
 import subprocess
 import unittest
 
-from harness import BIN, Daemon
+from harness import BIN, Daemon, sqlite_only
 
 HEADER = "name,category,district,phone,languages\n"
 # A directory kept from before: two description columns no reply showed.
@@ -151,6 +151,7 @@ class Export(unittest.TestCase):
         r = self.d.cli("export", "--since", "yesterday")
         self.assertEqual(r.returncode, 2)
 
+    @sqlite_only("a backup is an SQLite file")
     def test_export_of_a_backup_leaves_it_as_it_was(self):
         backup = os.path.join(self.d.tmp, "copy.db")
         r = self.d.cli("backup", "--to", backup)

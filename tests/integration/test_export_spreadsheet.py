@@ -9,12 +9,12 @@ import json
 import os
 import shutil
 import signal
-import sqlite3
+import harness
 import subprocess
 import tempfile
 import unittest
 
-from harness import BIN, Daemon
+from harness import BIN, Daemon, sqlite_only
 
 # What women send (phone, text, provider message id).
 MESSAGES = [
@@ -45,7 +45,7 @@ class ExportForAnalysts(unittest.TestCase):
         # Stopped (not cleaned up) so the times can be set.
         cls.d.signal(signal.SIGTERM)
         cls.d.wait()
-        db = sqlite3.connect(cls.d.db)
+        db = harness.db_connect(cls.d.db)
         db.execute("UPDATE interactions SET time_ms = ?", (EARLY_MS,))
         db.execute("UPDATE interactions SET time_ms = ? WHERE phone = ?",
                    (LATE_MS, MESSAGES[0][0]))
@@ -137,6 +137,7 @@ class ExportForAnalysts(unittest.TestCase):
                               "--db", path], capture_output=True,
                               env=self.d.env, cwd=self.d.tmp, timeout=30)
 
+    @sqlite_only("backup and restore copy the SQLite file")
     def test_pseudonyms_survive_backup_and_restore(self):
         before = [r["contact"] for r in self.d.export()]
         backup = os.path.join(self.d.tmp, "kept.db")

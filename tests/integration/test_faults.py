@@ -27,7 +27,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import BIN, Daemon
+from harness import BIN, Daemon, sqlite_only
 from mockprovider import MockProvider, _Handler, _Server
 from outboundlib import db_query, provider_daemon, send
 
@@ -147,6 +147,7 @@ class KillDuringBurst(unittest.TestCase):
         self.assertEqual(len(stored), len(set(stored)))
 
 
+@sqlite_only("the full disk is the one under the SQLite file")
 class FullDisk(unittest.TestCase):
     """The database's disk fills up: webhooks get 503 (never a 200 for a
     message not stored), and all is well once space returns."""

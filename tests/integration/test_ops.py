@@ -14,7 +14,7 @@ import threading
 import time
 import unittest
 
-from harness import BIN, ROOT, Daemon
+from harness import BIN, ROOT, Daemon, sqlite_only
 
 PREFIX = "/usr/local"
 
@@ -340,6 +340,8 @@ def prefill(db, n):
         c.close()
 
 
+@sqlite_only("backup and restore copy the SQLite file; a PostgreSQL"
+             " store is refused, pointing to pg_dump")
 class BackupRestore(unittest.TestCase):
     def setUp(self):
         self.d = Daemon()
@@ -422,6 +424,7 @@ class BackupRestore(unittest.TestCase):
         self.assertIn("restore refused", r.stderr)
 
 
+@sqlite_only("old SQLite files and their user_version")
 class Upgrade(unittest.TestCase):
     def setUp(self):
         self.d = Daemon(import_directory=False)

@@ -9,7 +9,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import Daemon
+from harness import Daemon, sqlite_only
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -108,6 +108,7 @@ class StoreFailure(unittest.TestCase):
     def tearDown(self):
         self.d.stop()
 
+    @sqlite_only("SQLite's database lock; PostgreSQL locks rows")
     def test_locked_store_answers_503_then_recovers(self):
         # Another process holds the write lock: the daemon cannot store.
         blocker = sqlite3.connect(self.d.db, timeout=1, isolation_level=None)

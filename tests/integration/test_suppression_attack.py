@@ -27,7 +27,7 @@ import io
 import itertools
 import json
 import signal
-import sqlite3
+import harness
 import unittest
 import urllib.parse
 
@@ -172,7 +172,7 @@ class SuppressionAttack(unittest.TestCase):
             cls.d.signal(signal.SIGTERM)
             cls.d.wait()
             cls.d.log.close()
-            db = sqlite3.connect(cls.d.db)
+            db = harness.db_connect(cls.d.db)
             for i, phone in enumerate(sent):
                 day = datetime.datetime.fromisoformat(
                     cls.DAYS[i % len(cls.DAYS)] + "T12:00:00+05:30")

@@ -6,7 +6,7 @@ way out of its directory."""
 import json
 import os
 import signal
-import sqlite3
+import harness
 import subprocess
 import time
 import unittest
@@ -487,7 +487,7 @@ class MissedCalls(unittest.TestCase):
 
     def test_opted_out_gets_nothing(self):
         self.start()
-        c = sqlite3.connect(self.d.db, timeout=5)
+        c = harness.db_connect(self.d.db, timeout=5)
         c.execute("INSERT INTO contacts (phone, opted_out_ms) VALUES (?, 1)"
                   " ON CONFLICT(phone) DO UPDATE SET opted_out_ms = 1",
                   (CALLER,))
