@@ -1,6 +1,6 @@
 """sampark migrate-store: a coalition taken from its SQLite file while the
 daemon runs on it, into an empty PostgreSQL database, which a daemon then
-serves as it was: the same export, the counts printed per table, a
+serves as it was: the same export and report, the counts printed per table, a
 provider's retry of a message taken before the move still stored once.
 A second copy into the now full database is refused.
 
@@ -154,8 +154,11 @@ class MigrateStore(unittest.TestCase):
         self.assertEqual(psql(self.target,
                               "SELECT count(*) FROM interactions"), str(n))
         source_export = d.export()
+        source_report = d.cli("report")
+        self.assertEqual(source_report.returncode, 0)
         d.db = self.target
         self.assertEqual(d.export(), source_export)
+        self.assertEqual(d.cli("report").stdout, source_report.stdout)
 
         # A daemon on PostgreSQL: a retry of a message from before the
         # move is answered and not stored again; a new one gets the next
