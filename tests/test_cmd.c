@@ -97,8 +97,6 @@ test_help_lists_every_command(void **state)
 	for (i = 0; cmd_table[i] != NULL; i++)
 		if ((int)strlen(cmd_table[i]->name) > width)
 			width = (int)strlen(cmd_table[i]->name);
-	/* migrate-store, the longest, sets it. */
-	assert_int_equal(width, 13);
 	for (i = 0; cmd_table[i] != NULL; i++) {
 		snprintf(line, sizeof(line), "\n  %-*s %s\n", width,
 		    cmd_table[i]->name, cmd_table[i]->summary);
