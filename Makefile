@@ -171,7 +171,7 @@ run: deps all
 
 # The tests of what stands on the store run a second time on PostgreSQL,
 # in a throwaway cluster under $(BUILD)/pg (tools/with-pg.sh).
-PG_UNIT_TESTS = store store_contacts store_voice audience broadcast \
+PG_UNIT_TESTS = store store_copy store_contacts store_voice audience broadcast \
 	directory inbound report_canon resolve stakeholder_rows
 PG_UNIT_BINS = $(PG_UNIT_TESTS:%=$(BUILD)/tests/test_%)
 

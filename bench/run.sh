@@ -14,7 +14,7 @@
 #
 # Environment:
 #   BENCH_SECTIONS     sections to run (default "seed inbound outbound
-#                      bcsend replies bulk growth broadcast")
+#                      bcsend replies bulk growth broadcast pg")
 #   BENCH_QUICK        set: small sizes and short runs, a smoke run
 #   BENCH_CONTACTS, BENCH_INTERACTIONS, BENCH_GROUP_SIZE,
 #   BENCH_BULK_CONTACTS, BENCH_GROWTH, BENCH_BULK_SECONDS,
@@ -84,6 +84,8 @@ else
 fi
 . bench/lib.sh
 bench_init bench
+# The PostgreSQL cluster of section_pg goes with the rest at exit.
+trap 'bench_cleanup; pg_cleanup' EXIT
 
 # stop PID: SIGTERM, wait up to 10 s, then SIGKILL.  Returns its status.
 stop() {
@@ -1346,6 +1348,229 @@ section_seed() {
 	empty_bc_db >/dev/null || fail "seed: the empty broadcast database: $why"
 }
 
+# ---- PostgreSQL: one daemon against SQLite, then 1-3 behind nginx ----
+
+pg_dir=$outdir/pg
+pg_url=""
+pg_bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+# The scaling target of the issue (3 daemons against 1) has a meaning only
+# where three daemons, the database and the load balancer have cores to
+# run on at once.
+pg_target_scaling=2
+pg_target_cores=4
+
+pg_cleanup() {
+	if [ -n "$pg_url" ]; then
+		./tools/pg_cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+		pg_url=""
+	fi
+}
+
+# pg_url_of NAME: the cluster's URI with database NAME.
+pg_url_of() {
+	echo "$pg_url" | sed "s#///postgres?#///$1?#"
+}
+
+pg_sql() {
+	psql "$1" -qAt -v ON_ERROR_STOP=1 -c "$2"
+}
+
+# start_nginx PORT...: nginx on a free loopback port in front of the
+# daemons at PORT...; sets lb_port and lb_pid.
+start_nginx() {
+	local p servers="" user_line="" conf=$tmp/nginx/nginx.conf
+	lb_port=$(free_port)
+	for p in "$@"; do
+		servers="$servers server 127.0.0.1:$p;"
+	done
+	# As root nginx would hand its workers to nobody, who cannot enter
+	# the temporary directory.
+	[ "$(id -u)" = 0 ] && user_line="user root;"
+	mkdir -p "$tmp/nginx"
+	{
+		echo "daemon off; $user_line worker_processes auto;"
+		echo "pid $tmp/nginx/nginx.pid;"
+		echo "error_log $PWD/$outdir/nginx-error.log warn;"
+		echo "events { worker_connections 4096; }"
+		echo "http {"
+		echo "  access_log off;"
+		echo "  client_body_temp_path $tmp/nginx/body;"
+		echo "  proxy_temp_path $tmp/nginx/proxy;"
+		echo "  fastcgi_temp_path $tmp/nginx/fastcgi;"
+		echo "  uwsgi_temp_path $tmp/nginx/uwsgi;"
+		echo "  scgi_temp_path $tmp/nginx/scgi;"
+		echo "  upstream sampark {$servers keepalive 128; }"
+		echo "  server {"
+		echo "    listen 127.0.0.1:$lb_port;"
+		echo "    location / {"
+		echo "      proxy_pass http://sampark;"
+		echo "      proxy_http_version 1.1;"
+		echo "      proxy_set_header Connection \"\";"
+		echo "    }"
+		echo "  }"
+		echo "}"
+	} >"$conf"
+	nginx -c "$conf" -p "$tmp/nginx" -e "$PWD/$outdir/nginx-error.log" &
+	lb_pid=$!
+	pids="$pids $lb_pid"
+	if ! wait_ready "http://127.0.0.1:$lb_port/healthz" "$lb_pid"; then
+		why="nginx not ready, see $outdir/nginx-error.log"
+		return 1
+	fi
+}
+
+# bench_pg NAME N LB: N daemons on a fresh PostgreSQL database, wrk at the
+# first one (LB 0) or at nginx in front of them all (LB 1), the same load
+# as section_inbound.  Leaves "rows expected" in $tmp/NAME.rows.
+bench_pg() {
+	local name=$1 n=$2 lb=$3 db url i port pid target ok rows rc=0
+	local started="" ports="" via=""
+	db=bench_$(echo "$name" | tr -c 'a-z0-9\n' '_')
+	url=$(pg_url_of "$db")
+	lb_pid=""
+	if ! pg_sql "$pg_url" "CREATE DATABASE $db" >"$outdir/$name-db.log" 2>&1; then
+		why="could not create database $db, see $outdir/$name-db.log"
+		return 1
+	fi
+	if ! "$sampark" import stakeholders config/stakeholders.csv \
+	    --db "$url" >"$outdir/$name-import.log" 2>&1; then
+		why="import of config/stakeholders.csv failed, see $outdir/$name-import.log"
+		rc=1
+	fi
+	for i in $(seq 1 "$n"); do
+		[ $rc = 0 ] || break
+		port=$(free_port)
+		"$sampark" serve -c config/sampark.conf --listen "127.0.0.1:$port" \
+		    --db "$url" --set admin_listen= 2>"$outdir/$name-$i.log" &
+		pid=$!
+		pids="$pids $pid"
+		started="$started $pid"
+		ports="$ports $port"
+		if ! wait_ready "http://127.0.0.1:$port/healthz" "$pid"; then
+			why="daemon $i of $name not ready, see $outdir/$name-$i.log"
+			tail -n 20 "$outdir/$name-$i.log" >&2
+			rc=1
+		fi
+	done
+	target=${ports# }
+	target=${target%% *}
+	if [ $rc = 0 ] && [ "$lb" = 1 ]; then
+		if start_nginx $ports; then
+			target=$lb_port
+			via=", nginx"
+		else
+			rc=1
+		fi
+	fi
+	if [ $rc = 0 ]; then
+		echo "bench: $name on 127.0.0.1:$target ($n daemon(s)$via): warm-up ${warmup}s, run ${duration}s"
+		run_wrk "$name-warmup" "http://127.0.0.1:$target/sms/console" \
+		    bench/inbound.lua "$warmup" 0 &&
+		run_wrk "$name" "http://127.0.0.1:$target/sms/console" \
+		    bench/inbound.lua "$duration" 1 || rc=1
+	fi
+	if [ -n "$lb_pid" ]; then
+		stop "$lb_pid" || true
+		lb_pid=""
+	fi
+	for pid in $started; do
+		if ! stop "$pid"; then
+			echo "bench: a daemon of $name did not exit cleanly on SIGTERM, see $outdir/$name-*.log" >&2
+			fail "sampark did not exit cleanly on SIGTERM ($name)"
+		fi
+	done
+	if [ $rc = 0 ]; then
+		ok=$(( $(field "$name-warmup" ok) + $(field "$name" ok) ))
+		rows=$(pg_sql "$url" "SELECT count(*) FROM interactions" 2>&1 |
+		    head -n 1)
+		echo "$rows $((ok * 2))" >"$tmp/$name.rows"
+	fi
+	pg_sql "$pg_url" "DROP DATABASE IF EXISTS $db WITH (FORCE)" \
+	    >/dev/null 2>&1 || true
+	return $rc
+}
+
+# pg_ratio A B: A's requests/s over B's, or "-".
+pg_ratio() {
+	if [ -s "$tmp/$1.result" ] && [ -s "$tmp/$2.result" ]; then
+		awk -v a="$(field "$1" rps)" -v b="$(field "$2" rps)" \
+		    'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'
+	else
+		echo "-"
+	fi
+}
+
+section_pg() {
+	local cores name n r scaling v stored
+	cores=$(nproc)
+	echo
+	echo "== PostgreSQL: inbound SMS on one daemon per store, then 1, 2, 3 daemons behind nginx"
+	for name in pg-sqlite pg-1 pg-lb1 pg-lb2 pg-lb3; do
+		rm -f "$tmp/$name.result" "$tmp/$name.rows"
+	done
+	if [ ! -x "$pg_bin/initdb" ] || ! command -v psql >/dev/null ||
+	    ! command -v nginx >/dev/null; then
+		fail "pg: PostgreSQL 15 (initdb, psql) and nginx are needed (make deps installs them)"
+		return 0
+	fi
+	./tools/pg_cluster.sh stop "$pg_dir" >/dev/null 2>&1 || true
+	if ! pg_url=$(PG_CLUSTER_DURABLE=1 ./tools/pg_cluster.sh start "$pg_dir"); then
+		pg_url=""
+		fail "pg: the PostgreSQL cluster did not start"
+		return 0
+	fi
+	why="see the messages above"
+	if bench_sampark pg-sqlite; then
+		echo "$sampark_rows $sampark_expect" >"$tmp/pg-sqlite.rows"
+	else
+		fail "pg: sampark on SQLite did not run: $why"
+	fi
+	why="see the messages above"
+	bench_pg pg-1 1 0 || fail "pg: sampark on PostgreSQL did not run: $why"
+	for n in 1 2 3; do
+		why="see the messages above"
+		bench_pg "pg-lb$n" "$n" 1 ||
+		    fail "pg: $n daemon(s) behind nginx did not run: $why"
+	done
+	pg_cleanup
+
+	echo
+	echo "inbound SMS, wrk -t$threads -c$conns -d${duration}s after ${warmup}s warm-up, 127.0.0.1, empty databases"
+	echo "(SQLite: synchronous = normal, as config/sampark.conf has it; PostgreSQL 15: fsync and"
+	echo " synchronous_commit on, one cluster on a unix socket.  This machine has $cores cores, shared"
+	echo " by wrk, nginx, the daemons and PostgreSQL.)"
+	row target requests/s "p50 ms" "p99 ms" errors
+	row_of "sqlite, 1" pg-sqlite
+	row_of "postgresql, 1" pg-1
+	row_of "pg 1 + nginx" pg-lb1
+	row_of "pg 2 + nginx" pg-lb2
+	row_of "pg 3 + nginx" pg-lb3
+	echo
+	for name in pg-sqlite pg-1 pg-lb1 pg-lb2 pg-lb3; do
+		[ -s "$tmp/$name.result" ] || continue
+		if [ "$(field "$name" errors)" = 0 ]; then v=PASS; else
+			v=FAIL; fail "pg: $name had $(field "$name" errors) errors (socket errors or non-2xx)"; fi
+		stored="-"
+		[ -s "$tmp/$name.rows" ] && stored=$(awk '{ print $1 " (expected about " $2 ")" }' "$tmp/$name.rows")
+		printf '  %-10s errors %s (target 0) %s; interactions stored %s\n' \
+		    "$name" "$(field "$name" errors)" "$v" "$stored"
+	done
+	echo "  one daemon, postgresql / sqlite requests/s:  $(pg_ratio pg-1 pg-sqlite)"
+	echo "  behind nginx, 2 daemons / 1:                  $(pg_ratio pg-lb2 pg-lb1)"
+	scaling=$(pg_ratio pg-lb3 pg-lb1)
+	r="behind nginx, 3 daemons / 1:                  $scaling"
+	if [ "$scaling" = "-" ]; then
+		echo "  $r   FAIL: not measured"
+		fail "pg: scaling not measured"
+	elif [ "$cores" -lt "$pg_target_cores" ]; then
+		echo "  $r   (target >= $pg_target_scaling where the cores allow it, >= $pg_target_cores)  not applicable: $cores cores"
+	else
+		if ge "$scaling" "$pg_target_scaling"; then v=PASS; else
+			v=FAIL; fail "pg: scaling $scaling < $pg_target_scaling on $cores cores"; fi
+		echo "  $r   (target >= $pg_target_scaling, $cores cores)  $v"
+	fi
+}
+
 for tool in wrk curl python3 sqlite3 cc pkg-config; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		echo "bench: $tool is not installed (make deps installs it)" >&2
@@ -1354,9 +1579,9 @@ for tool in wrk curl python3 sqlite3 cc pkg-config; do
 done
 mkdir -p "$outdir"
 
-for section in ${BENCH_SECTIONS:-seed inbound outbound bcsend replies bulk growth broadcast}; do
+for section in ${BENCH_SECTIONS:-seed inbound outbound bcsend replies bulk growth broadcast pg}; do
 	case $section in
-	inbound|outbound|broadcast|bcsend|replies|bulk|growth|seed) "section_$section" ;;
+	inbound|outbound|broadcast|bcsend|replies|bulk|growth|seed|pg) "section_$section" ;;
 	*) echo "bench: no section '$section'" >&2; exit 2 ;;
 	esac
 done

@@ -55,8 +55,9 @@ test_descriptors(void **state)
 		const struct cmd_desc *c = cmd_table[i];
 
 		assert_non_null(c->name);
-		/* `sampark help` gives names a column of 12. */
-		assert_true(strlen(c->name) > 0 && strlen(c->name) <= 12);
+		/* `sampark help` gives names a column as wide as the
+		 * longest; one past 16 would push the summaries too far. */
+		assert_true(strlen(c->name) > 0 && strlen(c->name) <= 16);
 		assert_non_null(c->summary);
 		assert_true(strlen(c->summary) > 0);
 		assert_null(strchr(c->summary, '\n'));
@@ -87,13 +88,17 @@ test_help_lists_every_command(void **state)
 	char line[256];
 	struct buf out;
 	size_t i;
+	int width = 12;
 
 	(void)state;
 	assert_non_null(help);
 	buf_init(&out, 0);
 	assert_int_equal(run_captured(help, 1, argv, &out), 0);
+	for (i = 0; cmd_table[i] != NULL; i++)
+		if ((int)strlen(cmd_table[i]->name) > width)
+			width = (int)strlen(cmd_table[i]->name);
 	for (i = 0; cmd_table[i] != NULL; i++) {
-		snprintf(line, sizeof(line), "\n  %-12s %s\n",
+		snprintf(line, sizeof(line), "\n  %-*s %s\n", width,
 		    cmd_table[i]->name, cmd_table[i]->summary);
 		assert_non_null(strstr(buf_cstr(&out), line));
 	}

@@ -6,7 +6,9 @@
 # trust authentication for the one role "sampark", no fsync (the tests
 # never outlive it).  initdb refuses to run as root, so as root the
 # cluster belongs to the postgres system user (the postgresql-15 package
-# makes it), as anyone else to that user.  start prints the connection
+# makes it), as anyone else to that user.  PG_CLUSTER_DURABLE=1 keeps
+# the server's own fsync and synchronous commit (the benchmarks, which
+# compare it with SQLite's durable commits).  start prints the connection
 # URI the store takes; stop stops it and deletes DIR.  Every step is
 # bounded in time.
 set -eu
@@ -48,8 +50,10 @@ start)
 			exit 1
 		}
 	fi
+	fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	[ -n "${PG_CLUSTER_DURABLE:-}" ] && fast=""
 	as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
-	    -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+	    -o "-k $dir -c listen_addresses= $fast -c max_connections=300" \
 	    start >/dev/null || {
 		cat "$dir/server.log" >&2
 		exit 1

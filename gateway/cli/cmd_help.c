@@ -193,6 +193,7 @@ static int
 run_help(int argc, char **argv)
 {
 	const struct cmd_desc *c;
+	int width = 12;
 	size_t i;
 
 	if (argc >= 2 && strcmp(argv[1], "config") == 0)
@@ -210,8 +211,12 @@ run_help(int argc, char **argv)
 	}
 	printf("Sampark — SMS gateway for entrepreneur outreach\n\n"
 	    "usage: sampark COMMAND [OPTIONS]\n\n");
+	/* The summaries in one column, past the longest name. */
 	for (i = 0; cmd_table[i] != NULL; i++)
-		printf("  %-12s %s\n", cmd_table[i]->name,
+		if ((int)strlen(cmd_table[i]->name) > width)
+			width = (int)strlen(cmd_table[i]->name);
+	for (i = 0; cmd_table[i] != NULL; i++)
+		printf("  %-*s %s\n", width, cmd_table[i]->name,
 		    cmd_table[i]->summary);
 	printf("\n`sampark COMMAND --help` (or `sampark help COMMAND`) "
 	    "describes each command;\n`sampark help config` lists every "

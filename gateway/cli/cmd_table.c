@@ -11,7 +11,7 @@
 extern const struct cmd_desc cmd_serve, cmd_import, cmd_export, cmd_report,
     cmd_send, cmd_outbox, cmd_broadcast, cmd_contacts, cmd_group,
     cmd_directory, cmd_check_config, cmd_explain, cmd_templates, cmd_backup,
-    cmd_restore, cmd_help;
+    cmd_restore, cmd_migrate_store, cmd_help;
 
 const struct cmd_desc *const cmd_table[] = {
 	&cmd_serve,
@@ -29,6 +29,7 @@ const struct cmd_desc *const cmd_table[] = {
 	&cmd_templates,
 	&cmd_backup,
 	&cmd_restore,
+	&cmd_migrate_store,
 	&cmd_help,
 	NULL,
 };

@@ -765,4 +765,36 @@ int	 store_call_recent_followup(struct store *, const char *caller,
  */
 int	 store_outbox_add_call(struct store *, struct outbox_msg *m);
 
+/* ---- moving a coalition to PostgreSQL (store_copy.c) ---- */
+
+/* One table as store_copy() moved it: its rows in the source's snapshot
+ * and in the target, counted again in the target's transaction. */
+struct store_copy_count {
+	char	*table;
+	int64_t	 source;
+	int64_t	 target;
+};
+
+/*
+ * Copy every table of the SQLite database from (PATH or sqlite:PATH, of
+ * this binary's schema version) into the PostgreSQL database to (a URI),
+ * ids kept so that references stay valid, and identity sequences moved
+ * past the ids copied.  The target gets this binary's schema if it has
+ * none, and must hold no data: a row in any of its tables (beyond what
+ * opening it writes in meta, its own pseudonym key and heartbeat, which
+ * the source's meta replaces) refuses the copy before anything is
+ * written.  The source is read in one read transaction, so a daemon may
+ * go on writing to it: the copy is of the moment it began.  Everything
+ * is written in one transaction on the target, and the rows of every
+ * table are counted in it before the commit: any difference rolls the
+ * whole copy back.  progress (may be NULL) is called after each table,
+ * with both transactions open.  *counts (*n of them, in the order
+ * copied) freed with store_copy_counts_free().  0, or -1 with err.
+ */
+int	 store_copy(const char *from, const char *to,
+	    void (*progress)(void *arg, const char *table, int64_t rows),
+	    void *arg, struct store_copy_count **counts, size_t *n,
+	    char *err, size_t errlen);
+void	 store_copy_counts_free(struct store_copy_count *, size_t n);
+
 #endif
