@@ -55,9 +55,8 @@ class CrashSafety(unittest.TestCase):
             "twilio", self.mock,
             settings={"rate": "0", "max_inflight": str(MAX_INFLIGHT)},
             # On a shared (PostgreSQL) store the killed daemon's claims
-            # come back when their lease runs out, not at the restart; the
-            # lease outlasts any send of this test on a loaded machine.
-            globals_={"outbox_poll_ms": "50", "sending_lease_s": "10"})
+            # come back when their lease runs out, not at the restart.
+            globals_={"outbox_poll_ms": "50", "sending_lease_s": "1"})
 
     def tearDown(self):
         self.d.stop()
