@@ -28,6 +28,8 @@ struct store_db_pg {
 	int	 savepoints;	/* open, counted since the transaction began */
 	int	 sp_began;	/* 1: a savepoint began the transaction */
 	char	 sqlstate[6];	/* of the last error, "" if none */
+	int64_t	 last_id;	/* of the last INSERT into a table of ids */
+	int	 has_last_id;
 	char	 err[512];
 };
 
@@ -38,6 +40,7 @@ struct store_db_pg_stmt {
 	char		 name[16];
 	int		 prepared;
 	enum stmt_kind	 kind;
+	int		 returns_id;	/* " RETURNING id" added: see below */
 	int		 nparams;
 	const char	**values;	/* bound: the caller's, or ints[i] */
 	char		(*ints)[24];
@@ -175,6 +178,33 @@ store_db_pg_translate(const char *sql)
 	return translate(sql, NULL);
 }
 
+/*
+ * The tables whose rows have an identity id.  An INSERT into one gets
+ * " RETURNING id", read and kept by the step (which still answers done),
+ * so that the id of the row made costs no second round trip to the
+ * server the way SELECT lastval() would.
+ */
+static int
+inserts_with_id(const char *sql)
+{
+	static const char *const tables[] = { "interactions", "outbox",
+	    "outbox_events", "outbox_attempts", "stakeholders", "meetings",
+	    "broadcasts", "calls" };
+	size_t i, n;
+
+	if (strncmp(sql, "INSERT INTO ", 12) != 0 ||
+	    strstr(sql, "RETURNING") != NULL)
+		return 0;
+	sql += 12;
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		n = strlen(tables[i]);
+		if (strncmp(sql, tables[i], n) == 0 &&
+		    (sql[n] == ' ' || sql[n] == '('))
+			return 1;
+	}
+	return 0;
+}
+
 struct store_db_pg_stmt *
 store_db_pg_prepare(struct store_db_pg *db, const char *sql)
 {
@@ -184,6 +214,12 @@ store_db_pg_prepare(struct store_db_pg *db, const char *sql)
 	s->db = db;
 	s->sql = xstrdup(sql);
 	s->pgsql = translate(sql, &s->nparams);
+	if ((s->returns_id = inserts_with_id(sql))) {
+		char *t = xasprintf("%s RETURNING id", s->pgsql);
+
+		free(s->pgsql);
+		s->pgsql = t;
+	}
 	n = s->nparams > 0 ? s->nparams : 1;
 	s->values = xcalloc((size_t)n, sizeof(*s->values));
 	s->ints = xcalloc((size_t)n, sizeof(*s->ints));
@@ -385,6 +421,15 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 		}
 		changes_of(s->res, &s->db->changes);
 		s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+		if (s->returns_id) {
+			/* The caller asked for no rows: the ids are ours. */
+			if (s->nrows > 0) {
+				s->db->last_id = strtoll(PQgetvalue(s->res,
+				    s->nrows - 1, 0), NULL, 10);
+				s->db->has_last_id = 1;
+			}
+			s->nrows = 0;
+		}
 		s->row = -1;
 	}
 	if (s->row + 1 < s->nrows) {
@@ -458,9 +503,12 @@ store_db_pg_changes(struct store_db_pg *db)
 int64_t
 store_db_pg_last_id(struct store_db_pg *db)
 {
-	PGresult *r = PQexec(db->conn, "SELECT lastval()");
+	PGresult *r;
 	int64_t id = 0;
 
+	if (db->has_last_id)
+		return db->last_id;
+	r = PQexec(db->conn, "SELECT lastval()");
 	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
 	    PQntuples(r) == 1)
 		id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
