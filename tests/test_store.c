@@ -1251,8 +1251,8 @@ test_outbox_lifecycle(void **state)
 static void
 test_outbox_requeue(void **state)
 {
-	/* PostgreSQL's daemons take back expired leases instead
-	 * (test_outbox_lease). */
+	/* PostgreSQL's daemons requeue only expired leases instead
+	 * (test_outbox_requeue_expired_lease). */
 	SQLITE_ONLY();
 	struct fixture *f = *state;
 	struct outbox_msg *msgs = NULL, m;
@@ -1302,18 +1302,6 @@ test_outbox_requeue(void **state)
 	records_outbox_msgs_free(msgs, n);
 }
 
-/* The lease of message id, -1 when it holds none. */
-static int64_t
-lease_of(const char *path, int64_t id)
-{
-	char *sql = xasprintf("SELECT COALESCE(lease_until_ms, -1)"
-	    " FROM outbox WHERE id = %lld", (long long)id);
-	int64_t v = sql_int(path, sql, 0);
-
-	free(sql);
-	return v;
-}
-
 /* How many events of message id say detail. */
 static int
 events_saying(const char *path, int64_t id, const char *detail)
@@ -1325,67 +1313,6 @@ events_saying(const char *path, int64_t id, const char *detail)
 
 	free(sql);
 	return n;
-}
-
-/*
- * A claim holds its messages for the lease, a result ends it.  On
- * PostgreSQL a claim after the lease ran out takes the message of a
- * daemon that never finished (it died) and sends it again; one a daemon
- * finished stays finished.  On SQLite, one daemon: nothing is taken
- * back by a claim (its start-up requeue does that).
- */
-static void
-test_outbox_lease(void **state)
-{
-	struct fixture *f = *state;
-	struct outbox_msg *msgs = NULL;
-	int64_t a, b, lease = 60000;
-	size_t n = 0;
-
-	store_outbox_set_lease(f->st, lease);
-	a = add_ok(f->st, queued("twilio", 1000, "Mela kal subah 10 baje"));
-	b = add_ok(f->st, queued("twilio", 1001, "लोन कैम्प शनिवार को"));
-	assert_int_equal(lease_of(f->path, a), -1);
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000, 5, &msgs,
-	    &n), 0);
-	assert_int_equal(n, 2);
-	records_outbox_msgs_free(msgs, n);
-	assert_int_equal(lease_of(f->path, a), 2000 + lease);
-	assert_int_equal(lease_of(f->path, b), 2000 + lease);
-	assert_int_equal(store_outbox_finish(f->st, b, "sent", 2300, 0, "SMb",
-	    NULL, NULL, NULL), 0);
-	assert_int_equal(lease_of(f->path, b), -1);
-
-	/* Not a millisecond early: a live daemon may still be sending. */
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000 + lease - 1,
-	    5, &msgs, &n), 0);
-	assert_int_equal(n, 0);
-	assert_string_equal(state_of(f->st, a), "sending");
-	/* Another provider's claim leaves twilio's leases alone. */
-	assert_int_equal(store_outbox_claim(f->st, "plivo", 2000 + lease + 5,
-	    5, &msgs, &n), 0);
-	assert_int_equal(n, 0);
-	assert_string_equal(state_of(f->st, a), "sending");
-
-	assert_int_equal(store_outbox_claim(f->st, "twilio", 2000 + lease,
-	    5, &msgs, &n), 0);
-	if (temp_db_pg()) {
-		assert_int_equal(n, 1);
-		assert_int_equal(msgs[0].id, a);
-		assert_int_equal(msgs[0].attempts, 2);
-		assert_int_equal(events_saying(f->path, a,
-		    "requeued: lease expired"), 1);
-		assert_int_equal(lease_of(f->path, a), 2000 + 2 * lease);
-	} else {
-		assert_int_equal(n, 0);
-		assert_int_equal(events_saying(f->path, a,
-		    "requeued: lease expired"), 0);
-	}
-	records_outbox_msgs_free(msgs, n);
-	assert_string_equal(state_of(f->st, a), "sending");
-	assert_string_equal(state_of(f->st, b), "sent");
-	assert_int_equal(events_saying(f->path, b,
-	    "requeued: lease expired"), 0);
 }
 
 /*
@@ -1468,6 +1395,8 @@ test_outbox_requeue_expired_lease(void **state)
 	    lease, &n64), 0);
 	assert_int_equal(n64, 1);
 	assert_string_equal(state_of(f->st, a), "queued");
+	assert_int_equal(events_saying(f->path, a,
+	    "requeued: lease expired"), 1);
 }
 
 /*
@@ -2000,8 +1929,6 @@ main(void)
 		    test_rate_shared_between_daemons, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_abandon_spares_live_creation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_outbox_lease,
-		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_requeue,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outbox_list_counts,

@@ -964,16 +964,14 @@ daemon_serve(const struct serve_options *opts)
 	{
 		int64_t requeued = 0;
 
-		/* The claims' lease (store_outbox_claim takes back expired
-		 * ones on a shared store); one that ran out under a live
-		 * request would send its message twice. */
+		/* The claims' lease (on a shared store, what a dead
+		 * daemon left is requeued once it runs out); one that ran
+		 * out under a live request would send its message twice. */
 		if (config_int(d.rt->cfg, "sending_lease_s") <=
 		    config_int(d.rt->cfg, "send_timeout"))
 			log_warn("config", "problem=\"sending_lease_s is not "
 			    "longer than send_timeout: a slow send may go "
 			    "twice\"");
-		store_outbox_set_lease(d.store,
-		    (int64_t)config_int(d.rt->cfg, "sending_lease_s") * 1000);
 		/* A crash left these half-sent: send them again (on a
 		 * shared store, those whose claim has expired). */
 		if (store_outbox_requeue_expired(d.store, util_wall_ms(),

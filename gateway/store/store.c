@@ -94,18 +94,14 @@ static void	plan_log(struct store *);
 	"ALTER TABLE interactions ADD COLUMN stakeholders TEXT;"
 
 /*
- * 18: what several daemons on one database need to send together.  A
- * claim holds its message until lease_until_ms (NULL when no claim is
- * running): a daemon that died mid-send leaves its messages "sending",
- * and another takes them back once the lease has run out (on
- * PostgreSQL, where several daemons share the outbox; one SQLite daemon
- * requeues at start-up instead).  send_rate holds, per provider, the
- * earliest time in microseconds at which the next message may go, which
- * every daemon advances as it claims, so that a provider's rate is the
- * total of all of them.
+ * 18: what several daemons on one database need to send together.
+ * send_rate holds, per provider, the earliest time in microseconds at
+ * which the next message may go, which every daemon advances as it
+ * claims, so that a provider's rate is the total of all of them.  (A
+ * dead daemon's claims need no column: a claim's updated_ms is its
+ * time, and the lease is counted from it.)
  */
 #define MIGRATION_18_SHARED_SENDING					\
-	"ALTER TABLE outbox ADD COLUMN lease_until_ms INTEGER;"		\
 	"CREATE TABLE send_rate (provider TEXT PRIMARY KEY,"		\
 	"  next_free_us INTEGER NOT NULL);"
 
@@ -512,14 +508,7 @@ static const char *const pg_migrations[] = {
 	"CREATE TRIGGER stakeholders_changed AFTER INSERT OR UPDATE OR DELETE"
 	"  OR TRUNCATE ON stakeholders FOR EACH STATEMENT"
 	"  EXECUTE FUNCTION sampark_directory_changed();",
-	/*
-	 * 18: as SQLite's 18, and the index by which every claim finds
-	 * the expired leases of its provider (few rows: only what is in
-	 * flight).
-	 */
-	"ALTER TABLE outbox ADD COLUMN lease_until_ms BIGINT;"
-	"CREATE INDEX outbox_leases ON outbox(provider, lease_until_ms)"
-	"  WHERE state = 'sending';"
+	/* 18: as SQLite's 18. */
 	"CREATE TABLE send_rate (provider TEXT PRIMARY KEY,"
 	"  next_free_us BIGINT NOT NULL);",
 };
@@ -597,7 +586,7 @@ static const char *const sql_text[S_COUNT] = {
 	 * (store_outbox_claim keeps that walk short).
 	 */
 	[S_OB_CLAIM] = "UPDATE outbox SET state = 'sending',"
-	    " attempts = attempts + 1, updated_ms = ?3, lease_until_ms = ?7"
+	    " attempts = attempts + 1, updated_ms = ?3"
 	    " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued'"
 	    " AND provider = ?1 AND next_attempt_ms >= ?5"
 	    " AND next_attempt_ms <= ?2 AND (?6 = 0 OR broadcast_id IS NULL"
@@ -619,12 +608,12 @@ static const char *const sql_text[S_COUNT] = {
 	 */
 	[S_OB_FINISH] = "UPDATE outbox SET state = ?2, updated_ms = ?3,"
 	    " provider_id = COALESCE(?5, provider_id),"
-	    " error_code = ?6, error = ?7, reason = ?8, lease_until_ms = NULL"
+	    " error_code = ?6, error = ?7, reason = ?8"
 	    " WHERE id = ?1 AND state = 'sending'",
 	[S_OB_RETRY] = "UPDATE outbox SET state = ?2, updated_ms = ?3,"
 	    " next_attempt_ms = ?4,"
 	    " provider_id = COALESCE(?5, provider_id),"
-	    " error_code = ?6, error = ?7, reason = ?8, lease_until_ms = NULL"
+	    " error_code = ?6, error = ?7, reason = ?8"
 	    " WHERE id = ?1 AND state = 'sending'",
 	[S_OB_FIND_PID] = "SELECT id, state FROM outbox WHERE provider = ?1"
 	    " AND provider_id = ?2 AND provider_id IS NOT NULL",
@@ -634,7 +623,7 @@ static const char *const sql_text[S_COUNT] = {
 	[S_OB_REQUEUE_EVENTS] = "/* batch: once at start-up, what a crash left"
 	    " in flight */ INSERT INTO outbox_events (outbox_id,"
 	    " time_ms, from_state, to_state, detail) SELECT id, ?1, 'sending',"
-	    " 'queued', 'requeued at start-up' FROM outbox"
+	    " 'queued', ?3 FROM outbox"
 	    " WHERE state = 'sending' AND updated_ms <= ?2",
 	[S_OB_REQUEUE] = "/* batch: once at start-up, as above */"
 	    " UPDATE outbox SET state = 'queued',"
@@ -679,7 +668,7 @@ static const char *const sql_text_pg[S_COUNT] = {
 	    " AND direction = 'out' ORDER BY id",
 	[S_DATA_VERSION] = "SELECT n FROM sampark_data_version",
 	[S_OB_CLAIM] = "UPDATE outbox SET state = 'sending',"
-	    " attempts = attempts + 1, updated_ms = ?3, lease_until_ms = ?7"
+	    " attempts = attempts + 1, updated_ms = ?3"
 	    " WHERE id IN (SELECT id FROM outbox WHERE state = 'queued'"
 	    " AND provider = ?1 AND next_attempt_ms >= ?5"
 	    " AND next_attempt_ms <= ?2 AND (?6 = 0 OR broadcast_id IS NULL"
@@ -1092,7 +1081,6 @@ store_open(const char *path, const struct store_options *opt, char *err,
 	int i, ro = opt != NULL && opt->read_only;
 
 	st = xcalloc(1, sizeof(*st));
-	st->send_lease_ms = STORE_SEND_LEASE_MS;
 	path = store_path(path);
 	if (store_db_is_pg_url(path)) {
 		if ((st->db.pg = store_db_pg_connect(path, err, errlen)) ==

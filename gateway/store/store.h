@@ -279,19 +279,6 @@ int	 store_outbox_report(struct store *, const char *provider,
 	    const char *error_code, const char *reason);
 
 /*
- * A claim holds its messages for lease_ms (default STORE_SEND_LEASE_MS),
- * longer than a send request may take; store_outbox_finish ends it.  On
- * PostgreSQL, where several daemons share the outbox, every claim first
- * takes back the "sending" messages of its provider whose lease has run
- * out (their daemon died or lost the database) with the event
- * "requeued: lease expired", and claims them again like any other; so
- * only what a dead daemon had in flight may go twice.  On SQLite one
- * daemon owns the outbox and requeues at start-up instead.
- */
-#define STORE_SEND_LEASE_MS	(600 * 1000)
-void	 store_outbox_set_lease(struct store *, int64_t lease_ms);
-
-/*
  * ---- a provider's send rate across daemons (store_rate.c) ----
  *
  * 1 when several daemons may share this store (PostgreSQL): a provider's

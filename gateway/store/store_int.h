@@ -76,7 +76,6 @@ struct store {
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints itself */
 	int		 synchronous_full;	/* as opened */
 	size_t		 ncached;
-	int64_t		 send_lease_ms;	/* store_outbox_set_lease() */
 };
 
 /* Record msg (or sqlite's message) as the error of op, log it once; -1. */

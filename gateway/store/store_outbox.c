@@ -201,7 +201,6 @@ claim_window(struct store *st, const char *provider, int64_t now_ms,
 	    (int64_t)max);
 	store_db_bind_int64(s, 5, w->lo);
 	store_db_bind_int64(s, 6, w->check);
-	store_db_bind_int64(s, 7, now_ms + st->send_lease_ms);
 	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
 		if (*len == *cap) {
 			*cap = *cap == 0 ? 16 : *cap * 2;
@@ -212,62 +211,6 @@ claim_window(struct store *st, const char *provider, int64_t now_ms,
 	if (rc != STORE_DB_DONE)
 		store_sq_fail(st, "outbox_claim");
 	store_sq_done(s);
-	return rc == STORE_DB_DONE ? 0 : -1;
-}
-
-void
-store_outbox_set_lease(struct store *st, int64_t lease_ms)
-{
-	st->send_lease_ms = lease_ms > 0 ? lease_ms : STORE_SEND_LEASE_MS;
-}
-
-/*
- * Rows another daemon is finishing right now are skipped (locked), and
- * "state = 'sending'" is checked again on the row as updated, so two
- * daemons never take back one message twice.  The due time is left: the
- * message is overdue and goes first.
- */
-static const char *const sql_lease_expired =
-    "UPDATE outbox SET state = 'queued', updated_ms = ?2,"
-    " lease_until_ms = NULL WHERE id IN (SELECT id FROM outbox"
-    " WHERE state = 'sending' AND provider = ?1 AND lease_until_ms <= ?2"
-    " ORDER BY lease_until_ms LIMIT 1000 FOR UPDATE SKIP LOCKED)"
-    " AND state = 'sending' RETURNING id";
-
-/* PostgreSQL: the expired claims of provider back to "queued". */
-static int
-take_back_expired(struct store *st, const char *provider, int64_t now_ms)
-{
-	struct store_db_stmt *s;
-	int64_t *ids = NULL;
-	size_t n = 0, cap = 0, i;
-	int rc;
-
-	if ((s = store_sq_prepared(st, &sql_lease_expired,
-	    "outbox_lease_expired")) == NULL)
-		return -1;
-	store_sq_bind_text(s, 1, provider);
-	store_db_bind_int64(s, 2, now_ms);
-	while ((rc = store_db_step(s)) == STORE_DB_ROW) {
-		if (n == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			ids = xreallocarray(ids, cap, sizeof(*ids));
-		}
-		ids[n++] = store_db_column_int64(s, 0);
-	}
-	if (rc != STORE_DB_DONE)
-		store_sq_fail(st, "outbox_lease_expired");
-	store_sq_done(s);
-	for (i = 0; rc == STORE_DB_DONE && i < n; i++) {
-		if (outbox_event(st, ids[i], now_ms, "sending", "queued",
-		    "requeued: lease expired", "outbox_lease_expired") == -1)
-			rc = STORE_DB_ERROR;
-	}
-	/* Said as the daemon's start-up and periodic requeues say it. */
-	if (n > 0 && rc == STORE_DB_DONE)
-		log_warn("outbox_requeued", "messages=%zu "
-		    "reason=claim_lease_expired provider=%s", n, provider);
-	free(ids);
 	return rc == STORE_DB_DONE ? 0 : -1;
 }
 
@@ -287,8 +230,6 @@ store_outbox_claim(struct store *st, const char *provider, int64_t now_ms,
 		return 0;
 	if (store_sq_run(st, S_SAVEPOINT, "outbox_claim") == -1)
 		return -1;
-	if (STORE_IS_PG(st) && take_back_expired(st, provider, now_ms) == -1)
-		goto undo;
 	if (creating_from(st, &c) == -1)
 		goto undo;
 	nw = windows_of(c, now_ms, w);
@@ -435,8 +376,8 @@ store_outbox_requeue_sending(struct store *st, int64_t now_ms, int64_t *n)
 {
 	/* SQLite has one daemon: whatever is "sending" at its start was
 	 * left by its own previous run.  A shared store has others, whose
-	 * claims are theirs until their lease runs out; then any claim
-	 * takes them back (take_back_expired). */
+	 * claims are theirs until their lease runs out; then any daemon
+	 * takes them back (store_outbox_requeue_expired, on a timer). */
 	*n = 0;
 	if (STORE_IS_PG(st))
 		return 0;
@@ -456,6 +397,8 @@ store_outbox_requeue_expired(struct store *st, int64_t now_ms,
 		return -1;
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 1, now_ms);
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE_EVENTS], 2, cutoff);
+	store_sq_bind_text(st->stmt[S_OB_REQUEUE_EVENTS], 3, lease_ms < 0 ?
+	    "requeued at start-up" : "requeued: lease expired");
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 1, now_ms);
 	store_db_bind_int64(st->stmt[S_OB_REQUEUE], 2, cutoff);
 	ok = store_sq_run(st, S_OB_REQUEUE_EVENTS, op) == 0 &&
