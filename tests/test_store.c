@@ -166,6 +166,35 @@ outbound(int64_t t, int64_t reply_to, const char *text)
 	return r;
 }
 
+/* What the daemon logs of its store: never a password. */
+static void
+test_path_for_log(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "/var/lib/sampark/sampark.db", "/var/lib/sampark/sampark.db" },
+		{ "postgresql://sampark:Bh@d0hi-2026@db1.internal/sampark",
+		  "postgresql://sampark:***@db1.internal/sampark" },
+		{ "postgres://sampark:s3cret@db1,db2/sampark?sslmode=require",
+		  "postgres://sampark:***@db1,db2/sampark?sslmode=require" },
+		{ "postgresql://db.internal/sampark?user=sampark&password=s3"
+		  "cret&sslmode=require", "postgresql://db.internal/sampark?"
+		  "user=sampark&password=***&sslmode=require" },
+		{ "postgresql:///sampark?host=/run/pg&oldpassword=x&password=y",
+		  "postgresql:///sampark?host=/run/pg&oldpassword=x&password=***" },
+		{ "postgresql://sampark@db.internal/sampark",
+		  "postgresql://sampark@db.internal/sampark" },
+	};
+	size_t i;
+	char *got;
+
+	(void)state;
+	for (i = 0; i < SP_ARRAY_LEN(cases); i++) {
+		got = store_path_for_log(cases[i][0]);
+		assert_string_equal(got, cases[i][1]);
+		free(got);
+	}
+}
+
 static void
 test_open_creates_schema(void **state)
 {
@@ -1889,6 +1918,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_path_for_log),
 		cmocka_unit_test_setup_teardown(test_open_creates_schema,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema_refused,

@@ -1052,9 +1052,14 @@ daemon_serve(const struct serve_options *opts)
 	if (start_lease_check(&d) == -1)
 		goto out;
 	check_providers(d.rt);
-	log_info("listening", "address=%s port=%d db=%s",
-	    config_str(d.rt->cfg, "listen"), http_server_port(d.http),
-	    config_str(d.rt->cfg, "db"));
+	{
+		char *shown = store_path_for_log(config_str(d.rt->cfg, "db"));
+
+		log_info("listening", "address=%s port=%d db=%s",
+		    config_str(d.rt->cfg, "listen"),
+		    http_server_port(d.http), shown);
+		free(shown);
+	}
 	event_base_dispatch(d.base);
 	flush_queue(&d);
 	log_info("stopped", "status=clean");

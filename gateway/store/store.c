@@ -1148,6 +1148,40 @@ store_path_is_server(const char *path)
 	return store_db_is_pg_url(path);
 }
 
+char *
+store_path_for_log(const char *path)
+{
+	const char *auth, *at, *colon, *pw, *end;
+	struct buf b;
+
+	if (!store_path_is_server(path))
+		return xstrdup(path);
+	buf_init(&b, 0);
+	auth = strstr(path, "://") + 3;
+	/* The last '@' of the authority: a careless password holds one. */
+	for (at = NULL, end = auth; *end != '\0' && *end != '/' &&
+	    *end != '?'; end++)
+		if (*end == '@')
+			at = end;
+	colon = at != NULL ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	if (colon != NULL) {
+		buf_append(&b, path, (size_t)(colon + 1 - path));
+		buf_puts(&b, "***");
+		path = at;
+	}
+	/* Each password= parameter, up to the next '&'. */
+	for (pw = path; (pw = strstr(pw, "password=")) != NULL; pw = end) {
+		end = pw + 9;
+		if (pw[-1] != '?' && pw[-1] != '&')
+			continue;	/* some other name ending so */
+		buf_append(&b, path, (size_t)(end - path));
+		buf_puts(&b, "***");
+		path = end = end + strcspn(end, "&");
+	}
+	buf_puts(&b, path);
+	return buf_steal(&b);
+}
+
 const char *
 store_errmsg(const struct store *st)
 {

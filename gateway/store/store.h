@@ -55,6 +55,12 @@ void	 store_close(struct store *);		/* NULL is a no-op */
  * sqlite:PATH)?  store_open() takes either.
  */
 int	 store_path_is_server(const char *path);
+/*
+ * path as a log line may show it: a server URI's password (in its
+ * user:password@ part or a password= parameter) replaced by "***".
+ * Caller frees.
+ */
+char	*store_path_for_log(const char *path);
 const char *store_errmsg(const struct store *);
 /* Schema version this binary creates and understands. */
 int	 store_schema_version(void);
