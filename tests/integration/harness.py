@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -44,6 +45,15 @@ def _pg_uri(name):
     query = rest[cut:]
     query = query[query.find("?"):] if "?" in query else ""
     return "%s://%s/%s%s" % (scheme, rest[:cut], name, query)
+
+
+def free_port():
+    """A loopback port nothing listens on now (the kernel picks it)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
 
 
 def _pg_exec(sql):

@@ -35,7 +35,8 @@ import unittest
 import urllib.parse
 
 import outboundlib
-from harness import TWILIO_TOKEN, twilio_signature
+from harness import (TWILIO_TOKEN, free_port, pg_drop_db, pg_fresh_db,
+                     twilio_signature)
 from mockprovider import MockProvider
 
 PG_BASE = os.environ.get("SAMPARK_TEST_PG")
@@ -56,23 +57,6 @@ TEXTS = ["लोन भदोही", "loan chahiye bhadohi", "madad", "help",
          "kaleen mela kab hai", "सिलाई ट्रेनिंग मिर्ज़ापुर", "HINDI",
          "bank loan mirzapur", "yojana", "mudra loan kaise milega",
          "Loan  Bhadohi ", "haan", "stop"]
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def pg_uri(name):
-    """PG_BASE with its database replaced by name."""
-    scheme, rest = PG_BASE.split("://", 1)
-    hostpart, _, tail = rest.partition("/")
-    query = tail.partition("?")[2]
-    return "%s://%s/%s%s" % (scheme, hostpart, name,
-                             "?" + query if query else "")
 
 
 def psql(uri, sql):
@@ -186,10 +170,7 @@ def params_of(i):
 @unittest.skipIf(HAPROXY is None, "no haproxy (make deps installs it)")
 class MultiInstance(unittest.TestCase):
     def setUp(self):
-        self.dbname = "sampark_multi_%d" % os.getpid()
-        self.uri = pg_uri(self.dbname)
-        psql(PG_BASE, "DROP DATABASE IF EXISTS %s" % self.dbname)
-        psql(PG_BASE, "CREATE DATABASE %s" % self.dbname)
+        self.dbname, self.uri = pg_fresh_db()
         self.mock = TimedMock().start()
         self.daemons = []
         self.lb = None
@@ -200,7 +181,7 @@ class MultiInstance(unittest.TestCase):
         for d in self.daemons:
             d.stop()
         self.mock.stop()
-        psql(PG_BASE, "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.dbname)
+        pg_drop_db(self.dbname)
 
     def daemon(self):
         d = outboundlib.provider_daemon(

@@ -20,7 +20,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import ROOT, TWILIO_TOKEN, Daemon, twilio_signature
+from harness import ROOT, TWILIO_TOKEN, Daemon, free_port, twilio_signature
 
 DOC = os.path.join(ROOT, "docs", "operations.md")
 HOST = "sms.example.org"
@@ -29,13 +29,6 @@ EXOTEL_URL_TOKEN = "proxy-test-exotel-url-token-5c1e"
 NGINX = shutil.which("nginx") or (
     "/usr/sbin/nginx" if os.access("/usr/sbin/nginx", os.X_OK) else None)
 
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def doc_nginx_block():

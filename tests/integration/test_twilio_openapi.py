@@ -20,7 +20,7 @@ import time
 import unittest
 import urllib.parse
 
-from harness import ROOT, TWILIO_TOKEN, Daemon
+from harness import ROOT, TWILIO_TOKEN, Daemon, free_port
 
 PRISM_SH = os.path.join(ROOT, "tools", "prism.sh")
 ACCOUNT = "AC0123456789abcdef0123456789abcdef"
@@ -29,14 +29,6 @@ TO = "+919812345678"
 STATES = re.compile(
     r"\b(queued|sending|sent|delivered|undelivered|failed|expired)\b")
 
-
-def free_port():
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-    finally:
-        s.close()
 
 
 class TwilioOpenApi(unittest.TestCase):
