@@ -1914,6 +1914,114 @@ test_server_store_refuses_file_work(void **state)
 	assert_int_equal(store_checkpointer_fd(f->st), -1);
 }
 
+/* PostgreSQL: end the store's connection from the server's side, as a
+ * restart or a failover does, and wait until it is gone. */
+static void
+drop_store_connection(struct fixture *f)
+{
+	/* Client backends only: an autovacuum worker may visit too. */
+	char *kill = xasprintf("SELECT count(pg_terminate_backend(pid))"
+	    " FROM pg_stat_activity WHERE datname = '%s'"
+	    " AND backend_type = 'client backend'"
+	    " AND pid <> pg_backend_pid()", f->pg.name);
+	char *left = xasprintf("SELECT count(*) FROM pg_stat_activity"
+	    " WHERE datname = '%s' AND backend_type = 'client backend'"
+	    " AND pid <> pg_backend_pid()", f->pg.name);
+	int i;
+
+	assert_int_equal(pg_query(f->path, kill), 1);
+	for (i = 0; i < 500 && pg_query(f->path, left) > 0; i++)
+		usleep(10 * 1000);
+	assert_int_equal(pg_query(f->path, left), 0);
+	free(kill);
+	free(left);
+}
+
+static void
+meta_is(struct store *st, const char *key, const char *want)
+{
+	char *v = NULL;
+
+	if (want == NULL) {
+		assert_int_equal(store_meta_get(st, key, &v), 0);
+		return;
+	}
+	assert_int_equal(store_meta_get(st, key, &v), 1);
+	assert_string_equal(v, want);
+	free(v);
+}
+
+/*
+ * PostgreSQL: a connection that breaks is made again at the next use
+ * outside a transaction, its statements prepared again; a transaction it
+ * broke fails whole, none of it run on the new connection, until the
+ * caller ends it.
+ */
+static void
+test_reconnect_after_connection_lost(void **state)
+{
+	struct fixture *f = *state;
+	struct outbox_msg m = queued("twilio", 1000, "after");
+	char *v = NULL;
+
+	if (!temp_db_pg())
+		skip();
+	assert_int_equal(store_meta_set(f->st, "color", "blue"), 0);
+
+	/* Alone: the statement that meets the break fails, the next one
+	 * connects again and runs (meta_get prepared anew). */
+	drop_store_connection(f);
+	assert_int_equal(store_meta_get(f->st, "color", &v), -1);
+	assert_false(store_in_transaction(f->st));
+	meta_is(f->st, "color", "blue");
+
+	/* In a transaction: the rest of it fails without connecting, the
+	 * commit too; what it wrote before the break is not kept. */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_meta_set(f->st, "color", "green"), 0);
+	drop_store_connection(f);
+	assert_int_equal(store_meta_set(f->st, "shape", "round"), -1);
+	assert_true(store_in_transaction(f->st));
+	assert_int_equal(store_meta_set(f->st, "size", "big"), -1);
+	assert_true(store_in_transaction(f->st));
+	assert_int_equal(store_commit(f->st), -1);
+	assert_false(store_in_transaction(f->st));
+	meta_is(f->st, "color", "blue");
+	meta_is(f->st, "shape", NULL);
+	meta_is(f->st, "size", NULL);
+
+	/* Ended by a roll-back instead, which succeeds. */
+	assert_int_equal(store_begin(f->st), 0);
+	drop_store_connection(f);
+	assert_int_equal(store_meta_set(f->st, "size", "big"), -1);
+	assert_int_equal(store_rollback(f->st), 0);
+	meta_is(f->st, "size", NULL);
+
+	/* A transaction begun by a savepoint: a release that would commit
+	 * fails, and the undo that follows it ends the transaction. */
+	assert_int_equal(store_savepoint_begin(f->st), 0);
+	assert_int_equal(store_meta_set(f->st, "shape", "square"), 0);
+	drop_store_connection(f);
+	assert_int_equal(store_meta_set(f->st, "size", "small"), -1);
+	assert_int_equal(store_savepoint_end(f->st, 1), -1);
+	assert_true(store_in_transaction(f->st));
+	assert_int_equal(store_savepoint_end(f->st, 0), 0);
+	assert_false(store_in_transaction(f->st));
+	meta_is(f->st, "shape", NULL);
+	meta_is(f->st, "size", NULL);
+
+	/* A store call that is a transaction by itself (a row and its
+	 * event): failed whole, then made whole on the new connection. */
+	drop_store_connection(f);
+	assert_int_equal(store_outbox_add(f->st, &m), -1);
+	m.id = 0;
+	assert_int_equal(store_outbox_add(f->st, &m), 0);
+	assert_int_equal(pg_query(f->path, "SELECT count(*) FROM outbox"), 1);
+	assert_int_equal(pg_query(f->path, "SELECT count(*) FROM"
+	    " outbox_events"), 1);
+	assert_int_equal(store_check_writable(f->st), 0);
+}
+
 int
 main(void)
 {
@@ -1979,6 +2087,8 @@ main(void)
 		    test_outbox_requeue_expired_lease, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_inbound_retry_on_another_instance, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_reconnect_after_connection_lost, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

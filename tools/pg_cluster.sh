@@ -1,5 +1,6 @@
 #!/bin/sh
 # tools/pg_cluster.sh start|stop|url|status [DIR]
+# tools/pg_cluster.sh standby PRIMARY_DIR DIR | promote DIR | crash DIR
 #
 # A throwaway PostgreSQL 15 cluster for the tests: made with initdb under
 # DIR (default build/pg), listening on a unix socket in DIR only (no TCP),
@@ -11,6 +12,14 @@
 # compare it with SQLite's durable commits).  start prints the connection
 # URI the store takes; stop stops it and deletes DIR.  Every step is
 # bounded in time.
+#
+# Failover (tests/integration/test_pg_failover.py): PG_CLUSTER_PRIMARY=1
+# starts a cluster that streams its WAL and commits only once a standby
+# has it (synchronous_standby_names '*', synchronous_commit on, so a
+# commit acknowledged is on the standby too); standby copies a running
+# primary into DIR with pg_basebackup -R and starts it streaming from it
+# over the unix socket; promote makes a standby the primary; crash stops
+# a cluster at once (-m immediate) and keeps DIR.
 set -eu
 
 bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
@@ -52,6 +61,9 @@ start)
 	fi
 	fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 	[ -n "${PG_CLUSTER_DURABLE:-}" ] && fast=""
+	[ -n "${PG_CLUSTER_PRIMARY:-}" ] && fast="-c fsync=off \
+	    -c wal_level=replica -c max_wal_senders=4 \
+	    -c synchronous_commit=on -c synchronous_standby_names='*'"
 	as_owner "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
 	    -o "-k $dir -c listen_addresses= $fast -c max_connections=300" \
 	    start >/dev/null || {
@@ -69,11 +81,43 @@ stop)
 url)
 	url
 	;;
+standby)
+	# $2 is the primary's DIR; the standby's is $3.
+	primary=$(cd "$2" && pwd)
+	sdir=${3:?usage: $0 standby PRIMARY_DIR DIR}
+	mkdir -p "$sdir"
+	sdir=$(cd "$sdir" && pwd)
+	rm -rf "$sdir/data"
+	[ "$(id -u)" = 0 ] && chown postgres "$sdir"
+	as_owner timeout 120 "$bin/pg_basebackup" -D "$sdir/data" \
+	    -h "$primary" -U sampark -R -X stream -c fast \
+	    >"$sdir/basebackup.log" 2>&1 || {
+		cat "$sdir/basebackup.log" >&2
+		exit 1
+	}
+	as_owner "$bin/pg_ctl" -D "$sdir/data" -l "$sdir/server.log" -w -t 60 \
+	    -o "-k $sdir -c listen_addresses= -c fsync=off \
+	    -c max_connections=300 -c hot_standby=on" start >/dev/null || {
+		cat "$sdir/server.log" >&2
+		exit 1
+	}
+	echo "postgresql:///postgres?host=$sdir&user=sampark"
+	;;
+promote)
+	as_owner "$bin/pg_ctl" -D "$data" -w -t 60 promote >/dev/null
+	;;
+crash)
+	if running; then
+		as_owner "$bin/pg_ctl" -D "$data" -m immediate -w -t 60 \
+		    stop >/dev/null
+	fi
+	;;
 status)
 	running
 	;;
 *)
-	echo "usage: $0 start|stop|url|status [DIR]" >&2
+	echo "usage: $0 start|stop|url|status|promote|crash [DIR]" >&2
+	echo "       $0 standby PRIMARY_DIR DIR" >&2
 	exit 2
 	;;
 esac

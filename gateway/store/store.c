@@ -1044,7 +1044,8 @@ configure_pg(struct store_db *db, const struct store_options *opt,
 	    busy > 0 ? busy : STORE_DEFAULT_BUSY_MS,
 	    opt != NULL && opt->read_only ?
 	    "; SET default_transaction_read_only = on" : "");
-	if (store_db_exec(db, sql) == -1) {
+	/* A connection made again after a failover gets them too. */
+	if (store_db_pg_session(db->pg, sql) == -1) {
 		util_err(err, errlen, "configuring: %s", store_db_errmsg(db));
 		return -1;
 	}
@@ -1083,8 +1084,12 @@ store_open(const char *path, const struct store_options *opt, char *err,
 	st = xcalloc(1, sizeof(*st));
 	path = store_path(path);
 	if (store_db_is_pg_url(path)) {
-		if ((st->db.pg = store_db_pg_connect(path, err, errlen)) ==
-		    NULL || configure_pg(&st->db, opt, err, errlen) == -1)
+		char *name = store_path_for_log(path);
+
+		st->db.pg = store_db_pg_connect(path, name, err, errlen);
+		free(name);
+		if (st->db.pg == NULL ||
+		    configure_pg(&st->db, opt, err, errlen) == -1)
 			goto fail;
 	} else if (open_sqlite(st, path, ro, opt, err, errlen) == -1)
 		goto fail;

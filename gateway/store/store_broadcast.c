@@ -288,6 +288,8 @@ store_broadcast_add(struct store *st, struct store_broadcast *b)
 	if ((b->state == NULL || strcmp(b->state, "creating") == 0) &&
 	    creation_lock(st, &sql_creation_lock, b->id) == -1)
 		return -1;
+	if (STORE_IS_PG(st))
+		st->creation_gen = store_db_pg_generation(st->db.pg);
 	return 0;
 }
 
@@ -299,6 +301,18 @@ store_broadcast_finish(struct store *st, int64_t id, const char *state,
 
 	if (s == NULL)
 		return -1;
+	/*
+	 * The lock is a session's, and went with a connection that broke.
+	 * Any error on the way fails a creation, so this is a backstop: a
+	 * creation that went on over a new connection may have been taken
+	 * for a dead one's and cancelled by another daemon's sweep; it is
+	 * failed (and cancelled by its caller), to be made again.
+	 */
+	if (STORE_IS_PG(st) && st->creation_gen != 0 &&
+	    store_db_pg_generation(st->db.pg) != st->creation_gen)
+		return store_sq_fail_msg(st, "broadcast_finish", "the"
+		    " connection to the database was lost while the broadcast"
+		    " was being created");
 	store_db_bind_int64(s, 1, id);
 	store_sq_bind_text(s, 2, state);
 	store_db_bind_int64(s, 3, recipients);

@@ -6,6 +6,7 @@
 
 #include <libpq-fe.h>
 
+#include "log.h"
 #include "store_db_pg.h"
 #include "util.h"
 
@@ -19,10 +20,38 @@
  * transaction block.  Statements are told apart by their first word, and
  * the connection opens and closes the transaction as SQLite would.
  */
-enum stmt_kind { K_OTHER, K_SAVEPOINT, K_RELEASE, K_COMMIT, K_ROLLBACK };
+enum stmt_kind { K_OTHER, K_SAVEPOINT, K_RELEASE, K_COMMIT, K_ROLLBACK,
+	K_BEGIN, K_ROLLBACK_TO };
+
+/*
+ * A connection that is gone (the server restarted, failed over, or we
+ * reached a standby) is replaced by a new one made from the same string,
+ * never inside the caller's transaction: the statement that found it gone
+ * fails, and if a transaction was open every later statement of it fails
+ * too, without reaching any server, until the caller ends it (COMMIT
+ * fails, ROLLBACK succeeds).  Only then may a statement connect again, so
+ * that no part of a transaction is ever run on its own on the new
+ * connection.  Attempts are spaced: a connection attempt blocks its
+ * caller (the event loop), which must not spend its time connecting.
+ */
+#define RETRY_MS		250
+/* Given to libpq unless the URL or PGCONNECT_TIMEOUT says otherwise:
+ * without one a TCP host that does not answer holds the caller for the
+ * system's timeout, minutes. */
+#define CONNECT_TIMEOUT_S	"2"
 
 struct store_db_pg {
 	PGconn	*conn;
+	char	*url;		/* to connect again */
+	char	*log_name;	/* the URL without its password */
+	char	*session;	/* settings every new connection is given */
+	uint64_t gen;		/* of the connection: statements prepared on
+				   an earlier one are prepared again */
+	int	 broken;	/* conn is gone: a new one before next use */
+	int	 lost;		/* ... and the caller's transaction with it */
+	int	 undoing;	/* lost: a ROLLBACK TO was seen */
+	int64_t	 retry_ms;	/* monotonic: no attempt before */
+	int64_t	 lost_ms;	/* monotonic: when it was found gone */
 	int64_t	 changes;	/* of the last INSERT, UPDATE or DELETE */
 	int	 next_name;	/* statements are named s1, s2, ... */
 	int	 savepoints;	/* open, counted since the transaction began */
@@ -38,7 +67,8 @@ struct store_db_pg_stmt {
 	char		*sql;		/* as given, for store_db_sql() */
 	char		*pgsql;		/* with $N */
 	char		 name[16];
-	int		 prepared;
+	int		 prepared;	/* once: the parameter types are fixed */
+	uint64_t	 gen;		/* on the server of this connection */
 	enum stmt_kind	 kind;
 	int		 returns_id;	/* " RETURNING id" added: see below */
 	int		 nparams;
@@ -81,12 +111,35 @@ quiet_notice(void *arg, const char *msg)
 	(void)msg;
 }
 
+/* The connection string is put after our default, so that its own
+ * connect_timeout wins. */
+static PGconn *
+open_conn(const char *url)
+{
+	const char *keys[3], *vals[3];
+	int n = 0;
+
+	if (getenv("PGCONNECT_TIMEOUT") == NULL) {
+		keys[n] = "connect_timeout";
+		vals[n++] = CONNECT_TIMEOUT_S;
+	}
+	keys[n] = "dbname";
+	vals[n++] = url;
+	keys[n] = NULL;
+	vals[n] = NULL;
+	return PQconnectdbParams(keys, vals, 1);
+}
+
 struct store_db_pg *
-store_db_pg_connect(const char *url, char *err, size_t errlen)
+store_db_pg_connect(const char *url, const char *log_name, char *err,
+    size_t errlen)
 {
 	struct store_db_pg *db = xcalloc(1, sizeof(*db));
 
-	db->conn = PQconnectdb(url);
+	db->url = xstrdup(url);
+	db->log_name = xstrdup(log_name != NULL ? log_name : "postgresql");
+	db->gen = 1;
+	db->conn = open_conn(url);
 	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK) {
 		set_err(db, db->conn != NULL ? PQerrorMessage(db->conn) :
 		    "out of memory", NULL);
@@ -105,18 +158,256 @@ store_db_pg_close(struct store_db_pg *db)
 		return;
 	if (db->conn != NULL)
 		PQfinish(db->conn);
+	free(db->url);
+	free(db->log_name);
+	free(db->session);
 	free(db);
+}
+
+int
+store_db_pg_session(struct store_db_pg *db, const char *sql)
+{
+	free(db->session);
+	db->session = xstrdup(sql);
+	return store_db_pg_exec(db, sql);
+}
+
+uint64_t
+store_db_pg_generation(const struct store_db_pg *db)
+{
+	return db->gen;
+}
+
+static enum stmt_kind
+kind_of(const char *sql)
+{
+	if (strncmp(sql, "SAVEPOINT ", 10) == 0)
+		return K_SAVEPOINT;
+	if (strncmp(sql, "RELEASE ", 8) == 0)
+		return K_RELEASE;
+	if (strncmp(sql, "ROLLBACK TO ", 12) == 0)
+		return K_ROLLBACK_TO;
+	if (strcmp(sql, "COMMIT") == 0)
+		return K_COMMIT;
+	if (strcmp(sql, "ROLLBACK") == 0)
+		return K_ROLLBACK;
+	if (strncmp(sql, "BEGIN", 5) == 0 && (sql[5] == '\0' ||
+	    sql[5] == ';' || sql[5] == ' '))
+		return K_BEGIN;
+	return K_OTHER;
+}
+
+/*
+ * Did the last failure take the connection with it?  Its socket closed,
+ * a connection error (class 08), the server shutting down or crashing
+ * (57P01-57P03), or a write refused by a standby: connected to one, or
+ * to a primary that became one, we must find the primary again.  A
+ * read-only store's own refusals (also 25006) come from a server that is
+ * not in recovery, and stay ordinary errors.
+ */
+static int
+gone(const struct store_db_pg *db)
+{
+	const char *st = db->sqlstate, *hs;
+
+	if (PQstatus(db->conn) == CONNECTION_BAD)
+		return 1;
+	if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 ||
+	    strcmp(st, "57P02") == 0 || strcmp(st, "57P03") == 0)
+		return 1;
+	hs = PQparameterStatus(db->conn, "in_hot_standby");
+	return strcmp(st, "25006") == 0 && hs != NULL && strcmp(hs, "on") == 0;
+}
+
+static void
+end_transaction(struct store_db_pg *db)
+{
+	db->lost = 0;
+	db->undoing = 0;
+	db->savepoints = 0;
+	db->sp_began = 0;
+}
+
+/* Is the caller's transaction open after a statement of kind failed,
+ * the server having been in state t0 before it? */
+static int
+open_after_failure(const struct store_db_pg *db, enum stmt_kind kind,
+    PGTransactionStatusType t0)
+{
+	if (kind == K_BEGIN || kind == K_COMMIT || kind == K_ROLLBACK)
+		return 0;
+	if (db->sp_began)
+		return db->savepoints > 0;
+	return t0 == PQTRANS_INTRANS || t0 == PQTRANS_INERROR ||
+	    t0 == PQTRANS_ACTIVE;
+}
+
+/* After a failure recorded by set_err(): is the connection gone?  The
+ * first time, say so once. */
+static void
+failed(struct store_db_pg *db, enum stmt_kind kind,
+    PGTransactionStatusType t0)
+{
+	char q[600];
+
+	if (db->broken || !gone(db))
+		return;
+	db->broken = 1;
+	db->retry_ms = 0;	/* the first attempt at once */
+	db->lost_ms = util_mono_ms();
+	if (open_after_failure(db, kind, t0)) {
+		db->lost = 1;
+		db->undoing = kind == K_ROLLBACK_TO;
+	} else
+		end_transaction(db);
+	log_warn("store_lost", "store=%s in_transaction=%s error=%s",
+	    db->log_name, db->lost ? "yes" : "no",
+	    log_quote(db->err, 400, q, sizeof(q)));
+}
+
+/*
+ * A statement of kind while the caller's transaction is lost: 1 it may
+ * go on (to connect again), 0 it succeeded without reaching a server, -1
+ * it failed.  The transaction ends with COMMIT (which fails), ROLLBACK,
+ * or the undo of the savepoint that began it.  Undoing succeeds (what
+ * was done is indeed not kept): an undo is ROLLBACK TO then RELEASE, so
+ * a RELEASE after a ROLLBACK TO closes a savepoint, while a RELEASE
+ * that would keep the work fails and leaves it open, for the undo that
+ * the callers then run.
+ */
+static int
+while_lost(struct store_db_pg *db, enum stmt_kind kind)
+{
+	switch (kind) {
+	case K_ROLLBACK:
+		end_transaction(db);
+		return 0;
+	case K_COMMIT:
+		end_transaction(db);
+		set_err(db, "the connection to the database was lost: the"
+		    " transaction was rolled back", "08006");
+		return -1;
+	case K_BEGIN:
+		/* Its caller holds no transaction: whatever did is over. */
+		end_transaction(db);
+		return 1;
+	case K_ROLLBACK_TO:
+		db->undoing = 1;
+		return 0;
+	case K_RELEASE:
+		if (!db->undoing)
+			break;
+		db->undoing = 0;
+		if (db->savepoints > 0)
+			db->savepoints--;
+		if (db->sp_began && db->savepoints == 0)
+			end_transaction(db);
+		return 0;
+	case K_SAVEPOINT:
+	case K_OTHER:
+		break;
+	}
+	set_err(db, "the connection to the database was lost during the"
+	    " transaction", "08006");
+	return -1;
+}
+
+/*
+ * A new connection for a broken one, at most every RETRY_MS (or twice
+ * as long as the last failed attempt took, so that a host that lets
+ * connections hang does not hold the caller most of the time).  The
+ * session's settings are run on it; its statements are prepared again
+ * as they are used (gen).
+ */
+static int
+reconnect(struct store_db_pg *db)
+{
+	int64_t now = util_mono_ms(), took;
+	PGconn *c;
+	PGresult *r = NULL;
+	int ok;
+
+	if (now < db->retry_ms) {
+		set_err(db, "no connection to the database (it was lost;"
+		    " trying again)", "08006");
+		return -1;
+	}
+	c = open_conn(db->url);
+	ok = c != NULL && PQstatus(c) == CONNECTION_OK;
+	if (ok && db->session != NULL) {
+		r = PQexec(c, db->session);
+		ok = r != NULL && PQresultStatus(r) == PGRES_COMMAND_OK;
+	}
+	took = util_mono_ms() - now;
+	db->retry_ms = now + (2 * took > RETRY_MS ? 2 * took : RETRY_MS);
+	if (!ok) {
+		set_err(db, r != NULL ? PQresultErrorMessage(r) : c != NULL ?
+		    PQerrorMessage(c) : "out of memory", "08006");
+		PQclear(r);
+		PQfinish(c);
+		return -1;
+	}
+	PQclear(r);
+	PQsetNoticeProcessor(c, quiet_notice, NULL);
+	PQfinish(db->conn);
+	db->conn = c;
+	db->gen++;
+	db->broken = 0;
+	db->has_last_id = 0;
+	end_transaction(db);
+	log_info("store_reconnected", "store=%s after_ms=%lld", db->log_name,
+	    (long long)(util_mono_ms() - db->lost_ms));
+	return 0;
+}
+
+/*
+ * Before a statement of kind reaches the server: 1 go on, 0 done
+ * already (a ROLLBACK of a lost transaction), -1 failed.  A broken
+ * connection is replaced here, outside any transaction of the caller's.
+ */
+static int
+usable(struct store_db_pg *db, enum stmt_kind kind)
+{
+	int rc;
+
+	if (!db->broken)
+		return 1;
+	if (db->lost && (rc = while_lost(db, kind)) != 1)
+		return rc;
+	switch (kind) {
+	case K_COMMIT:
+	case K_ROLLBACK:
+	case K_RELEASE:
+	case K_ROLLBACK_TO:
+		/* No transaction to end: the lost one has been. */
+		set_err(db, "no transaction is active (the connection to the"
+		    " database was lost)", "08006");
+		return -1;
+	default:
+		break;
+	}
+	return reconnect(db) == 0 ? 1 : -1;
 }
 
 int
 store_db_pg_exec(struct store_db_pg *db, const char *script)
 {
-	PGresult *r = PQexec(db->conn, script);
-	ExecStatusType t = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-	int ok = t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+	enum stmt_kind kind = kind_of(script);
+	PGTransactionStatusType t0;
+	PGresult *r;
+	ExecStatusType t;
+	int ok;
 
-	if (!ok)
+	if ((ok = usable(db, kind)) != 1)
+		return ok == 0 ? 0 : -1;
+	t0 = PQtransactionStatus(db->conn);
+	r = PQexec(db->conn, script);
+	t = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	ok = t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+	if (!ok) {
 		set_result_err(db, r);
+		failed(db, kind, t0);
+	}
 	PQclear(r);
 	return ok ? 0 : -1;
 }
@@ -225,14 +516,7 @@ store_db_pg_prepare(struct store_db_pg *db, const char *sql)
 	s->ints = xcalloc((size_t)n, sizeof(*s->ints));
 	s->types = xcalloc((size_t)n, sizeof(*s->types));
 	snprintf(s->name, sizeof(s->name), "s%d", ++db->next_name);
-	if (strncmp(sql, "SAVEPOINT ", 10) == 0)
-		s->kind = K_SAVEPOINT;
-	else if (strncmp(sql, "RELEASE ", 8) == 0)
-		s->kind = K_RELEASE;
-	else if (strcmp(sql, "COMMIT") == 0)
-		s->kind = K_COMMIT;
-	else if (strcmp(sql, "ROLLBACK") == 0)
-		s->kind = K_ROLLBACK;
+	s->kind = kind_of(sql);
 	return s;
 }
 
@@ -308,8 +592,10 @@ prepare_on_server(struct store_db_pg_stmt *s)
 	if (!ok)
 		set_result_err(s->db, r);
 	PQclear(r);
-	if (ok)
+	if (ok) {
 		s->prepared = 1;
+		s->gen = s->db->gen;
+	}
 	return ok ? 0 : -1;
 }
 
@@ -376,6 +662,11 @@ after(struct store_db_pg_stmt *s)
 		db->savepoints = 0;
 		db->sp_began = 0;
 		break;
+	case K_BEGIN:
+		db->savepoints = 0;
+		db->sp_began = 0;
+		break;
+	case K_ROLLBACK_TO:
 	case K_OTHER:
 		break;
 	}
@@ -398,19 +689,30 @@ int
 store_db_pg_step(struct store_db_pg_stmt *s)
 {
 	if (s->res == NULL) {
+		struct store_db_pg *db = s->db;
+		PGTransactionStatusType t0;
 		ExecStatusType t;
+		int rc;
 
+		if ((rc = usable(db, s->kind)) != 1) {
+			s->row = s->nrows = 0;
+			return rc == 0 ? 0 : -1;
+		}
+		t0 = PQtransactionStatus(db->conn);
 		if (before(s) == -1 ||
-		    (!s->prepared && prepare_on_server(s) == -1))
+		    (s->gen != db->gen && prepare_on_server(s) == -1)) {
+			failed(db, s->kind, t0);
 			return -1;
-		s->res = PQexecPrepared(s->db->conn, s->name, s->nparams,
+		}
+		s->res = PQexecPrepared(db->conn, s->name, s->nparams,
 		    s->values, NULL, NULL, 0);
 		t = s->res != NULL ? PQresultStatus(s->res) :
 		    PGRES_FATAL_ERROR;
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
-			set_result_err(s->db, s->res);
+			set_result_err(db, s->res);
 			PQclear(s->res);
 			s->res = NULL;
+			failed(db, s->kind, t0);
 			return -1;
 		}
 		s->db->sqlstate[0] = '\0';
@@ -419,7 +721,7 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 			s->res = NULL;
 			return -1;
 		}
-		changes_of(s->res, &s->db->changes);
+	changes_of(s->res, &s->db->changes);
 		s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
 		if (s->returns_id) {
 			/* The caller asked for no rows: the ids are ours. */
@@ -508,6 +810,8 @@ store_db_pg_last_id(struct store_db_pg *db)
 
 	if (db->has_last_id)
 		return db->last_id;
+	if (db->broken)
+		return 0;
 	r = PQexec(db->conn, "SELECT lastval()");
 	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
 	    PQntuples(r) == 1)
@@ -516,10 +820,18 @@ store_db_pg_last_id(struct store_db_pg *db)
 	return id;
 }
 
+/* The caller's view: a lost transaction is open until it ends it; a
+ * connection found gone outside one is in none. */
 int
 store_db_pg_in_transaction(struct store_db_pg *db)
 {
-	return PQtransactionStatus(db->conn) != PQTRANS_IDLE;
+	PGTransactionStatusType t;
+
+	if (db->broken)
+		return db->lost;
+	t = PQtransactionStatus(db->conn);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
+	    t == PQTRANS_ACTIVE;
 }
 
 const char *

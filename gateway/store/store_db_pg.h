@@ -14,9 +14,22 @@
 struct store_db_pg;
 struct store_db_pg_stmt;
 
-struct store_db_pg *store_db_pg_connect(const char *url, char *err,
-	    size_t errlen);
+/*
+ * A connection that breaks (the server restarted or failed over) is made
+ * again from url when next used outside the caller's transaction: the
+ * statement that met the break fails, and so does the rest of its
+ * transaction until the caller ends it; statements are prepared again on
+ * the new connection.  log_name (url without its password) names it in
+ * the store_lost and store_reconnected log lines.
+ */
+struct store_db_pg *store_db_pg_connect(const char *url, const char *log_name,
+	    char *err, size_t errlen);
 void	store_db_pg_close(struct store_db_pg *);
+/* Run sql (settings, no parameters) now and on every new connection. */
+int	store_db_pg_session(struct store_db_pg *, const char *sql);
+/* 1 for the first connection, one more for each made again since: what
+ * a session held (advisory locks, settings) is gone when it changes. */
+uint64_t store_db_pg_generation(const struct store_db_pg *);
 int	store_db_pg_exec(struct store_db_pg *, const char *script);
 struct store_db_pg_stmt *store_db_pg_prepare(struct store_db_pg *,
 	    const char *sql);
@@ -32,6 +45,8 @@ int	store_db_pg_column_is_null(struct store_db_pg_stmt *, int i);
 const char *store_db_pg_sql(const struct store_db_pg_stmt *);
 int64_t	store_db_pg_changes(struct store_db_pg *);
 int64_t	store_db_pg_last_id(struct store_db_pg *);
+/* As the caller sees it: a transaction whose connection broke stays open
+ * until the caller's COMMIT or ROLLBACK (or last RELEASE). */
 int	store_db_pg_in_transaction(struct store_db_pg *);
 const char *store_db_pg_errmsg(struct store_db_pg *);
 int	store_db_pg_unique_violation(struct store_db_pg *);

@@ -76,6 +76,9 @@ struct store {
 	struct store_ckpt *ckpt;	/* NULL: SQLite checkpoints itself */
 	int		 synchronous_full;	/* as opened */
 	size_t		 ncached;
+	/* PostgreSQL: the connection that took the last broadcast creation
+	 * lock (store_broadcast.c); a new one has lost it. */
+	uint64_t	 creation_gen;
 };
 
 /* Record msg (or sqlite's message) as the error of op, log it once; -1. */
