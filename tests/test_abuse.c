@@ -459,6 +459,84 @@ test_rollback_after_eviction(void **state)
 	abuse_free(a);
 }
 
+/*
+ * Two daemons share a sender's state through the database: what one
+ * exported, another imports, and its decisions go on from there; a
+ * sender the database never saw is imported as new, whatever this
+ * table remembered.
+ */
+static void
+test_sender_export_import(void **state)
+{
+	struct abuse_conf c = { .inbound_per_hour = 3, .loop_repeats = 2,
+	    .loop_window_s = 600, .replies_per_day = 2 };
+	struct abuse *one = make(&c), *two = make(&c);
+	struct abuse_sender s, t;
+	struct abuse_stats st;
+
+	(void)state;
+	assert_int_equal(abuse_sender_export(one, A, &s), 0);
+	assert_int_equal(s.tat, 0);
+	assert_int_equal(abuse_inbound(one, A, "loan", T0), ABUSE_OK);
+	assert_int_equal(abuse_reply(one, A, REPLY, 1, 0, T0 + 1), ABUSE_OK);
+	assert_int_equal(abuse_inbound(one, A, "help", T0 + 2), ABUSE_OK);
+	assert_int_equal(abuse_sender_export(one, A, &s), 1);
+	assert_int_equal(s.replies_today, 1);
+	assert_true(s.tat > T0);
+	/* The other daemon, told: her third message of the hour is her
+	 * last, and her reply cap has one left. */
+	abuse_sender_import(two, A, &s);
+	assert_int_equal(abuse_sender_export(two, A, &t), 1);
+	assert_memory_equal(&s, &t, sizeof(s));
+	assert_int_equal(abuse_inbound(two, A, "training", T0 + 3), ABUSE_OK);
+	assert_int_equal(abuse_reply(two, A, REPLY, 1, 0, T0 + 4), ABUSE_OK);
+	assert_int_equal(abuse_reply(two, A, REPLY, 1, 0, T0 + 5),
+	    ABUSE_REPLY_CAP);
+	assert_int_equal(abuse_inbound(two, A, "market", T0 + 6), ABUSE_RATE);
+	/* And back: the first daemon, told, refuses her too. */
+	abuse_sender_export(two, A, &t);
+	abuse_sender_import(one, A, &t);
+	assert_int_equal(abuse_inbound(one, A, "mela", T0 + 7), ABUSE_RATE);
+	/* A mute travels as well, with its reason. */
+	assert_int_equal(abuse_inbound(two, B, "LOAN?", T0), ABUSE_OK);
+	assert_int_equal(abuse_inbound(two, B, "LOAN?", T0 + 1), ABUSE_LOOP);
+	abuse_sender_export(two, B, &t);
+	abuse_sender_import(one, B, &t);
+	assert_int_equal(abuse_inbound(one, B, "help", T0 + 3), ABUSE_LOOP);
+	/* Forgotten by the database: new again here. */
+	abuse_sender_import(one, A, NULL);
+	assert_int_equal(abuse_inbound(one, A, "mela", T0 + 8), ABUSE_OK);
+	abuse_stats(one, &st);
+	assert_int_equal(st.senders, 2);
+	abuse_free(one);
+	abuse_free(two);
+}
+
+/* The budget counted by the database: left and the gauge follow it,
+ * and its exhaustion is a trip, once. */
+static void
+test_budget_seen(void **state)
+{
+	struct abuse_conf c = { .outbound_per_hour = 5 };
+	struct abuse *a = make(&c);
+	struct abuse_stats st;
+
+	(void)state;
+	assert_int_equal(abuse_budget_limit(a), 5);
+	abuse_budget_seen(a, 3, T0 + 10);
+	assert_int_equal(abuse_budget_left(a, T0 + 11), 2);
+	abuse_budget_seen(a, 5, T0 + 12);
+	assert_int_equal(abuse_budget_left(a, T0 + 13), 0);
+	assert_int_equal(abuse_budget_left(a, T0 + 14), 0);
+	abuse_stats(a, &st);
+	assert_int_equal(st.budget_used, 5);
+	assert_int_equal(st.budget_trips, 1);
+	/* A new hour starts from what the database says of it. */
+	abuse_budget_seen(a, 1, T0 + HOUR);
+	assert_int_equal(abuse_budget_left(a, T0 + HOUR + 1), 4);
+	abuse_free(a);
+}
+
 static void
 test_names_and_null(void **state)
 {
@@ -487,6 +565,8 @@ main(void)
 		cmocka_unit_test(test_budget_by_clock_hour),
 		cmocka_unit_test(test_least_recent_sender_is_forgotten),
 		cmocka_unit_test(test_metrics),
+		cmocka_unit_test(test_sender_export_import),
+		cmocka_unit_test(test_budget_seen),
 		cmocka_unit_test(test_names_and_null),
 	};
 

@@ -326,6 +326,60 @@ test_store_failure_rolls_back(void **state)
 	batch_free(a);
 }
 
+/*
+ * Two daemons on one database (PostgreSQL): a sender allowed one
+ * answered message an hour gets one, whichever daemon each of her
+ * messages reaches.
+ */
+static void
+test_limits_shared_by_daemons(void **state)
+{
+	struct fixture *f = *state;
+	struct inbound_item *a, *b, *c, *d;
+	struct handler_env henv2;
+	struct inbound_env env2;
+	struct store *st2;
+	struct abuse *ab2;
+	int queued;
+
+	if (!temp_db_pg())
+		skip();		/* one daemon per SQLite file */
+	st2 = store_open(f->db.path, NULL, NULL, 0);
+	assert_non_null(st2);
+	ab2 = abuse_new(64, 7);
+	abuse_configure(ab2, f->rt->cfg);
+	henv2 = f->henv;
+	henv2.store = st2;
+	env2 = f->env;
+	env2.store = st2;
+	env2.abuse = ab2;
+	env2.handlers = &henv2;
+
+	a = item("+919876500005", "m1", "loan bhadohi");
+	assert_int_equal(inbound_run(&f->env, a, &queued), 1);
+	assert_int_equal(a->nreplies, 1);
+	b = item("+919876500005", "m2", "training");
+	assert_int_equal(inbound_run(&env2, b, &queued), 1);
+	assert_int_equal(b->nreplies, 0);
+	assert_non_null(strstr(b->log_line, "limited=rate"));
+	/* Her neighbour is not limited by her. */
+	c = item("+919876500006", "m3", "loan bhadohi");
+	assert_int_equal(inbound_run(&env2, c, &queued), 1);
+	assert_int_equal(c->nreplies, 1);
+	/* ...who, answered by daemon two, is over her limit at daemon one,
+	 * which had never seen her. */
+	d = item("+919876500006", "m4", "training");
+	assert_int_equal(inbound_run(&f->env, d, &queued), 1);
+	assert_int_equal(d->nreplies, 0);
+	assert_non_null(strstr(d->log_line, "limited=rate"));
+	batch_free(a);
+	batch_free(b);
+	batch_free(c);
+	batch_free(d);
+	abuse_free(ab2);
+	store_close(st2);
+}
+
 int
 main(void)
 {
@@ -342,6 +396,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_limited_sender_stored_not_answered, setup_limited,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_limits_shared_by_daemons,
+		    setup_limited, teardown),
 		cmocka_unit_test_setup_teardown(test_store_failure_rolls_back,
 		    setup_inline, teardown),
 	};

@@ -12,6 +12,8 @@
 #include <cmocka.h>
 
 #include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1398,6 +1400,195 @@ test_rate_shared_between_daemons(void **state)
 	store_close(other);
 }
 
+/* A second daemon's batch: lock the senders, then read her contact. */
+struct lock_try {
+	struct store	*st;
+	const char	*phones[2];
+	size_t		 n;
+	int		 rc, found;
+	struct contact	 seen;
+	atomic_int	 done;
+};
+
+static void *
+lock_then_read(void *arg)
+{
+	struct lock_try *t = arg;
+
+	t->rc = store_begin(t->st);
+	if (t->rc == 0)
+		t->rc = store_senders_lock(t->st, t->phones, t->n);
+	if (t->rc == 0)
+		t->found = store_contact_get(t->st, t->phones[0], &t->seen);
+	atomic_store(&t->done, 1);
+	store_commit(t->st);
+	return NULL;
+}
+
+/* Has t finished within ms? */
+static int
+finishes_within(struct lock_try *t, int ms)
+{
+	for (; ms > 0 && !atomic_load(&t->done); ms -= 10)
+		poll(NULL, 0, 10);
+	return atomic_load(&t->done);
+}
+
+/*
+ * Two messages of one woman at two daemons: the second's batch waits
+ * for the first's commit, then reads her contact as the first left it.
+ * Another woman's batch does not wait; the order the phones are given
+ * in does not matter (the lock's order is the store's own).
+ */
+static void
+test_sender_lock_waits_for_commit(void **state)
+{
+	struct fixture *f = *state;
+	struct lock_try t;
+	struct contact c;
+	pthread_t th;
+	const char *mine[2] = { "+919876500001", "+919876500002" };
+
+	assert_int_equal(store_shared(f->st), temp_db_pg());
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_senders_lock(f->st, mine, 2), 0);
+	if (!temp_db_pg()) {
+		/* One writer at a time already: nothing to take. */
+		assert_int_equal(store_commit(f->st), 0);
+		skip();
+	}
+	memset(&c, 0, sizeof(c));
+	c.phone = (char *)mine[0];
+	c.pending_keyword = (char *)"loan";
+	c.pending_until_ms = 99000;
+	assert_int_equal(store_contact_put(f->st, &c), 0);
+
+	memset(&t, 0, sizeof(t));
+	t.st = open_ok(f->path);
+	t.phones[0] = mine[0];
+	t.phones[1] = "+919876500003";
+	t.n = 2;
+	assert_int_equal(pthread_create(&th, NULL, lock_then_read, &t), 0);
+	assert_false(finishes_within(&t, 300));
+	assert_int_equal(store_commit(f->st), 0);
+	assert_true(finishes_within(&t, 5000));
+	pthread_join(th, NULL);
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(t.found, 1);
+	assert_string_equal(t.seen.pending_keyword, "loan");
+	records_contact_clear(&t.seen);
+
+	/* Someone else's message goes straight through. */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_senders_lock(f->st, mine, 2), 0);
+	atomic_store(&t.done, 0);
+	t.phones[0] = "+919876500004";
+	t.phones[1] = "+919876500003";
+	assert_int_equal(pthread_create(&th, NULL, lock_then_read, &t), 0);
+	assert_true(finishes_within(&t, 5000));
+	pthread_join(th, NULL);
+	assert_int_equal(t.rc, 0);
+	assert_int_equal(t.found, 0);
+	assert_int_equal(store_commit(f->st), 0);
+
+	/* Both of mine, given the other way round: waits all the same. */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_senders_lock(f->st, mine, 2), 0);
+	atomic_store(&t.done, 0);
+	t.phones[0] = mine[1];
+	t.phones[1] = mine[0];
+	assert_int_equal(pthread_create(&th, NULL, lock_then_read, &t), 0);
+	assert_false(finishes_within(&t, 300));
+	assert_int_equal(store_rollback(f->st), 0);
+	assert_true(finishes_within(&t, 5000));
+	pthread_join(th, NULL);
+	assert_int_equal(t.rc, 0);
+	records_contact_clear(&t.seen);
+	store_close(t.st);
+}
+
+/* A sender's abuse counters, kept for every daemon: none, then as put,
+ * then replaced. */
+static void
+test_sender_limits_round_trip(void **state)
+{
+	struct fixture *f = *state;
+	struct store_sender_limits l, got;
+	struct store *other = open_ok(f->path);
+
+	assert_int_equal(store_sender_limits_get(f->st, "+919876500001",
+	    &got), 0);
+	assert_int_equal(got.tat_ms, 0);
+	memset(&l, 0, sizeof(l));
+	l.tat_ms = 1767225600000LL + 540000;
+	l.repeat_since_ms = 1767225600000LL;
+	l.last_reply_ms = 1767225600123LL;
+	l.muted_until_ms = 1767226200000LL;
+	l.muted_why = 2;
+	l.last_text = -6917529027641081856LL;	/* a hash's top bit */
+	l.repeats = 3;
+	l.fast = 1;
+	l.logged = 4;
+	l.day = 20454;
+	l.replies_today = 7;
+	assert_int_equal(store_sender_limits_put(f->st, "+919876500001", &l,
+	    5), 0);
+	assert_int_equal(store_sender_limits_get(other, "+919876500001",
+	    &got), 1);
+	assert_memory_equal(&l, &got, sizeof(l));
+	l.replies_today = 8;
+	assert_int_equal(store_sender_limits_put(other, "+919876500001", &l,
+	    6), 0);
+	assert_int_equal(store_sender_limits_get(f->st, "+919876500001",
+	    &got), 1);
+	assert_int_equal(got.replies_today, 8);
+	assert_int_equal(store_sender_limits_get(f->st, "+919876500002",
+	    &got), 0);
+	store_close(other);
+}
+
+/*
+ * The hourly budget, for two daemons together: what one took the other
+ * cannot, what was given back it can, and the next clock hour starts
+ * afresh.
+ */
+static void
+test_budget_shared_between_daemons(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	struct store_budget b;
+	int64_t t = 1767225600000LL + 1000;	/* an hour's start, + 1 s */
+
+	assert_int_equal(store_budget_take(f->st, t, 5, 3, &b), 0);
+	assert_int_equal(b.granted, 3);
+	assert_int_equal(b.used, 3);
+	assert_int_equal(b.hour, t / 3600000);
+	assert_int_equal(store_budget_take(other, t + 1, 5, 4, &b), 0);
+	assert_int_equal(b.granted, 2);
+	assert_int_equal(b.used, 5);
+	assert_int_equal(store_budget_take(other, t + 2, 5, 1, &b), 0);
+	assert_int_equal(b.granted, 0);
+	assert_int_equal(b.used, 5);
+	assert_int_equal(b.wait_ms, 3600000 - 1002);
+	/* Two of the first three not sent: the other may have them. */
+	assert_int_equal(store_budget_return(f->st, b.hour, 2), 0);
+	assert_int_equal(store_budget_take(other, t + 3, 5, 9, &b), 0);
+	assert_int_equal(b.granted, 2);
+	/* A new hour. */
+	assert_int_equal(store_budget_take(f->st, t + 3600000, 5, 9, &b), 0);
+	assert_int_equal(b.granted, 5);
+	assert_int_equal(b.hour, t / 3600000 + 1);
+	/* PostgreSQL's own clock: some hour, with a wait within it. */
+	if (temp_db_pg()) {
+		assert_int_equal(store_budget_take(f->st, 0, 5, 1, &b), 0);
+		assert_true(b.wait_ms >= 1 && b.wait_ms <= 3600000);
+		assert_true(b.hour > t / 3600000);
+	}
+	assert_int_equal(store_budget_take(f->st, t, 0, 1, &b), -1);
+	store_close(other);
+}
+
 /*
  * A daemon that died mid-send left its claims "sending": they go back
  * to the queue once their lease has run out, and not a moment before
@@ -2089,6 +2280,12 @@ main(void)
 		    test_inbound_retry_on_another_instance, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_reconnect_after_connection_lost, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_sender_lock_waits_for_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sender_limits_round_trip,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_budget_shared_between_daemons, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

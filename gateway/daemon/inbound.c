@@ -292,27 +292,160 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
 	ctx->broadcast_arg = benv;
 }
 
+/*
+ * ---- several daemons on one database ----
+ *
+ * Two messages of one woman may reach two daemons at once.  Her
+ * contact row (pending question, MORE page, language, opt-out) and her
+ * abuse counters are read and written in her message's transaction, so
+ * each batch first locks all its senders (store_senders_lock: one order
+ * for everyone, no deadlock) and the second waits for the first's
+ * commit.  Then her abuse counters are loaded from the database into
+ * d->abuse, and saved back before the commit: they commit or roll back
+ * with the batch, as abuse_batch_end does in memory.
+ */
+struct batch_senders {
+	const char		**phones;	/* distinct, sorted */
+	struct abuse_sender	*was;		/* as loaded */
+	size_t			 n;
+};
+
+static int
+phone_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+limits_from_store(const struct store_sender_limits *l,
+    struct abuse_sender *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->tat = l->tat_ms;
+	s->repeat_since = l->repeat_since_ms;
+	s->last_reply_ms = l->last_reply_ms;
+	s->muted_until = l->muted_until_ms;
+	s->last_text = (uint64_t)l->last_text;
+	s->day = l->day;
+	s->replies_today = (uint32_t)l->replies_today;
+	s->repeats = (uint32_t)l->repeats;
+	s->fast = (uint32_t)l->fast;
+	s->muted_why = (uint8_t)l->muted_why;
+	s->logged = (uint8_t)l->logged;
+}
+
+static void
+limits_to_store(const struct abuse_sender *s,
+    struct store_sender_limits *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->tat_ms = s->tat;
+	l->repeat_since_ms = s->repeat_since;
+	l->last_reply_ms = s->last_reply_ms;
+	l->muted_until_ms = s->muted_until;
+	l->muted_why = s->muted_why;
+	l->last_text = (int64_t)s->last_text;
+	l->repeats = s->repeats;
+	l->fast = s->fast;
+	l->logged = s->logged;
+	l->day = s->day;
+	l->replies_today = s->replies_today;
+}
+
+static void
+senders_clear(struct batch_senders *bs)
+{
+	free(bs->phones);
+	free(bs->was);
+	memset(bs, 0, sizeof(*bs));
+}
+
+/* Lock the batch's senders and load their counters; 0 or -1. */
+static int
+senders_load(const struct inbound_env *d, struct inbound_item *batch,
+    struct batch_senders *bs)
+{
+	struct store_sender_limits l;
+	struct inbound_item *it;
+	size_t n = 0, i;
+	int rc;
+
+	for (it = batch; it != NULL; it = it->next)
+		n++;
+	bs->phones = xreallocarray(NULL, n ? n : 1, sizeof(*bs->phones));
+	for (it = batch; it != NULL; it = it->next)
+		bs->phones[bs->n++] = it->in.from;
+	qsort(bs->phones, bs->n, sizeof(*bs->phones), phone_cmp);
+	for (i = n = 0; i < bs->n; i++)
+		if (n == 0 || strcmp(bs->phones[n - 1], bs->phones[i]) != 0)
+			bs->phones[n++] = bs->phones[i];
+	bs->n = n;
+	if (store_senders_lock(d->store, bs->phones, bs->n) == -1)
+		return -1;
+	bs->was = xcalloc(bs->n ? bs->n : 1, sizeof(*bs->was));
+	for (i = 0; i < bs->n; i++) {
+		if ((rc = store_sender_limits_get(d->store, bs->phones[i],
+		    &l)) == -1)
+			return -1;
+		/* None kept: a sender never seen, whatever this daemon's
+		 * memory says (another may have seen her, long ago). */
+		limits_from_store(&l, &bs->was[i]);
+		abuse_sender_import(d->abuse, bs->phones[i],
+		    rc == 1 ? &bs->was[i] : NULL);
+	}
+	return 0;
+}
+
+/* Save back the counters the batch changed; 0 or -1. */
+static int
+senders_save(const struct inbound_env *d, const struct batch_senders *bs,
+    int64_t now_ms)
+{
+	struct store_sender_limits l;
+	struct abuse_sender now;
+	size_t i;
+
+	for (i = 0; i < bs->n; i++) {
+		abuse_sender_export(d->abuse, bs->phones[i], &now);
+		/* A batch of retries changes nothing: no write. */
+		if (memcmp(&now, &bs->was[i], sizeof(now)) == 0)
+			continue;
+		limits_to_store(&now, &l);
+		if (store_sender_limits_put(d->store, bs->phones[i], &l,
+		    now_ms) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 int
 inbound_run(const struct inbound_env *d, struct inbound_item *batch,
     int *queued_outbox)
 {
+	struct batch_senders bs;
 	struct inbound_item *it;
 	struct broadcast_env benv;
 	struct sp_ctx ctx;
 	size_t n = 0;
-	int ok;
+	int ok, shared = store_shared(d->store);
 
 	*queued_outbox = 0;
+	memset(&bs, 0, sizeof(bs));
 	for (it = batch; it != NULL; it = it->next)
 		n++;
 	batch_ctx(d, &ctx, &benv);
 	/* The abuse counters move with the transaction (abuse.h). */
 	abuse_batch_begin(d->abuse);
 	ok = store_begin(d->store) == 0;
+	if (ok && shared)
+		ok = senders_load(d, batch, &bs) == 0;
 	for (it = batch; ok && it != NULL; it = it->next) {
 		ok = process_item(d, &ctx, it) == 0;
 		*queued_outbox |= !it->inline_reply && !it->duplicate;
 	}
+	if (ok && shared)
+		ok = senders_save(d, &bs, ctx.now_ms) == 0;
+	senders_clear(&bs);
 	if (ok)
 		ok = store_commit(d->store) == 0;
 	abuse_batch_end(d->abuse, ok);

@@ -428,6 +428,69 @@ publish(struct abuse *a, int64_t now_ms)
 	abuse_metrics_update(a, a->metrics);
 }
 
+/* ---- state kept elsewhere (several daemons) ---- */
+
+void
+abuse_sender_import(struct abuse *a, const char *phone,
+    const struct abuse_sender *s)
+{
+	struct entry *e = lookup(a, phone);
+
+	e->tat = s ? s->tat : 0;
+	e->repeat_since = s ? s->repeat_since : 0;
+	e->last_reply_ms = s ? s->last_reply_ms : 0;
+	e->muted_until = s ? s->muted_until : 0;
+	e->last_text = s ? s->last_text : 0;
+	e->day = s ? s->day : 0;
+	e->replies_today = s ? s->replies_today : 0;
+	e->repeats = s ? s->repeats : 0;
+	e->fast = s ? s->fast : 0;
+	e->muted_why = s ? s->muted_why : 0;
+	e->logged = s ? s->logged : 0;
+}
+
+/* The sender's record if kept, without making one or moving it. */
+static const struct entry *
+find(const struct abuse *a, const char *phone)
+{
+	uint32_t i = a->buckets[hash_phone(a->seed, phone) &
+	    (a->nbuckets - 1)];
+
+	for (; i != NIL; i = a->entries[i].hnext)
+		if (strcmp(a->entries[i].phone, phone) == 0)
+			return &a->entries[i];
+	return NULL;
+}
+
+int
+abuse_sender_export(const struct abuse *a, const char *phone,
+    struct abuse_sender *s)
+{
+	const struct entry *e = find(a, phone);
+
+	memset(s, 0, sizeof(*s));
+	if (e == NULL)
+		return 0;
+	s->tat = e->tat;
+	s->repeat_since = e->repeat_since;
+	s->last_reply_ms = e->last_reply_ms;
+	s->muted_until = e->muted_until;
+	s->last_text = e->last_text;
+	s->day = e->day;
+	s->replies_today = e->replies_today;
+	s->repeats = e->repeats;
+	s->fast = e->fast;
+	s->muted_why = e->muted_why;
+	s->logged = e->logged;
+	return 1;
+}
+
+long
+abuse_budget_limit(const struct abuse *a)
+{
+	return a->conf.outbound_per_hour;
+}
+
 /* ---- decisions ---- */
 
 static enum abuse_verdict
@@ -639,6 +702,14 @@ abuse_budget_left(struct abuse *a, int64_t now_ms)
 		    (long long)(abuse_budget_wait_ms(now_ms) / 1000));
 	}
 	return 0;
+}
+
+void
+abuse_budget_seen(struct abuse *a, uint64_t used, int64_t now_ms)
+{
+	budget_roll(a, now_ms);
+	a->budget_used = used;
+	publish(a, now_ms);
 }
 
 void

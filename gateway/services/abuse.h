@@ -28,6 +28,9 @@
  * entries) that forgets the least recently seen sender when full: O(1)
  * per message, bounded memory, no query on the webhook path.  It starts
  * empty after a restart, which only ever errs towards answering.
+ * Daemons sharing a database (PostgreSQL) load a sender's entry from it
+ * and save it back around her message (abuse_sender_import/export), so
+ * that her limits hold whichever daemon each message reaches.
  * Each limit of 0 turns that limit off.
  */
 #ifndef SP_ABUSE_H
@@ -142,6 +145,42 @@ int64_t	 abuse_budget_wait_ms(int64_t now_ms);
  */
 void	 abuse_batch_begin(struct abuse *);
 void	 abuse_batch_end(struct abuse *, int committed);
+
+/*
+ * One sender's state, for daemons that share it through a database
+ * (several daemons on PostgreSQL): the daemon loads her entry before
+ * abuse_inbound, under a lock on her number, and saves it back in the
+ * same transaction.  The fields are abuse.c's own; nothing else reads
+ * them.  Our recent replies (the echo check) stay each daemon's own.
+ */
+struct abuse_sender {
+	int64_t		 tat;		/* GCRA: theoretical arrival time */
+	int64_t		 repeat_since;
+	int64_t		 last_reply_ms;
+	int64_t		 muted_until;
+	uint64_t	 last_text;
+	int64_t		 day;
+	uint32_t	 replies_today;
+	uint32_t	 repeats;
+	uint32_t	 fast;
+	uint8_t		 muted_why;
+	uint8_t		 logged;
+};
+/* Replace phone's state with *s (NULL: a sender never seen); inside a
+ * batch the change is journalled like any other. */
+void	 abuse_sender_import(struct abuse *, const char *phone,
+	    const struct abuse_sender *s);
+/* phone's state into *s: 1, or 0 (*s zeroed) when none is kept. */
+int	 abuse_sender_export(const struct abuse *, const char *phone,
+	    struct abuse_sender *s);
+/* outbound_per_hour (0: none). */
+long	 abuse_budget_limit(const struct abuse *);
+/*
+ * The budget counted elsewhere (in the database, for all daemons): this
+ * clock hour has used `used`.  abuse_budget_left then answers from it
+ * (and logs the exhaustion once), and the gauge shows it.
+ */
+void	 abuse_budget_seen(struct abuse *, uint64_t used, int64_t now_ms);
 
 void	 abuse_stats(const struct abuse *, struct abuse_stats *);
 /* "ok", "rate", "loop", "automated", "reply_cap", "prefix", "budget". */

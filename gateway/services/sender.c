@@ -453,8 +453,12 @@ build_request(struct sender *s, const struct provider *p,
 	return rc;
 }
 
-/* Start one claimed message.  Takes ownership of *m's contents. */
-static void
+/*
+ * Start one claimed message.  Takes ownership of *m's contents.  1 when
+ * a request went out to a provider that costs (the budget counts it),
+ * else 0.
+ */
+static int
 start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 {
 	const struct provider_conf *pc = runtime_provider_conf(s->rt,
@@ -466,7 +470,7 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	if (util_wall_ms() - m->created_ms > s->set.max_age_ms) {
 		fail_now(s, m, "expired", "expired", "too old to send");
 		records_outbox_msg_clear(m);
-		return;
+		return 0;
 	}
 	if (opted_out(m)) {
 		store_outbox_finish(s->store, m->id, "failed", util_wall_ms(), 0,
@@ -474,11 +478,11 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 		log_info("send_skipped", "id=%lld reason=opted_out",
 		    (long long)m->id);
 		records_outbox_msg_clear(m);
-		return;
+		return 0;
 	}
 	if (m->broadcast_id != 0 && broadcast_held(s, m)) {
 		records_outbox_msg_clear(m);
-		return;
+		return 0;
 	}
 	/* The one prefix check of the outbox: replies, broadcasts and
 	 * `sampark send` all come through here. */
@@ -489,12 +493,12 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 		log_info("send_skipped", "id=%lld reason=prefix",
 		    (long long)m->id);
 		records_outbox_msg_clear(m);
-		return;
+		return 0;
 	}
 	if (lane->provider->build_send == NULL) {
 		send_local(s, m);
 		records_outbox_msg_clear(m);
-		return;
+		return 0;
 	}
 	t = xcalloc(1, sizeof(*t));
 	t->sender = s;
@@ -516,7 +520,7 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	    &t->call, err, sizeof(err)) == -1) {
 		fail_now(s, &t->msg, "failed", "config", err);
 		transfer_free(t);
-		return;
+		return 0;
 	}
 
 	t->started_ms = util_mono_ms();
@@ -525,13 +529,12 @@ start(struct sender *s, struct lane *lane, struct outbox_msg *m)
 	if (t->req == NULL) {
 		fail_now(s, &t->msg, "failed", "internal", err);
 		transfer_free(t);
-		return;
+		return 0;
 	}
 	lane->inflight++;
 	s->inflight++;
 	TAILQ_INSERT_TAIL(&s->transfers, t, entry);
-	if (s->abuse != NULL)
-		abuse_budget_take(s->abuse, 1, util_wall_ms());
+	return 1;
 }
 
 /* ---- the pump ---- */
@@ -579,6 +582,51 @@ shared_allowance(struct sender *s, struct lane *lane,
 	return granted;
 }
 
+/*
+ * Several daemons on one database: the hourly budget is counted there,
+ * per clock hour of the database's clock, and taken before the claim in
+ * its transaction (store_budget_take), so that outbound_per_hour is the
+ * total of all daemons.  Returns how many the claim may take (the
+ * budget's row in *b), or 0 with *wait the ms until the next hour.
+ * Its row is taken before the lane's rate row, and each lane in the
+ * same order on every daemon; should the database still find two turns
+ * waiting for each other (a lane with a rate through a provider that
+ * costs nothing comes first on one), it fails one take, in its
+ * savepoint: that lane tries again a second later, nothing else is lost.
+ */
+static size_t
+shared_budget(struct sender *s, size_t want, struct store_budget *b,
+    int64_t wall, int64_t *wait)
+{
+	if (store_budget_take(s->store, 0, abuse_budget_limit(s->abuse),
+	    (int64_t)want, b) == -1) {
+		*wait = 1000;		/* the store logged why; try later */
+		return 0;
+	}
+	abuse_budget_seen(s->abuse, (uint64_t)b->used, wall);
+	if (b->granted > 0)
+		return (size_t)b->granted;
+	/* Spent: said once (abuse_budget_left logs the hour's trip). */
+	abuse_budget_left(s->abuse, wall);
+	*wait = b->wait_ms;
+	return 0;
+}
+
+/* The budget taken but not used (the claim found fewer, or some did not
+ * go out) back to the database. */
+static void
+shared_budget_return(struct sender *s, const struct store_budget *b,
+    size_t unused, int64_t wall)
+{
+	if (unused == 0)
+		return;
+	if (store_budget_return(s->store, b->hour, (int64_t)unused) == -1) {
+		log_warn("sender", "note=\"unused budget not returned\"");
+		return;
+	}
+	abuse_budget_seen(s->abuse, (uint64_t)b->used - unused, wall);
+}
+
 /* Run one lane; returns ms until it wants to run again (-1: no need). */
 static int64_t
 pump_lane(struct sender *s, struct lane *lane)
@@ -586,10 +634,14 @@ pump_lane(struct sender *s, struct lane *lane)
 	const struct provider_conf *pc = runtime_provider_conf(s->rt,
 	    lane->provider);
 	struct outbox_msg *msgs;
+	struct store_budget b;
 	int64_t now = util_mono_ms(), wall = util_wall_ms(), due, wait;
-	size_t allow, room, n, i;
+	size_t allow, room, n, i, started = 0, budget = 0;
 	int shared = pc != NULL && pc->rate > 0 &&
 	    store_rate_shared(s->store);
+	int paid = s->abuse != NULL && lane->provider->build_send != NULL;
+	int budget_shared = paid && abuse_budget_limit(s->abuse) > 0 &&
+	    store_shared(s->store);
 
 	if (pc == NULL || !pc->enabled)
 		return -1;
@@ -615,7 +667,7 @@ pump_lane(struct sender *s, struct lane *lane)
 	if (due > wall)
 		return due - wall;
 	/* The circuit breaker: a spent budget claims nothing this hour. */
-	if (s->abuse != NULL && lane->provider->build_send != NULL) {
+	if (paid && !budget_shared) {
 		size_t left = abuse_budget_left(s->abuse, wall);
 
 		if (left == 0)
@@ -623,14 +675,22 @@ pump_lane(struct sender *s, struct lane *lane)
 		if (allow > left)
 			allow = left;
 	}
-	if (shared && (allow = shared_allowance(s, lane, pc, allow,
-	    &wait)) == 0)
+	if (budget_shared && (allow = budget = shared_budget(s, allow, &b,
+	    wall, &wait)) == 0)
 		return wait;
+	if (shared && (allow = shared_allowance(s, lane, pc, allow,
+	    &wait)) == 0) {
+		if (budget_shared)
+			shared_budget_return(s, &b, budget, wall);
+		return wait;
+	}
 	if (store_outbox_claim(s->store, lane->provider->name, wall, allow,
 	    &msgs, &n) == -1) {
 		if (shared)
 			store_rate_return(s->store, lane->provider->name,
 			    pc->rate, allow);
+		if (budget_shared)
+			shared_budget_return(s, &b, budget, wall);
 		return 1000;
 	}
 	if (shared && n < allow &&
@@ -641,7 +701,11 @@ pump_lane(struct sender *s, struct lane *lane)
 	if (pc->rate > 0 && !shared)
 		lane->tokens -= (double)n;
 	for (i = 0; i < n; i++)
-		start(s, lane, &msgs[i]);
+		started += (size_t)start(s, lane, &msgs[i]);
+	if (budget_shared)
+		shared_budget_return(s, &b, budget - started, wall);
+	else if (paid && started > 0)
+		abuse_budget_take(s->abuse, started, wall);
 	broadcast_check_memo_forget(s->bc_memo);
 	records_outbox_msgs_free(msgs, n);
 	if (n == allow)

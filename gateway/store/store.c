@@ -105,6 +105,27 @@ static void	plan_log(struct store *);
 	"CREATE TABLE send_rate (provider TEXT PRIMARY KEY,"		\
 	"  next_free_us INTEGER NOT NULL);"
 
+/*
+ * 19: the rest of what several daemons on one database keep together
+ * (store_shared.c).  sender_limits holds one sender's abuse counters
+ * (abuse.h), read and written back under her lock in the transaction
+ * of her message, so that a flood is counted once whichever daemon
+ * each message reaches; send_budget counts, per clock hour, the
+ * messages started through paid providers, against outbound_per_hour.
+ * On SQLite the one daemon keeps both in memory: the tables stay empty.
+ */
+#define MIGRATION_19_SHARED_LIMITS(INT)					\
+	"CREATE TABLE sender_limits (phone TEXT PRIMARY KEY,"		\
+	"  tat_ms " INT " NOT NULL, repeat_since_ms " INT " NOT NULL,"	\
+	"  last_reply_ms " INT " NOT NULL,"				\
+	"  muted_until_ms " INT " NOT NULL, muted_why " INT " NOT NULL," \
+	"  last_text " INT " NOT NULL, repeats " INT " NOT NULL,"	\
+	"  fast " INT " NOT NULL, logged " INT " NOT NULL,"		\
+	"  day " INT " NOT NULL, replies_today " INT " NOT NULL,"	\
+	"  updated_ms " INT " NOT NULL);"				\
+	"CREATE TABLE send_budget (hour " INT " PRIMARY KEY,"		\
+	"  used " INT " NOT NULL, taken " INT " NOT NULL);"
+
 /* migrations[v] takes a database from version v - 1 to version v. */
 static const char *const migrations[] = {
 	NULL,
@@ -358,6 +379,7 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE calls ADD COLUMN last_query TEXT;",
 	MIGRATION_18_SHARED_SENDING,
+	MIGRATION_19_SHARED_LIMITS("INTEGER"),
 };
 #define SCHEMA_VERSION	((int)SP_ARRAY_LEN(migrations) - 1)
 
@@ -511,6 +533,8 @@ static const char *const pg_migrations[] = {
 	/* 18: as SQLite's 18. */
 	"CREATE TABLE send_rate (provider TEXT PRIMARY KEY,"
 	"  next_free_us BIGINT NOT NULL);",
+	/* 19: as SQLite's 19. */
+	MIGRATION_19_SHARED_LIMITS("BIGINT"),
 };
 
 _Static_assert(SP_ARRAY_LEN(pg_migrations) == SP_ARRAY_LEN(migrations),

@@ -307,6 +307,65 @@ int	 store_rate_return(struct store *, const char *provider,
 	    double rate, size_t n);
 
 /*
+ * ---- what else daemons sharing one database agree on (store_shared.c)
+ *
+ * 1 when several daemons may share this store (PostgreSQL, as
+ * store_rate_shared): then a sender's messages are taken one at a time
+ * across daemons, her abuse counters and the hourly outbound budget are
+ * kept in the database.  On SQLite the one daemon keeps them in memory
+ * and calls none of this; the functions work there too, for the tests.
+ */
+int	 store_shared(const struct store *);
+/*
+ * Inside the caller's transaction, wait for and take a lock on each of
+ * phones[0..n) (duplicates allowed), held until that transaction ends:
+ * a second daemon handling one of them waits for this commit, then
+ * reads what it wrote.  Taken in one order whatever the order given, so
+ * two batches never wait for each other.  A no-op on SQLite (one writer
+ * at a time).  0 or -1.
+ */
+int	 store_senders_lock(struct store *, const char *const *phones,
+	    size_t n);
+/* One sender's abuse counters (abuse.h says what each means). */
+struct store_sender_limits {
+	int64_t	 tat_ms;
+	int64_t	 repeat_since_ms;
+	int64_t	 last_reply_ms;
+	int64_t	 muted_until_ms;
+	int64_t	 muted_why;
+	int64_t	 last_text;
+	int64_t	 repeats;
+	int64_t	 fast;
+	int64_t	 logged;
+	int64_t	 day;
+	int64_t	 replies_today;
+};
+/* 1 and *l, 0 none kept (*l zeroed), -1 error. */
+int	 store_sender_limits_get(struct store *, const char *phone,
+	    struct store_sender_limits *l);
+/* Insert or replace phone's counters.  0 or -1. */
+int	 store_sender_limits_put(struct store *, const char *phone,
+	    const struct store_sender_limits *l, int64_t now_ms);
+/* What a take of the hourly budget gave. */
+struct store_budget {
+	int64_t	 granted;	/* messages that may start now */
+	int64_t	 used;		/* this hour, granted included */
+	int64_t	 hour;		/* the clock hour (ms / 3600000) */
+	int64_t	 wait_ms;	/* until the next hour */
+};
+/*
+ * Take up to want messages from the budget of limit a clock hour, for
+ * all daemons together.  now_ms 0 reads the database's clock
+ * (PostgreSQL; on SQLite give the time).  The hour's row stays locked to
+ * the end of the caller's transaction: take, claim and return in one.
+ * 0 or -1.
+ */
+int	 store_budget_take(struct store *, int64_t now_ms, int64_t limit,
+	    int64_t want, struct store_budget *b);
+/* Give back n of hour's budget taken but not used.  0 or -1. */
+int	 store_budget_return(struct store *, int64_t hour, int64_t n);
+
+/*
  * At start-up: "sending" messages back to "queued" (a crash left them).
  * On SQLite every one (one daemon owns the file).  On a shared
  * (PostgreSQL) store none: the others may be in the hands of a live

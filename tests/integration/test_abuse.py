@@ -3,10 +3,11 @@ is answered 200 with no reply, the message is still stored, the refusal
 is logged and counted in /metrics; the prefix check and the hourly
 budget hold on the outbox path too."""
 import re
+import threading
 import time
 import unittest
 
-from harness import Daemon
+from harness import PG_BASE, Daemon
 from mockprovider import MockProvider
 from outboundlib import db_query, provider_daemon, send, wait_until
 
@@ -144,6 +145,83 @@ class Budget(unittest.TestCase):
         self.assertEqual(metric(self.d, "sampark_outbound_budget_trips_total"),
                          1)
         self.assertEqual(metric(self.d, "sampark_outbound_budget_limit"), 3)
+
+
+@unittest.skipIf(PG_BASE is None,
+                 "PostgreSQL only: two daemons sharing one database")
+class SharedBetweenDaemons(unittest.TestCase):
+    """Two daemons on one PostgreSQL database (a balancer's round robin)
+    hold each limit together: a sender's hourly allowance and the hourly
+    outbound budget are the configured ones, not one per daemon."""
+
+    def setUp(self):
+        self.daemons = []
+        self.mock = None
+
+    def tearDown(self):
+        for d in reversed(self.daemons):    # the first owns the database
+            d.stop()
+        if self.mock is not None:
+            self.mock.stop()
+
+    def two(self, make):
+        first = make(import_directory=True)
+        self.daemons.append(first)
+        first.start()                       # makes the schema
+        second = make(import_directory=False)
+        self.daemons.append(second)
+        second.db = first.db
+        second.start()
+        return first, second
+
+    def test_a_flood_gets_one_allowance_across_daemons(self):
+        per_hour, extra = 3, 5
+        first, second = self.two(lambda **kw: Daemon(
+            extra_args=["--set", "inbound_per_hour=%d" % per_hour], **kw))
+        texts = ["loan bhadohi", "help", "training mirzapur", "market",
+                 "loan mirzapur", "yojana", "kaleen mela", "silai",
+                 "bank loan"]
+        replies = []
+        lock = threading.Lock()
+
+        def burst(d, which):
+            # Both daemons at once: her messages race for her counters.
+            for i in range(which, per_hour + extra, 2):
+                status, body = d.console(SENDER, texts[i], "f%d" % i)
+                with lock:
+                    replies.append((status, body))
+
+        threads = [threading.Thread(target=burst, args=(d, n))
+                   for n, d in enumerate((first, second))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertEqual(len(replies), per_hour + extra)
+        self.assertEqual([s for s, _ in replies], [200] * len(replies))
+        answered = [b for _, b in replies if b]
+        self.assertEqual(len(answered), per_hour, replies)
+        # Nothing accepted is lost, and every daemon took some.
+        self.assertEqual(len([r for r in first.export()
+                              if r["direction"] == "in"]),
+                         per_hour + extra)
+        for d in (first, second):
+            self.assertIn("limited=rate", d.read_log().decode())
+
+    def test_the_hourly_budget_is_the_total(self):
+        self.mock = MockProvider().start()
+        first, second = self.two(lambda **kw: provider_daemon(
+            "twilio", self.mock, globals_={"outbound_per_hour": "3"}, **kw))
+        for i in range(6):
+            send(first, "budget %d" % i, to="+9198000001%02d" % i)
+        self.mock.wait_for(3, timeout=10)
+        time.sleep(1.5)             # several pump runs of both: no more
+        self.assertEqual(len(self.mock.requests), 3)
+        states = dict(db_query(first, "SELECT state, count(*) FROM outbox"
+                                      " GROUP BY state"))
+        self.assertEqual(states, {"sent": 3, "queued": 3})
+        used = db_query(first, "SELECT sum(used) FROM send_budget")
+        self.assertEqual(int(used[0][0]), 3)
 
 
 if __name__ == "__main__":
