@@ -198,3 +198,15 @@ util_parse_iso8601(const char *s, int64_t *wall_ms)
 	*wall_ms = ((int64_t)timegm(&tm) - off) * 1000 + ms;
 	return 0;
 }
+
+uint64_t
+util_fnv1a(uint64_t seed, const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+
+	for (; *s != '\0'; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}

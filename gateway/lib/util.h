@@ -45,4 +45,10 @@ void	 util_iso8601(int64_t wall_ms, char out[32]);
 /* Parse "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+hh:mm]"; 0 or -1. */
 int	 util_parse_iso8601(const char *, int64_t *wall_ms);
 
+/*
+ * FNV-1a of a C string, from the offset basis xor seed (0: plain FNV-1a).
+ * Its low bits mix poorly: a caller that takes low bits mixes them first.
+ */
+uint64_t util_fnv1a(uint64_t seed, const char *);
+
 #endif

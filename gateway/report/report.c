@@ -56,12 +56,8 @@ report_by_name(enum report_by by)
 static uint64_t
 hash64(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = util_fnv1a(0, s);
 
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
 	return h != 0 ? h : 1;
 }
 

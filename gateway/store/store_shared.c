@@ -85,12 +85,8 @@ store_shared(const struct store *st)
 static int64_t
 sender_key(const char *phone)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = util_fnv1a(0, phone);
 
-	for (; *phone != '\0'; phone++) {
-		h ^= (unsigned char)*phone;
-		h *= 0x100000001b3ULL;
-	}
 	h ^= h >> 31;
 	h *= 0x94d049bb133111ebULL;
 	h ^= h >> 29;
@@ -110,7 +106,7 @@ store_senders_lock(struct store *st, const char *const *phones, size_t n)
 {
 	struct store_db_stmt *s;
 	int64_t *keys;
-	size_t i, k;
+	size_t i;
 	int rc = 0;
 
 	if (!STORE_IS_PG(st) || n == 0)
@@ -119,10 +115,9 @@ store_senders_lock(struct store *st, const char *const *phones, size_t n)
 	for (i = 0; i < n; i++)
 		keys[i] = sender_key(phones[i]);
 	qsort(keys, n, sizeof(*keys), key_cmp);
-	for (i = k = 0; i < n && rc == 0; i++) {
-		if (i > 0 && keys[i] == keys[k - 1])
-			continue;
-		keys[k++] = keys[i];
+	/* A key twice (two numbers of one hash) is harmless: a session
+	 * that holds an advisory lock gets it again at once. */
+	for (i = 0; i < n && rc == 0; i++) {
 		if ((s = store_sq_prepared(st, &sql_sender_lock,
 		    "sender_lock")) == NULL) {
 			rc = -1;
