@@ -306,7 +306,7 @@ batch_ctx(const struct inbound_env *d, struct sp_ctx *ctx,
  */
 struct batch_senders {
 	const char		**phones;	/* distinct, sorted */
-	struct abuse_sender	*was;		/* as loaded */
+	struct store_sender_limits *was;	/* as loaded */
 	size_t			 n;
 };
 
@@ -365,7 +365,7 @@ static int
 senders_load(const struct inbound_env *d, struct inbound_item *batch,
     struct batch_senders *bs)
 {
-	struct store_sender_limits l;
+	struct abuse_sender loaded;
 	struct inbound_item *it;
 	size_t n = 0, i;
 	int rc;
@@ -385,13 +385,14 @@ senders_load(const struct inbound_env *d, struct inbound_item *batch,
 	bs->was = xcalloc(bs->n ? bs->n : 1, sizeof(*bs->was));
 	for (i = 0; i < bs->n; i++) {
 		if ((rc = store_sender_limits_get(d->store, bs->phones[i],
-		    &l)) == -1)
+		    &bs->was[i])) == -1)
 			return -1;
 		/* None kept: a sender never seen, whatever this daemon's
 		 * memory says (another may have seen her, long ago). */
-		limits_from_store(&l, &bs->was[i]);
+		if (rc == 1)
+			limits_from_store(&bs->was[i], &loaded);
 		abuse_sender_import(d->abuse, bs->phones[i],
-		    rc == 1 ? &bs->was[i] : NULL);
+		    rc == 1 ? &loaded : NULL);
 	}
 	return 0;
 }
@@ -407,10 +408,11 @@ senders_save(const struct inbound_env *d, const struct batch_senders *bs,
 
 	for (i = 0; i < bs->n; i++) {
 		abuse_sender_export(d->abuse, bs->phones[i], &now);
-		/* A batch of retries changes nothing: no write. */
-		if (memcmp(&now, &bs->was[i], sizeof(now)) == 0)
-			continue;
 		limits_to_store(&now, &l);
+		/* A batch of retries changes nothing: no write.  (The
+		 * store's record is all int64_t: no padding to compare.) */
+		if (memcmp(&l, &bs->was[i], sizeof(l)) == 0)
+			continue;
 		if (store_sender_limits_put(d->store, bs->phones[i], &l,
 		    now_ms) == -1)
 			return -1;

@@ -37,17 +37,7 @@ struct entry {
 	char		 phone[PHONE_MAX];
 	uint32_t	 hnext;		/* next in the hash chain */
 	uint32_t	 newer, older;	/* recency list */
-	int64_t		 tat;		/* GCRA: theoretical arrival time */
-	int64_t		 repeat_since;	/* first of the identical texts */
-	int64_t		 last_reply_ms;	/* our reply not yet answered; 0 */
-	int64_t		 muted_until;
-	uint64_t	 last_text;	/* hash of her last text */
-	int64_t		 day;		/* of replies_today (IST) */
-	uint32_t	 replies_today;
-	uint32_t	 repeats;
-	uint32_t	 fast;		/* quick answers in a row */
-	uint8_t		 muted_why;	/* enum abuse_verdict */
-	uint8_t		 logged;	/* bit per verdict, this episode */
+	struct abuse_sender st;	/* her limits' state (abuse.h) */
 	uint32_t	 batch;		/* journalled in this batch (gen) */
 };
 
@@ -116,12 +106,8 @@ abuse_verdict_name(enum abuse_verdict v)
 static uint64_t
 hash_phone(uint64_t seed, const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+	uint64_t h = util_fnv1a(seed, s);
 
-	for (; *s != '\0'; s++) {
-		h ^= (unsigned char)*s;
-		h *= 0x100000001b3ULL;
-	}
 	/* FNV's low bits mix poorly; the bucket index takes low bits. */
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ULL;
@@ -434,19 +420,9 @@ void
 abuse_sender_import(struct abuse *a, const char *phone,
     const struct abuse_sender *s)
 {
-	struct entry *e = lookup(a, phone);
+	static const struct abuse_sender never_seen;
 
-	e->tat = s ? s->tat : 0;
-	e->repeat_since = s ? s->repeat_since : 0;
-	e->last_reply_ms = s ? s->last_reply_ms : 0;
-	e->muted_until = s ? s->muted_until : 0;
-	e->last_text = s ? s->last_text : 0;
-	e->day = s ? s->day : 0;
-	e->replies_today = s ? s->replies_today : 0;
-	e->repeats = s ? s->repeats : 0;
-	e->fast = s ? s->fast : 0;
-	e->muted_why = s ? s->muted_why : 0;
-	e->logged = s ? s->logged : 0;
+	lookup(a, phone)->st = s != NULL ? *s : never_seen;
 }
 
 /* The sender's record if kept, without making one or moving it. */
@@ -471,17 +447,7 @@ abuse_sender_export(const struct abuse *a, const char *phone,
 	memset(s, 0, sizeof(*s));
 	if (e == NULL)
 		return 0;
-	s->tat = e->tat;
-	s->repeat_since = e->repeat_since;
-	s->last_reply_ms = e->last_reply_ms;
-	s->muted_until = e->muted_until;
-	s->last_text = e->last_text;
-	s->day = e->day;
-	s->replies_today = e->replies_today;
-	s->repeats = e->repeats;
-	s->fast = e->fast;
-	s->muted_why = e->muted_why;
-	s->logged = e->logged;
+	*s = e->st;
 	return 1;
 }
 
@@ -504,10 +470,10 @@ refuse(struct abuse *a, struct entry *e, enum abuse_verdict v,
 	if (e == NULL) {
 		snprintf(line, sizeof(line), "reason=%s %s", verdict_names[v],
 		    detail);
-	} else if (!(e->logged & (1u << v))) {
+	} else if (!(e->st.logged & (1u << v))) {
 		/* Once per episode: a flood must not become a flood of log
 		 * lines. */
-		e->logged |= (uint8_t)(1u << v);
+		e->st.logged |= (uint8_t)(1u << v);
 		snprintf(line, sizeof(line), "reason=%s phone=%s %s",
 		    verdict_names[v], log_phone(e->phone, masked,
 		    sizeof(masked)), detail);
@@ -531,11 +497,11 @@ refuse(struct abuse *a, struct entry *e, enum abuse_verdict v,
 static int
 rate_ok(struct entry *e, long per_hour, int64_t now)
 {
-	int64_t t = HOUR_MS / per_hour, tat = e->tat > now ? e->tat : now;
+	int64_t t = HOUR_MS / per_hour, tat = e->st.tat > now ? e->st.tat : now;
 
 	if (tat - now > t * (per_hour - 1))
 		return 0;
-	e->tat = tat + t;
+	e->st.tat = tat + t;
 	return 1;
 }
 
@@ -581,47 +547,47 @@ abuse_inbound(struct abuse *a, const char *phone, const char *text,
 		return refuse(a, e, ABUSE_RATE, detail);
 	}
 	h = hash_text(text, &len);
-	if (h == e->last_text && e->repeats > 0 &&
-	    now_ms - e->repeat_since <= c->loop_window_s * 1000)
-		e->repeats++;
+	if (h == e->st.last_text && e->st.repeats > 0 &&
+	    now_ms - e->st.repeat_since <= c->loop_window_s * 1000)
+		e->st.repeats++;
 	else {
-		e->last_text = h;
-		e->repeats = 1;
-		e->repeat_since = now_ms;
+		e->st.last_text = h;
+		e->st.repeats = 1;
+		e->st.repeat_since = now_ms;
 	}
 	/* Only an answer to our reply says how fast she answers. */
-	if (e->last_reply_ms != 0) {
-		if ((fast = now_ms - e->last_reply_ms < c->loop_fast_ms))
-			e->fast++;
+	if (e->st.last_reply_ms != 0) {
+		if ((fast = now_ms - e->st.last_reply_ms < c->loop_fast_ms))
+			e->st.fast++;
 		else
-			e->fast = 0;
-		e->last_reply_ms = 0;
+			e->st.fast = 0;
+		e->st.last_reply_ms = 0;
 	}
-	if (c->loop_repeats > 0 && e->repeats >= (uint32_t)c->loop_repeats) {
+	if (c->loop_repeats > 0 && e->st.repeats >= (uint32_t)c->loop_repeats) {
 		why = ABUSE_LOOP;
 		snprintf(detail, sizeof(detail), "repeats=%u window_s=%ld",
-		    e->repeats, c->loop_window_s);
+		    e->st.repeats, c->loop_window_s);
 	} else if (c->loop_repeats > 0 && ((len >= ECHO_MIN_LEN &&
 	    is_ours(a, h)) || says_automatic(text))) {
 		why = ABUSE_AUTOMATED;
 		snprintf(detail, sizeof(detail), "sign=echo_or_marker");
 	} else if (fast && c->loop_fast_strikes > 0 &&
-	    e->fast >= (uint32_t)c->loop_fast_strikes) {
+	    e->st.fast >= (uint32_t)c->loop_fast_strikes) {
 		why = ABUSE_AUTOMATED;
 		snprintf(detail, sizeof(detail), "sign=fast answers=%u "
-		    "under_ms=%ld", e->fast, c->loop_fast_ms);
+		    "under_ms=%ld", e->st.fast, c->loop_fast_ms);
 	}
 	if (why != ABUSE_OK) {
-		e->muted_until = now_ms + c->loop_window_s * 1000;
-		e->muted_why = (uint8_t)why;
+		e->st.muted_until = now_ms + c->loop_window_s * 1000;
+		e->st.muted_why = (uint8_t)why;
 		return refuse(a, e, why, detail);
 	}
-	if (e->muted_until > now_ms) {
+	if (e->st.muted_until > now_ms) {
 		snprintf(detail, sizeof(detail), "muted_for_s=%lld",
-		    (long long)((e->muted_until - now_ms) / 1000));
-		return refuse(a, e, (enum abuse_verdict)e->muted_why, detail);
+		    (long long)((e->st.muted_until - now_ms) / 1000));
+		return refuse(a, e, (enum abuse_verdict)e->st.muted_why, detail);
 	}
-	e->logged = 0;
+	e->st.logged = 0;
 	return ABUSE_OK;
 }
 
@@ -742,12 +708,12 @@ abuse_reply(struct abuse *a, const char *phone, const char *const *texts,
 	if (!abuse_destination_ok(a, phone))
 		return ABUSE_PREFIX;
 	e = lookup(a, phone);
-	if (e->day != day) {
-		e->day = day;
-		e->replies_today = 0;
+	if (e->st.day != day) {
+		e->st.day = day;
+		e->st.replies_today = 0;
 	}
 	if (c->replies_per_day > 0 &&
-	    e->replies_today + n > (size_t)c->replies_per_day) {
+	    e->st.replies_today + n > (size_t)c->replies_per_day) {
 		snprintf(detail, sizeof(detail), "limit=%ld/day",
 		    c->replies_per_day);
 		return refuse(a, e, ABUSE_REPLY_CAP, detail);
@@ -759,8 +725,8 @@ abuse_reply(struct abuse *a, const char *phone, const char *const *texts,
 	}
 	if (costs)
 		abuse_budget_take(a, n, now_ms);
-	e->replies_today += (uint32_t)n;
-	e->last_reply_ms = now_ms ? now_ms : 1;
+	e->st.replies_today += (uint32_t)n;
+	e->st.last_reply_ms = now_ms ? now_ms : 1;
 	for (i = 0; i < n; i++) {
 		h = hash_text(texts[i], &len);
 		if (len >= ECHO_MIN_LEN && !is_ours(a, h)) {

@@ -155,16 +155,16 @@ void	 abuse_batch_end(struct abuse *, int committed);
  */
 struct abuse_sender {
 	int64_t		 tat;		/* GCRA: theoretical arrival time */
-	int64_t		 repeat_since;
-	int64_t		 last_reply_ms;
+	int64_t		 repeat_since;	/* first of the identical texts */
+	int64_t		 last_reply_ms;	/* our reply not yet answered; 0 */
 	int64_t		 muted_until;
-	uint64_t	 last_text;
-	int64_t		 day;
+	uint64_t	 last_text;	/* hash of her last text */
+	int64_t		 day;		/* of replies_today (IST) */
 	uint32_t	 replies_today;
 	uint32_t	 repeats;
-	uint32_t	 fast;
-	uint8_t		 muted_why;
-	uint8_t		 logged;
+	uint32_t	 fast;		/* quick answers in a row */
+	uint8_t		 muted_why;	/* enum abuse_verdict */
+	uint8_t		 logged;	/* bit per verdict, this episode */
 };
 /* Replace phone's state with *s (NULL: a sender never seen); inside a
  * batch the change is journalled like any other. */
