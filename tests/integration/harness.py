@@ -56,9 +56,20 @@ def free_port():
     return port
 
 
+def psql(uri, sql, timeout=120):
+    """Rows of sql (lists of strings) on the PostgreSQL database at uri,
+    through psql: no driver needed."""
+    r = subprocess.run(["psql", "-X", "-At", "-F", "\t", "-v",
+                        "ON_ERROR_STOP=1", uri, "-c", sql],
+                       capture_output=True, timeout=timeout)
+    if r.returncode != 0:
+        raise AssertionError("psql: %s: %s" % (sql[:80], r.stderr.decode()))
+    return [line.split("\t") for line in r.stdout.decode().splitlines()
+            if line]
+
+
 def _pg_exec(sql):
-    subprocess.run(["psql", PG_BASE, "-qAtX", "-v", "ON_ERROR_STOP=1",
-                    "-c", sql], check=True, capture_output=True, timeout=60)
+    psql(PG_BASE, sql, timeout=60)
 
 
 def pg_fresh_db():

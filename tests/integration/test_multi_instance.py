@@ -35,7 +35,7 @@ import unittest
 import urllib.parse
 
 import outboundlib
-from harness import (TWILIO_TOKEN, free_port, pg_drop_db, pg_fresh_db,
+from harness import (TWILIO_TOKEN, free_port, pg_drop_db, pg_fresh_db, psql,
                      twilio_signature)
 from mockprovider import MockProvider
 
@@ -57,17 +57,6 @@ TEXTS = ["लोन भदोही", "loan chahiye bhadohi", "madad", "help",
          "kaleen mela kab hai", "सिलाई ट्रेनिंग मिर्ज़ापुर", "HINDI",
          "bank loan mirzapur", "yojana", "mudra loan kaise milega",
          "Loan  Bhadohi ", "haan", "stop"]
-
-
-def psql(uri, sql):
-    """Rows of sql (lists of strings), through psql: no driver needed."""
-    r = subprocess.run(["psql", "-X", "-At", "-F", "\t", "-v",
-                        "ON_ERROR_STOP=1", uri, "-c", sql],
-                       capture_output=True, timeout=120)
-    if r.returncode != 0:
-        raise AssertionError("psql: %s: %s" % (sql[:80], r.stderr.decode()))
-    out = r.stdout.decode()
-    return [line.split("\t") for line in out.splitlines() if line]
 
 
 class TimedMock(MockProvider):

@@ -29,7 +29,7 @@ import unittest
 import urllib.parse
 
 import outboundlib
-from harness import ROOT, TWILIO_TOKEN, twilio_signature
+from harness import ROOT, TWILIO_TOKEN, psql, twilio_signature
 from mockprovider import MockProvider
 
 PG_BASE = os.environ.get("SAMPARK_TEST_PG")
@@ -54,16 +54,6 @@ def cluster(*args, env=None):
         raise AssertionError("pg_cluster.sh %s: %s" % (
             " ".join(args), r.stderr.decode()))
     return r.stdout.decode().strip()
-
-
-def psql(uri, sql):
-    r = subprocess.run(["psql", "-X", "-At", "-F", "\t", "-v",
-                        "ON_ERROR_STOP=1", uri, "-c", sql],
-                       capture_output=True, timeout=60)
-    if r.returncode != 0:
-        raise AssertionError("psql: %s: %s" % (sql[:80], r.stderr.decode()))
-    return [line.split("\t") for line in r.stdout.decode().splitlines()
-            if line]
 
 
 def params_of(i):
