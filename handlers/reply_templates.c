@@ -47,10 +47,31 @@ static const struct {
 /* Fields that may be longer than one variable holds. */
 static const char *const wide_fields[] = { "name", "title" };
 
+/*
+ * The registered text as pieces: fixed text, or a run of adjacent
+ * variables (fixed == NULL).  A run of v variables stands for v to
+ * v * VAR_MAX characters of any kind, so it is one piece: matching then
+ * only tries the ends where the next fixed text begins.
+ */
+struct piece {
+	const char	*fixed;
+	size_t		 len;	/* bytes of fixed text, or variables in the run */
+};
+
+struct pieces {
+	struct piece	*pc;
+	size_t		 n;
+};
+
 struct reply_templates {
 	struct reply_template	*items;
+	struct pieces		*compiled;	/* items[i]'s, for the check */
+	size_t			*by_key;	/* items sorted by lang, key */
 	size_t			 n, cap;
 };
+
+static void	pieces_parse(const char *registered, struct pieces *);
+static int	match_pieces(const struct pieces *, const char *text);
 
 unsigned
 reply_templates_field_vars(const char *placeholder)
@@ -243,6 +264,33 @@ str_ptr_cmp(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* Ordered by language, then key: the order find_index bisects. */
+static int
+by_lang_key(const struct reply_template *a, const char *lang, const char *key)
+{
+	int c = strcmp(a->lang, lang);
+
+	return c != 0 ? c : strcmp(a->key, key);
+}
+
+static void
+index_templates(struct reply_templates *t)
+{
+	size_t i, j, k;
+
+	t->by_key = xcalloc(t->n + 1, sizeof(*t->by_key));
+	t->compiled = xcalloc(t->n + 1, sizeof(*t->compiled));
+	/* Insertion sort: a hundred or so items, once at load. */
+	for (i = 0; i < t->n; i++) {
+		for (j = i; j > 0 && by_lang_key(&t->items[t->by_key[j - 1]],
+		    t->items[i].lang, t->items[i].key) > 0; j--)
+			t->by_key[j] = t->by_key[j - 1];
+		t->by_key[j] = i;
+	}
+	for (k = 0; k < t->n; k++)
+		pieces_parse(t->items[k].registered, &t->compiled[k]);
+}
+
 struct reply_templates *
 reply_templates_new(const struct prompts *p, const struct district_table *d,
     struct buf *errors)
@@ -262,6 +310,7 @@ reply_templates_new(const struct prompts *p, const struct district_table *d,
 		reply_templates_free(t);
 		return NULL;
 	}
+	index_templates(t);
 	return t;
 }
 
@@ -277,7 +326,11 @@ reply_templates_free(struct reply_templates *t)
 		free(t->items[i].lang);
 		free(t->items[i].registered);
 		free(t->items[i].dlt_id);
+		if (t->compiled != NULL)
+			free(t->compiled[i].pc);
 	}
+	free(t->compiled);
+	free(t->by_key);
 	free(t->items);
 	free(t);
 }
@@ -294,18 +347,28 @@ reply_templates_at(const struct reply_templates *t, size_t i)
 	return i < t->n ? &t->items[i] : NULL;
 }
 
-/* The index of the template of lang and key, t->n if none. */
+/*
+ * The index of the template of lang and key, t->n if none.  Every reply
+ * sent asks this, so it bisects the sorted index.
+ */
 static size_t
 find_index(const struct reply_templates *t, const char *lang,
     const char *key)
 {
-	size_t i;
+	size_t lo = 0, hi = t->n, mid;
+	int c;
 
-	for (i = 0; i < t->n; i++)
-		if (strcmp(t->items[i].lang, lang) == 0 &&
-		    strcmp(t->items[i].key, key) == 0)
-			break;
-	return i;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = by_lang_key(&t->items[t->by_key[mid]], lang, key);
+		if (c == 0)
+			return t->by_key[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return t->n;
 }
 
 const struct reply_template *
@@ -427,91 +490,130 @@ const struct reply_template *
 reply_templates_check(const struct reply_templates *t, const char *lang,
     const char *key, const char *text, const char **why)
 {
-	const struct reply_template *r;
+	size_t i = key == NULL ? t->n : find_index(t, lang, key);
+	const struct reply_template *r = reply_templates_at(t, i);
 
-	r = key == NULL ? NULL : reply_templates_find(t, lang, key);
 	*why = key == NULL ? "it has no reply template" :
 	    r == NULL ? "no template of that key" :
-	    reply_templates_match(r->registered, text) == -1 ?
+	    match_pieces(&t->compiled[i], text) == -1 ?
 	    "the text does not match it" : NULL;
 	return *why == NULL ? r : NULL;
 }
 
 /* ---- matching ---- */
 
-/*
- * The registered text as pieces: fixed text, or a variable (fixed ==
- * NULL).  Matching is a table over (piece, position in the text), so a
- * run of adjacent variables costs no backtracking blow-up.
- */
-struct piece {
-	const char	*fixed;
-	size_t		 len;
-};
-
-static int
-match_from(const struct piece *pc, size_t np, size_t k, const char *text,
-    size_t len, size_t pos, signed char *memo)
+static void
+pieces_parse(const char *registered, struct pieces *out)
 {
-	signed char *m = &memo[k * (len + 1) + pos];
-	size_t end, chars;
-	int ok = 0;
-
-	if (*m != -1)
-		return *m;
-	if (k == np)
-		ok = pos == len;
-	else if (pc[k].fixed != NULL)
-		ok = len - pos >= pc[k].len &&
-		    memcmp(text + pos, pc[k].fixed, pc[k].len) == 0 &&
-		    match_from(pc, np, k + 1, text, len, pos + pc[k].len, memo);
-	else {
-		/* 1..VAR_MAX whole characters. */
-		for (end = pos, chars = 0; end < len &&
-		    chars < REPLY_TEMPLATES_VAR_MAX && !ok; ) {
-			end++;
-			while (end < len &&
-			    ((unsigned char)text[end] & 0xc0) == 0x80)
-				end++;
-			chars++;
-			ok = match_from(pc, np, k + 1, text, len, end, memo);
-		}
-	}
-	*m = (signed char)ok;
-	return ok;
-}
-
-int
-reply_templates_match(const char *registered, const char *text)
-{
-	size_t np = 0, cap = 8, len = strlen(text);
-	struct piece *pc = xmalloc(cap * sizeof(*pc));
+	size_t cap = 8, varlen = strlen(DLT_VAR);
 	const char *s = registered, *v;
-	signed char *memo;
-	int ok;
 
+	out->n = 0;
+	out->pc = xmalloc(cap * sizeof(*out->pc));
 	while (*s != '\0') {
-		if (np + 2 > cap) {
+		if (out->n + 2 > cap) {
 			cap *= 2;
-			pc = xrealloc(pc, cap * sizeof(*pc));
+			out->pc = xrealloc(out->pc, cap * sizeof(*out->pc));
 		}
 		v = strstr(s, DLT_VAR);
 		if (v == NULL)
 			v = s + strlen(s);
 		if (v > s) {
-			pc[np].fixed = s;
-			pc[np++].len = (size_t)(v - s);
+			out->pc[out->n].fixed = s;
+			out->pc[out->n++].len = (size_t)(v - s);
 		}
 		if (*v == '\0')
 			break;
-		pc[np].fixed = NULL;
-		pc[np++].len = 0;
-		s = v + strlen(DLT_VAR);
+		if (out->n > 0 && out->pc[out->n - 1].fixed == NULL)
+			out->pc[out->n - 1].len++;
+		else {
+			out->pc[out->n].fixed = NULL;
+			out->pc[out->n++].len = 1;
+		}
+		s = v + varlen;
 	}
-	memo = xmalloc((np + 1) * (len + 1));
-	memset(memo, -1, (np + 1) * (len + 1));
-	ok = match_from(pc, np, 0, text, len, 0, memo);
-	free(memo);
-	free(pc);
+}
+
+/* Where one code point of text that starts at pos ends. */
+static size_t
+next_char(const char *text, size_t len, size_t pos)
+{
+	pos++;
+	while (pos < len && ((unsigned char)text[pos] & 0xc0) == 0x80)
+		pos++;
+	return pos;
+}
+
+/*
+ * Does text[pos..] match pieces k..?  failed is a bit per (piece, pos)
+ * already known not to: with it no state is tried twice, so a template
+ * of many runs costs no backtracking blow-up.
+ */
+static int
+match_from(const struct pieces *p, size_t k, const char *text, size_t len,
+    size_t pos, unsigned char *failed)
+{
+	const struct piece *pc, *next;
+	size_t bit, end, chars, min, max;
+
+	for (;;) {
+		if (k == p->n)
+			return pos == len;
+		pc = &p->pc[k];
+		if (pc->fixed == NULL)
+			break;
+		if (len - pos < pc->len ||
+		    memcmp(text + pos, pc->fixed, pc->len) != 0)
+			return 0;
+		pos += pc->len;
+		k++;
+	}
+	bit = k * (len + 1) + pos;
+	if (failed[bit / 8] & (1u << (bit % 8)))
+		return 0;
+	min = pc->len;
+	max = pc->len * REPLY_TEMPLATES_VAR_MAX;
+	next = k + 1 < p->n ? &p->pc[k + 1] : NULL;
+	for (end = pos, chars = 0; end < len && chars < max; ) {
+		end = next_char(text, len, end);
+		if (++chars < min)
+			continue;
+		if (next == NULL) {
+			if (end == len)
+				return 1;
+		} else if (len - end >= next->len &&
+		    text[end] == next->fixed[0] &&
+		    match_from(p, k + 1, text, len, end, failed))
+			return 1;
+	}
+	failed[bit / 8] |= (unsigned char)(1u << (bit % 8));
+	return 0;
+}
+
+static int
+match_pieces(const struct pieces *p, const char *text)
+{
+	size_t len = strlen(text), bytes = (p->n * (len + 1) + 7) / 8;
+	unsigned char small[512], *failed = small;
+	int ok;
+
+	if (bytes > sizeof(small))
+		failed = xmalloc(bytes);
+	memset(failed, 0, bytes);
+	ok = match_from(p, 0, text, len, 0, failed);
+	if (failed != small)
+		free(failed);
 	return ok ? 0 : -1;
+}
+
+int
+reply_templates_match(const char *registered, const char *text)
+{
+	struct pieces p;
+	int rc;
+
+	pieces_parse(registered, &p);
+	rc = match_pieces(&p, text);
+	free(p.pc);
+	return rc;
 }
