@@ -57,6 +57,21 @@ reply_dlt_id(const struct inbound_env *d, const struct router_result *res,
 	return t != NULL ? t->dlt_id : NULL;
 }
 
+/* n in decimal at the end of b. */
+static void
+put_count(struct buf *b, size_t n)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	digits[--i] = '\0';
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n > 0);
+	buf_puts(b, digits + i);
+}
+
 static int
 record_reply(const struct inbound_env *d, struct inbound_item *it, int64_t inbound_id,
     const struct router_result *res)
@@ -202,19 +217,33 @@ process_item(const struct inbound_env *d, const struct sp_ctx *ctx,
 		    &it->nreplies);
 	if (rc != -1) {
 		char masked[32], kw[80], where[80];
+		struct buf line;
 
-		it->log_line = xasprintf("provider=%s from=%s keyword=%s "
-		    "handler=%s matched=%d replies=%zu%s%s%s%s",
-		    it->provider->name,
-		    log_phone(it->in.from, masked, sizeof(masked)),
-		    log_quote(res.keyword ? res.keyword : "", 40, kw,
-		    sizeof(kw)), res.handler, res.matched,
-		    verdict == ABUSE_OK ? res.reply.n : 0,
-		    res.unserved ? " unserved=" : "",
-		    res.unserved ? log_quote(res.unserved, 40, where,
-		    sizeof(where)) : "",
-		    verdict == ABUSE_OK ? "" : " limited=",
-		    verdict == ABUSE_OK ? "" : abuse_verdict_name(verdict));
+		/* Pieces put together, not formatted: every webhook pays
+		 * for this line. */
+		buf_init(&line, 0);
+		buf_puts(&line, "provider=");
+		buf_puts(&line, it->provider->name);
+		buf_puts(&line, " from=");
+		buf_puts(&line, log_phone(it->in.from, masked, sizeof(masked)));
+		buf_puts(&line, " keyword=");
+		buf_puts(&line, log_quote(res.keyword ? res.keyword : "", 40,
+		    kw, sizeof(kw)));
+		buf_puts(&line, " handler=");
+		buf_puts(&line, res.handler);
+		buf_puts(&line, res.matched ? " matched=1" : " matched=0");
+		buf_puts(&line, " replies=");
+		put_count(&line, verdict == ABUSE_OK ? res.reply.n : 0);
+		if (res.unserved) {
+			buf_puts(&line, " unserved=");
+			buf_puts(&line, log_quote(res.unserved, 40, where,
+			    sizeof(where)));
+		}
+		if (verdict != ABUSE_OK) {
+			buf_puts(&line, " limited=");
+			buf_puts(&line, abuse_verdict_name(verdict));
+		}
+		it->log_line = buf_steal(&line);
 	}
 	router_result_clear(&res);
 	return rc == -1 ? -1 : 0;

@@ -95,34 +95,56 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
+/* Append s to line[*o..cap - 2], cut short if it does not fit. */
+static void
+put(char *line, size_t *o, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > cap - 1 - *o)
+		n = cap - 1 - *o;
+	memcpy(line + *o, s, n);
+	*o += n;
+}
+
 static void
 log_emit(enum log_level level, const char *event, const char *fmt, va_list ap)
 {
 	static const char *names[] = { "error", "warn", "info", "debug" };
 	char ts[32], line[4096];
-	int n;
+	size_t n = 0;
+	int k;
 
 	if (level > current_level)
 		return;
+	/* Every webhook logs a line: the prefix and a line that is one
+	 * string already are copied, not formatted. */
 	log_timestamp(ts);
-	n = snprintf(line, sizeof(line), "ts=%s level=%s event=%s ", ts,
-	    names[level], event);
-	if (n > 0 && (size_t)n < sizeof(line))
-		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	n = (int)strlen(line);
+	put(line, &n, sizeof(line), "ts=");
+	put(line, &n, sizeof(line), ts);
+	put(line, &n, sizeof(line), " level=");
+	put(line, &n, sizeof(line), names[level]);
+	put(line, &n, sizeof(line), " event=");
+	put(line, &n, sizeof(line), event);
+	put(line, &n, sizeof(line), " ");
+	if (strcmp(fmt, "%s") == 0)
+		put(line, &n, sizeof(line), va_arg(ap, const char *));
+	else if ((k = vsnprintf(line + n, sizeof(line) - n, fmt, ap)) > 0)
+		n += (size_t)k < sizeof(line) - n ? (size_t)k :
+		    sizeof(line) - n - 1;
 	line[n++] = '\n';
 	if (!pending.held) {
 		/* One write per line so that concurrent writers never
 		 * interleave. */
-		write_all(line, (size_t)n);
+		write_all(line, n);
 		return;
 	}
-	if (pending.len + (size_t)n > sizeof(pending.data)) {
+	if (pending.len + n > sizeof(pending.data)) {
 		write_all(pending.data, pending.len);
 		pending.len = 0;
 	}
-	memcpy(pending.data + pending.len, line, (size_t)n);
-	pending.len += (size_t)n;
+	memcpy(pending.data + pending.len, line, n);
+	pending.len += n;
 }
 
 #define LOG_FN(name, level)						\
