@@ -23,8 +23,13 @@ static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
     0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
 #define NBUCKETS	SP_ARRAY_LEN(buckets)
 
+/*
+ * Every count looks up its family and series: each keeps the hash of its
+ * name or labels, so a lookup compares strings only on a hash match.
+ */
 struct series {
 	char		*labels;	/* rendered: k="v",k2="v2" (or "") */
+	uint64_t	 hash;		/* of labels */
 	double		 value;		/* counter, gauge */
 	uint64_t	 counts[NBUCKETS];	/* histogram, not cumulative */
 	uint64_t	 count;
@@ -33,6 +38,7 @@ struct series {
 
 struct family {
 	char		*name;
+	uint64_t	 hash;		/* of name */
 	char		*help;
 	enum metric_kind kind;
 	struct series	*series;
@@ -98,10 +104,12 @@ ends_with(const char *s, const char *suffix)
 static struct family *
 family_find(const struct metrics *m, const char *name)
 {
+	uint64_t h = util_fnv1a(0, name);
 	size_t i;
 
 	for (i = 0; m != NULL && i < m->n; i++)
-		if (strcmp(m->families[i].name, name) == 0)
+		if (m->families[i].hash == h &&
+		    strcmp(m->families[i].name, name) == 0)
 			return &m->families[i];
 	return NULL;
 }
@@ -130,6 +138,7 @@ metrics_declare(struct metrics *m, const char *name, enum metric_kind kind,
 	f = &m->families[m->n++];
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
+	f->hash = util_fnv1a(0, name);
 	/* Help text: one line, backslashes escaped (the format's rule). */
 	{
 		struct buf b;
@@ -201,16 +210,19 @@ render_labels(va_list ap, int fold, char *out, size_t outlen)
 static struct series *
 series_get(struct family *f, const char *labels)
 {
+	uint64_t h = util_fnv1a(0, labels);
 	struct series *s;
 	size_t i;
 
 	for (i = 0; i < f->n; i++)
-		if (strcmp(f->series[i].labels, labels) == 0)
+		if (f->series[i].hash == h &&
+		    strcmp(f->series[i].labels, labels) == 0)
 			return &f->series[i];
 	f->series = xreallocarray(f->series, f->n + 1, sizeof(*f->series));
 	s = &f->series[f->n++];
 	memset(s, 0, sizeof(*s));
 	s->labels = xstrdup(labels);
+	s->hash = h;
 	return s;
 }
 
