@@ -23,13 +23,9 @@ static const double buckets[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
     0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
 #define NBUCKETS	SP_ARRAY_LEN(buckets)
 
-/*
- * Every count looks up its family and series: each keeps the hash of its
- * name or labels, so a lookup compares strings only on a hash match.
- */
 struct series {
 	char		*labels;	/* rendered: k="v",k2="v2" (or "") */
-	uint64_t	 hash;		/* of labels */
+	uint64_t	 hash;		/* of labels: compared before them */
 	double		 value;		/* counter, gauge */
 	uint64_t	 counts[NBUCKETS];	/* histogram, not cumulative */
 	uint64_t	 count;
@@ -38,17 +34,27 @@ struct series {
 
 struct family {
 	char		*name;
-	uint64_t	 hash;		/* of name */
 	char		*help;
 	enum metric_kind kind;
 	struct series	*series;
 	size_t		 n;
 };
 
+/*
+ * Every webhook counts several times, each by a family's name, nearly
+ * always a string literal: the family last found for a name's address is
+ * remembered (and its name still compared, the address being no proof).
+ */
+#define HOT_SLOTS	64
+
 struct metrics {
 	struct family	*families;
 	size_t		 n;
 	int64_t		 start_mono;
+	struct {
+		const char	*name;
+		size_t		 i;
+	} hot[HOT_SLOTS];
 };
 
 struct metrics *
@@ -104,14 +110,46 @@ ends_with(const char *s, const char *suffix)
 static struct family *
 family_find(const struct metrics *m, const char *name)
 {
-	uint64_t h = util_fnv1a(0, name);
 	size_t i;
 
 	for (i = 0; m != NULL && i < m->n; i++)
-		if (m->families[i].hash == h &&
-		    strcmp(m->families[i].name, name) == 0)
+		if (strcmp(m->families[i].name, name) == 0)
 			return &m->families[i];
 	return NULL;
+}
+
+static struct family *
+family_find_hot(struct metrics *m, const char *name)
+{
+	size_t slot = ((uintptr_t)name >> 3) % HOT_SLOTS;
+	struct family *f;
+
+	if (m->hot[slot].name == name && m->hot[slot].i < m->n &&
+	    strcmp(m->families[m->hot[slot].i].name, name) == 0)
+		return &m->families[m->hot[slot].i];
+	if ((f = family_find(m, name)) != NULL) {
+		m->hot[slot].name = name;
+		m->hot[slot].i = (size_t)(f - m->families);
+	}
+	return f;
+}
+
+/* A word at a time: labels are hashed on every count. */
+static uint64_t
+hash_labels(const char *s)
+{
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
 }
 
 int
@@ -138,7 +176,6 @@ metrics_declare(struct metrics *m, const char *name, enum metric_kind kind,
 	f = &m->families[m->n++];
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
-	f->hash = util_fnv1a(0, name);
 	/* Help text: one line, backslashes escaped (the format's rule). */
 	{
 		struct buf b;
@@ -210,7 +247,7 @@ render_labels(va_list ap, int fold, char *out, size_t outlen)
 static struct series *
 series_get(struct family *f, const char *labels)
 {
-	uint64_t h = util_fnv1a(0, labels);
+	uint64_t h = hash_labels(labels);
 	struct series *s;
 	size_t i;
 
@@ -242,7 +279,7 @@ enum op { OP_ADD, OP_SET, OP_OBSERVE };
 static int
 apply(struct metrics *m, const char *name, enum op op, double v, va_list ap)
 {
-	struct family *f = family_find(m, name);
+	struct family *f = family_find_hot(m, name);
 	struct series *s;
 	char labels[LABELS_MAX];
 	va_list again;
