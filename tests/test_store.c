@@ -1548,6 +1548,87 @@ test_sender_limits_round_trip(void **state)
 }
 
 /*
+ * A webhook batch's writes go through store_pipeline(): on PostgreSQL
+ * they are sent without waiting.  A read later in the transaction sees
+ * them and the commit keeps them; a write that fails fails the
+ * transaction whole (its COMMIT, and on PostgreSQL already the next
+ * statement that waits), taking the writes before it along.
+ */
+static void
+test_pipeline_batch(void **state)
+{
+	struct fixture *f = *state;
+	struct store *other = open_ok(f->path);
+	struct interaction in = inbound(2000, "SMp1", "loan");
+	struct interaction out = outbound(2001, 0, "Bhadohi loan help");
+	struct contact c, got, bad;
+	char **texts = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(&c, 0, sizeof(c));
+	c.phone = "+919876511111";
+	c.language = "hi";
+	c.district = "bhadohi";
+	c.first_seen_ms = c.last_seen_ms = 2000;
+	assert_int_equal(store_begin(f->st), 0);
+	store_pipeline(f->st);
+	assert_int_equal(store_contact_put(f->st, &c), 0);
+	assert_int_equal(store_interest_add(f->st, c.phone, "loan", 2000), 0);
+	assert_int_equal(store_contact_get(f->st, c.phone, &got), 1);
+	assert_string_equal(got.district, "bhadohi");
+	records_contact_clear(&got);
+	assert_int_equal(store_interaction_insert(f->st, &in), 1);
+	out.reply_to = in.id;
+	assert_int_equal(store_interaction_log(f->st, &out), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_interest_has(other, c.phone, "loan"), 1);
+	assert_int_equal(store_replies_for(other, in.id, &texts, &n), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(texts[0], "Bhadohi loan help");
+	store_strings_free(texts, n);
+
+	/* Only a reply is logged without its id. */
+	assert_int_equal(store_interaction_log(f->st, &in), -1);
+
+	memset(&bad, 0, sizeof(bad));
+	bad.phone = NULL;	/* the key: refused by both databases */
+	assert_int_equal(store_begin(f->st), 0);
+	store_pipeline(f->st);
+	assert_int_equal(store_interest_add(f->st, "+919876522222", "training",
+	    2100), 0);
+	rc = store_contact_put(f->st, &bad);
+	if (rc == 0) {
+		/* Sent, not answered: the next wait reports it. */
+		assert_int_equal(temp_db_pg(), 1);
+		assert_int_equal(store_interest_has(f->st, c.phone, "loan"), -1);
+		assert_int_equal(store_commit(f->st), -1);
+	} else
+		assert_int_equal(store_rollback(f->st), 0);
+	assert_int_equal(store_interest_has(other, "+919876522222",
+	    "training"), 0);
+	/* Again, with the COMMIT the first statement to wait. */
+	assert_int_equal(store_begin(f->st), 0);
+	store_pipeline(f->st);
+	assert_int_equal(store_interest_add(f->st, "+919876522222", "skills",
+	    2150), 0);
+	if (store_contact_put(f->st, &bad) == 0)
+		assert_int_equal(store_commit(f->st), -1);
+	else
+		assert_int_equal(store_rollback(f->st), 0);
+	assert_int_equal(store_interest_has(other, "+919876522222", "skills"),
+	    0);
+	/* The connection is usable again, outside any transaction. */
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_interest_add(f->st, "+919876522222", "market",
+	    2200), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_interest_has(other, "+919876522222", "market"),
+	    1);
+	store_close(other);
+}
+
+/*
  * The hourly budget, for two daemons together: what one took the other
  * cannot, what was given back it can, and the next clock hour starts
  * afresh.
@@ -2282,6 +2363,8 @@ main(void)
 		    test_reconnect_after_connection_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_sender_lock_waits_for_commit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipeline_batch, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_sender_limits_round_trip,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(

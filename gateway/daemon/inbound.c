@@ -121,7 +121,7 @@ record_reply(const struct inbound_env *d, struct inbound_item *it, int64_t inbou
 		row.latency_ms = util_mono_ms() - it->t0_mono;
 		row.reply_to = inbound_id;
 		row.status = it->inline_reply ? "replied" : "queued";
-		if (store_interaction_insert(d->store, &row) == -1)
+		if (store_interaction_log(d->store, &row) == -1)
 			return -1;
 		it->m_replies++;
 		it->m_segments += (double)si.segments;
@@ -468,6 +468,9 @@ inbound_run(const struct inbound_env *d, struct inbound_item *batch,
 	/* The abuse counters move with the transaction (abuse.h). */
 	abuse_batch_begin(d->abuse);
 	ok = store_begin(d->store) == 0;
+	/* A batch succeeds or fails whole: its writes need not wait. */
+	if (ok)
+		store_pipeline(d->store);
 	if (ok && shared)
 		ok = senders_load(d, batch, &bs) == 0;
 	for (it = batch; ok && it != NULL; it = it->next) {

@@ -795,6 +795,21 @@ store_sq_run(struct store *st, enum stmt_id id, const char *op)
 	return store_sq_step_done(st, st->stmt[id], op);
 }
 
+int
+store_sq_step_deferred(struct store *st, struct store_db_stmt *s,
+    const char *op)
+{
+	int rc = store_db_step_deferred(s);
+
+	if (rc != STORE_DB_DONE && rc != STORE_DB_ROW) {
+		store_sq_fail(st, op);
+		store_sq_done(s);
+		return -1;
+	}
+	store_sq_done(s);
+	return 0;
+}
+
 /*
  * Step a lookup: 1 with the row ready to read (the caller then calls
  * store_sq_done()), 0 when there is none, -1 on error (logged).
@@ -1392,16 +1407,28 @@ store_defer_commit(struct store *st)
 	return 0;
 }
 
+void
+store_pipeline(struct store *st)
+{
+	store_db_pipeline(&st->db, 1);
+}
+
 int
 store_commit(struct store *st)
 {
-	return store_sq_run(st, S_COMMIT, "commit");
+	int rc = store_sq_run(st, S_COMMIT, "commit");
+
+	store_db_pipeline(&st->db, 0);
+	return rc;
 }
 
 int
 store_rollback(struct store *st)
 {
-	return store_sq_run(st, S_ROLLBACK, "rollback");
+	int rc = store_sq_run(st, S_ROLLBACK, "rollback");
+
+	store_db_pipeline(&st->db, 0);
+	return rc;
 }
 
 int

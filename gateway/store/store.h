@@ -89,6 +89,15 @@ void	 store_checkpointer_stop(struct store *);	/* not started: no-op */
 int	 store_begin(struct store *);
 int	 store_commit(struct store *);
 int	 store_rollback(struct store *);
+/*
+ * For the rest of the open transaction, the writes whose results the
+ * callers do not read (contact, interest, sender limits, logged replies)
+ * may go to PostgreSQL without waiting for each answer: they are answered
+ * together with the next statement that waits.  A failure among them
+ * fails that statement or the COMMIT, so the transaction succeeds or
+ * fails whole, as a webhook batch does anyway.  SQLite: no change.
+ */
+void	 store_pipeline(struct store *);
 
 /*
  * A transaction shared by everything that writes in one turn of the
@@ -131,6 +140,12 @@ int	 store_inbound_find(struct store *, const char *provider,
  * -1 on error.
  */
 int	 store_interaction_insert(struct store *, struct interaction *row);
+/*
+ * Insert an outbound row whose id nobody needs (a reply logged in a
+ * webhook batch): row->id is left alone, and on PostgreSQL in a
+ * store_pipeline() the insert does not wait.  0 or -1.
+ */
+int	 store_interaction_log(struct store *, const struct interaction *row);
 
 /*
  * Change what inbound row id came to, and drop the stakeholders it gave:

@@ -121,7 +121,7 @@ store_interest_add(struct store *st, const char *phone, const char *interest,
 	store_sq_bind_text(s, 1, phone);
 	store_sq_bind_text(s, 2, interest);
 	store_db_bind_int64(s, 3, now_ms);
-	return store_sq_step_done(st, s, "interest_add");
+	return store_sq_step_deferred(st, s, "interest_add");
 }
 
 int

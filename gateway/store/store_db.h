@@ -72,6 +72,20 @@ store_db_step(struct store_db_stmt *s)
 	return store_db_pg_step(s->pg);
 }
 
+/*
+ * A step whose caller reads no row, count (store_db_changes) or id
+ * (store_db_last_id): on PostgreSQL inside store_db_pipeline(), sent
+ * without waiting for its answer (store_db_pg.h).  Its failure may then
+ * be reported by a later statement of the transaction.
+ */
+static inline int
+store_db_step_deferred(struct store_db_stmt *s)
+{
+	if (s->sq != NULL)
+		return store_db_step(s);
+	return store_db_pg_step_deferred(s->pg);
+}
+
 /* Ready for the next use, bindings dropped. */
 static inline void
 store_db_reset(struct store_db_stmt *s)
@@ -163,6 +177,13 @@ store_db_last_id(struct store_db *db)
 	if (db->sq != NULL)
 		return sqlite3_last_insert_rowid(db->sq);
 	return store_db_pg_last_id(db->pg);
+}
+
+/* PostgreSQL: store_db_pg_pipeline(); SQLite: nothing to do, 0. */
+static inline int
+store_db_pipeline(struct store_db *db, int on)
+{
+	return db->pg != NULL ? store_db_pg_pipeline(db->pg, on) : 0;
 }
 
 static inline int

@@ -59,6 +59,9 @@ struct store_db_pg {
 	char	 sqlstate[6];	/* of the last error, "" if none */
 	int64_t	 last_id;	/* of the last INSERT into a table of ids */
 	int	 has_last_id;
+	int	 pipeline_ok;	/* store_db_pg_pipeline(): writes may wait */
+	int	 in_pipeline;	/* conn is in libpq's pipeline mode */
+	int	 pending;	/* statements sent, answers not yet read */
 	char	 err[512];
 };
 
@@ -222,6 +225,7 @@ gone(const struct store_db_pg *db)
 static void
 end_transaction(struct store_db_pg *db)
 {
+	db->pipeline_ok = 0;
 	db->lost = 0;
 	db->undoing = 0;
 	db->savepoints = 0;
@@ -354,6 +358,8 @@ reconnect(struct store_db_pg *db)
 	db->gen++;
 	db->broken = 0;
 	db->has_last_id = 0;
+	db->in_pipeline = 0;
+	db->pending = 0;
 	end_transaction(db);
 	log_info("store_reconnected", "store=%s after_ms=%lld", db->log_name,
 	    (long long)(util_mono_ms() - db->lost_ms));
@@ -389,6 +395,109 @@ usable(struct store_db_pg *db, enum stmt_kind kind)
 	return reconnect(db) == 0 ? 1 : -1;
 }
 
+/* The error is a write's that was sent earlier without waiting: say so,
+ * since it is reported by whatever statement comes next. */
+static void
+earlier(struct store_db_pg *db)
+{
+	static const char prefix[] = "an earlier write of the transaction "
+	    "failed: ";
+	char msg[sizeof(db->err)];
+	size_t n = sizeof(prefix) - 1;
+
+	memcpy(msg, prefix, n);
+	util_strlcpy(msg + n, db->err, sizeof(msg) - n);
+	util_strlcpy(db->err, msg, sizeof(db->err));
+}
+
+/*
+ * The answers to the statements sent without waiting (pipeline mode), and
+ * to the one sent last if last is not NULL (its result is left there):
+ * 0 if every one succeeded, else -1 with the first failure as the error.
+ * After a failure the server skipped the rest and aborted the
+ * transaction, whose owner will find its COMMIT refused.  The connection
+ * leaves pipeline mode.
+ */
+static int
+settle(struct store_db_pg *db, PGresult **last)
+{
+	PGresult *r, *skip;
+	ExecStatusType t;
+	int rc = 0, left;
+
+	if (last != NULL)
+		*last = NULL;
+	if (!db->in_pipeline)
+		return 0;
+	if (PQpipelineSync(db->conn) != 1) {
+		set_err(db, PQerrorMessage(db->conn), "08006");
+		rc = -1;
+	}
+	for (; rc == 0 && db->pending > 0; db->pending--) {
+		if ((r = PQgetResult(db->conn)) == NULL) {
+			set_err(db, PQerrorMessage(db->conn), "08006");
+			rc = -1;
+			break;
+		}
+		t = PQresultStatus(r);
+		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
+			set_result_err(db, r);
+			if (last == NULL || db->pending > 1)
+				earlier(db);
+			PQclear(r);
+			rc = -1;
+		} else if (last != NULL && db->pending == 1)
+			*last = r;
+		else
+			PQclear(r);
+		/* Each statement's answer ends with a NULL. */
+		while ((skip = PQgetResult(db->conn)) != NULL)
+			PQclear(skip);
+	}
+	/*
+	 * Then the sync's answer; after a failure, first those of the
+	 * statements the server skipped, each ending with a NULL (so at
+	 * most two reads each).
+	 */
+	for (left = 2 * db->pending + 2; left > 0 &&
+	    PQstatus(db->conn) == CONNECTION_OK; left--) {
+		if ((r = PQgetResult(db->conn)) == NULL)
+			continue;
+		t = PQresultStatus(r);
+		PQclear(r);
+		if (t == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	db->pending = 0;
+	if (PQexitPipelineMode(db->conn) == 1)
+		db->in_pipeline = 0;
+	else if (PQstatus(db->conn) == CONNECTION_OK) {
+		if (rc == 0)
+			set_err(db, PQerrorMessage(db->conn), NULL);
+		rc = -1;
+	} else
+		db->in_pipeline = 0;	/* the connection goes anyway */
+	if (rc == -1 && last != NULL) {
+		PQclear(*last);
+		*last = NULL;
+	}
+	return rc;
+}
+
+int
+store_db_pg_pipeline(struct store_db_pg *db, int on)
+{
+	PGTransactionStatusType t;
+
+	if (!on) {
+		db->pipeline_ok = 0;
+		return settle(db, NULL);
+	}
+	t = db->broken ? PQTRANS_UNKNOWN : PQtransactionStatus(db->conn);
+	db->pipeline_ok = t == PQTRANS_INTRANS || db->in_pipeline;
+	return 0;
+}
+
 int
 store_db_pg_exec(struct store_db_pg *db, const char *script)
 {
@@ -400,6 +509,10 @@ store_db_pg_exec(struct store_db_pg *db, const char *script)
 
 	if ((ok = usable(db, kind)) != 1)
 		return ok == 0 ? 0 : -1;
+	if (settle(db, NULL) == -1 && kind != K_ROLLBACK) {
+		failed(db, K_OTHER, PQTRANS_INTRANS);
+		return -1;
+	}
 	t0 = PQtransactionStatus(db->conn);
 	r = PQexec(db->conn, script);
 	t = r != NULL ? PQresultStatus(r) : PGRES_FATAL_ERROR;
@@ -659,12 +772,10 @@ after(struct store_db_pg_stmt *s)
 		break;
 	case K_COMMIT:
 	case K_ROLLBACK:
-		db->savepoints = 0;
-		db->sp_began = 0;
-		break;
 	case K_BEGIN:
 		db->savepoints = 0;
 		db->sp_began = 0;
+		db->pipeline_ok = 0;
 		break;
 	case K_ROLLBACK_TO:
 	case K_OTHER:
@@ -685,6 +796,28 @@ changes_of(const PGresult *r, int64_t *n)
 	return 1;
 }
 
+/*
+ * Send s in the open pipeline and wait for everything sent: its answer
+ * comes back with theirs, in one round trip.
+ */
+static PGresult *
+exec_in_pipeline(struct store_db_pg_stmt *s)
+{
+	struct store_db_pg *db = s->db;
+	PGresult *r;
+
+	if (PQsendQueryPrepared(db->conn, s->name, s->nparams, s->values,
+	    NULL, NULL, 0) != 1) {
+		set_err(db, PQerrorMessage(db->conn), "08006");
+		settle(db, NULL);
+		return NULL;
+	}
+	db->pending++;
+	if (settle(db, &r) == -1)
+		return NULL;
+	return r;
+}
+
 int
 store_db_pg_step(struct store_db_pg_stmt *s)
 {
@@ -698,14 +831,35 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 			s->row = s->nrows = 0;
 			return rc == 0 ? 0 : -1;
 		}
-		t0 = PQtransactionStatus(db->conn);
+		if (db->in_pipeline && (s->kind != K_OTHER ||
+		    s->gen != db->gen)) {
+			/* Control statements look at the transaction's state,
+			 * and preparing waits: what was sent is settled
+			 * first. */
+			if (settle(db, NULL) == -1 && s->kind != K_ROLLBACK) {
+				failed(db, K_OTHER, PQTRANS_INTRANS);
+				if (s->kind == K_COMMIT) {
+					db->pipeline_ok = 0;
+					store_db_pg_exec(db, "ROLLBACK");
+				}
+				return -1;
+			}
+		}
+		t0 = db->in_pipeline ? PQTRANS_INTRANS :
+		    PQtransactionStatus(db->conn);
 		if (before(s) == -1 ||
 		    (s->gen != db->gen && prepare_on_server(s) == -1)) {
 			failed(db, s->kind, t0);
 			return -1;
 		}
-		s->res = PQexecPrepared(db->conn, s->name, s->nparams,
-		    s->values, NULL, NULL, 0);
+		if (db->in_pipeline) {
+			if ((s->res = exec_in_pipeline(s)) == NULL) {
+				failed(db, s->kind, t0);
+				return -1;
+			}
+		} else
+			s->res = PQexecPrepared(db->conn, s->name, s->nparams,
+			    s->values, NULL, NULL, 0);
 		t = s->res != NULL ? PQresultStatus(s->res) :
 		    PGRES_FATAL_ERROR;
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
@@ -721,7 +875,7 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 			s->res = NULL;
 			return -1;
 		}
-	changes_of(s->res, &s->db->changes);
+		changes_of(s->res, &s->db->changes);
 		s->nrows = t == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
 		if (s->returns_id) {
 			/* The caller asked for no rows: the ids are ours. */
@@ -739,6 +893,42 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 		return 1;
 	}
 	s->row = s->nrows;
+	return 0;
+}
+
+int
+store_db_pg_step_deferred(struct store_db_pg_stmt *s)
+{
+	struct store_db_pg *db = s->db;
+
+	if (!db->pipeline_ok || db->broken || s->kind != K_OTHER ||
+	    (!db->in_pipeline &&
+	    PQtransactionStatus(db->conn) != PQTRANS_INTRANS))
+		return store_db_pg_step(s);
+	if (s->gen != db->gen) {
+		/* Its first use on this connection: prepared, waiting. */
+		if (settle(db, NULL) == -1 || prepare_on_server(s) == -1) {
+			failed(db, K_OTHER, PQTRANS_INTRANS);
+			return -1;
+		}
+	}
+	if (!db->in_pipeline) {
+		if (PQenterPipelineMode(db->conn) != 1)
+			return store_db_pg_step(s);
+		db->in_pipeline = 1;
+	}
+	if (PQsendQueryPrepared(db->conn, s->name, s->nparams, s->values,
+	    NULL, NULL, 0) != 1) {
+		set_err(db, PQerrorMessage(db->conn), "08006");
+		settle(db, NULL);
+		failed(db, K_OTHER, PQTRANS_INTRANS);
+		return -1;
+	}
+	db->pending++;
+	/* Nothing to read; its id and count are not known yet. */
+	db->has_last_id = 0;
+	db->changes = 0;
+	s->row = s->nrows = 0;
 	return 0;
 }
 
@@ -810,7 +1000,7 @@ store_db_pg_last_id(struct store_db_pg *db)
 
 	if (db->has_last_id)
 		return db->last_id;
-	if (db->broken)
+	if (db->broken || settle(db, NULL) == -1)
 		return 0;
 	r = PQexec(db->conn, "SELECT lastval()");
 	if (r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
@@ -829,6 +1019,8 @@ store_db_pg_in_transaction(struct store_db_pg *db)
 
 	if (db->broken)
 		return db->lost;
+	if (db->in_pipeline)
+		return 1;
 	t = PQtransactionStatus(db->conn);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR ||
 	    t == PQTRANS_ACTIVE;

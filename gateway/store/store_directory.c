@@ -61,7 +61,8 @@ store_contact_put(struct store *st, const struct contact *c)
 	store_db_bind_int64(s, 10, c->opted_out_ms);
 	store_db_bind_int64(s, 11, c->first_seen_ms);
 	store_db_bind_int64(s, 12, c->last_seen_ms);
-	return store_sq_run(st, S_CONTACT_PUT, "contact_put");
+	return store_sq_step_deferred(st, st->stmt[S_CONTACT_PUT],
+	    "contact_put");
 }
 
 /* ---- stakeholders ---- */

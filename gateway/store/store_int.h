@@ -98,6 +98,12 @@ const char *store_sq_column_str(struct store_db_stmt *, int i);
 int	store_sq_step_done(struct store *, struct store_db_stmt *, const char *op);
 /* A yes/no lookup bound by the caller: 1 a row, 0 none, -1 error. */
 int	store_sq_exists(struct store *, struct store_db_stmt *, const char *op);
+/*
+ * store_sq_step_done() for a write whose caller reads nothing back (no
+ * count, no id): it may be answered later (store_pipeline()).
+ */
+int	store_sq_step_deferred(struct store *, struct store_db_stmt *,
+	    const char *op);
 /* store_sq_step_done() on a statement of store.c's table. */
 int	store_sq_run(struct store *, enum stmt_id, const char *op);
 /* Step a lookup: 1 row ready (caller calls store_sq_done), 0 none, -1 error. */

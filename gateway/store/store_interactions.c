@@ -38,14 +38,12 @@ store_sq_bind_int64(struct store_db_stmt *s, int i, int64_t v, int64_t null_valu
 		store_db_bind_int64(s, i, v);
 }
 
-int
-store_interaction_insert(struct store *st, struct interaction *row)
+static void
+bind_interaction(struct store_db_stmt *s, const struct interaction *row)
 {
-	struct store_db_stmt *s = st->stmt[S_INTERACTION_INSERT];
 	const char *v[] = { row->channel, row->direction, row->provider,
 	    row->provider_msg_id, row->phone, row->text, row->keyword,
 	    row->handler, row->district, row->language, row->encoding };
-	int rc, found, changed;
 
 	store_db_bind_int64(s, 1, row->time_ms);
 	store_sq_bind_texts(s, 2, v, SP_ARRAY_LEN(v));
@@ -56,6 +54,28 @@ store_interaction_insert(struct store *st, struct interaction *row)
 	store_sq_bind_text(s, 17, row->outcome);
 	store_sq_bind_text(s, 18, row->category);
 	store_sq_bind_text(s, 19, row->stakeholders);
+}
+
+int
+store_interaction_log(struct store *st, const struct interaction *row)
+{
+	struct store_db_stmt *s = st->stmt[S_INTERACTION_INSERT];
+
+	/* Only an inbound row can meet the dedupe index. */
+	if (row->direction == NULL || strcmp(row->direction, "out") != 0)
+		return store_sq_fail_msg(st, "interaction_log",
+		    "only outbound rows are logged without their id");
+	bind_interaction(s, row);
+	return store_sq_step_deferred(st, s, "interaction_log");
+}
+
+int
+store_interaction_insert(struct store *st, struct interaction *row)
+{
+	struct store_db_stmt *s = st->stmt[S_INTERACTION_INSERT];
+	int rc, found, changed;
+
+	bind_interaction(s, row);
 	/*
 	 * No RETURNING here: SQLite gathers RETURNING rows in a temporary
 	 * b-tree, and opening one per message costs more than the insert.

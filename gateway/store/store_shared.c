@@ -124,11 +124,10 @@ store_senders_lock(struct store *st, const char *const *phones, size_t n)
 			break;
 		}
 		store_db_bind_int64(s, 1, keys[i]);
-		/* The lock's SELECT gives one row (void). */
-		if (store_sq_step_row(st, s, "sender_lock") == -1)
+		/* The lock's SELECT gives one row (void), not read: in a
+		 * pipeline it is held by the time the next statement runs. */
+		if (store_sq_step_deferred(st, s, "sender_lock") == -1)
 			rc = -1;
-		else
-			store_sq_done(s);
 	}
 	free(keys);
 	return rc;
@@ -185,7 +184,7 @@ store_sender_limits_put(struct store *st, const char *phone,
 	store_db_bind_int64(s, 11, l->day);
 	store_db_bind_int64(s, 12, l->replies_today);
 	store_db_bind_int64(s, 13, now_ms);
-	return store_sq_step_done(st, s, "sender_limits_put");
+	return store_sq_step_deferred(st, s, "sender_limits_put");
 }
 
 static int
