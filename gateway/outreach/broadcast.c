@@ -480,7 +480,7 @@ queue_one(struct pass *p, int64_t bid, const struct contact *c,
 	m.created_ms = at > p->env->now_ms ? at : p->env->now_ms;
 	m.next_attempt_ms = at;
 	m.broadcast_id = bid;
-	return store_outbox_add(p->env->store, &m);
+	return store_outbox_queue(p->env->store, &m);
 }
 
 /* The reminder in the language of her message, else the first. */
@@ -550,6 +550,7 @@ queue_cb(void *arg, const struct contact *c)
 		slice_pause();
 		if (store_begin(st) == -1)
 			goto fail;
+		store_pipeline(st);
 	}
 	return 0;
 fail:
@@ -662,6 +663,10 @@ broadcast_create(const struct broadcast_env *env, const struct broadcast_request
 		util_err(p.err, sizeof(p.err), "store: %s", store_errmsg(st));
 		goto fail;
 	}
+	/* Each recipient's message need not wait for its answer: a slice
+	 * commits or fails whole. */
+	if (p.own_txn)
+		store_pipeline(st);
 	if (store_audience_each(st, aud, 0, queue_cb, &p) == -1 ||
 	    (rc = store_broadcast_finish(st, p.id, "queued", p.queued,
 	    p.segments, pv->opted_out)) == -1 || (rc == 1 &&

@@ -251,6 +251,13 @@ int	 store_data_version(struct store *, int64_t *version);
  * is set to now (and next_attempt_ms of 0 to created_ms) in *m.
  */
 int	 store_outbox_add(struct store *, struct outbox_msg *m);
+/*
+ * The same for a message whose id its caller does not need (a
+ * broadcast's recipient): inside a transaction on PostgreSQL, one
+ * statement that a store_pipeline() need not wait for, and m->id is left
+ * 0.  Elsewhere store_outbox_add().
+ */
+int	 store_outbox_queue(struct store *, struct outbox_msg *m);
 
 /*
  * Claim up to max messages of provider that are "queued" with

@@ -123,6 +123,46 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 	return -1;
 }
 
+/*
+ * PostgreSQL: the message and its "queued" event in one statement, the
+ * event taking the id the insert made, so nothing waits for it.
+ */
+static const char *const sql_outbox_queue =
+    "WITH o AS (INSERT INTO outbox (provider, to_phone, from_addr, body,"
+    " encoding, segments, state, created_ms, next_attempt_ms, updated_ms,"
+    " reply_to, broadcast_id, dlt_template_id, sms_type)"
+    " VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8, ?7,"
+    " ?9, ?10, ?11, ?12) RETURNING id, created_ms)"
+    " INSERT INTO outbox_events (outbox_id, time_ms, from_state, to_state,"
+    " detail) SELECT id, created_ms, NULL, 'queued', NULL FROM o";
+
+int
+store_outbox_queue(struct store *st, struct outbox_msg *m)
+{
+	struct store_db_stmt *s;
+	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
+
+	if (!STORE_IS_PG(st) || !store_db_in_transaction(&st->db))
+		return store_outbox_add(st, m);
+	if ((s = store_sq_prepared(st, &sql_outbox_queue,
+	    "outbox_queue")) == NULL)
+		return -1;
+	if (m->created_ms == 0)
+		m->created_ms = util_wall_ms();
+	if (m->next_attempt_ms == 0)
+		m->next_attempt_ms = m->created_ms;
+	m->id = 0;
+	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
+	store_db_bind_int64(s, 6, m->segments);
+	store_db_bind_int64(s, 7, m->created_ms);
+	store_db_bind_int64(s, 8, m->next_attempt_ms);
+	store_sq_bind_int64(s, 9, m->reply_to, 0);
+	store_sq_bind_int64(s, 10, m->broadcast_id, 0);
+	store_sq_bind_text(s, 11, m->dlt_template_id);
+	store_sq_bind_text(s, 12, m->sms_type);
+	return store_sq_step_deferred(st, s, "outbox_queue");
+}
+
 /* Claim order: due time, then queue order. */
 static int
 due_cmp(const void *a, const void *b)
