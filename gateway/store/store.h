@@ -235,9 +235,10 @@ int	 store_stakeholder_update(struct store *, int64_t id,
 int	 store_stakeholder_retire(struct store *, int64_t id);
 
 /*
- * A number that changes whenever another connection (another process, e.g.
- * `sampark import`) has committed a change to the database: cheap enough
- * to ask once per batch, to know when a cache must be reloaded.
+ * The directory's version: a number that changes whenever any connection
+ * (this one, another process such as `sampark import`, another daemon)
+ * commits a change to the stakeholders, and only then.  Cheap enough to
+ * ask once per batch, to know when the directory must be read again.
  */
 int	 store_data_version(struct store *, int64_t *version);
 

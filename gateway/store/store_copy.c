@@ -145,7 +145,9 @@ source_tables(struct copy *c)
 {
 	struct store_db_stmt *s = store_db_prepare(&c->src->db,
 	    "SELECT name FROM sqlite_master WHERE type = 'table'"
-	    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+	    " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+	    /* The target's own, kept by its trigger. */
+	    " AND name <> 'sampark_data_version'");
 	int rc;
 
 	if (s == NULL)
