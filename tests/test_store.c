@@ -1629,6 +1629,47 @@ test_pipeline_batch(void **state)
 }
 
 /*
+ * The shared counters are pruned: a sender quiet for two days goes,
+ * unless a mute still holds her; a recent one stays; so do the budget's
+ * hours but those two days gone.
+ */
+static void
+test_shared_prune(void **state)
+{
+	struct fixture *f = *state;
+	struct store_sender_limits l, got;
+	struct store_budget b;
+	int64_t now = 1767225600000LL, n = -1;
+
+	memset(&l, 0, sizeof(l));
+	l.replies_today = 2;
+	assert_int_equal(store_sender_limits_put(f->st, "+919876540001", &l,
+	    now - STORE_SHARED_KEEP_MS - 1), 0);
+	assert_int_equal(store_sender_limits_put(f->st, "+919876540002", &l,
+	    now - 3600 * 1000), 0);
+	l.muted_until_ms = now + 600 * 1000;
+	assert_int_equal(store_sender_limits_put(f->st, "+919876540003", &l,
+	    now - STORE_SHARED_KEEP_MS - 1), 0);
+	assert_int_equal(store_budget_take(f->st, now - STORE_SHARED_KEEP_MS -
+	    3600 * 1000, 5, 1, &b), 0);
+	assert_int_equal(store_budget_take(f->st, now, 5, 1, &b), 0);
+	assert_int_equal(store_shared_prune(f->st, now, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_sender_limits_get(f->st, "+919876540001", &got),
+	    0);
+	assert_int_equal(store_sender_limits_get(f->st, "+919876540002", &got),
+	    1);
+	assert_int_equal(store_sender_limits_get(f->st, "+919876540003", &got),
+	    1);
+	/* The current hour's budget is still counted. */
+	assert_int_equal(store_budget_take(f->st, now, 5, 9, &b), 0);
+	assert_int_equal(b.used, 5);
+	assert_int_equal(b.granted, 4);
+	assert_int_equal(store_shared_prune(f->st, now, &n), 0);
+	assert_int_equal(n, 0);
+}
+
+/*
  * The hourly budget, for two daemons together: what one took the other
  * cannot, what was given back it can, and the next clock hour starts
  * afresh.
@@ -2374,6 +2415,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_sender_lock_waits_for_commit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipeline_batch, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_shared_prune, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_sender_limits_round_trip,
 		    setup, teardown),

@@ -67,6 +67,8 @@ struct sp_daemon {
 	struct event		*ev_ckpt;	/* the checkpointer ended a round */
 	struct event		*ev_lease;	/* shared store: dead daemons'
 						   claims back to the queue */
+	int64_t			 pruned_ms;	/* shared store: last
+						   store_shared_prune */
 	struct inbound_item	*queue;
 	struct inbound_item	**queue_tail;
 	size_t			 queue_len;
@@ -660,6 +662,14 @@ on_lease(evutil_socket_t fd, short what, void *arg)
 	    lease_ms(d), &n) == 0 && n > 0)
 		log_warn("outbox_requeued", "messages=%lld "
 		    "reason=claim_lease_expired", (long long)n);
+	/* Hourly, by whichever daemon comes first: the abuse counters of
+	 * senders long quiet, and hours of budget long gone. */
+	if (util_mono_ms() - d->pruned_ms >= 3600 * 1000) {
+		d->pruned_ms = util_mono_ms();
+		if (store_shared_prune(d->store, util_wall_ms(), &n) == 0 &&
+		    n > 0)
+			log_info("shared_pruned", "rows=%lld", (long long)n);
+	}
 	evtimer_add(d->ev_lease, &tick);
 }
 

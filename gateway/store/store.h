@@ -387,6 +387,14 @@ int	 store_budget_take(struct store *, int64_t now_ms, int64_t limit,
 	    int64_t want, struct store_budget *b);
 /* Give back n of hour's budget taken but not used.  0 or -1. */
 int	 store_budget_return(struct store *, int64_t hour, int64_t n);
+/*
+ * Forget what limits nobody any more: the counters of senders not heard
+ * from for STORE_SHARED_KEEP_MS and not muted past now_ms, and the
+ * budget of hours that long gone.  *n: rows deleted.  Any daemon may run
+ * it, as often as it likes (hourly); 0 or -1.
+ */
+#define STORE_SHARED_KEEP_MS	(2 * 24 * 3600 * 1000LL)
+int	 store_shared_prune(struct store *, int64_t now_ms, int64_t *n);
 
 /*
  * At start-up: "sending" messages back to "queued" (a crash left them).

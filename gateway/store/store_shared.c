@@ -70,6 +70,14 @@ static const char *const sql_budget_back[2] = {
 	    " WHERE hour = ?1",
 };
 
+/* Maintenance, hourly: scans of two small tables, by design. */
+static const char *const sql_limits_prune =
+    "/* batch: hourly, senders quiet for two days */ DELETE FROM"
+    " sender_limits WHERE updated_ms < ?1 AND muted_until_ms < ?2";
+static const char *const sql_budget_prune =
+    "/* batch: hourly, hours two days gone */ DELETE FROM send_budget"
+    " WHERE hour < ?1";
+
 int
 store_shared(const struct store *st)
 {
@@ -253,4 +261,29 @@ store_budget_return(struct store *st, int64_t hour, int64_t n)
 	}
 	ok = s != NULL && store_sq_step_done(st, s, "budget_return") == 0;
 	return store_sq_savepoint_end(st, ok, "budget_return");
+}
+
+int
+store_shared_prune(struct store *st, int64_t now_ms, int64_t *n)
+{
+	struct store_db_stmt *s;
+	int64_t cutoff = now_ms - STORE_SHARED_KEEP_MS;
+
+	*n = 0;
+	if ((s = store_sq_prepared(st, &sql_limits_prune,
+	    "shared_prune")) == NULL)
+		return -1;
+	store_db_bind_int64(s, 1, cutoff);
+	store_db_bind_int64(s, 2, now_ms);
+	if (store_sq_step_done(st, s, "shared_prune") == -1)
+		return -1;
+	*n += store_db_changes(&st->db);
+	if ((s = store_sq_prepared(st, &sql_budget_prune,
+	    "shared_prune")) == NULL)
+		return -1;
+	store_db_bind_int64(s, 1, cutoff / 3600000);
+	if (store_sq_step_done(st, s, "shared_prune") == -1)
+		return -1;
+	*n += store_db_changes(&st->db);
+	return 0;
 }
