@@ -247,6 +247,9 @@ txn_open(struct sender *s)
 	 * committed it in between. */
 	if (store_defer_begin(s->store) == -1)
 		return;		/* the store logged why; writes go one by one */
+	/* Its history rows (events, attempts) need not wait for answers:
+	 * the batch commits or fails whole (store_pipeline). */
+	store_pipeline(s->store);
 	if (s->txn_open)
 		return;
 	s->txn_open = 1;

@@ -76,7 +76,8 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
 	store_db_bind_int64(s, 1, id);
 	store_db_bind_int64(s, 2, now_ms);
 	store_sq_bind_texts(s, 3, v, SP_ARRAY_LEN(v));
-	if (store_sq_run(st, S_OB_EVENT, op) == -1)
+	/* History: nothing is read back, so a pipeline need not wait. */
+	if (store_sq_step_deferred(st, s, op) == -1)
 		return -1;
 	log_debug("store", "op=%s id=%lld from=%s to=%s", op, (long long)id,
 	    from != NULL ? from : "-", to);
@@ -309,7 +310,7 @@ store_outbox_attempt_add(struct store *st,
 	store_sq_bind_int64(s, 4, a->http_status, 0);
 	store_sq_bind_texts(s, 5, v, SP_ARRAY_LEN(v));
 	store_sq_bind_int64(s, 7, a->latency_ms, -1);
-	return store_sq_run(st, S_OB_ATTEMPT, "outbox_attempt_add");
+	return store_sq_step_deferred(st, s, "outbox_attempt_add");
 }
 
 /*
