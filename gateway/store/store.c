@@ -782,18 +782,20 @@ store_sq_column_str(struct store_db_stmt *s, int i)
 	return store_db_column_text(s, i);
 }
 
+/* The end of a step whose rows nobody reads: rc was its result. */
+static int
+stepped(struct store *st, struct store_db_stmt *s, const char *op, int rc)
+{
+	if (rc != STORE_DB_DONE && rc != STORE_DB_ROW)
+		store_sq_fail(st, op);
+	store_sq_done(s);
+	return rc == STORE_DB_DONE || rc == STORE_DB_ROW ? 0 : -1;
+}
+
 int
 store_sq_step_done(struct store *st, struct store_db_stmt *s, const char *op)
 {
-	int rc = store_db_step(s);
-
-	if (rc != STORE_DB_DONE && rc != STORE_DB_ROW) {
-		store_sq_fail(st, op);
-		store_sq_done(s);
-		return -1;
-	}
-	store_sq_done(s);
-	return 0;
+	return stepped(st, s, op, store_db_step(s));
 }
 
 int
@@ -817,15 +819,7 @@ int
 store_sq_step_deferred(struct store *st, struct store_db_stmt *s,
     const char *op)
 {
-	int rc = store_db_step_deferred(s);
-
-	if (rc != STORE_DB_DONE && rc != STORE_DB_ROW) {
-		store_sq_fail(st, op);
-		store_sq_done(s);
-		return -1;
-	}
-	store_sq_done(s);
-	return 0;
+	return stepped(st, s, op, store_db_step_deferred(s));
 }
 
 /*

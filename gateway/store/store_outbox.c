@@ -91,19 +91,19 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
  * reply and every recipient.  Outside one the savepoint is the
  * transaction that keeps the row and its event together.
  */
-int
-store_outbox_add(struct store *st, struct outbox_msg *m)
+/*
+ * m's fields as S_OB_ADD and sql_outbox_queue take them, the times
+ * defaulted first (created now, due when created).
+ */
+static void
+bind_msg(struct store_db_stmt *s, struct outbox_msg *m)
 {
-	struct store_db_stmt *s = st->stmt[S_OB_ADD];
 	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
-	int own = !store_db_in_transaction(&st->db), ok;
 
 	if (m->created_ms == 0)
 		m->created_ms = util_wall_ms();
 	if (m->next_attempt_ms == 0)
 		m->next_attempt_ms = m->created_ms;
-	if (own && store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
-		return -1;
 	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
 	store_db_bind_int64(s, 6, m->segments);
 	store_db_bind_int64(s, 7, m->created_ms);
@@ -112,6 +112,17 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
 	store_sq_bind_int64(s, 10, m->broadcast_id, 0);
 	store_sq_bind_text(s, 11, m->dlt_template_id);
 	store_sq_bind_text(s, 12, m->sms_type);
+}
+
+int
+store_outbox_add(struct store *st, struct outbox_msg *m)
+{
+	struct store_db_stmt *s = st->stmt[S_OB_ADD];
+	int own = !store_db_in_transaction(&st->db), ok;
+
+	if (own && store_sq_run(st, S_SAVEPOINT, "outbox_add") == -1)
+		return -1;
+	bind_msg(s, m);
 	/* No RETURNING: it costs a temporary b-tree per row (see store.c). */
 	if ((ok = store_sq_step_done(st, s, "outbox_add") == 0)) {
 		m->id = store_db_last_id(&st->db);
@@ -141,26 +152,14 @@ int
 store_outbox_queue(struct store *st, struct outbox_msg *m)
 {
 	struct store_db_stmt *s;
-	const char *v[] = { m->provider, m->to, m->from, m->body, m->encoding };
 
 	if (!STORE_IS_PG(st) || !store_db_in_transaction(&st->db))
 		return store_outbox_add(st, m);
 	if ((s = store_sq_prepared(st, &sql_outbox_queue,
 	    "outbox_queue")) == NULL)
 		return -1;
-	if (m->created_ms == 0)
-		m->created_ms = util_wall_ms();
-	if (m->next_attempt_ms == 0)
-		m->next_attempt_ms = m->created_ms;
 	m->id = 0;
-	store_sq_bind_texts(s, 1, v, SP_ARRAY_LEN(v));
-	store_db_bind_int64(s, 6, m->segments);
-	store_db_bind_int64(s, 7, m->created_ms);
-	store_db_bind_int64(s, 8, m->next_attempt_ms);
-	store_sq_bind_int64(s, 9, m->reply_to, 0);
-	store_sq_bind_int64(s, 10, m->broadcast_id, 0);
-	store_sq_bind_text(s, 11, m->dlt_template_id);
-	store_sq_bind_text(s, 12, m->sms_type);
+	bind_msg(s, m);
 	return store_sq_step_deferred(st, s, "outbox_queue");
 }
 
