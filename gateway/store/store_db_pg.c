@@ -838,10 +838,9 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 			 * first. */
 			if (settle(db, NULL) == -1 && s->kind != K_ROLLBACK) {
 				failed(db, K_OTHER, PQTRANS_INTRANS);
-				if (s->kind == K_COMMIT) {
-					db->pipeline_ok = 0;
-					store_db_pg_exec(db, "ROLLBACK");
-				}
+				if (s->kind == K_COMMIT &&
+				    store_db_pg_exec(db, "ROLLBACK") == 0)
+					end_transaction(db);
 				return -1;
 			}
 		}
