@@ -2253,8 +2253,13 @@ drop_store_connection(struct fixture *f)
 	int i;
 
 	assert_int_equal(pg_query(f->path, kill), 1);
-	for (i = 0; i < 500 && pg_query(f->path, left) > 0; i++)
+	/* On a loaded machine (two suites at once) a backend was seen
+	 * still there after 5 s: wait up to 30, asking again each second. */
+	for (i = 1; i <= 3000 && pg_query(f->path, left) > 0; i++) {
 		usleep(10 * 1000);
+		if (i % 100 == 0)
+			pg_query(f->path, kill);
+	}
 	assert_int_equal(pg_query(f->path, left), 0);
 	free(kill);
 	free(left);
