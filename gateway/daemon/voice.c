@@ -850,8 +850,12 @@ voice_webhook(const struct voice_env *env, struct http_exchange *x,
 		turn_free(&t);
 		return;
 	}
-	if (store_begin(t.env.store) == -1 || handle(&t) == -1 ||
-	    store_commit(t.env.store) == -1) {
+	/* Her lock, as her SMS batches take it (store_senders_lock): a call
+	 * and a message of hers on two daemons never write her contact
+	 * over each other. */
+	if (store_begin(t.env.store) == -1 || (t.person[0] != '\0' &&
+	    store_senders_lock(t.env.store, &t.person, 1) == -1) ||
+	    handle(&t) == -1 || store_commit(t.env.store) == -1) {
 		store_rollback(t.env.store);
 		log_error("voice_failed", "provider=%s call=%s error=\"%s\" "
 		    "answer=503", p->name, t.ev.call_id,
