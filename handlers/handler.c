@@ -287,22 +287,6 @@ handler_page_memo_stats(const struct handler_page_memo *m, uint64_t *hits, uint6
 	*misses = m->misses;
 }
 
-static uint64_t
-hash_mix(uint64_t h, const char *s, size_t len)
-{
-	uint64_t w;
-
-	for (; len >= 8; s += 8, len -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
-		h ^= h >> 29;
-	}
-	w = 0;
-	memcpy(&w, s, len);
-	h = (h ^ w ^ (uint64_t)len) * 0x9e3779b97f4a7c15ULL;
-	return h ^ (h >> 32);
-}
-
 static void
 page_plan_memo(struct handler_page_memo *m, const char *text, size_t len,
     const char *note, unsigned budget, struct page_plan *plan)
@@ -314,7 +298,7 @@ page_plan_memo(struct handler_page_memo *m, const char *text, size_t len,
 		page_plan(text, len, note, budget, plan);
 		return;
 	}
-	h = hash_mix(hash_mix(budget, note, strlen(note)), text, len);
+	h = util_hash_mix(util_hash_mix(budget, note, strlen(note)), text, len);
 	s = &m->slot[h % PAGE_MEMO_SLOTS];
 	if (s->text != NULL && s->hash == h && s->len == len &&
 	    s->budget == budget && strcmp(s->note, note) == 0 &&

@@ -134,24 +134,6 @@ family_find_hot(struct metrics *m, const char *name)
 	return f;
 }
 
-/* A word at a time: labels are hashed on every count. */
-static uint64_t
-hash_labels(const char *s)
-{
-	size_t n = strlen(s);
-	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n, w;
-
-	for (; n >= 8; s += 8, n -= 8) {
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdULL;
-		h ^= h >> 32;
-	}
-	w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
-}
-
 int
 metrics_declare(struct metrics *m, const char *name, enum metric_kind kind,
     const char *help, char *err, size_t errlen)
@@ -247,7 +229,8 @@ render_labels(va_list ap, int fold, char *out, size_t outlen)
 static struct series *
 series_get(struct family *f, const char *labels)
 {
-	uint64_t h = hash_labels(labels);
+	/* Labels are hashed on every count: a word at a time. */
+	uint64_t h = util_hash_mix(0, labels, strlen(labels));
 	struct series *s;
 	size_t i;
 

@@ -210,3 +210,21 @@ util_fnv1a(uint64_t seed, const char *s)
 	}
 	return h;
 }
+
+uint64_t
+util_hash_mix(uint64_t seed, const void *p, size_t len)
+{
+	const char *s = p;
+	uint64_t h = seed, w;
+	size_t n = len;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w ^ (uint64_t)len) * 0x9e3779b97f4a7c15ULL;
+	return h ^ (h >> 32);
+}
