@@ -613,11 +613,7 @@ static const char *const sql_text[S_COUNT] = {
 	    " ORDER BY id",
 	[S_SH_ALL] = "SELECT id, " SH_COLUMNS " FROM stakeholders ORDER BY id",
 	[S_DATA_VERSION] = "SELECT n FROM sampark_data_version",
-	[S_OB_ADD] = "INSERT INTO outbox (provider, to_phone, from_addr, body,"
-	    " encoding, segments, state, created_ms, next_attempt_ms,"
-	    " updated_ms, reply_to, broadcast_id, dlt_template_id, sms_type)"
-	    " VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8,"
-	    " ?7, ?9, ?10, ?11, ?12)",
+	[S_OB_ADD] = OUTBOX_INSERT,
 	[S_OB_EVENT] = "INSERT INTO outbox_events (outbox_id, time_ms,"
 	    " from_state, to_state, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
 	/*

@@ -48,6 +48,13 @@ enum stmt_id {
 #define SH_COLUMNS \
 	"name, category, district, phone, languages, description_en," \
 	" description_hi"
+/* A message queued (store_outbox_add, and inside store_outbox_queue). */
+#define OUTBOX_INSERT \
+	"INSERT INTO outbox (provider, to_phone, from_addr, body, encoding," \
+	" segments, state, created_ms, next_attempt_ms, updated_ms, reply_to," \
+	" broadcast_id, dlt_template_id, sms_type) VALUES (?1, ?2," \
+	" COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8, ?7, ?9, ?10, ?11," \
+	" ?12)"
 /* The order outbox_row() reads. */
 #define OUTBOX_COLUMNS \
 	"id, provider, to_phone, from_addr, body, encoding, segments, state," \

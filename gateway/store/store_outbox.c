@@ -85,14 +85,7 @@ outbox_event(struct store *st, int64_t id, int64_t now_ms, const char *from,
 }
 
 /*
- * In a caller's transaction (a webhook's batch, a broadcast's slice) no
- * savepoint of its own, for the reason given at store_outbox_finish: a
- * savepoint copies aside each page it touches, and this runs for every
- * reply and every recipient.  Outside one the savepoint is the
- * transaction that keeps the row and its event together.
- */
-/*
- * m's fields as S_OB_ADD and sql_outbox_queue take them, the times
+ * m's fields as OUTBOX_INSERT takes them, the times
  * defaulted first (created now, due when created).
  */
 static void
@@ -114,6 +107,13 @@ bind_msg(struct store_db_stmt *s, struct outbox_msg *m)
 	store_sq_bind_text(s, 12, m->sms_type);
 }
 
+/*
+ * In a caller's transaction (a webhook's batch, a broadcast's slice) no
+ * savepoint of its own, for the reason given at store_outbox_finish: a
+ * savepoint copies aside each page it touches, and this runs for every
+ * reply and every recipient.  Outside one the savepoint is the
+ * transaction that keeps the row and its event together.
+ */
 int
 store_outbox_add(struct store *st, struct outbox_msg *m)
 {
@@ -140,11 +140,7 @@ store_outbox_add(struct store *st, struct outbox_msg *m)
  * event taking the id the insert made, so nothing waits for it.
  */
 static const char *const sql_outbox_queue =
-    "WITH o AS (INSERT INTO outbox (provider, to_phone, from_addr, body,"
-    " encoding, segments, state, created_ms, next_attempt_ms, updated_ms,"
-    " reply_to, broadcast_id, dlt_template_id, sms_type)"
-    " VALUES (?1, ?2, COALESCE(?3, ''), ?4, ?5, ?6, 'queued', ?7, ?8, ?7,"
-    " ?9, ?10, ?11, ?12) RETURNING id, created_ms)"
+    "WITH o AS (" OUTBOX_INSERT " RETURNING id, created_ms)"
     " INSERT INTO outbox_events (outbox_id, time_ms, from_state, to_state,"
     " detail) SELECT id, created_ms, NULL, 'queued', NULL FROM o";
 
