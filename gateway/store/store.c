@@ -1418,25 +1418,19 @@ store_defer_commit(struct store *st)
 void
 store_pipeline(struct store *st)
 {
-	store_db_pipeline(&st->db, 1);
+	store_db_pipeline(&st->db);
 }
 
 int
 store_commit(struct store *st)
 {
-	int rc = store_sq_run(st, S_COMMIT, "commit");
-
-	store_db_pipeline(&st->db, 0);
-	return rc;
+	return store_sq_run(st, S_COMMIT, "commit");
 }
 
 int
 store_rollback(struct store *st)
 {
-	int rc = store_sq_run(st, S_ROLLBACK, "rollback");
-
-	store_db_pipeline(&st->db, 0);
-	return rc;
+	return store_sq_run(st, S_ROLLBACK, "rollback");
 }
 
 int

@@ -179,11 +179,12 @@ store_db_last_id(struct store_db *db)
 	return store_db_pg_last_id(db->pg);
 }
 
-/* PostgreSQL: store_db_pg_pipeline(); SQLite: nothing to do, 0. */
-static inline int
-store_db_pipeline(struct store_db *db, int on)
+/* PostgreSQL: store_db_pg_pipeline(); SQLite: nothing to do. */
+static inline void
+store_db_pipeline(struct store_db *db)
 {
-	return db->pg != NULL ? store_db_pg_pipeline(db->pg, on) : 0;
+	if (db->pg != NULL)
+		store_db_pg_pipeline(db->pg);
 }
 
 static inline int

@@ -395,6 +395,17 @@ usable(struct store_db_pg *db, enum stmt_kind kind)
 	return reconnect(db) == 0 ? 1 : -1;
 }
 
+/*
+ * The permission of store_db_pg_pipeline() is the transaction's: any
+ * statement that begins or ends one ends it, whether it succeeds or not.
+ */
+static void
+transaction_edge(struct store_db_pg *db, enum stmt_kind kind)
+{
+	if (kind == K_BEGIN || kind == K_COMMIT || kind == K_ROLLBACK)
+		db->pipeline_ok = 0;
+}
+
 /* The error is a write's that was sent earlier without waiting: say so,
  * since it is reported by whatever statement comes next. */
 static void
@@ -484,18 +495,11 @@ settle(struct store_db_pg *db, PGresult **last)
 	return rc;
 }
 
-int
-store_db_pg_pipeline(struct store_db_pg *db, int on)
+void
+store_db_pg_pipeline(struct store_db_pg *db)
 {
-	PGTransactionStatusType t;
-
-	if (!on) {
-		db->pipeline_ok = 0;
-		return settle(db, NULL);
-	}
-	t = db->broken ? PQTRANS_UNKNOWN : PQtransactionStatus(db->conn);
-	db->pipeline_ok = t == PQTRANS_INTRANS || db->in_pipeline;
-	return 0;
+	db->pipeline_ok = !db->broken && (db->in_pipeline ||
+	    PQtransactionStatus(db->conn) == PQTRANS_INTRANS);
 }
 
 int
@@ -507,6 +511,7 @@ store_db_pg_exec(struct store_db_pg *db, const char *script)
 	ExecStatusType t;
 	int ok;
 
+	transaction_edge(db, kind);
 	if ((ok = usable(db, kind)) != 1)
 		return ok == 0 ? 0 : -1;
 	if (settle(db, NULL) == -1 && kind != K_ROLLBACK) {
@@ -775,7 +780,6 @@ after(struct store_db_pg_stmt *s)
 	case K_BEGIN:
 		db->savepoints = 0;
 		db->sp_began = 0;
-		db->pipeline_ok = 0;
 		break;
 	case K_ROLLBACK_TO:
 	case K_OTHER:
@@ -827,6 +831,7 @@ store_db_pg_step(struct store_db_pg_stmt *s)
 		ExecStatusType t;
 		int rc;
 
+		transaction_edge(db, s->kind);
 		if ((rc = usable(db, s->kind)) != 1) {
 			s->row = s->nrows = 0;
 			return rc == 0 ? 0 : -1;

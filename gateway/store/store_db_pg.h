@@ -39,15 +39,14 @@ void	store_db_pg_bind_int64(struct store_db_pg_stmt *, int i, int64_t v);
 void	store_db_pg_bind_null(struct store_db_pg_stmt *, int i);
 int	store_db_pg_step(struct store_db_pg_stmt *);
 /*
- * Inside a transaction (on: 1), store_db_pg_step_deferred() may send a
- * statement without waiting for its answer (libpq's pipeline mode): the
- * answers are read with the next statement that waits, in its round
- * trip, and a failure among them fails that statement (the server has
- * aborted the transaction, so its COMMIT fails too).  The permission
- * ends with the transaction; off (0) reads what is outstanding now: 0,
- * or -1 if any of it failed.
+ * For the rest of the open transaction, store_db_pg_step_deferred() may
+ * send a statement without waiting for its answer (libpq's pipeline
+ * mode): the answers are read with the next statement that waits, in its
+ * round trip, and a failure among them fails that statement (the server
+ * has aborted the transaction, so its COMMIT fails too).  Any BEGIN,
+ * COMMIT or ROLLBACK ends the permission.
  */
-int	store_db_pg_pipeline(struct store_db_pg *, int on);
+void	store_db_pg_pipeline(struct store_db_pg *);
 /* A step of a statement whose caller reads no row, count or id. */
 int	store_db_pg_step_deferred(struct store_db_pg_stmt *);
 void	store_db_pg_reset(struct store_db_pg_stmt *);
