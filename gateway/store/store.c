@@ -18,6 +18,7 @@
 #include "crypto.h"
 #include "log.h"
 #include "store_int.h"
+#include "store_walbuf.h"
 #include "util.h"
 
 static void	plan_log(struct store *);
@@ -1112,7 +1113,7 @@ open_sqlite(struct store *st, const char *path, int ro,
 {
 	if (sqlite3_open_v2(path, &st->db.sq, (ro ? SQLITE_OPEN_READONLY :
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX,
-	    NULL) != SQLITE_OK) {
+	    store_walbuf_vfs()) != SQLITE_OK) {
 		util_err(err, errlen, "%s: %s", path, st->db.sq != NULL ?
 		    sqlite3_errmsg(st->db.sq) : "cannot open");
 		return -1;
