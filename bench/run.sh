@@ -806,9 +806,12 @@ empty_bc_db() {
 	echo "$f"
 }
 
+# The copy is synced before anything is measured on it: left to the
+# kernel, its hundreds of megabytes are written back about 30 s later
+# (vm.dirty_expire_centisecs), in the middle of whichever run comes next.
 copy_db() {
 	rm -f "$2" "$2-wal" "$2-shm"
-	cp "$1" "$2"
+	cp "$1" "$2" && sync "$2"
 }
 
 # ---- webhooks at a paced rate, in the background ----
