@@ -112,6 +112,10 @@ wb_write(sqlite3_file *file, const void *data, int n, sqlite3_int64 at)
 	struct walbuf_file *f = (struct walbuf_file *)file;
 	const unsigned char *p = data;
 	int rc, completes = f->commit_next;
+	/* A frame header: page number, then the database's size in pages
+	 * after the commit, zero unless this frame ends a transaction. */
+	int commit_header = n == WAL_FRAME_HEADER &&
+	    (p[4] | p[5] | p[6] | p[7]) != 0;
 
 	if (f->len != 0 && (at != f->at + (sqlite3_int64)f->len ||
 	    f->len + (size_t)n > WALBUF_MAX) && (rc = flush(f)) != SQLITE_OK)
@@ -119,19 +123,18 @@ wb_write(sqlite3_file *file, const void *data, int n, sqlite3_int64 at)
 	if ((size_t)n > WALBUF_MAX || reserve(f, (size_t)n) == -1) {
 		/* Too big to gather, or no memory to: write it through, after
 		 * what came before it. */
-		if ((rc = flush(f)) != SQLITE_OK)
+		if ((rc = flush(f)) != SQLITE_OK ||
+		    (rc = f->real->pMethods->xWrite(f->real, data, n, at)) !=
+		    SQLITE_OK)
 			return rc;
-		return f->real->pMethods->xWrite(f->real, data, n, at);
+		f->commit_next = commit_header;
+		return SQLITE_OK;
 	}
 	if (f->len == 0)
 		f->at = at;
 	memcpy(f->buf + f->len, data, (size_t)n);
 	f->len += (size_t)n;
-	f->commit_next = 0;
-	/* A frame header: page number, then the database's size in pages
-	 * after the commit, zero unless this frame ends a transaction. */
-	if (n == WAL_FRAME_HEADER && (p[4] | p[5] | p[6] | p[7]) != 0)
-		f->commit_next = 1;
+	f->commit_next = commit_header;
 	return completes ? flush(f) : SQLITE_OK;
 }
 
