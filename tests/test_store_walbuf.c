@@ -121,31 +121,62 @@ insert_rows(sqlite3 *db, int from, int n, int body_len)
 	free(body);
 }
 
-/* Write system calls this thread has made, or -1 if the kernel does not
- * say (no task I/O accounting). */
-static long
-write_calls(void)
-{
-	FILE *f = fopen("/proc/thread-self/io", "r");
-	char line[128];
-	long n = -1;
+/*
+ * Under everything, a VFS that counts the writes made to log files: it is
+ * the default VFS's own, with its log files' write method wrapped, and is
+ * made the default (in main) before the walbuf VFS is first asked for, so
+ * that walbuf stacks on it like on the real one.  Test state only.
+ */
+static sqlite3_vfs counting_vfs;
+static sqlite3_io_methods counting_methods;
+static const sqlite3_io_methods *real_methods;
+static sqlite3_vfs *real_vfs;
+static long wal_writes;
 
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (sscanf(line, "syscw: %ld", &n) == 1)
-			break;
-	fclose(f);
-	return n;
+static int
+counting_write(sqlite3_file *f, const void *data, int n, sqlite3_int64 at)
+{
+	wal_writes++;
+	return real_methods->xWrite(f, data, n, at);
 }
 
-/* The write calls of one commit of 20 rows, on a log already holding
+static int
+counting_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f,
+    int flags, int *out)
+{
+	int rc = real_vfs->xOpen(real_vfs, name, f, flags, out);
+
+	(void)vfs;
+	if (rc == SQLITE_OK && (flags & SQLITE_OPEN_WAL) != 0) {
+		if (real_methods == NULL) {
+			real_methods = f->pMethods;
+			counting_methods = *real_methods;
+			counting_methods.xWrite = counting_write;
+		}
+		f->pMethods = &counting_methods;
+	}
+	return rc;
+}
+
+static int
+counting_vfs_install(void)
+{
+	if ((real_vfs = sqlite3_vfs_find(NULL)) == NULL)
+		return -1;
+	counting_vfs = *real_vfs;
+	counting_vfs.zName = "test-counting";
+	counting_vfs.pNext = NULL;
+	counting_vfs.xOpen = counting_open;
+	return sqlite3_vfs_register(&counting_vfs, 1) == SQLITE_OK ? 0 : -1;
+}
+
+/* The log writes of one commit of 20 rows, on a log already holding
  * 2,000 (so the rows' index entries land on many pages). */
 static long
 commit_writes(const char *path, const char *vfs)
 {
 	sqlite3 *db = open_db(path, vfs);
-	long before, after;
+	long before;
 
 	make_schema(db);
 	/* The log's first commit also writes (and syncs) its header. */
@@ -154,11 +185,11 @@ commit_writes(const char *path, const char *vfs)
 	exec_ok(db, "COMMIT");
 	exec_ok(db, "BEGIN");
 	insert_rows(db, (int)count(db, "SELECT count(*) FROM log"), 20, 60);
-	before = write_calls();
+	before = wal_writes;
 	exec_ok(db, "COMMIT");
-	after = write_calls();
+	before = wal_writes - before;
 	sqlite3_close(db);
-	return before < 0 || after < 0 ? -1 : after - before;
+	return before;
 }
 
 static void
@@ -186,10 +217,9 @@ test_commit_is_one_write(void **state)
 
 	sqlite_alone = commit_writes(plain, NULL);
 	mine = commit_writes(t->path, store_walbuf_vfs());
-	if (sqlite_alone < 0 || mine < 0)
-		skip();
 	/* SQLite alone: a header and a page per dirty page, many pages. */
 	assert_true(sqlite_alone >= 8);
+	assert_int_equal(sqlite_alone % 2, 0);
 	assert_int_equal(mine, 1);
 	(void)unlink(plain);
 	free(plain);
@@ -332,6 +362,10 @@ test_refused_write_fails_commit(void **state)
 int
 main(void)
 {
+	if (counting_vfs_install() == -1) {
+		fprintf(stderr, "test_store_walbuf: cannot wrap the default VFS\n");
+		return 1;
+	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_commit_is_one_write,
 		    setup, teardown),
