@@ -32,8 +32,9 @@
 
 #define WALBUF_VFS_NAME		"sampark-walbuf"
 #define WAL_FRAME_HEADER	24
-/* One write of at most this: the unix VFS takes a write's length modulo
- * 128 KiB (seekAndWrite), so a longer one would be cut short. */
+/* One write of at most this: the unix VFS writes a length modulo 128 KiB
+ * at a time (seekAndWrite) and takes a remainder of 0 for a full disk, as
+ * a first version gathering up to 1 MiB found when creating a database. */
 #define WALBUF_MAX		(120 * 1024)
 
 struct walbuf_file {
