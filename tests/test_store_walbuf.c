@@ -80,6 +80,24 @@ count(sqlite3 *db, const char *sql)
 	return n;
 }
 
+/* The child ended with status 0, and the database it leaves holds rows
+ * rows and passes SQLite's integrity check. */
+static void
+expect_child_left(pid_t pid, const char *path, int64_t rows)
+{
+	sqlite3 *db;
+	int status = 0;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	db = open_db(path, NULL);
+	assert_int_equal(count(db, "SELECT count(*) FROM log"), rows);
+	assert_int_equal(count(db, "SELECT count(*) FROM pragma_integrity_check"
+	    " WHERE integrity_check = 'ok'"), 1);
+	sqlite3_close(db);
+}
+
 /* Like the daemon's log: a table with a time index and a unique index,
  * rows a webhook batch would write. */
 static void
@@ -255,7 +273,6 @@ test_commit_survives_sudden_exit(void **state)
 	struct temp_db *t = *state;
 	sqlite3 *db;
 	pid_t pid;
-	int status = 0;
 
 	pid = fork();
 	assert_true(pid >= 0);
@@ -270,13 +287,7 @@ test_commit_survives_sudden_exit(void **state)
 		/* Gone like a killed daemon: no commit, no close. */
 		_exit(0);
 	}
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	db = open_db(t->path, NULL);
-	assert_int_equal(count(db, "SELECT count(*) FROM log"), 300);
-	assert_int_equal(count(db, "SELECT count(*) FROM pragma_integrity_check"
-	    " WHERE integrity_check = 'ok'"), 1);
-	sqlite3_close(db);
+	expect_child_left(pid, t->path, 300);
 }
 
 static void
@@ -341,22 +352,13 @@ static void
 test_refused_write_fails_commit(void **state)
 {
 	struct temp_db *t = *state;
-	sqlite3 *db;
 	pid_t pid;
-	int status = 0;
 
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
 		_exit(commit_past_limit(t->path));
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	db = open_db(t->path, NULL);
-	assert_int_equal(count(db, "SELECT count(*) FROM log"), 100);
-	assert_int_equal(count(db, "SELECT count(*) FROM pragma_integrity_check"
-	    " WHERE integrity_check = 'ok'"), 1);
-	sqlite3_close(db);
+	expect_child_left(pid, t->path, 100);
 }
 
 int
