@@ -160,10 +160,10 @@ round_names() {
 
 # Float comparisons, via awk.
 ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 # A ratio as printed: two decimals, cut rather than rounded, so that a
 # ratio of 0.4996 (which fails) is not shown as 0.50.
 shown() { awk -v r="$1" 'BEGIN { printf "%.2f", int(r * 100 + 1e-6) / 100 }'; }
-le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 
 row() {
 	printf '  %-16s %12s %10s %10s %8s\n' "$@"
