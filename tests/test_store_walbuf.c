@@ -194,7 +194,7 @@ static long
 commit_writes(const char *path, const char *vfs)
 {
 	sqlite3 *db = open_db(path, vfs);
-	long before;
+	long before, n;
 
 	make_schema(db);
 	/* The log's first commit also writes (and syncs) its header. */
@@ -205,9 +205,22 @@ commit_writes(const char *path, const char *vfs)
 	insert_rows(db, (int)count(db, "SELECT count(*) FROM log"), 20, 60);
 	before = wal_writes;
 	exec_ok(db, "COMMIT");
-	before = wal_writes - before;
+	n = wal_writes - before;
 	sqlite3_close(db);
-	return before;
+	return n;
+}
+
+/* 2,000 rows committed through SQLite alone, the log emptied after. */
+static void
+seed_rows(const char *path)
+{
+	sqlite3 *db = open_db(path, NULL);
+
+	make_schema(db);
+	exec_ok(db, "BEGIN");
+	insert_rows(db, 0, 2000, 60);
+	exec_ok(db, "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)");
+	sqlite3_close(db);
 }
 
 static void
@@ -215,23 +228,12 @@ test_commit_is_one_write(void **state)
 {
 	struct temp_db *t = *state;
 	char *plain = xasprintf("%s/plain.db", t->dir);
-	sqlite3 *db;
 	long mine, sqlite_alone;
 
 	assert_non_null(store_walbuf_vfs());
-	/* Both databases start with the same 2,000 rows. */
-	db = open_db(t->path, NULL);
-	make_schema(db);
-	exec_ok(db, "BEGIN");
-	insert_rows(db, 0, 2000, 60);
-	exec_ok(db, "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)");
-	sqlite3_close(db);
-	db = open_db(plain, NULL);
-	make_schema(db);
-	exec_ok(db, "BEGIN");
-	insert_rows(db, 0, 2000, 60);
-	exec_ok(db, "COMMIT; PRAGMA wal_checkpoint(TRUNCATE)");
-	sqlite3_close(db);
+	/* Both databases start with the same rows. */
+	seed_rows(t->path);
+	seed_rows(plain);
 
 	sqlite_alone = commit_writes(plain, NULL);
 	mine = commit_writes(t->path, store_walbuf_vfs());
